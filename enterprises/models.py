@@ -1,0 +1,118 @@
+"""The enterprise registry."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.uscc import validate_uscc
+from portal.models import Industry, Organisation, Region, Street
+
+
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def visible_to(self, user) -> EnterpriseQuerySet:
+        from enterprises.selectors import enterprises_visible_to
+
+        return enterprises_visible_to(user, self)
+
+
+class Enterprise(models.Model):
+    class Scale(models.TextChoices):
+        ABOVE = "above", _("Above designated size (规模以上)")
+        BELOW = "below", _("Below designated size (规模以下)")
+        SMALL_MICRO = "small_micro", _("Small and micro (小微)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending verification")
+        ACTIVE = "active", _("Active")
+        REJECTED = "rejected", _("Rejected")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("district")
+    )
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+        verbose_name=_("street or town"),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    industry = models.ForeignKey(
+        Industry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+        verbose_name=_("industry"),
+    )
+    scale = models.CharField(_("scale"), max_length=12, choices=Scale.choices, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    annual_revenue = models.DecimalField(
+        _("annual revenue (10k CNY)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    safety_principal = models.CharField(
+        _("principal responsible for safety"), max_length=50, blank=True
+    )
+    contact_name = models.CharField(_("contact"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    group = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_enterprises",
+        limit_choices_to={"kind": "group"},
+        verbose_name=_("enterprise group"),
+    )
+    safety_licence_no = models.CharField(_("safety licence number"), max_length=60, blank=True)
+    safety_licence_expires = models.DateField(_("safety licence expires"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    status_reason = models.TextField(_("reason"), blank=True)
+    # The organisation that logs in for this enterprise, once it has an account.
+    account = models.OneToOneField(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enterprise",
+        limit_choices_to={"kind": "enterprise"},
+        verbose_name=_("account"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        indexes = [
+            # District pages list their enterprises sorted by name.
+            models.Index(fields=["region", "name"], name="enterprise_region_name_idx"),
+            # Regulators list enterprises of their industries.
+            models.Index(fields=["industry", "name"], name="enterprise_industry_name_idx"),
+            # Districts' verification queue.
+            models.Index(fields=["status", "region"], name="enterprise_status_region_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,2 @@
+# Filled by the API work (portal/api.py, enterprises/api.py).
+urlpatterns = []

@@ -1,0 +1,16 @@
+from portal.models.audit import AuditEvent
+from portal.models.organisations import Organisation, OrganisationKind, Qualification, Tier
+from portal.models.regions import Industry, Region, Street
+from portal.models.users import User
+
+__all__ = [
+    "AuditEvent",
+    "Industry",
+    "Organisation",
+    "OrganisationKind",
+    "Qualification",
+    "Region",
+    "Street",
+    "Tier",
+    "User",
+]

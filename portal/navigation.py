@@ -1,0 +1,31 @@
+"""The navigation of each role, built from the same permission checks the views use."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal import permissions
+from portal.models import OrganisationKind as Kind
+
+
+def navigation_for(user) -> list[dict[str, str]]:
+    items = [{"label": _("Home"), "url": reverse("home")}]
+    if not user.can_act:
+        return items
+    kind = user.organisation.kind
+    if kind == Kind.ENTERPRISE:
+        items.append({"label": _("My enterprise"), "url": reverse("enterprises:mine")})
+    elif kind != Kind.REVIEW_UNIT:
+        items.append({"label": _("Enterprises"), "url": reverse("enterprises:list")})
+    if kind in (Kind.CITY_OFFICE, Kind.DISTRICT):
+        items.append({"label": _("Registrations"), "url": reverse("enterprises:registrations")})
+    if permissions.can_import_enterprises(user):
+        items.append({"label": _("Import"), "url": reverse("enterprises:import")})
+    if permissions.can_manage_organisations(user):
+        items.append({"label": _("Organisations"), "url": reverse("organisations")})
+    if permissions.can_manage_staff(user):
+        items.append({"label": _("Staff"), "url": reverse("staff")})
+    if permissions.can_view_audit_log(user):
+        items.append({"label": _("Audit log"), "url": reverse("audit_log")})
+    return items

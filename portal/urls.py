@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from enterprises import views as enterprise_views
+from portal.views import accounts, audit_log, organisations, staff
+from reporting import views as reporting_views
+
+urlpatterns = [
+    path("", reporting_views.home, name="home"),
+    path("accounts/login/", accounts.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/register/", enterprise_views.register, name="register"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/set_password.html", success_url="/accounts/login/"
+        ),
+        name="password_reset_confirm",
+    ),
+    path("organisations/", organisations.organisation_list, name="organisations"),
+    path("organisations/new/", organisations.organisation_edit, name="organisation_new"),
+    path("organisations/<int:pk>/", organisations.organisation_edit, name="organisation_edit"),
+    path("staff/", staff.staff_list, name="staff"),
+    path("staff/invite/", staff.staff_invite, name="staff_invite"),
+    path("staff/<int:pk>/", staff.staff_update, name="staff_update"),
+    path("audit/", audit_log.audit_log, name="audit_log"),
+    path("enterprises/", include("enterprises.urls")),
+    path("api/v1/", include("portal.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,46 @@
+"""Home pages per role. Widgets show real figures or are left out."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from enterprises.models import Enterprise
+from enterprises.selectors import registry_counts
+from portal.models import OrganisationKind as Kind
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {"organisation": user.organisation}
+    if user.organisation_id is None:
+        return render(request, "reporting/home.html", context)
+    org = user.organisation
+    if not user.can_act:
+        context["enterprise"] = Enterprise.objects.filter(account_id=org.pk).first()
+        return render(request, "reporting/home_pending.html", context)
+    if org.kind == Kind.ENTERPRISE:
+        context["enterprise"] = (Enterprise.objects.select_related("region", "street", "industry")
+                                 .filter(account_id=org.pk).first())
+    elif org.kind != Kind.REVIEW_UNIT:
+        visible = Enterprise.objects.visible_to(user)
+        context["counts"] = registry_counts(visible)
+        context["by_scale"] = _count_by(visible, "scale", Enterprise.Scale.choices)
+        if org.kind in (Kind.CITY_OFFICE, Kind.DISTRICT):
+            context["pending_registrations"] = visible.filter(
+                account__status="pending").count()
+    if org.kind in (Kind.REGULATOR, Kind.ORGANISING_UNIT, Kind.REVIEW_UNIT):
+        context["industries"] = org.industries.all()
+        context["qualifications"] = org.qualifications.select_related("industry")
+    if org.kind == Kind.DISTRICT:
+        context["region"] = org.region
+        context["street_count"] = org.region.streets.count()
+    return render(request, "reporting/home.html", context)
+
+
+def _count_by(qs, field, choices):
+    from django.db.models import Count
+
+    counts = dict(qs.order_by().values_list(field).annotate(n=Count("id")))
+    return [(label, counts.get(value, 0)) for value, label in choices]
