@@ -116,3 +116,4 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+from enterprises.models_import import ImportJob  # noqa: E402,F401

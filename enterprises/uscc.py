@@ -27,7 +27,9 @@ def uscc_errors(code: str) -> list[str]:
             "n": len(code)
         }]
     errors = []
-    for position, char in enumerate(code, start=1):
+    # The 18th character is checked against the expected value below, so a
+    # wrong one (even a forbidden letter) gets the more useful message.
+    for position, char in enumerate(code[:17], start=1):
         if char not in VALUES:
             errors.append(
                 _("Character %(pos)d (“%(char)s”) is not allowed; the letters I, O, S, V and Z "

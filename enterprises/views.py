@@ -55,9 +55,14 @@ def enterprise_list(request):
     district = request.GET.get("district", "")
     params = request.GET.copy()
     params.pop("page", None)
+    without_sort = params.copy()
+    without_sort.pop("sort", None)
     return render(request, "enterprises/list.html", {
         "page": page,
         "params": params.urlencode(),
+        "params_without_sort": without_sort.urlencode(),
+        "sort_columns": [("name", _("Name")), ("uscc", _("Unified social credit code")),
+                         ("district", _("District")), ("employees", _("Employees"))],
         "filters": {key: request.GET.get(key, "") for key in
                     ("q", "district", "street", "industry", "scale", "status", "sort")},
         "districts": Region.objects.all(),
@@ -149,7 +154,9 @@ def registration_list(request):
     qs = qs.order_by("account__created_at", "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "enterprises/registrations.html", {
-        "page": page, "status": status, "reject_form": RejectForm(),
+        "page": page, "status": status,
+        "status_tabs": [("pending", _("Awaiting verification")), ("active", _("Approved")),
+                        ("rejected", _("Rejected")), ("all", _("All"))],
     })
 
 

@@ -1,2 +1,20 @@
-# Filled by the API work (portal/api.py, enterprises/api.py).
-urlpatterns = []
+"""URLs of the REST API, mounted at /api/v1/ (conventions: portal/api.py)."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from enterprises.api import EnterpriseViewSet
+from portal import api
+
+router = DefaultRouter()
+router.register("organisations", api.OrganisationViewSet, basename="api-organisation")
+router.register("users", api.UserViewSet, basename="api-user")
+router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
+router.register("regions", api.RegionViewSet, basename="api-region")
+router.register("industries", api.IndustryViewSet, basename="api-industry")
+
+urlpatterns = [
+    path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    path("me/", api.MeView.as_view(), name="api-me"),
+    *router.urls,
+]

@@ -197,6 +197,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" or "kind"; name each choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "portal.models.organisations.OrganisationKind",
+        "OrganisationStatusEnum": "portal.models.organisations.Organisation.Status",
+        "RegionKindEnum": "portal.models.regions.Region.Kind",
+        "StreetKindEnum": "portal.models.regions.Street.Kind",
+        "EnterpriseStatusEnum": "enterprises.models.Enterprise.Status",
+    },
 }
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 
 from enterprises.models import Enterprise
 from enterprises.uscc import make_uscc
-from portal.models import Industry, Organisation, OrganisationKind, Qualification, Region, Street, User
+from portal.models import (
+    Industry,
+    Organisation,
+    OrganisationKind,
+    Qualification,
+    Region,
+    Street,
+    User,
+)
 
 PASSWORD = "Anquan-2026"
 

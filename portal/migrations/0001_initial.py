@@ -3,10 +3,11 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import portal.models.regions
-import portal.models.users
 from django.conf import settings
 from django.db import migrations, models
+
+import portal.models.regions
+import portal.models.users
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -32,5 +34,6 @@ def audit_log(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "portal/audit_log.html", {
         "page": page, "filters": filters,
+        "query_string": urlencode({key: value for key, value in filters.items() if value}),
         "actions": AuditEvent.objects.order_by().values_list("action", flat=True).distinct(),
     })

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -31,6 +33,7 @@ def organisation_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "portal/organisation_list.html", {
         "page": page, "query": query, "kind": kind, "kinds": OrganisationKind.choices,
+        "params": urlencode({"q": query, "kind": kind}),
     })
 
 

@@ -1,0 +1,221 @@
+"""REST API of the enterprise registry (conventions: portal/api.py).
+
+Districts, streets and industries are named by their codes, the enterprise
+group by its organisation id. ``status`` is read-only here: registrations
+are verified through their own workflow, never by a PATCH.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+from rest_framework.validators import UniqueValidator
+
+from enterprises import services
+from enterprises.models import Enterprise
+from enterprises.uscc import normalise_uscc, uscc_errors
+from portal import permissions
+from portal.api import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless, service_errors
+from portal.models import Industry, Organisation, OrganisationKind, Region, Street
+
+# API field names where they differ from the model's.
+FIELD_MAP = {"region": "district"}
+
+ORDERINGS = {"name": "name", "uscc": "uscc", "employees": "employees", "created": "created_at"}
+ORDERING_CHOICES = [*ORDERINGS, *(f"-{key}" for key in ORDERINGS)]
+
+
+class USCCField(serializers.CharField):
+    """Accepts spaces and lower case, as people copy codes from licences."""
+
+    def to_internal_value(self, data) -> str:
+        return normalise_uscc(super().to_internal_value(data))
+
+
+def check_uscc(value: str) -> None:
+    errors = uscc_errors(value)
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    uscc = USCCField(
+        max_length=30,
+        validators=[
+            check_uscc,
+            UniqueValidator(
+                queryset=Enterprise.objects.all(),
+                message=gettext_lazy(
+                    "An enterprise with this unified social credit code is already registered."
+                ),
+            ),
+        ],
+    )
+    district = serializers.PrimaryKeyRelatedField(
+        source="region", queryset=Region.objects.all(), required=False,
+        help_text=gettext_lazy("District code (GB/T 2260). A district government may leave "
+                               "it out: its own district is used."),
+    )
+    district_name = serializers.CharField(source="region.display_name", read_only=True)
+    street = serializers.SlugRelatedField(
+        slug_field="code", queryset=Street.objects.all(), required=False, allow_null=True,
+        help_text=gettext_lazy("Street or town code."),
+    )
+    street_name = serializers.CharField(source="street.display_name", read_only=True,
+                                        allow_null=True)
+    industry = serializers.PrimaryKeyRelatedField(queryset=Industry.objects.all(),
+                                                  required=False, allow_null=True)
+    industry_name = serializers.CharField(source="industry.display_name", read_only=True,
+                                          allow_null=True)
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(kind=OrganisationKind.GROUP), required=False,
+        allow_null=True,
+    )
+    group_name = serializers.CharField(source="group.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id", "name", "uscc", "district", "district_name", "street", "street_name",
+            "address", "industry", "industry_name", "scale", "employees", "annual_revenue",
+            "legal_representative", "safety_principal", "contact_name", "contact_phone",
+            "group", "group_name", "safety_licence_no", "safety_licence_expires", "status",
+            "status_reason", "created_at", "updated_at",
+        ]
+        read_only_fields = ["id", "status", "status_reason", "created_at", "updated_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        instance: Enterprise | None = self.instance
+        if "region" not in attrs and instance is None:
+            user = self.context["request"].user
+            if user.kind == OrganisationKind.DISTRICT:
+                attrs["region"] = user.organisation.region
+            else:
+                raise serializers.ValidationError({"district": [_("This field is required.")]})
+
+        def current(name):
+            if name in attrs:
+                return attrs[name]
+            return getattr(instance, name) if instance is not None else None
+
+        region, street = current("region"), current("street")
+        if street is not None and region is not None and street.region_id != region.pk:
+            raise serializers.ValidationError({"street": [
+                _("Street or town “%(street)s” is not in %(district)s.")
+                % {"street": street.code, "district": region}
+            ]})
+        # On a PATCH the licence rule is checked only when the patch touches
+        # it, so an older entry without a licence can still be corrected.
+        if not self.partial or {"industry", "safety_licence_no"} & set(attrs):
+            industry = current("industry")
+            if industry is not None and industry.requires_safety_licence \
+                    and not current("safety_licence_no"):
+                raise serializers.ValidationError({"safety_licence_no": [
+                    _("%(industry)s enterprises need a safety licence number.")
+                    % {"industry": industry}
+                ]})
+        return attrs
+
+
+class EnterpriseFilterSerializer(serializers.Serializer):
+    """Query parameters of the list (other parameters, such as page, pass)."""
+
+    search = serializers.CharField(required=False, allow_blank=True,
+                                   help_text=gettext_lazy("Part of the name, or a USCC."))
+    district = serializers.CharField(required=False, allow_blank=True,
+                                     help_text=gettext_lazy("District code."))
+    street = serializers.CharField(required=False, allow_blank=True,
+                                   help_text=gettext_lazy("Street or town code."))
+    industry = serializers.CharField(required=False, allow_blank=True,
+                                     help_text=gettext_lazy("Industry code."))
+    scale = serializers.ChoiceField(choices=Enterprise.Scale.choices, required=False,
+                                    allow_blank=True)
+    status = serializers.ChoiceField(choices=Enterprise.Status.choices, required=False,
+                                     allow_blank=True)
+    ordering = serializers.ChoiceField(choices=ORDERING_CHOICES, required=False,
+                                       default="name")
+
+
+def filter_enterprises(qs: QuerySet, *, search: str = "", district: str = "", street: str = "",
+                       industry: str = "", scale: str = "", status: str = "",
+                       ordering: str = "name") -> QuerySet:
+    search = search.strip()
+    if search:
+        code = normalise_uscc(search)
+        if len(code) == 18:
+            qs = qs.filter(uscc=code)
+        else:
+            qs = qs.filter(Q(name__icontains=search) | Q(uscc__startswith=code))
+    for value, lookup in ((district, "region_id"), (street, "street__code"),
+                          (industry, "industry_id"), (scale, "scale"), (status, "status")):
+        if value:
+            qs = qs.filter(**{lookup: value})
+    descending, key = ordering.startswith("-"), ordering.lstrip("-")
+    field = ORDERINGS[key]
+    return qs.order_by(f"-{field}" if descending else field, "id")
+
+
+@extend_schema_view(list=extend_schema(parameters=[EnterpriseFilterSerializer]))
+class EnterpriseViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                        viewsets.GenericViewSet):
+    """Enterprises in the user's scope. The city office and district
+    governments add and edit them (a district in its own district only)."""
+
+    serializer_class = EnterpriseSerializer
+
+    def get_queryset(self):
+        # select_related keeps the list at a fixed number of queries.
+        return Enterprise.objects.visible_to(self.request.user).select_related(
+            "region", "street", "industry", "group"
+        )
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        params = EnterpriseFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return filter_enterprises(queryset, **params.validated_data)
+
+    def create(self, request):
+        deny_unless(
+            permissions.acts_for(request.user, OrganisationKind.CITY_OFFICE,
+                                 OrganisationKind.DISTRICT),
+            _("Only the city safety committee office and district governments can add "
+              "enterprises."),
+        )
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enterprise = self._save(Enterprise(), serializer.validated_data)
+        return Response(self.get_serializer(enterprise).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        enterprise = self.get_object()
+        deny_unless(permissions.can_edit_enterprise(request.user, enterprise),
+                    _("You can view this enterprise but not change it."))
+        serializer = self.get_serializer(enterprise, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        enterprise = self._save(enterprise, serializer.validated_data)
+        return Response(self.get_serializer(enterprise).data)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk, partial=True)
+
+    def _save(self, enterprise: Enterprise, data: dict) -> Enterprise:
+        user = self.request.user
+        # The serializer guarantees a district on create; on update the
+        # current one stands unless the body moves the enterprise.
+        region = data.get("region") or enterprise.region
+        if user.kind == OrganisationKind.DISTRICT and region.pk != user.organisation.region_id:
+            raise PermissionDenied(
+                _("A district government can only keep enterprises in its own district "
+                  "(%(district)s).") % {"district": user.organisation.region}
+            )
+        for name, value in data.items():
+            setattr(enterprise, name, value)
+        with service_errors(FIELD_MAP):
+            return services.enterprise_save(actor=user, enterprise=enterprise)

@@ -1,0 +1,39 @@
+"""``manage.py seed_demo [--enterprises N]``: demonstration data, safe to re-run."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from enterprises.demo import DEMO_USERS, PASSWORD, seed_demo
+from portal.models import Organisation, Street
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demonstration data: streets of every district, every kind of "
+        "organisation, N enterprises with valid USCCs and the demo logins (password "
+        f"{PASSWORD}). Running it again creates only what is missing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--enterprises", type=int, default=2000, metavar="N",
+                            help="number of generated enterprises (default 2000)")
+
+    def handle(self, *args, enterprises, **options):
+        if enterprises < 0:
+            raise CommandError("--enterprises must be 0 or more")
+        started = time.monotonic()
+        result = seed_demo(enterprises)
+        elapsed = time.monotonic() - started
+        created = ", ".join(f"{count} {what}" for what, count in sorted(result.created.items()))
+        self.stdout.write(f"Created: {created or 'nothing (already seeded)'}"
+                          f"{f', {result.streets_created} streets' if result.streets_created else ''}.")
+        self.stdout.write(
+            f"Now: {Street.objects.count()} streets, {Organisation.objects.count()} "
+            f"organisations, {result.enterprises_total} enterprises ({elapsed:.1f} s)."
+        )
+        self.stdout.write(f"Demo logins (password {PASSWORD}):")
+        for username, (org, _role, _name) in DEMO_USERS.items():
+            self.stdout.write(f"  {username:<22} {org}")

@@ -1,0 +1,81 @@
+"""GET /api/v1/me/, and what a user of a not-yet-verified organisation may do."""
+
+import pytest
+
+from tests.cast import PASSWORD
+
+DATA_ENDPOINTS = [
+    ("get", "/api/v1/enterprises/"),
+    ("get", "/api/v1/organisations/"),
+    ("get", "/api/v1/users/"),
+    ("get", "/api/v1/regions/"),
+    ("get", "/api/v1/regions/110105/streets/"),
+    ("get", "/api/v1/industries/"),
+    ("post", "/api/v1/users/"),
+    ("post", "/api/v1/enterprises/"),
+]
+
+
+def test_it_describes_the_user_their_organisation_and_role(api_for, cast):
+    response = api_for(cast.district_staff).get("/api/v1/me/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["username"] == "t-district-staff"
+    assert body["role"] == "staff"
+    assert body["can_act"] is True
+    assert body["organisation"] == {
+        "id": cast.district_staff.organisation_id, "name": "朝阳区人民政府",
+        "kind": "district", "status": "active", "status_reason": "",
+    }
+
+
+def test_it_works_with_the_browser_session(api, cast):
+    api.force_login(cast.city)
+
+    assert api.get("/api/v1/me/").json()["organisation"]["kind"] == "city_office"
+
+
+def test_it_answers_401_with_a_token_challenge_without_credentials(api, cast):
+    response = api.get("/api/v1/me/")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_it_refuses_an_unknown_token_with_401(api, cast):
+    api.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
+
+    assert api.get("/api/v1/me/").status_code == 401
+
+
+def test_a_pending_enterprise_gets_a_token_and_sees_its_status(api, pending_user):
+    token = api.post("/api/v1/auth/token/", {"username": "t-pending", "password": PASSWORD},
+                     format="json").json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    body = api.get("/api/v1/me/").json()
+
+    assert body["can_act"] is False
+    assert body["organisation"]["status"] == "pending"
+
+
+@pytest.mark.parametrize(("method", "url"), DATA_ENDPOINTS)
+def test_a_pending_enterprise_is_refused_every_data_endpoint(api_for, pending_user, method, url):
+    response = getattr(api_for(pending_user), method)(url, {}, format="json")
+
+    assert response.status_code == 403
+    assert "pending verification" in response.json()["detail"]
+
+
+def test_a_pending_enterprise_cannot_read_its_own_registry_entry(api_for, pending_user):
+    enterprise = pending_user.organisation.enterprise
+
+    response = api_for(pending_user).get(f"/api/v1/enterprises/{enterprise.pk}/")
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("method", "url"), DATA_ENDPOINTS)
+def test_an_anonymous_request_gets_401(api, cast, method, url):
+    assert getattr(api, method)(url, {}, format="json").status_code == 401

@@ -1,0 +1,81 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+Every test in this folder is marked ``browser`` (deselect with ``-m "not browser"``) and
+runs with a transactional database whose migrated reference data (districts, streets,
+industries) is restored after each test (``serialized_rollback``): the live server runs
+in another thread, so the tests cannot use the usual rolled-back transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.cast import PASSWORD, build_cast
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # tryfirst: the django_db marker must be there before pytest-django orders the tests
+    # and decides which databases to serialize.
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if item.get_closest_marker("django_db") is None:
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/test does it)",
+                    pytrace=False)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        # Without the background-networking flags Chromium tries to reach outside hosts.
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A browser in China asks for Chinese; the portal's default language.
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def tcast(transactional_db):
+    """The shared cast (tests/cast.py), committed so that the live server sees it."""
+    return build_cast()
+
+
+@pytest.fixture
+def login(page, live_server):
+    """``login(username)`` logs in through the login page and returns the page."""
+
+    def log_in(username: str, password: str = PASSWORD):
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.locator("form:has(input[name=password]) [type=submit]").click()
+        page.wait_for_load_state()
+        return page
+
+    return log_in

@@ -1,0 +1,87 @@
+"""Every demo login works in the browser and lands on its own home page."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from portal.models import Region, User
+
+LIST = "enterprises:list"
+MINE = "enterprises:mine"
+REGISTRATIONS = "enterprises:registrations"
+IMPORT = "enterprises:import"
+ORGANISATIONS = "organisations"
+AUDIT = "audit_log"
+EVERY_LINK = {LIST, MINE, REGISTRATIONS, IMPORT, ORGANISATIONS, AUDIT}
+
+# The navigation each role must have; every other link of EVERY_LINK must be absent.
+NAVIGATION = {
+    "demo-city": {LIST, REGISTRATIONS, IMPORT, ORGANISATIONS, AUDIT},
+    "demo-district": {LIST, REGISTRATIONS, IMPORT},
+    "demo-regulator": {LIST},
+    "demo-association": {LIST},
+    "demo-reviewer": set(),
+    "demo-group": {LIST},
+    "demo-enterprise": {MINE},
+}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("seed_demo", enterprises=40, verbosity=0)
+
+
+def nav_links(page) -> set[str]:
+    return set(page.eval_on_selector_all(
+        "[data-testid=nav] a", "links => links.map(a => a.getAttribute('href'))"))
+
+
+@pytest.mark.parametrize("username", sorted(NAVIGATION))
+def test_demo_login_lands_on_its_home_page(demo, live_server, login, username):
+    user = User.objects.select_related("organisation").get(username=username)
+
+    page = login(username)
+
+    assert page.url == f"{live_server.url}/", page.locator("[data-testid=login-error]").all_inner_texts()
+    assert user.organisation.name in page.locator("[data-testid=whoami]").inner_text()
+    links = nav_links(page)
+    expected = {reverse(name) for name in NAVIGATION[username]} | {reverse("home")}
+    if user.is_org_admin:
+        expected.add(reverse("staff"))
+    forbidden = {reverse(name) for name in EVERY_LINK - NAVIGATION[username]}
+    assert expected <= links, f"{username} misses {expected - links}"
+    assert not links & forbidden, f"{username} must not see {links & forbidden}"
+
+
+def test_wrong_password_is_refused(demo, live_server, login):
+    page = login("demo-city", "not-the-password")
+
+    assert page.url.startswith(f"{live_server.url}/accounts/login/")
+    assert page.locator("[data-testid=login-error]").is_visible()
+    assert page.locator("[data-testid=whoami]").count() == 0
+
+
+def test_language_switch_in_header(demo, live_server, login):
+    chaoyang = Region.objects.get(code="110105")
+    page = login("demo-district")
+    html = page.locator("html")
+    # The district's name follows the language (the organisation's own name does not).
+    assert html.get_attribute("lang") == "zh-CN"
+    assert chaoyang.name_en not in page.locator("main").inner_text()
+
+    with page.expect_navigation():
+        page.select_option("[data-testid=language]", "en")
+
+    assert html.get_attribute("lang") == "en"
+    assert page.url == f"{live_server.url}/"
+    assert chaoyang.name_en in page.locator("main").inner_text()
+    page.reload()  # the choice sticks
+    assert html.get_attribute("lang") == "en"
+
+    with page.expect_navigation():
+        page.select_option("[data-testid=language]", "zh-hans")
+
+    assert html.get_attribute("lang") == "zh-CN"
+    assert chaoyang.name_en not in page.locator("main").inner_text()
