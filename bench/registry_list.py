@@ -121,6 +121,7 @@ def main() -> int:
     search = {"district": args.district, "q": args.q}
     cases = [
         ("page, district + name", "/enterprises/?" + urlencode(search)),
+        ("page, name only", "/enterprises/?" + urlencode({"q": args.q})),
         ("page, no filter", "/enterprises/"),
         ("API, district + search", "/api/v1/enterprises/?"
          + urlencode({"district": args.district, "search": args.q})),

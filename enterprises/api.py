@@ -7,7 +7,7 @@ are verified through their own workflow, never by a PATCH.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -18,6 +18,7 @@ from rest_framework.validators import UniqueValidator
 
 from enterprises import services
 from enterprises.models import Enterprise
+from enterprises.selectors import ORDERINGS, filter_enterprises
 from enterprises.uscc import normalise_uscc, uscc_errors
 from portal import permissions
 from portal.api import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless, service_errors
@@ -26,7 +27,9 @@ from portal.models import Industry, Organisation, OrganisationKind, Region, Stre
 # API field names where they differ from the model's.
 FIELD_MAP = {"region": "district"}
 
-ORDERINGS = {"name": "name", "uscc": "uscc", "employees": "employees", "created": "created_at"}
+USCC_TAKEN = gettext_lazy(
+    "An enterprise with this unified social credit code is already registered."
+)
 ORDERING_CHOICES = [*ORDERINGS, *(f"-{key}" for key in ORDERINGS)]
 
 
@@ -50,30 +53,39 @@ class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
             check_uscc,
             UniqueValidator(
                 queryset=Enterprise.objects.all(),
-                message=gettext_lazy(
-                    "An enterprise with this unified social credit code is already registered."
-                ),
+                message=USCC_TAKEN,
             ),
         ],
     )
     district = serializers.PrimaryKeyRelatedField(
-        source="region", queryset=Region.objects.all(), required=False,
-        help_text=gettext_lazy("District code (GB/T 2260). A district government may leave "
-                               "it out: its own district is used."),
+        source="region",
+        queryset=Region.objects.all(),
+        required=False,
+        help_text=gettext_lazy(
+            "District code (GB/T 2260). A district government may leave "
+            "it out: its own district is used."
+        ),
     )
     district_name = serializers.CharField(source="region.display_name", read_only=True)
     street = serializers.SlugRelatedField(
-        slug_field="code", queryset=Street.objects.all(), required=False, allow_null=True,
+        slug_field="code",
+        queryset=Street.objects.all(),
+        required=False,
+        allow_null=True,
         help_text=gettext_lazy("Street or town code."),
     )
-    street_name = serializers.CharField(source="street.display_name", read_only=True,
-                                        allow_null=True)
-    industry = serializers.PrimaryKeyRelatedField(queryset=Industry.objects.all(),
-                                                  required=False, allow_null=True)
-    industry_name = serializers.CharField(source="industry.display_name", read_only=True,
-                                          allow_null=True)
+    street_name = serializers.CharField(
+        source="street.display_name", read_only=True, allow_null=True
+    )
+    industry = serializers.PrimaryKeyRelatedField(
+        queryset=Industry.objects.all(), required=False, allow_null=True
+    )
+    industry_name = serializers.CharField(
+        source="industry.display_name", read_only=True, allow_null=True
+    )
     group = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.filter(kind=OrganisationKind.GROUP), required=False,
+        queryset=Organisation.objects.filter(kind=OrganisationKind.GROUP),
+        required=False,
         allow_null=True,
     )
     group_name = serializers.CharField(source="group.name", read_only=True, allow_null=True)
@@ -81,11 +93,31 @@ class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
     class Meta:
         model = Enterprise
         fields = [
-            "id", "name", "uscc", "district", "district_name", "street", "street_name",
-            "address", "industry", "industry_name", "scale", "employees", "annual_revenue",
-            "legal_representative", "safety_principal", "contact_name", "contact_phone",
-            "group", "group_name", "safety_licence_no", "safety_licence_expires", "status",
-            "status_reason", "created_at", "updated_at",
+            "id",
+            "name",
+            "uscc",
+            "district",
+            "district_name",
+            "street",
+            "street_name",
+            "address",
+            "industry",
+            "industry_name",
+            "scale",
+            "employees",
+            "annual_revenue",
+            "legal_representative",
+            "safety_principal",
+            "contact_name",
+            "contact_phone",
+            "group",
+            "group_name",
+            "safety_licence_no",
+            "safety_licence_expires",
+            "status",
+            "status_reason",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["id", "status", "status_reason", "created_at", "updated_at"]
 
@@ -105,64 +137,62 @@ class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
 
         region, street = current("region"), current("street")
         if street is not None and region is not None and street.region_id != region.pk:
-            raise serializers.ValidationError({"street": [
-                _("Street or town “%(street)s” is not in %(district)s.")
-                % {"street": street.code, "district": region}
-            ]})
+            raise serializers.ValidationError(
+                {
+                    "street": [
+                        _("Street or town “%(street)s” is not in %(district)s.")
+                        % {"street": street.code, "district": region}
+                    ]
+                }
+            )
         # On a PATCH the licence rule is checked only when the patch touches
         # it, so an older entry without a licence can still be corrected.
         if not self.partial or {"industry", "safety_licence_no"} & set(attrs):
             industry = current("industry")
-            if industry is not None and industry.requires_safety_licence \
-                    and not current("safety_licence_no"):
-                raise serializers.ValidationError({"safety_licence_no": [
-                    _("%(industry)s enterprises need a safety licence number.")
-                    % {"industry": industry}
-                ]})
+            if (
+                industry is not None
+                and industry.requires_safety_licence
+                and not current("safety_licence_no")
+            ):
+                raise serializers.ValidationError(
+                    {
+                        "safety_licence_no": [
+                            _("%(industry)s enterprises need a safety licence number.")
+                            % {"industry": industry}
+                        ]
+                    }
+                )
         return attrs
 
 
 class EnterpriseFilterSerializer(serializers.Serializer):
     """Query parameters of the list (other parameters, such as page, pass)."""
 
-    search = serializers.CharField(required=False, allow_blank=True,
-                                   help_text=gettext_lazy("Part of the name, or a USCC."))
-    district = serializers.CharField(required=False, allow_blank=True,
-                                     help_text=gettext_lazy("District code."))
-    street = serializers.CharField(required=False, allow_blank=True,
-                                   help_text=gettext_lazy("Street or town code."))
-    industry = serializers.CharField(required=False, allow_blank=True,
-                                     help_text=gettext_lazy("Industry code."))
-    scale = serializers.ChoiceField(choices=Enterprise.Scale.choices, required=False,
-                                    allow_blank=True)
-    status = serializers.ChoiceField(choices=Enterprise.Status.choices, required=False,
-                                     allow_blank=True)
-    ordering = serializers.ChoiceField(choices=ORDERING_CHOICES, required=False,
-                                       default="name")
-
-
-def filter_enterprises(qs: QuerySet, *, search: str = "", district: str = "", street: str = "",
-                       industry: str = "", scale: str = "", status: str = "",
-                       ordering: str = "name") -> QuerySet:
-    search = search.strip()
-    if search:
-        code = normalise_uscc(search)
-        if len(code) == 18:
-            qs = qs.filter(uscc=code)
-        else:
-            qs = qs.filter(Q(name__icontains=search) | Q(uscc__startswith=code))
-    for value, lookup in ((district, "region_id"), (street, "street__code"),
-                          (industry, "industry_id"), (scale, "scale"), (status, "status")):
-        if value:
-            qs = qs.filter(**{lookup: value})
-    descending, key = ordering.startswith("-"), ordering.lstrip("-")
-    field = ORDERINGS[key]
-    return qs.order_by(f"-{field}" if descending else field, "id")
+    search = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("Part of the name, or a USCC.")
+    )
+    district = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("District code.")
+    )
+    street = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("Street or town code.")
+    )
+    industry = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("Industry code.")
+    )
+    scale = serializers.ChoiceField(
+        choices=Enterprise.Scale.choices, required=False, allow_blank=True
+    )
+    status = serializers.ChoiceField(
+        choices=Enterprise.Status.choices, required=False, allow_blank=True
+    )
+    ordering = serializers.ChoiceField(choices=ORDERING_CHOICES, required=False, default="name")
 
 
 @extend_schema_view(list=extend_schema(parameters=[EnterpriseFilterSerializer]))
-class EnterpriseViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        viewsets.GenericViewSet):
+class EnterpriseViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Enterprises in the user's scope. The city office and district
     governments add and edit them (a district in its own district only)."""
 
@@ -183,10 +213,13 @@ class EnterpriseViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     def create(self, request):
         deny_unless(
-            permissions.acts_for(request.user, OrganisationKind.CITY_OFFICE,
-                                 OrganisationKind.DISTRICT),
-            _("Only the city safety committee office and district governments can add "
-              "enterprises."),
+            permissions.acts_for(
+                request.user, OrganisationKind.CITY_OFFICE, OrganisationKind.DISTRICT
+            ),
+            _(
+                "Only the city safety committee office and district governments can add "
+                "enterprises."
+            ),
         )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -195,8 +228,10 @@ class EnterpriseViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     def update(self, request, pk=None, partial=False):
         enterprise = self.get_object()
-        deny_unless(permissions.can_edit_enterprise(request.user, enterprise),
-                    _("You can view this enterprise but not change it."))
+        deny_unless(
+            permissions.can_edit_enterprise(request.user, enterprise),
+            _("You can view this enterprise but not change it."),
+        )
         serializer = self.get_serializer(enterprise, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         enterprise = self._save(enterprise, serializer.validated_data)
@@ -212,10 +247,18 @@ class EnterpriseViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
         region = data.get("region") or enterprise.region
         if user.kind == OrganisationKind.DISTRICT and region.pk != user.organisation.region_id:
             raise PermissionDenied(
-                _("A district government can only keep enterprises in its own district "
-                  "(%(district)s).") % {"district": user.organisation.region}
+                _(
+                    "A district government can only keep enterprises in its own district "
+                    "(%(district)s)."
+                )
+                % {"district": user.organisation.region}
             )
         for name, value in data.items():
             setattr(enterprise, name, value)
-        with service_errors(FIELD_MAP):
-            return services.enterprise_save(actor=user, enterprise=enterprise)
+        try:
+            with service_errors(FIELD_MAP):
+                return services.enterprise_save(actor=user, enterprise=enterprise)
+        except IntegrityError:
+            # Only the USCC is unique; a concurrent request registered it
+            # between validation and the insert.
+            raise serializers.ValidationError({"uscc": [str(USCC_TAKEN)]}) from None

@@ -6,8 +6,8 @@ command again creates only what is missing and changes nothing else. The
 i-th generated enterprise is the same whatever N is, so ``--enterprises
 100000`` after the default run only adds the rest.
 
-This is a bootstrap command: organisations and users it creates are audited,
-the bulk enterprises are not.
+This is a bootstrap command: the organisations and users it creates are
+audited, the bulk data (streets, enterprises) is not.
 """
 
 from __future__ import annotations
@@ -424,7 +424,7 @@ def _account_enterprise(result: SeedResult, *, name: str, serial: int, street: s
 def seed_demo(enterprise_count: int = 2000) -> SeedResult:
     result = SeedResult()
     load_reference_data(Region, Industry)
-    result.streets_created = load_streets().created
+    result.streets_created = load_streets(audited=False).created
     orgs = seed_organisations(result)
     groups = {name: orgs[name] for name in GROUPS}
     orgs[DEMO_ENTERPRISE] = _account_enterprise(

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
 
+from enterprises.uscc import normalise_uscc
 from portal.models import OrganisationKind as Kind
+
+# Sort keys offered by the list page and the API, and the column behind each.
+ORDERINGS = {
+    "name": "name", "uscc": "uscc", "district": "region_id", "employees": "employees",
+    "created": "created_at",
+}
 
 
 def enterprises_visible_to(user, qs: QuerySet) -> QuerySet:
@@ -24,8 +32,11 @@ def enterprises_visible_to(user, qs: QuerySet) -> QuerySet:
         return qs.filter(group_id=org.pk)
     if org.kind == Kind.ENTERPRISE:
         return qs.filter(account_id=org.pk)
-    # Review units see enterprises only through assignments (object grants),
-    # which the application workflow adds.
+    if org.kind == Kind.REVIEW_UNIT:
+        # Review units see an enterprise only through a per-object grant,
+        # which the application workflow gives at assignment.
+        return get_objects_for_user(user, "enterprises.view_enterprise", qs,
+                                    accept_global_perms=False)
     return qs.none()
 
 
@@ -39,3 +50,30 @@ def registry_counts(qs: QuerySet) -> dict[str, int]:
         pending=Count("id", filter=Q(status=Enterprise.Status.PENDING)),
         small_micro=Count("id", filter=Q(scale=Enterprise.Scale.SMALL_MICRO)),
     )
+
+
+def filter_enterprises(
+    qs: QuerySet, *, search: str = "", district: str = "", street: str = "",
+    industry: str = "", scale: str = "", status: str = "", ordering: str = "name",
+) -> QuerySet:
+    """Search, filters and sort shared by the registry page, its export and the API.
+
+    ``street`` is a street code; ``ordering`` a key of ORDERINGS, "-" for
+    descending. Unknown sort keys fall back to the name.
+    """
+    search = (search or "").strip()
+    if search:
+        code = normalise_uscc(search)
+        if len(code) == 18:
+            qs = qs.filter(uscc=code)
+        else:
+            qs = qs.filter(Q(name__icontains=search) | Q(uscc__startswith=code))
+    for value, lookup in ((district, "region_id"), (street, "street__code"),
+                          (industry, "industry_id"), (scale, "scale"), (status, "status")):
+        if value:
+            qs = qs.filter(**{lookup: value})
+    descending = ordering.startswith("-")
+    column = F(ORDERINGS.get(ordering.lstrip("-"), "name"))
+    # Empty values last either way, as on both SQLite and PostgreSQL.
+    order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+    return qs.order_by(order, "id")

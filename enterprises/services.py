@@ -80,11 +80,15 @@ def enterprise_register(
 
 
 def _lock_pending(enterprise: Enterprise) -> Enterprise:
-    enterprise = Enterprise.objects.select_for_update().select_related("account").get(
-        pk=enterprise.pk
-    )
-    if enterprise.account is None or enterprise.account.status != Organisation.Status.PENDING:
+    """Lock the enterprise and its account; refuse unless the account is pending."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    account = None
+    if enterprise.account_id:
+        # Locked separately: PostgreSQL cannot lock the nullable side of a join.
+        account = Organisation.objects.select_for_update().get(pk=enterprise.account_id)
+    if account is None or account.status != Organisation.Status.PENDING:
         raise ServiceError(_("This registration is not waiting for verification."))
+    enterprise.account = account
     return enterprise
 
 

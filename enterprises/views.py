@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,36 +12,20 @@ from django.views.decorators.http import require_POST
 from enterprises import services
 from enterprises.forms import EnterpriseForm, RegistrationForm, RejectForm
 from enterprises.models import Enterprise
-from enterprises.uscc import normalise_uscc
+from enterprises.selectors import filter_enterprises
 from portal import permissions
 from portal.errors import ServiceError
 from portal.models import Industry, OrganisationKind, Region, Street
 
-SORTS = {
-    "name": "name", "-name": "-name", "uscc": "uscc", "-uscc": "-uscc",
-    "district": "region_id", "-district": "-region_id",
-    "employees": "employees", "-employees": "-employees",
-    "created": "created_at", "-created": "-created_at",
-}
-
 
 def filtered_enterprises(user, params):
     """The registry list as the user filtered it; shared by the page and the export."""
-    qs = Enterprise.objects.visible_to(user)
-    query = params.get("q", "").strip()
-    if query:
-        code = normalise_uscc(query)
-        if len(code) == 18:
-            qs = qs.filter(uscc=code)
-        else:
-            qs = qs.filter(Q(name__icontains=query) | Q(uscc__startswith=code))
-    for param, field in (("district", "region_id"), ("street", "street_id"),
-                         ("industry", "industry_id"), ("scale", "scale"), ("status", "status")):
-        value = params.get(param, "").strip()
-        if value:
-            qs = qs.filter(**{field: value})
-    sort = params.get("sort", "name")
-    return qs.order_by(SORTS.get(sort, "name"), "id")
+    return filter_enterprises(
+        Enterprise.objects.visible_to(user), search=params.get("q", ""),
+        **{key: params.get(key, "").strip()
+           for key in ("district", "street", "industry", "scale", "status")},
+        ordering=params.get("sort", "name"),
+    )
 
 
 @login_required

@@ -26,8 +26,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -75,12 +74,16 @@ class RejectUnknownFieldsMixin:
             read_only = [name for name in data if self.fields[name].read_only]
             if read_only:
                 current = self.to_representation(self.instance) if self.instance else {}
-                changed = sorted(name for name in read_only
-                                 if name not in current or current[name] != data[name])
+                changed = sorted(
+                    name for name in read_only if name not in current or current[name] != data[name]
+                )
                 if changed:
-                    raise serializers.ValidationError({name: [
-                        _("This field is read-only and cannot be changed here.")
-                    ] for name in changed})
+                    raise serializers.ValidationError(
+                        {
+                            name: [_("This field is read-only and cannot be changed here.")]
+                            for name in changed
+                        }
+                    )
         return super().to_internal_value(data)
 
     def _writable(self) -> list[str]:
@@ -150,8 +153,9 @@ def service_errors(field_map: Mapping[str, str] | None = None) -> Iterator[None]
 
 class TokenRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False,
-                                     style={"input_type": "password"})
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
 
 
 class TokenView(APIView):
@@ -182,19 +186,25 @@ class TokenView(APIView):
             message = _("Too many failed logins. Try again in %(minutes)d minutes.") % {
                 "minutes": login_throttle.lock_minutes()
             }
-            return Response({"detail": message}, status=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": str(settings.LOGIN_FAILURE_WINDOW_SECONDS)})
+            return Response(
+                {"detail": message},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(settings.LOGIN_FAILURE_WINDOW_SECONDS)},
+            )
         # ModelBackend refuses inactive users, so they get the same answer
         # as a wrong password.
-        user = authenticate(request, username=username,
-                            password=serializer.validated_data["password"])
+        user = authenticate(
+            request, username=username, password=serializer.validated_data["password"]
+        )
         if user is None:
             login_throttle.record_failure(username, ip)
-            raise serializers.ValidationError({
-                api_settings.NON_FIELD_ERRORS_KEY: [
-                    _("The username or password is wrong, or the account is deactivated.")
-                ]
-            })
+            raise serializers.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        _("The username or password is wrong, or the account is deactivated.")
+                    ]
+                }
+            )
         login_throttle.clear(username, ip)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
@@ -213,8 +223,16 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "email", "phone", "role", "can_act",
-                  "organisation"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "role",
+            "can_act",
+            "organisation",
+        ]
         read_only_fields = fields
 
 
@@ -240,16 +258,29 @@ class QualificationSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class OrganisationSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False,
-                                                allow_null=True)
-    industries = serializers.PrimaryKeyRelatedField(many=True, queryset=Industry.objects.all(),
-                                                    required=False)
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    industries = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Industry.objects.all(), required=False
+    )
     qualifications = QualificationSerializer(many=True, required=False)
 
     class Meta:
         model = Organisation
-        fields = ["id", "name", "kind", "status", "status_reason", "region", "industries",
-                  "qualifications", "contact_name", "contact_phone", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "status",
+            "status_reason",
+            "region",
+            "industries",
+            "qualifications",
+            "contact_name",
+            "contact_phone",
+            "created_at",
+        ]
         read_only_fields = ["id", "created_at"]
 
     def validate_qualifications(self, value: list[dict]) -> list[tuple[Industry, str]]:
@@ -259,8 +290,9 @@ class OrganisationSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
         return list(pairs.values())
 
 
-class OrganisationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                          viewsets.GenericViewSet):
+class OrganisationViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Organisations in the user's scope; the city office creates and edits them."""
 
     serializer_class = OrganisationSerializer
@@ -294,8 +326,10 @@ class OrganisationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         return self.update(request, pk=pk, partial=True)
 
     def _require_manager(self) -> None:
-        deny_unless(permissions.can_manage_organisations(self.request.user),
-                    _("Only the city safety committee office manages organisations."))
+        deny_unless(
+            permissions.can_manage_organisations(self.request.user),
+            _("Only the city safety committee office manages organisations."),
+        )
 
     def _save(self, org: Organisation, data: dict) -> Organisation:
         data = dict(data)
@@ -304,9 +338,12 @@ class OrganisationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         for name, value in data.items():
             setattr(org, name, value)
         with service_errors():
-            org = services.organisation_save(actor=self.request.user, organisation=org,
-                                             industries=industries,
-                                             qualifications=qualifications)
+            org = services.organisation_save(
+                actor=self.request.user,
+                organisation=org,
+                industries=industries,
+                qualifications=qualifications,
+            )
         # Re-read: the prefetched industries and qualifications are stale.
         return self.get_queryset().get(pk=org.pk)
 
@@ -321,8 +358,19 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "full_name", "email", "phone", "role", "is_active",
-                  "organisation", "organisation_name", "date_joined", "last_login"]
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "role",
+            "is_active",
+            "organisation",
+            "organisation_name",
+            "date_joined",
+            "last_login",
+        ]
         read_only_fields = fields
 
 
@@ -342,8 +390,9 @@ class InvitationSerializer(UserSerializer):
         fields = [*UserSerializer.Meta.fields, "invitation_path", "invitation_url"]
 
 
-class UserViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                  viewsets.GenericViewSet):
+class UserViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Everyone sees the users of their own organisation (the city office sees
     all); organisation admins invite, deactivate and reactivate their own."""
 
@@ -354,8 +403,11 @@ class UserViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return InviteSerializer if self.action == "create" else UserSerializer
 
     def get_queryset(self):
-        return (User.objects.visible_to(self.request.user).select_related("organisation")
-                .order_by("username"))
+        return (
+            User.objects.visible_to(self.request.user)
+            .select_related("organisation")
+            .order_by("username")
+        )
 
     @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer})
     def create(self, request):
@@ -363,9 +415,11 @@ class UserViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         serializer = InviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            user, path = services.user_invite(actor=request.user,
-                                              organisation=request.user.organisation,
-                                              **serializer.validated_data)
+            user, path = services.user_invite(
+                actor=request.user,
+                organisation=request.user.organisation,
+                **serializer.validated_data,
+            )
         user.invitation_path = path
         user.invitation_url = request.build_absolute_uri(path)
         return Response(InvitationSerializer(user).data, status=status.HTTP_201_CREATED)
@@ -381,15 +435,19 @@ class UserViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         return self._set_active(active=True)
 
     def _require_admin(self) -> None:
-        deny_unless(permissions.can_manage_staff(self.request.user),
-                    _("Only an admin of your organisation can do this."))
+        deny_unless(
+            permissions.can_manage_staff(self.request.user),
+            _("Only an admin of your organisation can do this."),
+        )
 
     def _set_active(self, *, active: bool) -> Response:
         target = self.get_object()
         self._require_admin()
         # The city office sees every user but manages only its own staff.
-        deny_unless(target.organisation_id == self.request.user.organisation_id,
-                    _("You can only manage the users of your own organisation."))
+        deny_unless(
+            target.organisation_id == self.request.user.organisation_id,
+            _("You can only manage the users of your own organisation."),
+        )
         NoBodySerializer(data=self.request.data).is_valid(raise_exception=True)
         with service_errors():
             user = services.user_set_active(actor=self.request.user, user=target, active=active)
@@ -434,8 +492,15 @@ class RegionViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):
 class IndustrySerializer(serializers.ModelSerializer):
     class Meta:
         model = Industry
-        fields = ["code", "name", "name_en", "group", "gbt4754", "certificate_code",
-                  "requires_safety_licence"]
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "group",
+            "gbt4754",
+            "certificate_code",
+            "requires_safety_licence",
+        ]
 
 
 class IndustryViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):

@@ -6,7 +6,19 @@ from rest_framework.routers import DefaultRouter
 from enterprises.api import EnterpriseViewSet
 from portal import api
 
-router = DefaultRouter()
+
+class APIRootView(DefaultRouter.APIRootView):
+    """The endpoints of the portal's API (see /api/docs/)."""
+
+    authentication_classes = api.PortalAPIMixin.authentication_classes
+    permission_classes = api.PortalAPIMixin.permission_classes
+
+
+class Router(DefaultRouter):
+    APIRootView = APIRootView
+
+
+router = Router()
 router.register("organisations", api.OrganisationViewSet, basename="api-organisation")
 router.register("users", api.UserViewSet, basename="api-user")
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")

@@ -15,3 +15,4 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+WHITENOISE_AUTOREFRESH = True  # tests never run collectstatic: no "No directory at" warning

@@ -130,7 +130,7 @@ ensure_python_packages() {
     say "installing Python packages ($label) into $VENV"
     requirements="$(mktemp)"
     _requirements "$@" >"$requirements"
-    "$VENV_PY" -m pip install --disable-pip-version-check -q -r "$requirements"
+    "$VENV_PY" -m pip install --disable-pip-version-check -qq -r "$requirements"
     rm -f "$requirements"
     echo "$hash" >"$stamp"
 }

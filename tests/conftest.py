@@ -17,3 +17,20 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, real Celery worker) end by flushing every table,
+    the migrated districts and industries included: give each of them serialized_rollback,
+    which reloads that data before the test, whatever ran before it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        fixtures = getattr(item, "fixturenames", ())
+        if kwargs.get("serialized_rollback") or not (
+            kwargs.get("transaction") or "transactional_db" in fixtures or "live_server" in fixtures
+        ):
+            continue
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)

@@ -38,8 +38,9 @@ COLUMNS = [
     Column("address", "地址", "Address", False, "", 36),
     Column("industry", "行业", "Industry", False,
            _("An industry name or code from the sheet “Valid values”."), 14),
-    Column("scale", "规模", "Scale", False, _("Above designated size (规模以上), below designated size (规模以下) or small and "
-             "micro (小微)."), 12),
+    Column("scale", "规模", "Scale", False,
+           _("Above designated size (规模以上), below designated size (规模以下) or small "
+             "and micro (小微)."), 12),
     Column("employees", "从业人数", "Employees", False, _("A whole number."), 10),
     Column("annual_revenue", "年营业收入(万元)", "Annual revenue (10k CNY)", False,
            _("In units of 10,000 yuan; a number, not negative."), 14),

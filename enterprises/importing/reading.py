@@ -6,6 +6,7 @@ without holding a model of every cell in memory.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import IO
@@ -14,12 +15,19 @@ import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from enterprises.importing.columns import COLUMNS, HEADER_LOOKUP, Column, normalise_header
+from enterprises.importing.columns import (
+    COLUMNS,
+    COLUMNS_BY_KEY,
+    HEADER_LOOKUP,
+    Column,
+    normalise_header,
+)
 from enterprises.importing.rows import Cell, Problem
 
 XLSX_WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 # A 10 MB upload that unpacks to more than this is not an honest spreadsheet.
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 
 def xlsx_problem(fileobj: IO[bytes]) -> str | None:
@@ -32,8 +40,7 @@ def xlsx_problem(fileobj: IO[bytes]) -> str | None:
             return not_xlsx
         fileobj.seek(0)
         with zipfile.ZipFile(fileobj) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            if "[Content_Types].xml" not in archive.namelist():
                 return not_xlsx
             content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
             if XLSX_WORKBOOK_TYPE not in content_types:
@@ -55,14 +62,36 @@ class Sheet:
     def __init__(self, fileobj: IO[bytes]) -> None:
         self.workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
         self.worksheet = self.workbook.worksheets[0]
-        # The dimension the file declares gives a progress estimate; it can be
-        # missing or wrong, so the rows are read without relying on it.
-        declared = self.worksheet.max_row
-        self.estimated_rows = max(0, (declared or 0) - 1)
+        # The dimension the file declares gives the total for the progress
+        # bar; it can be missing or wrong, so the rows are then counted, and
+        # read without relying on it either way.
+        declared = self.worksheet.max_row or 0
+        if not 1 < declared <= 200_000:
+            declared = self._count_row_tags()
+        self.estimated_rows = max(0, declared - 1)
         self.worksheet.reset_dimensions()
         self._rows = self.worksheet.iter_rows()
         self.columns: dict[int, Column] = {}       # 1-based column index -> Column
         self.headers: dict[str, str] = {}         # column key -> header as written
+
+    def _count_row_tags(self) -> int:
+        """The sheet's <row> elements, counted in its XML as a byte stream
+        (fast, little memory); 0 if the sheet cannot be found."""
+        try:
+            # Private to openpyxl's read-only worksheet; guarded because of that.
+            stream = self.workbook._archive.open(self.worksheet._worksheet_path)
+        except (AttributeError, KeyError, OSError):
+            return 0
+        count, carry = 0, b""
+        with stream:
+            while chunk := stream.read(1 << 20):
+                data = carry + chunk
+                last_end = 0
+                for match in _ROW_TAG.finditer(data):
+                    count += 1
+                    last_end = match.end()
+                carry = data[max(last_end, len(data) - 32):]
+        return count
 
     def close(self) -> None:
         self.workbook.close()
@@ -93,7 +122,12 @@ class Sheet:
                 seen[column.key] = text
                 self.columns[cell.column] = column
                 self.headers[column.key] = text
-        missing = [column.header() for column in COLUMNS if column.key not in seen]
+        # Name missing columns in the language the file's headers are in.
+        english = sum(normalise_header(text) == normalise_header(COLUMNS_BY_KEY[key].en)
+                      for key, text in self.headers.items())
+        chinese = len(self.headers) - english
+        missing = [column.en if english > chinese else column.zh
+                   for column in COLUMNS if column.key not in seen]
         if missing:
             problems.append(Problem(1, "", _(
                 "Row 1 must hold the template's column headers. Missing: %(columns)s."

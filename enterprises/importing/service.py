@@ -21,7 +21,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -228,7 +228,8 @@ def _read_and_check(job: ImportJob) -> CheckResult:
 
 
 def _check_rows(job: ImportJob, sheet: Sheet, checker: RowChecker, result: CheckResult) -> None:
-    job.total_rows, job.rows_done = sheet.estimated_rows, 0
+    # A commit re-reads a file whose row count the dry run found.
+    job.total_rows, job.rows_done = sheet.estimated_rows or job.total_rows, 0
     job.save(update_fields=["total_rows", "rows_done"])
     every = _progress_every()
     first_row: dict[str, int] = {}
@@ -249,8 +250,7 @@ def _check_rows(job: ImportJob, sheet: Sheet, checker: RowChecker, result: Check
         count += 1
         if count % every == 0:
             job.rows_done = count
-            job.total_rows = max(job.total_rows, count)
-            job.save(update_fields=["total_rows", "rows_done"])
+            job.save(update_fields=["rows_done"])
     result.total = count
     if not count:
         result.add(Problem(None, "", _("The file has no enterprises below the header row.")))
@@ -293,16 +293,37 @@ def _write(result: CheckResult) -> None:
     Enterprise.objects.bulk_create(
         [Enterprise(**values) for values in result.to_create], batch_size=BATCH_SIZE
     )
-    now = timezone.now()
-    changed = []
-    for enterprise, values in result.to_update:
-        for name, value in values.items():
-            setattr(enterprise, name, value)
-        enterprise.updated_at = now  # bulk_update skips auto_now
-        changed.append(enterprise)
-    Enterprise.objects.bulk_update(
-        changed, [column.key for column in COLUMNS] + ["updated_at"], batch_size=BATCH_SIZE
+    _update_rows(result.to_update)
+
+
+def _update_rows(rows: list[tuple[Enterprise, dict[str, Any]]]) -> None:
+    """One parameterised UPDATE per enterprise, sent with executemany.
+
+    QuerySet.bulk_update builds a CASE WHEN per field with a branch per row,
+    which SQLite evaluates in quadratic time: 20,000 rows took 45 s there,
+    against a few seconds this way on either database.
+    """
+    if not rows:
+        return
+    fields = [Enterprise._meta.get_field(name) for name in ATTNAMES]
+    fields.append(Enterprise._meta.get_field("updated_at"))
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(Enterprise._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(Enterprise._meta.pk.column),
     )
+    now = timezone.now()  # updated_at: auto_now is not applied to raw updates
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            params = []
+            for enterprise, values in rows[start:start + BATCH_SIZE]:
+                row = [field.get_db_prep_save(values[field.attname], connection)
+                       for field in fields[:-1]]
+                row.append(fields[-1].get_db_prep_save(now, connection))
+                row.append(enterprise.pk)
+                params.append(row)
+            cursor.executemany(sql, params)
 
 
 def _finish(job: ImportJob, result: CheckResult, status: str) -> None:

@@ -145,8 +145,13 @@ def _conflicts_with_database(rows, first_row_of_code) -> list[str]:
 
 
 @transaction.atomic
-def load_streets(path: Path | str = DEFAULT_PATH, *, actor=None) -> StreetLoadResult:
-    """Create or update streets by code; all or nothing. Raises StreetFileError."""
+def load_streets(
+    path: Path | str = DEFAULT_PATH, *, actor=None, audited: bool = True
+) -> StreetLoadResult:
+    """Create or update streets by code; all or nothing. Raises StreetFileError.
+
+    Every change is audited, except when seed_demo bootstraps a database.
+    """
     rows = read_rows(Path(path))
     problems = validate_rows(rows)
     if problems:
@@ -162,8 +167,9 @@ def load_streets(path: Path | str = DEFAULT_PATH, *, actor=None) -> StreetLoadRe
         street = existing.get(row["code"])
         if street is None:
             street = Street.objects.create(code=row["code"], **values)
-            audit.record(actor=actor, action="street.create", obj=street,
-                         after={"code": street.code, **values})
+            if audited:
+                audit.record(actor=actor, action="street.create", obj=street,
+                             after={"code": street.code, **values})
             result.created += 1
             continue
         before = audit.snapshot(street, FIELDS)
@@ -178,7 +184,9 @@ def load_streets(path: Path | str = DEFAULT_PATH, *, actor=None) -> StreetLoadRe
         for name, value in values.items():
             setattr(street, name, value)
         street.save(update_fields=FIELDS)
-        old, new = audit.changed(before, values)
-        audit.record(actor=actor, action="street.update", obj=street, before=old, after=new)
+        if audited:
+            old, new = audit.changed(before, values)
+            audit.record(actor=actor, action="street.update", obj=street, before=old,
+                         after=new)
         result.updated += 1
     return result

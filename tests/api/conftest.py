@@ -37,8 +37,13 @@ def api_for():
 def pending_user(cast):
     """The admin of an enterprise that registered itself and awaits its district."""
     enterprise = enterprise_register(
-        uscc="91110105MA00000038", name="北京待审核科技有限公司", region=cast.chaoyang,
-        contact_name="王芳", contact_phone="13800000000", username="t-pending",
-        email="pending@example.cn", password=PASSWORD,
+        uscc="91110105MA00000038",
+        name="北京待审核科技有限公司",
+        region=cast.chaoyang,
+        contact_name="王芳",
+        contact_phone="13800000000",
+        username="t-pending",
+        email="pending@example.cn",
+        password=PASSWORD,
     )
     return enterprise.account.users.get()

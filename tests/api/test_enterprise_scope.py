@@ -32,21 +32,37 @@ VISIBLE = {
 ROLES = sorted(VISIBLE)
 # PATCH of cast.ent.
 EDIT_ENT = {
-    "city": 200, "district": 200, "district_staff": 200,
-    "other_district": 404, "other_regulator": 404, "reviewer": 404, "other_enterprise": 404,
-    "regulator": 403, "association": 403, "group": 403, "enterprise": 403,
+    "city": 200,
+    "district": 200,
+    "district_staff": 200,
+    "other_district": 404,
+    "other_regulator": 404,
+    "reviewer": 404,
+    "other_enterprise": 404,
+    "regulator": 403,
+    "association": 403,
+    "group": 403,
+    "enterprise": 403,
     "enterprise_staff": 403,
 }
 # POST of a new enterprise in 朝阳区.
 CREATE_IN_CHAOYANG = {role: 403 for role in ROLES} | {
-    "city": 201, "district": 201, "district_staff": 201,
+    "city": 201,
+    "district": 201,
+    "district_staff": 201,
 }
 
 
 def new_enterprise_payload(cast):
-    return {"name": "北京新建五金制造有限公司", "uscc": make_uscc("110105", "MA0000099"),
-            "district": "110105", "street": "110105001", "industry": "machinery",
-            "scale": "small_micro", "employees": 12}
+    return {
+        "name": "北京新建五金制造有限公司",
+        "uscc": make_uscc("110105", "MA0000099"),
+        "district": "110105",
+        "street": "110105001",
+        "industry": "machinery",
+        "scale": "small_micro",
+        "employees": 12,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -78,8 +94,7 @@ def test_patch_of_an_enterprise_follows_scope_then_role(api_for, cast, role):
     expected = EDIT_ENT[role]
     assert response.status_code == expected, response.content
     cast.ent.refresh_from_db()
-    audit_rows = AuditEvent.objects.filter(action="enterprise.update",
-                                           object_id=str(cast.ent.pk))
+    audit_rows = AuditEvent.objects.filter(action="enterprise.update", object_id=str(cast.ent.pk))
     if expected == 200:
         assert cast.ent.address == "朝阳区建国路1号"
         assert audit_rows.get().after == {"address": "朝阳区建国路1号"}
@@ -111,8 +126,7 @@ def test_create_is_for_the_city_office_and_the_own_district(api_for, cast, role)
 
 
 def test_another_district_is_told_it_can_only_add_in_its_own(api_for, cast):
-    response = api_for(cast.other_district).post(URL, new_enterprise_payload(cast),
-                                                 format="json")
+    response = api_for(cast.other_district).post(URL, new_enterprise_payload(cast), format="json")
 
     assert response.status_code == 403
     assert "its own district" in response.json()["detail"]

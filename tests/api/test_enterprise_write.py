@@ -11,8 +11,13 @@ URL = "/api/v1/enterprises/"
 
 @pytest.fixture
 def payload():
-    return {"name": "北京新建五金制造有限公司", "uscc": make_uscc("110105", "MA0000099"),
-            "district": "110105", "industry": "machinery", "scale": "small_micro"}
+    return {
+        "name": "北京新建五金制造有限公司",
+        "uscc": make_uscc("110105", "MA0000099"),
+        "district": "110105",
+        "industry": "machinery",
+        "scale": "small_micro",
+    }
 
 
 def assert_nothing_written(count_before):
@@ -85,8 +90,9 @@ def test_unknown_fields_are_named_and_nothing_is_written(api_for, cast, payload)
 
 
 def test_a_patch_with_an_unknown_field_changes_nothing(api_for, cast):
-    response = api_for(cast.city).patch(f"{URL}{cast.ent.pk}/",
-                                        {"employees": 99, "employes": 99}, format="json")
+    response = api_for(cast.city).patch(
+        f"{URL}{cast.ent.pk}/", {"employees": 99, "employes": 99}, format="json"
+    )
 
     assert response.status_code == 400
     assert "Unknown field: employes." in response.json()["non_field_errors"][0]
@@ -96,8 +102,9 @@ def test_a_patch_with_an_unknown_field_changes_nothing(api_for, cast):
 
 
 def test_a_put_with_an_unknown_field_changes_nothing(api_for, cast, payload):
-    response = api_for(cast.city).put(f"{URL}{cast.ent.pk}/", payload | {"notes": "x"},
-                                      format="json")
+    response = api_for(cast.city).put(
+        f"{URL}{cast.ent.pk}/", payload | {"notes": "x"}, format="json"
+    )
 
     assert response.status_code == 400
     cast.ent.refresh_from_db()
@@ -127,8 +134,7 @@ def test_a_put_needs_the_required_fields(api_for, cast):
 
 
 def test_status_cannot_be_changed_by_patch(api_for, cast):
-    response = api_for(cast.city).patch(f"{URL}{cast.ent.pk}/", {"status": "closed"},
-                                        format="json")
+    response = api_for(cast.city).patch(f"{URL}{cast.ent.pk}/", {"status": "closed"}, format="json")
 
     assert response.status_code == 400
     assert "read-only" in response.json()["status"][0]
@@ -149,8 +155,9 @@ def test_a_get_then_put_round_trip_is_accepted(api_for, cast):
 
 
 def test_a_patch_that_changes_nothing_writes_no_audit_row(api_for, cast):
-    response = api_for(cast.city).patch(f"{URL}{cast.ent.pk}/", {"name": cast.ent.name},
-                                        format="json")
+    response = api_for(cast.city).patch(
+        f"{URL}{cast.ent.pk}/", {"name": cast.ent.name}, format="json"
+    )
 
     assert response.status_code == 200
     assert not AuditEvent.objects.exists()
@@ -166,15 +173,18 @@ def test_a_street_of_another_district_is_refused(api_for, cast, payload):
     assert_nothing_written(2)
 
 
-@pytest.mark.parametrize(("field", "value", "fragment"), [
-    ("district", "999999", "999999"),
-    ("street", "999999999", "999999999"),
-    ("industry", "knitting", "knitting"),
-    ("scale", "huge", "not a valid choice"),
-    ("employees", -1, "greater than or equal to 0"),
-    ("annual_revenue", "-5", "greater than or equal to 0"),
-    ("safety_licence_expires", "31/12/2026", "Date has wrong format"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("district", "999999", "999999"),
+        ("street", "999999999", "999999999"),
+        ("industry", "knitting", "knitting"),
+        ("scale", "huge", "not a valid choice"),
+        ("employees", -1, "greater than or equal to 0"),
+        ("annual_revenue", "-5", "greater than or equal to 0"),
+        ("safety_licence_expires", "31/12/2026", "Date has wrong format"),
+    ],
+)
 def test_a_bad_value_names_its_field(api_for, cast, payload, field, value, fragment):
     payload[field] = value
 
@@ -189,8 +199,9 @@ def test_an_industry_that_needs_a_licence_requires_its_number(api_for, cast, pay
     payload["industry"] = "hazardous_chemicals"
 
     refused = api_for(cast.city).post(URL, payload, format="json")
-    accepted = api_for(cast.city).post(URL, payload | {"safety_licence_no": "京WH安许证字[2026]001"},
-                                       format="json")
+    accepted = api_for(cast.city).post(
+        URL, payload | {"safety_licence_no": "京WH安许证字[2026]001"}, format="json"
+    )
 
     assert refused.status_code == 400
     assert "safety licence" in refused.json()["safety_licence_no"][0]
@@ -223,18 +234,20 @@ def test_a_body_that_is_not_an_object_is_refused(api_for, cast):
 
 
 def test_malformed_json_is_refused(api_for, cast):
-    response = api_for(cast.city).generic("POST", URL, '{"name": ',
-                                          content_type="application/json")
+    response = api_for(cast.city).generic("POST", URL, '{"name": ', content_type="application/json")
 
     assert response.status_code == 400
     assert "JSON parse error" in response.json()["detail"]
 
 
-@pytest.mark.parametrize(("headers", "message"), [
-    ({"HTTP_ACCEPT_LANGUAGE": "en"}, "This field is required."),
-    ({"HTTP_ACCEPT_LANGUAGE": "zh-hans"}, "该字段是必填项。"),
-    ({}, "该字段是必填项。"),  # Chinese is the default language
-])
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({"HTTP_ACCEPT_LANGUAGE": "en"}, "This field is required."),
+        ({"HTTP_ACCEPT_LANGUAGE": "zh-hans"}, "该字段是必填项。"),
+        ({}, "该字段是必填项。"),  # Chinese is the default language
+    ],
+)
 def test_errors_come_in_the_users_language(api_for, cast, payload, headers, message):
     del payload["name"]
     client = api_for(cast.city, language=None)
@@ -252,3 +265,18 @@ def test_the_language_cookie_chooses_the_language(api_for, cast, payload):
     response = client.post(URL, payload, format="json")
 
     assert response.json()["name"] == ["This field is required."]
+
+
+def test_a_uscc_registered_concurrently_is_a_400_not_a_crash(api_for, cast, payload, monkeypatch):
+    # Both checks pass, as when another request inserts the same code
+    # between validation and the insert.
+    monkeypatch.setattr("rest_framework.validators.UniqueValidator.__call__", lambda *a: None)
+    monkeypatch.setattr(Enterprise, "validate_unique", lambda *a, **kw: None)
+    payload["uscc"] = cast.other_ent.uscc
+
+    response = api_for(cast.city).post(URL, payload, format="json")
+
+    assert response.status_code == 400
+    assert "already registered" in response.json()["uscc"][0]
+    assert Enterprise.objects.filter(uscc=payload["uscc"]).count() == 1
+    assert not AuditEvent.objects.exists()

@@ -25,8 +25,11 @@ def test_it_describes_the_user_their_organisation_and_role(api_for, cast):
     assert body["role"] == "staff"
     assert body["can_act"] is True
     assert body["organisation"] == {
-        "id": cast.district_staff.organisation_id, "name": "朝阳区人民政府",
-        "kind": "district", "status": "active", "status_reason": "",
+        "id": cast.district_staff.organisation_id,
+        "name": "朝阳区人民政府",
+        "kind": "district",
+        "status": "active",
+        "status_reason": "",
     }
 
 
@@ -50,8 +53,9 @@ def test_it_refuses_an_unknown_token_with_401(api, cast):
 
 
 def test_a_pending_enterprise_gets_a_token_and_sees_its_status(api, pending_user):
-    token = api.post("/api/v1/auth/token/", {"username": "t-pending", "password": PASSWORD},
-                     format="json").json()["token"]
+    token = api.post(
+        "/api/v1/auth/token/", {"username": "t-pending", "password": PASSWORD}, format="json"
+    ).json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
     body = api.get("/api/v1/me/").json()
@@ -79,3 +83,17 @@ def test_a_pending_enterprise_cannot_read_its_own_registry_entry(api_for, pendin
 @pytest.mark.parametrize(("method", "url"), DATA_ENDPOINTS)
 def test_an_anonymous_request_gets_401(api, cast, method, url):
     assert getattr(api, method)(url, {}, format="json").status_code == 401
+
+
+def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, cast, pending_user):
+    assert api.get("/api/v1/").status_code == 401
+    assert api_for(pending_user).get("/api/v1/").status_code == 403
+    response = api_for(cast.city).get("/api/v1/")
+    assert response.status_code == 200
+    assert set(response.json()) == {
+        "organisations",
+        "users",
+        "enterprises",
+        "regions",
+        "industries",
+    }

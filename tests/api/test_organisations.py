@@ -5,9 +5,20 @@ import pytest
 from portal.models import AuditEvent, Organisation
 
 URL = "/api/v1/organisations/"
-ROLES = ["city", "district", "district_staff", "other_district", "regulator",
-         "other_regulator", "association", "reviewer", "group", "enterprise",
-         "enterprise_staff", "other_enterprise"]
+ROLES = [
+    "city",
+    "district",
+    "district_staff",
+    "other_district",
+    "regulator",
+    "other_regulator",
+    "association",
+    "reviewer",
+    "group",
+    "enterprise",
+    "enterprise_staff",
+    "other_enterprise",
+]
 NOT_CITY = [role for role in ROLES if role != "city"]
 
 
@@ -54,10 +65,15 @@ def test_a_regulator_shows_its_industries_and_a_review_unit_its_qualifications(a
 
 
 def review_unit_payload():
-    return {"name": "北京安信评审中心", "kind": "review_unit",
-            "qualifications": [{"industry": "machinery", "tier": "2"},
-                               {"industry": "commerce", "tier": "3"}],
-            "contact_name": "李明"}
+    return {
+        "name": "北京安信评审中心",
+        "kind": "review_unit",
+        "qualifications": [
+            {"industry": "machinery", "tier": "2"},
+            {"industry": "commerce", "tier": "3"},
+        ],
+        "contact_name": "李明",
+    }
 
 
 def test_the_city_office_creates_an_organisation_and_it_is_audited(api_for, cast):
@@ -68,7 +84,9 @@ def test_the_city_office_creates_an_organisation_and_it_is_audited(api_for, cast
     created = Organisation.objects.get(name="北京安信评审中心")
     assert body["id"] == created.pk
     assert sorted(created.qualifications.values_list("industry", "tier")) == [
-        ("commerce", "3"), ("machinery", "2")]
+        ("commerce", "3"),
+        ("machinery", "2"),
+    ]
     assert len(body["qualifications"]) == 2
     event = AuditEvent.objects.get(action="organisation.create")
     assert event.object_id == str(created.pk) and event.actor == cast.city
@@ -88,8 +106,9 @@ def test_no_one_else_creates_organisations(api_for, cast, role):
 def test_the_city_office_changes_a_regulators_industries(api_for, cast):
     target = cast.regulator.organisation
 
-    response = api_for(cast.city).patch(f"{URL}{target.pk}/",
-                                        {"industries": ["machinery", "commerce"]}, format="json")
+    response = api_for(cast.city).patch(
+        f"{URL}{target.pk}/", {"industries": ["machinery", "commerce"]}, format="json"
+    )
 
     assert response.status_code == 200
     assert sorted(response.json()["industries"]) == ["commerce", "machinery"]
@@ -116,8 +135,9 @@ def test_the_city_office_suspends_a_review_unit(api_for, cast):
 def test_patch_of_ones_own_organisation_is_403(api_for, cast, role):
     target = org(cast, role)
 
-    response = api_for(getattr(cast, role)).patch(f"{URL}{target.pk}/", {"contact_name": "x"},
-                                                  format="json")
+    response = api_for(getattr(cast, role)).patch(
+        f"{URL}{target.pk}/", {"contact_name": "x"}, format="json"
+    )
 
     assert response.status_code == 403
     target.refresh_from_db()
@@ -126,15 +146,17 @@ def test_patch_of_ones_own_organisation_is_403(api_for, cast, role):
 
 
 def test_patch_of_an_organisation_outside_the_scope_is_404(api_for, cast):
-    response = api_for(cast.district).patch(f"{URL}{cast.regulator.organisation_id}/",
-                                            {"contact_name": "x"}, format="json")
+    response = api_for(cast.district).patch(
+        f"{URL}{cast.regulator.organisation_id}/", {"contact_name": "x"}, format="json"
+    )
 
     assert response.status_code == 404
 
 
 def test_a_district_government_needs_its_district(api_for, cast):
-    response = api_for(cast.city).post(URL, {"name": "通州区人民政府", "kind": "district"},
-                                       format="json")
+    response = api_for(cast.city).post(
+        URL, {"name": "通州区人民政府", "kind": "district"}, format="json"
+    )
 
     assert response.status_code == 400
     assert "needs its district" in response.json()["region"][0]
@@ -163,8 +185,7 @@ def test_an_unknown_field_inside_a_qualification_is_named(api_for, cast):
 
 
 def test_an_unknown_top_level_field_is_named(api_for, cast):
-    response = api_for(cast.city).post(URL, review_unit_payload() | {"tiers": []},
-                                       format="json")
+    response = api_for(cast.city).post(URL, review_unit_payload() | {"tiers": []}, format="json")
 
     assert response.status_code == 400
     assert "Unknown field: tiers." in response.json()["non_field_errors"][0]

@@ -23,8 +23,7 @@ def test_the_streets_of_one_district(api_for, cast):
     response = api_for(cast.enterprise).get("/api/v1/regions/110108/streets/")
 
     assert response.status_code == 200
-    assert [(row["code"], row["name"]) for row in response.json()] == [
-        ("110108001", "万寿路街道")]
+    assert [(row["code"], row["name"]) for row in response.json()] == [("110108001", "万寿路街道")]
 
 
 def test_an_unknown_district_is_404(api_for, cast):
@@ -32,8 +31,9 @@ def test_an_unknown_district_is_404(api_for, cast):
     assert api_for(cast.city).get("/api/v1/regions/999999/").status_code == 404
 
 
-def test_the_regions_list_takes_a_fixed_number_of_queries(api_for, cast,
-                                                          django_assert_max_num_queries):
+def test_the_regions_list_takes_a_fixed_number_of_queries(
+    api_for, cast, django_assert_max_num_queries
+):
     client = api_for(cast.city)
     with django_assert_max_num_queries(4):  # token+user, organisation, regions, streets
         assert client.get("/api/v1/regions/").status_code == 200

@@ -6,11 +6,20 @@ from django.contrib.staticfiles import finders
 from drf_spectacular.validation import validate_schema
 
 PATHS = [
-    "/api/v1/auth/token/", "/api/v1/me/", "/api/v1/organisations/",
-    "/api/v1/organisations/{id}/", "/api/v1/users/", "/api/v1/users/{id}/",
-    "/api/v1/users/{id}/activate/", "/api/v1/users/{id}/deactivate/",
-    "/api/v1/enterprises/", "/api/v1/enterprises/{id}/", "/api/v1/regions/",
-    "/api/v1/regions/{code}/", "/api/v1/regions/{code}/streets/", "/api/v1/industries/",
+    "/api/v1/auth/token/",
+    "/api/v1/me/",
+    "/api/v1/organisations/",
+    "/api/v1/organisations/{id}/",
+    "/api/v1/users/",
+    "/api/v1/users/{id}/",
+    "/api/v1/users/{id}/activate/",
+    "/api/v1/users/{id}/deactivate/",
+    "/api/v1/enterprises/",
+    "/api/v1/enterprises/{id}/",
+    "/api/v1/regions/",
+    "/api/v1/regions/{code}/",
+    "/api/v1/regions/{code}/streets/",
+    "/api/v1/industries/",
     "/api/v1/industries/{code}/",
 ]
 
@@ -24,10 +33,20 @@ def test_the_schema_is_a_valid_openapi_document_listing_the_endpoints(api, db):
     assert schema["openapi"].startswith("3.")
     assert set(PATHS) <= set(schema["paths"])
     assert set(schema["paths"]["/api/v1/enterprises/{id}/"]) == {"get", "put", "patch"}
-    list_parameters = {p["name"] for p in schema["paths"]["/api/v1/enterprises/"]["get"][
-        "parameters"]}
-    assert {"search", "district", "street", "industry", "scale", "status", "ordering",
-            "page", "page_size"} <= list_parameters
+    list_parameters = {
+        p["name"] for p in schema["paths"]["/api/v1/enterprises/"]["get"]["parameters"]
+    }
+    assert {
+        "search",
+        "district",
+        "street",
+        "industry",
+        "scale",
+        "status",
+        "ordering",
+        "page",
+        "page_size",
+    } <= list_parameters
 
 
 def test_the_docs_page_loads_only_local_files(client, db):

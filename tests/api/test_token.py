@@ -14,8 +14,9 @@ URL = "/api/v1/auth/token/"
 
 
 def post(api, username, password):
-    return api.post(URL, {"username": username, "password": password}, format="json",
-                    HTTP_ACCEPT_LANGUAGE="en")
+    return api.post(
+        URL, {"username": username, "password": password}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def test_it_returns_a_token_that_authenticates_the_user(api, cast):
@@ -64,9 +65,7 @@ def test_it_throttles_after_the_failure_limit_until_the_window_passes(api, cast)
     # Another username from the same address is not affected.
     assert post(api, "t-city", PASSWORD).status_code == 200
 
-    later = timezone.now() + datetime.timedelta(
-        seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 1
-    )
+    later = timezone.now() + datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 1)
     with time_machine.travel(later, tick=False):
         assert post(api, "t-district", PASSWORD).status_code == 200
 
@@ -94,8 +93,12 @@ def test_it_caps_attempts_per_address_whatever_the_username(api, cast):
 
 
 def test_it_rejects_unknown_fields(api, cast):
-    response = api.post(URL, {"username": "t-city", "password": PASSWORD, "otp": "1"},
-                        format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = api.post(
+        URL,
+        {"username": "t-city", "password": PASSWORD, "otp": "1"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
     assert response.status_code == 400
     assert "Unknown field: otp" in response.json()["non_field_errors"][0]

@@ -12,13 +12,16 @@ def usernames(response):
     return {row["username"] for row in response.json()["results"]}
 
 
-@pytest.mark.parametrize(("role", "expected"), [
-    ("district", {"t-district", "t-district-staff"}),
-    ("district_staff", {"t-district", "t-district-staff"}),
-    ("enterprise_staff", {"t-enterprise", "t-enterprise-staff"}),
-    ("regulator", {"t-regulator"}),
-    ("reviewer", {"t-reviewer"}),
-])
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("district", {"t-district", "t-district-staff"}),
+        ("district_staff", {"t-district", "t-district-staff"}),
+        ("enterprise_staff", {"t-enterprise", "t-enterprise-staff"}),
+        ("regulator", {"t-regulator"}),
+        ("reviewer", {"t-reviewer"}),
+    ],
+)
 def test_the_list_shows_the_own_organisations_users(api_for, cast, role, expected):
     assert usernames(api_for(getattr(cast, role)).get(URL)) == expected
 
@@ -29,13 +32,16 @@ def test_the_city_office_sees_every_user(api_for, cast):
     )
 
 
-@pytest.mark.parametrize(("role", "target", "expected"), [
-    ("district", "district_staff", 200),
-    ("district_staff", "district", 200),
-    ("district", "other_district", 404),
-    ("enterprise", "district", 404),
-    ("city", "district", 200),
-])
+@pytest.mark.parametrize(
+    ("role", "target", "expected"),
+    [
+        ("district", "district_staff", 200),
+        ("district_staff", "district", 200),
+        ("district", "other_district", 404),
+        ("enterprise", "district", 404),
+        ("city", "district", 200),
+    ],
+)
 def test_retrieve_is_404_outside_the_scope(api_for, cast, role, target, expected):
     response = api_for(getattr(cast, role)).get(f"{URL}{getattr(cast, target).pk}/")
 
@@ -43,8 +49,17 @@ def test_retrieve_is_404_outside_the_scope(api_for, cast, role, target, expected
 
 
 def invite(client, **extra):
-    return client.post(URL, {"username": "t-new", "full_name": "赵六",
-                             "email": "new@example.cn", "role": "staff", **extra}, format="json")
+    return client.post(
+        URL,
+        {
+            "username": "t-new",
+            "full_name": "赵六",
+            "email": "new@example.cn",
+            "role": "staff",
+            **extra,
+        },
+        format="json",
+    )
 
 
 def test_an_admin_invites_a_user_and_gets_the_invitation_link(api_for, cast):
@@ -79,11 +94,14 @@ def test_a_taken_username_is_named(api_for, cast):
     assert not AuditEvent.objects.exists()
 
 
-@pytest.mark.parametrize(("extra", "field"), [
-    ({"email": "not-an-address"}, "email"),
-    ({"role": "owner"}, "role"),
-    ({"username": "has space"}, "username"),
-])
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"role": "owner"}, "role"),
+        ({"username": "has space"}, "username"),
+    ],
+)
 def test_bad_invitation_input_is_named(api_for, cast, extra, field):
     response = invite(api_for(cast.district), **extra)
 
@@ -120,12 +138,15 @@ def test_an_admin_deactivates_and_reactivates_their_staff(api_for, cast):
     assert AuditEvent.objects.filter(action="user.activate").count() == 1
 
 
-@pytest.mark.parametrize(("role", "target", "expected"), [
-    ("district_staff", "district", 403),   # staff, same organisation
-    ("city", "district", 403),             # sees all users, manages only its own
-    ("district", "other_district", 404),   # another organisation
-    ("enterprise", "district_staff", 404),
-])
+@pytest.mark.parametrize(
+    ("role", "target", "expected"),
+    [
+        ("district_staff", "district", 403),  # staff, same organisation
+        ("city", "district", 403),  # sees all users, manages only its own
+        ("district", "other_district", 404),  # another organisation
+        ("enterprise", "district_staff", 404),
+    ],
+)
 def test_deactivation_by_others_is_refused(api_for, cast, role, target, expected):
     target_user = getattr(cast, target)
 
@@ -147,8 +168,9 @@ def test_an_admin_cannot_deactivate_themselves(api_for, cast):
 
 
 def test_deactivate_refuses_a_body(api_for, cast):
-    response = api_for(cast.district).post(f"{URL}{cast.district_staff.pk}/deactivate/",
-                                           {"reason": "left"}, format="json")
+    response = api_for(cast.district).post(
+        f"{URL}{cast.district_staff.pk}/deactivate/", {"reason": "left"}, format="json"
+    )
 
     assert response.status_code == 400
     assert "Unknown field: reason." in response.json()["non_field_errors"][0]
@@ -158,7 +180,8 @@ def test_deactivate_refuses_a_body(api_for, cast):
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_users_are_not_edited_or_deleted_directly(api_for, cast, method):
-    response = getattr(api_for(cast.district), method)(f"{URL}{cast.district_staff.pk}/",
-                                                       {"role": "admin"}, format="json")
+    response = getattr(api_for(cast.district), method)(
+        f"{URL}{cast.district_staff.pk}/", {"role": "admin"}, format="json"
+    )
 
     assert response.status_code == 405

@@ -1,9 +1,9 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
-Every test in this folder is marked ``browser`` (deselect with ``-m "not browser"``) and
-runs with a transactional database whose migrated reference data (districts, streets,
-industries) is restored after each test (``serialized_rollback``): the live server runs
-in another thread, so the tests cannot use the usual rolled-back transaction.
+Every test in this folder is marked ``browser`` (deselect with ``-m "not browser"``). The
+live server runs in another thread, so the tests use a transactional database instead of
+the usual rolled-back transaction; the migrated reference data (districts, industries) is
+reloaded before each test (``serialized_rollback``, see tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -21,15 +21,31 @@ CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    # tryfirst: the django_db marker must be there before pytest-django orders the tests
-    # and decides which databases to serialize.
+    # tests/conftest.py gives every live-server test serialized_rollback.
     for item in items:
         if HERE in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
-            if item.get_closest_marker("django_db") is None:
-                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_rollback_under_playwright(request, django_db_setup):
+    """Keeps ``serialized_rollback`` working once Playwright runs.
+
+    Playwright's sync API leaves an asyncio loop running in the main thread, so Django's
+    per-thread connection storage (asgiref's Local) switches to a fresh, context-bound
+    store: ``connections["default"]`` becomes a new wrapper without the serialized
+    database that pytest-django restores from, and every test after the first would start
+    without districts and industries.  Hand the new wrappers the same serialized data.
+    """
+    from django.db import connections
+
+    contents = {alias: getattr(connections[alias], "_test_serialized_contents", None)
+                for alias in connections}
+    request.getfixturevalue("playwright")
+    for alias, serialized in contents.items():
+        if serialized is not None:
+            connections[alias]._test_serialized_contents = serialized
 
 
 @pytest.fixture(scope="session")

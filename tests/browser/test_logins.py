@@ -20,11 +20,13 @@ EVERY_LINK = {LIST, MINE, REGISTRATIONS, IMPORT, ORGANISATIONS, AUDIT}
 NAVIGATION = {
     "demo-city": {LIST, REGISTRATIONS, IMPORT, ORGANISATIONS, AUDIT},
     "demo-district": {LIST, REGISTRATIONS, IMPORT},
+    "demo-district-staff": {LIST, REGISTRATIONS, IMPORT},
     "demo-regulator": {LIST},
     "demo-association": {LIST},
     "demo-reviewer": set(),
     "demo-group": {LIST},
     "demo-enterprise": {MINE},
+    "demo-pending": set(),  # registered, not yet verified: may log in but not act
 }
 
 
@@ -44,15 +46,20 @@ def test_demo_login_lands_on_its_home_page(demo, live_server, login, username):
 
     page = login(username)
 
-    assert page.url == f"{live_server.url}/", page.locator("[data-testid=login-error]").all_inner_texts()
+    errors = page.locator("[data-testid=login-error]").all_inner_texts()
+    assert page.url == f"{live_server.url}/", errors
     assert user.organisation.name in page.locator("[data-testid=whoami]").inner_text()
     links = nav_links(page)
     expected = {reverse(name) for name in NAVIGATION[username]} | {reverse("home")}
-    if user.is_org_admin:
+    if user.is_org_admin and user.can_act:
         expected.add(reverse("staff"))
     forbidden = {reverse(name) for name in EVERY_LINK - NAVIGATION[username]}
     assert expected <= links, f"{username} misses {expected - links}"
     assert not links & forbidden, f"{username} must not see {links & forbidden}"
+    if not user.can_act:
+        assert reverse("staff") not in links
+        status = page.locator("[data-testid=registration-status]")
+        assert status.get_attribute("data-status") == "pending"
 
 
 def test_wrong_password_is_refused(demo, live_server, login):

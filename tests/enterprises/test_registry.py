@@ -34,7 +34,7 @@ def test_search_by_name_or_uscc(many, client_for):
 def test_filters_combine(many, client_for):
     client = client_for(many.city)
     response = client.get(reverse("enterprises:list"), {
-        "district": "110105", "street": many.chaoyang_street.pk, "industry": "commerce",
+        "district": "110105", "street": many.chaoyang_street.code, "industry": "commerce",
         "scale": "small_micro"})
     assert response.context["page"].paginator.count == 30
     response = client.get(reverse("enterprises:list"), {"district": "110108"})

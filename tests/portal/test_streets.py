@@ -59,6 +59,7 @@ def test_loading_the_shipped_file_is_idempotent():
     assert f"{total} created" in out
     assert set(Street.objects.values_list("region_id", flat=True)) == set(
         Region.objects.values_list("code", flat=True))
+    assert AuditEvent.objects.filter(action="street.create").count() == total
     events = AuditEvent.objects.count()
 
     out, _err = load(DEFAULT_PATH)
