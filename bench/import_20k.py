@@ -9,8 +9,9 @@ It generates the workbook (valid USCCs from enterprises.uscc.make_uscc), then
 times, through the same services the pages and the Celery tasks use:
 1. the dry run of new enterprises, 2. their commit, 3. a dry run of the same
 file in "update" mode (everything unchanged), 4. the commit of a file in
-which every row changed (bulk updates). Celery runs eagerly, in this process.
-Prints figures; asserts nothing but the counts.
+which every row changed (bulk updates), 5. the export of those enterprises.
+Celery runs eagerly, in this process. Prints figures; asserts nothing but
+the counts.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from enterprises.exporting import export_enterprises  # noqa: E402
 from enterprises.importing.columns import COLUMNS  # noqa: E402
 from enterprises.importing.service import import_job_commit, import_job_create  # noqa: E402
 from enterprises.models import Enterprise, ImportJob  # noqa: E402
@@ -144,6 +146,13 @@ def main() -> None:
     assert (job.status, job.updated_count) == ("validated", ROWS), job.errors[:5]
     job = timed("4b. commit (check again + bulk update)", lambda: commit(user, job))
     assert job.status == "done", job.errors[:5]
+
+    output = timed("5. export them again (write-only xlsx)",
+                   lambda: export_enterprises(
+                       Enterprise.objects.filter(name__startswith="北京基准测试企业")))
+    output.seek(0, os.SEEK_END)
+    print(f"export size: {output.tell() / 1024 / 1024:.1f} MB")
+    output.close()
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of this process: {peak:.0f} MB")

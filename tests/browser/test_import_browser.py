@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from enterprises.models import Enterprise
-from tests.enterprises.test_import import good_row, make_xlsx
+from tests.enterprises.test_import import good_row, make_xlsx, media_in_tmp  # noqa: F401
 
 
 def test_an_import_with_one_bad_row_shows_that_rows_problem(tcast, login, live_server, tmp_path):

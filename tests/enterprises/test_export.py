@@ -13,7 +13,13 @@ from django.urls import reverse
 from enterprises.models import Enterprise, ImportJob
 from portal.models import Industry
 from tests.cast import make_enterprise
-from tests.enterprises.test_import import HEADERS, KEYS, english, run_import  # noqa: F401
+from tests.enterprises.test_import import (  # noqa: F401
+    HEADERS,
+    KEYS,
+    english,
+    media_in_tmp,
+    run_import,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -62,6 +62,12 @@ def upload_file(content: bytes, name: str = "enterprises.xlsx"):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary MEDIA_ROOT, not the project's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def english(client):
     """Messages in English, whatever the translations say."""
@@ -592,6 +598,8 @@ def celery_worker_app(tmp_path):
         app.conf.broker_transport_options = {
             "data_folder_in": str(folder), "data_folder_out": str(folder),
             "processed_folder": str(folder / "processed"), "store_processed": False,
+            # kombu's default is ./control, in the working directory.
+            "control_folder": str(folder / "control"),
         }
     _drop_broker_connections(app)  # made with the old options
     try:

@@ -63,3 +63,14 @@ def test_the_admin_offers_no_way_to_edit_or_delete_audit_events(cast, client_for
                            {"post": "yes"})
     assert response.status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).action == "organisation.update"
+
+
+def test_on_postgresql_the_database_refuses_to_rewrite_the_trail(event):
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE portal_auditevent SET action = 'x' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "organisation.update"
