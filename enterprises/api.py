@@ -21,7 +21,12 @@ from enterprises.models import Enterprise
 from enterprises.selectors import ORDERINGS, filter_enterprises
 from enterprises.uscc import normalise_uscc, uscc_errors
 from portal import permissions
-from portal.api import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless, service_errors
+from portal.api.base import (
+    PortalAPIMixin,
+    RejectUnknownFieldsMixin,
+    deny_unless,
+    service_errors,
+)
 from portal.models import Industry, Organisation, OrganisationKind, Region, Street
 
 # API field names where they differ from the model's.

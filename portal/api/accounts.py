@@ -1,0 +1,123 @@
+"""The token endpoint and the current user."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from portal import login_throttle
+from portal.api.base import (
+    PortalAPIMixin,
+    RejectUnknownFieldsMixin,
+)
+from portal.middleware import client_ip
+from portal.models import Organisation, User
+
+# --------------------------------------------------------------------------
+# Token and current user
+
+
+class TokenRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token.
+
+    Repeated failures for one username from one address are refused with
+    429 for ``LOGIN_FAILURE_WINDOW_SECONDS``, as on the login page.
+    """
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    # Besides the per-username lock: a cap per client address, against
+    # trying many usernames.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        auth=[],
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        ip = client_ip(request)
+        if login_throttle.is_locked(username, ip):
+            message = _("Too many failed logins. Try again in %(minutes)d minutes.") % {
+                "minutes": login_throttle.lock_minutes()
+            }
+            return Response(
+                {"detail": message},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(settings.LOGIN_FAILURE_WINDOW_SECONDS)},
+            )
+        # ModelBackend refuses inactive users, so they get the same answer
+        # as a wrong password.
+        user = authenticate(
+            request, username=username, password=serializer.validated_data["password"]
+        )
+        if user is None:
+            login_throttle.record_failure(username, ip)
+            raise serializers.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        _("The username or password is wrong, or the account is deactivated.")
+                    ]
+                }
+            )
+        login_throttle.clear(username, ip)
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class OrganisationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "status", "status_reason"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="get_full_name")
+    organisation = OrganisationBriefSerializer(allow_null=True)
+    can_act = serializers.BooleanField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "role",
+            "can_act",
+            "organisation",
+        ]
+        read_only_fields = fields
+
+
+class MeView(APIView):
+    """The current user, their organisation and role; also for users whose
+    organisation is still pending (``can_act`` is then false)."""
+
+    authentication_classes = PortalAPIMixin.authentication_classes
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
