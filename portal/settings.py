@@ -224,3 +224,9 @@ LOGGING = {
 }
 
 PAGE_SIZE = 50
+
+# Highest deaths in production-safety accidents in the year before an
+# application that still allow each grade (domain.md §3.4, 安监总管四〔2011〕84号).
+# A setting, since the 2021 rules were not verified: JSON, e.g. {"1": 0, "2": 1}.
+SCORING_ACCIDENT_GATE = {"1": 0, "2": 1, "3": 2, "pass": 2}
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)

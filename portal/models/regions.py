@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LocalisedNameMixin:
@@ -22,8 +23,8 @@ class Region(LocalisedNameMixin, models.Model):
     """A district-level area: the 16 districts plus the Economic-Technological Zone."""
 
     class Kind(models.TextChoices):
-        DISTRICT = "district", _("District")
-        ZONE = "zone", _("Development zone")
+        DISTRICT = "district", pgettext_lazy("kind of region", "District")
+        ZONE = "zone", pgettext_lazy("kind of region", "Development zone")
 
     # GB/T 2260 code; the development zone has no official code, so it gets
     # the synthetic 110400 (domain.md §6.1).

@@ -2,6 +2,7 @@ import random
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from enterprises.uscc import ALPHABET, check_character, make_uscc, uscc_errors, validate_uscc
 
@@ -26,7 +27,7 @@ def test_it_accepts_the_published_valid_codes(code):
     ("91110105MA001GPD1G", "D"),
 ])
 def test_it_names_the_expected_check_character(code, expected):
-    errors = uscc_errors(code)
+    errors = uscc_errors(code)  # Chinese by default: …应为“X”
     assert len(errors) == 1
     assert f"“{code[-1]}”" in errors[0]
     assert f"“{expected}”" in errors[0]
@@ -55,7 +56,8 @@ def test_generated_codes_validate_and_every_other_check_character_fails():
     ("911101AB551385082Q", "Characters 3–8"),
 ])
 def test_it_explains_malformed_codes(code, fragment):
-    errors = uscc_errors(code)
+    with translation.override("en"):
+        errors = uscc_errors(code)
     assert any(fragment in error for error in errors), errors
 
 
@@ -69,3 +71,7 @@ def test_validate_uscc_raises_a_validation_error_in_the_users_language():
 
 def test_check_character_matches_the_worked_example():
     assert check_character("91350100M000100Y4") == "3"
+
+
+def test_the_default_message_is_chinese():
+    assert uscc_errors("91350100M000100Y4Z") == ["第18位校验码为“Z”，应为“3”。"]

@@ -53,7 +53,7 @@ def test_a_taken_username_is_refused(cast, client_for):
     response = client_for(cast.district).post(reverse("staff_invite"), {
         "username": "t-city", "full_name": "x", "email": "x@example.cn", "role": "staff",
     })
-    assert "taken" in str(response.context["form"].errors["username"])
+    assert "已被占用" in str(response.context["form"].errors["username"])
     assert User.objects.count() == before
 
 
