@@ -1,0 +1,31 @@
+"""Scoped reads of standards and assessments."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from enterprises.models import Enterprise
+from portal.models import OrganisationKind
+from reviews.models import Assessment, StandardVersion
+
+
+def assessments_visible_to(user, qs: QuerySet) -> QuerySet:
+    """An enterprise sees all of its own assessments; whoever sees the
+    enterprise (district, regulator, group, city) sees its submitted ones."""
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return qs.none()
+    if user.organisation.kind == OrganisationKind.ENTERPRISE:
+        return qs.filter(enterprise__account_id=user.organisation_id)
+    return qs.filter(enterprise__in=Enterprise.objects.visible_to(user),
+                     status=Assessment.Status.SUBMITTED)
+
+
+def applicable_versions(enterprise: Enterprise) -> QuerySet:
+    """Published versions of the standards that fit the enterprise's industry and scale."""
+    qs = StandardVersion.objects.filter(status=StandardVersion.Status.PUBLISHED).select_related(
+        "standard")
+    qs = qs.filter(Q(standard__industries__isnull=True)
+                   | Q(standard__industries=enterprise.industry_id))
+    versions = list(qs.distinct().order_by("standard__code", "-effective_date"))
+    return [v for v in versions
+            if not v.standard.scales or enterprise.scale in v.standard.scales]

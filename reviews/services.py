@@ -1,0 +1,240 @@
+"""Writes on assessments: create (or copy), answer, attach evidence, submit."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import audit
+from portal.errors import ServiceError
+from reviews.models import Assessment, AssessmentRow, Evidence, Result, StandardVersion
+from reviews.scoring_data import score_assessment
+from reviews.selectors import applicable_versions
+
+
+class EditConflict(ServiceError):
+    """Someone else saved the row since this user loaded it."""
+
+    def __init__(self, row: AssessmentRow):
+        super().__init__(_("Someone else changed this answer while you were editing it. "
+                           "Their version is shown now; check it and save again."))
+        self.row = row
+
+
+@transaction.atomic
+def assessment_create(*, actor, enterprise, version: StandardVersion, period_start=None,
+                      period_end=None, team_leader: str = "", team_members: str = "",
+                      deaths_last_year: int = 0, copy_from: Assessment | None = None
+                      ) -> Assessment:
+    """A new self-assessment with one row per criterion, made in one bulk insert.
+
+    With ``copy_from`` (e.g. last year's), answers are copied for criteria of
+    the same code, so a new version of the standard keeps what still fits.
+    """
+    if version.pk not in {v.pk for v in applicable_versions(enterprise)}:
+        raise ServiceError(_("This standard does not apply to your enterprise, or the "
+                             "version is not published."), field="version")
+    if period_start and period_end and period_end < period_start:
+        raise ServiceError(_("The period ends before it starts."), field="period_end")
+    if copy_from is not None and copy_from.enterprise_id != enterprise.pk:
+        raise ServiceError(_("You can only copy your own assessments."), field="copy_from")
+    assessment = Assessment.objects.create(
+        enterprise=enterprise, version=version, period_start=period_start,
+        period_end=period_end, team_leader=team_leader, team_members=team_members,
+        deaths_last_year=deaths_last_year, copied_from=copy_from, created_by=actor,
+    )
+    previous = {}
+    if copy_from is not None:
+        previous = {row.criterion.code: row for row in
+                    copy_from.rows.select_related("criterion")}
+    rows = []
+    for criterion_id, code in version.criteria.order_by("position").values_list("pk", "code"):
+        old = previous.get(code)
+        rows.append(AssessmentRow(
+            assessment=assessment, criterion_id=criterion_id,
+            result=old.result if old else "", deduction=old.deduction if old else 0,
+            na_reason=old.na_reason if old else "", notes=old.notes if old else "",
+        ))
+    AssessmentRow.objects.bulk_create(rows, batch_size=1000)
+    audit.record(actor=actor, action="assessment.create", obj=assessment, after={
+        "version": version.pk, "rows": len(rows),
+        "copied_from": copy_from.pk if copy_from else None,
+    })
+    return assessment
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value if value not in (None, "") else "0"))
+    except InvalidOperation:
+        raise ServiceError(_("Enter a number."), field=field) from None
+    if not number.is_finite():
+        raise ServiceError(_("Enter a number."), field=field)
+    return number
+
+
+def row_save(*, actor, row: AssessmentRow, result: str, deduction=None, na_reason: str = "",
+             notes: str = "", revision: int) -> AssessmentRow:
+    """Save one answer. ``revision`` is the row's revision the user started from:
+    if the row changed since, nothing is written and EditConflict is raised."""
+    criterion = row.criterion
+    if row.assessment.is_locked:
+        raise ServiceError(_("This assessment has been submitted and can no longer change."))
+    if result not in Result.values and result != "":
+        raise ServiceError(_("Choose one of the answers."), field="result")
+    amount = _decimal(deduction, "deduction") if result == Result.PARTIAL else Decimal("0")
+    if result == Result.PARTIAL:
+        if criterion.is_veto:
+            raise ServiceError(_("A veto criterion is either met or not: choose compliant or "
+                                 "not compliant."), field="result")
+        if amount <= 0 or amount > criterion.points:
+            raise ServiceError(
+                _("The deduction must be more than 0 and at most the criterion's %(points)s "
+                  "points.") % {"points": criterion.points}, field="deduction")
+        if amount != amount.quantize(Decimal("0.1")):
+            raise ServiceError(_("Use at most one decimal place."), field="deduction")
+    na_reason = (na_reason or "").strip()
+    if result == Result.NOT_APPLICABLE and not na_reason:
+        raise ServiceError(_("Say why this criterion does not apply."), field="na_reason")
+    if result != Result.NOT_APPLICABLE:
+        na_reason = ""
+    # Compare-and-set on the revision: the later of two concurrent saves loses
+    # and is told, instead of silently overwriting the first.
+    updated = AssessmentRow.objects.filter(
+        pk=row.pk, revision=revision, assessment__status=Assessment.Status.DRAFT,
+    ).update(result=result, deduction=amount, na_reason=na_reason, notes=notes.strip(),
+             revision=F("revision") + 1, updated_by=actor, updated_at=timezone.now())
+    fresh = AssessmentRow.objects.select_related("criterion", "assessment").get(pk=row.pk)
+    if not updated:
+        if fresh.assessment.is_locked:
+            raise ServiceError(_("This assessment has been submitted and can no longer "
+                                 "change."))
+        raise EditConflict(fresh)
+    return fresh
+
+
+ALLOWED_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def sniff_type(upload) -> str | None:
+    """The file's real type from its content (the name is not trusted)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names:
+            if any(name.startswith("word/") for name in names):
+                return "docx"
+            if any(name.startswith("xl/") for name in names):
+                return "xlsx"
+    return None
+
+
+@transaction.atomic
+def evidence_add(*, actor, row: AssessmentRow, upload) -> Evidence:
+    assessment = Assessment.objects.select_for_update().get(pk=row.assessment_id)
+    if assessment.is_locked:
+        raise ServiceError(_("This assessment has been submitted and can no longer change."))
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise ServiceError(_("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+            "size": round(upload.size / 1048576, 1),
+            "limit": settings.EVIDENCE_MAX_BYTES // 1048576}, field="file")
+    kind = sniff_type(upload)
+    if kind is None:
+        raise ServiceError(_("“%(name)s” is not a PDF, JPG, PNG, DOCX or XLSX file (checked "
+                             "from its content).") % {"name": upload.name}, field="file")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = upload.name.rsplit("/", 1)[-1][:255]
+    earlier = row.evidence.filter(original_name=name).count()
+    evidence = Evidence(row=row, original_name=name, content_type=ALLOWED_TYPES[kind],
+                        size=upload.size, sha256=digest.hexdigest(),
+                        file_version=earlier + 1, uploaded_by=actor)
+    evidence.file.save(f"{digest.hexdigest()}.{kind}", upload, save=False)
+    evidence.save()
+    audit.record(actor=actor, action="assessment.evidence.add", obj=assessment, after={
+        "row": row.pk, "criterion": row.criterion.code, "file": name,
+        "sha256": evidence.sha256, "file_version": evidence.file_version})
+    return evidence
+
+
+@transaction.atomic
+def assessment_update(*, actor, assessment: Assessment, **fields) -> Assessment:
+    """Change the team, period or declared accident record of a draft."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.is_locked:
+        raise ServiceError(_("This assessment has been submitted and can no longer change."))
+    allowed = {"period_start", "period_end", "team_leader", "team_members", "deaths_last_year"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ServiceError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    before = audit.snapshot(assessment, list(fields))
+    for name, value in fields.items():
+        setattr(assessment, name, value)
+    if (assessment.period_start and assessment.period_end
+            and assessment.period_end < assessment.period_start):
+        raise ServiceError(_("The period ends before it starts."), field="period_end")
+    assessment.save(update_fields=list(fields))
+    old, new = audit.changed(before, audit.snapshot(assessment, list(fields)))
+    if new:
+        audit.record(actor=actor, action="assessment.update", obj=assessment, before=old,
+                     after=new)
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
+    """Lock the assessment; it becomes the basis of an application."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.is_locked:
+        raise ServiceError(_("This assessment has already been submitted."))
+    missing = assessment.rows.filter(result="").aggregate(n=Count("id"))["n"]
+    if missing:
+        raise ServiceError(_("%(n)d criteria are still unanswered.") % {"n": missing})
+    if not assessment.team_leader.strip():
+        raise ServiceError(_("Name the leader of the self-assessment team."),
+                           field="team_leader")
+    result = score_assessment(assessment)
+    if not result.scorable:
+        raise ServiceError(_("Every criterion is marked not applicable, so the assessment "
+                             "cannot be scored."))
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = actor
+    assessment.submitted_score = result.score
+    assessment.submitted_grade = result.grade or ""
+    assessment.save(update_fields=["status", "submitted_at", "submitted_by",
+                                   "submitted_score", "submitted_grade"])
+    audit.record(actor=actor, action="assessment.submit", obj=assessment,
+                 before={"status": Assessment.Status.DRAFT},
+                 after={"status": assessment.status, "score": str(result.score),
+                        "grade": result.grade})
+    return assessment
