@@ -16,3 +16,9 @@ CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # tests never run collectstatic: no "No directory at" warning
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: the live server and real Celery worker
+    # threads then wait on locks (WAL + timeout) instead of failing at once
+    # with "database table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}  # noqa: F405
