@@ -21,4 +21,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: the live server and real Celery worker
     # threads then wait on locks (WAL + timeout) instead of failing at once
     # with "database table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}  # noqa: F405
+    # One file per process, so two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-portal-{os.getpid()}.sqlite3")  # noqa: F405
+    }
