@@ -10,6 +10,12 @@ from portal.forms import BootstrapFormMixin
 from portal.models import Industry, Organisation, Region, Street, User
 
 
+def check_street_in_region(form: forms.Form, data: dict) -> None:
+    street, region = data.get("street"), data.get("region")
+    if street and region and street.region_id != region.pk:
+        form.add_error("street", _("This street or town is not in the chosen district."))
+
+
 def clean_uscc_value(value: str) -> str:
     code = normalise_uscc(value)
     errors = uscc_errors(code)
@@ -40,9 +46,7 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        street, region = data.get("street"), data.get("region")
-        if street and region and street.region_id != region.pk:
-            self.add_error("street", _("This street or town is not in the chosen district."))
+        check_street_in_region(self, data)
         if data.get("password"):
             try:
                 validate_password(data["password"], User(username=data.get("username", "")))
@@ -80,9 +84,7 @@ class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        street, region = data.get("street"), data.get("region")
-        if street and region and street.region_id != region.pk:
-            self.add_error("street", _("This street or town is not in the chosen district."))
+        check_street_in_region(self, data)
         industry = data.get("industry")
         if industry and industry.requires_safety_licence and not data.get("safety_licence_no"):
             self.add_error(
