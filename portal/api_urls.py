@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from enterprises.api import EnterpriseViewSet
 from portal import api
+from reviews.api import AssessmentViewSet, StandardVersionViewSet, StandardViewSet
 
 
 class APIRootView(DefaultRouter.APIRootView):
@@ -24,6 +25,9 @@ router.register("users", api.UserViewSet, basename="api-user")
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
 router.register("regions", api.RegionViewSet, basename="api-region")
 router.register("industries", api.IndustryViewSet, basename="api-industry")
+router.register("standards", StandardViewSet, basename="api-standard")
+router.register("standard-versions", StandardVersionViewSet, basename="api-standard-version")
+router.register("assessments", AssessmentViewSet, basename="api-assessment")
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),

@@ -16,6 +16,7 @@ def navigation_for(user) -> list[dict[str, str]]:
     kind = user.organisation.kind
     if kind == Kind.ENTERPRISE:
         items.append({"label": _("My enterprise"), "url": reverse("enterprises:mine")})
+        items.append({"label": _("Self-assessment"), "url": reverse("assessments:list")})
     elif kind != Kind.REVIEW_UNIT:
         items.append({"label": _("Enterprises"), "url": reverse("enterprises:list")})
     if kind in (Kind.CITY_OFFICE, Kind.DISTRICT):
@@ -24,6 +25,7 @@ def navigation_for(user) -> list[dict[str, str]]:
         items.append({"label": _("Import"), "url": reverse("enterprises:import")})
     if permissions.can_manage_organisations(user):
         items.append({"label": _("Organisations"), "url": reverse("organisations")})
+        items.append({"label": _("Standards"), "url": reverse("standards:list")})
     if permissions.can_manage_staff(user):
         items.append({"label": _("Staff"), "url": reverse("staff")})
     if permissions.can_view_audit_log(user):

@@ -207,6 +207,9 @@ SPECTACULAR_SETTINGS = {
         "RegionKindEnum": "portal.models.regions.Region.Kind",
         "StreetKindEnum": "portal.models.regions.Street.Kind",
         "EnterpriseStatusEnum": "enterprises.models.Enterprise.Status",
+        "AssessmentKindEnum": "reviews.models.assessments.Assessment.Kind",
+        "AssessmentStatusEnum": "reviews.models.assessments.Assessment.Status",
+        "StandardVersionStatusEnum": "reviews.models.standards.StandardVersion.Status",
     },
 }
 

@@ -27,6 +27,8 @@ urlpatterns = [
     path("staff/<int:pk>/", staff.staff_update, name="staff_update"),
     path("audit/", audit_log.audit_log, name="audit_log"),
     path("enterprises/", include("enterprises.urls")),
+    path("assessments/", include("reviews.urls")),
+    path("standards/", include("reviews.urls_standards")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -1,0 +1,842 @@
+"""REST API of standards and self-assessments (conventions: portal/api/__init__.py).
+
+Standards and their versions are read by every user who can act; draft
+versions (and standards that have nothing but drafts) only by the city
+office, everyone else gets 404. Assessments follow
+``Assessment.objects.visible_to``: an enterprise sees its own, whoever sees
+the enterprise sees its submitted ones. Only the enterprise's own users
+write (``reviews.permissions``), and every write goes through
+``reviews.services``. Scores come from ``score_assessment`` and nowhere
+else.
+
+Answering uses optimistic concurrency: each save names the ``revision`` of
+the row it started from. When someone else saved the row in between the
+answer is 409, with the message and the row as it now stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from enterprises.models import Enterprise
+from portal.api.base import (
+    NoBodySerializer,
+    PortalAPIMixin,
+    RejectUnknownFieldsMixin,
+    deny_unless,
+    service_errors,
+)
+from portal.errors import ServiceError
+from portal.models import OrganisationKind
+from portal.permissions import acts_for
+from reviews import services
+from reviews.models import (
+    Assessment,
+    AssessmentRow,
+    Criterion,
+    Element,
+    Evidence,
+    GradeThreshold,
+    Result,
+    Standard,
+    StandardVersion,
+)
+from reviews.permissions import can_edit_assessment, can_start_assessment
+from reviews.scoring import improvements
+from reviews.scoring_data import answers_for, score_assessment, spec_for_version
+
+# --------------------------------------------------------------------------
+# Scope of standards: drafts are the city office's work in progress.
+
+
+def versions_visible_to(user) -> QuerySet:
+    qs = StandardVersion.objects.all()
+    if acts_for(user, OrganisationKind.CITY_OFFICE):
+        return qs
+    return qs.exclude(status=StandardVersion.Status.DRAFT)
+
+
+def standards_visible_to(user) -> QuerySet:
+    if acts_for(user, OrganisationKind.CITY_OFFICE):
+        return Standard.objects.all()
+    return Standard.objects.filter(
+        Exists(versions_visible_to(user).filter(standard=OuterRef("pk")))
+    )
+
+
+# --------------------------------------------------------------------------
+# Standards and versions (read only)
+
+
+class ThresholdSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GradeThreshold
+        fields = ["grade", "min_score"]
+
+
+class VersionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StandardVersion
+        fields = ["id", "version", "effective_date", "status", "full_marks"]
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    industries = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    versions = VersionSummarySerializer(many=True, read_only=True, source="visible_versions")
+
+    class Meta:
+        model = Standard
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "grading",
+            "regime",
+            "industries",
+            "scales",
+            "description",
+            "versions",
+        ]
+
+
+class StandardVersionSerializer(serializers.ModelSerializer):
+    standard = serializers.CharField(source="standard.code", read_only=True)
+    standard_name = serializers.CharField(source="standard.name", read_only=True)
+    grading = serializers.CharField(source="standard.grading", read_only=True)
+    thresholds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StandardVersion
+        fields = [
+            "id",
+            "standard",
+            "standard_name",
+            "grading",
+            "version",
+            "effective_date",
+            "status",
+            "full_marks",
+            "thresholds",
+            "published_at",
+            "retired_at",
+        ]
+
+    @extend_schema_field(ThresholdSerializer(many=True))
+    def get_thresholds(self, version: StandardVersion) -> list[dict]:
+        # Best grade first; the prefetch keeps the list at a fixed query count.
+        rows = sorted(version.thresholds.all(), key=lambda t: t.min_score, reverse=True)
+        return ThresholdSerializer(rows, many=True).data
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    veto = serializers.BooleanField(source="is_veto")
+
+    class Meta:
+        model = Criterion
+        fields = [
+            "id",
+            "code",
+            "requirement",
+            "method",
+            "points",
+            "veto",
+            "guidance",
+            "evidence",
+            "extra_deduction",
+            "extra_deduction_note",
+        ]
+
+
+class BElementSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Element
+        fields = ["code", "name", "name_en", "criteria"]
+
+
+class AElementSerializer(serializers.ModelSerializer):
+    elements = BElementSerializer(many=True, read_only=True, source="children")
+    criteria = CriterionSerializer(
+        many=True,
+        read_only=True,
+        help_text=gettext_lazy("Criteria placed directly under the A element (no B elements)."),
+    )
+
+    class Meta:
+        model = Element
+        fields = ["code", "name", "name_en", "elements", "criteria"]
+
+
+class StandardVersionTreeSerializer(StandardVersionSerializer):
+    elements = AElementSerializer(many=True, read_only=True, source="a_elements")
+
+    class Meta(StandardVersionSerializer.Meta):
+        fields = [*StandardVersionSerializer.Meta.fields, "elements"]
+
+
+class StandardViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Checklist standards, named by their code, with their versions."""
+
+    serializer_class = StandardSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def get_queryset(self):
+        user = self.request.user
+        return standards_visible_to(user).prefetch_related(
+            "industries",
+            Prefetch(
+                "versions",
+                queryset=versions_visible_to(user).order_by("-effective_date"),
+                to_attr="visible_versions",
+            ),
+        )
+
+
+class VersionFilterSerializer(serializers.Serializer):
+    standard = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("Standard code.")
+    )
+    status = serializers.ChoiceField(
+        choices=StandardVersion.Status.choices, required=False, allow_blank=True
+    )
+
+
+@extend_schema_view(list=extend_schema(parameters=[VersionFilterSerializer]))
+class StandardVersionViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Versions of the standards; one version in full is its whole checklist:
+    A elements → B elements → criteria, with the grade thresholds."""
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return StandardVersionTreeSerializer
+        return StandardVersionSerializer
+
+    def get_queryset(self):
+        qs = (
+            versions_visible_to(self.request.user)
+            .select_related("standard")
+            .prefetch_related("thresholds")
+            .order_by("standard__code", "-effective_date")
+        )
+        if self.action == "retrieve":
+            criteria = Criterion.objects.order_by("position")
+            qs = qs.prefetch_related(
+                Prefetch(
+                    "elements",
+                    queryset=Element.objects.filter(parent__isnull=True)
+                    .order_by("position")
+                    .prefetch_related(
+                        Prefetch(
+                            "children",
+                            queryset=Element.objects.order_by("position").prefetch_related(
+                                Prefetch("criteria", queryset=criteria)
+                            ),
+                        ),
+                        Prefetch("criteria", queryset=criteria),
+                    ),
+                    to_attr="a_elements",
+                )
+            )
+        return qs
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        params = VersionFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        if params.validated_data.get("standard"):
+            queryset = queryset.filter(standard__code=params.validated_data["standard"])
+        if params.validated_data.get("status"):
+            queryset = queryset.filter(status=params.validated_data["status"])
+        return queryset
+
+
+# --------------------------------------------------------------------------
+# Assessments: output
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "name",
+            "file_version",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
+
+    def get_download(self, evidence: Evidence) -> str:
+        path = reverse(
+            "api-assessment-evidence-download",
+            kwargs={"pk": evidence.row.assessment_id, "evidence_id": evidence.pk},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class RowSerializer(serializers.ModelSerializer):
+    criterion = serializers.CharField(source="criterion.code")
+    element = serializers.CharField(source="criterion.element.code")
+    a_element = serializers.CharField(source="criterion.a_element.code")
+    requirement = serializers.CharField(source="criterion.requirement")
+    points = serializers.DecimalField(source="criterion.points", max_digits=6, decimal_places=1)
+    veto = serializers.BooleanField(source="criterion.is_veto")
+    updated_by = serializers.CharField(source="updated_by.username", allow_null=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AssessmentRow
+        fields = [
+            "id",
+            "criterion",
+            "criterion_id",
+            "element",
+            "a_element",
+            "requirement",
+            "points",
+            "veto",
+            "result",
+            "deduction",
+            "na_reason",
+            "notes",
+            "revision",
+            "updated_at",
+            "updated_by",
+            "evidence",
+        ]
+
+
+def rows_queryset() -> QuerySet:
+    """Rows with all they show, in a fixed number of queries."""
+    return AssessmentRow.objects.select_related(
+        "criterion__element", "criterion__a_element", "updated_by"
+    ).prefetch_related(
+        # The prefetch sets each file's row, so no join back to it is needed.
+        Prefetch("evidence", queryset=Evidence.objects.select_related("uploaded_by"))
+    )
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    standard = serializers.CharField(source="version.standard.code")
+    standard_name = serializers.CharField(source="version.standard.name")
+    version_label = serializers.CharField(source="version.version")
+    answered = serializers.IntegerField(read_only=True)
+    total = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "version",
+            "standard",
+            "standard_name",
+            "version_label",
+            "kind",
+            "status",
+            "period_start",
+            "period_end",
+            "team_leader",
+            "team_members",
+            "deaths_last_year",
+            "copied_from",
+            "created_at",
+            "submitted_at",
+            "submitted_score",
+            "submitted_grade",
+            "answered",
+            "total",
+        ]
+
+
+class ImprovementSerializer(serializers.Serializer):
+    criterion_id = serializers.IntegerField()
+    code = serializers.CharField()
+    points_gained = serializers.DecimalField(max_digits=7, decimal_places=1)
+    score_gain = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+# The breakdown is ScoreResult.as_dict() as is: documented loosely, since
+# the scoring function, not this module, defines it.
+@extend_schema_field(OpenApiTypes.OBJECT)
+class ScoreField(serializers.DictField):
+    pass
+
+
+class AssessmentDetailSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name")
+    standard = serializers.CharField(source="version.standard.code")
+    standard_name = serializers.CharField(source="version.standard.name")
+    version_label = serializers.CharField(source="version.version")
+    can_edit = serializers.BooleanField()
+    score = ScoreField(
+        help_text=gettext_lazy("The score breakdown as the scoring function returns it.")
+    )
+    improvements = ImprovementSerializer(
+        many=True,
+        help_text=gettext_lazy("The criteria whose full compliance would raise the score most."),
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            *[
+                name
+                for name in AssessmentSerializer.Meta.fields
+                if name not in {"answered", "total"}
+            ],
+            "can_edit",
+            "score",
+            "improvements",
+        ]
+
+
+def assessment_detail(assessment: Assessment, user) -> dict:
+    """Header, score breakdown and what would lift the grade."""
+    assessment.can_edit = can_edit_assessment(user, assessment) and not assessment.is_locked
+    assessment.score = score_assessment(assessment).as_dict()
+    found = improvements(spec_for_version(assessment.version), answers_for(assessment))
+    assessment.improvements = [asdict(item) for item in found]
+    return AssessmentDetailSerializer(assessment).data
+
+
+# --------------------------------------------------------------------------
+# Assessments: input
+
+
+class AssessmentFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=Assessment.Status.choices, required=False, allow_blank=True
+    )
+    enterprise = serializers.IntegerField(required=False, help_text=gettext_lazy("Enterprise id."))
+    version = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("Standard version id.")
+    )
+
+
+class AssessmentHeaderSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    period_start = serializers.DateField(required=False, allow_null=True)
+    period_end = serializers.DateField(required=False, allow_null=True)
+    team_leader = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    team_members = serializers.CharField(required=False, allow_blank=True)
+    deaths_last_year = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+
+class AssessmentCreateSerializer(AssessmentHeaderSerializer):
+    version = serializers.PrimaryKeyRelatedField(
+        queryset=StandardVersion.objects.none(),
+        help_text=gettext_lazy("A published version of a standard that applies to you."),
+    )
+    copy_from = serializers.PrimaryKeyRelatedField(
+        queryset=Assessment.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("One of your earlier assessments whose answers to copy."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["version"].queryset = versions_visible_to(request.user)
+            self.fields["copy_from"].queryset = Assessment.objects.visible_to(request.user)
+
+
+class RowAnswerSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    result = serializers.ChoiceField(choices=Result.choices, allow_blank=True, required=False)
+    deduction = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("Points deducted; only for a partly compliant answer."),
+    )
+    na_reason = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    revision = serializers.IntegerField(
+        min_value=0,
+        help_text=gettext_lazy("The row's revision this answer starts from (see 409)."),
+    )
+
+
+class BulkAnswerSerializer(RowAnswerSerializer):
+    criterion = serializers.CharField(help_text=gettext_lazy("Criterion code."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every field of a bulk answer is named, so a forgotten one cannot
+        # quietly keep an old value.
+        self.fields["result"].required = True
+
+
+class EvidenceUploadSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    file = serializers.FileField(
+        help_text=gettext_lazy("PDF, JPG, PNG, DOCX or XLSX, at most 20 MB.")
+    )
+
+
+ConflictSerializer = inline_serializer(
+    "RowConflict", fields={"detail": serializers.CharField(), "row": RowSerializer()}
+)
+RowSavedSerializer = inline_serializer(
+    "RowSaved", fields={"row": RowSerializer(), "score": ScoreField()}
+)
+RowsSavedSerializer = inline_serializer(
+    "RowsSaved", fields={"rows": RowSerializer(many=True), "score": ScoreField()}
+)
+
+
+def refuse(error: ServiceError) -> None:
+    """Answer a service's refusal with 400, as ``service_errors`` does."""
+    with service_errors():
+        raise error
+
+
+class _BulkRefused(Exception):
+    """Leaves the bulk transaction so that nothing of it is written."""
+
+    def __init__(self, response: Response):
+        self.response = response
+
+
+# --------------------------------------------------------------------------
+# Assessments: endpoints
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[AssessmentFilterSerializer]),
+    retrieve=extend_schema(responses=AssessmentDetailSerializer),
+)
+class AssessmentViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Self-assessments in the user's scope. The enterprise's own users
+    create, answer and submit them; whoever oversees the enterprise reads
+    the submitted ones."""
+
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self):
+        qs = Assessment.objects.visible_to(self.request.user).select_related(
+            "enterprise", "version__standard"
+        )
+        if self.action == "list":
+            qs = qs.annotate(
+                total=Count("rows"), answered=Count("rows", filter=~Q(rows__result=""))
+            ).order_by("-created_at", "-id")  # a GROUP BY drops Meta.ordering
+        return qs
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        params = AssessmentFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = {key: value for key, value in params.validated_data.items() if value != ""}
+        if "enterprise" in filters:
+            filters["enterprise_id"] = filters.pop("enterprise")
+        if "version" in filters:
+            filters["version_id"] = filters.pop("version")
+        return queryset.filter(**filters)
+
+    def retrieve(self, request, pk=None):
+        return Response(assessment_detail(self.get_object(), request.user))
+
+    # -- header -----------------------------------------------------------
+
+    @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentDetailSerializer})
+    def create(self, request):
+        user = request.user
+        deny_unless(
+            can_start_assessment(user),
+            _("Only an enterprise's own users can start its self-assessment."),
+        )
+        enterprise = Enterprise.objects.filter(account_id=user.organisation_id).first()
+        deny_unless(
+            enterprise is not None,
+            _("Your organisation is not linked to an enterprise in the registry."),
+        )
+        serializer = AssessmentCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            assessment = services.assessment_create(
+                actor=user, enterprise=enterprise, **serializer.validated_data
+            )
+        assessment = self.get_queryset().get(pk=assessment.pk)
+        return Response(assessment_detail(assessment, user), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AssessmentHeaderSerializer, responses=AssessmentDetailSerializer)
+    def partial_update(self, request, pk=None):
+        assessment = self._editable()
+        serializer = AssessmentHeaderSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        with service_errors():
+            services.assessment_update(actor=request.user, assessment=assessment, **fields)
+        return Response(assessment_detail(self.get_object(), request.user))
+
+    @extend_schema(request=None, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        assessment = self._editable()
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
+        with service_errors():
+            services.assessment_submit(actor=request.user, assessment=assessment)
+        return Response(assessment_detail(self.get_object(), request.user))
+
+    # -- rows ---------------------------------------------------------------
+
+    @extend_schema(responses=RowSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def rows(self, request, pk=None):
+        """Every row of the assessment, in the standard's order (not paginated)."""
+        assessment = self.get_object()
+        rows = rows_queryset().filter(assessment=assessment)
+        return Response(RowSerializer(rows, many=True, context={"request": request}).data)
+
+    @extend_schema(responses=RowSerializer)
+    @action(detail=True, methods=["get"], url_path=r"rows/(?P<row_id>[0-9]+)", url_name="row")
+    def row(self, request, pk=None, row_id=None):
+        assessment = self.get_object()
+        return Response(self._row_data(self._row(assessment, row_id)))
+
+    @extend_schema(
+        request=RowAnswerSerializer,
+        responses={
+            200: RowSavedSerializer,
+            409: OpenApiResponse(
+                ConflictSerializer,
+                description=gettext_lazy(
+                    "Someone else saved the row since the given revision; nothing was written."
+                ),
+            ),
+        },
+    )
+    @row.mapping.patch
+    def row_update(self, request, pk=None, row_id=None):
+        assessment = self._editable()
+        row = self._row(assessment, row_id, full=False)
+        serializer = RowAnswerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        # A PATCH keeps what it does not name.
+        answer = {
+            "result": data.get("result", row.result),
+            "deduction": data.get("deduction", row.deduction),
+            "na_reason": data.get("na_reason", row.na_reason),
+            "notes": data.get("notes", row.notes),
+        }
+        row.assessment = assessment
+        try:
+            services.row_save(actor=request.user, row=row, revision=data["revision"], **answer)
+        except services.EditConflict as conflict:
+            return self._conflict_response([conflict.row])
+        except ServiceError as error:
+            refuse(error)
+        return Response(
+            {
+                "row": self._row_data(self._row(assessment, row_id)),
+                "score": score_assessment(assessment).as_dict(),
+            }
+        )
+
+    @extend_schema(
+        request=BulkAnswerSerializer(many=True),
+        responses={
+            200: RowsSavedSerializer,
+            409: OpenApiResponse(
+                description=gettext_lazy(
+                    "Someone else saved some of the rows; nothing was written."
+                )
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def answers(self, request, pk=None):
+        """Answer many criteria at once, named by their codes: all or nothing."""
+        assessment = self._editable()
+        serializer = BulkAnswerSerializer(
+            data=request.data, many=True, allow_empty=False, max_length=5000
+        )
+        serializer.is_valid(raise_exception=True)
+        items = serializer.validated_data
+        try:
+            with transaction.atomic():
+                saved = self._save_answers(assessment, items)
+        except _BulkRefused as refused:
+            return refused.response
+        rows = rows_queryset().filter(pk__in=saved)
+        return Response(
+            {
+                "rows": RowSerializer(rows, many=True, context={"request": request}).data,
+                "score": score_assessment(assessment).as_dict(),
+            }
+        )
+
+    def _save_answers(self, assessment: Assessment, items: list[dict]) -> list[int]:
+        # Holding the assessment serialises the batch with a submission.
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        codes = [item["criterion"] for item in items]
+        rows = {
+            row.criterion.code: row
+            for row in locked.rows.select_related("criterion").filter(criterion__code__in=codes)
+        }
+        # Keyed by the item's index, as DRF reports a list's errors.
+        errors: dict[int, dict] = {}
+        conflicts = []
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            code = item["criterion"]
+            row = rows.get(code)
+            if row is None:
+                errors[index] = {
+                    "criterion": [
+                        _(
+                            "“%(code)s” is not a criterion of this assessment's standard (%(version)s)."
+                        )
+                        % {"code": code, "version": assessment.version}
+                    ]
+                }
+                continue
+            if code in seen:
+                errors[index] = {
+                    "criterion": [_("Criterion “%(code)s” is answered twice.") % {"code": code}]
+                }
+                continue
+            seen.add(code)
+            row.assessment = locked
+            try:
+                services.row_save(
+                    actor=self.request.user,
+                    row=row,
+                    result=item["result"],
+                    deduction=item.get("deduction"),
+                    na_reason=item.get("na_reason", ""),
+                    notes=item.get("notes", ""),
+                    revision=item["revision"],
+                )
+            except services.EditConflict as conflict:
+                conflicts.append(conflict.row)
+                errors[index] = {"revision": [str(conflict.message)]}
+            except ServiceError as error:
+                errors[index] = {error.field or "non_field_errors": [str(error.message)]}
+        if errors:
+            if len(conflicts) == len(errors):
+                raise _BulkRefused(self._conflict_response(conflicts))
+            raise _BulkRefused(Response(errors, status=status.HTTP_400_BAD_REQUEST))
+        return [rows[code].pk for code in seen]
+
+    # -- evidence -------------------------------------------------------------
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={201: EvidenceSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"rows/(?P<row_id>[0-9]+)/evidence",
+        url_name="row-evidence",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def evidence_upload(self, request, pk=None, row_id=None):
+        assessment = self._editable()
+        row = self._row(assessment, row_id, full=False)
+        serializer = EvidenceUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            evidence = services.evidence_add(
+                actor=request.user, row=row, upload=serializer.validated_data["file"]
+            )
+        evidence = Evidence.objects.select_related("row", "uploaded_by").get(pk=evidence.pk)
+        return Response(
+            EvidenceSerializer(evidence, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_id>[0-9]+)",
+        url_name="evidence-download",
+    )
+    def evidence_download(self, request, pk=None, evidence_id=None):
+        """The file, as an attachment under the name it was uploaded with."""
+        assessment = self.get_object()
+        evidence = Evidence.objects.filter(row__assessment=assessment, pk=evidence_id).first()
+        if evidence is None:
+            raise NotFound
+        return FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _editable(self) -> Assessment:
+        """The assessment in scope (else 404) that the user may write (else 403)."""
+        assessment = self.get_object()
+        deny_unless(
+            can_edit_assessment(self.request.user, assessment),
+            _(
+                "You can view this assessment but not change it: only the enterprise's own "
+                "users can."
+            ),
+        )
+        return assessment
+
+    def _row(self, assessment: Assessment, row_id, *, full: bool = True) -> AssessmentRow:
+        """A row of this assessment (a row id of another one is 404); ``full``
+        with all the row shows, else just what saving it needs."""
+        qs = rows_queryset() if full else AssessmentRow.objects.select_related("criterion")
+        row = qs.filter(assessment=assessment, pk=row_id).first()
+        if row is None:
+            raise NotFound(_("This assessment has no such row."))
+        return row
+
+    def _row_data(self, row: AssessmentRow) -> dict:
+        return RowSerializer(row, context={"request": self.request}).data
+
+    def _conflict_response(self, rows: list[AssessmentRow]) -> Response:
+        fresh = {row.pk: row for row in rows_queryset().filter(pk__in=[r.pk for r in rows])}
+        data = [
+            RowSerializer(fresh[row.pk], context={"request": self.request}).data for row in rows
+        ]
+        body = {"detail": str(services.EditConflict(rows[0]).message)}
+        body.update({"row": data[0]} if len(data) == 1 else {"rows": data})
+        return Response(body, status=status.HTTP_409_CONFLICT)

@@ -1,0 +1,39 @@
+/* The self-assessment checklist (templates/reviews/assessment_detail.html).
+   htmx does the saving; this only fills three gaps. */
+(function () {
+  "use strict";
+
+  // A refused save (409 conflict or submitted, 422 bad input) carries the row
+  // with its message: swap it in like a success.
+  document.body.addEventListener("htmx:beforeSwap", function (evt) {
+    var status = evt.detail.xhr.status;
+    if (status === 409 || status === 422) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+
+  // Choosing "partly compliant" or "not applicable" waits for the deduction
+  // or the reason before saving, instead of answering with an error.
+  document.body.addEventListener("htmx:confirm", function (evt) {
+    var form = evt.detail.elt;
+    var trigger = evt.detail.triggeringEvent;
+    if (!form || !form.classList || !form.classList.contains("answer") || !trigger) return;
+    if (!trigger.target || trigger.target.name !== "result") return;
+    var checked = form.querySelector("input[name=result]:checked");
+    if (!checked) return;
+    var field = null;
+    if (checked.value === "partial") field = form.elements.deduction;
+    if (checked.value === "na") field = form.elements.na_reason;
+    if (field && !field.value.trim()) {
+      evt.preventDefault();
+      field.focus();
+    }
+  });
+
+  // Forms that ask before they go (submitting the assessment).
+  document.addEventListener("submit", function (evt) {
+    var question = evt.target.getAttribute && evt.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) evt.preventDefault();
+  });
+})();

@@ -1,0 +1,91 @@
+"""An enterprise completes a small self-assessment in the browser: the score
+changes as it answers (no reload), it attaches a file and submits."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from reviews.models import Assessment, Evidence
+from tests.reviews.test_assessment_pages import fresh_specs, make_version  # noqa: F401
+from tests.reviews.test_evidence import PNG
+
+
+def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tmp_path,
+                                                   settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    version = make_version()
+    evidence_file = tmp_path / "安全生产目标管理制度.png"
+    evidence_file.write_bytes(PNG)
+    page = login(tcast.enterprise.username)
+    page.context.add_cookies([{"name": "django_language", "value": "en",
+                               "url": live_server.url}])
+
+    # Start from the navigation.
+    page.goto(f"{live_server.url}/")
+    page.locator("[data-testid=nav] a[href='/assessments/']").click()
+    page.select_option("select[name=version]", str(version.pk))
+    page.fill("input[name=team_leader]", "张伟")
+    page.fill("textarea[name=team_members]", "李娜 安全员")
+    page.locator("[data-testid=start-button]").click()
+    expect(page).to_have_url(re.compile(r"/assessments/\d+/$"))
+    assessment = Assessment.objects.get()
+    rows = {r.criterion.code: str(r.pk) for r in assessment.rows.select_related("criterion")}
+    score = page.locator("#totals [data-testid=score]")
+    expect(score).to_have_text("0.0")
+    # A marker that a reload would wipe out.
+    page.evaluate("window.__noReload = true")
+
+    def choose(code: str, value: str):
+        page.locator(f"label[for='r{rows[code]}-{value}']").click()
+
+    choose("1.1.1", "compliant")
+    expect(score).to_have_text("10.0")
+    expect(page.locator(f"#answer-{rows['1.1.1']} [data-testid=saved]")).to_be_visible()
+
+    # Partly compliant waits for the deduction; a bad one is explained in place.
+    choose("2.1.2", "partial")
+    deduction = page.locator(f"#d{rows['2.1.2']}")
+    expect(deduction).to_be_visible()
+    expect(deduction).to_be_focused()
+    deduction.fill("11")
+    deduction.press("Tab")
+    expect(page.locator(f"#answer-{rows['2.1.2']} [data-testid=row-error]")).to_contain_text(
+        "at most the criterion's 10.0 points")
+    expect(score).to_have_text("10.0")
+    page.locator(f"#d{rows['2.1.2']}").fill("2.5")
+    page.locator(f"#d{rows['2.1.2']}").press("Tab")
+    expect(score).to_have_text("17.5")
+
+    # Not applicable leaves the denominator: 17.5 of 90.
+    choose("1.2.1", "na")
+    reason = page.locator(f"#na{rows['1.2.1']}")
+    reason.fill("本企业无此类设备")
+    reason.press("Tab")
+    expect(score).to_have_text("19.4")
+
+    # Evidence, attached without leaving the page.
+    page.set_input_files(f"#f{rows['1.1.1']}", str(evidence_file))
+    expect(page.locator(f"#evidence-{rows['1.1.1']} [data-testid=evidence-file]")).to_have_text(
+        "安全生产目标管理制度.png")
+
+    for code in rows:
+        if code not in ("1.1.1", "2.1.2", "1.2.1"):
+            choose(code, "compliant")
+            expect(page.locator(f"#answer-{rows[code]} [data-testid=saved]")).to_be_visible()
+    expect(score).to_have_text("97.2")  # 87.5 of 90
+    expect(page.locator("#totals [data-testid=grade]")).to_have_text("Level 1")
+    assert page.evaluate("window.__noReload") is True
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("[data-testid=submit-button]").click()
+    expect(page.locator("[data-testid=assessment-status]")).to_have_attribute(
+        "data-status", "submitted")
+    expect(page.locator("[data-testid=read-only]")).to_be_visible()
+    expect(page.locator("[data-testid=answer-form]")).to_have_count(0)
+    expect(page.locator("[data-testid=evidence-input]")).to_have_count(0)
+    expect(page.locator("[data-testid=answer-readonly]")).to_have_count(10)
+    assessment.refresh_from_db()
+    assert assessment.status == "submitted" and str(assessment.submitted_score) == "97.2"
+    assert Evidence.objects.get().original_name == "安全生产目标管理制度.png"
