@@ -86,6 +86,8 @@ GROUPS = {
 
 DEMO_ENTERPRISE = "北京望京精密机械有限公司"
 PENDING_ENTERPRISE = "北京将台新材料科技有限公司"
+# A small firm, so the 小微 and 岗位达标 standards have a demo login too.
+SMALL_ENTERPRISE = "北京酒仙桥恒达五金加工厂"
 # username: (organisation, role, full name)
 DEMO_USERS = {
     "demo-city": (CITY_OFFICE, User.Role.ADMIN, "周建国"),
@@ -97,6 +99,7 @@ DEMO_USERS = {
     "demo-group": ("北京京城机电控股有限责任公司", User.Role.ADMIN, "孙明"),
     "demo-enterprise": (DEMO_ENTERPRISE, User.Role.ADMIN, "张伟"),
     "demo-pending": (PENDING_ENTERPRISE, User.Role.ADMIN, "杨帆"),
+    "demo-small": (SMALL_ENTERPRISE, User.Role.ADMIN, "马建军"),
 }
 
 # -- words for names, people, addresses ------------------------------------
@@ -440,8 +443,16 @@ def seed_demo(enterprise_count: int = 2000) -> SeedResult:
         status=Enterprise.Status.PENDING, industry="light_industry",
         contact_name="杨帆", contact_phone="13910245678",
     )
+    orgs[SMALL_ENTERPRISE] = _account_enterprise(
+        result, name=SMALL_ENTERPRISE, serial=800_000_002, street="酒仙桥街道",
+        status=Enterprise.Status.ACTIVE, industry="machinery",
+        scale=Enterprise.Scale.SMALL_MICRO, employees=18, annual_revenue=Decimal("260.00"),
+        address="北京市朝阳区酒仙桥路14号", legal_representative="马建军",
+        safety_principal="马建军", contact_name="马建军", contact_phone="13601102233",
+    )
     for username, (org_name, role, full_name) in DEMO_USERS.items():
         _user(result, username, orgs[org_name], role, full_name)
-    seed_enterprises(result, enterprise_count, orgs, {DEMO_ENTERPRISE, PENDING_ENTERPRISE})
+    seed_enterprises(result, enterprise_count, orgs,
+                     {DEMO_ENTERPRISE, PENDING_ENTERPRISE, SMALL_ENTERPRISE})
     result.enterprises_total = Enterprise.objects.count()
     return result

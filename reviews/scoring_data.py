@@ -18,12 +18,15 @@ from reviews.scoring import (
 )
 
 # Published versions never change, so their specs are built once per process.
-_published_specs: dict[int, StandardSpec] = {}
+_published_specs: dict[tuple, StandardSpec] = {}
 
 
 def spec_for_version(version: StandardVersion) -> StandardSpec:
-    if version.status != StandardVersion.Status.DRAFT and version.pk in _published_specs:
-        return _published_specs[version.pk]
+    # Keyed by content too, so a reused id (SQLite after a rollback) never
+    # returns another version's checklist.
+    key = (version.pk, version.source_sha256, version.published_at)
+    if version.status != StandardVersion.Status.DRAFT and key in _published_specs:
+        return _published_specs[key]
     elements = tuple(
         ElementSpec(code, name)
         for code, name in version.elements.filter(parent__isnull=True)
@@ -44,7 +47,7 @@ def spec_for_version(version: StandardVersion) -> StandardSpec:
         criteria=criteria,
     )
     if version.status != StandardVersion.Status.DRAFT:
-        _published_specs[version.pk] = spec
+        _published_specs[key] = spec
     return spec
 
 

@@ -321,19 +321,36 @@ def assessment_detail(request, pk: int):
 
 
 def _row_response(request, assessment, row, *, shown, status=200, error="", field="",
-                  saved=False, conflict=False, totals=False) -> HttpResponse:
+                  conflict=False, totals=False) -> HttpResponse:
+    """The row's whole answer form, re-rendered: for a refused save (the
+    user's input with the message next to its field) or a conflict (the other
+    user's saved values)."""
     editable = not assessment.is_locked
     labels = row_labels()
     context = {
         "assessment": assessment, "row": _prepare(row, shown, labels, answer_choices()),
         "editable": editable, "labels": labels, "csrf_input": _csrf_input(request),
-        "error": error, "error_field": field or "result", "saved": saved, "conflict": conflict,
+        "error": error, "error_field": field or "result", "conflict": conflict,
         **_urls(assessment),
     }
     html = render_to_string("reviews/_assessment_answer.html", context, request)
     if totals:
         html += _render_totals(request, assessment, editable)
-    return HttpResponse(html, status=status)
+    response = HttpResponse(html, status=status)
+    # The form targets its status line; a refusal replaces the whole form.
+    response["HX-Retarget"] = f"#answer-{row.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _saved_response(request, assessment, row) -> HttpResponse:
+    """A saved answer: the row's status line ("saved"), its new revision and
+    the totals. The inputs are left as they are in the browser, so whatever
+    the user typed meanwhile is neither lost nor overwritten (the next change
+    posts it with the new revision)."""
+    html = render_to_string("reviews/_assessment_saved.html", {
+        "row": row, "labels": row_labels()}, request)
+    return HttpResponse(html + _render_totals(request, assessment, editable=True))
 
 
 def _csrf_input(request) -> str:
@@ -385,8 +402,7 @@ def row_save(request, pk: int, row_id: int):
     fresh.assessment = assessment
     if not request.htmx:
         return _back_to_row(assessment, fresh)
-    return _row_response(request, assessment, fresh, shown=_shown(fresh), saved=True,
-                         totals=True)
+    return _saved_response(request, assessment, fresh)
 
 
 def _evidence_response(request, assessment, row, *, error="", added=(), status=200):

@@ -34,3 +34,13 @@ def pytest_collection_modifyitems(items):
             continue
         kwargs.update(transaction=True, serialized_rollback=True)
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_scoring_cache():
+    """Each test builds its own standards; never score against an earlier test's."""
+    from reviews import scoring_data
+
+    scoring_data._published_specs.clear()
+    yield
+    scoring_data._published_specs.clear()

@@ -31,6 +31,19 @@
     }
   });
 
+  // A new save of a row clears the messages of its last refused one; a
+  // successful save only replaces the status line, not the inputs.
+  document.body.addEventListener("htmx:beforeRequest", function (evt) {
+    var form = evt.detail.elt;
+    if (!form || !form.classList || !form.classList.contains("answer")) return;
+    form.querySelectorAll(".invalid-feedback, [data-testid=row-error]").forEach(function (el) {
+      el.remove();
+    });
+    form.querySelectorAll(".is-invalid").forEach(function (el) {
+      el.classList.remove("is-invalid");
+    });
+  });
+
   // Forms that ask before they go (submitting the assessment).
   document.addEventListener("submit", function (evt) {
     var question = evt.target.getAttribute && evt.target.getAttribute("data-confirm");

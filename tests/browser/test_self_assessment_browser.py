@@ -57,13 +57,24 @@ def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tm
     page.locator(f"#d{rows['2.1.2']}").fill("2.5")
     page.locator(f"#d{rows['2.1.2']}").press("Tab")
     expect(score).to_have_text("17.5")
+    expect(page.locator(f"#answer-{rows['2.1.2']} [data-testid=row-error]")).to_have_count(0)
+
+    # Typing on while the previous change is still saving loses nothing.
+    choose("2.2.1", "compliant")
+    page.locator(f"#answer-{rows['2.2.1']} details.notes summary").click()
+    notes = page.locator(f"#n{rows['2.2.1']}")
+    notes.fill("检查记录齐全")
+    notes.press("Tab")
+    expect(page.locator(f"#rev-{rows['2.2.1']}")).to_have_value("2")
+    saved = assessment.rows.get(pk=rows["2.2.1"])
+    assert (saved.result, saved.notes) == ("compliant", "检查记录齐全")
 
     # Not applicable leaves the denominator: 17.5 of 90.
     choose("1.2.1", "na")
     reason = page.locator(f"#na{rows['1.2.1']}")
     reason.fill("本企业无此类设备")
     reason.press("Tab")
-    expect(score).to_have_text("19.4")
+    expect(score).to_have_text("30.6")  # 27.5 of 90
 
     # Evidence, attached without leaving the page.
     page.set_input_files(f"#f{rows['1.1.1']}", str(evidence_file))
@@ -71,7 +82,7 @@ def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tm
         "安全生产目标管理制度.png")
 
     for code in rows:
-        if code not in ("1.1.1", "2.1.2", "1.2.1"):
+        if code not in ("1.1.1", "2.1.2", "1.2.1", "2.2.1"):
             choose(code, "compliant")
             expect(page.locator(f"#answer-{rows[code]} [data-testid=saved]")).to_be_visible()
     expect(score).to_have_text("97.2")  # 87.5 of 90

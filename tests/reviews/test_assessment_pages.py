@@ -267,14 +267,16 @@ def test_an_answer_saves_and_the_totals_follow_without_reload(cast, version, cli
     response = answer(client, target, "compliant", notes="制度已发布")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f'id="answer-{target.pk}"' in html and 'data-testid="saved"' in html
+    # The row's status line says so; the inputs stay as the user has them.
+    assert f'id="status-{target.pk}"' in html and 'data-testid="saved"' in html
+    assert f'id="answer-{target.pk}"' not in html
     assert 'id="totals"' in html and 'hx-swap-oob="true"' in html
     assert 'data-testid="score">10.0<' in html  # 10 of 100 points
     assert "1 of 10 criteria answered" in html
     target.refresh_from_db()
     assert (target.result, target.notes, target.revision) == ("compliant", "制度已发布", 1)
-    # The next save names the new revision (in the re-rendered form).
-    assert 'name="revision" value="1"' in html
+    # The next save names the new revision.
+    assert f'id="rev-{target.pk}" value="1" hx-swap-oob="true"' in html
 
     partial = row(assessment, "2.1.2")
     html = answer(client, partial, "partial", deduction="2.5").content.decode()
@@ -346,6 +348,7 @@ def test_a_bad_answer_is_refused_next_to_its_field_and_changes_nothing(
     if field == "na_reason":
         assert "form-control is-invalid" in html
     assert 'id="totals"' not in html  # nothing changed, nothing to update
+    assert response["HX-Retarget"] == f"#answer-{target.pk}"  # the whole form, re-rendered
     fresh = AssessmentRow.objects.get(pk=target.pk)
     assert (fresh.result, fresh.deduction, fresh.revision) == ("", Decimal("0"), 0)
 
@@ -375,7 +378,8 @@ def test_a_stale_save_is_a_conflict_and_keeps_the_first_save(cast, version, clie
     assert "Someone else changed this answer while you were editing it." in html
     assert "李娜先保存" in html  # the other user's saved values are shown
     assert f'id="r{target.pk}-partial" checked' in html
-    assert 'name="revision" value="1"' in html
+    assert f'id="rev-{target.pk}" value="1"' in html
+    assert second["HX-Retarget"] == f"#answer-{target.pk}"
     target.refresh_from_db()
     assert (target.result, target.deduction, target.revision) == ("partial", Decimal("4"), 1)
 
