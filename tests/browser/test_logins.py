@@ -26,6 +26,7 @@ NAVIGATION = {
     "demo-reviewer": set(),
     "demo-group": {LIST},
     "demo-enterprise": {MINE},
+    "demo-small": {MINE},
     "demo-pending": set(),  # registered, not yet verified: may log in but not act
 }
 
@@ -60,6 +61,12 @@ def test_demo_login_lands_on_its_home_page(demo, live_server, login, username):
         assert reverse("staff") not in links
         status = page.locator("[data-testid=registration-status]")
         assert status.get_attribute("data-status") == "pending"
+
+
+def test_every_demo_login_is_covered():
+    from enterprises.demo import DEMO_USERS
+
+    assert set(NAVIGATION) == set(DEMO_USERS)
 
 
 def test_wrong_password_is_refused(demo, live_server, login):
