@@ -20,8 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -45,6 +44,12 @@ GRADE_LABELS = {
     "pass": gettext_lazy("Pass"),
 }
 RESULT_LABELS = dict(Result.choices)
+ROW_FIELDS = ("result", "deduction", "na_reason", "notes")
+IMPROVEMENTS_SHOWN = 5
+# A row's evidence files as a plain list (row.files): no queryset per row.
+_FILES = Prefetch("evidence", queryset=Evidence.objects.order_by("original_name",
+                                                                  "-file_version"),
+                  to_attr="files")
 # How the answer buttons look: outline colour per answer.
 RESULT_STYLES = {
     Result.COMPLIANT: "success",
@@ -90,13 +95,11 @@ def answer_buttons(row_id: str, result: str, is_veto: bool, choices) -> str:
     """The four answer buttons of a row (three for a veto criterion, which is
     met or not). Built here rather than in a template loop: it is the most
     repeated markup of the page."""
-    return mark_safe("".join(  # noqa: S308 – every value passes through format_html
-        format_html('<input type="radio" class="btn-check" name="result" value="{0}" '
-                    'id="r{1}-{0}"{2} autocomplete="off"><label class="btn btn-outline-{3}" '
-                    'for="r{1}-{0}">{4}</label>', value, row_id,
-                    " checked" if value == result else "", style, label)
-        for value, label, style in choices
-        if not (value == Result.PARTIAL and is_veto)))
+    return format_html_join(
+        "", '<input type="radio" class="btn-check" name="result" value="{0}" id="r{1}-{0}"{2} '
+        'autocomplete="off"><label class="btn btn-outline-{3}" for="r{1}-{0}">{4}</label>',
+        ((value, row_id, " checked" if value == result else "", style, label)
+         for value, label, style in choices if not (value == Result.PARTIAL and is_veto)))
 
 
 def _prepare(row: AssessmentRow, shown: dict, labels: dict, choices) -> AssessmentRow:
@@ -113,12 +116,6 @@ def _prepare(row: AssessmentRow, shown: dict, labels: dict, choices) -> Assessme
 def _urls(assessment: Assessment) -> dict:
     base = reverse("assessments:detail", args=[assessment.pk])
     return {"rows_url": base + "rows/", "evidence_url": base + "evidence/"}
-ROW_FIELDS = ("result", "deduction", "na_reason", "notes")
-IMPROVEMENTS_SHOWN = 5
-# A row's evidence files as a plain list (row.files): no queryset per row.
-_FILES = Prefetch("evidence", queryset=Evidence.objects.order_by("original_name",
-                                                                  "-file_version"),
-                  to_attr="files")
 
 
 def grade_label(grade: str | None) -> str:
@@ -173,8 +170,8 @@ def totals_context(assessment: Assessment, rows: dict[int, AssessmentRow] | None
     saves the query that names the suggested criteria.
     """
     result = score_assessment(assessment)
-    found = improvements(spec_for_version(assessment.version), answers_for(assessment),
-                         limit=IMPROVEMENTS_SHOWN)
+    found = [] if assessment.is_locked else improvements(
+        spec_for_version(assessment.version), answers_for(assessment), limit=IMPROVEMENTS_SHOWN)
     if rows is None:
         named = {criterion_id: (row_id, requirement)
                  for criterion_id, row_id, requirement in AssessmentRow.objects.filter(

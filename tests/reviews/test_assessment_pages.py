@@ -444,6 +444,19 @@ def test_submitting_with_unanswered_rows_or_no_leader_says_why(cast, version, cl
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
 
 
+def test_an_all_not_applicable_assessment_cannot_be_scored_or_submitted(cast, version,
+                                                                       client_for, english):
+    assessment = start(cast, version, team_leader="张伟")
+    assessment.rows.update(result="na", na_reason="不涉及")
+    client = client_for(cast.enterprise)
+    page = client.get(f"/assessments/{assessment.pk}/").content.decode()
+    assert 'data-testid="not-scorable"' in page and 'data-testid="score">—<' in page
+    response = client.post(f"/assessments/{assessment.pk}/submit/", follow=True)
+    assert "cannot be scored" in response.content.decode()
+    assert Assessment.objects.get(pk=assessment.pk).status == "draft"
+    assert client.get(f"/assessments/{assessment.pk}/print/").status_code == 200
+
+
 def test_submitting_locks_and_keeps_the_score(cast, version, client_for, english):
     assessment = start(cast, version, team_leader="张伟")
     answer_all(assessment)

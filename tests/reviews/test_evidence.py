@@ -9,15 +9,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from reviews import services
 from reviews.models import Evidence
-from tests.reviews.test_assessment_pages import (  # noqa: F401
+from tests.reviews.test_assessment_pages import (  # noqa: F401 (fresh_specs: autouse)
     HTMX,
     answer_all,
-    english,
     fresh_specs,
     make_version,
     row,
@@ -41,6 +41,12 @@ def docx() -> bytes:
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+@pytest.fixture
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture(autouse=True)
