@@ -19,6 +19,7 @@ def navigation_for(user) -> list[dict[str, str]]:
         items.append({"label": _("Self-assessment"), "url": reverse("assessments:list")})
     elif kind != Kind.REVIEW_UNIT:
         items.append({"label": _("Enterprises"), "url": reverse("enterprises:list")})
+        items.append({"label": _("Self-assessments"), "url": reverse("assessments:list")})
     if kind in (Kind.CITY_OFFICE, Kind.DISTRICT):
         items.append({"label": _("Registrations"), "url": reverse("enterprises:registrations")})
     if permissions.can_import_enterprises(user):

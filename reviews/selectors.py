@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from enterprises.models import Enterprise
 from portal.models import OrganisationKind
-from reviews.models import Assessment, StandardVersion
+from portal.permissions import acts_for
+from reviews.models import Assessment, Standard, StandardVersion
 
 
 def assessments_visible_to(user, qs: QuerySet) -> QuerySet:
@@ -29,3 +30,19 @@ def applicable_versions(enterprise: Enterprise) -> QuerySet:
     versions = list(qs.distinct().order_by("standard__code", "-effective_date"))
     return [v for v in versions
             if not v.standard.scales or enterprise.scale in v.standard.scales]
+
+
+def versions_visible_to(user) -> QuerySet:
+    """Published and retired versions for everyone; drafts for the city office."""
+    qs = StandardVersion.objects.all()
+    if acts_for(user, OrganisationKind.CITY_OFFICE):
+        return qs
+    return qs.exclude(status=StandardVersion.Status.DRAFT)
+
+
+def standards_visible_to(user) -> QuerySet:
+    if acts_for(user, OrganisationKind.CITY_OFFICE):
+        return Standard.objects.all()
+    return Standard.objects.filter(
+        Exists(versions_visible_to(user).filter(standard=OuterRef("pk")))
+    )

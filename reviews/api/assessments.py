@@ -1,25 +1,11 @@
-"""REST API of standards and self-assessments (conventions: portal/api/__init__.py).
-
-Standards and their versions are read by every user who can act; draft
-versions (and standards that have nothing but drafts) only by the city
-office, everyone else gets 404. Assessments follow
-``Assessment.objects.visible_to``: an enterprise sees its own, whoever sees
-the enterprise sees its submitted ones. Only the enterprise's own users
-write (``reviews.permissions``), and every write goes through
-``reviews.services``. Scores come from ``score_assessment`` and nowhere
-else.
-
-Answering uses optimistic concurrency: each save names the ``revision`` of
-the row it started from. When someone else saved the row in between the
-answer is 409, with the message and the row as it now stands.
-"""
+"""Assessments, their rows and evidence (see reviews/api/__init__.py)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,231 +33,18 @@ from portal.api.base import (
     service_errors,
 )
 from portal.errors import ServiceError
-from portal.models import OrganisationKind
-from portal.permissions import acts_for
 from reviews import services
 from reviews.models import (
     Assessment,
     AssessmentRow,
-    Criterion,
-    Element,
     Evidence,
-    GradeThreshold,
     Result,
-    Standard,
     StandardVersion,
 )
 from reviews.permissions import can_edit_assessment, can_start_assessment
 from reviews.scoring import improvements
 from reviews.scoring_data import answers_for, score_assessment, spec_for_version
-
-# --------------------------------------------------------------------------
-# Scope of standards: drafts are the city office's work in progress.
-
-
-def versions_visible_to(user) -> QuerySet:
-    qs = StandardVersion.objects.all()
-    if acts_for(user, OrganisationKind.CITY_OFFICE):
-        return qs
-    return qs.exclude(status=StandardVersion.Status.DRAFT)
-
-
-def standards_visible_to(user) -> QuerySet:
-    if acts_for(user, OrganisationKind.CITY_OFFICE):
-        return Standard.objects.all()
-    return Standard.objects.filter(
-        Exists(versions_visible_to(user).filter(standard=OuterRef("pk")))
-    )
-
-
-# --------------------------------------------------------------------------
-# Standards and versions (read only)
-
-
-class ThresholdSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = GradeThreshold
-        fields = ["grade", "min_score"]
-
-
-class VersionSummarySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = StandardVersion
-        fields = ["id", "version", "effective_date", "status", "full_marks"]
-
-
-class StandardSerializer(serializers.ModelSerializer):
-    industries = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    versions = VersionSummarySerializer(many=True, read_only=True, source="visible_versions")
-
-    class Meta:
-        model = Standard
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "grading",
-            "regime",
-            "industries",
-            "scales",
-            "description",
-            "versions",
-        ]
-
-
-class StandardVersionSerializer(serializers.ModelSerializer):
-    standard = serializers.CharField(source="standard.code", read_only=True)
-    standard_name = serializers.CharField(source="standard.name", read_only=True)
-    grading = serializers.CharField(source="standard.grading", read_only=True)
-    thresholds = serializers.SerializerMethodField()
-
-    class Meta:
-        model = StandardVersion
-        fields = [
-            "id",
-            "standard",
-            "standard_name",
-            "grading",
-            "version",
-            "effective_date",
-            "status",
-            "full_marks",
-            "thresholds",
-            "published_at",
-            "retired_at",
-        ]
-
-    @extend_schema_field(ThresholdSerializer(many=True))
-    def get_thresholds(self, version: StandardVersion) -> list[dict]:
-        # Best grade first; the prefetch keeps the list at a fixed query count.
-        rows = sorted(version.thresholds.all(), key=lambda t: t.min_score, reverse=True)
-        return ThresholdSerializer(rows, many=True).data
-
-
-class CriterionSerializer(serializers.ModelSerializer):
-    veto = serializers.BooleanField(source="is_veto")
-
-    class Meta:
-        model = Criterion
-        fields = [
-            "id",
-            "code",
-            "requirement",
-            "method",
-            "points",
-            "veto",
-            "guidance",
-            "evidence",
-            "extra_deduction",
-            "extra_deduction_note",
-        ]
-
-
-class BElementSerializer(serializers.ModelSerializer):
-    criteria = CriterionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Element
-        fields = ["code", "name", "name_en", "criteria"]
-
-
-class AElementSerializer(serializers.ModelSerializer):
-    elements = BElementSerializer(many=True, read_only=True, source="children")
-    criteria = CriterionSerializer(
-        many=True,
-        read_only=True,
-        help_text=gettext_lazy("Criteria placed directly under the A element (no B elements)."),
-    )
-
-    class Meta:
-        model = Element
-        fields = ["code", "name", "name_en", "elements", "criteria"]
-
-
-class StandardVersionTreeSerializer(StandardVersionSerializer):
-    elements = AElementSerializer(many=True, read_only=True, source="a_elements")
-
-    class Meta(StandardVersionSerializer.Meta):
-        fields = [*StandardVersionSerializer.Meta.fields, "elements"]
-
-
-class StandardViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):
-    """Checklist standards, named by their code, with their versions."""
-
-    serializer_class = StandardSerializer
-    lookup_field = "code"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
-
-    def get_queryset(self):
-        user = self.request.user
-        return standards_visible_to(user).prefetch_related(
-            "industries",
-            Prefetch(
-                "versions",
-                queryset=versions_visible_to(user).order_by("-effective_date"),
-                to_attr="visible_versions",
-            ),
-        )
-
-
-class VersionFilterSerializer(serializers.Serializer):
-    standard = serializers.CharField(
-        required=False, allow_blank=True, help_text=gettext_lazy("Standard code.")
-    )
-    status = serializers.ChoiceField(
-        choices=StandardVersion.Status.choices, required=False, allow_blank=True
-    )
-
-
-@extend_schema_view(list=extend_schema(parameters=[VersionFilterSerializer]))
-class StandardVersionViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):
-    """Versions of the standards; one version in full is its whole checklist:
-    A elements → B elements → criteria, with the grade thresholds."""
-
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return StandardVersionTreeSerializer
-        return StandardVersionSerializer
-
-    def get_queryset(self):
-        qs = (
-            versions_visible_to(self.request.user)
-            .select_related("standard")
-            .prefetch_related("thresholds")
-            .order_by("standard__code", "-effective_date")
-        )
-        if self.action == "retrieve":
-            criteria = Criterion.objects.order_by("position")
-            qs = qs.prefetch_related(
-                Prefetch(
-                    "elements",
-                    queryset=Element.objects.filter(parent__isnull=True)
-                    .order_by("position")
-                    .prefetch_related(
-                        Prefetch(
-                            "children",
-                            queryset=Element.objects.order_by("position").prefetch_related(
-                                Prefetch("criteria", queryset=criteria)
-                            ),
-                        ),
-                        Prefetch("criteria", queryset=criteria),
-                    ),
-                    to_attr="a_elements",
-                )
-            )
-        return qs
-
-    def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        params = VersionFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        if params.validated_data.get("standard"):
-            queryset = queryset.filter(standard__code=params.validated_data["standard"])
-        if params.validated_data.get("status"):
-            queryset = queryset.filter(status=params.validated_data["status"])
-        return queryset
-
+from reviews.selectors import versions_visible_to
 
 # --------------------------------------------------------------------------
 # Assessments: output

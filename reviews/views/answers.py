@@ -1,0 +1,252 @@
+"""Saving answers as you go, evidence, team, submit and the printable report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal import permissions
+from portal.errors import ServiceError
+from reviews import services
+from reviews.forms import AssessmentTeamForm, RowForm
+from reviews.models import AssessmentRow, Evidence
+from reviews.permissions import can_edit_assessment
+from reviews.views.checklist import (
+    _sections,
+)
+from reviews.views.rendering import (
+    _FILES,
+    RESULT_LABELS,
+    ROW_FIELDS,
+    _csrf_input,
+    _get_assessment,
+    _get_editable_row,
+    _prepare,
+    _render_totals,
+    _shown,
+    _team_initial,
+    _urls,
+    answer_choices,
+    grade_label,
+    row_labels,
+    totals_context,
+)
+
+
+def _row_response(request, assessment, row, *, shown, status=200, error="", field="",
+                  conflict=False, totals=False) -> HttpResponse:
+    """The row's whole answer form, re-rendered: for a refused save (the
+    user's input with the message next to its field) or a conflict (the other
+    user's saved values)."""
+    editable = not assessment.is_locked
+    labels = row_labels()
+    context = {
+        "assessment": assessment, "row": _prepare(row, shown, labels, answer_choices()),
+        "editable": editable, "labels": labels, "csrf_input": _csrf_input(request),
+        "error": error, "error_field": field or "result", "conflict": conflict,
+        **_urls(assessment),
+    }
+    html = render_to_string("reviews/_assessment_answer.html", context, request)
+    if totals:
+        html += _render_totals(request, assessment, editable)
+    response = HttpResponse(html, status=status)
+    # The form targets its status line; a refusal replaces the whole form.
+    response["HX-Retarget"] = f"#answer-{row.pk}"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _saved_response(request, assessment, row) -> HttpResponse:
+    """A saved answer: the row's status line ("saved"), its new revision and
+    the totals. The inputs are left as they are in the browser, so whatever
+    the user typed meanwhile is neither lost nor overwritten (the next change
+    posts it with the new revision)."""
+    html = render_to_string("reviews/_assessment_saved.html", {
+        "row": row, "labels": row_labels()}, request)
+    return HttpResponse(html + _render_totals(request, assessment, editable=True))
+
+
+
+
+def _back_to_row(assessment, row) -> HttpResponse:
+    return redirect(reverse("assessments:detail", args=[assessment.pk]) + f"#row-{row.pk}")
+
+
+@login_required
+@require_POST
+def row_save(request, pk: int, row_id: int):
+    """Save one answer (htmx posts it on change). 200 saved, 409 conflict or
+    locked, 422 bad input; the response is the row's form plus the totals."""
+    assessment, row = _get_editable_row(request, pk, row_id)
+    posted = {name: request.POST.get(name, "") for name in ROW_FIELDS}
+    posted["revision"] = request.POST.get("revision", "")
+    form = RowForm(request.POST)
+    try:
+        if not form.is_valid():
+            field, errors = next(iter(form.errors.items()))
+            if field == "revision":
+                raise ServiceError(_("The page is out of date; reload it and try again."))
+            raise ServiceError(errors[0], field=field)
+        data = form.cleaned_data
+        fresh = services.row_save(
+            actor=request.user, row=row, result=data["result"], deduction=data["deduction"],
+            na_reason=data["na_reason"], notes=data["notes"], revision=data["revision"])
+    except services.EditConflict as conflict:
+        fresh = conflict.row
+        fresh.assessment = assessment
+        if not request.htmx:
+            messages.error(request, conflict.message)
+            return _back_to_row(assessment, fresh)
+        return _row_response(request, assessment, fresh, shown=_shown(fresh), status=409,
+                             error=conflict.message, conflict=True, totals=True)
+    except ServiceError as error:
+        assessment.refresh_from_db(fields=["status"])
+        if not request.htmx:
+            messages.error(request, f"{row.criterion.code}: {error.message}")
+            return _back_to_row(assessment, row)
+        return _row_response(request, assessment, row, shown=posted, error=error.message,
+                             field=error.field or "result",
+                             status=409 if assessment.is_locked else 422)
+    fresh.assessment = assessment
+    if not request.htmx:
+        return _back_to_row(assessment, fresh)
+    return _saved_response(request, assessment, fresh)
+
+
+def _evidence_response(request, assessment, row, *, error="", added=(), status=200):
+    row = AssessmentRow.objects.prefetch_related(_FILES).get(pk=row.pk)
+    row.rid = str(row.pk)
+    context = {"assessment": assessment, "row": row, "editable": not assessment.is_locked,
+               "evidence_error": error, "added": added, "labels": row_labels(),
+               "csrf_input": _csrf_input(request), **_urls(assessment)}
+    return render(request, "reviews/_assessment_evidence.html", context, status=status)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk: int, row_id: int):
+    """Attach one or more files to a row; all of them or none."""
+    assessment, row = _get_editable_row(request, pk, row_id)
+    uploads = request.FILES.getlist("files")
+    added: list[Evidence] = []
+    try:
+        if not uploads:
+            raise ServiceError(_("Choose a file to upload."), field="file")
+        with transaction.atomic():
+            for upload in uploads:
+                added.append(services.evidence_add(actor=request.user, row=row, upload=upload))
+    except ServiceError as error:
+        # The database rolled back; the files stored before the refusal go too.
+        for evidence in added:
+            evidence.file.delete(save=False)
+        assessment.refresh_from_db(fields=["status"])
+        if not request.htmx:
+            messages.error(request, f"{row.criterion.code}: {error.message}")
+            return _back_to_row(assessment, row)
+        return _evidence_response(request, assessment, row, error=error.message,
+                                  status=409 if assessment.is_locked else 422)
+    if not request.htmx:
+        messages.success(request, _("File attached."))
+        return _back_to_row(assessment, row)
+    return _evidence_response(request, assessment, row, added=[e.pk for e in added])
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int, evidence_id: int):
+    """The file as an attachment under its original name, for whoever may see
+    the assessment (never served from MEDIA_URL)."""
+    assessment = _get_assessment(request, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_id, row__assessment=assessment)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                        content_type=evidence.content_type)
+
+
+
+
+@login_required
+@require_POST
+def assessment_team(request, pk: int):
+    """Change the period, team or declared deaths of a draft."""
+    assessment = _get_assessment(request, pk)
+    permissions.require(can_edit_assessment(request.user, assessment))
+    form = AssessmentTeamForm(request.POST)
+    status, saved = 422, False
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["team_leader"] = data["team_leader"].strip()
+        data["team_members"] = data["team_members"].strip()
+        try:
+            assessment = services.assessment_update(actor=request.user, assessment=assessment,
+                                                    **data)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            assessment.refresh_from_db()
+            status = 409 if assessment.is_locked else 422
+        else:
+            status, saved = 200, True
+            form = AssessmentTeamForm(initial=_team_initial(assessment))
+    if not request.htmx:
+        if saved:
+            messages.success(request, _("Saved the team and period."))
+        else:
+            messages.error(request, "; ".join(
+                f"{form.fields[name].label if name in form.fields else ''} {' '.join(errs)}"
+                for name, errs in form.errors.items()))
+        return redirect("assessments:detail", pk=assessment.pk)
+    editable = not assessment.is_locked
+    html = render_to_string("reviews/_assessment_team.html", {
+        "assessment": assessment, "team_form": form if editable else None,
+        "editable": editable, "team_saved": saved}, request)
+    if saved:
+        html += _render_totals(request, assessment, editable)
+    return HttpResponse(html, status=status)
+
+
+@login_required
+@require_POST
+def assessment_submit(request, pk: int):
+    assessment = _get_assessment(request, pk)
+    permissions.require(can_edit_assessment(request.user, assessment))
+    try:
+        assessment = services.assessment_submit(actor=request.user, assessment=assessment)
+    except ServiceError as error:
+        messages.error(request, _("Not submitted: %(reason)s") % {"reason": error.message})
+    else:
+        messages.success(request, _("Submitted: score %(score)s, %(grade)s. The assessment "
+                                    "can no longer change.") % {
+            "score": assessment.submitted_score,
+            "grade": grade_label(assessment.submitted_grade or None)})
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+@login_required
+@require_GET
+def assessment_print(request, pk: int):
+    """The printable self-assessment report (HTML; print it or save it as PDF)."""
+    assessment = _get_assessment(request, pk)
+    rows = list(assessment.rows.select_related("criterion__element")
+                .prefetch_related(_FILES).order_by("criterion__position"))
+    context = {
+        **totals_context(assessment, {row.criterion_id: row for row in rows}),
+        "enterprise": assessment.enterprise,
+        "version": assessment.version,
+        "sections": _sections(assessment, rows),
+        "result_labels": RESULT_LABELS,
+        "printed_at": timezone.localtime(),
+        "team_members": [line for line in assessment.team_members.splitlines()
+                         if line.strip()],
+    }
+    return render(request, "reviews/assessment_print.html", context)

@@ -1,0 +1,145 @@
+"""Pages: list and start, and the checklist."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal import permissions
+from portal.errors import ServiceError
+from reviews import services
+from reviews.forms import AssessmentStartForm, AssessmentTeamForm
+from reviews.models import Assessment, AssessmentRow
+from reviews.permissions import can_edit_assessment, can_start_assessment
+from reviews.scoring_data import score_assessment
+from reviews.selectors import applicable_versions
+from reviews.views.rendering import (
+    _FILES,
+    _csrf_input,
+    _get_assessment,
+    _own_enterprise,
+    _prepare,
+    _shown,
+    _team_initial,
+    _urls,
+    answer_choices,
+    grade_label,
+    row_labels,
+    totals_context,
+)
+
+# --- list and start ------------------------------------------------------------
+
+
+def _list_context(request, start_form: AssessmentStartForm | None = None) -> dict:
+    user = request.user
+    qs = (Assessment.objects.visible_to(user)
+          .select_related("enterprise", "version__standard")
+          .annotate(total=Count("rows"), answered=Count("rows", filter=~Q(rows__result="")))
+          .order_by("-created_at", "-id"))
+    enterprise = _own_enterprise(user)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for assessment in page:
+        if assessment.status == Assessment.Status.SUBMITTED:
+            assessment.shown_score = assessment.submitted_score
+            assessment.shown_grade = grade_label(assessment.submitted_grade or None)
+        else:
+            result = score_assessment(assessment)
+            assessment.shown_score = result.score
+            assessment.shown_grade = grade_label(result.grade)
+    context = {"page": page, "enterprise": enterprise, "is_enterprise": enterprise is not None,
+               "can_start": False}
+    if enterprise is not None and can_start_assessment(user):
+        versions = applicable_versions(enterprise)
+        context["can_start"] = True
+        context["versions"] = versions
+        context["start_form"] = start_form or AssessmentStartForm(
+            enterprise=enterprise, versions=versions)
+    return context
+
+
+@login_required
+@require_GET
+def assessment_list(request):
+    permissions.require(request.user.can_act)
+    return render(request, "reviews/assessment_list.html", _list_context(request))
+
+
+@login_required
+@require_POST
+def assessment_create(request):
+    permissions.require(can_start_assessment(request.user))
+    enterprise = _own_enterprise(request.user)
+    if enterprise is None:
+        raise Http404
+    form = AssessmentStartForm(request.POST, enterprise=enterprise,
+                               versions=applicable_versions(enterprise))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment = services.assessment_create(
+                actor=request.user, enterprise=enterprise, version=data["version"],
+                period_start=data["period_start"], period_end=data["period_end"],
+                team_leader=data["team_leader"].strip(),
+                team_members=data["team_members"].strip(),
+                deaths_last_year=data["deaths_last_year"], copy_from=data["copy_from"],
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Self-assessment started. Answers save as you go."))
+            return redirect("assessments:detail", pk=assessment.pk)
+    return render(request, "reviews/assessment_list.html", _list_context(request, form),
+                  status=422)
+
+
+# --- the checklist ---------------------------------------------------------------
+
+
+def _sections(assessment: Assessment, rows: list[AssessmentRow]) -> list[dict]:
+    """A elements → B elements → rows, in the standard's order (no scoring here)."""
+    elements = list(assessment.version.elements.order_by("position"))
+    by_element: dict[int, list[AssessmentRow]] = {}
+    for row in rows:
+        by_element.setdefault(row.criterion.element_id, []).append(row)
+    children: dict[int, list] = {}
+    for element in elements:
+        if element.parent_id is not None:
+            children.setdefault(element.parent_id, []).append(
+                {"element": element, "rows": by_element.get(element.pk, [])})
+    return [
+        {"element": element, "rows": by_element.get(element.pk, []),
+         "children": children.get(element.pk, [])}
+        for element in elements if element.parent_id is None
+    ]
+
+
+@login_required
+@require_GET
+def assessment_detail(request, pk: int):
+    assessment = _get_assessment(request, pk)
+    editable = can_edit_assessment(request.user, assessment) and not assessment.is_locked
+    rows = list(assessment.rows.select_related("criterion__element")
+                .prefetch_related(_FILES).order_by("criterion__position"))
+    labels, choices = row_labels(), answer_choices()
+    for row in rows:
+        _prepare(row, _shown(row), labels, choices)
+    context = {
+        **totals_context(assessment, {row.criterion_id: row for row in rows}),
+        "enterprise": assessment.enterprise,
+        "version": assessment.version,
+        "sections": _sections(assessment, rows),
+        "editable": editable,
+        "labels": labels,
+        "csrf_input": _csrf_input(request),
+        **_urls(assessment),
+        "team_form": AssessmentTeamForm(initial=_team_initial(assessment)) if editable
+        else None,
+    }
+    return render(request, "reviews/assessment_detail.html", context)

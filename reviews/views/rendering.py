@@ -1,0 +1,200 @@
+"""How the checklist and its totals are prepared for the templates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from enterprises.models import Enterprise
+from portal import permissions
+from portal.models import OrganisationKind
+from reviews.models import Assessment, AssessmentRow, Evidence, Result
+from reviews.permissions import can_edit_assessment
+from reviews.scoring import improvements
+from reviews.scoring_data import answers_for, score_assessment, spec_for_version
+
+GRADE_LABELS = {
+    "1": gettext_lazy("Level 1"),
+    "2": gettext_lazy("Level 2"),
+    "3": gettext_lazy("Level 3"),
+    "pass": gettext_lazy("Pass"),
+}
+RESULT_LABELS = dict(Result.choices)
+ROW_FIELDS = ("result", "deduction", "na_reason", "notes")
+IMPROVEMENTS_SHOWN = 5
+# A row's evidence files as a plain list (row.files): no queryset per row.
+_FILES = Prefetch("evidence", queryset=Evidence.objects.order_by("original_name",
+                                                                  "-file_version"),
+                  to_attr="files")
+# How the answer buttons look: outline colour per answer.
+RESULT_STYLES = {
+    Result.COMPLIANT: "success",
+    Result.PARTIAL: "warning",
+    Result.NON_COMPLIANT: "danger",
+    Result.NOT_APPLICABLE: "secondary",
+}
+
+
+def answer_choices() -> list[tuple[str, str, str]]:
+    """(value, label, button colour) of the four answers, in the user's language."""
+    return [(value, str(label), RESULT_STYLES[value]) for value, label in Result.choices]
+
+
+def row_labels() -> dict[str, str]:
+    """The words every row repeats, translated once per request: a 200-row
+    page would otherwise translate them thousands of times."""
+    return {
+        "how": _("How it is checked"),
+        "evidence": _("Typical evidence"),
+        "guidance": _("Guidance in plain words"),
+        "points": _("points"),
+        "veto": _("Veto"),
+        "veto_help": _("Veto criterion: if it is not met, no grade is possible."),
+        "answer": _("Answer"),
+        "deduct": _("Points deducted (more than 0, at most %(points)s)"),
+        "na_reason": _("Why this criterion does not apply"),
+        "notes": _("Notes"),
+        "saved": _("Saved"),
+        "not_saved": _("Not saved"),
+        "unanswered": _("Not answered yet"),
+        "not_answered": _("Not answered"),
+        "save": _("Save"),
+        "file_version": _("File version"),
+        "attach": _("Attach evidence"),
+        "upload": _("Upload"),
+        "file_types": _("PDF, JPG, PNG, DOCX or XLSX; at most %(n)s MB each.") % {
+            "n": settings.EVIDENCE_MAX_BYTES // 1048576},
+    }
+
+
+def answer_buttons(row_id: str, result: str, is_veto: bool, choices) -> str:
+    """The four answer buttons of a row (three for a veto criterion, which is
+    met or not). Built here rather than in a template loop: it is the most
+    repeated markup of the page."""
+    return format_html_join(
+        "", '<input type="radio" class="btn-check" name="result" value="{0}" id="r{1}-{0}"{2} '
+        'autocomplete="off"><label class="btn btn-outline-{3}" for="r{1}-{0}">{4}</label>',
+        ((value, row_id, " checked" if value == result else "", style, label)
+         for value, label, style in choices if not (value == Result.PARTIAL and is_veto)))
+
+
+def _prepare(row: AssessmentRow, shown: dict, labels: dict, choices) -> AssessmentRow:
+    """Plain strings for the row templates (fewer template lookups per row)."""
+    criterion = row.criterion
+    row.rid = str(row.pk)
+    row.shown = shown
+    row.points_text = str(criterion.points)
+    row.buttons = answer_buttons(row.rid, shown["result"], criterion.is_veto, choices)
+    row.deduct_label = labels["deduct"] % {"points": row.points_text}
+    return row
+
+
+def _urls(assessment: Assessment) -> dict:
+    base = reverse("assessments:detail", args=[assessment.pk])
+    return {"rows_url": base + "rows/", "evidence_url": base + "evidence/"}
+
+
+def grade_label(grade: str | None) -> str:
+    if not grade:
+        return _("No grade")
+    return str(GRADE_LABELS.get(grade, grade))
+
+
+def _assessments():
+    return Assessment.objects.select_related("enterprise", "version__standard")
+
+
+def _get_assessment(request, pk: int) -> Assessment:
+    """The assessment if the user may see it; 404 otherwise (existence is not revealed)."""
+    return permissions.get_visible_or_404(_assessments(), request.user, pk=pk)
+
+
+def _get_editable_row(request, pk: int, row_id: int) -> tuple[Assessment, AssessmentRow]:
+    assessment = _get_assessment(request, pk)
+    permissions.require(can_edit_assessment(request.user, assessment))
+    row = get_object_or_404(AssessmentRow.objects.select_related("criterion"),
+                            assessment=assessment, pk=row_id)
+    row.assessment = assessment
+    return assessment, row
+
+
+def _own_enterprise(user) -> Enterprise | None:
+    if user.kind != OrganisationKind.ENTERPRISE:
+        return None
+    return (Enterprise.objects.select_related("industry")
+            .filter(account_id=user.organisation_id).first())
+
+
+def _shown(row: AssessmentRow) -> dict:
+    """The values an answer form shows: the saved ones."""
+    return {
+        "result": row.result,
+        "deduction": "" if row.result != Result.PARTIAL else str(row.deduction.normalize()),
+        "na_reason": row.na_reason,
+        "notes": row.notes,
+        "revision": str(row.revision),
+    }
+
+
+# --- the totals panel --------------------------------------------------------
+
+
+def totals_context(assessment: Assessment, rows: dict[int, AssessmentRow] | None = None) -> dict:
+    """Score, grade, progress and "what would lift you" for the totals panel.
+
+    ``rows`` (criterion id → row), when the page has them loaded already,
+    saves the query that names the suggested criteria.
+    """
+    result = score_assessment(assessment)
+    found = [] if assessment.is_locked else improvements(
+        spec_for_version(assessment.version), answers_for(assessment), limit=IMPROVEMENTS_SHOWN)
+    if rows is None:
+        named = {criterion_id: (row_id, requirement)
+                 for criterion_id, row_id, requirement in AssessmentRow.objects.filter(
+                     assessment=assessment,
+                     criterion_id__in=[item.criterion_id for item in found],
+                 ).values_list("criterion_id", "pk", "criterion__requirement")}
+    else:
+        named = {item.criterion_id: (rows[item.criterion_id].pk,
+                                     rows[item.criterion_id].criterion.requirement)
+                 for item in found if item.criterion_id in rows}
+    suggestions = [
+        {"code": item.code, "points": item.points_gained, "score": item.score_gain,
+         "row_id": named.get(item.criterion_id, (None, ""))[0],
+         "requirement": named.get(item.criterion_id, (None, ""))[1]}
+        for item in found
+    ]
+    return {
+        "assessment": assessment,
+        "result": result,
+        "grade_text": grade_label(result.grade),
+        "grade_by_score_text": grade_label(result.grade_by_score),
+        "next_grade_text": grade_label(result.next_grade) if result.next_grade else "",
+        "failed_vetoes": ", ".join(result.failed_vetoes),
+        "suggestions": suggestions,
+        "unanswered": result.total - result.answered,
+    }
+
+
+def _render_totals(request, assessment: Assessment, editable: bool) -> str:
+    context = {**totals_context(assessment), "oob": True, "editable": editable}
+    return (render_to_string("reviews/_assessment_totals.html", context, request)
+            + render_to_string("reviews/_assessment_scorebar.html", context, request))
+
+def _csrf_input(request) -> str:
+    """The CSRF field for the forms' no-JavaScript fallback, made once per page
+    (htmx sends the token in a header)."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
+                       get_token(request))
+
+
+def _team_initial(assessment: Assessment) -> dict:
+    return {name: getattr(assessment, name) for name in
+            ("period_start", "period_end", "team_leader", "team_members", "deaths_last_year")}
