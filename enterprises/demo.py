@@ -88,6 +88,8 @@ DEMO_ENTERPRISE = "北京望京精密机械有限公司"
 PENDING_ENTERPRISE = "北京将台新材料科技有限公司"
 # A small firm, so the 小微 and 岗位达标 standards have a demo login too.
 SMALL_ENTERPRISE = "北京酒仙桥恒达五金加工厂"
+# A shop, so the 商贸 level-3 standard has a demo login too.
+SHOP_ENTERPRISE = "北京三里屯华联商贸有限公司"
 # username: (organisation, role, full name)
 DEMO_USERS = {
     "demo-city": (CITY_OFFICE, User.Role.ADMIN, "周建国"),
@@ -100,6 +102,7 @@ DEMO_USERS = {
     "demo-enterprise": (DEMO_ENTERPRISE, User.Role.ADMIN, "张伟"),
     "demo-pending": (PENDING_ENTERPRISE, User.Role.ADMIN, "杨帆"),
     "demo-small": (SMALL_ENTERPRISE, User.Role.ADMIN, "马建军"),
+    "demo-shop": (SHOP_ENTERPRISE, User.Role.ADMIN, "刘芳"),
 }
 
 # -- words for names, people, addresses ------------------------------------
@@ -450,9 +453,16 @@ def seed_demo(enterprise_count: int = 2000) -> SeedResult:
         address="北京市朝阳区酒仙桥路14号", legal_representative="马建军",
         safety_principal="马建军", contact_name="马建军", contact_phone="13601102233",
     )
+    orgs[SHOP_ENTERPRISE] = _account_enterprise(
+        result, name=SHOP_ENTERPRISE, serial=800_000_003, street="三里屯街道",
+        status=Enterprise.Status.ACTIVE, industry="commerce", scale=Enterprise.Scale.BELOW,
+        employees=95, annual_revenue=Decimal("1280.00"), address="北京市朝阳区三里屯路19号",
+        legal_representative="刘芳", safety_principal="高峰", contact_name="刘芳",
+        contact_phone="010-65871234",
+    )
     for username, (org_name, role, full_name) in DEMO_USERS.items():
         _user(result, username, orgs[org_name], role, full_name)
     seed_enterprises(result, enterprise_count, orgs,
-                     {DEMO_ENTERPRISE, PENDING_ENTERPRISE, SMALL_ENTERPRISE})
+                     {DEMO_ENTERPRISE, PENDING_ENTERPRISE, SMALL_ENTERPRISE, SHOP_ENTERPRISE})
     result.enterprises_total = Enterprise.objects.count()
     return result

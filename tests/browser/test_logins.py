@@ -27,6 +27,7 @@ NAVIGATION = {
     "demo-group": {LIST},
     "demo-enterprise": {MINE},
     "demo-small": {MINE},
+    "demo-shop": {MINE},
     "demo-pending": set(),  # registered, not yet verified: may log in but not act
 }
 

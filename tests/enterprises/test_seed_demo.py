@@ -90,7 +90,7 @@ def test_every_organisation_kind_exists_with_its_scope_data(seeded):
 
 def test_enterprises_are_valid_and_spread(seeded):
     enterprises = list(Enterprise.objects.select_related("street", "industry"))
-    assert len(enterprises) == 63  # 60 generated + the three with accounts
+    assert len(enterprises) == 64  # 60 generated + the four with accounts
     assert all(uscc_errors(e.uscc) == [] for e in enterprises)
     assert len({e.name for e in enterprises}) == len(enterprises)
     for enterprise in enterprises:
@@ -129,5 +129,5 @@ def test_running_twice_changes_nothing(seeded):
 def test_a_larger_run_adds_only_the_missing_enterprises(seeded):
     first = set(Enterprise.objects.values_list("uscc", "name"))
     seed(80)
-    assert Enterprise.objects.count() == 83  # 80 generated + the three with accounts
+    assert Enterprise.objects.count() == 84  # 80 generated + the four with accounts
     assert first <= set(Enterprise.objects.values_list("uscc", "name"))
