@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import zipfile
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.errors import ServiceError
+from portal.files import ALLOWED_TYPES, check_document, sha256_of
 from reviews.models import Assessment, AssessmentRow, Evidence, Result, StandardVersion
 from reviews.scoring_data import score_assessment
 from reviews.selectors import applicable_versions
@@ -120,65 +119,19 @@ def row_save(*, actor, row: AssessmentRow, result: str, deduction=None, na_reaso
     return fresh
 
 
-ALLOWED_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def sniff_type(upload) -> str | None:
-    """The file's real type from its content (the name is not trusted)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            upload.seek(0)
-        if "[Content_Types].xml" in names:
-            if any(name.startswith("word/") for name in names):
-                return "docx"
-            if any(name.startswith("xl/") for name in names):
-                return "xlsx"
-    return None
-
-
 @transaction.atomic
 def evidence_add(*, actor, row: AssessmentRow, upload) -> Evidence:
     assessment = Assessment.objects.select_for_update().get(pk=row.assessment_id)
     if assessment.is_locked:
         raise ServiceError(_("This assessment has been submitted and can no longer change."))
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ServiceError(_("The file is %(size)s MB; the limit is %(limit)s MB.") % {
-            "size": round(upload.size / 1048576, 1),
-            "limit": settings.EVIDENCE_MAX_BYTES // 1048576}, field="file")
-    kind = sniff_type(upload)
-    if kind is None:
-        raise ServiceError(_("“%(name)s” is not a PDF, JPG, PNG, DOCX or XLSX file (checked "
-                             "from its content).") % {"name": upload.name}, field="file")
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    kind = check_document(upload, settings.EVIDENCE_MAX_BYTES)
+    digest = sha256_of(upload)
     name = upload.name.rsplit("/", 1)[-1][:255]
     earlier = row.evidence.filter(original_name=name).count()
     evidence = Evidence(row=row, original_name=name, content_type=ALLOWED_TYPES[kind],
-                        size=upload.size, sha256=digest.hexdigest(),
+                        size=upload.size, sha256=digest,
                         file_version=earlier + 1, uploaded_by=actor)
-    evidence.file.save(f"{digest.hexdigest()}.{kind}", upload, save=False)
+    evidence.file.save(f"{digest}.{kind}", upload, save=False)
     evidence.save()
     audit.record(actor=actor, action="assessment.evidence.add", obj=assessment, after={
         "row": row.pk, "criterion": row.criterion.code, "file": name,

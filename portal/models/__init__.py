@@ -1,4 +1,5 @@
 from portal.models.audit import AuditEvent
+from portal.models.notifications import Notification
 from portal.models.organisations import Organisation, OrganisationKind, Qualification, Tier
 from portal.models.regions import Industry, Region, Street
 from portal.models.users import User
@@ -6,6 +7,7 @@ from portal.models.users import User
 __all__ = [
     "AuditEvent",
     "Industry",
+    "Notification",
     "Organisation",
     "OrganisationKind",
     "Qualification",

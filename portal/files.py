@@ -1,0 +1,66 @@
+"""Checking uploaded files by their content, not their name."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+
+from django.utils.translation import gettext as _
+
+from portal.errors import ServiceError
+
+ALLOWED_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def sniff_type(upload) -> str | None:
+    """The file's real type from its content (the name is not trusted)."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names:
+            if any(name.startswith("word/") for name in names):
+                return "docx"
+            if any(name.startswith("xl/") for name in names):
+                return "xlsx"
+    return None
+
+
+def sha256_of(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def check_document(upload, max_bytes: int) -> str:
+    """The type of an uploaded document, or a ServiceError saying what is wrong."""
+    if upload.size > max_bytes:
+        raise ServiceError(_("The file is %(size)s MB; the limit is %(limit)s MB.") % {
+            "size": round(upload.size / 1048576, 1), "limit": max_bytes // 1048576},
+            field="file")
+    kind = sniff_type(upload)
+    if kind is None:
+        raise ServiceError(_("“%(name)s” is not a PDF, JPG, PNG, DOCX or XLSX file (checked "
+                             "from its content).") % {"name": upload.name}, field="file")
+    return kind
