@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/<int:pk>/", staff.staff_update, name="staff_update"),
     path("audit/", audit_log.audit_log, name="audit_log"),
     path("enterprises/", include("enterprises.urls")),
+    path("applications/", include("certification.urls")),
     path("assessments/", include("reviews.urls")),
     path("standards/", include("reviews.urls_standards")),
     path("api/v1/", include("portal.api_urls")),

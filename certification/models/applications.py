@@ -1,0 +1,166 @@
+"""Applications for a grade, their materials and their timeline.
+
+The states and the moves between them are declared in certification/workflow.py;
+only the services in certification/services.py change ``status``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise
+from portal.models import Industry, Organisation
+from reviews.models import Assessment
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    REJECTED = "rejected", _("Not accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ACCEPTED = "accepted", _("Accepted")
+    NATIONAL = "national", _("Forwarded to the national organising unit")
+    NATIONAL_DECIDED = "national_decided", _("Decided nationally")
+    ASSIGNED = "assigned", _("Review unit assigned")
+    ON_SITE_REVIEW = "on_site_review", _("On-site review")
+    RECTIFICATION = "rectification", _("Rectification")
+    REPORTED = "reported", _("Review reported")
+    VERIFIED = "verified", _("Verified")
+    PUBLICITY = "publicity", _("Publicity")
+    ANNOUNCED = "announced", _("Announced")
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def visible_to(self, user) -> ApplicationQuerySet:
+        from certification.selectors import applications_visible_to
+
+        return applications_visible_to(user, self)
+
+
+class Application(models.Model):
+    class Tier(models.TextChoices):
+        LEVEL_1 = "1", _("Level 1")
+        LEVEL_2 = "2", _("Level 2")
+        LEVEL_3 = "3", _("Level 3")
+        PASS = "pass", _("Small and micro / post standard")
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
+                                   related_name="applications", verbose_name=_("enterprise"))
+    # Who applied: the enterprise's own account, or its group applying for it.
+    applicant = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("applicant"))
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT,
+                                   related_name="applications", verbose_name=_("self-assessment"))
+    tier = models.CharField(_("grade applied for"), max_length=5, choices=Tier.choices)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("industry"))
+    receiver = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                 related_name="received_applications",
+                                 verbose_name=_("received by"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.DRAFT, db_index=True)
+    status_changed_at = models.DateTimeField(_("since"), auto_now_add=True)
+    # The date the current step is due (working days from its start); None when
+    # the step has no time limit or the clock is paused.
+    due_on = models.DateField(_("due"), null=True, blank=True, db_index=True)
+    due_is_estimated = models.BooleanField(default=False)
+    # The last day a reminder went out for the current step (reminders run daily
+    # and must not repeat themselves).
+    reminded_on = models.DateField(null=True, blank=True)
+    # Accident-record declaration (domain.md §3.4).
+    deaths_last_year = models.PositiveSmallIntegerField(_("deaths in the last year"), default=0)
+    serious_injuries_last_year = models.PositiveSmallIntegerField(
+        _("serious injuries in the last year"), default=0)
+    accidents_last_3_years = models.TextField(_("accidents in the last three years"),
+                                              blank=True)
+    declaration_confirmed = models.BooleanField(
+        _("I declare the accident record complete and true"), default=False)
+    # Level 1 is handled nationally: its external result is entered here.
+    national_result = models.CharField(_("national result"), max_length=10, blank=True,
+                                       choices=[("approved", _("Approved")),
+                                                ("refused", _("Refused"))])
+    national_reference = models.CharField(_("national reference"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            # Work queues: an organisation's applications in a state, due first.
+            models.Index(fields=["receiver", "status", "due_on"], name="app_queue_idx"),
+            models.Index(fields=["enterprise", "-created_at"], name="app_enterprise_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_tier_display()}"
+
+
+class MaterialKind(models.TextChoices):
+    RULES = "rules", _("List of safety rules and regulations")
+    ORG_CHART = "org_chart", _("Organisation chart and safety staff roster")
+    ACCIDENTS = "accidents", _("Accidents of the last three years")
+    MAJOR_HAZARDS = "major_hazards", _("Major hazard sources")
+    SELF_ASSESSMENT_REPORT = "self_assessment_report", _("Self-assessment report")
+    OTHER = "other", _("Other material")
+
+
+# The materials an application needs before it can be submitted (domain.md §4.2).
+REQUIRED_MATERIALS = [MaterialKind.RULES, MaterialKind.ORG_CHART, MaterialKind.ACCIDENTS,
+                      MaterialKind.MAJOR_HAZARDS, MaterialKind.SELF_ASSESSMENT_REPORT]
+
+
+def material_path(instance: Material, filename: str) -> str:
+    return f"applications/{instance.application_id}/{instance.sha256}"
+
+
+class Material(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="materials")
+    kind = models.CharField(_("kind"), max_length=30, choices=MaterialKind.choices)
+    file = models.FileField(upload_to=material_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """The timeline: one row per transition, written in the same transaction."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="events")
+    transition = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                     null=True)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
