@@ -44,5 +44,8 @@ def queue_for(user, qs: QuerySet | None = None) -> QuerySet:
             mine |= Q(status=status, receiver_id=org_id)
         elif who == APPLICANT:
             mine |= Q(status=status, applicant_id=org_id)
-    return (applications_visible_to(user, qs).filter(mine)
-            .order_by(F("due_on").asc(nulls_last=True), "status_changed_at", "id"))
+    # Everything here has the user's organisation as its receiver or
+    # applicant, so it is in scope by construction: no visible_to subquery.
+    if not user.is_authenticated or not user.can_act:
+        return qs.none()
+    return qs.filter(mine).order_by(F("due_on").asc(nulls_last=True), "status_changed_at", "id")

@@ -6,5 +6,12 @@ app_name = "certification"
 
 urlpatterns = [
     path("", views.application_list, name="list"),
+    path("new/", views.application_new, name="new"),
+    path("queue/", views.application_queue, name="queue"),
     path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/act/<slug:transition>/", views.application_act, name="act"),
+    path("<int:pk>/declaration/", views.declaration_save, name="declaration"),
+    path("<int:pk>/materials/", views.material_upload, name="material_upload"),
+    path("<int:pk>/materials/<int:material_id>/", views.material_download,
+         name="material_download"),
 ]

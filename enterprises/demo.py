@@ -464,5 +464,8 @@ def seed_demo(enterprise_count: int = 2000) -> SeedResult:
         _user(result, username, orgs[org_name], role, full_name)
     seed_enterprises(result, enterprise_count, orgs,
                      {DEMO_ENTERPRISE, PENDING_ENTERPRISE, SMALL_ENTERPRISE, SHOP_ENTERPRISE})
+    from certification.demo import seed_demo_applications  # skips without the standards
+
+    seed_demo_applications(result)
     result.enterprises_total = Enterprise.objects.count()
     return result

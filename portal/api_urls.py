@@ -3,8 +3,10 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from certification.api import ApplicationViewSet, QueueViewSet
 from enterprises.api import EnterpriseViewSet
 from portal import api
+from portal.api.notifications import NotificationViewSet
 from reviews.api import AssessmentViewSet, StandardVersionViewSet, StandardViewSet
 
 
@@ -28,6 +30,9 @@ router.register("industries", api.IndustryViewSet, basename="api-industry")
 router.register("standards", StandardViewSet, basename="api-standard")
 router.register("standard-versions", StandardVersionViewSet, basename="api-standard-version")
 router.register("assessments", AssessmentViewSet, basename="api-assessment")
+router.register("applications", ApplicationViewSet, basename="api-application")
+router.register("queue", QueueViewSet, basename="api-queue")
+router.register("notifications", NotificationViewSet, basename="api-notification")
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),

@@ -180,6 +180,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Daily jobs, in CELERY_TIMEZONE (Asia/Shanghai): run by `celery -A portal beat`.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "application-reminders": {
+        "task": "certification.send_reminders",
+        "schedule": crontab(hour=8, minute=30),  # reminders of due and overdue steps
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -209,6 +218,9 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseStatusEnum": "enterprises.models.Enterprise.Status",
         "AssessmentKindEnum": "reviews.models.assessments.Assessment.Kind",
         "AssessmentStatusEnum": "reviews.models.assessments.Assessment.Status",
+        "ApplicationStatusEnum": "certification.models.applications.Status",
+        "ApplicationTierEnum": "certification.models.applications.Application.Tier",
+        "MaterialKindEnum": "certification.models.applications.MaterialKind",
         "StandardVersionStatusEnum": "reviews.models.standards.StandardVersion.Status",
     },
 }

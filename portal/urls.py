@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from enterprises import views as enterprise_views
 from portal.admin import site as admin_site
-from portal.views import accounts, audit_log, organisations, staff
+from portal.views import accounts, audit_log, notifications, organisations, staff
 from reporting import views as reporting_views
 
 urlpatterns = [
@@ -26,6 +26,11 @@ urlpatterns = [
     path("staff/invite/", staff.staff_invite, name="staff_invite"),
     path("staff/<int:pk>/", staff.staff_update, name="staff_update"),
     path("audit/", audit_log.audit_log, name="audit_log"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.notification_read_all,
+         name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", notifications.notification_read,
+         name="notification_read"),
     path("enterprises/", include("enterprises.urls")),
     path("applications/", include("certification.urls")),
     path("assessments/", include("reviews.urls")),

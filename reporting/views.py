@@ -33,10 +33,24 @@ def home(request):
     if org.kind in (Kind.REGULATOR, Kind.ORGANISING_UNIT, Kind.REVIEW_UNIT):
         context["industries"] = org.industries.all()
         context["qualifications"] = org.qualifications.select_related("industry")
+    if org.kind != Kind.REVIEW_UNIT:
+        context["queue"] = _queue_counts(user)
     if org.kind == Kind.DISTRICT:
         context["region"] = org.region
         context["street_count"] = org.region.streets.count()
     return render(request, "reporting/home.html", context)
+
+
+def _queue_counts(user) -> dict[str, int]:
+    """How many applications await the user's organisation (待办), and how
+    many of them are overdue: one query."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from certification.selectors import queue_for
+
+    return queue_for(user).order_by().aggregate(
+        total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=timezone.localdate())))
 
 
 def _count_by(qs, field, choices):

@@ -99,4 +99,7 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "standards",
         "standard-versions",
         "assessments",
+        "applications",
+        "queue",
+        "notifications",
     }

@@ -1,0 +1,221 @@
+"""Demonstration applications for ``manage.py seed_demo``, so that each demo
+login's work queue has real work in it.
+
+Everything goes through the real services (self-assessments through
+reviews.services, applications and their moves through certification.services),
+so timelines, audit log and notifications are what a user would have made.
+Keyed by enterprise: an enterprise that already has an application is left
+alone, so running seed_demo again creates nothing new.
+
+Needs the shipped standards (``manage.py load_standards``, which scripts/run
+runs before seed_demo); without them the applications are skipped with a note.
+
+What ends up where (due dates count from the day of seeding):
+
+==================  ==========================================================
+demo-enterprise     level 1 draft (materials incomplete); level 2 returned for
+                    correction by the association
+demo-district       朝阳区: level 3 of 望京 submitted; 达标 of 酒仙桥 (small firm)
+                    submitted; level 3 of 三里屯 accepted (formal review)
+demo-association    level 2 of 京城海淀 submitted; level 2 of 京城通州 accepted
+demo-city           level 1 of 京城顺义 submitted (to forward); level 1 of
+                    京城丰台 forwarded nationally (result to record); level 1 of
+                    京城昌平 decided nationally (approved)
+demo-group          applies for its members 京城海淀/通州/丰台/顺义/昌平
+==================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F
+from django.utils import timezone
+
+from certification import services
+from certification.models import Application, MaterialKind
+from certification.models.applications import REQUIRED_MATERIALS
+from enterprises.demo import DEMO_ENTERPRISE, SHOP_ENTERPRISE, SMALL_ENTERPRISE, demo_uscc
+from enterprises.models import Enterprise
+from portal.models import Organisation, Street, User
+from reviews import services as review_services
+from reviews.models import Assessment, AssessmentRow, Result, StandardVersion
+
+GROUP = "北京京城机电控股有限责任公司"
+STANDARDS = ("gongmao-general", "machinery-level3", "commerce-level3", "small-micro")
+
+# Members of the 京城 group that it applies for: name → (serial, district, scale,
+# employees, address, legal representative). Their trade words are not among
+# those seed_demo generates names from, so the names stay unique.
+MEMBERS = {
+    "北京京城海淀数控装备有限公司": (800_000_010, "110108", Enterprise.Scale.ABOVE, 860,
+                                     "北京市海淀区上地信息路12号", "郑国华"),
+    "北京京城通州汽车配件有限公司": (800_000_011, "110112", Enterprise.Scale.BELOW, 240,
+                                       "北京市通州区永乐店镇工业园3号", "吴建平"),
+    "北京京城丰台重型装备有限公司": (800_000_012, "110106", Enterprise.Scale.ABOVE, 1450,
+                                     "北京市丰台区南四环西路188号", "冯志刚"),
+    "北京京城顺义电工装备有限公司": (800_000_013, "110113", Enterprise.Scale.ABOVE, 620,
+                                     "北京市顺义区林河工业开发区双河路9号", "何文静"),
+    "北京京城昌平精密铸件有限公司": (800_000_014, "110114", Enterprise.Scale.ABOVE, 910,
+                                     "北京市昌平区科技园区超前路37号", "曹永刚"),
+}
+
+MATERIAL_NAMES = {
+    MaterialKind.RULES: "安全生产规章制度清单.pdf",
+    MaterialKind.ORG_CHART: "安全管理机构及人员名单.pdf",
+    MaterialKind.ACCIDENTS: "近三年事故情况说明.pdf",
+    MaterialKind.MAJOR_HAZARDS: "重大危险源情况.pdf",
+    MaterialKind.SELF_ASSESSMENT_REPORT: "安全生产标准化自评报告.pdf",
+}
+
+
+@dataclass
+class Plan:
+    """One demo application: who applies, on which self-assessment, which moves."""
+
+    tier: str
+    standard: str
+    moves: list[tuple[str, str, str]] = field(default_factory=list)  # (move, user, comment)
+    submit: bool = True  # False: a draft with some materials missing
+
+
+# enterprise name → (applying login, plans)
+SCENARIOS: dict[str, tuple[str, list[Plan]]] = {
+    DEMO_ENTERPRISE: ("demo-enterprise", [
+        Plan("3", "machinery-level3"),
+        Plan("2", "gongmao-general", [("return", "demo-association",
+                                       "组织机构图缺少安全管理人员名单，请补充后重新提交。")]),
+        Plan("1", "gongmao-general", submit=False),
+    ]),
+    SMALL_ENTERPRISE: ("demo-small", [Plan("pass", "small-micro")]),
+    SHOP_ENTERPRISE: ("demo-shop", [
+        Plan("3", "commerce-level3", [("accept", "demo-district", "")]),
+    ]),
+    "北京京城海淀数控装备有限公司": ("demo-group", [Plan("2", "gongmao-general")]),
+    "北京京城通州汽车配件有限公司": ("demo-group", [
+        Plan("2", "gongmao-general", [("accept", "demo-association", "")]),
+    ]),
+    "北京京城顺义电工装备有限公司": ("demo-group", [Plan("1", "gongmao-general")]),
+    "北京京城丰台重型装备有限公司": ("demo-group", [
+        Plan("1", "gongmao-general", [("forward_national", "demo-city",
+                                       "材料齐全，报送应急管理部。")]),
+    ]),
+    "北京京城昌平精密铸件有限公司": ("demo-group", [
+        Plan("1", "gongmao-general", [
+            ("forward_national", "demo-city", ""),
+            ("record_national_result", "demo-city", ""),
+        ]),
+    ]),
+}
+
+# Points lost in each demo self-assessment, on its first few criteria that can be
+# partly met: realistic scores, still above every tier applied for.
+DEDUCTIONS = [Decimal("1"), Decimal("2"), Decimal("1")]
+PDF = b"%PDF-1.4\n% demo material of the Work Safety Standardization Portal\n%%EOF\n"
+
+
+def _members(result) -> None:
+    group = Organisation.objects.get(name=GROUP)
+    for name, (serial, region, scale, employees, address, legal) in MEMBERS.items():
+        street = Street.objects.filter(region_id=region).order_by("code").first()
+        _enterprise, created = Enterprise.objects.get_or_create(
+            uscc=demo_uscc(serial, region),
+            defaults={"name": name, "region_id": region, "street": street, "address": address,
+                      "industry_id": "machinery", "scale": scale, "employees": employees,
+                      "annual_revenue": Decimal(employees * 9), "legal_representative": legal,
+                      "safety_principal": legal, "contact_name": legal,
+                      "contact_phone": f"010-8{serial % 1000:03d}6600", "group": group,
+                      "status": Enterprise.Status.ACTIVE})
+        result.note("enterprises", created)
+
+
+def _assessment(actor, enterprise: Enterprise, version: StandardVersion) -> Assessment:
+    """A submitted self-assessment of last year, everything met but a few points."""
+    existing = Assessment.objects.filter(enterprise=enterprise, version=version,
+                                         status=Assessment.Status.SUBMITTED).first()
+    if existing is not None:
+        return existing
+    year = timezone.localdate().year - 1
+    assessment = review_services.assessment_create(
+        actor=actor, enterprise=enterprise, version=version,
+        period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31),
+        team_leader=enterprise.safety_principal or enterprise.legal_representative or "张伟",
+        team_members="安全管理部、设备部、生产部负责人")
+    rows = assessment.rows.select_related("criterion", "assessment").filter(
+        criterion__is_veto=False, criterion__points__gte=5).order_by("criterion__position")
+    for row, deduction in zip(rows, DEDUCTIONS, strict=False):
+        review_services.row_save(actor=actor, row=row, result=Result.PARTIAL,
+                                 deduction=deduction, notes="部分记录不完整，已安排整改。",
+                                 revision=row.revision)
+    # The rest are met: one UPDATE instead of a save per row (as row_save would write).
+    AssessmentRow.objects.filter(assessment=assessment, result="").update(
+        result=Result.COMPLIANT, revision=F("revision") + 1, updated_by=actor,
+        updated_at=timezone.now())
+    return review_services.assessment_submit(actor=actor, assessment=assessment)
+
+
+def _apply(actor, enterprise: Enterprise, assessment: Assessment, plan: Plan,
+           users: dict[str, User]) -> Application:
+    application = services.application_create(actor=actor, enterprise=enterprise,
+                                              assessment=assessment, tier=plan.tier)
+    kinds = REQUIRED_MATERIALS if plan.submit else REQUIRED_MATERIALS[:2]
+    for kind in kinds:
+        services.material_add(actor=actor, application=application, kind=kind,
+                              upload=SimpleUploadedFile(MATERIAL_NAMES[kind], PDF,
+                                                        "application/pdf"))
+    if not plan.submit:
+        return application
+    services.application_update(actor=actor, application=application,
+                                declaration_confirmed=True,
+                                accidents_last_3_years="近三年未发生生产安全事故。")
+    services.application_submit(actor=actor, application=application)
+    for move, username, comment in plan.moves:
+        extra = {}
+        if move == "record_national_result":
+            extra = {"national_result": "approved",
+                     "national_reference": f"应急管理部公告{timezone.localdate().year}年第3号"}
+        services.perform(actor=users[username], application=application, transition=move,
+                         comment=comment, **extra)
+    return application
+
+
+def seed_demo_applications(result) -> None:
+    """Called at the end of enterprises.demo.seed_demo (inside its transaction)."""
+    versions: dict[str, StandardVersion] = {}
+    for version in (StandardVersion.objects.filter(status=StandardVersion.Status.PUBLISHED,
+                                                   standard__code__in=STANDARDS)
+                    .select_related("standard").order_by("effective_date", "pk")):
+        versions[version.standard.code] = version  # the latest in force wins
+    missing = [code for code in STANDARDS if code not in versions]
+    if missing:
+        print(f"Demo applications skipped: the shipped standards are not loaded "
+              f"({', '.join(missing)} missing). Run `manage.py load_standards`, then "
+              f"seed_demo again.")
+        return
+    _members(result)
+    usernames = {login for login, _plans in SCENARIOS.values()}
+    usernames |= {user for _login, plans in SCENARIOS.values()
+                  for plan in plans for _move, user, _comment in plan.moves}
+    users = {user.username: user for user in
+             User.objects.filter(username__in=usernames).select_related("organisation")}
+    for name, (login, plans) in SCENARIOS.items():
+        if login not in users:
+            continue
+        if name in MEMBERS:
+            serial, region = MEMBERS[name][:2]
+            enterprise = Enterprise.objects.filter(uscc=demo_uscc(serial, region)).first()
+        else:
+            enterprise = Enterprise.objects.filter(account=users[login].organisation_id,
+                                                   name=name).first()
+        if enterprise is None or enterprise.status != Enterprise.Status.ACTIVE:
+            continue
+        if Application.objects.filter(enterprise=enterprise).exists():
+            continue  # seeded before (or the demo user applied by hand)
+        actor = users[login]
+        for plan in plans:
+            assessment = _assessment(actor, enterprise, versions[plan.standard])
+            _apply(actor, enterprise, assessment, plan, users)
+            result.note("applications", True)

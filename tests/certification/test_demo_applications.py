@@ -1,0 +1,107 @@
+"""seed_demo's demonstration applications: each demo login's work queue has
+real work, made through the real services; re-running creates nothing."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from certification.models import Application, ApplicationEvent, Status
+from certification.selectors import queue_for
+from portal.models import AuditEvent, User
+from reviews.models import Assessment
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", enterprises=0, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_standards", verbosity=0)
+    return seed()
+
+
+def queue(username):
+    user = User.objects.select_related("organisation").get(username=username)
+    return sorted((a.enterprise.name, a.tier, a.status)
+                  for a in queue_for(user).select_related("enterprise"))
+
+
+def test_every_role_has_work_in_its_queue(seeded):
+    assert queue("demo-enterprise") == [
+        ("北京望京精密机械有限公司", "1", Status.DRAFT),
+        ("北京望京精密机械有限公司", "2", Status.RETURNED),
+    ]
+    assert queue("demo-district") == [
+        ("北京三里屯华联商贸有限公司", "3", Status.ACCEPTED),
+        ("北京望京精密机械有限公司", "3", Status.SUBMITTED),
+        ("北京酒仙桥恒达五金加工厂", "pass", Status.SUBMITTED),
+    ]
+    assert queue("demo-association") == [
+        ("北京京城海淀数控装备有限公司", "2", Status.SUBMITTED),
+        ("北京京城通州汽车配件有限公司", "2", Status.ACCEPTED),
+    ]
+    assert queue("demo-city") == [
+        ("北京京城丰台重型装备有限公司", "1", Status.NATIONAL),
+        ("北京京城顺义电工装备有限公司", "1", Status.SUBMITTED),
+    ]
+    # Nothing waits on the applicants whose applications are with others.
+    assert queue("demo-small") == [] and queue("demo-group") == []
+
+
+def test_the_level_1_decided_nationally_is_recorded(seeded):
+    decided = Application.objects.get(status=Status.NATIONAL_DECIDED)
+    assert decided.tier == "1" and decided.national_result == "approved"
+    assert decided.applicant.name == "北京京城机电控股有限责任公司"
+    assert not queue_for(User.objects.get(username="demo-city")).filter(pk=decided.pk).exists()
+
+
+def test_timeline_and_audit_are_those_of_the_real_moves(seeded):
+    returned = Application.objects.get(status=Status.RETURNED)
+    events = list(ApplicationEvent.objects.filter(application=returned)
+                  .values_list("transition", "actor__username"))
+    assert events == [("submit", "demo-enterprise"), ("return", "demo-association")]
+    assert "组织机构图" in returned.events.get(transition="return").comment
+    assert returned.due_on is not None  # the correction is timed
+    actions = set(AuditEvent.objects.filter(object_type="certification.application",
+                                            object_id=str(returned.pk))
+                  .values_list("action", flat=True))
+    assert {"application.create", "application.submit", "application.return"} <= actions
+    draft = Application.objects.get(status=Status.DRAFT)
+    assert not draft.events.exists() and draft.materials.count() == 2
+
+
+def test_the_applications_rest_on_submitted_self_assessments(seeded):
+    for application in Application.objects.select_related("assessment__version__standard"):
+        assessment = application.assessment
+        assert assessment.status == Assessment.Status.SUBMITTED
+        assert assessment.submitted_score is not None
+    small = Application.objects.get(tier="pass")
+    assert small.assessment.version.standard.code == "small-micro"
+    wangjing = Application.objects.get(tier="3", enterprise__name="北京望京精密机械有限公司")
+    assert wangjing.assessment.version.standard.code == "machinery-level3"
+    # demo-enterprise's self-assessments: one per standard, both submitted
+    assert Assessment.objects.filter(enterprise=wangjing.enterprise).count() == 2
+
+
+def row_counts():
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_running_seed_demo_again_creates_nothing(seeded):
+    assert "10 applications" in seeded
+    before = row_counts()
+    again = seed()
+    assert row_counts() == before
+    assert "nothing (already seeded)" in again
+
+
+def test_without_the_standards_seed_demo_still_works_and_says_why(db, capsys):
+    out = seed()
+    assert "demo-enterprise" in out
+    assert not Application.objects.exists()
+    assert "load_standards" in capsys.readouterr().out
