@@ -26,7 +26,6 @@ from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +49,7 @@ from certification.models.applications import REQUIRED_MATERIALS
 from certification.workflow import TRANSITIONS, transitions_from
 from enterprises.models import Enterprise
 from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless, service_errors
+from portal.files import stored_file_response
 from portal.models import OrganisationKind
 from reviews.models import Assessment
 
@@ -391,9 +391,8 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
         material = Material.objects.filter(application=application, pk=material_id).first()
         if material is None:
             raise NotFound(_("This application has no such material."))
-        return FileResponse(material.file.open("rb"), as_attachment=True,
-                            filename=material.original_name,
-                            content_type=material.content_type)
+        return stored_file_response(material.file, filename=material.original_name,
+                                    content_type=material.content_type)
 
     # -- moves ------------------------------------------------------------------
 

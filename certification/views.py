@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from certification.selectors import queue_for
 from certification.workflow import RESPONSIBLE, TRANSITIONS, transitions_from
 from portal import permissions
 from portal.errors import ServiceError
+from portal.files import stored_file_response
 from portal.models import Industry, Region
 from portal.models import OrganisationKind as Kind
 
@@ -264,9 +265,5 @@ def material_download(request, pk: int, material_id: int):
     the application (never served from MEDIA_URL)."""
     application = _get_application(request, pk)
     material = get_object_or_404(Material, pk=material_id, application=application)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=material.original_name,
-                        content_type=material.content_type)
+    return stored_file_response(material.file, filename=material.original_name,
+                                content_type=material.content_type)

@@ -64,3 +64,17 @@ def check_document(upload, max_bytes: int) -> str:
         raise ServiceError(_("“%(name)s” is not a PDF, JPG, PNG, DOCX or XLSX file (checked "
                              "from its content).") % {"name": upload.name}, field="file")
     return kind
+
+
+def stored_file_response(stored, *, filename: str, content_type: str):
+    """An uploaded file as an attachment under its original name; 404 if the
+    file has gone from storage. Callers check access first: uploads are never
+    served from MEDIA_URL."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=filename,
+                        content_type=content_type)

@@ -6,7 +6,6 @@ from dataclasses import asdict
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +32,7 @@ from portal.api.base import (
     service_errors,
 )
 from portal.errors import ServiceError
+from portal.files import stored_file_response
 from reviews import services
 from reviews.models import (
     Assessment,
@@ -572,12 +572,8 @@ class AssessmentViewSet(
         evidence = Evidence.objects.filter(row__assessment=assessment, pk=evidence_id).first()
         if evidence is None:
             raise NotFound
-        return FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
+        return stored_file_response(evidence.file, filename=evidence.original_name,
+                                    content_type=evidence.content_type)
 
     # -- helpers ----------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal import permissions
 from portal.errors import ServiceError
+from portal.files import stored_file_response
 from reviews import services
 from reviews.forms import AssessmentTeamForm, RowForm
 from reviews.models import AssessmentRow, Evidence
@@ -166,12 +167,8 @@ def evidence_download(request, pk: int, evidence_id: int):
     the assessment (never served from MEDIA_URL)."""
     assessment = _get_assessment(request, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, row__assessment=assessment)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type)
+    return stored_file_response(evidence.file, filename=evidence.original_name,
+                                content_type=evidence.content_type)
 
 
 
