@@ -7,3 +7,6 @@ from certification.models.applications import (
 )
 
 __all__ = ["Application", "ApplicationEvent", "Material", "MaterialKind", "Status"]
+from certification.models.assignments import Assignment, AssignmentMember  # noqa: E402
+
+__all__ += ["Assignment", "AssignmentMember"]

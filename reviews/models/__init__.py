@@ -1,4 +1,5 @@
 from reviews.models.assessments import Assessment, AssessmentRow, Evidence, Result
+from reviews.models.bodies import ConflictRelation, Reviewer
 from reviews.models.standards import (
     Criterion,
     Element,
@@ -9,6 +10,6 @@ from reviews.models.standards import (
 )
 
 __all__ = [
-    "Assessment", "AssessmentRow", "Criterion", "Element", "Evidence", "GradeThreshold",
-    "Grading", "Result", "Standard", "StandardVersion",
+    "Assessment", "AssessmentRow", "ConflictRelation", "Criterion", "Element", "Evidence", "GradeThreshold",
+    "Grading", "Result", "Reviewer", "Standard", "StandardVersion",
 ]

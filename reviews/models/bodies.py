@@ -1,0 +1,67 @@
+"""Review bodies: the reviewers of a review unit, and the relations that make
+a unit conflicted for an enterprise. Units themselves are portal
+Organisations (kind review_unit) with Qualifications (industry × tier)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise
+from portal.models import Industry, Organisation
+
+
+class Reviewer(models.Model):
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reviewers",
+                             limit_choices_to={"kind": "review_unit"},
+                             verbose_name=_("review unit"))
+    # The reviewer's own login, when they have one (to sign declarations).
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="reviewer", verbose_name=_("login"))
+    name = models.CharField(_("name"), max_length=50)
+    certificate_no = models.CharField(_("training certificate number"), max_length=40,
+                                      unique=True)
+    specialties = models.ManyToManyField(Industry, blank=True, related_name="+",
+                                         verbose_name=_("specialties"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit", "name"]
+        verbose_name = _("reviewer")
+        verbose_name_plural = _("reviewers")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.certificate_no})"
+
+
+class ConflictRelation(models.Model):
+    """A recorded reason a review unit may not review an enterprise."""
+
+    class Kind(models.TextChoices):
+        CONSULTING = "consulting", _("Consulted for the enterprise")
+        OWNERSHIP = "ownership", _("Shares ownership with the enterprise")
+
+    unit = models.ForeignKey(Organisation, on_delete=models.CASCADE,
+                             related_name="conflict_relations",
+                             limit_choices_to={"kind": "review_unit"},
+                             verbose_name=_("review unit"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE,
+                                   related_name="conflict_relations",
+                                   verbose_name=_("enterprise"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.enterprise} · {self.get_kind_display()}"
