@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from enterprises.demo import DEMO_USERS, PASSWORD, seed_demo
 from portal.models import Organisation, Street
@@ -25,7 +26,10 @@ class Command(BaseCommand):
         if enterprises < 0:
             raise CommandError("--enterprises must be 0 or more")
         started = time.monotonic()
-        result = seed_demo(enterprises)
+        # Demo data is not news: the demo applications' notifications stay
+        # in-app and no e-mail goes out (nor floods the console backend).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = seed_demo(enterprises)
         elapsed = time.monotonic() - started
         created = ", ".join(f"{count} {what}" for what, count in sorted(result.created.items()))
         self.stdout.write(f"Created: {created or 'nothing (already seeded)'}"
