@@ -43,15 +43,24 @@ from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from certification import assignment as assigning
 from certification import selectors, services
-from certification.models import Application, ApplicationEvent, Material, MaterialKind, Status
+from certification.models import (
+    Application,
+    ApplicationEvent,
+    Assignment,
+    AssignmentMember,
+    Material,
+    MaterialKind,
+    Status,
+)
 from certification.models.applications import REQUIRED_MATERIALS
 from certification.workflow import TRANSITIONS, transitions_from
 from enterprises.models import Enterprise
 from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless, service_errors
 from portal.files import stored_file_response
-from portal.models import OrganisationKind
-from reviews.models import Assessment
+from portal.models import Organisation, OrganisationKind
+from reviews.models import Assessment, Reviewer
 
 # --------------------------------------------------------------------------
 # Errors of the workflow
@@ -143,6 +152,28 @@ class EventSerializer(serializers.ModelSerializer):
         return event.actor.get_full_name() or event.actor.username
 
 
+class MemberSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="reviewer.name")
+    certificate_no = serializers.CharField(source="reviewer.certificate_no")
+    signed_by = serializers.CharField(source="declaration_signed_by.username", allow_null=True,
+                                      default=None)
+
+    class Meta:
+        model = AssignmentMember
+        fields = ["reviewer", "name", "certificate_no", "is_leader", "declaration_signed_at",
+                  "signed_by"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name")
+    flagged = serializers.BooleanField(source="is_flagged")
+    members = MemberSerializer(many=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["unit", "unit_name", "assigned_at", "flagged", "members"]
+
+
 class ActionSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
@@ -157,6 +188,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     materials = MaterialSerializer(many=True)
     missing_materials = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    assignment = serializers.SerializerMethodField()
     timeline = EventSerializer(many=True, source="events")
 
     class Meta(ApplicationSerializer.Meta):
@@ -164,8 +196,18 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             *ApplicationSerializer.Meta.fields, "assessment", "assessment_score",
             "assessment_grade", "deaths_last_year", "serious_injuries_last_year",
             "accidents_last_3_years", "declaration_confirmed", "national_result",
-            "national_reference", "materials", "missing_materials", "actions", "timeline",
+            "national_reference", "materials", "missing_materials", "actions", "assignment",
+            "timeline",
         ]
+
+    @extend_schema_field(AssignmentSerializer(allow_null=True))
+    def get_assignment(self, application: Application) -> dict | None:
+        """The current review unit and team, with the declarations."""
+        current = (Assignment.objects.filter(application=application, withdrawn_at__isnull=True)
+                   .select_related("unit").prefetch_related(Prefetch(
+                       "members", queryset=AssignmentMember.objects.select_related(
+                           "reviewer", "declaration_signed_by"))).first())
+        return AssignmentSerializer(current).data if current else None
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_missing_materials(self, application: Application) -> list[str]:
@@ -248,6 +290,41 @@ class NationalResultSerializer(CommentSerializer):
         choices=Application._meta.get_field("national_result").choices)
     national_reference = serializers.CharField(
         max_length=100, help_text=gettext_lazy("The national notice or letter number."))
+
+
+class AssignSerializer(CommentSerializer):
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(kind=OrganisationKind.REVIEW_UNIT),
+        help_text=gettext_lazy("The review unit (see suggestions/)."))
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=Reviewer.objects.all(), help_text=gettext_lazy("The team leader's id."))
+    members = serializers.PrimaryKeyRelatedField(
+        queryset=Reviewer.objects.all(), many=True, required=False,
+        help_text=gettext_lazy("The other reviewers of the team: at least two with the "
+                               "leader, all of the unit."))
+
+
+class SignSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    reviewer = serializers.PrimaryKeyRelatedField(
+        queryset=Reviewer.objects.all(),
+        help_text=gettext_lazy("The team member whose no-conflict declaration is signed."))
+
+
+class ReviewerBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reviewer
+        fields = ["id", "name", "certificate_no"]
+
+
+class SuggestionSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit.pk")
+    unit_name = serializers.CharField(source="unit.name")
+    eligible = serializers.BooleanField()
+    workload = serializers.IntegerField(
+        help_text=gettext_lazy("Current assignments being reviewed."))
+    reasons = serializers.ListField(child=serializers.CharField(),
+                                    help_text=gettext_lazy("Why the unit is excluded."))
+    reviewers = ReviewerBriefSerializer(many=True)
 
 
 # --------------------------------------------------------------------------
@@ -404,6 +481,38 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
     reject = _move_endpoint("reject")
     forward_national = _move_endpoint("forward_national")
     record_national_result = _move_endpoint("record_national_result", NationalResultSerializer)
+    assign = _move_endpoint("assign", AssignSerializer)
+    start_review = _move_endpoint("start_review")
+    withdraw_assignment = _move_endpoint("withdraw_assignment")
+
+    @extend_schema(request=SignSerializer, responses=MOVE_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="declaration", url_name="declaration-sign",
+            parser_classes=[JSONParser, FormParser, MultiPartParser])
+    def sign_declaration(self, request, pk=None):
+        """Sign a team member's no-conflict declaration (assigned applications;
+        the reviewer's own login, or for a reviewer without one any user of
+        the unit)."""
+        application = self.get_object()
+        serializer = SignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with workflow_errors():
+            services.declaration_sign(actor=request.user, application=application,
+                                      reviewer=serializer.validated_data["reviewer"])
+        return Response(self._detail(application.pk))
+
+    @extend_schema(responses=SuggestionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def suggestions(self, request, pk=None):
+        """Review units for an accepted application: eligible ones first by
+        workload, then the excluded ones with the reasons (the receiver only)."""
+        application = self.get_object()
+        move = TRANSITIONS["assign"]
+        deny_unless(request.user.can_act
+                    and request.user.organisation_id == application.receiver_id
+                    and (move.tiers is None or application.tier in move.tiers),
+                    _("Only the organisation that received the application assigns it."))
+        return Response(SuggestionSerializer(assigning.suggestions(application),
+                                             many=True).data)
 
     def _perform(self, request, name: str, body: type[serializers.Serializer]) -> Response:
         application = self.get_object()

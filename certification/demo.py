@@ -21,8 +21,14 @@ demo-association    level 2 of 京城海淀 submitted; level 2 of 京城通州 a
 demo-city           level 1 of 京城顺义 submitted (to forward); level 1 of
                     京城丰台 forwarded nationally (result to record); level 1 of
                     京城昌平 decided nationally (approved)
-demo-group          applies for its members 京城海淀/通州/丰台/顺义/昌平
+demo-reviewer       北京安评: level 3 of 京城朝阳 assigned by 朝阳区 to its team of
+                    three (declarations to sign for them, then start the review)
+demo-group          applies for its members 京城海淀/通州/丰台/顺义/昌平/朝阳
 ==================  ==========================================================
+
+Every demo review unit gets reviewers (certificate numbers AQBZ-2026-NNNN,
+keyed by number), none with a login of their own: any user of the unit
+signs the declarations on their behalf.
 """
 
 from __future__ import annotations
@@ -42,7 +48,14 @@ from enterprises.demo import DEMO_ENTERPRISE, SHOP_ENTERPRISE, SMALL_ENTERPRISE,
 from enterprises.models import Enterprise
 from portal.models import Organisation, Street, User
 from reviews import services as review_services
-from reviews.models import Assessment, AssessmentRow, Result, StandardVersion
+from reviews.models import (
+    Assessment,
+    AssessmentRow,
+    ConflictRelation,
+    Result,
+    Reviewer,
+    StandardVersion,
+)
 
 GROUP = "北京京城机电控股有限责任公司"
 STANDARDS = ("gongmao-general", "machinery-level3", "commerce-level3", "small-micro")
@@ -61,7 +74,35 @@ MEMBERS = {
                                      "北京市顺义区林河工业开发区双河路9号", "何文静"),
     "北京京城昌平精密铸件有限公司": (800_000_014, "110114", Enterprise.Scale.ABOVE, 910,
                                      "北京市昌平区科技园区超前路37号", "曹永刚"),
+    "北京京城朝阳液压机械有限公司": (800_000_015, "110105", Enterprise.Scale.BELOW, 310,
+                                     "北京市朝阳区东坝乡东晓景路8号", "许志明"),
 }
+
+# review unit → [(name, certificate number, specialties)]
+REVIEWERS = {
+    "北京安评技术服务有限公司": [
+        ("王建国", "AQBZ-2026-0001", ["machinery", "metallurgy"]),
+        ("陈志远", "AQBZ-2026-0002", ["machinery"]),
+        ("林晓梅", "AQBZ-2026-0003", ["machinery", "building_materials"]),
+    ],
+    "北京华安标准化评审中心有限公司": [
+        ("赵明轩", "AQBZ-2026-0004", ["commerce", "light_industry"]),
+        ("孙丽娟", "AQBZ-2026-0005", ["commerce", "textiles"]),
+    ],
+    "北京中安信达安全评价有限公司": [
+        ("周海鹏", "AQBZ-2026-0006", ["construction", "transport"]),
+        ("吴佳琪", "AQBZ-2026-0007", ["gas", "heat"]),
+    ],
+    "北京京安安全工程技术有限公司": [
+        ("郑国庆", "AQBZ-2026-0008", ["hazardous_chemicals"]),
+        ("钱文博", "AQBZ-2026-0009", ["fireworks"]),
+    ],
+}
+ASSIGNED_UNIT = "北京安评技术服务有限公司"
+# A recorded conflict of interest, so the suggestions show one: 中安信达 consulted
+# for the 三里屯 shop (it is not qualified for commerce either).
+CONFLICT = ("北京中安信达安全评价有限公司", SHOP_ENTERPRISE, "2025-03-01",
+            "2025年为该企业提供安全生产标准化咨询服务。")
 
 MATERIAL_NAMES = {
     MaterialKind.RULES: "安全生产规章制度清单.pdf",
@@ -108,6 +149,10 @@ SCENARIOS: dict[str, tuple[str, list[Plan]]] = {
             ("forward_national", "demo-city", ""),
             ("record_national_result", "demo-city", ""),
         ]),
+    ]),
+    "北京京城朝阳液压机械有限公司": ("demo-group", [
+        Plan("3", "machinery-level3", [("accept", "demo-district", ""),
+                                       ("assign", "demo-district", "")]),
     ]),
 }
 
@@ -174,6 +219,10 @@ def _apply(actor, enterprise: Enterprise, assessment: Assessment, plan: Plan,
     services.application_submit(actor=actor, application=application)
     for move, username, comment in plan.moves:
         extra = {}
+        if move == "assign":
+            unit = Organisation.objects.get(name=ASSIGNED_UNIT)
+            leader, *members = Reviewer.objects.filter(unit=unit).order_by("certificate_no")
+            extra = {"unit": unit, "leader": leader, "members": members}
         if move == "record_national_result":
             extra = {"national_result": "approved",
                      "national_reference": f"应急管理部公告{timezone.localdate().year}年第3号"}
@@ -182,8 +231,31 @@ def _apply(actor, enterprise: Enterprise, assessment: Assessment, plan: Plan,
     return application
 
 
+def _reviewers(result) -> None:
+    units = {org.name: org for org in Organisation.objects.filter(name__in=REVIEWERS)}
+    for unit_name, people in REVIEWERS.items():
+        if unit_name not in units:
+            continue
+        for name, number, specialties in people:
+            reviewer, created = Reviewer.objects.get_or_create(
+                certificate_no=number, defaults={"unit": units[unit_name], "name": name})
+            if created:
+                reviewer.specialties.set(specialties)
+            result.note("reviewers", created)
+    unit_name, enterprise_name, since, note = CONFLICT
+    enterprise = Enterprise.objects.filter(name=enterprise_name).first()
+    city = User.objects.filter(username="demo-city").first()
+    if unit_name in units and enterprise is not None and city is not None:
+        _relation, created = ConflictRelation.objects.get_or_create(
+            unit=units[unit_name], enterprise=enterprise,
+            kind=ConflictRelation.Kind.CONSULTING,
+            defaults={"started_on": since, "note": note, "created_by": city})
+        result.note("conflicts of interest", created)
+
+
 def seed_demo_applications(result) -> None:
     """Called at the end of enterprises.demo.seed_demo (inside its transaction)."""
+    _reviewers(result)
     versions: dict[str, StandardVersion] = {}
     for version in (StandardVersion.objects.filter(status=StandardVersion.Status.PUBLISHED,
                                                    standard__code__in=STANDARDS)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from certification.models import Application, MaterialKind
 from enterprises.models import Enterprise
 from portal.forms import BootstrapFormMixin
-from portal.models import OrganisationKind
-from reviews.models import Assessment
+from portal.models import Organisation, OrganisationKind
+from reviews.models import Assessment, Reviewer
 
 DECLARATION_FIELDS = ["deaths_last_year", "serious_injuries_last_year",
                       "accidents_last_3_years"]
@@ -98,3 +98,23 @@ class ActionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=4000)
     national_result = forms.CharField(required=False, max_length=10)
     national_reference = forms.CharField(required=False, max_length=100)
+
+
+class AssignForm(forms.Form):
+    """The review unit and team; the service checks qualification, status,
+    conflicts of interest and the team."""
+
+    unit = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(kind=OrganisationKind.REVIEW_UNIT),
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Choose a review unit."),
+                        "invalid_choice": _("Choose a review unit.")})
+    leader = forms.ModelChoiceField(label=_("Team leader"), queryset=Reviewer.objects.all(),
+                                    error_messages={"required": _("Choose the team leader.")})
+    members = forms.ModelMultipleChoiceField(label=_("Team members"), required=False,
+                                             queryset=Reviewer.objects.all())
+    comment = forms.CharField(label=_("Note"), required=False, max_length=4000)
+
+
+class SignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(queryset=Reviewer.objects.all())

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from certification.models import Application, Status
-from certification.workflow import RECEIVER, RESPONSIBLE
+from certification.selectors import responsible_organisation_id
+from certification.workflow import RESPONSIBLE
 from portal import workdays
 from portal.notify import notify
 
@@ -36,6 +37,8 @@ STEPS = {
     Status.RETURNED: gettext_lazy("correct and resubmit the application"),
     Status.ACCEPTED: gettext_lazy("formal review of the application"),
     Status.NATIONAL: gettext_lazy("record the national result"),
+    Status.ASSIGNED: gettext_lazy("sign the no-conflict declarations and start the review"),
+    Status.ON_SITE_REVIEW: gettext_lazy("on-site review"),
 }
 
 
@@ -88,9 +91,7 @@ def send_reminders(today: datetime.date | None = None) -> int:
         return 0  # offices are closed; Monday's run catches up
     sent = 0
     for application in due_for_reminder(today).iterator(chunk_size=500):
-        responsible = RESPONSIBLE[application.status]
-        organisation_id = (application.receiver_id if responsible == RECEIVER
-                           else application.applicant_id)
+        organisation_id = responsible_organisation_id(application)
         with transaction.atomic():
             if not _claim(application, today):
                 continue

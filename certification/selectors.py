@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
+from guardian.shortcuts import get_objects_for_user
 
-from certification.models import Application, Status
-from certification.workflow import APPLICANT, RECEIVER, RESPONSIBLE
+from certification.models import Application, Assignment, Status
+from certification.workflow import APPLICANT, RECEIVER, RESPONSIBLE, REVIEW_UNIT
 from enterprises.models import Enterprise
 from portal.models import OrganisationKind as Kind
 
@@ -29,7 +30,11 @@ def applications_visible_to(user, qs: QuerySet) -> QuerySet:
             organised |= Q(industry_id=industry, tier=tier)
         return qs.filter(submitted & organised)
     if org.kind == Kind.REVIEW_UNIT:
-        return qs.none()  # review units see what is assigned to them (later issue)
+        # What is assigned to the unit: per-object grants given at assignment
+        # and taken back when the application leaves the unit
+        # (certification/assignment.py).
+        return get_objects_for_user(user, "certification.view_application",
+                                    qs.filter(submitted), accept_global_perms=False)
     return qs.filter(submitted & (Q(receiver_id=org.pk)
                                   | Q(enterprise__in=Enterprise.objects.visible_to(user))))
 
@@ -44,8 +49,26 @@ def queue_for(user, qs: QuerySet | None = None) -> QuerySet:
             mine |= Q(status=status, receiver_id=org_id)
         elif who == APPLICANT:
             mine |= Q(status=status, applicant_id=org_id)
-    # Everything here has the user's organisation as its receiver or
-    # applicant, so it is in scope by construction: no visible_to subquery.
+        elif who == REVIEW_UNIT:
+            mine |= Q(status=status, pk__in=Assignment.objects.filter(
+                unit_id=org_id, withdrawn_at__isnull=True).values("application_id"))
+    # Everything here has the user's organisation as its receiver, applicant
+    # or assigned review unit, so it is in scope by construction: no
+    # visible_to subquery.
     if not user.is_authenticated or not user.can_act:
         return qs.none()
     return qs.filter(mine).order_by(F("due_on").asc(nulls_last=True), "status_changed_at", "id")
+
+
+def responsible_organisation_id(application: Application) -> int | None:
+    """The organisation the application's current state waits on."""
+    who = RESPONSIBLE.get(application.status)
+    if who == RECEIVER:
+        return application.receiver_id
+    if who == APPLICANT:
+        return application.applicant_id
+    if who == REVIEW_UNIT:
+        return (Assignment.objects.filter(application_id=application.pk,
+                                          withdrawn_at__isnull=True)
+                .values_list("unit_id", flat=True).first())
+    return None

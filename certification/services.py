@@ -13,16 +13,33 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from certification.models import Application, ApplicationEvent, Material, MaterialKind, Status
+from certification import assignment as assigning
+from certification.models import (
+    Application,
+    ApplicationEvent,
+    Assignment,
+    AssignmentMember,
+    Material,
+    MaterialKind,
+    Status,
+)
 from certification.models.applications import REQUIRED_MATERIALS
-from certification.workflow import APPLICANT, TRANSITIONS, Transition, time_limit
+from certification.workflow import (
+    APPLICANT,
+    RECEIVER,
+    REVIEW_UNIT,
+    TRANSITIONS,
+    WITH_REVIEW_UNIT,
+    Transition,
+    time_limit,
+)
 from enterprises.models import Enterprise
 from portal import audit, workdays
 from portal.errors import ServiceError
 from portal.files import ALLOWED_TYPES, check_document, sha256_of
 from portal.models import Organisation, OrganisationKind, Qualification
 from portal.notify import notify_after_commit
-from reviews.models import Assessment
+from reviews.models import Assessment, Reviewer
 from reviews.scoring import score
 from reviews.scoring_data import accident_gate, answers_for, spec_for_version
 
@@ -196,7 +213,12 @@ def _acts_as(actor, application: Application, transition: Transition) -> bool:
         return False
     if transition.actor == APPLICANT:
         return actor.organisation_id == application.applicant_id
-    return actor.organisation_id == application.receiver_id
+    if transition.actor == RECEIVER:
+        return actor.organisation_id == application.receiver_id
+    if transition.actor == REVIEW_UNIT:
+        unit_id = assigning.current_unit_id(application)
+        return unit_id is not None and actor.organisation_id == unit_id
+    return False
 
 
 def can_perform(actor, application: Application, transition: Transition) -> bool:
@@ -217,7 +239,12 @@ def _check_ready_to_submit(application: Application) -> None:
     check_qualifies(application.assessment, application.tier, application.deaths_last_year)
 
 
-GUARDS = {"submit": _check_ready_to_submit, "resubmit": _check_ready_to_submit}
+def _check_declarations(application: Application) -> None:
+    assigning.check_declarations(assigning.current_assignment(application))
+
+
+GUARDS = {"submit": _check_ready_to_submit, "resubmit": _check_ready_to_submit,
+          "start_review": _check_declarations}
 
 
 def _conflict_message(application: Application) -> str:
@@ -234,10 +261,17 @@ def _conflict_message(application: Application) -> str:
 
 @transaction.atomic
 def perform(*, actor, application: Application, transition: str, comment: str = "",
-            national_result: str = "", national_reference: str = "") -> Application:
+            national_result: str = "", national_reference: str = "",
+            unit: Organisation | None = None, leader: Reviewer | None = None,
+            members=()) -> Application:
     """Carry out one declared move. Raises TransitionConflict when the
     application is no longer where the move starts (someone acted first),
-    TransitionForbidden for the wrong role, ServiceError for bad input."""
+    TransitionForbidden for the wrong role, ServiceError for bad input.
+
+    ``assign`` takes the review unit, the team leader and the other members
+    (certification/assignment.py checks them); a move that takes the
+    application away from its review unit ends the current assignment and
+    its object permissions."""
     move = TRANSITIONS.get(transition)
     if move is None:
         raise ServiceError(_("Unknown step “%(name)s”.") % {"name": transition})
@@ -256,6 +290,10 @@ def perform(*, actor, application: Application, transition: str, comment: str = 
         raise ServiceError(_("Give the reasons; the applicant sees them."), field="comment")
     if move.name in GUARDS:
         GUARDS[move.name](application)
+    team = None
+    if move.name == "assign":
+        assigning.check_unit(application, unit)
+        team = assigning.check_team(unit, leader, members)
     fields = ["status", "status_changed_at", "due_on", "due_is_estimated"]
     if move.name == "record_national_result":
         if national_result not in ("approved", "refused") or not national_reference.strip():
@@ -275,14 +313,91 @@ def perform(*, actor, application: Application, transition: str, comment: str = 
     ApplicationEvent.objects.create(application=application, transition=move.name,
                                     from_status=before, to_status=move.target, actor=actor,
                                     organisation_id=actor.organisation_id, comment=comment)
+    details: dict = {}
+    units = []
+    if team is not None:
+        current = _assign(actor, application, unit, team)
+        details = {"unit": unit.pk, "team": [
+            {"reviewer": reviewer.pk, "certificate_no": reviewer.certificate_no,
+             "leader": is_leader} for reviewer, is_leader in team]}
+        units.append(current.unit_id)
+    elif before in WITH_REVIEW_UNIT and move.target not in WITH_REVIEW_UNIT:
+        ended = _end_assignment(application, comment or str(move.label))
+        if ended is not None:
+            details = {"assignment_ended": ended.unit_id}
+            units.append(ended.unit_id)
+    elif move.target in WITH_REVIEW_UNIT:
+        units.append(assigning.current_unit_id(application))
     audit.record(actor=actor, action=f"application.{move.name}", obj=application,
                  before={"status": before},
-                 after={"status": move.target, **({"comment": comment} if comment else {})})
-    _notify(application, move)
+                 after={"status": move.target, **({"comment": comment} if comment else {}),
+                        **details})
+    _notify(application, move, units)
     return application
 
 
-def _notify(application: Application, move: Transition) -> None:
+def _assign(actor, application: Application, unit: Organisation, team) -> Assignment:
+    current = Assignment.objects.create(application=application, unit=unit, assigned_by=actor)
+    AssignmentMember.objects.bulk_create(
+        AssignmentMember(assignment=current, reviewer=reviewer, is_leader=is_leader)
+        for reviewer, is_leader in team)
+    assigning.grant(current)
+    return current
+
+
+def _end_assignment(application: Application, reason: str) -> Assignment | None:
+    """The application leaves its review unit: the assignment becomes
+    history (withdrawn) and the unit's object permissions go."""
+    current = Assignment.objects.select_for_update().filter(
+        application=application, withdrawn_at__isnull=True).first()
+    if current is None:
+        return None
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_reason = reason[:300]
+    current.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    assigning.revoke(current)
+    return current
+
+
+@transaction.atomic
+def declaration_sign(*, actor, application: Application, reviewer: Reviewer) -> AssignmentMember:
+    """A team member's no-conflict declaration, signed by the reviewer's own
+    login, or for a reviewer without one by a user of the unit (recorded).
+    Goes to the audit log; the timeline keeps to status moves."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Status.ASSIGNED:
+        raise TransitionConflict(_("Declarations are signed while a review unit is assigned; "
+                                   "the application is now “%(status)s”.")
+                                 % {"status": application.get_status_display()})
+    member = (AssignmentMember.objects.select_related("reviewer", "declaration_signed_by")
+              .filter(assignment__application=application, assignment__withdrawn_at__isnull=True,
+                      reviewer_id=getattr(reviewer, "pk", reviewer)).first())
+    if member is None:
+        if assigning.current_unit_id(application) != actor.organisation_id:
+            raise TransitionForbidden(_("Only the assigned review unit signs declarations."))
+        raise ServiceError(_("This reviewer is not on the review team."), field="reviewer")
+    if not assigning.may_sign_for(actor, member):
+        if member.reviewer.user_id:
+            raise TransitionForbidden(_("%(name)s has a login and signs the declaration "
+                                        "personally.") % {"name": member.reviewer.name})
+        raise TransitionForbidden(_("Only the assigned review unit signs declarations."))
+    if member.declaration_signed_at is not None:
+        signer = member.declaration_signed_by
+        raise TransitionConflict(_("%(name)s's declaration was already signed by %(who)s at "
+                                   "%(when)s.") % {
+            "name": member.reviewer.name,
+            "who": signer.get_full_name() or signer.username,
+            "when": timezone.localtime(member.declaration_signed_at).strftime("%Y-%m-%d %H:%M")})
+    member.declaration_signed_at = timezone.now()
+    member.declaration_signed_by = actor
+    member.save(update_fields=["declaration_signed_at", "declaration_signed_by"])
+    audit.record(actor=actor, action="application.declaration.sign", obj=application, after={
+        "reviewer": member.reviewer_id, "certificate_no": member.reviewer.certificate_no,
+        "on_behalf": member.reviewer.user_id != actor.pk})
+    return member
+
+
+def _notify(application: Application, move: Transition, units=()) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         text = _("%(enterprise)s · %(tier)s application: %(status)s") % {
             "enterprise": application.enterprise.name,
@@ -290,7 +405,7 @@ def _notify(application: Application, move: Transition) -> None:
             "status": application.get_status_display()}
     url = reverse("certification:detail", args=[application.pk])
     notify_after_commit([application.applicant_id, application.receiver_id,
-                         application.enterprise.account_id], text, url)
+                         application.enterprise.account_id, *units], text, url)
 
 
 # One named function per move (style.md rule 1), all through perform().
@@ -331,3 +446,18 @@ def application_record_national_result(*, actor, application, national_result,
     return perform(actor=actor, application=application, transition="record_national_result",
                    comment=comment, national_result=national_result,
                    national_reference=national_reference)
+
+
+def application_assign(*, actor, application, unit, leader, members, comment=""):
+    return perform(actor=actor, application=application, transition="assign", comment=comment,
+                   unit=unit, leader=leader, members=members)
+
+
+def application_start_review(*, actor, application, comment=""):
+    return perform(actor=actor, application=application, transition="start_review",
+                   comment=comment)
+
+
+def application_withdraw_assignment(*, actor, application, comment):
+    return perform(actor=actor, application=application, transition="withdraw_assignment",
+                   comment=comment)

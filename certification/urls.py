@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/act/<slug:transition>/", views.application_act, name="act"),
     path("<int:pk>/declaration/", views.declaration_save, name="declaration"),
+    path("<int:pk>/assign/", views.application_assign, name="assign"),
+    path("<int:pk>/sign/", views.declaration_sign, name="sign"),
     path("<int:pk>/materials/", views.material_upload, name="material_upload"),
     path("<int:pk>/materials/<int:material_id>/", views.material_download,
          name="material_download"),

@@ -20,13 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from certification import assignment as assigning
 from certification import services
 from certification.forms import (
     DECLARATION_FIELDS,
     ActionForm,
     ApplicationForm,
+    AssignForm,
     DeclarationForm,
     MaterialForm,
+    SignForm,
 )
 from certification.models import Application, Material, MaterialKind, Status
 from certification.models.applications import REQUIRED_MATERIALS
@@ -42,9 +45,9 @@ EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
 def can_use_applications(user) -> bool:
-    """Everyone who can act sees applications, except review units (they see
-    only what is assigned to them, in a later step of the workflow)."""
-    return bool(user.can_act and user.organisation.kind != Kind.REVIEW_UNIT)
+    """Everyone who can act has the application list and queue; what is in
+    them follows the scope (review units: what is assigned to them)."""
+    return bool(user.can_act)
 
 
 def can_apply(user) -> bool:
@@ -160,6 +163,8 @@ def _render_detail(request, application: Application, *, status: int = 200, **ex
     returned = [e for e in events if e.transition == "return"]
     actions = [t for t in transitions_from(application.status, application.tier)
                if services.can_perform(user, application, t)]
+    may_assign = any(t.name == "assign" for t in actions)
+    actions = [t for t in actions if t.name != "assign"]  # it has its own form
     overdue = bool(application.due_on and application.due_on < timezone.localdate()
                    and application.status in RESPONSIBLE)
     context = {
@@ -170,9 +175,39 @@ def _render_detail(request, application: Application, *, status: int = 200, **ex
         "is_applicant": user.organisation_id == application.applicant_id,
         "declaration_form": DeclarationForm.for_application(application),
         "action_error": None, "action_form": None, "upload_errors": {}, "conflict": None,
+        **_assignment_context(request, application, may_assign, extra),
         **extra,
     }
     return render(request, "certification/detail.html", context, status=status)
+
+
+def _assignment_context(request, application: Application, may_assign: bool,
+                        extra: dict) -> dict:
+    """The review unit and team, who may sign which declaration, and for the
+    receiver deciding the assignment: the suggested units and the form."""
+    user = request.user
+    current = assigning.current_assignment(application)
+    members = []
+    if current is not None:
+        for member in current.members.select_related("reviewer", "declaration_signed_by"):
+            member.may_sign = (application.status == Status.ASSIGNED
+                               and member.declaration_signed_at is None
+                               and assigning.may_sign_for(user, member))
+            members.append(member)
+    context = {"assignment": current, "team": members, "may_assign": may_assign,
+               "unsigned": sum(1 for m in members if m.declaration_signed_at is None)}
+    if may_assign:
+        suggestions = assigning.suggestions(application)
+        form = extra.get("assign_form")
+        chosen = None
+        unit_id = (form.data.get("unit") if form is not None else request.GET.get("unit"))
+        for suggestion in suggestions:
+            if str(suggestion.unit.pk) == str(unit_id or ""):
+                chosen = suggestion
+        context.update({"suggestions": suggestions, "chosen": chosen,
+                        "assign_form": form or AssignForm(initial={
+                            "unit": chosen.unit.pk if chosen else None})})
+    return context
 
 
 @login_required
@@ -267,3 +302,52 @@ def material_download(request, pk: int, material_id: int):
     material = get_object_or_404(Material, pk=material_id, application=application)
     return stored_file_response(material.file, filename=material.original_name,
                                 content_type=material.content_type)
+
+
+@login_required
+@require_POST
+def application_assign(request, pk: int):
+    """The receiver assigns a review unit and its team (accepted → assigned)."""
+    application = _get_application(request, pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, application, status=400, assign_form=form)
+    data = form.cleaned_data
+    try:
+        services.application_assign(actor=request.user, application=application,
+                                    unit=data["unit"], leader=data["leader"],
+                                    members=list(data["members"]),
+                                    comment=data["comment"].strip())
+    except services.TransitionForbidden:
+        raise PermissionDenied from None
+    except services.TransitionConflict as error:
+        return _render_detail(request, _get_application(request, pk), status=409,
+                              conflict=error.message)
+    except ServiceError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _render_detail(request, application, status=400, assign_form=form)
+    messages.success(request, _("Assigned to %(unit)s.") % {"unit": data["unit"].name})
+    return redirect("certification:detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def declaration_sign(request, pk: int):
+    """A team member's no-conflict declaration (audit log only)."""
+    application = _get_application(request, pk)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        member = services.declaration_sign(actor=request.user, application=application,
+                                           reviewer=form.cleaned_data["reviewer"])
+    except services.TransitionForbidden:
+        raise PermissionDenied from None
+    except services.TransitionConflict as error:
+        return _render_detail(request, _get_application(request, pk), status=409,
+                              conflict=error.message)
+    except ServiceError as error:
+        return _render_detail(request, application, status=400, conflict=error.message)
+    messages.success(request, _("Declaration of %(name)s signed.")
+                     % {"name": member.reviewer.name})
+    return redirect(reverse("certification:detail", args=[application.pk]) + "#assignment")

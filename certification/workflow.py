@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from certification.models import Status
 
 APPLICANT, RECEIVER = "applicant", "receiver"
+# The review unit of the application's current assignment (certification/assignment.py).
+REVIEW_UNIT = "review_unit"
 
 # Who must act while an application is in a state. States not listed wait on
 # no one (final, or handled by later steps of the workflow).
@@ -26,6 +28,8 @@ RESPONSIBLE = {
     Status.RETURNED: APPLICANT,
     Status.ACCEPTED: RECEIVER,
     Status.NATIONAL: RECEIVER,
+    Status.ASSIGNED: REVIEW_UNIT,
+    Status.ON_SITE_REVIEW: REVIEW_UNIT,
 }
 
 # Working days allowed in a state. Acceptance 5 and the formal review before
@@ -38,6 +42,11 @@ DEFAULT_TIME_LIMITS = {
     Status.ON_SITE_REVIEW: 40,
     Status.PUBLICITY: 7,
 }
+
+# States in which the assigned review unit works on the application: its
+# object permissions last while the application is in one of them.
+WITH_REVIEW_UNIT = {Status.ASSIGNED, Status.ON_SITE_REVIEW, Status.RECTIFICATION,
+                    Status.REPORTED}
 
 FINAL = {Status.REJECTED, Status.WITHDRAWN, Status.NATIONAL_DECIDED, Status.ANNOUNCED}
 
@@ -52,7 +61,7 @@ class Transition:
     name: str
     sources: tuple[str, ...]
     target: str
-    actor: str  # APPLICANT or RECEIVER
+    actor: str  # APPLICANT, RECEIVER or REVIEW_UNIT
     label: str
     needs_comment: bool = False
     tiers: tuple[str, ...] | None = None  # None: every tier
@@ -63,8 +72,9 @@ TRANSITIONS = {t.name: t for t in [
     Transition("submit", (Status.DRAFT,), Status.SUBMITTED, APPLICANT, _("Submit")),
     Transition("resubmit", (Status.RETURNED,), Status.SUBMITTED, APPLICANT,
                _("Resubmit after correction")),
-    Transition("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED),
-               Status.WITHDRAWN, APPLICANT, _("Withdraw"), style="outline-danger"),
+    # Withdrawn by the enterprise before the on-site review starts (issue 4).
+    Transition("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED,
+                            Status.ASSIGNED), Status.WITHDRAWN, APPLICANT, _("Withdraw"), style="outline-danger"),
     Transition("accept", (Status.SUBMITTED,), Status.ACCEPTED, RECEIVER, _("Accept"),
                tiers=("2", "3", "pass"), style="success"),
     Transition("return", (Status.SUBMITTED,), Status.RETURNED, RECEIVER,
@@ -75,6 +85,16 @@ TRANSITIONS = {t.name: t for t in [
                _("Forward to the national organising unit"), tiers=("1",)),
     Transition("record_national_result", (Status.NATIONAL,), Status.NATIONAL_DECIDED,
                RECEIVER, _("Record the national result"), tiers=("1",)),
+    # Needs a qualified, active, unconflicted unit and a team of at least two
+    # active reviewers of that unit with one leader (certification/assignment.py).
+    Transition("assign", (Status.ACCEPTED,), Status.ASSIGNED, RECEIVER,
+               _("Assign a review unit"), tiers=("2", "3", "pass")),
+    # Needs every team member's signed no-conflict declaration, and the unit
+    # still active.
+    Transition("start_review", (Status.ASSIGNED,), Status.ON_SITE_REVIEW, REVIEW_UNIT,
+               _("Start the on-site review")),
+    Transition("withdraw_assignment", (Status.ASSIGNED,), Status.ACCEPTED, RECEIVER,
+               _("Withdraw the assignment"), needs_comment=True, style="outline-danger"),
 ]}
 
 

@@ -8,6 +8,7 @@ from enterprises.api import EnterpriseViewSet
 from portal import api
 from portal.api.notifications import NotificationViewSet
 from reviews.api import AssessmentViewSet, StandardVersionViewSet, StandardViewSet
+from reviews.api.bodies import ConflictViewSet, ReviewerViewSet, ReviewUnitViewSet
 
 
 class APIRootView(DefaultRouter.APIRootView):
@@ -33,6 +34,9 @@ router.register("assessments", AssessmentViewSet, basename="api-assessment")
 router.register("applications", ApplicationViewSet, basename="api-application")
 router.register("queue", QueueViewSet, basename="api-queue")
 router.register("notifications", NotificationViewSet, basename="api-notification")
+router.register("review-units", ReviewUnitViewSet, basename="api-review-unit")
+router.register("reviewers", ReviewerViewSet, basename="api-reviewer")
+router.register("conflicts", ConflictViewSet, basename="api-conflict")
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),

@@ -20,11 +20,12 @@ def navigation_for(user) -> list[dict[str, str]]:
     elif kind != Kind.REVIEW_UNIT:
         items.append({"label": _("Enterprises"), "url": reverse("enterprises:list")})
         items.append({"label": _("Self-assessments"), "url": reverse("assessments:list")})
-    if kind != Kind.REVIEW_UNIT:
-        items.append({"label": _("Applications"), "url": reverse("certification:list")})
-        items.append({"label": _("My work"), "url": reverse("certification:queue")})
+    items.append({"label": _("Applications"), "url": reverse("certification:list")})
+    items.append({"label": _("My work"), "url": reverse("certification:queue")})
     if kind in (Kind.CITY_OFFICE, Kind.DISTRICT):
         items.append({"label": _("Registrations"), "url": reverse("enterprises:registrations")})
+    if kind in (Kind.CITY_OFFICE, Kind.ORGANISING_UNIT):
+        items.append({"label": _("Review units"), "url": reverse("review_bodies:list")})
     if permissions.can_import_enterprises(user):
         items.append({"label": _("Import"), "url": reverse("enterprises:import")})
     if permissions.can_manage_organisations(user):

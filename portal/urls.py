@@ -35,6 +35,7 @@ urlpatterns = [
     path("applications/", include("certification.urls")),
     path("assessments/", include("reviews.urls")),
     path("standards/", include("reviews.urls_standards")),
+    path("review-units/", include("reviews.urls_bodies")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

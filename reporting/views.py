@@ -33,8 +33,7 @@ def home(request):
     if org.kind in (Kind.REGULATOR, Kind.ORGANISING_UNIT, Kind.REVIEW_UNIT):
         context["industries"] = org.industries.all()
         context["qualifications"] = org.qualifications.select_related("industry")
-    if org.kind != Kind.REVIEW_UNIT:
-        context["queue"] = _queue_counts(user)
+    context["queue"] = _queue_counts(user)
     if org.kind == Kind.DISTRICT:
         context["region"] = org.region
         context["street_count"] = org.region.streets.count()

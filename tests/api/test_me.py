@@ -13,6 +13,9 @@ DATA_ENDPOINTS = [
     ("get", "/api/v1/industries/"),
     ("post", "/api/v1/users/"),
     ("post", "/api/v1/enterprises/"),
+    ("get", "/api/v1/review-units/"),
+    ("get", "/api/v1/reviewers/"),
+    ("get", "/api/v1/conflicts/"),
 ]
 
 
@@ -102,4 +105,7 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "applications",
         "queue",
         "notifications",
+        "review-units",
+        "reviewers",
+        "conflicts",
     }

@@ -93,7 +93,7 @@ def row_counts():
 
 
 def test_running_seed_demo_again_creates_nothing(seeded):
-    assert "10 applications" in seeded
+    assert "11 applications" in seeded
     before = row_counts()
     again = seed()
     assert row_counts() == before

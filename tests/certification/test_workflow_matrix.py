@@ -3,7 +3,7 @@
 ``services.perform`` must succeed exactly when certification/workflow.py
 allows the move (the state is one of its sources, the tier is one it
 applies to, the user belongs to the applicant or the receiver as the move
-says) and otherwise refuse it — TransitionConflict for the wrong state,
+says, or the review unit of the current assignment) and otherwise refuse it — TransitionConflict for the wrong state,
 ServiceError for the wrong tier, TransitionForbidden for the wrong role —
 writing neither a timeline row nor an audit row.
 """
@@ -14,10 +14,12 @@ import pytest
 from django.db import transaction
 
 from certification import services
+from certification.assignment import current_unit_id
 from certification.models import Application, ApplicationEvent, Status
-from certification.workflow import APPLICANT, TRANSITIONS, Transition
+from certification.workflow import APPLICANT, RECEIVER, TRANSITIONS, Transition
 from portal.errors import ServiceError
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Industry, Qualification
+from reviews.models import Reviewer
 from tests.certification.factories import (
     add_all_materials,
     make_tiered_version,
@@ -40,13 +42,30 @@ PATHS = {
     Status.REJECTED: ["submit", "reject"],
     Status.WITHDRAWN: ["withdraw"],
 }
+ASSIGNED_PATH = ["submit", "accept", "assign", "sign"]
 REACHED_BY_TIER = {
     Status.ACCEPTED: {"2": ["submit", "accept"], "3": ["submit", "accept"]},
+    Status.ASSIGNED: {"2": ASSIGNED_PATH, "3": ASSIGNED_PATH},
+    Status.ON_SITE_REVIEW: {"2": [*ASSIGNED_PATH, "start_review"],
+                            "3": [*ASSIGNED_PATH, "start_review"]},
     Status.NATIONAL: {"1": ["submit", "forward_national"]},
     Status.NATIONAL_DECIDED: {"1": ["submit", "forward_national", "record_national_result"]},
 }
 ARGS = {"comment": "理由见附件", "national_result": "approved",
         "national_reference": "应急管理部公告2026年第5号"}
+
+
+def team_args(cast) -> dict:
+    """The assign move's unit and team: cast.reviewer's unit, qualified for
+    machinery levels 2 and 3, with two reviewers (made once per test)."""
+    unit = cast.reviewer.organisation
+    Qualification.objects.get_or_create(organisation=unit, tier="2",
+                                        industry=Industry.objects.get(code="machinery"))
+    leader, _ = Reviewer.objects.get_or_create(unit=unit, certificate_no="AQBZ-T-0001",
+                                               defaults={"name": "王建"})
+    member, _ = Reviewer.objects.get_or_create(unit=unit, certificate_no="AQBZ-T-0002",
+                                               defaults={"name": "李明"})
+    return {"unit": unit, "leader": leader, "members": [member]}
 
 
 class Rollback(Exception):
@@ -62,9 +81,16 @@ def walk(cast, version, state: str, tier: str) -> Application:
                                 declaration_confirmed=True)
     path = PATHS.get(state) or REACHED_BY_TIER.get(state, {}).get(tier)
     for name in path if path is not None else ["submit"]:
-        actor = cast.enterprise if TRANSITIONS[name].actor == APPLICANT else getattr(
-            cast, RECEIVER_OF[tier])
-        services.perform(actor=actor, application=application, transition=name, **ARGS)
+        if name == "sign":
+            for reviewer in team_args(cast)["members"] + [team_args(cast)["leader"]]:
+                services.declaration_sign(actor=cast.reviewer, application=application,
+                                          reviewer=reviewer)
+            continue
+        who = TRANSITIONS[name].actor
+        actor = (cast.enterprise if who == APPLICANT
+                 else getattr(cast, RECEIVER_OF[tier]) if who == RECEIVER else cast.reviewer)
+        services.perform(actor=actor, application=application, transition=name, **ARGS,
+                         **team_args(cast))
     if path is None:
         Application.objects.filter(pk=application.pk).update(status=state)
     application.refresh_from_db()
@@ -78,13 +104,15 @@ def expected(application: Application, move: Transition, user) -> type | None:
         return services.TransitionConflict
     if move.tiers is not None and application.tier not in move.tiers:
         return ServiceError
-    party = application.applicant_id if move.actor == APPLICANT else application.receiver_id
+    party = {APPLICANT: application.applicant_id, RECEIVER: application.receiver_id}.get(
+        move.actor) or current_unit_id(application)
     if user.organisation_id != party:
         return services.TransitionForbidden
     return None
 
 
-def attempt(application: Application, name: str, user) -> tuple[type | None, list[str]]:
+def attempt(application: Application, name: str, user,
+            args: dict) -> tuple[type | None, list[str]]:
     """Try the move inside a savepoint that is always rolled back; return
     the outcome and what was wrong with the writes."""
     problems: list[str] = []
@@ -93,7 +121,7 @@ def attempt(application: Application, name: str, user) -> tuple[type | None, lis
             events, audits = ApplicationEvent.objects.count(), AuditEvent.objects.count()
             try:
                 result = services.perform(actor=user, application=application,
-                                          transition=name, **ARGS)
+                                          transition=name, **ARGS, **args)
             except ServiceError as error:
                 outcome = type(error)
                 if (ApplicationEvent.objects.count(), AuditEvent.objects.count()) != (
@@ -132,13 +160,14 @@ def version(db):
 @pytest.mark.parametrize("state", Status.values)
 def test_perform_follows_the_declaration(cast, version, state, tier):
     application = walk(cast, version, state, tier)
+    args = team_args(cast)
     wrong = []
     successes = 0
     for name, move in TRANSITIONS.items():
         for role in ROLES:
             user = getattr(cast, role)
             want = expected(application, move, user)
-            got, problems = attempt(application, name, user)
+            got, problems = attempt(application, name, user, args)
             if got is not want:
                 wrong.append(f"{name} by {role}: expected {want and want.__name__ or 'success'}"
                              f", got {got and got.__name__ or 'success'}")
