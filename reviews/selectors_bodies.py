@@ -156,8 +156,3 @@ def unit_figures(unit: Organisation) -> UnitFigures:
         flagged=totals["flagged"],
         per_reviewer=per_reviewer,
     )
-
-
-def unit_is_assignable(unit: Organisation) -> bool:
-    """Only an active review unit can be given new assignments."""
-    return unit.kind == OrganisationKind.REVIEW_UNIT and unit.status == Organisation.Status.ACTIVE

@@ -177,7 +177,6 @@ def test_the_association_suspends_its_unit_with_a_reason_audited_and_notified(
     assert event.before["status"] == "active" and event.after["status"] == "suspended"
     assert Notification.objects.filter(recipient=cast.reviewer,
                                        text__contains="现场评审记录不全").exists()
-    assert not selectors_bodies.unit_is_assignable(unit)
 
 
 def test_a_status_change_without_a_reason_is_refused(client_for, cast, unit):
@@ -219,7 +218,6 @@ def test_only_the_city_office_reinstates_a_disqualified_unit(cast, unit):
                                     reason="整改完成")
     unit.refresh_from_db()
     assert unit.status == "active"
-    assert selectors_bodies.unit_is_assignable(unit)
 
 
 # --- reviewers -----------------------------------------------------------------
