@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certification.models import Application, MaterialKind
 from enterprises.models import Enterprise
@@ -109,10 +110,10 @@ class AssignForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"required": _("Choose a review unit."),
                         "invalid_choice": _("Choose a review unit.")})
-    leader = forms.ModelChoiceField(label=_("Team leader"), queryset=Reviewer.objects.all(),
+    leader = forms.ModelChoiceField(label=pgettext_lazy("review team", "Team leader"), queryset=Reviewer.objects.all(),
                                     error_messages={"required": _("Choose the team leader.")})
-    members = forms.ModelMultipleChoiceField(label=_("Team members"), required=False,
-                                             queryset=Reviewer.objects.all())
+    members = forms.ModelMultipleChoiceField(label=pgettext_lazy("review team", "Team members"),
+                                             required=False, queryset=Reviewer.objects.all())
     comment = forms.CharField(label=_("Note"), required=False, max_length=4000)
 
 

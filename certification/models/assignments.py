@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certification.models.applications import Application
 from portal.models import Organisation
@@ -46,7 +47,7 @@ class AssignmentMember(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE,
                                    related_name="members")
     reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="+")
-    is_leader = models.BooleanField(_("team leader"), default=False)
+    is_leader = models.BooleanField(pgettext_lazy("review team", "team leader"), default=False)
     # The reviewer's signed no-conflict declaration.
     declaration_signed_at = models.DateTimeField(_("declaration signed"), null=True,
                                                  blank=True)
