@@ -7,6 +7,8 @@ the timeline and the audit log; notifications go out after commit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -243,8 +245,80 @@ def _check_declarations(application: Application) -> None:
     assigning.check_declarations(assigning.current_assignment(application))
 
 
-GUARDS = {"submit": _check_ready_to_submit, "resubmit": _check_ready_to_submit,
-          "start_review": _check_declarations}
+@dataclass
+class Move:
+    """One move in progress: what perform() and the move's own steps share."""
+
+    actor: object
+    application: Application
+    transition: Transition
+    comment: str
+    data: dict
+    fields: list[str] = field(default_factory=lambda: [
+        "status", "status_changed_at", "due_on", "due_is_estimated"])
+    details: dict = field(default_factory=dict)  # extra audit data
+    units: list = field(default_factory=list)  # review units to notify
+    team: list | None = None
+
+
+def _prepare_submit(move: Move) -> None:
+    _check_ready_to_submit(move.application)
+    if move.application.submitted_at is None:
+        move.application.submitted_at = timezone.now()
+        move.fields.append("submitted_at")
+
+
+def _prepare_national_result(move: Move) -> None:
+    result = move.data.get("national_result") or ""
+    reference = (move.data.get("national_reference") or "").strip()
+    if result not in ("approved", "refused") or not reference:
+        raise ServiceError(_("Enter the national result and its reference."),
+                           field="national_result")
+    move.application.national_result = result
+    move.application.national_reference = reference
+    move.fields += ["national_result", "national_reference"]
+
+
+def _prepare_assign(move: Move) -> None:
+    unit = move.data.get("unit")
+    assigning.check_unit(move.application, unit)
+    move.team = assigning.check_team(unit, move.data.get("leader"),
+                                     move.data.get("members") or ())
+
+
+def _finish_assign(move: Move) -> None:
+    unit = move.data["unit"]
+    current = _assign(move.actor, move.application, unit, move.team)
+    move.details = {"unit": unit.pk, "team": [
+        {"reviewer": reviewer.pk, "certificate_no": reviewer.certificate_no,
+         "leader": is_leader} for reviewer, is_leader in move.team]}
+    move.units.append(current.unit_id)
+
+
+# A move's own work, by move name: PREPARE checks and sets fields before the
+# status changes (refusing raises and writes nothing); FINISH writes related
+# rows after. Both run inside perform()'s transaction.
+PREPARE = {
+    "submit": _prepare_submit,
+    "resubmit": _prepare_submit,
+    "record_national_result": _prepare_national_result,
+    "assign": _prepare_assign,
+    "start_review": lambda move: _check_declarations(move.application),
+}
+FINISH = {"assign": _finish_assign}
+
+
+def _follow_review_unit(move: Move, before: str) -> None:
+    """A move that takes the application away from its review unit ends the
+    assignment and its object permissions; one that stays tells the unit."""
+    target = move.transition.target
+    if before in WITH_REVIEW_UNIT and target not in WITH_REVIEW_UNIT:
+        ended = _end_assignment(move.application, move.comment or str(move.transition.label))
+        if ended is not None:
+            move.details = {"assignment_ended": ended.unit_id}
+            move.units.append(ended.unit_id)
+    elif target in WITH_REVIEW_UNIT and move.transition.name not in FINISH:
+        move.units.append(assigning.current_unit_id(move.application))
 
 
 def _conflict_message(application: Application) -> str:
@@ -261,78 +335,50 @@ def _conflict_message(application: Application) -> str:
 
 @transaction.atomic
 def perform(*, actor, application: Application, transition: str, comment: str = "",
-            national_result: str = "", national_reference: str = "",
-            unit: Organisation | None = None, leader: Reviewer | None = None,
-            members=()) -> Application:
+            **data) -> Application:
     """Carry out one declared move. Raises TransitionConflict when the
     application is no longer where the move starts (someone acted first),
     TransitionForbidden for the wrong role, ServiceError for bad input.
 
-    ``assign`` takes the review unit, the team leader and the other members
-    (certification/assignment.py checks them); a move that takes the
-    application away from its review unit ends the current assignment and
-    its object permissions."""
-    move = TRANSITIONS.get(transition)
-    if move is None:
+    ``data`` carries what a move needs beyond a comment (the national result
+    and reference; the review unit, leader and members of ``assign``); each
+    move's PREPARE step reads its own and ignores the rest.
+    """
+    declared = TRANSITIONS.get(transition)
+    if declared is None:
         raise ServiceError(_("Unknown step “%(name)s”.") % {"name": transition})
     # Lock first: of two people acting at once, the second waits here and
     # then finds the state already changed.
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in move.sources:
+    if application.status not in declared.sources:
         raise TransitionConflict(_conflict_message(application))
-    if move.tiers is not None and application.tier not in move.tiers:
+    if declared.tiers is not None and application.tier not in declared.tiers:
         raise ServiceError(_("This step does not apply to %(tier)s applications.")
                            % {"tier": TIER_NAMES.get(application.tier, application.tier)})
-    if not _acts_as(actor, application, move):
+    if not _acts_as(actor, application, declared):
         raise TransitionForbidden(_("Your organisation cannot take this step."))
-    comment = (comment or "").strip()
-    if move.needs_comment and not comment:
+    move = Move(actor=actor, application=application, transition=declared,
+                comment=(comment or "").strip(), data=data)
+    if declared.needs_comment and not move.comment:
         raise ServiceError(_("Give the reasons; the applicant sees them."), field="comment")
-    if move.name in GUARDS:
-        GUARDS[move.name](application)
-    team = None
-    if move.name == "assign":
-        assigning.check_unit(application, unit)
-        team = assigning.check_team(unit, leader, members)
-    fields = ["status", "status_changed_at", "due_on", "due_is_estimated"]
-    if move.name == "record_national_result":
-        if national_result not in ("approved", "refused") or not national_reference.strip():
-            raise ServiceError(_("Enter the national result and its reference."),
-                               field="national_result")
-        application.national_result = national_result
-        application.national_reference = national_reference.strip()
-        fields += ["national_result", "national_reference"]
-    if move.name in ("submit", "resubmit") and application.submitted_at is None:
-        application.submitted_at = timezone.now()
-        fields.append("submitted_at")
+    if declared.name in PREPARE:
+        PREPARE[declared.name](move)
     before = application.status
-    application.status = move.target
+    application.status = declared.target
     application.status_changed_at = timezone.now()
-    application.due_on, application.due_is_estimated = _due(move.target)
-    application.save(update_fields=fields)
-    ApplicationEvent.objects.create(application=application, transition=move.name,
-                                    from_status=before, to_status=move.target, actor=actor,
-                                    organisation_id=actor.organisation_id, comment=comment)
-    details: dict = {}
-    units = []
-    if team is not None:
-        current = _assign(actor, application, unit, team)
-        details = {"unit": unit.pk, "team": [
-            {"reviewer": reviewer.pk, "certificate_no": reviewer.certificate_no,
-             "leader": is_leader} for reviewer, is_leader in team]}
-        units.append(current.unit_id)
-    elif before in WITH_REVIEW_UNIT and move.target not in WITH_REVIEW_UNIT:
-        ended = _end_assignment(application, comment or str(move.label))
-        if ended is not None:
-            details = {"assignment_ended": ended.unit_id}
-            units.append(ended.unit_id)
-    elif move.target in WITH_REVIEW_UNIT:
-        units.append(assigning.current_unit_id(application))
-    audit.record(actor=actor, action=f"application.{move.name}", obj=application,
+    application.due_on, application.due_is_estimated = _due(declared.target)
+    application.save(update_fields=move.fields)
+    ApplicationEvent.objects.create(application=application, transition=declared.name,
+                                    from_status=before, to_status=declared.target, actor=actor,
+                                    organisation_id=actor.organisation_id, comment=move.comment)
+    if declared.name in FINISH:
+        FINISH[declared.name](move)
+    _follow_review_unit(move, before)
+    audit.record(actor=actor, action=f"application.{declared.name}", obj=application,
                  before={"status": before},
-                 after={"status": move.target, **({"comment": comment} if comment else {}),
-                        **details})
-    _notify(application, move, units)
+                 after={"status": declared.target,
+                        **({"comment": move.comment} if move.comment else {}), **move.details})
+    _notify(application, declared, move.units)
     return application
 
 
