@@ -223,7 +223,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
              "url": request.build_absolute_uri(reverse(
                  f"api-application-{move.name.replace('_', '-')}", args=[application.pk]))}
             for move in transitions_from(application.status, application.tier)
-            if services.can_perform(request.user, application, move)
+            if not move.via_batch and services.can_perform(request.user, application, move)
         ]
 
 
@@ -290,6 +290,11 @@ class NationalResultSerializer(CommentSerializer):
         choices=Application._meta.get_field("national_result").choices)
     national_reference = serializers.CharField(
         max_length=100, help_text=gettext_lazy("The national notice or letter number."))
+
+
+class RectificationRequestSerializer(CommentSerializer):
+    deadline = serializers.DateField(help_text=gettext_lazy(
+        "The date the enterprise must rectify by."))
 
 
 class AssignSerializer(CommentSerializer):
@@ -484,6 +489,16 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
     assign = _move_endpoint("assign", AssignSerializer)
     start_review = _move_endpoint("start_review")
     withdraw_assignment = _move_endpoint("withdraw_assignment")
+    request_rectification = _move_endpoint("request_rectification",
+                                           RectificationRequestSerializer)
+    submit_rectification = _move_endpoint("submit_rectification")
+    submit_report = _move_endpoint("submit_report")
+    verify = _move_endpoint("verify")
+    send_back = _move_endpoint("send_back")
+    close_not_reached = _move_endpoint("close_not_reached")
+    withdraw_from_publicity = _move_endpoint("withdraw_from_publicity")
+    # start_publicity and announce are made for whole batches: see
+    # certification/api_publicity.py.
 
     @extend_schema(request=SignSerializer, responses=MOVE_RESPONSES)
     @action(detail=True, methods=["post"], url_path="declaration", url_name="declaration-sign",

@@ -50,7 +50,8 @@ class ApplicationForm(BootstrapFormMixin, forms.Form):
             first = enterprises.first()
             self.fields["enterprise"].initial = first.pk if first else None
         assessments = (Assessment.objects
-                       .filter(enterprise__in=enterprises, status=Assessment.Status.SUBMITTED)
+                       .filter(enterprise__in=enterprises, status=Assessment.Status.SUBMITTED,
+                               kind=Assessment.Kind.SELF)
                        .select_related("enterprise", "version__standard")
                        .prefetch_related("version__thresholds")
                        .order_by("enterprise__name", "-submitted_at"))
@@ -99,6 +100,8 @@ class ActionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=4000)
     national_result = forms.CharField(required=False, max_length=10)
     national_reference = forms.CharField(required=False, max_length=100)
+    # request_rectification: the date the enterprise must rectify by.
+    deadline = forms.DateField(required=False)
 
 
 class AssignForm(forms.Form):

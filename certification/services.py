@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certification import assignment as assigning
+from certification import onsite, publicity, verification
 from certification.models import (
     Application,
     ApplicationEvent,
@@ -131,7 +132,7 @@ def application_create(*, actor, enterprise: Enterprise, assessment: Assessment,
                        deaths_last_year: int = 0, serious_injuries_last_year: int = 0,
                        accidents_last_3_years: str = "") -> Application:
     applicant = _applicant_for(actor, enterprise)
-    if assessment.enterprise_id != enterprise.pk:
+    if assessment.enterprise_id != enterprise.pk or assessment.kind != Assessment.Kind.SELF:
         raise ServiceError(_("Choose a self-assessment of this enterprise."), field="assessment")
     check_qualifies(assessment, tier, deaths_last_year)
     open_states = set(Status.values) - {Status.REJECTED, Status.WITHDRAWN,
@@ -259,6 +260,9 @@ class Move:
     details: dict = field(default_factory=dict)  # extra audit data
     units: list = field(default_factory=list)  # review units to notify
     team: list | None = None
+    # A PREPARE step may set the new state's due date itself, as (date,
+    # is_estimated): a rectification deadline, or the review's days left.
+    due: tuple | None = None
 
 
 def _prepare_submit(move: Move) -> None:
@@ -304,8 +308,21 @@ PREPARE = {
     "record_national_result": _prepare_national_result,
     "assign": _prepare_assign,
     "start_review": lambda move: _check_declarations(move.application),
+    "request_rectification": onsite.prepare_request_rectification,
+    "submit_rectification": onsite.prepare_submit_rectification,
+    "submit_report": onsite.prepare_submit_report,
+    "send_back": onsite.prepare_send_back,
+    "verify": verification.prepare_verify,
+    "close_not_reached": verification.prepare_close_not_reached,
+    "start_publicity": publicity.prepare_start_publicity,
+    "withdraw_from_publicity": publicity.prepare_withdraw_from_publicity,
+    "announce": publicity.prepare_announce,
 }
-FINISH = {"assign": _finish_assign}
+FINISH = {
+    "assign": _finish_assign,
+    "start_review": onsite.finish_start_review,
+    "announce": publicity.finish_announce,
+}
 
 
 def _follow_review_unit(move: Move, before: str) -> None:
@@ -366,7 +383,8 @@ def perform(*, actor, application: Application, transition: str, comment: str = 
     before = application.status
     application.status = declared.target
     application.status_changed_at = timezone.now()
-    application.due_on, application.due_is_estimated = _due(declared.target)
+    application.due_on, application.due_is_estimated = (
+        move.due if move.due is not None else _due(declared.target))
     application.save(update_fields=move.fields)
     ApplicationEvent.objects.create(application=application, transition=declared.name,
                                     from_status=before, to_status=declared.target, actor=actor,

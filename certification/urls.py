@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certification import views
+from certification import urls_onsite, urls_verification, views
 
 app_name = "certification"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/materials/", views.material_upload, name="material_upload"),
     path("<int:pk>/materials/<int:material_id>/", views.material_download,
          name="material_download"),
+    *urls_onsite.urlpatterns,
+    *urls_verification.urlpatterns,
 ]

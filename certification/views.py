@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification import assignment as assigning
-from certification import services
+from certification import services, views_onsite, views_publicity, views_verification
 from certification.forms import (
     DECLARATION_FIELDS,
     ActionForm,
@@ -162,7 +162,7 @@ def _render_detail(request, application: Application, *, status: int = 200, **ex
     events = list(application.events.select_related("actor", "organisation"))
     returned = [e for e in events if e.transition == "return"]
     actions = [t for t in transitions_from(application.status, application.tier)
-               if services.can_perform(user, application, t)]
+               if not t.via_batch and services.can_perform(user, application, t)]
     may_assign = any(t.name == "assign" for t in actions)
     actions = [t for t in actions if t.name != "assign"]  # it has its own form
     overdue = bool(application.due_on and application.due_on < timezone.localdate()
@@ -176,6 +176,10 @@ def _render_detail(request, application: Application, *, status: int = 200, **ex
         "declaration_form": DeclarationForm.for_application(application),
         "action_error": None, "action_form": None, "upload_errors": {}, "conflict": None,
         **_assignment_context(request, application, may_assign, extra),
+        # Each later step of the workflow adds its own panel's data.
+        **views_onsite.detail_context(request, application),
+        **views_verification.detail_context(request, application),
+        **views_publicity.detail_context(request, application),
         **extra,
     }
     return render(request, "certification/detail.html", context, status=status)

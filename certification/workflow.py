@@ -30,18 +30,29 @@ RESPONSIBLE = {
     Status.NATIONAL: RECEIVER,
     Status.ASSIGNED: REVIEW_UNIT,
     Status.ON_SITE_REVIEW: REVIEW_UNIT,
+    Status.RECTIFICATION: APPLICANT,
+    Status.REPORTED: RECEIVER,
+    Status.VERIFIED: RECEIVER,
+    Status.PUBLICITY: RECEIVER,
 }
 
 # Working days allowed in a state. Acceptance 5 and the formal review before
-# assignment 5 (domain.md §4.2); correcting a returned application 20 is the
-# portal's assumption, hence a setting.
+# assignment 5, the on-site review 40 and publicity 7 (domain.md §4.2);
+# correcting a returned application 20 and verifying a report 10 are the
+# portal's assumptions, hence a setting.
 DEFAULT_TIME_LIMITS = {
     Status.SUBMITTED: 5,
     Status.RETURNED: 20,
     Status.ACCEPTED: 5,
     Status.ON_SITE_REVIEW: 40,
+    Status.REPORTED: 10,
     Status.PUBLICITY: 7,
 }
+
+# The review's clock stops while the enterprise rectifies (domain.md §4.1:
+# "不含企业整改时间"): the rectification's own due date is the deadline the
+# review unit sets, and the review resumes with the working days it had left.
+PAUSES_REVIEW_CLOCK = {Status.RECTIFICATION}
 
 # States in which the assigned review unit works on the application: its
 # object permissions last while the application is in one of them.
@@ -66,6 +77,9 @@ class Transition:
     needs_comment: bool = False
     tiers: tuple[str, ...] | None = None  # None: every tier
     style: str = "primary"  # how the button looks
+    # Made for a whole batch from the batch's page and endpoint (publicity,
+    # announcement), never from one application's action buttons.
+    via_batch: bool = False
 
 
 TRANSITIONS = {t.name: t for t in [
@@ -95,6 +109,36 @@ TRANSITIONS = {t.name: t for t in [
                _("Start the on-site review")),
     Transition("withdraw_assignment", (Status.ASSIGNED,), Status.ACCEPTED, RECEIVER,
                _("Withdraw the assignment"), needs_comment=True, style="outline-danger"),
+    # On-site review (certification/onsite.py). The comment says what to
+    # rectify; the data carries the deadline.
+    Transition("request_rectification", (Status.ON_SITE_REVIEW,), Status.RECTIFICATION,
+               REVIEW_UNIT, _("Request rectification"), needs_comment=True, style="warning"),
+    # Needs rectification evidence uploaded.
+    Transition("submit_rectification", (Status.RECTIFICATION,), Status.ON_SITE_REVIEW,
+               APPLICANT, _("Submit the rectification")),
+    # Needs every row scored, a summary and every team member's sign-off.
+    Transition("submit_report", (Status.ON_SITE_REVIEW,), Status.REPORTED, REVIEW_UNIT,
+               _("Submit the review report"), style="success"),
+    # Verification (certification/verification.py). Verifying needs a passed
+    # spot check when the application was drawn for one.
+    Transition("verify", (Status.REPORTED,), Status.VERIFIED, RECEIVER,
+               _("Approve the review report"), style="success"),
+    Transition("send_back", (Status.REPORTED,), Status.ON_SITE_REVIEW, RECEIVER,
+               _("Send the report back to the review unit"), needs_comment=True,
+               style="warning"),
+    # The review found the enterprise below every grade of the standard: it
+    # rectifies and applies again (domain.md §4.2).
+    Transition("close_not_reached", (Status.REPORTED,), Status.REJECTED, RECEIVER,
+               _("Close: no grade reached"), needs_comment=True, style="outline-danger"),
+    # Publicity and announcement (certification/publicity.py).
+    Transition("start_publicity", (Status.VERIFIED,), Status.PUBLICITY, RECEIVER,
+               _("Publish for public comment"), via_batch=True),
+    # An upheld objection takes the application out of publicity, back to
+    # verification.
+    Transition("withdraw_from_publicity", (Status.PUBLICITY,), Status.REPORTED, RECEIVER,
+               _("Take out of publicity"), needs_comment=True, style="outline-danger"),
+    Transition("announce", (Status.PUBLICITY,), Status.ANNOUNCED, RECEIVER, _("Announce"),
+               via_batch=True, style="success"),
 ]}
 
 

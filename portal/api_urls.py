@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from certification import api_onsite, api_publicity, api_verification
 from certification.api import ApplicationViewSet, QueueViewSet
 from enterprises.api import EnterpriseViewSet
 from portal import api
@@ -37,9 +38,15 @@ router.register("notifications", NotificationViewSet, basename="api-notification
 router.register("review-units", ReviewUnitViewSet, basename="api-review-unit")
 router.register("reviewers", ReviewerViewSet, basename="api-reviewer")
 router.register("conflicts", ConflictViewSet, basename="api-conflict")
+for module in (api_onsite, api_verification, api_publicity):
+    for prefix, viewset, basename in module.routes:
+        router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
     path("me/", api.MeView.as_view(), name="api-me"),
+    *api_onsite.urlpatterns,
+    *api_verification.urlpatterns,
+    *api_publicity.urlpatterns,
     *router.urls,
 ]

@@ -33,6 +33,7 @@ urlpatterns = [
          name="notification_read"),
     path("enterprises/", include("enterprises.urls")),
     path("applications/", include("certification.urls")),
+    path("public/", include("certification.urls_public")),
     path("assessments/", include("reviews.urls")),
     path("standards/", include("reviews.urls_standards")),
     path("review-units/", include("reviews.urls_bodies")),

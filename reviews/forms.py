@@ -73,7 +73,7 @@ class AssessmentStartForm(BootstrapFormMixin, TeamFieldsMixin):
             pk__in=[v.pk for v in versions]).select_related("standard")
         self.fields["version"].label_from_instance = version_label
         self.fields["copy_from"].queryset = (
-            Assessment.objects.filter(enterprise=enterprise)
+            Assessment.objects.filter(enterprise=enterprise, kind=Assessment.Kind.SELF)
             .select_related("version__standard"))
         self.fields["copy_from"].label_from_instance = lambda a: _(
             "%(standard)s, period %(start)s – %(end)s (%(status)s)") % {

@@ -10,3 +10,22 @@ __all__ = ["Application", "ApplicationEvent", "Material", "MaterialKind", "Statu
 from certification.models.assignments import Assignment, AssignmentMember  # noqa: E402
 
 __all__ += ["Assignment", "AssignmentMember"]
+from certification.models.onsite import (  # noqa: E402
+    Finding,
+    OnSiteReview,
+    ReportSignoff,
+    ReviewFile,
+)
+from certification.models.publicity import (  # noqa: E402
+    AnnouncementBatch,
+    Certificate,
+    Counter,
+    Objection,
+    PublicityBatch,
+    PublicityItem,
+)
+from certification.models.verification import SpotCheck, VerificationBatch  # noqa: E402
+
+__all__ += ["Finding", "OnSiteReview", "ReportSignoff", "ReviewFile", "AnnouncementBatch",
+            "Certificate", "Counter", "Objection", "PublicityBatch", "PublicityItem",
+            "SpotCheck", "VerificationBatch"]

@@ -83,6 +83,10 @@ class Application(models.Model):
                                        choices=[("approved", _("Approved")),
                                                 ("refused", _("Refused"))])
     national_reference = models.CharField(_("national reference"), max_length=100, blank=True)
+    # The grade the review found and verification approved; may be lower than
+    # the tier applied for (domain.md §4.2). Announced and certified.
+    granted_tier = models.CharField(_("grade reached"), max_length=5, blank=True,
+                                    choices=Tier.choices)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

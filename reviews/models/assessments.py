@@ -27,6 +27,9 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
 class Assessment(models.Model):
     class Kind(models.TextChoices):
         SELF = "self", _("Self-assessment")
+        # The review unit's on-site scores (certification/onsite.py): reached
+        # only through the application, never through the assessment pages.
+        REVIEW = "review", _("On-site review")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("In progress")

@@ -1,0 +1,144 @@
+"""Publicity (公示) with public objections, announcement (公告) batches and
+the certificates they give."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from certification.models.applications import Application
+from enterprises.models import Enterprise
+from portal.models import Industry, Organisation
+
+
+class PublicityBatch(models.Model):
+    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("published by"))
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("publicity batch")
+        verbose_name_plural = _("publicity batches")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicityItem(models.Model):
+    batch = models.ForeignKey(PublicityBatch, on_delete=models.CASCADE, related_name="items")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="publicity_items")
+    # What the public page shows, fixed when the batch is published.
+    tier = models.CharField(_("grade"), max_length=5)
+    # Set when an upheld objection took the application out of the batch.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application__enterprise__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["batch", "application"],
+                                               name="publicity_item_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.application_id}"
+
+
+class Objection(models.Model):
+    class Outcome(models.TextChoices):
+        DISMISSED = "dismissed", _("Dismissed")
+        UPHELD = "upheld", _("Upheld")
+
+    item = models.ForeignKey(PublicityItem, on_delete=models.CASCADE, related_name="objections")
+    name = models.CharField(_("your name"), max_length=50)
+    contact = models.CharField(_("phone or e-mail"), max_length=100)
+    text = models.TextField(_("objection"))
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices,
+                               blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.text[:30]}"
+
+
+class AnnouncementBatch(models.Model):
+    """An announcement such as “2026年第3批”: numbered per organiser and year."""
+
+    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("announced by"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    announced_on = models.DateField(_("announced on"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-announced_on", "-id"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        constraints = [models.UniqueConstraint(fields=["organiser", "year", "number"],
+                                               name="announcement_number_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Counter(models.Model):
+    """Gap-free numbering (certificate sequence numbers, announcement batch
+    numbers): one row per key, incremented under a row lock, so two
+    announcements at once never get the same number (never max+1)."""
+
+    key = models.CharField(max_length=60, primary_key=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
+
+class Certificate(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+
+    number = models.CharField(_("certificate number"), max_length=30, unique=True)
+    application = models.OneToOneField(Application, on_delete=models.PROTECT,
+                                       related_name="certificate")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
+                                   related_name="certificates", verbose_name=_("enterprise"))
+    tier = models.CharField(_("grade"), max_length=5)
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("industry"))
+    announcement = models.ForeignKey(AnnouncementBatch, on_delete=models.PROTECT,
+                                     related_name="certificates")
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.VALID)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from", "number"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        indexes = [models.Index(fields=["enterprise", "-valid_from"], name="cert_enterprise_idx")]
+
+    def __str__(self) -> str:
+        return self.number

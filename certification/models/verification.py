@@ -1,0 +1,74 @@
+"""Verification (复核) by the organising unit: batches of reported
+applications and their spot checks, drawn at random for one third of each
+batch (domain.md §4.2)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from certification.models.applications import Application
+from portal.models import Organisation
+
+
+class VerificationBatch(models.Model):
+    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("organising unit"))
+    name = models.CharField(_("name"), max_length=100)
+    # The draw: a random seed kept with the batch so anyone can repeat it
+    # (certification/verification.py says how the seed picks the items).
+    seed = models.CharField(max_length=64, blank=True)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+    # A failed spot check reopens the batch: every item is checked again.
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("verification batch")
+        verbose_name_plural = _("verification batches")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpotCheck(models.Model):
+    """One application of a batch; ``required`` when the draw (or a reopening,
+    or a re-examination of the review unit) calls for an on-site re-check."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("To be checked")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Failed")
+
+    class Reason(models.TextChoices):
+        DRAWN = "drawn", _("Drawn at random")
+        REOPENED = "reopened", _("Batch reopened after a failed check")
+        UNIT_REEXAMINED = "unit", _("Review unit's reports re-examined")
+
+    batch = models.ForeignKey(VerificationBatch, on_delete=models.CASCADE,
+                              related_name="checks", null=True, blank=True)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="spot_checks")
+    # The review unit whose report is checked (failures count against it).
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="spot_checks")
+    required = models.BooleanField(default=False)
+    reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices,
+                              default=Result.PENDING)
+    notes = models.TextField(_("notes"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "application_id"]
+        verbose_name = _("spot check")
+        verbose_name_plural = _("spot checks")
+        indexes = [models.Index(fields=["unit", "result"], name="spotcheck_unit_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.result}"
