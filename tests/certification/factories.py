@@ -62,5 +62,75 @@ def add_all_materials(user, application) -> None:
                               upload=SimpleUploadedFile(f"{kind}.pdf", PDF))
 
 
-__all__ = ["MaterialKind", "PDF", "add_all_materials", "make_tiered_version",
-           "submitted_assessment"]
+def review_team(cast) -> dict:
+    """cast.reviewer's unit, qualified for machinery levels 2 and 3, with two
+    reviewers: the ``unit``, ``leader`` and ``members`` of the assign move."""
+    from portal.models import Industry, Qualification
+    from reviews.models import Reviewer
+
+    unit = cast.reviewer.organisation
+    for tier in ("2", "3"):
+        Qualification.objects.get_or_create(organisation=unit, tier=tier,
+                                            industry=Industry.objects.get(code="machinery"))
+    leader, _ = Reviewer.objects.get_or_create(unit=unit, certificate_no="AQBZ-T-0001",
+                                               defaults={"name": "王建"})
+    member, _ = Reviewer.objects.get_or_create(unit=unit, certificate_no="AQBZ-T-0002",
+                                               defaults={"name": "李明"})
+    return {"unit": unit, "leader": leader, "members": [member]}
+
+
+def submitted_application(cast, version, tier: str = "3", *, lose: Decimal = Decimal("0")):
+    """cast.ent's application for ``tier``, submitted (receiver: cast.district
+    for level 3, cast.association for level 2)."""
+    from certification import services
+
+    assessment = submitted_assessment(cast.enterprise, cast.ent, version, lose=lose)
+    application = services.application_create(actor=cast.enterprise, enterprise=cast.ent,
+                                               assessment=assessment, tier=tier)
+    add_all_materials(cast.enterprise, application)
+    services.application_update(actor=cast.enterprise, application=application,
+                                declaration_confirmed=True)
+    return services.perform(actor=cast.enterprise, application=application,
+                            transition="submit")
+
+
+def receiver_user(cast, tier: str):
+    return {"1": cast.city, "2": cast.association, "3": cast.district}[tier]
+
+
+def application_in_review(cast, version, tier: str = "3", *, lose: Decimal = Decimal("0")):
+    """Submitted, accepted, assigned to cast.reviewer's unit with a team of
+    two whose declarations are signed, and the on-site review started."""
+    from certification import services
+
+    application = submitted_application(cast, version, tier, lose=lose)
+    receiver = receiver_user(cast, tier)
+    services.perform(actor=receiver, application=application, transition="accept")
+    team = review_team(cast)
+    services.perform(actor=receiver, application=application, transition="assign", **team)
+    for reviewer in [team["leader"], *team["members"]]:
+        services.declaration_sign(actor=cast.reviewer, application=application,
+                                  reviewer=reviewer)
+    return services.perform(actor=cast.reviewer, application=application,
+                            transition="start_review")
+
+
+def reported_application(cast, version, tier: str = "3", *,
+                         lose: Decimal = Decimal("0")):
+    """In review as above, then reported: the reviewers keep the
+    self-assessment's answers, write the report and every member signs."""
+    from certification import onsite, services
+
+    application = application_in_review(cast, version, tier, lose=lose)
+    onsite.report_update(actor=cast.reviewer, application=application,
+                         summary="现场评审符合要求。", technical_head="赵工")
+    team = review_team(cast)
+    for reviewer in [team["leader"], *team["members"]]:
+        onsite.report_sign(actor=cast.reviewer, application=application, reviewer=reviewer)
+    return services.perform(actor=cast.reviewer, application=application,
+                            transition="submit_report")
+
+
+__all__ = ["MaterialKind", "PDF", "add_all_materials", "application_in_review",
+           "make_tiered_version", "receiver_user", "reported_application", "review_team",
+           "submitted_application", "submitted_assessment"]
