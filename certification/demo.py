@@ -21,8 +21,14 @@ demo-association    level 2 of 京城海淀 submitted; level 2 of 京城通州 a
 demo-city           level 1 of 京城顺义 submitted (to forward); level 1 of
                     京城丰台 forwarded nationally (result to record); level 1 of
                     京城昌平 decided nationally (approved)
-demo-reviewer       北京安评: level 3 of 京城朝阳 assigned by 朝阳区 to its team of
-                    three (declarations to sign for them, then start the review)
+demo-reviewer       北京安评: level 3 of 京城朝阳液压 assigned by 朝阳区 to its team of
+                    three (declarations to sign for them, then start the review);
+                    京城朝阳起重 in on-site review (score, report, sign)
+demo-group          also: 京城朝阳电机 asked to rectify (upload evidence, submit)
+demo-district       also: 京城朝阳阀门 reported (form a verification batch, spot
+                    check, verify); 京城朝阳锻压 verified (publish); 京城朝阳印刷
+                    in publicity (objections welcome on /public/publicity/);
+                    京城朝阳环保 announced with its certificate
 demo-group          applies for its members 京城海淀/通州/丰台/顺义/昌平/朝阳
 ==================  ==========================================================
 
@@ -41,11 +47,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
 
-from certification import services
-from certification.models import Application, MaterialKind
+from certification import assignment as assigning
+from certification import onsite, publicity, services, verification
+from certification.models import Application, MaterialKind, PublicityBatch
 from certification.models.applications import REQUIRED_MATERIALS
 from enterprises.demo import DEMO_ENTERPRISE, SHOP_ENTERPRISE, SMALL_ENTERPRISE, demo_uscc
 from enterprises.models import Enterprise
+from portal import workdays
 from portal.models import Organisation, Street, User
 from reviews import services as review_services
 from reviews.models import (
@@ -76,6 +84,19 @@ MEMBERS = {
                                      "北京市昌平区科技园区超前路37号", "曹永刚"),
     "北京京城朝阳液压机械有限公司": (800_000_015, "110105", Enterprise.Scale.BELOW, 310,
                                      "北京市朝阳区东坝乡东晓景路8号", "许志明"),
+    # Further along the workflow, all level 3 in 朝阳区 (reviewed by 北京安评).
+    "北京京城朝阳起重设备有限公司": (800_000_016, "110105", Enterprise.Scale.BELOW, 280,
+                                     "北京市朝阳区十八里店乡周庄路6号", "贺立新"),
+    "北京京城朝阳电机制造有限公司": (800_000_017, "110105", Enterprise.Scale.BELOW, 350,
+                                     "北京市朝阳区黑庄户乡万子营东路2号", "邱建军"),
+    "北京京城朝阳阀门制造有限公司": (800_000_018, "110105", Enterprise.Scale.BELOW, 190,
+                                     "北京市朝阳区金盏乡楼梓庄路15号", "蒋红梅"),
+    "北京京城朝阳锻压设备有限公司": (800_000_019, "110105", Enterprise.Scale.BELOW, 420,
+                                     "北京市朝阳区豆各庄乡水牛坊路9号", "韩志强"),
+    "北京京城朝阳印刷机械有限公司": (800_000_020, "110105", Enterprise.Scale.BELOW, 260,
+                                     "北京市朝阳区王四营乡观音堂路21号", "覃永红"),
+    "北京京城朝阳环保设备有限公司": (800_000_021, "110105", Enterprise.Scale.BELOW, 330,
+                                     "北京市朝阳区将台乡酒仙桥北路5号", "邓海燕"),
 }
 
 # review unit → [(name, certificate number, specialties)]
@@ -123,6 +144,15 @@ class Plan:
     submit: bool = True  # False: a draft with some materials missing
 
 
+# Steps past acceptance. Besides moves, a plan may name the set-up a user
+# would do in between (see _step): signing declarations, writing the report,
+# a verification batch, a publicity batch, an announcement.
+IN_REVIEW = [("accept", "demo-district", ""), ("assign", "demo-district", ""),
+             ("sign_declarations", "demo-reviewer", ""),
+             ("start_review", "demo-reviewer", "")]
+REPORTED = [*IN_REVIEW, ("write_report", "demo-reviewer", ""),
+            ("submit_report", "demo-reviewer", "")]
+
 # enterprise name → (applying login, plans)
 SCENARIOS: dict[str, tuple[str, list[Plan]]] = {
     DEMO_ENTERPRISE: ("demo-enterprise", [
@@ -154,6 +184,22 @@ SCENARIOS: dict[str, tuple[str, list[Plan]]] = {
         Plan("3", "machinery-level3", [("accept", "demo-district", ""),
                                        ("assign", "demo-district", "")]),
     ]),
+    "北京京城朝阳起重设备有限公司": ("demo-group", [Plan("3", "machinery-level3", IN_REVIEW)]),
+    "北京京城朝阳电机制造有限公司": ("demo-group", [Plan("3", "machinery-level3", [
+        *IN_REVIEW, ("add_finding", "demo-reviewer", ""),
+        ("request_rectification", "demo-reviewer",
+                     "起重机械定期检验记录不全，请补齐检验报告并完善台账。")])]),
+    "北京京城朝阳阀门制造有限公司": ("demo-group", [Plan("3", "machinery-level3", REPORTED)]),
+    "北京京城朝阳锻压设备有限公司": ("demo-group", [Plan("3", "machinery-level3", [
+        *REPORTED, ("verification_batch", "demo-district", ""),
+        ("verify", "demo-district", "")])]),
+    "北京京城朝阳印刷机械有限公司": ("demo-group", [Plan("3", "machinery-level3", [
+        *REPORTED, ("verification_batch", "demo-district", ""),
+        ("verify", "demo-district", ""), ("publicity", "demo-district", "")])]),
+    "北京京城朝阳环保设备有限公司": ("demo-group", [Plan("3", "machinery-level3", [
+        *REPORTED, ("verification_batch", "demo-district", ""),
+        ("verify", "demo-district", ""), ("publicity", "demo-district", ""),
+        ("publicity_over", "demo-district", ""), ("announcement", "demo-district", "")])]),
 }
 
 # Points lost in each demo self-assessment, on its first few criteria that can be
@@ -218,17 +264,61 @@ def _apply(actor, enterprise: Enterprise, assessment: Assessment, plan: Plan,
                                 accidents_last_3_years="近三年未发生生产安全事故。")
     services.application_submit(actor=actor, application=application)
     for move, username, comment in plan.moves:
+        if _step(move, users[username], application):
+            continue
         extra = {}
         if move == "assign":
             unit = Organisation.objects.get(name=ASSIGNED_UNIT)
             leader, *members = Reviewer.objects.filter(unit=unit).order_by("certificate_no")
             extra = {"unit": unit, "leader": leader, "members": members}
+        if move == "request_rectification":
+            extra = {"deadline": workdays.add_working_days(timezone.localdate(), 15)}
         if move == "record_national_result":
             extra = {"national_result": "approved",
                      "national_reference": f"应急管理部公告{timezone.localdate().year}年第3号"}
         services.perform(actor=users[username], application=application, transition=move,
                          comment=comment, **extra)
     return application
+
+
+def _step(name: str, actor: User, application: Application) -> bool:
+    """The set-up steps of a plan that are not moves; False for a move."""
+    team = assigning.current_assignment(application)
+    if name == "sign_declarations":  # no demo reviewer has a login: the unit signs
+        for member in team.members.all():
+            services.declaration_sign(actor=actor, application=application,
+                                      reviewer=member.reviewer)
+    elif name == "add_finding":
+        onsite.finding_add(actor=actor, application=application, kind="deduction",
+                           text="起重机械定期检验报告缺失2台，设备台账未更新。")
+    elif name == "write_report":
+        onsite.finding_add(actor=actor, application=application, kind="deduction",
+                           text="部分岗位安全操作规程未及时修订。", must_rectify=False)
+        onsite.report_update(actor=actor, application=application,
+                             summary="企业安全生产标准化运行有效，现场管理良好；"
+                                     "个别操作规程需修订。",
+                             technical_head="刘海涛")
+        for member in team.members.all():
+            onsite.report_sign(actor=actor, application=application,
+                               reviewer=member.reviewer)
+    elif name == "verification_batch":
+        batch = verification.batch_create(actor=actor, applications=[application])
+        for check in batch.checks.filter(required=True):
+            verification.spot_check_record(actor=actor, check=check, result="passed",
+                                           notes="现场抽查复核，与评审报告一致。")
+    elif name == "publicity":
+        publicity.publicity_batch_create(actor=actor, applications=[application])
+    elif name == "publicity_over":
+        # Demo only: move the window into the past, as if it had run its course.
+        today = timezone.localdate()
+        PublicityBatch.objects.filter(items__application=application).update(
+            starts_on=today - datetime.timedelta(days=21),
+            ends_on=today - datetime.timedelta(days=10))
+    elif name == "announcement":
+        publicity.announcement_create(actor=actor, applications=[application])
+    else:
+        return False
+    return True
 
 
 def _reviewers(result) -> None:

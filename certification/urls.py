@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certification import urls_onsite, urls_verification, views
+from certification import urls_onsite, urls_publicity, urls_verification, views
 
 app_name = "certification"
 
@@ -18,4 +18,5 @@ urlpatterns = [
          name="material_download"),
     *urls_onsite.urlpatterns,
     *urls_verification.urlpatterns,
+    *urls_publicity.urlpatterns,
 ]

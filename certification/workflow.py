@@ -82,6 +82,9 @@ class Transition:
     via_batch: bool = False
 
 
+# Tiers reviewed in Beijing; level 1 is reviewed nationally (forward_national).
+LOCAL = ("2", "3", "pass")
+
 TRANSITIONS = {t.name: t for t in [
     Transition("submit", (Status.DRAFT,), Status.SUBMITTED, APPLICANT, _("Submit")),
     Transition("resubmit", (Status.RETURNED,), Status.SUBMITTED, APPLICANT,
@@ -90,7 +93,7 @@ TRANSITIONS = {t.name: t for t in [
     Transition("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED,
                             Status.ASSIGNED), Status.WITHDRAWN, APPLICANT, _("Withdraw"), style="outline-danger"),
     Transition("accept", (Status.SUBMITTED,), Status.ACCEPTED, RECEIVER, _("Accept"),
-               tiers=("2", "3", "pass"), style="success"),
+               tiers=LOCAL, style="success"),
     Transition("return", (Status.SUBMITTED,), Status.RETURNED, RECEIVER,
                _("Return for correction"), needs_comment=True, style="warning"),
     Transition("reject", (Status.SUBMITTED,), Status.REJECTED, RECEIVER, _("Do not accept"),
@@ -102,7 +105,7 @@ TRANSITIONS = {t.name: t for t in [
     # Needs a qualified, active, unconflicted unit and a team of at least two
     # active reviewers of that unit with one leader (certification/assignment.py).
     Transition("assign", (Status.ACCEPTED,), Status.ASSIGNED, RECEIVER,
-               _("Assign a review unit"), tiers=("2", "3", "pass")),
+               _("Assign a review unit"), tiers=LOCAL),
     # Needs every team member's signed no-conflict declaration, and the unit
     # still active.
     Transition("start_review", (Status.ASSIGNED,), Status.ON_SITE_REVIEW, REVIEW_UNIT,
@@ -112,33 +115,36 @@ TRANSITIONS = {t.name: t for t in [
     # On-site review (certification/onsite.py). The comment says what to
     # rectify; the data carries the deadline.
     Transition("request_rectification", (Status.ON_SITE_REVIEW,), Status.RECTIFICATION,
-               REVIEW_UNIT, _("Request rectification"), needs_comment=True, style="warning"),
+               REVIEW_UNIT, _("Request rectification"), needs_comment=True, style="warning",
+               tiers=LOCAL),
     # Needs rectification evidence uploaded.
     Transition("submit_rectification", (Status.RECTIFICATION,), Status.ON_SITE_REVIEW,
-               APPLICANT, _("Submit the rectification")),
+               APPLICANT, _("Submit the rectification"), tiers=LOCAL),
     # Needs every row scored, a summary and every team member's sign-off.
     Transition("submit_report", (Status.ON_SITE_REVIEW,), Status.REPORTED, REVIEW_UNIT,
-               _("Submit the review report"), style="success"),
+               _("Submit the review report"), style="success", tiers=LOCAL),
     # Verification (certification/verification.py). Verifying needs a passed
     # spot check when the application was drawn for one.
     Transition("verify", (Status.REPORTED,), Status.VERIFIED, RECEIVER,
-               _("Approve the review report"), style="success"),
+               _("Approve the review report"), style="success", tiers=LOCAL),
     Transition("send_back", (Status.REPORTED,), Status.ON_SITE_REVIEW, RECEIVER,
                _("Send the report back to the review unit"), needs_comment=True,
-               style="warning"),
+               style="warning", tiers=LOCAL),
     # The review found the enterprise below every grade of the standard: it
     # rectifies and applies again (domain.md §4.2).
     Transition("close_not_reached", (Status.REPORTED,), Status.REJECTED, RECEIVER,
-               _("Close: no grade reached"), needs_comment=True, style="outline-danger"),
+               _("Close: no grade reached"), needs_comment=True, style="outline-danger",
+               tiers=LOCAL),
     # Publicity and announcement (certification/publicity.py).
     Transition("start_publicity", (Status.VERIFIED,), Status.PUBLICITY, RECEIVER,
-               _("Publish for public comment"), via_batch=True),
+               _("Publish for public comment"), via_batch=True, tiers=LOCAL),
     # An upheld objection takes the application out of publicity, back to
     # verification.
     Transition("withdraw_from_publicity", (Status.PUBLICITY,), Status.REPORTED, RECEIVER,
-               _("Take out of publicity"), needs_comment=True, style="outline-danger"),
+               _("Take out of publicity"), needs_comment=True, style="outline-danger",
+               tiers=LOCAL),
     Transition("announce", (Status.PUBLICITY,), Status.ANNOUNCED, RECEIVER, _("Announce"),
-               via_batch=True, style="success"),
+               via_batch=True, style="success", tiers=LOCAL),
 ]}
 
 

@@ -248,3 +248,13 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # A review unit that reviewed an enterprise within this many years may not be
 # assigned to it again (conflict of interest, certification/assignment.py).
 REVIEW_CONFLICT_YEARS = env_int("REVIEW_CONFLICT_YEARS", 3, minimum=0)
+
+# Publicity and certificates (certification/publicity.py). Objections the
+# public may lodge from one address per hour (counted in the cache, like
+# failed logins); their longest text.
+OBJECTION_LIMIT_PER_HOUR = env_int("OBJECTION_LIMIT_PER_HOUR", 5, minimum=1)
+OBJECTION_MAX_CHARS = 2000
+# Certificate numbers (domain.md §4.2) need an industry code; industries
+# without one in the national scheme (construction, gas, culture, …) are
+# numbered with this portal-specific code instead.
+CERTIFICATE_FALLBACK_CODE = "QT"

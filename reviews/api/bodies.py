@@ -10,11 +10,11 @@ reviews/services_bodies.py; a status change that lost a race answers 409.
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from enterprises.models import Enterprise
@@ -26,6 +26,7 @@ from portal.api.base import (
     service_errors,
 )
 from portal.models import Industry, Organisation, Qualification, Tier, User
+from reviews import figures as year_figures
 from reviews import selectors_bodies as selectors
 from reviews import services_bodies as services
 from reviews.models import ConflictRelation, Reviewer
@@ -65,6 +66,74 @@ class ReviewUnitSerializer(serializers.ModelSerializer):
                   "contact_phone", "active_reviewers"]
 
 
+def _tenths(**kwargs):
+    return serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True,
+                                    read_only=True, **kwargs)
+
+
+class UnitListFiguresSerializer(serializers.Serializer):
+    """A unit's figures for one calendar year (definitions: reviews/figures.py)."""
+
+    year = serializers.IntegerField()
+    reviews_done = serializers.IntegerField(help_text=gettext_lazy(
+        "On-site reviews reported in the year by the unit."))
+    spot_checks_failed = serializers.IntegerField()
+    spot_check_warning = serializers.BooleanField(help_text=gettext_lazy(
+        "Two or more spot checks failed in the year: a proposal to remove the unit is due."))
+    gap_mean = _tenths(help_text=gettext_lazy(
+        "Mean of review score − the enterprise's self-assessment score."))
+
+
+class ReviewerYearFiguresSerializer(serializers.Serializer):
+    reviewer = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    is_active = serializers.BooleanField()
+    reviews_done = serializers.IntegerField(source="year_figures.reviews_done")
+    leader_count = serializers.IntegerField(source="year_figures.leader_count")
+    gap_mean = _tenths(source="year_figures.gap_mean")
+
+
+class UnitYearFiguresSerializer(UnitListFiguresSerializer):
+    open_reviews = serializers.IntegerField(help_text=gettext_lazy(
+        "Assigned, in on-site review or in rectification now."))
+    duration_median = _tenths(help_text=gettext_lazy(
+        "Working days from start to report, rectification excluded."))
+    duration_mean = _tenths()
+    spot_checks_done = serializers.IntegerField()
+    gap_max_abs = _tenths()
+    reviewers = ReviewerYearFiguresSerializer(many=True, source="reviewer_rows")
+
+
+class ReviewUnitListSerializer(ReviewUnitSerializer):
+    figures = UnitListFiguresSerializer(source="year_figures", read_only=True)
+
+    class Meta(ReviewUnitSerializer.Meta):
+        fields = [*ReviewUnitSerializer.Meta.fields, "figures"]
+
+
+class ReviewUnitDetailSerializer(ReviewUnitSerializer):
+    figures = UnitYearFiguresSerializer(source="year_figures", read_only=True)
+
+    class Meta(ReviewUnitSerializer.Meta):
+        fields = [*ReviewUnitSerializer.Meta.fields, "figures"]
+
+
+class YearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, help_text=gettext_lazy(
+        "Calendar year of the figures; default: this year."))
+
+
+def _year(request) -> int:
+    raw = request.query_params.get("year")
+    if raw in (None, ""):
+        return year_figures.current_year()
+    year = year_figures.parse_year(raw)
+    if year is None:
+        raise ValidationError({"year": [gettext("Enter a year from %(min)s to %(max)s.") % {
+            "min": year_figures.YEAR_MIN, "max": year_figures.current_year()}]})
+    return year
+
+
 class UnitStatusSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=[(s.value, s.label) for s in services.UNIT_STATUSES])
     reason = serializers.CharField(max_length=1000)
@@ -81,12 +150,44 @@ class UnitFilterSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(choices=Tier.choices, required=False)
 
 
-@extend_schema_view(list=extend_schema(parameters=[UnitFilterSerializer]))
+@extend_schema_view(list=extend_schema(parameters=[UnitFilterSerializer, YearSerializer]),
+                    retrieve=extend_schema(parameters=[YearSerializer]))
 class ReviewUnitViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         viewsets.GenericViewSet):
     """Review units in the user's scope; their managers change their status."""
 
     serializer_class = ReviewUnitSerializer
+
+    def get_serializer_class(self):
+        return {"list": ReviewUnitListSerializer,
+                "retrieve": ReviewUnitDetailSerializer}.get(self.action, ReviewUnitSerializer)
+
+    def list(self, request, *args, **kwargs):
+        self.year = _year(request)
+        return super().list(request, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action == "list":
+            queryset = year_figures.annotate_list(queryset, self.year)
+        return queryset
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        for unit in page or ():
+            unit.year_figures = year_figures.list_figures(unit, self.year)
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        """The unit with its figures for ``year`` (see reviews/figures.py)."""
+        year = _year(request)
+        unit = self.get_object()
+        unit.year_figures = year_figures.unit_figures(unit, year)
+        reviewers = list(unit.reviewers.order_by("-is_active", "name", "pk"))
+        for reviewer in reviewers:
+            reviewer.year_figures = unit.year_figures.reviewer(reviewer.pk)
+        unit.year_figures.reviewer_rows = reviewers
+        return Response(self.get_serializer(unit).data)
 
     def get_queryset(self):
         params = self.request.query_params

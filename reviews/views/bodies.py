@@ -26,6 +26,7 @@ from portal import permissions
 from portal.errors import ServiceError
 from portal.forms import BootstrapFormMixin
 from portal.models import Industry, Organisation, OrganisationKind, Qualification, Tier, User
+from reviews import figures as year_figures
 from reviews import selectors_bodies as selectors
 from reviews import services_bodies as services
 from reviews.models import ConflictRelation, Reviewer
@@ -107,8 +108,11 @@ def _detail(request, unit: Organisation, *, status_form=None, reviewer_form=None
         Prefetch("specialties", queryset=Industry.objects.order_by("code")))
         .select_related("user").order_by("-is_active", "name"))
     figures = selectors.unit_figures(unit)
+    year = year_figures.parse_year(request.GET.get("year")) or year_figures.current_year()
+    period_figures = year_figures.unit_figures(unit, year)
     for reviewer in reviewers:
         reviewer.figures = figures.per_reviewer.get(reviewer.pk, selectors.Figures())
+        reviewer.year_figures = period_figures.reviewer(reviewer.pk)
     context = {
         "unit": unit,
         "qualifications": unit.qualifications.select_related("industry")
@@ -117,6 +121,8 @@ def _detail(request, unit: Organisation, *, status_form=None, reviewer_form=None
         "conflicts": unit.conflict_relations.select_related("enterprise", "created_by")
         .order_by("ended_on", "-started_on", "-pk"),
         "figures": figures,
+        "year_figures": period_figures,
+        "years": year_figures.year_choices(year),
         "can_manage": can_manage,
     }
     if can_manage:
@@ -143,9 +149,13 @@ def unit_list(request):
             return redirect("review_bodies:detail", pk=user.organisation_id)
         raise Http404
     filters = {key: request.GET.get(key, "").strip() for key in ("q", "status", "industry", "tier")}
-    page = Paginator(selectors.unit_list(user, filters), 50).get_page(request.GET.get("page"))
+    year = year_figures.current_year()
+    page = Paginator(year_figures.annotate_list(selectors.unit_list(user, filters), year),
+                     50).get_page(request.GET.get("page"))
+    for unit in page:
+        unit.year_figures = year_figures.list_figures(unit, year)
     return render(request, "reviews/bodies/list.html", {
-        "page": page, "filters": filters,
+        "page": page, "filters": filters, "year": year,
         "params": urlencode({k: v for k, v in filters.items() if v}),
         "statuses": [(s.value, s.label) for s in services.UNIT_STATUSES],
         "industries": Industry.objects.filter(

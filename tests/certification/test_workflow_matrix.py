@@ -10,19 +10,30 @@ writing neither a timeline row nor an audit row.
 
 from __future__ import annotations
 
-import pytest
-from django.db import transaction
+import datetime
 
-from certification import services
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from certification import onsite, services, verification
 from certification.assignment import current_unit_id
-from certification.models import Application, ApplicationEvent, Status
+from certification.models import (
+    AnnouncementBatch,
+    Application,
+    ApplicationEvent,
+    PublicityBatch,
+    Status,
+)
 from certification.workflow import APPLICANT, RECEIVER, TRANSITIONS, Transition
 from portal.errors import ServiceError
-from portal.models import AuditEvent, Industry, Qualification
-from reviews.models import Reviewer
+from portal.models import AuditEvent
 from tests.certification.factories import (
+    PDF,
     add_all_materials,
     make_tiered_version,
+    review_team,
     submitted_assessment,
 )
 
@@ -32,9 +43,9 @@ ROLES = ["city", "district", "district_staff", "other_district", "regulator",
 TIERS = ["1", "2", "3"]  # the test standard grades 1–3; "pass" needs a small-firm standard
 RECEIVER_OF = {"1": "city", "2": "association", "3": "district"}
 
-# How the services walk a draft to each state this slice reaches. A path
-# ending in None stops there and the status is set directly: the state
-# belongs to a later part of the workflow (test set-up only).
+# How the services walk a draft to each state. Where a tier never reaches a
+# state (level 1 is reviewed nationally) the status is set directly, so the
+# matrix still checks that nothing can move it.
 PATHS = {
     Status.DRAFT: [],
     Status.SUBMITTED: ["submit"],
@@ -43,11 +54,26 @@ PATHS = {
     Status.WITHDRAWN: ["withdraw"],
 }
 ASSIGNED_PATH = ["submit", "accept", "assign", "sign"]
+IN_REVIEW = [*ASSIGNED_PATH, "start_review", "prepare_report"]
+REPORTED = [*IN_REVIEW, "submit_report", "spot_checks_passed"]
+VERIFIED = [*REPORTED, "verify", "publicity_batch"]
+PUBLICITY = [*VERIFIED, "publicise", "window_over"]
+
+
+def local(path: list[str]) -> dict[str, list[str]]:
+    """The same path for the tiers reviewed in Beijing (level 1 goes national)."""
+    return {"2": path, "3": path}
+
+
 REACHED_BY_TIER = {
-    Status.ACCEPTED: {"2": ["submit", "accept"], "3": ["submit", "accept"]},
-    Status.ASSIGNED: {"2": ASSIGNED_PATH, "3": ASSIGNED_PATH},
-    Status.ON_SITE_REVIEW: {"2": [*ASSIGNED_PATH, "start_review"],
-                            "3": [*ASSIGNED_PATH, "start_review"]},
+    Status.ACCEPTED: local(["submit", "accept"]),
+    Status.ASSIGNED: local(ASSIGNED_PATH),
+    Status.ON_SITE_REVIEW: local(IN_REVIEW),
+    Status.RECTIFICATION: local([*IN_REVIEW, "request_rectification", "evidence"]),
+    Status.REPORTED: local(REPORTED),
+    Status.VERIFIED: local(VERIFIED),
+    Status.PUBLICITY: local(PUBLICITY),
+    Status.ANNOUNCED: local([*PUBLICITY, "announce"]),
     Status.NATIONAL: {"1": ["submit", "forward_national"]},
     Status.NATIONAL_DECIDED: {"1": ["submit", "forward_national", "record_national_result"]},
 }
@@ -56,23 +82,62 @@ ARGS = {"comment": "理由见附件", "national_result": "approved",
 
 
 def team_args(cast) -> dict:
-    """The assign move's unit and team: cast.reviewer's unit, qualified for
-    machinery levels 2 and 3, with two reviewers (made once per test)."""
-    unit = cast.reviewer.organisation
-    Qualification.objects.get_or_create(organisation=unit, tier="2",
-                                        industry=Industry.objects.get(code="machinery"))
-    leader, _ = Reviewer.objects.get_or_create(unit=unit, certificate_no="AQBZ-T-0001",
-                                               defaults={"name": "王建"})
-    member, _ = Reviewer.objects.get_or_create(unit=unit, certificate_no="AQBZ-T-0002",
-                                               defaults={"name": "李明"})
-    return {"unit": unit, "leader": leader, "members": [member]}
+    """The assign move's unit and team (made once per test)."""
+    return review_team(cast)
+
+
+def deadline() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=14)
+
+
+def prepare(cast, application: Application, step: str, receiver, args: dict) -> bool:
+    """Set-up steps of the walk that are not moves: they make each guarded
+    move of the next state possible, so the matrix sees the declaration's
+    answer and not a missing precondition. Returns False for a real move."""
+    team = review_team(cast)
+    if step == "sign":
+        for reviewer in [team["leader"], *team["members"]]:
+            services.declaration_sign(actor=cast.reviewer, application=application,
+                                      reviewer=reviewer)
+    elif step == "prepare_report":  # a finding to rectify, the report written and signed
+        onsite.finding_add(actor=cast.reviewer, application=application, kind="deduction",
+                           text="安全培训记录不全。")
+        onsite.report_update(actor=cast.reviewer, application=application,
+                             summary="现场评审基本符合要求。", technical_head="赵工")
+        for reviewer in [team["leader"], *team["members"]]:
+            onsite.report_sign(actor=cast.reviewer, application=application,
+                               reviewer=reviewer)
+    elif step == "evidence":
+        onsite.rectification_evidence_add(
+            actor=cast.enterprise, application=application,
+            upload=SimpleUploadedFile("整改报告.pdf", PDF), note="已补全培训记录。")
+    elif step == "spot_checks_passed":
+        batch = verification.batch_create(actor=receiver, applications=[application])
+        for check in batch.checks.filter(required=True):
+            verification.spot_check_record(actor=receiver, check=check, result="passed",
+                                           notes="复核通过。")
+    elif step == "publicity_batch":  # the batch the start_publicity move needs
+        args["publicity_batch"] = PublicityBatch.objects.create(
+            organiser_id=application.receiver_id, title="测试公示",
+            starts_on=timezone.localdate(), ends_on=timezone.localdate(),
+            created_by=receiver)
+    elif step == "window_over":  # the publicity ended; an announcement to join
+        PublicityBatch.objects.filter(items__application=application).update(
+            starts_on=timezone.localdate() - datetime.timedelta(days=20),
+            ends_on=timezone.localdate() - datetime.timedelta(days=10))
+        args["announcement"] = AnnouncementBatch.objects.create(
+            organiser_id=application.receiver_id, year=timezone.localdate().year, number=1,
+            title="测试公告", announced_on=timezone.localdate(), created_by=receiver)
+    else:
+        return False
+    return True
 
 
 class Rollback(Exception):
     """Leaves the savepoint so that each try starts from the same state."""
 
 
-def walk(cast, version, state: str, tier: str) -> Application:
+def walk(cast, version, state: str, tier: str, args: dict) -> Application:
     assessment = submitted_assessment(cast.enterprise, cast.ent, version)
     application = services.application_create(actor=cast.enterprise, enterprise=cast.ent,
                                                assessment=assessment, tier=tier)
@@ -80,17 +145,17 @@ def walk(cast, version, state: str, tier: str) -> Application:
     services.application_update(actor=cast.enterprise, application=application,
                                 declaration_confirmed=True)
     path = PATHS.get(state) or REACHED_BY_TIER.get(state, {}).get(tier)
+    receiver = getattr(cast, RECEIVER_OF[tier])
     for name in path if path is not None else ["submit"]:
-        if name == "sign":
-            for reviewer in team_args(cast)["members"] + [team_args(cast)["leader"]]:
-                services.declaration_sign(actor=cast.reviewer, application=application,
-                                          reviewer=reviewer)
+        if name == "publicise":
+            name = "start_publicity"
+        if prepare(cast, application, name, receiver, args):
             continue
         who = TRANSITIONS[name].actor
         actor = (cast.enterprise if who == APPLICANT
-                 else getattr(cast, RECEIVER_OF[tier]) if who == RECEIVER else cast.reviewer)
+                 else receiver if who == RECEIVER else cast.reviewer)
         services.perform(actor=actor, application=application, transition=name, **ARGS,
-                         **team_args(cast))
+                         **args)
     if path is None:
         Application.objects.filter(pk=application.pk).update(status=state)
     application.refresh_from_db()
@@ -159,8 +224,8 @@ def version(db):
 @pytest.mark.parametrize("tier", TIERS)
 @pytest.mark.parametrize("state", Status.values)
 def test_perform_follows_the_declaration(cast, version, state, tier):
-    application = walk(cast, version, state, tier)
-    args = team_args(cast)
+    args = {**team_args(cast), "deadline": deadline()}
+    application = walk(cast, version, state, tier, args)
     wrong = []
     successes = 0
     for name, move in TRANSITIONS.items():

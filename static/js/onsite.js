@@ -1,0 +1,173 @@
+/* The on-site review's scoring checklist (templates/certification/onsite/review.html).
+   Each answer saves on change without reloading the page: the row's form is
+   posted with fetch and the server answers in JSON (certification/views_onsite.py):
+   200 saved (the new revision and the live totals), 409 someone else saved
+   first (their version, shown in the form) or the review is closed, 422 bad
+   input (the message next to its field). Without JavaScript the same forms
+   post and come back. Patterns of js/assessment.js. */
+(function () {
+  "use strict";
+
+  var labelsNode = document.getElementById("onsite-labels");
+  var labels = labelsNode ? JSON.parse(labelsNode.textContent) : {};
+  var rowsBox = document.getElementById("review-rows");
+  var totalsBox = document.getElementById("review-totals");
+  var queues = {};  // row id -> {busy, again}: one save per row at a time, the last wins
+
+  function clearErrors(form) {
+    form.querySelectorAll(".invalid-feedback, [data-testid=row-error]").forEach(function (el) {
+      el.remove();
+    });
+    form.querySelectorAll(".is-invalid").forEach(function (el) {
+      el.classList.remove("is-invalid");
+    });
+  }
+
+  function setStatus(form, html, cls) {
+    var box = form.querySelector(".row-status");
+    box.className = "row-status small mt-1 " + (cls || "");
+    box.textContent = "";
+    if (html instanceof Node) box.appendChild(html); else box.textContent = html;
+  }
+
+  function alertBox(message, kind) {
+    var div = document.createElement("div");
+    div.className = "alert alert-" + kind + " py-1 px-2 mb-0";
+    div.setAttribute("role", "alert");
+    div.setAttribute("data-testid", "row-error");
+    div.textContent = message;
+    return div;
+  }
+
+  function showField(form, field, message) {
+    var input = form.elements[field];
+    if (!input || input.length) {  // the radio group, or an unknown field
+      setStatus(form, alertBox(message, "danger"));
+      return;
+    }
+    input.classList.add("is-invalid");
+    var feedback = document.createElement("div");
+    feedback.className = "invalid-feedback d-block";
+    feedback.setAttribute("data-testid", "row-error");
+    feedback.textContent = message;
+    input.insertAdjacentElement("afterend", feedback);
+    var details = input.closest("details");
+    if (details) details.open = true;
+    setStatus(form, labels.not_saved || "", "text-danger");
+  }
+
+  // Someone else saved first: show their version in the form, with the new
+  // revision, so the next change starts from it.
+  function applyRow(form, row) {
+    form.elements.revision.value = row.revision;
+    form.querySelectorAll("input[name=result]").forEach(function (radio) {
+      radio.checked = radio.value === row.result;
+    });
+    if (form.elements.deduction) form.elements.deduction.value = row.deduction;
+    form.elements.na_reason.value = row.na_reason;
+    form.elements.notes.value = row.notes;
+    var partial = form.querySelector(".partial-only");
+    if (partial) partial.classList.toggle("show", row.result === "partial");
+    form.querySelector(".na-only").classList.toggle("show", row.result === "na");
+  }
+
+  function updateTotals(totals) {
+    if (!totals || !totalsBox) return;
+    Object.keys(totals).forEach(function (key) {
+      var el = totalsBox.querySelector("[data-total=" + key + "]");
+      if (!el) return;
+      el.textContent = totals[key];
+      if (key === "failed_vetoes") el.parentElement.hidden = !totals[key];
+    });
+  }
+
+  function countDiffers() {
+    var el = totalsBox && totalsBox.querySelector("[data-total=differs]");
+    if (el) el.textContent = rowsBox.querySelectorAll(".review-row[data-differs='1']").length;
+  }
+
+  function save(form) {
+    var id = form.id;
+    var queue = queues[id] || (queues[id] = {busy: false, again: false});
+    if (queue.busy) { queue.again = true; return; }
+    queue.busy = true;
+    clearErrors(form);
+    form.classList.add("saving");
+    setStatus(form, labels.saving || "", "text-muted");
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: {"Accept": "application/json", "X-Requested-With": "fetch"}
+    }).then(function (response) {
+      return response.json().then(function (body) { return {status: response.status, body: body}; });
+    }).then(function (answer) {
+      var body = answer.body;
+      if (answer.status === 200) {
+        form.elements.revision.value = body.row.revision;
+        setStatus(form, "✓ " + (labels.saved || ""), "text-success");
+        form.closest(".review-row").setAttribute("data-differs", body.differs ? "1" : "0");
+        updateTotals(body.totals);
+        countDiffers();
+      } else if (body.conflict) {
+        applyRow(form, body.row);
+        queue.again = false;  // the user decides again, from their version
+        setStatus(form, alertBox(body.error, "warning"));
+      } else if (answer.status === 422) {
+        showField(form, body.field, body.error);
+      } else {
+        setStatus(form, alertBox(body.error || labels.failed, "danger"));
+      }
+    }).catch(function () {
+      setStatus(form, alertBox(labels.failed || "", "danger"));
+    }).then(function () {
+      form.classList.remove("saving");
+      queue.busy = false;
+      if (queue.again) { queue.again = false; save(form); }
+    });
+  }
+
+  function waitsForMore(form, target) {
+    // "Partly compliant" waits for the deduction, "not applicable" for the reason.
+    if (!target || target.name !== "result") return false;
+    var checked = form.querySelector("input[name=result]:checked");
+    if (!checked) return false;
+    var field = null;
+    if (checked.value === "partial") field = form.elements.deduction;
+    if (checked.value === "na") field = form.elements.na_reason;
+    if (field && !field.value.trim()) { field.focus(); return true; }
+    return false;
+  }
+
+  if (rowsBox) {
+    rowsBox.addEventListener("change", function (evt) {
+      var form = evt.target.closest && evt.target.closest("form.review-answer");
+      if (!form || waitsForMore(form, evt.target)) return;
+      save(form);
+    });
+    rowsBox.addEventListener("submit", function (evt) {
+      var form = evt.target.closest && evt.target.closest("form.review-answer");
+      if (!form) return;
+      evt.preventDefault();
+      save(form);
+    });
+  }
+
+  // Only the rows whose answer differs from the self-assessment.
+  var toggle = document.getElementById("only-differs");
+  if (toggle && rowsBox) {
+    var apply = function () { rowsBox.classList.toggle("review-rows-differs", toggle.checked); };
+    toggle.addEventListener("change", function () {
+      if (new URLSearchParams(window.location.search).get("show") === "differs") {
+        window.location.search = "";  // the server filtered; show every row again
+        return;
+      }
+      apply();
+    });
+    apply();
+  }
+
+  // Forms that ask before they go (sign, delete).
+  document.addEventListener("submit", function (evt) {
+    var question = evt.target.getAttribute && evt.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) evt.preventDefault();
+  });
+})();
