@@ -203,7 +203,7 @@ def review_data(request, application: Application, review: OnSiteReview) -> dict
         else:
             result = score_assessment(review.assessment)
             data["score"] = str(result.score) if result.score is not None else None
-            data["grade"] = result.grade or ""
+            data["grade"] = onsite.proposed_tier(result.grade or "", application.tier)
         signed = {s.member_id: s for s in review.signoffs.select_related("signed_by")}
         data.update({"summary": review.summary, "technical_head": review.technical_head,
                      "signoffs": [{

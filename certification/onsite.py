@@ -391,7 +391,7 @@ def _resume(days: int) -> tuple[datetime.date, bool]:
 TIER_ORDER = ("1", "2", "3")
 
 
-def _proposed_tier(grade: str, applied: str) -> str:
+def proposed_tier(grade: str, applied: str) -> str:
     """The grade the review reached, but never above the one applied for: a
     review may propose a lower grade (domain.md §4.2), not a higher one."""
     if grade in TIER_ORDER and applied in TIER_ORDER and (
@@ -434,7 +434,7 @@ def prepare_submit_report(move: Move) -> None:
     scores.save(update_fields=["status", "submitted_at", "submitted_by", "submitted_score",
                                "submitted_grade"])
     review.score, review.reported_at = result.score, now
-    review.proposed_tier = _proposed_tier(result.grade or "", application.tier)
+    review.proposed_tier = proposed_tier(result.grade or "", application.tier)
     # Kept in case the organiser sends the report back: the review resumes
     # with the days it had left.
     review.review_days_left = _days_left(application)

@@ -332,7 +332,7 @@ def _follow_review_unit(move: Move, before: str) -> None:
     if before in WITH_REVIEW_UNIT and target not in WITH_REVIEW_UNIT:
         ended = _end_assignment(move.application, move.comment or str(move.transition.label))
         if ended is not None:
-            move.details = {"assignment_ended": ended.unit_id}
+            move.details["assignment_ended"] = ended.unit_id
             move.units.append(ended.unit_id)
     elif target in WITH_REVIEW_UNIT and move.transition.name not in FINISH:
         move.units.append(assigning.current_unit_id(move.application))

@@ -520,14 +520,9 @@ def prepare_verify(move: Move) -> None:
     granted = granted_for(application.tier, proposed)
     application.granted_tier = granted
     move.fields.append("granted_tier")
-    details = {"granted_tier": granted, "proposed_tier": proposed,
-               "batch": in_batch[0].batch_id,
-               "spot_checks": [check.pk for check in checks if check.required]}
-    move.details.update(details)
-    # perform() replaces move.details when the assignment ends (as it does
-    # on verify), so the grade and its grounds get their own audit row.
-    audit.record(actor=move.actor, action="verification.grant", obj=application,
-                 after=details)
+    move.details.update({"granted_tier": granted, "proposed_tier": proposed,
+                         "batch": in_batch[0].batch_id,
+                         "spot_checks": [check.pk for check in checks if check.required]})
 
 
 def prepare_close_not_reached(move: Move) -> None:

@@ -54,10 +54,12 @@ DEFAULT_TIME_LIMITS = {
 # review unit sets, and the review resumes with the working days it had left.
 PAUSES_REVIEW_CLOCK = {Status.RECTIFICATION}
 
-# States in which the assigned review unit works on the application: its
-# object permissions last while the application is in one of them.
+# States in which the application stays with its review unit: its object
+# permissions last while the application is in one of them. Until the
+# announcement, because an upheld objection during publicity sends the
+# application back to verification, and from there to the same unit.
 WITH_REVIEW_UNIT = {Status.ASSIGNED, Status.ON_SITE_REVIEW, Status.RECTIFICATION,
-                    Status.REPORTED}
+                    Status.REPORTED, Status.VERIFIED, Status.PUBLICITY}
 
 FINAL = {Status.REJECTED, Status.WITHDRAWN, Status.NATIONAL_DECIDED, Status.ANNOUNCED}
 

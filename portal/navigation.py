@@ -22,6 +22,12 @@ def navigation_for(user) -> list[dict[str, str]]:
         items.append({"label": _("Self-assessments"), "url": reverse("assessments:list")})
     items.append({"label": _("Applications"), "url": reverse("certification:list")})
     items.append({"label": _("My work"), "url": reverse("certification:queue")})
+    if kind in (Kind.CITY_OFFICE, Kind.DISTRICT, Kind.ORGANISING_UNIT):
+        # The organisers of reviews: verification, publicity and announcement.
+        items.append({"label": _("Verification"), "url": reverse("certification:verification")})
+        items.append({"label": _("Publicity"), "url": reverse("certification:publicity")})
+        items.append({"label": _("Announcements"),
+                      "url": reverse("certification:announcements")})
     if kind in (Kind.CITY_OFFICE, Kind.DISTRICT):
         items.append({"label": _("Registrations"), "url": reverse("enterprises:registrations")})
     if kind in (Kind.CITY_OFFICE, Kind.ORGANISING_UNIT):

@@ -108,4 +108,9 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "review-units",
         "reviewers",
         "conflicts",
+        "verification-batches",
+        "publicity-batches",
+        "announcements",
+        "certificates",
+        "public/announcements",
     }

@@ -55,7 +55,7 @@ def test_the_review_summary_hides_scores_from_the_enterprise_until_verified(
     assert reviewer.status_code == 200
     body = reviewer.json()
     assert body["may_see_scores"] and body["may_edit"]
-    assert body["score"] == "88.0" and body["grade"] == "2"
+    assert body["score"] == "88.0" and body["grade"] == "3"  # level 2 by score, capped at the level 3 applied for
     assert body["rows"][0]["self_answer"]["result"] == "compliant"
     assert body["rows"][0]["review"] == {"result": "partial", "deduction": "12.0",
                                          "na_reason": "", "notes": "评审员备注"}
@@ -155,7 +155,8 @@ def test_report_and_sign(cast, in_review, api_for):
     reported = client.post(f"{URL}{in_review.pk}/submit-report/", {}, format="json")
     assert reported.status_code == 200 and reported.json()["status"] == Status.REPORTED
     summary = client.get(f"{URL}{in_review.pk}/review/").json()
-    assert summary["score"] == "100.0" and summary["grade"] == "1"
+    # 100 points reach level 1, but the grade proposed is the level 3 applied for.
+    assert summary["score"] == "100.0" and summary["grade"] == "3"
     assert summary["reported_at"] and not summary["may_edit"]
     late = client.patch(f"{URL}{in_review.pk}/review/report/", {"summary": "改"},
                         format="json")

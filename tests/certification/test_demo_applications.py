@@ -38,6 +38,9 @@ def test_every_role_has_work_in_its_queue(seeded):
     ]
     assert queue("demo-district") == [
         ("北京三里屯华联商贸有限公司", "3", Status.ACCEPTED),
+        ("北京京城朝阳印刷机械有限公司", "3", Status.PUBLICITY),
+        ("北京京城朝阳锻压设备有限公司", "3", Status.VERIFIED),
+        ("北京京城朝阳阀门制造有限公司", "3", Status.REPORTED),
         ("北京望京精密机械有限公司", "3", Status.SUBMITTED),
         ("北京酒仙桥恒达五金加工厂", "pass", Status.SUBMITTED),
     ]
@@ -49,8 +52,30 @@ def test_every_role_has_work_in_its_queue(seeded):
         ("北京京城丰台重型装备有限公司", "1", Status.NATIONAL),
         ("北京京城顺义电工装备有限公司", "1", Status.SUBMITTED),
     ]
-    # Nothing waits on the applicants whose applications are with others.
-    assert queue("demo-small") == [] and queue("demo-group") == []
+    assert queue("demo-reviewer") == [
+        ("北京京城朝阳液压机械有限公司", "3", Status.ASSIGNED),
+        ("北京京城朝阳起重设备有限公司", "3", Status.ON_SITE_REVIEW),
+    ]
+    # The group rectifies for its member; nothing else waits on the applicants.
+    assert queue("demo-group") == [("北京京城朝阳电机制造有限公司", "3", Status.RECTIFICATION)]
+    assert queue("demo-small") == []
+
+
+def test_the_later_steps_are_real_and_the_announced_one_has_a_certificate(seeded):
+    """Every state of the workflow has a demo application; the announced
+    one went through review, verification and publicity with the services."""
+    states = set(Application.objects.values_list("status", flat=True))
+    assert set(Status.values) - states == {Status.WITHDRAWN, Status.REJECTED}
+    announced = Application.objects.get(status=Status.ANNOUNCED)
+    certificate = announced.certificate
+    assert certificate.number.startswith("京AQBJXⅢ") and certificate.tier == "3"
+    assert [e.transition for e in announced.events.all()] == [
+        "submit", "accept", "assign", "start_review", "submit_report", "verify",
+        "start_publicity", "announce"]
+    assert announced.onsite.signoffs.count() == 3 and announced.onsite.findings.exists()
+    rectifying = Application.objects.get(status=Status.RECTIFICATION)
+    assert rectifying.due_on is not None and rectifying.onsite.findings.filter(
+        must_rectify=True).exists()
 
 
 def test_the_level_1_decided_nationally_is_recorded(seeded):
@@ -93,7 +118,7 @@ def row_counts():
 
 
 def test_running_seed_demo_again_creates_nothing(seeded):
-    assert "11 applications" in seeded
+    assert "17 applications" in seeded
     before = row_counts()
     again = seed()
     assert row_counts() == before
