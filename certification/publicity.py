@@ -365,7 +365,7 @@ def objection_resolve(*, actor, objection: Objection, outcome: str,
     publicity (back to reported), with the resolution as its reason."""
     from certification import services
 
-    objection = (Objection.objects.select_for_update()
+    objection = (Objection.objects.select_for_update(of=("self",))
                  .select_related("item__batch", "item__application__enterprise", "resolved_by")
                  .get(pk=objection.pk))
     item = objection.item

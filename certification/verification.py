@@ -344,7 +344,7 @@ def spot_check_record(*, actor, check, result: str, notes: str = "") -> SpotChec
     from certification.services import TransitionConflict, TransitionForbidden
 
     check_id = getattr(check, "pk", check)
-    check = (SpotCheck.objects.select_for_update().select_related("batch", "unit")
+    check = (SpotCheck.objects.select_for_update(of=("self",)).select_related("batch", "unit")
              .get(pk=check_id))
     application = (Application.objects.select_for_update().select_related("enterprise")
                    .get(pk=check.application_id))

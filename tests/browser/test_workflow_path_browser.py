@@ -130,6 +130,11 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     expect(district.locator("[data-testid^=sign-]")).to_have_count(0)
     expect(district.locator("[data-testid=do-start_review]")).to_have_count(0)
 
+    detail(enterprise, pk)  # no signing and no starting for the enterprise either
+    expect(enterprise.locator("[data-testid=unsigned]")).to_have_count(2)
+    expect(enterprise.locator("[data-testid^=sign-]")).to_have_count(0)
+    expect(enterprise.locator("[data-testid=do-start_review]")).to_have_count(0)
+
     # 3. The review unit signs both declarations, starts the review, changes one
     #    answer on the scoring page, records a finding and asks for rectification.
     detail(reviewer, pk)
@@ -138,9 +143,6 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
         click_and_wait(reviewer, f"[data-testid=sign-{who.pk}]")
         expect(reviewer.locator(f"[data-testid=member][data-reviewer='{who.pk}'] "
                                 "[data-testid=signed]")).to_be_visible()
-    detail(enterprise, pk)  # no signing and no starting for the enterprise
-    expect(enterprise.locator("[data-testid^=sign-]")).to_have_count(0)
-    expect(enterprise.locator("[data-testid=do-start_review]")).to_have_count(0)
     click_and_wait(reviewer, "[data-testid=do-start_review]")
     expect(reviewer.locator("[data-testid=onsite-panel]")).to_be_visible()
 
@@ -246,6 +248,7 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     detail(district, pk)
     expect(district.locator("[data-testid=verification-check]")).to_have_attribute(
         "data-result", "passed")
+    expect(district.locator("[data-testid=verification-drawn]")).to_be_visible()
     click_and_wait(district, "[data-testid=do-verify]")
     expect(district.locator("[data-testid=granted-tier]")).to_be_visible()
     click_and_wait(district, "[data-testid=publicity-next]")
