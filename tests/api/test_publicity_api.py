@@ -197,7 +197,7 @@ def test_list_endpoints_run_a_bounded_number_of_queries(cast, version, api_for,
     with time_machine.travel(MONDAY):
         _, apps = published(cast, version, count=3)
         for application in apps:
-            lodge(item_of(application), ip=f"10.0.3.{application.pk}")
+            lodge(item_of(application), ip=f"10.3.{application.pk // 250}.{application.pk % 250 + 1}")
         Objection.objects.update(outcome="dismissed", resolution="查无实据")
     with time_machine.travel(AFTER):
         publicity.announcement_create(actor=cast.district, applications=apps)
