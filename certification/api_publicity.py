@@ -273,11 +273,18 @@ class ObjectionViewSet(PortalAPIMixin, viewsets.GenericViewSet):
         return Response(ObjectionSerializer(self.get_queryset().get(pk=objection.pk)).data)
 
 
+class AnnouncementPagination(PortalPagination):
+    """An announcement carries up to a few hundred certificates: ten a page."""
+
+    page_size = 10
+
+
 class AnnouncementViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                           viewsets.GenericViewSet):
     """Announcements with the certificates they issued."""
 
     serializer_class = AnnouncementSerializer
+    pagination_class = AnnouncementPagination
 
     def get_queryset(self):
         return (publicity.announcements_visible_to(self.request.user)
@@ -327,7 +334,7 @@ class PublicAnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     serializer_class = PublicAnnouncementSerializer
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    pagination_class = PortalPagination
+    pagination_class = AnnouncementPagination
 
     def get_queryset(self):
         return (AnnouncementBatch.objects.select_related("organiser")

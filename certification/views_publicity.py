@@ -37,7 +37,9 @@ from certification.services import TransitionConflict, TransitionForbidden
 from portal import permissions
 from portal.errors import ServiceError
 
-BATCHES_PER_PAGE = 20
+BATCHES_PER_PAGE = 10
+# Each announcement lists its certificates (up to a few hundred).
+ANNOUNCEMENTS_PER_PAGE = 5
 
 
 class PublicityBatchForm(forms.Form):
@@ -231,7 +233,7 @@ def _announcements_page(request, *, form=None, error=None, status=200):
     certificates = Certificate.objects.select_related("enterprise__region", "industry")
     announcements = (publicity.announcements_visible_to(user).select_related("organiser")
                      .prefetch_related(Prefetch("certificates", queryset=certificates)))
-    page = Paginator(announcements, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(announcements, ANNOUNCEMENTS_PER_PAGE).get_page(request.GET.get("page"))
     for announcement in page:
         for certificate in announcement.certificates.all():
             certificate.tier_label = publicity.tier_label(certificate.tier)
