@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certification.models.applications import Application
 from portal.models import Organisation
@@ -42,7 +43,7 @@ class SpotCheck(models.Model):
     class Result(models.TextChoices):
         PENDING = "pending", _("To be checked")
         PASSED = "passed", _("Passed")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("spot check", "Failed")
 
     class Reason(models.TextChoices):
         DRAWN = "drawn", _("Drawn at random")
@@ -57,7 +58,7 @@ class SpotCheck(models.Model):
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="spot_checks")
     required = models.BooleanField(default=False)
     reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
-    result = models.CharField(_("result"), max_length=10, choices=Result.choices,
+    result = models.CharField(pgettext_lazy("spot check", "result"), max_length=10, choices=Result.choices,
                               default=Result.PENDING)
     notes = models.TextField(_("notes"), blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
