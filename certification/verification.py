@@ -289,7 +289,11 @@ def batch_create(*, actor, applications) -> VerificationBatch:
 
     now = timezone.now()
     today = timezone.localdate()
-    number = VerificationBatch.objects.filter(organiser_id=actor.organisation_id).count() + 1
+    # From the counter (certification/publicity.py), not count()+1: two
+    # batches made at once must not get the same number.
+    from certification.publicity import next_number
+
+    number = next_number(f"verification:{actor.organisation_id}")
     seed = secrets.token_hex(16)
     picks = draw(seed, ids)
     batch = VerificationBatch.objects.create(
