@@ -213,6 +213,12 @@ def _certificates():
     return Certificate.objects.select_related("enterprise__region", "industry", "announcement")
 
 
+class AnnouncementPagination(PortalPagination):
+    """Batches and announcements carry their items or certificates: ten a page."""
+
+    page_size = 10
+
+
 class PublicityBatchViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             viewsets.GenericViewSet):
     """Publicity batches with their enterprises and objections (with the
@@ -220,6 +226,8 @@ class PublicityBatchViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.Retrie
     only)."""
 
     serializer_class = PublicityBatchSerializer
+    # Each batch carries its items and their objections.
+    pagination_class = AnnouncementPagination
 
     def get_queryset(self):
         return _batches_queryset(self.request.user)
@@ -271,12 +279,6 @@ class ObjectionViewSet(PortalAPIMixin, viewsets.GenericViewSet):
             publicity.objection_resolve(actor=request.user, objection=objection,
                                         **serializer.validated_data)
         return Response(ObjectionSerializer(self.get_queryset().get(pk=objection.pk)).data)
-
-
-class AnnouncementPagination(PortalPagination):
-    """An announcement carries up to a few hundred certificates: ten a page."""
-
-    page_size = 10
 
 
 class AnnouncementViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
