@@ -100,8 +100,9 @@ def may_see_scores(user, application: Application, *, review: OnSiteReview | Non
     has already checked that the application is in the user's scope.
 
     The review unit, the receiver and the city office always; the enterprise
-    side only once the report is verified (in publicity or announced too);
-    everyone else in scope once the report is in.
+    side only once the receiver has decided on the report (verified, in
+    publicity, announced, or closed as no grade reached); everyone else in
+    scope once the report is in.
     """
     if not getattr(user, "is_authenticated", False) or not user.organisation_id:
         return False
@@ -109,6 +110,10 @@ def may_see_scores(user, application: Application, *, review: OnSiteReview | Non
     if org_id == application.receiver_id or user.organisation.kind == OrganisationKind.CITY_OFFICE:
         return True
     if is_enterprise_side(user, application):
+        if application.status == Status.REJECTED:  # closed as no grade reached:
+            # the enterprise needs the scores to know what to rectify.
+            review = review if review is not None else review_for(application)
+            return review is not None and review.reported_at is not None
         return application.status in ENTERPRISE_SEES_SCORES
     if Assignment.objects.filter(application_id=application.pk, unit_id=org_id).exists():
         return True
