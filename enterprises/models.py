@@ -116,4 +116,35 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Accident(models.Model):
+    """A production-safety accident recorded on an enterprise (issue 5): a
+    fatal one flags its certificates for a revocation review
+    (certification/lifecycle.py) and feeds the accident-record gate of the
+    scoring (reviews/scoring.py, domain.md §3.4)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
+                                   related_name="accidents", verbose_name=_("enterprise"))
+    occurred_on = models.DateField(_("date"))
+    deaths = models.PositiveSmallIntegerField(_("deaths"), default=0)
+    serious_injuries = models.PositiveSmallIntegerField(_("serious injuries"), default=0)
+    direct_loss = models.DecimalField(_("direct economic loss (10,000 yuan)"), max_digits=12,
+                                      decimal_places=2, default=Decimal("0"),
+                                      validators=[MinValueValidator(Decimal("0"))])
+    description = models.TextField(_("what happened"))
+    recorded_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("accident")
+        verbose_name_plural = _("accidents")
+        indexes = [models.Index(fields=["enterprise", "-occurred_on"],
+                                name="accident_enterprise_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.occurred_on}"
+
+
 from enterprises.models_import import ImportJob  # noqa: E402,F401

@@ -22,10 +22,11 @@ die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 # --- System packages ---------------------------------------------------------
 
-# Packages every mode needs: a CJK font (Chinese certificates and reports),
+# Packages every mode needs: CJK fonts (Noto Serif CJK SC, the Song face of
+# the certificates; WenQuanYi Micro Hei for reports),
 # HarfBuzz subsetting (without it one A4 page with a CJK font takes seconds) and
 # Pango for WeasyPrint.
-SYSTEM_PACKAGES=(fonts-wqy-microhei libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
+SYSTEM_PACKAGES=(fonts-wqy-microhei fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
 # Nice to have: msgfmt compiles changed translations (the .mo files are committed).
 OPTIONAL_PACKAGES=(gettext)
 

@@ -29,3 +29,7 @@ from certification.models.verification import SpotCheck, VerificationBatch  # no
 __all__ += ["Finding", "OnSiteReview", "ReportSignoff", "ReviewFile", "AnnouncementBatch",
             "Certificate", "Counter", "Objection", "PublicityBatch", "PublicityItem",
             "SpotCheck", "VerificationBatch"]
+from certification.models.lifecycle import AnnualSelfAssessment, CertificateEvent  # noqa: E402
+from certification.models.publicity import RevocationReason  # noqa: E402
+
+__all__ += ["AnnualSelfAssessment", "CertificateEvent", "RevocationReason"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from certification.models.applications import Application
 from enterprises.models import Enterprise
@@ -77,7 +78,12 @@ class Objection(models.Model):
 
 
 class AnnouncementBatch(models.Model):
-    """An announcement such as “2026年第3批”: numbered per organiser and year."""
+    """An announcement such as “2026年第3批”: numbered per organiser and year.
+    Awards issue certificates; revocations publish withdrawn grades."""
+
+    class Kind(models.TextChoices):
+        AWARD = "award", _("Grades awarded")
+        REVOCATION = "revocation", _("Grades revoked")
 
     organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("announced by"))
@@ -85,6 +91,12 @@ class AnnouncementBatch(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     announced_on = models.DateField(_("announced on"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
+                            default=Kind.AWARD)
+    # Rendering the certificates' PDFs (certification/certificate_pdf.py).
+    pdfs_total = models.PositiveIntegerField(default=0)
+    pdfs_done = models.PositiveIntegerField(default=0)
+    pdfs_failed = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,9 +124,25 @@ class Counter(models.Model):
         return f"{self.key}={self.value}"
 
 
+def certificate_file_path(instance: Certificate, filename: str) -> str:
+    return f"certificates/{instance.valid_from:%Y}/{filename}"
+
+
+class RevocationReason(models.TextChoices):
+    """Reason codes of suspension, downgrading and revocation (domain.md §4.3)."""
+
+    FATAL_ACCIDENT = "fatal_accident", _("Fatal production-safety accident")
+    MAJOR_HAZARD = "major_hazard", _("Major accident hazard not rectified in time")
+    SYSTEM_NOT_RUNNING = "system_not_running", _(
+        "Standardization management system not kept running")
+    FRAUD = "fraud", _("False materials or concealed accidents")
+    OTHER = "other", _("Other")
+
+
 class Certificate(models.Model):
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
+        SUSPENDED = "suspended", pgettext_lazy("certificate", "Suspended")
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
 
@@ -131,8 +159,28 @@ class Certificate(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.VALID)
+                              default=Status.VALID, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The printed certificate (issue 5): 9 digits + 1 check digit, given when
+    # the PDF is first rendered (certification/certificate_pdf.py).
+    print_number = models.CharField(_("print number"), max_length=10, blank=True)
+    pdf = models.FileField(upload_to=certificate_file_path, max_length=300, blank=True)
+    plaque_pdf = models.FileField(upload_to=certificate_file_path, max_length=300, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    render_error = models.TextField(blank=True)
+    # Public verification (certification/verify.py): how often it was checked.
+    check_count = models.PositiveIntegerField(default=0)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    # Lifecycle (certification/lifecycle.py).
+    status_reason = models.CharField(_("reason"), max_length=20, blank=True,
+                                     choices=RevocationReason.choices)
+    status_note = models.TextField(_("explanation"), blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    # After a revocation the enterprise may not apply again before this day.
+    reapply_locked_until = models.DateField(_("may apply again from"), null=True, blank=True)
+    # Flagged for a revocation review (e.g. a fatal accident was recorded).
+    review_flagged_at = models.DateTimeField(null=True, blank=True)
+    review_flag_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-valid_from", "number"]
