@@ -474,6 +474,9 @@ def announcement_create(*, actor, applications,
         "title": batch.title, "announced_on": announced_on.isoformat(),
         "certificates": {str(c.application_id): c.number
                          for c in batch.certificates.order_by("number")}})
+    from certification.tasks import issue_announcement_pdfs_task  # the certificates' PDFs
+
+    transaction.on_commit(lambda: issue_announcement_pdfs_task.delay(batch.pk))
     return batch
 
 
@@ -504,3 +507,8 @@ def finish_announce(move: Move) -> None:
         status=Certificate.Status.VALID)
     move.details["certificate"] = certificate.number
     move.details["valid_until"] = certificate.valid_until.isoformat()
+    # Issue 5: the certificate's history starts ("issued" event) and its annual
+    # self-assessments are due (certification/lifecycle.py).
+    from certification import lifecycle
+
+    lifecycle.on_issued(certificate, actor=move.actor)

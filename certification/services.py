@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certification import assignment as assigning
-from certification import onsite, publicity, verification
+from certification import lifecycle, onsite, publicity, verification
 from certification.models import (
     Application,
     ApplicationEvent,
@@ -36,6 +36,7 @@ from certification.workflow import (
     Transition,
     time_limit,
 )
+from enterprises.accidents import deaths_last_12_months
 from enterprises.models import Enterprise
 from portal import audit, workdays
 from portal.errors import ServiceError
@@ -107,7 +108,10 @@ def check_qualifies(assessment: Assessment, tier: str, deaths_last_year: int) ->
     if tier not in spec.thresholds:
         raise ServiceError(_("The standard of this self-assessment does not grade %(tier)s.")
                            % {"tier": TIER_NAMES.get(tier, tier)}, field="tier")
-    deaths = max(deaths_last_year, assessment.deaths_last_year)
+    # Issue 5: the deaths recorded on the enterprise in the last 12 months
+    # count too, when more than declared (enterprises/accidents.py).
+    deaths = max(deaths_last_year, assessment.deaths_last_year,
+                 deaths_last_12_months(assessment.enterprise_id))
     result = score(spec, answers_for(assessment), deaths_last_year=deaths,
                    accident_gate=accident_gate())
     threshold = spec.thresholds[tier]
@@ -134,6 +138,9 @@ def application_create(*, actor, enterprise: Enterprise, assessment: Assessment,
     applicant = _applicant_for(actor, enterprise)
     if assessment.enterprise_id != enterprise.pk or assessment.kind != Assessment.Kind.SELF:
         raise ServiceError(_("Choose a self-assessment of this enterprise."), field="assessment")
+    # Issue 5: the re-apply lock after a revocation, and a live certificate of
+    # this grade only renewed within its renewal window (certification/lifecycle.py).
+    lifecycle.check_may_apply(enterprise, tier)
     check_qualifies(assessment, tier, deaths_last_year)
     open_states = set(Status.values) - {Status.REJECTED, Status.WITHDRAWN,
                                         Status.NATIONAL_DECIDED, Status.ANNOUNCED}

@@ -12,3 +12,56 @@ def send_reminders_task() -> int:
     from certification.reminders import send_reminders
 
     return send_reminders()
+
+
+# --- certificate PDFs (certification/certificate_pdf.py) --------------------------------
+# Late acknowledgement: a worker killed while rendering leaves the message on
+# the queue and another worker renders the certificate again (idempotent:
+# the same two file names are overwritten; the batch counters move only when
+# the certificate's state changes).
+
+
+@shared_task(name="certification.render_certificate", bind=True, acks_late=True,
+             reject_on_worker_lost=True, max_retries=5, default_retry_delay=10)
+def render_certificate_task(self, certificate_id: int, force: bool = False) -> bool:
+    """Render one certificate's PDF and plaque; retried with exponential
+    backoff (10 s, 20 s, 40 s … at most 10 minutes) when it fails."""
+    from certification import certificate_pdf
+    from certification.models import Certificate
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None:
+        return False
+    if not force and certificate_pdf.is_rendered(certificate):
+        return False
+    try:
+        certificate_pdf.render_certificate(certificate_id)
+    except Exception as error:
+        if self.request.is_eager:  # tests and CELERY_TASK_ALWAYS_EAGER: no waiting
+            raise
+        countdown = min(600, 10 * 2 ** self.request.retries)
+        raise self.retry(exc=error, countdown=countdown) from error
+    return True
+
+
+@shared_task(name="certification.issue_announcement_pdfs", acks_late=True,
+             reject_on_worker_lost=True)
+def issue_announcement_pdfs_task(announcement_id: int) -> int:
+    """Fan out one render task per certificate of the announcement not
+    rendered yet (enqueued when an announcement commits; safe to run again)."""
+    from certification.certificate_pdf import issue_announcement_pdfs
+
+    return issue_announcement_pdfs(announcement_id)
+
+
+# --- certificate lifecycle (certification/lifecycle.py) ---------------------------------
+
+
+@shared_task(name="certification.run_lifecycle")
+def run_lifecycle_task() -> dict:
+    """Daily (CELERY_BEAT_SCHEDULE "certificate-lifecycle"): annual
+    self-assessments fulfilled, overdue recorded, expiry, reminders, renewal
+    notices. Each step claims its rows: a second run the same day does nothing."""
+    from certification.lifecycle import run_daily
+
+    return run_daily()

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from certification import urls_onsite, urls_publicity, urls_verification, views
+from certification import (
+    urls_certificates,
+    urls_lifecycle,
+    urls_onsite,
+    urls_publicity,
+    urls_verification,
+    views,
+)
 
 app_name = "certification"
 
@@ -19,4 +26,6 @@ urlpatterns = [
     *urls_onsite.urlpatterns,
     *urls_verification.urlpatterns,
     *urls_publicity.urlpatterns,
+    *urls_certificates.urlpatterns,
+    *urls_lifecycle.urlpatterns,
 ]

@@ -96,7 +96,10 @@ def publicity_detail(request, pk: int):
 
 def announcement_list(request):
     announcements = (AnnouncementBatch.objects.select_related("organiser")
-                     .annotate(certificate_count=Count("certificates"))
+                     # A revocation announcement lists revoked certificates
+                     # (CertificateEvent.announcement, certification/lifecycle.py).
+                     .annotate(certificate_count=Count("certificates", distinct=True),
+                               revoked_count=Count("revocations", distinct=True))
                      .order_by("-announced_on", "-id"))
     page = Paginator(announcements, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "public/announcement_list.html", {"page": page})
@@ -105,7 +108,10 @@ def announcement_list(request):
 def announcement_detail(request, pk: int):
     announcement = get_object_or_404(AnnouncementBatch.objects.select_related("organiser"),
                                      pk=pk)
-    certificates = list(Certificate.objects.filter(announcement=announcement)
+    revocation = announcement.kind == AnnouncementBatch.Kind.REVOCATION
+    certificates = list(Certificate.objects.filter(
+                        **({"events__announcement": announcement} if revocation
+                           else {"announcement": announcement}))
                         .select_related("enterprise__region", "industry")
                         .order_by("number"))
     for certificate in certificates:

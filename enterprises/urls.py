@@ -25,3 +25,7 @@ urlpatterns += [
          name="import_job_commit"),
     path("export.xlsx", import_views.export, name="export"),
 ]
+
+from enterprises import views_accidents  # noqa: E402
+
+urlpatterns += [path("<int:pk>/accidents/new/", views_accidents.accident_add, name="accident_add")]

@@ -65,9 +65,16 @@ def enterprise_detail(request, pk):
         Enterprise.objects.select_related("region", "street", "industry", "group", "account"),
         request.user, pk=pk,
     )
+    from certification.lifecycle import certificates_visible_to
+    from enterprises.accidents import can_record
+
     return render(request, "enterprises/detail.html", {
         "enterprise": enterprise,
         "can_edit": permissions.can_edit_enterprise(request.user, enterprise),
+        # Accidents and certificates (issue 5): templates/enterprises/_accidents.html.
+        "accidents": enterprise.accidents.all(),
+        "can_record_accident": can_record(request.user, enterprise),
+        "certificates": certificates_visible_to(request.user).filter(enterprise=enterprise),
     })
 
 

@@ -3,7 +3,14 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from certification import api_onsite, api_publicity, api_verification
+from certification import (
+    api_certificates,
+    api_lifecycle,
+    api_onsite,
+    api_publicity,
+    api_verification,
+    api_verify,
+)
 from certification.api import ApplicationViewSet, QueueViewSet
 from enterprises.api import EnterpriseViewSet
 from portal import api
@@ -38,15 +45,18 @@ router.register("notifications", NotificationViewSet, basename="api-notification
 router.register("review-units", ReviewUnitViewSet, basename="api-review-unit")
 router.register("reviewers", ReviewerViewSet, basename="api-reviewer")
 router.register("conflicts", ConflictViewSet, basename="api-conflict")
-for module in (api_onsite, api_verification, api_publicity):
+for module in (api_onsite, api_verification, api_publicity, api_verify, api_lifecycle):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="api-token"),
+    *api_certificates.urlpatterns,
     path("me/", api.MeView.as_view(), name="api-me"),
     *api_onsite.urlpatterns,
     *api_verification.urlpatterns,
     *api_publicity.urlpatterns,
+    *api_verify.urlpatterns,
+    *api_lifecycle.urlpatterns,
     *router.urls,
 ]

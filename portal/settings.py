@@ -258,3 +258,71 @@ OBJECTION_MAX_CHARS = 2000
 # without one in the national scheme (construction, gas, culture, …) are
 # numbered with this portal-specific code instead.
 CERTIFICATE_FALLBACK_CODE = "QT"
+
+# Certificate verification (certification/verify.py): the Ed25519 key that
+# signs QR payloads (path of a PEM private key), public keys of earlier
+# rotations still accepted, and the portal's public address for QR URLs.
+# Only with DEBUG is a development key generated into var/ when none is set;
+# otherwise signing refuses with ImproperlyConfigured when first needed.
+CERTIFICATE_SIGNING_KEY = env_str("CERTIFICATE_SIGNING_KEY")
+CERTIFICATE_PREVIOUS_PUBLIC_KEYS = env_list("CERTIFICATE_PREVIOUS_PUBLIC_KEYS", [])
+CERTIFICATE_SIGNING_KEY_GENERATE = DEBUG
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+CERTIFICATE_EXPIRING_DAYS = env_int("CERTIFICATE_EXPIRING_DAYS", 90, minimum=0)
+# Lookups by number or USCC per client address and window (cache-counted).
+CERTIFICATE_LOOKUP_LIMIT = env_int("CERTIFICATE_LOOKUP_LIMIT", 30, minimum=1)
+CERTIFICATE_LOOKUP_WINDOW_SECONDS = env_int("CERTIFICATE_LOOKUP_WINDOW_SECONDS", 600, minimum=1)
+
+# Certificate lifecycle and accidents (certification/lifecycle.py, enterprises/accidents.py).
+# After a revocation the enterprise may apply again after this many days
+# (domain.md §4.3: "~1 year", [M]).
+REAPPLY_LOCK_DAYS = env_int("REAPPLY_LOCK_DAYS", 365, minimum=0)
+# Renewal fast path (domain.md §4.3, [C2]/[M]): "after confirmation by the
+# grading authority go straight to publicity"; lifecycle.fast_path_allowed.
+RENEWAL_FAST_PATH = env_bool("RENEWAL_FAST_PATH", False)
+# The renewal window opens this many months before valid_until (§4.1/§4.3).
+RENEWAL_WINDOW_MONTHS = env_int("RENEWAL_WINDOW_MONTHS", 3, minimum=0)
+# Annual self-assessments: the first reminder this many days before the due date.
+ANNUAL_REMIND_DAYS = env_int("ANNUAL_REMIND_DAYS", 30, minimum=0)
+# Besides a fatal accident, an accident with at least this many serious
+# injuries flags the certificates for a revocation review (§3.5, district
+# schemes, [C2]; 0: off), and one with at least this direct loss in 10,000
+# yuan (not found in domain.md: None, off).
+ACCIDENT_REVIEW_SERIOUS_INJURIES = env_int("ACCIDENT_REVIEW_SERIOUS_INJURIES", 3, minimum=0)
+ACCIDENT_REVIEW_DIRECT_LOSS = None
+CELERY_BEAT_SCHEDULE["certificate-lifecycle"] = {
+    "task": "certification.run_lifecycle",
+    "schedule": crontab(hour=1, minute=15),  # expiry, annual self-assessments, renewal
+}
+
+# Certificate PDFs (certification/certificate_pdf.py, certification/pdf.py).
+# Files go to the default storage: MEDIA_ROOT on this server unless
+# STORAGE_S3_BUCKET names a bucket of an S3-compatible store, then
+# django-storages' S3 backend (install django-storages[s3]; the storages
+# package is only imported when configured). Downloads always pass through
+# the portal's scoped views, never a public bucket URL.
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+# The cut-down CJK face of the PDFs (certification/pdf.font_faces), built once
+# per machine into this folder; off: the system fonts as they are (slower).
+PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", str(VAR_DIR / "pdf-fonts")))
+PDF_SUBSET_FONTS = env_bool("PDF_SUBSET_FONTS", True)
+if STORAGE_S3_BUCKET:
+    STORAGES = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": STORAGE_S3_BUCKET,
+                "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL"),
+                "region_name": env_str("STORAGE_S3_REGION"),
+                "access_key": env_str("STORAGE_S3_ACCESS_KEY"),
+                "secret_key": env_str("STORAGE_S3_SECRET_KEY"),
+                "location": env_str("STORAGE_S3_PREFIX", ""),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": True,
+            },
+        },
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        },
+    }

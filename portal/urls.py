@@ -34,6 +34,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("applications/", include("certification.urls")),
     path("public/", include("certification.urls_public")),
+    path("verify/", include("certification.urls_verify")),
     path("assessments/", include("reviews.urls")),
     path("standards/", include("reviews.urls_standards")),
     path("review-units/", include("reviews.urls_bodies")),
