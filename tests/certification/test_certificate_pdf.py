@@ -156,7 +156,7 @@ def test_the_qr_code_carries_the_signed_verification_url(cast, version):
     # The image is segno's SVG of exactly that URL (no QR decoder is
     # installed here: the symbol is compared with segno's own encoding).
     assert context["qr"] == segno.make(url, error="m", micro=False).svg_data_uri(
-        border=0, dark="#000")
+        border=4, dark="#000")
     assert context["qr"].startswith("data:image/svg+xml")
     payload = urllib.parse.urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
     assert verify.verify_payload(payload).number == certificate.number
