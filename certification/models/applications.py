@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
-from portal.models import Industry, Organisation
+from portal.models import Industry, Organisation, StoredFile
 from reviews.models import Assessment
 
 
@@ -126,26 +126,16 @@ def material_path(instance: Material, filename: str) -> str:
     return f"applications/{instance.application_id}/{instance.sha256}"
 
 
-class Material(models.Model):
+class Material(StoredFile):
     application = models.ForeignKey(Application, on_delete=models.CASCADE,
                                     related_name="materials")
     kind = models.CharField(_("kind"), max_length=30, choices=MaterialKind.choices)
     file = models.FileField(upload_to=material_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["kind", "uploaded_at"]
         verbose_name = _("material")
         verbose_name_plural = _("materials")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ApplicationEvent(models.Model):

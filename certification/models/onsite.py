@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.models.applications import Application
 from certification.models.assignments import AssignmentMember
+from portal.models import StoredFile
 from reviews.models import Assessment, Criterion
 
 
@@ -78,7 +79,7 @@ def _review_file_path(instance, filename: str) -> str:
     return f"onsite/{instance.review_id}/{instance.sha256}"
 
 
-class ReviewFile(models.Model):
+class ReviewFile(StoredFile):
     """A photo of a finding (taken by the reviewers) or a file of the
     enterprise's rectification evidence."""
 
@@ -91,19 +92,9 @@ class ReviewFile(models.Model):
                                 related_name="files")
     purpose = models.CharField(max_length=15, choices=Purpose.choices)
     file = models.FileField(upload_to=_review_file_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ReportSignoff(models.Model):

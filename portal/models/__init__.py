@@ -1,4 +1,5 @@
 from portal.models.audit import AuditEvent
+from portal.models.files import StoredFile
 from portal.models.notifications import Notification
 from portal.models.organisations import Organisation, OrganisationKind, Qualification, Tier
 from portal.models.regions import Industry, Region, Street
@@ -12,6 +13,7 @@ __all__ = [
     "OrganisationKind",
     "Qualification",
     "Region",
+    "StoredFile",
     "Street",
     "Tier",
     "User",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from portal.models import StoredFile
 from reviews.models.standards import Criterion, StandardVersion
 
 
@@ -109,19 +110,12 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{row.assessment.enterprise_id}/{row.assessment_id}/{instance.sha256}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """An uploaded file; re-uploading a file of the same name adds a version."""
 
     row = models.ForeignKey(AssessmentRow, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
     file_version = models.PositiveSmallIntegerField(default=1)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["original_name", "-file_version"]
