@@ -140,7 +140,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AnnouncementBatch
-        fields = ["id", "title", "organiser", "organiser_name", "year", "number",
+        fields = ["id", "title", "kind", "organiser", "organiser_name", "year", "number",
                   "announced_on", "certificates"]
 
 
@@ -148,7 +148,7 @@ class PublicAnnouncementSerializer(AnnouncementSerializer):
     certificates = PublicCertificateSerializer(many=True)
 
     class Meta(AnnouncementSerializer.Meta):
-        fields = ["id", "title", "organiser_name", "year", "number", "announced_on",
+        fields = ["id", "title", "kind", "organiser_name", "year", "number", "announced_on",
                   "certificates"]
 
 

@@ -464,9 +464,9 @@ def fast_path_allowed(application) -> bool:
     by the grading authority go straight to publicity”. True when the
     setting is on and the application renews a live certificate that was
     never suspended, downgraded or flagged, with no accident flagging it
-    recorded since the certificate's issue. The workflow has no move from
-    submitted/accepted to publicity yet (start_publicity starts at
-    verified): the caller can only tell the authority, not take the path."""
+    recorded since the certificate's issue. The confirm_renewal move
+    (certification/workflow.py) takes the path: submitted → verified, then
+    publicity and announcement as usual."""
     if not getattr(settings, "RENEWAL_FAST_PATH", False):
         return False
     certificate = renewal_of(application)
@@ -479,6 +479,21 @@ def fast_path_allowed(application) -> bool:
     return not any(flags_review(accident) for accident in
                    certificate.enterprise.accidents.filter(
                        occurred_on__gte=certificate.valid_from))
+
+
+def prepare_confirm_renewal(move) -> None:
+    """PREPARE step of the confirm_renewal move: only on the fast path; the
+    grade reached is the grade renewed."""
+    application = move.application
+    if not fast_path_allowed(application):
+        raise ServiceError(_("The renewal fast path is not open for this application: it "
+                             "must renew a certificate of the same grade in its renewal "
+                             "window that was never suspended, downgraded or flagged "
+                             "(and the fast path must be switched on)."))
+    application.granted_tier = application.tier
+    move.fields.append("granted_tier")
+    move.details.update({"renews": renewal_of(application).number,
+                         "granted_tier": application.tier})
 
 
 # --- accident flags -------------------------------------------------------------------

@@ -231,10 +231,17 @@ def _acts_as(actor, application: Application, transition: Transition) -> bool:
     return False
 
 
+# Moves offered only when a condition of the application holds (their
+# PREPARE step refuses otherwise).
+OFFERED_WHEN = {"confirm_renewal": lifecycle.fast_path_allowed}
+
+
 def can_perform(actor, application: Application, transition: Transition) -> bool:
+    condition = OFFERED_WHEN.get(transition.name)
     return (application.status in transition.sources
             and (transition.tiers is None or application.tier in transition.tiers)
-            and _acts_as(actor, application, transition))
+            and _acts_as(actor, application, transition)
+            and (condition is None or condition(application)))
 
 
 def _check_ready_to_submit(application: Application) -> None:
@@ -319,6 +326,7 @@ PREPARE = {
     "submit_rectification": onsite.prepare_submit_rectification,
     "submit_report": onsite.prepare_submit_report,
     "send_back": onsite.prepare_send_back,
+    "confirm_renewal": lifecycle.prepare_confirm_renewal,
     "verify": verification.prepare_verify,
     "close_not_reached": verification.prepare_close_not_reached,
     "start_publicity": publicity.prepare_start_publicity,

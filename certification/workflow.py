@@ -125,6 +125,13 @@ TRANSITIONS = {t.name: t for t in [
     # Needs every row scored, a summary and every team member's sign-off.
     Transition("submit_report", (Status.ON_SITE_REVIEW,), Status.REPORTED, REVIEW_UNIT,
                _("Submit the review report"), style="success", tiers=LOCAL),
+    # The renewal fast path (domain.md §4.3): with settings.RENEWAL_FAST_PATH,
+    # the grading authority confirms a renewal of a certificate in good
+    # standing and it goes straight to publicity (certification/lifecycle.py
+    # fast_path_allowed: offered only when it holds).
+    Transition("confirm_renewal", (Status.SUBMITTED,), Status.VERIFIED, RECEIVER,
+               _("Confirm the renewal: straight to publicity"), style="success",
+               tiers=LOCAL),
     # Verification (certification/verification.py). Verifying needs a passed
     # spot check when the application was drawn for one.
     Transition("verify", (Status.REPORTED,), Status.VERIFIED, RECEIVER,

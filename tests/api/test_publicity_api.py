@@ -184,6 +184,7 @@ def test_public_announcements_need_no_login_and_show_nothing_private(cast, versi
 
     assert response.status_code == 200
     announcement = response.json()["results"][0]
+    assert announcement["kind"] == "award"  # revocations are announced too
     certificate = announcement["certificates"][0]
     assert certificate["enterprise_name"] == cast.ent.name
     assert certificate["number"] == "京AQBJXⅢ202600001"

@@ -14,18 +14,23 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from certification import lifecycle, services
+from certification import lifecycle, publicity, services
 from certification.models import (
     AnnouncementBatch,
     AnnualSelfAssessment,
     Certificate,
     CertificateEvent,
+    Status,
 )
 from certification.services import TransitionConflict, TransitionForbidden
 from certification.tasks import run_lifecycle_task
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Notification
-from tests.certification.factories import make_tiered_version, submitted_assessment
+from tests.certification.factories import (
+    add_all_materials,
+    make_tiered_version,
+    submitted_assessment,
+)
 from tests.certification.lifecycle_factories import issue
 from tests.certification.test_publicity import new_enterprise
 
@@ -228,6 +233,47 @@ def test_same_grade_only_in_the_renewal_window(cast, version, certificate):
         lifecycle.certificate_suspend(actor=cast.district, certificate=certificate,
                                       reason="other", note="x")
         assert lifecycle.fast_path_allowed(renewal) is False
+
+
+def test_the_fast_path_confirms_a_renewal_straight_to_publicity(cast, version, certificate,
+                                                                 client_for):
+    """With RENEWAL_FAST_PATH the district is offered “confirm the renewal” on a
+    renewal of a certificate in good standing: submitted → verified without
+    a review, then publicity and announcement give a new certificate and the
+    old one records the renewal. Without the setting the move is neither
+    offered nor possible."""
+    assessment = submitted_assessment(cast.enterprise, cast.ent, version)
+    with time_machine.travel("2028-12-12 10:00 +0800"):
+        renewal = services.application_create(actor=cast.enterprise, enterprise=cast.ent,
+                                               assessment=assessment, tier="3")
+        add_all_materials(cast.enterprise, renewal)
+        services.application_update(actor=cast.enterprise, application=renewal,
+                                    declaration_confirmed=True)
+        services.perform(actor=cast.enterprise, application=renewal, transition="submit")
+        page = client_for(cast.district).get(reverse("certification:detail", args=[renewal.pk]))
+        assert 'data-testid="do-confirm_renewal"' not in page.content.decode()
+        with pytest.raises(ServiceError):
+            services.perform(actor=cast.district, application=renewal,
+                             transition="confirm_renewal")
+        with override_settings(RENEWAL_FAST_PATH=True):
+            page = client_for(cast.district).get(
+                reverse("certification:detail", args=[renewal.pk]))
+            assert 'data-testid="do-confirm_renewal"' in page.content.decode()
+            with pytest.raises(TransitionForbidden):
+                services.perform(actor=cast.enterprise, application=renewal,
+                                 transition="confirm_renewal")
+            services.perform(actor=cast.district, application=renewal,
+                             transition="confirm_renewal")
+        renewal.refresh_from_db()
+        assert renewal.status == Status.VERIFIED and renewal.granted_tier == "3"
+        logged = AuditEvent.objects.get(action="application.confirm_renewal")
+        assert logged.after["renews"] == certificate.number
+        publicity.publicity_batch_create(actor=cast.district, applications=[renewal])
+    with time_machine.travel("2029-01-05 10:00 +0800"):
+        publicity.announcement_create(actor=cast.district, applications=[renewal])
+    new = Certificate.objects.get(application=renewal)
+    assert new.number != certificate.number and new.valid_from == datetime.date(2029, 1, 5)
+    assert "renewed" in events(certificate)
 
 
 def test_renewal_notice_once(cast, certificate):

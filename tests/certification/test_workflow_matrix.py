@@ -173,6 +173,9 @@ def expected(application: Application, move: Transition, user) -> type | None:
         move.actor) or current_unit_id(application)
     if user.organisation_id != party:
         return services.TransitionForbidden
+    condition = services.OFFERED_WHEN.get(move.name)
+    if condition is not None and not condition(application):
+        return ServiceError  # e.g. confirm_renewal off the renewal fast path
     return None
 
 
