@@ -227,6 +227,8 @@ def _urls():
     from django.urls import path
 
     docs = {
+        "keep": ("Close a revocation review without revoking (the flag goes).",
+                 ChangeSerializer),
         "suspend": ("Suspend a valid certificate.", ChangeSerializer),
         "reinstate": ("Reinstate a suspended certificate.", ChangeSerializer),
         "downgrade": ("Give a lower grade of the same standard; the number stays.",

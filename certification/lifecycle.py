@@ -396,7 +396,30 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str,
     return event
 
 
+@transaction.atomic
+def certificate_keep(*, actor, certificate: Certificate, note: str,
+                     reason: str = "") -> CertificateEvent:
+    """Close a revocation review without revoking: the flag goes, the
+    decision and its explanation stay in the history."""
+    certificate = _locked(certificate)
+    _check_authority(actor, certificate)
+    _check_state(certificate, LIVE, _("kept"))
+    if certificate.review_flagged_at is None:
+        raise _conflict(_("Certificate %(number)s is not flagged for a revocation review.")
+                        % {"number": certificate.number})
+    reason, note = _clean(reason, note, reason_required=False)
+    flagged = certificate.review_flag_reason
+    certificate.review_flagged_at = None
+    certificate.review_flag_reason = ""
+    certificate.save(update_fields=["review_flagged_at", "review_flag_reason"])
+    event = _apply(actor, certificate, _Change(Action.KEPT), reason, note)
+    event.note = f"{note}\n({flagged})" if flagged else note
+    event.save(update_fields=["note"])
+    return event
+
+
 ACTIONS = {
+    "keep": certificate_keep,
     "suspend": certificate_suspend,
     "reinstate": certificate_reinstate,
     "downgrade": certificate_downgrade,
@@ -416,6 +439,8 @@ def actions_open(user, certificate: Certificate) -> list[str]:
         names.append("reinstate")
     if status in LIVE:
         names += ["downgrade", "revoke"]
+        if certificate.review_flagged_at is not None:
+            names.insert(0, "keep")
     return names
 
 

@@ -35,6 +35,7 @@ from portal.errors import ServiceError
 PER_PAGE = 50
 
 ACTION_LABELS = {
+    "keep": gettext_lazy("Keep: close the revocation review"),
     "suspend": gettext_lazy("Suspend"),
     "reinstate": gettext_lazy("Reinstate"),
     "downgrade": gettext_lazy("Downgrade"),

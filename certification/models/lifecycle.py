@@ -23,6 +23,7 @@ class CertificateEvent(models.Model):
         EXPIRED = "expired", _("Expired")
         RENEWED = "renewed", _("Renewed")
         FLAGGED = "flagged", _("Flagged for revocation review")
+        KEPT = "kept", _("Revocation review closed: certificate kept")
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE,
                                     related_name="events")

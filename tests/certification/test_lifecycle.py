@@ -141,6 +141,33 @@ def test_only_the_authority_changes_a_certificate(cast, certificate, who):
     assert certificate.status == "valid"
 
 
+def test_a_revocation_review_closed_by_keeping_the_certificate(cast, certificate, client_for):
+    """A fatal accident flagged the certificate; the district reviews it and
+    keeps it: the flag goes, the decision stays in the history, and keeping is
+    offered only while flagged."""
+    assert "keep" not in lifecycle.actions_open(cast.district, certificate)
+    with time_machine.travel(LATER):
+        lifecycle.flag_for_review(actor=cast.district, enterprise=cast.ent,
+                                  reason="2026-05-30 死亡事故 1 人")
+        certificate.refresh_from_db()
+        assert lifecycle.actions_open(cast.district, certificate)[0] == "keep"
+        with pytest.raises(TransitionForbidden):
+            lifecycle.certificate_keep(actor=cast.enterprise, certificate=certificate,
+                                       note="x")
+        with pytest.raises(ServiceError):  # the explanation is required
+            lifecycle.certificate_keep(actor=cast.district, certificate=certificate, note="")
+        page = client_for(cast.district).post(
+            reverse("certification:lifecycle_act", args=[certificate.pk, "keep"]),
+            {"note": "经调查，事故系承包方作业所致，企业安全生产标准化体系运行有效。"})
+        assert page.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.review_flagged_at is None and certificate.status == "valid"
+    assert events(certificate)[-1] == "kept"
+    assert AuditEvent.objects.filter(action="certificate.kept").count() == 1
+    with pytest.raises(TransitionConflict):  # no longer flagged
+        lifecycle.certificate_keep(actor=cast.district, certificate=certificate, note="再次")
+
+
 def test_downgrade_keeps_the_number_and_records_the_grades(cast, version):
     certificate = issue(cast, version, tier="2")
     assert certificate.announcement.organiser_id == cast.association.organisation_id
