@@ -495,10 +495,13 @@ def test_the_command_verifies_online(certificate):
 
 def test_the_command_fails_on_a_tampered_payload(certificate):
     payload = verify.payload_for(certificate)
+    # A character of the signature: always “altered” (a character of the
+    # body may fall in the key id, whose message is “not signed by this portal”).
+    tampered = replace_char(payload, payload.index(".") + 10)
     with translation.override("en"), pytest.raises(CommandError) as caught:
-        call_command("verify_certificate", replace_char(payload, 10))
+        call_command("verify_certificate", tampered)
     assert caught.value.returncode == 1
-    assert "altered" in str(caught.value) or "incomplete" in str(caught.value)
+    assert "altered" in str(caught.value)
 
 
 def test_the_command_offline_needs_only_the_public_key(tmp_path, settings):
