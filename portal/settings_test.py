@@ -14,7 +14,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["*"]
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# pytest-xdist runs the suite in several processes (scripts/test): each gets its own
+# media folder, database (below) and Celery queue, so none sees another's files or tasks.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+MEDIA_ROOT = VAR_DIR / f"test-media-{XDIST_WORKER}"  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = f"portal-test-{XDIST_WORKER}"
 WHITENOISE_AUTOREFRESH = True  # tests never run collectstatic: no "No directory at" warning
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

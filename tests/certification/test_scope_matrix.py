@@ -178,7 +178,7 @@ def walked(state: str, tier: str) -> Case:
 
 CASES = [
     *[walked(state, "3") for state in Status.values if state not in NATIONAL_ONLY],
-    *[walked(state, "1") for state in (Status.DRAFT, Status.SUBMITTED, *NATIONAL_ONLY)],
+    *[walked(state, "1") for state in (Status.DRAFT, Status.SUBMITTED, *sorted(NATIONAL_ONLY))],
     walked(Status.SUBMITTED, "2"),
     walked(Status.ON_SITE_REVIEW, "2"),
     Case(Status.ACCEPTED, "3", Status.ASSIGNED, "withdraw_assignment"),
