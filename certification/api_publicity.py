@@ -35,6 +35,7 @@ from certification.models import (
     AnnouncementBatch,
     Application,
     Certificate,
+    CertificateEvent,
     Objection,
     PublicityBatch,
     PublicityItem,
@@ -134,22 +135,44 @@ class PublicCertificateSerializer(CertificateSerializer):
                   "status", "status_display"]
 
 
+class RevocationSerializer(serializers.ModelSerializer):
+    """One grade withdrawn by a revocation announcement: the certificate and why."""
+
+    certificate = AnnouncementCertificateSerializer()
+    reason_display = serializers.CharField(source="get_reason_display")
+    revoked_at = serializers.DateTimeField(source="created_at")
+
+    class Meta:
+        model = CertificateEvent
+        fields = ["certificate", "reason", "reason_display", "revoked_at"]
+
+
+class PublicRevocationSerializer(RevocationSerializer):
+    certificate = PublicCertificateSerializer()
+
+
 class AnnouncementSerializer(serializers.ModelSerializer):
+    """``certificates``: what an award announcement issued; ``revocations``: what a
+    revocation announcement withdrew (each list is empty for the other kind)."""
+
     organiser_name = serializers.CharField(source="organiser.name")
+    kind_display = serializers.CharField(source="get_kind_display")
     certificates = AnnouncementCertificateSerializer(many=True)
+    revocations = RevocationSerializer(many=True)
 
     class Meta:
         model = AnnouncementBatch
-        fields = ["id", "title", "kind", "organiser", "organiser_name", "year", "number",
-                  "announced_on", "certificates"]
+        fields = ["id", "title", "kind", "kind_display", "organiser", "organiser_name", "year",
+                  "number", "announced_on", "certificates", "revocations"]
 
 
 class PublicAnnouncementSerializer(AnnouncementSerializer):
     certificates = PublicCertificateSerializer(many=True)
+    revocations = PublicRevocationSerializer(many=True)
 
     class Meta(AnnouncementSerializer.Meta):
-        fields = ["id", "title", "kind", "organiser_name", "year", "number", "announced_on",
-                  "certificates"]
+        fields = ["id", "title", "kind", "kind_display", "organiser_name", "year", "number",
+                  "announced_on", "certificates", "revocations"]
 
 
 # --------------------------------------------------------------------------
@@ -211,6 +234,15 @@ def _batches_queryset(user):
 
 def _certificates():
     return Certificate.objects.select_related("enterprise__region", "industry", "announcement")
+
+
+def _announcement_contents(certificates=None) -> tuple[Prefetch, Prefetch]:
+    """What an announcement lists: the certificates it issued, the grades it revoked."""
+    revocations = (CertificateEvent.objects.filter(action=CertificateEvent.Action.REVOKED)
+                   .select_related("certificate__enterprise__region", "certificate__industry")
+                   .order_by("certificate__number"))
+    return (Prefetch("certificates", queryset=certificates or _certificates()),
+            Prefetch("revocations", queryset=revocations))
 
 
 class AnnouncementPagination(PortalPagination):
@@ -291,7 +323,7 @@ class AnnouncementViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.Retrieve
     def get_queryset(self):
         return (publicity.announcements_visible_to(self.request.user)
                 .select_related("organiser")
-                .prefetch_related(Prefetch("certificates", queryset=_certificates())))
+                .prefetch_related(*_announcement_contents()))
 
     def list(self, request, *args, **kwargs):
         _require_overseer(request.user)
@@ -340,8 +372,7 @@ class PublicAnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def get_queryset(self):
         return (AnnouncementBatch.objects.select_related("organiser")
-                .prefetch_related(Prefetch("certificates", queryset=_certificates()
-                                           .order_by("number"))))
+                .prefetch_related(*_announcement_contents(_certificates().order_by("number"))))
 
 
 # (prefix, viewset, basename) for the router.

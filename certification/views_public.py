@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification import publicity
-from certification.models import AnnouncementBatch, Certificate, PublicityBatch, PublicityItem
+from certification.models import (
+    AnnouncementBatch,
+    CertificateEvent,
+    PublicityBatch,
+    PublicityItem,
+)
 from portal.errors import ServiceError
 from portal.middleware import client_ip
 
@@ -108,12 +113,21 @@ def announcement_list(request):
 def announcement_detail(request, pk: int):
     announcement = get_object_or_404(AnnouncementBatch.objects.select_related("organiser"),
                                      pk=pk)
-    revocation = announcement.kind == AnnouncementBatch.Kind.REVOCATION
-    certificates = list(Certificate.objects.filter(
-                        **({"events__announcement": announcement} if revocation
-                           else {"announcement": announcement}))
-                        .select_related("enterprise__region", "industry")
-                        .order_by("number"))
+    if announcement.kind == AnnouncementBatch.Kind.REVOCATION:
+        # A revocation announcement lists the grades it withdrew, with the reason code
+        # (the free-text note stays internal).
+        events = (CertificateEvent.objects
+                  .filter(announcement=announcement, action=CertificateEvent.Action.REVOKED)
+                  .select_related("certificate__enterprise__region", "certificate__industry")
+                  .order_by("certificate__number"))
+        certificates = []
+        for event in events:
+            event.certificate.revocation_reason = event.get_reason_display()
+            certificates.append(event.certificate)
+    else:
+        certificates = list(announcement.certificates
+                            .select_related("enterprise__region", "industry")
+                            .order_by("number"))
     for certificate in certificates:
         certificate.tier_label = publicity.tier_label(certificate.tier)
     return render(request, "public/announcement_detail.html", {

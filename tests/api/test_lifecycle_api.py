@@ -49,6 +49,29 @@ def test_suspend_reinstate_revoke(cast, certificate, api_for):
     assert AnnouncementBatch.objects.filter(kind="revocation").count() == 1
 
 
+def test_revocation_announcements_list_the_revoked_certificates(cast, certificate, api_for):
+    from rest_framework.test import APIClient
+
+    api_for(cast.district).post(url(certificate, "revoke"),
+                                {"reason": "fatal_accident", "note": "内部说明"}, format="json")
+    public = APIClient().get("/api/v1/public/announcements/")
+    (announcement,) = [a for a in public.json()["results"] if a["kind"] == "revocation"]
+    assert announcement["certificates"] == []
+    (revocation,) = announcement["revocations"]
+    assert revocation["reason"] == "fatal_accident"
+    assert revocation["certificate"]["number"] == certificate.number
+    assert revocation["certificate"]["status"] == "revoked"
+    assert "application" not in revocation["certificate"]
+    assert "内部说明" not in public.content.decode()
+    staff = api_for(cast.district).get(f"/api/v1/announcements/{announcement['id']}/").json()
+    assert [r["certificate"]["id"] for r in staff["revocations"]] == [certificate.pk]
+    # The award announcement that issued it lists no revocation.
+    award = api_for(cast.district).get(f"/api/v1/announcements/{certificate.announcement_id}/")
+    assert award.json()["revocations"] == []
+    assert api_for(cast.other_district).get(
+        f"/api/v1/announcements/{announcement['id']}/").status_code == 404
+
+
 def test_refusals(cast, certificate, api_for):
     client = api_for(cast.district)
     response = client.post(url(certificate, "reinstate"), {"note": "x"}, format="json")

@@ -227,6 +227,8 @@ def test_revocation_announcements_are_public(cast, certificate, en):
     detail = en.get(reverse("public:announcement_detail", args=[batch.pk]))
     text = detail.content.decode()
     assert certificate.number in text and "Revoked" in text
+    assert "Reason for revocation" in text and "False materials" in text, text
+    assert "提供虚假材料" not in text  # the note stays internal
 
 
 def test_the_lock_setting(cast, certificate, settings):
