@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -251,18 +251,17 @@ class AnnouncementPagination(PortalPagination):
     page_size = 10
 
 
-class PublicityBatchViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class _PublishedListViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                             viewsets.GenericViewSet):
-    """Publicity batches with their enterprises and objections (with the
-    objectors' contacts: the publishing organisation and the city office
-    only)."""
+    """What districts and organising units publish (publicity batches, announcements):
+    read by those who oversee them, created by those who publish. A subclass names its
+    input serializer and the ``publicity`` service that creates from it."""
 
-    serializer_class = PublicityBatchSerializer
-    # Each batch carries its items and their objections.
-    pagination_class = AnnouncementPagination
+    pagination_class = AnnouncementPagination  # each carries its items or certificates
+    input_serializer_class: type[serializers.Serializer]
 
-    def get_queryset(self):
-        return _batches_queryset(self.request.user)
+    def publish(self, actor, data):
+        raise NotImplementedError
 
     def list(self, request, *args, **kwargs):
         _require_overseer(request.user)
@@ -272,21 +271,36 @@ class PublicityBatchViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.Retrie
         _require_overseer(request.user)
         return super().retrieve(request, *args, **kwargs)
 
-    @extend_schema(request=PublicityBatchCreateSerializer,
-                   responses={201: PublicityBatchSerializer, **WRITE_RESPONSES})
     def create(self, request):
-        """Publish verified applications for public comment (all or nothing)."""
         deny_unless(publicity.publishes(request.user), str(PUBLISHERS_ONLY))
-        serializer = PublicityBatchCreateSerializer(data=request.data,
-                                                    context={"request": request})
+        serializer = self.input_serializer_class(data=request.data,
+                                                 context={"request": request})
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
         with workflow_errors():
-            batch = publicity.publicity_batch_create(
-                actor=request.user, applications=data["applications"],
-                title=data.get("title", ""), starts_on=data.get("starts_on"))
-        return Response(PublicityBatchSerializer(self.get_queryset().get(pk=batch.pk)).data,
+            created = self.publish(request.user, serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
                         status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(create=extend_schema(
+    description="Publish verified applications for public comment (all or nothing).",
+    request=PublicityBatchCreateSerializer,
+    responses={201: PublicityBatchSerializer, **WRITE_RESPONSES}))
+class PublicityBatchViewSet(_PublishedListViewSet):
+    """Publicity batches with their enterprises and objections (with the
+    objectors' contacts: the publishing organisation and the city office
+    only)."""
+
+    serializer_class = PublicityBatchSerializer
+    input_serializer_class = PublicityBatchCreateSerializer
+
+    def get_queryset(self):
+        return _batches_queryset(self.request.user)
+
+    def publish(self, actor, data):
+        return publicity.publicity_batch_create(
+            actor=actor, applications=data["applications"], title=data.get("title", ""),
+            starts_on=data.get("starts_on"))
 
 
 class ObjectionViewSet(PortalAPIMixin, viewsets.GenericViewSet):
@@ -313,42 +327,25 @@ class ObjectionViewSet(PortalAPIMixin, viewsets.GenericViewSet):
         return Response(ObjectionSerializer(self.get_queryset().get(pk=objection.pk)).data)
 
 
-class AnnouncementViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                          viewsets.GenericViewSet):
-    """Announcements with the certificates they issued."""
+@extend_schema_view(create=extend_schema(
+    description="Announce applications whose publicity is over; issues their certificates "
+                "with their numbers.",
+    request=AnnouncementCreateSerializer,
+    responses={201: AnnouncementSerializer, **WRITE_RESPONSES}))
+class AnnouncementViewSet(_PublishedListViewSet):
+    """Announcements with the certificates they issued or the grades they revoked."""
 
     serializer_class = AnnouncementSerializer
-    pagination_class = AnnouncementPagination
+    input_serializer_class = AnnouncementCreateSerializer
 
     def get_queryset(self):
         return (publicity.announcements_visible_to(self.request.user)
                 .select_related("organiser")
                 .prefetch_related(*_announcement_contents()))
 
-    def list(self, request, *args, **kwargs):
-        _require_overseer(request.user)
-        return super().list(request, *args, **kwargs)
-
-    def retrieve(self, request, *args, **kwargs):
-        _require_overseer(request.user)
-        return super().retrieve(request, *args, **kwargs)
-
-    @extend_schema(request=AnnouncementCreateSerializer,
-                   responses={201: AnnouncementSerializer, **WRITE_RESPONSES})
-    def create(self, request):
-        """Announce applications whose publicity is over; issues their
-        certificates with their numbers."""
-        deny_unless(publicity.publishes(request.user), str(PUBLISHERS_ONLY))
-        serializer = AnnouncementCreateSerializer(data=request.data,
-                                                  context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        with workflow_errors():
-            batch = publicity.announcement_create(
-                actor=request.user, applications=data["applications"],
-                announced_on=data.get("announced_on"))
-        return Response(AnnouncementSerializer(self.get_queryset().get(pk=batch.pk)).data,
-                        status=status.HTTP_201_CREATED)
+    def publish(self, actor, data):
+        return publicity.announcement_create(actor=actor, applications=data["applications"],
+                                             announced_on=data.get("announced_on"))
 
 
 class CertificateViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

@@ -253,6 +253,26 @@ def _render_findings(request, application, review, *, status=200, form=None, err
     }, status=status)
 
 
+def _store_photos(request, application, finding, uploads, stored: list[ReviewFile]) -> None:
+    """Add the uploads to the finding, appending each stored photo to ``stored``."""
+    for upload in uploads:
+        stored.append(onsite.finding_photo_add(actor=request.user, application=application,
+                                               finding=finding, upload=upload))
+
+
+def _refused_findings(request, application, review, error: ServiceError,
+                      stored: list[ReviewFile], form=None):
+    """The findings page after a refused finding or photo: 403 for the wrong role,
+    409 when the review moved on, else 400; the database rolled back, so do the files."""
+    from certification.services import TransitionConflict
+
+    _forbidden_as_403(error)
+    for photo in stored:
+        photo.file.delete(save=False)
+    return _render_findings(request, application, review, form=form, error=error.message,
+                            status=409 if isinstance(error, TransitionConflict) else 400)
+
+
 @login_required
 def findings_page(request, pk: int):
     """The veto and deduction list (everyone in scope; suggestions for those
@@ -276,19 +296,9 @@ def findings_page(request, pk: int):
                                          kind=posted["kind"], text=posted["text"],
                                          criterion=int(criterion) if criterion else None,
                                          must_rectify=posted["must_rectify"])
-            for upload in uploads:
-                stored.append(onsite.finding_photo_add(actor=request.user,
-                                                       application=application,
-                                                       finding=finding, upload=upload))
+            _store_photos(request, application, finding, uploads, stored)
     except ServiceError as error:
-        _forbidden_as_403(error)
-        for photo in stored:  # the database rolled back; so do the files
-            photo.file.delete(save=False)
-        from certification.services import TransitionConflict
-
-        return _render_findings(request, application, review, form=posted,
-                                error=error.message,
-                                status=409 if isinstance(error, TransitionConflict) else 400)
+        return _refused_findings(request, application, review, error, stored, form=posted)
     messages.success(request, _("Finding recorded."))
     return redirect(reverse("certification:review_findings", args=[application.pk])
                     + f"#finding-{finding.pk}")
@@ -306,18 +316,9 @@ def finding_photo_add(request, pk: int, finding_id: int):
         if not uploads:
             raise ServiceError(_("Choose a photo to upload."), field="file")
         with transaction.atomic():
-            for upload in uploads:
-                stored.append(onsite.finding_photo_add(actor=request.user,
-                                                       application=application,
-                                                       finding=finding, upload=upload))
+            _store_photos(request, application, finding, uploads, stored)
     except ServiceError as error:
-        _forbidden_as_403(error)
-        for photo in stored:
-            photo.file.delete(save=False)
-        from certification.services import TransitionConflict
-
-        return _render_findings(request, application, review, error=error.message,
-                                status=409 if isinstance(error, TransitionConflict) else 400)
+        return _refused_findings(request, application, review, error, stored)
     messages.success(request, _("Photo added."))
     return redirect(reverse("certification:review_findings", args=[application.pk])
                     + f"#finding-{finding.pk}")

@@ -134,28 +134,36 @@ def _publicity_page(request, *, form=None, error=None, status=200):
     }, status=status)
 
 
+def _publish(request, form_class, show_page, create):
+    """The POST of a publishing page: ``create(cleaned_data)`` runs the service.
+    Returns what it created and None, or None and the page showing the refusal."""
+    permissions.require(publicity.publishes(request.user))
+    form = form_class(request.POST, user=request.user)
+    if not form.is_valid():
+        return None, show_page(request, form=form, status=400)
+    try:
+        return create(form.cleaned_data), None
+    except TransitionForbidden:
+        raise PermissionDenied from None
+    except TransitionConflict as error:
+        return None, show_page(request, form=form, error=error.message, status=409)
+    except ServiceError as error:
+        _form_error(form, error)
+        return None, show_page(request, form=form, status=400)
+
+
 @login_required
 def publicity_page(request):
     """Publish verified applications; the batches with their objections."""
     permissions.require(publicity.oversees(request.user))
     if request.method != "POST":
         return _publicity_page(request)
-    permissions.require(publicity.publishes(request.user))
-    form = PublicityBatchForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return _publicity_page(request, form=form, status=400)
-    data = form.cleaned_data
-    try:
-        batch = publicity.publicity_batch_create(
+    batch, refused = _publish(request, PublicityBatchForm, _publicity_page, lambda data: (
+        publicity.publicity_batch_create(
             actor=request.user, applications=list(data["applications"]),
-            title=data["title"], starts_on=data["starts_on"])
-    except TransitionForbidden:
-        raise PermissionDenied from None
-    except TransitionConflict as error:
-        return _publicity_page(request, form=form, error=error.message, status=409)
-    except ServiceError as error:
-        _form_error(form, error)
-        return _publicity_page(request, form=form, status=400)
+            title=data["title"], starts_on=data["starts_on"])))
+    if refused:
+        return refused
     messages.success(request, _("Published “%(title)s” until %(date)s.") % {
         "title": batch.title, "date": batch.ends_on.isoformat()})
     return redirect("certification:publicity")
@@ -252,21 +260,12 @@ def announcements_page(request):
     permissions.require(publicity.oversees(request.user))
     if request.method != "POST":
         return _announcements_page(request)
-    permissions.require(publicity.publishes(request.user))
-    form = AnnouncementForm(request.POST, user=request.user)
-    if not form.is_valid():
-        return _announcements_page(request, form=form, status=400)
-    try:
-        batch = publicity.announcement_create(
-            actor=request.user, applications=list(form.cleaned_data["applications"]),
-            announced_on=form.cleaned_data["announced_on"])
-    except TransitionForbidden:
-        raise PermissionDenied from None
-    except TransitionConflict as error:
-        return _announcements_page(request, form=form, error=error.message, status=409)
-    except ServiceError as error:
-        _form_error(form, error)
-        return _announcements_page(request, form=form, status=400)
+    batch, refused = _publish(request, AnnouncementForm, _announcements_page, lambda data: (
+        publicity.announcement_create(
+            actor=request.user, applications=list(data["applications"]),
+            announced_on=data["announced_on"])))
+    if refused:
+        return refused
     messages.success(request, _("Announced “%(title)s”: %(count)d certificate(s) issued.") % {
         "title": batch.title, "count": batch.certificates.count()})
     return redirect("certification:announcements")
