@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -554,6 +555,24 @@ def flag_for_review(*, actor, enterprise, reason: str) -> list[Certificate]:
 # --- the daily run ---------------------------------------------------------------------
 
 
+def _in_portal_language(job):
+    """The scheduler's jobs write stored text (notifications): in the portal's language
+    (settings.LANGUAGE_CODE), whatever language was active when they were called."""
+
+    @functools.wraps(job)
+    def run(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return job(*args, **kwargs)
+
+    return run
+
+
+def _notify_enterprise(certificate: Certificate, text: str, url: str = "") -> None:
+    notify([certificate.enterprise.account_id], text,
+           url or reverse("certification:lifecycle_certificate", args=[certificate.pk]))
+
+
+
 def _annual_open() -> QuerySet:
     return AnnualSelfAssessment.objects.filter(submitted_at__isnull=True,
                                                certificate__status__in=LIVE)
@@ -596,6 +615,7 @@ def fulfil_annual(today: datetime.date) -> int:
     return done
 
 
+@_in_portal_language
 def record_overdue(today: datetime.date) -> int:
     """Years past their due date without a self-assessment: recorded once."""
     count = 0
@@ -611,17 +631,16 @@ def record_overdue(today: datetime.date) -> int:
             certificate = row.certificate
             audit.record(actor=None, action="certificate.annual.overdue", obj=certificate,
                          after={"year": row.year, "due_on": row.due_on.isoformat()})
-            with translation.override(settings.LANGUAGE_CODE):
-                text = _("%(enterprise)s: the annual self-assessment of year %(year)d of "
-                         "certificate %(number)s was due on %(due)s and is overdue.") % {
+            _notify_enterprise(certificate, _(
+                "%(enterprise)s: the annual self-assessment of year %(year)d of certificate "
+                "%(number)s was due on %(due)s and is overdue.") % {
                     "enterprise": certificate.enterprise.name, "year": row.year,
-                    "number": certificate.number, "due": row.due_on.isoformat()}
-            notify([certificate.enterprise.account_id], text,
-                   reverse("certification:lifecycle_certificate", args=[certificate.pk]))
+                    "number": certificate.number, "due": row.due_on.isoformat()})
         count += 1
     return count
 
 
+@_in_portal_language
 def expire(today: datetime.date) -> int:
     """Live certificates past valid_until become expired."""
     count = 0
@@ -638,16 +657,15 @@ def expire(today: datetime.date) -> int:
             audit.record(actor=None, action="certificate.expired", obj=certificate,
                          before={"status": certificate.status},
                          after={"status": Certificate.Status.EXPIRED})
-            with translation.override(settings.LANGUAGE_CODE):
-                text = _("Certificate %(number)s (%(enterprise)s) expired on %(date)s.") % {
+            _notify_enterprise(certificate, _(
+                "Certificate %(number)s (%(enterprise)s) expired on %(date)s.") % {
                     "number": certificate.number, "enterprise": certificate.enterprise.name,
-                    "date": certificate.valid_until.isoformat()}
-            notify([certificate.enterprise.account_id], text,
-                   reverse("certification:lifecycle_certificate", args=[certificate.pk]))
+                    "date": certificate.valid_until.isoformat()})
         count += 1
     return count
 
 
+@_in_portal_language
 def remind_annual(today: datetime.date) -> int:
     """ANNUAL_REMIND_DAYS before the due date, and on the due date; each
     reminder claimed by ``reminded_on``."""
@@ -664,13 +682,11 @@ def remind_annual(today: datetime.date) -> int:
                     .update(reminded_on=today)):
                 continue
             certificate = row.certificate
-            with translation.override(settings.LANGUAGE_CODE):
-                text = _("Reminder: %(enterprise)s — the annual self-assessment of year "
-                         "%(year)d of certificate %(number)s is due on %(due)s.") % {
+            _notify_enterprise(certificate, _(
+                "Reminder: %(enterprise)s — the annual self-assessment of year %(year)d of "
+                "certificate %(number)s is due on %(due)s.") % {
                     "enterprise": certificate.enterprise.name, "year": row.year,
-                    "number": certificate.number, "due": row.due_on.isoformat()}
-            notify([certificate.enterprise.account_id], text,
-                   reverse("certification:lifecycle_certificate", args=[certificate.pk]))
+                    "number": certificate.number, "due": row.due_on.isoformat()})
         count += 1
     return count
 
@@ -687,6 +703,7 @@ def _claim_once(key: str) -> bool:
     return created
 
 
+@_in_portal_language
 def notify_renewal(today: datetime.date) -> int:
     """Tell the enterprise once when its renewal window opens."""
     months = getattr(settings, "RENEWAL_WINDOW_MONTHS", RENEWAL_WINDOW_MONTHS)
@@ -701,13 +718,13 @@ def notify_renewal(today: datetime.date) -> int:
         with transaction.atomic():
             if not _claim_once(f"renewal-notice:{certificate.pk}"):
                 continue
-            with translation.override(settings.LANGUAGE_CODE):
-                text = _("Certificate %(number)s (%(enterprise)s, %(grade)s) is valid until "
-                         "%(until)s: you may now apply to renew the same grade.") % {
+            _notify_enterprise(certificate, _(
+                "Certificate %(number)s (%(enterprise)s, %(grade)s) is valid until %(until)s: "
+                "you may now apply to renew the same grade.") % {
                     "number": certificate.number, "enterprise": certificate.enterprise.name,
                     "grade": _tier_label(certificate.tier),
-                    "until": certificate.valid_until.isoformat()}
-            notify([certificate.enterprise.account_id], text, reverse("certification:new"))
+                    "until": certificate.valid_until.isoformat()},
+                url=reverse("certification:new"))
         count += 1
     return count
 

@@ -336,6 +336,15 @@ def test_expiry_is_idempotent(cast, certificate):
                                       reason="other", note="x")
 
 
+def test_the_daily_run_writes_notifications_in_the_portal_language(cast, certificate):
+    """Even when called while English is active (a test, a shell), the stored text is
+    in settings.LANGUAGE_CODE, the language of the portal's users."""
+    with time_machine.travel("2029-03-12 09:00 +0800"), translation.override("en"):
+        lifecycle.expire(timezone.localdate())
+    text = Notification.objects.filter(recipient=cast.enterprise).latest("id").text
+    assert text.startswith(f"证书{certificate.number}（") and "已于2029-03-11到期" in text
+
+
 def test_a_suspended_certificate_expires_too(cast, certificate):
     lifecycle.certificate_suspend(actor=cast.district, certificate=certificate, reason="other",
                                   note="x")
