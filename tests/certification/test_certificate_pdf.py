@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import itertools
+import shutil
+import subprocess
 import urllib.parse
 from pathlib import Path
 
@@ -102,6 +104,52 @@ def test_the_certificate_says_what_it_certifies(cast, version):
     for expected in ("北京朝阳精密机械有限公司", "安全生产标准化三级企业", "朝阳区人民政府",
                      "2026", "京AQBJXⅢ202600001"):
         assert expected in plaque_text, expected
+
+
+def _bitmap(data: bytes, dpi: int = 24):
+    """Page 1 as poppler prints it (an RGB Pillow image)."""
+    from PIL import Image
+
+    png = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "-"],
+                         input=data, capture_output=True, check=True).stdout
+    return Image.open(io.BytesIO(png)).convert("RGB")
+
+
+def _share(image, box, test) -> float:
+    """The share of the pixels inside ``box`` (fractions of the page) passing ``test``."""
+    width, height = image.size
+    left, top, right, bottom = box
+    pixels = list(image.crop((int(left * width), int(top * height),
+                              int(right * width), int(bottom * height))).getdata())
+    return sum(1 for p in pixels if test(*p)) / len(pixels)
+
+
+def _red(r, g, b):
+    return r > 120 and g < 70 and b < 70
+
+
+def _dark(r, g, b):
+    return r + g + b < 200
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
+def test_the_pages_look_as_designed(cast, version):
+    """The layout as printed: a white certificate with a gold frame, the red title at the
+    top, the QR code at the bottom right; a red plaque."""
+    _, (certificate,) = announced(cast, version, render=True)
+    certificate.refresh_from_db()
+    page = _bitmap(certificate.pdf.read())
+    assert page.width > page.height  # landscape
+    assert _share(page, (0.2, 0.3, 0.8, 0.7), lambda r, g, b: r + g + b > 700) > 0.8
+    assert _share(page, (0.3, 0.1, 0.7, 0.2), _red) > 0.03  # the title
+    assert _share(page, (0.3, 0.1, 0.7, 0.2), _red) > _share(page, (0.3, 0.8, 0.7, 0.9), _red)
+    assert _share(page, (0.8, 0.65, 0.95, 0.85), _dark) > 0.25  # the QR code's modules
+    assert _share(page, (0.0, 0.3, 0.1, 0.7), _dark) < 0.02  # the margin stays clear
+    gold = _share(page, (0.0, 0.0, 1.0, 0.06), lambda r, g, b: r > 150 and b < 110 and g > 100)
+    assert gold > 0.05  # the frame
+    plaque = _bitmap(certificate.plaque_pdf.read())
+    assert plaque.width > plaque.height
+    assert _share(plaque, (0, 0, 1, 1), _red) > 0.6
 
 
 def _fonts(path) -> set[str]:
