@@ -119,9 +119,10 @@ def _share(image, box, test) -> float:
     """The share of the pixels inside ``box`` (fractions of the page) passing ``test``."""
     width, height = image.size
     left, top, right, bottom = box
-    pixels = list(image.crop((int(left * width), int(top * height),
-                              int(right * width), int(bottom * height))).getdata())
-    return sum(1 for p in pixels if test(*p)) / len(pixels)
+    region = image.crop((int(left * width), int(top * height),
+                         int(right * width), int(bottom * height)))
+    colours = region.getcolors(maxcolors=region.width * region.height)
+    return sum(count for count, rgb in colours if test(*rgb)) / (region.width * region.height)
 
 
 def _red(r, g, b):
