@@ -100,3 +100,22 @@ def test_language_switch_in_header(demo, live_server, login):
 
     assert html.get_attribute("lang") == "zh-CN"
     assert chaoyang.name_en not in page.locator("main").inner_text()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("username", ["demo-city", "demo-district"])
+def test_the_header_fits_a_laptop_screen(demo, live_server, login, username, language):
+    """The roles with the most links: on a 1280-pixel screen the header wraps its links
+    instead of pushing the page sideways, and the language and log-out stay whole."""
+    page = login(username)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    if language != "zh-hans":
+        with page.expect_navigation():
+            page.select_option("[data-testid=language]", language)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls {overflow} px sideways"
+    select = page.locator("[data-testid=language]")
+    assert select.evaluate("s => s.scrollWidth <= s.clientWidth + 1")  # the name not cut
+    logout = page.locator("form[action$='/logout/'] button")
+    box = logout.bounding_box()
+    assert box and box["x"] + box["width"] <= 1280
