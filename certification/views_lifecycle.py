@@ -29,6 +29,7 @@ from certification import lifecycle
 from certification.models import Certificate, RevocationReason
 from certification.publicity import tier_label
 from certification.services import TransitionConflict, TransitionForbidden
+from certification.views_certificates import download_scope
 from portal import permissions
 from portal.errors import ServiceError
 
@@ -91,6 +92,7 @@ def _render(request, certificate: Certificate, *, status: int = 200, error=None,
         "error": error,
         "form_data": form_data or {},
         "is_authority": lifecycle.is_authority(user, certificate),
+        "may_download": download_scope(user).filter(pk=certificate.pk).exists(),
     }, status=status)
 
 

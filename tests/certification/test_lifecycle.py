@@ -6,6 +6,7 @@ revocation announcement, and the pages."""
 from __future__ import annotations
 
 import datetime
+import urllib.parse
 
 import pytest
 import time_machine
@@ -467,6 +468,18 @@ def test_the_certificate_page_shows_history_annual_and_actions(cast, certificate
     assert certificate.status == "suspended"
     text = client.get(url).content.decode()
     assert "重大隐患逾期未整改" in text and 'data-testid="lifecycle-reinstate"' in text
+
+
+def test_the_certificate_page_offers_the_files_to_those_who_may_have_them(cast, certificate,
+                                                                          client_for):
+    url = reverse("certification:lifecycle_certificate", args=[certificate.pk])
+    for who in (cast.district, cast.enterprise):
+        text = client_for(who).get(url).content.decode()
+        assert 'data-testid="certificate-downloads"' in text, who
+        assert f"/verify/?number={urllib.parse.quote(certificate.number)}" in text
+    page = client_for(cast.regulator).get(url)  # sees the certificate, not its files
+    assert page.status_code == 200
+    assert 'data-testid="certificate-downloads"' not in page.content.decode()
 
 
 def test_page_refusals(cast, certificate, client_for):
