@@ -112,3 +112,10 @@ def test_the_registry_list_shows_only_what_is_in_scope(cast, client_for):
     assert cast.other_ent.name not in page
     page = client_for(cast.reviewer).get(reverse("enterprises:list")).content.decode()
     assert cast.ent.name not in page and cast.other_ent.name not in page
+
+
+def test_the_icon_is_served_from_the_portal(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/img/favicon.svg"
