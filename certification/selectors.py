@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from certification.models import Application, Assignment, Status
@@ -58,6 +61,30 @@ def queue_for(user, qs: QuerySet | None = None) -> QuerySet:
     if not user.is_authenticated or not user.can_act:
         return qs.none()
     return qs.filter(mine).order_by(F("due_on").asc(nulls_last=True), "status_changed_at", "id")
+
+
+def list_ordering(today: datetime.date | None = None) -> tuple:
+    """The application list's order: overdue first (by due date), then by due
+    date, undated last, newest first (the list annotates ``is_overdue``,
+    views.with_overdue).
+
+    Overdue means a due date in the past in a state someone acts on
+    (workflow.RESPONSIBLE). A due date comes only with a state's time limit
+    (services._due), and every state with a time limit has someone
+    responsible, so normally every past due date is overdue and "overdue
+    first" is the same order as "by due date, undated last". That order is an
+    index scan (app_list_idx, migration 0007) that stops after the page,
+    where sorting on the computed flag sorts every application in scope.
+    When some application does have a past due date in a state nobody acts
+    on (e.g. a time limit configured for such a state), the order falls back
+    to sorting on the flag, so the list reads the same either way. The check
+    is one small query (EXISTS over the past due dates).
+    """
+    today = today or timezone.localdate()
+    by_due = (F("due_on").asc(nulls_last=True), "-created_at", "-id")
+    stale = (Application.objects.filter(due_on__lt=today)
+             .exclude(status__in=list(RESPONSIBLE)).exists())
+    return ("-is_overdue", *by_due) if stale else by_due
 
 
 def responsible_organisation_id(application: Application) -> int | None:

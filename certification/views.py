@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +33,7 @@ from certification.forms import (
 )
 from certification.models import Application, Material, MaterialKind, Status
 from certification.models.applications import REQUIRED_MATERIALS
-from certification.selectors import queue_for
+from certification.selectors import list_ordering, queue_for
 from certification.workflow import RESPONSIBLE, TRANSITIONS, transitions_from
 from portal import permissions
 from portal.errors import ServiceError
@@ -54,10 +54,11 @@ def can_apply(user) -> bool:
     return permissions.acts_for(user, Kind.ENTERPRISE, Kind.GROUP)
 
 
-def with_overdue(qs: QuerySet) -> QuerySet:
+def with_overdue(qs: QuerySet, today=None) -> QuerySet:
     """Mark what is past its due date while someone still has to act."""
+    today = today or timezone.localdate()
     return qs.annotate(is_overdue=Case(
-        When(due_on__lt=timezone.localdate(), status__in=list(RESPONSIBLE), then=Value(True)),
+        When(due_on__lt=today, status__in=list(RESPONSIBLE), then=Value(True)),
         default=Value(False), output_field=BooleanField()))
 
 
@@ -89,8 +90,8 @@ def application_list(request):
                         ("district", "enterprise__region_id"), ("industry", "industry_id")):
         if filters[key]:
             qs = qs.filter(**{lookup: filters[key]})
-    qs = _listing(with_overdue(qs)).order_by(
-        "-is_overdue", F("due_on").asc(nulls_last=True), "-created_at", "-id")
+    today = timezone.localdate()
+    qs = _listing(with_overdue(qs, today)).order_by(*list_ordering(today))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

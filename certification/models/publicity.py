@@ -186,7 +186,11 @@ class Certificate(models.Model):
         ordering = ["-valid_from", "number"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
-        indexes = [models.Index(fields=["enterprise", "-valid_from"], name="cert_enterprise_idx")]
+        indexes = [
+            models.Index(fields=["enterprise", "-valid_from"], name="cert_enterprise_idx"),
+            # The certificate lists, in the model's ordering.
+            models.Index(fields=["-valid_from", "number"], name="cert_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number
