@@ -241,7 +241,8 @@ def _announcement_contents(certificates=None) -> tuple[Prefetch, Prefetch]:
     revocations = (CertificateEvent.objects.filter(action=CertificateEvent.Action.REVOKED)
                    .select_related("certificate__enterprise__region", "certificate__industry")
                    .order_by("certificate__number"))
-    return (Prefetch("certificates", queryset=certificates or _certificates()),
+    return (Prefetch("certificates",
+                     queryset=_certificates() if certificates is None else certificates),
             Prefetch("revocations", queryset=revocations))
 
 
