@@ -57,7 +57,13 @@ from certification.models import (
 from certification.models.applications import REQUIRED_MATERIALS
 from certification.workflow import TRANSITIONS, transitions_from
 from enterprises.models import Enterprise
-from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless, service_errors
+from portal.api.base import (
+    IdField,
+    PortalAPIMixin,
+    RejectUnknownFieldsMixin,
+    deny_unless,
+    service_errors,
+)
 from portal.files import stored_file_response
 from portal.models import Organisation, OrganisationKind
 from reviews.models import Assessment, Reviewer
@@ -235,8 +241,7 @@ class ApplicationFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
     tier = serializers.ChoiceField(choices=Application.Tier.choices, required=False,
                                    allow_blank=True)
-    enterprise = serializers.IntegerField(required=False,
-                                          help_text=gettext_lazy("Enterprise id."))
+    enterprise = IdField(required=False, help_text=gettext_lazy("Enterprise id."))
     district = serializers.CharField(required=False, allow_blank=True,
                                      help_text=gettext_lazy("District code."))
     industry = serializers.CharField(required=False, allow_blank=True,

@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from certification import onsite
 from certification.api import workflow_errors
 from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
-from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
+from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
 from portal.files import stored_file_response
 from reviews.models import AssessmentRow, Result
 from reviews.scoring_data import score_assessment
@@ -235,7 +235,7 @@ class RowInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 class FindingInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=Finding.Kind.choices)
     text = serializers.CharField(max_length=4000)
-    criterion = serializers.IntegerField(required=False, allow_null=True, help_text=
+    criterion = IdField(required=False, allow_null=True, help_text=
                                          gettext_lazy("A criterion of the review's standard."))
     must_rectify = serializers.BooleanField(required=False, default=True)
 
@@ -250,8 +250,7 @@ class ReportInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class SignInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    reviewer = serializers.IntegerField(help_text=gettext_lazy(
-        "The team member who signs the report."))
+    reviewer = IdField(help_text=gettext_lazy("The team member who signs the report."))
 
 
 class EvidenceInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

@@ -32,7 +32,7 @@ from rest_framework.response import Response
 from certification import verification
 from certification.api import workflow_errors
 from certification.models import Application, SpotCheck, VerificationBatch
-from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
+from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
 
 
 class SpotCheckSerializer(serializers.ModelSerializer):
@@ -102,7 +102,7 @@ class BatchDetailSerializer(BatchSerializer):
 
 class BatchCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     applications = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), allow_empty=False,
+        child=IdField(), allow_empty=False,
         help_text=gettext_lazy("Ids of your reported applications not yet in a batch."))
 
 

@@ -28,6 +28,7 @@ from certification.models import Application, Finding, OnSiteReview, ReviewFile,
 from portal import permissions
 from portal.errors import ServiceError
 from portal.files import stored_file_response
+from portal.ids import parse_id
 from reviews.forms import RowForm
 from reviews.models import AssessmentRow, Criterion, Result
 from reviews.scoring_data import score_assessment
@@ -287,14 +288,14 @@ def findings_page(request, pk: int):
     uploads = request.FILES.getlist("photos")
     stored: list[ReviewFile] = []
     try:
-        criterion = posted["criterion"]
-        if criterion and not criterion.isdigit():
+        criterion = parse_id(posted["criterion"]) if posted["criterion"] else None
+        if posted["criterion"] and criterion is None:
             raise ServiceError(_("Choose a criterion of the standard this review uses."),
                                field="criterion")
         with transaction.atomic():
             finding = onsite.finding_add(actor=request.user, application=application,
                                          kind=posted["kind"], text=posted["text"],
-                                         criterion=int(criterion) if criterion else None,
+                                         criterion=criterion,
                                          must_rectify=posted["must_rectify"])
             _store_photos(request, application, finding, uploads, stored)
     except ServiceError as error:
@@ -403,12 +404,12 @@ def report_page(request, pk: int):
 def report_sign(request, pk: int):
     application = _get_application(request, pk)
     review = _get_review(application)
-    reviewer = request.POST.get("reviewer", "")
-    if not reviewer.isdigit():
+    reviewer = parse_id(request.POST.get("reviewer", ""))
+    if reviewer is None:
         raise Http404
     try:
         signoff = onsite.report_sign(actor=request.user, application=application,
-                                     reviewer=int(reviewer))
+                                     reviewer=reviewer)
     except ServiceError as error:
         _forbidden_as_403(error)
         permissions.require(onsite.may_see_scores(request.user, application, review=review))

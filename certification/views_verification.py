@@ -28,6 +28,7 @@ from certification import verification
 from certification.models import Application, SpotCheck, Status, VerificationBatch
 from portal import permissions
 from portal.errors import ServiceError
+from portal.ids import parse_id
 from portal.models import OrganisationKind
 
 PENDING_SHOWN = 200
@@ -84,8 +85,7 @@ def verification_list(request):
 def verification_batch_create(request):
     user = request.user
     permissions.require(verification.may_create_batches(user))
-    ids = sorted({int(value) for value in request.POST.getlist("applications")
-                  if value.strip().isdigit()})
+    ids = sorted({parse_id(value) for value in request.POST.getlist("applications")} - {None})
     visible = set(Application.objects.visible_to(user).filter(pk__in=ids)
                   .values_list("pk", flat=True))
     try:

@@ -16,9 +16,20 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.settings import api_settings
 
 from portal.errors import ServiceError
+from portal.ids import MAX_ID
 
 # --------------------------------------------------------------------------
 # Shared building blocks
+
+
+class IdField(serializers.IntegerField):
+    """An id given as input: 1 to MAX_ID (portal/ids.py), so an absurd number is refused
+    as out of range instead of failing in the database."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
 
 
 class RejectUnknownFieldsMixin:

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from enterprises.models import Enterprise
 from portal.api.base import (
+    IdField,
     NoBodySerializer,
     PortalAPIMixin,
     RejectUnknownFieldsMixin,
@@ -214,10 +215,8 @@ class AssessmentFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=Assessment.Status.choices, required=False, allow_blank=True
     )
-    enterprise = serializers.IntegerField(required=False, help_text=gettext_lazy("Enterprise id."))
-    version = serializers.IntegerField(
-        required=False, help_text=gettext_lazy("Standard version id.")
-    )
+    enterprise = IdField(required=False, help_text=gettext_lazy("Enterprise id."))
+    version = IdField(required=False, help_text=gettext_lazy("Standard version id."))
 
 
 class AssessmentHeaderSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

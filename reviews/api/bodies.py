@@ -25,6 +25,7 @@ from portal.api.base import (
     deny_unless,
     service_errors,
 )
+from portal.ids import parse_id
 from portal.models import Industry, Organisation, Qualification, Tier, User
 from reviews import figures as year_figures
 from reviews import selectors_bodies as selectors
@@ -270,8 +271,8 @@ class ReviewerViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
               .prefetch_related(Prefetch("specialties", queryset=Industry.objects.order_by("code")))
               .order_by("unit__name", "name", "pk"))
         params = self.request.query_params
-        if params.get("unit", "").isdigit():
-            qs = qs.filter(unit_id=params["unit"])
+        if parse_id(params.get("unit", "")):
+            qs = qs.filter(unit_id=parse_id(params["unit"]))
         if params.get("active") in ("true", "false"):
             qs = qs.filter(is_active=params["active"] == "true")
         return qs
@@ -373,8 +374,8 @@ class ConflictViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
               .order_by("-started_on", "-pk"))
         params = self.request.query_params
         for key in ("unit", "enterprise"):
-            if params.get(key, "").isdigit():
-                qs = qs.filter(**{f"{key}_id": params[key]})
+            if parse_id(params.get(key, "")):
+                qs = qs.filter(**{f"{key}_id": parse_id(params[key])})
         if params.get("current") == "true":
             qs = qs.filter(ended_on__isnull=True)
         return qs
