@@ -53,6 +53,10 @@ class OrganisationSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
 
     def validate_qualifications(self, value: list[dict]) -> list[tuple[Industry, str]]:
         pairs: dict[tuple[str, str], tuple[Industry, str]] = {}
+        # A PATCH makes nested fields optional too (DRF passes ``partial`` down).
+        if any("industry" not in item or "tier" not in item for item in value):
+            raise serializers.ValidationError(
+                _("Each qualification needs both an industry and a tier."))
         for item in value:
             pairs[(item["industry"].pk, item["tier"])] = (item["industry"], item["tier"])
         return list(pairs.values())

@@ -184,6 +184,17 @@ def test_an_unknown_field_inside_a_qualification_is_named(api_for, cast):
     assert not Organisation.objects.filter(name="北京安信评审中心").exists()
 
 
+def test_a_patch_with_half_a_qualification_is_refused(api_for, cast):
+    """Found by schemathesis: PATCH made the nested fields optional and the server failed."""
+    unit = cast.reviewer.organisation
+    before = list(unit.qualifications.values_list("industry_id", "tier"))
+    response = api_for(cast.city).patch(f"{URL}{unit.pk}/", {"qualifications": [{"tier": "1"}]},
+                                        format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "industry and a tier" in str(response.json()["qualifications"])
+    assert list(unit.qualifications.values_list("industry_id", "tier")) == before
+
+
 def test_an_unknown_top_level_field_is_named(api_for, cast):
     response = api_for(cast.city).post(URL, review_unit_payload() | {"tiers": []}, format="json")
 
