@@ -112,6 +112,8 @@ class Enterprise(models.Model):
             models.Index(fields=["industry", "name"], name="enterprise_industry_name_idx"),
             # Districts' verification queue.
             models.Index(fields=["status", "region"], name="enterprise_status_region_idx"),
+            # A district's scope as a subquery (its enterprises' ids): an index-only scan.
+            models.Index(fields=["region", "id"], name="enterprise_region_id_idx"),
         ]
 
     def __str__(self) -> str:
