@@ -167,44 +167,16 @@ def objections_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
-    """The enterprise its own (a group its members'), a district its
-    district's, an organiser what it announced, the city office all.
-
-    Besides what it announced, an organisation sees the certificates of the
-    enterprises it sees in the registry (enterprises.selectors.
-    enterprises_visible_to). That rule is written here per organisation kind
-    as a condition on the certificate's enterprise row, which the query joins
-    anyway, rather than ``enterprise IN (the enterprises in scope)``: the
-    latter made PostgreSQL collect every enterprise in scope first (62,000 for
-    an association) before looking at a certificate; the join checks the few
-    certificates of a page, walking cert_list_idx (bench/README.md,
-    later_steps.py). Keep the two rules in step: tests/certification/
-    test_list_scopes.py compares them for every role.
-    """
-    from enterprises.models import Enterprise
+    """What an organisation announced, and the certificates of the enterprises it sees
+    in the registry (the enterprise its own, a group its members', a district its
+    district's; the city office all)."""
+    from enterprises.selectors import enterprise_scope
 
     qs = Certificate.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return qs.none()
-    org = user.organisation
-    if org.kind == OrganisationKind.CITY_OFFICE:
-        return qs
-    if org.kind == OrganisationKind.DISTRICT:
-        registry = Q(enterprise__region_id=org.region_id)
-    elif org.kind == OrganisationKind.REGULATOR:
-        registry = Q(enterprise__industry__in=org.industries.all())
-    elif org.kind == OrganisationKind.ORGANISING_UNIT:
-        registry = Q(enterprise__industry__in=org.qualifications.values("industry"))
-    elif org.kind == OrganisationKind.GROUP:
-        registry = Q(enterprise__group_id=org.pk)
-    elif org.kind == OrganisationKind.ENTERPRISE:
-        registry = Q(enterprise__account_id=org.pk)
-    elif org.kind == OrganisationKind.REVIEW_UNIT:
-        # Per-object grants (guardian): a short list, as the registry has it.
-        registry = Q(enterprise__in=Enterprise.objects.visible_to(user))
-    else:
-        registry = Q(pk__in=[])
-    return qs.filter(Q(announcement__organiser_id=org.pk) | registry)
+    return qs.filter(Q(announcement__organiser_id=user.organisation_id)
+                     | enterprise_scope(user, "enterprise__"))
 
 
 def window_open(batch: PublicityBatch, today: datetime.date | None = None) -> bool:

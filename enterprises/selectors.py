@@ -15,29 +15,43 @@ ORDERINGS = {
 }
 
 
-def enterprises_visible_to(user, qs: QuerySet) -> QuerySet:
-    """The one scope rule for enterprises (design.md, "Roles and scopes")."""
+def enterprise_scope(user, path: str = "") -> Q:
+    """The one scope rule for enterprises (design.md, "Roles and scopes"), as a condition
+    on the enterprise reached by ``path`` ("" for enterprises themselves, "enterprise__"
+    from a model pointing at one). Written on the row rather than as ``enterprise IN
+    (the enterprises in scope)``, so that PostgreSQL checks the rows it reads instead of
+    first collecting a whole scope (62,000 enterprises for an association)."""
+    def on(**lookup) -> Q:
+        return Q(**{path + key: value for key, value in lookup.items()})
+
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
-        return qs.none()
+        return on(pk__in=[])
     org = user.organisation
     if org.kind == Kind.CITY_OFFICE:
-        return qs
+        return on(pk__isnull=False)  # everything; unlike Q(), safe inside an OR
     if org.kind == Kind.DISTRICT:
-        return qs.filter(region_id=org.region_id)
+        return on(region_id=org.region_id)
     if org.kind == Kind.REGULATOR:
-        return qs.filter(industry__in=org.industries.all())
+        return on(industry__in=org.industries.all())
     if org.kind == Kind.ORGANISING_UNIT:
-        return qs.filter(industry__in=org.qualifications.values("industry"))
+        return on(industry__in=org.qualifications.values("industry"))
     if org.kind == Kind.GROUP:
-        return qs.filter(group_id=org.pk)
+        return on(group_id=org.pk)
     if org.kind == Kind.ENTERPRISE:
-        return qs.filter(account_id=org.pk)
+        return on(account_id=org.pk)
     if org.kind == Kind.REVIEW_UNIT:
         # Review units see an enterprise only through a per-object grant,
         # which the application workflow gives at assignment.
-        return get_objects_for_user(user, "enterprises.view_enterprise", qs,
-                                    accept_global_perms=False)
-    return qs.none()
+        from enterprises.models import Enterprise
+
+        granted = get_objects_for_user(user, "enterprises.view_enterprise",
+                                       Enterprise.objects.all(), accept_global_perms=False)
+        return on(pk__in=granted.values("pk"))
+    return on(pk__in=[])
+
+
+def enterprises_visible_to(user, qs: QuerySet) -> QuerySet:
+    return qs.filter(enterprise_scope(user))
 
 
 def registry_counts(qs: QuerySet) -> dict[str, int]:
