@@ -271,8 +271,8 @@ class ReviewerViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
               .prefetch_related(Prefetch("specialties", queryset=Industry.objects.order_by("code")))
               .order_by("unit__name", "name", "pk"))
         params = self.request.query_params
-        if parse_id(params.get("unit", "")):
-            qs = qs.filter(unit_id=parse_id(params["unit"]))
+        if unit := parse_id(params.get("unit", "")):
+            qs = qs.filter(unit_id=unit)
         if params.get("active") in ("true", "false"):
             qs = qs.filter(is_active=params["active"] == "true")
         return qs
@@ -374,8 +374,8 @@ class ConflictViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
               .order_by("-started_on", "-pk"))
         params = self.request.query_params
         for key in ("unit", "enterprise"):
-            if parse_id(params.get(key, "")):
-                qs = qs.filter(**{f"{key}_id": parse_id(params[key])})
+            if pk := parse_id(params.get(key, "")):
+                qs = qs.filter(**{f"{key}_id": pk})
         if params.get("current") == "true":
             qs = qs.filter(ended_on__isnull=True)
         return qs
