@@ -4,7 +4,7 @@ without memory growth).
 
 Runs in one process, as one Celery worker would: Celery eager, so
 ``issue_announcement_pdfs`` renders each certificate (certificate PDF +
-plaque, certification/certificate_pdf.py) in turn, in this process. Inside
+plaque, certification/certificates/rendering.py) in turn, in this process. Inside
 one transaction that is rolled back at the end (the database is left as it
 was), it seeds the test cast (tests/cast.py), announces one certificate
 through the real workflow, then adds N-1 certificates of other enterprises
@@ -79,7 +79,7 @@ def seed(count: int):
     """One announcement of ``count`` certificates (rolled back later)."""
     import time_machine
 
-    from certification import publicity
+    from certification.publicity import rules as publicity
     from certification.models import Application, Certificate
     from tests.cast import build_cast, make_enterprise
     from tests.certification.factories import make_tiered_version
@@ -123,7 +123,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from certification import certificate_pdf
+    from certification.certificates import rendering as certificate_pdf
     from certification.models import AnnouncementBatch, Certificate
 
     call_command("migrate", verbosity=0)

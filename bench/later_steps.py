@@ -50,7 +50,7 @@ def add_batches() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from certification import publicity
+    from certification.publicity import rules as publicity
     from certification.models import (
         AnnouncementBatch,
         Application,

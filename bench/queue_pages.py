@@ -271,7 +271,7 @@ def time_moves(count: int, rng: random.Random) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from certification import services
+    from certification.applications import services
     from certification.models import Application
     from portal.models import User
 

@@ -88,7 +88,7 @@ def main() -> int:
     from django.test import Client
     from django.urls import reverse
 
-    from certification import verify
+    from certification.certificates import signing as verify
     from certification.models import Certificate
 
     certificate = verify.public_certificates().order_by("pk").first()

@@ -47,8 +47,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
 
-from certification import assignment as assigning
-from certification import onsite, publicity, services, verification
+from certification.assignment import rules as assigning
+from certification import engine
+from certification.applications import services
+from certification.onsite import rules as onsite
+from certification.publicity import rules as publicity
+from certification.verification import rules as verification
 from certification.models import Application, MaterialKind, PublicityBatch
 from certification.models.applications import REQUIRED_MATERIALS
 from enterprises.demo import DEMO_ENTERPRISE, SHOP_ENTERPRISE, SMALL_ENTERPRISE, demo_uscc
@@ -276,7 +280,7 @@ def _apply(actor, enterprise: Enterprise, assessment: Assessment, plan: Plan,
         if move == "record_national_result":
             extra = {"national_result": "approved",
                      "national_reference": f"应急管理部公告{timezone.localdate().year}年第3号"}
-        services.perform(actor=users[username], application=application, transition=move,
+        engine.perform(actor=users[username], application=application, transition=move,
                          comment=comment, **extra)
     return application
 
@@ -286,7 +290,7 @@ def _step(name: str, actor: User, application: Application) -> bool:
     team = assigning.current_assignment(application)
     if name == "sign_declarations":  # no demo reviewer has a login: the unit signs
         for member in team.members.all():
-            services.declaration_sign(actor=actor, application=application,
+            assigning.declaration_sign(actor=actor, application=application,
                                       reviewer=member.reviewer)
     elif name == "add_finding":
         onsite.finding_add(actor=actor, application=application, kind="deduction",

@@ -35,7 +35,7 @@ def applications_visible_to(user, qs: QuerySet) -> QuerySet:
     if org.kind == Kind.REVIEW_UNIT:
         # What is assigned to the unit: per-object grants given at assignment
         # and taken back when the application leaves the unit
-        # (certification/assignment.py).
+        # (certification/assignment/rules.py).
         return get_objects_for_user(user, "certification.view_application",
                                     qs.filter(submitted), accept_global_perms=False)
     return qs.filter(submitted & (Q(receiver_id=org.pk)
@@ -95,7 +95,11 @@ def responsible_organisation_id(application: Application) -> int | None:
     if who == APPLICANT:
         return application.applicant_id
     if who == REVIEW_UNIT:
-        return (Assignment.objects.filter(application_id=application.pk,
-                                          withdrawn_at__isnull=True)
-                .values_list("unit_id", flat=True).first())
+        return current_unit_id(application)
     return None
+
+
+def current_unit_id(application: Application) -> int | None:
+    """The review unit of the application's current (not withdrawn) assignment."""
+    return (Assignment.objects.filter(application_id=application.pk, withdrawn_at__isnull=True)
+            .values_list("unit_id", flat=True).first())

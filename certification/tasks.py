@@ -9,12 +9,12 @@ from celery import shared_task
 @shared_task(name="certification.send_reminders")
 def send_reminders_task() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): remind due and overdue steps."""
-    from certification.reminders import send_reminders
+    from certification.applications.reminders import send_reminders
 
     return send_reminders()
 
 
-# --- certificate PDFs (certification/certificate_pdf.py) --------------------------------
+# --- certificate PDFs (certification/certificates/rendering.py) --------------------------------
 # Late acknowledgement: a worker killed while rendering leaves the message on
 # the queue and another worker renders the certificate again (idempotent:
 # the same two file names are overwritten; the batch counters move only when
@@ -26,7 +26,7 @@ def send_reminders_task() -> int:
 def render_certificate_task(self, certificate_id: int, force: bool = False) -> bool:
     """Render one certificate's PDF and plaque; retried with exponential
     backoff (10 s, 20 s, 40 s … at most 10 minutes) when it fails."""
-    from certification import certificate_pdf
+    from certification.certificates import rendering as certificate_pdf
     from certification.models import Certificate
 
     certificate = Certificate.objects.filter(pk=certificate_id).first()
@@ -49,12 +49,12 @@ def render_certificate_task(self, certificate_id: int, force: bool = False) -> b
 def issue_announcement_pdfs_task(announcement_id: int) -> int:
     """Fan out one render task per certificate of the announcement not
     rendered yet (enqueued when an announcement commits; safe to run again)."""
-    from certification.certificate_pdf import issue_announcement_pdfs
+    from certification.certificates.rendering import issue_announcement_pdfs
 
     return issue_announcement_pdfs(announcement_id)
 
 
-# --- certificate lifecycle (certification/lifecycle.py) ---------------------------------
+# --- certificate lifecycle (certification/lifecycle/rules.py) ---------------------------------
 
 
 @shared_task(name="certification.run_lifecycle")
@@ -62,6 +62,6 @@ def run_lifecycle_task() -> dict:
     """Daily (CELERY_BEAT_SCHEDULE "certificate-lifecycle"): annual
     self-assessments fulfilled, overdue recorded, expiry, reminders, renewal
     notices. Each step claims its rows: a second run the same day does nothing."""
-    from certification.lifecycle import run_daily
+    from certification.lifecycle.daily import run_daily
 
     return run_daily()

@@ -1,13 +1,11 @@
 from django.urls import path
 
-from certification import (
-    urls_certificates,
-    urls_lifecycle,
-    urls_onsite,
-    urls_publicity,
-    urls_verification,
-    views,
-)
+from certification.certificates import urls as urls_certificates
+from certification.lifecycle import urls as urls_lifecycle
+from certification.onsite import urls as urls_onsite
+from certification.publicity import urls as urls_publicity
+from certification.verification import urls as urls_verification
+from certification.applications import views
 
 app_name = "certification"
 

@@ -1,5 +1,6 @@
 """The application workflow, declared as data: the one place its states and
-moves are written down. Services carry the moves out (certification/services.py);
+moves are written down. The engine (certification/engine.py) carries the moves
+out, calling each move's own PREPARE and FINISH steps named here by dotted path;
 pages and the API list the moves open to a user from here.
 
 Each state names who acts next (for work queues and reminders) and its time
@@ -17,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from certification.models import Status
 
 APPLICANT, RECEIVER = "applicant", "receiver"
-# The review unit of the application's current assignment (certification/assignment.py).
+TIER_NAMES = {"1": "一级", "2": "二级", "3": "三级", "pass": "达标"}
+# The review unit of the application's current assignment (certification/assignment/rules.py).
 REVIEW_UNIT = "review_unit"
 
 # Who must act while an application is in a state. States not listed wait on
@@ -61,6 +63,10 @@ PAUSES_REVIEW_CLOCK = {Status.RECTIFICATION}
 WITH_REVIEW_UNIT = {Status.ASSIGNED, Status.ON_SITE_REVIEW, Status.RECTIFICATION,
                     Status.REPORTED, Status.VERIFIED, Status.PUBLICITY}
 
+# Ends the current assignment when a move takes the application out of
+# WITH_REVIEW_UNIT; returns the unit's id.
+LEAVE_REVIEW_UNIT = "certification.assignment.rules.end_assignment"
+
 FINAL = {Status.REJECTED, Status.WITHDRAWN, Status.NATIONAL_DECIDED, Status.ANNOUNCED}
 
 
@@ -82,16 +88,33 @@ class Transition:
     # Made for a whole batch from the batch's page and endpoint (publicity,
     # announcement), never from one application's action buttons.
     via_batch: bool = False
+    # The move's own work, as dotted paths of functions taking the engine's Move:
+    # PREPARE checks and sets fields before the status changes (refusing raises
+    # and writes nothing); FINISH writes related rows after. Both run inside the
+    # engine's transaction. OFFERED_WHEN(application) hides a move that does not
+    # apply (its PREPARE refuses it too).
+    prepare: str | None = None
+    finish: str | None = None
+    offered_when: str | None = None
 
 
 # Tiers reviewed in Beijing; level 1 is reviewed nationally (forward_national).
 LOCAL = ("2", "3", "pass")
 
+APPS = "certification.applications.services."
+ASSIGN = "certification.assignment.rules."
+ONSITE = "certification.onsite.rules."
+VERIFY = "certification.verification.rules."
+PUBLICITY = "certification.publicity.rules."
+LIFECYCLE = "certification.lifecycle.rules."
+
 TRANSITIONS = {t.name: t for t in [
-    Transition("submit", (Status.DRAFT,), Status.SUBMITTED, APPLICANT, _("Submit")),
+    Transition("submit", (Status.DRAFT,), Status.SUBMITTED, APPLICANT, _("Submit"),
+               prepare=APPS + "prepare_submit"),
     Transition("resubmit", (Status.RETURNED,), Status.SUBMITTED, APPLICANT,
-               _("Resubmit after correction")),
-    # Withdrawn by the enterprise before the on-site review starts (issue 4).
+               _("Resubmit after correction"),
+               prepare=APPS + "prepare_submit"),
+    # Withdrawn by the enterprise before the on-site review starts.
     Transition("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED,
                             Status.ASSIGNED), Status.WITHDRAWN, APPLICANT, _("Withdraw"), style="outline-danger"),
     Transition("accept", (Status.SUBMITTED,), Status.ACCEPTED, RECEIVER, _("Accept"),
@@ -103,57 +126,70 @@ TRANSITIONS = {t.name: t for t in [
     Transition("forward_national", (Status.SUBMITTED,), Status.NATIONAL, RECEIVER,
                _("Forward to the national organising unit"), tiers=("1",)),
     Transition("record_national_result", (Status.NATIONAL,), Status.NATIONAL_DECIDED,
-               RECEIVER, _("Record the national result"), tiers=("1",)),
+               RECEIVER, _("Record the national result"), tiers=("1",),
+               prepare=APPS + "prepare_national_result"),
     # Needs a qualified, active, unconflicted unit and a team of at least two
-    # active reviewers of that unit with one leader (certification/assignment.py).
+    # active reviewers of that unit with one leader (certification/assignment/rules.py).
     Transition("assign", (Status.ACCEPTED,), Status.ASSIGNED, RECEIVER,
-               _("Assign a review unit"), tiers=LOCAL),
+               _("Assign a review unit"), tiers=LOCAL,
+               prepare=ASSIGN + "prepare_assign", finish=ASSIGN + "finish_assign"),
     # Needs every team member's signed no-conflict declaration, and the unit
     # still active.
     Transition("start_review", (Status.ASSIGNED,), Status.ON_SITE_REVIEW, REVIEW_UNIT,
-               _("Start the on-site review")),
+               _("Start the on-site review"),
+               prepare=ASSIGN + "prepare_start_review", finish=ONSITE + "finish_start_review"),
     Transition("withdraw_assignment", (Status.ASSIGNED,), Status.ACCEPTED, RECEIVER,
                _("Withdraw the assignment"), needs_comment=True, style="outline-danger"),
-    # On-site review (certification/onsite.py). The comment says what to
+    # On-site review (certification/onsite/rules.py). The comment says what to
     # rectify; the data carries the deadline.
     Transition("request_rectification", (Status.ON_SITE_REVIEW,), Status.RECTIFICATION,
                REVIEW_UNIT, _("Request rectification"), needs_comment=True, style="warning",
-               tiers=LOCAL),
+               tiers=LOCAL,
+               prepare=ONSITE + "prepare_request_rectification"),
     # Needs rectification evidence uploaded.
     Transition("submit_rectification", (Status.RECTIFICATION,), Status.ON_SITE_REVIEW,
-               APPLICANT, _("Submit the rectification"), tiers=LOCAL),
+               APPLICANT, _("Submit the rectification"), tiers=LOCAL,
+               prepare=ONSITE + "prepare_submit_rectification"),
     # Needs every row scored, a summary and every team member's sign-off.
     Transition("submit_report", (Status.ON_SITE_REVIEW,), Status.REPORTED, REVIEW_UNIT,
-               _("Submit the review report"), style="success", tiers=LOCAL),
+               _("Submit the review report"), style="success", tiers=LOCAL,
+               prepare=ONSITE + "prepare_submit_report"),
     # The renewal fast path (domain.md §4.3): with settings.RENEWAL_FAST_PATH,
     # the grading authority confirms a renewal of a certificate in good
-    # standing and it goes straight to publicity (certification/lifecycle.py
+    # standing and it goes straight to publicity (certification/lifecycle/rules.py
     # fast_path_allowed: offered only when it holds).
     Transition("confirm_renewal", (Status.SUBMITTED,), Status.VERIFIED, RECEIVER,
                _("Confirm the renewal: straight to publicity"), style="success",
-               tiers=LOCAL),
-    # Verification (certification/verification.py). Verifying needs a passed
+               tiers=LOCAL,
+               prepare=LIFECYCLE + "prepare_confirm_renewal", offered_when=LIFECYCLE + "fast_path_allowed"),
+    # Verification (certification/verification/rules.py). Verifying needs a passed
     # spot check when the application was drawn for one.
     Transition("verify", (Status.REPORTED,), Status.VERIFIED, RECEIVER,
-               _("Approve the review report"), style="success", tiers=LOCAL),
+               _("Approve the review report"), style="success", tiers=LOCAL,
+               prepare=VERIFY + "prepare_verify"),
     Transition("send_back", (Status.REPORTED,), Status.ON_SITE_REVIEW, RECEIVER,
                _("Send the report back to the review unit"), needs_comment=True,
-               style="warning", tiers=LOCAL),
+               style="warning", tiers=LOCAL,
+               prepare=ONSITE + "prepare_send_back"),
     # The review found the enterprise below every grade of the standard: it
     # rectifies and applies again (domain.md §4.2).
     Transition("close_not_reached", (Status.REPORTED,), Status.REJECTED, RECEIVER,
                _("Close: no grade reached"), needs_comment=True, style="outline-danger",
-               tiers=LOCAL),
-    # Publicity and announcement (certification/publicity.py).
+               tiers=LOCAL,
+               prepare=VERIFY + "prepare_close_not_reached"),
+    # Publicity and announcement (certification/publicity/rules.py).
     Transition("start_publicity", (Status.VERIFIED,), Status.PUBLICITY, RECEIVER,
-               _("Publish for public comment"), via_batch=True, tiers=LOCAL),
+               _("Publish for public comment"), via_batch=True, tiers=LOCAL,
+               prepare=PUBLICITY + "prepare_start_publicity"),
     # An upheld objection takes the application out of publicity, back to
     # verification.
     Transition("withdraw_from_publicity", (Status.PUBLICITY,), Status.REPORTED, RECEIVER,
                _("Take out of publicity"), needs_comment=True, style="outline-danger",
-               tiers=LOCAL),
+               tiers=LOCAL,
+               prepare=PUBLICITY + "prepare_withdraw_from_publicity"),
     Transition("announce", (Status.PUBLICITY,), Status.ANNOUNCED, RECEIVER, _("Announce"),
-               via_batch=True, style="success", tiers=LOCAL),
+               via_batch=True, style="success", tiers=LOCAL,
+               prepare=PUBLICITY + "prepare_announce", finish=PUBLICITY + "finish_announce"),
 ]}
 
 

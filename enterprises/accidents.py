@@ -8,7 +8,7 @@ What a record does:
 
 - **Revocation review.** An accident flags every valid or suspended
   certificate of the enterprise for a revocation review
-  (certification.lifecycle.flag_for_review) when it is fatal (deaths ≥ 1:
+  (certification.lifecycle.rules.flag_for_review) when it is fatal (deaths ≥ 1:
   “生产安全死亡事故”, a confirmed revocation trigger of 应急〔2021〕83号,
   domain.md §4.3), or when its serious injuries reach
   settings.ACCIDENT_REVIEW_SERIOUS_INJURIES (default 3: the district-level
@@ -106,7 +106,7 @@ def accident_record(*, actor, enterprise: Enterprise, occurred_on: datetime.date
                     serious_injuries=0, direct_loss=Decimal("0"),
                     description: str = "") -> Accident:
     if not can_record(actor, enterprise):
-        from certification.services import TransitionForbidden
+        from certification.engine import TransitionForbidden
 
         raise TransitionForbidden(_("Only the enterprise, its district and the city office "
                                     "record accidents."))
@@ -138,7 +138,7 @@ def accident_record(*, actor, enterprise: Enterprise, occurred_on: datetime.date
     reason = flags_review(accident)
     flagged = []
     if reason:
-        from certification.lifecycle import flag_for_review
+        from certification.lifecycle.rules import flag_for_review
 
         flagged = flag_for_review(actor=actor, enterprise=enterprise, reason=reason)
     audit.record(actor=actor, action="enterprise.accident.record", obj=enterprise, after={

@@ -123,7 +123,7 @@ class Enterprise(models.Model):
 class Accident(models.Model):
     """A production-safety accident recorded on an enterprise (issue 5): a
     fatal one flags its certificates for a revocation review
-    (certification/lifecycle.py) and feeds the accident-record gate of the
+    (certification/lifecycle/rules.py) and feeds the accident-record gate of the
     scoring (reviews/scoring.py, domain.md §3.4)."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,

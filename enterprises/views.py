@@ -65,7 +65,7 @@ def enterprise_detail(request, pk):
         Enterprise.objects.select_related("region", "street", "industry", "group", "account"),
         request.user, pk=pk,
     )
-    from certification.lifecycle import certificates_visible_to
+    from certification.lifecycle.rules import certificates_visible_to
     from enterprises.accidents import can_record
 
     return render(request, "enterprises/detail.html", {

@@ -247,10 +247,10 @@ PAGE_SIZE = 50
 SCORING_ACCIDENT_GATE = {"1": 0, "2": 1, "3": 2, "pass": 2}
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # A review unit that reviewed an enterprise within this many years may not be
-# assigned to it again (conflict of interest, certification/assignment.py).
+# assigned to it again (conflict of interest, certification/assignment/rules.py).
 REVIEW_CONFLICT_YEARS = env_int("REVIEW_CONFLICT_YEARS", 3, minimum=0)
 
-# Publicity and certificates (certification/publicity.py). Objections the
+# Publicity and certificates (certification/publicity/rules.py). Objections the
 # public may lodge from one address per hour (counted in the cache, like
 # failed logins); their longest text.
 OBJECTION_LIMIT_PER_HOUR = env_int("OBJECTION_LIMIT_PER_HOUR", 5, minimum=1)
@@ -260,7 +260,7 @@ OBJECTION_MAX_CHARS = 2000
 # numbered with this portal-specific code instead.
 CERTIFICATE_FALLBACK_CODE = "QT"
 
-# Certificate verification (certification/verify.py): the Ed25519 key that
+# Certificate verification (certification/certificates/signing.py): the Ed25519 key that
 # signs QR payloads (path of a PEM private key), public keys of earlier
 # rotations still accepted, and the portal's public address for QR URLs.
 # Only with DEBUG is a development key generated into var/ when none is set;
@@ -274,7 +274,7 @@ CERTIFICATE_EXPIRING_DAYS = env_int("CERTIFICATE_EXPIRING_DAYS", 90, minimum=0)
 CERTIFICATE_LOOKUP_LIMIT = env_int("CERTIFICATE_LOOKUP_LIMIT", 30, minimum=1)
 CERTIFICATE_LOOKUP_WINDOW_SECONDS = env_int("CERTIFICATE_LOOKUP_WINDOW_SECONDS", 600, minimum=1)
 
-# Certificate lifecycle and accidents (certification/lifecycle.py, enterprises/accidents.py).
+# Certificate lifecycle and accidents (certification/lifecycle/rules.py, enterprises/accidents.py).
 # After a revocation the enterprise may apply again after this many days
 # (domain.md §4.3: "~1 year", [M]).
 REAPPLY_LOCK_DAYS = env_int("REAPPLY_LOCK_DAYS", 365, minimum=0)
@@ -296,7 +296,7 @@ CELERY_BEAT_SCHEDULE["certificate-lifecycle"] = {
     "schedule": crontab(hour=1, minute=15),  # expiry, annual self-assessments, renewal
 }
 
-# Certificate PDFs (certification/certificate_pdf.py, certification/pdf.py).
+# Certificate PDFs (certification/certificates/rendering.py, certification/certificates/pdf.py).
 # Files go to the default storage: MEDIA_ROOT on this server unless
 # STORAGE_S3_BUCKET names a bucket of an S3-compatible store, then
 # django-storages' S3 backend (install django-storages[s3]; the storages

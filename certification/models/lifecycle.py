@@ -1,6 +1,6 @@
 """A certificate's life after the announcement: its events (suspension,
 reinstatement, downgrading, revocation, expiry, renewal) and the annual
-self-assessments due in each year of validity (certification/lifecycle.py)."""
+self-assessments due in each year of validity (certification/lifecycle/rules.py)."""
 
 from __future__ import annotations
 

@@ -93,7 +93,7 @@ class AnnouncementBatch(models.Model):
     announced_on = models.DateField(_("announced on"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
                             default=Kind.AWARD)
-    # Rendering the certificates' PDFs (certification/certificate_pdf.py).
+    # Rendering the certificates' PDFs (certification/certificates/rendering.py).
     pdfs_total = models.PositiveIntegerField(default=0)
     pdfs_done = models.PositiveIntegerField(default=0)
     pdfs_failed = models.PositiveIntegerField(default=0)
@@ -162,16 +162,16 @@ class Certificate(models.Model):
                               default=Status.VALID, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The printed certificate (issue 5): 9 digits + 1 check digit, given when
-    # the PDF is first rendered (certification/certificate_pdf.py).
+    # the PDF is first rendered (certification/certificates/rendering.py).
     print_number = models.CharField(_("print number"), max_length=10, blank=True)
     pdf = models.FileField(upload_to=certificate_file_path, max_length=300, blank=True)
     plaque_pdf = models.FileField(upload_to=certificate_file_path, max_length=300, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     render_error = models.TextField(blank=True)
-    # Public verification (certification/verify.py): how often it was checked.
+    # Public verification (certification/certificates/signing.py): how often it was checked.
     check_count = models.PositiveIntegerField(default=0)
     last_checked_at = models.DateTimeField(null=True, blank=True)
-    # Lifecycle (certification/lifecycle.py).
+    # Lifecycle (certification/lifecycle/rules.py).
     status_reason = models.CharField(_("reason"), max_length=20, blank=True,
                                      choices=RevocationReason.choices)
     status_note = models.TextField(_("explanation"), blank=True)

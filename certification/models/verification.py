@@ -18,7 +18,7 @@ class VerificationBatch(models.Model):
                                   verbose_name=_("organising unit"))
     name = models.CharField(_("name"), max_length=100)
     # The draw: a random seed kept with the batch so anyone can repeat it
-    # (certification/verification.py says how the seed picks the items).
+    # (certification/verification/rules.py says how the seed picks the items).
     seed = models.CharField(max_length=64, blank=True)
     drawn_at = models.DateTimeField(null=True, blank=True)
     # A failed spot check reopens the batch: every item is checked again.

@@ -28,7 +28,7 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
 class Assessment(models.Model):
     class Kind(models.TextChoices):
         SELF = "self", _("Self-assessment")
-        # The review unit's on-site scores (certification/onsite.py): reached
+        # The review unit's on-site scores (certification/onsite/rules.py): reached
         # only through the application, never through the assessment pages.
         REVIEW = "review", _("On-site review")
 

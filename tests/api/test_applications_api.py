@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from certification import services
+from certification.applications import services
 from certification.models import Application, ApplicationEvent, Status
 from certification.models.applications import REQUIRED_MATERIALS
 from portal.models import AuditEvent, Organisation, OrganisationKind

@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from certification import certificate_pdf
+from certification.certificates import rendering as certificate_pdf
 from tests.certification.test_certificate_pdf import _failing_for, announced
 
 

@@ -20,7 +20,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 from pypdf import PdfReader
 
-from certification import certificate_pdf
+from certification.certificates import rendering as certificate_pdf
 from tests.certification.test_certificate_pdf import announced
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,4 @@
-"""API of the certificate lifecycle and accidents (certification/api_lifecycle.py)."""
+"""API of the certificate lifecycle and accidents (certification/lifecycle/api.py)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from certification import onsite
+from certification.onsite import rules as onsite
 from certification.models import Application, Finding, ReportSignoff, ReviewFile, Status
 from portal.models import Organisation, OrganisationKind
 from tests.cast import make_user

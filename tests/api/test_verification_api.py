@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from certification import verification
+from certification.verification import rules as verification
 from certification.models import Application, SpotCheck, Status, VerificationBatch
 from tests.certification.factories import make_tiered_version
 from tests.certification.test_verification import (

@@ -1,4 +1,4 @@
-"""The public verification API (certification/api_verify.py): no login."""
+"""The public verification API (certification/certificates/api_verify.py): no login."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time_machine
 from cryptography.hazmat.primitives import serialization
 from django.test import override_settings
 
-from certification import verify
+from certification.certificates import signing as verify
 from certification.models import Certificate
 from tests.certification.test_verify import DURING, issue_certificate
 

@@ -22,7 +22,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from certification import publicity
+from certification.publicity import rules as publicity
 from certification.models import Application, PublicityBatch, PublicityItem, Status
 from certification.models.applications import REQUIRED_MATERIALS
 from certification.workflow import TRANSITIONS

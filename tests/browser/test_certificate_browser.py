@@ -29,7 +29,7 @@ from pypdf import PdfReader
 from segno import consts
 from segno import encoder as qr
 
-from certification import verify
+from certification.certificates import signing as verify
 from certification.models import Certificate, RevocationReason
 from tests.cast import PASSWORD
 from tests.certification.factories import make_tiered_version

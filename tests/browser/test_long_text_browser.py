@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from certification import services
+from certification.applications import services
 from portal.models import Organisation, OrganisationKind
 from tests.certification.factories import make_tiered_version, submitted_application
 

@@ -55,7 +55,7 @@ def submitted_assessment(user, enterprise, version, *, lose: Decimal = Decimal("
 
 
 def add_all_materials(user, application) -> None:
-    from certification import services
+    from certification.applications import services
 
     for kind in REQUIRED_MATERIALS:
         services.material_add(actor=user, application=application, kind=kind,
@@ -82,7 +82,8 @@ def review_team(cast) -> dict:
 def submitted_application(cast, version, tier: str = "3", *, lose: Decimal = Decimal("0")):
     """cast.ent's application for ``tier``, submitted (receiver: cast.district
     for level 3, cast.association for level 2)."""
-    from certification import services
+    from certification import engine
+    from certification.applications import services
 
     assessment = submitted_assessment(cast.enterprise, cast.ent, version, lose=lose)
     application = services.application_create(actor=cast.enterprise, enterprise=cast.ent,
@@ -90,7 +91,7 @@ def submitted_application(cast, version, tier: str = "3", *, lose: Decimal = Dec
     add_all_materials(cast.enterprise, application)
     services.application_update(actor=cast.enterprise, application=application,
                                 declaration_confirmed=True)
-    return services.perform(actor=cast.enterprise, application=application,
+    return engine.perform(actor=cast.enterprise, application=application,
                             transition="submit")
 
 
@@ -101,17 +102,18 @@ def receiver_user(cast, tier: str):
 def application_in_review(cast, version, tier: str = "3", *, lose: Decimal = Decimal("0")):
     """Submitted, accepted, assigned to cast.reviewer's unit with a team of
     two whose declarations are signed, and the on-site review started."""
-    from certification import services
+    from certification import engine
+    from certification.assignment import rules as assigning
 
     application = submitted_application(cast, version, tier, lose=lose)
     receiver = receiver_user(cast, tier)
-    services.perform(actor=receiver, application=application, transition="accept")
+    engine.perform(actor=receiver, application=application, transition="accept")
     team = review_team(cast)
-    services.perform(actor=receiver, application=application, transition="assign", **team)
+    engine.perform(actor=receiver, application=application, transition="assign", **team)
     for reviewer in [team["leader"], *team["members"]]:
-        services.declaration_sign(actor=cast.reviewer, application=application,
+        assigning.declaration_sign(actor=cast.reviewer, application=application,
                                   reviewer=reviewer)
-    return services.perform(actor=cast.reviewer, application=application,
+    return engine.perform(actor=cast.reviewer, application=application,
                             transition="start_review")
 
 
@@ -119,7 +121,8 @@ def reported_application(cast, version, tier: str = "3", *,
                          lose: Decimal = Decimal("0")):
     """In review as above, then reported: the reviewers keep the
     self-assessment's answers, write the report and every member signs."""
-    from certification import onsite, services
+    from certification import engine
+    from certification.onsite import rules as onsite
 
     application = application_in_review(cast, version, tier, lose=lose)
     onsite.report_update(actor=cast.reviewer, application=application,
@@ -127,7 +130,7 @@ def reported_application(cast, version, tier: str = "3", *,
     team = review_team(cast)
     for reviewer in [team["leader"], *team["members"]]:
         onsite.report_sign(actor=cast.reviewer, application=application, reviewer=reviewer)
-    return services.perform(actor=cast.reviewer, application=application,
+    return engine.perform(actor=cast.reviewer, application=application,
                             transition="submit_report")
 
 

@@ -6,7 +6,7 @@ import datetime
 
 import time_machine
 
-from certification import publicity
+from certification.publicity import rules as publicity
 from certification.models import Certificate
 from tests.certification.test_publicity import MONDAY, verified
 

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from certification import assignment as assigning
-from certification import services
+from certification.assignment import rules as assigning
+from certification import engine
+from certification.applications import services
 from certification.models import Application, ApplicationEvent, Assignment, Status
 from certification.selectors import queue_for
 from enterprises.models import Enterprise
@@ -355,12 +356,12 @@ def test_the_review_starts_only_when_every_member_signed(cast, version, unit, te
         services.application_start_review(actor=cast.reviewer, application=application)
     assert team[0].name in refused.value.message and team[1].name in refused.value.message
 
-    services.declaration_sign(actor=cast.reviewer, application=application, reviewer=team[0])
+    assigning.declaration_sign(actor=cast.reviewer, application=application, reviewer=team[0])
     with pytest.raises(ServiceError) as still:
         services.application_start_review(actor=cast.reviewer, application=application)
     assert team[1].name in still.value.message and team[0].name not in still.value.message
 
-    services.declaration_sign(actor=cast.reviewer, application=application, reviewer=team[1])
+    assigning.declaration_sign(actor=cast.reviewer, application=application, reviewer=team[1])
     started = services.application_start_review(actor=cast.reviewer, application=application)
 
     assert started.status == Status.ON_SITE_REVIEW
@@ -382,17 +383,17 @@ def test_who_may_sign_a_declaration(cast, version, unit, client_for):
     own.refresh_from_db()
     assign(cast, application, unit, [own, other])
 
-    with pytest.raises(services.TransitionForbidden) as personal:
-        services.declaration_sign(actor=cast.reviewer, application=application, reviewer=own)
+    with pytest.raises(engine.TransitionForbidden) as personal:
+        assigning.declaration_sign(actor=cast.reviewer, application=application, reviewer=own)
     assert "signs the declaration personally" in personal.value.message
     for outsider in (cast.district, cast.enterprise):
-        with pytest.raises(services.TransitionForbidden):
-            services.declaration_sign(actor=outsider, application=application, reviewer=other)
+        with pytest.raises(engine.TransitionForbidden):
+            assigning.declaration_sign(actor=outsider, application=application, reviewer=other)
 
-    services.declaration_sign(actor=login, application=application, reviewer=own)
-    services.declaration_sign(actor=login, application=application, reviewer=other)
-    with pytest.raises(services.TransitionConflict) as twice:
-        services.declaration_sign(actor=cast.reviewer, application=application, reviewer=other)
+    assigning.declaration_sign(actor=login, application=application, reviewer=own)
+    assigning.declaration_sign(actor=login, application=application, reviewer=other)
+    with pytest.raises(engine.TransitionConflict) as twice:
+        assigning.declaration_sign(actor=cast.reviewer, application=application, reviewer=other)
     assert "already signed by t-reviewer-login" in twice.value.message
 
     members = {m.reviewer_id: m for m in Assignment.objects.get().members.all()}
@@ -408,7 +409,7 @@ def test_a_unit_suspended_after_assignment_cannot_start_and_is_flagged(cast, ver
     application = accepted(cast, version)
     assign(cast, application, unit, team)
     for reviewer in team:
-        services.declaration_sign(actor=cast.reviewer, application=application,
+        assigning.declaration_sign(actor=cast.reviewer, application=application,
                                   reviewer=reviewer)
     Organisation.objects.filter(pk=unit.pk).update(status=Organisation.Status.SUSPENDED)
 
@@ -422,7 +423,7 @@ def test_a_unit_suspended_after_assignment_cannot_start_and_is_flagged(cast, ver
         services.application_start_review(actor=cast.reviewer, application=application)
     assert "no longer active" in guard.value.message
     fresh = type(cast.reviewer).objects.get(pk=cast.reviewer.pk)
-    with pytest.raises(services.TransitionForbidden):  # after it, they cannot act at all
+    with pytest.raises(engine.TransitionForbidden):  # after it, they cannot act at all
         services.application_start_review(actor=fresh, application=application)
     application.refresh_from_db()
     assert application.status == Status.ASSIGNED
@@ -535,13 +536,13 @@ def test_an_outsider_cannot_sign_on_the_page(cast, version, unit, team, client_f
 
 
 def test_the_on_site_review_is_reminded_to_the_review_unit(cast, version, unit, team):
-    from certification.reminders import send_reminders
+    from certification.applications.reminders import send_reminders
     from portal.models import Notification
 
     application = accepted(cast, version)
     assign(cast, application, unit, team)
     for reviewer in team:
-        services.declaration_sign(actor=cast.reviewer, application=application,
+        assigning.declaration_sign(actor=cast.reviewer, application=application,
                                   reviewer=reviewer)
     services.application_start_review(actor=cast.reviewer, application=application)
     Notification.objects.all().delete()

@@ -1,5 +1,5 @@
-"""Certificate and plaque PDFs (certification/certificate_pdf.py) through the
-restricted WeasyPrint pipeline (certification/pdf.py): content, print
+"""Certificate and plaque PDFs (certification/certificates/rendering.py) through the
+restricted WeasyPrint pipeline (certification/certificates/pdf.py): content, print
 numbers, idempotency, batch progress with failures and resuming, the pages
 (progress, retry, downloads and their scope) and the report PDFs."""
 
@@ -19,7 +19,10 @@ from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from certification import certificate_pdf, pdf, publicity, verify
+from certification.certificates import rendering as certificate_pdf
+from certification.certificates import pdf
+from certification.publicity import rules as publicity
+from certification.certificates import signing as verify
 from certification.models import AnnouncementBatch, Certificate
 from certification.tasks import issue_announcement_pdfs_task, render_certificate_task
 from portal.models import AuditEvent

@@ -1,6 +1,6 @@
 """Two officers of the receiver accept the same application at the same moment.
 
-The row lock in ``services.perform`` makes the second wait for the first to
+The row lock in ``engine.perform`` makes the second wait for the first to
 commit; it then finds the application accepted and is told who did it.
 Needs real concurrent transactions, so PostgreSQL only: run with
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal.
@@ -14,7 +14,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from certification import services
+from certification import engine
+from certification.applications import services
 from certification.models import ApplicationEvent, Status
 from tests.certification.factories import (
     add_all_materials,
@@ -70,7 +71,7 @@ def test_two_simultaneous_accepts_one_wins_the_other_is_told_who(transactional_d
     winners = [name for name, outcome in outcomes.items() if outcome == "accepted"]
     losers = [outcome for outcome in outcomes.values() if outcome != "accepted"]
     assert len(winners) == 1, outcomes
-    assert len(losers) == 1 and isinstance(losers[0], services.TransitionConflict), outcomes
+    assert len(losers) == 1 and isinstance(losers[0], engine.TransitionConflict), outcomes
     # "t-district（朝阳区人民政府）已于…将该申请变更为…": names who acted first.
     assert str(losers[0].message).startswith(str(winners[0]))
     application.refresh_from_db()

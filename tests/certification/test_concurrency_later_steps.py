@@ -21,7 +21,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone, translation
 
-from certification import publicity, services, verification
+from certification import engine
+from certification.publicity import rules as publicity
+from certification.verification import rules as verification
 from certification.models import (
     AnnouncementBatch,
     Application,
@@ -236,7 +238,7 @@ def test_two_batches_with_the_same_application_at_once_one_wins(
     (winner, batch), (error,) = next(iter(won.items())), lost.values()
     # Told plainly, as a refusal (a 400 naming the field), not a crash or a 403.
     assert isinstance(error, ServiceError), repr(error)
-    assert not isinstance(error, services.TransitionForbidden)
+    assert not isinstance(error, engine.TransitionForbidden)
     assert error.field == "applications"
     assert str(error.message) == (f"{cast.ent.name}: the report is already in a "
                                   "verification batch.")
@@ -323,7 +325,7 @@ def test_the_same_spot_check_recorded_at_once_one_wins_the_other_is_told(
     assert len(won) == 1 and len(lost) == 1, outcomes
     winner, loser = next(iter(won)), next(iter(lost))
     error = lost[loser]
-    assert isinstance(error, services.TransitionConflict), repr(error)
+    assert isinstance(error, engine.TransitionConflict), repr(error)
     shown = {"passed": "Passed", "failed": "Failed"}[results[winner]]
     assert str(error.message).startswith(
         f"This spot check was already recorded as “{shown}” by {users[winner].username} at ")

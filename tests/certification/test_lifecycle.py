@@ -1,4 +1,4 @@
-"""A certificate's life (certification/lifecycle.py): the grading
+"""A certificate's life (certification/lifecycle/rules.py): the grading
 authority's changes and their refusals, the daily run (expiry, annual
 self-assessments, renewal) with time travel, the re-apply lock, the
 revocation announcement, and the pages."""
@@ -15,7 +15,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from certification import lifecycle, publicity, services
+from certification import engine
+from certification.applications import services
+from certification.lifecycle import daily
+from certification.lifecycle import rules as lifecycle
+from certification.lifecycle import selectors as lifecycle_selectors
+from certification.publicity import rules as publicity
 from certification.models import (
     AnnouncementBatch,
     AnnualSelfAssessment,
@@ -23,7 +28,7 @@ from certification.models import (
     CertificateEvent,
     Status,
 )
-from certification.services import TransitionConflict, TransitionForbidden
+from certification.engine import TransitionConflict, TransitionForbidden
 from certification.tasks import run_lifecycle_task
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Notification
@@ -279,20 +284,20 @@ def test_the_fast_path_confirms_a_renewal_straight_to_publicity(cast, version, c
         add_all_materials(cast.enterprise, renewal)
         services.application_update(actor=cast.enterprise, application=renewal,
                                     declaration_confirmed=True)
-        services.perform(actor=cast.enterprise, application=renewal, transition="submit")
+        engine.perform(actor=cast.enterprise, application=renewal, transition="submit")
         page = client_for(cast.district).get(reverse("certification:detail", args=[renewal.pk]))
         assert 'data-testid="do-confirm_renewal"' not in page.content.decode()
         with pytest.raises(ServiceError):
-            services.perform(actor=cast.district, application=renewal,
+            engine.perform(actor=cast.district, application=renewal,
                              transition="confirm_renewal")
         with override_settings(RENEWAL_FAST_PATH=True):
             page = client_for(cast.district).get(
                 reverse("certification:detail", args=[renewal.pk]))
             assert 'data-testid="do-confirm_renewal"' in page.content.decode()
             with pytest.raises(TransitionForbidden):
-                services.perform(actor=cast.enterprise, application=renewal,
+                engine.perform(actor=cast.enterprise, application=renewal,
                                  transition="confirm_renewal")
-            services.perform(actor=cast.district, application=renewal,
+            engine.perform(actor=cast.district, application=renewal,
                              transition="confirm_renewal")
         renewal.refresh_from_db()
         assert renewal.status == Status.VERIFIED and renewal.granted_tier == "3"
@@ -341,7 +346,7 @@ def test_the_daily_run_writes_notifications_in_the_portal_language(cast, certifi
     """Even when called while English is active (a test, a shell), the stored text is
     in settings.LANGUAGE_CODE, the language of the portal's users."""
     with time_machine.travel("2029-03-12 09:00 +0800"), translation.override("en"):
-        lifecycle.expire(timezone.localdate())
+        daily.expire(timezone.localdate())
     text = Notification.objects.filter(recipient=cast.enterprise).latest("id").text
     assert text.startswith(f"证书{certificate.number}（") and "已于2029-03-11到期" in text
 
@@ -390,10 +395,10 @@ def test_overdue_is_recorded_once_and_listed(cast, certificate, client_for):
         assert run_lifecycle_task()["overdue"] == 0
     assert _annual(certificate, 1).overdue_recorded_at == first
     assert AuditEvent.objects.filter(action="certificate.annual.overdue").count() == 1
-    assert list(lifecycle.overdue_annual_visible_to(cast.district)) == [
+    assert list(lifecycle_selectors.overdue_annual_visible_to(cast.district)) == [
         _annual(certificate, 1)]
-    assert list(lifecycle.overdue_annual_visible_to(cast.city)) == [_annual(certificate, 1)]
-    assert not lifecycle.overdue_annual_visible_to(cast.other_district).exists()
+    assert list(lifecycle_selectors.overdue_annual_visible_to(cast.city)) == [_annual(certificate, 1)]
+    assert not lifecycle_selectors.overdue_annual_visible_to(cast.other_district).exists()
     page = client_for(cast.district).get(reverse("certification:lifecycle_warnings"))
     assert certificate.number in page.content.decode()
 
@@ -412,7 +417,7 @@ def test_a_submitted_self_assessment_fulfils_the_year(cast, version, certificate
         assert run_lifecycle_task()["fulfilled"] == 0
     row.refresh_from_db()
     assert row.assessment == late and row.submitted_at == late.submitted_at
-    assert not lifecycle.overdue_annual_visible_to(cast.district).exists()
+    assert not lifecycle_selectors.overdue_annual_visible_to(cast.district).exists()
     # Year 2 needs its own self-assessment.
     assert _annual(certificate, 2).assessment is None
     with time_machine.travel("2028-01-05 09:00 +0800"):

@@ -1,4 +1,4 @@
-"""The on-site review (certification/onsite.py and its pages): the baseline
+"""The on-site review (certification/onsite/rules.py and its pages): the baseline
 copied from the self-assessment, the reviewers' answers and who sees them,
 findings with photos, the report and its sign-offs, the rectification loop
 with its paused clock, and sending the report back."""
@@ -15,7 +15,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from certification import onsite, services
+from certification import engine
+from certification.applications import services
+from certification.assignment import rules as assigning
+from certification.onsite import rules as onsite
 from certification.models import (
     Application,
     ApplicationEvent,
@@ -122,7 +125,7 @@ def test_the_reviewers_answers_score_with_the_scoring_function(cast, version):
     first, second = rows_of(application)
     answer(cast, application, first, "partial", "30")
     write_and_sign(cast, application)
-    services.perform(actor=cast.reviewer, application=application, transition="submit_report")
+    engine.perform(actor=cast.reviewer, application=application, transition="submit_report")
     application.refresh_from_db()
     review = onsite.review_for(application)
     assert application.status == Status.REPORTED
@@ -137,7 +140,7 @@ def test_the_reviewers_answers_score_with_the_scoring_function(cast, version):
     logged = AuditEvent.objects.filter(action="application.submit_report").get()
     assert logged.after["score"] == "70.0" and logged.after["proposed_tier"] == "3"
     # Locked: no more answers.
-    with pytest.raises(services.TransitionConflict):
+    with pytest.raises(engine.TransitionConflict):
         answer(cast, application, first, "compliant")
 
 
@@ -145,7 +148,7 @@ def test_the_proposed_grade_never_exceeds_the_grade_applied_for(cast, version):
     """A perfect review (level 1 by score) of a level 3 application proposes level 3."""
     application = application_in_review(cast, version, "3")
     write_and_sign(cast, application)
-    services.perform(actor=cast.reviewer, application=application, transition="submit_report")
+    engine.perform(actor=cast.reviewer, application=application, transition="submit_report")
     review = onsite.review_for(application)
     assert score_assessment(review.assessment).grade == "1"
     assert review.score == Decimal("100.0") and review.proposed_tier == "3"
@@ -156,7 +159,7 @@ def test_no_grade_reached_proposes_none(cast, version):
     first, second = rows_of(application)
     answer(cast, application, first, "non_compliant")
     write_and_sign(cast, application)
-    services.perform(actor=cast.reviewer, application=application, transition="submit_report")
+    engine.perform(actor=cast.reviewer, application=application, transition="submit_report")
     review = onsite.review_for(application)
     assert review.score == Decimal("40.0") and review.proposed_tier == ""
 
@@ -164,7 +167,7 @@ def test_no_grade_reached_proposes_none(cast, version):
 def test_only_the_assigned_unit_answers(cast, in_review):
     row = rows_of(in_review)[0]
     for user in (cast.district, cast.enterprise, other_review_unit_user()):
-        with pytest.raises(services.TransitionForbidden):
+        with pytest.raises(engine.TransitionForbidden):
             onsite.review_row_save(actor=user, application=in_review, row=row,
                                    result="non_compliant", revision=0)
     # A row of another assessment (the self-assessment) is refused.
@@ -330,13 +333,13 @@ def test_review_page_queries_are_bounded(cast, client_for, django_assert_max_num
     services.application_update(actor=cast.enterprise, application=application,
                                 declaration_confirmed=True)
     for name, user in (("submit", cast.enterprise), ("accept", cast.district)):
-        services.perform(actor=user, application=application, transition=name)
+        engine.perform(actor=user, application=application, transition=name)
     team = review_team(cast)
-    services.perform(actor=cast.district, application=application, transition="assign", **team)
+    engine.perform(actor=cast.district, application=application, transition="assign", **team)
     for reviewer in [team["leader"], *team["members"]]:
-        services.declaration_sign(actor=cast.reviewer, application=application,
+        assigning.declaration_sign(actor=cast.reviewer, application=application,
                                   reviewer=reviewer)
-    services.perform(actor=cast.reviewer, application=application, transition="start_review")
+    engine.perform(actor=cast.reviewer, application=application, transition="start_review")
     client = client_for(cast.reviewer)
     with django_assert_max_num_queries(20):
         page = client.get(f"/applications/{application.pk}/review/")
@@ -443,7 +446,7 @@ def test_a_reviewer_with_a_login_signs_personally(cast, in_review):
     own_login = make_user("t-wangjian", cast.reviewer.organisation)
     team["leader"].user = own_login
     team["leader"].save(update_fields=["user"])
-    with pytest.raises(services.TransitionForbidden):
+    with pytest.raises(engine.TransitionForbidden):
         onsite.report_sign(actor=cast.reviewer, application=in_review,
                            reviewer=team["leader"])
     signoff = onsite.report_sign(actor=own_login, application=in_review,
@@ -464,7 +467,7 @@ def test_submit_report_refusals_change_nothing(cast, in_review, missing):
         onsite.report_sign(actor=cast.reviewer, application=in_review, reviewer=reviewer)
     events, audits = ApplicationEvent.objects.count(), AuditEvent.objects.count()
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.reviewer, application=in_review, transition="submit_report")
+        engine.perform(actor=cast.reviewer, application=in_review, transition="submit_report")
     assert refused.value.field == {"row": "rows", "signoff": "signoffs"}.get(missing, missing)
     if missing == "signoff":
         assert "李明" in refused.value.message
@@ -479,7 +482,7 @@ def test_submit_report_refusals_change_nothing(cast, in_review, missing):
 def test_send_back_voids_the_sign_offs(cast, version):
     application = reported_application(cast, version)
     assert ReportSignoff.objects.count() == 2
-    services.perform(actor=cast.district, application=application, transition="send_back",
+    engine.perform(actor=cast.district, application=application, transition="send_back",
                      comment="请补充现场照片。")
     application.refresh_from_db()
     review = onsite.review_for(application)
@@ -491,12 +494,12 @@ def test_send_back_voids_the_sign_offs(cast, version):
     # The reviewers can change the answers again and must sign again.
     answer(cast, application, rows_of(application)[0], "partial", "10")
     with pytest.raises(ServiceError):
-        services.perform(actor=cast.reviewer, application=application,
+        engine.perform(actor=cast.reviewer, application=application,
                          transition="submit_report")
     write_and_sign_again = review_team(cast)
     for reviewer in [write_and_sign_again["leader"], *write_and_sign_again["members"]]:
         onsite.report_sign(actor=cast.reviewer, application=application, reviewer=reviewer)
-    services.perform(actor=cast.reviewer, application=application, transition="submit_report")
+    engine.perform(actor=cast.reviewer, application=application, transition="submit_report")
     assert onsite.review_for(application).score == Decimal("90.0")
 
 
@@ -514,7 +517,7 @@ def test_the_rectification_loop_pauses_the_review_clock(cast, version):
         today = timezone.localdate()
         days_left = workdays.working_days_between(today, first_due)
         deadline = today + datetime.timedelta(days=30)
-        services.perform(actor=cast.reviewer, application=application,
+        engine.perform(actor=cast.reviewer, application=application,
                          transition="request_rectification", comment="请补全培训记录。",
                          deadline=deadline)
         application.refresh_from_db()
@@ -526,16 +529,16 @@ def test_the_rectification_loop_pauses_the_review_clock(cast, version):
     # The enterprise takes 25 days; the review still has the days it had left.
     with time_machine.travel(start + datetime.timedelta(days=39), tick=False):
         with pytest.raises(ServiceError) as refused:
-            services.perform(actor=cast.enterprise, application=application,
+            engine.perform(actor=cast.enterprise, application=application,
                              transition="submit_rectification")
         assert refused.value.field == "evidence"
-        with pytest.raises(services.TransitionForbidden):
+        with pytest.raises(engine.TransitionForbidden):
             onsite.rectification_evidence_add(actor=cast.reviewer, application=application,
                                               upload=SimpleUploadedFile("r.pdf", PDF))
         onsite.rectification_evidence_add(actor=cast.enterprise, application=application,
                                           upload=SimpleUploadedFile("整改报告.pdf", PDF),
                                           note="已补全培训记录。")
-        services.perform(actor=cast.enterprise, application=application,
+        engine.perform(actor=cast.enterprise, application=application,
                          transition="submit_rectification")
         application.refresh_from_db()
         assert application.status == Status.ON_SITE_REVIEW
@@ -543,12 +546,12 @@ def test_the_rectification_loop_pauses_the_review_clock(cast, version):
         assert onsite.review_for(application).rectification_note == "已补全培训记录。"
     # A second round needs new evidence: the earlier file does not count.
     with time_machine.travel(start + datetime.timedelta(days=40), tick=False):
-        services.perform(actor=cast.reviewer, application=application,
+        engine.perform(actor=cast.reviewer, application=application,
                          transition="request_rectification", comment="仍需整改。",
                          deadline=timezone.localdate() + datetime.timedelta(days=10))
     with time_machine.travel(start + datetime.timedelta(days=41), tick=False), \
             pytest.raises(ServiceError):
-        services.perform(actor=cast.enterprise, application=application,
+        engine.perform(actor=cast.enterprise, application=application,
                          transition="submit_rectification")
 
 
@@ -559,7 +562,7 @@ def test_request_rectification_needs_a_future_deadline(cast, in_review, deadline
     value = {"yesterday": today - datetime.timedelta(days=1), "today": today}.get(
         deadline, deadline)
     with pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.reviewer, application=in_review,
+        engine.perform(actor=cast.reviewer, application=in_review,
                          transition="request_rectification", comment="整改。", deadline=value)
     assert refused.value.field == "deadline"
     in_review.refresh_from_db()
@@ -571,7 +574,7 @@ def test_request_rectification_needs_a_finding_to_rectify(cast, in_review):
     onsite.finding_add(actor=cast.reviewer, application=in_review, kind="suggestion",
                        text="建议。")
     with pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.reviewer, application=in_review,
+        engine.perform(actor=cast.reviewer, application=in_review,
                          transition="request_rectification", comment="整改。",
                          deadline=timezone.localdate() + datetime.timedelta(days=10))
     assert refused.value.field == "findings"
@@ -600,7 +603,7 @@ def test_the_enterprise_uploads_evidence_from_the_panel(cast, in_review, client_
     onsite.finding_add(actor=cast.reviewer, application=in_review, kind="deduction",
                        text="台账不全。")
     deadline = timezone.localdate() + datetime.timedelta(days=20)
-    services.perform(actor=cast.reviewer, application=in_review,
+    engine.perform(actor=cast.reviewer, application=in_review,
                      transition="request_rectification", comment="请整改。", deadline=deadline)
     client = english(client_for(cast.enterprise))
     page = client.get(f"/applications/{in_review.pk}/").content.decode()

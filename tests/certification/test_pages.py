@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from certification import services
+from certification.applications import services
 from certification.models import Application, ApplicationEvent, Material, Status
 from portal.models import Notification
 from tests.cast import make_enterprise

@@ -15,7 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from certification import publicity, services
+from certification import engine
+from certification.applications import services
+from certification.publicity import rules as publicity
 from certification.models import (
     AnnouncementBatch,
     Application,
@@ -26,7 +28,7 @@ from certification.models import (
     PublicityItem,
     Status,
 )
-from certification.services import TransitionConflict, TransitionForbidden
+from certification.engine import TransitionConflict, TransitionForbidden
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Industry, Notification, Organisation, OrganisationKind
 from tests.cast import make_enterprise, make_user
@@ -89,7 +91,7 @@ def verified(cast, version, enterprise=None, user=None, *, tier: str = "3",
     add_all_materials(user, application)
     services.application_update(actor=user, application=application,
                                 declaration_confirmed=True)
-    services.perform(actor=user, application=application, transition="submit")
+    engine.perform(actor=user, application=application, transition="submit")
     Application.objects.filter(pk=application.pk).update(status=Status.VERIFIED,
                                                          granted_tier=granted or tier)
     application.refresh_from_db()
@@ -246,7 +248,7 @@ def test_the_move_without_a_batch_is_refused(cast, version):
     application = verified(cast, version)
 
     with pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.district, application=application,
+        engine.perform(actor=cast.district, application=application,
                          transition="start_publicity")
 
     assert refused.value.field == "publicity_batch"
@@ -433,7 +435,7 @@ def test_the_announce_move_needs_an_announcement(cast, version):
     with time_machine.travel(MONDAY):
         _, (application,) = published(cast, version)
     with time_machine.travel(AFTER), pytest.raises(ServiceError):
-        services.perform(actor=cast.district, application=application, transition="announce")
+        engine.perform(actor=cast.district, application=application, transition="announce")
 
     application.refresh_from_db()
     assert application.status == Status.PUBLICITY

@@ -14,7 +14,7 @@ from django.core import mail
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from certification import services
+from certification.applications import services
 from certification.models import Application
 from certification.tasks import send_reminders_task
 from portal import workdays

@@ -29,7 +29,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 
-from certification import services
+from certification import engine
 from certification.models import Application, Finding, ReviewFile, SpotCheck, Status
 from certification.workflow import (
     APPLICANT,
@@ -205,7 +205,7 @@ def reach(cast, version, case: Case) -> Application:
     move = TRANSITIONS[case.by]
     actor = (cast.enterprise if move.actor == APPLICANT
              else getattr(cast, RECEIVER_OF[case.tier]))
-    application = services.perform(actor=actor, application=application, transition=case.by,
+    application = engine.perform(actor=actor, application=application, transition=case.by,
                                    comment="理由见附件")
     assert application.status == case.state
     return application

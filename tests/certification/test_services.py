@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from certification import services
+from certification import engine
+from certification.applications import services
 from certification.models import ApplicationEvent, Status
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Notification
@@ -104,12 +105,12 @@ def test_the_return_loop_and_acceptance_are_timed_audited_and_notified(
 
 def test_wrong_role_and_wrong_state_are_refused(cast, version):
     application = submitted(cast, version)
-    with pytest.raises(services.TransitionForbidden):
+    with pytest.raises(engine.TransitionForbidden):
         services.application_accept(actor=cast.enterprise, application=application)
-    with pytest.raises(services.TransitionForbidden):
+    with pytest.raises(engine.TransitionForbidden):
         services.application_accept(actor=cast.other_district, application=application)
     services.application_accept(actor=cast.district, application=application)
-    with pytest.raises(services.TransitionConflict) as info:
+    with pytest.raises(engine.TransitionConflict) as info:
         services.application_reject(actor=cast.district_staff, application=application,
                                     comment="x")
     assert "t-district" in info.value.message
@@ -147,7 +148,7 @@ def test_a_group_applies_for_its_member(cast, version):
     application = services.application_create(actor=cast.group, enterprise=cast.ent,
                                               assessment=assessment, tier="3")
     assert application.applicant == cast.group.organisation
-    with pytest.raises(services.TransitionForbidden):
+    with pytest.raises(engine.TransitionForbidden):
         services.application_create(actor=cast.group, enterprise=cast.other_ent,
                                     assessment=assessment, tier="3")
 

@@ -13,7 +13,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from certification import onsite, services, verification
+from certification import engine
+from certification.onsite import rules as onsite
+from certification.verification import rules as verification
 from certification.models import (
     Application,
     OnSiteReview,
@@ -139,19 +141,19 @@ def test_batches_are_numbered_per_organiser(cast, version):
 def test_only_the_receiver_batches_its_applications_and_nothing_is_written(cast, version):
     application = reported(cast, version)
     for outsider in (cast.association, cast.other_district):
-        with pytest.raises(services.TransitionForbidden) as refused:
+        with pytest.raises(engine.TransitionForbidden) as refused:
             make_batch(cast, [application], actor=outsider)
         if outsider == cast.association:
             assert cast.ent.name in refused.value.message
     for not_organiser in (cast.city, cast.reviewer, cast.enterprise, cast.regulator):
-        with pytest.raises(services.TransitionForbidden):
+        with pytest.raises(engine.TransitionForbidden):
             make_batch(cast, [application], actor=not_organiser)
     assert nothing_written()
 
 
 def test_only_reported_applications_are_batched(cast, version):
     first = reported(cast, version, 1)
-    in_review = services.perform(actor=cast.district, application=first, transition="send_back",
+    in_review = engine.perform(actor=cast.district, application=first, transition="send_back",
                                  comment="评分依据不足。")
     fine = reported(cast, version, 2)
     with translation.override("en"), pytest.raises(ServiceError) as refused:
@@ -180,7 +182,7 @@ def test_a_report_goes_into_one_batch_only(cast, version):
 def test_verify_is_refused_outside_a_batch(cast, version):
     application = reported(cast, version)
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.district, application=application, transition="verify")
+        engine.perform(actor=cast.district, application=application, transition="verify")
     assert "verification batch" in refused.value.message
     application.refresh_from_db()
     assert application.status == Status.REPORTED and application.granted_tier == ""
@@ -194,10 +196,10 @@ def test_verify_waits_for_the_drawn_check_then_grants_the_grade(cast, version):
     check = drawn_check(batch)
     assert check.application_id == application.pk
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.district, application=application, transition="verify")
+        engine.perform(actor=cast.district, application=application, transition="verify")
     assert batch.name in refused.value.message and "still to be recorded" in refused.value.message
     verification.spot_check_record(actor=cast.district, check=check, result="passed", notes="")
-    services.perform(actor=cast.district, application=application, transition="verify")
+    engine.perform(actor=cast.district, application=application, transition="verify")
     application.refresh_from_db()
     assert application.status == Status.VERIFIED
     # The grade reached is never above the grade applied for.
@@ -212,7 +214,7 @@ def test_an_undrawn_application_is_verified_without_a_recheck(cast, version):
     batch = make_batch(cast, applications)
     undrawn = batch.checks.filter(required=False).first()
     application = Application.objects.get(pk=undrawn.application_id)
-    services.perform(actor=cast.district, application=application, transition="verify")
+    engine.perform(actor=cast.district, application=application, transition="verify")
     application.refresh_from_db()
     assert application.status == Status.VERIFIED and application.granted_tier == "3"
 
@@ -223,7 +225,7 @@ def test_the_grade_granted_is_the_lower_grade_the_review_proposed(cast, version)
     batch = make_batch(cast, [application], actor=cast.association)
     verification.spot_check_record(actor=cast.association, check=drawn_check(batch),
                                    result="passed")
-    services.perform(actor=cast.association, application=application, transition="verify")
+    engine.perform(actor=cast.association, application=application, transition="verify")
     application.refresh_from_db()
     assert application.tier == "2" and application.granted_tier == "3"
 
@@ -235,12 +237,12 @@ def test_verify_is_refused_when_no_grade_was_reached_and_close_ends_it(cast, ver
     verification.spot_check_record(actor=cast.district, check=drawn_check(batch),
                                    result="passed")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.district, application=application, transition="verify")
+        engine.perform(actor=cast.district, application=application, transition="verify")
     assert "Close: no grade reached" in refused.value.message
     with pytest.raises(ServiceError):  # the reasons are required
-        services.perform(actor=cast.district, application=application,
+        engine.perform(actor=cast.district, application=application,
                          transition="close_not_reached")
-    services.perform(actor=cast.district, application=application,
+    engine.perform(actor=cast.district, application=application,
                      transition="close_not_reached", comment="现场评审得分未达到三级。")
     application.refresh_from_db()
     assert application.status == Status.REJECTED and application.granted_tier == ""
@@ -248,7 +250,7 @@ def test_verify_is_refused_when_no_grade_was_reached_and_close_ends_it(cast, ver
 
 def test_close_not_reached_needs_no_batch(cast, version):
     application = reported(cast, version)
-    services.perform(actor=cast.district, application=application,
+    engine.perform(actor=cast.district, application=application,
                      transition="close_not_reached", comment="未达到任何等级。")
     assert Application.objects.get(pk=application.pk).status == Status.REJECTED
 
@@ -259,9 +261,9 @@ def test_send_back_from_reported_then_the_new_report_needs_a_new_batch(cast, ver
     verification.spot_check_record(actor=cast.district, check=drawn_check(batch),
                                    result="failed", notes="现场与报告不符。")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.district, application=application, transition="verify")
+        engine.perform(actor=cast.district, application=application, transition="verify")
     assert "failed" in refused.value.message
-    services.perform(actor=cast.district, application=application, transition="send_back",
+    engine.perform(actor=cast.district, application=application, transition="send_back",
                      comment="请重新评审第1.1项。")
     application.refresh_from_db()
     assert application.status == Status.ON_SITE_REVIEW
@@ -269,17 +271,17 @@ def test_send_back_from_reported_then_the_new_report_needs_a_new_batch(cast, ver
     team = review_team(cast)
     for reviewer in [team["leader"], *team["members"]]:
         onsite.report_sign(actor=cast.reviewer, application=application, reviewer=reviewer)
-    services.perform(actor=cast.reviewer, application=application, transition="submit_report")
+    engine.perform(actor=cast.reviewer, application=application, transition="submit_report")
     # The old batch no longer counts: the new report needs a batch of its own.
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.district, application=application, transition="verify")
+        engine.perform(actor=cast.district, application=application, transition="verify")
     assert "verification batch" in refused.value.message
     assert [a.pk for a in verification.batchable(cast.district.organisation_id)] == [
         application.pk]
     second = make_batch(cast, [application])
     verification.spot_check_record(actor=cast.district, check=drawn_check(second),
                                    result="passed")
-    services.perform(actor=cast.district, application=application, transition="verify")
+    engine.perform(actor=cast.district, application=application, transition="verify")
     assert Application.objects.get(pk=application.pk).status == Status.VERIFIED
 
 
@@ -290,7 +292,7 @@ def test_only_the_receiver_records_and_a_failure_needs_notes(cast, version):
     application = reported(cast, version)
     check = drawn_check(make_batch(cast, [application]))
     for outsider in (cast.association, cast.city, cast.reviewer, cast.enterprise):
-        with pytest.raises(services.TransitionForbidden):
+        with pytest.raises(engine.TransitionForbidden):
             verification.spot_check_record(actor=outsider, check=check, result="passed")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         verification.spot_check_record(actor=cast.district, check=check, result="failed",
@@ -301,7 +303,7 @@ def test_only_the_receiver_records_and_a_failure_needs_notes(cast, version):
     check.refresh_from_db()
     assert check.result == SpotCheck.Result.PENDING and check.checked_by is None
     verification.spot_check_record(actor=cast.district, check=check, result="passed")
-    with pytest.raises(services.TransitionConflict):
+    with pytest.raises(engine.TransitionConflict):
         verification.spot_check_record(actor=cast.district, check=check, result="failed",
                                        notes="再次检查")
 
@@ -372,7 +374,7 @@ def test_a_unit_reexamination_is_recorded_even_after_verification(cast, version)
     undrawn = [Application.objects.get(pk=c.application_id)
                for c in earlier_batch.checks.filter(required=False)]
     for application in undrawn:
-        services.perform(actor=cast.district, application=application, transition="verify")
+        engine.perform(actor=cast.district, application=application, transition="verify")
     failing = make_batch(cast, [reported(cast, version, 9)])
     verification.spot_check_record(actor=cast.district, check=drawn_check(failing),
                                    result="failed", notes="报告失实。")
@@ -398,19 +400,19 @@ def test_a_pending_unit_reexamination_holds_back_verify(cast, version):
     verification.spot_check_record(actor=cast.district, check=drawn_check(batch),
                                    result="passed")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        services.perform(actor=cast.district, application=other, transition="verify")
+        engine.perform(actor=cast.district, application=other, transition="verify")
     assert "re-examination of the review unit" in refused.value.message
     verification.spot_check_record(actor=cast.district, check=unit_check, result="passed")
-    services.perform(actor=cast.district, application=other, transition="verify")
+    engine.perform(actor=cast.district, application=other, transition="verify")
     assert Application.objects.get(pk=other.pk).status == Status.VERIFIED
 
 
 def test_a_drawn_check_is_not_recorded_once_the_application_moved_on(cast, version):
     application = reported(cast, version)
     check = drawn_check(make_batch(cast, [application]))
-    services.perform(actor=cast.district, application=application, transition="send_back",
+    engine.perform(actor=cast.district, application=application, transition="send_back",
                      comment="补充评审记录。")
-    with pytest.raises(services.TransitionConflict):
+    with pytest.raises(engine.TransitionConflict):
         verification.spot_check_record(actor=cast.district, check=check, result="passed")
 
 

@@ -1,4 +1,4 @@
-"""Verifying certificates (certification/verify.py): signed QR payloads, the
+"""Verifying certificates (certification/certificates/signing.py): signed QR payloads, the
 statement, the public pages (no login), lookups and the command."""
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from certification import publicity, verify
+from certification.publicity import rules as publicity
+from certification.certificates import signing as verify
 from certification.models import AnnouncementBatch, Application, Certificate, Status
 from tests.certification.factories import make_tiered_version
 from tests.certification.test_publicity import AFTER, MONDAY, published, verified
@@ -222,7 +223,7 @@ def test_a_key_that_is_not_ed25519_is_refused(tmp_path):
 def test_debug_generates_a_development_key_once_and_says_so(tmp_path, caplog):
     with override_settings(CERTIFICATE_SIGNING_KEY=None, CERTIFICATE_SIGNING_KEY_GENERATE=True,
                            VAR_DIR=tmp_path):
-        with caplog.at_level(logging.WARNING, logger="certification.verify"):
+        with caplog.at_level(logging.WARNING, logger="certification.certificates.signing"):
             first = verify.keys().key_id
         assert "generated a development signing key" in caplog.text
         assert (tmp_path / "certificate-signing-key.pem").exists()

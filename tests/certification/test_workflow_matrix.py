@@ -1,6 +1,6 @@
 """Every state × every move × every cast role, against the declaration.
 
-``services.perform`` must succeed exactly when certification/workflow.py
+``engine.perform`` must succeed exactly when certification/workflow.py
 allows the move (the state is one of its sources, the tier is one it
 applies to, the user belongs to the applicant or the receiver as the move
 says, or the review unit of the current assignment) and otherwise refuse it — TransitionConflict for the wrong state,
@@ -17,8 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from certification import onsite, services, verification
-from certification.assignment import current_unit_id
+from certification import engine
+from certification.applications import services
+from certification.assignment import rules as assigning
+from certification.onsite import rules as onsite
+from certification.verification import rules as verification
+from certification.assignment.rules import current_unit_id
 from certification.models import (
     AnnouncementBatch,
     Application,
@@ -97,7 +101,7 @@ def prepare(cast, application: Application, step: str, receiver, args: dict) -> 
     team = review_team(cast)
     if step == "sign":
         for reviewer in [team["leader"], *team["members"]]:
-            services.declaration_sign(actor=cast.reviewer, application=application,
+            assigning.declaration_sign(actor=cast.reviewer, application=application,
                                       reviewer=reviewer)
     elif step == "prepare_report":  # a finding to rectify, the report written and signed
         onsite.finding_add(actor=cast.reviewer, application=application, kind="deduction",
@@ -154,7 +158,7 @@ def walk(cast, version, state: str, tier: str, args: dict) -> Application:
         who = TRANSITIONS[name].actor
         actor = (cast.enterprise if who == APPLICANT
                  else receiver if who == RECEIVER else cast.reviewer)
-        services.perform(actor=actor, application=application, transition=name, **ARGS,
+        engine.perform(actor=actor, application=application, transition=name, **ARGS,
                          **args)
     if path is None:
         Application.objects.filter(pk=application.pk).update(status=state)
@@ -166,14 +170,14 @@ def walk(cast, version, state: str, tier: str, args: dict) -> Application:
 def expected(application: Application, move: Transition, user) -> type | None:
     """What the declaration says: None for success, else the refusal."""
     if application.status not in move.sources:
-        return services.TransitionConflict
+        return engine.TransitionConflict
     if move.tiers is not None and application.tier not in move.tiers:
         return ServiceError
     party = {APPLICANT: application.applicant_id, RECEIVER: application.receiver_id}.get(
         move.actor) or current_unit_id(application)
     if user.organisation_id != party:
-        return services.TransitionForbidden
-    condition = services.OFFERED_WHEN.get(move.name)
+        return engine.TransitionForbidden
+    condition = engine.hook(move.offered_when) if move.offered_when else None
     if condition is not None and not condition(application):
         return ServiceError  # e.g. confirm_renewal off the renewal fast path
     return None
@@ -188,7 +192,7 @@ def attempt(application: Application, name: str, user,
         with transaction.atomic():
             events, audits = ApplicationEvent.objects.count(), AuditEvent.objects.count()
             try:
-                result = services.perform(actor=user, application=application,
+                result = engine.perform(actor=user, application=application,
                                           transition=name, **ARGS, **args)
             except ServiceError as error:
                 outcome = type(error)
@@ -241,7 +245,7 @@ def test_perform_follows_the_declaration(cast, version, state, tier):
                              f", got {got and got.__name__ or 'success'}")
             wrong += [f"{name} by {role}: {problem}" for problem in problems]
             # The API lists the moves open to a user with can_perform: it must agree.
-            if services.can_perform(user, application, move) != (want is None):
+            if engine.can_perform(user, application, move) != (want is None):
                 wrong.append(f"{name} by {role}: can_perform disagrees")
             successes += want is None
     assert not wrong, "\n".join(wrong)
@@ -268,7 +272,7 @@ def test_the_audit_log_matches_the_state_history(cast, version):
 
     def run(application, *steps):
         for name, user in steps:
-            services.perform(actor=user, application=application, transition=name, **ARGS)
+            engine.perform(actor=user, application=application, transition=name, **ARGS)
 
     e, d, s = cast.enterprise, cast.district, cast.district_staff
     looped = new("3")

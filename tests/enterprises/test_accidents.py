@@ -13,8 +13,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from certification import lifecycle, services
-from certification.services import TransitionForbidden
+from certification.applications import services
+from certification.lifecycle import rules as lifecycle
+from certification.lifecycle import selectors as lifecycle_selectors
+from certification.engine import TransitionForbidden
 from enterprises import accidents
 from enterprises.models import Accident
 from portal.errors import ServiceError
@@ -82,7 +84,7 @@ def test_a_fatal_accident_flags_the_certificates(cast, version,
     # The grading authority is told.
     assert Notification.objects.filter(recipient=cast.district,
                                        text__contains=certificate.number).exists()
-    assert certificate in lifecycle.filter_certificates(
+    assert certificate in lifecycle_selectors.filter_certificates(
         lifecycle.certificates_visible_to(cast.district), flagged=True)
 
 

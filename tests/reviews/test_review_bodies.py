@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certification.models import Assignment, AssignmentMember
-from certification.services import application_create
+from certification.applications.services import application_create
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Industry, Notification, Organisation, Qualification
 from reviews import selectors_bodies, services_bodies

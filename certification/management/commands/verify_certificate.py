@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certification import verify
+from certification.certificates import signing as verify
 
 
 def bare_payload(text: str) -> str:

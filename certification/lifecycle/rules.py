@@ -1,0 +1,550 @@
+"""A certificate's life after the announcement (issue 5): annual
+self-assessments, renewal window, expiry, suspension, reinstatement,
+downgrading and revocation, accident flags.
+
+Rules chosen (domain.md §4.1, §4.3; tagged [M] there, hence settings):
+
+- **Grading authority** of a certificate: the organisation that announced it
+  (the district for level 3, the organising unit for level 2) and the city
+  office. They suspend, reinstate, downgrade and revoke; each change is
+  atomic on the locked certificate row, writes a CertificateEvent and an
+  audit row and tells the enterprise after commit.
+- **Reason codes** (RevocationReason) are required for suspension,
+  downgrading and revocation, together with a note; reinstatement needs a
+  note only (its reason code is optional: the suspension's reason no longer
+  applies).
+- **States**: suspend valid → suspended; reinstate suspended → valid;
+  downgrade valid or suspended (status kept); revoke valid or suspended →
+  revoked. Nothing changes an expired or revoked certificate.
+- **Downgrading** gives a lower grade of the same standard (the thresholds of
+  the standard version the grade was earned on). The certificate **keeps
+  its number**: the number identifies the certificate issued in its
+  announcement (its level mark records the grade as announced); the current
+  grade is ``Certificate.tier``, shown on the certificate and verification
+  pages, and the ``downgraded`` event records from → to.
+- **Revocation** locks re-application until today + settings.REAPPLY_LOCK_DAYS
+  (``reapply_locked_until`` = the first day the enterprise may apply again)
+  and is published in a revocation announcement (AnnouncementBatch
+  kind="revocation") of the revoking organisation, numbered in the same
+  sequence as its award announcements (publicity.next_number, key
+  ``announcement:<org>:<year>``: the batch number is unique per organiser
+  and year whatever the kind).
+- **Annual self-assessment**: at issuance one row per year of validity
+  (1..3); year N is due on the N-th anniversary of ``valid_from``, the last
+  one no later than ``valid_until`` (the third anniversary is the day after
+  the certificate ends). The enterprise is reminded ANNUAL_REMIND_DAYS (30)
+  days before and on the due day; the day after, an unfulfilled year is
+  recorded overdue once (warning list). A self-assessment of the enterprise
+  submitted on or after the opening of year N (the previous anniversary;
+  for year 1 ``valid_from``) fulfils the earliest open year; each one
+  fulfils one year only, never the assessment the grade was earned on.
+- **Renewal window**: opens RENEWAL_WINDOW_MONTHS (3) months before
+  ``valid_until``; the enterprise is told once. An application for the grade
+  of a live certificate is accepted only inside the window (a higher or
+  another grade: any time).
+- **Accidents** (enterprises/accidents.py): a fatal accident, or one at or
+  above settings.ACCIDENT_REVIEW_SERIOUS_INJURIES serious injuries or
+  settings.ACCIDENT_REVIEW_DIRECT_LOSS direct loss, flags every live
+  certificate of the enterprise for a revocation review.
+
+The daily Celery beat task (certification.tasks.run_lifecycle_task) runs
+``run_daily``; each step claims its rows with a conditional UPDATE, so a
+second run the same day does nothing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    AnnouncementBatch,
+    AnnualSelfAssessment,
+    Certificate,
+    CertificateEvent,
+    RevocationReason,
+)
+from portal import audit
+from portal.errors import ServiceError
+from portal.models import Organisation, OrganisationKind
+from portal.notify import notify_after_commit
+
+LIVE = (Certificate.Status.VALID, Certificate.Status.SUSPENDED)
+ANNUAL_YEARS = 3
+ANNUAL_REMIND_DAYS = 30
+RENEWAL_WINDOW_MONTHS = 3
+Action = CertificateEvent.Action
+
+
+# --- dates -------------------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (or earlier), clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return day.replace(year=year, month=month,
+                       day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def anniversary(day: datetime.date, years: int) -> datetime.date:
+    return add_months(day, 12 * years)
+
+
+def annual_due_on(certificate: Certificate, year: int) -> datetime.date:
+    return min(anniversary(certificate.valid_from, year), certificate.valid_until)
+
+
+def annual_opens_on(certificate: Certificate, year: int) -> datetime.date:
+    return anniversary(certificate.valid_from, year - 1)
+
+
+def renewal_opens_on(certificate: Certificate) -> datetime.date:
+    months = getattr(settings, "RENEWAL_WINDOW_MONTHS", RENEWAL_WINDOW_MONTHS)
+    return add_months(certificate.valid_until, -months)
+
+
+def in_renewal_window(certificate: Certificate, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (certificate.status in LIVE
+            and renewal_opens_on(certificate) <= today <= certificate.valid_until)
+
+
+# --- who ---------------------------------------------------------------------------
+
+
+def city_office_ids() -> list[int]:
+    return list(Organisation.objects.filter(kind=OrganisationKind.CITY_OFFICE)
+                .values_list("pk", flat=True))
+
+
+def is_authority(user, certificate: Certificate) -> bool:
+    """The announcing organisation and the city office."""
+    if not (user.is_authenticated and getattr(user, "can_act", False)):
+        return False
+    if user.organisation.kind == OrganisationKind.CITY_OFFICE:
+        return True
+    return user.organisation_id == certificate.announcement.organiser_id
+
+
+def oversees(user) -> bool:
+    """Districts, organising units and the city office: the certificate list
+    and the warning list (their scope of certificates)."""
+    return bool(user.is_authenticated and getattr(user, "can_act", False)
+                and user.organisation.kind in (OrganisationKind.DISTRICT,
+                                               OrganisationKind.ORGANISING_UNIT,
+                                               OrganisationKind.CITY_OFFICE))
+
+
+def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    from certification.publicity.rules import certificates_visible_to as visible
+
+    return visible(user, qs)
+
+
+def _forbidden(message):
+    from certification.engine import TransitionForbidden
+
+    return TransitionForbidden(message)
+
+
+def _conflict(message):
+    from certification.engine import TransitionConflict
+
+    return TransitionConflict(message)
+
+
+def _tier_label(tier: str) -> str:
+    from certification.publicity.rules import tier_label
+
+    return tier_label(tier)
+
+
+# --- issuance ----------------------------------------------------------------------
+
+
+def on_issued(certificate: Certificate, *, actor=None) -> None:
+    """Called by publicity.finish_announce: the "issued" event, the annual
+    self-assessment rows, and a "renewed" event on the enterprise's earlier
+    live certificate of the same grade."""
+    CertificateEvent.objects.create(certificate=certificate, action=Action.ISSUED,
+                                    to_status=certificate.status, to_tier=certificate.tier,
+                                    announcement=certificate.announcement, actor=actor)
+    AnnualSelfAssessment.objects.bulk_create(
+        AnnualSelfAssessment(certificate=certificate, year=year,
+                             due_on=annual_due_on(certificate, year))
+        for year in range(1, ANNUAL_YEARS + 1))
+    earlier = (Certificate.objects.filter(enterprise_id=certificate.enterprise_id,
+                                          tier=certificate.tier, status__in=LIVE)
+               .exclude(pk=certificate.pk))
+    for old in earlier:
+        CertificateEvent.objects.create(
+            certificate=old, action=Action.RENEWED, from_status=old.status,
+            to_status=old.status, actor=actor,
+            note=_("Renewed by certificate %(number)s.") % {"number": certificate.number})
+
+
+# --- changes by the grading authority ------------------------------------------------
+
+
+def _locked(certificate: Certificate) -> Certificate:
+    return (Certificate.objects.select_for_update(of=("self",))
+            .select_related("announcement", "enterprise", "application")
+            .get(pk=certificate.pk))
+
+
+def _check_authority(actor, certificate: Certificate) -> None:
+    if not is_authority(actor, certificate):
+        raise _forbidden(_("Only the organisation that announced the certificate and the city "
+                           "office change it."))
+
+
+def _check_state(certificate: Certificate, allowed: tuple[str, ...], what: str) -> None:
+    if certificate.status in allowed:
+        return
+    if certificate.status == Certificate.Status.REVOKED:
+        raise _conflict(_("Certificate %(number)s was revoked on %(date)s; it cannot be "
+                          "changed any more.") % {
+            "number": certificate.number, "date": _when(certificate.status_changed_at)})
+    if certificate.status == Certificate.Status.EXPIRED:
+        raise _conflict(_("Certificate %(number)s expired on %(date)s; it cannot be changed "
+                          "any more.") % {"number": certificate.number,
+                                          "date": certificate.valid_until.isoformat()})
+    raise _conflict(_("Certificate %(number)s is “%(status)s”; it cannot be %(what)s.") % {
+        "number": certificate.number, "status": certificate.get_status_display(),
+        "what": what})
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).date().isoformat() if moment else "—"
+
+
+def _clean(reason: str, note: str, *, reason_required: bool = True) -> tuple[str, str]:
+    reason = (reason or "").strip()
+    note = (note or "").strip()
+    if reason and reason not in RevocationReason.values or (reason_required and not reason):
+        raise ServiceError(_("Choose the reason."), field="reason")
+    if not note:
+        raise ServiceError(_("Explain the decision; the enterprise sees it."), field="note")
+    if len(note) > 2000:
+        raise ServiceError(_("The explanation is too long: at most 2000 characters."),
+                           field="note")
+    return reason, note
+
+
+@dataclass
+class _Change:
+    action: str
+    status: str | None = None
+    tier: str | None = None
+    announcement: AnnouncementBatch | None = None
+
+
+def _apply(actor, certificate: Certificate, change: _Change, reason: str,
+           note: str) -> CertificateEvent:
+    before = {"status": certificate.status, "tier": certificate.tier}
+    fields = ["status_reason", "status_note", "status_changed_at"]
+    if change.status is not None:
+        certificate.status = change.status
+        fields.append("status")
+    if change.tier is not None:
+        certificate.tier = change.tier
+        fields.append("tier")
+    if change.action == Action.REVOKED:
+        days = getattr(settings, "REAPPLY_LOCK_DAYS", 365)
+        certificate.reapply_locked_until = timezone.localdate() + datetime.timedelta(days=days)
+        fields.append("reapply_locked_until")
+    certificate.status_reason = reason
+    certificate.status_note = note
+    certificate.status_changed_at = timezone.now()
+    certificate.save(update_fields=fields)
+    event = CertificateEvent.objects.create(
+        certificate=certificate, action=change.action, from_status=before["status"],
+        to_status=certificate.status, from_tier=before["tier"],
+        to_tier=certificate.tier if change.tier else "", reason=reason, note=note,
+        announcement=change.announcement, actor=actor)
+    after = {"status": certificate.status, "tier": certificate.tier, "reason": reason,
+             "note": note}
+    if change.announcement is not None:
+        after["announcement"] = change.announcement.pk
+    if certificate.reapply_locked_until and change.action == Action.REVOKED:
+        after["reapply_locked_until"] = certificate.reapply_locked_until.isoformat()
+    audit.record(actor=actor, action=f"certificate.{change.action}", obj=certificate,
+                 before=before, after=after)
+    _tell_enterprise(certificate, event)
+    return event
+
+
+def _tell_enterprise(certificate: Certificate, event: CertificateEvent) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("Certificate %(number)s (%(enterprise)s): %(action)s — %(grade)s, %(status)s.") % {
+            "number": certificate.number, "enterprise": certificate.enterprise.name,
+            "action": event.get_action_display(), "grade": _tier_label(certificate.tier),
+            "status": certificate.get_status_display()}
+    notify_after_commit([certificate.enterprise.account_id, certificate.application.applicant_id],
+                        text, reverse("certification:lifecycle_certificate",
+                                      args=[certificate.pk]))
+
+
+@transaction.atomic
+def certificate_suspend(*, actor, certificate: Certificate, reason: str,
+                        note: str) -> CertificateEvent:
+    certificate = _locked(certificate)
+    _check_authority(actor, certificate)
+    _check_state(certificate, (Certificate.Status.VALID,), _("suspended"))
+    reason, note = _clean(reason, note)
+    return _apply(actor, certificate, _Change(Action.SUSPENDED, Certificate.Status.SUSPENDED),
+                  reason, note)
+
+
+@transaction.atomic
+def certificate_reinstate(*, actor, certificate: Certificate, note: str,
+                          reason: str = "") -> CertificateEvent:
+    certificate = _locked(certificate)
+    _check_authority(actor, certificate)
+    _check_state(certificate, (Certificate.Status.SUSPENDED,), _("reinstated"))
+    if certificate.valid_until < timezone.localdate():
+        raise _conflict(_("Certificate %(number)s ended on %(date)s; it cannot be "
+                          "reinstated.") % {"number": certificate.number,
+                                           "date": certificate.valid_until.isoformat()})
+    reason, note = _clean(reason, note, reason_required=False)
+    return _apply(actor, certificate, _Change(Action.REINSTATED, Certificate.Status.VALID),
+                  reason, note)
+
+
+def downgrade_choices(certificate: Certificate) -> list[str]:
+    """Lower grades of the standard the grade was earned on, highest first."""
+    from reviews.scoring_data import spec_for_version
+
+    assessment = certificate.application.assessment
+    thresholds = spec_for_version(assessment.version).thresholds
+    if certificate.tier not in thresholds:
+        return []
+    current = thresholds[certificate.tier]
+    lower = [tier for tier, minimum in thresholds.items() if minimum < current]
+    return sorted(lower, key=lambda tier: thresholds[tier], reverse=True)
+
+
+@transaction.atomic
+def certificate_downgrade(*, actor, certificate: Certificate, tier: str, reason: str,
+                          note: str) -> CertificateEvent:
+    """The grade changes; the number stays (see the module's docstring)."""
+    certificate = _locked(certificate)
+    _check_authority(actor, certificate)
+    _check_state(certificate, LIVE, _("downgraded"))
+    choices = downgrade_choices(certificate)
+    if not choices:
+        raise ServiceError(_("%(grade)s is the lowest grade of its standard; revoke the "
+                             "certificate instead.") % {"grade": _tier_label(certificate.tier)},
+                           field="tier")
+    if tier not in choices:
+        raise ServiceError(_("Choose a lower grade of the same standard: %(choices)s.") % {
+            "choices": "、".join(_tier_label(t) for t in choices)}, field="tier")
+    reason, note = _clean(reason, note)
+    event = _apply(actor, certificate, _Change(Action.DOWNGRADED, tier=tier), reason, note)
+    if certificate.rendered_at is not None:
+        # The printed grade changed: render the PDF and plaque again after commit.
+        pk = certificate.pk
+        transaction.on_commit(lambda: _rerender(pk))
+    return event
+
+
+def _rerender(certificate_id: int) -> None:
+    from certification.tasks import render_certificate_task
+
+    render_certificate_task.delay(certificate_id, force=True)
+
+
+def _revocation_announcement(actor, today: datetime.date) -> AnnouncementBatch:
+    from certification.publicity.rules import next_number
+
+    year = today.year
+    number = next_number(f"announcement:{actor.organisation_id}:{year}")
+    return AnnouncementBatch.objects.create(
+        organiser_id=actor.organisation_id, year=year, number=number,
+        kind=AnnouncementBatch.Kind.REVOCATION,
+        title=f"{year}年第{number}批安全生产标准化撤销等级公告", announced_on=today,
+        created_by=actor)
+
+
+@transaction.atomic
+def certificate_revoke(*, actor, certificate: Certificate, reason: str,
+                       note: str) -> CertificateEvent:
+    """Revoked for good: the re-apply lock starts, and a revocation
+    announcement of the actor's organisation publishes it."""
+    certificate = _locked(certificate)
+    _check_authority(actor, certificate)
+    _check_state(certificate, LIVE, _("revoked"))
+    reason, note = _clean(reason, note)
+    batch = _revocation_announcement(actor, timezone.localdate())
+    event = _apply(actor, certificate,
+                   _Change(Action.REVOKED, Certificate.Status.REVOKED, announcement=batch),
+                   reason, note)
+    audit.record(actor=actor, action="publicity.announcement.create", obj=batch, after={
+        "title": batch.title, "kind": batch.kind, "announced_on": batch.announced_on.isoformat(),
+        "revoked": [certificate.number]})
+    return event
+
+
+@transaction.atomic
+def certificate_keep(*, actor, certificate: Certificate, note: str,
+                     reason: str = "") -> CertificateEvent:
+    """Close a revocation review without revoking: the flag goes, the
+    decision and its explanation stay in the history."""
+    certificate = _locked(certificate)
+    _check_authority(actor, certificate)
+    _check_state(certificate, LIVE, _("kept"))
+    if certificate.review_flagged_at is None:
+        raise _conflict(_("Certificate %(number)s is not flagged for a revocation review.")
+                        % {"number": certificate.number})
+    reason, note = _clean(reason, note, reason_required=False)
+    flagged = certificate.review_flag_reason
+    certificate.review_flagged_at = None
+    certificate.review_flag_reason = ""
+    certificate.save(update_fields=["review_flagged_at", "review_flag_reason"])
+    event = _apply(actor, certificate, _Change(Action.KEPT), reason, note)
+    event.note = f"{note}\n({flagged})" if flagged else note
+    event.save(update_fields=["note"])
+    return event
+
+
+ACTIONS = {
+    "keep": certificate_keep,
+    "suspend": certificate_suspend,
+    "reinstate": certificate_reinstate,
+    "downgrade": certificate_downgrade,
+    "revoke": certificate_revoke,
+}
+
+
+def actions_open(user, certificate: Certificate) -> list[str]:
+    """The changes the user may make now (for buttons and the API)."""
+    if not is_authority(user, certificate):
+        return []
+    status = certificate.status
+    names = []
+    if status == Certificate.Status.VALID:
+        names.append("suspend")
+    if status == Certificate.Status.SUSPENDED:
+        names.append("reinstate")
+    if status in LIVE:
+        names += ["downgrade", "revoke"]
+        if certificate.review_flagged_at is not None:
+            names.insert(0, "keep")
+    return names
+
+
+# --- re-apply lock, renewal, fast path ----------------------------------------------
+
+
+def check_may_apply(enterprise, tier: str, today: datetime.date | None = None) -> None:
+    """Called by services.application_create. Refuses while a revoked
+    certificate's re-apply lock runs, and an application for the grade of a
+    live certificate outside its renewal window."""
+    today = today or timezone.localdate()
+    locked = (Certificate.objects.filter(enterprise=enterprise,
+                                         status=Certificate.Status.REVOKED,
+                                         reapply_locked_until__gt=today)
+              .order_by("-reapply_locked_until").first())
+    if locked is not None:
+        raise ServiceError(_("Certificate %(number)s of this enterprise was revoked on "
+                             "%(revoked)s; it may apply again from %(date)s.") % {
+            "number": locked.number, "revoked": _when(locked.status_changed_at),
+            "date": locked.reapply_locked_until.isoformat()}, field="tier")
+    for current in Certificate.objects.filter(enterprise=enterprise, tier=tier,
+                                              status__in=LIVE, valid_until__gte=today):
+        opens = renewal_opens_on(current)
+        if today < opens:
+            raise ServiceError(_("The enterprise holds certificate %(number)s for %(grade)s, "
+                                 "valid until %(until)s; the renewal application opens on "
+                                 "%(opens)s.") % {
+                "number": current.number, "grade": _tier_label(tier),
+                "until": current.valid_until.isoformat(), "opens": opens.isoformat()},
+                field="tier")
+
+
+def renewal_of(application) -> Certificate | None:
+    """The live certificate an application renews (same enterprise and grade,
+    in its renewal window on the application's creation day)."""
+    day = timezone.localdate(application.created_at) if application.created_at else None
+    for certificate in Certificate.objects.filter(enterprise_id=application.enterprise_id,
+                                                  tier=application.tier, status__in=LIVE):
+        if in_renewal_window(certificate, day):
+            return certificate
+    return None
+
+
+def fast_path_allowed(application) -> bool:
+    """settings.RENEWAL_FAST_PATH (domain.md §4.3, [M]): “after confirmation
+    by the grading authority go straight to publicity”. True when the
+    setting is on and the application renews a live certificate that was
+    never suspended, downgraded or flagged, with no accident flagging it
+    recorded since the certificate's issue. The confirm_renewal move
+    (certification/workflow.py) takes the path: submitted → verified, then
+    publicity and announcement as usual."""
+    if not getattr(settings, "RENEWAL_FAST_PATH", False):
+        return False
+    certificate = renewal_of(application)
+    if certificate is None or certificate.review_flagged_at is not None:
+        return False
+    if certificate.events.filter(action__in=[Action.SUSPENDED, Action.DOWNGRADED]).exists():
+        return False
+    from enterprises.accidents import flags_review
+
+    return not any(flags_review(accident) for accident in
+                   certificate.enterprise.accidents.filter(
+                       occurred_on__gte=certificate.valid_from))
+
+
+def prepare_confirm_renewal(move) -> None:
+    """PREPARE step of the confirm_renewal move: only on the fast path; the
+    grade reached is the grade renewed."""
+    application = move.application
+    if not fast_path_allowed(application):
+        raise ServiceError(_("The renewal fast path is not open for this application: it "
+                             "must renew a certificate of the same grade in its renewal "
+                             "window that was never suspended, downgraded or flagged "
+                             "(and the fast path must be switched on)."))
+    application.granted_tier = application.tier
+    move.fields.append("granted_tier")
+    move.details.update({"renews": renewal_of(application).number,
+                         "granted_tier": application.tier})
+
+
+# --- accident flags -------------------------------------------------------------------
+
+
+def flag_for_review(*, actor, enterprise, reason: str) -> list[Certificate]:
+    """Flag every live certificate of the enterprise for a revocation review
+    (inside the caller's transaction); tells each grading authority."""
+    flagged = []
+    certificates = (Certificate.objects.select_for_update(of=("self",))
+                    .select_related("announcement").filter(enterprise=enterprise,
+                                                           status__in=LIVE).order_by("pk"))
+    for certificate in certificates:
+        certificate.review_flagged_at = timezone.now()
+        certificate.review_flag_reason = reason[:300]
+        certificate.save(update_fields=["review_flagged_at", "review_flag_reason"])
+        CertificateEvent.objects.create(certificate=certificate, action=Action.FLAGGED,
+                                        from_status=certificate.status,
+                                        to_status=certificate.status, note=reason, actor=actor)
+        audit.record(actor=actor, action="certificate.flagged", obj=certificate,
+                     after={"reason": reason})
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("Certificate %(number)s (%(enterprise)s) is flagged for a revocation "
+                     "review: %(reason)s") % {"number": certificate.number,
+                                              "enterprise": enterprise.name, "reason": reason}
+        notify_after_commit([certificate.announcement.organiser_id, *city_office_ids()], text,
+                            reverse("certification:lifecycle_certificate",
+                                    args=[certificate.pk]))
+        flagged.append(certificate)
+    return flagged

@@ -1,0 +1,544 @@
+"""The on-site review (现场评审): scoring against the self-assessment's
+baseline, findings with photos, rectification, and the signed report.
+
+Hooks of the declared moves (called by certification/services.perform inside
+its transaction; see Move there). They write no audit rows of their own:
+perform() records the move, with what a hook puts into ``move.details``.
+Import certification.services only inside functions: services imports this
+module.
+
+The other writes (answers, findings, photos, the report and its sign-offs,
+the enterprise's rectification evidence) are plain services here; each locks
+the application, checks the actor and the state, and writes the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certification.assignment import rules as assigning
+from certification.models import (
+    Application,
+    Assignment,
+    AssignmentMember,
+    Finding,
+    OnSiteReview,
+    ReportSignoff,
+    ReviewFile,
+    Status,
+)
+from certification.workflow import time_limit
+from portal import audit, workdays
+from portal.errors import ServiceError
+from portal.files import ALLOWED_TYPES, check_document, sha256_of
+from portal.models import OrganisationKind
+from reviews.models import Assessment, AssessmentRow, Criterion
+
+if TYPE_CHECKING:
+    from certification.engine import Move
+
+# The enterprise (applicant, its account, its group) sees the reviewers'
+# scores once the organiser has verified the report.
+ENTERPRISE_SEES_SCORES = {Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED}
+# Other users in scope see them once the report is in.
+AFTER_REPORT = {Status.REPORTED, *ENTERPRISE_SEES_SCORES}
+PHOTO_TYPES = {"jpg", "png"}
+# What the enterprise receives: the veto and deduction list (否决项与扣分项清单).
+LISTED_KINDS = (Finding.Kind.VETO, Finding.Kind.DEDUCTION)
+
+
+def _forbidden(message):
+    from certification.engine import TransitionForbidden
+
+    return TransitionForbidden(message)
+
+
+def _conflict(message):
+    from certification.engine import TransitionConflict
+
+    return TransitionConflict(message)
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+# --- reads ---------------------------------------------------------------------------
+
+
+def review_for(application: Application) -> OnSiteReview | None:
+    return (OnSiteReview.objects.select_related("assessment", "assessment__version")
+            .filter(application_id=application.pk).first())
+
+
+def is_review_unit_user(user, application: Application, unit_id: int | None = None) -> bool:
+    """A user of the unit of the application's current assignment."""
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+        return False
+    if unit_id is None:
+        unit_id = assigning.current_unit_id(application)
+    return unit_id is not None and user.organisation_id == unit_id
+
+
+def is_enterprise_side(user, application: Application) -> bool:
+    """The applicant, the enterprise's own account or its group."""
+    org_id = user.organisation_id
+    enterprise = application.enterprise
+    return org_id is not None and org_id in {application.applicant_id, enterprise.account_id,
+                                             enterprise.group_id}
+
+
+def may_see_scores(user, application: Application, *, review: OnSiteReview | None = None
+                   ) -> bool:
+    """Who sees the reviewers' answers, score and proposed grade. The caller
+    has already checked that the application is in the user's scope.
+
+    The review unit, the receiver and the city office always; the enterprise
+    side only once the receiver has decided on the report (verified, in
+    publicity, announced, or closed as no grade reached); everyone else in
+    scope once the report is in.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
+        return False
+    org_id = user.organisation_id
+    if org_id == application.receiver_id or user.organisation.kind == OrganisationKind.CITY_OFFICE:
+        return True
+    if is_enterprise_side(user, application):
+        if application.status == Status.REJECTED:  # closed as no grade reached:
+            # the enterprise needs the scores to know what to rectify.
+            review = review if review is not None else review_for(application)
+            return review is not None and review.reported_at is not None
+        return application.status in ENTERPRISE_SEES_SCORES
+    if Assignment.objects.filter(application_id=application.pk, unit_id=org_id).exists():
+        return True
+    if application.status in AFTER_REPORT:
+        return True
+    if review is None:
+        review = review_for(application)
+    return review is not None and review.reported_at is not None
+
+
+def team_members(application: Application) -> list[AssignmentMember]:
+    """The current team, the leader first."""
+    return list(AssignmentMember.objects.select_related("reviewer").filter(
+        assignment__application_id=application.pk, assignment__withdrawn_at__isnull=True))
+
+
+def listed_findings(review: OnSiteReview):
+    """The veto and deduction list the enterprise receives."""
+    return review.findings.filter(kind__in=LISTED_KINDS)
+
+
+# --- guards --------------------------------------------------------------------------
+
+
+def _locked(application: Application) -> Application:
+    return (Application.objects.select_for_update().select_related("enterprise")
+            .get(pk=application.pk))
+
+
+def _check_review_unit(actor, application: Application) -> None:
+    if not (actor.can_act and is_review_unit_user(actor, application)):
+        raise _forbidden(_("Only the assigned review unit works on the on-site review."))
+
+
+def _check_state(application: Application, status: str = Status.ON_SITE_REVIEW) -> None:
+    if application.status != status:
+        if status == Status.RECTIFICATION:
+            message = _("Rectification evidence is uploaded while rectification is requested; "
+                        "the application is now “%(status)s”.")
+        else:
+            message = _("This is done during the on-site review; the application is now "
+                        "“%(status)s”.")
+        raise _conflict(message % {"status": application.get_status_display()})
+
+
+def _review(application: Application) -> OnSiteReview:
+    review = review_for(application)
+    if review is None:
+        raise ServiceError(_("The on-site review has not started."))
+    return review
+
+
+def _unit_review(actor, application: Application) -> tuple[Application, OnSiteReview]:
+    """Lock the application; the actor must be of the current review unit and
+    the review under way."""
+    application = _locked(application)
+    _check_review_unit(actor, application)
+    _check_state(application)
+    return application, _review(application)
+
+
+# --- start ---------------------------------------------------------------------------
+
+
+def _team_names(application: Application) -> tuple[str, str]:
+    members = team_members(application)
+    leader = next((m.reviewer.name for m in members if m.is_leader), "")
+    others = "\n".join(m.reviewer.name for m in members if not m.is_leader)
+    return leader, others
+
+
+def finish_start_review(move: Move) -> None:
+    """The review's scores start as a copy of the self-assessment's answers
+    (the baseline); a review that already exists is reused."""
+    application = move.application
+    leader, others = _team_names(application)
+    existing = review_for(application)
+    if existing is not None:
+        if not existing.assessment.is_locked:
+            Assessment.objects.filter(pk=existing.assessment_id).update(
+                team_leader=leader, team_members=others)
+        move.details["review"] = existing.pk
+        return
+    own = application.assessment
+    review_scores = Assessment.objects.create(
+        kind=Assessment.Kind.REVIEW, enterprise_id=application.enterprise_id,
+        version_id=own.version_id, status=Assessment.Status.DRAFT, team_leader=leader,
+        team_members=others,
+        deaths_last_year=max(application.deaths_last_year, own.deaths_last_year),
+        created_by=move.actor)
+    answers = {criterion_id: (result, deduction, na_reason)
+               for criterion_id, result, deduction, na_reason in own.rows.values_list(
+                   "criterion_id", "result", "deduction", "na_reason")}
+    rows = []
+    for criterion_id in (Criterion.objects.filter(version_id=own.version_id)
+                         .order_by("position").values_list("pk", flat=True)):
+        result, deduction, na_reason = answers.get(criterion_id, ("", 0, ""))
+        rows.append(AssessmentRow(assessment=review_scores, criterion_id=criterion_id,
+                                  result=result, deduction=deduction, na_reason=na_reason))
+    AssessmentRow.objects.bulk_create(rows, batch_size=1000)
+    review = OnSiteReview.objects.create(application=application, assessment=review_scores)
+    move.details.update({"review": review.pk, "review_assessment": review_scores.pk,
+                         "rows": len(rows)})
+
+
+# --- answers -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_row_save(*, actor, application: Application, row, result: str, deduction=None,
+                    na_reason: str = "", notes: str = "", revision: int) -> AssessmentRow:
+    """Save one of the reviewers' answers. Raises reviews.services.EditConflict
+    when someone else saved the row since ``revision``."""
+    from reviews import services as review_services
+
+    application, review = _unit_review(actor, application)
+    row = (AssessmentRow.objects.select_related("criterion", "assessment")
+           .filter(pk=getattr(row, "pk", row), assessment_id=review.assessment_id).first())
+    if row is None:
+        raise ServiceError(_("This row is not part of this review."), field="row")
+    before = {"result": row.result, "deduction": str(row.deduction)}
+    saved = review_services.row_save(actor=actor, row=row, result=result, deduction=deduction,
+                                     na_reason=na_reason, notes=notes, revision=revision)
+    audit.record(actor=actor, action="application.review.row", obj=application, before=before,
+                 after={"criterion": saved.criterion.code, "result": saved.result,
+                        "deduction": str(saved.deduction), "revision": saved.revision})
+    return saved
+
+
+# --- findings ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def finding_add(*, actor, application: Application, kind: str, text: str, criterion=None,
+                must_rectify: bool = True) -> Finding:
+    application, review = _unit_review(actor, application)
+    if kind not in Finding.Kind.values:
+        raise ServiceError(_("Choose the kind of finding."), field="kind")
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Describe the finding."), field="text")
+    if criterion not in (None, ""):
+        criterion_id = getattr(criterion, "pk", criterion)
+        criterion = Criterion.objects.filter(pk=criterion_id,
+                                             version_id=review.assessment.version_id).first()
+        if criterion is None:
+            raise ServiceError(_("Choose a criterion of the standard this review uses."),
+                               field="criterion")
+    else:
+        criterion = None
+    # A suggestion is advice; only veto and deduction items are rectified.
+    must_rectify = bool(must_rectify) and kind != Finding.Kind.SUGGESTION
+    finding = Finding.objects.create(review=review, criterion=criterion, kind=kind, text=text,
+                                     must_rectify=must_rectify, created_by=actor)
+    audit.record(actor=actor, action="application.review.finding.add", obj=application,
+                 after={"finding": finding.pk, "kind": kind,
+                        "criterion": criterion.code if criterion else None,
+                        "must_rectify": must_rectify, "text": text})
+    return finding
+
+
+def _own_finding(review: OnSiteReview, finding) -> Finding:
+    found = Finding.objects.filter(pk=getattr(finding, "pk", finding), review=review).first()
+    if found is None:
+        raise ServiceError(_("This finding is not part of this review."), field="finding")
+    return found
+
+
+@transaction.atomic
+def finding_delete(*, actor, application: Application, finding) -> None:
+    application, review = _unit_review(actor, application)
+    finding = _own_finding(review, finding)
+    audit.record(actor=actor, action="application.review.finding.delete", obj=application,
+                 before={"finding": finding.pk, "kind": finding.kind, "text": finding.text,
+                         "photos": finding.files.count()})
+    finding.delete()
+
+
+def _store(review: OnSiteReview, upload, file_type: str, *, actor, purpose: str,
+           finding: Finding | None = None) -> ReviewFile:
+    digest = sha256_of(upload)
+    stored = ReviewFile(review=review, finding=finding, purpose=purpose,
+                        original_name=upload.name.rsplit("/", 1)[-1][:255],
+                        content_type=ALLOWED_TYPES[file_type], size=upload.size, sha256=digest,
+                        uploaded_by=actor)
+    stored.file.save(f"{digest}.{file_type}", upload, save=False)
+    stored.save()
+    return stored
+
+
+@transaction.atomic
+def finding_photo_add(*, actor, application: Application, finding, upload) -> ReviewFile:
+    """A JPG or PNG photo of a finding (checked by content, within the size limit)."""
+    application, review = _unit_review(actor, application)
+    finding = _own_finding(review, finding)
+    file_type = check_document(upload, settings.EVIDENCE_MAX_BYTES)
+    if file_type not in PHOTO_TYPES:
+        raise ServiceError(_("“%(name)s” is not a JPG or PNG photo (checked from its "
+                             "content).") % {"name": upload.name}, field="file")
+    photo = _store(review, upload, file_type, actor=actor,
+                   purpose=ReviewFile.Purpose.FINDING_PHOTO, finding=finding)
+    audit.record(actor=actor, action="application.review.photo.add", obj=application,
+                 after={"finding": finding.pk, "file": photo.original_name,
+                        "sha256": photo.sha256})
+    return photo
+
+
+# --- the report ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_update(*, actor, application: Application, summary: str,
+                  technical_head: str) -> OnSiteReview:
+    application, review = _unit_review(actor, application)
+    summary = (summary or "").strip()
+    technical_head = (technical_head or "").strip()
+    if len(technical_head) > OnSiteReview._meta.get_field("technical_head").max_length:
+        raise ServiceError(_("The technical head's name is too long."), field="technical_head")
+    fields = ["summary", "technical_head"]
+    before = audit.snapshot(review, fields)
+    review.summary, review.technical_head = summary, technical_head
+    review.save(update_fields=fields)
+    old, new = audit.changed(before, audit.snapshot(review, fields))
+    if new:
+        audit.record(actor=actor, action="application.review.report", obj=application,
+                     before=old, after=new)
+    return review
+
+
+@transaction.atomic
+def report_sign(*, actor, application: Application, reviewer) -> ReportSignoff:
+    """A team member signs the report, under their training certificate
+    number: by their own login, or for a reviewer without one by a user of
+    the unit (recorded)."""
+    application = _locked(application)
+    member = (AssignmentMember.objects.select_related("reviewer")
+              .filter(assignment__application_id=application.pk,
+                      assignment__withdrawn_at__isnull=True,
+                      reviewer_id=getattr(reviewer, "pk", reviewer)).first())
+    if member is None:
+        _check_review_unit(actor, application)
+        raise ServiceError(_("This reviewer is not on the review team."), field="reviewer")
+    if not assigning.may_sign_for(actor, member):
+        if actor.can_act and member.reviewer.user_id and is_review_unit_user(actor, application):
+            raise _forbidden(_("%(name)s has a login and signs the report personally.")
+                             % {"name": member.reviewer.name})
+        raise _forbidden(_("Only the review team signs the report."))
+    _check_state(application)
+    review = _review(application)
+    earlier = (ReportSignoff.objects.select_related("signed_by")
+               .filter(review=review, member=member).first())
+    if earlier is not None:
+        signer = earlier.signed_by
+        raise _conflict(_("%(name)s already signed the report: %(who)s at %(when)s.") % {
+            "name": member.reviewer.name, "who": signer.get_full_name() or signer.username,
+            "when": _when(earlier.signed_at)})
+    signoff = ReportSignoff.objects.create(review=review, member=member,
+                                           certificate_no=member.reviewer.certificate_no,
+                                           signed_by=actor)
+    audit.record(actor=actor, action="application.review.sign", obj=application, after={
+        "reviewer": member.reviewer_id, "certificate_no": signoff.certificate_no,
+        "on_behalf": member.reviewer.user_id != actor.pk})
+    return signoff
+
+
+def _days_left(application: Application) -> int:
+    """Working days left of the review's clock."""
+    if application.due_on is None:
+        return time_limit(Status.ON_SITE_REVIEW) or 0
+    return max(0, workdays.working_days_between(timezone.localdate(), application.due_on))
+
+
+def _resume(days: int) -> tuple[datetime.date, bool]:
+    today = timezone.localdate()
+    due = workdays.add_working_days(today, days)
+    return due, workdays.is_estimated(today, due)
+
+
+# Graded tiers, highest first: 一级 is the best grade.
+TIER_ORDER = ("1", "2", "3")
+
+
+def proposed_tier(grade: str, applied: str) -> str:
+    """The grade the review reached, but never above the one applied for: a
+    review may propose a lower grade (domain.md §4.2), not a higher one."""
+    if grade in TIER_ORDER and applied in TIER_ORDER and (
+            TIER_ORDER.index(grade) < TIER_ORDER.index(applied)):
+        return applied
+    return grade
+
+
+def prepare_submit_report(move: Move) -> None:
+    """Needs every row scored, the summary, the technical head and every
+    member's sign-off; scores with the one scoring function and locks the
+    review's scores."""
+    from reviews.scoring_data import score_assessment
+
+    application = move.application
+    review = _review(application)
+    scores = review.assessment
+    unanswered = scores.rows.filter(result="").count()
+    if unanswered:
+        raise ServiceError(_("%(n)d criteria are still unanswered in the review.")
+                           % {"n": unanswered}, field="rows")
+    if not review.summary.strip():
+        raise ServiceError(_("Write the summary of the review first."), field="summary")
+    if not review.technical_head.strip():
+        raise ServiceError(_("Name the technical head of the review unit first."),
+                           field="technical_head")
+    signed = set(review.signoffs.values_list("member_id", flat=True))
+    unsigned = [m.reviewer.name for m in team_members(application) if m.pk not in signed]
+    if unsigned:
+        raise ServiceError(_("The report still needs the signatures of: %(names)s.")
+                           % {"names": "、".join(unsigned)}, field="signoffs")
+    result = score_assessment(scores)
+    if not result.scorable:
+        raise ServiceError(_("Every criterion is marked not applicable, so the review cannot "
+                             "be scored."), field="rows")
+    now = timezone.now()
+    scores.status = Assessment.Status.SUBMITTED
+    scores.submitted_at, scores.submitted_by = now, move.actor
+    scores.submitted_score, scores.submitted_grade = result.score, result.grade or ""
+    scores.save(update_fields=["status", "submitted_at", "submitted_by", "submitted_score",
+                               "submitted_grade"])
+    review.score, review.reported_at = result.score, now
+    review.proposed_tier = proposed_tier(result.grade or "", application.tier)
+    # Kept in case the organiser sends the report back: the review resumes
+    # with the days it had left.
+    review.review_days_left = _days_left(application)
+    review.save(update_fields=["score", "proposed_tier", "reported_at", "review_days_left"])
+    move.details.update({"score": str(result.score), "proposed_tier": review.proposed_tier})
+
+
+def prepare_send_back(move: Move) -> None:
+    """The report goes back to the review unit: its scores open again and
+    its sign-offs are void (the report must be signed again)."""
+    application = move.application
+    review = _review(application)
+    Assessment.objects.filter(pk=review.assessment_id).update(
+        status=Assessment.Status.DRAFT, submitted_at=None, submitted_by=None,
+        submitted_score=None, submitted_grade="")
+    voided, _by_model = review.signoffs.all().delete()
+    review.reported_at = None
+    review.save(update_fields=["reported_at"])
+    if review.review_days_left is not None:
+        move.due = _resume(review.review_days_left)
+    move.details.update({"signoffs_voided": voided})
+
+
+# --- rectification -------------------------------------------------------------------
+
+
+def _deadline(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, str) and value.strip():
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ServiceError(_("Enter the deadline as a date (YYYY-MM-DD)."),
+                               field="deadline") from None
+    if not isinstance(value, datetime.date):
+        raise ServiceError(_("Set the deadline for the rectification."), field="deadline")
+    if value <= timezone.localdate():
+        raise ServiceError(_("The deadline must be after today."), field="deadline")
+    return value
+
+
+def prepare_request_rectification(move: Move) -> None:
+    """Needs ``move.data["deadline"]`` and a finding to rectify; stops the
+    review clock: the rectification is due on the deadline, and the review
+    keeps the working days it had left."""
+    application = move.application
+    deadline = _deadline(move.data.get("deadline"))
+    review = _review(application)
+    if not review.findings.filter(must_rectify=True, rectified=False).exists():
+        raise ServiceError(_("Record the findings the enterprise must rectify first."),
+                           field="findings")
+    review.rectification_deadline = deadline
+    review.review_days_left = _days_left(application)
+    review.save(update_fields=["rectification_deadline", "review_days_left"])
+    move.due = (deadline, False)
+    move.details.update({"deadline": deadline.isoformat(),
+                         "review_days_left": review.review_days_left})
+
+
+def _rectification_files(application: Application, review: OnSiteReview):
+    """The evidence uploaded since the rectification was requested."""
+    return review.files.filter(purpose=ReviewFile.Purpose.RECTIFICATION,
+                               uploaded_at__gte=application.status_changed_at)
+
+
+def prepare_submit_rectification(move: Move) -> None:
+    """Needs rectification evidence; restarts the review clock with the
+    working days it had left, however long the rectification took."""
+    application = move.application
+    review = _review(application)
+    uploaded = _rectification_files(application, review).count()
+    if not uploaded:
+        raise ServiceError(_("Upload the rectification evidence first."), field="evidence")
+    days = review.review_days_left
+    if days is None:
+        days = time_limit(Status.ON_SITE_REVIEW) or 0
+    move.due = _resume(days)
+    move.details.update({"evidence_files": uploaded, "review_days_left": days})
+
+
+@transaction.atomic
+def rectification_evidence_add(*, actor, application: Application, upload,
+                               note: str = "") -> ReviewFile:
+    """The applicant's evidence of what it rectified; a note is added to the
+    review's record of what was rectified."""
+    application = _locked(application)
+    if not (actor.can_act and actor.organisation_id == application.applicant_id):
+        raise _forbidden(_("Only the applicant uploads rectification evidence."))
+    _check_state(application, Status.RECTIFICATION)
+    review = _review(application)
+    file_type = check_document(upload, settings.EVIDENCE_MAX_BYTES)
+    stored = _store(review, upload, file_type, actor=actor,
+                    purpose=ReviewFile.Purpose.RECTIFICATION)
+    note = (note or "").strip()
+    if note:
+        review.rectification_note = "\n".join(filter(None, [review.rectification_note, note]))
+        review.save(update_fields=["rectification_note"])
+    audit.record(actor=actor, action="application.rectification.evidence", obj=application,
+                 after={"file": stored.original_name, "sha256": stored.sha256,
+                        **({"note": note} if note else {})})
+    return stored

@@ -1,0 +1,513 @@
+"""Publicity (公示) batches with public objections, announcement (公告)
+batches, and certificate numbers.
+
+The flow: the receiver publishes verified applications in a publicity
+batch (``publicity_batch_create``: verified → publicity, window of the
+publicity time limit in working days); anyone may lodge an objection while
+the window is open (``objection_lodge``, no login, throttled per address);
+the receiver resolves each one (``objection_resolve``; upheld → the
+application leaves publicity, back to reported); once the window is over
+and every objection is resolved the receiver announces the applications in
+a numbered batch (``announcement_create``: publicity → announced), which
+issues the certificates with their numbers.
+
+Hooks of the declared moves (called by certification/engine.perform inside
+its transaction): ``prepare_start_publicity``, ``prepare_withdraw_from_publicity``,
+``prepare_announce``, ``finish_announce``. Import certification.services only
+inside functions (services imports this module).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    AnnouncementBatch,
+    Application,
+    Certificate,
+    Counter,
+    Objection,
+    PublicityBatch,
+    PublicityItem,
+    Status,
+)
+from certification.workflow import time_limit
+from portal import audit, workdays
+from portal.errors import ServiceError
+from portal.models import OrganisationKind
+from portal.notify import notify_after_commit
+
+if TYPE_CHECKING:
+    from certification.engine import Move
+
+# Certificates are valid three years from the announcement (应急〔2021〕83号,
+# domain.md §4.3): to the day before the same date three years later.
+VALIDITY_YEARS = 3
+
+# domain.md §4.2: 地区简称 + "AQB" + 行业代号 + 级别 + 发证年度 + 5-digit sequence.
+REGION_PREFIX = "京"
+ROMAN = {"1": "\u2160", "2": "\u2161", "3": "\u2162"}  # Ⅰ Ⅱ Ⅲ
+# Portal-specific (the national scheme has no mark for it): the small-firm
+# "pass" standard (小微企业 / 岗位达标) is numbered with "XW" (小微) where
+# the level's roman numeral stands, prefixed "京" like levels 2 and 3, e.g.
+# 京AQBJXXW202600001. Such numbers deliberately do not match CERTIFICATE_RE.
+PASS_MARK = "XW"
+# The validation regex of domain.md §4.2, for the graded certificates of the
+# national industry codes.
+CERTIFICATE_RE = re.compile(
+    r"^(京)?AQB(KS|SY|XK|CJ|DZ|WH|HG|YY|YH|YJ|YS|JC|JX|QG|FZ|YC|SM)(Ⅰ|Ⅱ|Ⅲ)\d{4}\d{5}$")
+
+OBJECTION_FIELDS = {"name": 50, "contact": 100}
+
+
+# --- numbering ---------------------------------------------------------------------
+
+
+def next_number(key: str) -> int:
+    """The next number of a gap-free sequence (1, 2, 3, …).
+
+    The counter row is incremented in the database (UPDATE … SET value =
+    value + 1), which locks it until the surrounding transaction ends: two
+    announcements at once wait for each other and never share a number.
+    Never derived from existing rows (max()+1).
+    """
+    with transaction.atomic():
+        Counter.objects.get_or_create(key=key)
+        Counter.objects.filter(key=key).update(value=F("value") + 1)
+        return Counter.objects.get(key=key).value
+
+
+def _number_parts(application: Application) -> tuple[str, str, str]:
+    """(region prefix, industry code, level mark) of the application's certificate."""
+    tier = application.granted_tier or application.tier
+    # Industries outside the national scheme (建筑施工, 燃气, …) have no code:
+    # the portal numbers them with settings.CERTIFICATE_FALLBACK_CODE ("QT").
+    code = application.industry.certificate_code or settings.CERTIFICATE_FALLBACK_CODE
+    level = ROMAN.get(tier, PASS_MARK)
+    prefix = "" if tier == "1" else REGION_PREFIX  # level 1 is numbered nationally
+    return prefix, code, level
+
+
+def certificate_sequence_key(application: Application, year: int) -> str:
+    """One sequence per region prefix, industry code, level and year."""
+    prefix, code, level = _number_parts(application)
+    return f"certificate:{prefix or '-'}:{code}:{level}:{year}"
+
+
+def certificate_number(application: Application, year: int, seq: int) -> str:
+    """E.g. 京AQBJXⅢ202600001 (domain.md §4.2)."""
+    prefix, code, level = _number_parts(application)
+    return f"{prefix}AQB{code}{level}{year:04d}{seq:05d}"
+
+
+def valid_until(announced_on: datetime.date) -> datetime.date:
+    """The day before the same date VALIDITY_YEARS later; from 29 February
+    (no such date then) the certificate runs to 28 February."""
+    year = announced_on.year + VALIDITY_YEARS
+    try:
+        same_day = announced_on.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        same_day = datetime.date(year, 3, 1)
+    return same_day - datetime.timedelta(days=1)
+
+
+# --- reading and scope ---------------------------------------------------------------
+
+
+def tier_label(tier: str) -> str:
+    """A grade's display name (the grade shown is stored as a plain code)."""
+    try:
+        return str(Application.Tier(tier).label)
+    except ValueError:
+        return tier
+
+
+def publishes(user) -> bool:
+    """Districts and organising units publish and announce what they received."""
+    return bool(user.is_authenticated and user.can_act and user.organisation.kind in (
+        OrganisationKind.DISTRICT, OrganisationKind.ORGANISING_UNIT))
+
+
+def oversees(user) -> bool:
+    """The management pages: the publishers, and the city office read-only."""
+    return publishes(user) or bool(user.is_authenticated and user.can_act
+                                   and user.organisation.kind == OrganisationKind.CITY_OFFICE)
+
+
+def _organised_by(user, qs: QuerySet, field: str = "organiser_id") -> QuerySet:
+    if not oversees(user):
+        return qs.none()
+    if user.organisation.kind == OrganisationKind.CITY_OFFICE:
+        return qs
+    return qs.filter(**{field: user.organisation_id})
+
+
+def publicity_batches_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    """Batches the user manages: its organisation's; the city office all."""
+    return _organised_by(user, PublicityBatch.objects.all() if qs is None else qs)
+
+
+def announcements_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    return _organised_by(user, AnnouncementBatch.objects.all() if qs is None else qs)
+
+
+def objections_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    return _organised_by(user, Objection.objects.all() if qs is None else qs,
+                         "item__batch__organiser_id")
+
+
+def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    """What an organisation announced, and the certificates of the enterprises it sees
+    in the registry (the enterprise its own, a group its members', a district its
+    district's; the city office all)."""
+    from enterprises.selectors import enterprise_scope
+
+    qs = Certificate.objects.all() if qs is None else qs
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return qs.none()
+    return qs.filter(Q(announcement__organiser_id=user.organisation_id)
+                     | enterprise_scope(user, "enterprise__"))
+
+
+def window_open(batch: PublicityBatch, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return batch.starts_on <= today <= batch.ends_on
+
+
+def current_item(application: Application) -> PublicityItem | None:
+    """The application's place in its latest publicity batch (None when it
+    was taken out or never published)."""
+    return (PublicityItem.objects.select_related("batch")
+            .filter(application=application, removed_at__isnull=True)
+            .order_by("-batch__starts_on", "-id").first())
+
+
+def _forbidden(message: str):
+    from certification.engine import TransitionForbidden
+
+    return TransitionForbidden(message)
+
+
+def _conflict(message: str):
+    from certification.engine import TransitionConflict
+
+    return TransitionConflict(message)
+
+
+def _locked_applications(applications) -> list[Application]:
+    ids = sorted({getattr(a, "pk", a) for a in applications})
+    if not ids:
+        return []
+    found = list(Application.objects.select_for_update()
+                 .filter(pk__in=ids).select_related("enterprise", "industry").order_by("pk"))
+    if len(found) != len(ids):
+        raise ServiceError(_("Some of the chosen applications do not exist."),
+                           field="applications")
+    return found
+
+
+def _check_receiver(actor, applications: list[Application], what: str) -> None:
+    if not getattr(actor, "can_act", False):
+        raise _forbidden(_("Your account cannot take this step."))
+    for application in applications:
+        if application.receiver_id != actor.organisation_id:
+            raise _forbidden(_("Only the organisation that received the application %(what)s "
+                               "it: %(enterprise)s.")
+                             % {"what": what, "enterprise": application.enterprise.name})
+
+
+# --- publicity -----------------------------------------------------------------------
+
+
+def default_publicity_title(organiser_id: int, year: int) -> str:
+    """The organiser's next publicity of the year, e.g. “2026年第2批…公示”.
+    Data (Chinese), like an enterprise's name."""
+    number = next_number(f"publicity:{organiser_id}:{year}")
+    return f"{year}年第{number}批安全生产标准化达标企业公示"
+
+
+@transaction.atomic
+def publicity_batch_create(*, actor, applications, title: str = "",
+                           starts_on: datetime.date | None = None) -> PublicityBatch:
+    """Publish verified applications of the actor's organisation for public
+    comment: one window for all, all or nothing."""
+    from certification import engine
+
+    chosen = _locked_applications(applications)
+    if not chosen:
+        raise ServiceError(_("Choose at least one verified application."), field="applications")
+    _check_receiver(actor, chosen, _("publishes"))
+    for application in chosen:
+        if application.status != Status.VERIFIED:
+            raise ServiceError(_("%(enterprise)s is “%(status)s”; only verified applications "
+                                 "can be published.") % {
+                "enterprise": application.enterprise.name,
+                "status": application.get_status_display()}, field="applications")
+    today = timezone.localdate()
+    starts_on = starts_on or today
+    if starts_on < today:
+        raise ServiceError(_("The publicity cannot start in the past."), field="starts_on")
+    title = (title or "").strip()
+    if len(title) > 200:
+        raise ServiceError(_("The title is too long (at most 200 characters)."), field="title")
+    ends_on = workdays.add_working_days(starts_on, time_limit(Status.PUBLICITY) or 0)
+    batch = PublicityBatch.objects.create(
+        organiser_id=actor.organisation_id, starts_on=starts_on, ends_on=ends_on,
+        title=title or default_publicity_title(actor.organisation_id, starts_on.year),
+        created_by=actor)
+    for application in chosen:
+        engine.perform(actor=actor, application=application, transition="start_publicity",
+                         publicity_batch=batch)
+    audit.record(actor=actor, action="publicity.batch.create", obj=batch, after={
+        "title": batch.title, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(),
+        "applications": [a.pk for a in chosen]})
+    return batch
+
+
+def prepare_start_publicity(move: Move) -> None:
+    """Needs ``move.data["publicity_batch"]``; made by publicity_batch_create."""
+    application = move.application
+    batch = move.data.get("publicity_batch")
+    if not isinstance(batch, PublicityBatch) or batch.organiser_id != application.receiver_id:
+        raise ServiceError(_("Applications are published in a publicity batch of the "
+                             "organisation that received them; use the publicity page."),
+                           field="publicity_batch")
+    PublicityItem.objects.create(batch=batch, application=application,
+                                 tier=application.granted_tier or application.tier)
+    # Due when the window closes: then the receiver announces.
+    move.due = (batch.ends_on, workdays.is_estimated(batch.starts_on, batch.ends_on))
+    move.details["publicity_batch"] = batch.pk
+    move.details["until"] = batch.ends_on.isoformat()
+
+
+def prepare_withdraw_from_publicity(move: Move) -> None:
+    """An upheld objection takes the application out of its batch: the
+    public page no longer lists it."""
+    item = (PublicityItem.objects.select_for_update()
+            .filter(application=move.application, removed_at__isnull=True)
+            .order_by("-id").first())
+    if item is not None:
+        item.removed_at = timezone.now()
+        item.save(update_fields=["removed_at"])
+        move.details["publicity_batch"] = item.batch_id
+
+
+# --- objections ----------------------------------------------------------------------
+
+
+def _throttle_key(ip: str | None) -> str:
+    return f"objections:{ip or '-'}"
+
+
+@transaction.atomic
+def objection_lodge(*, item: PublicityItem, name: str, contact: str, text: str,
+                    ip: str | None) -> Objection:
+    """Anyone, without logging in, while the window is open. The row itself
+    is the record (the audit entry has no actor)."""
+    item = (PublicityItem.objects.select_related("batch", "application__enterprise")
+            .get(pk=item.pk))
+    batch = item.batch
+    if item.removed_at is not None or item.application.status != Status.PUBLICITY:
+        raise ServiceError(_("This enterprise is no longer in publicity; objections are not "
+                             "accepted."), field="item")
+    today = timezone.localdate()
+    if today < batch.starts_on:
+        raise ServiceError(_("The publicity has not started yet; objections are accepted from "
+                             "%(date)s.") % {"date": batch.starts_on.isoformat()}, field="item")
+    if today > batch.ends_on:
+        raise ServiceError(_("The publicity ended on %(date)s; objections are no longer "
+                             "accepted.") % {"date": batch.ends_on.isoformat()}, field="item")
+    values = {"name": (name or "").strip(), "contact": (contact or "").strip(),
+              "text": (text or "").strip()}
+    limits = {**OBJECTION_FIELDS, "text": settings.OBJECTION_MAX_CHARS}
+    labels = {"name": _("your name"), "contact": _("phone or e-mail"), "text": _("objection")}
+    for field, value in values.items():
+        if not value:
+            raise ServiceError(_("Enter %(field)s.") % {"field": labels[field]}, field=field)
+        if len(value) > limits[field]:
+            raise ServiceError(_("%(field)s is too long: at most %(limit)d characters.")
+                               % {"field": labels[field], "limit": limits[field]}, field=field)
+    key = _throttle_key(ip)
+    if cache.get(key, 0) >= settings.OBJECTION_LIMIT_PER_HOUR:
+        raise ServiceError(_("Too many objections were sent from your network address. Please "
+                             "try again in an hour, or contact %(organiser)s directly.")
+                           % {"organiser": batch.organiser.name})
+    objection = Objection.objects.create(item=item, ip=ip or None, **values)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+    audit.record(actor=None, action="publicity.objection.lodge", obj=objection, after={
+        "item": item.pk, "application": item.application_id, "batch": batch.pk})
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _("Objection to %(enterprise)s in the publicity “%(title)s”: please resolve "
+                    "it.") % {"enterprise": item.application.enterprise.name,
+                              "title": batch.title}
+    notify_after_commit([batch.organiser_id], message, reverse("certification:publicity"))
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(*, actor, objection: Objection, outcome: str,
+                      resolution: str) -> Objection:
+    """The receiver's decision, once. Upheld: the application leaves
+    publicity (back to reported), with the resolution as its reason."""
+    from certification import engine
+
+    objection = (Objection.objects.select_for_update(of=("self",))
+                 .select_related("item__batch", "item__application__enterprise", "resolved_by")
+                 .get(pk=objection.pk))
+    item = objection.item
+    if not getattr(actor, "can_act", False) or actor.organisation_id != item.batch.organiser_id:
+        raise _forbidden(_("Only the organisation that published the enterprise resolves its "
+                           "objections."))
+    if objection.outcome:
+        who = objection.resolved_by
+        raise _conflict(_("This objection was already resolved (“%(outcome)s”) by %(who)s at "
+                          "%(when)s.") % {
+            "outcome": objection.get_outcome_display(),
+            "who": (who.get_full_name() or who.username) if who else "—",
+            "when": timezone.localtime(objection.resolved_at).strftime("%Y-%m-%d %H:%M")})
+    if outcome not in Objection.Outcome.values:
+        raise ServiceError(_("Choose whether the objection is upheld or dismissed."),
+                           field="outcome")
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ServiceError(_("Write the resolution: what was checked and why."),
+                           field="resolution")
+    if len(resolution) > settings.OBJECTION_MAX_CHARS:
+        raise ServiceError(_("The resolution is too long: at most %(limit)d characters.")
+                           % {"limit": settings.OBJECTION_MAX_CHARS}, field="resolution")
+    objection.outcome = outcome
+    objection.resolution = resolution
+    objection.resolved_by = actor
+    objection.resolved_at = timezone.now()
+    objection.save(update_fields=["outcome", "resolution", "resolved_by", "resolved_at"])
+    audit.record(actor=actor, action="publicity.objection.resolve", obj=objection,
+                 before={"outcome": ""},
+                 after={"outcome": outcome, "resolution": resolution, "item": item.pk,
+                        "application": item.application_id})
+    application = item.application
+    if (outcome == Objection.Outcome.UPHELD and item.removed_at is None
+            and application.status == Status.PUBLICITY):
+        engine.perform(actor=actor, application=application,
+                         transition="withdraw_from_publicity", comment=resolution)
+    else:
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _("An objection to %(enterprise)s in the publicity was resolved: "
+                        "%(outcome)s.") % {"enterprise": application.enterprise.name,
+                                          "outcome": objection.get_outcome_display()}
+        notify_after_commit([application.applicant_id, application.enterprise.account_id],
+                            message, reverse("certification:detail", args=[application.pk]))
+    return objection
+
+
+# --- announcement and certificates ---------------------------------------------------
+
+
+def check_announceable(application: Application, announced_on: datetime.date) -> PublicityItem:
+    """Refuse, naming the enterprise and what is missing, unless the
+    application's publicity is over and every objection resolved."""
+    name = application.enterprise.name
+    if application.status != Status.PUBLICITY:
+        raise ServiceError(_("%(enterprise)s is “%(status)s”; only applications in publicity "
+                             "can be announced.") % {
+            "enterprise": name, "status": application.get_status_display()},
+            field="applications")
+    item = current_item(application)
+    if item is None:
+        raise ServiceError(_("%(enterprise)s is not in a publicity batch.")
+                           % {"enterprise": name}, field="applications")
+    today = timezone.localdate()
+    if today <= item.batch.ends_on or announced_on <= item.batch.ends_on:
+        raise ServiceError(_("The publicity of %(enterprise)s runs until %(date)s; announce it "
+                             "after that day.") % {
+            "enterprise": name, "date": item.batch.ends_on.isoformat()}, field="applications")
+    open_objections = item.objections.filter(outcome="").count()
+    if open_objections:
+        raise ServiceError(_("%(enterprise)s has %(count)d unresolved objection(s); resolve "
+                             "them first.") % {"enterprise": name, "count": open_objections},
+                           field="applications")
+    return item
+
+
+@transaction.atomic
+def announcement_create(*, actor, applications,
+                        announced_on: datetime.date | None = None) -> AnnouncementBatch:
+    """Announce applications whose publicity is over, in the organiser's
+    next numbered announcement of the year; issues their certificates."""
+    from certification import engine
+
+    chosen = _locked_applications(applications)
+    if not chosen:
+        raise ServiceError(_("Choose at least one application to announce."),
+                           field="applications")
+    _check_receiver(actor, chosen, _("announces"))
+    today = timezone.localdate()
+    announced_on = announced_on or today
+    if announced_on > today:
+        raise ServiceError(_("The announcement date cannot be in the future."),
+                           field="announced_on")
+    for application in chosen:
+        check_announceable(application, announced_on)
+    year = announced_on.year
+    number = next_number(f"announcement:{actor.organisation_id}:{year}")
+    batch = AnnouncementBatch.objects.create(
+        organiser_id=actor.organisation_id, year=year, number=number,
+        title=f"{year}年第{number}批安全生产标准化达标企业公告", announced_on=announced_on,
+        created_by=actor)
+    for application in chosen:
+        engine.perform(actor=actor, application=application, transition="announce",
+                         announcement=batch)
+    audit.record(actor=actor, action="publicity.announcement.create", obj=batch, after={
+        "title": batch.title, "announced_on": announced_on.isoformat(),
+        "certificates": {str(c.application_id): c.number
+                         for c in batch.certificates.order_by("number")}})
+    from certification.tasks import issue_announcement_pdfs_task  # the certificates' PDFs
+
+    transaction.on_commit(lambda: issue_announcement_pdfs_task.delay(batch.pk))
+    return batch
+
+
+def prepare_announce(move: Move) -> None:
+    """Needs ``move.data["announcement"]``, the publicity window over and every
+    objection resolved."""
+    batch = move.data.get("announcement")
+    if (not isinstance(batch, AnnouncementBatch)
+            or batch.organiser_id != move.application.receiver_id):
+        raise ServiceError(_("Applications are announced in an announcement of the "
+                             "organisation that received them; use the announcements page."),
+                           field="announcement")
+    check_announceable(move.application, batch.announced_on)
+    move.details["announcement"] = batch.pk
+
+
+def finish_announce(move: Move) -> None:
+    """Issues the certificate with its number."""
+    application = move.application
+    batch = move.data["announcement"]
+    year = batch.announced_on.year
+    seq = next_number(certificate_sequence_key(application, year))
+    certificate = Certificate.objects.create(
+        number=certificate_number(application, year, seq), application=application,
+        enterprise_id=application.enterprise_id, tier=application.granted_tier or application.tier,
+        industry_id=application.industry_id, announcement=batch,
+        valid_from=batch.announced_on, valid_until=valid_until(batch.announced_on),
+        status=Certificate.Status.VALID)
+    move.details["certificate"] = certificate.number
+    move.details["valid_until"] = certificate.valid_until.isoformat()
+    # Issue 5: the certificate's history starts ("issued" event) and its annual
+    # self-assessments are due (certification/lifecycle/rules.py).
+    from certification.lifecycle import rules as lifecycle
+
+    lifecycle.on_issued(certificate, actor=move.actor)

@@ -1,0 +1,537 @@
+"""Verification (复核) by the organising unit: batches, the reproducible
+one-third spot-check draw, failed checks reopening the batch.
+
+The rule (domain.md §4.2): the organising unit re-checks on site a random
+one third of each batch of review reports. If a check fails, every
+enterprise of the batch is re-checked and at least half of that review
+unit's reports of the year are re-examined; failed checks count against the
+review unit, and two of them lead to a proposal to remove it (the city
+office is told).
+
+Here the "organising unit" is the receiver of the applications (the district
+for level 3, the organising unit such as the association for level 2): the
+one that verifies them.
+
+- ``batch_create`` puts reported applications of the receiver in a batch, one
+  SpotCheck per application, and draws one third of them (``draw``).
+- ``spot_check_record`` records the on-site re-check: passed or failed. A
+  failure reopens the batch (every other item becomes required) and draws
+  the unit's reports to re-examine.
+- ``prepare_verify`` (the PREPARE step of the "verify" move) lets a report be
+  approved only from a batch whose required checks of it have passed, and
+  records the grade reached.
+
+An application's checks "of its current report" are those of a batch made
+after its latest report (OnSiteReview.reported_at), and the checks without a
+batch (unit re-examinations) still pending or recorded after that report. A
+report sent back and reported again therefore needs a new batch.
+
+Hooks of the declared moves (called by certification/services.perform inside
+its transaction). Import certification.services only inside functions.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import random
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from certification.models import (
+    Application,
+    ApplicationEvent,
+    Assignment,
+    OnSiteReview,
+    SpotCheck,
+    Status,
+    VerificationBatch,
+)
+from certification.workflow import TRANSITIONS
+from portal import audit
+from portal.errors import ServiceError
+from portal.models import Organisation, OrganisationKind
+from portal.notify import notify_after_commit
+
+if TYPE_CHECKING:
+    from certification.engine import Move
+
+# The batch's name, a data value like an enterprise's name: "2026-12-03 复核批次 3"
+# (the organiser's third batch).
+BATCH_NAME = "{date} 复核批次 {number}"
+
+# Who may see verification batches: the organisers (receivers that verify
+# reports) their own, the city office all of them, read-only.
+ORGANISER_KINDS = (OrganisationKind.DISTRICT, OrganisationKind.ORGANISING_UNIT)
+
+# States in which a report exists and is not under review again: re-checks
+# asked for after the fact (a reopened batch, a unit's reports re-examined)
+# may be recorded in any of them.
+AFTER_REPORT = (Status.REPORTED, Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED)
+
+# Before any report: an application reported without a recorded time (old
+# data) counts every batch as made after its report.
+_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+# Grades from best to lowest; "pass" (small and micro) is graded on its own.
+_TIER_ORDER = ["1", "2", "3"]
+
+DRAW_INSTRUCTIONS = (
+    "import math, random\n"
+    "ids = sorted({ids})\n"
+    "random.Random(\"{seed}\").sample(ids, max(1, math.ceil(len(ids) / 3)))"
+)
+
+
+# --- the draw ---------------------------------------------------------------------
+
+
+def sample(seed: str, ids: Iterable[int], k: int) -> list[int]:
+    """``k`` of the ids, picked by Python's Mersenne Twister seeded with the
+    string ``seed``: ``random.Random(seed).sample(sorted(ids), k)``. The
+    same seed and ids give the same picks on any machine with Python 3."""
+    population = sorted(set(ids))
+    k = max(0, min(k, len(population)))
+    return random.Random(seed).sample(population, k)
+
+
+def draw(seed: str, application_ids: Iterable[int]) -> list[int]:
+    """The spot-check draw of a batch, reproducible by anyone with the seed.
+
+    Algorithm: sort the batch's application ids ascending, then
+    ``random.Random(seed).sample(sorted_ids, k)`` with
+    ``k = ceil(n / 3)`` (one third, rounded up; at least one when the batch
+    is not empty). ``seed`` is the batch's stored seed string (Python seeds
+    ``random.Random`` from a str deterministically, via SHA-512). The picks
+    come back in the order drawn.
+
+    The unit re-examination after a failed check uses the same ``sample``
+    with the seed ``<batch seed>:unit``.
+    """
+    population = sorted(set(application_ids))
+    if not population:
+        return []
+    return sample(seed, population, max(1, math.ceil(len(population) / 3)))
+
+
+def draw_instructions(batch: VerificationBatch, application_ids: Iterable[int]) -> str:
+    """Python that repeats the batch's draw (shown on the batch page)."""
+    return DRAW_INSTRUCTIONS.format(ids=sorted(set(application_ids)), seed=batch.seed)
+
+
+# --- reads ------------------------------------------------------------------------
+
+
+def last_report_expression():
+    """The time of an application's latest report, for annotations."""
+    event = (ApplicationEvent.objects
+             .filter(application=OuterRef("pk"), transition="submit_report")
+             .order_by("-created_at", "-id").values("created_at")[:1])
+    return Coalesce(F("onsite__reported_at"), Subquery(event), Value(_EPOCH))
+
+
+def _last_report_at(application: Application) -> datetime.datetime:
+    reported = (OnSiteReview.objects.filter(application_id=application.pk)
+                .values_list("reported_at", flat=True).first())
+    if reported is not None:
+        return reported
+    event = (ApplicationEvent.objects
+             .filter(application_id=application.pk, transition="submit_report")
+             .order_by("-created_at", "-id").values_list("created_at", flat=True).first())
+    return event or _EPOCH
+
+
+def _current_filter(since: datetime.datetime) -> Q:
+    return (Q(batch__isnull=False, batch__created_at__gte=since)
+            | Q(batch__isnull=True, result=SpotCheck.Result.PENDING)
+            | Q(batch__isnull=True, checked_at__gte=since))
+
+
+def current_checks(application: Application) -> list[SpotCheck]:
+    """The spot checks of the application's current report, batch first."""
+    since = _last_report_at(application)
+    return list(SpotCheck.objects.filter(application_id=application.pk)
+                .filter(_current_filter(since))
+                .select_related("batch", "unit", "checked_by")
+                .order_by(F("batch_id").desc(nulls_last=True), "id"))
+
+
+def with_batch_flag(qs: QuerySet) -> QuerySet:
+    """Annotate ``in_batch``: the application's current report is in a batch."""
+    qs = qs.annotate(last_report_at=last_report_expression())
+    return qs.annotate(in_batch=Exists(SpotCheck.objects.filter(
+        application=OuterRef("pk"), batch__isnull=False,
+        batch__created_at__gte=OuterRef("last_report_at"))))
+
+
+def batchable(organiser_id: int) -> QuerySet:
+    """The organiser's reported applications not yet in a batch, with what
+    the form shows: enterprise, tier, review unit, score, reported date."""
+    unit = (Assignment.objects.filter(application=OuterRef("pk"), withdrawn_at__isnull=True)
+            .values("unit__name")[:1])
+    qs = with_batch_flag(Application.objects.filter(receiver_id=organiser_id,
+                                                    status=Status.REPORTED))
+    return (qs.filter(in_batch=False)
+            .annotate(unit_name=Subquery(unit), review_score=F("onsite__score"),
+                      reported_at=F("onsite__reported_at"))
+            .select_related("enterprise").order_by("onsite__reported_at", "pk"))
+
+
+def batches_visible_to(user) -> QuerySet:
+    """Organisers see their own batches, the city office all; others none."""
+    if not (user.is_authenticated and user.can_act):
+        return VerificationBatch.objects.none()
+    kind = user.organisation.kind
+    if kind == OrganisationKind.CITY_OFFICE:
+        return VerificationBatch.objects.all()
+    if kind in ORGANISER_KINDS:
+        return VerificationBatch.objects.filter(organiser_id=user.organisation_id)
+    return VerificationBatch.objects.none()
+
+
+def with_counts(qs: QuerySet) -> QuerySet:
+    """Batches annotated with their counts of items, drawn, required,
+    pending (required, not recorded), passed and failed checks."""
+    pending = Q(checks__required=True, checks__result=SpotCheck.Result.PENDING)
+    return qs.annotate(
+        n_items=Count("checks"),
+        n_drawn=Count("checks", filter=Q(checks__reason=SpotCheck.Reason.DRAWN)),
+        n_required=Count("checks", filter=Q(checks__required=True)),
+        n_pending=Count("checks", filter=pending),
+        n_passed=Count("checks", filter=Q(checks__result=SpotCheck.Result.PASSED)),
+        n_failed=Count("checks", filter=Q(checks__result=SpotCheck.Result.FAILED)))
+
+
+def may_use_verification(user) -> bool:
+    return bool(user.is_authenticated and user.can_act
+                and user.organisation.kind in (*ORGANISER_KINDS, OrganisationKind.CITY_OFFICE))
+
+
+def may_create_batches(user) -> bool:
+    return bool(user.is_authenticated and user.can_act
+                and user.organisation.kind in ORGANISER_KINDS)
+
+
+def may_see_notes(user, application: Application) -> bool:
+    """The notes of re-checks: the application's receiver and the city office."""
+    return bool(user.is_authenticated and user.can_act and (
+        user.organisation_id == application.receiver_id
+        or user.organisation.kind == OrganisationKind.CITY_OFFICE))
+
+
+def spot_check_failures(unit) -> int:
+    """How many spot checks of the review unit's reports failed (all time)."""
+    unit_id = getattr(unit, "pk", unit)
+    return SpotCheck.objects.filter(unit_id=unit_id, result=SpotCheck.Result.FAILED).count()
+
+
+# --- batches ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def batch_create(*, actor, applications) -> VerificationBatch:
+    """A batch of the actor's reported applications, one spot check each,
+    one third drawn for an on-site re-check (``draw``, with a fresh seed).
+
+    Refuses (writing nothing): an application the actor's organisation did
+    not receive (TransitionForbidden), one not "reported", one already in a
+    batch for its current report; each message names the enterprise.
+    """
+    from certification.assignment import rules as assigning
+    from certification.engine import TransitionForbidden
+
+    ids = sorted({getattr(item, "pk", item) for item in applications})
+    if not ids:
+        raise ServiceError(_("Choose at least one reported application."), field="applications")
+    if not (actor.can_act and actor.organisation.kind in ORGANISER_KINDS):
+        raise TransitionForbidden(_("Only the organisation that verifies review reports makes "
+                                    "verification batches."))
+    # Locked in id order: two batches made at once wait for each other here,
+    # and the second then finds the applications already batched.
+    locked = list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    missing = sorted(set(ids) - {application.pk for application in locked})
+    if missing:
+        raise ServiceError(_("No such application: %(ids)s.")
+                           % {"ids": ", ".join(map(str, missing))}, field="applications")
+    found = {application.pk: application for application in
+             with_batch_flag(Application.objects.filter(pk__in=ids)).select_related("enterprise")}
+    for pk in ids:
+        application = found[pk]
+        if application.receiver_id != actor.organisation_id:
+            raise TransitionForbidden(
+                _("%(enterprise)s: your organisation did not receive this application.")
+                % {"enterprise": application.enterprise.name})
+        if application.status != Status.REPORTED:
+            raise ServiceError(
+                _("%(enterprise)s: the application is “%(status)s”; only reported applications "
+                  "are verified.") % {"enterprise": application.enterprise.name,
+                                      "status": application.get_status_display()},
+                field="applications")
+        if application.in_batch:
+            raise ServiceError(
+                _("%(enterprise)s: the report is already in a verification batch.")
+                % {"enterprise": application.enterprise.name}, field="applications")
+    units = {pk: assigning.current_unit_id(found[pk]) for pk in ids}
+    without_unit = [found[pk].enterprise.name for pk, unit in units.items() if unit is None]
+    if without_unit:
+        raise ServiceError(_("%(enterprise)s: the application has no review unit.")
+                           % {"enterprise": without_unit[0]}, field="applications")
+
+    now = timezone.now()
+    today = timezone.localdate()
+    # From the counter (certification/publicity/rules.py), not count()+1: two
+    # batches made at once must not get the same number.
+    from certification.publicity.rules import next_number
+
+    number = next_number(f"verification:{actor.organisation_id}")
+    seed = secrets.token_hex(16)
+    picks = draw(seed, ids)
+    batch = VerificationBatch.objects.create(
+        organiser_id=actor.organisation_id, seed=seed, drawn_at=now, created_by=actor,
+        name=BATCH_NAME.format(date=today.isoformat(), number=number))
+    SpotCheck.objects.bulk_create(
+        SpotCheck(batch=batch, application_id=pk, unit_id=units[pk], required=pk in picks,
+                  reason=SpotCheck.Reason.DRAWN if pk in picks else "")
+        for pk in ids)
+    audit.record(actor=actor, action="verification.batch.create", obj=batch, after={
+        "name": batch.name, "seed": seed, "applications": ids, "drawn": sorted(picks),
+        "algorithm": "random.Random(seed).sample(sorted(ids), ceil(n/3))"})
+    by_unit: dict[int, list[int]] = defaultdict(list)
+    for pk in ids:
+        by_unit[units[pk]].append(pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        for unit_id, unit_ids in by_unit.items():
+            drawn = [found[pk].enterprise.name for pk in unit_ids if pk in picks]
+            text = _("%(count)d of your review reports are in verification batch “%(batch)s” of "
+                     "%(organiser)s.") % {"count": len(unit_ids), "batch": batch.name,
+                                          "organiser": actor.organisation.name}
+            if drawn:
+                text += " " + _("Drawn for an on-site re-check: %(names)s.") % {
+                    "names": "、".join(drawn)}
+            notify_after_commit([unit_id], text, reverse("certification:list"))
+    return batch
+
+
+# --- recording a spot check -------------------------------------------------------
+
+
+def _when(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@transaction.atomic
+def spot_check_record(*, actor, check, result: str, notes: str = "") -> SpotCheck:
+    """Record an on-site re-check: ``passed`` or ``failed`` (with notes).
+
+    Only the application's receiver records it. A drawn (or not required)
+    check of a batch needs the application still "reported"; a check asked
+    for after the fact (the batch reopened, the unit's reports re-examined)
+    may be recorded whatever became of the application since its report.
+
+    A failed check of a batch reopens the batch (every other item not yet
+    checked becomes required) and re-examines at least half (rounded up) of
+    the review unit's other reports of this year: those reported this year
+    outside the batch, less those already re-checked, are drawn with
+    ``sample(<batch seed> + ":unit", ids, k)``. When the unit then has two or
+    more failed checks, the city office is told, proposing its removal.
+    """
+    from certification.engine import TransitionConflict, TransitionForbidden
+
+    check_id = getattr(check, "pk", check)
+    check = (SpotCheck.objects.select_for_update(of=("self",)).select_related("batch", "unit")
+             .get(pk=check_id))
+    application = (Application.objects.select_for_update().select_related("enterprise")
+                   .get(pk=check.application_id))
+    if not (actor.can_act and actor.organisation_id == application.receiver_id):
+        raise TransitionForbidden(_("Only the organisation that received the application "
+                                    "records its spot checks."))
+    if result not in (SpotCheck.Result.PASSED, SpotCheck.Result.FAILED):
+        raise ServiceError(_("Choose passed or failed."), field="result")
+    notes = (notes or "").strip()
+    if result == SpotCheck.Result.FAILED and not notes:
+        raise ServiceError(_("Say what the re-check found; a failed check needs notes."),
+                           field="notes")
+    if check.result != SpotCheck.Result.PENDING:
+        who = check.checked_by
+        raise TransitionConflict(_("This spot check was already recorded as “%(result)s” by "
+                                   "%(who)s at %(when)s.") % {
+            "result": check.get_result_display(),
+            "who": (who.get_full_name() or who.username) if who else "—",
+            "when": _when(check.checked_at) if check.checked_at else "—"})
+    after_the_fact = check.reason in (SpotCheck.Reason.REOPENED,
+                                      SpotCheck.Reason.UNIT_REEXAMINED)
+    allowed = AFTER_REPORT if after_the_fact else (Status.REPORTED,)
+    if application.status not in allowed:
+        raise TransitionConflict(_("%(enterprise)s: the application is now “%(status)s”; this "
+                                   "spot check can no longer be recorded.") % {
+            "enterprise": application.enterprise.name,
+            "status": application.get_status_display()})
+    if check.batch_id and check.batch.created_at < _last_report_at(application):
+        raise TransitionConflict(_("%(enterprise)s reported again after this batch; record "
+                                   "the check in the batch of the new report.")
+                                 % {"enterprise": application.enterprise.name})
+
+    check.result, check.notes = result, notes
+    check.checked_by, check.checked_at = actor, timezone.now()
+    check.save(update_fields=["result", "notes", "checked_by", "checked_at"])
+    audit.record(actor=actor, action="verification.check.record", obj=application,
+                 before={"result": SpotCheck.Result.PENDING},
+                 after={"spot_check": check.pk, "batch": check.batch_id, "unit": check.unit_id,
+                        "reason": check.reason, "required": check.required,
+                        "result": result, **({"notes": notes} if notes else {})})
+    if result == SpotCheck.Result.FAILED:
+        _after_failure(actor, check, application)
+    return check
+
+
+def _after_failure(actor, check: SpotCheck, application: Application) -> None:
+    unit = check.unit
+    url = reverse("certification:detail", args=[application.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        notify_after_commit([unit.pk], _("The spot check of your review report on "
+                                         "%(enterprise)s failed: %(notes)s") % {
+            "enterprise": application.enterprise.name, "notes": check.notes}, url)
+    if check.batch_id:
+        _reopen(actor, check)
+        _reexamine_unit(actor, check)
+    failures = spot_check_failures(unit)
+    if failures >= 2:
+        city = list(Organisation.objects.filter(kind=OrganisationKind.CITY_OFFICE,
+                                                status=Organisation.Status.ACTIVE)
+                    .values_list("pk", flat=True))
+        audit.record(actor=actor, action="verification.unit.removal_proposed", obj=unit,
+                     after={"failed_spot_checks": failures, "spot_check": check.pk})
+        with translation.override(settings.LANGUAGE_CODE):
+            text = _("Proposal to remove review unit %(unit)s: %(count)d of its reports failed "
+                     "the organising unit's spot checks (latest: %(enterprise)s, by "
+                     "%(organiser)s).") % {
+                "unit": unit.name, "count": failures,
+                "enterprise": application.enterprise.name,
+                "organiser": actor.organisation.name}
+        notify_after_commit(city, text, reverse("review_bodies:detail", args=[unit.pk]))
+
+
+def _reopen(actor, check: SpotCheck) -> None:
+    """Every other item of the batch not yet checked is to be re-checked."""
+    batch = VerificationBatch.objects.select_for_update().get(pk=check.batch_id)
+    if batch.reopened_at is None:
+        batch.reopened_at = timezone.now()
+        batch.save(update_fields=["reopened_at"])
+    reopened = list(batch.checks.filter(result=SpotCheck.Result.PENDING, required=False)
+                    .values_list("application_id", flat=True))
+    batch.checks.filter(result=SpotCheck.Result.PENDING, required=False).update(
+        required=True, reason=SpotCheck.Reason.REOPENED)
+    audit.record(actor=actor, action="verification.batch.reopen", obj=batch, after={
+        "failed_check": check.pk, "application": check.application_id,
+        "now_required": sorted(reopened)})
+
+
+def _reexamine_unit(actor, check: SpotCheck) -> list[SpotCheck]:
+    """At least half (rounded up) of the unit's other reports of this year
+    re-examined: what is already re-checked counts, the rest is drawn."""
+    year = timezone.localdate().year
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(year, 1, 1, tzinfo=tz)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+    reporting_unit = (Assignment.objects.filter(application=OuterRef("pk"))
+                      .order_by("-assigned_at", "-id").values("unit_id")[:1])
+    in_batch = SpotCheck.objects.filter(batch_id=check.batch_id).values("application_id")
+    others = set(Application.objects
+                 .filter(onsite__reported_at__gte=start, onsite__reported_at__lt=end)
+                 .annotate(reporting_unit=Subquery(reporting_unit))
+                 .filter(reporting_unit=check.unit_id)
+                 .exclude(pk__in=in_batch).values_list("pk", flat=True))
+    if not others:
+        return []
+    covered = set(SpotCheck.objects.filter(application_id__in=others)
+                  .filter(Q(required=True) | ~Q(result=SpotCheck.Result.PENDING))
+                  .exclude(batch_id=check.batch_id).values_list("application_id", flat=True))
+    target = math.ceil(len(others) / 2)
+    need = target - len(covered)
+    if need <= 0:
+        return []
+    seed = f"{check.batch.seed}:unit"
+    picks = sample(seed, others - covered, need)
+    created = SpotCheck.objects.bulk_create(
+        SpotCheck(batch=None, application_id=pk, unit_id=check.unit_id, required=True,
+                  reason=SpotCheck.Reason.UNIT_REEXAMINED) for pk in sorted(picks))
+    audit.record(actor=actor, action="verification.unit.reexamine", obj=check.unit, after={
+        "failed_check": check.pk, "batch": check.batch_id, "year": year,
+        "reports": sorted(others), "already_checked": sorted(covered), "target": target,
+        "seed": seed, "drawn": sorted(picks)})
+    receivers: dict[int, list[str]] = defaultdict(list)
+    for application in (Application.objects.filter(pk__in=picks).select_related("enterprise")
+                        .order_by("pk")):
+        receivers[application.receiver_id].append(application.enterprise.name)
+    with translation.override(settings.LANGUAGE_CODE):
+        for receiver_id, names in receivers.items():
+            text = _("A spot check of review unit %(unit)s failed: re-examine on site its "
+                     "reports on %(names)s.") % {"unit": check.unit.name,
+                                                "names": "、".join(names)}
+            notify_after_commit([receiver_id], text, reverse("certification:verification"))
+    return created
+
+
+# --- the moves' steps -------------------------------------------------------------
+
+
+def granted_for(applied: str, proposed: str) -> str:
+    """The grade reached, never above the grade applied for."""
+    if applied in _TIER_ORDER and proposed in _TIER_ORDER:
+        return _TIER_ORDER[max(_TIER_ORDER.index(applied), _TIER_ORDER.index(proposed))]
+    return proposed
+
+
+def prepare_verify(move: Move) -> None:
+    """Refuses unless the report is in a verification batch and every
+    required spot check of it has passed (naming the one pending or
+    failed), and unless the review proposed a grade (otherwise: close as no
+    grade reached). Records the grade reached, the review's proposed grade
+    but never above the grade applied for, as ``granted_tier``."""
+    application = move.application
+    review = OnSiteReview.objects.filter(application_id=application.pk).first()
+    proposed = review.proposed_tier if review is not None else ""
+    if not proposed:
+        raise ServiceError(_("The review proposed no grade: use “%(close)s” instead.")
+                           % {"close": TRANSITIONS["close_not_reached"].label},
+                           field="granted_tier")
+    checks = current_checks(application)
+    in_batch = [check for check in checks if check.batch_id]
+    if not in_batch:
+        raise ServiceError(_("Put the report in a verification batch first: one third of each "
+                             "batch is drawn for an on-site re-check."), field="batch")
+    for check in checks:
+        if not check.required or check.result == SpotCheck.Result.PASSED:
+            continue
+        where = check.batch.name if check.batch_id else _("re-examination of the review unit")
+        if check.result == SpotCheck.Result.FAILED:
+            raise ServiceError(_("The on-site spot check (%(where)s) failed: send the report "
+                                 "back to the review unit.") % {"where": where},
+                               field="spot_check")
+        raise ServiceError(_("The on-site spot check (%(where)s, %(reason)s) is still to be "
+                             "recorded.") % {"where": where, "reason": check.get_reason_display()},
+                           field="spot_check")
+    granted = granted_for(application.tier, proposed)
+    application.granted_tier = granted
+    move.fields.append("granted_tier")
+    move.details.update({"granted_tier": granted, "proposed_tier": proposed,
+                         "batch": in_batch[0].batch_id,
+                         "spot_checks": [check.pk for check in checks if check.required]})
+
+
+def prepare_close_not_reached(move: Move) -> None:
+    """The review found no grade reached: nothing to check here. The reasons
+    are required by the move itself (perform() refuses without a comment),
+    and the move is open whether or not the report is in a batch; the
+    application ends as rejected and the enterprise rectifies and applies
+    again (domain.md §4.2)."""
