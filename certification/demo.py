@@ -2,7 +2,7 @@
 login's work queue has real work in it.
 
 Everything goes through the real services (self-assessments through
-reviews.services, applications and their moves through certification.services),
+reviews.services, applications and their moves through certification.engine),
 so timelines, audit log and notifications are what a user would have made.
 Keyed by enterprise: an enterprise that already has an application is left
 alone, so running seed_demo again creates nothing new.
@@ -47,14 +47,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.utils import timezone
 
-from certification.assignment import rules as assigning
 from certification import engine
 from certification.applications import services
+from certification.assignment import rules as assigning
+from certification.models import Application, MaterialKind, PublicityBatch
+from certification.models.applications import REQUIRED_MATERIALS
 from certification.onsite import rules as onsite
 from certification.publicity import rules as publicity
 from certification.verification import rules as verification
-from certification.models import Application, MaterialKind, PublicityBatch
-from certification.models.applications import REQUIRED_MATERIALS
 from enterprises.demo import DEMO_ENTERPRISE, SHOP_ENTERPRISE, SMALL_ENTERPRISE, demo_uscc
 from enterprises.models import Enterprise
 from portal import workdays

@@ -1,11 +1,11 @@
 from django.urls import path
 
+from certification.applications import views
 from certification.certificates import urls as urls_certificates
 from certification.lifecycle import urls as urls_lifecycle
 from certification.onsite import urls as urls_onsite
 from certification.publicity import urls as urls_publicity
 from certification.verification import urls as urls_verification
-from certification.applications import views
 
 app_name = "certification"
 

@@ -193,6 +193,15 @@ TRANSITIONS = {t.name: t for t in [
 ]}
 
 
+# The panels of the later steps on an application's detail page, in the order of
+# the workflow: each function takes (request, application) and returns its keys.
+DETAIL_PANELS = (
+    "certification.onsite.views.detail_context",
+    "certification.verification.views.detail_context",
+    "certification.publicity.views.detail_context",
+)
+
+
 def transitions_from(status: str, tier: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values()
             if status in t.sources and (t.tiers is None or tier in t.tiers)]

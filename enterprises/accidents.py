@@ -16,7 +16,7 @@ What a record does:
   [C2], not national; 0 turns it off), or its direct loss (10,000 yuan)
   reaches settings.ACCIDENT_REVIEW_DIRECT_LOSS (default None: off; §4.3
   mentions loss thresholds for the renewal fast path but no figure).
-- **Accident-record gate.** certification.services.check_qualifies scores
+- **Accident-record gate.** certification.applications.services.check_qualifies scores
   an application with the larger of the deaths declared (in the
   application and its self-assessment) and the deaths recorded here in the
   last 12 months: accidents that occurred after the same day one year ago,

@@ -43,9 +43,9 @@ from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from certification.assignment import rules as assigning
 from certification import engine, selectors
 from certification.applications import services
+from certification.assignment import rules as assigning
 from certification.models import (
     Application,
     ApplicationEvent,

@@ -1,5 +1,5 @@
 """Forms of the application pages. They parse input only; every rule lives
-in certification/services.py."""
+in certification/applications/services.py."""
 
 from __future__ import annotations
 

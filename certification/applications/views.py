@@ -20,12 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certification.assignment import rules as assigning
 from certification import engine
 from certification.applications import services
-from certification.onsite import views as views_onsite
-from certification.publicity import views as views_publicity
-from certification.verification import views as views_verification
 from certification.applications.forms import (
     DECLARATION_FIELDS,
     ActionForm,
@@ -35,10 +31,11 @@ from certification.applications.forms import (
     MaterialForm,
     SignForm,
 )
+from certification.assignment import rules as assigning
 from certification.models import Application, Material, MaterialKind, Status
 from certification.models.applications import REQUIRED_MATERIALS
 from certification.selectors import list_ordering, queue_for
-from certification.workflow import RESPONSIBLE, TRANSITIONS, transitions_from
+from certification.workflow import DETAIL_PANELS, RESPONSIBLE, TRANSITIONS, transitions_from
 from portal import permissions
 from portal.errors import ServiceError
 from portal.files import stored_file_response
@@ -181,10 +178,9 @@ def _render_detail(request, application: Application, *, status: int = 200, **ex
         "declaration_form": DeclarationForm.for_application(application),
         "action_error": None, "action_form": None, "upload_errors": {}, "conflict": None,
         **_assignment_context(request, application, may_assign, extra),
-        # Each later step of the workflow adds its own panel's data.
-        **views_onsite.detail_context(request, application),
-        **views_verification.detail_context(request, application),
-        **views_publicity.detail_context(request, application),
+        # Each later step of the workflow adds its own panel's data (DETAIL_PANELS).
+        **{key: value for panel in DETAIL_PANELS
+           for key, value in engine.hook(panel)(request, application).items()},
         **extra,
     }
     return render(request, "certification/detail.html", context, status=status)

@@ -2,9 +2,10 @@
 conflict-of-interest check, the review team, and the object permissions
 (django-guardian) that let the unit see the application and its enterprise.
 
-The moves themselves (assign, withdraw_assignment, start_review) and the
-declarations are carried out by certification/services.py; this module
-holds their rules and reads, and writes only guardian rows.
+The moves themselves (assign, withdraw_assignment, start_review) are carried
+out by certification/engine.py with the hooks here (prepare_assign,
+finish_assign, prepare_start_review, end_assignment); the team's no-conflict
+declarations are signed here (declaration_sign).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.models import UserObjectPermission

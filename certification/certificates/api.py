@@ -24,11 +24,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certification.certificates import rendering as certificate_pdf
-from certification.publicity import rules as publicity
 from certification.applications.api import workflow_errors
-from certification.models import AnnouncementBatch
+from certification.certificates import rendering as certificate_pdf
 from certification.certificates.views import certificate_file_response, certificate_for_download
+from certification.models import AnnouncementBatch
+from certification.publicity import rules as publicity
 from portal.api.base import PortalAPIMixin, deny_unless
 
 OVERSEERS_ONLY = gettext_lazy("Only districts, organising units and the city office see the "

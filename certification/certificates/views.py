@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from certification.certificates import rendering as certificate_pdf
 from certification.certificates import pdf
-from certification.publicity import rules as publicity
-from certification.models import Certificate
+from certification.certificates import rendering as certificate_pdf
 from certification.engine import TransitionForbidden
+from certification.models import Certificate
+from certification.publicity import rules as publicity
 from portal import permissions
 from portal.files import stored_file_response
 from portal.models import OrganisationKind

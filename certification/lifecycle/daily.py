@@ -29,6 +29,7 @@ from certification.models import AnnualSelfAssessment, Certificate, CertificateE
 from portal import audit
 from portal.notify import notify
 
+
 def _in_portal_language(job):
     """The scheduler's jobs write stored text (notifications): in the portal's language
     (settings.LANGUAGE_CODE), whatever language was active when they were called."""

@@ -65,6 +65,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import (
     AnnouncementBatch,
     AnnualSelfAssessment,
@@ -152,13 +153,11 @@ def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def _forbidden(message):
-    from certification.engine import TransitionForbidden
 
     return TransitionForbidden(message)
 
 
 def _conflict(message):
-    from certification.engine import TransitionConflict
 
     return TransitionConflict(message)
 

@@ -17,6 +17,7 @@ from certification.lifecycle.rules import (
 )
 from certification.models import AnnualSelfAssessment, Certificate
 
+
 def overdue_annual_visible_to(user) -> QuerySet:
     """The warning list: overdue, still unfulfilled years of live
     certificates in the user's scope (districts, organising units, the city

@@ -25,12 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from certification.certificates.views import download_scope
+from certification.engine import TransitionConflict, TransitionForbidden
 from certification.lifecycle import rules as lifecycle
 from certification.lifecycle import selectors as lifecycle_selectors
 from certification.models import Certificate, RevocationReason
 from certification.publicity.rules import tier_label
-from certification.engine import TransitionConflict, TransitionForbidden
-from certification.certificates.views import download_scope
 from portal import permissions
 from portal.errors import ServiceError
 

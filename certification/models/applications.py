@@ -1,7 +1,7 @@
 """Applications for a grade, their materials and their timeline.
 
 The states and the moves between them are declared in certification/workflow.py;
-only the services in certification/services.py change ``status``.
+only the workflow engine (certification/engine.py) changes ``status``.
 """
 
 from __future__ import annotations

@@ -30,9 +30,9 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from certification.onsite import rules as onsite
 from certification.applications.api import workflow_errors
 from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
+from certification.onsite import rules as onsite
 from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
 from portal.files import stored_file_response
 from reviews.models import AssessmentRow, Result

@@ -1,11 +1,9 @@
 """The on-site review (现场评审): scoring against the self-assessment's
 baseline, findings with photos, rectification, and the signed report.
 
-Hooks of the declared moves (called by certification/services.perform inside
+Hooks of the declared moves (called by certification/engine.perform inside
 its transaction; see Move there). They write no audit rows of their own:
 perform() records the move, with what a hook puts into ``move.details``.
-Import certification.services only inside functions: services imports this
-module.
 
 The other writes (answers, findings, photos, the report and its sign-offs,
 the enterprise's rectification evidence) are plain services here; each locks
@@ -15,7 +13,6 @@ the application, checks the actor and the state, and writes the audit log.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.assignment import rules as assigning
+from certification.engine import Move, TransitionConflict, TransitionForbidden
 from certification.models import (
     Application,
     Assignment,
@@ -40,9 +38,6 @@ from portal.files import ALLOWED_TYPES, check_document, sha256_of
 from portal.models import OrganisationKind
 from reviews.models import Assessment, AssessmentRow, Criterion
 
-if TYPE_CHECKING:
-    from certification.engine import Move
-
 # The enterprise (applicant, its account, its group) sees the reviewers'
 # scores once the organiser has verified the report.
 ENTERPRISE_SEES_SCORES = {Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED}
@@ -54,13 +49,11 @@ LISTED_KINDS = (Finding.Kind.VETO, Finding.Kind.DEDUCTION)
 
 
 def _forbidden(message):
-    from certification.engine import TransitionForbidden
 
     return TransitionForbidden(message)
 
 
 def _conflict(message):
-    from certification.engine import TransitionConflict
 
     return TransitionConflict(message)
 

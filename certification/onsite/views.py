@@ -22,9 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from certification.applications import views
 from certification.assignment import rules as assigning
-from certification.onsite import rules as onsite
+from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
+from certification.onsite import rules as onsite
 from portal import permissions
 from portal.errors import ServiceError
 from portal.files import stored_file_response
@@ -53,7 +55,6 @@ def _get_review(application: Application) -> OnSiteReview:
 
 
 def _forbidden_as_403(error: ServiceError) -> None:
-    from certification.engine import TransitionForbidden
 
     if isinstance(error, TransitionForbidden):
         raise PermissionDenied(error.message) from None
@@ -200,7 +201,6 @@ def review_row_save(request, pk: int, row_id: int):
         status, body = 409, {"error": message, "conflict": True, "row": theirs}
     except ServiceError as error:
         _forbidden_as_403(error)
-        from certification.engine import TransitionConflict
 
         review.assessment.refresh_from_db(fields=["status"])
         locked = isinstance(error, TransitionConflict) or review.assessment.is_locked
@@ -265,7 +265,6 @@ def _refused_findings(request, application, review, error: ServiceError,
                       stored: list[ReviewFile], form=None):
     """The findings page after a refused finding or photo: 403 for the wrong role,
     409 when the review moved on, else 400; the database rolled back, so do the files."""
-    from certification.engine import TransitionConflict
 
     _forbidden_as_403(error)
     for photo in stored:
@@ -391,7 +390,6 @@ def report_page(request, pk: int):
         onsite.report_update(actor=request.user, application=application, **posted)
     except ServiceError as error:
         _forbidden_as_403(error)
-        from certification.engine import TransitionConflict
 
         return _render_report(request, application, review, form=posted, error=error.message,
                               status=409 if isinstance(error, TransitionConflict) else 400)
@@ -413,7 +411,6 @@ def report_sign(request, pk: int):
     except ServiceError as error:
         _forbidden_as_403(error)
         permissions.require(onsite.may_see_scores(request.user, application, review=review))
-        from certification.engine import TransitionConflict
 
         return _render_report(request, application, review, error=error.message,
                               status=409 if isinstance(error, TransitionConflict) else 400)
@@ -428,7 +425,6 @@ def report_sign(request, pk: int):
 @login_required
 @require_POST
 def rectification_evidence(request, pk: int):
-    from certification.applications import views
 
     application = _get_application(request, pk)
     _get_review(application)
@@ -441,7 +437,6 @@ def rectification_evidence(request, pk: int):
                                                    note=request.POST.get("note", ""))
     except ServiceError as error:
         _forbidden_as_403(error)
-        from certification.engine import TransitionConflict
 
         return views._render_detail(
             request, _get_application(request, pk),

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from certification.publicity import rules as publicity
 from certification.models import (
     AnnouncementBatch,
     CertificateEvent,
     PublicityBatch,
     PublicityItem,
 )
+from certification.publicity import rules as publicity
 from portal.errors import ServiceError
 from portal.middleware import client_ip
 

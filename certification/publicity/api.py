@@ -29,7 +29,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from certification.publicity import rules as publicity
 from certification.applications.api import workflow_errors
 from certification.models import (
     AnnouncementBatch,
@@ -40,6 +39,7 @@ from certification.models import (
     PublicityBatch,
     PublicityItem,
 )
+from certification.publicity import rules as publicity
 from portal.api.base import (
     PortalAPIMixin,
     PortalPagination,

@@ -13,8 +13,7 @@ issues the certificates with their numbers.
 
 Hooks of the declared moves (called by certification/engine.perform inside
 its transaction): ``prepare_start_publicity``, ``prepare_withdraw_from_publicity``,
-``prepare_announce``, ``finish_announce``. Import certification.services only
-inside functions (services imports this module).
+``prepare_announce``, ``finish_announce``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from certification.publicity import rules as publicity
+from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import (
     Application,
     Certificate,
@@ -33,7 +33,7 @@ from certification.models import (
     PublicityItem,
     Status,
 )
-from certification.engine import TransitionConflict, TransitionForbidden
+from certification.publicity import rules as publicity
 from portal import permissions
 from portal.errors import ServiceError
 

@@ -26,8 +26,8 @@ after its latest report (OnSiteReview.reported_at), and the checks without a
 batch (unit re-examinations) still pending or recorded after that report. A
 report sent back and reported again therefore needs a new batch.
 
-Hooks of the declared moves (called by certification/services.perform inside
-its transaction). Import certification.services only inside functions.
+Hooks of the declared moves (called by certification/engine.perform inside
+its transaction).
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ import random
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -48,6 +47,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from certification.engine import Move, TransitionConflict, TransitionForbidden
 from certification.models import (
     Application,
     ApplicationEvent,
@@ -62,9 +62,6 @@ from portal import audit
 from portal.errors import ServiceError
 from portal.models import Organisation, OrganisationKind
 from portal.notify import notify_after_commit
-
-if TYPE_CHECKING:
-    from certification.engine import Move
 
 # The batch's name, a data value like an enterprise's name: "2026-12-03 复核批次 3"
 # (the organiser's third batch).
@@ -248,7 +245,6 @@ def batch_create(*, actor, applications) -> VerificationBatch:
     batch for its current report; each message names the enterprise.
     """
     from certification.assignment import rules as assigning
-    from certification.engine import TransitionForbidden
 
     ids = sorted({getattr(item, "pk", item) for item in applications})
     if not ids:
@@ -345,7 +341,6 @@ def spot_check_record(*, actor, check, result: str, notes: str = "") -> SpotChec
     ``sample(<batch seed> + ":unit", ids, k)``. When the unit then has two or
     more failed checks, the city office is told, proposing its removal.
     """
-    from certification.engine import TransitionConflict, TransitionForbidden
 
     check_id = getattr(check, "pk", check)
     check = (SpotCheck.objects.select_for_update(of=("self",)).select_related("batch", "unit")

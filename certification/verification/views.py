@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certification.verification import rules as verification
+from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import Application, SpotCheck, Status, VerificationBatch
+from certification.verification import rules as verification
 from portal import permissions
 from portal.errors import ServiceError
 from portal.ids import parse_id
@@ -96,7 +97,6 @@ def verification_batch_create(request):
                 "ids": ", ".join(map(str, sorted(set(ids) - visible)))})
         batch = verification.batch_create(actor=user, applications=ids)
     except ServiceError as error:
-        from certification.engine import TransitionForbidden
 
         if isinstance(error, TransitionForbidden):
             raise PermissionDenied(error.message) from None
@@ -140,7 +140,6 @@ def verification_batch(request, batch_id: int):
 @login_required
 @require_POST
 def spot_check_record(request, check_id: int):
-    from certification.engine import TransitionConflict, TransitionForbidden
 
     check = get_object_or_404(
         SpotCheck.objects.select_related("batch"), pk=check_id,
