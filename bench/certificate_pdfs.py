@@ -79,8 +79,8 @@ def seed(count: int):
     """One announcement of ``count`` certificates (rolled back later)."""
     import time_machine
 
-    from certification.publicity import rules as publicity
     from certification.models import Application, Certificate
+    from certification.publicity import rules as publicity
     from tests.cast import build_cast, make_enterprise
     from tests.certification.factories import make_tiered_version
     from tests.certification.test_publicity import AFTER, MONDAY, published

@@ -48,7 +48,7 @@ from openpyxl import Workbook  # noqa: E402
 
 from enterprises.exporting import export_enterprises  # noqa: E402
 from enterprises.importing.columns import COLUMNS  # noqa: E402
-from enterprises.importing.service import import_job_commit, import_job_create  # noqa: E402
+from enterprises.importing.requests import import_job_commit, import_job_create  # noqa: E402
 from enterprises.models import Enterprise, ImportJob  # noqa: E402
 from enterprises.uscc import make_uscc  # noqa: E402
 from portal.models import (  # noqa: E402

@@ -50,7 +50,6 @@ def add_batches() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from certification.publicity import rules as publicity
     from certification.models import (
         AnnouncementBatch,
         Application,
@@ -59,6 +58,7 @@ def add_batches() -> None:
         PublicityItem,
         Status,
     )
+    from certification.publicity import rules as publicity
     from portal.models import User
 
     city = User.objects.get(username="demo-city")

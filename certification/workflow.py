@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from certification.models import Status
+from certification.models import Application, Status
 
 APPLICANT, RECEIVER = "applicant", "receiver"
 TIER_NAMES = {"1": "一级", "2": "二级", "3": "三级", "pass": "达标"}
@@ -68,6 +68,14 @@ WITH_REVIEW_UNIT = {Status.ASSIGNED, Status.ON_SITE_REVIEW, Status.RECTIFICATION
 LEAVE_REVIEW_UNIT = "certification.assignment.rules.end_assignment"
 
 FINAL = {Status.REJECTED, Status.WITHDRAWN, Status.NATIONAL_DECIDED, Status.ANNOUNCED}
+
+
+def tier_label(tier: str) -> str:
+    """A grade's display name (the grade shown is stored as a plain code)."""
+    try:
+        return str(Application.Tier(tier).label)
+    except ValueError:
+        return tier
 
 
 def time_limit(status: str) -> int | None:

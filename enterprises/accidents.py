@@ -8,7 +8,8 @@ What a record does:
 
 - **Revocation review.** An accident flags every valid or suspended
   certificate of the enterprise for a revocation review
-  (certification.lifecycle.rules.flag_for_review) when it is fatal (deaths ≥ 1:
+  (certification.lifecycle.rules.flag_for_review, through the signal
+  enterprises.signals.accident_flags_review) when it is fatal (deaths ≥ 1:
   “生产安全死亡事故”, a confirmed revocation trigger of 应急〔2021〕83号,
   domain.md §4.3), or when its serious injuries reach
   settings.ACCIDENT_REVIEW_SERIOUS_INJURIES (default 3: the district-level
@@ -29,12 +30,14 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.models import Accident, Enterprise
+from enterprises.signals import accident_flags_review
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import OrganisationKind as Kind
@@ -106,10 +109,8 @@ def accident_record(*, actor, enterprise: Enterprise, occurred_on: datetime.date
                     serious_injuries=0, direct_loss=Decimal("0"),
                     description: str = "") -> Accident:
     if not can_record(actor, enterprise):
-        from certification.engine import TransitionForbidden
-
-        raise TransitionForbidden(_("Only the enterprise, its district and the city office "
-                                    "record accidents."))
+        raise PermissionDenied(_("Only the enterprise, its district and the city office "
+                                 "record accidents."))
     if not isinstance(occurred_on, datetime.date):
         raise ServiceError(_("Enter the date of the accident."), field="occurred_on")
     if occurred_on > timezone.localdate():
@@ -138,9 +139,11 @@ def accident_record(*, actor, enterprise: Enterprise, occurred_on: datetime.date
     reason = flags_review(accident)
     flagged = []
     if reason:
-        from certification.lifecycle.rules import flag_for_review
-
-        flagged = flag_for_review(actor=actor, enterprise=enterprise, reason=reason)
+        # The certificate lifecycle flags the enterprise's live certificates.
+        for _receiver, answer in accident_flags_review.send(
+                sender=Accident, actor=actor, enterprise=enterprise, accident=accident,
+                reason=reason):
+            flagged += answer or []
     audit.record(actor=actor, action="enterprise.accident.record", obj=enterprise, after={
         "accident": accident.pk, "occurred_on": occurred_on.isoformat(), "deaths": deaths,
         "serious_injuries": serious_injuries, "direct_loss": str(accident.direct_loss),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from enterprises.exporting import export_enterprises
 from enterprises.importing.forms import ImportUploadForm
-from enterprises.importing.service import import_job_commit, import_job_create
+from enterprises.importing.requests import import_job_commit, import_job_create
 from enterprises.importing.template import build_template
 from enterprises.models_import import ImportJob
 from enterprises.views import filtered_enterprises

@@ -9,14 +9,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.uscc import validate_uscc
+from portal import scoping
 from portal.models import Industry, Organisation, Region, Street
 
 
 class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
     def visible_to(self, user) -> EnterpriseQuerySet:
-        from enterprises.selectors import enterprises_visible_to
-
-        return enterprises_visible_to(user, self)
+        return scoping.apply(self, user)
 
 
 class Enterprise(models.Model):

@@ -1,20 +1,6 @@
-"""Celery tasks of the registry: they take ids and call a service; running one
-twice does nothing the second time (the services claim the job first)."""
+"""The registry's Celery tasks, for Celery's autodiscovery (it looks for
+``<app>.tasks``); each lives beside the service it calls."""
 
-from __future__ import annotations
+from enterprises.importing.tasks import import_check_task, import_commit_task
 
-from celery import shared_task
-
-
-@shared_task(name="enterprises.import_check")
-def import_check_task(job_id: int) -> None:
-    from enterprises.importing.service import import_job_check
-
-    import_job_check(job_id=job_id)
-
-
-@shared_task(name="enterprises.import_commit")
-def import_commit_task(job_id: int) -> None:
-    from enterprises.importing.service import import_job_write
-
-    import_job_write(job_id=job_id)
+__all__ = ["import_check_task", "import_commit_task"]

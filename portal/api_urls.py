@@ -3,13 +3,13 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from certification.applications.api import ApplicationViewSet, QueueViewSet
 from certification.certificates import api as api_certificates
+from certification.certificates import api_verify
 from certification.lifecycle import api as api_lifecycle
 from certification.onsite import api as api_onsite
 from certification.publicity import api as api_publicity
 from certification.verification import api as api_verification
-from certification.certificates import api_verify
-from certification.applications.api import ApplicationViewSet, QueueViewSet
 from enterprises.api import EnterpriseViewSet
 from portal import api
 from portal.api.notifications import NotificationViewSet

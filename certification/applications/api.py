@@ -21,9 +21,6 @@ know the rules.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
@@ -39,11 +36,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from certification import engine, selectors
+from certification.api_errors import workflow_errors
 from certification.applications import services
 from certification.assignment import rules as assigning
 from certification.models import (
@@ -63,7 +61,6 @@ from portal.api.base import (
     PortalAPIMixin,
     RejectUnknownFieldsMixin,
     deny_unless,
-    service_errors,
 )
 from portal.files import stored_file_response
 from portal.models import Organisation, OrganisationKind
@@ -71,25 +68,6 @@ from reviews.models import Assessment, Reviewer
 
 # --------------------------------------------------------------------------
 # Errors of the workflow
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = gettext_lazy("The application has changed in the meantime.")
-    default_code = "conflict"
-
-
-@contextmanager
-def workflow_errors() -> Iterator[None]:
-    """TransitionConflict → 409, TransitionForbidden → 403, any other
-    refusal of a service → 400 naming the field."""
-    with service_errors():
-        try:
-            yield
-        except engine.TransitionConflict as error:
-            raise Conflict(str(error.message)) from None
-        except engine.TransitionForbidden as error:
-            raise PermissionDenied(str(error.message)) from None
 
 
 # --------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification.engine import Move, TransitionForbidden, due_for, perform
-from certification.lifecycle.rules import check_may_apply
 from certification.models import Application, Material, MaterialKind, Status
 from certification.models.applications import REQUIRED_MATERIALS
+from certification.validity import check_may_apply
 from certification.workflow import TIER_NAMES
 from enterprises.accidents import deaths_last_12_months
 from enterprises.models import Enterprise

@@ -24,7 +24,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certification.applications.api import workflow_errors
+from certification.api_errors import workflow_errors
 from certification.certificates import rendering as certificate_pdf
 from certification.certificates.views import certificate_file_response, certificate_for_download
 from certification.models import AnnouncementBatch

@@ -26,7 +26,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certification.applications.api import workflow_errors
+from certification.api_errors import workflow_errors
 from certification.lifecycle import rules as lifecycle
 from certification.models import (
     AnnualSelfAssessment,

@@ -15,17 +15,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from certification.lifecycle.rules import (
+from certification.lifecycle.rules import Action, _tier_label
+from certification.models import AnnualSelfAssessment, Certificate, CertificateEvent, Counter
+from certification.validity import (
     ANNUAL_REMIND_DAYS,
     LIVE,
     RENEWAL_WINDOW_MONTHS,
-    Action,
-    _tier_label,
     add_months,
     annual_opens_on,
     renewal_opens_on,
 )
-from certification.models import AnnualSelfAssessment, Certificate, CertificateEvent, Counter
 from portal import audit
 from portal.notify import notify
 

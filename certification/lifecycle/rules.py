@@ -54,7 +54,6 @@ second run the same day does nothing.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
@@ -73,51 +72,14 @@ from certification.models import (
     CertificateEvent,
     RevocationReason,
 )
+from certification.validity import ANNUAL_YEARS, LIVE, annual_due_on, in_renewal_window
+from certification.workflow import tier_label
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import Organisation, OrganisationKind
 from portal.notify import notify_after_commit
 
-LIVE = (Certificate.Status.VALID, Certificate.Status.SUSPENDED)
-ANNUAL_YEARS = 3
-ANNUAL_REMIND_DAYS = 30
-RENEWAL_WINDOW_MONTHS = 3
 Action = CertificateEvent.Action
-
-
-# --- dates -------------------------------------------------------------------------
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later (or earlier), clamped to the month's end."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def anniversary(day: datetime.date, years: int) -> datetime.date:
-    return add_months(day, 12 * years)
-
-
-def annual_due_on(certificate: Certificate, year: int) -> datetime.date:
-    return min(anniversary(certificate.valid_from, year), certificate.valid_until)
-
-
-def annual_opens_on(certificate: Certificate, year: int) -> datetime.date:
-    return anniversary(certificate.valid_from, year - 1)
-
-
-def renewal_opens_on(certificate: Certificate) -> datetime.date:
-    months = getattr(settings, "RENEWAL_WINDOW_MONTHS", RENEWAL_WINDOW_MONTHS)
-    return add_months(certificate.valid_until, -months)
-
-
-def in_renewal_window(certificate: Certificate, today: datetime.date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return (certificate.status in LIVE
-            and renewal_opens_on(certificate) <= today <= certificate.valid_until)
 
 
 # --- who ---------------------------------------------------------------------------
@@ -163,8 +125,6 @@ def _conflict(message):
 
 
 def _tier_label(tier: str) -> str:
-    from certification.publicity.rules import tier_label
-
     return tier_label(tier)
 
 
@@ -445,32 +405,6 @@ def actions_open(user, certificate: Certificate) -> list[str]:
 # --- re-apply lock, renewal, fast path ----------------------------------------------
 
 
-def check_may_apply(enterprise, tier: str, today: datetime.date | None = None) -> None:
-    """Called by services.application_create. Refuses while a revoked
-    certificate's re-apply lock runs, and an application for the grade of a
-    live certificate outside its renewal window."""
-    today = today or timezone.localdate()
-    locked = (Certificate.objects.filter(enterprise=enterprise,
-                                         status=Certificate.Status.REVOKED,
-                                         reapply_locked_until__gt=today)
-              .order_by("-reapply_locked_until").first())
-    if locked is not None:
-        raise ServiceError(_("Certificate %(number)s of this enterprise was revoked on "
-                             "%(revoked)s; it may apply again from %(date)s.") % {
-            "number": locked.number, "revoked": _when(locked.status_changed_at),
-            "date": locked.reapply_locked_until.isoformat()}, field="tier")
-    for current in Certificate.objects.filter(enterprise=enterprise, tier=tier,
-                                              status__in=LIVE, valid_until__gte=today):
-        opens = renewal_opens_on(current)
-        if today < opens:
-            raise ServiceError(_("The enterprise holds certificate %(number)s for %(grade)s, "
-                                 "valid until %(until)s; the renewal application opens on "
-                                 "%(opens)s.") % {
-                "number": current.number, "grade": _tier_label(tier),
-                "until": current.valid_until.isoformat(), "opens": opens.isoformat()},
-                field="tier")
-
-
 def renewal_of(application) -> Certificate | None:
     """The live certificate an application renews (same enterprise and grade,
     in its renewal window on the application's creation day)."""
@@ -547,3 +481,8 @@ def flag_for_review(*, actor, enterprise, reason: str) -> list[Certificate]:
                                     args=[certificate.pk]))
         flagged.append(certificate)
     return flagged
+
+
+def flag_for_accident(*, actor, enterprise, reason: str, **_signal) -> list[Certificate]:
+    """Receiver of enterprises.signals.accident_flags_review."""
+    return flag_for_review(actor=actor, enterprise=enterprise, reason=reason)

@@ -8,14 +8,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from certification.lifecycle.rules import (
-    LIVE,
-    RENEWAL_WINDOW_MONTHS,
-    add_months,
-    certificates_visible_to,
-    oversees,
-)
+from certification.lifecycle.rules import certificates_visible_to, oversees
 from certification.models import AnnualSelfAssessment, Certificate
+from certification.validity import LIVE, RENEWAL_WINDOW_MONTHS, add_months
 
 
 def overdue_annual_visible_to(user) -> QuerySet:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from certification import validity
 from certification.certificates.views import download_scope
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.lifecycle import rules as lifecycle
@@ -87,8 +88,8 @@ def _render(request, certificate: Certificate, *, status: int = 200, error=None,
         "actions": [(name, ACTION_LABELS[name]) for name in open_actions],
         "downgrades": downgrades,
         "reasons": RevocationReason.choices,
-        "in_window": lifecycle.in_renewal_window(certificate),
-        "renewal_opens_on": lifecycle.renewal_opens_on(certificate),
+        "in_window": validity.in_renewal_window(certificate),
+        "renewal_opens_on": validity.renewal_opens_on(certificate),
         "today": timezone.localdate(),
         "error": error,
         "form_data": form_data or {},

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from portal import scoping
 from portal.models import Industry, Organisation, StoredFile
 from reviews.models import Assessment
 
@@ -35,9 +36,7 @@ class Status(models.TextChoices):
 
 class ApplicationQuerySet(models.QuerySet["Application"]):
     def visible_to(self, user) -> ApplicationQuerySet:
-        from certification.selectors import applications_visible_to
-
-        return applications_visible_to(user, self)
+        return scoping.apply(self, user)
 
 
 class Application(models.Model):

@@ -30,7 +30,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from certification.applications.api import workflow_errors
+from certification.api_errors import workflow_errors
 from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
 from certification.onsite import rules as onsite
 from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless

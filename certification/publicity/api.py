@@ -29,7 +29,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from certification.applications.api import workflow_errors
+from certification.api_errors import workflow_errors
 from certification.models import (
     AnnouncementBatch,
     Application,

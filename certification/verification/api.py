@@ -29,7 +29,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from certification.applications.api import workflow_errors
+from certification.api_errors import workflow_errors
 from certification.models import Application, SpotCheck, VerificationBatch
 from certification.verification import rules as verification
 from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless

@@ -1,4 +1,5 @@
-"""The steps of an enterprise import: upload, check (the dry run), commit.
+"""The worker's steps of an enterprise import: the check (dry run) and the write.
+The user's requests that queue them are in enterprises/importing/requests.py.
 
 1. ``import_job_create`` stores the upload as an ImportJob and queues the check.
 2. ``import_job_check`` (Celery) reads every row, lists every problem by row
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -30,9 +30,8 @@ from enterprises.importing.reading import Sheet
 from enterprises.importing.rows import CheckedRow, Problem, ReferenceData, RowChecker
 from enterprises.models import Enterprise
 from enterprises.models_import import ImportJob
-from portal import audit, permissions
-from portal.errors import ServiceError
-from portal.models import OrganisationKind, User
+from portal import audit
+from portal.models import OrganisationKind
 
 logger = logging.getLogger(__name__)
 
@@ -70,27 +69,6 @@ class CheckResult:
 # -- 1. upload ------------------------------------------------------------------
 
 
-@transaction.atomic
-def import_job_create(*, actor: User, upload, mode: str) -> ImportJob:
-    """Store the uploaded file (already known to be an xlsx within the size
-    limit) and queue its check."""
-    from enterprises.tasks import import_check_task
-
-    if not permissions.can_import_enterprises(actor):
-        raise ServiceError(_("Your organisation cannot import enterprises."))
-    if mode not in ImportJob.Mode.values:
-        raise ServiceError(_("Choose what to do with enterprises already in the registry."),
-                           field="mode")
-    job = ImportJob(
-        created_by=actor, organisation_id=actor.organisation_id, file=upload,
-        original_filename=PurePath(upload.name).name[:255], mode=mode,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-    )
-    job.save()
-    transaction.on_commit(lambda: import_check_task.delay(job.pk))
-    return job
-
-
 # -- 2. the dry run ---------------------------------------------------------------
 
 
@@ -110,25 +88,6 @@ def import_job_check(*, job_id: int) -> None:
 
 
 # -- 3. the commit -------------------------------------------------------------------
-
-
-@transaction.atomic
-def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
-    """The user's go-ahead after a clean dry run: queue the write."""
-    from enterprises.tasks import import_commit_task
-
-    if not (permissions.can_import_enterprises(actor)
-            and job.organisation_id == actor.organisation_id):
-        raise ServiceError(_("Only the organisation that uploaded this file can import it."))
-    started = ImportJob.objects.filter(
-        pk=job.pk, status=ImportJob.Status.VALIDATED, error_count=0
-    ).update(status=ImportJob.Status.COMMITTING, committed_by=actor, rows_done=0)
-    if not started:
-        raise ServiceError(_("This file cannot be imported now: it is not checked yet, it has "
-                             "problems, or it is already being imported."))
-    transaction.on_commit(lambda: import_commit_task.delay(job.pk))
-    job.refresh_from_db()
-    return job
 
 
 def import_job_write(*, job_id: int) -> None:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import scoping
+
 
 class AppendOnlyError(Exception):
     pass
@@ -19,9 +21,7 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("audit events cannot be deleted")
 
     def visible_to(self, user) -> AuditQuerySet:
-        from portal.scopes import audit_events_visible_to
-
-        return audit_events_visible_to(user, self)
+        return scoping.apply(self, user)
 
 
 class AuditEvent(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import scoping
 from portal.models.regions import Industry, Region
 
 
@@ -27,9 +28,7 @@ class Tier(models.TextChoices):
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def visible_to(self, user) -> OrganisationQuerySet:
-        from portal.scopes import organisations_visible_to
-
-        return organisations_visible_to(user, self)
+        return scoping.apply(self, user)
 
 
 class Organisation(models.Model):

@@ -4,14 +4,13 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import scoping
 from portal.models.organisations import Organisation, OrganisationKind
 
 
 class UserQuerySet(models.QuerySet["User"]):
     def visible_to(self, user) -> UserQuerySet:
-        from portal.scopes import users_visible_to
-
-        return users_visible_to(user, self)
+        return scoping.apply(self, user)
 
 
 class PortalUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from portal import scoping
 from portal.models import StoredFile
 from reviews.models.standards import Criterion, StandardVersion
 
@@ -20,9 +21,7 @@ class Result(models.TextChoices):
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def visible_to(self, user) -> AssessmentQuerySet:
-        from reviews.selectors import assessments_visible_to
-
-        return assessments_visible_to(user, self)
+        return scoping.apply(self, user)
 
 
 class Assessment(models.Model):

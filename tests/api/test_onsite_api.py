@@ -12,8 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from certification.onsite import rules as onsite
 from certification.models import Application, Finding, ReportSignoff, ReviewFile, Status
+from certification.onsite import rules as onsite
 from portal.models import Organisation, OrganisationKind
 from tests.cast import make_user
 from tests.certification.factories import (

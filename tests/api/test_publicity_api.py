@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from certification.publicity import rules as publicity
 from certification.models import Application, Objection, PublicityBatch, Status
+from certification.publicity import rules as publicity
 from tests.certification.factories import make_tiered_version
 from tests.certification.test_publicity import (
     AFTER,

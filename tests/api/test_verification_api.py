@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from certification.verification import rules as verification
 from certification.models import Application, SpotCheck, Status, VerificationBatch
+from certification.verification import rules as verification
 from tests.certification.factories import make_tiered_version
 from tests.certification.test_verification import (
     drawn_check,

@@ -22,9 +22,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from certification.publicity import rules as publicity
 from certification.models import Application, PublicityBatch, PublicityItem, Status
 from certification.models.applications import REQUIRED_MATERIALS
+from certification.publicity import rules as publicity
 from certification.workflow import TRANSITIONS
 from portal.models import AuditEvent
 from tests.certification.factories import (

@@ -6,8 +6,8 @@ import datetime
 
 import time_machine
 
-from certification.publicity import rules as publicity
 from certification.models import Certificate
+from certification.publicity import rules as publicity
 from tests.certification.test_publicity import MONDAY, verified
 
 ISSUED_ON = datetime.date(2026, 3, 12)  # valid until 2029-03-11

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from certification.assignment import rules as assigning
 from certification import engine
 from certification.applications import services
+from certification.assignment import rules as assigning
 from certification.models import Application, ApplicationEvent, Assignment, Status
 from certification.selectors import queue_for
 from enterprises.models import Enterprise

@@ -19,11 +19,11 @@ from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from certification.certificates import rendering as certificate_pdf
 from certification.certificates import pdf
-from certification.publicity import rules as publicity
+from certification.certificates import rendering as certificate_pdf
 from certification.certificates import signing as verify
 from certification.models import AnnouncementBatch, Certificate
+from certification.publicity import rules as publicity
 from certification.tasks import issue_announcement_pdfs_task, render_certificate_task
 from portal.models import AuditEvent
 from tests.certification.factories import reported_application, submitted_assessment

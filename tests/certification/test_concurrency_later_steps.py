@@ -22,8 +22,6 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from certification import engine
-from certification.publicity import rules as publicity
-from certification.verification import rules as verification
 from certification.models import (
     AnnouncementBatch,
     Application,
@@ -34,6 +32,8 @@ from certification.models import (
     Status,
     VerificationBatch,
 )
+from certification.publicity import rules as publicity
+from certification.verification import rules as verification
 from portal.errors import ServiceError
 from portal.models import AuditEvent
 from tests.certification.factories import make_tiered_version

@@ -15,12 +15,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from certification import engine
+from certification import engine, validity
 from certification.applications import services
+from certification.engine import TransitionConflict, TransitionForbidden
 from certification.lifecycle import daily
 from certification.lifecycle import rules as lifecycle
 from certification.lifecycle import selectors as lifecycle_selectors
-from certification.publicity import rules as publicity
 from certification.models import (
     AnnouncementBatch,
     AnnualSelfAssessment,
@@ -28,7 +28,7 @@ from certification.models import (
     CertificateEvent,
     Status,
 )
-from certification.engine import TransitionConflict, TransitionForbidden
+from certification.publicity import rules as publicity
 from certification.tasks import run_lifecycle_task
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Notification
@@ -75,8 +75,8 @@ def test_issuance_writes_the_issued_event_and_three_annual_years(certificate):
 
 
 def test_anniversaries_of_29_february():
-    assert lifecycle.anniversary(datetime.date(2028, 2, 29), 1) == datetime.date(2029, 2, 28)
-    assert lifecycle.add_months(datetime.date(2029, 5, 31), -3) == datetime.date(2029, 2, 28)
+    assert validity.anniversary(datetime.date(2028, 2, 29), 1) == datetime.date(2029, 2, 28)
+    assert validity.add_months(datetime.date(2029, 5, 31), -3) == datetime.date(2029, 2, 28)
 
 
 # --- the grading authority's changes -----------------------------------------------------------

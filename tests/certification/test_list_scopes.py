@@ -21,10 +21,10 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from rest_framework.test import APIClient
 
-from certification.publicity import rules as publicity
-from certification.models import AnnouncementBatch, Application, Certificate, Status
-from certification.selectors import list_ordering
 from certification.applications.views import with_overdue
+from certification.models import AnnouncementBatch, Application, Certificate, Status
+from certification.publicity import rules as publicity
+from certification.selectors import list_ordering
 from enterprises.models import Enterprise
 from portal.models import Industry, Organisation, OrganisationKind, Region
 from tests.cast import make_enterprise

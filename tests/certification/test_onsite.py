@@ -18,7 +18,6 @@ from django.utils import timezone, translation
 from certification import engine
 from certification.applications import services
 from certification.assignment import rules as assigning
-from certification.onsite import rules as onsite
 from certification.models import (
     Application,
     ApplicationEvent,
@@ -28,6 +27,7 @@ from certification.models import (
     ReviewFile,
     Status,
 )
+from certification.onsite import rules as onsite
 from portal import workdays
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Organisation, OrganisationKind

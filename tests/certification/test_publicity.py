@@ -17,7 +17,7 @@ from django.utils import translation
 
 from certification import engine
 from certification.applications import services
-from certification.publicity import rules as publicity
+from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import (
     AnnouncementBatch,
     Application,
@@ -28,7 +28,7 @@ from certification.models import (
     PublicityItem,
     Status,
 )
-from certification.engine import TransitionConflict, TransitionForbidden
+from certification.publicity import rules as publicity
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Industry, Notification, Organisation, OrganisationKind
 from tests.cast import make_enterprise, make_user

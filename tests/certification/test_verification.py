@@ -14,8 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from certification import engine
-from certification.onsite import rules as onsite
-from certification.verification import rules as verification
 from certification.models import (
     Application,
     OnSiteReview,
@@ -23,6 +21,8 @@ from certification.models import (
     Status,
     VerificationBatch,
 )
+from certification.onsite import rules as onsite
+from certification.verification import rules as verification
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Notification, Organisation, OrganisationKind
 from tests.cast import make_enterprise, make_user

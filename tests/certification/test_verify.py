@@ -21,9 +21,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from certification.publicity import rules as publicity
 from certification.certificates import signing as verify
 from certification.models import AnnouncementBatch, Application, Certificate, Status
+from certification.publicity import rules as publicity
 from tests.certification.factories import make_tiered_version
 from tests.certification.test_publicity import AFTER, MONDAY, published, verified
 

@@ -20,8 +20,6 @@ from django.utils import timezone
 from certification import engine
 from certification.applications import services
 from certification.assignment import rules as assigning
-from certification.onsite import rules as onsite
-from certification.verification import rules as verification
 from certification.assignment.rules import current_unit_id
 from certification.models import (
     AnnouncementBatch,
@@ -30,6 +28,8 @@ from certification.models import (
     PublicityBatch,
     Status,
 )
+from certification.onsite import rules as onsite
+from certification.verification import rules as verification
 from certification.workflow import APPLICANT, RECEIVER, TRANSITIONS, Transition
 from portal.errors import ServiceError
 from portal.models import AuditEvent

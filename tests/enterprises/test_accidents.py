@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -16,7 +17,6 @@ from django.utils import translation
 from certification.applications import services
 from certification.lifecycle import rules as lifecycle
 from certification.lifecycle import selectors as lifecycle_selectors
-from certification.engine import TransitionForbidden
 from enterprises import accidents
 from enterprises.models import Accident
 from portal.errors import ServiceError
@@ -51,7 +51,7 @@ def test_the_district_the_city_office_and_the_enterprise_record(cast, who):
 @pytest.mark.parametrize("who", ["other_district", "regulator", "association", "group",
                                  "other_enterprise", "reviewer"])
 def test_others_do_not_record(cast, who):
-    with pytest.raises(TransitionForbidden):
+    with pytest.raises(PermissionDenied):
         record(getattr(cast, who), cast.ent)
     assert not Accident.objects.exists()
 

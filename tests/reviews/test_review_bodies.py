@@ -14,8 +14,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.models import Assignment, AssignmentMember
 from certification.applications.services import application_create
+from certification.models import Assignment, AssignmentMember
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Industry, Notification, Organisation, Qualification
 from reviews import selectors_bodies, services_bodies
