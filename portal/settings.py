@@ -122,6 +122,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins per username+IP before the login is refused for a while.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+# Failed logins per IP, whatever the usernames, before every login from it is
+# refused for the same window (one password tried on many accounts). Offices
+# behind one NAT address share it, hence more than the per-user limit.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -44,6 +44,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs: its login page is throttled like the portal's.
+    path("admin/login/", accounts.ThrottledAdminLoginView.as_view()),
     path("admin/", admin_site.urls),
     # Browsers ask for /favicon.ico whatever the page links.
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg",

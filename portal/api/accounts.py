@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
@@ -55,7 +57,9 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"]
+        # Normalised as the login page's form does (full-width letters are the
+        # same name), so both doors count and authenticate the same account.
+        username = unicodedata.normalize("NFKC", serializer.validated_data["username"])
         ip = client_ip(request)
         if login_throttle.is_locked(username, ip):
             message = _("Too many failed logins. Try again in %(minutes)d minutes.") % {
