@@ -40,7 +40,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from certification import assignment as assigning
@@ -66,6 +66,7 @@ from portal.api.base import (
 )
 from portal.files import stored_file_response
 from portal.models import Organisation, OrganisationKind
+from portal.parsers import JSONParser
 from reviews.models import Assessment, Reviewer
 
 # --------------------------------------------------------------------------

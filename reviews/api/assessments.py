@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from enterprises.models import Enterprise
@@ -34,6 +34,7 @@ from portal.api.base import (
 )
 from portal.errors import ServiceError
 from portal.files import stored_file_response
+from portal.parsers import JSONParser
 from reviews import services
 from reviews.models import (
     Assessment,
