@@ -255,7 +255,8 @@ class DeclarationSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     deaths_last_year = serializers.IntegerField(min_value=0, max_value=32767, required=False)
     serious_injuries_last_year = serializers.IntegerField(min_value=0, max_value=32767,
                                                           required=False)
-    accidents_last_3_years = serializers.CharField(required=False, allow_blank=True)
+    accidents_last_3_years = serializers.CharField(required=False, allow_blank=True,
+                                                   max_length=4000)
     declaration_confirmed = serializers.BooleanField(required=False)
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.uscc import validate_uscc
+from portal.fields import BoundedTextField
 from portal.models import Industry, Organisation, Region, Street
 
 
@@ -85,7 +86,7 @@ class Enterprise(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = BoundedTextField(_("reason"), max_length=2000, blank=True)
     # The organisation that logs in for this enterprise, once it has an account.
     account = models.OneToOneField(
         Organisation,
@@ -134,7 +135,7 @@ class Accident(models.Model):
     direct_loss = models.DecimalField(_("direct economic loss (10,000 yuan)"), max_digits=12,
                                       decimal_places=2, default=Decimal("0"),
                                       validators=[MinValueValidator(Decimal("0"))])
-    description = models.TextField(_("what happened"))
+    description = BoundedTextField(_("what happened"), max_length=4000)
     recorded_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -317,6 +317,17 @@ STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
 # per machine into this folder; off: the system fonts as they are (slower).
 PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", str(VAR_DIR / "pdf-fonts")))
 PDF_SUBSET_FONTS = env_bool("PDF_SUBSET_FONTS", True)
+# Every PDF is rendered by a Celery task (certification/pdf_jobs.py): after this
+# many seconds it fails with a message (30 s later its process is killed).
+PDF_RENDER_TIME_LIMIT = env_int("PDF_RENDER_TIME_LIMIT", 120, minimum=1)
+# A render still pending this long after it was queued lost its message (a
+# killed worker; the filesystem broker never delivers it again): the progress
+# says "stalled" and the periodic task below queues it again.
+RENDER_STALLED_AFTER_SECONDS = env_int("RENDER_STALLED_AFTER_SECONDS", 600, minimum=1)
+CELERY_BEAT_SCHEDULE["requeue-stalled-renders"] = {
+    "task": "certification.requeue_stalled_renders",
+    "schedule": crontab(minute="*/5"),
+}
 if STORAGE_S3_BUCKET:
     STORAGES = {
         "default": {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.errors import ServiceError
+from portal.fields import check_length
 from portal.files import ALLOWED_TYPES, check_document, sha256_of
 from reviews.models import Assessment, AssessmentRow, Evidence, Result, StandardVersion
 from reviews.scoring_data import score_assessment
@@ -100,6 +101,8 @@ def row_save(*, actor, row: AssessmentRow, result: str, deduction=None, na_reaso
         if amount != amount.quantize(Decimal("0.1")):
             raise ServiceError(_("Use at most one decimal place."), field="deduction")
     na_reason = (na_reason or "").strip()
+    check_length(na_reason, AssessmentRow, "na_reason")
+    check_length((notes or "").strip(), AssessmentRow, "notes")
     if result == Result.NOT_APPLICABLE and not na_reason:
         raise ServiceError(_("Say why this criterion does not apply."), field="na_reason")
     if result != Result.NOT_APPLICABLE:
