@@ -28,6 +28,7 @@ other databases the row counts of every table).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -388,13 +389,15 @@ def write(client: Client, method: str, url: str, data: dict) -> tuple[int, bool]
     return response.status_code, wrote
 
 
-ROUTES = {route.key: route for route in walk() if route.name}
+@functools.cache
+def routes() -> dict[str, Route]:
+    return {route.key: route for route in walk() if route.name}
 
 
 def write_methods(key: str) -> list[str]:
     """The write methods a pattern's view answers: a DRF view's own; a
     Django view is tried with POST."""
-    callback = ROUTES[key].callback
+    callback = routes()[key].callback
     actions = getattr(callback, "actions", None)
     if actions:
         methods = set(actions)
@@ -431,7 +434,7 @@ def test_no_url_that_takes_an_id_is_missing_from_the_matrix():
     missing = uncovered(walk(), MATRIX, WHOLE_PREFIXES)
     assert not missing, ("URL patterns that take an id and are not in MATRIX "
                          "(tests/portal/test_url_matrix.py):\n" + "\n".join(missing))
-    stale = sorted(set(MATRIX) - set(ROUTES))
+    stale = sorted(set(MATRIX) - set(routes()))
     assert not stale, f"MATRIX entries for URL names that no longer exist: {stale}"
 
 
