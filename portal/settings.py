@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.AuditContextMiddleware",
+    "portal.middleware.InactiveOrganisationMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -122,6 +123,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins per username+IP before the login is refused for a while.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+# Self-registrations per client address within the window; more get a 429.
+REGISTRATION_ATTEMPT_LIMIT = env_int("REGISTRATION_ATTEMPT_LIMIT", 5, minimum=1)
+REGISTRATION_ATTEMPT_WINDOW_SECONDS = env_int("REGISTRATION_ATTEMPT_WINDOW_SECONDS", 3600,
+                                              minimum=1)
 # Failed logins per IP, whatever the usernames, before every login from it is
 # refused for the same window (one password tried on many accounts). Offices
 # behind one NAT address share it, hence more than the per-user limit.

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -67,3 +68,15 @@ class ThrottledAdminLoginView(ThrottledLoginView):
             context[REDIRECT_FIELD_NAME] = reverse("admin:index",
                                                    current_app=self.admin_site.name)
         return context
+
+
+@login_required
+def account_status(request):
+    """The home page of a user whose organisation may not act: the state of its
+    registration (or of the organisation) and nothing about any enterprise."""
+    org = request.user.organisation
+    if org is None or request.user.can_act:
+        return redirect("home")
+    # The registration claim (enterprises app), when the account registered itself.
+    claim = getattr(org, "registration_claim", None)
+    return render(request, "accounts/status.html", {"organisation": org, "claim": claim})
