@@ -320,7 +320,8 @@ class AssessmentViewSet(
 ):
     """Self-assessments in the user's scope. The enterprise's own users
     create, answer and submit them; whoever oversees the enterprise reads
-    the submitted ones."""
+    the submitted ones. The review unit's on-site scores are not here: they
+    are under /api/v1/applications/{id}/review/."""
 
     serializer_class = AssessmentSerializer
 
