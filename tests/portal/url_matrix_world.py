@@ -11,8 +11,10 @@ import time_machine
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 
-from certification import publicity
+from certification import pdf_jobs, publicity
 from certification.models import (
     AnnouncementBatch,
     Application,
@@ -20,6 +22,7 @@ from certification.models import (
     Finding,
     Material,
     Objection,
+    PdfJob,
     PublicityBatch,
     SpotCheck,
     Status,
@@ -27,7 +30,9 @@ from certification.models import (
 )
 from certification.tasks import issue_announcement_pdfs_task
 from enterprises import accidents
-from enterprises.models import Accident, Enterprise, ImportJob
+from enterprises.models import Accident, Enterprise, ImportJob, RegistrationClaim
+from enterprises.services import enterprise_register
+from enterprises.uscc import make_uscc
 from portal.models import Notification, Organisation, Region
 from reviews import services as review_services
 from reviews.models import (
@@ -38,7 +43,7 @@ from reviews.models import (
     Reviewer,
     StandardVersion,
 )
-from tests.cast import Cast, build_cast, make_enterprise
+from tests.cast import PASSWORD, Cast, build_cast, make_enterprise
 from tests.certification.factories import PDF, make_tiered_version, review_team
 from tests.certification.test_publicity import AFTER, MONDAY, item_of, lodge, verified
 from tests.certification.test_scope_matrix import add_review_files
@@ -73,6 +78,8 @@ class World:
     # self-registration with a known credit code linked them.
     claimed_by_pending: Enterprise
     claimed_by_rejected: Enterprise
+    registration: RegistrationClaim   # pending, for 朝阳区
+    pdf_job: PdfJob                   # the district's report PDF, rendered
 
 
 def build_world() -> World:
@@ -131,6 +138,18 @@ def build_world() -> World:
         started_on=datetime.date(2024, 1, 1), created_by=cast.city)
 
     chaoyang = Region.objects.get(code="110105")
+    # A registration waiting for 朝阳区: a claim on a registry entry's credit code.
+    registration = enterprise_register(
+        uscc=make_uscc("110105", "MA0000093"), name="北京朝阳新申请机械有限公司",
+        region=chaoyang, contact_name="王芳", contact_phone="13800000000",
+        username="t-matrix-registrant", email="registrant@example.cn", password=PASSWORD)
+
+    # The on-site report as PDF, asked for by the district and rendered.
+    client = Client()
+    client.force_login(cast.district)
+    client.get(reverse("certification:review_report_pdf", args=[application.pk]))
+    pdf_job = PdfJob.objects.get(requested_by=cast.district)
+    assert pdf_jobs.render_job(pdf_job.pk)
     claimed_by_pending = make_enterprise("北京朝阳老字号机械厂", chaoyang, 91,
                                          account=cast.pending.organisation)
     claimed_by_rejected = make_enterprise("北京朝阳红星机械厂", chaoyang, 92,
@@ -152,4 +171,5 @@ def build_world() -> World:
         certificate=certificate, accident=accident, import_job=job,
         notification=notification, reviewer=team["leader"], conflict=conflict,
         claimed_by_pending=claimed_by_pending, claimed_by_rejected=claimed_by_rejected,
+        registration=registration, pdf_job=pdf_job,
     )
