@@ -28,9 +28,10 @@ RUN python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["p
 COPY . .
 
 # Static files and translations are built into the image; the key is for this step only.
-RUN DEBUG=false SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput -v 0 \
+RUN export DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    && python manage.py collectstatic --noinput -v 0 \
     && if find . -name '*.po' -not -path './staticfiles/*' | grep -q .; then \
-        DEBUG=false SECRET_KEY=build-only-not-secret python manage.py compilemessages -v 0 \
+        python manage.py compilemessages -v 0 \
             --ignore staticfiles --ignore var; fi \
     && useradd --system --uid 10001 --user-group --home-dir /app --no-create-home portal \
     && mkdir -p /app/var/media \

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import resource
+import secrets
 import sys
 import tempfile
 import time
@@ -30,7 +31,7 @@ WORK = Path(tempfile.mkdtemp(prefix="bench-import-"))
 sys.path.insert(0, str(BASE))
 # DEBUG off, as on a real worker: with it on, Django keeps every query's SQL.
 os.environ["DEBUG"] = "false"
-os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
 os.environ["MEDIA_ROOT"] = str(WORK / "media")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"

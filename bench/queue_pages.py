@@ -35,6 +35,7 @@ import argparse
 import datetime
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -47,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # Production-like settings (DEBUG off) unless told otherwise; the client runs
 # in-process, so this key never protects anything.
-os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 # The moves e-mail the organisations: keep the mail in memory.
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

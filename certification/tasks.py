@@ -15,10 +15,14 @@ def send_reminders_task() -> int:
 
 
 # --- certificate PDFs (certification/certificates/rendering.py) --------------------------------
-# Late acknowledgement: a worker killed while rendering leaves the message on
-# the queue and another worker renders the certificate again (idempotent:
-# the same two file names are overwritten; the batch counters move only when
-# the certificate's state changes).
+# Late acknowledgement: with Redis a message whose worker was killed before
+# acknowledging it is delivered again after the broker's visibility_timeout.
+# kombu's filesystem broker (the embedded mode) removes a message when a
+# worker takes it, so a killed worker loses it: the render stays pending until
+# the periodic requeue_stalled task below queues it again. Rendering twice is
+# harmless (the same two file names are overwritten; the batch counters move
+# only when the certificate's state changes). Every PDF task gets Celery's
+# soft and hard time limits from pdf_jobs.time_limits() when queued.
 
 
 @shared_task(name="certification.render_certificate", bind=True, acks_late=True,
@@ -52,6 +56,26 @@ def issue_announcement_pdfs_task(announcement_id: int) -> int:
     from certification.certificates.rendering import issue_announcement_pdfs
 
     return issue_announcement_pdfs(announcement_id)
+
+
+# --- report PDFs and stalled renders (certification/certificates/pdf_jobs.py) -------------------------
+
+
+@shared_task(name="certification.render_pdf_job", acks_late=True, reject_on_worker_lost=True)
+def render_pdf_job_task(job_id: int) -> bool:
+    """Render a report PDF job (a finished or failed job is left alone)."""
+    from certification.certificates.pdf_jobs import render_job
+
+    return render_job(job_id)
+
+
+@shared_task(name="certification.requeue_stalled_renders")
+def requeue_stalled_renders_task() -> dict:
+    """Every few minutes (CELERY_BEAT_SCHEDULE "requeue-stalled-renders"):
+    queue again the PDF renders whose message was lost."""
+    from certification.certificates.pdf_jobs import requeue_stalled
+
+    return requeue_stalled()
 
 
 # --- certificate lifecycle (certification/lifecycle/rules.py) ---------------------------------

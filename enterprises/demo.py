@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, RegistrationClaim
 from enterprises.uscc import ALPHABET, make_uscc
 from portal import audit
 from portal.management.streets import load_streets
@@ -426,6 +426,27 @@ def _account_enterprise(result: SeedResult, *, name: str, serial: int, street: s
     return account
 
 
+def _pending_registration(result: SeedResult, *, name: str, serial: int, street: str,
+                          contact_name: str, contact_phone: str) -> Organisation:
+    """A registration in 朝阳区 awaiting its district: a pending account and its claim,
+    nothing in the registry yet."""
+    street = Street.objects.get(region_id="110105", name=street)
+    account = _organisation(result, name, OrganisationKind.ENTERPRISE,
+                            status=Organisation.Status.PENDING, region=street.region,
+                            contact_name=contact_name, contact_phone=contact_phone)
+    claim, created = RegistrationClaim.objects.get_or_create(
+        account=account,
+        defaults={"uscc": demo_uscc(serial, street.region_id), "name": name,
+                  "region": street.region, "street": street, "district": street.region,
+                  "contact_name": contact_name, "contact_phone": contact_phone},
+    )
+    if created:
+        audit.record(actor=None, action="enterprise.registration.claim", obj=claim,
+                     after={"uscc": claim.uscc, "name": name, "source": "seed_demo"})
+    result.note("registrations", created)
+    return account
+
+
 @transaction.atomic
 def seed_demo(enterprise_count: int = 2000) -> SeedResult:
     result = SeedResult()
@@ -441,9 +462,8 @@ def seed_demo(enterprise_count: int = 2000) -> SeedResult:
         address="北京市朝阳区望京街道阜通东大街6号院2号楼", legal_representative="张伟",
         safety_principal="李强", contact_name="张伟", contact_phone="010-64738800",
     )
-    orgs[PENDING_ENTERPRISE] = _account_enterprise(
+    orgs[PENDING_ENTERPRISE] = _pending_registration(
         result, name=PENDING_ENTERPRISE, serial=800_000_001, street="将台地区",
-        status=Enterprise.Status.PENDING, industry="light_industry",
         contact_name="杨帆", contact_phone="13910245678",
     )
     orgs[SMALL_ENTERPRISE] = _account_enterprise(

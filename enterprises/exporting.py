@@ -8,11 +8,11 @@ from typing import IO
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from enterprises.importing.columns import COLUMNS
 from enterprises.importing.template import scale_name, sheet_names
+from portal.xlsx import append_row, cell
 
 CHUNK_SIZE = 2000
 
@@ -52,19 +52,17 @@ def export_enterprises(qs: QuerySet) -> IO[bytes]:
     bold = Font(bold=True)
     header = []
     for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header())
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+        heading = cell(sheet, column.header())
+        heading.font = bold
+        header.append(heading)
+    append_row(sheet, header)
     qs = qs.select_related("region", "street", "industry", "group")
     for enterprise in qs.iterator(chunk_size=CHUNK_SIZE):
         row = _row(enterprise)
-        date = row[-1]
-        if date is not None:
-            cell = WriteOnlyCell(sheet, value=date)
-            cell.number_format = "yyyy-mm-dd"
-            row[-1] = cell
-        sheet.append(row)
+        if row[-1] is not None:
+            row[-1] = cell(sheet, row[-1])
+            row[-1].number_format = "yyyy-mm-dd"
+        append_row(sheet, row)  # user text stays text, never a formula
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.uscc import validate_uscc
 from portal import scoping
+from portal.fields import BoundedTextField
 from portal.models import Industry, Organisation, Region, Street
 
 
@@ -84,7 +85,7 @@ class Enterprise(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = BoundedTextField(_("reason"), max_length=2000, blank=True)
     # The organisation that logs in for this enterprise, once it has an account.
     account = models.OneToOneField(
         Organisation,
@@ -119,6 +120,70 @@ class Enterprise(models.Model):
         return self.name
 
 
+class RegistrationClaim(models.Model):
+    """An enterprise's self-registration: a claim on a USCC that its district verifies.
+
+    Until the district approves it, a claim changes nothing in the registry: the
+    claimant's pending organisation is not linked to any enterprise, so it reaches
+    nothing but its own status. Several claims on one USCC may be open at once; the
+    district sees them side by side.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting verification")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18,
+                            validators=[validate_uscc])
+    name = models.CharField(_("name"), max_length=200)
+    # The district the claimant named; the one that decides is ``district``.
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("district"))
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("street or town"))
+    contact_name = models.CharField(_("contact"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=30)
+    # Who verifies: the district of the registry entry when the USCC is in the
+    # registry, else the district the claimant named. Never shown to the claimant.
+    district = models.ForeignKey(Region, on_delete=models.PROTECT,
+                                 related_name="registration_claims",
+                                 verbose_name=_("verifying district"))
+    # The claimant's organisation (pending until approved) and its admin user.
+    account = models.OneToOneField(Organisation, on_delete=models.PROTECT,
+                                   related_name="registration_claim",
+                                   verbose_name=_("account"))
+    # The registry entry: the one that existed when the claim was made, or the
+    # one created or linked by the approval.
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="registration_claims",
+                                   verbose_name=_("enterprise"))
+    # The USCC already had an account when the claim was made.
+    dispute = models.BooleanField(_("dispute"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey("portal.User", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        indexes = [
+            # A district's verification queue, oldest first.
+            models.Index(fields=["district", "status", "created_at"],
+                         name="claim_queue_idx"),
+            models.Index(fields=["uscc"], name="claim_uscc_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.uscc})"
+
+
 class Accident(models.Model):
     """A production-safety accident recorded on an enterprise (issue 5): a
     fatal one flags its certificates for a revocation review
@@ -133,7 +198,7 @@ class Accident(models.Model):
     direct_loss = models.DecimalField(_("direct economic loss (10,000 yuan)"), max_digits=12,
                                       decimal_places=2, default=Decimal("0"),
                                       validators=[MinValueValidator(Decimal("0"))])
-    description = models.TextField(_("what happened"))
+    description = BoundedTextField(_("what happened"), max_length=4000)
     recorded_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

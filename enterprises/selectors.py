@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
 from enterprises.uscc import normalise_uscc
@@ -27,6 +28,8 @@ def enterprise_scope(user, path: str = "") -> Q:
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return on(pk__in=[])
     org = user.organisation
+    if not org.is_active:  # pending, rejected, suspended: nothing until it may act
+        return on(pk__in=[])
     if org.kind == Kind.CITY_OFFICE:
         return on(pk__isnull=False)  # everything; unlike Q(), safe inside an OR
     if org.kind == Kind.DISTRICT:
@@ -91,3 +94,70 @@ def filter_enterprises(
     # Empty values last either way, as on both SQLite and PostgreSQL.
     order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
     return qs.order_by(order, "id")
+
+
+# --- registration claims -------------------------------------------------------------
+
+
+def claims_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    """Registration claims: the city office sees all, a district those sent to it."""
+    from enterprises.models import RegistrationClaim
+
+    qs = RegistrationClaim.objects.all() if qs is None else qs
+    if not user.is_authenticated or not user.can_act:
+        return qs.none()
+    org = user.organisation
+    if org.kind == Kind.CITY_OFFICE:
+        return qs
+    if org.kind == Kind.DISTRICT:
+        return qs.filter(district_id=org.region_id)
+    return qs.none()
+
+
+def pending_claim_count(user) -> int:
+    from enterprises.models import RegistrationClaim
+
+    return claims_visible_to(user).filter(status=RegistrationClaim.Status.PENDING).count()
+
+
+def claim_rows(user, claims) -> list[dict]:
+    """Each claim with what the district needs to decide: the registry entry of its USCC
+    (within the user's scope) and how the claim differs from it, whether that entry
+    already has another account (a dispute), and how many other claims are open on the
+    same USCC."""
+    from enterprises.models import Enterprise, RegistrationClaim
+
+    claims = list(claims)
+    usccs = {claim.uscc for claim in claims}
+    registry = {e.uscc: e for e in Enterprise.objects.visible_to(user).filter(uscc__in=usccs)
+                .select_related("region", "street", "account")}
+    open_claims = dict(
+        RegistrationClaim.objects.filter(uscc__in=usccs, status=RegistrationClaim.Status.PENDING)
+        .order_by().values_list("uscc").annotate(n=Count("id")))
+    rows = []
+    for claim in claims:
+        entry = registry.get(claim.uscc)
+        has_other_account = bool(entry and entry.account_id
+                                 and entry.account_id != claim.account_id)
+        differences = []
+        if entry is not None and claim.status == RegistrationClaim.Status.PENDING:
+            for label, registered, claimed in (
+                (_("Name"), entry.name, claim.name),
+                (_("District"), entry.region, claim.region),
+                (_("Street or town"), entry.street or "", claim.street or ""),
+                (_("Contact"), entry.contact_name, claim.contact_name),
+                (_("Contact phone"), entry.contact_phone, claim.contact_phone),
+            ):
+                if str(registered) != str(claimed):
+                    differences.append({"label": label, "registry": registered,
+                                        "claimed": claimed})
+        pending = claim.status == RegistrationClaim.Status.PENDING
+        rows.append({
+            "claim": claim,
+            "entry": entry,
+            "dispute": pending and (claim.dispute or has_other_account),
+            "account_now": entry.account if has_other_account else None,
+            "differences": differences,
+            "other_open": open_claims.get(claim.uscc, 0) - (1 if pending else 0),
+        })
+    return rows

@@ -5,16 +5,17 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from enterprises import services
-from enterprises.forms import EnterpriseForm, RegistrationForm, RejectForm
-from enterprises.models import Enterprise
-from enterprises.selectors import filter_enterprises
+from enterprises import registration_throttle, services
+from enterprises.forms import EnterpriseForm, RegistrationForm
+from enterprises.models import Enterprise, RegistrationClaim
+from enterprises.selectors import claim_rows, claims_visible_to, filter_enterprises
 from portal import permissions
 from portal.errors import ServiceError
+from portal.middleware import client_ip
 from portal.models import Industry, OrganisationKind, Region, Street
 
 
@@ -109,62 +110,65 @@ def enterprise_edit(request, pk=None):
 
 
 def register(request):
-    """Self-registration of an enterprise; its district verifies it later."""
+    """Self-registration: a claim that the district verifies. Every accepted
+    registration gets the same answer, whatever is known about the USCC."""
     form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and not registration_throttle.allow(client_ip(request)):
+        refused = _("Too many registrations from your address. Try again in %(minutes)d "
+                    "minutes.") % {"minutes": registration_throttle.window_minutes()}
+        return render(request, "enterprises/register.html",
+                      {"form": RegistrationForm(), "refused": refused}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            enterprise = services.enterprise_register(
+            claim = services.enterprise_register(
                 uscc=data["uscc"], name=data["name"], region=data["region"],
                 street=data["street"], contact_name=data["contact_name"],
                 contact_phone=data["contact_phone"], username=data["username"],
-                email=data["email"], password=data["password"],
+                email=data["email"], password=data["password"], client_ip=client_ip(request),
             )
         except ServiceError as error:
             form.add_error(error.field, error.message)
         else:
-            user = enterprise.account.users.get()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Registration received. %(district)s will verify it.")
-                             % {"district": enterprise.region})
+            login(request, claim.account.users.get(),
+                  backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Registration received. Your district government "
+                                        "will verify it."))
             return redirect("home")
     return render(request, "enterprises/register.html", {"form": form})
 
 
 @login_required
 def registration_list(request):
+    """The district's verification queue of registration claims."""
     permissions.require(permissions.acts_for(
         request.user, OrganisationKind.CITY_OFFICE, OrganisationKind.DISTRICT))
     status = request.GET.get("status", "pending")
-    qs = (Enterprise.objects.visible_to(request.user)
-          .filter(account__isnull=False)
-          .select_related("region", "street", "account"))
-    if status in ("pending", "active", "rejected"):
-        qs = qs.filter(account__status=status)
-    qs = qs.order_by("account__created_at", "id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    qs = (claims_visible_to(request.user)
+          .select_related("region", "street", "account", "decided_by")
+          .prefetch_related("account__users"))
+    if status in RegistrationClaim.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("created_at", "id"), 50).get_page(request.GET.get("page"))
     return render(request, "enterprises/registrations.html", {
-        "page": page, "status": status,
-        "status_tabs": [("pending", _("Awaiting verification")), ("active", _("Approved")),
-                        ("rejected", _("Rejected")), ("all", _("All"))],
+        "page": page, "rows": claim_rows(request.user, page.object_list), "status": status,
+        "status_tabs": [*RegistrationClaim.Status.choices, ("all", _("All"))],
     })
 
 
 @login_required
 @require_POST
 def registration_decide(request, pk):
-    enterprise = permissions.get_visible_or_404(Enterprise.objects, request.user, pk=pk)
-    permissions.require(permissions.can_verify_registration(request.user, enterprise))
+    claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
+    permissions.require(permissions.can_verify_registration(request.user, claim))
     try:
         if request.POST.get("decision") == "approve":
-            services.registration_approve(actor=request.user, enterprise=enterprise)
-            messages.success(request, _("Approved “%(name)s”.") % {"name": enterprise.name})
+            services.registration_approve(actor=request.user, claim=claim)
+            messages.success(request, _("Approved “%(name)s”.") % {"name": claim.name})
         else:
-            form = RejectForm(request.POST)
-            reason = form.data.get("reason", "")
-            services.registration_reject(actor=request.user, enterprise=enterprise,
-                                         reason=reason)
-            messages.success(request, _("Rejected “%(name)s”.") % {"name": enterprise.name})
+            services.registration_reject(actor=request.user, claim=claim,
+                                         reason=request.POST.get("reason", ""))
+            messages.success(request, _("Rejected “%(name)s”.") % {"name": claim.name})
     except ServiceError as error:
         messages.error(request, error.message)
     return redirect("enterprises:registrations")

@@ -13,3 +13,5 @@ class PortalConfig(AppConfig):
         scoping.register("portal.Organisation", scopes.organisations_visible_to)
         scoping.register("portal.User", scopes.users_visible_to)
         scoping.register("portal.AuditEvent", scopes.audit_events_visible_to)
+
+        from portal import openapi  # noqa: F401  (registers the schema extensions)

@@ -63,3 +63,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if any(not item for item in items):
         raise ImproperlyConfigured(f"{name}={value!r} has an empty item")
     return items
+
+
+# Keys that are published somewhere (this repository, Django's startproject)
+# and so protect nothing.
+KNOWN_SECRET_KEYS = {
+    "insecure-development-key-do-not-use-in-production",
+    "build-only-not-secret",
+    "bench-only-not-secret",
+    "bench-only-not-a-secret",
+    "ci-dummy",
+    "change-me",
+    "changeme",
+}
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_HINT = "make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def check_secret_key(name: str, value: str | None) -> str:
+    """A SECRET_KEY fit to sign sessions and tokens when DEBUG is off: set, at
+    least 50 characters of at least 5 different ones, not a published key."""
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} must be set when DEBUG is off (set DEBUG=true for local development); "
+            f"{SECRET_KEY_HINT}")
+    if value in KNOWN_SECRET_KEYS or value.startswith("django-insecure"):
+        problem = "is a published example key"
+    elif len(value) < SECRET_KEY_MIN_LENGTH:
+        problem = f"has {len(value)} characters; at least {SECRET_KEY_MIN_LENGTH} are needed"
+    elif len(set(value)) < 5:
+        problem = "repeats too few different characters to be secret"
+    else:
+        return value
+    raise ImproperlyConfigured(f"{name} {problem} when DEBUG is off; {SECRET_KEY_HINT}")

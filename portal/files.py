@@ -66,15 +66,31 @@ def check_document(upload, max_bytes: int) -> str:
     return kind
 
 
+EXTENSIONS = {content_type: extension for extension, content_type in ALLOWED_TYPES.items()}
+UNKNOWN_TYPE = "application/octet-stream"
+
+
+def download_name(original: str, content_type: str) -> str:
+    """The original name's stem with the extension of the type found in the
+    content: evil.html holding a PDF is served as evil.pdf, never as HTML."""
+    name = (original or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem or 'file'}.{EXTENSIONS.get(content_type, 'bin')}"
+
+
 def stored_file_response(stored, *, filename: str, content_type: str):
-    """An uploaded file as an attachment under its original name; 404 if the
-    file has gone from storage. Callers check access first: uploads are never
-    served from MEDIA_URL."""
+    """A stored file as an attachment named after its detected type (the
+    original stem kept); 404 if the file has gone from storage. Callers check
+    access first: uploads are never served from MEDIA_URL. A type outside
+    ALLOWED_TYPES is sent as opaque bytes; SecurityMiddleware adds nosniff."""
     from django.http import FileResponse, Http404
 
     try:
         handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=filename,
+    if content_type not in EXTENSIONS:
+        content_type = UNKNOWN_TYPE
+    return FileResponse(handle, as_attachment=True,
+                        filename=download_name(filename, content_type),
                         content_type=content_type)

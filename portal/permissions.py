@@ -58,5 +58,8 @@ def can_export_enterprises(user) -> bool:
     return acts_for(user, Kind.CITY_OFFICE, Kind.DISTRICT)
 
 
-def can_verify_registration(user, enterprise) -> bool:
-    return can_edit_enterprise(user, enterprise)
+def can_verify_registration(user, claim) -> bool:
+    """The city office, or the district a registration claim was sent to."""
+    if acts_for(user, Kind.CITY_OFFICE):
+        return True
+    return acts_for(user, Kind.DISTRICT) and claim.district_id == user.organisation.region_id

@@ -12,7 +12,11 @@ from portal.models.organisations import OrganisationKind as Kind
 
 
 def _acting_organisation(user):
+    """The user's organisation, or None when it may not act (pending, rejected,
+    suspended...): such a user sees nothing through any scope."""
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return None
+    if not user.organisation.is_active:
         return None
     return user.organisation
 

@@ -11,18 +11,16 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import check_secret_key, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (set DEBUG=true for local development)"
-        )
+if not DEBUG:
+    SECRET_KEY = check_secret_key("SECRET_KEY", SECRET_KEY)  # long, random, not an example
+elif not SECRET_KEY:
     # Only for DEBUG: a fixed, obviously unsafe key, never a silent random one.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
@@ -44,6 +42,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "bootstrap",
+    "csp",
     "portal",
     "enterprises",
     "reviews",
@@ -54,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under gunicorn (compose)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.AuditContextMiddleware",
+    "portal.middleware.InactiveOrganisationMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -122,6 +123,14 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins per username+IP before the login is refused for a while.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+# Self-registrations per client address within the window; more get a 429.
+REGISTRATION_ATTEMPT_LIMIT = env_int("REGISTRATION_ATTEMPT_LIMIT", 5, minimum=1)
+REGISTRATION_ATTEMPT_WINDOW_SECONDS = env_int("REGISTRATION_ATTEMPT_WINDOW_SECONDS", 3600,
+                                              minimum=1)
+# Failed logins per IP, whatever the usernames, before every login from it is
+# refused for the same window (one password tried on many accounts). Offices
+# behind one NAT address share it, hence more than the per-user limit.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -193,15 +202,25 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON nested past a limit is a 400, not a RecursionError (portal/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_THROTTLE_RATE", "10/min")},
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
 }
+# Hours an API token is valid from when it was issued (portal/tokens.py). A day:
+# integrations log in again each day, and a token leaked into a log or a file
+# is worth at most that; logging out of the pages ends it sooner.
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Work Safety Standardization Portal API",
     "DESCRIPTION": "安全生产标准化管理平台 REST API",
@@ -228,9 +247,37 @@ SPECTACULAR_SETTINGS = {
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
-)
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Behind a TLS proxy the portal is HTTPS only: plain HTTP is redirected and
+# browsers are told (HSTS) never to try it again for a year. "preload" only
+# marks the header as eligible; nothing is listed until someone submits the
+# domain. The compose healthcheck sends X-Forwarded-Proto: https.
+SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if BEHIND_TLS_PROXY else 0,
+                              minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts only from the portal's static
+# files (htmx and Bootstrap included; no inline script or on…= handler, see
+# static/portal/portal.js). Styles still allow 'unsafe-inline': templates use
+# style attributes, htmx adds its indicator style and Swagger UI an inline block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -307,6 +354,17 @@ STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
 # per machine into this folder; off: the system fonts as they are (slower).
 PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", str(VAR_DIR / "pdf-fonts")))
 PDF_SUBSET_FONTS = env_bool("PDF_SUBSET_FONTS", True)
+# Every PDF is rendered by a Celery task (certification/certificates/pdf_jobs.py): after this
+# many seconds it fails with a message (30 s later its process is killed).
+PDF_RENDER_TIME_LIMIT = env_int("PDF_RENDER_TIME_LIMIT", 120, minimum=1)
+# A render still pending this long after it was queued lost its message (a
+# killed worker; the filesystem broker never delivers it again): the progress
+# says "stalled" and the periodic task below queues it again.
+RENDER_STALLED_AFTER_SECONDS = env_int("RENDER_STALLED_AFTER_SECONDS", 600, minimum=1)
+CELERY_BEAT_SCHEDULE["requeue-stalled-renders"] = {
+    "task": "certification.requeue_stalled_renders",
+    "schedule": crontab(minute="*/5"),
+}
 if STORAGE_S3_BUCKET:
     STORAGES = {
         "default": {

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from enterprises import views as enterprise_views
 from portal.admin import site as admin_site
@@ -42,8 +43,13 @@ urlpatterns = [
     path("review-units/", include("reviews.urls_bodies")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The docs for users only (the schema stays public); their start-up script is
+    # served from this URL (?script), not inline, for the Content-Security-Policy.
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+         name="swagger-ui"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs: its login page is throttled like the portal's.
+    path("admin/login/", accounts.ThrottledAdminLoginView.as_view()),
     path("admin/", admin_site.urls),
     # Browsers ask for /favicon.ico whatever the page links.
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg",

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from enterprises.models import Enterprise
-from enterprises.selectors import registry_counts
+from enterprises.selectors import pending_claim_count, registry_counts
 from portal.models import OrganisationKind as Kind
 
 
@@ -28,8 +28,7 @@ def home(request):
         context["counts"] = registry_counts(visible)
         context["by_scale"] = _count_by(visible, "scale", Enterprise.Scale.choices)
         if org.kind in (Kind.CITY_OFFICE, Kind.DISTRICT):
-            context["pending_registrations"] = visible.filter(
-                account__status="pending").count()
+            context["pending_registrations"] = pending_claim_count(user)
     if org.kind in (Kind.REGULATOR, Kind.ORGANISING_UNIT, Kind.REVIEW_UNIT):
         context["industries"] = org.industries.all()
         context["qualifications"] = org.qualifications.select_related("industry")

@@ -30,7 +30,7 @@ class TeamFieldsMixin(forms.Form):
     team_leader = forms.CharField(label=_("Team leader"), max_length=50, required=False,
                                   help_text=_("Needed before the assessment can be submitted."))
     team_members = forms.CharField(
-        label=_("Team members"), required=False,
+        label=_("Team members"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One name and post per line."),
     )

@@ -11,10 +11,15 @@ from reviews.models import Assessment, Standard, StandardVersion
 
 
 def assessments_visible_to(user, qs: QuerySet) -> QuerySet:
-    """An enterprise sees all of its own assessments; whoever sees the
-    enterprise (district, regulator, group, city) sees its submitted ones."""
+    """Self-assessments: an enterprise sees all of its own; whoever sees the
+    enterprise (district, regulator, group, city) sees its submitted ones.
+
+    The reviewers' sheets (kind "review") are never in this scope: the review
+    unit writes them and the others read their scores only through the
+    application's on-site review, which decides who sees them when."""
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return qs.none()
+    qs = qs.filter(kind=Assessment.Kind.SELF)
     if user.organisation.kind == OrganisationKind.ENTERPRISE:
         return qs.filter(enterprise__account_id=user.organisation_id)
     return qs.filter(enterprise__in=Enterprise.objects.visible_to(user),

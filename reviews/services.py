@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.errors import ServiceError
+from portal.fields import check_length
 from portal.files import ALLOWED_TYPES, check_document, sha256_of
 from reviews.models import Assessment, AssessmentRow, Evidence, Result, StandardVersion
 from reviews.scoring_data import score_assessment
@@ -27,6 +29,40 @@ class EditConflict(ServiceError):
         self.row = row
 
 
+def _check_self_assessment(assessment: Assessment) -> None:
+    """The reviewers' sheet changes only through the on-site review
+    (certification/onsite/rules.py), never as a self-assessment."""
+    if assessment.kind != Assessment.Kind.SELF:
+        raise ServiceError(_("This is the review unit's on-site review, not a "
+                             "self-assessment."))
+
+
+# An assessment's period: none before the scheme's standards existed, none
+# more than a few years ahead (a typo such as 0001 or 9999 is refused).
+FIRST_PERIOD_DAY = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 5
+
+
+def last_period_day(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + YEARS_AHEAD, day=28)
+
+
+def _check_period(period_start, period_end, changed=("period_start", "period_end")) -> None:
+    """Refuse a ``changed`` day out of bounds, or an end before the start."""
+    first, last = FIRST_PERIOD_DAY, last_period_day()
+    for field, value in (("period_start", period_start), ("period_end", period_end)):
+        if field in changed and value and not first <= value <= last:
+            raise ServiceError(_("The period must lie between %(first)s and %(last)s.")
+                               % {"first": first.isoformat(), "last": last.isoformat()},
+                               field=field)
+    if period_start and period_end and period_end < period_start:
+        raise ServiceError(_("The period ends before it starts."), field="period_end")
+
+
 @transaction.atomic
 def assessment_create(*, actor, enterprise, version: StandardVersion, period_start=None,
                       period_end=None, team_leader: str = "", team_members: str = "",
@@ -40,9 +76,9 @@ def assessment_create(*, actor, enterprise, version: StandardVersion, period_sta
     if version.pk not in {v.pk for v in applicable_versions(enterprise)}:
         raise ServiceError(_("This standard does not apply to your enterprise, or the "
                              "version is not published."), field="version")
-    if period_start and period_end and period_end < period_start:
-        raise ServiceError(_("The period ends before it starts."), field="period_end")
-    if copy_from is not None and copy_from.enterprise_id != enterprise.pk:
+    _check_period(period_start, period_end)
+    if copy_from is not None and (copy_from.enterprise_id != enterprise.pk
+                                  or copy_from.kind != Assessment.Kind.SELF):
         raise ServiceError(_("You can only copy your own assessments."), field="copy_from")
     assessment = Assessment.objects.create(
         enterprise=enterprise, version=version, period_start=period_start,
@@ -100,6 +136,8 @@ def row_save(*, actor, row: AssessmentRow, result: str, deduction=None, na_reaso
         if amount != amount.quantize(Decimal("0.1")):
             raise ServiceError(_("Use at most one decimal place."), field="deduction")
     na_reason = (na_reason or "").strip()
+    check_length(na_reason, AssessmentRow, "na_reason")
+    check_length((notes or "").strip(), AssessmentRow, "notes")
     if result == Result.NOT_APPLICABLE and not na_reason:
         raise ServiceError(_("Say why this criterion does not apply."), field="na_reason")
     if result != Result.NOT_APPLICABLE:
@@ -122,6 +160,7 @@ def row_save(*, actor, row: AssessmentRow, result: str, deduction=None, na_reaso
 @transaction.atomic
 def evidence_add(*, actor, row: AssessmentRow, upload) -> Evidence:
     assessment = Assessment.objects.select_for_update().get(pk=row.assessment_id)
+    _check_self_assessment(assessment)
     if assessment.is_locked:
         raise ServiceError(_("This assessment has been submitted and can no longer change."))
     kind = check_document(upload, settings.EVIDENCE_MAX_BYTES)
@@ -143,6 +182,7 @@ def evidence_add(*, actor, row: AssessmentRow, upload) -> Evidence:
 def assessment_update(*, actor, assessment: Assessment, **fields) -> Assessment:
     """Change the team, period or declared accident record of a draft."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _check_self_assessment(assessment)
     if assessment.is_locked:
         raise ServiceError(_("This assessment has been submitted and can no longer change."))
     allowed = {"period_start", "period_end", "team_leader", "team_members", "deaths_last_year"}
@@ -152,9 +192,7 @@ def assessment_update(*, actor, assessment: Assessment, **fields) -> Assessment:
     before = audit.snapshot(assessment, list(fields))
     for name, value in fields.items():
         setattr(assessment, name, value)
-    if (assessment.period_start and assessment.period_end
-            and assessment.period_end < assessment.period_start):
-        raise ServiceError(_("The period ends before it starts."), field="period_end")
+    _check_period(assessment.period_start, assessment.period_end, changed=fields)
     assessment.save(update_fields=list(fields))
     old, new = audit.changed(before, audit.snapshot(assessment, list(fields)))
     if new:
@@ -167,6 +205,7 @@ def assessment_update(*, actor, assessment: Assessment, **fields) -> Assessment:
 def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
     """Lock the assessment; it becomes the basis of an application."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _check_self_assessment(assessment)
     if assessment.is_locked:
         raise ServiceError(_("This assessment has already been submitted."))
     missing = assessment.rows.filter(result="").aggregate(n=Count("id"))["n"]

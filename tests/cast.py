@@ -57,6 +57,11 @@ class Cast:
     other_enterprise: User    # 海淀区 commerce enterprise
     ent: Enterprise
     other_ent: Enterprise
+    # Accounts that registered themselves and were not (yet) approved: they
+    # may log in to see their registration status, nothing else. Not linked to
+    # a registry entry; a test that needs the claim links one itself.
+    pending: User             # 朝阳区 enterprise account awaiting its district
+    rejected: User            # 朝阳区 enterprise account the district turned down
 
 
 def build_cast() -> Cast:
@@ -107,4 +112,10 @@ def build_cast() -> Cast:
         enterprise_staff=make_user("t-enterprise-staff", ent_org, User.Role.STAFF),
         other_enterprise=make_user("t-other-enterprise", other_ent_org),
         ent=ent, other_ent=other_ent,
+        pending=make_user("t-pending-account", org(
+            "北京申请中精密制造有限公司", OrganisationKind.ENTERPRISE, region=chaoyang,
+            status=Organisation.Status.PENDING)),
+        rejected=make_user("t-rejected-account", org(
+            "北京被驳回机械加工有限公司", OrganisationKind.ENTERPRISE, region=chaoyang,
+            status=Organisation.Status.REJECTED, status_reason="统一社会信用代码与营业执照不符")),
     )

@@ -37,7 +37,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from certification import engine, selectors
@@ -64,6 +64,7 @@ from portal.api.base import (
 )
 from portal.files import stored_file_response
 from portal.models import Organisation, OrganisationKind
+from portal.parsers import JSONParser
 from reviews.models import Assessment, Reviewer
 
 # --------------------------------------------------------------------------
@@ -233,7 +234,8 @@ class DeclarationSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     deaths_last_year = serializers.IntegerField(min_value=0, max_value=32767, required=False)
     serious_injuries_last_year = serializers.IntegerField(min_value=0, max_value=32767,
                                                           required=False)
-    accidents_last_3_years = serializers.CharField(required=False, allow_blank=True)
+    accidents_last_3_years = serializers.CharField(required=False, allow_blank=True,
+                                                   max_length=4000)
     declaration_confirmed = serializers.BooleanField(required=False)
 
 

@@ -32,7 +32,7 @@ class ApplicationForm(BootstrapFormMixin, forms.Form):
     deaths_last_year = _count_field(_("Deaths in production-safety accidents in the last year"))
     serious_injuries_last_year = _count_field(_("Serious injuries in the last year"))
     accidents_last_3_years = forms.CharField(
-        label=_("Accidents in the last three years"), required=False,
+        label=_("Accidents in the last three years"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Date, kind and consequences of each; leave empty if there were none."))
 
@@ -80,7 +80,7 @@ class DeclarationForm(BootstrapFormMixin, forms.Form):
     deaths_last_year = _count_field(_("Deaths in production-safety accidents in the last year"))
     serious_injuries_last_year = _count_field(_("Serious injuries in the last year"))
     accidents_last_3_years = forms.CharField(
-        label=_("Accidents in the last three years"), required=False,
+        label=_("Accidents in the last three years"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}))
     declaration_confirmed = forms.BooleanField(
         label=_("I declare the accident record complete and true"), required=False)

@@ -8,8 +8,9 @@ under /api/v1/ by portal/api_urls.py (``urlpatterns``; no router routes).
   anyone else: 404; not rendered yet: 404 saying so.
 - ``GET announcements/<id>/pdfs/``: the rendering progress of an
   announcement (done of total, the failures with their error), for those
-  who see the announcement; ``POST announcements/<id>/pdfs/retry/``: the
-  organiser renders again what failed (202).
+  who see the announcement, with the renders stalled (pending too long,
+  queued again by a periodic task); ``POST announcements/<id>/pdfs/retry/``:
+  the organiser renders again what failed (202).
 """
 
 from __future__ import annotations
@@ -45,11 +46,14 @@ class ProgressSerializer(serializers.ModelSerializer):
     total = serializers.IntegerField(source="pdfs_total")
     done = serializers.IntegerField(source="pdfs_done")
     failed = serializers.IntegerField(source="pdfs_failed")
+    stalled = serializers.IntegerField(source="pdfs_stalled", help_text=gettext_lazy(
+        "Renders pending for longer than RENDER_STALLED_AFTER_SECONDS (their worker "
+        "stopped); they are queued again within minutes."))
     failures = serializers.SerializerMethodField()
 
     class Meta:
         model = AnnouncementBatch
-        fields = ["id", "title", "total", "done", "failed", "failures"]
+        fields = ["id", "title", "total", "done", "failed", "stalled", "failures"]
 
     @extend_schema(responses=FailureSerializer(many=True))
     def get_failures(self, announcement: AnnouncementBatch) -> list:

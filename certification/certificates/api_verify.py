@@ -24,13 +24,14 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certification.certificates import signing as verify
 from portal.middleware import client_ip
+from portal.parsers import JSONParser
 
 
 class VerifiedCertificateSerializer(serializers.Serializer):

@@ -27,7 +27,15 @@ the truth) and enqueues one task per certificate not rendered yet. Each
 rendering moves the counters with F() updates, decided under the
 certificate's row lock from its state before and after (pending → done:
 done+1; failed → done: failed−1, done+1; pending → failed: failed+1), so a
-task run twice (late acknowledgement after a killed worker) never counts twice.
+task run twice (a render queued again, or delivered again) never counts twice.
+
+Stalled renders: a render task's message can be lost — kombu's filesystem
+broker (the embedded mode) does not deliver again a message whose worker was
+killed before acknowledging it (Redis does, after its visibility_timeout).
+Each certificate records when its render was queued (render_queued_at); one
+still pending RENDER_STALLED_AFTER_SECONDS later shows as stalled in the
+progress and is queued again by the periodic ``requeue_stalled`` task
+(certification/certificates/pdf_jobs.py).
 """
 
 from __future__ import annotations
@@ -240,18 +248,50 @@ def recount(announcement_id: int) -> AnnouncementBatch:
     return batch
 
 
+def enqueue_renders(ids: list[int]) -> None:
+    """Queue one render task per certificate, with the PDF time limits, and
+    note when: pending long after it, a render counts as stalled."""
+    from certification.certificates.pdf_jobs import time_limits
+    from certification.tasks import render_certificate_task
+
+    Certificate.objects.filter(pk__in=ids).update(render_queued_at=timezone.now())
+    for certificate_id in ids:
+        render_certificate_task.apply_async((certificate_id,), **time_limits())
+
+
 def issue_announcement_pdfs(announcement_id: int) -> int:
     """Start (or resume) rendering the announcement's certificates: one task
     per certificate not rendered yet. Returns how many were enqueued."""
-    from certification.tasks import render_certificate_task
-
     batch = AnnouncementBatch.objects.filter(pk=announcement_id).first()
     if batch is None or batch.kind != AnnouncementBatch.Kind.AWARD:
         return 0
     recount(announcement_id)
     ids = list(pending_certificates(announcement_id).values_list("pk", flat=True))
-    for certificate_id in ids:
-        render_certificate_task.delay(certificate_id)
+    enqueue_renders(ids)
+    return len(ids)
+
+
+def stalled_certificates(cutoff: datetime.datetime):
+    """Certificates of award announcements still pending (neither rendered
+    nor failed) although queued before ``cutoff``: their message is lost."""
+    return Certificate.objects.filter(
+        announcement__kind=AnnouncementBatch.Kind.AWARD, rendered_at__isnull=True,
+        render_error="", render_queued_at__lt=cutoff)
+
+
+def stalled_count(announcement: AnnouncementBatch) -> int:
+    """How many of the announcement's renders are stalled (for its progress)."""
+    from certification.certificates.pdf_jobs import stalled_before
+
+    if announcement.pdfs_done + announcement.pdfs_failed >= announcement.pdfs_total:
+        return 0
+    return stalled_certificates(stalled_before()).filter(announcement=announcement).count()
+
+
+def requeue_stalled(cutoff: datetime.datetime) -> int:
+    """Queue again the renders stalled before ``cutoff``; how many."""
+    ids = list(stalled_certificates(cutoff).order_by("pk").values_list("pk", flat=True))
+    enqueue_renders(ids)
     return len(ids)
 
 

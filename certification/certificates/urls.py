@@ -13,4 +13,6 @@ urlpatterns = [
          name="announcement_pdfs_retry"),
     path("assessments/<int:pk>/pdf/", views.assessment_report_pdf, name="assessment_pdf"),
     path("<int:pk>/review/report/pdf/", views.review_report_pdf, name="review_report_pdf"),
+    path("pdfs/<int:job_id>/", views.pdf_job, name="pdf_job"),
+    path("pdfs/<int:job_id>/download/", views.pdf_job_download, name="pdf_job_download"),
 ]

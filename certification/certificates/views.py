@@ -1,7 +1,7 @@
 """Pages of the certificate files (issue 5): downloads of the certificate
 and plaque PDFs, the rendering progress of an announcement with its
 "retry failed" button, and the PDFs of the self-assessment report and the
-on-site review report (certification/certificates/pdf.py's pipeline).
+on-site review report (rendered in the background, certification/certificates/pdf_jobs.py).
 
 Scope of the certificate files (``download_scope``): the enterprise itself,
 its group, its district, the organiser that announced it and the city
@@ -15,17 +15,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from certification.certificates import pdf
+from certification.certificates import pdf_jobs
 from certification.certificates import rendering as certificate_pdf
 from certification.engine import TransitionForbidden
-from certification.models import Certificate
+from certification.models import Certificate, PdfJob
 from certification.publicity import rules as publicity
 from portal import permissions
 from portal.files import stored_file_response
@@ -109,27 +110,25 @@ def announcement_pdfs_retry(request, pk: int):
 
 
 # --- reports ---------------------------------------------------------------------------
+# The report PDFs are rendered by Celery (certification/certificates/pdf_jobs.py): these
+# views run the report's access checks, snapshot its HTML and send the user to
+# the job's page, which polls until the file is ready. The job's page and its
+# download run the same checks again (``_check_source``).
 
 
-@login_required
-@require_GET
-def assessment_report_pdf(request, pk: int):
-    """The self-assessment report as PDF: the print view's HTML (same scope
-    and checks, reviews/views/answers.assessment_print) with the PDF CSS."""
+def _assessment_html(request, pk: int) -> str | HttpResponse:
+    """The self-assessment print view's HTML (its scope and checks,
+    reviews/views/answers.assessment_print), or its refusal."""
     from reviews.views.answers import assessment_print
 
     response = assessment_print(request, pk)
     if response.status_code != 200:
         return response
-    html = response.content.decode(response.charset or "utf-8")
-    data = pdf.html_to_pdf(html, css=("report.css",))
-    return pdf.pdf_response(data, _("self-assessment-report-%(pk)s.pdf") % {"pk": pk})
+    return response.content.decode(response.charset or "utf-8")
 
 
-@login_required
-@require_GET
-def review_report_pdf(request, pk: int):
-    """The on-site review report as PDF, for those who see the report page."""
+def _review_report_context(request, pk: int) -> dict:
+    """The on-site review report, for those who see its scores."""
     from certification.onsite import rules as onsite
     from certification.onsite.views import _get_application, _get_review, _totals
     from reviews.views.rendering import grade_label
@@ -142,10 +141,70 @@ def review_report_pdf(request, pk: int):
     for member in members:
         member.signoff = signed.get(member.pk)
     findings = list(review.findings.select_related("criterion").order_by("created_at", "pk"))
-    data = pdf.template_to_pdf("pdf/review_report.html", {
+    return {
         "application": application, "review": review, "members": members,
         "totals": _totals(review), "findings": findings,
         "proposed_grade": grade_label(review.proposed_tier or None),
         "printed_at": timezone.localtime(),
-    }, css=("report.css",), request=request)
-    return pdf.pdf_response(data, _("review-report-%(pk)s.pdf") % {"pk": pk})
+    }
+
+
+def _check_source(request, job: PdfJob) -> None:
+    """404/403 unless the user still sees the job's report."""
+    if job.kind == PdfJob.Kind.ASSESSMENT_REPORT:
+        from reviews.views.rendering import _get_assessment
+
+        _get_assessment(request, job.object_id)
+    else:
+        _review_report_context(request, job.object_id)
+
+
+def _job_for(request, job_id: int) -> PdfJob:
+    job = get_object_or_404(PdfJob, pk=job_id, requested_by=request.user)
+    _check_source(request, job)
+    return job
+
+
+@login_required
+@require_GET
+def assessment_report_pdf(request, pk: int):
+    """The self-assessment report as PDF: the print view's HTML with the PDF CSS."""
+    html = _assessment_html(request, pk)
+    if isinstance(html, HttpResponse):
+        return html
+    job = pdf_jobs.request_pdf(
+        user=request.user, kind=PdfJob.Kind.ASSESSMENT_REPORT, object_id=pk, html=html,
+        filename=_("self-assessment-report-%(pk)s.pdf") % {"pk": pk})
+    return redirect("certification:pdf_job", job.pk)
+
+
+@login_required
+@require_GET
+def review_report_pdf(request, pk: int):
+    """The on-site review report as PDF, for those who see the report page."""
+    html = render_to_string("pdf/review_report.html", _review_report_context(request, pk),
+                            request)
+    job = pdf_jobs.request_pdf(
+        user=request.user, kind=PdfJob.Kind.REVIEW_REPORT, object_id=pk, html=html,
+        filename=_("review-report-%(pk)s.pdf") % {"pk": pk})
+    return redirect("certification:pdf_job", job.pk)
+
+
+@login_required
+@require_GET
+def pdf_job(request, job_id: int):
+    """The job's progress; htmx polls the fragment until the file is ready."""
+    job = _job_for(request, job_id)
+    context = {"job": job, "stalled": pdf_jobs.is_stalled(job)}
+    if request.htmx:
+        return render(request, "pdf/_job_status.html", context)
+    return render(request, "pdf/job.html", context)
+
+
+@login_required
+@require_GET
+def pdf_job_download(request, job_id: int):
+    job = _job_for(request, job_id)
+    if job.status != PdfJob.Status.DONE or not job.file:
+        raise Http404(_("The PDF is not ready."))
+    return stored_file_response(job.file, filename=job.filename, content_type="application/pdf")

@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -38,6 +38,7 @@ from certification.publicity.rules import tier_label
 from enterprises import accidents
 from enterprises.models import Accident, Enterprise
 from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
+from portal.parsers import JSONParser
 
 WRITE_RESPONSES = {
     400: OpenApiResponse(description=gettext_lazy("Refused input, naming the field.")),

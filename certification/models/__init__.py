@@ -33,3 +33,6 @@ from certification.models.lifecycle import AnnualSelfAssessment, CertificateEven
 from certification.models.publicity import RevocationReason  # noqa: E402
 
 __all__ += ["AnnualSelfAssessment", "CertificateEvent", "RevocationReason"]
+from certification.models.pdf_jobs import PdfJob  # noqa: E402
+
+__all__ += ["PdfJob"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 from portal import scoping
+from portal.fields import BoundedTextField
 from portal.models import Industry, Organisation, StoredFile
 from reviews.models import Assessment
 
@@ -73,8 +74,8 @@ class Application(models.Model):
     deaths_last_year = models.PositiveSmallIntegerField(_("deaths in the last year"), default=0)
     serious_injuries_last_year = models.PositiveSmallIntegerField(
         _("serious injuries in the last year"), default=0)
-    accidents_last_3_years = models.TextField(_("accidents in the last three years"),
-                                              blank=True)
+    accidents_last_3_years = BoundedTextField(_("accidents in the last three years"),
+                                              max_length=4000, blank=True)
     declaration_confirmed = models.BooleanField(
         _("I declare the accident record complete and true"), default=False)
     # Level 1 is handled nationally: its external result is entered here.
@@ -152,7 +153,7 @@ class ApplicationEvent(models.Model):
                               related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
                                      null=True)
-    comment = models.TextField(blank=True)
+    comment = BoundedTextField(max_length=5000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

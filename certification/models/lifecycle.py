@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certification.models.publicity import AnnouncementBatch, Certificate, RevocationReason
+from portal.fields import BoundedTextField
 
 
 class CertificateEvent(models.Model):
@@ -33,7 +34,7 @@ class CertificateEvent(models.Model):
     from_tier = models.CharField(max_length=5, blank=True)
     to_tier = models.CharField(max_length=5, blank=True)
     reason = models.CharField(max_length=20, blank=True, choices=RevocationReason.choices)
-    note = models.TextField(blank=True)
+    note = BoundedTextField(max_length=4000, blank=True)
     # A revocation is published in a revocation announcement.
     announcement = models.ForeignKey(AnnouncementBatch, on_delete=models.PROTECT, null=True,
                                      blank=True, related_name="revocations")

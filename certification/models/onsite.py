@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.models.applications import Application
 from certification.models.assignments import AssignmentMember
+from portal.fields import BoundedTextField
 from portal.models import StoredFile
 from reviews.models import Assessment, Criterion
 
@@ -26,7 +27,7 @@ class OnSiteReview(models.Model):
                                       related_name="onsite", verbose_name=_("review scores"))
     started_at = models.DateTimeField(auto_now_add=True)
     # The report.
-    summary = models.TextField(_("summary of the review"), blank=True)
+    summary = BoundedTextField(_("summary of the review"), max_length=20000, blank=True)
     technical_head = models.CharField(_("technical head of the review unit"), max_length=50,
                                       blank=True)
     proposed_tier = models.CharField(_("proposed grade"), max_length=5, blank=True)
@@ -37,7 +38,8 @@ class OnSiteReview(models.Model):
     # working days left when the clock stopped.
     rectification_deadline = models.DateField(_("rectify by"), null=True, blank=True)
     review_days_left = models.PositiveSmallIntegerField(null=True, blank=True)
-    rectification_note = models.TextField(_("what was rectified"), blank=True)
+    rectification_note = BoundedTextField(_("what was rectified"), max_length=10000,
+                                          blank=True)
 
     class Meta:
         verbose_name = _("on-site review")
@@ -59,7 +61,7 @@ class Finding(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name=_("criterion"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    text = models.TextField(_("finding"))
+    text = BoundedTextField(_("finding"), max_length=4000)
     must_rectify = models.BooleanField(_("must be rectified"), default=True)
     rectified = models.BooleanField(_("rectified"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from certification.models.applications import Application
 from enterprises.models import Enterprise
+from portal.fields import BoundedTextField
 from portal.models import Industry, Organisation
 
 
@@ -58,12 +59,12 @@ class Objection(models.Model):
     item = models.ForeignKey(PublicityItem, on_delete=models.CASCADE, related_name="objections")
     name = models.CharField(_("your name"), max_length=50)
     contact = models.CharField(_("phone or e-mail"), max_length=100)
-    text = models.TextField(_("objection"))
+    text = BoundedTextField(_("objection"), max_length=2000)
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices,
                                blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = BoundedTextField(_("resolution"), max_length=2000, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+")
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -110,6 +111,13 @@ class AnnouncementBatch(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def pdfs_stalled(self) -> int:
+        """Renders pending for longer than RENDER_STALLED_AFTER_SECONDS."""
+        from certification.certificates.rendering import stalled_count
+
+        return stalled_count(self)
 
 
 class Counter(models.Model):
@@ -167,14 +175,17 @@ class Certificate(models.Model):
     pdf = models.FileField(upload_to=certificate_file_path, max_length=300, blank=True)
     plaque_pdf = models.FileField(upload_to=certificate_file_path, max_length=300, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
-    render_error = models.TextField(blank=True)
+    render_error = BoundedTextField(max_length=2000, blank=True)
+    # When its rendering was last put on the queue: still pending long after
+    # it, the message was lost (a killed worker) and it is queued again.
+    render_queued_at = models.DateTimeField(null=True, blank=True)
     # Public verification (certification/certificates/signing.py): how often it was checked.
     check_count = models.PositiveIntegerField(default=0)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     # Lifecycle (certification/lifecycle/rules.py).
     status_reason = models.CharField(_("reason"), max_length=20, blank=True,
                                      choices=RevocationReason.choices)
-    status_note = models.TextField(_("explanation"), blank=True)
+    status_note = BoundedTextField(_("explanation"), max_length=2000, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # After a revocation the enterprise may not apply again before this day.
     reapply_locked_until = models.DateField(_("may apply again from"), null=True, blank=True)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from certification.models.applications import Application
+from portal.fields import BoundedTextField
 from portal.models import Organisation
 
 
@@ -60,7 +61,7 @@ class SpotCheck(models.Model):
     reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
     result = models.CharField(pgettext_lazy("spot check", "result"), max_length=10, choices=Result.choices,
                               default=Result.PENDING)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = BoundedTextField(_("notes"), max_length=4000, blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     checked_at = models.DateTimeField(null=True, blank=True)

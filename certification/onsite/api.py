@@ -27,7 +27,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from certification.api_errors import workflow_errors
@@ -35,6 +35,7 @@ from certification.models import Application, Finding, OnSiteReview, ReviewFile,
 from certification.onsite import rules as onsite
 from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
 from portal.files import stored_file_response
+from portal.parsers import JSONParser
 from reviews.models import AssessmentRow, Result
 from reviews.scoring_data import score_assessment
 from reviews.services import EditConflict

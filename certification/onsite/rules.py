@@ -34,6 +34,7 @@ from certification.models import (
 from certification.workflow import time_limit
 from portal import audit, workdays
 from portal.errors import ServiceError
+from portal.fields import check_length
 from portal.files import ALLOWED_TYPES, check_document, sha256_of
 from portal.models import OrganisationKind
 from reviews.models import Assessment, AssessmentRow, Criterion
@@ -248,6 +249,7 @@ def finding_add(*, actor, application: Application, kind: str, text: str, criter
     text = (text or "").strip()
     if not text:
         raise ServiceError(_("Describe the finding."), field="text")
+    check_length(text, Finding, "text")
     if criterion not in (None, ""):
         criterion_id = getattr(criterion, "pk", criterion)
         criterion = Criterion.objects.filter(pk=criterion_id,
@@ -322,6 +324,7 @@ def report_update(*, actor, application: Application, summary: str,
                   technical_head: str) -> OnSiteReview:
     application, review = _unit_review(actor, application)
     summary = (summary or "").strip()
+    check_length(summary, OnSiteReview, "summary")
     technical_head = (technical_head or "").strip()
     if len(technical_head) > OnSiteReview._meta.get_field("technical_head").max_length:
         raise ServiceError(_("The technical head's name is too long."), field="technical_head")
@@ -524,12 +527,15 @@ def rectification_evidence_add(*, actor, application: Application, upload,
         raise _forbidden(_("Only the applicant uploads rectification evidence."))
     _check_state(application, Status.RECTIFICATION)
     review = _review(application)
+    note = (note or "").strip()
+    # The notes of every upload are kept together: their sum is what is bounded.
+    combined = "\n".join(filter(None, [review.rectification_note, note]))
+    check_length(combined, OnSiteReview, "rectification_note", field="note")
     file_type = check_document(upload, settings.EVIDENCE_MAX_BYTES)
     stored = _store(review, upload, file_type, actor=actor,
                     purpose=ReviewFile.Purpose.RECTIFICATION)
-    note = (note or "").strip()
     if note:
-        review.rectification_note = "\n".join(filter(None, [review.rectification_note, note]))
+        review.rectification_note = combined
         review.save(update_fields=["rectification_note"])
     audit.record(actor=actor, action="application.rectification.evidence", obj=application,
                  after={"file": stored.original_name, "sha256": stored.sha256,

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -46,6 +46,7 @@ from portal.api.base import (
     RejectUnknownFieldsMixin,
     deny_unless,
 )
+from portal.parsers import JSONParser
 
 PUBLISHERS_ONLY = gettext_lazy("Only districts and organising units publish and announce "
                                "applications; the city office reads them.")

@@ -23,8 +23,7 @@ import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -235,6 +234,32 @@ def default_publicity_title(organiser_id: int, year: int) -> str:
     return f"{year}年第{number}批安全生产标准化达标企业公示"
 
 
+# How far ahead a publicity may be scheduled.
+MAX_DAYS_AHEAD = 366
+
+
+def _check_publishable(application: Application) -> None:
+    """Verified and not yet published. One that moved on meanwhile (another
+    batch took it) is a conflict: the caller's view is out of date."""
+    if application.status == Status.VERIFIED:
+        return
+    if application.status in (Status.PUBLICITY, Status.ANNOUNCED):
+        item = current_item(application)
+        if item is not None:
+            raise _conflict(_("%(enterprise)s was already published in “%(title)s” (%(start)s "
+                              "to %(end)s); reload the page to see it.") % {
+                "enterprise": application.enterprise.name, "title": item.batch.title,
+                "start": item.batch.starts_on.isoformat(),
+                "end": item.batch.ends_on.isoformat()})
+        raise _conflict(_("%(enterprise)s is already “%(status)s”; reload the page.") % {
+            "enterprise": application.enterprise.name,
+            "status": application.get_status_display()})
+    raise ServiceError(_("%(enterprise)s is “%(status)s”; only verified applications "
+                         "can be published.") % {
+        "enterprise": application.enterprise.name,
+        "status": application.get_status_display()}, field="applications")
+
+
 @transaction.atomic
 def publicity_batch_create(*, actor, applications, title: str = "",
                            starts_on: datetime.date | None = None) -> PublicityBatch:
@@ -247,15 +272,14 @@ def publicity_batch_create(*, actor, applications, title: str = "",
         raise ServiceError(_("Choose at least one verified application."), field="applications")
     _check_receiver(actor, chosen, _("publishes"))
     for application in chosen:
-        if application.status != Status.VERIFIED:
-            raise ServiceError(_("%(enterprise)s is “%(status)s”; only verified applications "
-                                 "can be published.") % {
-                "enterprise": application.enterprise.name,
-                "status": application.get_status_display()}, field="applications")
+        _check_publishable(application)
     today = timezone.localdate()
     starts_on = starts_on or today
     if starts_on < today:
         raise ServiceError(_("The publicity cannot start in the past."), field="starts_on")
+    if (starts_on - today).days > MAX_DAYS_AHEAD:
+        raise ServiceError(_("The publicity can start at most %(days)d days from today.")
+                           % {"days": MAX_DAYS_AHEAD}, field="starts_on")
     title = (title or "").strip()
     if len(title) > 200:
         raise ServiceError(_("The title is too long (at most 200 characters)."), field="title")
@@ -308,6 +332,22 @@ def _throttle_key(ip: str | None) -> str:
     return f"objections:{ip or '-'}"
 
 
+def _objections_in_the_last_hour(ip: str | None) -> int:
+    """How many objections ``ip`` lodged in the last hour, counted from the
+    objections themselves while holding the address's lock until commit: a
+    concurrent request from the same address waits here and then counts the
+    row this one wrote, so the limit holds under concurrent posts (and
+    across processes, which a per-process cache would not)."""
+    key = _throttle_key(ip)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+    # SQLite runs each write transaction alone (transaction_mode IMMEDIATE).
+    since = timezone.now() - datetime.timedelta(hours=1)
+    sent = Objection.objects.filter(created_at__gte=since)
+    return (sent.filter(ip=ip) if ip else sent.filter(ip__isnull=True)).count()
+
+
 @transaction.atomic
 def objection_lodge(*, item: PublicityItem, name: str, contact: str, text: str,
                     ip: str | None) -> Objection:
@@ -336,16 +376,11 @@ def objection_lodge(*, item: PublicityItem, name: str, contact: str, text: str,
         if len(value) > limits[field]:
             raise ServiceError(_("%(field)s is too long: at most %(limit)d characters.")
                                % {"field": labels[field], "limit": limits[field]}, field=field)
-    key = _throttle_key(ip)
-    if cache.get(key, 0) >= settings.OBJECTION_LIMIT_PER_HOUR:
+    if _objections_in_the_last_hour(ip) >= settings.OBJECTION_LIMIT_PER_HOUR:
         raise ServiceError(_("Too many objections were sent from your network address. Please "
                              "try again in an hour, or contact %(organiser)s directly.")
                            % {"organiser": batch.organiser.name})
     objection = Objection.objects.create(item=item, ip=ip or None, **values)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
     audit.record(actor=None, action="publicity.objection.lodge", obj=objection, after={
         "item": item.pk, "application": item.application_id, "batch": batch.pk})
     with translation.override(settings.LANGUAGE_CODE):

@@ -54,8 +54,10 @@ class PublicityBatchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Any application the organisation received: the service says why one
+        # cannot be published (not verified yet, or published meanwhile).
         self.fields["applications"].queryset = Application.objects.filter(
-            receiver_id=user.organisation_id, status=Status.VERIFIED)
+            receiver_id=user.organisation_id)
 
 
 class AnnouncementForm(forms.Form):
@@ -116,7 +118,7 @@ def _publicity_page(request, *, form=None, error=None, status=200):
         form = PublicityBatchForm(user=user, initial={"starts_on": today})
     candidates = []
     if may_publish:
-        candidates = list(form.fields["applications"].queryset
+        candidates = list(form.fields["applications"].queryset.filter(status=Status.VERIFIED)
                           .select_related("enterprise__region", "industry")
                           .order_by("enterprise__name", "pk"))
         for application in candidates:

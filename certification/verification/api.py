@@ -26,13 +26,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from certification.api_errors import workflow_errors
 from certification.models import Application, SpotCheck, VerificationBatch
 from certification.verification import rules as verification
 from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
+from portal.parsers import JSONParser
 
 
 class SpotCheckSerializer(serializers.ModelSerializer):

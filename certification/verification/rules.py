@@ -60,6 +60,7 @@ from certification.models import (
 from certification.workflow import TRANSITIONS
 from portal import audit
 from portal.errors import ServiceError
+from portal.fields import check_length
 from portal.models import Organisation, OrganisationKind
 from portal.notify import notify_after_commit
 
@@ -353,6 +354,7 @@ def spot_check_record(*, actor, check, result: str, notes: str = "") -> SpotChec
     if result not in (SpotCheck.Result.PASSED, SpotCheck.Result.FAILED):
         raise ServiceError(_("Choose passed or failed."), field="result")
     notes = (notes or "").strip()
+    check_length(notes, SpotCheck, "notes")
     if result == SpotCheck.Result.FAILED and not notes:
         raise ServiceError(_("Say what the re-check found; a failed check needs notes."),
                            field="notes")

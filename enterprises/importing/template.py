@@ -16,6 +16,7 @@ from enterprises.importing.columns import COLUMNS, COLUMNS_BY_KEY
 from enterprises.importing.rows import SCALE_NAMES
 from enterprises.models import Enterprise
 from portal.models import Industry, Organisation, OrganisationKind, Region, Street
+from portal.xlsx import put
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -37,7 +38,7 @@ def scale_name(code: str) -> str:
 def write_header(worksheet) -> None:
     """The header row of a normal (not write-only) sheet, styled and explained."""
     for index, column in enumerate(COLUMNS, start=1):
-        cell = worksheet.cell(row=1, column=index, value=column.header())
+        cell = put(worksheet, 1, index, column.header())
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
         if column.help:
@@ -88,12 +89,12 @@ def _write_valid_values(sheet, region: Region | None) -> None:
     column = 1
     for headings, rows in blocks:
         for offset, heading in enumerate(headings):
-            cell = sheet.cell(row=1, column=column + offset, value=heading)
+            cell = put(sheet, 1, column + offset, heading)
             cell.font = bold
             sheet.column_dimensions[get_column_letter(column + offset)].width = 18
         for row_index, row in enumerate(rows, start=2):
             for offset, value in enumerate(row):
-                sheet.cell(row=row_index, column=column + offset, value=value)
+                put(sheet, row_index, column + offset, value)  # names typed by users
         column += len(headings) + 1  # a blank column between blocks
 
 

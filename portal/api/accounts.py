@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from portal import login_throttle
+from portal import login_throttle, tokens
 from portal.api.base import (
     PortalAPIMixin,
     RejectUnknownFieldsMixin,
@@ -34,7 +35,9 @@ class TokenRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token.
+    """Exchange a username and password for an API token (POST), or revoke
+    the caller's token (DELETE). A token is valid for API_TOKEN_TTL_HOURS and
+    ends when its user logs out of the pages.
 
     Repeated failures for one username from one address are refused with
     429 for ``LOGIN_FAILURE_WINDOW_SECONDS``, as on the login page.
@@ -55,7 +58,9 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"]
+        # Normalised as the login page's form does (full-width letters are the
+        # same name), so both doors count and authenticate the same account.
+        username = unicodedata.normalize("NFKC", serializer.validated_data["username"])
         ip = client_ip(request)
         if login_throttle.is_locked(username, ip):
             message = _("Too many failed logins. Try again in %(minutes)d minutes.") % {
@@ -81,8 +86,27 @@ class TokenView(APIView):
                 }
             )
         login_throttle.clear(username, ip)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": tokens.issue(user).key})
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        """Revoke the caller's token (it stops working at once)."""
+        tokens.revoke(request.user, reason="revoked")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # POST is how one gets credentials; DELETE needs them.
+    def get_authenticators(self):
+        if getattr(self.request, "method", None) == "DELETE":
+            return [auth() for auth in PortalAPIMixin.authentication_classes]
+        return []
+
+    def get_permissions(self):
+        if getattr(self.request, "method", None) == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    def get_throttles(self):
+        return super().get_throttles() if getattr(self.request, "method", None) == "POST" else []
 
 
 class OrganisationBriefSerializer(serializers.ModelSerializer):

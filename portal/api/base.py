@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -17,6 +17,7 @@ from rest_framework.settings import api_settings
 
 from portal.errors import ServiceError
 from portal.ids import MAX_ID
+from portal.tokens import ExpiringTokenAuthentication
 
 # --------------------------------------------------------------------------
 # Shared building blocks
@@ -102,7 +103,7 @@ class PortalPagination(PageNumberPagination):
 
 class PortalAPIMixin:
     # Token first: an anonymous request then gets 401 + WWW-Authenticate.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated, CanAct]
     pagination_class = PortalPagination
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal import scoping
+from portal.fields import BoundedTextField
 from portal.models.regions import Industry, Region
 
 
@@ -45,7 +46,7 @@ class Organisation(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
-    status_reason = models.TextField(_("reason"), blank=True)
+    status_reason = BoundedTextField(_("reason"), max_length=2000, blank=True)
     # District governments: their district. Other kinds may record a seat.
     region = models.ForeignKey(
         Region,

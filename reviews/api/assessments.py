@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from enterprises.models import Enterprise
@@ -34,6 +34,7 @@ from portal.api.base import (
 )
 from portal.errors import ServiceError
 from portal.files import stored_file_response
+from portal.parsers import JSONParser
 from reviews import services
 from reviews.models import (
     Assessment,
@@ -223,7 +224,7 @@ class AssessmentHeaderSerializer(RejectUnknownFieldsMixin, serializers.Serialize
     period_start = serializers.DateField(required=False, allow_null=True)
     period_end = serializers.DateField(required=False, allow_null=True)
     team_leader = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    team_members = serializers.CharField(required=False, allow_blank=True)
+    team_members = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     deaths_last_year = serializers.IntegerField(min_value=0, max_value=32767, required=False)
 
 
@@ -256,8 +257,10 @@ class RowAnswerSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         allow_null=True,
         help_text=gettext_lazy("Points deducted; only for a partly compliant answer."),
     )
-    na_reason = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    na_reason = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                      max_length=2000)
+    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                  max_length=4000)
     revision = serializers.IntegerField(
         min_value=0,
         help_text=gettext_lazy("The row's revision this answer starts from (see 409)."),
@@ -265,7 +268,7 @@ class RowAnswerSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class BulkAnswerSerializer(RowAnswerSerializer):
-    criterion = serializers.CharField(help_text=gettext_lazy("Criterion code."))
+    criterion = serializers.CharField(max_length=20, help_text=gettext_lazy("Criterion code."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -317,7 +320,8 @@ class AssessmentViewSet(
 ):
     """Self-assessments in the user's scope. The enterprise's own users
     create, answer and submit them; whoever oversees the enterprise reads
-    the submitted ones."""
+    the submitted ones. The review unit's on-site scores are not here: they
+    are under /api/v1/applications/{id}/review/."""
 
     serializer_class = AssessmentSerializer
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 from portal import scoping
+from portal.fields import BoundedTextField
 from portal.models import StoredFile
 from reviews.models.standards import Criterion, StandardVersion
 
@@ -45,7 +46,7 @@ class Assessment(models.Model):
     period_start = models.DateField(_("period from"), null=True, blank=True)
     period_end = models.DateField(_("period until"), null=True, blank=True)
     team_leader = models.CharField(_("team leader"), max_length=50, blank=True)
-    team_members = models.TextField(_("team members"), blank=True,
+    team_members = BoundedTextField(_("team members"), max_length=2000, blank=True,
                                     help_text=_("One name and post per line."))
     # Declared deaths in production-safety accidents in the year before; feeds
     # the accident-record gate of the scoring (domain.md §3.4).
@@ -85,8 +86,8 @@ class AssessmentRow(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=15, choices=Result.choices, blank=True)
     deduction = models.DecimalField(_("deduction"), max_digits=6, decimal_places=1, default=0)
-    na_reason = models.TextField(_("reason it does not apply"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    na_reason = BoundedTextField(_("reason it does not apply"), max_length=2000, blank=True)
+    notes = BoundedTextField(_("notes"), max_length=4000, blank=True)
     # Optimistic concurrency: a save names the revision it started from.
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

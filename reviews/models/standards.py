@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import BoundedTextField
 from portal.models import Industry
 
 
@@ -35,7 +36,7 @@ class Standard(models.Model):
     industries = models.ManyToManyField(Industry, blank=True, related_name="standards",
                                         verbose_name=_("industries"))
     scales = models.JSONField(_("scales"), default=list, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=10000, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -137,12 +138,12 @@ class Criterion(models.Model):
     a_element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(_("code"), max_length=20)
     position = models.PositiveIntegerField(default=0)
-    requirement = models.TextField(_("requirement"))
-    method = models.TextField(_("assessment method"))
+    requirement = BoundedTextField(_("requirement"), max_length=10000)
+    method = BoundedTextField(_("assessment method"), max_length=10000)
     points = models.DecimalField(_("points"), max_digits=6, decimal_places=1)
     is_veto = models.BooleanField(_("veto criterion"), default=False)
-    guidance = models.TextField(_("guidance for small firms"), blank=True)
-    evidence = models.TextField(_("typical evidence"), blank=True)
+    guidance = BoundedTextField(_("guidance for small firms"), max_length=10000, blank=True)
+    evidence = BoundedTextField(_("typical evidence"), max_length=10000, blank=True)
     # 追加扣除: lost in this criterion's A element once the criterion is fully
     # deducted (扣满/不得分).
     extra_deduction = models.DecimalField(_("extra deduction"), max_digits=6,

@@ -9,13 +9,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.models import Industry
+from portal.xlsx import put
 from reviews.models import Grading, Standard
 from reviews.standards_io.data import iter_criteria
 from reviews.standards_io.excel_layout import (
@@ -36,16 +36,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 SCALE_LABELS = {"above": "规模以上 / above designated size",
                 "below": "规模以下 / below designated size",
                 "small_micro": "小微 / small and micro"}
-
-
-def _put(sheet, row: int, column: int, value: Any):
-    """A cell whose text is stored as text: "=…" is not a formula here."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
 
 
 def _cell_value(key: str, value: Any) -> Any:
@@ -82,23 +72,23 @@ def build_workbook(data: dict | None = None) -> bytes:
 def _write_standard_sheet(sheet, data: dict) -> None:
     bold = Font(bold=True)
     for column, heading in enumerate((_("Key"), _("Value"), _("Notes")), start=1):
-        cell = sheet.cell(row=1, column=column, value=heading)
+        cell = put(sheet, 1, column, heading)
         cell.font = bold
         cell.fill = HEADER_FILL
     thresholds = data.get("thresholds") or {}
     for row, (key, help_text) in enumerate(HEADER_ROWS, start=2):
-        _put(sheet, row, 1, key).font = bold
+        put(sheet, row, 1, key).font = bold
         if key.startswith("thresholds."):
             value = thresholds.get(key.split(".", 1)[1])
         else:
             value = data.get(key)
-        cell = _put(sheet, row, 2, _cell_value(key, value))
+        cell = put(sheet, row, 2, _cell_value(key, value))
         if key == "effective_date":
             cell.number_format = "yyyy-mm-dd"
         elif key in ("version", "code"):
             cell.number_format = "@"
         cell.alignment = WRAP
-        _put(sheet, row, 3, str(help_text))
+        put(sheet, row, 3, str(help_text))
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 60
     sheet.column_dimensions["C"].width = 70
@@ -117,7 +107,7 @@ def _write_standard_sheet(sheet, data: dict) -> None:
 
 def _write_criteria_sheet(sheet, data: dict) -> None:
     for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header())
+        cell = put(sheet, 1, index, column.header())
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
         letter = get_column_letter(index)
@@ -148,7 +138,7 @@ def _write_criteria_sheet(sheet, data: dict) -> None:
         for key, value in values.items():
             if value in (None, ""):
                 continue
-            cell = _put(sheet, row, position[key], value)
+            cell = put(sheet, row, position[key], value)
             if key in TEXT_COLUMNS:
                 cell.number_format = "@"
             if key in ("requirement", "method", "guidance", "evidence"):
@@ -165,11 +155,11 @@ def _write_values_sheet(sheet) -> None:
     ]
     column = 1
     for key, rows in blocks:
-        sheet.cell(row=1, column=column, value=key).font = bold
-        sheet.cell(row=1, column=column + 1, value=_("Meaning")).font = bold
+        put(sheet, 1, column, key).font = bold
+        put(sheet, 1, column + 1, _("Meaning")).font = bold
         for offset, (code, label) in enumerate(rows, start=2):
-            sheet.cell(row=offset, column=column, value=code)
-            sheet.cell(row=offset, column=column + 1, value=label)
+            put(sheet, offset, column, code)
+            put(sheet, offset, column + 1, label)
         sheet.column_dimensions[get_column_letter(column)].width = 18
         sheet.column_dimensions[get_column_letter(column + 1)].width = 40
         column += 3

@@ -39,7 +39,7 @@ class UnitStatusForm(BootstrapFormMixin, forms.Form):
         (s.value, s.label) for s in services.UNIT_STATUSES])
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}))
-    expected = forms.CharField(widget=forms.HiddenInput, required=False)
+    expected = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50)
 
 
 class ReviewerForm(BootstrapFormMixin, forms.ModelForm):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from enterprises.models import Enterprise
 from tests.cast import PASSWORD
 
 DATA_ENDPOINTS = [
@@ -75,8 +76,11 @@ def test_a_pending_enterprise_is_refused_every_data_endpoint(api_for, pending_us
     assert "pending verification" in response.json()["detail"]
 
 
-def test_a_pending_enterprise_cannot_read_its_own_registry_entry(api_for, pending_user):
-    enterprise = pending_user.organisation.enterprise
+def test_a_pending_enterprise_cannot_read_its_own_registry_entry(api_for, cast, pending_user):
+    # The registry entry of the USCC it claimed (registrations change nothing in it).
+    enterprise = Enterprise.objects.create(
+        name="北京待审核科技有限公司", region=cast.chaoyang,
+        uscc=pending_user.organisation.registration_claim.uscc)
 
     response = api_for(pending_user).get(f"/api/v1/enterprises/{enterprise.pk}/")
 

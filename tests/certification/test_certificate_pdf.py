@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from certification.certificates import pdf
 from certification.certificates import rendering as certificate_pdf
 from certification.certificates import signing as verify
-from certification.models import AnnouncementBatch, Certificate
+from certification.models import AnnouncementBatch, Certificate, PdfJob
 from certification.publicity import rules as publicity
 from certification.tasks import issue_announcement_pdfs_task, render_certificate_task
 from portal.models import AuditEvent
@@ -483,32 +483,55 @@ def test_another_enterprise_cannot_download(cast, version, client_for):
 
 
 def _pdf_text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    assert response["Content-Type"] == "application/pdf"
-    return text_of(response.content)[0]
+    """The text of a report PDF: its link leads to the job's page (rendered
+    at once by eager Celery), whose download link serves the file."""
+    if response.status_code != 302:
+        assert response.status_code == 200, response.status_code
+        assert response["Content-Type"] == "application/pdf"
+        return text_of(b"".join(response.streaming_content))[0]
+    client = response.client
+    page = client.get(response.url)
+    assert page.status_code == 200, page.status_code
+    job = PdfJob.objects.get(pk=page.context["job"].pk)
+    assert job.status == PdfJob.Status.DONE, job.error
+    download = reverse("certification:pdf_job_download", args=[job.pk])
+    assert download in page.content.decode()
+    return _pdf_text(client.get(download))
 
 
-def test_the_self_assessment_report_as_pdf(cast, version, client_for):
+@pytest.fixture
+def get_pdf(django_capture_on_commit_callbacks):
+    """GET a report's PDF link as a request outside a test transaction
+    would: the job is queued when the request commits (eager: rendered)."""
+
+    def get(client, url):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.get(url)
+
+    return get
+
+
+def test_the_self_assessment_report_as_pdf(cast, version, client_for, get_pdf):
     assessment = submitted_assessment(cast.enterprise, cast.ent, version)
     client = client_for(cast.enterprise)
     print_page = client.get(reverse("assessments:print", args=[assessment.pk])).content.decode()
     url = reverse("certification:assessment_pdf", args=[assessment.pk])
     assert url in print_page
-    text = _pdf_text(client.get(url))
+    text = _pdf_text(get_pdf(client, url))
     assert "北京朝阳精密机械有限公司" in text and cast.ent.uscc in text
     assert client_for(cast.other_enterprise).get(url).status_code == 404
     assert client_for(cast.other_district).get(url).status_code == 404
 
 
-def test_the_review_report_as_pdf(cast, version, client_for):
+def test_the_review_report_as_pdf(cast, version, client_for, get_pdf):
     application = reported_application(cast, version)
     url = reverse("certification:review_report_pdf", args=[application.pk])
     client = client_for(cast.reviewer)
     page = client.get(reverse("certification:review_report", args=[application.pk]))
     assert url in page.content.decode()
-    text = _pdf_text(client.get(url))
+    text = _pdf_text(get_pdf(client, url))
     assert "北京朝阳精密机械有限公司" in text and "现场评审符合要求" in text and "赵工" in text
-    assert _pdf_text(client_for(cast.district).get(url))
+    assert _pdf_text(get_pdf(client_for(cast.district), url))
     # The enterprise sees the scores only once the receiver has decided.
     assert client_for(cast.enterprise).get(url).status_code == 403
     assert client_for(cast.other_district).get(url).status_code == 404

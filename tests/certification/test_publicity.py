@@ -48,7 +48,8 @@ _serial = itertools.count(100)
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The objection throttle counts in the cache."""
+    """Nothing of another test stays in the cache (the objection throttle
+    counts the objections themselves, in the database)."""
     cache.clear()
     yield
     cache.clear()

@@ -8,7 +8,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Max
 
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, RegistrationClaim
+from enterprises.selectors import claims_visible_to
 from enterprises.uscc import uscc_errors
 from portal.models import Organisation, OrganisationKind, Qualification, Region, User
 
@@ -63,12 +64,15 @@ def test_the_demo_enterprise_is_active_in_chaoyang_and_one_registration_waits(se
     assert enterprise.status == Enterprise.Status.ACTIVE
     assert account.status == Organisation.Status.ACTIVE
 
-    pending = Enterprise.objects.get(account__status=Organisation.Status.PENDING)
-    assert pending.region_id == "110105"
-    assert pending.status == Enterprise.Status.PENDING
-    assert not User.objects.get(organisation=pending.account).can_act
+    # The registration is a claim: nothing in the registry until the district approves.
+    pending = RegistrationClaim.objects.get(status=RegistrationClaim.Status.PENDING)
+    assert pending.district_id == pending.region_id == "110105"
+    assert pending.account.status == Organisation.Status.PENDING
+    assert not Enterprise.objects.filter(uscc=pending.uscc).exists()
+    assert not User.objects.get(username="demo-pending").can_act
+    assert User.objects.get(username="demo-pending").organisation == pending.account
     # The district sees it in its queue.
-    assert pending in Enterprise.objects.visible_to(User.objects.get(username="demo-district"))
+    assert pending in claims_visible_to(User.objects.get(username="demo-district"))
 
 
 def test_every_organisation_kind_exists_with_its_scope_data(seeded):
@@ -90,7 +94,7 @@ def test_every_organisation_kind_exists_with_its_scope_data(seeded):
 
 def test_enterprises_are_valid_and_spread(seeded):
     enterprises = list(Enterprise.objects.select_related("street", "industry"))
-    assert len(enterprises) == 64  # 60 generated + the four with accounts
+    assert len(enterprises) == 63  # 60 generated + the three with accounts
     assert all(uscc_errors(e.uscc) == [] for e in enterprises)
     assert len({e.name for e in enterprises}) == len(enterprises)
     for enterprise in enterprises:
@@ -129,5 +133,5 @@ def test_running_twice_changes_nothing(seeded):
 def test_a_larger_run_adds_only_the_missing_enterprises(seeded):
     first = set(Enterprise.objects.values_list("uscc", "name"))
     seed(80)
-    assert Enterprise.objects.count() == 84  # 80 generated + the four with accounts
+    assert Enterprise.objects.count() == 83  # 80 generated + the three with accounts
     assert first <= set(Enterprise.objects.values_list("uscc", "name"))

@@ -119,3 +119,23 @@ def test_the_icon_is_served_from_the_portal(client):
     assert 'rel="icon" href="/static/img/favicon.svg"' in page
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"] == "/static/img/favicon.svg"
+
+
+@pytest.mark.parametrize("role", ["pending", "rejected"])
+def test_an_account_that_may_not_act_sees_only_its_status(cast, client_for, role):
+    client = client_for(getattr(cast, role))
+    home = client.get(reverse("home")).content.decode()
+    assert f'data-status="{role}"' in home
+    assert 'data-testid="bell"' not in home
+    urls = [reverse("enterprises:list"), reverse("enterprises:mine"),
+            reverse("enterprises:detail", args=[cast.ent.pk]),
+            reverse("enterprises:detail", args=[10**9]),  # the same answer as for a real one
+            reverse("enterprises:registrations"), reverse("organisations"), reverse("staff"),
+            reverse("audit_log"), reverse("notifications"), reverse("certification:list"),
+            reverse("assessments:list")]
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    # The Django admin's own gate sends them to its login page.
+    assert client.get("/admin/").status_code == 302
+    response = client.post(reverse("staff_invite"), {"username": "someone"})
+    assert response.status_code == 403

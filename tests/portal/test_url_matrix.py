@@ -1,0 +1,706 @@
+"""Every URL that takes an id, for the identities that must not reach it.
+
+The design rule (../shared/design.md, "Roles and scopes"): outside its scope
+a user gets 404; inside it without the right role, 403. A pending or
+rejected account sees its registration status and nothing else.
+
+MATRIX names, for every pattern of portal.urls that takes an id, the object
+it is tried on (one of each kind, built once: url_matrix_world.py) and the
+identity that may use it. The resolver is walked and any id pattern missing
+from MATRIX fails the suite, so a new page cannot skip this. Then, for every
+entry, GET and a write attempt (each write in a savepoint that is rolled
+back, so the next try sees the same data) by:
+
+- the owner: 200 on GET (or, for write-only URLs, anything but 404), which
+  proves the kwargs name a real object and the 404s below are not vacuous;
+- the outsiders of each role kind (海淀区, the construction regulator, the
+  海淀 enterprise, and more where the entry says so): 404, or a 403 that a
+  missing id gets too (a role gate before the lookup reveals nothing);
+- the pending and the rejected account: 403 or 404, never a write;
+- anonymous visitors: the login page (pages) or 401/403 (API), unless the
+  entry is public, with the reason;
+- the non-admin staff member of 朝阳区: exactly what its admin gets, except
+  for managing staff, where it gets 403.
+
+A refused write changes nothing in the database (SQLite's change counter; on
+other databases the row counts of every table).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from certification import engine
+from certification.certificates import signing as verify
+from tests.portal.url_matrix_world import World, build_world
+from tests.url_routes import NOT_IDS, Route, uncovered, walk
+
+OUTSIDERS = ("other_district", "other_regulator", "other_enterprise")
+UNMANAGED = ("district", "regulator", "group", "enterprise", "other_enterprise")
+NOBODY_ELSE = ("city", "district", "regulator", "reviewer", "group", "other_enterprise")
+MISSING_ID = 2_000_000_000
+# The Django admin is one gate for all its pages (portal.admin.CityOfficeAdminSite):
+# test_the_django_admin_is_for_the_city_office_only tries each of its id URLs.
+WHOLE_PREFIXES = {"admin/": "the Django admin: the city office only, checked as a whole"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How to reach one object through a URL, and who may."""
+
+    kwargs: Callable[[World], dict]
+    owner: str                                  # may use it: GET 200 or its write reaches
+    outsiders: tuple[str, ...] = OUTSIDERS      # 404 (or a role gate's 403)
+    data: Callable[[World], dict] | None = None  # body of the write attempts
+    public: str = ""                            # why anyone may read it without logging in
+    admin_only: bool = False                    # managing staff: a staff member gets 403
+    owner_gets: int = 200                       # 302: the page sends its owner on to a job
+    personal: str = ""                          # why it is one user's, not the organisation's
+
+
+def app(w):
+    return {"pk": w.application.pk}
+
+
+def app_and(name, value):
+    return lambda w: {"pk": w.application.pk, name: value(w)}
+
+
+def cert(w):
+    return {"pk": w.certificate.pk}
+
+
+def announcement(w):
+    return {"pk": w.announcement.pk}
+
+
+def ent(w):
+    return {"pk": w.cast.ent.pk}
+
+
+def assessment(w):
+    return {"pk": w.assessment.pk}
+
+
+def unit(w):
+    return {"pk": w.reviewer.unit_id}
+
+
+def version(w):
+    return {"pk": w.version.pk}
+
+
+def row_of(w):
+    return w.review_row.pk
+
+
+def finding_of(w):
+    return w.finding.pk
+
+
+def deduction_photo(w):
+    return w.review_files["deduction photo"]
+
+
+def reviewer_body(w):
+    return {"reviewer": w.reviewer.pk}
+
+
+MATRIX: dict[str, Entry] = {
+    # --- accounts, organisations, staff, notifications
+    "password_reset_confirm": Entry(
+        lambda w: {"uidb64": "MQ", "token": "set-password"}, owner="city",
+        public="the invitation link: the signed token is the credential; a wrong one "
+               "shows the same invalid-link page for every id"),
+    "organisation_edit": Entry(lambda w: {"pk": w.cast.enterprise.organisation_id}, "city"),
+    "staff_update": Entry(lambda w: {"pk": w.cast.district.pk}, "district",
+                          outsiders=("city", *OUTSIDERS), admin_only=True),
+    "notification_read": Entry(lambda w: {"pk": w.notification.pk}, "enterprise",
+                               outsiders=("enterprise_staff", "city", *OUTSIDERS)),
+    # --- the enterprise registry
+    "enterprises:detail": Entry(ent, "district"),
+    "enterprises:edit": Entry(ent, "district"),
+    "enterprises:accident_add": Entry(ent, "district"),
+    "enterprises:registration_decide": Entry(lambda w: {"pk": w.registration.pk},
+                                             "district"),
+    "enterprises:import_job": Entry(lambda w: {"pk": w.import_job.pk}, "district",
+                                    outsiders=("regulator", "association", *OUTSIDERS)),
+    "enterprises:import_job_commit": Entry(lambda w: {"pk": w.import_job.pk}, "district",
+                                           outsiders=("regulator", "association",
+                                                      *OUTSIDERS)),
+    # --- applications: pages
+    "certification:detail": Entry(app, "district"),
+    "certification:act": Entry(lambda w: {"pk": w.application.pk, "transition": "verify"},
+                               "district"),
+    "certification:declaration": Entry(app, "enterprise"),
+    "certification:assign": Entry(app, "district"),
+    "certification:sign": Entry(app, "reviewer", data=reviewer_body),
+    "certification:material_upload": Entry(app, "enterprise"),
+    "certification:material_download": Entry(app_and("material_id", lambda w: w.material.pk),
+                                              "district"),
+    "certification:review": Entry(app, "district"),
+    "certification:review_row": Entry(app_and("row_id", row_of), "reviewer"),
+    "certification:review_findings": Entry(app, "district"),
+    "certification:review_finding_photos": Entry(app_and("finding_id", finding_of),
+                                                 "reviewer"),
+    "certification:review_finding_delete": Entry(app_and("finding_id", finding_of),
+                                                 "reviewer"),
+    "certification:review_file": Entry(app_and("file_id", deduction_photo), "district"),
+    "certification:review_report": Entry(app, "district"),
+    "certification:review_sign": Entry(app, "reviewer", data=reviewer_body),
+    "certification:review_report_pdf": Entry(app, "district", owner_gets=302),
+    "certification:pdf_job": Entry(
+        lambda w: {"job_id": w.pdf_job.pk}, "district",
+        outsiders=("city", "district_staff", *OUTSIDERS),
+        personal="a PDF job is its requester's (the report was rendered for that user)"),
+    "certification:pdf_job_download": Entry(
+        lambda w: {"job_id": w.pdf_job.pk}, "district",
+        outsiders=("city", "district_staff", *OUTSIDERS),
+        personal="a PDF job is its requester's (the report was rendered for that user)"),
+    "certification:rectification_evidence": Entry(app, "enterprise"),
+    "certification:verification_batch": Entry(lambda w: {"batch_id": w.verification_batch.pk},
+                                              "district"),
+    "certification:spot_check_record": Entry(lambda w: {"check_id": w.spot_check.pk},
+                                             "district"),
+    # --- publicity, announcements, certificates (level 2: organised by the association)
+    "certification:objection_resolve": Entry(lambda w: {"pk": w.objection.pk}, "association"),
+    "certification:announcement_pdfs": Entry(announcement, "association"),
+    "certification:announcement_pdfs_retry": Entry(announcement, "association"),
+    "certification:certificate_download": Entry(
+        lambda w: {"pk": w.certificate.pk, "kind": "pdf"}, "enterprise"),
+    "certification:lifecycle_certificate": Entry(cert, "association"),
+    "certification:lifecycle_act": Entry(
+        lambda w: {"pk": w.certificate.pk, "action": "suspend"}, "association"),
+    "public:publicity_detail": Entry(
+        lambda w: {"pk": w.publicity_batch.pk}, "city",
+        public="publicity is public by law (公示): the list and objection form"),
+    "public:announcement_detail": Entry(
+        announcement, "city", public="announcements (公告) are public"),
+    "verify:payload": Entry(
+        lambda w: {"payload": verify.payload_for(w.certificate)}, "city",
+        public="the certificate's QR code: anyone checks a certificate by its signed number"),
+    # --- self-assessments and standards
+    "certification:assessment_pdf": Entry(assessment, "district", owner_gets=302),
+    "assessments:detail": Entry(assessment, "enterprise"),
+    "assessments:team": Entry(assessment, "enterprise"),
+    "assessments:submit": Entry(assessment, "enterprise"),
+    "assessments:print": Entry(assessment, "enterprise"),
+    "assessments:row": Entry(lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk},
+                             "enterprise"),
+    "assessments:evidence_upload": Entry(
+        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"),
+    "assessments:evidence": Entry(
+        lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk}, "enterprise"),
+    "standards:version": Entry(version, "city"),
+    "standards:export_xlsx": Entry(version, "city"),
+    "standards:export_yaml": Entry(version, "city"),
+    "standards:publish": Entry(version, "city"),
+    "standards:retire": Entry(version, "city"),
+    # --- review units (managed by the association and the city office)
+    "review_bodies:detail": Entry(unit, "association", outsiders=UNMANAGED),
+    "review_bodies:status": Entry(unit, "association", outsiders=UNMANAGED),
+    "review_bodies:reviewer_add": Entry(unit, "association", outsiders=UNMANAGED),
+    "review_bodies:reviewer_edit": Entry(
+        lambda w: {"pk": w.reviewer.unit_id, "reviewer_pk": w.reviewer.pk}, "association",
+        outsiders=UNMANAGED),
+    "review_bodies:reviewer_active": Entry(
+        lambda w: {"pk": w.reviewer.unit_id, "reviewer_pk": w.reviewer.pk}, "association",
+        outsiders=UNMANAGED),
+    "review_bodies:conflict_add": Entry(unit, "association", outsiders=UNMANAGED),
+    "review_bodies:conflict_end": Entry(
+        lambda w: {"pk": w.reviewer.unit_id, "conflict_pk": w.conflict.pk}, "association",
+        outsiders=UNMANAGED),
+    # --- API: accounts and reference data
+    "api-organisation-detail": Entry(lambda w: {"pk": w.cast.enterprise.organisation_id},
+                                     "district", outsiders=("regulator", *OUTSIDERS)),
+    "api-user-detail": Entry(lambda w: {"pk": w.cast.district.pk}, "district",
+                             outsiders=("regulator", "enterprise", *OUTSIDERS)),
+    "api-user-activate": Entry(lambda w: {"pk": w.cast.district.pk}, "district",
+                               outsiders=("regulator", "enterprise", *OUTSIDERS),
+                               admin_only=True),
+    "api-user-deactivate": Entry(lambda w: {"pk": w.cast.district.pk}, "district",
+                                 outsiders=("regulator", "enterprise", *OUTSIDERS),
+                                 admin_only=True),
+    # Reference data: every acting user reads it (no outsiders).
+    "api-region-detail": Entry(lambda w: {"pk": w.cast.chaoyang.pk}, "other_enterprise",
+                               outsiders=()),
+    "api-region-streets": Entry(lambda w: {"pk": w.cast.chaoyang.pk}, "other_enterprise",
+                                outsiders=()),
+    "api-industry-detail": Entry(lambda w: {"pk": w.cast.ent.industry_id}, "other_enterprise",
+                                 outsiders=()),
+    "api-standard-detail": Entry(lambda w: {"code": w.version.standard.code},
+                                 "other_enterprise", outsiders=()),
+    "api-standard-version-detail": Entry(version, "other_enterprise", outsiders=()),
+    # --- API: the registry
+    "api-enterprise-detail": Entry(ent, "district"),
+    "api-enterprise-accidents": Entry(ent, "district"),
+    # --- API: self-assessments
+    "api-assessment-detail": Entry(assessment, "enterprise"),
+    "api-assessment-rows": Entry(assessment, "enterprise"),
+    "api-assessment-row": Entry(
+        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"),
+    "api-assessment-answers": Entry(assessment, "enterprise"),
+    "api-assessment-submit": Entry(assessment, "enterprise"),
+    "api-assessment-row-evidence": Entry(
+        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"),
+    "api-assessment-evidence-download": Entry(
+        lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk}, "enterprise"),
+    # --- API: applications, their moves, materials and on-site review
+    "api-application-detail": Entry(app, "district"),
+    "api-application-material": Entry(app_and("material_id", lambda w: w.material.pk),
+                                      "district"),
+    "api-application-materials": Entry(app, "enterprise"),
+    "api-application-suggestions": Entry(app, "district"),
+    "api-application-review": Entry(app, "district"),
+    "api-application-review-row": Entry(app_and("row_id", row_of), "reviewer"),
+    "api-application-review-findings": Entry(app, "reviewer"),
+    "api-application-review-finding": Entry(app_and("finding_id", finding_of), "reviewer"),
+    "api-application-review-photos": Entry(app_and("finding_id", finding_of), "reviewer"),
+    "api-application-review-file": Entry(app_and("file_id", deduction_photo), "district"),
+    "api-application-review-report": Entry(app, "reviewer"),
+    "api-application-review-sign": Entry(app, "reviewer", data=reviewer_body),
+    "api-application-review-evidence": Entry(app, "enterprise"),
+    **{f"api-application-{move}": Entry(app, "district") for move in (
+        "accept", "assign", "close-not-reached", "forward-national", "record-national-result",
+        "reject", "request-rectification", "return", "send-back", "start-review", "verify",
+        "withdraw-assignment", "withdraw-from-publicity", "declaration-sign",
+        "submit-report")},
+    **{f"api-application-{move}": Entry(app, "enterprise") for move in (
+        "submit", "resubmit", "submit-rectification", "withdraw")},
+    # --- API: verification, publicity, announcements, certificates
+    "api-verification-batch-detail": Entry(lambda w: {"pk": w.verification_batch.pk},
+                                           "district",
+                                           outsiders=("regulator", "group", "enterprise",
+                                                      *OUTSIDERS)),
+    "api-spot-check-detail": Entry(lambda w: {"pk": w.spot_check.pk}, "district"),
+    "api-spot-check-record": Entry(lambda w: {"pk": w.spot_check.pk}, "district"),
+    "api-publicity-batch-detail": Entry(lambda w: {"pk": w.publicity_batch.pk},
+                                        "association", outsiders=("district", *OUTSIDERS)),
+    "api-objection-resolve": Entry(lambda w: {"pk": w.objection.pk}, "association",
+                                   outsiders=("district", *OUTSIDERS)),
+    "api-announcement-detail": Entry(announcement, "association",
+                                     outsiders=("district", *OUTSIDERS)),
+    "api-announcement-pdfs": Entry(announcement, "association",
+                                   outsiders=("district", *OUTSIDERS)),
+    "api-announcement-pdfs-retry": Entry(announcement, "association",
+                                         outsiders=("district", *OUTSIDERS)),
+    "api-public-announcement-detail": Entry(announcement, "city",
+                                            public="announcements (公告) are public"),
+    "api-certificate-detail": Entry(cert, "association"),
+    "api-certificate-history": Entry(cert, "association"),
+    "api-certificate-pdf": Entry(cert, "enterprise"),
+    "api-certificate-plaque": Entry(cert, "enterprise"),
+    **{f"api-certificate-{change}": Entry(cert, "association") for change in (
+        "keep", "suspend", "reinstate", "downgrade", "revoke")},
+    # --- API: review units
+    "api-review-unit-detail": Entry(unit, "association", outsiders=UNMANAGED),
+    "api-review-unit-status": Entry(unit, "association", outsiders=UNMANAGED),
+    "api-reviewer-detail": Entry(lambda w: {"pk": w.reviewer.pk}, "association",
+                                 outsiders=UNMANAGED),
+    "api-reviewer-deactivate": Entry(lambda w: {"pk": w.reviewer.pk}, "association",
+                                     outsiders=UNMANAGED),
+    "api-reviewer-reactivate": Entry(lambda w: {"pk": w.reviewer.pk}, "association",
+                                     outsiders=UNMANAGED),
+    "api-conflict-detail": Entry(lambda w: {"pk": w.conflict.pk}, "association",
+                                 outsiders=UNMANAGED),
+    "api-conflict-end": Entry(lambda w: {"pk": w.conflict.pk}, "association",
+                              outsiders=UNMANAGED),
+}
+
+# --------------------------------------------------------------------------
+# Fetching
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module inside a transaction rolled back at its end
+    (each test's own savepoint nests in it)."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    media.enable()
+    quiet = logging.getLogger("django.request")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # thousands of expected 403/404 warnings
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            media.disable()
+            quiet.setLevel(level)
+
+
+@pytest.fixture(scope="module")
+def clients(world, django_db_blocker) -> dict[str, Client]:
+    """One client per identity (sessions in the module's transaction)."""
+    logged_in = {"anonymous": Client()}
+    with django_db_blocker.unblock():
+        for name in ("city", "district", "district_staff", "other_district", "regulator",
+                     "other_regulator", "association", "reviewer", "group", "enterprise",
+                     "enterprise_staff", "other_enterprise", "pending", "rejected"):
+            client = Client()
+            client.force_login(getattr(world.cast, name))
+            logged_in[name] = client
+    return logged_in
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _fingerprint():
+    """Changes to the database so far: SQLite counts every row written; other
+    databases get the row count of every table (every write is audited)."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        return connection.connection.total_changes
+    tables = connection.introspection.django_table_names(only_existing=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(
+            f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
+        return cursor.fetchone()
+
+
+def _drain(response):
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)  # the client closes the file after
+    return response
+
+
+def get(client: Client, url: str) -> int:
+    return _drain(client.get(url)).status_code
+
+
+def write(client: Client, method: str, url: str, data: dict) -> tuple[int, bool]:
+    """The write attempt's status and whether it changed the database; always
+    rolled back."""
+    send = getattr(client, method)
+    wrote = False
+    try:
+        with transaction.atomic():
+            before = _fingerprint()
+            if method == "post":
+                response = _drain(send(url, data))
+            else:
+                response = _drain(send(url, data, content_type="application/json"))
+            wrote = _fingerprint() != before
+            raise _Rollback
+    except _Rollback:
+        pass
+    return response.status_code, wrote
+
+
+@functools.cache
+def routes() -> dict[str, Route]:
+    return {route.key: route for route in walk() if route.name}
+
+
+def write_methods(key: str) -> list[str]:
+    """The write methods a pattern's view answers: a DRF view's own; a
+    Django view is tried with POST."""
+    callback = routes()[key].callback
+    actions = getattr(callback, "actions", None)
+    if actions:
+        methods = set(actions)
+    elif hasattr(callback, "cls"):
+        methods = {m for m in ("post", "put", "patch", "delete") if hasattr(callback.cls, m)}
+    else:
+        methods = {"post"}
+    return sorted(methods & {"post", "put", "patch", "delete"}) or ["post"]
+
+
+def urls_of(key: str, entry: Entry, world: World) -> tuple[str, str]:
+    """The entry's URL, and the same with every id replaced by one that does not exist."""
+    kwargs = entry.kwargs(world)
+    missing = {name: (MISSING_ID if name not in NOT_IDS else value)
+               for name, value in kwargs.items()}
+    if key == "verify:payload":
+        missing["payload"] = "X" * 40
+    return reverse(key, kwargs=kwargs), reverse(key, kwargs=missing)
+
+
+def is_api(url: str) -> bool:
+    return url.startswith("/api/")
+
+
+def refusals_of_anonymous(url: str) -> set[int]:
+    return {401, 403} if is_api(url) else {302}
+
+
+# --------------------------------------------------------------------------
+# The guard: no id pattern outside the matrix
+
+
+def test_no_url_that_takes_an_id_is_missing_from_the_matrix():
+    missing = uncovered(walk(), MATRIX, WHOLE_PREFIXES)
+    assert not missing, ("URL patterns that take an id and are not in MATRIX "
+                         "(tests/portal/test_url_matrix.py):\n" + "\n".join(missing))
+    stale = sorted(set(MATRIX) - set(routes()))
+    assert not stale, f"MATRIX entries for URL names that no longer exist: {stale}"
+
+
+def test_the_guard_reports_a_new_id_url_without_an_entry():
+    """A page added tomorrow with an id, under a path converter, a DRF
+    router's regex group or a custom name, is reported; one without an id,
+    or with only a fixed word, is not."""
+    new = [Route("reports/<int:pk>/", "reporting:report", ("pk",)),
+           Route("api/v1/^hazards/(?P<pk>[^/.]+)/$", "api-hazard-detail", ("pk",)),
+           Route("verify/<str:number>/", None, ("number",)),
+           Route("reports/", "reporting:list", ()),
+           Route("reports/<slug:action>/", "reporting:act", ("action",))]
+    missing = uncovered(new, MATRIX, WHOLE_PREFIXES)
+    assert missing == sorted([
+        "reporting:report  (reports/<int:pk>/: pk)",
+        "api-hazard-detail  (api/v1/^hazards/(?P<pk>[^/.]+)/$: pk)",
+        "verify/<str:number>/  (verify/<str:number>/: number)"])
+    # The walk itself finds the patterns that come from includes and routers.
+    keys = {route.key for route in walk()}
+    assert {"certification:review_file", "api-application-review-file",
+            "api-assessment-row", "assessments:evidence"} <= keys
+
+
+# --------------------------------------------------------------------------
+# The matrix
+
+
+def test_every_entry_names_a_real_object_its_owner_reaches(world, clients, db):
+    """Otherwise the 404s below would prove nothing."""
+    wrong = []
+    for key, entry in MATRIX.items():
+        url, _ = urls_of(key, entry, world)
+        client = clients[entry.owner]
+        status = get(client, url)
+        if status == 405:  # write-only: its write must find the object
+            data = entry.data(world) if entry.data else {}
+            status = min(write(client, method, url, data)[0]
+                         for method in write_methods(key))
+            if status == 404:
+                wrong.append(f"{key} {url}: its owner {entry.owner}'s write gets 404")
+        elif status != entry.owner_gets:
+            wrong.append(f"{key} {url}: its owner {entry.owner} gets {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _refused(key, entry, world, clients, who, allowed: set[int]) -> list[str]:
+    """GET and every write of the entry by ``who``: a status in ``allowed``,
+    a 403 only where a missing id gets 403 too (unless 403 is allowed), 405
+    only where the owner gets 405 as well, and no write."""
+    url, missing_url = urls_of(key, entry, world)
+    client, owner = clients[who], clients[entry.owner]
+    data = entry.data(world) if entry.data else {}
+    problems = []
+
+    def check(method, status, owner_status):
+        if status in allowed or (status == 405 and owner_status == 405):
+            return
+        if status == 403 and (get(client, missing_url) if method == "get" else write(
+                client, method, missing_url, data)[0]) == 403:
+            return  # a role gate before the lookup: says nothing about the object
+        problems.append(f"{who}: {method.upper()} {url} ({key}) gets {status}")
+
+    status = get(client, url)
+    check("get", status, get(owner, url) if status == 405 else entry.owner_gets)
+    for method in write_methods(key):
+        status, wrote = write(client, method, url, data)
+        if wrote:
+            problems.append(f"{who}: {method.upper()} {url} ({key}) WROTE to the database "
+                            f"(status {status})")
+        owner_status = 405 if status == 405 and write(owner, method, url, data)[0] == 405 else 0
+        check(method, status, owner_status)
+    return problems
+
+
+def test_outsiders_get_404_and_change_nothing(world, clients, db):
+    wrong = []
+    for key, entry in MATRIX.items():
+        if entry.public:
+            continue
+        for who in entry.outsiders:
+            wrong += _refused(key, entry, world, clients, who, {404})
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("who", ["pending", "rejected"])
+def test_an_unapproved_account_reaches_no_object_and_changes_nothing(world, clients, db, who):
+    """A pending or rejected enterprise account: 403 or 404 on every id URL
+    that is not public, and no write."""
+    wrong = []
+    for key, entry in MATRIX.items():
+        if not entry.public:
+            wrong += _refused(key, entry, world, clients, who, {403, 404})
+    assert not wrong, "\n".join(wrong)
+
+
+def test_anonymous_visitors_are_sent_to_log_in_except_on_public_pages(world, clients, db):
+    wrong = []
+    anonymous = clients["anonymous"]
+    for key, entry in MATRIX.items():
+        url, _ = urls_of(key, entry, world)
+        response = _drain(anonymous.get(url))
+        if entry.public:
+            if response.status_code != 200:
+                wrong.append(f"{key} {url}: public ({entry.public}) but {response.status_code}")
+            continue
+        if response.status_code not in refusals_of_anonymous(url):
+            wrong.append(f"{key} {url}: GET gets {response.status_code}")
+        elif response.status_code == 302 and not response["Location"].startswith(
+                reverse("login")):
+            wrong.append(f"{key} {url}: sent to {response['Location']}, not the login page")
+        for method in write_methods(key):
+            status, wrote = write(anonymous, method, url, {})
+            if wrote or status not in refusals_of_anonymous(url) | {405}:
+                wrong.append(f"{key} {url}: {method.upper()} gets {status}"
+                             + (" and WROTE" if wrote else ""))
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_staff_member_acts_like_its_admin_except_managing_staff(world, clients, db):
+    """朝阳区's staff member (not an admin) gets what 朝阳区's admin gets on
+    every id URL, except staff management: 403 there, and nothing written."""
+    wrong = []
+    admin, staff = clients["district"], clients["district_staff"]
+    for key, entry in MATRIX.items():
+        if entry.personal:
+            continue
+        url, _ = urls_of(key, entry, world)
+        data = entry.data(world) if entry.data else {}
+        tries = [("get", get(admin, url), get(staff, url), False)]
+        for method in write_methods(key):
+            staff_status, wrote = write(staff, method, url, data)
+            tries.append((method, write(admin, method, url, data)[0], staff_status, wrote))
+        for method, admin_status, staff_status, wrote in tries:
+            if entry.admin_only and method != "get":
+                if staff_status != 403 or wrote:
+                    wrong.append(f"{key} {method.upper()} {url}: admin only, the staff member "
+                                 f"gets {staff_status}" + (" and WROTE" if wrote else ""))
+            elif staff_status != admin_status:
+                wrong.append(f"{key} {method.upper()} {url}: admin {admin_status}, "
+                             f"staff {staff_status}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --------------------------------------------------------------------------
+# The attacks the matrix is for
+
+
+@pytest.mark.parametrize("who", ["pending", "rejected"])
+def test_an_unapproved_account_sees_nothing_of_the_enterprise_it_claimed(
+        world, clients, db, who):
+    """Registering with a registry enterprise's credit code made the new
+    account its ``account``: until the district approves, that must not
+    open the enterprise's pages, API or accidents to it."""
+    claimed = world.claimed_by_pending if who == "pending" else world.claimed_by_rejected
+    client = clients[who]
+    wrong = []
+    for name in ("enterprises:detail", "enterprises:edit", "enterprises:accident_add",
+                 "api-enterprise-detail", "api-enterprise-accidents"):
+        url = reverse(name, kwargs={"pk": claimed.pk})
+        status = get(client, url)
+        if status not in (403, 404):
+            wrong.append(f"GET {url}: {status}")
+        status, wrote = write(client, "post", url, {
+            "occurred_on": "2026-01-10", "deaths": "0", "serious_injuries": "0",
+            "direct_loss": "0", "description": "伪造事故"})
+        if wrote or status not in (403, 404, 405):
+            wrong.append(f"POST {url}: {status}" + (" and WROTE" if wrote else ""))
+    for name in ("enterprises:list", "enterprises:mine", "home"):
+        page = _drain(client.get(reverse(name)))
+        if page.status_code == 200 and "叉车碰撞" in page.content.decode():
+            wrong.append(f"{reverse(name)} shows the claimed enterprise's accident")
+    assert not wrong, "\n".join(wrong)
+
+
+REVIEW_SHEET_URLS = ["assessments:detail", "assessments:print", "assessments:team",
+                     "assessments:submit", "assessments:row", "assessments:evidence_upload",
+                     "api-assessment-detail", "api-assessment-rows", "api-assessment-row",
+                     "api-assessment-answers", "api-assessment-submit",
+                     "api-assessment-row-evidence"]
+
+ROW_URLS = {"assessments:row", "assessments:evidence_upload", "api-assessment-row",
+            "api-assessment-row-evidence"}
+
+
+@pytest.mark.parametrize("who", ["enterprise", "enterprise_staff", "group", "district",
+                                 "city"])
+def test_the_reviewers_sheet_cannot_be_read_or_changed_as_a_self_assessment(
+        world, clients, db, who):
+    """The on-site review's sheet is an Assessment of the enterprise (kind
+    review): only the review unit changes it, through the application's review
+    pages; through /assessments/ nobody reads or writes it (the enterprise
+    could otherwise rewrite the reviewers' answers). Tried while the sheet is
+    open: the receiver sends the report back (rolled back with the test)."""
+    engine.perform(actor=world.cast.district, application=world.application,
+                     transition="send_back", comment="请补充现场照片。")
+    sheet = world.review_sheet
+    sheet.refresh_from_db()
+    assert not sheet.is_locked
+    row = sheet.rows.select_related("criterion").order_by("pk").first()
+    answer = {"result": "non_compliant", "deduction": "", "na_reason": "", "notes": "篡改",
+              "revision": row.revision}
+    client = clients[who]
+    wrong = []
+    for name in REVIEW_SHEET_URLS:
+        kwargs = {"pk": sheet.pk, **({"row_id": row.pk} if name in ROW_URLS else {})}
+        url = reverse(name, kwargs=kwargs)
+        status = get(client, url)
+        if status not in (404, 405):
+            wrong.append(f"GET {url}: {status}")
+        data = ([{"criterion": row.criterion.code, "result": "non_compliant",
+                  "revision": row.revision}] if name == "api-assessment-answers" else answer)
+        for method in write_methods(name):
+            if method == "post" and name == "api-assessment-answers":
+                status, wrote = _json_post(client, url, data)
+            else:
+                status, wrote = write(client, method, url, data)
+            if wrote or status not in (403, 404, 405):
+                wrong.append(f"{method.upper()} {url}: {status}"
+                             + (" and WROTE" if wrote else ""))
+    assert not wrong, "\n".join(wrong)
+
+
+def _json_post(client, url, data):
+    wrote = False
+    try:
+        with transaction.atomic():
+            before = _fingerprint()
+            status = client.post(url, data, content_type="application/json").status_code
+            wrote = _fingerprint() != before
+            raise _Rollback
+    except _Rollback:
+        pass
+    return status, wrote
+
+
+def test_the_django_admin_id_urls_are_for_the_city_office_only(world, clients, db):
+    """Every id pattern of the admin, on a real object of its model: the city
+    office's pages (deleting is never offered: the audit trail); everyone
+    else is sent to the admin's login."""
+    from django.apps import apps
+
+    wrong = []
+    for route in walk():
+        if not route.route.startswith("admin/") or not route.ids or not route.name:
+            continue
+        if route.name == "admin:view_on_site":
+            continue  # needs a model with get_absolute_url; guarded like the rest
+        app_label, model_name = route.route.split("/")[1:3]
+        obj = apps.get_model(app_label, model_name).objects.order_by("pk").first()
+        url = reverse(route.name, kwargs={"object_id": obj.pk})
+        for who, client in clients.items():
+            status = get(client, url)
+            if who == "city":
+                if status != (403 if route.name.endswith("_delete") else 200):
+                    wrong.append(f"city: {url} gets {status}")
+            elif status != 302:
+                wrong.append(f"{who}: {url} gets {status}")
+    assert not wrong, "\n".join(wrong)
