@@ -49,8 +49,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=30, help="timed requests per case")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first")
     parser.add_argument("--sizes", default="200,600", help="criteria per version")
-    parser.add_argument("--creations", type=int, default=10,
-                        help="assessments created per size for the creation time")
+    parser.add_argument(
+        "--creations",
+        type=int,
+        default=10,
+        help="assessments created per size for the creation time",
+    )
     return parser.parse_args()
 
 
@@ -96,20 +100,23 @@ def main() -> int:
     from tests.reviews.test_assessment_pages import make_version
 
     call_command("migrate", verbosity=0)
-    print(f"Database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}; "
-          f"DEBUG={settings.DEBUG}. {args.requests} requests after {args.warmup} warm-up "
-          f"per case.\n")
+    print(
+        f"Database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}; "
+        f"DEBUG={settings.DEBUG}. {args.requests} requests after {args.warmup} warm-up "
+        f"per case.\n"
+    )
     print(f"{'case':<34} {'criteria':>8} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
 
     def line(label, size, timings, queries=""):
-        print(f"{label:<34} {size:>8} {statistics.median(timings):>10.1f} "
-              f"{percentile(timings, 0.95):>8.1f} {queries!s:>8}")
+        print(
+            f"{label:<34} {size:>8} {statistics.median(timings):>10.1f} "
+            f"{percentile(timings, 0.95):>8.1f} {queries!s:>8}"
+        )
 
     try:
         with transaction.atomic():
             if User.objects.filter(username="t-enterprise").exists():
-                print("User t-enterprise exists already: run on a database without the test "
-                      "cast.")
+                print("User t-enterprise exists already: run on a database without the test cast.")
                 return 1
             cast = build_cast()
             client = Client(raise_request_exception=True)
@@ -121,31 +128,44 @@ def main() -> int:
                 for _ in range(args.creations):
                     started = time.perf_counter()
                     assessment = services.assessment_create(
-                        actor=cast.enterprise, enterprise=cast.ent, version=version,
-                        team_leader="张伟")
+                        actor=cast.enterprise,
+                        enterprise=cast.ent,
+                        version=version,
+                        team_leader="张伟",
+                    )
                     creations.append((time.perf_counter() - started) * 1000)
                 line("create assessment (bulk insert)", size, creations)
 
                 # Half the rows answered, a few of them partial or not applicable.
-                ids = list(assessment.rows.order_by("criterion__position")
-                           .values_list("pk", flat=True))
+                ids = list(
+                    assessment.rows.order_by("criterion__position").values_list("pk", flat=True)
+                )
                 AssessmentRow.objects.filter(pk__in=ids[: size // 2]).update(result="compliant")
                 AssessmentRow.objects.filter(pk__in=ids[: size // 2 : 7]).update(
-                    result="non_compliant")
+                    result="non_compliant"
+                )
                 url = f"/assessments/{assessment.pk}/"
 
                 def page(url=url):
                     response = client.get(url)
                     assert response.status_code == 200, response.status_code
 
-                line("checklist page", size, timed(page, args.requests, args.warmup),
-                     count_queries(page))
+                line(
+                    "checklist page",
+                    size,
+                    timed(page, args.requests, args.warmup),
+                    count_queries(page),
+                )
 
                 def report(url=url):
                     assert client.get(url + "print/").status_code == 200
 
-                line("printable report", size, timed(report, args.requests, args.warmup),
-                     count_queries(report))
+                line(
+                    "printable report",
+                    size,
+                    timed(report, args.requests, args.warmup),
+                    count_queries(report),
+                )
 
                 target = AssessmentRow.objects.get(pk=ids[-1])
                 state = {"revision": target.revision, "flip": False}
@@ -154,15 +174,24 @@ def main() -> int:
                     state["flip"] = not state["flip"]
                     response = client.post(
                         f"/assessments/{assessment.pk}/rows/{target.pk}/",
-                        {"result": "compliant" if state["flip"] else "partial",
-                         "deduction": "" if state["flip"] else "2.5", "notes": "",
-                         "na_reason": "", "revision": state["revision"]},
-                        headers={"HX-Request": "true"})
+                        {
+                            "result": "compliant" if state["flip"] else "partial",
+                            "deduction": "" if state["flip"] else "2.5",
+                            "notes": "",
+                            "na_reason": "",
+                            "revision": state["revision"],
+                        },
+                        headers={"HX-Request": "true"},
+                    )
                     assert response.status_code == 200, response.content[:300]
                     state["revision"] += 1
 
-                line("save one answer (+ totals)", size, timed(save, args.requests, args.warmup),
-                     count_queries(save))
+                line(
+                    "save one answer (+ totals)",
+                    size,
+                    timed(save, args.requests, args.warmup),
+                    count_queries(save),
+                )
                 assert Assessment.objects.filter(version=version).count() == args.creations
             raise Rollback
     except Rollback:

@@ -55,9 +55,13 @@ def throwaway_key() -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     path = MEDIA / "signing-key.pem"
-    path.write_bytes(Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     os.environ["CERTIFICATE_SIGNING_KEY"] = str(path)
     print(f"CERTIFICATE_SIGNING_KEY not set: signing with a throw-away key ({path})")
 
@@ -95,25 +99,36 @@ def seed(count: int):
     first = Certificate.objects.get(application=template)
     year = batch.announced_on.year
     for n in range(1, count):
-        enterprise = make_enterprise(f"北京朝阳第{n}精密机械有限公司", cast.chaoyang, 5000 + n,
-                                     industry=template.industry)
+        enterprise = make_enterprise(
+            f"北京朝阳第{n}精密机械有限公司", cast.chaoyang, 5000 + n, industry=template.industry
+        )
         application = Application.objects.get(pk=template.pk)
         application.pk = None
         application.enterprise = enterprise
         application.save()
         seq = publicity.next_number(publicity.certificate_sequence_key(application, year))
         Certificate.objects.create(
-            number=publicity.certificate_number(application, year, seq), application=application,
-            enterprise=enterprise, tier=first.tier, industry_id=first.industry_id,
-            announcement=batch, valid_from=first.valid_from, valid_until=first.valid_until)
+            number=publicity.certificate_number(application, year, seq),
+            application=application,
+            enterprise=enterprise,
+            tier=first.tier,
+            industry_id=first.industry_id,
+            announcement=batch,
+            valid_from=first.valid_from,
+            valid_until=first.valid_until,
+        )
     return batch
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=200, help="certificates in the batch")
-    parser.add_argument("--every", type=int, default=0,
-                        help="print progress every N certificates (default: count/10)")
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=0,
+        help="print progress every N certificates (default: count/10)",
+    )
     args = parser.parse_args()
     throwaway_key()
     import django
@@ -128,8 +143,10 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     every = args.every or max(1, args.count // 10)
-    print(f"Database: {connection.vendor}; DEBUG={settings.DEBUG}; MEDIA_ROOT={MEDIA}; "
-          f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f}.")
+    print(
+        f"Database: {connection.vendor}; DEBUG={settings.DEBUG}; MEDIA_ROOT={MEDIA}; "
+        f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f}."
+    )
     try:
         with transaction.atomic():
             started = time.perf_counter()
@@ -147,9 +164,11 @@ def main() -> int:
                 if state["n"] % every == 0 or state["n"] == args.count:
                     row = AnnouncementBatch.objects.get(pk=batch.pk)
                     elapsed = time.perf_counter() - started
-                    print(f"  {row.pdfs_done:>5} of {row.pdfs_total} done, {row.pdfs_failed} "
-                          f"failed  {elapsed:7.1f} s  {state['n'] / elapsed:5.2f}/s  "
-                          f"RSS {rss_mb():6.1f} MB")
+                    print(
+                        f"  {row.pdfs_done:>5} of {row.pdfs_total} done, {row.pdfs_failed} "
+                        f"failed  {elapsed:7.1f} s  {state['n'] / elapsed:5.2f}/s  "
+                        f"RSS {rss_mb():6.1f} MB"
+                    )
                 return result
 
             certificate_pdf.render_certificate = render
@@ -160,18 +179,25 @@ def main() -> int:
             warm = time.perf_counter() - state["first"]
             certificate_pdf.render_certificate = real
             batch.refresh_from_db()
-            rendered = Certificate.objects.filter(announcement=batch,
-                                                  rendered_at__isnull=False).count()
+            rendered = Certificate.objects.filter(
+                announcement=batch, rendered_at__isnull=False
+            ).count()
             files = sum(1 for p in MEDIA.rglob("*.pdf"))
             size = sum(p.stat().st_size for p in MEDIA.rglob("*.pdf"))
-            print(f"\n{rendered} certificates rendered ({files} PDF files, "
-                  f"{size / files / 1024:.0f} KB each on average) in {elapsed:.1f} s: "
-                  f"{rendered / elapsed:.2f} certificates/s "
-                  f"({(rendered - 1) / warm:.2f}/s after the first, which loads the fonts).")
-            print(f"Counters: {batch.pdfs_done} of {batch.pdfs_total} done, "
-                  f"{batch.pdfs_failed} failed.")
-            print(f"Memory: RSS {rss_before:.1f} MB before the batch, {rss_mb():.1f} MB after; "
-                  f"peak RSS {peak_mb():.1f} MB.")
+            print(
+                f"\n{rendered} certificates rendered ({files} PDF files, "
+                f"{size / files / 1024:.0f} KB each on average) in {elapsed:.1f} s: "
+                f"{rendered / elapsed:.2f} certificates/s "
+                f"({(rendered - 1) / warm:.2f}/s after the first, which loads the fonts)."
+            )
+            print(
+                f"Counters: {batch.pdfs_done} of {batch.pdfs_total} done, "
+                f"{batch.pdfs_failed} failed."
+            )
+            print(
+                f"Memory: RSS {rss_before:.1f} MB before the batch, {rss_mb():.1f} MB after; "
+                f"peak RSS {peak_mb():.1f} MB."
+            )
             raise Rollback
     except Rollback:
         pass

@@ -67,17 +67,21 @@ SCALES = ["规模以上", "规模以下", "小微"]
 def setup() -> User:
     call_command("migrate", verbosity=0)
     org, _ = Organisation.objects.get_or_create(
-        name="基准测试市安委办", defaults={"kind": OrganisationKind.CITY_OFFICE})
+        name="基准测试市安委办", defaults={"kind": OrganisationKind.CITY_OFFICE}
+    )
     user = User.objects.filter(username="bench-import").first()
     if user is None:
         user = User.objects.create_user("bench-import", organisation=org, role=User.Role.STAFF)
-    Organisation.objects.get_or_create(name="基准测试集团",
-                                       defaults={"kind": OrganisationKind.GROUP})
+    Organisation.objects.get_or_create(
+        name="基准测试集团", defaults={"kind": OrganisationKind.GROUP}
+    )
     for region in Region.objects.all():
         for n in range(1, 4):
             Street.objects.get_or_create(
-                region=region, name=f"基准街道{n}",
-                defaults={"code": f"{region.code}9{n:02d}", "kind": Street.Kind.SUBDISTRICT})
+                region=region,
+                name=f"基准街道{n}",
+                defaults={"code": f"{region.code}9{n:02d}", "kind": Street.Kind.SUBDISTRICT},
+            )
     return user
 
 
@@ -94,13 +98,26 @@ def generate(path: Path, *, variant: int = 0) -> list[str]:
         code = make_uscc(region.code, f"BN{i:07d}")
         codes.append(code)
         licence = f"(京)安许证字[2024]{i:06d}" if industry.requires_safety_licence else None
-        sheet.append([
-            f"北京基准测试企业{i:05d}有限公司", code, region.name, f"基准街道{i % 3 + 1}",
-            f"{region.name}测试路{i}号", industry.name, SCALES[i % 3], 10 + i % 500 + variant,
-            round(100 + i * 1.25, 2), "张三", "李四", "王五", f"1380013{i % 10000:04d}",
-            "基准测试集团" if i % 10 == 0 else None, licence,
-            "2027-06-30" if licence else None,
-        ])
+        sheet.append(
+            [
+                f"北京基准测试企业{i:05d}有限公司",
+                code,
+                region.name,
+                f"基准街道{i % 3 + 1}",
+                f"{region.name}测试路{i}号",
+                industry.name,
+                SCALES[i % 3],
+                10 + i % 500 + variant,
+                round(100 + i * 1.25, 2),
+                "张三",
+                "李四",
+                "王五",
+                f"1380013{i % 10000:04d}",
+                "基准测试集团" if i % 10 == 0 else None,
+                licence,
+                "2027-06-30" if licence else None,
+            ]
+        )
     workbook.save(path)
     return codes
 
@@ -133,7 +150,7 @@ def main() -> None:
     generate(second, variant=1)
     print(f"workbook size: {first.stat().st_size / 1024 / 1024:.1f} MB")
     for start in range(0, len(codes), 1000):  # a previous run's enterprises
-        Enterprise.objects.filter(uscc__in=codes[start:start + 1000]).delete()
+        Enterprise.objects.filter(uscc__in=codes[start : start + 1000]).delete()
 
     job = timed("1. dry run, new enterprises", lambda: run(user, first, "create"))
     assert (job.status, job.created_count) == ("validated", ROWS), job.errors[:5]
@@ -148,9 +165,10 @@ def main() -> None:
     job = timed("4b. commit (check again + bulk update)", lambda: commit(user, job))
     assert job.status == "done", job.errors[:5]
 
-    output = timed("5. export them again (write-only xlsx)",
-                   lambda: export_enterprises(
-                       Enterprise.objects.filter(name__startswith="北京基准测试企业")))
+    output = timed(
+        "5. export them again (write-only xlsx)",
+        lambda: export_enterprises(Enterprise.objects.filter(name__startswith="北京基准测试企业")),
+    )
     output.seek(0, os.SEEK_END)
     print(f"export size: {output.tell() / 1024 / 1024:.1f} MB")
     output.close()

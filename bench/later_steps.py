@@ -34,14 +34,17 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--explain", action="store_true",
-                        help="EXPLAIN ANALYZE the certificate API's queries (PostgreSQL)")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="EXPLAIN ANALYZE the certificate API's queries (PostgreSQL)",
+    )
     return parser.parse_args()
 
 
 def chunks(items: list, size: int):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def add_batches() -> None:
@@ -62,9 +65,13 @@ def add_batches() -> None:
     from portal.models import User
 
     city = User.objects.get(username="demo-city")
-    pending = (Application.objects.filter(status__in=[Status.PUBLICITY, Status.ANNOUNCED],
-                                          publicity_items__isnull=True)
-               .select_related("industry").order_by("receiver_id", "pk"))
+    pending = (
+        Application.objects.filter(
+            status__in=[Status.PUBLICITY, Status.ANNOUNCED], publicity_items__isnull=True
+        )
+        .select_related("industry")
+        .order_by("receiver_id", "pk")
+    )
     applications = list(pending)
     if not applications:
         return
@@ -80,29 +87,47 @@ def add_batches() -> None:
                 open_now = chunk[0].status == Status.PUBLICITY
                 starts = today if open_now else today - datetime.timedelta(days=40)
                 batch = PublicityBatch.objects.create(
-                    organiser_id=receiver, title=f"{year}年安全生产标准化公示（基准数据）",
-                    starts_on=starts, ends_on=starts + datetime.timedelta(days=9),
-                    created_by=city)
+                    organiser_id=receiver,
+                    title=f"{year}年安全生产标准化公示（基准数据）",
+                    starts_on=starts,
+                    ends_on=starts + datetime.timedelta(days=9),
+                    created_by=city,
+                )
                 PublicityItem.objects.bulk_create(
                     PublicityItem(batch=batch, application=a, tier=a.granted_tier or a.tier)
-                    for a in chunk)
+                    for a in chunk
+                )
             announced = [a for a in group if a.status == Status.ANNOUNCED]
             for chunk in chunks(announced, 50):
                 number = publicity.next_number(f"announcement:{receiver}:{year}")
                 batch = AnnouncementBatch.objects.create(
-                    organiser_id=receiver, year=year, number=number,
-                    title=f"{year}年第{number}批", announced_on=today, created_by=city)
+                    organiser_id=receiver,
+                    year=year,
+                    number=number,
+                    title=f"{year}年第{number}批",
+                    announced_on=today,
+                    created_by=city,
+                )
                 certificates = []
                 for a in chunk:
                     seq = publicity.next_number(publicity.certificate_sequence_key(a, year))
-                    certificates.append(Certificate(
-                        number=publicity.certificate_number(a, year, seq), application=a,
-                        enterprise_id=a.enterprise_id, tier=a.granted_tier or a.tier,
-                        industry_id=a.industry_id, announcement=batch, valid_from=today,
-                        valid_until=publicity.valid_until(today)))
+                    certificates.append(
+                        Certificate(
+                            number=publicity.certificate_number(a, year, seq),
+                            application=a,
+                            enterprise_id=a.enterprise_id,
+                            tier=a.granted_tier or a.tier,
+                            industry_id=a.industry_id,
+                            announcement=batch,
+                            valid_from=today,
+                            valid_until=publicity.valid_until(today),
+                        )
+                    )
                 Certificate.objects.bulk_create(certificates)
-    print(f"  publicity batches, announcements and certificates for {len(applications)} "
-          f"applications added in {time.perf_counter() - started:.1f} s")
+    print(
+        f"  publicity batches, announcements and certificates for {len(applications)} "
+        f"applications added in {time.perf_counter() - started:.1f} s"
+    )
 
 
 def main() -> int:
@@ -129,35 +154,41 @@ def main() -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    print(f"Database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}; "
-          f"{Application.objects.count()} applications, {PublicityBatch.objects.count()} "
-          f"publicity batches, {AnnouncementBatch.objects.count()} announcements, "
-          f"{Certificate.objects.count()} certificates. DEBUG={settings.DEBUG}. "
-          f"{args.requests} requests after {args.warmup} warm-up.")
-    largest = (AnnouncementBatch.objects.order_by("-id").values_list("pk", flat=True)
-               .first())
-    open_batch = PublicityBatch.objects.order_by("-starts_on", "-id").values_list(
-        "pk", flat=True).first()
-    signed_in = [("verification", "/applications/verification/"),
-                 ("publicity", "/applications/publicity/"),
-                 ("announcements", "/applications/announcements/"),
-                 ("API batches", "/api/v1/verification-batches/"),
-                 ("API publicity", "/api/v1/publicity-batches/"),
-                 ("API certs", "/api/v1/certificates/")]
-    public = [("public publicity", "/public/publicity/"),
-              ("public batch", f"/public/publicity/{open_batch}/"),
-              ("public announce", "/public/announcements/"),
-              ("public ann. 50", f"/public/announcements/{largest}/"),
-              ("public API", "/api/v1/public/announcements/")]
-    print(f"\n{'case':<17} {'user':<17} {'status':>6} {'median ms':>10} {'p95 ms':>8} "
-          f"{'queries':>8}")
+    print(
+        f"Database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}; "
+        f"{Application.objects.count()} applications, {PublicityBatch.objects.count()} "
+        f"publicity batches, {AnnouncementBatch.objects.count()} announcements, "
+        f"{Certificate.objects.count()} certificates. DEBUG={settings.DEBUG}. "
+        f"{args.requests} requests after {args.warmup} warm-up."
+    )
+    largest = AnnouncementBatch.objects.order_by("-id").values_list("pk", flat=True).first()
+    open_batch = (
+        PublicityBatch.objects.order_by("-starts_on", "-id").values_list("pk", flat=True).first()
+    )
+    signed_in = [
+        ("verification", "/applications/verification/"),
+        ("publicity", "/applications/publicity/"),
+        ("announcements", "/applications/announcements/"),
+        ("API batches", "/api/v1/verification-batches/"),
+        ("API publicity", "/api/v1/publicity-batches/"),
+        ("API certs", "/api/v1/certificates/"),
+    ]
+    public = [
+        ("public publicity", "/public/publicity/"),
+        ("public batch", f"/public/publicity/{open_batch}/"),
+        ("public announce", "/public/announcements/"),
+        ("public ann. 50", f"/public/announcements/{largest}/"),
+        ("public API", "/api/v1/public/announcements/"),
+    ]
+    print(
+        f"\n{'case':<17} {'user':<17} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
+    )
 
     targets = {"API certs": 50}
     to_explain = []
 
     def row(label, who, client, url):
-        status, median, p95, queries, captured = measure(client, url, args.requests,
-                                                         args.warmup)
+        status, median, p95, queries, captured = measure(client, url, args.requests, args.warmup)
         if median is None:
             print(f"{label:<17} {who:<17} {status:>6}   (not measured)")
             return
@@ -165,8 +196,7 @@ def main() -> int:
             to_explain.append((f"{label} as {who}", captured))
         over = median > targets.get(label, 100) or queries > 15
         flag = "  ← over target" if over else ""
-        print(f"{label:<17} {who:<17} {status:>6} {median:>10.1f} {p95:>8.1f} "
-              f"{queries:>8}{flag}")
+        print(f"{label:<17} {who:<17} {status:>6} {median:>10.1f} {p95:>8.1f} {queries:>8}{flag}")
 
     for label, url in signed_in:
         for name in USERS:

@@ -58,13 +58,20 @@ USERS = ("demo-district", "demo-association", "demo-city")
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--applications", type=int, default=20_000,
-                        help="add bench applications up to this many (0: never add)")
+    parser.add_argument(
+        "--applications",
+        type=int,
+        default=20_000,
+        help="add bench applications up to this many (0: never add)",
+    )
     parser.add_argument("--requests", type=int, default=30, help="timed requests per URL")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first")
     parser.add_argument("--moves", type=int, default=30, help="timed accept moves")
-    parser.add_argument("--explain", action="store_true",
-                        help="print EXPLAIN ANALYZE of the pages' application queries")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN ANALYZE of the pages' application queries",
+    )
     return parser.parse_args()
 
 
@@ -88,16 +95,31 @@ PATHS = {
     "on_site_review": (6, ["submit", "accept", "assigned", "on_site_review"]),
     "rectification": (4, ["submit", "accept", "assigned", "on_site_review", "rectification"]),
     "reported": (4, ["submit", "accept", "assigned", "on_site_review", "reported"]),
-    "verified": (3, ["submit", "accept", "assigned", "on_site_review", "reported",
-                     "verified"]),
-    "publicity": (3, ["submit", "accept", "assigned", "on_site_review", "reported",
-                      "verified", "publicity"]),
-    "announced": (30, ["submit", "accept", "assigned", "on_site_review", "reported",
-                       "verified", "publicity", "announced"]),
+    "verified": (3, ["submit", "accept", "assigned", "on_site_review", "reported", "verified"]),
+    "publicity": (
+        3,
+        ["submit", "accept", "assigned", "on_site_review", "reported", "verified", "publicity"],
+    ),
+    "announced": (
+        30,
+        [
+            "submit",
+            "accept",
+            "assigned",
+            "on_site_review",
+            "reported",
+            "verified",
+            "publicity",
+            "announced",
+        ],
+    ),
 }
 LEVEL_1_PATHS = {
-    "draft": (10, []), "submitted": (15, ["submit"]), "returned": (10, ["submit", "return"]),
-    "rejected": (5, ["submit", "reject"]), "withdrawn": (5, ["submit", "withdraw"]),
+    "draft": (10, []),
+    "submitted": (15, ["submit"]),
+    "returned": (10, ["submit", "return"]),
+    "rejected": (5, ["submit", "reject"]),
+    "withdrawn": (5, ["submit", "withdraw"]),
     "national": (20, ["submit", "forward_national"]),
     "national_decided": (35, ["submit", "forward_national", "record_national_result"]),
 }
@@ -117,8 +139,14 @@ def explicit_timestamps(*fields):
             f.auto_now_add = flag
 
 
-def add_applications(count: int, rng: random.Random, *, region: str | None = None,
-                     status: str | None = None, tier: str | None = None) -> list[int]:
+def add_applications(
+    count: int,
+    rng: random.Random,
+    *,
+    region: str | None = None,
+    status: str | None = None,
+    tier: str | None = None,
+) -> list[int]:
     """Bulk-insert ``count`` applications (with accounts, assessments, events) for
     enterprises that have none yet; returns their ids."""
     from django.db import transaction
@@ -131,20 +159,27 @@ def add_applications(count: int, rng: random.Random, *, region: str | None = Non
     from portal.models import Organisation, OrganisationKind, Qualification, User
     from reviews.models import Assessment, StandardVersion
 
-    versions = {v.standard.code: v for v in StandardVersion.objects.filter(
-        status=StandardVersion.Status.PUBLISHED).select_related("standard")}
+    versions = {
+        v.standard.code: v
+        for v in StandardVersion.objects.filter(
+            status=StandardVersion.Status.PUBLISHED
+        ).select_related("standard")
+    }
     general, small = versions["gongmao-general"], versions["small-micro"]
-    districts = dict(Organisation.objects.filter(kind=OrganisationKind.DISTRICT)
-                     .values_list("region_id", "pk"))
+    districts = dict(
+        Organisation.objects.filter(kind=OrganisationKind.DISTRICT).values_list("region_id", "pk")
+    )
     city = Organisation.objects.get(kind=OrganisationKind.CITY_OFFICE).pk
-    level_2 = dict(Qualification.objects.filter(
-        tier="2", organisation__kind=OrganisationKind.ORGANISING_UNIT)
-        .values_list("industry_id", "organisation_id"))
+    level_2 = dict(
+        Qualification.objects.filter(
+            tier="2", organisation__kind=OrganisationKind.ORGANISING_UNIT
+        ).values_list("industry_id", "organisation_id")
+    )
     applicant_user = User.objects.get(username="demo-enterprise")
     receiver_user = User.objects.get(username="demo-district")
-    candidates = (Enterprise.objects.filter(status=Enterprise.Status.ACTIVE,
-                                            applications__isnull=True)
-                  .exclude(name__in=Organisation.objects.values("name")))
+    candidates = Enterprise.objects.filter(
+        status=Enterprise.Status.ACTIVE, applications__isnull=True
+    ).exclude(name__in=Organisation.objects.values("name"))
     if region:
         candidates = candidates.filter(region_id=region)
     enterprises = list(candidates.order_by("pk")[:count])
@@ -152,24 +187,45 @@ def add_applications(count: int, rng: random.Random, *, region: str | None = Non
         print(f"  only {len(enterprises)} enterprises without applications are left")
     now = timezone.now()
     today = timezone.localdate()
-    with transaction.atomic(), explicit_timestamps(
+    with (
+        transaction.atomic(),
+        explicit_timestamps(
             Application._meta.get_field("created_at"),
             Application._meta.get_field("status_changed_at"),
-            ApplicationEvent._meta.get_field("created_at")):
+            ApplicationEvent._meta.get_field("created_at"),
+        ),
+    ):
         accounts = Organisation.objects.bulk_create(
-            [Organisation(name=e.name, kind=OrganisationKind.ENTERPRISE, region_id=e.region_id)
-             for e in enterprises if e.group_id is None], batch_size=2000)
+            [
+                Organisation(name=e.name, kind=OrganisationKind.ENTERPRISE, region_id=e.region_id)
+                for e in enterprises
+                if e.group_id is None
+            ],
+            batch_size=2000,
+        )
         account_of = {org.name: org.pk for org in accounts}
         for e in enterprises:
             e.account_id = account_of.get(e.name)
-        Enterprise.objects.bulk_update([e for e in enterprises if e.account_id],
-                                       ["account"], batch_size=2000)
+        Enterprise.objects.bulk_update(
+            [e for e in enterprises if e.account_id], ["account"], batch_size=2000
+        )
         assessments = Assessment.objects.bulk_create(
-            [Assessment(enterprise=e, version=small if e.scale == "small_micro" else general,
-                        status=Assessment.Status.SUBMITTED, team_leader="张伟",
-                        created_by=applicant_user, submitted_by=applicant_user,
-                        submitted_at=now, submitted_score=Decimal("92.5"),
-                        submitted_grade="1") for e in enterprises], batch_size=2000)
+            [
+                Assessment(
+                    enterprise=e,
+                    version=small if e.scale == "small_micro" else general,
+                    status=Assessment.Status.SUBMITTED,
+                    team_leader="张伟",
+                    created_by=applicant_user,
+                    submitted_by=applicant_user,
+                    submitted_at=now,
+                    submitted_score=Decimal("92.5"),
+                    submitted_grade="1",
+                )
+                for e in enterprises
+            ],
+            batch_size=2000,
+        )
         applications, paths = [], []
         for e, assessment in zip(enterprises, assessments, strict=True):
             if tier:
@@ -182,8 +238,9 @@ def add_applications(count: int, rng: random.Random, *, region: str | None = Non
                     grade = "3"
             table = LEVEL_1_PATHS if grade == "1" else PATHS
             state = status or rng.choices(list(table), weights=[w for w, _p in table.values()])[0]
-            receiver = {"1": city, "2": level_2.get(e.industry_id)}.get(grade,
-                                                                        districts[e.region_id])
+            receiver = {"1": city, "2": level_2.get(e.industry_id)}.get(
+                grade, districts[e.region_id]
+            )
             moves = table[state][1]
             # open steps began in the last 30 working days (some are overdue)
             # closed ones any time in the last two years
@@ -191,35 +248,60 @@ def add_applications(count: int, rng: random.Random, *, region: str | None = Non
             started = now - datetime.timedelta(days=age + 3 * len(moves), hours=rng.randint(0, 9))
             changed = started + datetime.timedelta(days=3 * len(moves))
             limit = time_limit(state)
-            due = (workdays.add_working_days(timezone.localtime(changed).date(), limit)
-                   if limit else None)
-            applications.append(Application(
-                enterprise=e, applicant_id=e.account_id or e.group_id, assessment=assessment,
-                tier=grade, industry_id=e.industry_id, receiver_id=receiver, status=state,
-                created_at=started, status_changed_at=changed, due_on=due,
-                due_is_estimated=bool(due and workdays.is_estimated(today, due)),
-                declaration_confirmed=bool(moves), created_by=applicant_user,
-                submitted_at=started if moves else None,
-                national_result="approved" if state == "national_decided" else "",
-                national_reference="应急管理部公告" if state == "national_decided" else ""))
+            due = (
+                workdays.add_working_days(timezone.localtime(changed).date(), limit)
+                if limit
+                else None
+            )
+            applications.append(
+                Application(
+                    enterprise=e,
+                    applicant_id=e.account_id or e.group_id,
+                    assessment=assessment,
+                    tier=grade,
+                    industry_id=e.industry_id,
+                    receiver_id=receiver,
+                    status=state,
+                    created_at=started,
+                    status_changed_at=changed,
+                    due_on=due,
+                    due_is_estimated=bool(due and workdays.is_estimated(today, due)),
+                    declaration_confirmed=bool(moves),
+                    created_by=applicant_user,
+                    submitted_at=started if moves else None,
+                    national_result="approved" if state == "national_decided" else "",
+                    national_reference="应急管理部公告" if state == "national_decided" else "",
+                )
+            )
             paths.append((moves, started))
         Application.objects.bulk_create(applications, batch_size=2000)
         events = []
         for application, (moves, started) in zip(applications, paths, strict=True):
             previous = "draft"
             for step, move in enumerate(moves):
-                target = {"submit": "submitted", "return": "returned", "reject": "rejected",
-                          "withdraw": "withdrawn", "accept": "accepted",
-                          "forward_national": "national",
-                          "record_national_result": "national_decided"}.get(move, move)
+                target = {
+                    "submit": "submitted",
+                    "return": "returned",
+                    "reject": "rejected",
+                    "withdraw": "withdrawn",
+                    "accept": "accepted",
+                    "forward_national": "national",
+                    "record_national_result": "national_decided",
+                }.get(move, move)
                 by_applicant = move in ("submit", "withdraw")
-                events.append(ApplicationEvent(
-                    application=application, transition=move, from_status=previous,
-                    to_status=target,
-                    actor=applicant_user if by_applicant else receiver_user,
-                    organisation_id=(application.applicant_id if by_applicant
-                                     else application.receiver_id),
-                    created_at=started + datetime.timedelta(days=3 * (step + 1))))
+                events.append(
+                    ApplicationEvent(
+                        application=application,
+                        transition=move,
+                        from_status=previous,
+                        to_status=target,
+                        actor=applicant_user if by_applicant else receiver_user,
+                        organisation_id=(
+                            application.applicant_id if by_applicant else application.receiver_id
+                        ),
+                        created_at=started + datetime.timedelta(days=3 * (step + 1)),
+                    )
+                )
                 previous = target
         ApplicationEvent.objects.bulk_create(events, batch_size=5000)
     return [a.pk for a in applications]
@@ -244,8 +326,13 @@ def measure(client, url: str, requests: int, warmup: int):
         timings.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    return (200, statistics.median(timings), percentile(timings, 0.95), len(captured),
-            captured.captured_queries)
+    return (
+        200,
+        statistics.median(timings),
+        percentile(timings, 0.95),
+        len(captured),
+        captured.captured_queries,
+    )
 
 
 def explain(queries, table: str = "certification_application") -> None:
@@ -258,11 +345,12 @@ def explain(queries, table: str = "certification_application") -> None:
     with connection.cursor() as cursor:
         for query in queries:
             sql = query["sql"]
-            if (table not in sql
-                    or not sql.lstrip().upper().startswith("SELECT")):
+            if table not in sql or not sql.lstrip().upper().startswith("SELECT"):
                 continue
-            print(f"\n    -- {float(query['time']) * 1000:.1f} ms: {sql[:400]}"
-                  f"{'…' if len(sql) > 400 else ''}")
+            print(
+                f"\n    -- {float(query['time']) * 1000:.1f} ms: {sql[:400]}"
+                f"{'…' if len(sql) > 400 else ''}"
+            )
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             for (line,) in cursor.fetchall():
                 print("    " + line)
@@ -277,8 +365,9 @@ def time_moves(count: int, rng: random.Random) -> None:
     from portal.models import User
 
     district = User.objects.select_related("organisation").get(username="demo-district")
-    ids = add_applications(count + 2, rng, region=district.organisation.region_id,
-                           status="submitted", tier="3")
+    ids = add_applications(
+        count + 2, rng, region=district.organisation.region_id, status="submitted", tier="3"
+    )
     if len(ids) < count + 2:
         print("not enough enterprises left in 朝阳区 for fresh applications")
         return
@@ -289,12 +378,15 @@ def time_moves(count: int, rng: random.Random) -> None:
         services.application_accept(actor=district, application=application)
         timings.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
-        services.application_accept(actor=district,
-                                    application=Application.objects.get(pk=ids[count]))
-    print(f"\none move: application_accept by demo-district, {count} fresh submitted "
-          f"applications: median {statistics.median(timings):.1f} ms, "
-          f"p95 {percentile(timings, 0.95):.1f} ms, {len(captured)} queries "
-          f"(notifications included)")
+        services.application_accept(
+            actor=district, application=Application.objects.get(pk=ids[count])
+        )
+    print(
+        f"\none move: application_accept by demo-district, {count} fresh submitted "
+        f"applications: median {statistics.median(timings):.1f} ms, "
+        f"p95 {percentile(timings, 0.95):.1f} ms, {len(captured)} queries "
+        f"(notifications included)"
+    )
 
 
 def main() -> int:
@@ -312,8 +404,10 @@ def main() -> int:
     from portal.models import User
 
     rng = random.Random(4)
-    users = {name: User.objects.select_related("organisation").filter(username=name).first()
-             for name in USERS}
+    users = {
+        name: User.objects.select_related("organisation").filter(username=name).first()
+        for name in USERS
+    }
     if not all(users.values()) or not Application.objects.exists():
         print("Run load_standards, then seed_demo --enterprises 100000 first.")
         return 1
@@ -326,24 +420,34 @@ def main() -> int:
             with connection.cursor() as cursor:  # fresh statistics for the planner
                 cursor.execute("ANALYZE")
         print(f"  done in {time.perf_counter() - started:.1f} s")
-    print(f"Database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}; "
-          f"{Enterprise.objects.count()} enterprises, {Application.objects.count()} "
-          f"applications. DEBUG={settings.DEBUG}. {args.requests} requests after "
-          f"{args.warmup} warm-up.")
+    print(
+        f"Database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}; "
+        f"{Enterprise.objects.count()} enterprises, {Application.objects.count()} "
+        f"applications. DEBUG={settings.DEBUG}. {args.requests} requests after "
+        f"{args.warmup} warm-up."
+    )
     for name, user in users.items():
-        print(f"  {name}: {queue_for(user).count()} in the queue, "
-              f"{Application.objects.visible_to(user).count()} visible")
-    cases = [("queue page", "/applications/queue/"), ("list page", "/applications/"),
-             ("API queue", "/api/v1/queue/"), ("API list", "/api/v1/applications/")]
-    print(f"\n{'case':<12} {'user':<17} {'status':>6} {'median ms':>10} {'p95 ms':>8} "
-          f"{'queries':>8}")
+        print(
+            f"  {name}: {queue_for(user).count()} in the queue, "
+            f"{Application.objects.visible_to(user).count()} visible"
+        )
+    cases = [
+        ("queue page", "/applications/queue/"),
+        ("list page", "/applications/"),
+        ("API queue", "/api/v1/queue/"),
+        ("API list", "/api/v1/applications/"),
+    ]
+    print(
+        f"\n{'case':<12} {'user':<17} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
+    )
     to_explain = []
     for label, url in cases:
         for name, user in users.items():
             client = Client(raise_request_exception=False)
             client.force_login(user)
-            status, median, p95, queries, captured = measure(client, url, args.requests,
-                                                              args.warmup)
+            status, median, p95, queries, captured = measure(
+                client, url, args.requests, args.warmup
+            )
             if status == 404:
                 print(f"{label:<12} {name:<17} {status:>6}   not available")
                 continue
@@ -353,8 +457,9 @@ def main() -> int:
             flag = ""
             if label in ("queue page", "list page") and (median > 100 or queries > 15):
                 flag = "  ← over target"
-            print(f"{label:<12} {name:<17} {status:>6} {median:>10.1f} {p95:>8.1f} "
-                  f"{queries:>8}{flag}")
+            print(
+                f"{label:<12} {name:<17} {status:>6} {median:>10.1f} {p95:>8.1f} {queries:>8}{flag}"
+            )
             if label in ("queue page", "list page", "API list"):
                 to_explain.append((f"{label} as {name}", captured))
     if args.moves:

@@ -34,12 +34,19 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=50, help="timed requests per URL")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first")
-    parser.add_argument("--enterprises", type=int, default=100_000,
-                        help="seed_demo up to this many if fewer exist (0: never seed)")
+    parser.add_argument(
+        "--enterprises",
+        type=int,
+        default=100_000,
+        help="seed_demo up to this many if fewer exist (0: never seed)",
+    )
     parser.add_argument("--q", default="华信", help="name fragment to search for")
     parser.add_argument("--district", default="110105", help="district filter (朝阳区)")
-    parser.add_argument("--explain", action="store_true",
-                        help="print EXPLAIN ANALYZE of the list's queries (PostgreSQL)")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print EXPLAIN ANALYZE of the list's queries (PostgreSQL)",
+    )
     return parser.parse_args()
 
 
@@ -65,8 +72,13 @@ def measure(client, url: str, requests: int, warmup: int):
         timings.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    return (200, statistics.median(timings), percentile(timings, 0.95), len(captured),
-            captured.captured_queries)
+    return (
+        200,
+        statistics.median(timings),
+        percentile(timings, 0.95),
+        len(captured),
+        captured.captured_queries,
+    )
 
 
 def explain(queries) -> None:
@@ -78,8 +90,7 @@ def explain(queries) -> None:
     with connection.cursor() as cursor:
         for query in queries:
             sql = query["sql"]
-            if "enterprises_enterprise" not in sql or not sql.lstrip().upper().startswith(
-                    "SELECT"):
+            if "enterprises_enterprise" not in sql or not sql.lstrip().upper().startswith("SELECT"):
                 continue
             print(f"\n    -- {query['time']} s: {sql[:300]}{'…' if len(sql) > 300 else ''}")
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
@@ -105,38 +116,42 @@ def main() -> int:
         print(f"{count} enterprises; running seed_demo --enterprises {args.enterprises} …")
         call_command("seed_demo", enterprises=args.enterprises)
         count = Enterprise.objects.count()
-    users = {name: User.objects.filter(username=name).first()
-             for name in ("demo-district", "demo-city")}
+    users = {
+        name: User.objects.filter(username=name).first() for name in ("demo-district", "demo-city")
+    }
     if not all(users.values()):
         print("The demo users are missing: run manage.py seed_demo first.")
         return 1
     district_count = Enterprise.objects.filter(region_id=args.district).count()
-    matches = Enterprise.objects.filter(region_id=args.district,
-                                        name__icontains=args.q).count()
-    print(f"Database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}; "
-          f"{count} enterprises, {district_count} in {args.district}, "
-          f"{matches} of them match “{args.q}”. DEBUG={settings.DEBUG}. "
-          f"{args.requests} requests after {args.warmup} warm-up.\n")
+    matches = Enterprise.objects.filter(region_id=args.district, name__icontains=args.q).count()
+    print(
+        f"Database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}; "
+        f"{count} enterprises, {district_count} in {args.district}, "
+        f"{matches} of them match “{args.q}”. DEBUG={settings.DEBUG}. "
+        f"{args.requests} requests after {args.warmup} warm-up.\n"
+    )
 
     search = {"district": args.district, "q": args.q}
     cases = [
         ("page, district + name", "/enterprises/?" + urlencode(search)),
         ("page, name only", "/enterprises/?" + urlencode({"q": args.q})),
         ("page, no filter", "/enterprises/"),
-        ("API, district + search", "/api/v1/enterprises/?"
-         + urlencode({"district": args.district, "search": args.q})),
+        (
+            "API, district + search",
+            "/api/v1/enterprises/?" + urlencode({"district": args.district, "search": args.q}),
+        ),
         ("API, no filter", "/api/v1/enterprises/"),
     ]
-    print(f"{'case':<26} {'user':<15} {'status':>6} {'median ms':>10} {'p95 ms':>8} "
-          f"{'queries':>8}")
+    print(f"{'case':<26} {'user':<15} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     api_missing = False
     to_explain = []
     for label, url in cases:
         for username, user in users.items():
             client = Client(raise_request_exception=False)
             client.force_login(user)
-            status, median, p95, queries, captured = measure(client, url, args.requests,
-                                                              args.warmup)
+            status, median, p95, queries, captured = measure(
+                client, url, args.requests, args.warmup
+            )
             if status == 404 and label.startswith("API"):
                 api_missing = True
                 print(f"{label:<26} {username:<15} {status:>6}   API not available")
@@ -144,8 +159,9 @@ def main() -> int:
             if median is None:
                 print(f"{label:<26} {username:<15} {status:>6}   (not measured)")
                 continue
-            print(f"{label:<26} {username:<15} {status:>6} {median:>10.1f} {p95:>8.1f} "
-                  f"{queries:>8}")
+            print(
+                f"{label:<26} {username:<15} {status:>6} {median:>10.1f} {p95:>8.1f} {queries:>8}"
+            )
             if label == "page, district + name":
                 to_explain.append((username, captured))
     if api_missing:

@@ -44,9 +44,13 @@ def throwaway_key() -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     path = Path(tempfile.mkdtemp(prefix="bench-verify-")) / "signing-key.pem"
-    path.write_bytes(Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     os.environ["CERTIFICATE_SIGNING_KEY"] = str(path)
     print(f"CERTIFICATE_SIGNING_KEY not set: signing with a throw-away key ({path})")
 
@@ -70,8 +74,12 @@ def measure(call, requests: int, warmup: int):
         timings.append((time.perf_counter() - started) * 1000)
     with CaptureQueriesContext(connection) as captured:
         call()
-    return response.status_code, statistics.median(timings), percentile(timings, 0.95), len(
-        captured)
+    return (
+        response.status_code,
+        statistics.median(timings),
+        percentile(timings, 0.95),
+        len(captured),
+    )
 
 
 def main() -> int:
@@ -100,16 +108,26 @@ def main() -> int:
     page_url = reverse("verify:payload", args=[payload])
     cases = [
         ("page /verify/<payload>/", lambda: client.get(page_url)),
-        ("API POST public/verify/", lambda: client.post(
-            "/api/v1/public/verify/", {"payload": payload}, content_type="application/json")),
-        ("page /verify/?number=", lambda: client.get(
-            reverse("verify:lookup"), {"number": certificate.number})),
-        ("API GET public/verify/?number=", lambda: client.get(
-            "/api/v1/public/verify/", {"number": certificate.number})),
+        (
+            "API POST public/verify/",
+            lambda: client.post(
+                "/api/v1/public/verify/", {"payload": payload}, content_type="application/json"
+            ),
+        ),
+        (
+            "page /verify/?number=",
+            lambda: client.get(reverse("verify:lookup"), {"number": certificate.number}),
+        ),
+        (
+            "API GET public/verify/?number=",
+            lambda: client.get("/api/v1/public/verify/", {"number": certificate.number}),
+        ),
         ("page /verify/public-key.pem", lambda: client.get(reverse("verify:public_key"))),
     ]
-    print(f"{connection.vendor}, {Certificate.objects.count()} certificates, "
-          f"payload {len(payload)} characters, {args.requests} requests each")
+    print(
+        f"{connection.vendor}, {Certificate.objects.count()} certificates, "
+        f"payload {len(payload)} characters, {args.requests} requests each"
+    )
     print(f"{'case':<34} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for name, call in cases:
         status, median, p95, queries = measure(call, args.requests, args.warmup)

@@ -17,5 +17,6 @@ class CertificationConfig(AppConfig):
         from certification.lifecycle import rules as lifecycle
         from enterprises.signals import accident_flags_review
 
-        accident_flags_review.connect(lifecycle.flag_for_accident,
-                                      dispatch_uid="certification.flag_for_accident")
+        accident_flags_review.connect(
+            lifecycle.flag_for_accident, dispatch_uid="certification.flag_for_accident"
+        )

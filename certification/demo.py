@@ -76,31 +76,103 @@ STANDARDS = ("gongmao-general", "machinery-level3", "commerce-level3", "small-mi
 # employees, address, legal representative). Their trade words are not among
 # those seed_demo generates names from, so the names stay unique.
 MEMBERS = {
-    "北京京城海淀数控装备有限公司": (800_000_010, "110108", Enterprise.Scale.ABOVE, 860,
-                                     "北京市海淀区上地信息路12号", "郑国华"),
-    "北京京城通州汽车配件有限公司": (800_000_011, "110112", Enterprise.Scale.BELOW, 240,
-                                       "北京市通州区永乐店镇工业园3号", "吴建平"),
-    "北京京城丰台重型装备有限公司": (800_000_012, "110106", Enterprise.Scale.ABOVE, 1450,
-                                     "北京市丰台区南四环西路188号", "冯志刚"),
-    "北京京城顺义电工装备有限公司": (800_000_013, "110113", Enterprise.Scale.ABOVE, 620,
-                                     "北京市顺义区林河工业开发区双河路9号", "何文静"),
-    "北京京城昌平精密铸件有限公司": (800_000_014, "110114", Enterprise.Scale.ABOVE, 910,
-                                     "北京市昌平区科技园区超前路37号", "曹永刚"),
-    "北京京城朝阳液压机械有限公司": (800_000_015, "110105", Enterprise.Scale.BELOW, 310,
-                                     "北京市朝阳区东坝乡东晓景路8号", "许志明"),
+    "北京京城海淀数控装备有限公司": (
+        800_000_010,
+        "110108",
+        Enterprise.Scale.ABOVE,
+        860,
+        "北京市海淀区上地信息路12号",
+        "郑国华",
+    ),
+    "北京京城通州汽车配件有限公司": (
+        800_000_011,
+        "110112",
+        Enterprise.Scale.BELOW,
+        240,
+        "北京市通州区永乐店镇工业园3号",
+        "吴建平",
+    ),
+    "北京京城丰台重型装备有限公司": (
+        800_000_012,
+        "110106",
+        Enterprise.Scale.ABOVE,
+        1450,
+        "北京市丰台区南四环西路188号",
+        "冯志刚",
+    ),
+    "北京京城顺义电工装备有限公司": (
+        800_000_013,
+        "110113",
+        Enterprise.Scale.ABOVE,
+        620,
+        "北京市顺义区林河工业开发区双河路9号",
+        "何文静",
+    ),
+    "北京京城昌平精密铸件有限公司": (
+        800_000_014,
+        "110114",
+        Enterprise.Scale.ABOVE,
+        910,
+        "北京市昌平区科技园区超前路37号",
+        "曹永刚",
+    ),
+    "北京京城朝阳液压机械有限公司": (
+        800_000_015,
+        "110105",
+        Enterprise.Scale.BELOW,
+        310,
+        "北京市朝阳区东坝乡东晓景路8号",
+        "许志明",
+    ),
     # Further along the workflow, all level 3 in 朝阳区 (reviewed by 北京安评).
-    "北京京城朝阳起重设备有限公司": (800_000_016, "110105", Enterprise.Scale.BELOW, 280,
-                                     "北京市朝阳区十八里店乡周庄路6号", "贺立新"),
-    "北京京城朝阳电机制造有限公司": (800_000_017, "110105", Enterprise.Scale.BELOW, 350,
-                                     "北京市朝阳区黑庄户乡万子营东路2号", "邱建军"),
-    "北京京城朝阳阀门制造有限公司": (800_000_018, "110105", Enterprise.Scale.BELOW, 190,
-                                     "北京市朝阳区金盏乡楼梓庄路15号", "蒋红梅"),
-    "北京京城朝阳锻压设备有限公司": (800_000_019, "110105", Enterprise.Scale.BELOW, 420,
-                                     "北京市朝阳区豆各庄乡水牛坊路9号", "韩志强"),
-    "北京京城朝阳印刷机械有限公司": (800_000_020, "110105", Enterprise.Scale.BELOW, 260,
-                                     "北京市朝阳区王四营乡观音堂路21号", "覃永红"),
-    "北京京城朝阳环保设备有限公司": (800_000_021, "110105", Enterprise.Scale.BELOW, 330,
-                                     "北京市朝阳区将台乡酒仙桥北路5号", "邓海燕"),
+    "北京京城朝阳起重设备有限公司": (
+        800_000_016,
+        "110105",
+        Enterprise.Scale.BELOW,
+        280,
+        "北京市朝阳区十八里店乡周庄路6号",
+        "贺立新",
+    ),
+    "北京京城朝阳电机制造有限公司": (
+        800_000_017,
+        "110105",
+        Enterprise.Scale.BELOW,
+        350,
+        "北京市朝阳区黑庄户乡万子营东路2号",
+        "邱建军",
+    ),
+    "北京京城朝阳阀门制造有限公司": (
+        800_000_018,
+        "110105",
+        Enterprise.Scale.BELOW,
+        190,
+        "北京市朝阳区金盏乡楼梓庄路15号",
+        "蒋红梅",
+    ),
+    "北京京城朝阳锻压设备有限公司": (
+        800_000_019,
+        "110105",
+        Enterprise.Scale.BELOW,
+        420,
+        "北京市朝阳区豆各庄乡水牛坊路9号",
+        "韩志强",
+    ),
+    "北京京城朝阳印刷机械有限公司": (
+        800_000_020,
+        "110105",
+        Enterprise.Scale.BELOW,
+        260,
+        "北京市朝阳区王四营乡观音堂路21号",
+        "覃永红",
+    ),
+    "北京京城朝阳环保设备有限公司": (
+        800_000_021,
+        "110105",
+        Enterprise.Scale.BELOW,
+        330,
+        "北京市朝阳区将台乡酒仙桥北路5号",
+        "邓海燕",
+    ),
 }
 
 # review unit → [(name, certificate number, specialties)]
@@ -126,8 +198,12 @@ REVIEWERS = {
 ASSIGNED_UNIT = "北京安评技术服务有限公司"
 # A recorded conflict of interest, so the suggestions show one: 中安信达 consulted
 # for the 三里屯 shop (it is not qualified for commerce either).
-CONFLICT = ("北京中安信达安全评价有限公司", SHOP_ENTERPRISE, "2025-03-01",
-            "2025年为该企业提供安全生产标准化咨询服务。")
+CONFLICT = (
+    "北京中安信达安全评价有限公司",
+    SHOP_ENTERPRISE,
+    "2025-03-01",
+    "2025年为该企业提供安全生产标准化咨询服务。",
+)
 
 MATERIAL_NAMES = {
     MaterialKind.RULES: "安全生产规章制度清单.pdf",
@@ -151,59 +227,152 @@ class Plan:
 # Steps past acceptance. Besides moves, a plan may name the set-up a user
 # would do in between (see _step): signing declarations, writing the report,
 # a verification batch, a publicity batch, an announcement.
-IN_REVIEW = [("accept", "demo-district", ""), ("assign", "demo-district", ""),
-             ("sign_declarations", "demo-reviewer", ""),
-             ("start_review", "demo-reviewer", "")]
-REPORTED = [*IN_REVIEW, ("write_report", "demo-reviewer", ""),
-            ("submit_report", "demo-reviewer", "")]
+IN_REVIEW = [
+    ("accept", "demo-district", ""),
+    ("assign", "demo-district", ""),
+    ("sign_declarations", "demo-reviewer", ""),
+    ("start_review", "demo-reviewer", ""),
+]
+REPORTED = [
+    *IN_REVIEW,
+    ("write_report", "demo-reviewer", ""),
+    ("submit_report", "demo-reviewer", ""),
+]
 
 # enterprise name → (applying login, plans)
 SCENARIOS: dict[str, tuple[str, list[Plan]]] = {
-    DEMO_ENTERPRISE: ("demo-enterprise", [
-        Plan("3", "machinery-level3"),
-        Plan("2", "gongmao-general", [("return", "demo-association",
-                                       "组织机构图缺少安全管理人员名单，请补充后重新提交。")]),
-        Plan("1", "gongmao-general", submit=False),
-    ]),
+    DEMO_ENTERPRISE: (
+        "demo-enterprise",
+        [
+            Plan("3", "machinery-level3"),
+            Plan(
+                "2",
+                "gongmao-general",
+                [
+                    (
+                        "return",
+                        "demo-association",
+                        "组织机构图缺少安全管理人员名单，请补充后重新提交。",
+                    )
+                ],
+            ),
+            Plan("1", "gongmao-general", submit=False),
+        ],
+    ),
     SMALL_ENTERPRISE: ("demo-small", [Plan("pass", "small-micro")]),
-    SHOP_ENTERPRISE: ("demo-shop", [
-        Plan("3", "commerce-level3", [("accept", "demo-district", "")]),
-    ]),
+    SHOP_ENTERPRISE: (
+        "demo-shop",
+        [
+            Plan("3", "commerce-level3", [("accept", "demo-district", "")]),
+        ],
+    ),
     "北京京城海淀数控装备有限公司": ("demo-group", [Plan("2", "gongmao-general")]),
-    "北京京城通州汽车配件有限公司": ("demo-group", [
-        Plan("2", "gongmao-general", [("accept", "demo-association", "")]),
-    ]),
+    "北京京城通州汽车配件有限公司": (
+        "demo-group",
+        [
+            Plan("2", "gongmao-general", [("accept", "demo-association", "")]),
+        ],
+    ),
     "北京京城顺义电工装备有限公司": ("demo-group", [Plan("1", "gongmao-general")]),
-    "北京京城丰台重型装备有限公司": ("demo-group", [
-        Plan("1", "gongmao-general", [("forward_national", "demo-city",
-                                       "材料齐全，报送应急管理部。")]),
-    ]),
-    "北京京城昌平精密铸件有限公司": ("demo-group", [
-        Plan("1", "gongmao-general", [
-            ("forward_national", "demo-city", ""),
-            ("record_national_result", "demo-city", ""),
-        ]),
-    ]),
-    "北京京城朝阳液压机械有限公司": ("demo-group", [
-        Plan("3", "machinery-level3", [("accept", "demo-district", ""),
-                                       ("assign", "demo-district", "")]),
-    ]),
+    "北京京城丰台重型装备有限公司": (
+        "demo-group",
+        [
+            Plan(
+                "1",
+                "gongmao-general",
+                [("forward_national", "demo-city", "材料齐全，报送应急管理部。")],
+            ),
+        ],
+    ),
+    "北京京城昌平精密铸件有限公司": (
+        "demo-group",
+        [
+            Plan(
+                "1",
+                "gongmao-general",
+                [
+                    ("forward_national", "demo-city", ""),
+                    ("record_national_result", "demo-city", ""),
+                ],
+            ),
+        ],
+    ),
+    "北京京城朝阳液压机械有限公司": (
+        "demo-group",
+        [
+            Plan(
+                "3",
+                "machinery-level3",
+                [("accept", "demo-district", ""), ("assign", "demo-district", "")],
+            ),
+        ],
+    ),
     "北京京城朝阳起重设备有限公司": ("demo-group", [Plan("3", "machinery-level3", IN_REVIEW)]),
-    "北京京城朝阳电机制造有限公司": ("demo-group", [Plan("3", "machinery-level3", [
-        *IN_REVIEW, ("add_finding", "demo-reviewer", ""),
-        ("request_rectification", "demo-reviewer",
-                     "起重机械定期检验记录不全，请补齐检验报告并完善台账。")])]),
+    "北京京城朝阳电机制造有限公司": (
+        "demo-group",
+        [
+            Plan(
+                "3",
+                "machinery-level3",
+                [
+                    *IN_REVIEW,
+                    ("add_finding", "demo-reviewer", ""),
+                    (
+                        "request_rectification",
+                        "demo-reviewer",
+                        "起重机械定期检验记录不全，请补齐检验报告并完善台账。",
+                    ),
+                ],
+            )
+        ],
+    ),
     "北京京城朝阳阀门制造有限公司": ("demo-group", [Plan("3", "machinery-level3", REPORTED)]),
-    "北京京城朝阳锻压设备有限公司": ("demo-group", [Plan("3", "machinery-level3", [
-        *REPORTED, ("verification_batch", "demo-district", ""),
-        ("verify", "demo-district", "")])]),
-    "北京京城朝阳印刷机械有限公司": ("demo-group", [Plan("3", "machinery-level3", [
-        *REPORTED, ("verification_batch", "demo-district", ""),
-        ("verify", "demo-district", ""), ("publicity", "demo-district", "")])]),
-    "北京京城朝阳环保设备有限公司": ("demo-group", [Plan("3", "machinery-level3", [
-        *REPORTED, ("verification_batch", "demo-district", ""),
-        ("verify", "demo-district", ""), ("publicity", "demo-district", ""),
-        ("publicity_over", "demo-district", ""), ("announcement", "demo-district", "")])]),
+    "北京京城朝阳锻压设备有限公司": (
+        "demo-group",
+        [
+            Plan(
+                "3",
+                "machinery-level3",
+                [
+                    *REPORTED,
+                    ("verification_batch", "demo-district", ""),
+                    ("verify", "demo-district", ""),
+                ],
+            )
+        ],
+    ),
+    "北京京城朝阳印刷机械有限公司": (
+        "demo-group",
+        [
+            Plan(
+                "3",
+                "machinery-level3",
+                [
+                    *REPORTED,
+                    ("verification_batch", "demo-district", ""),
+                    ("verify", "demo-district", ""),
+                    ("publicity", "demo-district", ""),
+                ],
+            )
+        ],
+    ),
+    "北京京城朝阳环保设备有限公司": (
+        "demo-group",
+        [
+            Plan(
+                "3",
+                "machinery-level3",
+                [
+                    *REPORTED,
+                    ("verification_batch", "demo-district", ""),
+                    ("verify", "demo-district", ""),
+                    ("publicity", "demo-district", ""),
+                    ("publicity_over", "demo-district", ""),
+                    ("announcement", "demo-district", ""),
+                ],
+            )
+        ],
+    ),
 }
 
 # Points lost in each demo self-assessment, on its first few criteria that can be
@@ -218,54 +387,89 @@ def _members(result) -> None:
         street = Street.objects.filter(region_id=region).order_by("code").first()
         _enterprise, created = Enterprise.objects.get_or_create(
             uscc=demo_uscc(serial, region),
-            defaults={"name": name, "region_id": region, "street": street, "address": address,
-                      "industry_id": "machinery", "scale": scale, "employees": employees,
-                      "annual_revenue": Decimal(employees * 9), "legal_representative": legal,
-                      "safety_principal": legal, "contact_name": legal,
-                      "contact_phone": f"010-8{serial % 1000:03d}6600", "group": group,
-                      "status": Enterprise.Status.ACTIVE})
+            defaults={
+                "name": name,
+                "region_id": region,
+                "street": street,
+                "address": address,
+                "industry_id": "machinery",
+                "scale": scale,
+                "employees": employees,
+                "annual_revenue": Decimal(employees * 9),
+                "legal_representative": legal,
+                "safety_principal": legal,
+                "contact_name": legal,
+                "contact_phone": f"010-8{serial % 1000:03d}6600",
+                "group": group,
+                "status": Enterprise.Status.ACTIVE,
+            },
+        )
         result.note("enterprises", created)
 
 
 def _assessment(actor, enterprise: Enterprise, version: StandardVersion) -> Assessment:
     """A submitted self-assessment of last year, everything met but a few points."""
-    existing = Assessment.objects.filter(enterprise=enterprise, version=version,
-                                         status=Assessment.Status.SUBMITTED).first()
+    existing = Assessment.objects.filter(
+        enterprise=enterprise, version=version, status=Assessment.Status.SUBMITTED
+    ).first()
     if existing is not None:
         return existing
     year = timezone.localdate().year - 1
     assessment = review_services.assessment_create(
-        actor=actor, enterprise=enterprise, version=version,
-        period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31),
+        actor=actor,
+        enterprise=enterprise,
+        version=version,
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
         team_leader=enterprise.safety_principal or enterprise.legal_representative or "张伟",
-        team_members="安全管理部、设备部、生产部负责人")
-    rows = assessment.rows.select_related("criterion", "assessment").filter(
-        criterion__is_veto=False, criterion__points__gte=5).order_by("criterion__position")
+        team_members="安全管理部、设备部、生产部负责人",
+    )
+    rows = (
+        assessment.rows.select_related("criterion", "assessment")
+        .filter(criterion__is_veto=False, criterion__points__gte=5)
+        .order_by("criterion__position")
+    )
     for row, deduction in zip(rows, DEDUCTIONS, strict=False):
-        review_services.row_save(actor=actor, row=row, result=Result.PARTIAL,
-                                 deduction=deduction, notes="部分记录不完整，已安排整改。",
-                                 revision=row.revision)
+        review_services.row_save(
+            actor=actor,
+            row=row,
+            result=Result.PARTIAL,
+            deduction=deduction,
+            notes="部分记录不完整，已安排整改。",
+            revision=row.revision,
+        )
     # The rest are met: one UPDATE instead of a save per row (as row_save would write).
     AssessmentRow.objects.filter(assessment=assessment, result="").update(
-        result=Result.COMPLIANT, revision=F("revision") + 1, updated_by=actor,
-        updated_at=timezone.now())
+        result=Result.COMPLIANT,
+        revision=F("revision") + 1,
+        updated_by=actor,
+        updated_at=timezone.now(),
+    )
     return review_services.assessment_submit(actor=actor, assessment=assessment)
 
 
-def _apply(actor, enterprise: Enterprise, assessment: Assessment, plan: Plan,
-           users: dict[str, User]) -> Application:
-    application = services.application_create(actor=actor, enterprise=enterprise,
-                                              assessment=assessment, tier=plan.tier)
+def _apply(
+    actor, enterprise: Enterprise, assessment: Assessment, plan: Plan, users: dict[str, User]
+) -> Application:
+    application = services.application_create(
+        actor=actor, enterprise=enterprise, assessment=assessment, tier=plan.tier
+    )
     kinds = REQUIRED_MATERIALS if plan.submit else REQUIRED_MATERIALS[:2]
     for kind in kinds:
-        services.material_add(actor=actor, application=application, kind=kind,
-                              upload=SimpleUploadedFile(MATERIAL_NAMES[kind], PDF,
-                                                        "application/pdf"))
+        services.material_add(
+            actor=actor,
+            application=application,
+            kind=kind,
+            upload=SimpleUploadedFile(MATERIAL_NAMES[kind], PDF, "application/pdf"),
+        )
     if not plan.submit:
         return application
-    services.application_update(actor=actor, application=application,
-                                declaration_confirmed=True,
-                                accidents_last_3_years="近三年未发生生产安全事故。")
+    services.application_update(
+        actor=actor,
+        application=application,
+        declaration_confirmed=True,
+        accidents_last_3_years="近三年未发生生产安全事故。",
+    )
     services.application_submit(actor=actor, application=application)
     for move, username, comment in plan.moves:
         if _step(move, users[username], application):
@@ -278,10 +482,17 @@ def _apply(actor, enterprise: Enterprise, assessment: Assessment, plan: Plan,
         if move == "request_rectification":
             extra = {"deadline": workdays.add_working_days(timezone.localdate(), 15)}
         if move == "record_national_result":
-            extra = {"national_result": "approved",
-                     "national_reference": f"应急管理部公告{timezone.localdate().year}年第3号"}
-        engine.perform(actor=users[username], application=application, transition=move,
-                         comment=comment, **extra)
+            extra = {
+                "national_result": "approved",
+                "national_reference": f"应急管理部公告{timezone.localdate().year}年第3号",
+            }
+        engine.perform(
+            actor=users[username],
+            application=application,
+            transition=move,
+            comment=comment,
+            **extra,
+        )
     return application
 
 
@@ -290,26 +501,38 @@ def _step(name: str, actor: User, application: Application) -> bool:
     team = assigning.current_assignment(application)
     if name == "sign_declarations":  # no demo reviewer has a login: the unit signs
         for member in team.members.all():
-            assigning.declaration_sign(actor=actor, application=application,
-                                      reviewer=member.reviewer)
+            assigning.declaration_sign(
+                actor=actor, application=application, reviewer=member.reviewer
+            )
     elif name == "add_finding":
-        onsite.finding_add(actor=actor, application=application, kind="deduction",
-                           text="起重机械定期检验报告缺失2台，设备台账未更新。")
+        onsite.finding_add(
+            actor=actor,
+            application=application,
+            kind="deduction",
+            text="起重机械定期检验报告缺失2台，设备台账未更新。",
+        )
     elif name == "write_report":
-        onsite.finding_add(actor=actor, application=application, kind="deduction",
-                           text="部分岗位安全操作规程未及时修订。", must_rectify=False)
-        onsite.report_update(actor=actor, application=application,
-                             summary="企业安全生产标准化运行有效，现场管理良好；"
-                                     "个别操作规程需修订。",
-                             technical_head="刘海涛")
+        onsite.finding_add(
+            actor=actor,
+            application=application,
+            kind="deduction",
+            text="部分岗位安全操作规程未及时修订。",
+            must_rectify=False,
+        )
+        onsite.report_update(
+            actor=actor,
+            application=application,
+            summary="企业安全生产标准化运行有效，现场管理良好；个别操作规程需修订。",
+            technical_head="刘海涛",
+        )
         for member in team.members.all():
-            onsite.report_sign(actor=actor, application=application,
-                               reviewer=member.reviewer)
+            onsite.report_sign(actor=actor, application=application, reviewer=member.reviewer)
     elif name == "verification_batch":
         batch = verification.batch_create(actor=actor, applications=[application])
         for check in batch.checks.filter(required=True):
-            verification.spot_check_record(actor=actor, check=check, result="passed",
-                                           notes="现场抽查复核，与评审报告一致。")
+            verification.spot_check_record(
+                actor=actor, check=check, result="passed", notes="现场抽查复核，与评审报告一致。"
+            )
     elif name == "publicity":
         publicity.publicity_batch_create(actor=actor, applications=[application])
     elif name == "publicity_over":
@@ -317,7 +540,8 @@ def _step(name: str, actor: User, application: Application) -> bool:
         today = timezone.localdate()
         PublicityBatch.objects.filter(items__application=application).update(
             starts_on=today - datetime.timedelta(days=21),
-            ends_on=today - datetime.timedelta(days=10))
+            ends_on=today - datetime.timedelta(days=10),
+        )
     elif name == "announcement":
         publicity.announcement_create(actor=actor, applications=[application])
     else:
@@ -332,7 +556,8 @@ def _reviewers(result) -> None:
             continue
         for name, number, specialties in people:
             reviewer, created = Reviewer.objects.get_or_create(
-                certificate_no=number, defaults={"unit": units[unit_name], "name": name})
+                certificate_no=number, defaults={"unit": units[unit_name], "name": name}
+            )
             if created:
                 reviewer.specialties.set(specialties)
             result.note("reviewers", created)
@@ -341,9 +566,11 @@ def _reviewers(result) -> None:
     city = User.objects.filter(username="demo-city").first()
     if unit_name in units and enterprise is not None and city is not None:
         _relation, created = ConflictRelation.objects.get_or_create(
-            unit=units[unit_name], enterprise=enterprise,
+            unit=units[unit_name],
+            enterprise=enterprise,
             kind=ConflictRelation.Kind.CONSULTING,
-            defaults={"started_on": since, "note": note, "created_by": city})
+            defaults={"started_on": since, "note": note, "created_by": city},
+        )
         result.note("conflicts of interest", created)
 
 
@@ -351,22 +578,34 @@ def seed_demo_applications(result) -> None:
     """Called at the end of enterprises.demo.seed_demo (inside its transaction)."""
     _reviewers(result)
     versions: dict[str, StandardVersion] = {}
-    for version in (StandardVersion.objects.filter(status=StandardVersion.Status.PUBLISHED,
-                                                   standard__code__in=STANDARDS)
-                    .select_related("standard").order_by("effective_date", "pk")):
+    for version in (
+        StandardVersion.objects.filter(
+            status=StandardVersion.Status.PUBLISHED, standard__code__in=STANDARDS
+        )
+        .select_related("standard")
+        .order_by("effective_date", "pk")
+    ):
         versions[version.standard.code] = version  # the latest in force wins
     missing = [code for code in STANDARDS if code not in versions]
     if missing:
-        print(f"Demo applications skipped: the shipped standards are not loaded "
-              f"({', '.join(missing)} missing). Run `manage.py load_standards`, then "
-              f"seed_demo again.")
+        print(
+            f"Demo applications skipped: the shipped standards are not loaded "
+            f"({', '.join(missing)} missing). Run `manage.py load_standards`, then "
+            f"seed_demo again."
+        )
         return
     _members(result)
     usernames = {login for login, _plans in SCENARIOS.values()}
-    usernames |= {user for _login, plans in SCENARIOS.values()
-                  for plan in plans for _move, user, _comment in plan.moves}
-    users = {user.username: user for user in
-             User.objects.filter(username__in=usernames).select_related("organisation")}
+    usernames |= {
+        user
+        for _login, plans in SCENARIOS.values()
+        for plan in plans
+        for _move, user, _comment in plan.moves
+    }
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=usernames).select_related("organisation")
+    }
     for name, (login, plans) in SCENARIOS.items():
         if login not in users:
             continue
@@ -374,8 +613,9 @@ def seed_demo_applications(result) -> None:
             serial, region = MEMBERS[name][:2]
             enterprise = Enterprise.objects.filter(uscc=demo_uscc(serial, region)).first()
         else:
-            enterprise = Enterprise.objects.filter(account=users[login].organisation_id,
-                                                   name=name).first()
+            enterprise = Enterprise.objects.filter(
+                account=users[login].organisation_id, name=name
+            ).first()
         if enterprise is None or enterprise.status != Enterprise.Status.ACTIVE:
             continue
         if Application.objects.filter(enterprise=enterprise).exists():

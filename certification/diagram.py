@@ -28,8 +28,9 @@ def mermaid() -> str:
             lines.append(f"    {status.value}: {label}")
     lines.append(f"    [*] --> {Status.DRAFT.value}")
     for move in TRANSITIONS.values():
-        hooks = [name for name, path in (("prepare", move.prepare), ("finish", move.finish))
-                 if path]
+        hooks = [
+            name for name, path in (("prepare", move.prepare), ("finish", move.finish)) if path
+        ]
         label = move.name + (f" [{', '.join(hooks)}]" if hooks else "")
         if move.via_batch:
             label += " (batch)"

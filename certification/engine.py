@@ -59,8 +59,9 @@ class Move:
     transition: Transition
     comment: str
     data: dict[str, Any]
-    fields: list[str] = field(default_factory=lambda: [
-        "status", "status_changed_at", "due_on", "due_is_estimated"])
+    fields: list[str] = field(
+        default_factory=lambda: ["status", "status_changed_at", "due_on", "due_is_estimated"]
+    )
     details: dict[str, Any] = field(default_factory=dict)  # extra audit data
     units: list[int | None] = field(default_factory=list)  # review units to notify
     team: list[Any] | None = None
@@ -102,10 +103,12 @@ def _acts_as(actor: Any, application: Application, transition: Transition) -> bo
 def can_perform(actor: Any, application: Application, transition: Transition) -> bool:
     """Whether the actor may make the move now (what pages and the API offer)."""
     condition = hook(transition.offered_when) if transition.offered_when else None
-    return (application.status in transition.sources
-            and (transition.tiers is None or application.tier in transition.tiers)
-            and _acts_as(actor, application, transition)
-            and (condition is None or bool(condition(application))))
+    return (
+        application.status in transition.sources
+        and (transition.tiers is None or application.tier in transition.tiers)
+        and _acts_as(actor, application, transition)
+        and (condition is None or bool(condition(application)))
+    )
 
 
 def _follow_review_unit(move: Move, before: str) -> None:
@@ -113,8 +116,9 @@ def _follow_review_unit(move: Move, before: str) -> None:
     assignment and its object permissions; one that stays tells the unit."""
     target = move.transition.target
     if before in WITH_REVIEW_UNIT and target not in WITH_REVIEW_UNIT:
-        ended_unit = hook(LEAVE_REVIEW_UNIT)(move.application,
-                                             move.comment or str(move.transition.label))
+        ended_unit = hook(LEAVE_REVIEW_UNIT)(
+            move.application, move.comment or str(move.transition.label)
+        )
         if ended_unit is not None:
             move.details["assignment_ended"] = ended_unit
             move.units.append(ended_unit)
@@ -126,17 +130,20 @@ def _conflict_message(application: Application) -> str:
     last = application.events.select_related("actor", "organisation").last()
     if last is None:
         return _("The application is now “%(status)s”; this step is not open.") % {
-            "status": application.get_status_display()}
+            "status": application.get_status_display()
+        }
     return _("%(who)s (%(org)s) already moved this application to “%(status)s” at %(when)s.") % {
         "who": last.actor.get_full_name() or last.actor.username,
         "org": last.organisation or "—",
         "status": application.get_status_display(),
-        "when": timezone.localtime(last.created_at).strftime("%Y-%m-%d %H:%M")}
+        "when": timezone.localtime(last.created_at).strftime("%Y-%m-%d %H:%M"),
+    }
 
 
 @transaction.atomic
-def perform(*, actor: Any, application: Application, transition: str, comment: str = "",
-            **data: Any) -> Application:
+def perform(
+    *, actor: Any, application: Application, transition: str, comment: str = "", **data: Any
+) -> Application:
     """Carry out one declared move. Raises TransitionConflict when the
     application is no longer where the move starts (someone acted first),
     TransitionForbidden for the wrong role, ServiceError for bad input.
@@ -154,12 +161,19 @@ def perform(*, actor: Any, application: Application, transition: str, comment: s
     if application.status not in declared.sources:
         raise TransitionConflict(_conflict_message(application))
     if declared.tiers is not None and application.tier not in declared.tiers:
-        raise ServiceError(_("This step does not apply to %(tier)s applications.")
-                           % {"tier": TIER_NAMES.get(application.tier, application.tier)})
+        raise ServiceError(
+            _("This step does not apply to %(tier)s applications.")
+            % {"tier": TIER_NAMES.get(application.tier, application.tier)}
+        )
     if not _acts_as(actor, application, declared):
         raise TransitionForbidden(_("Your organisation cannot take this step."))
-    move = Move(actor=actor, application=application, transition=declared,
-                comment=(comment or "").strip(), data=data)
+    move = Move(
+        actor=actor,
+        application=application,
+        transition=declared,
+        comment=(comment or "").strip(),
+        data=data,
+    )
     if declared.needs_comment and not move.comment:
         raise ServiceError(_("Give the reasons; the applicant sees them."), field="comment")
     if declared.prepare:
@@ -168,18 +182,32 @@ def perform(*, actor: Any, application: Application, transition: str, comment: s
     application.status = declared.target
     application.status_changed_at = timezone.now()
     application.due_on, application.due_is_estimated = (
-        move.due if move.due is not None else due_for(declared.target))
+        move.due if move.due is not None else due_for(declared.target)
+    )
     application.save(update_fields=move.fields)
-    ApplicationEvent.objects.create(application=application, transition=declared.name,
-                                    from_status=before, to_status=declared.target, actor=actor,
-                                    organisation_id=actor.organisation_id, comment=move.comment)
+    ApplicationEvent.objects.create(
+        application=application,
+        transition=declared.name,
+        from_status=before,
+        to_status=declared.target,
+        actor=actor,
+        organisation_id=actor.organisation_id,
+        comment=move.comment,
+    )
     if declared.finish:
         hook(declared.finish)(move)
     _follow_review_unit(move, before)
-    audit.record(actor=actor, action=f"application.{declared.name}", obj=application,
-                 before={"status": before},
-                 after={"status": declared.target,
-                        **({"comment": move.comment} if move.comment else {}), **move.details})
+    audit.record(
+        actor=actor,
+        action=f"application.{declared.name}",
+        obj=application,
+        before={"status": before},
+        after={
+            "status": declared.target,
+            **({"comment": move.comment} if move.comment else {}),
+            **move.details,
+        },
+    )
     _notify(application, declared, move.units)
     return application
 
@@ -189,7 +217,16 @@ def _notify(application: Application, move: Transition, units: list[int | None])
         text = _("%(enterprise)s · %(tier)s application: %(status)s") % {
             "enterprise": application.enterprise.name,
             "tier": TIER_NAMES.get(application.tier, application.tier),
-            "status": application.get_status_display()}
+            "status": application.get_status_display(),
+        }
     url = reverse("certification:detail", args=[application.pk])
-    notify_after_commit([application.applicant_id, application.receiver_id,
-                         application.enterprise.account_id, *units], text, url)
+    notify_after_commit(
+        [
+            application.applicant_id,
+            application.receiver_id,
+            application.enterprise.account_id,
+            *units,
+        ],
+        text,
+        url,
+    )

@@ -36,10 +36,12 @@ def applications_visible_to(user, qs: QuerySet) -> QuerySet:
         # What is assigned to the unit: per-object grants given at assignment
         # and taken back when the application leaves the unit
         # (certification/assignment/rules.py).
-        return get_objects_for_user(user, "certification.view_application",
-                                    qs.filter(submitted), accept_global_perms=False)
-    return qs.filter(submitted & (Q(receiver_id=org.pk)
-                                  | Q(enterprise__in=Enterprise.objects.visible_to(user))))
+        return get_objects_for_user(
+            user, "certification.view_application", qs.filter(submitted), accept_global_perms=False
+        )
+    return qs.filter(
+        submitted & (Q(receiver_id=org.pk) | Q(enterprise__in=Enterprise.objects.visible_to(user)))
+    )
 
 
 def queue_for(user, qs: QuerySet | None = None) -> QuerySet:
@@ -53,8 +55,12 @@ def queue_for(user, qs: QuerySet | None = None) -> QuerySet:
         elif who == APPLICANT:
             mine |= Q(status=status, applicant_id=org_id)
         elif who == REVIEW_UNIT:
-            mine |= Q(status=status, pk__in=Assignment.objects.filter(
-                unit_id=org_id, withdrawn_at__isnull=True).values("application_id"))
+            mine |= Q(
+                status=status,
+                pk__in=Assignment.objects.filter(unit_id=org_id, withdrawn_at__isnull=True).values(
+                    "application_id"
+                ),
+            )
     # Everything here has the user's organisation as its receiver, applicant
     # or assigned review unit, so it is in scope by construction: no
     # visible_to subquery.
@@ -82,8 +88,9 @@ def list_ordering(today: datetime.date | None = None) -> tuple:
     """
     today = today or timezone.localdate()
     by_due = (F("due_on").asc(nulls_last=True), "-created_at", "-id")
-    stale = (Application.objects.filter(due_on__lt=today)
-             .exclude(status__in=list(RESPONSIBLE)).exists())
+    stale = (
+        Application.objects.filter(due_on__lt=today).exclude(status__in=list(RESPONSIBLE)).exists()
+    )
     return ("-is_overdue", *by_due) if stale else by_due
 
 
@@ -101,5 +108,8 @@ def responsible_organisation_id(application: Application) -> int | None:
 
 def current_unit_id(application: Application) -> int | None:
     """The review unit of the application's current (not withdrawn) assignment."""
-    return (Assignment.objects.filter(application_id=application.pk, withdrawn_at__isnull=True)
-            .values_list("unit_id", flat=True).first())
+    return (
+        Assignment.objects.filter(application_id=application.pk, withdrawn_at__isnull=True)
+        .values_list("unit_id", flat=True)
+        .first()
+    )

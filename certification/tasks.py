@@ -25,8 +25,14 @@ def send_reminders_task() -> int:
 # soft and hard time limits from pdf_jobs.time_limits() when queued.
 
 
-@shared_task(name="certification.render_certificate", bind=True, acks_late=True,
-             reject_on_worker_lost=True, max_retries=5, default_retry_delay=10)
+@shared_task(
+    name="certification.render_certificate",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    default_retry_delay=10,
+)
 def render_certificate_task(self, certificate_id: int, force: bool = False) -> bool:
     """Render one certificate's PDF and plaque; retried with exponential
     backoff (10 s, 20 s, 40 s … at most 10 minutes) when it fails."""
@@ -43,13 +49,14 @@ def render_certificate_task(self, certificate_id: int, force: bool = False) -> b
     except Exception as error:
         if self.request.is_eager:  # tests and CELERY_TASK_ALWAYS_EAGER: no waiting
             raise
-        countdown = min(600, 10 * 2 ** self.request.retries)
+        countdown = min(600, 10 * 2**self.request.retries)
         raise self.retry(exc=error, countdown=countdown) from error
     return True
 
 
-@shared_task(name="certification.issue_announcement_pdfs", acks_late=True,
-             reject_on_worker_lost=True)
+@shared_task(
+    name="certification.issue_announcement_pdfs", acks_late=True, reject_on_worker_lost=True
+)
 def issue_announcement_pdfs_task(announcement_id: int) -> int:
     """Fan out one render task per certificate of the announcement not
     rendered yet (enqueued when an announcement commits; safe to run again)."""

@@ -19,8 +19,9 @@ urlpatterns = [
     path("<int:pk>/assign/", views.application_assign, name="assign"),
     path("<int:pk>/sign/", views.declaration_sign, name="sign"),
     path("<int:pk>/materials/", views.material_upload, name="material_upload"),
-    path("<int:pk>/materials/<int:material_id>/", views.material_download,
-         name="material_download"),
+    path(
+        "<int:pk>/materials/<int:material_id>/", views.material_download, name="material_download"
+    ),
     *urls_onsite.urlpatterns,
     *urls_verification.urlpatterns,
     *urls_publicity.urlpatterns,

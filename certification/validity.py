@@ -22,13 +22,15 @@ ANNUAL_YEARS = 3
 ANNUAL_REMIND_DAYS = 30
 RENEWAL_WINDOW_MONTHS = 3
 
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later (or earlier), clamped to the month's end."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def anniversary(day: datetime.date, years: int) -> datetime.date:
@@ -50,9 +52,10 @@ def renewal_opens_on(certificate: Certificate) -> datetime.date:
 
 def in_renewal_window(certificate: Certificate, today: datetime.date | None = None) -> bool:
     today = today or timezone.localdate()
-    return (certificate.status in LIVE
-            and renewal_opens_on(certificate) <= today <= certificate.valid_until)
-
+    return (
+        certificate.status in LIVE
+        and renewal_opens_on(certificate) <= today <= certificate.valid_until
+    )
 
 
 def _when(moment) -> str:
@@ -64,22 +67,42 @@ def check_may_apply(enterprise, tier: str, today: datetime.date | None = None) -
     certificate's re-apply lock runs, and an application for the grade of a
     live certificate outside its renewal window."""
     today = today or timezone.localdate()
-    locked = (Certificate.objects.filter(enterprise=enterprise,
-                                         status=Certificate.Status.REVOKED,
-                                         reapply_locked_until__gt=today)
-              .order_by("-reapply_locked_until").first())
+    locked = (
+        Certificate.objects.filter(
+            enterprise=enterprise, status=Certificate.Status.REVOKED, reapply_locked_until__gt=today
+        )
+        .order_by("-reapply_locked_until")
+        .first()
+    )
     if locked is not None:
-        raise ServiceError(_("Certificate %(number)s of this enterprise was revoked on "
-                             "%(revoked)s; it may apply again from %(date)s.") % {
-            "number": locked.number, "revoked": _when(locked.status_changed_at),
-            "date": locked.reapply_locked_until.isoformat()}, field="tier")
-    for current in Certificate.objects.filter(enterprise=enterprise, tier=tier,
-                                              status__in=LIVE, valid_until__gte=today):
+        raise ServiceError(
+            _(
+                "Certificate %(number)s of this enterprise was revoked on "
+                "%(revoked)s; it may apply again from %(date)s."
+            )
+            % {
+                "number": locked.number,
+                "revoked": _when(locked.status_changed_at),
+                "date": locked.reapply_locked_until.isoformat(),
+            },
+            field="tier",
+        )
+    for current in Certificate.objects.filter(
+        enterprise=enterprise, tier=tier, status__in=LIVE, valid_until__gte=today
+    ):
         opens = renewal_opens_on(current)
         if today < opens:
-            raise ServiceError(_("The enterprise holds certificate %(number)s for %(grade)s, "
-                                 "valid until %(until)s; the renewal application opens on "
-                                 "%(opens)s.") % {
-                "number": current.number, "grade": tier_label(tier),
-                "until": current.valid_until.isoformat(), "opens": opens.isoformat()},
-                field="tier")
+            raise ServiceError(
+                _(
+                    "The enterprise holds certificate %(number)s for %(grade)s, "
+                    "valid until %(until)s; the renewal application opens on "
+                    "%(opens)s."
+                )
+                % {
+                    "number": current.number,
+                    "grade": tier_label(tier),
+                    "until": current.valid_until.isoformat(),
+                    "opens": opens.isoformat(),
+                },
+                field="tier",
+            )

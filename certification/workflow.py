@@ -60,8 +60,14 @@ PAUSES_REVIEW_CLOCK = {Status.RECTIFICATION}
 # permissions last while the application is in one of them. Until the
 # announcement, because an upheld objection during publicity sends the
 # application back to verification, and from there to the same unit.
-WITH_REVIEW_UNIT = {Status.ASSIGNED, Status.ON_SITE_REVIEW, Status.RECTIFICATION,
-                    Status.REPORTED, Status.VERIFIED, Status.PUBLICITY}
+WITH_REVIEW_UNIT = {
+    Status.ASSIGNED,
+    Status.ON_SITE_REVIEW,
+    Status.RECTIFICATION,
+    Status.REPORTED,
+    Status.VERIFIED,
+    Status.PUBLICITY,
+}
 
 # Ends the current assignment when a move takes the application out of
 # WITH_REVIEW_UNIT; returns the unit's id.
@@ -116,89 +122,233 @@ VERIFY = "certification.verification.rules."
 PUBLICITY = "certification.publicity.rules."
 LIFECYCLE = "certification.lifecycle.rules."
 
-TRANSITIONS = {t.name: t for t in [
-    Transition("submit", (Status.DRAFT,), Status.SUBMITTED, APPLICANT, _("Submit"),
-               prepare=APPS + "prepare_submit"),
-    Transition("resubmit", (Status.RETURNED,), Status.SUBMITTED, APPLICANT,
-               _("Resubmit after correction"),
-               prepare=APPS + "prepare_submit"),
-    # Withdrawn by the enterprise before the on-site review starts.
-    Transition("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED,
-                            Status.ASSIGNED), Status.WITHDRAWN, APPLICANT, _("Withdraw"), style="outline-danger"),
-    Transition("accept", (Status.SUBMITTED,), Status.ACCEPTED, RECEIVER, _("Accept"),
-               tiers=LOCAL, style="success"),
-    Transition("return", (Status.SUBMITTED,), Status.RETURNED, RECEIVER,
-               _("Return for correction"), needs_comment=True, style="warning"),
-    Transition("reject", (Status.SUBMITTED,), Status.REJECTED, RECEIVER, _("Do not accept"),
-               needs_comment=True, style="outline-danger"),
-    Transition("forward_national", (Status.SUBMITTED,), Status.NATIONAL, RECEIVER,
-               _("Forward to the national organising unit"), tiers=("1",)),
-    Transition("record_national_result", (Status.NATIONAL,), Status.NATIONAL_DECIDED,
-               RECEIVER, _("Record the national result"), tiers=("1",),
-               prepare=APPS + "prepare_national_result"),
-    # Needs a qualified, active, unconflicted unit and a team of at least two
-    # active reviewers of that unit with one leader (certification/assignment/rules.py).
-    Transition("assign", (Status.ACCEPTED,), Status.ASSIGNED, RECEIVER,
-               _("Assign a review unit"), tiers=LOCAL,
-               prepare=ASSIGN + "prepare_assign", finish=ASSIGN + "finish_assign"),
-    # Needs every team member's signed no-conflict declaration, and the unit
-    # still active.
-    Transition("start_review", (Status.ASSIGNED,), Status.ON_SITE_REVIEW, REVIEW_UNIT,
-               _("Start the on-site review"),
-               prepare=ASSIGN + "prepare_start_review", finish=ONSITE + "finish_start_review"),
-    Transition("withdraw_assignment", (Status.ASSIGNED,), Status.ACCEPTED, RECEIVER,
-               _("Withdraw the assignment"), needs_comment=True, style="outline-danger"),
-    # On-site review (certification/onsite/rules.py). The comment says what to
-    # rectify; the data carries the deadline.
-    Transition("request_rectification", (Status.ON_SITE_REVIEW,), Status.RECTIFICATION,
-               REVIEW_UNIT, _("Request rectification"), needs_comment=True, style="warning",
-               tiers=LOCAL,
-               prepare=ONSITE + "prepare_request_rectification"),
-    # Needs rectification evidence uploaded.
-    Transition("submit_rectification", (Status.RECTIFICATION,), Status.ON_SITE_REVIEW,
-               APPLICANT, _("Submit the rectification"), tiers=LOCAL,
-               prepare=ONSITE + "prepare_submit_rectification"),
-    # Needs every row scored, a summary and every team member's sign-off.
-    Transition("submit_report", (Status.ON_SITE_REVIEW,), Status.REPORTED, REVIEW_UNIT,
-               _("Submit the review report"), style="success", tiers=LOCAL,
-               prepare=ONSITE + "prepare_submit_report"),
-    # The renewal fast path (domain.md §4.3): with settings.RENEWAL_FAST_PATH,
-    # the grading authority confirms a renewal of a certificate in good
-    # standing and it goes straight to publicity (certification/lifecycle/rules.py
-    # fast_path_allowed: offered only when it holds).
-    Transition("confirm_renewal", (Status.SUBMITTED,), Status.VERIFIED, RECEIVER,
-               _("Confirm the renewal: straight to publicity"), style="success",
-               tiers=LOCAL,
-               prepare=LIFECYCLE + "prepare_confirm_renewal", offered_when=LIFECYCLE + "fast_path_allowed"),
-    # Verification (certification/verification/rules.py). Verifying needs a passed
-    # spot check when the application was drawn for one.
-    Transition("verify", (Status.REPORTED,), Status.VERIFIED, RECEIVER,
-               _("Approve the review report"), style="success", tiers=LOCAL,
-               prepare=VERIFY + "prepare_verify"),
-    Transition("send_back", (Status.REPORTED,), Status.ON_SITE_REVIEW, RECEIVER,
-               _("Send the report back to the review unit"), needs_comment=True,
-               style="warning", tiers=LOCAL,
-               prepare=ONSITE + "prepare_send_back"),
-    # The review found the enterprise below every grade of the standard: it
-    # rectifies and applies again (domain.md §4.2).
-    Transition("close_not_reached", (Status.REPORTED,), Status.REJECTED, RECEIVER,
-               _("Close: no grade reached"), needs_comment=True, style="outline-danger",
-               tiers=LOCAL,
-               prepare=VERIFY + "prepare_close_not_reached"),
-    # Publicity and announcement (certification/publicity/rules.py).
-    Transition("start_publicity", (Status.VERIFIED,), Status.PUBLICITY, RECEIVER,
-               _("Publish for public comment"), via_batch=True, tiers=LOCAL,
-               prepare=PUBLICITY + "prepare_start_publicity"),
-    # An upheld objection takes the application out of publicity, back to
-    # verification.
-    Transition("withdraw_from_publicity", (Status.PUBLICITY,), Status.REPORTED, RECEIVER,
-               _("Take out of publicity"), needs_comment=True, style="outline-danger",
-               tiers=LOCAL,
-               prepare=PUBLICITY + "prepare_withdraw_from_publicity"),
-    Transition("announce", (Status.PUBLICITY,), Status.ANNOUNCED, RECEIVER, _("Announce"),
-               via_batch=True, style="success", tiers=LOCAL,
-               prepare=PUBLICITY + "prepare_announce", finish=PUBLICITY + "finish_announce"),
-]}
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition(
+            "submit",
+            (Status.DRAFT,),
+            Status.SUBMITTED,
+            APPLICANT,
+            _("Submit"),
+            prepare=APPS + "prepare_submit",
+        ),
+        Transition(
+            "resubmit",
+            (Status.RETURNED,),
+            Status.SUBMITTED,
+            APPLICANT,
+            _("Resubmit after correction"),
+            prepare=APPS + "prepare_submit",
+        ),
+        # Withdrawn by the enterprise before the on-site review starts.
+        Transition(
+            "withdraw",
+            (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.ASSIGNED),
+            Status.WITHDRAWN,
+            APPLICANT,
+            _("Withdraw"),
+            style="outline-danger",
+        ),
+        Transition(
+            "accept",
+            (Status.SUBMITTED,),
+            Status.ACCEPTED,
+            RECEIVER,
+            _("Accept"),
+            tiers=LOCAL,
+            style="success",
+        ),
+        Transition(
+            "return",
+            (Status.SUBMITTED,),
+            Status.RETURNED,
+            RECEIVER,
+            _("Return for correction"),
+            needs_comment=True,
+            style="warning",
+        ),
+        Transition(
+            "reject",
+            (Status.SUBMITTED,),
+            Status.REJECTED,
+            RECEIVER,
+            _("Do not accept"),
+            needs_comment=True,
+            style="outline-danger",
+        ),
+        Transition(
+            "forward_national",
+            (Status.SUBMITTED,),
+            Status.NATIONAL,
+            RECEIVER,
+            _("Forward to the national organising unit"),
+            tiers=("1",),
+        ),
+        Transition(
+            "record_national_result",
+            (Status.NATIONAL,),
+            Status.NATIONAL_DECIDED,
+            RECEIVER,
+            _("Record the national result"),
+            tiers=("1",),
+            prepare=APPS + "prepare_national_result",
+        ),
+        # Needs a qualified, active, unconflicted unit and a team of at least two
+        # active reviewers of that unit with one leader (certification/assignment/rules.py).
+        Transition(
+            "assign",
+            (Status.ACCEPTED,),
+            Status.ASSIGNED,
+            RECEIVER,
+            _("Assign a review unit"),
+            tiers=LOCAL,
+            prepare=ASSIGN + "prepare_assign",
+            finish=ASSIGN + "finish_assign",
+        ),
+        # Needs every team member's signed no-conflict declaration, and the unit
+        # still active.
+        Transition(
+            "start_review",
+            (Status.ASSIGNED,),
+            Status.ON_SITE_REVIEW,
+            REVIEW_UNIT,
+            _("Start the on-site review"),
+            prepare=ASSIGN + "prepare_start_review",
+            finish=ONSITE + "finish_start_review",
+        ),
+        Transition(
+            "withdraw_assignment",
+            (Status.ASSIGNED,),
+            Status.ACCEPTED,
+            RECEIVER,
+            _("Withdraw the assignment"),
+            needs_comment=True,
+            style="outline-danger",
+        ),
+        # On-site review (certification/onsite/rules.py). The comment says what to
+        # rectify; the data carries the deadline.
+        Transition(
+            "request_rectification",
+            (Status.ON_SITE_REVIEW,),
+            Status.RECTIFICATION,
+            REVIEW_UNIT,
+            _("Request rectification"),
+            needs_comment=True,
+            style="warning",
+            tiers=LOCAL,
+            prepare=ONSITE + "prepare_request_rectification",
+        ),
+        # Needs rectification evidence uploaded.
+        Transition(
+            "submit_rectification",
+            (Status.RECTIFICATION,),
+            Status.ON_SITE_REVIEW,
+            APPLICANT,
+            _("Submit the rectification"),
+            tiers=LOCAL,
+            prepare=ONSITE + "prepare_submit_rectification",
+        ),
+        # Needs every row scored, a summary and every team member's sign-off.
+        Transition(
+            "submit_report",
+            (Status.ON_SITE_REVIEW,),
+            Status.REPORTED,
+            REVIEW_UNIT,
+            _("Submit the review report"),
+            style="success",
+            tiers=LOCAL,
+            prepare=ONSITE + "prepare_submit_report",
+        ),
+        # The renewal fast path (domain.md §4.3): with settings.RENEWAL_FAST_PATH,
+        # the grading authority confirms a renewal of a certificate in good
+        # standing and it goes straight to publicity (certification/lifecycle/rules.py
+        # fast_path_allowed: offered only when it holds).
+        Transition(
+            "confirm_renewal",
+            (Status.SUBMITTED,),
+            Status.VERIFIED,
+            RECEIVER,
+            _("Confirm the renewal: straight to publicity"),
+            style="success",
+            tiers=LOCAL,
+            prepare=LIFECYCLE + "prepare_confirm_renewal",
+            offered_when=LIFECYCLE + "fast_path_allowed",
+        ),
+        # Verification (certification/verification/rules.py). Verifying needs a passed
+        # spot check when the application was drawn for one.
+        Transition(
+            "verify",
+            (Status.REPORTED,),
+            Status.VERIFIED,
+            RECEIVER,
+            _("Approve the review report"),
+            style="success",
+            tiers=LOCAL,
+            prepare=VERIFY + "prepare_verify",
+        ),
+        Transition(
+            "send_back",
+            (Status.REPORTED,),
+            Status.ON_SITE_REVIEW,
+            RECEIVER,
+            _("Send the report back to the review unit"),
+            needs_comment=True,
+            style="warning",
+            tiers=LOCAL,
+            prepare=ONSITE + "prepare_send_back",
+        ),
+        # The review found the enterprise below every grade of the standard: it
+        # rectifies and applies again (domain.md §4.2).
+        Transition(
+            "close_not_reached",
+            (Status.REPORTED,),
+            Status.REJECTED,
+            RECEIVER,
+            _("Close: no grade reached"),
+            needs_comment=True,
+            style="outline-danger",
+            tiers=LOCAL,
+            prepare=VERIFY + "prepare_close_not_reached",
+        ),
+        # Publicity and announcement (certification/publicity/rules.py).
+        Transition(
+            "start_publicity",
+            (Status.VERIFIED,),
+            Status.PUBLICITY,
+            RECEIVER,
+            _("Publish for public comment"),
+            via_batch=True,
+            tiers=LOCAL,
+            prepare=PUBLICITY + "prepare_start_publicity",
+        ),
+        # An upheld objection takes the application out of publicity, back to
+        # verification.
+        Transition(
+            "withdraw_from_publicity",
+            (Status.PUBLICITY,),
+            Status.REPORTED,
+            RECEIVER,
+            _("Take out of publicity"),
+            needs_comment=True,
+            style="outline-danger",
+            tiers=LOCAL,
+            prepare=PUBLICITY + "prepare_withdraw_from_publicity",
+        ),
+        Transition(
+            "announce",
+            (Status.PUBLICITY,),
+            Status.ANNOUNCED,
+            RECEIVER,
+            _("Announce"),
+            via_batch=True,
+            style="success",
+            tiers=LOCAL,
+            prepare=PUBLICITY + "prepare_announce",
+            finish=PUBLICITY + "finish_announce",
+        ),
+    ]
+}
 
 
 # The panels of the later steps on an application's detail page, in the order of
@@ -211,5 +361,8 @@ DETAIL_PANELS = (
 
 
 def transitions_from(status: str, tier: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values()
-            if status in t.sources and (t.tiers is None or tier in t.tiers)]
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if status in t.sources and (t.tiers is None or tier in t.tiers)
+    ]

@@ -70,9 +70,9 @@ def year_ago(today: datetime.date) -> datetime.date:
 def deaths_last_12_months(enterprise, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     enterprise_id = getattr(enterprise, "pk", enterprise)
-    total = (Accident.objects.filter(enterprise_id=enterprise_id, occurred_on__gt=year_ago(today),
-                                     occurred_on__lte=today)
-             .aggregate(total=Sum("deaths"))["total"])
+    total = Accident.objects.filter(
+        enterprise_id=enterprise_id, occurred_on__gt=year_ago(today), occurred_on__lte=today
+    ).aggregate(total=Sum("deaths"))["total"]
     return int(total or 0)
 
 
@@ -80,15 +80,21 @@ def flags_review(accident: Accident) -> str:
     """Why the accident calls for a revocation review ('' when it does not)."""
     if accident.deaths >= 1:
         return _("fatal accident on %(date)s (%(deaths)d death(s))") % {
-            "date": accident.occurred_on.isoformat(), "deaths": accident.deaths}
+            "date": accident.occurred_on.isoformat(),
+            "deaths": accident.deaths,
+        }
     injuries = getattr(settings, "ACCIDENT_REVIEW_SERIOUS_INJURIES", 3)
     if injuries and accident.serious_injuries >= injuries:
         return _("accident on %(date)s with %(n)d serious injuries") % {
-            "date": accident.occurred_on.isoformat(), "n": accident.serious_injuries}
+            "date": accident.occurred_on.isoformat(),
+            "n": accident.serious_injuries,
+        }
     loss = getattr(settings, "ACCIDENT_REVIEW_DIRECT_LOSS", None)
     if loss is not None and accident.direct_loss >= Decimal(str(loss)):
         return _("accident on %(date)s with a direct loss of %(loss)s (10,000 yuan)") % {
-            "date": accident.occurred_on.isoformat(), "loss": accident.direct_loss}
+            "date": accident.occurred_on.isoformat(),
+            "loss": accident.direct_loss,
+        }
     return ""
 
 
@@ -96,26 +102,37 @@ def _count(value, field: str, label: str) -> int:
     try:
         number = int(value or 0)
     except (TypeError, ValueError):
-        raise ServiceError(_("Enter a whole number for %(field)s.") % {"field": label},
-                           field=field) from None
+        raise ServiceError(
+            _("Enter a whole number for %(field)s.") % {"field": label}, field=field
+        ) from None
     if number < 0 or number > 32767:
-        raise ServiceError(_("%(field)s must be between 0 and 32767.") % {"field": label},
-                           field=field)
+        raise ServiceError(
+            _("%(field)s must be between 0 and 32767.") % {"field": label}, field=field
+        )
     return number
 
 
 @transaction.atomic
-def accident_record(*, actor, enterprise: Enterprise, occurred_on: datetime.date, deaths=0,
-                    serious_injuries=0, direct_loss=Decimal("0"),
-                    description: str = "") -> Accident:
+def accident_record(
+    *,
+    actor,
+    enterprise: Enterprise,
+    occurred_on: datetime.date,
+    deaths=0,
+    serious_injuries=0,
+    direct_loss=Decimal("0"),
+    description: str = "",
+) -> Accident:
     if not can_record(actor, enterprise):
-        raise PermissionDenied(_("Only the enterprise, its district and the city office "
-                                 "record accidents."))
+        raise PermissionDenied(
+            _("Only the enterprise, its district and the city office record accidents.")
+        )
     if not isinstance(occurred_on, datetime.date):
         raise ServiceError(_("Enter the date of the accident."), field="occurred_on")
     if occurred_on > timezone.localdate():
-        raise ServiceError(_("The date of the accident cannot be in the future."),
-                           field="occurred_on")
+        raise ServiceError(
+            _("The date of the accident cannot be in the future."), field="occurred_on"
+        )
     deaths = _count(deaths, "deaths", _("deaths"))
     serious_injuries = _count(serious_injuries, "serious_injuries", _("serious injuries"))
     try:
@@ -130,22 +147,38 @@ def accident_record(*, actor, enterprise: Enterprise, occurred_on: datetime.date
     if not description:
         raise ServiceError(_("Describe what happened."), field="description")
     if len(description) > MAX_DESCRIPTION:
-        raise ServiceError(_("The description is too long: at most %(n)d characters.")
-                           % {"n": MAX_DESCRIPTION}, field="description")
+        raise ServiceError(
+            _("The description is too long: at most %(n)d characters.") % {"n": MAX_DESCRIPTION},
+            field="description",
+        )
     accident = Accident.objects.create(
-        enterprise=enterprise, occurred_on=occurred_on, deaths=deaths,
-        serious_injuries=serious_injuries, direct_loss=loss.quantize(Decimal("0.01")),
-        description=description, recorded_by=actor)
+        enterprise=enterprise,
+        occurred_on=occurred_on,
+        deaths=deaths,
+        serious_injuries=serious_injuries,
+        direct_loss=loss.quantize(Decimal("0.01")),
+        description=description,
+        recorded_by=actor,
+    )
     reason = flags_review(accident)
     flagged = []
     if reason:
         # The certificate lifecycle flags the enterprise's live certificates.
         for _receiver, answer in accident_flags_review.send(
-                sender=Accident, actor=actor, enterprise=enterprise, accident=accident,
-                reason=reason):
+            sender=Accident, actor=actor, enterprise=enterprise, accident=accident, reason=reason
+        ):
             flagged += answer or []
-    audit.record(actor=actor, action="enterprise.accident.record", obj=enterprise, after={
-        "accident": accident.pk, "occurred_on": occurred_on.isoformat(), "deaths": deaths,
-        "serious_injuries": serious_injuries, "direct_loss": str(accident.direct_loss),
-        "flagged": [c.number for c in flagged]})
+    audit.record(
+        actor=actor,
+        action="enterprise.accident.record",
+        obj=enterprise,
+        after={
+            "accident": accident.pk,
+            "occurred_on": occurred_on.isoformat(),
+            "deaths": deaths,
+            "serious_injuries": serious_injuries,
+            "direct_loss": str(accident.direct_loss),
+            "flagged": [c.number for c in flagged],
+        },
+    )
     return accident

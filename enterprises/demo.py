@@ -45,12 +45,29 @@ USCC_REGION = {ZONE: "110302"}
 CITY_OFFICE = "北京市安全生产委员会办公室"
 ASSOCIATION = "北京市安全生产协会"
 MINING = ["coal", "non_coal_mining"]
-INDUSTRY_TRADE = ["metallurgy", "non_ferrous", "building_materials", "machinery",
-                  "light_industry", "textiles", "tobacco", "commerce"]
+INDUSTRY_TRADE = [
+    "metallurgy",
+    "non_ferrous",
+    "building_materials",
+    "machinery",
+    "light_industry",
+    "textiles",
+    "tobacco",
+    "commerce",
+]
 REGULATORS = {
-    "北京市应急管理局": [*MINING, "hazardous_chemicals", "fireworks", "metallurgy",
-                         "machinery", "building_materials", "light_industry", "textiles",
-                         "tobacco", "non_ferrous"],
+    "北京市应急管理局": [
+        *MINING,
+        "hazardous_chemicals",
+        "fireworks",
+        "metallurgy",
+        "machinery",
+        "building_materials",
+        "light_industry",
+        "textiles",
+        "tobacco",
+        "non_ferrous",
+    ],
     "北京市住房和城乡建设委员会": ["construction"],
     "北京市交通委员会": ["transport"],
     "北京市城市管理委员会": ["heat", "gas"],
@@ -62,19 +79,35 @@ REGULATORS = {
 }
 # name: (status, reason, [(industries, tiers)])
 REVIEW_UNITS = {
-    "北京安评技术服务有限公司": ("active", "", [
-        (["machinery", "metallurgy", "non_ferrous", "building_materials"], ["2", "3"]),
-    ]),
-    "北京华安标准化评审中心有限公司": ("active", "", [
-        (["light_industry", "textiles", "tobacco", "commerce"], ["2", "3", "small"]),
-    ]),
-    "北京中安信达安全评价有限公司": ("active", "", [
-        (["construction", "transport", "gas", "heat"], ["3"]),
-        (["culture", "tourism", "sports"], ["3"]),
-    ]),
-    "北京京安安全工程技术有限公司": ("suspended", "评审报告质量抽查不合格，暂停评审资格六个月。", [
-        (["hazardous_chemicals", "fireworks"], ["2", "3"]),
-    ]),
+    "北京安评技术服务有限公司": (
+        "active",
+        "",
+        [
+            (["machinery", "metallurgy", "non_ferrous", "building_materials"], ["2", "3"]),
+        ],
+    ),
+    "北京华安标准化评审中心有限公司": (
+        "active",
+        "",
+        [
+            (["light_industry", "textiles", "tobacco", "commerce"], ["2", "3", "small"]),
+        ],
+    ),
+    "北京中安信达安全评价有限公司": (
+        "active",
+        "",
+        [
+            (["construction", "transport", "gas", "heat"], ["3"]),
+            (["culture", "tourism", "sports"], ["3"]),
+        ],
+    ),
+    "北京京安安全工程技术有限公司": (
+        "suspended",
+        "评审报告质量抽查不合格，暂停评审资格六个月。",
+        [
+            (["hazardous_chemicals", "fireworks"], ["2", "3"]),
+        ],
+    ),
 }
 # name: (short name used in member names, industries of its members)
 GROUPS = {
@@ -121,11 +154,27 @@ TRADE_NAMES = (
 ).split()
 
 INDUSTRY_WEIGHTS = {
-    "coal": 2, "non_coal_mining": 8, "transport": 60, "construction": 120,
-    "hazardous_chemicals": 40, "fireworks": 6, "civil_explosives": 2, "metallurgy": 20,
-    "non_ferrous": 12, "building_materials": 45, "machinery": 160, "light_industry": 110,
-    "textiles": 35, "tobacco": 2, "commerce": 230, "heat": 20, "gas": 18, "power": 15,
-    "tourism": 30, "culture": 35, "sports": 20,
+    "coal": 2,
+    "non_coal_mining": 8,
+    "transport": 60,
+    "construction": 120,
+    "hazardous_chemicals": 40,
+    "fireworks": 6,
+    "civil_explosives": 2,
+    "metallurgy": 20,
+    "non_ferrous": 12,
+    "building_materials": 45,
+    "machinery": 160,
+    "light_industry": 110,
+    "textiles": 35,
+    "tobacco": 2,
+    "commerce": 230,
+    "heat": 20,
+    "gas": 18,
+    "power": 15,
+    "tourism": 30,
+    "culture": 35,
+    "sports": 20,
 }
 INDUSTRY_WORDS = {
     "coal": ["煤业", "煤炭开采"],
@@ -138,14 +187,42 @@ INDUSTRY_WORDS = {
     "metallurgy": ["钢铁", "冶金材料", "特钢", "铸造"],
     "non_ferrous": ["有色金属", "铝业", "铜业", "稀有金属材料"],
     "building_materials": ["建材", "混凝土", "水泥制品", "新型建材", "玻璃", "保温材料"],
-    "machinery": ["机械", "精密机械", "机电设备", "汽车零部件", "电气设备", "数控机床",
-                  "钢结构", "模具", "仪器仪表", "环保设备"],
-    "light_industry": ["食品", "印刷", "家具", "包装", "纸业", "日用品", "饮料", "塑料制品",
-                       "医疗器械"],
+    "machinery": [
+        "机械",
+        "精密机械",
+        "机电设备",
+        "汽车零部件",
+        "电气设备",
+        "数控机床",
+        "钢结构",
+        "模具",
+        "仪器仪表",
+        "环保设备",
+    ],
+    "light_industry": [
+        "食品",
+        "印刷",
+        "家具",
+        "包装",
+        "纸业",
+        "日用品",
+        "饮料",
+        "塑料制品",
+        "医疗器械",
+    ],
     "textiles": ["纺织", "服装", "服饰", "针织", "制衣"],
     "tobacco": ["卷烟", "烟草物流"],
-    "commerce": ["商贸", "商业", "超市", "仓储", "餐饮管理", "酒店管理", "贸易", "物业管理",
-                 "电子商务"],
+    "commerce": [
+        "商贸",
+        "商业",
+        "超市",
+        "仓储",
+        "餐饮管理",
+        "酒店管理",
+        "贸易",
+        "物业管理",
+        "电子商务",
+    ],
     "heat": ["热力", "供热", "热能"],
     "gas": ["燃气", "天然气", "液化石油气"],
     "power": ["电力", "能源", "电力工程", "新能源", "光伏科技"],
@@ -153,19 +230,31 @@ INDUSTRY_WORDS = {
     "culture": ["文化传媒", "影院管理", "演艺", "文化发展", "剧场管理"],
     "sports": ["体育", "健身", "体育文化", "冰雪运动", "体育场馆管理"],
 }
-LICENCE_CODES = {"coal": "MK", "non_coal_mining": "FM", "construction": "JZ",
-                 "hazardous_chemicals": "WH", "fireworks": "YH", "civil_explosives": "MB",
-                 "gas": "RQ"}
+LICENCE_CODES = {
+    "coal": "MK",
+    "non_coal_mining": "FM",
+    "construction": "JZ",
+    "hazardous_chemicals": "WH",
+    "fireworks": "YH",
+    "civil_explosives": "MB",
+    "gas": "RQ",
+}
 FORMS = ["有限公司"] * 12 + ["有限责任公司"] * 3 + ["股份有限公司"]
-SURNAMES = ("王王王李李李张张张刘刘陈陈杨杨赵赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董"
-            "萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金")
-GIVEN = ("伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 平 刚 华 鹏 飞 宇 晨 欣 琳 "
-         "秀英 桂英 建国 志强 文华 海波 宇航 鹏飞 浩然 晨阳 欣怡 佳琪 子涵 博文 思源 天宇 浩宇 "
-         "梓萱 雨轩 俊杰 宏亮 春梅 冬梅 秋菊 立新 卫东 永刚 振华 丹丹 晓东 建华 国强 玉兰 淑华 "
-         "红梅 志刚 建军 丽娟 海燕 雪梅 文静 晓明 亚楠 云飞 国庆 德胜 长青 金凤 凤英 玉梅 桂兰 "
-         "志勇 明辉 建平 春雷 晓峰 海涛 晓燕 丽萍 婷婷 雪莹 一鸣 家豪 思雨 梦琪 若曦 子轩").split()
-ROAD_WORDS = ("建设 光华 科技 工业 兴业 振兴 幸福 和平 文化 创新 永安 长安 朝阳 东方 新华 "
-              "育才 团结 胜利 解放 民主 友谊 学院 园区 开发 经济 金融 商务 航空 物流 花园").split()
+SURNAMES = (
+    "王王王李李李张张张刘刘陈陈杨杨赵赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董"
+    "萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金"
+)
+GIVEN = (
+    "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 平 刚 华 鹏 飞 宇 晨 欣 琳 "
+    "秀英 桂英 建国 志强 文华 海波 宇航 鹏飞 浩然 晨阳 欣怡 佳琪 子涵 博文 思源 天宇 浩宇 "
+    "梓萱 雨轩 俊杰 宏亮 春梅 冬梅 秋菊 立新 卫东 永刚 振华 丹丹 晓东 建华 国强 玉兰 淑华 "
+    "红梅 志刚 建军 丽娟 海燕 雪梅 文静 晓明 亚楠 云飞 国庆 德胜 长青 金凤 凤英 玉梅 桂兰 "
+    "志勇 明辉 建平 春雷 晓峰 海涛 晓燕 丽萍 婷婷 雪莹 一鸣 家豪 思雨 梦琪 若曦 子轩"
+).split()
+ROAD_WORDS = (
+    "建设 光华 科技 工业 兴业 振兴 幸福 和平 文化 创新 永安 长安 朝阳 东方 新华 "
+    "育才 团结 胜利 解放 民主 友谊 学院 园区 开发 经济 金融 商务 航空 物流 花园"
+).split()
 ROAD_SUFFIXES = ["路", "路", "街", "大街", "东路", "西路", "南路", "北路", "中路", "一街", "二路"]
 SCALES = [("above", 15), ("below", 35), ("small_micro", 50)]
 
@@ -185,11 +274,16 @@ class SeedResult:
 
 
 def _organisation(result: SeedResult, name: str, kind: str, **defaults) -> Organisation:
-    org, created = Organisation.objects.get_or_create(name=name, defaults={"kind": kind,
-                                                                           **defaults})
+    org, created = Organisation.objects.get_or_create(
+        name=name, defaults={"kind": kind, **defaults}
+    )
     if created:
-        audit.record(actor=None, action="organisation.create", obj=org,
-                     after={"name": name, "kind": kind, "source": "seed_demo"})
+        audit.record(
+            actor=None,
+            action="organisation.create",
+            obj=org,
+            after={"name": name, "kind": kind, "source": "seed_demo"},
+        )
     result.note("organisations", created)
     return org
 
@@ -204,13 +298,24 @@ def _qualify(result: SeedResult, org: Organisation, industries, tiers) -> None:
 
 
 def seed_organisations(result: SeedResult) -> dict[str, Organisation]:
-    orgs = {CITY_OFFICE: _organisation(result, CITY_OFFICE, OrganisationKind.CITY_OFFICE,
-                                       contact_name="周建国", contact_phone="010-55578000")}
+    orgs = {
+        CITY_OFFICE: _organisation(
+            result,
+            CITY_OFFICE,
+            OrganisationKind.CITY_OFFICE,
+            contact_name="周建国",
+            contact_phone="010-55578000",
+        )
+    }
     for region in Region.objects.all():
-        name = ("北京经济技术开发区管理委员会" if region.code == ZONE
-                else f"{region.name}人民政府")
-        orgs[name] = _organisation(result, name, OrganisationKind.DISTRICT, region=region,
-                                   contact_phone=f"010-6{region.code[-3:]}0000")
+        name = "北京经济技术开发区管理委员会" if region.code == ZONE else f"{region.name}人民政府"
+        orgs[name] = _organisation(
+            result,
+            name,
+            OrganisationKind.DISTRICT,
+            region=region,
+            contact_phone=f"010-6{region.code[-3:]}0000",
+        )
     for name, industries in REGULATORS.items():
         org = _organisation(result, name, OrganisationKind.REGULATOR)
         missing = set(industries) - set(org.industries.values_list("pk", flat=True))
@@ -218,13 +323,19 @@ def seed_organisations(result: SeedResult) -> dict[str, Organisation]:
             org.industries.add(*sorted(missing))
             result.created["regulated industries"] += len(missing)
         orgs[name] = org
-    association = _organisation(result, ASSOCIATION, OrganisationKind.ORGANISING_UNIT,
-                                contact_name="陈丽华", contact_phone="010-83975000")
+    association = _organisation(
+        result,
+        ASSOCIATION,
+        OrganisationKind.ORGANISING_UNIT,
+        contact_name="陈丽华",
+        contact_phone="010-83975000",
+    )
     _qualify(result, association, INDUSTRY_TRADE, ["2"])
     orgs[ASSOCIATION] = association
     for name, (status, reason, qualifications) in REVIEW_UNITS.items():
-        org = _organisation(result, name, OrganisationKind.REVIEW_UNIT, status=status,
-                            status_reason=reason)
+        org = _organisation(
+            result, name, OrganisationKind.REVIEW_UNIT, status=status, status_reason=reason
+        )
         for industries, tiers in qualifications:
             _qualify(result, org, industries, tiers)
         orgs[name] = org
@@ -236,13 +347,26 @@ def seed_organisations(result: SeedResult) -> dict[str, Organisation]:
 def _user(result: SeedResult, username: str, org: Organisation, role: str, full_name: str):
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, organisation=org, role=role, first_name=full_name,
-                    email=f"{username}@demo.anquan.example")
+        user = User(
+            username=username,
+            organisation=org,
+            role=role,
+            first_name=full_name,
+            email=f"{username}@demo.anquan.example",
+        )
         user.set_password(PASSWORD)  # only on creation: a re-run changes nothing
         user.save()
-        audit.record(actor=None, action="user.create", obj=user,
-                     after={"username": username, "organisation": org.pk, "role": role,
-                            "source": "seed_demo"})
+        audit.record(
+            actor=None,
+            action="user.create",
+            obj=user,
+            after={
+                "username": username,
+                "organisation": org.pk,
+                "role": role,
+                "source": "seed_demo",
+            },
+        )
         result.note("users", True)
     return user
 
@@ -252,8 +376,10 @@ def _user(result: SeedResult, username: str, org: Organisation, role: str, full_
 
 def _org_code_check(body8: str) -> str:
     """GB 11714 check character of an organisation code (domain.md §6.2)."""
-    total = sum(int(char, 36) * weight
-                for char, weight in zip(body8, [3, 7, 9, 10, 5, 8, 4, 2], strict=True))
+    total = sum(
+        int(char, 36) * weight
+        for char, weight in zip(body8, [3, 7, 9, 10, 5, 8, 4, 2], strict=True)
+    )
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 
@@ -292,9 +418,21 @@ class EnterpriseFactory:
         self.regions = regions
         # Busy districts get more enterprises.
         self.region_weights = [
-            {"110105": 14, "110108": 12, "110106": 9, "110112": 8, "110113": 8, "110114": 8,
-             "110115": 8, "110111": 6, ZONE: 6, "110101": 4, "110102": 4, "110107": 3}.get(
-                region.code, 2) for region in regions
+            {
+                "110105": 14,
+                "110108": 12,
+                "110106": 9,
+                "110112": 8,
+                "110113": 8,
+                "110114": 8,
+                "110115": 8,
+                "110111": 6,
+                ZONE: 6,
+                "110101": 4,
+                "110102": 4,
+                "110107": 3,
+            }.get(region.code, 2)
+            for region in regions
         ]
         self.streets = streets_by_region
         self.industries = industries
@@ -356,8 +494,10 @@ class EnterpriseFactory:
         principal = legal if rng.random() < 0.3 else _person(rng)
         contact = _person(rng)
         place = street.name if street is not None else ""
-        address = (f"北京市{region.name}{place}{rng.choice(ROAD_WORDS)}"
-                   f"{rng.choice(ROAD_SUFFIXES)}{rng.randint(1, 300)}号")
+        address = (
+            f"北京市{region.name}{place}{rng.choice(ROAD_WORDS)}"
+            f"{rng.choice(ROAD_SUFFIXES)}{rng.randint(1, 300)}号"
+        )
         if rng.random() < 0.4:
             address += f"院{rng.randint(1, 30)}号楼"
         licence_no = ""
@@ -371,16 +511,33 @@ class EnterpriseFactory:
         phone = _phone(rng)
         name = self._name(region, street, industry, group_short)
         return Enterprise(
-            name=name, uscc=demo_uscc(serial, region.code), region=region, street=street,
-            address=address, industry=industry, scale=scale, employees=employees,
-            annual_revenue=Decimal(f"{revenue:.2f}"), legal_representative=legal,
-            safety_principal=principal, contact_name=contact, contact_phone=phone, group=group,
-            safety_licence_no=licence_no, safety_licence_expires=licence_expires, status=status,
+            name=name,
+            uscc=demo_uscc(serial, region.code),
+            region=region,
+            street=street,
+            address=address,
+            industry=industry,
+            scale=scale,
+            employees=employees,
+            annual_revenue=Decimal(f"{revenue:.2f}"),
+            legal_representative=legal,
+            safety_principal=principal,
+            contact_name=contact,
+            contact_phone=phone,
+            group=group,
+            safety_licence_no=licence_no,
+            safety_licence_expires=licence_expires,
+            status=status,
         )
 
 
-def seed_enterprises(result: SeedResult, count: int, orgs: dict[str, Organisation],
-                     reserved_names: set[str], batch_size: int = 2000) -> None:
+def seed_enterprises(
+    result: SeedResult,
+    count: int,
+    orgs: dict[str, Organisation],
+    reserved_names: set[str],
+    batch_size: int = 2000,
+) -> None:
     regions = list(Region.objects.order_by("code"))
     streets: dict[str, list[Street]] = {}
     for street in Street.objects.order_by("code"):
@@ -408,41 +565,81 @@ def seed_enterprises(result: SeedResult, count: int, orgs: dict[str, Organisatio
         result.created["enterprises"] += len(batch)
 
 
-def _account_enterprise(result: SeedResult, *, name: str, serial: int, street: str,
-                        status: str, industry: str, **fields) -> Organisation:
+def _account_enterprise(
+    result: SeedResult, *, name: str, serial: int, street: str, status: str, industry: str, **fields
+) -> Organisation:
     """An enterprise in 朝阳区 with a login (an organisation of kind enterprise)."""
     street = Street.objects.get(region_id="110105", name=street)
-    org_status = (Organisation.Status.ACTIVE if status == Enterprise.Status.ACTIVE
-                  else Organisation.Status.PENDING)
-    account = _organisation(result, name, OrganisationKind.ENTERPRISE, status=org_status,
-                            region=street.region, contact_name=fields.get("contact_name", ""),
-                            contact_phone=fields.get("contact_phone", ""))
+    org_status = (
+        Organisation.Status.ACTIVE
+        if status == Enterprise.Status.ACTIVE
+        else Organisation.Status.PENDING
+    )
+    account = _organisation(
+        result,
+        name,
+        OrganisationKind.ENTERPRISE,
+        status=org_status,
+        region=street.region,
+        contact_name=fields.get("contact_name", ""),
+        contact_phone=fields.get("contact_phone", ""),
+    )
     _enterprise, created = Enterprise.objects.get_or_create(
         uscc=demo_uscc(serial, street.region_id),
-        defaults={"name": name, "region": street.region, "street": street, "status": status,
-                  "industry_id": industry, "account": account, **fields},
+        defaults={
+            "name": name,
+            "region": street.region,
+            "street": street,
+            "status": status,
+            "industry_id": industry,
+            "account": account,
+            **fields,
+        },
     )
     result.note("enterprises", created)
     return account
 
 
-def _pending_registration(result: SeedResult, *, name: str, serial: int, street: str,
-                          contact_name: str, contact_phone: str) -> Organisation:
+def _pending_registration(
+    result: SeedResult,
+    *,
+    name: str,
+    serial: int,
+    street: str,
+    contact_name: str,
+    contact_phone: str,
+) -> Organisation:
     """A registration in 朝阳区 awaiting its district: a pending account and its claim,
     nothing in the registry yet."""
     street = Street.objects.get(region_id="110105", name=street)
-    account = _organisation(result, name, OrganisationKind.ENTERPRISE,
-                            status=Organisation.Status.PENDING, region=street.region,
-                            contact_name=contact_name, contact_phone=contact_phone)
+    account = _organisation(
+        result,
+        name,
+        OrganisationKind.ENTERPRISE,
+        status=Organisation.Status.PENDING,
+        region=street.region,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
     claim, created = RegistrationClaim.objects.get_or_create(
         account=account,
-        defaults={"uscc": demo_uscc(serial, street.region_id), "name": name,
-                  "region": street.region, "street": street, "district": street.region,
-                  "contact_name": contact_name, "contact_phone": contact_phone},
+        defaults={
+            "uscc": demo_uscc(serial, street.region_id),
+            "name": name,
+            "region": street.region,
+            "street": street,
+            "district": street.region,
+            "contact_name": contact_name,
+            "contact_phone": contact_phone,
+        },
     )
     if created:
-        audit.record(actor=None, action="enterprise.registration.claim", obj=claim,
-                     after={"uscc": claim.uscc, "name": name, "source": "seed_demo"})
+        audit.record(
+            actor=None,
+            action="enterprise.registration.claim",
+            obj=claim,
+            after={"uscc": claim.uscc, "name": name, "source": "seed_demo"},
+        )
     result.note("registrations", created)
     return account
 
@@ -455,35 +652,70 @@ def seed_demo(enterprise_count: int = 2000) -> SeedResult:
     orgs = seed_organisations(result)
     groups = {name: orgs[name] for name in GROUPS}
     orgs[DEMO_ENTERPRISE] = _account_enterprise(
-        result, name=DEMO_ENTERPRISE, serial=800_000_000, street="望京街道",
-        status=Enterprise.Status.ACTIVE, industry="machinery",
-        group=groups["北京京城机电控股有限责任公司"], scale=Enterprise.Scale.BELOW,
-        employees=180, annual_revenue=Decimal("1650.00"),
-        address="北京市朝阳区望京街道阜通东大街6号院2号楼", legal_representative="张伟",
-        safety_principal="李强", contact_name="张伟", contact_phone="010-64738800",
+        result,
+        name=DEMO_ENTERPRISE,
+        serial=800_000_000,
+        street="望京街道",
+        status=Enterprise.Status.ACTIVE,
+        industry="machinery",
+        group=groups["北京京城机电控股有限责任公司"],
+        scale=Enterprise.Scale.BELOW,
+        employees=180,
+        annual_revenue=Decimal("1650.00"),
+        address="北京市朝阳区望京街道阜通东大街6号院2号楼",
+        legal_representative="张伟",
+        safety_principal="李强",
+        contact_name="张伟",
+        contact_phone="010-64738800",
     )
     orgs[PENDING_ENTERPRISE] = _pending_registration(
-        result, name=PENDING_ENTERPRISE, serial=800_000_001, street="将台地区",
-        contact_name="杨帆", contact_phone="13910245678",
+        result,
+        name=PENDING_ENTERPRISE,
+        serial=800_000_001,
+        street="将台地区",
+        contact_name="杨帆",
+        contact_phone="13910245678",
     )
     orgs[SMALL_ENTERPRISE] = _account_enterprise(
-        result, name=SMALL_ENTERPRISE, serial=800_000_002, street="酒仙桥街道",
-        status=Enterprise.Status.ACTIVE, industry="machinery",
-        scale=Enterprise.Scale.SMALL_MICRO, employees=18, annual_revenue=Decimal("260.00"),
-        address="北京市朝阳区酒仙桥路14号", legal_representative="马建军",
-        safety_principal="马建军", contact_name="马建军", contact_phone="13601102233",
+        result,
+        name=SMALL_ENTERPRISE,
+        serial=800_000_002,
+        street="酒仙桥街道",
+        status=Enterprise.Status.ACTIVE,
+        industry="machinery",
+        scale=Enterprise.Scale.SMALL_MICRO,
+        employees=18,
+        annual_revenue=Decimal("260.00"),
+        address="北京市朝阳区酒仙桥路14号",
+        legal_representative="马建军",
+        safety_principal="马建军",
+        contact_name="马建军",
+        contact_phone="13601102233",
     )
     orgs[SHOP_ENTERPRISE] = _account_enterprise(
-        result, name=SHOP_ENTERPRISE, serial=800_000_003, street="三里屯街道",
-        status=Enterprise.Status.ACTIVE, industry="commerce", scale=Enterprise.Scale.BELOW,
-        employees=95, annual_revenue=Decimal("1280.00"), address="北京市朝阳区三里屯路19号",
-        legal_representative="刘芳", safety_principal="高峰", contact_name="刘芳",
+        result,
+        name=SHOP_ENTERPRISE,
+        serial=800_000_003,
+        street="三里屯街道",
+        status=Enterprise.Status.ACTIVE,
+        industry="commerce",
+        scale=Enterprise.Scale.BELOW,
+        employees=95,
+        annual_revenue=Decimal("1280.00"),
+        address="北京市朝阳区三里屯路19号",
+        legal_representative="刘芳",
+        safety_principal="高峰",
+        contact_name="刘芳",
         contact_phone="010-65871234",
     )
     for username, (org_name, role, full_name) in DEMO_USERS.items():
         _user(result, username, orgs[org_name], role, full_name)
-    seed_enterprises(result, enterprise_count, orgs,
-                     {DEMO_ENTERPRISE, PENDING_ENTERPRISE, SMALL_ENTERPRISE, SHOP_ENTERPRISE})
+    seed_enterprises(
+        result,
+        enterprise_count,
+        orgs,
+        {DEMO_ENTERPRISE, PENDING_ENTERPRISE, SMALL_ENTERPRISE, SHOP_ENTERPRISE},
+    )
     from certification.demo import seed_demo_applications  # skips without the standards
 
     seed_demo_applications(result)

@@ -28,11 +28,14 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30)
     name = forms.CharField(label=_("Enterprise name"), max_length=200)
     region = forms.ModelChoiceField(
-        label=_("District"), queryset=Region.objects.all(),
+        label=_("District"),
+        queryset=Region.objects.all(),
         error_messages={"invalid_choice": _("This district does not exist.")},
     )
     street = forms.ModelChoiceField(
-        label=_("Street or town"), queryset=Street.objects.all(), required=False,
+        label=_("Street or town"),
+        queryset=Street.objects.all(),
+        required=False,
         error_messages={"invalid_choice": _("This street or town does not exist.")},
     )
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
@@ -55,15 +58,27 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-
-
 class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = [
-            "name", "uscc", "region", "street", "address", "industry", "scale", "employees",
-            "annual_revenue", "legal_representative", "safety_principal", "contact_name",
-            "contact_phone", "group", "safety_licence_no", "safety_licence_expires", "status",
+            "name",
+            "uscc",
+            "region",
+            "street",
+            "address",
+            "industry",
+            "scale",
+            "employees",
+            "annual_revenue",
+            "legal_representative",
+            "safety_principal",
+            "contact_name",
+            "contact_phone",
+            "group",
+            "safety_licence_no",
+            "safety_licence_expires",
+            "status",
         ]
         widgets = {"safety_licence_expires": forms.DateInput(attrs={"type": "date"})}
 
@@ -96,5 +111,6 @@ class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

@@ -33,17 +33,25 @@ def import_page(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = import_job_create(actor=request.user, upload=form.cleaned_data["file"],
-                                    mode=form.cleaned_data["mode"])
+            job = import_job_create(
+                actor=request.user, upload=form.cleaned_data["file"], mode=form.cleaned_data["mode"]
+            )
         except ServiceError as error:
             form.add_error(error.field, error.message)
         else:
             return redirect("enterprises:import_job", pk=job.pk)
-    jobs = (ImportJob.objects.filter(organisation_id=request.user.organisation_id)
-            .select_related("created_by")[:20])
-    return render(request, "enterprises/import.html", {
-        "form": form, "jobs": jobs, "max_bytes": settings.ENTERPRISE_IMPORT_MAX_BYTES,
-    })
+    jobs = ImportJob.objects.filter(organisation_id=request.user.organisation_id).select_related(
+        "created_by"
+    )[:20]
+    return render(
+        request,
+        "enterprises/import.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "max_bytes": settings.ENTERPRISE_IMPORT_MAX_BYTES,
+        },
+    )
 
 
 @login_required
@@ -61,7 +69,8 @@ def import_template(request):
 def _job_for(request, pk) -> ImportJob:
     return permissions.get_visible_or_404(
         ImportJob.objects.select_related("created_by", "committed_by", "organisation"),
-        request.user, pk=pk,
+        request.user,
+        pk=pk,
     )
 
 
@@ -73,11 +82,18 @@ def _may_commit(user, job: ImportJob) -> bool:
 def import_job(request, pk):
     job = _job_for(request, pk)
     problems = Paginator(job.errors, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
-    template = ("enterprises/import_job_status.html" if request.htmx
-                else "enterprises/import_job.html")
-    return render(request, template, {
-        "job": job, "page": problems, "may_commit": _may_commit(request.user, job),
-    })
+    template = (
+        "enterprises/import_job_status.html" if request.htmx else "enterprises/import_job.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "page": problems,
+            "may_commit": _may_commit(request.user, job),
+        },
+    )
 
 
 @login_required

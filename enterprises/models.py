@@ -134,37 +134,58 @@ class RegistrationClaim(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    uscc = models.CharField(_("unified social credit code"), max_length=18,
-                            validators=[validate_uscc])
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, validators=[validate_uscc]
+    )
     name = models.CharField(_("name"), max_length=200)
     # The district the claimant named; the one that decides is ``district``.
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("district"))
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("street or town"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+    )
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("street or town"),
+    )
     contact_name = models.CharField(_("contact"), max_length=50)
     contact_phone = models.CharField(_("contact phone"), max_length=30)
     # Who verifies: the district of the registry entry when the USCC is in the
     # registry, else the district the claimant named. Never shown to the claimant.
-    district = models.ForeignKey(Region, on_delete=models.PROTECT,
-                                 related_name="registration_claims",
-                                 verbose_name=_("verifying district"))
+    district = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="registration_claims",
+        verbose_name=_("verifying district"),
+    )
     # The claimant's organisation (pending until approved) and its admin user.
-    account = models.OneToOneField(Organisation, on_delete=models.PROTECT,
-                                   related_name="registration_claim",
-                                   verbose_name=_("account"))
+    account = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="registration_claim",
+        verbose_name=_("account"),
+    )
     # The registry entry: the one that existed when the claim was made, or the
     # one created or linked by the approval.
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="registration_claims",
-                                   verbose_name=_("enterprise"))
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registration_claims",
+        verbose_name=_("enterprise"),
+    )
     # The USCC already had an account when the claim was made.
     dispute = models.BooleanField(_("dispute"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
     reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey("portal.User", on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        "portal.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
@@ -175,8 +196,7 @@ class RegistrationClaim(models.Model):
         verbose_name_plural = _("registrations")
         indexes = [
             # A district's verification queue, oldest first.
-            models.Index(fields=["district", "status", "created_at"],
-                         name="claim_queue_idx"),
+            models.Index(fields=["district", "status", "created_at"], name="claim_queue_idx"),
             models.Index(fields=["uscc"], name="claim_uscc_idx"),
         ]
 
@@ -190,14 +210,19 @@ class Accident(models.Model):
     (certification/lifecycle/rules.py) and feeds the accident-record gate of the
     scoring (reviews/scoring.py, domain.md §3.4)."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
-                                   related_name="accidents", verbose_name=_("enterprise"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="accidents", verbose_name=_("enterprise")
+    )
     occurred_on = models.DateField(_("date"))
     deaths = models.PositiveSmallIntegerField(_("deaths"), default=0)
     serious_injuries = models.PositiveSmallIntegerField(_("serious injuries"), default=0)
-    direct_loss = models.DecimalField(_("direct economic loss (10,000 yuan)"), max_digits=12,
-                                      decimal_places=2, default=Decimal("0"),
-                                      validators=[MinValueValidator(Decimal("0"))])
+    direct_loss = models.DecimalField(
+        _("direct economic loss (10,000 yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
     description = BoundedTextField(_("what happened"), max_length=4000)
     recorded_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -206,8 +231,9 @@ class Accident(models.Model):
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("accident")
         verbose_name_plural = _("accidents")
-        indexes = [models.Index(fields=["enterprise", "-occurred_on"],
-                                name="accident_enterprise_idx")]
+        indexes = [
+            models.Index(fields=["enterprise", "-occurred_on"], name="accident_enterprise_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.occurred_on}"

@@ -51,7 +51,9 @@ class ImportJob(models.Model):
     RUNNING = (Status.QUEUED, Status.VALIDATING, Status.COMMITTING)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     # The importer's scope: a district imports only its own enterprises.
@@ -60,12 +62,14 @@ class ImportJob(models.Model):
     )
     file = models.FileField(_("file"), upload_to=import_upload_to)
     original_filename = models.CharField(_("file name"), max_length=255)
-    mode = models.CharField(_("existing enterprises"), max_length=10, choices=Mode.choices,
-                            default=Mode.CREATE)
+    mode = models.CharField(
+        _("existing enterprises"), max_length=10, choices=Mode.choices, default=Mode.CREATE
+    )
     # Messages are written in the uploader's language when the worker checks the file.
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     created_count = models.PositiveIntegerField(_("to create"), default=0)
@@ -75,8 +79,12 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("problems"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("number of problems"), default=0)
     committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("imported by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(_("check started"), null=True, blank=True)

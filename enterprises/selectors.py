@@ -11,7 +11,10 @@ from portal.models import OrganisationKind as Kind
 
 # Sort keys offered by the list page and the API, and the column behind each.
 ORDERINGS = {
-    "name": "name", "uscc": "uscc", "district": "region_id", "employees": "employees",
+    "name": "name",
+    "uscc": "uscc",
+    "district": "region_id",
+    "employees": "employees",
     "created": "created_at",
 }
 
@@ -22,6 +25,7 @@ def enterprise_scope(user, path: str = "") -> Q:
     from a model pointing at one). Written on the row rather than as ``enterprise IN
     (the enterprises in scope)``, so that PostgreSQL checks the rows it reads instead of
     first collecting a whole scope (62,000 enterprises for an association)."""
+
     def on(**lookup) -> Q:
         return Q(**{path + key: value for key, value in lookup.items()})
 
@@ -47,8 +51,9 @@ def enterprise_scope(user, path: str = "") -> Q:
         # which the application workflow gives at assignment.
         from enterprises.models import Enterprise
 
-        granted = get_objects_for_user(user, "enterprises.view_enterprise",
-                                       Enterprise.objects.all(), accept_global_perms=False)
+        granted = get_objects_for_user(
+            user, "enterprises.view_enterprise", Enterprise.objects.all(), accept_global_perms=False
+        )
         return on(pk__in=granted.values("pk"))
     return on(pk__in=[])
 
@@ -70,8 +75,15 @@ def registry_counts(qs: QuerySet) -> dict[str, int]:
 
 
 def filter_enterprises(
-    qs: QuerySet, *, search: str = "", district: str = "", street: str = "",
-    industry: str = "", scale: str = "", status: str = "", ordering: str = "name",
+    qs: QuerySet,
+    *,
+    search: str = "",
+    district: str = "",
+    street: str = "",
+    industry: str = "",
+    scale: str = "",
+    status: str = "",
+    ordering: str = "name",
 ) -> QuerySet:
     """Search, filters and sort shared by the registry page, its export and the API.
 
@@ -85,8 +97,13 @@ def filter_enterprises(
             qs = qs.filter(uscc=code)
         else:
             qs = qs.filter(Q(name__icontains=search) | Q(uscc__startswith=code))
-    for value, lookup in ((district, "region_id"), (street, "street__code"),
-                          (industry, "industry_id"), (scale, "scale"), (status, "status")):
+    for value, lookup in (
+        (district, "region_id"),
+        (street, "street__code"),
+        (industry, "industry_id"),
+        (scale, "scale"),
+        (status, "status"),
+    ):
         if value:
             qs = qs.filter(**{lookup: value})
     descending = ordering.startswith("-")
@@ -129,16 +146,24 @@ def claim_rows(user, claims) -> list[dict]:
 
     claims = list(claims)
     usccs = {claim.uscc for claim in claims}
-    registry = {e.uscc: e for e in Enterprise.objects.visible_to(user).filter(uscc__in=usccs)
-                .select_related("region", "street", "account")}
+    registry = {
+        e.uscc: e
+        for e in Enterprise.objects.visible_to(user)
+        .filter(uscc__in=usccs)
+        .select_related("region", "street", "account")
+    }
     open_claims = dict(
         RegistrationClaim.objects.filter(uscc__in=usccs, status=RegistrationClaim.Status.PENDING)
-        .order_by().values_list("uscc").annotate(n=Count("id")))
+        .order_by()
+        .values_list("uscc")
+        .annotate(n=Count("id"))
+    )
     rows = []
     for claim in claims:
         entry = registry.get(claim.uscc)
-        has_other_account = bool(entry and entry.account_id
-                                 and entry.account_id != claim.account_id)
+        has_other_account = bool(
+            entry and entry.account_id and entry.account_id != claim.account_id
+        )
         differences = []
         if entry is not None and claim.status == RegistrationClaim.Status.PENDING:
             for label, registered, claimed in (
@@ -149,15 +174,16 @@ def claim_rows(user, claims) -> list[dict]:
                 (_("Contact phone"), entry.contact_phone, claim.contact_phone),
             ):
                 if str(registered) != str(claimed):
-                    differences.append({"label": label, "registry": registered,
-                                        "claimed": claimed})
+                    differences.append({"label": label, "registry": registered, "claimed": claimed})
         pending = claim.status == RegistrationClaim.Status.PENDING
-        rows.append({
-            "claim": claim,
-            "entry": entry,
-            "dispute": pending and (claim.dispute or has_other_account),
-            "account_now": entry.account if has_other_account else None,
-            "differences": differences,
-            "other_open": open_claims.get(claim.uscc, 0) - (1 if pending else 0),
-        })
+        rows.append(
+            {
+                "claim": claim,
+                "entry": entry,
+                "dispute": pending and (claim.dispute or has_other_account),
+                "account_now": entry.account if has_other_account else None,
+                "differences": differences,
+                "other_open": open_claims.get(claim.uscc, 0) - (1 if pending else 0),
+            }
+        )
     return rows

@@ -17,9 +17,23 @@ from portal.permissions import can_edit_enterprise
 
 # Fields shown in the audit trail of an enterprise edit or import.
 ENTERPRISE_FIELDS = [
-    "name", "uscc", "region", "street", "address", "industry", "scale", "employees",
-    "annual_revenue", "legal_representative", "safety_principal", "contact_name",
-    "contact_phone", "group", "safety_licence_no", "safety_licence_expires", "status",
+    "name",
+    "uscc",
+    "region",
+    "street",
+    "address",
+    "industry",
+    "scale",
+    "employees",
+    "annual_revenue",
+    "legal_representative",
+    "safety_principal",
+    "contact_name",
+    "contact_phone",
+    "group",
+    "safety_licence_no",
+    "safety_licence_expires",
+    "status",
 ]
 
 
@@ -31,8 +45,17 @@ REASON_MAX_LENGTH = 2000
 
 @transaction.atomic
 def enterprise_register(
-    *, uscc: str, name: str, region, street=None, contact_name: str, contact_phone: str,
-    username: str, email: str, password: str, client_ip: str | None = None,
+    *,
+    uscc: str,
+    name: str,
+    region,
+    street=None,
+    contact_name: str,
+    contact_phone: str,
+    username: str,
+    email: str,
+    password: str,
+    client_ip: str | None = None,
 ) -> RegistrationClaim:
     """Self-registration: a claim on the USCC with a pending account and its admin user.
 
@@ -43,16 +66,19 @@ def enterprise_register(
     """
     uscc = normalise_uscc(uscc)
     if User.objects.filter(username__iexact=username).exists():
-        raise ServiceError(_("The username “%(name)s” is taken.") % {"name": username},
-                           field="username")
+        raise ServiceError(
+            _("The username “%(name)s” is taken.") % {"name": username}, field="username"
+        )
     if street is not None and street.region_id != region.pk:
-        raise ServiceError(_("This street or town is not in the chosen district."),
-                           field="street")
+        raise ServiceError(_("This street or town is not in the chosen district."), field="street")
     known = Enterprise.objects.filter(uscc=uscc).first()
     account = Organisation.objects.create(
         # Unique for now; named after the claim just below, once its id is known.
-        name=f"registration {uuid.uuid4().hex}", kind=OrganisationKind.ENTERPRISE,
-        status=Organisation.Status.PENDING, region=region, contact_name=contact_name,
+        name=f"registration {uuid.uuid4().hex}",
+        kind=OrganisationKind.ENTERPRISE,
+        status=Organisation.Status.PENDING,
+        region=region,
+        contact_name=contact_name,
         contact_phone=contact_phone,
     )
     # Always suffixed while pending: organisation names are unique, and whether the
@@ -61,26 +87,56 @@ def enterprise_register(
     account.name = name[: Organisation._meta.get_field("name").max_length - len(suffix)] + suffix
     account.save(update_fields=["name"])
     claim = RegistrationClaim(
-        uscc=uscc, name=name, region=region, street=street, contact_name=contact_name,
-        contact_phone=contact_phone, account=account,
-        district_id=known.region_id if known else region.pk, enterprise=known,
-        dispute=bool(known and known.account_id), client_ip=client_ip,
+        uscc=uscc,
+        name=name,
+        region=region,
+        street=street,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        account=account,
+        district_id=known.region_id if known else region.pk,
+        enterprise=known,
+        dispute=bool(known and known.account_id),
+        client_ip=client_ip,
     )
     claim.full_clean()
     claim.save()
-    user = User(username=username, email=email, organisation=account, role=User.Role.ADMIN,
-                first_name=contact_name, phone=contact_phone)
+    user = User(
+        username=username,
+        email=email,
+        organisation=account,
+        role=User.Role.ADMIN,
+        first_name=contact_name,
+        phone=contact_phone,
+    )
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError:  # the same username, registered a moment ago
-        raise ServiceError(_("The username “%(name)s” is taken.") % {"name": username},
-                           field="username") from None
-    audit.record(actor=user, action="enterprise.registration.claim", obj=claim,
-                 after=audit.snapshot(claim, ["uscc", "name", "region", "street",
-                                              "contact_name", "contact_phone", "district",
-                                              "enterprise", "dispute", "client_ip"]))
+        raise ServiceError(
+            _("The username “%(name)s” is taken.") % {"name": username}, field="username"
+        ) from None
+    audit.record(
+        actor=user,
+        action="enterprise.registration.claim",
+        obj=claim,
+        after=audit.snapshot(
+            claim,
+            [
+                "uscc",
+                "name",
+                "region",
+                "street",
+                "contact_name",
+                "contact_phone",
+                "district",
+                "enterprise",
+                "dispute",
+                "client_ip",
+            ],
+        ),
+    )
     return claim
 
 
@@ -111,12 +167,19 @@ def registration_approve(*, actor: User, claim: RegistrationClaim) -> Registrati
     registry_before = None
     if enterprise is not None:
         if enterprise.account_id is not None:
-            raise ServiceError(_(
-                "This enterprise already has an account, so the registration is a dispute: "
-                "reject it with a reason. Its administrator can invite colleagues."))
+            raise ServiceError(
+                _(
+                    "This enterprise already has an account, so the registration is a dispute: "
+                    "reject it with a reason. Its administrator can invite colleagues."
+                )
+            )
         if not can_edit_enterprise(actor, enterprise):
-            raise ServiceError(_("This enterprise is registered in another district; that "
-                                 "district decides on the registration."))
+            raise ServiceError(
+                _(
+                    "This enterprise is registered in another district; that "
+                    "district decides on the registration."
+                )
+            )
         registry_before = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
         enterprise.name = claim.name
         if claim.street is not None and claim.street.region_id == enterprise.region_id:
@@ -128,30 +191,48 @@ def registration_approve(*, actor: User, claim: RegistrationClaim) -> Registrati
             enterprise.status_reason = ""
     else:
         enterprise = Enterprise(
-            uscc=claim.uscc, name=claim.name, region=claim.region, street=claim.street,
-            contact_name=claim.contact_name, contact_phone=claim.contact_phone,
+            uscc=claim.uscc,
+            name=claim.name,
+            region=claim.region,
+            street=claim.street,
+            contact_name=claim.contact_name,
+            contact_phone=claim.contact_phone,
             status=Enterprise.Status.ACTIVE,
         )
     if Organisation.objects.filter(name=enterprise.name).exclude(pk=account.pk).exists():
-        raise ServiceError(_("Another organisation is already named “%(name)s”; tell the two "
-                             "apart before approving.") % {"name": enterprise.name})
+        raise ServiceError(
+            _(
+                "Another organisation is already named “%(name)s”; tell the two "
+                "apart before approving."
+            )
+            % {"name": enterprise.name}
+        )
     enterprise.account = account
     enterprise.full_clean()
     try:
         with transaction.atomic():
             enterprise.save()
     except IntegrityError:  # created a moment ago by an import or another approval
-        raise ServiceError(_("This unified social credit code was registered meanwhile; "
-                             "reload the page.")) from None
+        raise ServiceError(
+            _("This unified social credit code was registered meanwhile; reload the page.")
+        ) from None
     registry_after = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
     if registry_before is None:
-        audit.record(actor=actor, action="enterprise.create", obj=enterprise,
-                     after={**registry_after, "source": "registration"})
+        audit.record(
+            actor=actor,
+            action="enterprise.create",
+            obj=enterprise,
+            after={**registry_after, "source": "registration"},
+        )
     else:
         old, new = audit.changed(registry_before, registry_after)
-        audit.record(actor=actor, action="enterprise.update", obj=enterprise,
-                     before={**old, "account": None},
-                     after={**new, "account": account.pk, "source": "registration"})
+        audit.record(
+            actor=actor,
+            action="enterprise.update",
+            obj=enterprise,
+            before={**old, "account": None},
+            after={**new, "account": account.pk, "source": "registration"},
+        )
     account.name = enterprise.name
     account.region = enterprise.region
     account.status = Organisation.Status.ACTIVE
@@ -159,41 +240,60 @@ def registration_approve(*, actor: User, claim: RegistrationClaim) -> Registrati
     account.save(update_fields=["name", "region", "status", "status_reason"])
     claim.enterprise = enterprise
     _decided(claim, actor=actor, status=RegistrationClaim.Status.APPROVED)
-    before = {"status": RegistrationClaim.Status.PENDING,
-              "account_status": Organisation.Status.PENDING}
+    before = {
+        "status": RegistrationClaim.Status.PENDING,
+        "account_status": Organisation.Status.PENDING,
+    }
     if registry_before is not None:
-        before.update({key: registry_before[key] for key in ("name", "street", "contact_name",
-                                                             "contact_phone")})
-    audit.record(actor=actor, action="enterprise.registration.approve", obj=claim,
-                 before=before,
-                 after={"status": claim.status, "account_status": account.status,
-                        "enterprise": enterprise.pk,
-                        **audit.snapshot(enterprise, CLAIMED_FIELDS)})
+        before.update(
+            {
+                key: registry_before[key]
+                for key in ("name", "street", "contact_name", "contact_phone")
+            }
+        )
+    audit.record(
+        actor=actor,
+        action="enterprise.registration.approve",
+        obj=claim,
+        before=before,
+        after={
+            "status": claim.status,
+            "account_status": account.status,
+            "enterprise": enterprise.pk,
+            **audit.snapshot(enterprise, CLAIMED_FIELDS),
+        },
+    )
     return claim
 
 
 @transaction.atomic
-def registration_reject(*, actor: User, claim: RegistrationClaim,
-                        reason: str) -> RegistrationClaim:
+def registration_reject(*, actor: User, claim: RegistrationClaim, reason: str) -> RegistrationClaim:
     """The district turns the claim down: the registry stays as it is, the account
     stays unable to act, and the USCC remains open to other registrations."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Give the enterprise a reason for the rejection."), field="reason")
     if len(reason) > REASON_MAX_LENGTH:
-        raise ServiceError(_("Keep the reason within %(limit)d characters.")
-                           % {"limit": REASON_MAX_LENGTH}, field="reason")
+        raise ServiceError(
+            _("Keep the reason within %(limit)d characters.") % {"limit": REASON_MAX_LENGTH},
+            field="reason",
+        )
     claim = _lock_pending(claim)
     account = claim.account
     _decided(claim, actor=actor, status=RegistrationClaim.Status.REJECTED, reason=reason)
     account.status = Organisation.Status.REJECTED
     account.status_reason = reason
     account.save(update_fields=["status", "status_reason"])
-    audit.record(actor=actor, action="enterprise.registration.reject", obj=claim,
-                 before={"status": RegistrationClaim.Status.PENDING,
-                         "account_status": Organisation.Status.PENDING},
-                 after={"status": claim.status, "account_status": account.status,
-                        "reason": reason})
+    audit.record(
+        actor=actor,
+        action="enterprise.registration.reject",
+        obj=claim,
+        before={
+            "status": RegistrationClaim.Status.PENDING,
+            "account_status": Organisation.Status.PENDING,
+        },
+        after={"status": claim.status, "account_status": account.status, "reason": reason},
+    )
     return claim
 
 
@@ -215,6 +315,7 @@ def enterprise_save(*, actor: User, enterprise: Enterprise) -> Enterprise:
     else:
         old, new = audit.changed(before, after)
         if new:
-            audit.record(actor=actor, action="enterprise.update", obj=enterprise, before=old,
-                         after=new)
+            audit.record(
+                actor=actor, action="enterprise.update", obj=enterprise, before=old, after=new
+            )
     return enterprise

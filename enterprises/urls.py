@@ -21,8 +21,7 @@ urlpatterns += [
     path("import/", import_views.import_page, name="import"),
     path("import/template.xlsx", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_job, name="import_job"),
-    path("import/<int:pk>/commit/", import_views.import_job_commit_view,
-         name="import_job_commit"),
+    path("import/<int:pk>/commit/", import_views.import_job_commit_view, name="import_job_commit"),
     path("export.xlsx", import_views.export, name="export"),
 ]
 

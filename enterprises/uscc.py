@@ -23,17 +23,21 @@ def check_character(first17: str) -> str:
 def uscc_errors(code: str) -> list[str]:
     """Every problem with a (normalised) code, in the active language."""
     if len(code) != 18:
-        return [_("A unified social credit code has 18 characters; this one has %(n)d.") % {
-            "n": len(code)
-        }]
+        return [
+            _("A unified social credit code has 18 characters; this one has %(n)d.")
+            % {"n": len(code)}
+        ]
     errors = []
     # The 18th character is checked against the expected value below, so a
     # wrong one (even a forbidden letter) gets the more useful message.
     for position, char in enumerate(code[:17], start=1):
         if char not in VALUES:
             errors.append(
-                _("Character %(pos)d (“%(char)s”) is not allowed; the letters I, O, S, V and Z "
-                  "are never used.") % {"pos": position, "char": char}
+                _(
+                    "Character %(pos)d (“%(char)s”) is not allowed; the letters I, O, S, V and Z "
+                    "are never used."
+                )
+                % {"pos": position, "char": char}
             )
     if errors:
         return errors

@@ -22,9 +22,12 @@ from portal.models import Industry, OrganisationKind, Region, Street
 def filtered_enterprises(user, params):
     """The registry list as the user filtered it; shared by the page and the export."""
     return filter_enterprises(
-        Enterprise.objects.visible_to(user), search=params.get("q", ""),
-        **{key: params.get(key, "").strip()
-           for key in ("district", "street", "industry", "scale", "status")},
+        Enterprise.objects.visible_to(user),
+        search=params.get("q", ""),
+        **{
+            key: params.get(key, "").strip()
+            for key in ("district", "street", "industry", "scale", "status")
+        },
         ordering=params.get("sort", "name"),
     )
 
@@ -41,42 +44,58 @@ def enterprise_list(request):
     params.pop("page", None)
     without_sort = params.copy()
     without_sort.pop("sort", None)
-    return render(request, "enterprises/list.html", {
-        "page": page,
-        "params": params.urlencode(),
-        "params_without_sort": without_sort.urlencode(),
-        "sort_columns": [("name", _("Name")), ("uscc", _("Unified social credit code")),
-                         ("district", _("District")), ("employees", _("Employees"))],
-        "filters": {key: request.GET.get(key, "") for key in
-                    ("q", "district", "street", "industry", "scale", "status", "sort")},
-        "districts": Region.objects.all(),
-        "streets": Street.objects.filter(region_id=district) if district else [],
-        "industries": Industry.objects.all(),
-        "scales": Enterprise.Scale.choices,
-        "statuses": Enterprise.Status.choices,
-        "can_create": permissions.acts_for(request.user, OrganisationKind.CITY_OFFICE,
-                                           OrganisationKind.DISTRICT),
-        "can_export": permissions.can_export_enterprises(request.user),
-    })
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "page": page,
+            "params": params.urlencode(),
+            "params_without_sort": without_sort.urlencode(),
+            "sort_columns": [
+                ("name", _("Name")),
+                ("uscc", _("Unified social credit code")),
+                ("district", _("District")),
+                ("employees", _("Employees")),
+            ],
+            "filters": {
+                key: request.GET.get(key, "")
+                for key in ("q", "district", "street", "industry", "scale", "status", "sort")
+            },
+            "districts": Region.objects.all(),
+            "streets": Street.objects.filter(region_id=district) if district else [],
+            "industries": Industry.objects.all(),
+            "scales": Enterprise.Scale.choices,
+            "statuses": Enterprise.Status.choices,
+            "can_create": permissions.acts_for(
+                request.user, OrganisationKind.CITY_OFFICE, OrganisationKind.DISTRICT
+            ),
+            "can_export": permissions.can_export_enterprises(request.user),
+        },
+    )
 
 
 @login_required
 def enterprise_detail(request, pk):
     enterprise = permissions.get_visible_or_404(
         Enterprise.objects.select_related("region", "street", "industry", "group", "account"),
-        request.user, pk=pk,
+        request.user,
+        pk=pk,
     )
     from certification.lifecycle.rules import certificates_visible_to
     from enterprises.accidents import can_record
 
-    return render(request, "enterprises/detail.html", {
-        "enterprise": enterprise,
-        "can_edit": permissions.can_edit_enterprise(request.user, enterprise),
-        # Accidents and certificates (issue 5): templates/enterprises/_accidents.html.
-        "accidents": enterprise.accidents.all(),
-        "can_record_accident": can_record(request.user, enterprise),
-        "certificates": certificates_visible_to(request.user).filter(enterprise=enterprise),
-    })
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "can_edit": permissions.can_edit_enterprise(request.user, enterprise),
+            # Accidents and certificates (issue 5): templates/enterprises/_accidents.html.
+            "accidents": enterprise.accidents.all(),
+            "can_record_accident": can_record(request.user, enterprise),
+            "certificates": certificates_visible_to(request.user).filter(enterprise=enterprise),
+        },
+    )
 
 
 @login_required
@@ -90,8 +109,11 @@ def my_enterprise(request):
 @login_required
 def enterprise_edit(request, pk=None):
     if pk is None:
-        permissions.require(permissions.acts_for(
-            request.user, OrganisationKind.CITY_OFFICE, OrganisationKind.DISTRICT))
+        permissions.require(
+            permissions.acts_for(
+                request.user, OrganisationKind.CITY_OFFICE, OrganisationKind.DISTRICT
+            )
+        )
         instance = Enterprise(region_id=request.user.organisation.region_id)
     else:
         instance = permissions.get_visible_or_404(Enterprise.objects, request.user, pk=pk)
@@ -99,8 +121,9 @@ def enterprise_edit(request, pk=None):
     form = EnterpriseForm(request.POST or None, instance=instance, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            enterprise = services.enterprise_save(actor=request.user,
-                                                  enterprise=form.save(commit=False))
+            enterprise = services.enterprise_save(
+                actor=request.user, enterprise=form.save(commit=False)
+            )
         except ServiceError as error:
             form.add_error(error.field, error.message)
         else:
@@ -114,26 +137,41 @@ def register(request):
     registration gets the same answer, whatever is known about the USCC."""
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and not registration_throttle.allow(client_ip(request)):
-        refused = _("Too many registrations from your address. Try again in %(minutes)d "
-                    "minutes.") % {"minutes": registration_throttle.window_minutes()}
-        return render(request, "enterprises/register.html",
-                      {"form": RegistrationForm(), "refused": refused}, status=429)
+        refused = _(
+            "Too many registrations from your address. Try again in %(minutes)d minutes."
+        ) % {"minutes": registration_throttle.window_minutes()}
+        return render(
+            request,
+            "enterprises/register.html",
+            {"form": RegistrationForm(), "refused": refused},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             claim = services.enterprise_register(
-                uscc=data["uscc"], name=data["name"], region=data["region"],
-                street=data["street"], contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"], username=data["username"],
-                email=data["email"], password=data["password"], client_ip=client_ip(request),
+                uscc=data["uscc"],
+                name=data["name"],
+                region=data["region"],
+                street=data["street"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                username=data["username"],
+                email=data["email"],
+                password=data["password"],
+                client_ip=client_ip(request),
             )
         except ServiceError as error:
             form.add_error(error.field, error.message)
         else:
-            login(request, claim.account.users.get(),
-                  backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Registration received. Your district government "
-                                        "will verify it."))
+            login(
+                request,
+                claim.account.users.get(),
+                backend="django.contrib.auth.backends.ModelBackend",
+            )
+            messages.success(
+                request, _("Registration received. Your district government will verify it.")
+            )
             return redirect("home")
     return render(request, "enterprises/register.html", {"form": form})
 
@@ -141,19 +179,28 @@ def register(request):
 @login_required
 def registration_list(request):
     """The district's verification queue of registration claims."""
-    permissions.require(permissions.acts_for(
-        request.user, OrganisationKind.CITY_OFFICE, OrganisationKind.DISTRICT))
+    permissions.require(
+        permissions.acts_for(request.user, OrganisationKind.CITY_OFFICE, OrganisationKind.DISTRICT)
+    )
     status = request.GET.get("status", "pending")
-    qs = (claims_visible_to(request.user)
-          .select_related("region", "street", "account", "decided_by")
-          .prefetch_related("account__users"))
+    qs = (
+        claims_visible_to(request.user)
+        .select_related("region", "street", "account", "decided_by")
+        .prefetch_related("account__users")
+    )
     if status in RegistrationClaim.Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs.order_by("created_at", "id"), 50).get_page(request.GET.get("page"))
-    return render(request, "enterprises/registrations.html", {
-        "page": page, "rows": claim_rows(request.user, page.object_list), "status": status,
-        "status_tabs": [*RegistrationClaim.Status.choices, ("all", _("All"))],
-    })
+    return render(
+        request,
+        "enterprises/registrations.html",
+        {
+            "page": page,
+            "rows": claim_rows(request.user, page.object_list),
+            "status": status,
+            "status_tabs": [*RegistrationClaim.Status.choices, ("all", _("All"))],
+        },
+    )
 
 
 @login_required
@@ -166,8 +213,9 @@ def registration_decide(request, pk):
             services.registration_approve(actor=request.user, claim=claim)
             messages.success(request, _("Approved “%(name)s”.") % {"name": claim.name})
         else:
-            services.registration_reject(actor=request.user, claim=claim,
-                                         reason=request.POST.get("reason", ""))
+            services.registration_reject(
+                actor=request.user, claim=claim, reason=request.POST.get("reason", "")
+            )
             messages.success(request, _("Rejected “%(name)s”.") % {"name": claim.name})
     except ServiceError as error:
         messages.error(request, error.message)

@@ -23,17 +23,27 @@ from portal.errors import ServiceError
 
 
 class AccidentForm(forms.Form):
-    occurred_on = forms.DateField(label=gettext_lazy("Date"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
-    deaths = forms.IntegerField(label=gettext_lazy("Deaths"), min_value=0, max_value=32767,
-                                initial=0)
-    serious_injuries = forms.IntegerField(label=gettext_lazy("Serious injuries"), min_value=0,
-                                          max_value=32767, initial=0)
-    direct_loss = forms.DecimalField(label=gettext_lazy("Direct economic loss (10,000 yuan)"),
-                                     min_value=Decimal("0"), max_digits=12, decimal_places=2,
-                                     initial=Decimal("0"))
-    description = forms.CharField(label=gettext_lazy("What happened"), widget=forms.Textarea,
-                                  max_length=accidents.MAX_DESCRIPTION)
+    occurred_on = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    deaths = forms.IntegerField(
+        label=gettext_lazy("Deaths"), min_value=0, max_value=32767, initial=0
+    )
+    serious_injuries = forms.IntegerField(
+        label=gettext_lazy("Serious injuries"), min_value=0, max_value=32767, initial=0
+    )
+    direct_loss = forms.DecimalField(
+        label=gettext_lazy("Direct economic loss (10,000 yuan)"),
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        initial=Decimal("0"),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("What happened"),
+        widget=forms.Textarea,
+        max_length=accidents.MAX_DESCRIPTION,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,22 +53,27 @@ class AccidentForm(forms.Form):
 
 @login_required
 def accident_add(request, pk: int):
-    enterprise = permissions.get_visible_or_404(Enterprise.objects.select_related("region"),
-                                                request.user, pk=pk)
+    enterprise = permissions.get_visible_or_404(
+        Enterprise.objects.select_related("region"), request.user, pk=pk
+    )
     permissions.require(accidents.can_record(request.user, enterprise))
     form = AccidentForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                accidents.accident_record(actor=request.user, enterprise=enterprise,
-                                          **form.cleaned_data)
+                accidents.accident_record(
+                    actor=request.user, enterprise=enterprise, **form.cleaned_data
+                )
             except ServiceError as error:
-                form.add_error(error.field if error.field in form.fields else None,
-                               error.message)
+                form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 messages.success(request, _("The accident was recorded."))
                 return redirect("enterprises:detail", pk=enterprise.pk)
         status = 400
-    return render(request, "enterprises/accident_form.html",
-                  {"enterprise": enterprise, "form": form}, status=status)
+    return render(
+        request,
+        "enterprises/accident_form.html",
+        {"enterprise": enterprise, "form": form},
+        status=status,
+    )

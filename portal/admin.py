@@ -43,9 +43,13 @@ class CityOfficeModelAdmin(admin.ModelAdmin):
         before = {name: audit._plain(form.initial.get(name)) for name in form.changed_data}
         super().save_model(request, obj, form, change)
         after = audit.snapshot(obj, [n for n in form.changed_data if hasattr(obj, n)])
-        audit.record(actor=request.user, action=f"{obj._meta.model_name}.admin_"
-                     f"{'update' if change else 'create'}", obj=obj,
-                     before=before if change else None, after=after)
+        audit.record(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.admin_{'update' if change else 'create'}",
+            obj=obj,
+            before=before if change else None,
+            after=after,
+        )
 
 
 @admin.register(Region, site=site)
@@ -64,8 +68,14 @@ class StreetAdmin(CityOfficeModelAdmin):
 
 @admin.register(Industry, site=site)
 class IndustryAdmin(CityOfficeModelAdmin):
-    list_display = ["code", "name", "group", "gbt4754", "certificate_code",
-                    "requires_safety_licence"]
+    list_display = [
+        "code",
+        "name",
+        "group",
+        "gbt4754",
+        "certificate_code",
+        "requires_safety_licence",
+    ]
     list_filter = ["group"]
 
 
@@ -98,8 +108,17 @@ class UserAdmin(CityOfficeModelAdmin):
     list_filter = ["role", "is_active", "organisation__kind"]
     search_fields = ["username", "first_name", "email", "organisation__name"]
     list_select_related = ["organisation"]
-    fields = ["username", "first_name", "email", "phone", "organisation", "role", "is_active",
-              "last_login", "date_joined"]
+    fields = [
+        "username",
+        "first_name",
+        "email",
+        "phone",
+        "organisation",
+        "role",
+        "is_active",
+        "last_login",
+        "date_joined",
+    ]
     readonly_fields = ["last_login", "date_joined"]
     raw_id_fields = ["organisation"]
     actions = ["deactivate", "activate"]

@@ -17,8 +17,7 @@ def _unread_count(user):
         if not cache:
             from portal.models import Notification
 
-            cache.append(Notification.objects.filter(recipient=user,
-                                                      read_at__isnull=True).count())
+            cache.append(Notification.objects.filter(recipient=user, read_at__isnull=True).count())
         return cache[0]
 
     return count

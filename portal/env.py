@@ -86,7 +86,8 @@ def check_secret_key(name: str, value: str | None) -> str:
     if not value:
         raise ImproperlyConfigured(
             f"{name} must be set when DEBUG is off (set DEBUG=true for local development); "
-            f"{SECRET_KEY_HINT}")
+            f"{SECRET_KEY_HINT}"
+        )
     if value in KNOWN_SECRET_KEYS or value.startswith("django-insecure"):
         problem = "is a published example key"
     elif len(value) < SECRET_KEY_MIN_LENGTH:

@@ -37,4 +37,6 @@ def check_length(value: str | None, model, field_name: str, *, field: str | None
     if value and len(value) > limit:
         raise ServiceError(
             _("This text has %(length)d characters; at most %(limit)d are allowed.")
-            % {"limit": limit, "length": len(value)}, field=field or field_name)
+            % {"limit": limit, "length": len(value)},
+            field=field or field_name,
+        )

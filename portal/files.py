@@ -56,13 +56,18 @@ def sha256_of(upload) -> str:
 def check_document(upload, max_bytes: int) -> str:
     """The type of an uploaded document, or a ServiceError saying what is wrong."""
     if upload.size > max_bytes:
-        raise ServiceError(_("The file is %(size)s MB; the limit is %(limit)s MB.") % {
-            "size": round(upload.size / 1048576, 1), "limit": max_bytes // 1048576},
-            field="file")
+        raise ServiceError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": round(upload.size / 1048576, 1), "limit": max_bytes // 1048576},
+            field="file",
+        )
     kind = sniff_type(upload)
     if kind is None:
-        raise ServiceError(_("“%(name)s” is not a PDF, JPG, PNG, DOCX or XLSX file (checked "
-                             "from its content).") % {"name": upload.name}, field="file")
+        raise ServiceError(
+            _("“%(name)s” is not a PDF, JPG, PNG, DOCX or XLSX file (checked from its content).")
+            % {"name": upload.name},
+            field="file",
+        )
     return kind
 
 
@@ -91,6 +96,9 @@ def stored_file_response(stored, *, filename: str, content_type: str):
         raise Http404 from None
     if content_type not in EXTENSIONS:
         content_type = UNKNOWN_TYPE
-    return FileResponse(handle, as_attachment=True,
-                        filename=download_name(filename, content_type),
-                        content_type=content_type)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(filename, content_type),
+        content_type=content_type,
+    )

@@ -28,14 +28,23 @@ class BootstrapFormMixin:
 
 class OrganisationForm(BootstrapFormMixin, forms.ModelForm):
     qualifications = forms.MultipleChoiceField(
-        label=_("Industries × tiers (organising and review units)"), required=False,
+        label=_("Industries × tiers (organising and review units)"),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
 
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "status", "status_reason", "region", "industries",
-                  "contact_name", "contact_phone"]
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "status_reason",
+            "region",
+            "industries",
+            "contact_name",
+            "contact_phone",
+        ]
         widgets = {"status_reason": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -72,10 +81,15 @@ class InviteForm(BootstrapFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices,
-                             initial=User.Role.STAFF)
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices, initial=User.Role.STAFF)
 
 
 class StaffUpdateForm(forms.Form):
-    action = forms.ChoiceField(choices=[("activate", "activate"), ("deactivate", "deactivate"),
-                                        ("make_admin", "make_admin"), ("make_staff", "make_staff")])
+    action = forms.ChoiceField(
+        choices=[
+            ("activate", "activate"),
+            ("deactivate", "deactivate"),
+            ("make_admin", "make_admin"),
+            ("make_staff", "make_staff"),
+        ]
+    )

@@ -29,8 +29,10 @@ def _address_key(ip: str | None) -> str:
 
 def is_locked(username: str, ip: str | None) -> bool:
     counts = cache.get_many([_user_key(username, ip), _address_key(ip)])
-    return (counts.get(_user_key(username, ip), 0) >= settings.LOGIN_FAILURE_LIMIT
-            or counts.get(_address_key(ip), 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT)
+    return (
+        counts.get(_user_key(username, ip), 0) >= settings.LOGIN_FAILURE_LIMIT
+        or counts.get(_address_key(ip), 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    )
 
 
 def _increment(key: str) -> None:

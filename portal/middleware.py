@@ -63,8 +63,13 @@ class InactiveOrganisationMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
-        if (user is None or not user.is_authenticated or not user.organisation_id
-                or user.can_act or request.path.startswith("/api/")):
+        if (
+            user is None
+            or not user.is_authenticated
+            or not user.organisation_id
+            or user.can_act
+            or request.path.startswith("/api/")
+        ):
             return None
         match = request.resolver_match
         if match is not None and "admin" in match.namespaces:
@@ -76,5 +81,9 @@ class InactiveOrganisationMiddleware:
             return account_status(request)
         if name in self.ALLOWED:
             return None
-        raise PermissionDenied(_("Your organisation's account is not active; only its status "
-                                 "is available, on the home page."))
+        raise PermissionDenied(
+            _(
+                "Your organisation's account is not active; only its status "
+                "is available, on the home page."
+            )
+        )

@@ -26,10 +26,10 @@ def navigation_for(user) -> list[dict[str, str]]:
         # The organisers of reviews: verification, publicity and announcement.
         items.append({"label": _("Verification"), "url": reverse("certification:verification")})
         items.append({"label": _("Publicity"), "url": reverse("certification:publicity")})
-        items.append({"label": _("Announcements"),
-                      "url": reverse("certification:announcements")})
-        items.append({"label": _("Certificates"),
-                      "url": reverse("certification:lifecycle_certificates")})
+        items.append({"label": _("Announcements"), "url": reverse("certification:announcements")})
+        items.append(
+            {"label": _("Certificates"), "url": reverse("certification:lifecycle_certificates")}
+        )
     if kind in (Kind.CITY_OFFICE, Kind.DISTRICT):
         items.append({"label": _("Registrations"), "url": reverse("enterprises:registrations")})
     if kind in (Kind.CITY_OFFICE, Kind.ORGANISING_UNIT):

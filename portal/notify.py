@@ -14,12 +14,19 @@ from portal.models import Notification, User
 
 
 def notify(organisation_ids, text: str, url: str = "") -> int:
-    users = list(User.objects.filter(organisation_id__in=list(organisation_ids),
-                                     is_active=True).only("pk", "email"))
+    users = list(
+        User.objects.filter(organisation_id__in=list(organisation_ids), is_active=True).only(
+            "pk", "email"
+        )
+    )
     Notification.objects.bulk_create(
-        Notification(recipient=user, text=text[:300], url=url) for user in users)
-    mails = [(text[:120], f"{text}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [user.email])
-             for user in users if user.email]
+        Notification(recipient=user, text=text[:300], url=url) for user in users
+    )
+    mails = [
+        (text[:120], f"{text}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [user.email])
+        for user in users
+        if user.email
+    ]
     if mails:
         send_mass_mail(mails, fail_silently=True)
     return len(users)

@@ -24,8 +24,7 @@ class _KeyLengthMixin:
     match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):
-        schema = auto_schema._map_serializer_field(self.target, direction,
-                                                   bypass_extensions=True)
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
         target = _target_field(self.target)
         max_length = getattr(target, "max_length", None)
         if schema.get("type") == "string" and max_length and "maxLength" not in schema:

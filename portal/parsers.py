@@ -39,6 +39,8 @@ class JSONParser(parsers.JSONParser):
         else:
             too_deep = _too_deep(data)
         if too_deep:
-            raise ParseError(_("The JSON body is nested more than %(depth)d levels deep.")
-                             % {"depth": MAX_JSON_DEPTH})
+            raise ParseError(
+                _("The JSON body is nested more than %(depth)d levels deep.")
+                % {"depth": MAX_JSON_DEPTH}
+            )
         return data

@@ -13,15 +13,23 @@ from portal import audit
 from portal.errors import ServiceError
 from portal.models import Organisation, OrganisationKind, Qualification, User
 
-ORGANISATION_FIELDS = ["name", "kind", "status", "status_reason", "region", "contact_name",
-                       "contact_phone"]
+ORGANISATION_FIELDS = [
+    "name",
+    "kind",
+    "status",
+    "status_reason",
+    "region",
+    "contact_name",
+    "contact_phone",
+]
 
 
 def _org_snapshot(org: Organisation) -> dict:
     data = audit.snapshot(org, ORGANISATION_FIELDS)
     data["industries"] = sorted(org.industries.values_list("pk", flat=True))
     data["qualifications"] = sorted(
-        f"{industry}:{tier}" for industry, tier in org.qualifications.values_list("industry", "tier")
+        f"{industry}:{tier}"
+        for industry, tier in org.qualifications.values_list("industry", "tier")
     )
     return data
 
@@ -65,27 +73,39 @@ def organisation_save(
 
 @transaction.atomic
 def user_invite(
-    *, actor: User, organisation: Organisation, username: str, email: str, full_name: str = "",
-    role: str = User.Role.STAFF, phone: str = ""
+    *,
+    actor: User,
+    organisation: Organisation,
+    username: str,
+    email: str,
+    full_name: str = "",
+    role: str = User.Role.STAFF,
+    phone: str = "",
 ) -> tuple[User, str]:
     """Create a staff account without a password; returns the user and the
     path of the link where the invitee sets one."""
     if User.objects.filter(username__iexact=username).exists():
-        raise ServiceError(_("The username “%(name)s” is taken.") % {"name": username},
-                           field="username")
+        raise ServiceError(
+            _("The username “%(name)s” is taken.") % {"name": username}, field="username"
+        )
     if role not in User.Role.values:
         raise ServiceError(_("Unknown role."), field="role")
     user = User(
-        username=username, email=email, first_name=full_name, organisation=organisation,
-        role=role, phone=phone,
+        username=username,
+        email=email,
+        first_name=full_name,
+        organisation=organisation,
+        role=role,
+        phone=phone,
     )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
     audit.record(
-        actor=actor, action="user.invite", obj=user,
-        after={"username": username, "email": email, "organisation": organisation.pk,
-               "role": role},
+        actor=actor,
+        action="user.invite",
+        obj=user,
+        after={"username": username, "email": email, "organisation": organisation.pk, "role": role},
     )
     return user, invitation_path(user)
 
@@ -127,6 +147,7 @@ def user_set_role(*, actor: User, user: User, role: str) -> User:
     before = user.role
     user.role = role
     user.save(update_fields=["role"])
-    audit.record(actor=actor, action="user.role", obj=user, before={"role": before},
-                 after={"role": role})
+    audit.record(
+        actor=actor, action="user.role", obj=user, before={"role": before}, after={"role": role}
+    )
     return user

@@ -125,8 +125,9 @@ LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
 # Self-registrations per client address within the window; more get a 429.
 REGISTRATION_ATTEMPT_LIMIT = env_int("REGISTRATION_ATTEMPT_LIMIT", 5, minimum=1)
-REGISTRATION_ATTEMPT_WINDOW_SECONDS = env_int("REGISTRATION_ATTEMPT_WINDOW_SECONDS", 3600,
-                                              minimum=1)
+REGISTRATION_ATTEMPT_WINDOW_SECONDS = env_int(
+    "REGISTRATION_ATTEMPT_WINDOW_SECONDS", 3600, minimum=1
+)
 # Failed logins per IP, whatever the usernames, before every login from it is
 # refused for the same window (one password tried on many accounts). Offices
 # behind one NAT address share it, hence more than the per-user limit.
@@ -254,8 +255,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROX
 # marks the header as eligible; nothing is listed until someone submits the
 # domain. The compose healthcheck sends X-Forwarded-Proto: https.
 SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if BEHIND_TLS_PROXY else 0,
-                              minimum=0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if BEHIND_TLS_PROXY else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 X_FRAME_OPTIONS = "DENY"

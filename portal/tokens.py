@@ -34,8 +34,9 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
         if is_expired(token):
-            raise AuthenticationFailed(_("The token has expired; request a new one at "
-                                         "POST /api/v1/auth/token/."))
+            raise AuthenticationFailed(
+                _("The token has expired; request a new one at POST /api/v1/auth/token/.")
+            )
         return user, token
 
 

@@ -30,10 +30,12 @@ urlpatterns = [
     path("staff/<int:pk>/", staff.staff_update, name="staff_update"),
     path("audit/", audit_log.audit_log, name="audit_log"),
     path("notifications/", notifications.notification_list, name="notifications"),
-    path("notifications/read-all/", notifications.notification_read_all,
-         name="notifications_read_all"),
-    path("notifications/<int:pk>/read/", notifications.notification_read,
-         name="notification_read"),
+    path(
+        "notifications/read-all/",
+        notifications.notification_read_all,
+        name="notifications_read_all",
+    ),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
     path("enterprises/", include("enterprises.urls")),
     path("applications/", include("certification.urls")),
     path("public/", include("certification.public.urls")),
@@ -45,13 +47,18 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The docs for users only (the schema stays public); their start-up script is
     # served from this URL (?script), not inline, for the Content-Security-Policy.
-    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
-         name="swagger-ui"),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="swagger-ui",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin's own URLs: its login page is throttled like the portal's.
     path("admin/login/", accounts.ThrottledAdminLoginView.as_view()),
     path("admin/", admin_site.urls),
     # Browsers ask for /favicon.ico whatever the page links.
-    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg",
-                                                 permanent=True)),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True),
+    ),
 ]

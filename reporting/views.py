@@ -21,8 +21,11 @@ def home(request):
         context["enterprise"] = Enterprise.objects.filter(account_id=org.pk).first()
         return render(request, "reporting/home_pending.html", context)
     if org.kind == Kind.ENTERPRISE:
-        context["enterprise"] = (Enterprise.objects.select_related("region", "street", "industry")
-                                 .filter(account_id=org.pk).first())
+        context["enterprise"] = (
+            Enterprise.objects.select_related("region", "street", "industry")
+            .filter(account_id=org.pk)
+            .first()
+        )
     elif org.kind != Kind.REVIEW_UNIT:
         visible = Enterprise.objects.visible_to(user)
         context["counts"] = registry_counts(visible)
@@ -47,8 +50,13 @@ def _queue_counts(user) -> dict[str, int]:
 
     from certification.selectors import queue_for
 
-    return queue_for(user).order_by().aggregate(
-        total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=timezone.localdate())))
+    return (
+        queue_for(user)
+        .order_by()
+        .aggregate(
+            total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=timezone.localdate()))
+        )
+    )
 
 
 def _count_by(qs, field, choices):

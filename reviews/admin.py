@@ -42,8 +42,7 @@ class StandardAdmin(CityOfficeModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["code"]
-        if obj is not None and obj.versions.exclude(
-                status=StandardVersion.Status.DRAFT).exists():
+        if obj is not None and obj.versions.exclude(status=StandardVersion.Status.DRAFT).exists():
             # Scoring of published versions depends on what the standard grades.
             readonly += ["grading"]
         return readonly
@@ -68,13 +67,29 @@ class ThresholdInline(admin.TabularInline):
 
 @admin.register(StandardVersion, site=site)
 class StandardVersionAdmin(CityOfficeModelAdmin):
-    list_display = ["standard", "version", "effective_date", "status", "full_marks",
-                    "criteria_count", "management_page"]
+    list_display = [
+        "standard",
+        "version",
+        "effective_date",
+        "status",
+        "full_marks",
+        "criteria_count",
+        "management_page",
+    ]
     list_filter = ["status", "standard__grading"]
     search_fields = ["standard__code", "standard__name", "version"]
     list_select_related = ["standard"]
-    fields = ["standard", "version", "effective_date", "status", "full_marks", "source_sha256",
-              "published_at", "retired_at", "created_at"]
+    fields = [
+        "standard",
+        "version",
+        "effective_date",
+        "status",
+        "full_marks",
+        "source_sha256",
+        "published_at",
+        "retired_at",
+        "created_at",
+    ]
     inlines = [ThresholdInline]
 
     def get_queryset(self, request):
@@ -86,15 +101,23 @@ class StandardVersionAdmin(CityOfficeModelAdmin):
 
     @admin.display(description=_("tree, publish, retire"))
     def management_page(self, obj) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("standards:version", args=[obj.pk]),
-                           _("open"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("standards:version", args=[obj.pk]), _("open")
+        )
 
     def has_add_permission(self, request) -> bool:
         return False  # versions come from files
 
     def get_readonly_fields(self, request, obj=None):
-        always = ["standard", "status", "full_marks", "source_sha256", "published_at",
-                  "retired_at", "created_at"]
+        always = [
+            "standard",
+            "status",
+            "full_marks",
+            "source_sha256",
+            "published_at",
+            "retired_at",
+            "created_at",
+        ]
         if obj is not None and not obj.is_editable:
             return self.fields
         return always

@@ -115,8 +115,7 @@ def year_choices(selected: int, span: int = 5) -> list[int]:
 def period(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     """[1 January, next 1 January) of ``year``, Beijing time."""
     tz = timezone.get_current_timezone()
-    return (datetime.datetime(year, 1, 1, tzinfo=tz),
-            datetime.datetime(year + 1, 1, 1, tzinfo=tz))
+    return (datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz))
 
 
 # --- the data -------------------------------------------------------------------
@@ -150,8 +149,9 @@ class UnitYearFigures:
 
     @property
     def duration_mean(self) -> Decimal | None:
-        return _tenth(Decimal(sum(self.durations)) / len(self.durations)) if self.durations \
-            else None
+        return (
+            _tenth(Decimal(sum(self.durations)) / len(self.durations)) if self.durations else None
+        )
 
     @property
     def spot_check_warning(self) -> bool:
@@ -174,19 +174,29 @@ class UnitYearFigures:
 
 def _review_unit_expression():
     """The unit of the assignment current at the report (see the module docstring)."""
-    assignments = _model("Assignment").objects.filter(
-        application=OuterRef("application_id")).order_by("-assigned_at", "-id")
+    assignments = (
+        _model("Assignment")
+        .objects.filter(application=OuterRef("application_id"))
+        .order_by("-assigned_at", "-id")
+    )
     return Coalesce(
         Subquery(assignments.filter(assigned_at__lte=OuterRef("reported_at")).values("unit")[:1]),
-        Subquery(assignments.values("unit")[:1]), output_field=IntegerField())
+        Subquery(assignments.values("unit")[:1]),
+        output_field=IntegerField(),
+    )
 
 
 def _review_assignment_expression():
-    assignments = _model("Assignment").objects.filter(
-        application=OuterRef("application_id")).order_by("-assigned_at", "-id")
+    assignments = (
+        _model("Assignment")
+        .objects.filter(application=OuterRef("application_id"))
+        .order_by("-assigned_at", "-id")
+    )
     return Coalesce(
         Subquery(assignments.filter(assigned_at__lte=OuterRef("reported_at")).values("pk")[:1]),
-        Subquery(assignments.values("pk")[:1]), output_field=IntegerField())
+        Subquery(assignments.values("pk")[:1]),
+        output_field=IntegerField(),
+    )
 
 
 def reviews_done(year: int, unit) -> QuerySet:
@@ -199,11 +209,14 @@ def reviews_done(year: int, unit) -> QuerySet:
     # Inside the narrowing subquery an OuterRef reaches one level further out.
     narrow = OuterRef(unit) if isinstance(unit, OuterRef) else unit
     assigned = _model("Assignment").objects.filter(unit=narrow).values("application_id")
-    return (_model("OnSiteReview").objects
-            .filter(reported_at__gte=start, reported_at__lt=end, application_id__in=assigned)
-            .annotate(review_unit=_review_unit_expression(),
-                      review_assignment=_review_assignment_expression())
-            .filter(review_unit=unit))
+    return (
+        _model("OnSiteReview")
+        .objects.filter(reported_at__gte=start, reported_at__lt=end, application_id__in=assigned)
+        .annotate(
+            review_unit=_review_unit_expression(), review_assignment=_review_assignment_expression()
+        )
+        .filter(review_unit=unit)
+    )
 
 
 def _gap_expression():
@@ -211,22 +224,25 @@ def _gap_expression():
 
 
 def _with_gap(qs: QuerySet) -> QuerySet:
-    return qs.filter(score__isnull=False,
-                     application__assessment__submitted_score__isnull=False)
+    return qs.filter(score__isnull=False, application__assessment__submitted_score__isnull=False)
 
 
 def _spot_checks(year: int) -> QuerySet:
     start, end = period(year)
     model = _model("SpotCheck")
     return model.objects.filter(checked_at__gte=start, checked_at__lt=end).exclude(
-        result=model.Result.PENDING)
+        result=model.Result.PENDING
+    )
 
 
 def _scalar(qs: QuerySet, function: str, expression, output_field):
     """One aggregate of ``qs`` as a correlated subquery (no GROUP BY)."""
-    return Subquery(qs.order_by().annotate(
-        value=Func(expression, function=function, output_field=output_field)
-    ).values("value")[:1], output_field=output_field)
+    return Subquery(
+        qs.order_by()
+        .annotate(value=Func(expression, function=function, output_field=output_field))
+        .values("value")[:1],
+        output_field=output_field,
+    )
 
 
 # --- the list page ------------------------------------------------------------------
@@ -254,9 +270,15 @@ def annotate_list(units: QuerySet[Organisation], year: int) -> QuerySet[Organisa
         fig_reviews_done=Coalesce(_scalar(done, "COUNT", F("pk"), IntegerField()), 0),
         fig_gap_sum=_scalar(_with_gap(done), "SUM", _gap_expression(), gap_field),
         fig_gap_count=Coalesce(_scalar(_with_gap(done), "COUNT", F("pk"), IntegerField()), 0),
-        fig_spot_failed=Coalesce(_scalar(
-            _spot_checks(year).filter(unit=OuterRef("pk"), result="failed"),
-            "COUNT", F("pk"), IntegerField()), 0),
+        fig_spot_failed=Coalesce(
+            _scalar(
+                _spot_checks(year).filter(unit=OuterRef("pk"), result="failed"),
+                "COUNT",
+                F("pk"),
+                IntegerField(),
+            ),
+            0,
+        ),
     )
 
 
@@ -266,8 +288,12 @@ def list_figures(unit: Organisation, year: int) -> UnitListFigures:
     mean = None
     if count and unit.fig_gap_sum is not None:
         mean = _tenth(_tenth(unit.fig_gap_sum) / count)
-    return UnitListFigures(year=year, reviews_done=unit.fig_reviews_done,
-                           spot_checks_failed=unit.fig_spot_failed, gap_mean=mean)
+    return UnitListFigures(
+        year=year,
+        reviews_done=unit.fig_reviews_done,
+        spot_checks_failed=unit.fig_spot_failed,
+        gap_mean=mean,
+    )
 
 
 # --- one unit's page ----------------------------------------------------------------
@@ -289,8 +315,9 @@ def _pauses(events) -> list[tuple[datetime.datetime, datetime.datetime | None]]:
     return pauses
 
 
-def review_duration(started_at: datetime.datetime, reported_at: datetime.datetime,
-                    events=()) -> int:
+def review_duration(
+    started_at: datetime.datetime, reported_at: datetime.datetime, events=()
+) -> int:
     """Working days from start to report less the pauses (see the module docstring).
 
     ``events``: (transition, created_at) of the application's timeline, oldest first.
@@ -308,33 +335,47 @@ def review_duration(started_at: datetime.datetime, reported_at: datetime.datetim
 def unit_figures(unit: Organisation, year: int) -> UnitYearFigures:
     """Every figure of one unit for ``year``, with its reviewers' (five queries)."""
     figures = UnitYearFigures(year=year)
-    rows = list(reviews_done(year, unit.pk).values(
-        "pk", "application_id", "started_at", "reported_at", "score", "review_assignment",
-        self_score=F("application__assessment__submitted_score")))
+    rows = list(
+        reviews_done(year, unit.pk).values(
+            "pk",
+            "application_id",
+            "started_at",
+            "reported_at",
+            "score",
+            "review_assignment",
+            self_score=F("application__assessment__submitted_score"),
+        )
+    )
 
     events: dict[int, list] = defaultdict(list)
     if rows:
         for application_id, transition, at in (
-                _model("ApplicationEvent").objects
-                .filter(application_id__in=[row["application_id"] for row in rows],
-                        transition__in=[*PAUSE_STARTS, *PAUSE_ENDS])
-                .order_by("created_at", "pk")
-                .values_list("application_id", "transition", "created_at")):
+            _model("ApplicationEvent")
+            .objects.filter(
+                application_id__in=[row["application_id"] for row in rows],
+                transition__in=[*PAUSE_STARTS, *PAUSE_ENDS],
+            )
+            .order_by("created_at", "pk")
+            .values_list("application_id", "transition", "created_at")
+        ):
             events[application_id].append((transition, at))
 
     members: dict[int, list[tuple[int, bool]]] = defaultdict(list)
     if rows:
         for assignment_id, reviewer_id, is_leader in (
-                _model("AssignmentMember").objects
-                .filter(assignment_id__in={row["review_assignment"] for row in rows},
-                        reviewer__unit=unit)
-                .values_list("assignment_id", "reviewer_id", "is_leader")):
+            _model("AssignmentMember")
+            .objects.filter(
+                assignment_id__in={row["review_assignment"] for row in rows}, reviewer__unit=unit
+            )
+            .values_list("assignment_id", "reviewer_id", "is_leader")
+        ):
             members[assignment_id].append((reviewer_id, is_leader))
 
     for row in rows:
         figures.reviews_done += 1
-        figures.durations.append(review_duration(row["started_at"], row["reported_at"],
-                                                 events[row["application_id"]]))
+        figures.durations.append(
+            review_duration(row["started_at"], row["reported_at"], events[row["application_id"]])
+        )
         gap = None
         if row["score"] is not None and row["self_score"] is not None:
             gap = row["score"] - row["self_score"]
@@ -346,9 +387,15 @@ def unit_figures(unit: Organisation, year: int) -> UnitYearFigures:
             if gap is not None:
                 reviewer.gaps.append(gap)
 
-    figures.open_reviews = _model("Assignment").objects.filter(
-        unit=unit, withdrawn_at__isnull=True, application__status__in=OPEN_STATES).count()
-    checks = _spot_checks(year).filter(unit=unit).aggregate(
-        done=Count("pk"), failed=Count("pk", filter=Q(result="failed")))
+    figures.open_reviews = (
+        _model("Assignment")
+        .objects.filter(unit=unit, withdrawn_at__isnull=True, application__status__in=OPEN_STATES)
+        .count()
+    )
+    checks = (
+        _spot_checks(year)
+        .filter(unit=unit)
+        .aggregate(done=Count("pk"), failed=Count("pk", filter=Q(result="failed")))
+    )
     figures.spot_checks_done, figures.spot_checks_failed = checks["done"], checks["failed"]
     return figures

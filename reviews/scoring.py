@@ -202,8 +202,12 @@ def _grade(spec, result: ScoreResult, deaths: int | None, gate) -> None:
     result.capped_by_accidents = uncapped is not None and result.grade != uncapped
     # The next grade up from where the score stands, and the points it needs.
     if spec.grading != POST:
-        better = [g for g in order if result.grade_by_score is None
-                  or spec.thresholds[g] > spec.thresholds[result.grade_by_score]]
+        better = [
+            g
+            for g in order
+            if result.grade_by_score is None
+            or spec.thresholds[g] > spec.thresholds[result.grade_by_score]
+        ]
         if better:
             target = better[-1]
             result.next_grade = target
@@ -214,8 +218,7 @@ def _grade(spec, result: ScoreResult, deaths: int | None, gate) -> None:
 def _points_for(threshold: Decimal, due: Decimal) -> Decimal:
     """The least earned points whose rounded score meets the threshold."""
     # rounded ≥ t  ⟺  raw ≥ t − 0.05
-    return ((threshold - Decimal("0.05")) * due / HUNDRED).quantize(
-        TENTH, rounding="ROUND_CEILING")
+    return ((threshold - Decimal("0.05")) * due / HUNDRED).quantize(TENTH, rounding="ROUND_CEILING")
 
 
 @dataclass(frozen=True)
@@ -263,15 +266,25 @@ def improvements(
         after = max(ZERO, raw[code] + criterion.points - earned - extra_after)
         gain = after - before
         if gain > ZERO:
-            found.append(Improvement(criterion.id, criterion.code, gain,
-                                     (gain * HUNDRED / due).quantize(Decimal("0.01"))))
+            found.append(
+                Improvement(
+                    criterion.id,
+                    criterion.code,
+                    gain,
+                    (gain * HUNDRED / due).quantize(Decimal("0.01")),
+                )
+            )
     found.sort(key=lambda item: (-item.points_gained, item.code))
     return found[:limit]
 
 
-def spec_from_rows(grading: str, full_marks, thresholds: Mapping[str, object],
-                   elements: Iterable[tuple[str, str]],
-                   criteria: Iterable[tuple]) -> StandardSpec:
+def spec_from_rows(
+    grading: str,
+    full_marks,
+    thresholds: Mapping[str, object],
+    elements: Iterable[tuple[str, str]],
+    criteria: Iterable[tuple],
+) -> StandardSpec:
     """Build a spec from plain tuples; used by tests and golden files."""
     return StandardSpec(
         grading=grading,
@@ -279,9 +292,14 @@ def spec_from_rows(grading: str, full_marks, thresholds: Mapping[str, object],
         thresholds={grade: Decimal(str(value)) for grade, value in thresholds.items()},
         elements=tuple(ElementSpec(code, name) for code, name in elements),
         criteria=tuple(
-            CriterionSpec(id=row[0], code=row[1], a_code=row[2], points=Decimal(str(row[3])),
-                          veto=bool(row[4]) if len(row) > 4 else False,
-                          extra_deduction=Decimal(str(row[5])) if len(row) > 5 else ZERO)
+            CriterionSpec(
+                id=row[0],
+                code=row[1],
+                a_code=row[2],
+                points=Decimal(str(row[3])),
+                veto=bool(row[4]) if len(row) > 4 else False,
+                extra_deduction=Decimal(str(row[5])) if len(row) > 5 else ZERO,
+            )
             for row in criteria
         ),
     )

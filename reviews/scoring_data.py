@@ -30,11 +30,13 @@ def spec_for_version(version: StandardVersion) -> StandardSpec:
     elements = tuple(
         ElementSpec(code, name)
         for code, name in version.elements.filter(parent__isnull=True)
-        .order_by("position").values_list("code", "name")
+        .order_by("position")
+        .values_list("code", "name")
     )
     criteria = tuple(
-        CriterionSpec(id=pk, code=code, a_code=a_code, points=points, veto=veto,
-                      extra_deduction=extra)
+        CriterionSpec(
+            id=pk, code=code, a_code=a_code, points=points, veto=veto, extra_deduction=extra
+        )
         for pk, code, a_code, points, veto, extra in Criterion.objects.filter(version=version)
         .order_by("position")
         .values_list("pk", "code", "a_element__code", "points", "is_veto", "extra_deduction")
@@ -55,7 +57,8 @@ def answers_for(assessment: Assessment) -> dict[int, Answer]:
     return {
         criterion_id: Answer(result, deduction or Decimal("0"))
         for criterion_id, result, deduction in assessment.rows.values_list(
-            "criterion_id", "result", "deduction")
+            "criterion_id", "result", "deduction"
+        )
     }
 
 
@@ -65,5 +68,9 @@ def accident_gate() -> dict[str, int]:
 
 def score_assessment(assessment: Assessment) -> ScoreResult:
     """The score of an assessment, as the scoring function computes it."""
-    return score(spec_for_version(assessment.version), answers_for(assessment),
-                 deaths_last_year=assessment.deaths_last_year, accident_gate=accident_gate())
+    return score(
+        spec_for_version(assessment.version),
+        answers_for(assessment),
+        deaths_last_year=assessment.deaths_last_year,
+        accident_gate=accident_gate(),
+    )

@@ -22,19 +22,21 @@ def assessments_visible_to(user, qs: QuerySet) -> QuerySet:
     qs = qs.filter(kind=Assessment.Kind.SELF)
     if user.organisation.kind == OrganisationKind.ENTERPRISE:
         return qs.filter(enterprise__account_id=user.organisation_id)
-    return qs.filter(enterprise__in=Enterprise.objects.visible_to(user),
-                     status=Assessment.Status.SUBMITTED)
+    return qs.filter(
+        enterprise__in=Enterprise.objects.visible_to(user), status=Assessment.Status.SUBMITTED
+    )
 
 
 def applicable_versions(enterprise: Enterprise) -> QuerySet:
     """Published versions of the standards that fit the enterprise's industry and scale."""
     qs = StandardVersion.objects.filter(status=StandardVersion.Status.PUBLISHED).select_related(
-        "standard")
-    qs = qs.filter(Q(standard__industries__isnull=True)
-                   | Q(standard__industries=enterprise.industry_id))
+        "standard"
+    )
+    qs = qs.filter(
+        Q(standard__industries__isnull=True) | Q(standard__industries=enterprise.industry_id)
+    )
     versions = list(qs.distinct().order_by("standard__code", "-effective_date"))
-    return [v for v in versions
-            if not v.standard.scales or enterprise.scale in v.standard.scales]
+    return [v for v in versions if not v.standard.scales or enterprise.scale in v.standard.scales]
 
 
 def versions_visible_to(user) -> QuerySet:

@@ -46,8 +46,10 @@ def units_managed_by(user) -> QuerySet[Organisation]:
     if org.kind == OrganisationKind.ORGANISING_UNIT:
         organised = Qualification.objects.filter(organisation=org).values("industry")
         return review_units().filter(
-            Exists(Qualification.objects.filter(organisation=OuterRef("pk"),
-                                                industry__in=organised)))
+            Exists(
+                Qualification.objects.filter(organisation=OuterRef("pk"), industry__in=organised)
+            )
+        )
     return Organisation.objects.none()
 
 
@@ -63,8 +65,10 @@ def units_visible_to(user) -> QuerySet[Organisation]:
 def can_manage_units(user) -> bool:
     """May the user manage review units at all (the nav item, the list page)?"""
     org = _acting_org(user)
-    return org is not None and org.kind in (OrganisationKind.CITY_OFFICE,
-                                            OrganisationKind.ORGANISING_UNIT)
+    return org is not None and org.kind in (
+        OrganisationKind.CITY_OFFICE,
+        OrganisationKind.ORGANISING_UNIT,
+    )
 
 
 def can_manage_unit(user, unit: Organisation) -> bool:
@@ -79,8 +83,14 @@ def conflicts_visible_to(user) -> QuerySet[ConflictRelation]:
     return ConflictRelation.objects.filter(unit__in=units_visible_to(user))
 
 
-def filter_units(qs: QuerySet[Organisation], *, search: str = "", status: str = "",
-                 industry: str = "", tier: str = "") -> QuerySet[Organisation]:
+def filter_units(
+    qs: QuerySet[Organisation],
+    *,
+    search: str = "",
+    status: str = "",
+    industry: str = "",
+    tier: str = "",
+) -> QuerySet[Organisation]:
     search = search.strip()
     if search:
         qs = qs.filter(name__icontains=search)
@@ -100,14 +110,24 @@ def unit_list(user, params) -> QuerySet[Organisation]:
     """The list page: the units the user manages, filtered, with what each row shows
     (3 queries per page whatever its length: count, rows, qualifications)."""
     qs = filter_units(
-        units_managed_by(user), search=params.get("q", ""), status=params.get("status", ""),
-        industry=params.get("industry", ""), tier=params.get("tier", ""))
-    return (qs.annotate(active_reviewers=Count("reviewers", filter=Q(reviewers__is_active=True)))
-            .prefetch_related(Prefetch(
+        units_managed_by(user),
+        search=params.get("q", ""),
+        status=params.get("status", ""),
+        industry=params.get("industry", ""),
+        tier=params.get("tier", ""),
+    )
+    return (
+        qs.annotate(active_reviewers=Count("reviewers", filter=Q(reviewers__is_active=True)))
+        .prefetch_related(
+            Prefetch(
                 "qualifications",
-                queryset=Qualification.objects.select_related("industry")
-                .order_by("industry__code", "tier")))
-            .order_by("name", "pk"))
+                queryset=Qualification.objects.select_related("industry").order_by(
+                    "industry__code", "tier"
+                ),
+            )
+        )
+        .order_by("name", "pk")
+    )
 
 
 # --- figures -------------------------------------------------------------------
@@ -127,8 +147,9 @@ class UnitFigures:
 
 
 def _current_q(prefix: str = "") -> Q:
-    return (Q(**{f"{prefix}withdrawn_at__isnull": True})
-            & ~Q(**{f"{prefix}application__status__in": _FINISHED_APPLICATION_STATES}))
+    return Q(**{f"{prefix}withdrawn_at__isnull": True}) & ~Q(
+        **{f"{prefix}application__status__in": _FINISHED_APPLICATION_STATES}
+    )
 
 
 def unit_figures(unit: Organisation) -> UnitFigures:
@@ -147,8 +168,11 @@ def unit_figures(unit: Organisation) -> UnitFigures:
         flagged=Count("pk", filter=_current_q() & ~Q(unit__status=Organisation.Status.ACTIVE)),
     )
     per_reviewer: dict[int, Figures] = {}
-    rows = (member.objects.filter(reviewer__unit=unit).values("reviewer_id")
-            .annotate(current=Count("pk", filter=_current_q("assignment__")), total=Count("pk")))
+    rows = (
+        member.objects.filter(reviewer__unit=unit)
+        .values("reviewer_id")
+        .annotate(current=Count("pk", filter=_current_q("assignment__")), total=Count("pk"))
+    )
     for row in rows:
         per_reviewer[row["reviewer_id"]] = Figures(row["current"], row["total"] - row["current"])
     return UnitFigures(

@@ -24,8 +24,12 @@ class EditConflict(ServiceError):
     """Someone else saved the row since this user loaded it."""
 
     def __init__(self, row: AssessmentRow):
-        super().__init__(_("Someone else changed this answer while you were editing it. "
-                           "Their version is shown now; check it and save again."))
+        super().__init__(
+            _(
+                "Someone else changed this answer while you were editing it. "
+                "Their version is shown now; check it and save again."
+            )
+        )
         self.row = row
 
 
@@ -33,8 +37,7 @@ def _check_self_assessment(assessment: Assessment) -> None:
     """The reviewers' sheet changes only through the on-site review
     (certification/onsite/rules.py), never as a self-assessment."""
     if assessment.kind != Assessment.Kind.SELF:
-        raise ServiceError(_("This is the review unit's on-site review, not a "
-                             "self-assessment."))
+        raise ServiceError(_("This is the review unit's on-site review, not a self-assessment."))
 
 
 # An assessment's period: none before the scheme's standards existed, none
@@ -56,52 +59,81 @@ def _check_period(period_start, period_end, changed=("period_start", "period_end
     first, last = FIRST_PERIOD_DAY, last_period_day()
     for field, value in (("period_start", period_start), ("period_end", period_end)):
         if field in changed and value and not first <= value <= last:
-            raise ServiceError(_("The period must lie between %(first)s and %(last)s.")
-                               % {"first": first.isoformat(), "last": last.isoformat()},
-                               field=field)
+            raise ServiceError(
+                _("The period must lie between %(first)s and %(last)s.")
+                % {"first": first.isoformat(), "last": last.isoformat()},
+                field=field,
+            )
     if period_start and period_end and period_end < period_start:
         raise ServiceError(_("The period ends before it starts."), field="period_end")
 
 
 @transaction.atomic
-def assessment_create(*, actor, enterprise, version: StandardVersion, period_start=None,
-                      period_end=None, team_leader: str = "", team_members: str = "",
-                      deaths_last_year: int = 0, copy_from: Assessment | None = None
-                      ) -> Assessment:
+def assessment_create(
+    *,
+    actor,
+    enterprise,
+    version: StandardVersion,
+    period_start=None,
+    period_end=None,
+    team_leader: str = "",
+    team_members: str = "",
+    deaths_last_year: int = 0,
+    copy_from: Assessment | None = None,
+) -> Assessment:
     """A new self-assessment with one row per criterion, made in one bulk insert.
 
     With ``copy_from`` (e.g. last year's), answers are copied for criteria of
     the same code, so a new version of the standard keeps what still fits.
     """
     if version.pk not in {v.pk for v in applicable_versions(enterprise)}:
-        raise ServiceError(_("This standard does not apply to your enterprise, or the "
-                             "version is not published."), field="version")
+        raise ServiceError(
+            _("This standard does not apply to your enterprise, or the version is not published."),
+            field="version",
+        )
     _check_period(period_start, period_end)
-    if copy_from is not None and (copy_from.enterprise_id != enterprise.pk
-                                  or copy_from.kind != Assessment.Kind.SELF):
+    if copy_from is not None and (
+        copy_from.enterprise_id != enterprise.pk or copy_from.kind != Assessment.Kind.SELF
+    ):
         raise ServiceError(_("You can only copy your own assessments."), field="copy_from")
     assessment = Assessment.objects.create(
-        enterprise=enterprise, version=version, period_start=period_start,
-        period_end=period_end, team_leader=team_leader, team_members=team_members,
-        deaths_last_year=deaths_last_year, copied_from=copy_from, created_by=actor,
+        enterprise=enterprise,
+        version=version,
+        period_start=period_start,
+        period_end=period_end,
+        team_leader=team_leader,
+        team_members=team_members,
+        deaths_last_year=deaths_last_year,
+        copied_from=copy_from,
+        created_by=actor,
     )
     previous = {}
     if copy_from is not None:
-        previous = {row.criterion.code: row for row in
-                    copy_from.rows.select_related("criterion")}
+        previous = {row.criterion.code: row for row in copy_from.rows.select_related("criterion")}
     rows = []
     for criterion_id, code in version.criteria.order_by("position").values_list("pk", "code"):
         old = previous.get(code)
-        rows.append(AssessmentRow(
-            assessment=assessment, criterion_id=criterion_id,
-            result=old.result if old else "", deduction=old.deduction if old else 0,
-            na_reason=old.na_reason if old else "", notes=old.notes if old else "",
-        ))
+        rows.append(
+            AssessmentRow(
+                assessment=assessment,
+                criterion_id=criterion_id,
+                result=old.result if old else "",
+                deduction=old.deduction if old else 0,
+                na_reason=old.na_reason if old else "",
+                notes=old.notes if old else "",
+            )
+        )
     AssessmentRow.objects.bulk_create(rows, batch_size=1000)
-    audit.record(actor=actor, action="assessment.create", obj=assessment, after={
-        "version": version.pk, "rows": len(rows),
-        "copied_from": copy_from.pk if copy_from else None,
-    })
+    audit.record(
+        actor=actor,
+        action="assessment.create",
+        obj=assessment,
+        after={
+            "version": version.pk,
+            "rows": len(rows),
+            "copied_from": copy_from.pk if copy_from else None,
+        },
+    )
     return assessment
 
 
@@ -115,8 +147,16 @@ def _decimal(value, field: str) -> Decimal:
     return number
 
 
-def row_save(*, actor, row: AssessmentRow, result: str, deduction=None, na_reason: str = "",
-             notes: str = "", revision: int) -> AssessmentRow:
+def row_save(
+    *,
+    actor,
+    row: AssessmentRow,
+    result: str,
+    deduction=None,
+    na_reason: str = "",
+    notes: str = "",
+    revision: int,
+) -> AssessmentRow:
     """Save one answer. ``revision`` is the row's revision the user started from:
     if the row changed since, nothing is written and EditConflict is raised."""
     criterion = row.criterion
@@ -127,12 +167,19 @@ def row_save(*, actor, row: AssessmentRow, result: str, deduction=None, na_reaso
     amount = _decimal(deduction, "deduction") if result == Result.PARTIAL else Decimal("0")
     if result == Result.PARTIAL:
         if criterion.is_veto:
-            raise ServiceError(_("A veto criterion is either met or not: choose compliant or "
-                                 "not compliant."), field="result")
+            raise ServiceError(
+                _("A veto criterion is either met or not: choose compliant or not compliant."),
+                field="result",
+            )
         if amount <= 0 or amount > criterion.points:
             raise ServiceError(
-                _("The deduction must be more than 0 and at most the criterion's %(points)s "
-                  "points.") % {"points": criterion.points}, field="deduction")
+                _(
+                    "The deduction must be more than 0 and at most the criterion's %(points)s "
+                    "points."
+                )
+                % {"points": criterion.points},
+                field="deduction",
+            )
         if amount != amount.quantize(Decimal("0.1")):
             raise ServiceError(_("Use at most one decimal place."), field="deduction")
     na_reason = (na_reason or "").strip()
@@ -145,14 +192,22 @@ def row_save(*, actor, row: AssessmentRow, result: str, deduction=None, na_reaso
     # Compare-and-set on the revision: the later of two concurrent saves loses
     # and is told, instead of silently overwriting the first.
     updated = AssessmentRow.objects.filter(
-        pk=row.pk, revision=revision, assessment__status=Assessment.Status.DRAFT,
-    ).update(result=result, deduction=amount, na_reason=na_reason, notes=notes.strip(),
-             revision=F("revision") + 1, updated_by=actor, updated_at=timezone.now())
+        pk=row.pk,
+        revision=revision,
+        assessment__status=Assessment.Status.DRAFT,
+    ).update(
+        result=result,
+        deduction=amount,
+        na_reason=na_reason,
+        notes=notes.strip(),
+        revision=F("revision") + 1,
+        updated_by=actor,
+        updated_at=timezone.now(),
+    )
     fresh = AssessmentRow.objects.select_related("criterion", "assessment").get(pk=row.pk)
     if not updated:
         if fresh.assessment.is_locked:
-            raise ServiceError(_("This assessment has been submitted and can no longer "
-                                 "change."))
+            raise ServiceError(_("This assessment has been submitted and can no longer change."))
         raise EditConflict(fresh)
     return fresh
 
@@ -167,14 +222,29 @@ def evidence_add(*, actor, row: AssessmentRow, upload) -> Evidence:
     digest = sha256_of(upload)
     name = upload.name.rsplit("/", 1)[-1][:255]
     earlier = row.evidence.filter(original_name=name).count()
-    evidence = Evidence(row=row, original_name=name, content_type=ALLOWED_TYPES[kind],
-                        size=upload.size, sha256=digest,
-                        file_version=earlier + 1, uploaded_by=actor)
+    evidence = Evidence(
+        row=row,
+        original_name=name,
+        content_type=ALLOWED_TYPES[kind],
+        size=upload.size,
+        sha256=digest,
+        file_version=earlier + 1,
+        uploaded_by=actor,
+    )
     evidence.file.save(f"{digest}.{kind}", upload, save=False)
     evidence.save()
-    audit.record(actor=actor, action="assessment.evidence.add", obj=assessment, after={
-        "row": row.pk, "criterion": row.criterion.code, "file": name,
-        "sha256": evidence.sha256, "file_version": evidence.file_version})
+    audit.record(
+        actor=actor,
+        action="assessment.evidence.add",
+        obj=assessment,
+        after={
+            "row": row.pk,
+            "criterion": row.criterion.code,
+            "file": name,
+            "sha256": evidence.sha256,
+            "file_version": evidence.file_version,
+        },
+    )
     return evidence
 
 
@@ -196,8 +266,7 @@ def assessment_update(*, actor, assessment: Assessment, **fields) -> Assessment:
     assessment.save(update_fields=list(fields))
     old, new = audit.changed(before, audit.snapshot(assessment, list(fields)))
     if new:
-        audit.record(actor=actor, action="assessment.update", obj=assessment, before=old,
-                     after=new)
+        audit.record(actor=actor, action="assessment.update", obj=assessment, before=old, after=new)
     return assessment
 
 
@@ -212,21 +281,31 @@ def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
     if missing:
         raise ServiceError(_("%(n)d criteria are still unanswered.") % {"n": missing})
     if not assessment.team_leader.strip():
-        raise ServiceError(_("Name the leader of the self-assessment team."),
-                           field="team_leader")
+        raise ServiceError(_("Name the leader of the self-assessment team."), field="team_leader")
     result = score_assessment(assessment)
     if not result.scorable:
-        raise ServiceError(_("Every criterion is marked not applicable, so the assessment "
-                             "cannot be scored."))
+        raise ServiceError(
+            _("Every criterion is marked not applicable, so the assessment cannot be scored.")
+        )
     assessment.status = Assessment.Status.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = actor
     assessment.submitted_score = result.score
     assessment.submitted_grade = result.grade or ""
-    assessment.save(update_fields=["status", "submitted_at", "submitted_by",
-                                   "submitted_score", "submitted_grade"])
-    audit.record(actor=actor, action="assessment.submit", obj=assessment,
-                 before={"status": Assessment.Status.DRAFT},
-                 after={"status": assessment.status, "score": str(result.score),
-                        "grade": result.grade})
+    assessment.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "submitted_score",
+            "submitted_grade",
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="assessment.submit",
+        obj=assessment,
+        before={"status": Assessment.Status.DRAFT},
+        after={"status": assessment.status, "score": str(result.score), "grade": result.grade},
+    )
     return assessment

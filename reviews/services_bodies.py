@@ -40,41 +40,60 @@ class StatusConflict(ServiceError):
 
 
 @transaction.atomic
-def unit_set_status(*, actor, unit: Organisation, status: str, reason: str,
-                    expected: str | None = None) -> Organisation:
+def unit_set_status(
+    *, actor, unit: Organisation, status: str, reason: str, expected: str | None = None
+) -> Organisation:
     """Set a review unit active, suspended or disqualified, with a reason."""
     reason = (reason or "").strip()
     if status not in UNIT_STATUSES:
-        raise ServiceError(_("A review unit can be set active, suspended or disqualified."),
-                           field="status")
+        raise ServiceError(
+            _("A review unit can be set active, suspended or disqualified."), field="status"
+        )
     if not reason:
         raise ServiceError(_("Give the reason for the change."), field="reason")
     locked = Organisation.objects.select_for_update().get(pk=unit.pk)
     if locked.kind != OrganisationKind.REVIEW_UNIT:
         raise ServiceError(_("This organisation is not a review unit."))
     if expected and locked.status != expected:
-        raise StatusConflict(_("The unit's status was changed meanwhile; it is now "
-                               "“%(status)s”.") % {"status": locked.get_status_display()})
+        raise StatusConflict(
+            _("The unit's status was changed meanwhile; it is now “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
     if locked.status == status:
-        raise ServiceError(_("The unit is already “%(status)s”.")
-                           % {"status": locked.get_status_display()}, field="status")
+        raise ServiceError(
+            _("The unit is already “%(status)s”.") % {"status": locked.get_status_display()},
+            field="status",
+        )
     if locked.status not in _STATUS_SOURCES[status]:
-        raise ServiceError(_("A unit that is “%(current)s” cannot be set “%(target)s” here.")
-                           % {"current": locked.get_status_display(),
-                              "target": Status(status).label}, field="status")
-    if (locked.status == Status.DISQUALIFIED
-            and actor.organisation.kind != OrganisationKind.CITY_OFFICE):
-        raise ServiceError(_("Only the city safety committee office reinstates a "
-                             "disqualified unit."), field="status")
+        raise ServiceError(
+            _("A unit that is “%(current)s” cannot be set “%(target)s” here.")
+            % {"current": locked.get_status_display(), "target": Status(status).label},
+            field="status",
+        )
+    if (
+        locked.status == Status.DISQUALIFIED
+        and actor.organisation.kind != OrganisationKind.CITY_OFFICE
+    ):
+        raise ServiceError(
+            _("Only the city safety committee office reinstates a disqualified unit."),
+            field="status",
+        )
     before = {"status": locked.status, "status_reason": locked.status_reason}
     locked.status = status
     locked.status_reason = reason
     locked.save(update_fields=["status", "status_reason"])
-    audit.record(actor=actor, action="review_unit.status", obj=locked, before=before,
-                 after={"status": status, "status_reason": reason})
+    audit.record(
+        actor=actor,
+        action="review_unit.status",
+        obj=locked,
+        before=before,
+        after={"status": status, "status_reason": reason},
+    )
     with translation.override(settings.LANGUAGE_CODE):
         text = _("Your review unit is now “%(status)s”: %(reason)s") % {
-            "status": locked.get_status_display(), "reason": reason}
+            "status": locked.get_status_display(),
+            "reason": reason,
+        }
     notify_after_commit([locked.pk], text, reverse("review_bodies:detail", args=[locked.pk]))
     unit.status, unit.status_reason = locked.status, locked.status_reason
     return unit
@@ -87,8 +106,9 @@ def _reviewer_snapshot(reviewer: Reviewer) -> dict:
 
 
 @transaction.atomic
-def reviewer_save(*, actor, reviewer: Reviewer, specialties: list[Industry] | None = None
-                  ) -> Reviewer:
+def reviewer_save(
+    *, actor, reviewer: Reviewer, specialties: list[Industry] | None = None
+) -> Reviewer:
     """Add or edit a reviewer; the training certificate number is unique."""
     creating = reviewer.pk is None
     before = None
@@ -100,13 +120,18 @@ def reviewer_save(*, actor, reviewer: Reviewer, specialties: list[Industry] | No
         raise ServiceError(_("Give the reviewer's name."), field="name")
     if not reviewer.certificate_no:
         raise ServiceError(_("Give the training certificate number."), field="certificate_no")
-    holder = (Reviewer.objects.filter(certificate_no__iexact=reviewer.certificate_no)
-              .exclude(pk=reviewer.pk).select_related("unit").first())
+    holder = (
+        Reviewer.objects.filter(certificate_no__iexact=reviewer.certificate_no)
+        .exclude(pk=reviewer.pk)
+        .select_related("unit")
+        .first()
+    )
     if holder is not None:
         raise ServiceError(
             _("Certificate number %(no)s is already registered to %(name)s of %(unit)s.")
             % {"no": reviewer.certificate_no, "name": holder.name, "unit": holder.unit.name},
-            field="certificate_no")
+            field="certificate_no",
+        )
     if reviewer.user_id and reviewer.user.organisation_id != reviewer.unit_id:
         raise ServiceError(_("The login must belong to the review unit."), field="user")
     reviewer.full_clean(exclude=["specialties"])
@@ -115,13 +140,16 @@ def reviewer_save(*, actor, reviewer: Reviewer, specialties: list[Industry] | No
         reviewer.specialties.set(specialties)
     after = _reviewer_snapshot(reviewer)
     if creating:
-        audit.record(actor=actor, action="reviewer.create", obj=reviewer,
-                     after={**after, "unit": reviewer.unit_id})
+        audit.record(
+            actor=actor,
+            action="reviewer.create",
+            obj=reviewer,
+            after={**after, "unit": reviewer.unit_id},
+        )
     else:
         old, new = audit.changed(before, after)
         if new:
-            audit.record(actor=actor, action="reviewer.update", obj=reviewer, before=old,
-                         after=new)
+            audit.record(actor=actor, action="reviewer.update", obj=reviewer, before=old, after=new)
     return reviewer
 
 
@@ -129,52 +157,89 @@ def reviewer_save(*, actor, reviewer: Reviewer, specialties: list[Industry] | No
 def reviewer_set_active(*, actor, reviewer: Reviewer, active: bool) -> Reviewer:
     locked = Reviewer.objects.select_for_update().get(pk=reviewer.pk)
     if locked.is_active == active:
-        raise ServiceError(_("The reviewer is already active.") if active
-                           else _("The reviewer is already deactivated."))
+        raise ServiceError(
+            _("The reviewer is already active.")
+            if active
+            else _("The reviewer is already deactivated.")
+        )
     locked.is_active = active
     locked.save(update_fields=["is_active"])
-    audit.record(actor=actor, action="reviewer.activate" if active else "reviewer.deactivate",
-                 obj=locked, before={"is_active": not active}, after={"is_active": active})
+    audit.record(
+        actor=actor,
+        action="reviewer.activate" if active else "reviewer.deactivate",
+        obj=locked,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
     reviewer.is_active = active
     return reviewer
 
 
 @transaction.atomic
-def conflict_record(*, actor, unit: Organisation, enterprise, kind: str,
-                    started_on: datetime.date, ended_on: datetime.date | None = None,
-                    note: str = "") -> ConflictRelation:
+def conflict_record(
+    *,
+    actor,
+    unit: Organisation,
+    enterprise,
+    kind: str,
+    started_on: datetime.date,
+    ended_on: datetime.date | None = None,
+    note: str = "",
+) -> ConflictRelation:
     """Record why a review unit may not review an enterprise (callers check that the
     enterprise is one the actor can see)."""
     if ended_on and ended_on < started_on:
         raise ServiceError(_("The end date comes before the start date."), field="ended_on")
     overlapping = ConflictRelation.objects.filter(
-        unit=unit, enterprise=enterprise, kind=kind, ended_on__isnull=True)
+        unit=unit, enterprise=enterprise, kind=kind, ended_on__isnull=True
+    )
     if overlapping.exists():
-        raise ServiceError(_("This relation is already recorded and has not ended."),
-                           field="enterprise")
-    conflict = ConflictRelation(unit=unit, enterprise=enterprise, kind=kind,
-                                started_on=started_on, ended_on=ended_on,
-                                note=(note or "").strip(), created_by=actor)
+        raise ServiceError(
+            _("This relation is already recorded and has not ended."), field="enterprise"
+        )
+    conflict = ConflictRelation(
+        unit=unit,
+        enterprise=enterprise,
+        kind=kind,
+        started_on=started_on,
+        ended_on=ended_on,
+        note=(note or "").strip(),
+        created_by=actor,
+    )
     conflict.full_clean()
     conflict.save()
-    audit.record(actor=actor, action="conflict.create", obj=conflict, after=audit.snapshot(
-        conflict, ["unit", "enterprise", "kind", "started_on", "ended_on", "note"]))
+    audit.record(
+        actor=actor,
+        action="conflict.create",
+        obj=conflict,
+        after=audit.snapshot(
+            conflict, ["unit", "enterprise", "kind", "started_on", "ended_on", "note"]
+        ),
+    )
     return conflict
 
 
 @transaction.atomic
-def conflict_end(*, actor, conflict: ConflictRelation,
-                 ended_on: datetime.date | None = None) -> ConflictRelation:
+def conflict_end(
+    *, actor, conflict: ConflictRelation, ended_on: datetime.date | None = None
+) -> ConflictRelation:
     locked = ConflictRelation.objects.select_for_update().get(pk=conflict.pk)
     if locked.ended_on is not None:
-        raise ServiceError(_("This relation already ended on %(date)s.")
-                           % {"date": locked.ended_on.isoformat()}, field="ended_on")
+        raise ServiceError(
+            _("This relation already ended on %(date)s.") % {"date": locked.ended_on.isoformat()},
+            field="ended_on",
+        )
     ended_on = ended_on or timezone.localdate()
     if ended_on < locked.started_on:
         raise ServiceError(_("The end date comes before the start date."), field="ended_on")
     locked.ended_on = ended_on
     locked.save(update_fields=["ended_on"])
-    audit.record(actor=actor, action="conflict.end", obj=locked, before={"ended_on": None},
-                 after={"ended_on": ended_on.isoformat()})
+    audit.record(
+        actor=actor,
+        action="conflict.end",
+        obj=locked,
+        before={"ended_on": None},
+        after={"ended_on": ended_on.isoformat()},
+    )
     conflict.ended_on = ended_on
     return conflict

@@ -16,8 +16,7 @@ from reviews.models import Criterion, StandardVersion
 
 
 def _locked(version: StandardVersion) -> StandardVersion:
-    return StandardVersion.objects.select_for_update().select_related("standard").get(
-        pk=version.pk)
+    return StandardVersion.objects.select_for_update().select_related("standard").get(pk=version.pk)
 
 
 def publish_locked(*, actor, version: StandardVersion) -> StandardVersion:
@@ -27,10 +26,13 @@ def publish_locked(*, actor, version: StandardVersion) -> StandardVersion:
     version.status = StandardVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.save(update_fields=["status", "published_at"])
-    audit.record(actor=actor, action="standard.publish", obj=version,
-                 before={"status": StandardVersion.Status.DRAFT},
-                 after={"status": version.status,
-                        "published_at": version.published_at.isoformat()})
+    audit.record(
+        actor=actor,
+        action="standard.publish",
+        obj=version,
+        before={"status": StandardVersion.Status.DRAFT},
+        after={"status": version.status, "published_at": version.published_at.isoformat()},
+    )
     return version
 
 
@@ -38,8 +40,10 @@ def publish_locked(*, actor, version: StandardVersion) -> StandardVersion:
 def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
     version = _locked(version)
     if version.status != StandardVersion.Status.DRAFT:
-        raise ServiceError(_("Only a draft can be published; this version is %(status)s.")
-                           % {"status": version.get_status_display().lower()})
+        raise ServiceError(
+            _("Only a draft can be published; this version is %(status)s.")
+            % {"status": version.get_status_display().lower()}
+        )
     return publish_locked(actor=actor, version=version)
 
 
@@ -49,12 +53,18 @@ def version_retire(*, actor, version: StandardVersion) -> StandardVersion:
     assessments made on it keep it."""
     version = _locked(version)
     if version.status != StandardVersion.Status.PUBLISHED:
-        raise ServiceError(_("Only a published version can be retired; this version is "
-                             "%(status)s.") % {"status": version.get_status_display().lower()})
+        raise ServiceError(
+            _("Only a published version can be retired; this version is %(status)s.")
+            % {"status": version.get_status_display().lower()}
+        )
     version.status = StandardVersion.Status.RETIRED
     version.retired_at = timezone.now()
     version.save(update_fields=["status", "retired_at"])
-    audit.record(actor=actor, action="standard.retire", obj=version,
-                 before={"status": StandardVersion.Status.PUBLISHED},
-                 after={"status": version.status, "retired_at": version.retired_at.isoformat()})
+    audit.record(
+        actor=actor,
+        action="standard.retire",
+        obj=version,
+        before={"status": StandardVersion.Status.PUBLISHED},
+        after={"status": version.status, "retired_at": version.retired_at.isoformat()},
+    )
     return version

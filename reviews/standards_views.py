@@ -49,8 +49,13 @@ def _require_city_office(request) -> None:
 def _count_per_version(queryset, expression=None):
     """A correlated COUNT per version: one query for the whole list, and no
     join of criteria × assessments."""
-    counted = (queryset.filter(version=OuterRef("pk")).order_by().values("version")
-               .annotate(n=expression or Count("pk")).values("n"))
+    counted = (
+        queryset.filter(version=OuterRef("pk"))
+        .order_by()
+        .values("version")
+        .annotate(n=expression or Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
@@ -60,26 +65,30 @@ def standard_list(request):
     versions = StandardVersion.objects.annotate(
         criteria_count=_count_per_version(Criterion.objects),
         assessment_count=_count_per_version(Assessment.objects),
-        enterprise_count=_count_per_version(Assessment.objects,
-                                            Count("enterprise", distinct=True)),
+        enterprise_count=_count_per_version(Assessment.objects, Count("enterprise", distinct=True)),
     ).order_by("-effective_date", "-pk")
     standards = Standard.objects.prefetch_related(
-        Prefetch("versions", queryset=versions), "industries")
+        Prefetch("versions", queryset=versions), "industries"
+    )
     return render(request, "reviews/standards/list.html", {"standards": standards})
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Standard file"),
-                           help_text=gettext_lazy("YAML (.yaml) or the Excel template (.xlsx)."))
+    file = forms.FileField(
+        label=gettext_lazy("Standard file"),
+        help_text=gettext_lazy("YAML (.yaml) or the Excel template (.xlsx)."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if file_format(upload.name) is None:
-            raise forms.ValidationError(_(
-                "Upload a standard file: YAML (.yaml, .yml) or the Excel template (.xlsx)."))
+            raise forms.ValidationError(
+                _("Upload a standard file: YAML (.yaml, .yml) or the Excel template (.xlsx).")
+            )
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.")
-                                        % {"mb": MAX_BYTES // (1024 * 1024)})
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
+            )
         return upload
 
 
@@ -118,9 +127,15 @@ def _element_summary(data: dict) -> list[dict]:
         criteria = list(a.get("criteria") or [])
         for b in a.get("elements") or []:
             criteria += b.get("criteria") or []
-        rows.append({"code": a["code"], "name": a["name"],
-                     "b_count": len(a.get("elements") or []), "criteria": len(criteria),
-                     "points": sum(c["points"] for c in criteria)})
+        rows.append(
+            {
+                "code": a["code"],
+                "name": a["name"],
+                "b_count": len(a.get("elements") or []),
+                "criteria": len(criteria),
+                "points": sum(c["points"] for c in criteria),
+            }
+        )
     return rows
 
 
@@ -133,8 +148,7 @@ def upload_confirm(request):
     filename = request.POST.get("filename", "") or f"{sha256[:12]}.{fmt}"
     content = uploads.fetch(sha256, fmt)
     if content is None:
-        messages.error(request, _("The checked file is no longer on the server; upload it "
-                                  "again."))
+        messages.error(request, _("The checked file is no longer on the server; upload it again."))
         return redirect("standards:upload")
     if file_format(filename) != fmt:
         filename = f"{filename}.{fmt}"
@@ -142,21 +156,28 @@ def upload_confirm(request):
         parsed = parse_standard_file(filename=filename, content=content)
         result = import_standard(actor=request.user, parsed=parsed)
     except StandardFileError:
-        messages.error(request, _("The file no longer passes the checks; upload it again to "
-                                  "see why."))
+        messages.error(
+            request, _("The file no longer passes the checks; upload it again to see why.")
+        )
         return redirect("standards:upload")
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect("standards:upload")
     uploads.discard(sha256, fmt)
     if result.changed:
-        messages.success(request, _("Imported %(standard)s, version %(version)s, as %(status)s.")
-                         % {"standard": result.version.standard, "version":
-                            result.version.version,
-                            "status": result.version.get_status_display()})
+        messages.success(
+            request,
+            _("Imported %(standard)s, version %(version)s, as %(status)s.")
+            % {
+                "standard": result.version.standard,
+                "version": result.version.version,
+                "status": result.version.get_status_display(),
+            },
+        )
     else:
-        messages.info(request, _("This version already holds exactly this content; nothing "
-                                 "changed."))
+        messages.info(
+            request, _("This version already holds exactly this content; nothing changed.")
+        )
     return redirect("standards:version", pk=result.version.pk)
 
 
@@ -189,27 +210,43 @@ def version_detail(request, pk):
     version = _version(pk)
     on_version = Q(assessments__version=version)
     enterprises = (
-        Enterprise.objects.visible_to(request.user).filter(on_version)
-        .annotate(assessment_count=Count("assessments", filter=on_version),
-                  submitted_count=Count("assessments", filter=on_version & Q(
-                      assessments__status=Assessment.Status.SUBMITTED)),
-                  last_assessed=Max("assessments__created_at", filter=on_version))
-        .select_related("region", "industry").order_by("name", "pk")
+        Enterprise.objects.visible_to(request.user)
+        .filter(on_version)
+        .annotate(
+            assessment_count=Count("assessments", filter=on_version),
+            submitted_count=Count(
+                "assessments",
+                filter=on_version & Q(assessments__status=Assessment.Status.SUBMITTED),
+            ),
+            last_assessed=Max("assessments__created_at", filter=on_version),
+        )
+        .select_related("region", "industry")
+        .order_by("name", "pk")
     )
     page = Paginator(enterprises, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
     tree = _tree(version)
-    return render(request, "reviews/standards/version.html", {
-        "version": version, "standard": version.standard,
-        "scales": [str(Enterprise.Scale(code).label) for code in version.standard.scales
-                   if code in Enterprise.Scale.values],
-        "thresholds": version.thresholds.order_by("-min_score"),
-        "tree": tree,
-        "criteria_count": sum(len(n["criteria"]) + sum(len(c["criteria"]) for c in
-                                                       n["children"]) for n in tree),
-        "other_versions": version.standard.versions.exclude(pk=version.pk)
-                                 .order_by("-effective_date"),
-        "page": page,
-    })
+    return render(
+        request,
+        "reviews/standards/version.html",
+        {
+            "version": version,
+            "standard": version.standard,
+            "scales": [
+                str(Enterprise.Scale(code).label)
+                for code in version.standard.scales
+                if code in Enterprise.Scale.values
+            ],
+            "thresholds": version.thresholds.order_by("-min_score"),
+            "tree": tree,
+            "criteria_count": sum(
+                len(n["criteria"]) + sum(len(c["criteria"]) for c in n["children"]) for n in tree
+            ),
+            "other_versions": version.standard.versions.exclude(pk=version.pk).order_by(
+                "-effective_date"
+            ),
+            "page": page,
+        },
+    )
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -228,17 +265,22 @@ def template_download(request):
 def version_export_xlsx(request, pk):
     _require_city_office(request)
     version = _version(pk)
-    return _download(build_workbook(version_data(version)),
-                     f"{version.standard.code}-{version.version}.xlsx", XLSX)
+    return _download(
+        build_workbook(version_data(version)),
+        f"{version.standard.code}-{version.version}.xlsx",
+        XLSX,
+    )
 
 
 @login_required
 def version_export_yaml(request, pk):
     _require_city_office(request)
     version = _version(pk)
-    return _download(dump_yaml(version_data(version)),
-                     f"{version.standard.code}-{version.version}.yaml",
-                     "application/yaml; charset=utf-8")
+    return _download(
+        dump_yaml(version_data(version)),
+        f"{version.standard.code}-{version.version}.yaml",
+        "application/yaml; charset=utf-8",
+    )
 
 
 def _transition(request, pk, service, done: str):
@@ -249,20 +291,27 @@ def _transition(request, pk, service, done: str):
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, done % {"version": version.version,
-                                          "standard": version.standard})
+        messages.success(request, done % {"version": version.version, "standard": version.standard})
     return redirect("standards:version", pk=version.pk)
 
 
 @login_required
 @require_POST
 def version_publish(request, pk):
-    return _transition(request, pk, services_standards.version_publish,
-                       _("Version %(version)s of %(standard)s is published."))
+    return _transition(
+        request,
+        pk,
+        services_standards.version_publish,
+        _("Version %(version)s of %(standard)s is published."),
+    )
 
 
 @login_required
 @require_POST
 def version_retire(request, pk):
-    return _transition(request, pk, services_standards.version_retire,
-                       _("Version %(version)s of %(standard)s is retired."))
+    return _transition(
+        request,
+        pk,
+        services_standards.version_retire,
+        _("Version %(version)s of %(standard)s is retired."),
+    )

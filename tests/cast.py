@@ -23,8 +23,9 @@ PASSWORD = "Anquan-2026"
 
 
 def make_user(username: str, organisation: Organisation, role: str = User.Role.ADMIN) -> User:
-    user = User(username=username, organisation=organisation, role=role,
-                email=f"{username}@example.cn")
+    user = User(
+        username=username, organisation=organisation, role=role, email=f"{username}@example.cn"
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -44,33 +45,35 @@ class Cast:
     haidian: Region
     chaoyang_street: Street
     city: User
-    district: User            # 朝阳区 admin
-    district_staff: User      # 朝阳区 staff
-    other_district: User      # 海淀区
-    regulator: User           # machinery
-    other_regulator: User     # construction
-    association: User         # organises machinery level 2
-    reviewer: User            # review unit
+    district: User  # 朝阳区 admin
+    district_staff: User  # 朝阳区 staff
+    other_district: User  # 海淀区
+    regulator: User  # machinery
+    other_regulator: User  # construction
+    association: User  # organises machinery level 2
+    reviewer: User  # review unit
     group: User
-    enterprise: User          # 朝阳区 machinery enterprise, member of the group
+    enterprise: User  # 朝阳区 machinery enterprise, member of the group
     enterprise_staff: User
-    other_enterprise: User    # 海淀区 commerce enterprise
+    other_enterprise: User  # 海淀区 commerce enterprise
     ent: Enterprise
     other_ent: Enterprise
     # Accounts that registered themselves and were not (yet) approved: they
     # may log in to see their registration status, nothing else. Not linked to
     # a registry entry; a test that needs the claim links one itself.
-    pending: User             # 朝阳区 enterprise account awaiting its district
-    rejected: User            # 朝阳区 enterprise account the district turned down
+    pending: User  # 朝阳区 enterprise account awaiting its district
+    rejected: User  # 朝阳区 enterprise account the district turned down
 
 
 def build_cast() -> Cast:
     chaoyang = Region.objects.get(code="110105")
     haidian = Region.objects.get(code="110108")
-    street = Street.objects.create(region=chaoyang, code="110105001", name="建外街道",
-                                   kind=Street.Kind.SUBDISTRICT)
-    Street.objects.create(region=haidian, code="110108001", name="万寿路街道",
-                          kind=Street.Kind.SUBDISTRICT)
+    street = Street.objects.create(
+        region=chaoyang, code="110105001", name="建外街道", kind=Street.Kind.SUBDISTRICT
+    )
+    Street.objects.create(
+        region=haidian, code="110108001", name="万寿路街道", kind=Street.Kind.SUBDISTRICT
+    )
     machinery = Industry.objects.get(code="machinery")
     commerce = Industry.objects.get(code="commerce")
     construction = Industry.objects.get(code="construction")
@@ -93,12 +96,16 @@ def build_cast() -> Cast:
     ent_org = org("北京朝阳精密机械有限公司", OrganisationKind.ENTERPRISE, region=chaoyang)
     other_ent_org = org("北京海淀商贸有限公司", OrganisationKind.ENTERPRISE, region=haidian)
 
-    ent = make_enterprise(ent_org.name, chaoyang, 1, street=street, group=group_org,
-                          account=ent_org)
-    other_ent = make_enterprise(other_ent_org.name, haidian, 2, industry=commerce,
-                                account=other_ent_org)
+    ent = make_enterprise(
+        ent_org.name, chaoyang, 1, street=street, group=group_org, account=ent_org
+    )
+    other_ent = make_enterprise(
+        other_ent_org.name, haidian, 2, industry=commerce, account=other_ent_org
+    )
     return Cast(
-        chaoyang=chaoyang, haidian=haidian, chaoyang_street=street,
+        chaoyang=chaoyang,
+        haidian=haidian,
+        chaoyang_street=street,
         city=make_user("t-city", city_org),
         district=make_user("t-district", chaoyang_org),
         district_staff=make_user("t-district-staff", chaoyang_org, User.Role.STAFF),
@@ -111,11 +118,25 @@ def build_cast() -> Cast:
         enterprise=make_user("t-enterprise", ent_org),
         enterprise_staff=make_user("t-enterprise-staff", ent_org, User.Role.STAFF),
         other_enterprise=make_user("t-other-enterprise", other_ent_org),
-        ent=ent, other_ent=other_ent,
-        pending=make_user("t-pending-account", org(
-            "北京申请中精密制造有限公司", OrganisationKind.ENTERPRISE, region=chaoyang,
-            status=Organisation.Status.PENDING)),
-        rejected=make_user("t-rejected-account", org(
-            "北京被驳回机械加工有限公司", OrganisationKind.ENTERPRISE, region=chaoyang,
-            status=Organisation.Status.REJECTED, status_reason="统一社会信用代码与营业执照不符")),
+        ent=ent,
+        other_ent=other_ent,
+        pending=make_user(
+            "t-pending-account",
+            org(
+                "北京申请中精密制造有限公司",
+                OrganisationKind.ENTERPRISE,
+                region=chaoyang,
+                status=Organisation.Status.PENDING,
+            ),
+        ),
+        rejected=make_user(
+            "t-rejected-account",
+            org(
+                "北京被驳回机械加工有限公司",
+                OrganisationKind.ENTERPRISE,
+                region=chaoyang,
+                status=Organisation.Status.REJECTED,
+                status_reason="统一社会信用代码与营业执照不符",
+            ),
+        ),
     )

@@ -28,7 +28,8 @@ def test_the_committed_workflow_diagram_is_the_declarations():
     committed = diagram.embedded(diagram.architecture_doc().read_text(encoding="utf-8"))
     assert committed == diagram.mermaid(), (
         "docs/architecture.md shows another workflow than certification/workflow.py: "
-        "run `python manage.py workflow_diagram` and commit the result")
+        "run `python manage.py workflow_diagram` and commit the result"
+    )
 
 
 def test_the_diagram_shows_every_move_from_every_source():
@@ -38,18 +39,31 @@ def test_the_diagram_shows_every_move_from_every_source():
             assert f"    {source} --> {move.target}: {move.name}" in drawn
 
 
-@pytest.mark.parametrize("path", sorted({
-    *(p for move in TRANSITIONS.values() for p in (move.prepare, move.finish, move.offered_when)
-      if p),
-    LEAVE_REVIEW_UNIT, *DETAIL_PANELS,
-}))
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        {
+            *(
+                p
+                for move in TRANSITIONS.values()
+                for p in (move.prepare, move.finish, move.offered_when)
+                if p
+            ),
+            LEAVE_REVIEW_UNIT,
+            *DETAIL_PANELS,
+        }
+    ),
+)
 def test_every_hook_the_declaration_names_exists(path):
     assert callable(engine.hook(path))
 
 
 def test_no_module_is_longer_than_600_lines():
-    long = {str(p.relative_to(ROOT)): n for p in _sources()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in _sources()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert not long, f"split these modules by sub-domain: {long}"
 
 
@@ -57,7 +71,10 @@ ISSUE_REFERENCE = re.compile(r"\b(?:issue|Issue|ISSUE)s?\s*#?\d+|#\d{1,4}\b(?=\)
 
 
 def test_comments_do_not_cite_issue_numbers():
-    cited = [f"{p.relative_to(ROOT)}:{n}" for p in _sources()
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-             if ISSUE_REFERENCE.search(line)]
+    cited = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in _sources()
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if ISSUE_REFERENCE.search(line)
+    ]
     assert not cited, f"say what the code does and why, not which issue asked: {cited}"

@@ -51,8 +51,12 @@ def _params(pattern) -> list[str]:
     return list(pattern.regex.groupindex)
 
 
-def walk(patterns: Iterable | None = None, prefix: str = "", namespace: str = "",
-         params: tuple[str, ...] = ()) -> list[Route]:
+def walk(
+    patterns: Iterable | None = None,
+    prefix: str = "",
+    namespace: str = "",
+    params: tuple[str, ...] = (),
+) -> list[Route]:
     """Every URLPattern under ``patterns`` (default: ROOT_URLCONF),
     included resolvers and DRF routers' patterns included."""
     if patterns is None:
@@ -69,15 +73,17 @@ def walk(patterns: Iterable | None = None, prefix: str = "", namespace: str = ""
     return routes
 
 
-def uncovered(routes: Iterable[Route], covered: Mapping | Iterable[str],
-              prefixes: Iterable[str] = ()) -> list[str]:
+def uncovered(
+    routes: Iterable[Route], covered: Mapping | Iterable[str], prefixes: Iterable[str] = ()
+) -> list[str]:
     """The routes that take an id and are neither in ``covered`` (keys) nor
     under one of ``prefixes`` (route prefixes checked as a whole, e.g. the
     Django admin): what the matrix is missing."""
     covered = set(covered)
     prefixes = tuple(prefixes)
-    missing = {f"{route.key}  ({route.route}: {', '.join(route.ids)})"
-               for route in routes
-               if route.ids and route.key not in covered
-               and not route.route.startswith(prefixes)}
+    missing = {
+        f"{route.key}  ({route.route}: {', '.join(route.ids)})"
+        for route in routes
+        if route.ids and route.key not in covered and not route.route.startswith(prefixes)
+    }
     return sorted(missing)

@@ -89,10 +89,27 @@ class ApplicationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Application
         fields = [
-            "id", "enterprise", "enterprise_name", "district", "district_name", "industry",
-            "industry_name", "tier", "tier_display", "status", "status_display", "applicant",
-            "applicant_name", "receiver", "receiver_name", "status_changed_at", "due_on",
-            "due_is_estimated", "overdue", "created_at", "submitted_at",
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "district",
+            "district_name",
+            "industry",
+            "industry_name",
+            "tier",
+            "tier_display",
+            "status",
+            "status_display",
+            "applicant",
+            "applicant_name",
+            "receiver",
+            "receiver_name",
+            "status_changed_at",
+            "due_on",
+            "due_is_estimated",
+            "overdue",
+            "created_at",
+            "submitted_at",
         ]
 
     def get_overdue(self, application: Application) -> bool:
@@ -107,12 +124,24 @@ class MaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Material
-        fields = ["id", "kind", "kind_display", "name", "content_type", "size", "sha256",
-                  "uploaded_by", "uploaded_at", "download"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "download",
+        ]
 
     def get_download(self, material: Material) -> str:
-        path = reverse("api-application-material",
-                       kwargs={"pk": material.application_id, "material_id": material.pk})
+        path = reverse(
+            "api-application-material",
+            kwargs={"pk": material.application_id, "material_id": material.pk},
+        )
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
@@ -122,13 +151,23 @@ class EventSerializer(serializers.ModelSerializer):
     to_status_display = serializers.CharField(source="get_to_status_display")
     actor = serializers.CharField(source="actor.username")
     actor_name = serializers.SerializerMethodField()
-    organisation = serializers.CharField(source="organisation.name", allow_null=True,
-                                         default=None)
+    organisation = serializers.CharField(source="organisation.name", allow_null=True, default=None)
 
     class Meta:
         model = ApplicationEvent
-        fields = ["id", "transition", "label", "from_status", "to_status", "to_status_display",
-                  "actor", "actor_name", "organisation", "comment", "created_at"]
+        fields = [
+            "id",
+            "transition",
+            "label",
+            "from_status",
+            "to_status",
+            "to_status_display",
+            "actor",
+            "actor_name",
+            "organisation",
+            "comment",
+            "created_at",
+        ]
 
     def get_label(self, event: ApplicationEvent) -> str:
         move = TRANSITIONS.get(event.transition)
@@ -141,13 +180,20 @@ class EventSerializer(serializers.ModelSerializer):
 class MemberSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="reviewer.name")
     certificate_no = serializers.CharField(source="reviewer.certificate_no")
-    signed_by = serializers.CharField(source="declaration_signed_by.username", allow_null=True,
-                                      default=None)
+    signed_by = serializers.CharField(
+        source="declaration_signed_by.username", allow_null=True, default=None
+    )
 
     class Meta:
         model = AssignmentMember
-        fields = ["reviewer", "name", "certificate_no", "is_leader", "declaration_signed_at",
-                  "signed_by"]
+        fields = [
+            "reviewer",
+            "name",
+            "certificate_no",
+            "is_leader",
+            "declaration_signed_at",
+            "signed_by",
+        ]
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -168,8 +214,9 @@ class ActionSerializer(serializers.Serializer):
 
 
 class ApplicationDetailSerializer(ApplicationSerializer):
-    assessment_score = serializers.DecimalField(source="assessment.submitted_score",
-                                                max_digits=4, decimal_places=1, allow_null=True)
+    assessment_score = serializers.DecimalField(
+        source="assessment.submitted_score", max_digits=4, decimal_places=1, allow_null=True
+    )
     assessment_grade = serializers.CharField(source="assessment.submitted_grade")
     materials = MaterialSerializer(many=True)
     missing_materials = serializers.SerializerMethodField()
@@ -179,20 +226,39 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
     class Meta(ApplicationSerializer.Meta):
         fields = [
-            *ApplicationSerializer.Meta.fields, "assessment", "assessment_score",
-            "assessment_grade", "deaths_last_year", "serious_injuries_last_year",
-            "accidents_last_3_years", "declaration_confirmed", "national_result",
-            "national_reference", "materials", "missing_materials", "actions", "assignment",
+            *ApplicationSerializer.Meta.fields,
+            "assessment",
+            "assessment_score",
+            "assessment_grade",
+            "deaths_last_year",
+            "serious_injuries_last_year",
+            "accidents_last_3_years",
+            "declaration_confirmed",
+            "national_result",
+            "national_reference",
+            "materials",
+            "missing_materials",
+            "actions",
+            "assignment",
             "timeline",
         ]
 
     @extend_schema_field(AssignmentSerializer(allow_null=True))
     def get_assignment(self, application: Application) -> dict | None:
         """The current review unit and team, with the declarations."""
-        current = (Assignment.objects.filter(application=application, withdrawn_at__isnull=True)
-                   .select_related("unit").prefetch_related(Prefetch(
-                       "members", queryset=AssignmentMember.objects.select_related(
-                           "reviewer", "declaration_signed_by"))).first())
+        current = (
+            Assignment.objects.filter(application=application, withdrawn_at__isnull=True)
+            .select_related("unit")
+            .prefetch_related(
+                Prefetch(
+                    "members",
+                    queryset=AssignmentMember.objects.select_related(
+                        "reviewer", "declaration_signed_by"
+                    ),
+                )
+            )
+            .first()
+        )
         return AssignmentSerializer(current).data if current else None
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -205,9 +271,14 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         """The moves the user can make now, from the workflow's declaration."""
         request = self.context["request"]
         return [
-            {"name": move.name, "label": str(move.label), "needs_comment": move.needs_comment,
-             "url": request.build_absolute_uri(reverse(
-                 f"api-application-{move.name.replace('_', '-')}", args=[application.pk]))}
+            {
+                "name": move.name,
+                "label": str(move.label),
+                "needs_comment": move.needs_comment,
+                "url": request.build_absolute_uri(
+                    reverse(f"api-application-{move.name.replace('_', '-')}", args=[application.pk])
+                ),
+            }
             for move in transitions_from(application.status, application.tier)
             if not move.via_batch and engine.can_perform(request.user, application, move)
         ]
@@ -219,34 +290,45 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 
 class ApplicationFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
-    tier = serializers.ChoiceField(choices=Application.Tier.choices, required=False,
-                                   allow_blank=True)
+    tier = serializers.ChoiceField(
+        choices=Application.Tier.choices, required=False, allow_blank=True
+    )
     enterprise = IdField(required=False, help_text=gettext_lazy("Enterprise id."))
-    district = serializers.CharField(required=False, allow_blank=True,
-                                     help_text=gettext_lazy("District code."))
-    industry = serializers.CharField(required=False, allow_blank=True,
-                                     help_text=gettext_lazy("Industry code."))
+    district = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("District code.")
+    )
+    industry = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("Industry code.")
+    )
     overdue = serializers.BooleanField(
-        required=False, help_text=gettext_lazy("Only applications past their step's due date."))
+        required=False, help_text=gettext_lazy("Only applications past their step's due date.")
+    )
 
 
 class DeclarationSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     deaths_last_year = serializers.IntegerField(min_value=0, max_value=32767, required=False)
-    serious_injuries_last_year = serializers.IntegerField(min_value=0, max_value=32767,
-                                                          required=False)
-    accidents_last_3_years = serializers.CharField(required=False, allow_blank=True,
-                                                   max_length=4000)
+    serious_injuries_last_year = serializers.IntegerField(
+        min_value=0, max_value=32767, required=False
+    )
+    accidents_last_3_years = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000
+    )
     declaration_confirmed = serializers.BooleanField(required=False)
 
 
 class ApplicationCreateSerializer(DeclarationSerializer):
     enterprise = serializers.PrimaryKeyRelatedField(
-        queryset=Enterprise.objects.none(), required=False,
-        help_text=gettext_lazy("The enterprise applying: a group names one of its members; "
-                               "an enterprise may leave it out (its own is used)."))
+        queryset=Enterprise.objects.none(),
+        required=False,
+        help_text=gettext_lazy(
+            "The enterprise applying: a group names one of its members; "
+            "an enterprise may leave it out (its own is used)."
+        ),
+    )
     assessment = serializers.PrimaryKeyRelatedField(
         queryset=Assessment.objects.none(),
-        help_text=gettext_lazy("A submitted self-assessment of that enterprise."))
+        help_text=gettext_lazy("A submitted self-assessment of that enterprise."),
+    )
     tier = serializers.ChoiceField(choices=Application.Tier.choices)
 
     def __init__(self, *args, **kwargs):
@@ -255,50 +337,65 @@ class ApplicationCreateSerializer(DeclarationSerializer):
         if request is not None:  # None when the schema is generated
             org = request.user.organisation_id
             self.fields["enterprise"].queryset = Enterprise.objects.filter(
-                Q(account_id=org) | Q(group_id=org))
+                Q(account_id=org) | Q(group_id=org)
+            )
             self.fields["assessment"].queryset = Assessment.objects.visible_to(request.user)
 
 
 class MaterialUploadSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=MaterialKind.choices)
     file = serializers.FileField(
-        help_text=gettext_lazy("PDF, JPG, PNG, DOCX or XLSX, at most 20 MB."))
+        help_text=gettext_lazy("PDF, JPG, PNG, DOCX or XLSX, at most 20 MB.")
+    )
 
 
 class CommentSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000,
-        help_text=gettext_lazy("Reasons; required to return or not accept an application."))
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text=gettext_lazy("Reasons; required to return or not accept an application."),
+    )
 
 
 class NationalResultSerializer(CommentSerializer):
     national_result = serializers.ChoiceField(
-        choices=Application._meta.get_field("national_result").choices)
+        choices=Application._meta.get_field("national_result").choices
+    )
     national_reference = serializers.CharField(
-        max_length=100, help_text=gettext_lazy("The national notice or letter number."))
+        max_length=100, help_text=gettext_lazy("The national notice or letter number.")
+    )
 
 
 class RectificationRequestSerializer(CommentSerializer):
-    deadline = serializers.DateField(help_text=gettext_lazy(
-        "The date the enterprise must rectify by."))
+    deadline = serializers.DateField(
+        help_text=gettext_lazy("The date the enterprise must rectify by.")
+    )
 
 
 class AssignSerializer(CommentSerializer):
     unit = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.filter(kind=OrganisationKind.REVIEW_UNIT),
-        help_text=gettext_lazy("The review unit (see suggestions/)."))
+        help_text=gettext_lazy("The review unit (see suggestions/)."),
+    )
     leader = serializers.PrimaryKeyRelatedField(
-        queryset=Reviewer.objects.all(), help_text=gettext_lazy("The team leader's id."))
+        queryset=Reviewer.objects.all(), help_text=gettext_lazy("The team leader's id.")
+    )
     members = serializers.PrimaryKeyRelatedField(
-        queryset=Reviewer.objects.all(), many=True, required=False,
-        help_text=gettext_lazy("The other reviewers of the team: at least two with the "
-                               "leader, all of the unit."))
+        queryset=Reviewer.objects.all(),
+        many=True,
+        required=False,
+        help_text=gettext_lazy(
+            "The other reviewers of the team: at least two with the leader, all of the unit."
+        ),
+    )
 
 
 class SignSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     reviewer = serializers.PrimaryKeyRelatedField(
         queryset=Reviewer.objects.all(),
-        help_text=gettext_lazy("The team member whose no-conflict declaration is signed."))
+        help_text=gettext_lazy("The team member whose no-conflict declaration is signed."),
+    )
 
 
 class ReviewerBriefSerializer(serializers.ModelSerializer):
@@ -312,9 +409,11 @@ class SuggestionSerializer(serializers.Serializer):
     unit_name = serializers.CharField(source="unit.name")
     eligible = serializers.BooleanField()
     workload = serializers.IntegerField(
-        help_text=gettext_lazy("Current assignments being reviewed."))
-    reasons = serializers.ListField(child=serializers.CharField(),
-                                    help_text=gettext_lazy("Why the unit is excluded."))
+        help_text=gettext_lazy("Current assignments being reviewed.")
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text=gettext_lazy("Why the unit is excluded.")
+    )
     reviewers = ReviewerBriefSerializer(many=True)
 
 
@@ -332,8 +431,11 @@ MOVE_RESPONSES = {
     400: OpenApiResponse(description=gettext_lazy("Refused input, naming the field.")),
     403: OpenApiResponse(description=gettext_lazy("Your organisation does not make this move.")),
     404: OpenApiResponse(description=gettext_lazy("Not in your scope.")),
-    409: OpenApiResponse(description=gettext_lazy(
-        "The application is no longer where this move starts; the message names who acted.")),
+    409: OpenApiResponse(
+        description=gettext_lazy(
+            "The application is no longer where this move starts; the message names who acted."
+        )
+    ),
 }
 
 
@@ -345,11 +447,18 @@ def _move_endpoint(name: str, body: type[serializers.Serializer] = CommentSerial
         return self._perform(request, name, body)
 
     endpoint.__name__ = f"{name}_" if name == "return" else name
-    endpoint.__doc__ = (f"Move the application ({', '.join(move.sources)} → {move.target}); "
-                        f"made by the {move.actor}.")
+    endpoint.__doc__ = (
+        f"Move the application ({', '.join(move.sources)} → {move.target}); "
+        f"made by the {move.actor}."
+    )
     path = name.replace("_", "-")
-    endpoint = action(detail=True, methods=["post"], url_path=path, url_name=path,
-                      parser_classes=[JSONParser, FormParser, MultiPartParser])(endpoint)
+    endpoint = action(
+        detail=True,
+        methods=["post"],
+        url_path=path,
+        url_name=path,
+        parser_classes=[JSONParser, FormParser, MultiPartParser],
+    )(endpoint)
     return extend_schema(request=body, responses=MOVE_RESPONSES)(endpoint)
 
 
@@ -357,8 +466,9 @@ def _move_endpoint(name: str, body: type[serializers.Serializer] = CommentSerial
     list=extend_schema(parameters=[ApplicationFilterSerializer]),
     retrieve=extend_schema(responses=ApplicationDetailSerializer),
 )
-class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         viewsets.GenericViewSet):
+class ApplicationViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Applications for a grade in the user's scope, with their materials,
     timeline and the moves open to the user."""
 
@@ -376,8 +486,13 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
         params = ApplicationFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = {key: value for key, value in params.validated_data.items() if value != ""}
-        lookups = {"status": "status", "tier": "tier", "enterprise": "enterprise_id",
-                   "district": "enterprise__region_id", "industry": "industry_id"}
+        lookups = {
+            "status": "status",
+            "tier": "tier",
+            "enterprise": "enterprise_id",
+            "district": "enterprise__region_id",
+            "industry": "industry_id",
+        }
         queryset = queryset.filter(**{lookups[key]: data[key] for key in lookups if key in data})
         if data.get("overdue"):
             queryset = queryset.filter(due_on__lt=timezone.localdate())
@@ -385,24 +500,32 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     def _detail(self, pk: int) -> dict:
         application = (
-            self.get_queryset().select_related("assessment")
+            self.get_queryset()
+            .select_related("assessment")
             .prefetch_related(
                 Prefetch("materials", queryset=Material.objects.select_related("uploaded_by")),
-                Prefetch("events", queryset=ApplicationEvent.objects.select_related(
-                    "actor", "organisation")))
-            .get(pk=pk))
+                Prefetch(
+                    "events",
+                    queryset=ApplicationEvent.objects.select_related("actor", "organisation"),
+                ),
+            )
+            .get(pk=pk)
+        )
         return ApplicationDetailSerializer(application, context={"request": self.request}).data
 
     def retrieve(self, request, pk=None):
         return Response(self._detail(self.get_object().pk))
 
-    @extend_schema(request=ApplicationCreateSerializer,
-                   responses={201: ApplicationDetailSerializer})
+    @extend_schema(
+        request=ApplicationCreateSerializer, responses={201: ApplicationDetailSerializer}
+    )
     def create(self, request):
         user = request.user
         kind = user.organisation.kind
-        deny_unless(kind in (OrganisationKind.ENTERPRISE, OrganisationKind.GROUP),
-                    _("Only an enterprise or its group can apply for a grade."))
+        deny_unless(
+            kind in (OrganisationKind.ENTERPRISE, OrganisationKind.GROUP),
+            _("Only an enterprise or its group can apply for a grade."),
+        )
         serializer = ApplicationCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -411,13 +534,15 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
             enterprise = Enterprise.objects.filter(account_id=user.organisation_id).first()
             if enterprise is None or kind == OrganisationKind.GROUP:
                 raise serializers.ValidationError(
-                    {"enterprise": [_("Name the enterprise that applies.")]})
+                    {"enterprise": [_("Name the enterprise that applies.")]}
+                )
         confirmed = data.pop("declaration_confirmed", None)
         with workflow_errors(), transaction.atomic():
             application = services.application_create(actor=user, enterprise=enterprise, **data)
             if confirmed is not None:
-                services.application_update(actor=user, application=application,
-                                            declaration_confirmed=confirmed)
+                services.application_update(
+                    actor=user, application=application, declaration_confirmed=confirmed
+                )
         return Response(self._detail(application.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DeclarationSerializer, responses=ApplicationDetailSerializer)
@@ -427,14 +552,17 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
         serializer = DeclarationSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
-            services.application_update(actor=request.user, application=application,
-                                        **serializer.validated_data)
+            services.application_update(
+                actor=request.user, application=application, **serializer.validated_data
+            )
         return Response(self._detail(application.pk))
 
     # -- materials --------------------------------------------------------------
 
-    @extend_schema(request={"multipart/form-data": MaterialUploadSerializer},
-                   responses={201: MaterialSerializer})
+    @extend_schema(
+        request={"multipart/form-data": MaterialUploadSerializer},
+        responses={201: MaterialSerializer},
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def materials(self, request, pk=None):
         """Upload a material (a draft, or when returned; the applicant only)."""
@@ -443,24 +571,33 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
             material = services.material_add(
-                actor=request.user, application=application,
+                actor=request.user,
+                application=application,
                 kind=serializer.validated_data["kind"],
-                upload=serializer.validated_data["file"])
+                upload=serializer.validated_data["file"],
+            )
         material = Material.objects.select_related("uploaded_by").get(pk=material.pk)
-        return Response(MaterialSerializer(material, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            MaterialSerializer(material, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path=r"materials/(?P<material_id>[0-9]+)",
-            url_name="material")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"materials/(?P<material_id>[0-9]+)",
+        url_name="material",
+    )
     def material(self, request, pk=None, material_id=None):
         """The file, as an attachment under the name it was uploaded with."""
         application = self.get_object()
         material = Material.objects.filter(application=application, pk=material_id).first()
         if material is None:
             raise NotFound(_("This application has no such material."))
-        return stored_file_response(material.file, filename=material.original_name,
-                                    content_type=material.content_type)
+        return stored_file_response(
+            material.file, filename=material.original_name, content_type=material.content_type
+        )
 
     # -- moves ------------------------------------------------------------------
 
@@ -475,8 +612,7 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
     assign = _move_endpoint("assign", AssignSerializer)
     start_review = _move_endpoint("start_review")
     withdraw_assignment = _move_endpoint("withdraw_assignment")
-    request_rectification = _move_endpoint("request_rectification",
-                                           RectificationRequestSerializer)
+    request_rectification = _move_endpoint("request_rectification", RectificationRequestSerializer)
     submit_rectification = _move_endpoint("submit_rectification")
     submit_report = _move_endpoint("submit_report")
     verify = _move_endpoint("verify")
@@ -487,8 +623,13 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
     # certification/publicity/api.py.
 
     @extend_schema(request=SignSerializer, responses=MOVE_RESPONSES)
-    @action(detail=True, methods=["post"], url_path="declaration", url_name="declaration-sign",
-            parser_classes=[JSONParser, FormParser, MultiPartParser])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="declaration",
+        url_name="declaration-sign",
+        parser_classes=[JSONParser, FormParser, MultiPartParser],
+    )
     def sign_declaration(self, request, pk=None):
         """Sign a team member's no-conflict declaration (assigned applications;
         the reviewer's own login, or for a reviewer without one any user of
@@ -497,8 +638,11 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
         serializer = SignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
-            assigning.declaration_sign(actor=request.user, application=application,
-                                      reviewer=serializer.validated_data["reviewer"])
+            assigning.declaration_sign(
+                actor=request.user,
+                application=application,
+                reviewer=serializer.validated_data["reviewer"],
+            )
         return Response(self._detail(application.pk))
 
     @extend_schema(responses=SuggestionSerializer(many=True))
@@ -508,20 +652,25 @@ class ApplicationViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
         workload, then the excluded ones with the reasons (the receiver only)."""
         application = self.get_object()
         move = TRANSITIONS["assign"]
-        deny_unless(request.user.can_act
-                    and request.user.organisation_id == application.receiver_id
-                    and (move.tiers is None or application.tier in move.tiers),
-                    _("Only the organisation that received the application assigns it."))
-        return Response(SuggestionSerializer(assigning.suggestions(application),
-                                             many=True).data)
+        deny_unless(
+            request.user.can_act
+            and request.user.organisation_id == application.receiver_id
+            and (move.tiers is None or application.tier in move.tiers),
+            _("Only the organisation that received the application assigns it."),
+        )
+        return Response(SuggestionSerializer(assigning.suggestions(application), many=True).data)
 
     def _perform(self, request, name: str, body: type[serializers.Serializer]) -> Response:
         application = self.get_object()
         serializer = body(data=request.data)
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
-            engine.perform(actor=request.user, application=application, transition=name,
-                             **serializer.validated_data)
+            engine.perform(
+                actor=request.user,
+                application=application,
+                transition=name,
+                **serializer.validated_data,
+            )
         return Response(self._detail(application.pk))
 
 

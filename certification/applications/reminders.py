@@ -50,11 +50,14 @@ def due_for_reminder(today: datetime.date):
     """Applications waiting on someone, due within REMIND_AHEAD working days or
     overdue, not yet reminded today."""
     horizon = workdays.add_working_days(today, REMIND_AHEAD)
-    return (Application.objects
-            .filter(status__in=list(RESPONSIBLE), due_on__isnull=False, due_on__lte=horizon)
-            .filter(_not_reminded_since(today))
-            .select_related("enterprise")
-            .order_by("due_on", "pk"))
+    return (
+        Application.objects.filter(
+            status__in=list(RESPONSIBLE), due_on__isnull=False, due_on__lte=horizon
+        )
+        .filter(_not_reminded_since(today))
+        .select_related("enterprise")
+        .order_by("due_on", "pk")
+    )
 
 
 def reminder_text(application: Application, today: datetime.date) -> str:
@@ -69,19 +72,27 @@ def reminder_text(application: Application, today: datetime.date) -> str:
         }
         if application.due_on < today:
             days = workdays.working_days_between(application.due_on, today)
-            overdue = ngettext("overdue by %(n)d working day", "overdue by %(n)d working days",
-                               days) % {"n": days}
-            return _("Reminder: %(enterprise)s · %(tier)s application — %(step)s was due on "
-                     "%(due)s, %(overdue)s.") % {**values, "overdue": overdue}
-        return _("Reminder: %(enterprise)s · %(tier)s application — %(step)s is due on "
-                 "%(due)s.") % values
+            overdue = ngettext(
+                "overdue by %(n)d working day", "overdue by %(n)d working days", days
+            ) % {"n": days}
+            return _(
+                "Reminder: %(enterprise)s · %(tier)s application — %(step)s was due on "
+                "%(due)s, %(overdue)s."
+            ) % {**values, "overdue": overdue}
+        return (
+            _("Reminder: %(enterprise)s · %(tier)s application — %(step)s is due on %(due)s.")
+            % values
+        )
 
 
 def _claim(application: Application, today: datetime.date) -> bool:
     """Mark the application reminded today, unless another run already did
     (or it has moved on since it was selected)."""
-    return bool(Application.objects.filter(pk=application.pk, status=application.status)
-                .filter(_not_reminded_since(today)).update(reminded_on=today))
+    return bool(
+        Application.objects.filter(pk=application.pk, status=application.status)
+        .filter(_not_reminded_since(today))
+        .update(reminded_on=today)
+    )
 
 
 def send_reminders(today: datetime.date | None = None) -> int:
@@ -95,7 +106,10 @@ def send_reminders(today: datetime.date | None = None) -> int:
         with transaction.atomic():
             if not _claim(application, today):
                 continue
-            notify([organisation_id], reminder_text(application, today),
-                   reverse("certification:detail", args=[application.pk]))
+            notify(
+                [organisation_id],
+                reminder_text(application, today),
+                reverse("certification:detail", args=[application.pk]),
+            )
         sent += 1
     return sent

@@ -32,21 +32,36 @@ def receiver_for(enterprise: Enterprise, tier: str) -> Organisation:
     organising unit of the industry; level 1 → the city office, which forwards
     it to the national organising unit."""
     if tier in ("3", "pass"):
-        org = Organisation.objects.filter(kind=OrganisationKind.DISTRICT,
-                                          region_id=enterprise.region_id,
-                                          status=Organisation.Status.ACTIVE).first()
-    elif tier == "2":
         org = Organisation.objects.filter(
-            kind=OrganisationKind.ORGANISING_UNIT, status=Organisation.Status.ACTIVE,
-            pk__in=Qualification.objects.filter(industry_id=enterprise.industry_id, tier="2")
-            .values("organisation")).order_by("pk").first()
+            kind=OrganisationKind.DISTRICT,
+            region_id=enterprise.region_id,
+            status=Organisation.Status.ACTIVE,
+        ).first()
+    elif tier == "2":
+        org = (
+            Organisation.objects.filter(
+                kind=OrganisationKind.ORGANISING_UNIT,
+                status=Organisation.Status.ACTIVE,
+                pk__in=Qualification.objects.filter(
+                    industry_id=enterprise.industry_id, tier="2"
+                ).values("organisation"),
+            )
+            .order_by("pk")
+            .first()
+        )
     else:
-        org = Organisation.objects.filter(kind=OrganisationKind.CITY_OFFICE,
-                                          status=Organisation.Status.ACTIVE).first()
+        org = Organisation.objects.filter(
+            kind=OrganisationKind.CITY_OFFICE, status=Organisation.Status.ACTIVE
+        ).first()
     if org is None:
-        raise ServiceError(_("No organisation in the portal receives %(tier)s applications for "
-                             "this industry and district yet; contact the city office.")
-                           % {"tier": TIER_NAMES.get(tier, tier)}, field="tier")
+        raise ServiceError(
+            _(
+                "No organisation in the portal receives %(tier)s applications for "
+                "this industry and district yet; contact the city office."
+            )
+            % {"tier": TIER_NAMES.get(tier, tier)},
+            field="tier",
+        )
     return org
 
 
@@ -66,39 +81,74 @@ def check_qualifies(assessment: Assessment, tier: str, deaths_last_year: int) ->
     record as declared in the application when that is worse.
     """
     if assessment.status != Assessment.Status.SUBMITTED:
-        raise ServiceError(_("Submit the self-assessment first; an application is based on a "
-                             "submitted self-assessment."), field="assessment")
+        raise ServiceError(
+            _(
+                "Submit the self-assessment first; an application is based on a "
+                "submitted self-assessment."
+            ),
+            field="assessment",
+        )
     spec = spec_for_version(assessment.version)
     if tier not in spec.thresholds:
-        raise ServiceError(_("The standard of this self-assessment does not grade %(tier)s.")
-                           % {"tier": TIER_NAMES.get(tier, tier)}, field="tier")
+        raise ServiceError(
+            _("The standard of this self-assessment does not grade %(tier)s.")
+            % {"tier": TIER_NAMES.get(tier, tier)},
+            field="tier",
+        )
     # Issue 5: the deaths recorded on the enterprise in the last 12 months
     # count too, when more than declared (enterprises/accidents.py).
-    deaths = max(deaths_last_year, assessment.deaths_last_year,
-                 deaths_last_12_months(assessment.enterprise_id))
-    result = score(spec, answers_for(assessment), deaths_last_year=deaths,
-                   accident_gate=accident_gate())
+    deaths = max(
+        deaths_last_year,
+        assessment.deaths_last_year,
+        deaths_last_12_months(assessment.enterprise_id),
+    )
+    result = score(
+        spec, answers_for(assessment), deaths_last_year=deaths, accident_gate=accident_gate()
+    )
     threshold = spec.thresholds[tier]
     if result.score is None or result.score < threshold:
         raise ServiceError(
-            _("%(tier)s needs a score of at least %(threshold)s; the self-assessment scored "
-              "%(score)s, %(gap)s short.") % {
-                "tier": TIER_NAMES.get(tier, tier), "threshold": threshold,
-                "score": result.score, "gap": threshold - (result.score or 0)}, field="tier")
+            _(
+                "%(tier)s needs a score of at least %(threshold)s; the self-assessment scored "
+                "%(score)s, %(gap)s short."
+            )
+            % {
+                "tier": TIER_NAMES.get(tier, tier),
+                "threshold": threshold,
+                "score": result.score,
+                "gap": threshold - (result.score or 0),
+            },
+            field="tier",
+        )
     if result.failed_vetoes:
-        raise ServiceError(_("Veto criteria failed in the self-assessment: %(codes)s.")
-                           % {"codes": ", ".join(result.failed_vetoes)}, field="tier")
+        raise ServiceError(
+            _("Veto criteria failed in the self-assessment: %(codes)s.")
+            % {"codes": ", ".join(result.failed_vetoes)},
+            field="tier",
+        )
     order = sorted(spec.thresholds, key=lambda g: spec.thresholds[g], reverse=True)
     if result.grade is None or order.index(result.grade) > order.index(tier):
-        raise ServiceError(_("With %(deaths)d death(s) in the last year the accident record "
-                             "does not allow %(tier)s.") % {
-            "deaths": deaths, "tier": TIER_NAMES.get(tier, tier)}, field="deaths_last_year")
+        raise ServiceError(
+            _(
+                "With %(deaths)d death(s) in the last year the accident record "
+                "does not allow %(tier)s."
+            )
+            % {"deaths": deaths, "tier": TIER_NAMES.get(tier, tier)},
+            field="deaths_last_year",
+        )
 
 
 @transaction.atomic
-def application_create(*, actor, enterprise: Enterprise, assessment: Assessment, tier: str,
-                       deaths_last_year: int = 0, serious_injuries_last_year: int = 0,
-                       accidents_last_3_years: str = "") -> Application:
+def application_create(
+    *,
+    actor,
+    enterprise: Enterprise,
+    assessment: Assessment,
+    tier: str,
+    deaths_last_year: int = 0,
+    serious_injuries_last_year: int = 0,
+    accidents_last_3_years: str = "",
+) -> Application:
     applicant = _applicant_for(actor, enterprise)
     if assessment.enterprise_id != enterprise.pk or assessment.kind != Assessment.Kind.SELF:
         raise ServiceError(_("Choose a self-assessment of this enterprise."), field="assessment")
@@ -106,20 +156,37 @@ def application_create(*, actor, enterprise: Enterprise, assessment: Assessment,
     # this grade only renewed within its renewal window (certification/lifecycle/rules.py).
     check_may_apply(enterprise, tier)
     check_qualifies(assessment, tier, deaths_last_year)
-    open_states = set(Status.values) - {Status.REJECTED, Status.WITHDRAWN,
-                                        Status.NATIONAL_DECIDED, Status.ANNOUNCED}
+    open_states = set(Status.values) - {
+        Status.REJECTED,
+        Status.WITHDRAWN,
+        Status.NATIONAL_DECIDED,
+        Status.ANNOUNCED,
+    }
     if enterprise.applications.filter(tier=tier, status__in=open_states).exists():
-        raise ServiceError(_("This enterprise already has an open application for %(tier)s.")
-                           % {"tier": TIER_NAMES.get(tier, tier)}, field="tier")
+        raise ServiceError(
+            _("This enterprise already has an open application for %(tier)s.")
+            % {"tier": TIER_NAMES.get(tier, tier)},
+            field="tier",
+        )
     application = Application.objects.create(
-        enterprise=enterprise, applicant=applicant, assessment=assessment, tier=tier,
-        industry_id=enterprise.industry_id, receiver=receiver_for(enterprise, tier),
-        deaths_last_year=deaths_last_year, serious_injuries_last_year=serious_injuries_last_year,
-        accidents_last_3_years=accidents_last_3_years, created_by=actor,
+        enterprise=enterprise,
+        applicant=applicant,
+        assessment=assessment,
+        tier=tier,
+        industry_id=enterprise.industry_id,
+        receiver=receiver_for(enterprise, tier),
+        deaths_last_year=deaths_last_year,
+        serious_injuries_last_year=serious_injuries_last_year,
+        accidents_last_3_years=accidents_last_3_years,
+        created_by=actor,
         due_on=due_for(Status.DRAFT)[0],
     )
-    audit.record(actor=actor, action="application.create", obj=application, after={
-        "tier": tier, "assessment": assessment.pk, "receiver": application.receiver_id})
+    audit.record(
+        actor=actor,
+        action="application.create",
+        obj=application,
+        after={"tier": tier, "assessment": assessment.pk, "receiver": application.receiver_id},
+    )
     return application
 
 
@@ -127,8 +194,12 @@ def _editable_by_applicant(application: Application, actor) -> None:
     if actor.organisation_id != application.applicant_id:
         raise TransitionForbidden(_("Only the applicant can change the application."))
     if application.status not in (Status.DRAFT, Status.RETURNED):
-        raise ServiceError(_("The application can be changed only as a draft or after it was "
-                             "returned for correction."))
+        raise ServiceError(
+            _(
+                "The application can be changed only as a draft or after it was "
+                "returned for correction."
+            )
+        )
 
 
 @transaction.atomic
@@ -136,8 +207,12 @@ def application_update(*, actor, application: Application, **fields) -> Applicat
     """Change the accident declaration of a draft or returned application."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     _editable_by_applicant(application, actor)
-    allowed = {"deaths_last_year", "serious_injuries_last_year", "accidents_last_3_years",
-               "declaration_confirmed"}
+    allowed = {
+        "deaths_last_year",
+        "serious_injuries_last_year",
+        "accidents_last_3_years",
+        "declaration_confirmed",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ServiceError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
@@ -147,8 +222,9 @@ def application_update(*, actor, application: Application, **fields) -> Applicat
     application.save(update_fields=list(fields))
     old, new = audit.changed(before, audit.snapshot(application, list(fields)))
     if new:
-        audit.record(actor=actor, action="application.update", obj=application, before=old,
-                     after=new)
+        audit.record(
+            actor=actor, action="application.update", obj=application, before=old, after=new
+        )
     return application
 
 
@@ -160,30 +236,43 @@ def material_add(*, actor, application: Application, kind: str, upload) -> Mater
         raise ServiceError(_("Choose what kind of material this is."), field="kind")
     file_type = check_document(upload, settings.EVIDENCE_MAX_BYTES)
     digest = sha256_of(upload)
-    material = Material(application=application, kind=kind, original_name=upload.name[:255],
-                        content_type=ALLOWED_TYPES[file_type], size=upload.size, sha256=digest,
-                        uploaded_by=actor)
+    material = Material(
+        application=application,
+        kind=kind,
+        original_name=upload.name[:255],
+        content_type=ALLOWED_TYPES[file_type],
+        size=upload.size,
+        sha256=digest,
+        uploaded_by=actor,
+    )
     material.file.save(f"{digest}.{file_type}", upload, save=False)
     material.save()
-    audit.record(actor=actor, action="application.material.add", obj=application,
-                 after={"kind": kind, "file": material.original_name, "sha256": digest})
+    audit.record(
+        actor=actor,
+        action="application.material.add",
+        obj=application,
+        after={"kind": kind, "file": material.original_name, "sha256": digest},
+    )
     return material
 
 
-
 # --- the applicant's and receiver's checks of their moves -------------------------
+
 
 def _check_ready_to_submit(application: Application) -> None:
     have = set(application.materials.values_list("kind", flat=True))
     missing = [MaterialKind(kind).label for kind in REQUIRED_MATERIALS if kind not in have]
     if missing:
-        raise ServiceError(_("Upload the missing materials first: %(list)s.")
-                           % {"list": "、".join(str(m) for m in missing)}, field="materials")
+        raise ServiceError(
+            _("Upload the missing materials first: %(list)s.")
+            % {"list": "、".join(str(m) for m in missing)},
+            field="materials",
+        )
     if not application.declaration_confirmed:
-        raise ServiceError(_("Confirm the accident-record declaration first."),
-                           field="declaration_confirmed")
+        raise ServiceError(
+            _("Confirm the accident-record declaration first."), field="declaration_confirmed"
+        )
     check_qualifies(application.assessment, application.tier, application.deaths_last_year)
-
 
 
 def prepare_submit(move: Move) -> None:
@@ -197,13 +286,12 @@ def prepare_national_result(move: Move) -> None:
     result = move.data.get("national_result") or ""
     reference = (move.data.get("national_reference") or "").strip()
     if result not in ("approved", "refused") or not reference:
-        raise ServiceError(_("Enter the national result and its reference."),
-                           field="national_result")
+        raise ServiceError(
+            _("Enter the national result and its reference."), field="national_result"
+        )
     move.application.national_result = result
     move.application.national_reference = reference
     move.fields += ["national_result", "national_reference"]
-
-
 
 
 def application_submit(*, actor, application, comment=""):
@@ -211,13 +299,11 @@ def application_submit(*, actor, application, comment=""):
 
 
 def application_resubmit(*, actor, application, comment=""):
-    return perform(actor=actor, application=application, transition="resubmit",
-                   comment=comment)
+    return perform(actor=actor, application=application, transition="resubmit", comment=comment)
 
 
 def application_withdraw(*, actor, application, comment=""):
-    return perform(actor=actor, application=application, transition="withdraw",
-                   comment=comment)
+    return perform(actor=actor, application=application, transition="withdraw", comment=comment)
 
 
 def application_accept(*, actor, application, comment=""):
@@ -233,27 +319,41 @@ def application_reject(*, actor, application, comment):
 
 
 def application_forward_national(*, actor, application, comment=""):
-    return perform(actor=actor, application=application, transition="forward_national",
-                   comment=comment)
+    return perform(
+        actor=actor, application=application, transition="forward_national", comment=comment
+    )
 
 
-def application_record_national_result(*, actor, application, national_result,
-                                       national_reference, comment=""):
-    return perform(actor=actor, application=application, transition="record_national_result",
-                   comment=comment, national_result=national_result,
-                   national_reference=national_reference)
+def application_record_national_result(
+    *, actor, application, national_result, national_reference, comment=""
+):
+    return perform(
+        actor=actor,
+        application=application,
+        transition="record_national_result",
+        comment=comment,
+        national_result=national_result,
+        national_reference=national_reference,
+    )
 
 
 def application_assign(*, actor, application, unit, leader, members, comment=""):
-    return perform(actor=actor, application=application, transition="assign", comment=comment,
-                   unit=unit, leader=leader, members=members)
+    return perform(
+        actor=actor,
+        application=application,
+        transition="assign",
+        comment=comment,
+        unit=unit,
+        leader=leader,
+        members=members,
+    )
 
 
 def application_start_review(*, actor, application, comment=""):
-    return perform(actor=actor, application=application, transition="start_review",
-                   comment=comment)
+    return perform(actor=actor, application=application, transition="start_review", comment=comment)
 
 
 def application_withdraw_assignment(*, actor, application, comment):
-    return perform(actor=actor, application=application, transition="withdraw_assignment",
-                   comment=comment)
+    return perform(
+        actor=actor, application=application, transition="withdraw_assignment", comment=comment
+    )

@@ -58,9 +58,13 @@ def can_apply(user) -> bool:
 def with_overdue(qs: QuerySet, today=None) -> QuerySet:
     """Mark what is past its due date while someone still has to act."""
     today = today or timezone.localdate()
-    return qs.annotate(is_overdue=Case(
-        When(due_on__lt=today, status__in=list(RESPONSIBLE), then=Value(True)),
-        default=Value(False), output_field=BooleanField()))
+    return qs.annotate(
+        is_overdue=Case(
+            When(due_on__lt=today, status__in=list(RESPONSIBLE), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def _listing(qs: QuerySet) -> QuerySet:
@@ -70,9 +74,16 @@ def _listing(qs: QuerySet) -> QuerySet:
 def _get_application(request, pk: int) -> Application:
     return permissions.get_visible_or_404(
         Application.objects.select_related(
-            "enterprise__region", "industry", "receiver", "applicant", "created_by",
-            "assessment__version__standard"),
-        request.user, pk=pk)
+            "enterprise__region",
+            "industry",
+            "receiver",
+            "applicant",
+            "created_by",
+            "assessment__version__standard",
+        ),
+        request.user,
+        pk=pk,
+    )
 
 
 # --- list, queue --------------------------------------------------------------------
@@ -81,14 +92,22 @@ def _get_application(request, pk: int) -> Application:
 @login_required
 def application_list(request):
     permissions.require(can_use_applications(request.user))
-    filters = {key: request.GET.get(key, "").strip()
-               for key in ("q", "status", "tier", "district", "industry")}
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("q", "status", "tier", "district", "industry")
+    }
     qs = Application.objects.visible_to(request.user)
     if filters["q"]:
-        qs = qs.filter(Q(enterprise__name__icontains=filters["q"])
-                       | Q(enterprise__uscc__icontains=filters["q"]))
-    for key, lookup in (("status", "status"), ("tier", "tier"),
-                        ("district", "enterprise__region_id"), ("industry", "industry_id")):
+        qs = qs.filter(
+            Q(enterprise__name__icontains=filters["q"])
+            | Q(enterprise__uscc__icontains=filters["q"])
+        )
+    for key, lookup in (
+        ("status", "status"),
+        ("tier", "tier"),
+        ("district", "enterprise__region_id"),
+        ("industry", "industry_id"),
+    ):
         if filters[key]:
             qs = qs.filter(**{lookup: filters[key]})
     today = timezone.localdate()
@@ -96,12 +115,20 @@ def application_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "certification/list.html", {
-        "page": page, "filters": filters, "params": params.urlencode(),
-        "statuses": Status.choices, "tiers": Application.Tier.choices,
-        "districts": Region.objects.all(), "industries": Industry.objects.all(),
-        "can_apply": can_apply(request.user),
-    })
+    return render(
+        request,
+        "certification/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "params": params.urlencode(),
+            "statuses": Status.choices,
+            "tiers": Application.Tier.choices,
+            "districts": Region.objects.all(),
+            "industries": Industry.objects.all(),
+            "can_apply": can_apply(request.user),
+        },
+    )
 
 
 @login_required
@@ -114,11 +141,16 @@ def application_queue(request):
         qs = qs.filter(status=status)
     qs = _listing(with_overdue(qs))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "certification/queue.html", {
-        "page": page, "status": status, "params": f"status={status}" if status else "",
-        "statuses": [(value, label) for value, label in Status.choices
-                     if value in RESPONSIBLE],
-    })
+    return render(
+        request,
+        "certification/queue.html",
+        {
+            "page": page,
+            "status": status,
+            "params": f"status={status}" if status else "",
+            "statuses": [(value, label) for value, label in Status.choices if value in RESPONSIBLE],
+        },
+    )
 
 
 # --- new application ----------------------------------------------------------------
@@ -132,22 +164,33 @@ def application_new(request):
         data = form.cleaned_data
         try:
             application = services.application_create(
-                actor=request.user, enterprise=data["enterprise"],
-                assessment=data["assessment"], tier=data["tier"],
+                actor=request.user,
+                enterprise=data["enterprise"],
+                assessment=data["assessment"],
+                tier=data["tier"],
                 deaths_last_year=data["deaths_last_year"],
                 serious_injuries_last_year=data["serious_injuries_last_year"],
-                accidents_last_3_years=data["accidents_last_3_years"].strip())
+                accidents_last_3_years=data["accidents_last_3_years"].strip(),
+            )
         except engine.TransitionForbidden as error:
             raise PermissionDenied(error.message) from None
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("Application created. Upload the materials, confirm "
-                                        "the declaration and submit it."))
+            messages.success(
+                request,
+                _(
+                    "Application created. Upload the materials, confirm "
+                    "the declaration and submit it."
+                ),
+            )
             return redirect("certification:detail", pk=application.pk)
-    return render(request, "certification/new.html", {
-        "form": form, "tiers_by_assessment": form.tiers_by_assessment},
-        status=400 if form.errors else 200)
+    return render(
+        request,
+        "certification/new.html",
+        {"form": form, "tiers_by_assessment": form.tiers_by_assessment},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- detail and its forms -------------------------------------------------------------
@@ -155,39 +198,64 @@ def application_new(request):
 
 def _render_detail(request, application: Application, *, status: int = 200, **extra):
     user = request.user
-    may_edit = (user.can_act and user.organisation_id == application.applicant_id
-                and application.status in EDITABLE)
+    may_edit = (
+        user.can_act
+        and user.organisation_id == application.applicant_id
+        and application.status in EDITABLE
+    )
     materials = list(application.materials.select_related("uploaded_by"))
-    groups = [{"kind": kind, "label": label, "required": kind in REQUIRED_MATERIALS,
-               "files": [m for m in materials if m.kind == kind]}
-              for kind, label in MaterialKind.choices]
+    groups = [
+        {
+            "kind": kind,
+            "label": label,
+            "required": kind in REQUIRED_MATERIALS,
+            "files": [m for m in materials if m.kind == kind],
+        }
+        for kind, label in MaterialKind.choices
+    ]
     events = list(application.events.select_related("actor", "organisation"))
     returned = [e for e in events if e.transition == "return"]
-    actions = [t for t in transitions_from(application.status, application.tier)
-               if not t.via_batch and engine.can_perform(user, application, t)]
+    actions = [
+        t
+        for t in transitions_from(application.status, application.tier)
+        if not t.via_batch and engine.can_perform(user, application, t)
+    ]
     may_assign = any(t.name == "assign" for t in actions)
     actions = [t for t in actions if t.name != "assign"]  # it has its own form
-    overdue = bool(application.due_on and application.due_on < timezone.localdate()
-                   and application.status in RESPONSIBLE)
+    overdue = bool(
+        application.due_on
+        and application.due_on < timezone.localdate()
+        and application.status in RESPONSIBLE
+    )
     context = {
-        "application": application, "overdue": overdue, "may_edit": may_edit,
-        "material_groups": groups, "events": events, "actions": actions,
-        "return_reason": returned[-1] if returned and application.status == Status.RETURNED
+        "application": application,
+        "overdue": overdue,
+        "may_edit": may_edit,
+        "material_groups": groups,
+        "events": events,
+        "actions": actions,
+        "return_reason": returned[-1]
+        if returned and application.status == Status.RETURNED
         else None,
         "is_applicant": user.organisation_id == application.applicant_id,
         "declaration_form": DeclarationForm.for_application(application),
-        "action_error": None, "action_form": None, "upload_errors": {}, "conflict": None,
+        "action_error": None,
+        "action_form": None,
+        "upload_errors": {},
+        "conflict": None,
         **_assignment_context(request, application, may_assign, extra),
         # Each later step of the workflow adds its own panel's data (DETAIL_PANELS).
-        **{key: value for panel in DETAIL_PANELS
-           for key, value in engine.hook(panel)(request, application).items()},
+        **{
+            key: value
+            for panel in DETAIL_PANELS
+            for key, value in engine.hook(panel)(request, application).items()
+        },
         **extra,
     }
     return render(request, "certification/detail.html", context, status=status)
 
 
-def _assignment_context(request, application: Application, may_assign: bool,
-                        extra: dict) -> dict:
+def _assignment_context(request, application: Application, may_assign: bool, extra: dict) -> dict:
     """The review unit and team, who may sign which declaration, and for the
     receiver deciding the assignment: the suggested units and the form."""
     user = request.user
@@ -195,23 +263,34 @@ def _assignment_context(request, application: Application, may_assign: bool,
     members = []
     if current is not None:
         for member in current.members.select_related("reviewer", "declaration_signed_by"):
-            member.may_sign = (application.status == Status.ASSIGNED
-                               and member.declaration_signed_at is None
-                               and assigning.may_sign_for(user, member))
+            member.may_sign = (
+                application.status == Status.ASSIGNED
+                and member.declaration_signed_at is None
+                and assigning.may_sign_for(user, member)
+            )
             members.append(member)
-    context = {"assignment": current, "team": members, "may_assign": may_assign,
-               "unsigned": sum(1 for m in members if m.declaration_signed_at is None)}
+    context = {
+        "assignment": current,
+        "team": members,
+        "may_assign": may_assign,
+        "unsigned": sum(1 for m in members if m.declaration_signed_at is None),
+    }
     if may_assign:
         suggestions = assigning.suggestions(application)
         form = extra.get("assign_form")
         chosen = None
-        unit_id = (form.data.get("unit") if form is not None else request.GET.get("unit"))
+        unit_id = form.data.get("unit") if form is not None else request.GET.get("unit")
         for suggestion in suggestions:
             if str(suggestion.unit.pk) == str(unit_id or ""):
                 chosen = suggestion
-        context.update({"suggestions": suggestions, "chosen": chosen,
-                        "assign_form": form or AssignForm(initial={
-                            "unit": chosen.unit.pk if chosen else None})})
+        context.update(
+            {
+                "suggestions": suggestions,
+                "chosen": chosen,
+                "assign_form": form
+                or AssignForm(initial={"unit": chosen.unit.pk if chosen else None}),
+            }
+        )
     return context
 
 
@@ -231,25 +310,30 @@ def application_act(request, pk: int, transition: str):
     form.is_valid()  # every field is optional; the service judges the values
     data = {name: form.cleaned_data.get(name, "") for name in form.fields}
     try:
-        engine.perform(actor=request.user, application=application, transition=move.name,
-                         **data)
+        engine.perform(actor=request.user, application=application, transition=move.name, **data)
     except engine.TransitionForbidden:
         raise PermissionDenied from None
     except engine.TransitionConflict as error:
         # Someone acted first: show what they did, on the state as it is now.
-        return _render_detail(request, _get_application(request, pk), status=409,
-                              conflict=error.message)
+        return _render_detail(
+            request, _get_application(request, pk), status=409, conflict=error.message
+        )
     except ServiceError as error:
-        return _render_detail(request, _get_application(request, pk), status=400,
-                              action_error={"transition": move.name, "message": error.message},
-                              action_form=data)
+        return _render_detail(
+            request,
+            _get_application(request, pk),
+            status=400,
+            action_error={"transition": move.name, "message": error.message},
+            action_form=data,
+        )
     messages.success(request, _("%(step)s: done.") % {"step": move.label})
     return redirect("certification:detail", pk=application.pk)
 
 
 def _require_applicant(request, application: Application) -> None:
-    permissions.require(request.user.can_act
-                        and request.user.organisation_id == application.applicant_id)
+    permissions.require(
+        request.user.can_act and request.user.organisation_id == application.applicant_id
+    )
 
 
 @login_required
@@ -261,17 +345,18 @@ def material_upload(request, pk: int):
     kind = request.POST.get("kind", "")
     if not form.is_valid():
         message = " ".join(e for errors in form.errors.values() for e in errors)
-        return _render_detail(request, application, status=400,
-                              upload_errors={kind: message})
+        return _render_detail(request, application, status=400, upload_errors={kind: message})
     try:
-        material = services.material_add(actor=request.user, application=application,
-                                         kind=form.cleaned_data["kind"],
-                                         upload=form.cleaned_data["file"])
+        material = services.material_add(
+            actor=request.user,
+            application=application,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
     except engine.TransitionForbidden:
         raise PermissionDenied from None
     except ServiceError as error:
-        return _render_detail(request, application, status=400,
-                              upload_errors={kind: error.message})
+        return _render_detail(request, application, status=400, upload_errors={kind: error.message})
     messages.success(request, _("Uploaded “%(name)s”.") % {"name": material.original_name})
     return redirect(reverse("certification:detail", args=[application.pk]) + "#materials")
 
@@ -287,8 +372,10 @@ def declaration_save(request, pk: int):
         data["accidents_last_3_years"] = data["accidents_last_3_years"].strip()
         try:
             services.application_update(
-                actor=request.user, application=application,
-                **{name: data[name] for name in [*DECLARATION_FIELDS, "declaration_confirmed"]})
+                actor=request.user,
+                application=application,
+                **{name: data[name] for name in [*DECLARATION_FIELDS, "declaration_confirmed"]},
+            )
         except engine.TransitionForbidden:
             raise PermissionDenied from None
         except ServiceError as error:
@@ -305,8 +392,9 @@ def material_download(request, pk: int, material_id: int):
     the application (never served from MEDIA_URL)."""
     application = _get_application(request, pk)
     material = get_object_or_404(Material, pk=material_id, application=application)
-    return stored_file_response(material.file, filename=material.original_name,
-                                content_type=material.content_type)
+    return stored_file_response(
+        material.file, filename=material.original_name, content_type=material.content_type
+    )
 
 
 @login_required
@@ -319,15 +407,20 @@ def application_assign(request, pk: int):
         return _render_detail(request, application, status=400, assign_form=form)
     data = form.cleaned_data
     try:
-        services.application_assign(actor=request.user, application=application,
-                                    unit=data["unit"], leader=data["leader"],
-                                    members=list(data["members"]),
-                                    comment=data["comment"].strip())
+        services.application_assign(
+            actor=request.user,
+            application=application,
+            unit=data["unit"],
+            leader=data["leader"],
+            members=list(data["members"]),
+            comment=data["comment"].strip(),
+        )
     except engine.TransitionForbidden:
         raise PermissionDenied from None
     except engine.TransitionConflict as error:
-        return _render_detail(request, _get_application(request, pk), status=409,
-                              conflict=error.message)
+        return _render_detail(
+            request, _get_application(request, pk), status=409, conflict=error.message
+        )
     except ServiceError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _render_detail(request, application, status=400, assign_form=form)
@@ -344,15 +437,16 @@ def declaration_sign(request, pk: int):
     if not form.is_valid():
         raise Http404
     try:
-        member = assigning.declaration_sign(actor=request.user, application=application,
-                                           reviewer=form.cleaned_data["reviewer"])
+        member = assigning.declaration_sign(
+            actor=request.user, application=application, reviewer=form.cleaned_data["reviewer"]
+        )
     except engine.TransitionForbidden:
         raise PermissionDenied from None
     except engine.TransitionConflict as error:
-        return _render_detail(request, _get_application(request, pk), status=409,
-                              conflict=error.message)
+        return _render_detail(
+            request, _get_application(request, pk), status=409, conflict=error.message
+        )
     except ServiceError as error:
         return _render_detail(request, application, status=400, conflict=error.message)
-    messages.success(request, _("Declaration of %(name)s signed.")
-                     % {"name": member.reviewer.name})
+    messages.success(request, _("Declaration of %(name)s signed.") % {"name": member.reviewer.name})
     return redirect(reverse("certification:detail", args=[application.pk]) + "#assignment")

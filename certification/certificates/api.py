@@ -32,8 +32,9 @@ from certification.models import AnnouncementBatch
 from certification.publicity import rules as publicity
 from portal.api.base import PortalAPIMixin, deny_unless
 
-OVERSEERS_ONLY = gettext_lazy("Only districts, organising units and the city office see the "
-                              "announcements.")
+OVERSEERS_ONLY = gettext_lazy(
+    "Only districts, organising units and the city office see the announcements."
+)
 
 
 class FailureSerializer(serializers.Serializer):
@@ -46,9 +47,13 @@ class ProgressSerializer(serializers.ModelSerializer):
     total = serializers.IntegerField(source="pdfs_total")
     done = serializers.IntegerField(source="pdfs_done")
     failed = serializers.IntegerField(source="pdfs_failed")
-    stalled = serializers.IntegerField(source="pdfs_stalled", help_text=gettext_lazy(
-        "Renders pending for longer than RENDER_STALLED_AFTER_SECONDS (their worker "
-        "stopped); they are queued again within minutes."))
+    stalled = serializers.IntegerField(
+        source="pdfs_stalled",
+        help_text=gettext_lazy(
+            "Renders pending for longer than RENDER_STALLED_AFTER_SECONDS (their worker "
+            "stopped); they are queued again within minutes."
+        ),
+    )
     failures = serializers.SerializerMethodField()
 
     class Meta:
@@ -57,27 +62,37 @@ class ProgressSerializer(serializers.ModelSerializer):
 
     @extend_schema(responses=FailureSerializer(many=True))
     def get_failures(self, announcement: AnnouncementBatch) -> list:
-        rows = (announcement.certificates.filter(rendered_at__isnull=True)
-                .exclude(render_error="").order_by("number"))
+        rows = (
+            announcement.certificates.filter(rendered_at__isnull=True)
+            .exclude(render_error="")
+            .order_by("number")
+        )
         return FailureSerializer(rows, many=True).data
 
 
 class CertificateFileView(PortalAPIMixin, APIView):
     kind = "pdf"
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
-                              403: OpenApiResponse(description=gettext_lazy(
-                                  "You see the certificate but not its files.")),
-                              404: OpenApiResponse(description=gettext_lazy(
-                                  "Not in your scope, or not rendered yet."))})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            403: OpenApiResponse(
+                description=gettext_lazy("You see the certificate but not its files.")
+            ),
+            404: OpenApiResponse(
+                description=gettext_lazy("Not in your scope, or not rendered yet.")
+            ),
+        }
+    )
     def get(self, request, pk: int):
         """The certificate's PDF (or its plaque)."""
         certificate = certificate_for_download(request.user, pk)
         try:
             return certificate_file_response(certificate, self.kind)
         except Http404 as error:
-            return Response({"detail": str(error) or "Not found."},
-                            status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": str(error) or "Not found."}, status=status.HTTP_404_NOT_FOUND
+            )
 
 
 class CertificatePlaqueView(CertificateFileView):
@@ -112,12 +127,18 @@ class AnnouncementPdfsRetryView(PortalAPIMixin, APIView):
 
 routes: list = []
 urlpatterns: list = [
-    path("certificates/<int:pk>/pdf/", CertificateFileView.as_view(),
-         name="api-certificate-pdf"),
-    path("certificates/<int:pk>/plaque/", CertificatePlaqueView.as_view(),
-         name="api-certificate-plaque"),
-    path("announcements/<int:pk>/pdfs/", AnnouncementPdfsView.as_view(),
-         name="api-announcement-pdfs"),
-    path("announcements/<int:pk>/pdfs/retry/", AnnouncementPdfsRetryView.as_view(),
-         name="api-announcement-pdfs-retry"),
+    path("certificates/<int:pk>/pdf/", CertificateFileView.as_view(), name="api-certificate-pdf"),
+    path(
+        "certificates/<int:pk>/plaque/",
+        CertificatePlaqueView.as_view(),
+        name="api-certificate-plaque",
+    ),
+    path(
+        "announcements/<int:pk>/pdfs/", AnnouncementPdfsView.as_view(), name="api-announcement-pdfs"
+    ),
+    path(
+        "announcements/<int:pk>/pdfs/retry/",
+        AnnouncementPdfsRetryView.as_view(),
+        name="api-announcement-pdfs-retry",
+    ),
 ]

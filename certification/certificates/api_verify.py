@@ -48,9 +48,15 @@ class VerifiedCertificateSerializer(serializers.Serializer):
 
 
 class VerifyStatementSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=[
-        verify.State.VALID, verify.State.EXPIRING, verify.State.EXPIRED,
-        verify.State.SUSPENDED, verify.State.REVOKED])
+    state = serializers.ChoiceField(
+        choices=[
+            verify.State.VALID,
+            verify.State.EXPIRING,
+            verify.State.EXPIRED,
+            verify.State.SUSPENDED,
+            verify.State.REVOKED,
+        ]
+    )
     label = serializers.CharField()
     explanation = serializers.CharField()
     days_left = serializers.IntegerField(allow_null=True)
@@ -68,15 +74,18 @@ class SignedDataSerializer(serializers.Serializer):
 
 
 class PayloadSerializer(serializers.Serializer):
-    payload = serializers.CharField(max_length=verify.MAX_PAYLOAD_CHARS * 2,
-                                    trim_whitespace=True)
+    payload = serializers.CharField(max_length=verify.MAX_PAYLOAD_CHARS * 2, trim_whitespace=True)
 
 
 def _statement_data(statement: verify.Statement) -> dict:
-    return {"state": statement.state, "label": statement.label,
-            "explanation": statement.explanation, "days_left": statement.days_left,
-            "outdated": list(statement.outdated),
-            "outdated_message": statement.outdated_message}
+    return {
+        "state": statement.state,
+        "label": statement.label,
+        "explanation": statement.explanation,
+        "days_left": statement.days_left,
+        "outdated": list(statement.outdated),
+        "outdated_message": statement.outdated_message,
+    }
 
 
 def _entry(certificate, today, signed=None) -> dict:
@@ -86,13 +95,27 @@ def _entry(certificate, today, signed=None) -> dict:
     }
 
 
-VerifyResult = inline_serializer("VerifyResult", {
-    "statement": VerifyStatementSerializer(), "certificate": VerifiedCertificateSerializer(),
-    "signed": SignedDataSerializer()})
-LookupResult = inline_serializer("LookupResult", {
-    "results": inline_serializer("LookupEntry", {
-        "statement": VerifyStatementSerializer(), "certificate": VerifiedCertificateSerializer()},
-        many=True)})
+VerifyResult = inline_serializer(
+    "VerifyResult",
+    {
+        "statement": VerifyStatementSerializer(),
+        "certificate": VerifiedCertificateSerializer(),
+        "signed": SignedDataSerializer(),
+    },
+)
+LookupResult = inline_serializer(
+    "LookupResult",
+    {
+        "results": inline_serializer(
+            "LookupEntry",
+            {
+                "statement": VerifyStatementSerializer(),
+                "certificate": VerifiedCertificateSerializer(),
+            },
+            many=True,
+        )
+    },
+)
 
 
 class PublicVerifyView(APIView):
@@ -102,45 +125,65 @@ class PublicVerifyView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser, FormParser]
 
-    @extend_schema(request=PayloadSerializer, responses={
-        200: VerifyResult,
-        400: OpenApiResponse(description="The payload is malformed, altered, signed by "
-                                         "another key or names no certificate on record."),
-    })
+    @extend_schema(
+        request=PayloadSerializer,
+        responses={
+            200: VerifyResult,
+            400: OpenApiResponse(
+                description="The payload is malformed, altered, signed by "
+                "another key or names no certificate on record."
+            ),
+        },
+    )
     def post(self, request):
         serializer = PayloadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             verified = verify.verify_payload(serializer.validated_data["payload"])
         except verify.PayloadError as error:
-            return Response({"payload": [str(error.message)], "reason": error.code},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"payload": [str(error.message)], "reason": error.code},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         verify.record_check(verified.certificate)
         data = _entry(verified.certificate, timezone.localdate(), signed=verified)
         data["signed"] = SignedDataSerializer(verified).data
         return Response(data)
 
-    @extend_schema(parameters=[
-        OpenApiParameter("number", str, description="Certificate number (exact)."),
-        OpenApiParameter("uscc", str, description="Unified social credit code (exact)."),
-    ], responses={200: LookupResult,
-                  400: OpenApiResponse(description="Neither number nor uscc given."),
-                  429: OpenApiResponse(description="Too many lookups from this address.")})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("number", str, description="Certificate number (exact)."),
+            OpenApiParameter("uscc", str, description="Unified social credit code (exact)."),
+        ],
+        responses={
+            200: LookupResult,
+            400: OpenApiResponse(description="Neither number nor uscc given."),
+            429: OpenApiResponse(description="Too many lookups from this address."),
+        },
+    )
     def get(self, request):
         number = request.query_params.get("number", "").strip()[:30]
         uscc = request.query_params.get("uscc", "").strip()[:18]
         if not number and not uscc:
-            return Response({"detail": _("Give a certificate number or a unified social "
-                                         "credit code.")},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": _("Give a certificate number or a unified social credit code.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
             verify.count_lookup(client_ip(request))
         except verify.LookupThrottled as error:
-            return Response({"detail": str(error.message)},
-                            status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(
+                {"detail": str(error.message)}, status=status.HTTP_429_TOO_MANY_REQUESTS
+            )
         today = timezone.localdate()
-        return Response({"results": [_entry(certificate, today) for certificate
-                                     in verify.lookup(number=number, uscc=uscc)]})
+        return Response(
+            {
+                "results": [
+                    _entry(certificate, today)
+                    for certificate in verify.lookup(number=number, uscc=uscc)
+                ]
+            }
+        )
 
 
 class PublicKeyView(APIView):
@@ -149,9 +192,18 @@ class PublicKeyView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: inline_serializer("PublicKey", {
-        "algorithm": serializers.CharField(), "key_id": serializers.CharField(),
-        "pem": serializers.CharField()})})
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "PublicKey",
+                {
+                    "algorithm": serializers.CharField(),
+                    "key_id": serializers.CharField(),
+                    "pem": serializers.CharField(),
+                },
+            )
+        }
+    )
     def get(self, request):
         keys = verify.keys()
         return Response({"algorithm": "Ed25519", "key_id": keys.key_id, "pem": keys.public_pem})

@@ -58,8 +58,7 @@ class RefusedURL(ValueError):
 
 
 def _allowed_roots() -> list[Path]:
-    roots = [Path(settings.BASE_DIR) / "static", Path(settings.BASE_DIR) / "templates",
-             font_dir()]
+    roots = [Path(settings.BASE_DIR) / "static", Path(settings.BASE_DIR) / "templates", font_dir()]
     roots += [Path(p) for p in getattr(settings, "STATICFILES_DIRS", [])]
     if getattr(settings, "STATIC_ROOT", None):
         roots.append(Path(settings.STATIC_ROOT))
@@ -88,9 +87,17 @@ def _static_file(relative: str) -> Path | None:
     return None
 
 
-_CONTENT_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
-                  ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".woff2": "font/woff2",
-                  ".woff": "font/woff", ".otf": "font/otf", ".ttf": "font/ttf"}
+_CONTENT_TYPES = {
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".otf": "font/otf",
+    ".ttf": "font/ttf",
+}
 
 
 def _make_fetcher_class():
@@ -122,7 +129,7 @@ def _make_fetcher_class():
             if not static_url.startswith("/"):
                 static_url = "/" + static_url
             if path.startswith(static_url):
-                found = _static_file(path[len(static_url):])
+                found = _static_file(path[len(static_url) :])
             else:
                 found = Path(path).resolve()
                 if not (_inside(found, _allowed_roots()) and found.is_file()):
@@ -130,8 +137,9 @@ def _make_fetcher_class():
             if found is None:
                 raise self._refuse(url, "not a file of the project's static files")
             content_type = _CONTENT_TYPES.get(found.suffix.lower(), "application/octet-stream")
-            return URLFetcherResponse(found.as_uri(), found.read_bytes(),
-                                      {"Content-Type": content_type})
+            return URLFetcherResponse(
+                found.as_uri(), found.read_bytes(), {"Content-Type": content_type}
+            )
 
         def _data(self, url: str):
             header, _, payload = url[5:].partition(",")
@@ -184,8 +192,15 @@ def subset_characters() -> set[int]:
                 chars.add(ord(bytes((first, second)).decode("gb2312")))
             except UnicodeDecodeError:
                 pass
-    for start, end in ((0x20, 0x7F), (0xA0, 0x180), (0x2000, 0x2070), (0x2150, 0x2190),
-                       (0x2460, 0x24A0), (0x3000, 0x3040), (0xFF00, 0xFFF0)):
+    for start, end in (
+        (0x20, 0x7F),
+        (0xA0, 0x180),
+        (0x2000, 0x2070),
+        (0x2150, 0x2190),
+        (0x2460, 0x24A0),
+        (0x3000, 0x3040),
+        (0xFF00, 0xFFF0),
+    ):
         chars.update(range(start, end))
     return chars
 
@@ -197,7 +212,11 @@ def _source_font(style: str) -> tuple[str, int] | None:
     try:
         found = subprocess.run(
             ["fc-match", "-f", "%{file}|%{index}|%{family}", f"{SOURCE_FAMILY}:style={style}"],
-            capture_output=True, text=True, timeout=20, check=True).stdout
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     path, _, rest = found.partition("|")
@@ -237,8 +256,10 @@ def font_faces() -> dict[str, Path]:
     if not getattr(settings, "PDF_SUBSET_FONTS", True):
         return {}
     directory = font_dir()
-    wanted = {"normal": ("Regular", directory / f"PortalSerif-Regular-v{SUBSET_VERSION}.otf"),
-              "bold": ("Bold", directory / f"PortalSerif-Bold-v{SUBSET_VERSION}.otf")}
+    wanted = {
+        "normal": ("Regular", directory / f"PortalSerif-Regular-v{SUBSET_VERSION}.otf"),
+        "bold": ("Bold", directory / f"PortalSerif-Bold-v{SUBSET_VERSION}.otf"),
+    }
     if all(path.is_file() for _, path in wanted.values()):
         return {weight: path for weight, (_, path) in wanted.items()}
     try:
@@ -253,8 +274,7 @@ def font_faces() -> dict[str, Path]:
                     if not _build_subset(style, path):
                         return {}
     except Exception:  # no fontTools, unreadable font, read-only disk: system fonts
-        logger.exception("Could not build the PDF font %s; using the system fonts",
-                         SUBSET_FAMILY)
+        logger.exception("Could not build the PDF font %s; using the system fonts", SUBSET_FAMILY)
         return {}
     return {weight: path for weight, (_, path) in wanted.items()}
 
@@ -263,10 +283,15 @@ def _faces_css() -> str:
     faces = font_faces()
     if not faces:
         return ""
-    rules = [f'@font-face {{ font-family: "{SUBSET_FAMILY}"; src: url("{path.as_uri()}"); '
-             f"font-weight: {weight}; }}" for weight, path in faces.items()]
-    rules.append(f'html, body {{ font-family: "{SUBSET_FAMILY}", "{SOURCE_FAMILY}", '
-                 '"WenQuanYi Micro Hei", serif !important; }')
+    rules = [
+        f'@font-face {{ font-family: "{SUBSET_FAMILY}"; src: url("{path.as_uri()}"); '
+        f"font-weight: {weight}; }}"
+        for weight, path in faces.items()
+    ]
+    rules.append(
+        f'html, body {{ font-family: "{SUBSET_FAMILY}", "{SOURCE_FAMILY}", '
+        '"WenQuanYi Micro Hei", serif !important; }'
+    )
     return "\n".join(rules)
 
 
@@ -294,8 +319,12 @@ def _stylesheet(name: str):
     path = _static_file(f"{PDF_CSS_DIR}/{name}")
     if path is None:
         raise FileNotFoundError(f"static/{PDF_CSS_DIR}/{name}")
-    return CSS(string=path.read_text(encoding="utf-8"), base_url=path.as_uri(),
-               url_fetcher=restricted_fetcher(), font_config=font_config())
+    return CSS(
+        string=path.read_text(encoding="utf-8"),
+        base_url=path.as_uri(),
+        url_fetcher=restricted_fetcher(),
+        font_config=font_config(),
+    )
 
 
 @functools.cache
@@ -319,8 +348,7 @@ def render_document(html: str, *, css: tuple[str, ...] = (), fetcher=None):
     ``document.write_pdf()``, or a copy of some of its pages)."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url(),
-                    url_fetcher=fetcher or restricted_fetcher())
+    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher or restricted_fetcher())
     return document.render(stylesheets=stylesheets(*css), font_config=font_config())
 
 
@@ -328,8 +356,9 @@ def html_to_pdf(html: str, *, css: tuple[str, ...] = (), fetcher=None) -> bytes:
     return render_document(html, css=css, fetcher=fetcher).write_pdf()
 
 
-def template_to_pdf(template: str, context: dict, *, css: tuple[str, ...] = (),
-                    request=None) -> bytes:
+def template_to_pdf(
+    template: str, context: dict, *, css: tuple[str, ...] = (), request=None
+) -> bytes:
     return html_to_pdf(render_to_string(template, context, request), css=css)
 
 

@@ -60,8 +60,7 @@ def is_stalled(job: PdfJob) -> bool:
 def _enqueue(job_id: int) -> None:
     from certification.tasks import render_pdf_job_task
 
-    transaction.on_commit(
-        lambda: render_pdf_job_task.apply_async((job_id,), **time_limits()))
+    transaction.on_commit(lambda: render_pdf_job_task.apply_async((job_id,), **time_limits()))
 
 
 def request_pdf(*, user, kind: str, object_id: int, html: str, filename: str) -> PdfJob:
@@ -70,15 +69,26 @@ def request_pdf(*, user, kind: str, object_id: int, html: str, filename: str) ->
     digest = content_hash(kind, html)
     same = PdfJob.objects.filter(kind=kind, object_id=object_id, content_hash=digest)
     with transaction.atomic():
-        mine = (same.filter(requested_by=user)
-                .exclude(status=PdfJob.Status.FAILED).order_by("-created_at").first())
+        mine = (
+            same.filter(requested_by=user)
+            .exclude(status=PdfJob.Status.FAILED)
+            .order_by("-created_at")
+            .first()
+        )
         if mine is not None:
             return mine
         now = timezone.now()
-        done = same.filter(status=PdfJob.Status.DONE).exclude(file="").order_by(
-            "-finished_at").first()
-        job = PdfJob(kind=kind, object_id=object_id, requested_by=user, content_hash=digest,
-                     filename=filename, queued_at=now)
+        done = (
+            same.filter(status=PdfJob.Status.DONE).exclude(file="").order_by("-finished_at").first()
+        )
+        job = PdfJob(
+            kind=kind,
+            object_id=object_id,
+            requested_by=user,
+            content_hash=digest,
+            filename=filename,
+            queued_at=now,
+        )
         if done is not None:  # another user's file of the very same document
             job.source.name, job.file.name = done.source.name, done.file.name
             job.status, job.started_at, job.finished_at = PdfJob.Status.DONE, now, now
@@ -87,18 +97,26 @@ def request_pdf(*, user, kind: str, object_id: int, html: str, filename: str) ->
             job.save()
             job.source.save(f"job-{job.pk}.html", ContentFile(html.encode("utf-8")), save=True)
             _enqueue(job.pk)
-        audit.record(actor=user, action="pdf.requested", obj=job,
-                     after={"kind": kind, "object": object_id, "status": job.status})
+        audit.record(
+            actor=user,
+            action="pdf.requested",
+            obj=job,
+            after={"kind": kind, "object": object_id, "status": job.status},
+        )
     return job
 
 
 def _claim(job_id: int) -> bool:
     """Mark a pending job as rendering (one more attempt); False if it is
     finished already (a duplicate message)."""
-    return bool(PdfJob.objects.filter(
-        pk=job_id, status__in=[PdfJob.Status.QUEUED, PdfJob.Status.RENDERING],
-    ).update(status=PdfJob.Status.RENDERING, started_at=timezone.now(),
-             attempts=F("attempts") + 1))
+    return bool(
+        PdfJob.objects.filter(
+            pk=job_id,
+            status__in=[PdfJob.Status.QUEUED, PdfJob.Status.RENDERING],
+        ).update(
+            status=PdfJob.Status.RENDERING, started_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    )
 
 
 def _finish(job_id: int, **fields) -> None:
@@ -119,14 +137,18 @@ def render_job(job_id: int) -> bool:
             html = handle.read().decode("utf-8")
         data = pdf.html_to_pdf(html, css=("report.css",))
     except SoftTimeLimitExceeded:
-        _finish(job_id, status=PdfJob.Status.FAILED,
-                error=_("The PDF took longer than %(seconds)d seconds to render.")
-                % {"seconds": settings.PDF_RENDER_TIME_LIMIT})
+        _finish(
+            job_id,
+            status=PdfJob.Status.FAILED,
+            error=_("The PDF took longer than %(seconds)d seconds to render.")
+            % {"seconds": settings.PDF_RENDER_TIME_LIMIT},
+        )
         return False
     except Exception as error:
         logger.exception("Rendering PDF job %s failed", job_id)
-        _finish(job_id, status=PdfJob.Status.FAILED,
-                error=f"{type(error).__name__}: {error}"[:2000])
+        _finish(
+            job_id, status=PdfJob.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
         return False
     job.file.save(f"job-{job.pk}.pdf", ContentFile(data), save=False)
     _finish(job_id, status=PdfJob.Status.DONE, file=job.file.name, error="")
@@ -143,23 +165,33 @@ def requeue_stalled() -> dict:
 
     cutoff = stalled_before()
     requeued = given_up = 0
-    stalled = list(PdfJob.objects.filter(
-        status__in=[PdfJob.Status.QUEUED, PdfJob.Status.RENDERING], queued_at__lt=cutoff,
-    ).values_list("pk", "attempts"))
+    stalled = list(
+        PdfJob.objects.filter(
+            status__in=[PdfJob.Status.QUEUED, PdfJob.Status.RENDERING],
+            queued_at__lt=cutoff,
+        ).values_list("pk", "attempts")
+    )
     for job_id, attempts in stalled:
         with transaction.atomic():
             if attempts >= MAX_ATTEMPTS:
-                _finish(job_id, status=PdfJob.Status.FAILED,
-                        error=_("The PDF did not finish after %(n)d attempts.")
-                        % {"n": attempts})
+                _finish(
+                    job_id,
+                    status=PdfJob.Status.FAILED,
+                    error=_("The PDF did not finish after %(n)d attempts.") % {"n": attempts},
+                )
                 given_up += 1
                 continue
-            PdfJob.objects.filter(pk=job_id).update(status=PdfJob.Status.QUEUED,
-                                                    queued_at=timezone.now())
+            PdfJob.objects.filter(pk=job_id).update(
+                status=PdfJob.Status.QUEUED, queued_at=timezone.now()
+            )
             _enqueue(job_id)
             requeued += 1
     certificates = certificate_pdf.requeue_stalled(cutoff)
     if requeued or given_up or certificates:
-        logger.warning("Stalled renders queued again: %d PDF job(s), %d certificate(s); "
-                       "%d job(s) given up", requeued, certificates, given_up)
+        logger.warning(
+            "Stalled renders queued again: %d PDF job(s), %d certificate(s); %d job(s) given up",
+            requeued,
+            certificates,
+            given_up,
+        )
     return {"jobs": requeued, "jobs_failed": given_up, "certificates": certificates}

@@ -59,8 +59,12 @@ PRINT_NUMBER_KEY = "print-number"
 PRINT_DIGITS = 9
 
 GRADE_TEXT = {"1": "一级企业", "2": "二级企业", "3": "三级企业", "pass": "小微企业达标"}
-PLAQUE_TEXT = {"1": "安全生产标准化一级企业", "2": "安全生产标准化二级企业",
-               "3": "安全生产标准化三级企业", "pass": "安全生产标准化小微企业达标"}
+PLAQUE_TEXT = {
+    "1": "安全生产标准化一级企业",
+    "2": "安全生产标准化二级企业",
+    "3": "安全生产标准化三级企业",
+    "pass": "安全生产标准化小微企业达标",
+}
 
 
 # --- print numbers ----------------------------------------------------------------------
@@ -76,15 +80,19 @@ def mod11_10_check_digit(digits: str) -> str:
 
 
 def is_valid_print_number(value: str) -> bool:
-    return (isinstance(value, str) and len(value) == PRINT_DIGITS + 1 and value.isdigit()
-            and mod11_10_check_digit(value[:-1]) == value[-1])
+    return (
+        isinstance(value, str)
+        and len(value) == PRINT_DIGITS + 1
+        and value.isdigit()
+        and mod11_10_check_digit(value[:-1]) == value[-1]
+    )
 
 
 def new_print_number() -> str:
     from certification.publicity.rules import next_number
 
     serial = next_number(PRINT_NUMBER_KEY)
-    if serial >= 10 ** PRINT_DIGITS:
+    if serial >= 10**PRINT_DIGITS:
         raise ServiceError(_("The print numbers are used up."))
     body = f"{serial:0{PRINT_DIGITS}d}"
     return body + mod11_10_check_digit(body)
@@ -93,8 +101,11 @@ def new_print_number() -> str:
 def _ensure_print_number(certificate_id: int) -> str:
     """The certificate's print number, given once (under its row lock)."""
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().only(
-            "pk", "print_number").get(pk=certificate_id)
+        certificate = (
+            Certificate.objects.select_for_update()
+            .only("pk", "print_number")
+            .get(pk=certificate_id)
+        )
         if not certificate.print_number:
             certificate.print_number = new_print_number()
             certificate.save(update_fields=["print_number"])
@@ -129,8 +140,11 @@ def certificate_context(certificate: Certificate) -> dict:
         "specialty": specialty or certificate.industry.name,
         "grade_text": GRADE_TEXT.get(certificate.tier, certificate.tier),
         "plaque_grade": PLAQUE_TEXT.get(certificate.tier, certificate.tier),
-        "subtitle": ("小微企业安全生产标准化达标证书" if certificate.tier == "pass"
-                     else "企业安全生产标准化等级证书"),
+        "subtitle": (
+            "小微企业安全生产标准化达标证书"
+            if certificate.tier == "pass"
+            else "企业安全生产标准化等级证书"
+        ),
         "organiser": certificate.announcement.organiser.name,
         "issued_text": _date_text(certificate.announcement.announced_on),
         "valid_until_text": _month_text(certificate.valid_until),
@@ -183,9 +197,12 @@ def _replace(field, name: str, data: bytes) -> None:
 
 
 def _loaded(certificate_id: int) -> Certificate:
-    return (Certificate.objects.select_related(
-        "enterprise", "industry", "announcement__organiser",
-        "application__assessment__version__standard").get(pk=certificate_id))
+    return Certificate.objects.select_related(
+        "enterprise",
+        "industry",
+        "announcement__organiser",
+        "application__assessment__version__standard",
+    ).get(pk=certificate_id)
 
 
 def render_certificate(certificate_id: int) -> Certificate:
@@ -230,8 +247,11 @@ def is_rendered(certificate: Certificate) -> bool:
 
 def pending_certificates(announcement_id: int):
     """Certificates of the announcement without their files yet."""
-    return (Certificate.objects.filter(announcement_id=announcement_id)
-            .filter(rendered_at__isnull=True).order_by("pk"))
+    return (
+        Certificate.objects.filter(announcement_id=announcement_id)
+        .filter(rendered_at__isnull=True)
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
@@ -275,8 +295,11 @@ def stalled_certificates(cutoff: datetime.datetime):
     """Certificates of award announcements still pending (neither rendered
     nor failed) although queued before ``cutoff``: their message is lost."""
     return Certificate.objects.filter(
-        announcement__kind=AnnouncementBatch.Kind.AWARD, rendered_at__isnull=True,
-        render_error="", render_queued_at__lt=cutoff)
+        announcement__kind=AnnouncementBatch.Kind.AWARD,
+        rendered_at__isnull=True,
+        render_error="",
+        render_queued_at__lt=cutoff,
+    )
 
 
 def stalled_count(announcement: AnnouncementBatch) -> int:
@@ -309,11 +332,13 @@ def retry_failed(*, actor, announcement: AnnouncementBatch) -> int:
     from certification.tasks import issue_announcement_pdfs_task
 
     if not may_retry(actor, announcement):
-        raise TransitionForbidden(_("Only the organisation that made the announcement can "
-                                    "retry its certificates."))
+        raise TransitionForbidden(
+            _("Only the organisation that made the announcement can retry its certificates.")
+        )
     with transaction.atomic():
         count = pending_certificates(announcement.pk).count()
-        audit.record(actor=actor, action="certificate.pdf.retry", obj=announcement,
-                     after={"pending": count})
+        audit.record(
+            actor=actor, action="certificate.pdf.retry", obj=announcement, after={"pending": count}
+        )
         transaction.on_commit(lambda: issue_announcement_pdfs_task.delay(announcement.pk))
     return count

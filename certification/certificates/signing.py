@@ -112,26 +112,36 @@ class UnknownCertificate(PayloadError):
 
 
 def _malformed() -> MalformedPayload:
-    return MalformedPayload(_(
-        "This is not a certificate verification code of this portal: it is incomplete "
-        "or damaged. Scan the QR code again or look the certificate up by its number."))
+    return MalformedPayload(
+        _(
+            "This is not a certificate verification code of this portal: it is incomplete "
+            "or damaged. Scan the QR code again or look the certificate up by its number."
+        )
+    )
 
 
 def _tampered() -> TamperedPayload:
-    return TamperedPayload(_(
-        "The verification code has been altered: its signature does not match its "
-        "content. Do not rely on this certificate; look it up by its number instead."))
+    return TamperedPayload(
+        _(
+            "The verification code has been altered: its signature does not match its "
+            "content. Do not rely on this certificate; look it up by its number instead."
+        )
+    )
 
 
 def _foreign() -> ForeignKeyPayload:
-    return ForeignKeyPayload(_(
-        "The verification code was not signed by this portal. Do not rely on this "
-        "certificate; look it up by its number instead."))
+    return ForeignKeyPayload(
+        _(
+            "The verification code was not signed by this portal. Do not rely on this "
+            "certificate; look it up by its number instead."
+        )
+    )
 
 
 def _unknown() -> UnknownCertificate:
-    return UnknownCertificate(_(
-        "The signature is genuine, but no certificate with this number is on record."))
+    return UnknownCertificate(
+        _("The signature is genuine, but no certificate with this number is on record.")
+    )
 
 
 # --- keys -------------------------------------------------------------------
@@ -166,8 +176,8 @@ def _read_private_key(path: Path) -> Ed25519PrivateKey:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as error:
         raise ImproperlyConfigured(
-            f"CERTIFICATE_SIGNING_KEY={path}: cannot read an unencrypted PEM private key "
-            f"({error})") from error
+            f"CERTIFICATE_SIGNING_KEY={path}: cannot read an unencrypted PEM private key ({error})"
+        ) from error
     if not isinstance(key, Ed25519PrivateKey):
         raise ImproperlyConfigured(f"CERTIFICATE_SIGNING_KEY={path} is not an Ed25519 key")
     return key
@@ -193,8 +203,10 @@ def _development_key() -> Ed25519PrivateKey:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption())
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".signing-key-")
         try:
             with os.fdopen(handle, "wb") as out:
@@ -204,7 +216,9 @@ def _development_key() -> Ed25519PrivateKey:
                 os.link(temporary, path)  # atomic; another process may have won
                 logger.warning(
                     "CERTIFICATE_SIGNING_KEY is not set: generated a development signing "
-                    "key at %s (DEBUG only; set CERTIFICATE_SIGNING_KEY in production)", path)
+                    "key at %s (DEBUG only; set CERTIFICATE_SIGNING_KEY in production)",
+                    path,
+                )
             except FileExistsError:
                 pass
         finally:
@@ -222,15 +236,15 @@ def _load_keys() -> _Keys:
         raise ImproperlyConfigured(
             "CERTIFICATE_SIGNING_KEY must be set to the path of an Ed25519 PEM private key "
             "to sign and verify certificates (generate one with: openssl genpkey "
-            "-algorithm ed25519 -out signing-key.pem)")
+            "-algorithm ed25519 -out signing-key.pem)"
+        )
     public_key = private.public_key()
     key_id = key_id_of(public_key)
     public = {key_id: public_key}
     for path in settings.CERTIFICATE_PREVIOUS_PUBLIC_KEYS:
         previous = _read_public_key(Path(path))
         public.setdefault(key_id_of(previous), previous)
-    return _Keys(private=private, key_id=key_id, public_pem=_public_pem(public_key),
-                 public=public)
+    return _Keys(private=private, key_id=key_id, public_pem=_public_pem(public_key), public=public)
 
 
 def keys() -> _Keys:
@@ -295,10 +309,17 @@ class VerifiedPayload(SignedData):
 
 
 def _body(certificate: Certificate, key_id: str) -> str:
-    return SEPARATOR.join((
-        FORMAT_VERSION, key_id, certificate.number, certificate.enterprise.uscc,
-        certificate.tier, f"{certificate.valid_from:%Y%m%d}", f"{certificate.valid_until:%Y%m%d}",
-    ))
+    return SEPARATOR.join(
+        (
+            FORMAT_VERSION,
+            key_id,
+            certificate.number,
+            certificate.enterprise.uscc,
+            certificate.tier,
+            f"{certificate.valid_from:%Y%m%d}",
+            f"{certificate.valid_until:%Y%m%d}",
+        )
+    )
 
 
 def payload_for(certificate: Certificate) -> str:
@@ -324,8 +345,9 @@ def _parse_date(text: str) -> datetime.date:
         raise _malformed() from None
 
 
-def verify_signature(payload: str,
-                     public_keys: dict[str, Ed25519PublicKey] | None = None) -> SignedData:
+def verify_signature(
+    payload: str, public_keys: dict[str, Ed25519PublicKey] | None = None
+) -> SignedData:
     """Check the signature only (no database): the payload's data, or a
     PayloadError. ``public_keys`` (key id → key) defaults to this portal's."""
     payload = (payload or "").strip()
@@ -352,8 +374,14 @@ def verify_signature(payload: str,
         raise _tampered() from None
     if not number or not uscc or tier not in Application.Tier.values:
         raise _malformed()
-    return SignedData(number=number, uscc=uscc, tier=tier, valid_from=_parse_date(valid_from),
-                      valid_until=_parse_date(valid_until), key_id=key_id)
+    return SignedData(
+        number=number,
+        uscc=uscc,
+        tier=tier,
+        valid_from=_parse_date(valid_from),
+        valid_until=_parse_date(valid_until),
+        key_id=key_id,
+    )
 
 
 def public_certificates():
@@ -368,15 +396,22 @@ def verify_payload(payload: str) -> VerifiedPayload:
     if certificate is None:
         raise _unknown()
     return VerifiedPayload(
-        number=signed.number, uscc=signed.uscc, tier=signed.tier, valid_from=signed.valid_from,
-        valid_until=signed.valid_until, key_id=signed.key_id, certificate=certificate)
+        number=signed.number,
+        uscc=signed.uscc,
+        tier=signed.tier,
+        valid_from=signed.valid_from,
+        valid_until=signed.valid_until,
+        key_id=signed.key_id,
+        certificate=certificate,
+    )
 
 
 def record_check(certificate: Certificate) -> None:
     """Count one successful check (one UPDATE, safe under concurrency)."""
     now = timezone.now()
     Certificate.objects.filter(pk=certificate.pk).update(
-        check_count=F("check_count") + 1, last_checked_at=now)
+        check_count=F("check_count") + 1, last_checked_at=now
+    )
     certificate.check_count = (certificate.check_count or 0) + 1
     certificate.last_checked_at = now
 
@@ -428,8 +463,10 @@ def _outdated(certificate: Certificate, signed: SignedData | None) -> tuple[tupl
     if signed is None:
         return (), ""
     current = {
-        "number": certificate.number, "uscc": certificate.enterprise.uscc,
-        "tier": certificate.tier, "valid_from": certificate.valid_from,
+        "number": certificate.number,
+        "uscc": certificate.enterprise.uscc,
+        "tier": certificate.tier,
+        "valid_from": certificate.valid_from,
         "valid_until": certificate.valid_until,
     }
     changed = tuple(name for name, value in current.items() if getattr(signed, name) != value)
@@ -438,17 +475,19 @@ def _outdated(certificate: Certificate, signed: SignedData | None) -> tuple[tupl
     if "tier" in changed:
         message = _(
             "The printed certificate is outdated: it shows %(printed)s, but the grade on "
-            "record is now %(current)s.") % {
-                "printed": tier_label(signed.tier), "current": tier_label(certificate.tier)}
+            "record is now %(current)s."
+        ) % {"printed": tier_label(signed.tier), "current": tier_label(certificate.tier)}
     else:
         message = _(
             "The printed certificate is outdated: its details differ from the current "
-            "record shown here. Rely on the record.")
+            "record shown here. Rely on the record."
+        )
     return changed, message
 
 
-def statement(certificate: Certificate, today: datetime.date | None = None,
-              signed: SignedData | None = None) -> Statement:
+def statement(
+    certificate: Certificate, today: datetime.date | None = None, signed: SignedData | None = None
+) -> Statement:
     """What the verification page says about the certificate on ``today``;
     with ``signed`` (the payload's data) it also says whether the printed
     certificate still matches the record."""
@@ -457,29 +496,40 @@ def statement(certificate: Certificate, today: datetime.date | None = None,
     status = certificate.status
     if status == Certificate.Status.REVOKED:
         state = State.REVOKED
-        explanation = _("The grading authority has revoked this certificate. The enterprise "
-                        "no longer holds this grade.")
+        explanation = _(
+            "The grading authority has revoked this certificate. The enterprise "
+            "no longer holds this grade."
+        )
     elif status == Certificate.Status.SUSPENDED:
         state = State.SUSPENDED
-        explanation = _("The grading authority has suspended this certificate. It is not "
-                        "valid until it is reinstated.")
+        explanation = _(
+            "The grading authority has suspended this certificate. It is not "
+            "valid until it is reinstated."
+        )
     elif status == Certificate.Status.EXPIRED or days_left < 0:
         state = State.EXPIRED
         explanation = _("This certificate expired on %(date)s.") % {
-            "date": certificate.valid_until.isoformat()}
+            "date": certificate.valid_until.isoformat()
+        }
     elif days_left <= settings.CERTIFICATE_EXPIRING_DAYS:
         state = State.EXPIRING
-        explanation = _("This certificate is valid, but expires in %(days)d days "
-                        "(on %(date)s).") % {
-            "days": days_left, "date": certificate.valid_until.isoformat()}
+        explanation = _(
+            "This certificate is valid, but expires in %(days)d days (on %(date)s)."
+        ) % {"days": days_left, "date": certificate.valid_until.isoformat()}
     else:
         state = State.VALID
         explanation = _("This certificate is valid until %(date)s.") % {
-            "date": certificate.valid_until.isoformat()}
+            "date": certificate.valid_until.isoformat()
+        }
     changed, message = _outdated(certificate, signed)
-    return Statement(state=state, label=state_label(state), explanation=explanation,
-                     days_left=days_left if days_left >= 0 else None,
-                     outdated=changed, outdated_message=message)
+    return Statement(
+        state=state,
+        label=state_label(state),
+        explanation=explanation,
+        days_left=days_left if days_left >= 0 else None,
+        outdated=changed,
+        outdated_message=message,
+    )
 
 
 def public_fields(certificate: Certificate) -> dict:
@@ -524,9 +574,13 @@ def count_lookup(ip: str | None) -> None:
             count = 1
     if count > settings.CERTIFICATE_LOOKUP_LIMIT:
         minutes = max(1, settings.CERTIFICATE_LOOKUP_WINDOW_SECONDS // 60)
-        raise LookupThrottled(_(
-            "Too many lookups from your address. Try again in %(minutes)d minutes, or scan "
-            "the certificate's QR code, which is not limited.") % {"minutes": minutes})
+        raise LookupThrottled(
+            _(
+                "Too many lookups from your address. Try again in %(minutes)d minutes, or scan "
+                "the certificate's QR code, which is not limited."
+            )
+            % {"minutes": minutes}
+        )
 
 
 def lookup(*, number: str = "", uscc: str = "") -> list[Certificate]:

@@ -61,8 +61,12 @@ def certificate_for_download(user, pk: int) -> Certificate:
         raise Http404
     certificate = download_scope(user).select_related("enterprise").filter(pk=pk).first()
     if certificate is None:
-        raise PermissionDenied(_("The certificate's files are for the enterprise, its group, "
-                                 "its district, the organiser and the city office."))
+        raise PermissionDenied(
+            _(
+                "The certificate's files are for the enterprise, its group, "
+                "its district, the organiser and the city office."
+            )
+        )
     return certificate
 
 
@@ -71,8 +75,9 @@ def certificate_file_response(certificate: Certificate, kind: str):
     stored = getattr(certificate, field_name)
     if not stored or certificate.rendered_at is None:
         raise Http404(_("The certificate's PDF is being prepared."))
-    return stored_file_response(stored, filename=filename.format(number=certificate.number),
-                                content_type="application/pdf")
+    return stored_file_response(
+        stored, filename=filename.format(number=certificate.number), content_type="application/pdf"
+    )
 
 
 @login_required
@@ -90,7 +95,8 @@ def announcement_pdfs(request, pk: int):
     fragment, polled while rendering goes on)."""
     permissions.require(publicity.oversees(request.user))
     announcement = get_object_or_404(
-        publicity.announcements_visible_to(request.user).prefetch_related("certificates"), pk=pk)
+        publicity.announcements_visible_to(request.user).prefetch_related("certificates"), pk=pk
+    )
     return render(request, "pdf/_batch_progress.html", {"announcement": announcement})
 
 
@@ -104,8 +110,9 @@ def announcement_pdfs_retry(request, pk: int):
         count = certificate_pdf.retry_failed(actor=request.user, announcement=announcement)
     except TransitionForbidden:
         raise PermissionDenied from None
-    messages.success(request, _("%(count)d certificate PDF(s) will be rendered again.")
-                     % {"count": count})
+    messages.success(
+        request, _("%(count)d certificate PDF(s) will be rendered again.") % {"count": count}
+    )
     return redirect(reverse("certification:announcements") + f"#announcement-{pk}")
 
 
@@ -142,8 +149,11 @@ def _review_report_context(request, pk: int) -> dict:
         member.signoff = signed.get(member.pk)
     findings = list(review.findings.select_related("criterion").order_by("created_at", "pk"))
     return {
-        "application": application, "review": review, "members": members,
-        "totals": _totals(review), "findings": findings,
+        "application": application,
+        "review": review,
+        "members": members,
+        "totals": _totals(review),
+        "findings": findings,
         "proposed_grade": grade_label(review.proposed_tier or None),
         "printed_at": timezone.localtime(),
     }
@@ -173,8 +183,12 @@ def assessment_report_pdf(request, pk: int):
     if isinstance(html, HttpResponse):
         return html
     job = pdf_jobs.request_pdf(
-        user=request.user, kind=PdfJob.Kind.ASSESSMENT_REPORT, object_id=pk, html=html,
-        filename=_("self-assessment-report-%(pk)s.pdf") % {"pk": pk})
+        user=request.user,
+        kind=PdfJob.Kind.ASSESSMENT_REPORT,
+        object_id=pk,
+        html=html,
+        filename=_("self-assessment-report-%(pk)s.pdf") % {"pk": pk},
+    )
     return redirect("certification:pdf_job", job.pk)
 
 
@@ -182,11 +196,14 @@ def assessment_report_pdf(request, pk: int):
 @require_GET
 def review_report_pdf(request, pk: int):
     """The on-site review report as PDF, for those who see the report page."""
-    html = render_to_string("pdf/review_report.html", _review_report_context(request, pk),
-                            request)
+    html = render_to_string("pdf/review_report.html", _review_report_context(request, pk), request)
     job = pdf_jobs.request_pdf(
-        user=request.user, kind=PdfJob.Kind.REVIEW_REPORT, object_id=pk, html=html,
-        filename=_("review-report-%(pk)s.pdf") % {"pk": pk})
+        user=request.user,
+        kind=PdfJob.Kind.REVIEW_REPORT,
+        object_id=pk,
+        html=html,
+        filename=_("review-report-%(pk)s.pdf") % {"pk": pk},
+    )
     return redirect("certification:pdf_job", job.pk)
 
 

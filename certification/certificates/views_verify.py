@@ -21,15 +21,19 @@ from portal.middleware import client_ip
 
 
 class LookupForm(forms.Form):
-    number = forms.CharField(label=gettext_lazy("Certificate number"), max_length=30,
-                             required=False)
-    uscc = forms.CharField(label=gettext_lazy("Unified social credit code"), max_length=18,
-                           required=False)
+    number = forms.CharField(
+        label=gettext_lazy("Certificate number"), max_length=30, required=False
+    )
+    uscc = forms.CharField(
+        label=gettext_lazy("Unified social credit code"), max_length=18, required=False
+    )
 
 
 def _row(certificate, today, signed=None) -> dict:
-    return {"fields": verify.public_fields(certificate),
-            "statement": verify.statement(certificate, today, signed=signed)}
+    return {
+        "fields": verify.public_fields(certificate),
+        "statement": verify.statement(certificate, today, signed=signed),
+    }
 
 
 @require_GET
@@ -38,17 +42,25 @@ def payload(request, payload: str):
     try:
         verified = verify.verify_payload(payload)
     except verify.PayloadError as error:
-        return render(request, "verify/rejected.html",
-                      {"message": error.message, "code": error.code}, status=400)
+        return render(
+            request,
+            "verify/rejected.html",
+            {"message": error.message, "code": error.code},
+            status=400,
+        )
     certificate = verified.certificate
     verify.record_check(certificate)
     today = timezone.localdate()
-    return render(request, "verify/payload.html", {
-        **_row(certificate, today, signed=verified),
-        "signed": verified,
-        "signed_tier": verify.tier_label(verified.tier),
-        "today": today,
-    })
+    return render(
+        request,
+        "verify/payload.html",
+        {
+            **_row(certificate, today, signed=verified),
+            "signed": verified,
+            "signed_tier": verify.tier_label(verified.tier),
+            "today": today,
+        },
+    )
 
 
 @require_GET
@@ -66,11 +78,21 @@ def lookup(request):
             else:
                 searched = True
                 today = timezone.localdate()
-                rows = [_row(certificate, today)
-                        for certificate in verify.lookup(number=number, uscc=uscc)]
-    return render(request, "verify/lookup.html", {
-        "form": form, "rows": rows, "searched": searched, "error": error,
-    }, status=status)
+                rows = [
+                    _row(certificate, today)
+                    for certificate in verify.lookup(number=number, uscc=uscc)
+                ]
+    return render(
+        request,
+        "verify/lookup.html",
+        {
+            "form": form,
+            "rows": rows,
+            "searched": searched,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @require_GET

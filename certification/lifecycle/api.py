@@ -42,11 +42,11 @@ from portal.parsers import JSONParser
 
 WRITE_RESPONSES = {
     400: OpenApiResponse(description=gettext_lazy("Refused input, naming the field.")),
-    403: OpenApiResponse(description=gettext_lazy("Your organisation does not make this "
-                                                  "change.")),
+    403: OpenApiResponse(description=gettext_lazy("Your organisation does not make this change.")),
     404: OpenApiResponse(description=gettext_lazy("Not in your scope.")),
-    409: OpenApiResponse(description=gettext_lazy("The certificate's state does not allow "
-                                                  "this change.")),
+    409: OpenApiResponse(
+        description=gettext_lazy("The certificate's state does not allow this change.")
+    ),
 }
 
 
@@ -61,16 +61,34 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CertificateEvent
-        fields = ["id", "action", "action_display", "from_status", "to_status", "from_tier",
-                  "to_tier", "reason", "reason_display", "note", "announcement", "actor",
-                  "created_at"]
+        fields = [
+            "id",
+            "action",
+            "action_display",
+            "from_status",
+            "to_status",
+            "from_tier",
+            "to_tier",
+            "reason",
+            "reason_display",
+            "note",
+            "announcement",
+            "actor",
+            "created_at",
+        ]
 
 
 class AnnualSerializer(serializers.ModelSerializer):
     class Meta:
         model = AnnualSelfAssessment
-        fields = ["year", "due_on", "assessment", "submitted_at", "reminded_on",
-                  "overdue_recorded_at"]
+        fields = [
+            "year",
+            "due_on",
+            "assessment",
+            "submitted_at",
+            "reminded_on",
+            "overdue_recorded_at",
+        ]
 
 
 class HistorySerializer(serializers.ModelSerializer):
@@ -83,11 +101,27 @@ class HistorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Certificate
-        fields = ["id", "number", "enterprise", "tier", "tier_display", "status",
-                  "status_display", "status_reason", "status_reason_display", "status_note",
-                  "status_changed_at", "valid_from", "valid_until", "reapply_locked_until",
-                  "review_flagged_at", "review_flag_reason", "events", "annual_assessments",
-                  "actions"]
+        fields = [
+            "id",
+            "number",
+            "enterprise",
+            "tier",
+            "tier_display",
+            "status",
+            "status_display",
+            "status_reason",
+            "status_reason_display",
+            "status_note",
+            "status_changed_at",
+            "valid_from",
+            "valid_until",
+            "reapply_locked_until",
+            "review_flagged_at",
+            "review_flag_reason",
+            "events",
+            "annual_assessments",
+            "actions",
+        ]
 
     def get_tier_display(self, certificate: Certificate) -> str:
         return tier_label(certificate.tier)
@@ -102,8 +136,17 @@ class AccidentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Accident
-        fields = ["id", "enterprise", "occurred_on", "deaths", "serious_injuries",
-                  "direct_loss", "description", "recorded_by", "recorded_at"]
+        fields = [
+            "id",
+            "enterprise",
+            "occurred_on",
+            "deaths",
+            "serious_injuries",
+            "direct_loss",
+            "description",
+            "recorded_by",
+            "recorded_at",
+        ]
         read_only_fields = ["id", "enterprise", "recorded_by", "recorded_at"]
 
 
@@ -112,24 +155,28 @@ class AccidentSerializer(serializers.ModelSerializer):
 
 
 class ChangeSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    reason = serializers.ChoiceField(choices=RevocationReason.choices, default="",
-                                     allow_blank=True, help_text=gettext_lazy(
-                                         "Required except to reinstate."))
-    note = serializers.CharField(max_length=2000, help_text=gettext_lazy(
-        "The explanation; the enterprise sees it."))
+    reason = serializers.ChoiceField(
+        choices=RevocationReason.choices,
+        default="",
+        allow_blank=True,
+        help_text=gettext_lazy("Required except to reinstate."),
+    )
+    note = serializers.CharField(
+        max_length=2000, help_text=gettext_lazy("The explanation; the enterprise sees it.")
+    )
 
 
 class DowngradeSerializer(ChangeSerializer):
-    tier = serializers.CharField(max_length=5, help_text=gettext_lazy(
-        "A lower grade of the same standard."))
+    tier = serializers.CharField(
+        max_length=5, help_text=gettext_lazy("A lower grade of the same standard.")
+    )
 
 
 class AccidentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     occurred_on = serializers.DateField()
     deaths = serializers.IntegerField(min_value=0, max_value=32767, default=0)
     serious_injuries = serializers.IntegerField(min_value=0, max_value=32767, default=0)
-    direct_loss = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0,
-                                           default=0)
+    direct_loss = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
     description = serializers.CharField(max_length=accidents.MAX_DESCRIPTION)
 
 
@@ -138,18 +185,24 @@ class AccidentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
 
 
 def _certificate(user, pk: int) -> Certificate:
-    certificate = (lifecycle.certificates_visible_to(user)
-                   .select_related("announcement", "enterprise", "application")
-                   .filter(pk=pk).first())
+    certificate = (
+        lifecycle.certificates_visible_to(user)
+        .select_related("announcement", "enterprise", "application")
+        .filter(pk=pk)
+        .first()
+    )
     if certificate is None:
         raise Http404
     return certificate
 
 
 def _history(request, pk: int) -> Response:
-    certificate = (lifecycle.certificates_visible_to(request.user)
-                   .prefetch_related("events__actor", "annual_assessments")
-                   .select_related("announcement").get(pk=pk))
+    certificate = (
+        lifecycle.certificates_visible_to(request.user)
+        .prefetch_related("events__actor", "annual_assessments")
+        .select_related("announcement")
+        .get(pk=pk)
+    )
     return Response(HistorySerializer(certificate, context={"request": request}).data)
 
 
@@ -170,14 +223,21 @@ class CertificateChangeView(PortalAPIMixin, APIView):
 
     def post(self, request, pk: int):
         certificate = _certificate(request.user, pk)
-        deny_unless(lifecycle.is_authority(request.user, certificate),
-                    str(gettext_lazy("Only the organisation that announced the certificate "
-                                     "and the city office change it.")))
+        deny_unless(
+            lifecycle.is_authority(request.user, certificate),
+            str(
+                gettext_lazy(
+                    "Only the organisation that announced the certificate "
+                    "and the city office change it."
+                )
+            ),
+        )
         serializer = self.get_serializer_class()(data=request.data)
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
-            lifecycle.ACTIONS[self.action_name](actor=request.user, certificate=certificate,
-                                                **serializer.validated_data)
+            lifecycle.ACTIONS[self.action_name](
+                actor=request.user, certificate=certificate, **serializer.validated_data
+            )
         return _history(request, pk)
 
 
@@ -185,10 +245,14 @@ def _change_view(name: str, doc: str, serializer):
     def post(self, request, pk: int):
         return CertificateChangeView.post(self, request, pk)
 
-    post = extend_schema(request=serializer, description=doc,
-                         responses={200: HistorySerializer, **WRITE_RESPONSES})(post)
-    view = type(f"Certificate{name.title()}View", (CertificateChangeView,),
-                {"action_name": name, "post": post})
+    post = extend_schema(
+        request=serializer, description=doc, responses={200: HistorySerializer, **WRITE_RESPONSES}
+    )(post)
+    view = type(
+        f"Certificate{name.title()}View",
+        (CertificateChangeView,),
+        {"action_name": name, "post": post},
+    )
     return view.as_view()
 
 
@@ -197,30 +261,37 @@ class AccidentListView(PortalAPIMixin, generics.ListAPIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def _enterprise(self) -> Enterprise:
-        enterprise = (Enterprise.objects.visible_to(self.request.user)
-                      .filter(pk=self.kwargs["pk"]).first())
+        enterprise = (
+            Enterprise.objects.visible_to(self.request.user).filter(pk=self.kwargs["pk"]).first()
+        )
         if enterprise is None:
             raise Http404
         return enterprise
 
     def get_queryset(self):
-        return (Accident.objects.filter(enterprise=self._enterprise())
-                .select_related("recorded_by"))
+        return Accident.objects.filter(enterprise=self._enterprise()).select_related("recorded_by")
 
-    @extend_schema(request=AccidentCreateSerializer,
-                   responses={201: AccidentSerializer, **WRITE_RESPONSES})
+    @extend_schema(
+        request=AccidentCreateSerializer, responses={201: AccidentSerializer, **WRITE_RESPONSES}
+    )
     def post(self, request, pk: int):
         """Record an accident; a fatal one flags the certificates for a
         revocation review."""
         enterprise = self._enterprise()
-        deny_unless(accidents.can_record(request.user, enterprise),
-                    str(gettext_lazy("Only the enterprise, its district and the city office "
-                                     "record accidents.")))
+        deny_unless(
+            accidents.can_record(request.user, enterprise),
+            str(
+                gettext_lazy(
+                    "Only the enterprise, its district and the city office record accidents."
+                )
+            ),
+        )
         serializer = AccidentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
-            accident = accidents.accident_record(actor=request.user, enterprise=enterprise,
-                                                 **serializer.validated_data)
+            accident = accidents.accident_record(
+                actor=request.user, enterprise=enterprise, **serializer.validated_data
+            )
         return Response(AccidentSerializer(accident).data, status=status.HTTP_201_CREATED)
 
 
@@ -228,23 +299,40 @@ def _urls():
     from django.urls import path
 
     docs = {
-        "keep": ("Close a revocation review without revoking (the flag goes).",
-                 ChangeSerializer),
+        "keep": ("Close a revocation review without revoking (the flag goes).", ChangeSerializer),
         "suspend": ("Suspend a valid certificate.", ChangeSerializer),
         "reinstate": ("Reinstate a suspended certificate.", ChangeSerializer),
-        "downgrade": ("Give a lower grade of the same standard; the number stays.",
-                      DowngradeSerializer),
-        "revoke": ("Revoke: published in a revocation announcement; re-application is "
-                   "locked.", ChangeSerializer),
+        "downgrade": (
+            "Give a lower grade of the same standard; the number stays.",
+            DowngradeSerializer,
+        ),
+        "revoke": (
+            "Revoke: published in a revocation announcement; re-application is locked.",
+            ChangeSerializer,
+        ),
     }
-    patterns = [path("certificates/<int:pk>/history/", CertificateHistoryView.as_view(),
-                     name="api-certificate-history")]
+    patterns = [
+        path(
+            "certificates/<int:pk>/history/",
+            CertificateHistoryView.as_view(),
+            name="api-certificate-history",
+        )
+    ]
     for name, (doc, serializer) in docs.items():
-        patterns.append(path(f"certificates/<int:pk>/{name}/",
-                             _change_view(name, doc, serializer),
-                             name=f"api-certificate-{name}"))
-    patterns.append(path("enterprises/<int:pk>/accidents/", AccidentListView.as_view(),
-                         name="api-enterprise-accidents"))
+        patterns.append(
+            path(
+                f"certificates/<int:pk>/{name}/",
+                _change_view(name, doc, serializer),
+                name=f"api-certificate-{name}",
+            )
+        )
+    patterns.append(
+        path(
+            "enterprises/<int:pk>/accidents/",
+            AccidentListView.as_view(),
+            name="api-enterprise-accidents",
+        )
+    )
     return patterns
 
 

@@ -42,22 +42,29 @@ def _in_portal_language(job):
 
 
 def _notify_enterprise(certificate: Certificate, text: str, url: str = "") -> None:
-    notify([certificate.enterprise.account_id], text,
-           url or reverse("certification:lifecycle_certificate", args=[certificate.pk]))
-
+    notify(
+        [certificate.enterprise.account_id],
+        text,
+        url or reverse("certification:lifecycle_certificate", args=[certificate.pk]),
+    )
 
 
 def _annual_open() -> QuerySet:
-    return AnnualSelfAssessment.objects.filter(submitted_at__isnull=True,
-                                               certificate__status__in=LIVE)
+    return AnnualSelfAssessment.objects.filter(
+        submitted_at__isnull=True, certificate__status__in=LIVE
+    )
 
 
 def fulfil_annual(today: datetime.date) -> int:
     """Link submitted self-assessments to the open years they fulfil."""
     from reviews.models import Assessment
 
-    rows = list(_annual_open().filter(certificate__valid_from__lte=today)
-                .select_related("certificate__application").order_by("certificate_id", "year"))
+    rows = list(
+        _annual_open()
+        .filter(certificate__valid_from__lte=today)
+        .select_related("certificate__application")
+        .order_by("certificate_id", "year")
+    )
     by_certificate: dict[int, list[AnnualSelfAssessment]] = {}
     for row in rows:
         if annual_opens_on(row.certificate, row.year) <= today:
@@ -65,24 +72,33 @@ def fulfil_annual(today: datetime.date) -> int:
     done = 0
     for open_rows in by_certificate.values():
         certificate = open_rows[0].certificate
-        used = set(AnnualSelfAssessment.objects.filter(
-            certificate__enterprise_id=certificate.enterprise_id, assessment__isnull=False)
-            .values_list("assessment_id", flat=True))
+        used = set(
+            AnnualSelfAssessment.objects.filter(
+                certificate__enterprise_id=certificate.enterprise_id, assessment__isnull=False
+            ).values_list("assessment_id", flat=True)
+        )
         used.add(certificate.application.assessment_id)
-        candidates = [a for a in Assessment.objects.filter(
-            enterprise_id=certificate.enterprise_id, kind=Assessment.Kind.SELF,
-            status=Assessment.Status.SUBMITTED, submitted_at__isnull=False)
-            .order_by("submitted_at", "pk") if a.pk not in used]
+        candidates = [
+            a
+            for a in Assessment.objects.filter(
+                enterprise_id=certificate.enterprise_id,
+                kind=Assessment.Kind.SELF,
+                status=Assessment.Status.SUBMITTED,
+                submitted_at__isnull=False,
+            ).order_by("submitted_at", "pk")
+            if a.pk not in used
+        ]
         for row in open_rows:
             opens = annual_opens_on(certificate, row.year)
-            match = next((a for a in candidates
-                          if timezone.localdate(a.submitted_at) >= opens), None)
+            match = next(
+                (a for a in candidates if timezone.localdate(a.submitted_at) >= opens), None
+            )
             if match is None:
                 continue
             with transaction.atomic():
                 claimed = AnnualSelfAssessment.objects.filter(
-                    pk=row.pk, submitted_at__isnull=True).update(
-                    assessment=match, submitted_at=match.submitted_at)
+                    pk=row.pk, submitted_at__isnull=True
+                ).update(assessment=match, submitted_at=match.submitted_at)
             if claimed:
                 candidates.remove(match)
                 done += 1
@@ -93,23 +109,38 @@ def fulfil_annual(today: datetime.date) -> int:
 def record_overdue(today: datetime.date) -> int:
     """Years past their due date without a self-assessment: recorded once."""
     count = 0
-    rows = (_annual_open().filter(due_on__lt=today, overdue_recorded_at__isnull=True)
-            .select_related("certificate__enterprise", "certificate__announcement")
-            .order_by("pk"))
+    rows = (
+        _annual_open()
+        .filter(due_on__lt=today, overdue_recorded_at__isnull=True)
+        .select_related("certificate__enterprise", "certificate__announcement")
+        .order_by("pk")
+    )
     for row in rows.iterator(chunk_size=500):
         with transaction.atomic():
             if not AnnualSelfAssessment.objects.filter(
-                    pk=row.pk, overdue_recorded_at__isnull=True,
-                    submitted_at__isnull=True).update(overdue_recorded_at=timezone.now()):
+                pk=row.pk, overdue_recorded_at__isnull=True, submitted_at__isnull=True
+            ).update(overdue_recorded_at=timezone.now()):
                 continue
             certificate = row.certificate
-            audit.record(actor=None, action="certificate.annual.overdue", obj=certificate,
-                         after={"year": row.year, "due_on": row.due_on.isoformat()})
-            _notify_enterprise(certificate, _(
-                "%(enterprise)s: the annual self-assessment of year %(year)d of certificate "
-                "%(number)s was due on %(due)s and is overdue.") % {
-                    "enterprise": certificate.enterprise.name, "year": row.year,
-                    "number": certificate.number, "due": row.due_on.isoformat()})
+            audit.record(
+                actor=None,
+                action="certificate.annual.overdue",
+                obj=certificate,
+                after={"year": row.year, "due_on": row.due_on.isoformat()},
+            )
+            _notify_enterprise(
+                certificate,
+                _(
+                    "%(enterprise)s: the annual self-assessment of year %(year)d of certificate "
+                    "%(number)s was due on %(due)s and is overdue."
+                )
+                % {
+                    "enterprise": certificate.enterprise.name,
+                    "year": row.year,
+                    "number": certificate.number,
+                    "due": row.due_on.isoformat(),
+                },
+            )
         count += 1
     return count
 
@@ -118,23 +149,39 @@ def record_overdue(today: datetime.date) -> int:
 def expire(today: datetime.date) -> int:
     """Live certificates past valid_until become expired."""
     count = 0
-    for certificate in (Certificate.objects.filter(status__in=LIVE, valid_until__lt=today)
-                        .select_related("enterprise").order_by("pk").iterator(chunk_size=500)):
+    for certificate in (
+        Certificate.objects.filter(status__in=LIVE, valid_until__lt=today)
+        .select_related("enterprise")
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    ):
         with transaction.atomic():
-            if not Certificate.objects.filter(pk=certificate.pk, status=certificate.status,
-                                              valid_until__lt=today).update(
-                    status=Certificate.Status.EXPIRED, status_changed_at=timezone.now()):
+            if not Certificate.objects.filter(
+                pk=certificate.pk, status=certificate.status, valid_until__lt=today
+            ).update(status=Certificate.Status.EXPIRED, status_changed_at=timezone.now()):
                 continue
-            CertificateEvent.objects.create(certificate=certificate, action=Action.EXPIRED,
-                                            from_status=certificate.status,
-                                            to_status=Certificate.Status.EXPIRED)
-            audit.record(actor=None, action="certificate.expired", obj=certificate,
-                         before={"status": certificate.status},
-                         after={"status": Certificate.Status.EXPIRED})
-            _notify_enterprise(certificate, _(
-                "Certificate %(number)s (%(enterprise)s) expired on %(date)s.") % {
-                    "number": certificate.number, "enterprise": certificate.enterprise.name,
-                    "date": certificate.valid_until.isoformat()})
+            CertificateEvent.objects.create(
+                certificate=certificate,
+                action=Action.EXPIRED,
+                from_status=certificate.status,
+                to_status=Certificate.Status.EXPIRED,
+            )
+            audit.record(
+                actor=None,
+                action="certificate.expired",
+                obj=certificate,
+                before={"status": certificate.status},
+                after={"status": Certificate.Status.EXPIRED},
+            )
+            _notify_enterprise(
+                certificate,
+                _("Certificate %(number)s (%(enterprise)s) expired on %(date)s.")
+                % {
+                    "number": certificate.number,
+                    "enterprise": certificate.enterprise.name,
+                    "date": certificate.valid_until.isoformat(),
+                },
+            )
         count += 1
     return count
 
@@ -145,22 +192,35 @@ def remind_annual(today: datetime.date) -> int:
     reminder claimed by ``reminded_on``."""
     ahead = datetime.timedelta(days=getattr(settings, "ANNUAL_REMIND_DAYS", ANNUAL_REMIND_DAYS))
     count = 0
-    rows = (_annual_open().filter(overdue_recorded_at__isnull=True, due_on__lte=today + ahead,
-                                  due_on__gte=today)
-            .select_related("certificate__enterprise").order_by("pk"))
+    rows = (
+        _annual_open()
+        .filter(overdue_recorded_at__isnull=True, due_on__lte=today + ahead, due_on__gte=today)
+        .select_related("certificate__enterprise")
+        .order_by("pk")
+    )
     for row in rows:
         stage = row.due_on if row.due_on <= today else row.due_on - ahead
         with transaction.atomic():
-            if not (AnnualSelfAssessment.objects.filter(pk=row.pk, submitted_at__isnull=True)
-                    .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=stage))
-                    .update(reminded_on=today)):
+            if not (
+                AnnualSelfAssessment.objects.filter(pk=row.pk, submitted_at__isnull=True)
+                .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=stage))
+                .update(reminded_on=today)
+            ):
                 continue
             certificate = row.certificate
-            _notify_enterprise(certificate, _(
-                "Reminder: %(enterprise)s — the annual self-assessment of year %(year)d of "
-                "certificate %(number)s is due on %(due)s.") % {
-                    "enterprise": certificate.enterprise.name, "year": row.year,
-                    "number": certificate.number, "due": row.due_on.isoformat()})
+            _notify_enterprise(
+                certificate,
+                _(
+                    "Reminder: %(enterprise)s — the annual self-assessment of year %(year)d of "
+                    "certificate %(number)s is due on %(due)s."
+                )
+                % {
+                    "enterprise": certificate.enterprise.name,
+                    "year": row.year,
+                    "number": certificate.number,
+                    "due": row.due_on.isoformat(),
+                },
+            )
         count += 1
     return count
 
@@ -183,22 +243,32 @@ def notify_renewal(today: datetime.date) -> int:
     months = getattr(settings, "RENEWAL_WINDOW_MONTHS", RENEWAL_WINDOW_MONTHS)
     horizon = add_months(today, months)
     count = 0
-    for certificate in (Certificate.objects.filter(status=Certificate.Status.VALID,
-                                                   valid_until__gte=today,
-                                                   valid_until__lte=horizon)
-                        .select_related("enterprise").order_by("pk")):
+    for certificate in (
+        Certificate.objects.filter(
+            status=Certificate.Status.VALID, valid_until__gte=today, valid_until__lte=horizon
+        )
+        .select_related("enterprise")
+        .order_by("pk")
+    ):
         if renewal_opens_on(certificate) > today:
             continue
         with transaction.atomic():
             if not _claim_once(f"renewal-notice:{certificate.pk}"):
                 continue
-            _notify_enterprise(certificate, _(
-                "Certificate %(number)s (%(enterprise)s, %(grade)s) is valid until %(until)s: "
-                "you may now apply to renew the same grade.") % {
-                    "number": certificate.number, "enterprise": certificate.enterprise.name,
+            _notify_enterprise(
+                certificate,
+                _(
+                    "Certificate %(number)s (%(enterprise)s, %(grade)s) is valid until %(until)s: "
+                    "you may now apply to renew the same grade."
+                )
+                % {
+                    "number": certificate.number,
+                    "enterprise": certificate.enterprise.name,
                     "grade": _tier_label(certificate.tier),
-                    "until": certificate.valid_until.isoformat()},
-                url=reverse("certification:new"))
+                    "until": certificate.valid_until.isoformat(),
+                },
+                url=reverse("certification:new"),
+            )
         count += 1
     return count
 

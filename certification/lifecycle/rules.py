@@ -86,8 +86,9 @@ Action = CertificateEvent.Action
 
 
 def city_office_ids() -> list[int]:
-    return list(Organisation.objects.filter(kind=OrganisationKind.CITY_OFFICE)
-                .values_list("pk", flat=True))
+    return list(
+        Organisation.objects.filter(kind=OrganisationKind.CITY_OFFICE).values_list("pk", flat=True)
+    )
 
 
 def is_authority(user, certificate: Certificate) -> bool:
@@ -102,10 +103,16 @@ def is_authority(user, certificate: Certificate) -> bool:
 def oversees(user) -> bool:
     """Districts, organising units and the city office: the certificate list
     and the warning list (their scope of certificates)."""
-    return bool(user.is_authenticated and getattr(user, "can_act", False)
-                and user.organisation.kind in (OrganisationKind.DISTRICT,
-                                               OrganisationKind.ORGANISING_UNIT,
-                                               OrganisationKind.CITY_OFFICE))
+    return bool(
+        user.is_authenticated
+        and getattr(user, "can_act", False)
+        and user.organisation.kind
+        in (
+            OrganisationKind.DISTRICT,
+            OrganisationKind.ORGANISING_UNIT,
+            OrganisationKind.CITY_OFFICE,
+        )
+    )
 
 
 def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
@@ -135,52 +142,69 @@ def on_issued(certificate: Certificate, *, actor=None) -> None:
     """Called by publicity.finish_announce: the "issued" event, the annual
     self-assessment rows, and a "renewed" event on the enterprise's earlier
     live certificate of the same grade."""
-    CertificateEvent.objects.create(certificate=certificate, action=Action.ISSUED,
-                                    to_status=certificate.status, to_tier=certificate.tier,
-                                    announcement=certificate.announcement, actor=actor)
+    CertificateEvent.objects.create(
+        certificate=certificate,
+        action=Action.ISSUED,
+        to_status=certificate.status,
+        to_tier=certificate.tier,
+        announcement=certificate.announcement,
+        actor=actor,
+    )
     AnnualSelfAssessment.objects.bulk_create(
-        AnnualSelfAssessment(certificate=certificate, year=year,
-                             due_on=annual_due_on(certificate, year))
-        for year in range(1, ANNUAL_YEARS + 1))
-    earlier = (Certificate.objects.filter(enterprise_id=certificate.enterprise_id,
-                                          tier=certificate.tier, status__in=LIVE)
-               .exclude(pk=certificate.pk))
+        AnnualSelfAssessment(
+            certificate=certificate, year=year, due_on=annual_due_on(certificate, year)
+        )
+        for year in range(1, ANNUAL_YEARS + 1)
+    )
+    earlier = Certificate.objects.filter(
+        enterprise_id=certificate.enterprise_id, tier=certificate.tier, status__in=LIVE
+    ).exclude(pk=certificate.pk)
     for old in earlier:
         CertificateEvent.objects.create(
-            certificate=old, action=Action.RENEWED, from_status=old.status,
-            to_status=old.status, actor=actor,
-            note=_("Renewed by certificate %(number)s.") % {"number": certificate.number})
+            certificate=old,
+            action=Action.RENEWED,
+            from_status=old.status,
+            to_status=old.status,
+            actor=actor,
+            note=_("Renewed by certificate %(number)s.") % {"number": certificate.number},
+        )
 
 
 # --- changes by the grading authority ------------------------------------------------
 
 
 def _locked(certificate: Certificate) -> Certificate:
-    return (Certificate.objects.select_for_update(of=("self",))
-            .select_related("announcement", "enterprise", "application")
-            .get(pk=certificate.pk))
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("announcement", "enterprise", "application")
+        .get(pk=certificate.pk)
+    )
 
 
 def _check_authority(actor, certificate: Certificate) -> None:
     if not is_authority(actor, certificate):
-        raise _forbidden(_("Only the organisation that announced the certificate and the city "
-                           "office change it."))
+        raise _forbidden(
+            _("Only the organisation that announced the certificate and the city office change it.")
+        )
 
 
 def _check_state(certificate: Certificate, allowed: tuple[str, ...], what: str) -> None:
     if certificate.status in allowed:
         return
     if certificate.status == Certificate.Status.REVOKED:
-        raise _conflict(_("Certificate %(number)s was revoked on %(date)s; it cannot be "
-                          "changed any more.") % {
-            "number": certificate.number, "date": _when(certificate.status_changed_at)})
+        raise _conflict(
+            _("Certificate %(number)s was revoked on %(date)s; it cannot be changed any more.")
+            % {"number": certificate.number, "date": _when(certificate.status_changed_at)}
+        )
     if certificate.status == Certificate.Status.EXPIRED:
-        raise _conflict(_("Certificate %(number)s expired on %(date)s; it cannot be changed "
-                          "any more.") % {"number": certificate.number,
-                                          "date": certificate.valid_until.isoformat()})
-    raise _conflict(_("Certificate %(number)s is “%(status)s”; it cannot be %(what)s.") % {
-        "number": certificate.number, "status": certificate.get_status_display(),
-        "what": what})
+        raise _conflict(
+            _("Certificate %(number)s expired on %(date)s; it cannot be changed any more.")
+            % {"number": certificate.number, "date": certificate.valid_until.isoformat()}
+        )
+    raise _conflict(
+        _("Certificate %(number)s is “%(status)s”; it cannot be %(what)s.")
+        % {"number": certificate.number, "status": certificate.get_status_display(), "what": what}
+    )
 
 
 def _when(moment) -> str:
@@ -195,8 +219,7 @@ def _clean(reason: str, note: str, *, reason_required: bool = True) -> tuple[str
     if not note:
         raise ServiceError(_("Explain the decision; the enterprise sees it."), field="note")
     if len(note) > 2000:
-        raise ServiceError(_("The explanation is too long: at most 2000 characters."),
-                           field="note")
+        raise ServiceError(_("The explanation is too long: at most 2000 characters."), field="note")
     return reason, note
 
 
@@ -208,8 +231,9 @@ class _Change:
     announcement: AnnouncementBatch | None = None
 
 
-def _apply(actor, certificate: Certificate, change: _Change, reason: str,
-           note: str) -> CertificateEvent:
+def _apply(
+    actor, certificate: Certificate, change: _Change, reason: str, note: str
+) -> CertificateEvent:
     before = {"status": certificate.status, "tier": certificate.tier}
     fields = ["status_reason", "status_note", "status_changed_at"]
     if change.status is not None:
@@ -227,18 +251,29 @@ def _apply(actor, certificate: Certificate, change: _Change, reason: str,
     certificate.status_changed_at = timezone.now()
     certificate.save(update_fields=fields)
     event = CertificateEvent.objects.create(
-        certificate=certificate, action=change.action, from_status=before["status"],
-        to_status=certificate.status, from_tier=before["tier"],
-        to_tier=certificate.tier if change.tier else "", reason=reason, note=note,
-        announcement=change.announcement, actor=actor)
-    after = {"status": certificate.status, "tier": certificate.tier, "reason": reason,
-             "note": note}
+        certificate=certificate,
+        action=change.action,
+        from_status=before["status"],
+        to_status=certificate.status,
+        from_tier=before["tier"],
+        to_tier=certificate.tier if change.tier else "",
+        reason=reason,
+        note=note,
+        announcement=change.announcement,
+        actor=actor,
+    )
+    after = {"status": certificate.status, "tier": certificate.tier, "reason": reason, "note": note}
     if change.announcement is not None:
         after["announcement"] = change.announcement.pk
     if certificate.reapply_locked_until and change.action == Action.REVOKED:
         after["reapply_locked_until"] = certificate.reapply_locked_until.isoformat()
-    audit.record(actor=actor, action=f"certificate.{change.action}", obj=certificate,
-                 before=before, after=after)
+    audit.record(
+        actor=actor,
+        action=f"certificate.{change.action}",
+        obj=certificate,
+        before=before,
+        after=after,
+    )
     _tell_enterprise(certificate, event)
     return event
 
@@ -246,38 +281,48 @@ def _apply(actor, certificate: Certificate, change: _Change, reason: str,
 def _tell_enterprise(certificate: Certificate, event: CertificateEvent) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         text = _("Certificate %(number)s (%(enterprise)s): %(action)s — %(grade)s, %(status)s.") % {
-            "number": certificate.number, "enterprise": certificate.enterprise.name,
-            "action": event.get_action_display(), "grade": _tier_label(certificate.tier),
-            "status": certificate.get_status_display()}
-    notify_after_commit([certificate.enterprise.account_id, certificate.application.applicant_id],
-                        text, reverse("certification:lifecycle_certificate",
-                                      args=[certificate.pk]))
+            "number": certificate.number,
+            "enterprise": certificate.enterprise.name,
+            "action": event.get_action_display(),
+            "grade": _tier_label(certificate.tier),
+            "status": certificate.get_status_display(),
+        }
+    notify_after_commit(
+        [certificate.enterprise.account_id, certificate.application.applicant_id],
+        text,
+        reverse("certification:lifecycle_certificate", args=[certificate.pk]),
+    )
 
 
 @transaction.atomic
-def certificate_suspend(*, actor, certificate: Certificate, reason: str,
-                        note: str) -> CertificateEvent:
+def certificate_suspend(
+    *, actor, certificate: Certificate, reason: str, note: str
+) -> CertificateEvent:
     certificate = _locked(certificate)
     _check_authority(actor, certificate)
     _check_state(certificate, (Certificate.Status.VALID,), _("suspended"))
     reason, note = _clean(reason, note)
-    return _apply(actor, certificate, _Change(Action.SUSPENDED, Certificate.Status.SUSPENDED),
-                  reason, note)
+    return _apply(
+        actor, certificate, _Change(Action.SUSPENDED, Certificate.Status.SUSPENDED), reason, note
+    )
 
 
 @transaction.atomic
-def certificate_reinstate(*, actor, certificate: Certificate, note: str,
-                          reason: str = "") -> CertificateEvent:
+def certificate_reinstate(
+    *, actor, certificate: Certificate, note: str, reason: str = ""
+) -> CertificateEvent:
     certificate = _locked(certificate)
     _check_authority(actor, certificate)
     _check_state(certificate, (Certificate.Status.SUSPENDED,), _("reinstated"))
     if certificate.valid_until < timezone.localdate():
-        raise _conflict(_("Certificate %(number)s ended on %(date)s; it cannot be "
-                          "reinstated.") % {"number": certificate.number,
-                                           "date": certificate.valid_until.isoformat()})
+        raise _conflict(
+            _("Certificate %(number)s ended on %(date)s; it cannot be reinstated.")
+            % {"number": certificate.number, "date": certificate.valid_until.isoformat()}
+        )
     reason, note = _clean(reason, note, reason_required=False)
-    return _apply(actor, certificate, _Change(Action.REINSTATED, Certificate.Status.VALID),
-                  reason, note)
+    return _apply(
+        actor, certificate, _Change(Action.REINSTATED, Certificate.Status.VALID), reason, note
+    )
 
 
 def downgrade_choices(certificate: Certificate) -> list[str]:
@@ -294,20 +339,26 @@ def downgrade_choices(certificate: Certificate) -> list[str]:
 
 
 @transaction.atomic
-def certificate_downgrade(*, actor, certificate: Certificate, tier: str, reason: str,
-                          note: str) -> CertificateEvent:
+def certificate_downgrade(
+    *, actor, certificate: Certificate, tier: str, reason: str, note: str
+) -> CertificateEvent:
     """The grade changes; the number stays (see the module's docstring)."""
     certificate = _locked(certificate)
     _check_authority(actor, certificate)
     _check_state(certificate, LIVE, _("downgraded"))
     choices = downgrade_choices(certificate)
     if not choices:
-        raise ServiceError(_("%(grade)s is the lowest grade of its standard; revoke the "
-                             "certificate instead.") % {"grade": _tier_label(certificate.tier)},
-                           field="tier")
+        raise ServiceError(
+            _("%(grade)s is the lowest grade of its standard; revoke the certificate instead.")
+            % {"grade": _tier_label(certificate.tier)},
+            field="tier",
+        )
     if tier not in choices:
-        raise ServiceError(_("Choose a lower grade of the same standard: %(choices)s.") % {
-            "choices": "、".join(_tier_label(t) for t in choices)}, field="tier")
+        raise ServiceError(
+            _("Choose a lower grade of the same standard: %(choices)s.")
+            % {"choices": "、".join(_tier_label(t) for t in choices)},
+            field="tier",
+        )
     reason, note = _clean(reason, note)
     event = _apply(actor, certificate, _Change(Action.DOWNGRADED, tier=tier), reason, note)
     if certificate.rendered_at is not None:
@@ -329,15 +380,20 @@ def _revocation_announcement(actor, today: datetime.date) -> AnnouncementBatch:
     year = today.year
     number = next_number(f"announcement:{actor.organisation_id}:{year}")
     return AnnouncementBatch.objects.create(
-        organiser_id=actor.organisation_id, year=year, number=number,
+        organiser_id=actor.organisation_id,
+        year=year,
+        number=number,
         kind=AnnouncementBatch.Kind.REVOCATION,
-        title=f"{year}年第{number}批安全生产标准化撤销等级公告", announced_on=today,
-        created_by=actor)
+        title=f"{year}年第{number}批安全生产标准化撤销等级公告",
+        announced_on=today,
+        created_by=actor,
+    )
 
 
 @transaction.atomic
-def certificate_revoke(*, actor, certificate: Certificate, reason: str,
-                       note: str) -> CertificateEvent:
+def certificate_revoke(
+    *, actor, certificate: Certificate, reason: str, note: str
+) -> CertificateEvent:
     """Revoked for good: the re-apply lock starts, and a revocation
     announcement of the actor's organisation publishes it."""
     certificate = _locked(certificate)
@@ -345,26 +401,41 @@ def certificate_revoke(*, actor, certificate: Certificate, reason: str,
     _check_state(certificate, LIVE, _("revoked"))
     reason, note = _clean(reason, note)
     batch = _revocation_announcement(actor, timezone.localdate())
-    event = _apply(actor, certificate,
-                   _Change(Action.REVOKED, Certificate.Status.REVOKED, announcement=batch),
-                   reason, note)
-    audit.record(actor=actor, action="publicity.announcement.create", obj=batch, after={
-        "title": batch.title, "kind": batch.kind, "announced_on": batch.announced_on.isoformat(),
-        "revoked": [certificate.number]})
+    event = _apply(
+        actor,
+        certificate,
+        _Change(Action.REVOKED, Certificate.Status.REVOKED, announcement=batch),
+        reason,
+        note,
+    )
+    audit.record(
+        actor=actor,
+        action="publicity.announcement.create",
+        obj=batch,
+        after={
+            "title": batch.title,
+            "kind": batch.kind,
+            "announced_on": batch.announced_on.isoformat(),
+            "revoked": [certificate.number],
+        },
+    )
     return event
 
 
 @transaction.atomic
-def certificate_keep(*, actor, certificate: Certificate, note: str,
-                     reason: str = "") -> CertificateEvent:
+def certificate_keep(
+    *, actor, certificate: Certificate, note: str, reason: str = ""
+) -> CertificateEvent:
     """Close a revocation review without revoking: the flag goes, the
     decision and its explanation stay in the history."""
     certificate = _locked(certificate)
     _check_authority(actor, certificate)
     _check_state(certificate, LIVE, _("kept"))
     if certificate.review_flagged_at is None:
-        raise _conflict(_("Certificate %(number)s is not flagged for a revocation review.")
-                        % {"number": certificate.number})
+        raise _conflict(
+            _("Certificate %(number)s is not flagged for a revocation review.")
+            % {"number": certificate.number}
+        )
     reason, note = _clean(reason, note, reason_required=False)
     flagged = certificate.review_flag_reason
     certificate.review_flagged_at = None
@@ -409,8 +480,9 @@ def renewal_of(application) -> Certificate | None:
     """The live certificate an application renews (same enterprise and grade,
     in its renewal window on the application's creation day)."""
     day = timezone.localdate(application.created_at) if application.created_at else None
-    for certificate in Certificate.objects.filter(enterprise_id=application.enterprise_id,
-                                                  tier=application.tier, status__in=LIVE):
+    for certificate in Certificate.objects.filter(
+        enterprise_id=application.enterprise_id, tier=application.tier, status__in=LIVE
+    ):
         if in_renewal_window(certificate, day):
             return certificate
     return None
@@ -433,9 +505,12 @@ def fast_path_allowed(application) -> bool:
         return False
     from enterprises.accidents import flags_review
 
-    return not any(flags_review(accident) for accident in
-                   certificate.enterprise.accidents.filter(
-                       occurred_on__gte=certificate.valid_from))
+    return not any(
+        flags_review(accident)
+        for accident in certificate.enterprise.accidents.filter(
+            occurred_on__gte=certificate.valid_from
+        )
+    )
 
 
 def prepare_confirm_renewal(move) -> None:
@@ -443,14 +518,19 @@ def prepare_confirm_renewal(move) -> None:
     grade reached is the grade renewed."""
     application = move.application
     if not fast_path_allowed(application):
-        raise ServiceError(_("The renewal fast path is not open for this application: it "
-                             "must renew a certificate of the same grade in its renewal "
-                             "window that was never suspended, downgraded or flagged "
-                             "(and the fast path must be switched on)."))
+        raise ServiceError(
+            _(
+                "The renewal fast path is not open for this application: it "
+                "must renew a certificate of the same grade in its renewal "
+                "window that was never suspended, downgraded or flagged "
+                "(and the fast path must be switched on)."
+            )
+        )
     application.granted_tier = application.tier
     move.fields.append("granted_tier")
-    move.details.update({"renews": renewal_of(application).number,
-                         "granted_tier": application.tier})
+    move.details.update(
+        {"renews": renewal_of(application).number, "granted_tier": application.tier}
+    )
 
 
 # --- accident flags -------------------------------------------------------------------
@@ -460,25 +540,37 @@ def flag_for_review(*, actor, enterprise, reason: str) -> list[Certificate]:
     """Flag every live certificate of the enterprise for a revocation review
     (inside the caller's transaction); tells each grading authority."""
     flagged = []
-    certificates = (Certificate.objects.select_for_update(of=("self",))
-                    .select_related("announcement").filter(enterprise=enterprise,
-                                                           status__in=LIVE).order_by("pk"))
+    certificates = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("announcement")
+        .filter(enterprise=enterprise, status__in=LIVE)
+        .order_by("pk")
+    )
     for certificate in certificates:
         certificate.review_flagged_at = timezone.now()
         certificate.review_flag_reason = reason[:300]
         certificate.save(update_fields=["review_flagged_at", "review_flag_reason"])
-        CertificateEvent.objects.create(certificate=certificate, action=Action.FLAGGED,
-                                        from_status=certificate.status,
-                                        to_status=certificate.status, note=reason, actor=actor)
-        audit.record(actor=actor, action="certificate.flagged", obj=certificate,
-                     after={"reason": reason})
+        CertificateEvent.objects.create(
+            certificate=certificate,
+            action=Action.FLAGGED,
+            from_status=certificate.status,
+            to_status=certificate.status,
+            note=reason,
+            actor=actor,
+        )
+        audit.record(
+            actor=actor, action="certificate.flagged", obj=certificate, after={"reason": reason}
+        )
         with translation.override(settings.LANGUAGE_CODE):
-            text = _("Certificate %(number)s (%(enterprise)s) is flagged for a revocation "
-                     "review: %(reason)s") % {"number": certificate.number,
-                                              "enterprise": enterprise.name, "reason": reason}
-        notify_after_commit([certificate.announcement.organiser_id, *city_office_ids()], text,
-                            reverse("certification:lifecycle_certificate",
-                                    args=[certificate.pk]))
+            text = _(
+                "Certificate %(number)s (%(enterprise)s) is flagged for a revocation "
+                "review: %(reason)s"
+            ) % {"number": certificate.number, "enterprise": enterprise.name, "reason": reason}
+        notify_after_commit(
+            [certificate.announcement.organiser_id, *city_office_ids()],
+            text,
+            reverse("certification:lifecycle_certificate", args=[certificate.pk]),
+        )
         flagged.append(certificate)
     return flagged
 

@@ -19,28 +19,41 @@ def overdue_annual_visible_to(user) -> QuerySet:
     office)."""
     if not oversees(user):
         return AnnualSelfAssessment.objects.none()
-    return (AnnualSelfAssessment.objects
-            .filter(overdue_recorded_at__isnull=False, submitted_at__isnull=True,
-                    certificate__status__in=LIVE,
-                    certificate__in=certificates_visible_to(user))
-            .select_related("certificate__enterprise__region", "certificate__announcement")
-            .order_by("due_on", "pk"))
+    return (
+        AnnualSelfAssessment.objects.filter(
+            overdue_recorded_at__isnull=False,
+            submitted_at__isnull=True,
+            certificate__status__in=LIVE,
+            certificate__in=certificates_visible_to(user),
+        )
+        .select_related("certificate__enterprise__region", "certificate__announcement")
+        .order_by("due_on", "pk")
+    )
 
 
-def filter_certificates(qs: QuerySet, *, status: str = "", flagged: bool = False,
-                        overdue: bool = False, expiring: bool = False,
-                        today: datetime.date | None = None) -> QuerySet:
+def filter_certificates(
+    qs: QuerySet,
+    *,
+    status: str = "",
+    flagged: bool = False,
+    overdue: bool = False,
+    expiring: bool = False,
+    today: datetime.date | None = None,
+) -> QuerySet:
     today = today or timezone.localdate()
     if status in Certificate.Status.values:
         qs = qs.filter(status=status)
     if flagged:
         qs = qs.filter(review_flagged_at__isnull=False, status__in=LIVE)
     if overdue:
-        qs = qs.filter(pk__in=AnnualSelfAssessment.objects.filter(
-            overdue_recorded_at__isnull=False, submitted_at__isnull=True)
-            .values("certificate_id"))
+        qs = qs.filter(
+            pk__in=AnnualSelfAssessment.objects.filter(
+                overdue_recorded_at__isnull=False, submitted_at__isnull=True
+            ).values("certificate_id")
+        )
     if expiring:
         months = getattr(settings, "RENEWAL_WINDOW_MONTHS", RENEWAL_WINDOW_MONTHS)
-        qs = qs.filter(status__in=LIVE, valid_until__gte=today,
-                       valid_until__lte=add_months(today, months))
+        qs = qs.filter(
+            status__in=LIVE, valid_until__gte=today, valid_until__lte=add_months(today, months)
+        )
     return qs

@@ -9,5 +9,7 @@ urlpatterns = [
     path("certificates/", views.certificate_list, name="lifecycle_certificates"),
     path("certificates/warnings/", views.warning_list, name="lifecycle_warnings"),
     path("certificates/<int:pk>/", views.certificate_detail, name="lifecycle_certificate"),
-    path("certificates/<int:pk>/change/<slug:action>/", views.certificate_act, name="lifecycle_act"),
+    path(
+        "certificates/<int:pk>/change/<slug:action>/", views.certificate_act, name="lifecycle_act"
+    ),
 ]

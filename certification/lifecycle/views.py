@@ -47,18 +47,22 @@ ACTION_LABELS = {
 
 
 class LifecycleForm(forms.Form):
-    reason = forms.ChoiceField(label=gettext_lazy("Reason"), required=False,
-                               choices=[("", "—"), *RevocationReason.choices])
-    note = forms.CharField(label=gettext_lazy("Explanation (the enterprise sees it)"),
-                           widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                           max_length=2000)
+    reason = forms.ChoiceField(
+        label=gettext_lazy("Reason"), required=False, choices=[("", "—"), *RevocationReason.choices]
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Explanation (the enterprise sees it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
     tier = forms.CharField(required=False, max_length=5)
 
 
 def _certificates(user):
-    return (lifecycle.certificates_visible_to(user)
-            .select_related("enterprise__region", "industry", "announcement__organiser",
-                            "application"))
+    return lifecycle.certificates_visible_to(user).select_related(
+        "enterprise__region", "industry", "announcement__organiser", "application"
+    )
 
 
 def _get(request, pk: int) -> Certificate:
@@ -68,8 +72,7 @@ def _get(request, pk: int) -> Certificate:
         raise Http404 from None
 
 
-def _render(request, certificate: Certificate, *, status: int = 200, error=None,
-            form_data=None):
+def _render(request, certificate: Certificate, *, status: int = 200, error=None, form_data=None):
     user = request.user
     certificate.tier_label = tier_label(certificate.tier)
     events = list(certificate.events.select_related("actor", "announcement"))
@@ -77,25 +80,33 @@ def _render(request, certificate: Certificate, *, status: int = 200, error=None,
         event.from_tier_label = tier_label(event.from_tier) if event.from_tier else ""
         event.to_tier_label = tier_label(event.to_tier) if event.to_tier else ""
     open_actions = lifecycle.actions_open(user, certificate)
-    downgrades = ([(t, tier_label(t)) for t in lifecycle.downgrade_choices(certificate)]
-                  if "downgrade" in open_actions else [])
+    downgrades = (
+        [(t, tier_label(t)) for t in lifecycle.downgrade_choices(certificate)]
+        if "downgrade" in open_actions
+        else []
+    )
     if not downgrades and "downgrade" in open_actions:
         open_actions.remove("downgrade")
-    return render(request, "certification/lifecycle/certificate.html", {
-        "certificate": certificate,
-        "events": events,
-        "annual": list(certificate.annual_assessments.all()),
-        "actions": [(name, ACTION_LABELS[name]) for name in open_actions],
-        "downgrades": downgrades,
-        "reasons": RevocationReason.choices,
-        "in_window": validity.in_renewal_window(certificate),
-        "renewal_opens_on": validity.renewal_opens_on(certificate),
-        "today": timezone.localdate(),
-        "error": error,
-        "form_data": form_data or {},
-        "is_authority": lifecycle.is_authority(user, certificate),
-        "may_download": download_scope(user).filter(pk=certificate.pk).exists(),
-    }, status=status)
+    return render(
+        request,
+        "certification/lifecycle/certificate.html",
+        {
+            "certificate": certificate,
+            "events": events,
+            "annual": list(certificate.annual_assessments.all()),
+            "actions": [(name, ACTION_LABELS[name]) for name in open_actions],
+            "downgrades": downgrades,
+            "reasons": RevocationReason.choices,
+            "in_window": validity.in_renewal_window(certificate),
+            "renewal_opens_on": validity.renewal_opens_on(certificate),
+            "today": timezone.localdate(),
+            "error": error,
+            "form_data": form_data or {},
+            "is_authority": lifecycle.is_authority(user, certificate),
+            "may_download": download_scope(user).filter(pk=certificate.pk).exists(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -113,8 +124,10 @@ def certificate_act(request, pk: int, action: str):
     permissions.require(lifecycle.is_authority(request.user, certificate))
     form = LifecycleForm(request.POST)
     form.is_valid()  # the service judges the values
-    data = {"reason": form.cleaned_data.get("reason", ""),
-            "note": form.cleaned_data.get("note", "")}
+    data = {
+        "reason": form.cleaned_data.get("reason", ""),
+        "note": form.cleaned_data.get("note", ""),
+    }
     if action == "downgrade":
         data["tier"] = form.cleaned_data.get("tier", "")
     try:
@@ -122,11 +135,20 @@ def certificate_act(request, pk: int, action: str):
     except TransitionForbidden:
         raise PermissionDenied from None
     except TransitionConflict as error:
-        return _render(request, _get(request, pk), status=409,
-                       error={"action": action, "message": error.message})
+        return _render(
+            request,
+            _get(request, pk),
+            status=409,
+            error={"action": action, "message": error.message},
+        )
     except ServiceError as error:
-        return _render(request, _get(request, pk), status=400,
-                       error={"action": action, "message": error.message}, form_data=data)
+        return _render(
+            request,
+            _get(request, pk),
+            status=400,
+            error={"action": action, "message": error.message},
+            form_data=data,
+        )
     messages.success(request, _("%(action)s: done.") % {"action": ACTION_LABELS[action]})
     return redirect("certification:lifecycle_certificate", pk=certificate.pk)
 
@@ -139,20 +161,31 @@ def _require_overseer(user) -> None:
 def certificate_list(request):
     _require_overseer(request.user)
     params = request.GET
-    filters = {"status": params.get("status", ""), "flagged": params.get("flagged") == "1",
-               "overdue": params.get("overdue") == "1",
-               "expiring": params.get("expiring") == "1"}
+    filters = {
+        "status": params.get("status", ""),
+        "flagged": params.get("flagged") == "1",
+        "overdue": params.get("overdue") == "1",
+        "expiring": params.get("expiring") == "1",
+    }
     qs = lifecycle_selectors.filter_certificates(_certificates(request.user), **filters).order_by(
-        "valid_until", "number")
+        "valid_until", "number"
+    )
     page = Paginator(qs, PER_PAGE).get_page(params.get("page"))
     for certificate in page:
         certificate.tier_label = tier_label(certificate.tier)
     query = params.copy()
     query.pop("page", None)
-    return render(request, "certification/lifecycle/list.html", {
-        "page": page, "filters": filters, "statuses": Certificate.Status.choices,
-        "params": query.urlencode(), "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "certification/lifecycle/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Certificate.Status.choices,
+            "params": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required

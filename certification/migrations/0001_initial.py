@@ -8,91 +8,328 @@ import certification.models.applications
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0003_trigram_index'),
-        ('portal', '0004_notification'),
-        ('reviews', '0001_initial'),
+        ("enterprises", "0003_trigram_index"),
+        ("portal", "0004_notification"),
+        ("reviews", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tier', models.CharField(choices=[('1', 'Level 1'), ('2', 'Level 2'), ('3', 'Level 3'), ('pass', 'Small and micro / post standard')], max_length=5, verbose_name='grade applied for')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned for correction'), ('rejected', 'Not accepted'), ('withdrawn', 'Withdrawn'), ('accepted', 'Accepted'), ('national', 'Forwarded to the national organising unit'), ('national_decided', 'Decided nationally'), ('assigned', 'Review unit assigned'), ('on_site_review', 'On-site review'), ('rectification', 'Rectification'), ('reported', 'Review reported'), ('verified', 'Verified'), ('publicity', 'Publicity'), ('announced', 'Announced')], db_index=True, default='draft', max_length=20, verbose_name='status')),
-                ('status_changed_at', models.DateTimeField(auto_now_add=True, verbose_name='since')),
-                ('due_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='due')),
-                ('due_is_estimated', models.BooleanField(default=False)),
-                ('reminded_on', models.DateField(blank=True, null=True)),
-                ('deaths_last_year', models.PositiveSmallIntegerField(default=0, verbose_name='deaths in the last year')),
-                ('serious_injuries_last_year', models.PositiveSmallIntegerField(default=0, verbose_name='serious injuries in the last year')),
-                ('accidents_last_3_years', models.TextField(blank=True, verbose_name='accidents in the last three years')),
-                ('declaration_confirmed', models.BooleanField(default=False, verbose_name='I declare the accident record complete and true')),
-                ('national_result', models.CharField(blank=True, choices=[('approved', 'Approved'), ('refused', 'Refused')], max_length=10, verbose_name='national result')),
-                ('national_reference', models.CharField(blank=True, max_length=100, verbose_name='national reference')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.organisation', verbose_name='applicant')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='reviews.assessment', verbose_name='self-assessment')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('industry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.industry', verbose_name='industry')),
-                ('receiver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='received_applications', to='portal.organisation', verbose_name='received by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("1", "Level 1"),
+                            ("2", "Level 2"),
+                            ("3", "Level 3"),
+                            ("pass", "Small and micro / post standard"),
+                        ],
+                        max_length=5,
+                        verbose_name="grade applied for",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned for correction"),
+                            ("rejected", "Not accepted"),
+                            ("withdrawn", "Withdrawn"),
+                            ("accepted", "Accepted"),
+                            ("national", "Forwarded to the national organising unit"),
+                            ("national_decided", "Decided nationally"),
+                            ("assigned", "Review unit assigned"),
+                            ("on_site_review", "On-site review"),
+                            ("rectification", "Rectification"),
+                            ("reported", "Review reported"),
+                            ("verified", "Verified"),
+                            ("publicity", "Publicity"),
+                            ("announced", "Announced"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="since"),
+                ),
+                (
+                    "due_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="due"),
+                ),
+                ("due_is_estimated", models.BooleanField(default=False)),
+                ("reminded_on", models.DateField(blank=True, null=True)),
+                (
+                    "deaths_last_year",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="deaths in the last year"
+                    ),
+                ),
+                (
+                    "serious_injuries_last_year",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="serious injuries in the last year"
+                    ),
+                ),
+                (
+                    "accidents_last_3_years",
+                    models.TextField(blank=True, verbose_name="accidents in the last three years"),
+                ),
+                (
+                    "declaration_confirmed",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="I declare the accident record complete and true",
+                    ),
+                ),
+                (
+                    "national_result",
+                    models.CharField(
+                        blank=True,
+                        choices=[("approved", "Approved"), ("refused", "Refused")],
+                        max_length=10,
+                        verbose_name="national result",
+                    ),
+                ),
+                (
+                    "national_reference",
+                    models.CharField(blank=True, max_length=100, verbose_name="national reference"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.organisation",
+                        verbose_name="applicant",
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="reviews.assessment",
+                        verbose_name="self-assessment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.industry",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "receiver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="received_applications",
+                        to="portal.organisation",
+                        verbose_name="received by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application',
-                'verbose_name_plural': 'applications',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationEvent',
+            name="ApplicationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('transition', models.CharField(max_length=40)),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned for correction'), ('rejected', 'Not accepted'), ('withdrawn', 'Withdrawn'), ('accepted', 'Accepted'), ('national', 'Forwarded to the national organising unit'), ('national_decided', 'Decided nationally'), ('assigned', 'Review unit assigned'), ('on_site_review', 'On-site review'), ('rectification', 'Rectification'), ('reported', 'Review reported'), ('verified', 'Verified'), ('publicity', 'Publicity'), ('announced', 'Announced')], max_length=20)),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned for correction'), ('rejected', 'Not accepted'), ('withdrawn', 'Withdrawn'), ('accepted', 'Accepted'), ('national', 'Forwarded to the national organising unit'), ('national_decided', 'Decided nationally'), ('assigned', 'Review unit assigned'), ('on_site_review', 'On-site review'), ('rectification', 'Rectification'), ('reported', 'Review reported'), ('verified', 'Verified'), ('publicity', 'Publicity'), ('announced', 'Announced')], max_length=20)),
-                ('comment', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='certification.application')),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("transition", models.CharField(max_length=40)),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned for correction"),
+                            ("rejected", "Not accepted"),
+                            ("withdrawn", "Withdrawn"),
+                            ("accepted", "Accepted"),
+                            ("national", "Forwarded to the national organising unit"),
+                            ("national_decided", "Decided nationally"),
+                            ("assigned", "Review unit assigned"),
+                            ("on_site_review", "On-site review"),
+                            ("rectification", "Rectification"),
+                            ("reported", "Review reported"),
+                            ("verified", "Verified"),
+                            ("publicity", "Publicity"),
+                            ("announced", "Announced"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("returned", "Returned for correction"),
+                            ("rejected", "Not accepted"),
+                            ("withdrawn", "Withdrawn"),
+                            ("accepted", "Accepted"),
+                            ("national", "Forwarded to the national organising unit"),
+                            ("national_decided", "Decided nationally"),
+                            ("assigned", "Review unit assigned"),
+                            ("on_site_review", "On-site review"),
+                            ("rectification", "Rectification"),
+                            ("reported", "Review reported"),
+                            ("verified", "Verified"),
+                            ("publicity", "Publicity"),
+                            ("announced", "Announced"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="certification.application",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Material',
+            name="Material",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rules', 'List of safety rules and regulations'), ('org_chart', 'Organisation chart and safety staff roster'), ('accidents', 'Accidents of the last three years'), ('major_hazards', 'Major hazard sources'), ('self_assessment_report', 'Self-assessment report'), ('other', 'Other material')], max_length=30, verbose_name='kind')),
-                ('file', models.FileField(max_length=300, upload_to=certification.models.applications.material_path)),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='certification.application')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rules", "List of safety rules and regulations"),
+                            ("org_chart", "Organisation chart and safety staff roster"),
+                            ("accidents", "Accidents of the last three years"),
+                            ("major_hazards", "Major hazard sources"),
+                            ("self_assessment_report", "Self-assessment report"),
+                            ("other", "Other material"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300, upload_to=certification.models.applications.material_path
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="materials",
+                        to="certification.application",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'material',
-                'verbose_name_plural': 'materials',
-                'ordering': ['kind', 'uploaded_at'],
+                "verbose_name": "material",
+                "verbose_name_plural": "materials",
+                "ordering": ["kind", "uploaded_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['receiver', 'status', 'due_on'], name='app_queue_idx'),
+            model_name="application",
+            index=models.Index(fields=["receiver", "status", "due_on"], name="app_queue_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['enterprise', '-created_at'], name='app_enterprise_idx'),
+            model_name="application",
+            index=models.Index(fields=["enterprise", "-created_at"], name="app_enterprise_idx"),
         ),
     ]

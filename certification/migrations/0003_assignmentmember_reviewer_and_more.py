@@ -5,24 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0002_assignment_assignmentmember'),
-        ('reviews', '0002_conflictrelation_reviewer'),
+        ("certification", "0002_assignment_assignmentmember"),
+        ("reviews", "0002_conflictrelation_reviewer"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignmentmember',
-            name='reviewer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reviews.reviewer'),
+            model_name="assignmentmember",
+            name="reviewer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="reviews.reviewer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('application',), name='one_current_assignment'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("application",),
+                name="one_current_assignment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignmentmember',
-            constraint=models.UniqueConstraint(fields=('assignment', 'reviewer'), name='member_unique'),
+            model_name="assignmentmember",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "reviewer"), name="member_unique"
+            ),
         ),
     ]

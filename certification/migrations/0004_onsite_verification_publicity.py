@@ -8,247 +8,635 @@ import certification.models.onsite
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0003_assignmentmember_reviewer_and_more'),
-        ('enterprises', '0003_trigram_index'),
-        ('portal', '0004_notification'),
-        ('reviews', '0003_alter_assessment_kind'),
+        ("certification", "0003_assignmentmember_reviewer_and_more"),
+        ("enterprises", "0003_trigram_index"),
+        ("portal", "0004_notification"),
+        ("reviews", "0003_alter_assessment_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('key', models.CharField(max_length=60, primary_key=True, serialize=False)),
-                ('value', models.PositiveIntegerField(default=0)),
+                ("key", models.CharField(max_length=60, primary_key=True, serialize=False)),
+                ("value", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.AddField(
-            model_name='application',
-            name='granted_tier',
-            field=models.CharField(blank=True, choices=[('1', 'Level 1'), ('2', 'Level 2'), ('3', 'Level 3'), ('pass', 'Small and micro / post standard')], max_length=5, verbose_name='grade reached'),
+            model_name="application",
+            name="granted_tier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("1", "Level 1"),
+                    ("2", "Level 2"),
+                    ("3", "Level 3"),
+                    ("pass", "Small and micro / post standard"),
+                ],
+                max_length=5,
+                verbose_name="grade reached",
+            ),
         ),
         migrations.CreateModel(
-            name='AnnouncementBatch',
+            name="AnnouncementBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('announced_on', models.DateField(verbose_name='announced on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.organisation', verbose_name='announced by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("announced_on", models.DateField(verbose_name="announced on")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.organisation",
+                        verbose_name="announced by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'announcement',
-                'verbose_name_plural': 'announcements',
-                'ordering': ['-announced_on', '-id'],
+                "verbose_name": "announcement",
+                "verbose_name_plural": "announcements",
+                "ordering": ["-announced_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=30, unique=True, verbose_name='certificate number')),
-                ('tier', models.CharField(max_length=5, verbose_name='grade')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_until', models.DateField(verbose_name='valid until')),
-                ('status', models.CharField(choices=[('valid', 'Valid'), ('expired', 'Expired'), ('revoked', 'Revoked')], default='valid', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('announcement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='certification.announcementbatch')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='certification.application')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('industry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.industry', verbose_name='industry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=30, unique=True, verbose_name="certificate number"),
+                ),
+                ("tier", models.CharField(max_length=5, verbose_name="grade")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("valid", "Valid"),
+                            ("expired", "Expired"),
+                            ("revoked", "Revoked"),
+                        ],
+                        default="valid",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "announcement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="certification.announcementbatch",
+                    ),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificate",
+                        to="certification.application",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.industry",
+                        verbose_name="industry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate',
-                'verbose_name_plural': 'certificates',
-                'ordering': ['-valid_from', 'number'],
+                "verbose_name": "certificate",
+                "verbose_name_plural": "certificates",
+                "ordering": ["-valid_from", "number"],
             },
         ),
         migrations.CreateModel(
-            name='OnSiteReview',
+            name="OnSiteReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('summary', models.TextField(blank=True, verbose_name='summary of the review')),
-                ('technical_head', models.CharField(blank=True, max_length=50, verbose_name='technical head of the review unit')),
-                ('proposed_tier', models.CharField(blank=True, max_length=5, verbose_name='proposed grade')),
-                ('score', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, verbose_name='review score')),
-                ('reported_at', models.DateTimeField(blank=True, null=True, verbose_name='reported')),
-                ('rectification_deadline', models.DateField(blank=True, null=True, verbose_name='rectify by')),
-                ('review_days_left', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('rectification_note', models.TextField(blank=True, verbose_name='what was rectified')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='onsite', to='certification.application')),
-                ('assessment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='onsite', to='reviews.assessment', verbose_name='review scores')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("summary", models.TextField(blank=True, verbose_name="summary of the review")),
+                (
+                    "technical_head",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="technical head of the review unit"
+                    ),
+                ),
+                (
+                    "proposed_tier",
+                    models.CharField(blank=True, max_length=5, verbose_name="proposed grade"),
+                ),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        verbose_name="review score",
+                    ),
+                ),
+                (
+                    "reported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reported"),
+                ),
+                (
+                    "rectification_deadline",
+                    models.DateField(blank=True, null=True, verbose_name="rectify by"),
+                ),
+                ("review_days_left", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "rectification_note",
+                    models.TextField(blank=True, verbose_name="what was rectified"),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="onsite",
+                        to="certification.application",
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="onsite",
+                        to="reviews.assessment",
+                        verbose_name="review scores",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'on-site review',
-                'verbose_name_plural': 'on-site reviews',
+                "verbose_name": "on-site review",
+                "verbose_name_plural": "on-site reviews",
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('veto', 'Veto item'), ('deduction', 'Deduction'), ('suggestion', 'Suggestion')], max_length=12, verbose_name='kind')),
-                ('text', models.TextField(verbose_name='finding')),
-                ('must_rectify', models.BooleanField(default=True, verbose_name='must be rectified')),
-                ('rectified', models.BooleanField(default=False, verbose_name='rectified')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('criterion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reviews.criterion', verbose_name='criterion')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='certification.onsitereview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("veto", "Veto item"),
+                            ("deduction", "Deduction"),
+                            ("suggestion", "Suggestion"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="finding")),
+                (
+                    "must_rectify",
+                    models.BooleanField(default=True, verbose_name="must be rectified"),
+                ),
+                ("rectified", models.BooleanField(default=False, verbose_name="rectified")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reviews.criterion",
+                        verbose_name="criterion",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="certification.onsitereview",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'finding',
-                'verbose_name_plural': 'findings',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "finding",
+                "verbose_name_plural": "findings",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PublicityBatch',
+            name="PublicityBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('starts_on', models.DateField(verbose_name='from')),
-                ('ends_on', models.DateField(verbose_name='until')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.organisation', verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("starts_on", models.DateField(verbose_name="from")),
+                ("ends_on", models.DateField(verbose_name="until")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.organisation",
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publicity batch',
-                'verbose_name_plural': 'publicity batches',
-                'ordering': ['-starts_on', '-id'],
+                "verbose_name": "publicity batch",
+                "verbose_name_plural": "publicity batches",
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PublicityItem',
+            name="PublicityItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tier', models.CharField(max_length=5, verbose_name='grade')),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='publicity_items', to='certification.application')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='certification.publicitybatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tier", models.CharField(max_length=5, verbose_name="grade")),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="publicity_items",
+                        to="certification.application",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="certification.publicitybatch",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['application__enterprise__name', 'id'],
+                "ordering": ["application__enterprise__name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Objection',
+            name="Objection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='your name')),
-                ('contact', models.CharField(max_length=100, verbose_name='phone or e-mail')),
-                ('text', models.TextField(verbose_name='objection')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('outcome', models.CharField(blank=True, choices=[('dismissed', 'Dismissed'), ('upheld', 'Upheld')], max_length=10, verbose_name='outcome')),
-                ('resolution', models.TextField(blank=True, verbose_name='resolution')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objections', to='certification.publicityitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="your name")),
+                ("contact", models.CharField(max_length=100, verbose_name="phone or e-mail")),
+                ("text", models.TextField(verbose_name="objection")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("dismissed", "Dismissed"), ("upheld", "Upheld")],
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="resolution")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objections",
+                        to="certification.publicityitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'objection',
-                'verbose_name_plural': 'objections',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "objection",
+                "verbose_name_plural": "objections",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportSignoff',
+            name="ReportSignoff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('certificate_no', models.CharField(max_length=40)),
-                ('signed_at', models.DateTimeField(auto_now_add=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='certification.assignmentmember')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signoffs', to='certification.onsitereview')),
-                ('signed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("certificate_no", models.CharField(max_length=40)),
+                ("signed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="certification.assignmentmember",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signoffs",
+                        to="certification.onsitereview",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['signed_at', 'id'],
+                "ordering": ["signed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewFile',
+            name="ReviewFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('finding_photo', 'Photo of a finding'), ('rectification', 'Rectification evidence')], max_length=15)),
-                ('file', models.FileField(max_length=300, upload_to=certification.models.onsite._review_file_path)),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('finding', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='files', to='certification.finding')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='certification.onsitereview')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("finding_photo", "Photo of a finding"),
+                            ("rectification", "Rectification evidence"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300, upload_to=certification.models.onsite._review_file_path
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "finding",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="certification.finding",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="certification.onsitereview",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'id'],
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='VerificationBatch',
+            name="VerificationBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('seed', models.CharField(blank=True, max_length=64)),
-                ('drawn_at', models.DateTimeField(blank=True, null=True)),
-                ('reopened_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.organisation', verbose_name='organising unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("seed", models.CharField(blank=True, max_length=64)),
+                ("drawn_at", models.DateTimeField(blank=True, null=True)),
+                ("reopened_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.organisation",
+                        verbose_name="organising unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'verification batch',
-                'verbose_name_plural': 'verification batches',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "verification batch",
+                "verbose_name_plural": "verification batches",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SpotCheck',
+            name="SpotCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('required', models.BooleanField(default=False)),
-                ('reason', models.CharField(blank=True, choices=[('drawn', 'Drawn at random'), ('reopened', 'Batch reopened after a failed check'), ('unit', "Review unit's reports re-examined")], max_length=10)),
-                ('result', models.CharField(choices=[('pending', 'To be checked'), ('passed', 'Passed'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='result')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='spot_checks', to='certification.application')),
-                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='spot_checks', to='portal.organisation')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='checks', to='certification.verificationbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("required", models.BooleanField(default=False)),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("drawn", "Drawn at random"),
+                            ("reopened", "Batch reopened after a failed check"),
+                            ("unit", "Review unit's reports re-examined"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("pending", "To be checked"),
+                            ("passed", "Passed"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="result",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="spot_checks",
+                        to="certification.application",
+                    ),
+                ),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="spot_checks",
+                        to="portal.organisation",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="checks",
+                        to="certification.verificationbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'spot check',
-                'verbose_name_plural': 'spot checks',
-                'ordering': ['batch', 'application_id'],
+                "verbose_name": "spot check",
+                "verbose_name_plural": "spot checks",
+                "ordering": ["batch", "application_id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='announcementbatch',
-            constraint=models.UniqueConstraint(fields=('organiser', 'year', 'number'), name='announcement_number_unique'),
+            model_name="announcementbatch",
+            constraint=models.UniqueConstraint(
+                fields=("organiser", "year", "number"), name="announcement_number_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['enterprise', '-valid_from'], name='cert_enterprise_idx'),
+            model_name="certificate",
+            index=models.Index(fields=["enterprise", "-valid_from"], name="cert_enterprise_idx"),
         ),
         migrations.AddConstraint(
-            model_name='publicityitem',
-            constraint=models.UniqueConstraint(fields=('batch', 'application'), name='publicity_item_unique'),
+            model_name="publicityitem",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "application"), name="publicity_item_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportsignoff',
-            constraint=models.UniqueConstraint(fields=('review', 'member'), name='signoff_unique'),
+            model_name="reportsignoff",
+            constraint=models.UniqueConstraint(fields=("review", "member"), name="signoff_unique"),
         ),
         migrations.AddIndex(
-            model_name='spotcheck',
-            index=models.Index(fields=['unit', 'result'], name='spotcheck_unit_idx'),
+            model_name="spotcheck",
+            index=models.Index(fields=["unit", "result"], name="spotcheck_unit_idx"),
         ),
     ]

@@ -8,139 +8,259 @@ import certification.models.publicity
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0004_onsite_verification_publicity'),
-        ('reviews', '0003_alter_assessment_kind'),
+        ("certification", "0004_onsite_verification_publicity"),
+        ("reviews", "0003_alter_assessment_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='announcementbatch',
-            name='kind',
-            field=models.CharField(choices=[('award', 'Grades awarded'), ('revocation', 'Grades revoked')], default='award', max_length=10, verbose_name='kind'),
+            model_name="announcementbatch",
+            name="kind",
+            field=models.CharField(
+                choices=[("award", "Grades awarded"), ("revocation", "Grades revoked")],
+                default="award",
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
         migrations.AddField(
-            model_name='announcementbatch',
-            name='pdfs_done',
+            model_name="announcementbatch",
+            name="pdfs_done",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='announcementbatch',
-            name='pdfs_failed',
+            model_name="announcementbatch",
+            name="pdfs_failed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='announcementbatch',
-            name='pdfs_total',
+            model_name="announcementbatch",
+            name="pdfs_total",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='check_count',
+            model_name="certificate",
+            name="check_count",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='last_checked_at',
+            model_name="certificate",
+            name="last_checked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='pdf',
-            field=models.FileField(blank=True, max_length=300, upload_to=certification.models.publicity.certificate_file_path),
+            model_name="certificate",
+            name="pdf",
+            field=models.FileField(
+                blank=True,
+                max_length=300,
+                upload_to=certification.models.publicity.certificate_file_path,
+            ),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='plaque_pdf',
-            field=models.FileField(blank=True, max_length=300, upload_to=certification.models.publicity.certificate_file_path),
+            model_name="certificate",
+            name="plaque_pdf",
+            field=models.FileField(
+                blank=True,
+                max_length=300,
+                upload_to=certification.models.publicity.certificate_file_path,
+            ),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='print_number',
-            field=models.CharField(blank=True, max_length=10, verbose_name='print number'),
+            model_name="certificate",
+            name="print_number",
+            field=models.CharField(blank=True, max_length=10, verbose_name="print number"),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='reapply_locked_until',
-            field=models.DateField(blank=True, null=True, verbose_name='may apply again from'),
+            model_name="certificate",
+            name="reapply_locked_until",
+            field=models.DateField(blank=True, null=True, verbose_name="may apply again from"),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='render_error',
+            model_name="certificate",
+            name="render_error",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='rendered_at',
+            model_name="certificate",
+            name="rendered_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='review_flag_reason',
+            model_name="certificate",
+            name="review_flag_reason",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='review_flagged_at',
+            model_name="certificate",
+            name="review_flagged_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='status_changed_at',
+            model_name="certificate",
+            name="status_changed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='status_note',
-            field=models.TextField(blank=True, verbose_name='explanation'),
+            model_name="certificate",
+            name="status_note",
+            field=models.TextField(blank=True, verbose_name="explanation"),
         ),
         migrations.AddField(
-            model_name='certificate',
-            name='status_reason',
-            field=models.CharField(blank=True, choices=[('fatal_accident', 'Fatal production-safety accident'), ('major_hazard', 'Major accident hazard not rectified in time'), ('system_not_running', 'Standardization management system not kept running'), ('fraud', 'False materials or concealed accidents'), ('other', 'Other')], max_length=20, verbose_name='reason'),
+            model_name="certificate",
+            name="status_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("fatal_accident", "Fatal production-safety accident"),
+                    ("major_hazard", "Major accident hazard not rectified in time"),
+                    ("system_not_running", "Standardization management system not kept running"),
+                    ("fraud", "False materials or concealed accidents"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+                verbose_name="reason",
+            ),
         ),
         migrations.AlterField(
-            model_name='certificate',
-            name='status',
-            field=models.CharField(choices=[('valid', 'Valid'), ('suspended', 'Suspended'), ('expired', 'Expired'), ('revoked', 'Revoked')], db_index=True, default='valid', max_length=10, verbose_name='status'),
+            model_name="certificate",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("valid", "Valid"),
+                    ("suspended", "Suspended"),
+                    ("expired", "Expired"),
+                    ("revoked", "Revoked"),
+                ],
+                db_index=True,
+                default="valid",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.CreateModel(
-            name='CertificateEvent',
+            name="CertificateEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('issued', 'Issued'), ('suspended', 'Suspended'), ('reinstated', 'Reinstated'), ('downgraded', 'Downgraded'), ('revoked', 'Revoked'), ('expired', 'Expired'), ('renewed', 'Renewed'), ('flagged', 'Flagged for revocation review')], max_length=12)),
-                ('from_status', models.CharField(blank=True, max_length=10)),
-                ('to_status', models.CharField(blank=True, max_length=10)),
-                ('from_tier', models.CharField(blank=True, max_length=5)),
-                ('to_tier', models.CharField(blank=True, max_length=5)),
-                ('reason', models.CharField(blank=True, choices=[('fatal_accident', 'Fatal production-safety accident'), ('major_hazard', 'Major accident hazard not rectified in time'), ('system_not_running', 'Standardization management system not kept running'), ('fraud', 'False materials or concealed accidents'), ('other', 'Other')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('announcement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='revocations', to='certification.announcementbatch')),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='certification.certificate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Issued"),
+                            ("suspended", "Suspended"),
+                            ("reinstated", "Reinstated"),
+                            ("downgraded", "Downgraded"),
+                            ("revoked", "Revoked"),
+                            ("expired", "Expired"),
+                            ("renewed", "Renewed"),
+                            ("flagged", "Flagged for revocation review"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=10)),
+                ("to_status", models.CharField(blank=True, max_length=10)),
+                ("from_tier", models.CharField(blank=True, max_length=5)),
+                ("to_tier", models.CharField(blank=True, max_length=5)),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("fatal_accident", "Fatal production-safety accident"),
+                            ("major_hazard", "Major accident hazard not rectified in time"),
+                            (
+                                "system_not_running",
+                                "Standardization management system not kept running",
+                            ),
+                            ("fraud", "False materials or concealed accidents"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "announcement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revocations",
+                        to="certification.announcementbatch",
+                    ),
+                ),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="certification.certificate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AnnualSelfAssessment',
+            name="AnnualSelfAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year of validity')),
-                ('due_on', models.DateField(verbose_name='due')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_on', models.DateField(blank=True, null=True)),
-                ('overdue_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reviews.assessment')),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annual_assessments', to='certification.certificate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year of validity")),
+                ("due_on", models.DateField(verbose_name="due")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_on", models.DateField(blank=True, null=True)),
+                ("overdue_recorded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="reviews.assessment",
+                    ),
+                ),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="annual_assessments",
+                        to="certification.certificate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['certificate', 'year'],
-                'constraints': [models.UniqueConstraint(fields=('certificate', 'year'), name='annual_assessment_unique')],
+                "ordering": ["certificate", "year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("certificate", "year"), name="annual_assessment_unique"
+                    )
+                ],
             },
         ),
     ]

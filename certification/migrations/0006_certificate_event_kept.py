@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0005_certificate_life'),
+        ("certification", "0005_certificate_life"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='certificateevent',
-            name='action',
-            field=models.CharField(choices=[('issued', 'Issued'), ('suspended', 'Suspended'), ('reinstated', 'Reinstated'), ('downgraded', 'Downgraded'), ('revoked', 'Revoked'), ('expired', 'Expired'), ('renewed', 'Renewed'), ('flagged', 'Flagged for revocation review'), ('kept', 'Revocation review closed: certificate kept')], max_length=12),
+            model_name="certificateevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("issued", "Issued"),
+                    ("suspended", "Suspended"),
+                    ("reinstated", "Reinstated"),
+                    ("downgraded", "Downgraded"),
+                    ("revoked", "Revoked"),
+                    ("expired", "Expired"),
+                    ("renewed", "Renewed"),
+                    ("flagged", "Flagged for revocation review"),
+                    ("kept", "Revocation review closed: certificate kept"),
+                ],
+                max_length=12,
+            ),
         ),
     ]

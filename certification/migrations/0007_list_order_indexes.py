@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0006_certificate_event_kept'),
+        ("certification", "0006_certificate_event_kept"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['due_on', '-created_at', '-id'], name='app_list_idx'),
+            model_name="application",
+            index=models.Index(fields=["due_on", "-created_at", "-id"], name="app_list_idx"),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['-valid_from', 'number'], name='cert_list_idx'),
+            model_name="certificate",
+            index=models.Index(fields=["-valid_from", "number"], name="cert_list_idx"),
         ),
     ]

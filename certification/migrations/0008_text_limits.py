@@ -6,65 +6,74 @@ import portal.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0007_list_order_indexes'),
+        ("certification", "0007_list_order_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='application',
-            name='accidents_last_3_years',
-            field=portal.fields.BoundedTextField(blank=True, max_length=4000, verbose_name='accidents in the last three years'),
+            model_name="application",
+            name="accidents_last_3_years",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=4000, verbose_name="accidents in the last three years"
+            ),
         ),
         migrations.AlterField(
-            model_name='applicationevent',
-            name='comment',
+            model_name="applicationevent",
+            name="comment",
             field=portal.fields.BoundedTextField(blank=True, max_length=5000),
         ),
         migrations.AlterField(
-            model_name='certificate',
-            name='render_error',
+            model_name="certificate",
+            name="render_error",
             field=portal.fields.BoundedTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
-            model_name='certificate',
-            name='status_note',
-            field=portal.fields.BoundedTextField(blank=True, max_length=2000, verbose_name='explanation'),
+            model_name="certificate",
+            name="status_note",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=2000, verbose_name="explanation"
+            ),
         ),
         migrations.AlterField(
-            model_name='certificateevent',
-            name='note',
+            model_name="certificateevent",
+            name="note",
             field=portal.fields.BoundedTextField(blank=True, max_length=4000),
         ),
         migrations.AlterField(
-            model_name='finding',
-            name='text',
-            field=portal.fields.BoundedTextField(max_length=4000, verbose_name='finding'),
+            model_name="finding",
+            name="text",
+            field=portal.fields.BoundedTextField(max_length=4000, verbose_name="finding"),
         ),
         migrations.AlterField(
-            model_name='objection',
-            name='resolution',
-            field=portal.fields.BoundedTextField(blank=True, max_length=2000, verbose_name='resolution'),
+            model_name="objection",
+            name="resolution",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=2000, verbose_name="resolution"
+            ),
         ),
         migrations.AlterField(
-            model_name='objection',
-            name='text',
-            field=portal.fields.BoundedTextField(max_length=2000, verbose_name='objection'),
+            model_name="objection",
+            name="text",
+            field=portal.fields.BoundedTextField(max_length=2000, verbose_name="objection"),
         ),
         migrations.AlterField(
-            model_name='onsitereview',
-            name='rectification_note',
-            field=portal.fields.BoundedTextField(blank=True, max_length=10000, verbose_name='what was rectified'),
+            model_name="onsitereview",
+            name="rectification_note",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=10000, verbose_name="what was rectified"
+            ),
         ),
         migrations.AlterField(
-            model_name='onsitereview',
-            name='summary',
-            field=portal.fields.BoundedTextField(blank=True, max_length=20000, verbose_name='summary of the review'),
+            model_name="onsitereview",
+            name="summary",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=20000, verbose_name="summary of the review"
+            ),
         ),
         migrations.AlterField(
-            model_name='spotcheck',
-            name='notes',
-            field=portal.fields.BoundedTextField(blank=True, max_length=4000, verbose_name='notes'),
+            model_name="spotcheck",
+            name="notes",
+            field=portal.fields.BoundedTextField(blank=True, max_length=4000, verbose_name="notes"),
         ),
     ]

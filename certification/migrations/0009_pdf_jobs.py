@@ -9,40 +9,89 @@ import portal.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0008_text_limits'),
+        ("certification", "0008_text_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificate',
-            name='render_queued_at',
+            model_name="certificate",
+            name="render_queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='PdfJob',
+            name="PdfJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assessment_report', 'Self-assessment report'), ('review_report', 'On-site review report')], max_length=20)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('source', models.FileField(max_length=300, upload_to=certification.models.pdf_jobs.pdf_job_path)),
-                ('content_hash', models.CharField(max_length=64)),
-                ('filename', models.CharField(max_length=200)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('rendering', 'Rendering'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('file', models.FileField(blank=True, max_length=300, upload_to=certification.models.pdf_jobs.pdf_job_path)),
-                ('error', portal.fields.BoundedTextField(blank=True, max_length=2000)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('queued_at', models.DateTimeField()),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assessment_report", "Self-assessment report"),
+                            ("review_report", "On-site review report"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "source",
+                    models.FileField(
+                        max_length=300, upload_to=certification.models.pdf_jobs.pdf_job_path
+                    ),
+                ),
+                ("content_hash", models.CharField(max_length=64)),
+                ("filename", models.CharField(max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("rendering", "Rendering"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=300,
+                        upload_to=certification.models.pdf_jobs.pdf_job_path,
+                    ),
+                ),
+                ("error", portal.fields.BoundedTextField(blank=True, max_length=2000)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("queued_at", models.DateTimeField()),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['kind', 'object_id', 'content_hash'], name='pdfjob_content_idx'), models.Index(fields=['status', 'queued_at'], name='pdfjob_pending_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "object_id", "content_hash"], name="pdfjob_content_idx"
+                    ),
+                    models.Index(fields=["status", "queued_at"], name="pdfjob_pending_idx"),
+                ],
             },
         ),
     ]

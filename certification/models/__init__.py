@@ -26,9 +26,20 @@ from certification.models.publicity import (  # noqa: E402
 )
 from certification.models.verification import SpotCheck, VerificationBatch  # noqa: E402
 
-__all__ += ["Finding", "OnSiteReview", "ReportSignoff", "ReviewFile", "AnnouncementBatch",
-            "Certificate", "Counter", "Objection", "PublicityBatch", "PublicityItem",
-            "SpotCheck", "VerificationBatch"]
+__all__ += [
+    "Finding",
+    "OnSiteReview",
+    "ReportSignoff",
+    "ReviewFile",
+    "AnnouncementBatch",
+    "Certificate",
+    "Counter",
+    "Objection",
+    "PublicityBatch",
+    "PublicityItem",
+    "SpotCheck",
+    "VerificationBatch",
+]
 from certification.models.lifecycle import AnnualSelfAssessment, CertificateEvent  # noqa: E402
 from certification.models.publicity import RevocationReason  # noqa: E402
 

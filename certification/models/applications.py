@@ -47,21 +47,35 @@ class Application(models.Model):
         LEVEL_3 = "3", _("Level 3")
         PASS = "pass", _("Small and micro / post standard")
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
-                                   related_name="applications", verbose_name=_("enterprise"))
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("enterprise"),
+    )
     # Who applied: the enterprise's own account, or its group applying for it.
-    applicant = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("applicant"))
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT,
-                                   related_name="applications", verbose_name=_("self-assessment"))
+    applicant = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("applicant")
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("self-assessment"),
+    )
     tier = models.CharField(_("grade applied for"), max_length=5, choices=Tier.choices)
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("industry"))
-    receiver = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                 related_name="received_applications",
-                                 verbose_name=_("received by"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT, db_index=True)
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="+", verbose_name=_("industry")
+    )
+    receiver = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="received_applications",
+        verbose_name=_("received by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     status_changed_at = models.DateTimeField(_("since"), auto_now_add=True)
     # The date the current step is due (working days from its start); None when
     # the step has no time limit or the clock is paused.
@@ -73,22 +87,30 @@ class Application(models.Model):
     # Accident-record declaration (domain.md §3.4).
     deaths_last_year = models.PositiveSmallIntegerField(_("deaths in the last year"), default=0)
     serious_injuries_last_year = models.PositiveSmallIntegerField(
-        _("serious injuries in the last year"), default=0)
-    accidents_last_3_years = BoundedTextField(_("accidents in the last three years"),
-                                              max_length=4000, blank=True)
+        _("serious injuries in the last year"), default=0
+    )
+    accidents_last_3_years = BoundedTextField(
+        _("accidents in the last three years"), max_length=4000, blank=True
+    )
     declaration_confirmed = models.BooleanField(
-        _("I declare the accident record complete and true"), default=False)
+        _("I declare the accident record complete and true"), default=False
+    )
     # Level 1 is handled nationally: its external result is entered here.
-    national_result = models.CharField(_("national result"), max_length=10, blank=True,
-                                       choices=[("approved", _("Approved")),
-                                                ("refused", _("Refused"))])
+    national_result = models.CharField(
+        _("national result"),
+        max_length=10,
+        blank=True,
+        choices=[("approved", _("Approved")), ("refused", _("Refused"))],
+    )
     national_reference = models.CharField(_("national reference"), max_length=100, blank=True)
     # The grade the review found and verification approved; may be lower than
     # the tier applied for (domain.md §4.2). Announced and certified.
-    granted_tier = models.CharField(_("grade reached"), max_length=5, blank=True,
-                                    choices=Tier.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    granted_tier = models.CharField(
+        _("grade reached"), max_length=5, blank=True, choices=Tier.choices
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
@@ -121,8 +143,13 @@ class MaterialKind(models.TextChoices):
 
 
 # The materials an application needs before it can be submitted (domain.md §4.2).
-REQUIRED_MATERIALS = [MaterialKind.RULES, MaterialKind.ORG_CHART, MaterialKind.ACCIDENTS,
-                      MaterialKind.MAJOR_HAZARDS, MaterialKind.SELF_ASSESSMENT_REPORT]
+REQUIRED_MATERIALS = [
+    MaterialKind.RULES,
+    MaterialKind.ORG_CHART,
+    MaterialKind.ACCIDENTS,
+    MaterialKind.MAJOR_HAZARDS,
+    MaterialKind.SELF_ASSESSMENT_REPORT,
+]
 
 
 def material_path(instance: Material, filename: str) -> str:
@@ -130,8 +157,7 @@ def material_path(instance: Material, filename: str) -> str:
 
 
 class Material(StoredFile):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="materials")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
     kind = models.CharField(_("kind"), max_length=30, choices=MaterialKind.choices)
     file = models.FileField(upload_to=material_path, max_length=300)
 
@@ -144,15 +170,14 @@ class Material(StoredFile):
 class ApplicationEvent(models.Model):
     """The timeline: one row per transition, written in the same transaction."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="events")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     transition = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                     null=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", null=True
+    )
     comment = BoundedTextField(max_length=5000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

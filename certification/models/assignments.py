@@ -17,12 +17,18 @@ class Assignment(models.Model):
     most one current assignment (withdrawn_at is null); earlier ones stay as
     history, and count for the "reviewed it within N years" conflict rule."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="assignments")
-    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assignments",
-                             verbose_name=_("review unit"))
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("review unit"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     assigned_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=300, blank=True)
@@ -30,8 +36,11 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["-assigned_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["application"], condition=models.Q(
-                withdrawn_at__isnull=True), name="one_current_assignment"),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_current_assignment",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -44,16 +53,14 @@ class Assignment(models.Model):
 
 
 class AssignmentMember(models.Model):
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE,
-                                   related_name="members")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="members")
     reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="+")
     is_leader = models.BooleanField(pgettext_lazy("review team", "team leader"), default=False)
     # The reviewer's signed no-conflict declaration.
-    declaration_signed_at = models.DateTimeField(_("declaration signed"), null=True,
-                                                 blank=True)
-    declaration_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL,
-                                              on_delete=models.PROTECT, null=True,
-                                              blank=True, related_name="+")
+    declaration_signed_at = models.DateTimeField(_("declaration signed"), null=True, blank=True)
+    declaration_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-is_leader", "reviewer__name"]

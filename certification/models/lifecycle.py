@@ -26,8 +26,7 @@ class CertificateEvent(models.Model):
         FLAGGED = "flagged", _("Flagged for revocation review")
         KEPT = "kept", _("Revocation review closed: certificate kept")
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE,
-                                    related_name="events")
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=12, choices=Action.choices)
     from_status = models.CharField(max_length=10, blank=True)
     to_status = models.CharField(max_length=10, blank=True)
@@ -36,10 +35,16 @@ class CertificateEvent(models.Model):
     reason = models.CharField(max_length=20, blank=True, choices=RevocationReason.choices)
     note = BoundedTextField(max_length=4000, blank=True)
     # A revocation is published in a revocation announcement.
-    announcement = models.ForeignKey(AnnouncementBatch, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="revocations")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+")  # None: the scheduler
+    announcement = models.ForeignKey(
+        AnnouncementBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revocations",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )  # None: the scheduler
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,12 +58,14 @@ class AnnualSelfAssessment(models.Model):
     """The self-assessment due in one year of a certificate's validity
     (year 1 is the first year after the announcement)."""
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE,
-                                    related_name="annual_assessments")
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="annual_assessments"
+    )
     year = models.PositiveSmallIntegerField(_("year of validity"))
     due_on = models.DateField(_("due"))
-    assessment = models.ForeignKey("reviews.Assessment", on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    assessment = models.ForeignKey(
+        "reviews.Assessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True)
     # Recorded once when the due date passes without a submission (warning list).
@@ -66,8 +73,9 @@ class AnnualSelfAssessment(models.Model):
 
     class Meta:
         ordering = ["certificate", "year"]
-        constraints = [models.UniqueConstraint(fields=["certificate", "year"],
-                                               name="annual_assessment_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "year"], name="annual_assessment_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.certificate_id} year {self.year}"

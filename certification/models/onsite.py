@@ -20,26 +20,27 @@ from reviews.models import Assessment, Criterion
 
 
 class OnSiteReview(models.Model):
-    application = models.OneToOneField(Application, on_delete=models.CASCADE,
-                                       related_name="onsite")
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="onsite")
     # kind=review; made when the review starts, a copy of the self-assessment's answers.
-    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT,
-                                      related_name="onsite", verbose_name=_("review scores"))
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, related_name="onsite", verbose_name=_("review scores")
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     # The report.
     summary = BoundedTextField(_("summary of the review"), max_length=20000, blank=True)
-    technical_head = models.CharField(_("technical head of the review unit"), max_length=50,
-                                      blank=True)
+    technical_head = models.CharField(
+        _("technical head of the review unit"), max_length=50, blank=True
+    )
     proposed_tier = models.CharField(_("proposed grade"), max_length=5, blank=True)
-    score = models.DecimalField(_("review score"), max_digits=4, decimal_places=1, null=True,
-                                blank=True)
+    score = models.DecimalField(
+        _("review score"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
     # Rectification: what the unit asked for, by when, and the review's
     # working days left when the clock stopped.
     rectification_deadline = models.DateField(_("rectify by"), null=True, blank=True)
     review_days_left = models.PositiveSmallIntegerField(null=True, blank=True)
-    rectification_note = BoundedTextField(_("what was rectified"), max_length=10000,
-                                          blank=True)
+    rectification_note = BoundedTextField(_("what was rectified"), max_length=10000, blank=True)
 
     class Meta:
         verbose_name = _("on-site review")
@@ -58,14 +59,21 @@ class Finding(models.Model):
         SUGGESTION = "suggestion", _("Suggestion")
 
     review = models.ForeignKey(OnSiteReview, on_delete=models.CASCADE, related_name="findings")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("criterion"))
+    criterion = models.ForeignKey(
+        Criterion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("criterion"),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     text = BoundedTextField(_("finding"), max_length=4000)
     must_rectify = models.BooleanField(_("must be rectified"), default=True)
     rectified = models.BooleanField(_("rectified"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,8 +98,9 @@ class ReviewFile(StoredFile):
         RECTIFICATION = "rectification", _("Rectification evidence")
 
     review = models.ForeignKey(OnSiteReview, on_delete=models.CASCADE, related_name="files")
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="files")
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
     purpose = models.CharField(max_length=15, choices=Purpose.choices)
     file = models.FileField(upload_to=_review_file_path, max_length=300)
 
@@ -106,14 +115,14 @@ class ReportSignoff(models.Model):
     review = models.ForeignKey(OnSiteReview, on_delete=models.CASCADE, related_name="signoffs")
     member = models.ForeignKey(AssignmentMember, on_delete=models.PROTECT, related_name="+")
     certificate_no = models.CharField(max_length=40)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["signed_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["review", "member"],
-                                               name="signoff_unique")]
+        constraints = [models.UniqueConstraint(fields=["review", "member"], name="signoff_unique")]
 
     def __str__(self) -> str:
         return f"{self.member} signed {self.review_id}"

@@ -33,8 +33,9 @@ class PdfJob(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     # The report's HTML as the user saw it, and its digest without the
     # printing time: the same digest is the same document, rendered once.
     source = models.FileField(upload_to=pdf_job_path, max_length=300)

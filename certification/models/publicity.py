@@ -15,13 +15,15 @@ from portal.models import Industry, Organisation
 
 
 class PublicityBatch(models.Model):
-    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("published by"))
+    organiser = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
     title = models.CharField(_("title"), max_length=200)
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -35,8 +37,9 @@ class PublicityBatch(models.Model):
 
 class PublicityItem(models.Model):
     batch = models.ForeignKey(PublicityBatch, on_delete=models.CASCADE, related_name="items")
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="publicity_items")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="publicity_items"
+    )
     # What the public page shows, fixed when the batch is published.
     tier = models.CharField(_("grade"), max_length=5)
     # Set when an upheld objection took the application out of the batch.
@@ -44,8 +47,9 @@ class PublicityItem(models.Model):
 
     class Meta:
         ordering = ["application__enterprise__name", "id"]
-        constraints = [models.UniqueConstraint(fields=["batch", "application"],
-                                               name="publicity_item_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "application"], name="publicity_item_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.batch_id}/{self.application_id}"
@@ -62,11 +66,11 @@ class Objection(models.Model):
     text = BoundedTextField(_("objection"), max_length=2000)
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices,
-                               blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     resolution = BoundedTextField(_("resolution"), max_length=2000, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -86,28 +90,32 @@ class AnnouncementBatch(models.Model):
         AWARD = "award", _("Grades awarded")
         REVOCATION = "revocation", _("Grades revoked")
 
-    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("announced by"))
+    organiser = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("announced by")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     announced_on = models.DateField(_("announced on"))
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices,
-                            default=Kind.AWARD)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.AWARD)
     # Rendering the certificates' PDFs (certification/certificates/rendering.py).
     pdfs_total = models.PositiveIntegerField(default=0)
     pdfs_done = models.PositiveIntegerField(default=0)
     pdfs_failed = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-announced_on", "-id"]
         verbose_name = _("announcement")
         verbose_name_plural = _("announcements")
-        constraints = [models.UniqueConstraint(fields=["organiser", "year", "number"],
-                                               name="announcement_number_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organiser", "year", "number"], name="announcement_number_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -141,8 +149,10 @@ class RevocationReason(models.TextChoices):
 
     FATAL_ACCIDENT = "fatal_accident", _("Fatal production-safety accident")
     MAJOR_HAZARD = "major_hazard", _("Major accident hazard not rectified in time")
-    SYSTEM_NOT_RUNNING = "system_not_running", _(
-        "Standardization management system not kept running")
+    SYSTEM_NOT_RUNNING = (
+        "system_not_running",
+        _("Standardization management system not kept running"),
+    )
     FRAUD = "fraud", _("False materials or concealed accidents")
     OTHER = "other", _("Other")
 
@@ -155,19 +165,27 @@ class Certificate(models.Model):
         REVOKED = "revoked", _("Revoked")
 
     number = models.CharField(_("certificate number"), max_length=30, unique=True)
-    application = models.OneToOneField(Application, on_delete=models.PROTECT,
-                                       related_name="certificate")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
-                                   related_name="certificates", verbose_name=_("enterprise"))
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="certificate"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("enterprise"),
+    )
     tier = models.CharField(_("grade"), max_length=5)
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("industry"))
-    announcement = models.ForeignKey(AnnouncementBatch, on_delete=models.PROTECT,
-                                     related_name="certificates")
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="+", verbose_name=_("industry")
+    )
+    announcement = models.ForeignKey(
+        AnnouncementBatch, on_delete=models.PROTECT, related_name="certificates"
+    )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.VALID, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.VALID, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The printed certificate (issue 5): 9 digits + 1 check digit, given when
     # the PDF is first rendered (certification/certificates/rendering.py).
@@ -183,8 +201,9 @@ class Certificate(models.Model):
     check_count = models.PositiveIntegerField(default=0)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     # Lifecycle (certification/lifecycle/rules.py).
-    status_reason = models.CharField(_("reason"), max_length=20, blank=True,
-                                     choices=RevocationReason.choices)
+    status_reason = models.CharField(
+        _("reason"), max_length=20, blank=True, choices=RevocationReason.choices
+    )
     status_note = BoundedTextField(_("explanation"), max_length=2000, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # After a revocation the enterprise may not apply again before this day.

@@ -15,8 +15,9 @@ from portal.models import Organisation
 
 
 class VerificationBatch(models.Model):
-    organiser = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("organising unit"))
+    organiser = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organising unit")
+    )
     name = models.CharField(_("name"), max_length=100)
     # The draw: a random seed kept with the batch so anyone can repeat it
     # (certification/verification/rules.py says how the seed picks the items).
@@ -24,8 +25,9 @@ class VerificationBatch(models.Model):
     drawn_at = models.DateTimeField(null=True, blank=True)
     # A failed spot check reopens the batch: every item is checked again.
     reopened_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -51,19 +53,26 @@ class SpotCheck(models.Model):
         REOPENED = "reopened", _("Batch reopened after a failed check")
         UNIT_REEXAMINED = "unit", _("Review unit's reports re-examined")
 
-    batch = models.ForeignKey(VerificationBatch, on_delete=models.CASCADE,
-                              related_name="checks", null=True, blank=True)
-    application = models.ForeignKey(Application, on_delete=models.CASCADE,
-                                    related_name="spot_checks")
+    batch = models.ForeignKey(
+        VerificationBatch, on_delete=models.CASCADE, related_name="checks", null=True, blank=True
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="spot_checks"
+    )
     # The review unit whose report is checked (failures count against it).
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="spot_checks")
     required = models.BooleanField(default=False)
     reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
-    result = models.CharField(pgettext_lazy("spot check", "result"), max_length=10, choices=Result.choices,
-                              default=Result.PENDING)
+    result = models.CharField(
+        pgettext_lazy("spot check", "result"),
+        max_length=10,
+        choices=Result.choices,
+        default=Result.PENDING,
+    )
     notes = BoundedTextField(_("notes"), max_length=4000, blank=True)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -57,17 +57,29 @@ class AnswerSerializer(serializers.Serializer):
 class ReviewRowSerializer(serializers.ModelSerializer):
     code = serializers.CharField(source="criterion.code")
     requirement = serializers.CharField(source="criterion.requirement")
-    points = serializers.DecimalField(source="criterion.points", max_digits=6,
-                                      decimal_places=1)
+    points = serializers.DecimalField(source="criterion.points", max_digits=6, decimal_places=1)
     veto = serializers.BooleanField(source="criterion.is_veto")
     self_answer = serializers.SerializerMethodField()
-    review = serializers.SerializerMethodField(help_text=gettext_lazy(
-        "The reviewers' answer; left out (null) unless you may see the scores."))
+    review = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The reviewers' answer; left out (null) unless you may see the scores."
+        )
+    )
 
     class Meta:
         model = AssessmentRow
-        fields = ["id", "criterion", "code", "requirement", "points", "veto", "self_answer",
-                  "review", "revision", "updated_at"]
+        fields = [
+            "id",
+            "criterion",
+            "code",
+            "requirement",
+            "points",
+            "veto",
+            "self_answer",
+            "review",
+            "revision",
+            "updated_at",
+        ]
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
     def get_self_answer(self, row: AssessmentRow) -> dict | None:
@@ -75,15 +87,23 @@ class ReviewRowSerializer(serializers.ModelSerializer):
         if theirs is None:
             return None
         result, deduction, na_reason, notes = theirs
-        return {"result": result, "deduction": str(deduction), "na_reason": na_reason,
-                "notes": notes}
+        return {
+            "result": result,
+            "deduction": str(deduction),
+            "na_reason": na_reason,
+            "notes": notes,
+        }
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
     def get_review(self, row: AssessmentRow) -> dict | None:
         if not self.context["scores"]:
             return None
-        return {"result": row.result, "deduction": str(row.deduction),
-                "na_reason": row.na_reason, "notes": row.notes}
+        return {
+            "result": row.result,
+            "deduction": str(row.deduction),
+            "na_reason": row.na_reason,
+            "notes": row.notes,
+        }
 
     def to_representation(self, row):
         data = super().to_representation(row)
@@ -99,26 +119,45 @@ class ReviewFileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReviewFile
-        fields = ["id", "purpose", "name", "content_type", "size", "sha256", "uploaded_at",
-                  "download"]
+        fields = [
+            "id",
+            "purpose",
+            "name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download",
+        ]
 
     def get_download(self, stored: ReviewFile) -> str:
-        url = reverse("api-application-review-file",
-                      kwargs={"pk": self.context["application"].pk, "file_id": stored.pk})
+        url = reverse(
+            "api-application-review-file",
+            kwargs={"pk": self.context["application"].pk, "file_id": stored.pk},
+        )
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
 
 class FindingSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
-    criterion_code = serializers.CharField(source="criterion.code", allow_null=True,
-                                           default=None)
+    criterion_code = serializers.CharField(source="criterion.code", allow_null=True, default=None)
     photos = serializers.SerializerMethodField()
 
     class Meta:
         model = Finding
-        fields = ["id", "kind", "kind_display", "criterion", "criterion_code", "text",
-                  "must_rectify", "rectified", "created_at", "photos"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "criterion",
+            "criterion_code",
+            "text",
+            "must_rectify",
+            "rectified",
+            "created_at",
+            "photos",
+        ]
 
     @extend_schema_field(ReviewFileSerializer(many=True))
     def get_photos(self, finding: Finding) -> list[dict]:
@@ -145,11 +184,19 @@ class ReviewSerializer(serializers.Serializer):
     started_at = serializers.DateTimeField()
     may_see_scores = serializers.BooleanField()
     may_edit = serializers.BooleanField()
-    score = serializers.CharField(allow_null=True, help_text=gettext_lazy(
-        "The reported score, or the live score while the review is under way; null when "
-        "you may not see it."))
-    grade = serializers.CharField(allow_null=True, help_text=gettext_lazy(
-        "The proposed grade (\"\" when no grade is reached); null when you may not see it."))
+    score = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The reported score, or the live score while the review is under way; null when "
+            "you may not see it."
+        ),
+    )
+    grade = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            'The proposed grade ("" when no grade is reached); null when you may not see it.'
+        ),
+    )
     reported_at = serializers.DateTimeField(allow_null=True)
     summary = serializers.CharField(allow_null=True)
     technical_head = serializers.CharField(allow_null=True)
@@ -178,24 +225,36 @@ def review_data(request, application: Application, review: OnSiteReview) -> dict
     findings = list(findings)
     for finding in findings:
         finding.photos = photos.get(finding.pk, [])
-    baseline = {criterion_id: rest for criterion_id, *rest in AssessmentRow.objects.filter(
-        assessment_id=application.assessment_id).values_list(
-            "criterion_id", "result", "deduction", "na_reason", "notes")}
-    rows = list(review.assessment.rows.select_related("criterion").order_by(
-        "criterion__position"))
+    baseline = {
+        criterion_id: rest
+        for criterion_id, *rest in AssessmentRow.objects.filter(
+            assessment_id=application.assessment_id
+        ).values_list("criterion_id", "result", "deduction", "na_reason", "notes")
+    }
+    rows = list(review.assessment.rows.select_related("criterion").order_by("criterion__position"))
     data = {
-        "application": application.pk, "status": application.status,
-        "started_at": review.started_at, "may_see_scores": scores,
-        "may_edit": bool(user.can_act and application.status == Status.ON_SITE_REVIEW
-                         and onsite.is_review_unit_user(user, application)),
-        "score": None, "grade": None, "reported_at": review.reported_at,
-        "summary": None, "technical_head": None, "signoffs": None,
+        "application": application.pk,
+        "status": application.status,
+        "started_at": review.started_at,
+        "may_see_scores": scores,
+        "may_edit": bool(
+            user.can_act
+            and application.status == Status.ON_SITE_REVIEW
+            and onsite.is_review_unit_user(user, application)
+        ),
+        "score": None,
+        "grade": None,
+        "reported_at": review.reported_at,
+        "summary": None,
+        "technical_head": None,
+        "signoffs": None,
         "rectification_deadline": review.rectification_deadline,
         "rectification_note": review.rectification_note,
         "findings": FindingSerializer(findings, many=True, context=context).data,
         "rectification_files": ReviewFileSerializer(files, many=True, context=context).data,
-        "rows": ReviewRowSerializer(rows, many=True, context={
-            **context, "baseline": baseline}).data,
+        "rows": ReviewRowSerializer(
+            rows, many=True, context={**context, "baseline": baseline}
+        ).data,
     }
     if scores:
         if review.reported_at is not None:
@@ -206,15 +265,27 @@ def review_data(request, application: Application, review: OnSiteReview) -> dict
             data["score"] = str(result.score) if result.score is not None else None
             data["grade"] = onsite.proposed_tier(result.grade or "", application.tier)
         signed = {s.member_id: s for s in review.signoffs.select_related("signed_by")}
-        data.update({"summary": review.summary, "technical_head": review.technical_head,
-                     "signoffs": [{
-                         "reviewer": m.reviewer_id, "name": m.reviewer.name,
-                         "certificate_no": (signed[m.pk].certificate_no if m.pk in signed
-                                            else m.reviewer.certificate_no),
-                         "is_leader": m.is_leader,
-                         "signed_at": signed[m.pk].signed_at if m.pk in signed else None,
-                         "signed_by": signed[m.pk].signed_by.username if m.pk in signed
-                         else None} for m in onsite.team_members(application)]})
+        data.update(
+            {
+                "summary": review.summary,
+                "technical_head": review.technical_head,
+                "signoffs": [
+                    {
+                        "reviewer": m.reviewer_id,
+                        "name": m.reviewer.name,
+                        "certificate_no": (
+                            signed[m.pk].certificate_no
+                            if m.pk in signed
+                            else m.reviewer.certificate_no
+                        ),
+                        "is_leader": m.is_leader,
+                        "signed_at": signed[m.pk].signed_at if m.pk in signed else None,
+                        "signed_by": signed[m.pk].signed_by.username if m.pk in signed else None,
+                    }
+                    for m in onsite.team_members(application)
+                ],
+            }
+        )
     return data
 
 
@@ -224,20 +295,31 @@ def review_data(request, application: Application, review: OnSiteReview) -> dict
 
 class RowInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     result = serializers.ChoiceField(choices=[("", "—"), *Result.choices], allow_blank=True)
-    deduction = serializers.CharField(required=False, allow_blank=True, allow_null=True,
-                                      max_length=30, help_text=gettext_lazy(
-                                          "Points deducted, for a partly compliant answer."))
+    deduction = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=30,
+        help_text=gettext_lazy("Points deducted, for a partly compliant answer."),
+    )
     na_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    revision = serializers.IntegerField(min_value=0, help_text=gettext_lazy(
-        "The row's revision your edit started from; 409 if someone saved it since."))
+    revision = serializers.IntegerField(
+        min_value=0,
+        help_text=gettext_lazy(
+            "The row's revision your edit started from; 409 if someone saved it since."
+        ),
+    )
 
 
 class FindingInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=Finding.Kind.choices)
     text = serializers.CharField(max_length=4000)
-    criterion = IdField(required=False, allow_null=True, help_text=
-                                         gettext_lazy("A criterion of the review's standard."))
+    criterion = IdField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("A criterion of the review's standard."),
+    )
     must_rectify = serializers.BooleanField(required=False, default=True)
 
 
@@ -255,8 +337,9 @@ class SignInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class EvidenceInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    file = serializers.FileField(help_text=gettext_lazy(
-        "PDF, JPG, PNG, DOCX or XLSX, at most 20 MB."))
+    file = serializers.FileField(
+        help_text=gettext_lazy("PDF, JPG, PNG, DOCX or XLSX, at most 20 MB.")
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -267,8 +350,11 @@ ERRORS = {
     400: OpenApiResponse(description=gettext_lazy("Refused input, naming the field.")),
     403: OpenApiResponse(description=gettext_lazy("Not yours to do.")),
     404: OpenApiResponse(description=gettext_lazy("Not in your scope, or no review yet.")),
-    409: OpenApiResponse(description=gettext_lazy(
-        "The application is no longer in the state this needs, or someone else saved first.")),
+    409: OpenApiResponse(
+        description=gettext_lazy(
+            "The application is no longer in the state this needs, or someone else saved first."
+        )
+    ),
 }
 
 
@@ -277,8 +363,12 @@ class ReviewAPIView(PortalAPIMixin, GenericAPIView):
     serializer_class = ReviewSerializer
 
     def application(self, pk) -> tuple[Application, OnSiteReview]:
-        application = (Application.objects.visible_to(self.request.user)
-                       .select_related("enterprise", "assessment").filter(pk=pk).first())
+        application = (
+            Application.objects.visible_to(self.request.user)
+            .select_related("enterprise", "assessment")
+            .filter(pk=pk)
+            .first()
+        )
         if application is None:
             raise NotFound(_("No such application in your scope."))
         review = onsite.review_for(application)
@@ -319,19 +409,28 @@ class ReviewRowView(ReviewAPIView):
         with workflow_errors():
             try:
                 saved = onsite.review_row_save(
-                    actor=request.user, application=application, row=row,
-                    result=data["result"], deduction=data.get("deduction"),
-                    na_reason=data.get("na_reason", ""), notes=data.get("notes", ""),
-                    revision=data["revision"])
+                    actor=request.user,
+                    application=application,
+                    row=row,
+                    result=data["result"],
+                    deduction=data.get("deduction"),
+                    na_reason=data.get("na_reason", ""),
+                    notes=data.get("notes", ""),
+                    revision=data["revision"],
+                )
             except EditConflict as error:
                 conflict = error
-        context = {"request": request, "application": application, "scores": True,
-                   "baseline": {}}
+        context = {"request": request, "application": application, "scores": True, "baseline": {}}
         if conflict is not None:
             # Someone else saved first: their version, to decide again from.
-            return Response({"detail": str(conflict.message), "conflict": True,
-                             "row": ReviewRowSerializer(conflict.row, context=context).data},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {
+                    "detail": str(conflict.message),
+                    "conflict": True,
+                    "row": ReviewRowSerializer(conflict.row, context=context).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(ReviewRowSerializer(saved, context=context).data)
 
 
@@ -345,11 +444,15 @@ class FindingsView(ReviewAPIView):
         body = FindingInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with workflow_errors():
-            finding = onsite.finding_add(actor=request.user, application=application,
-                                         **body.validated_data)
-        return Response(FindingSerializer(finding, context={
-            "request": request, "application": application}).data,
-            status=status.HTTP_201_CREATED)
+            finding = onsite.finding_add(
+                actor=request.user, application=application, **body.validated_data
+            )
+        return Response(
+            FindingSerializer(
+                finding, context={"request": request, "application": application}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class FindingView(ReviewAPIView):
@@ -369,8 +472,10 @@ class FindingPhotosView(ReviewAPIView):
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = PhotoInputSerializer
 
-    @extend_schema(request={"multipart/form-data": PhotoInputSerializer},
-                   responses={201: ReviewFileSerializer, **ERRORS})
+    @extend_schema(
+        request={"multipart/form-data": PhotoInputSerializer},
+        responses={201: ReviewFileSerializer, **ERRORS},
+    )
     def post(self, request, pk, finding_id):
         """Add a photo to a finding (JPG or PNG, checked by content)."""
         application, review = self.application(pk)
@@ -380,29 +485,44 @@ class FindingPhotosView(ReviewAPIView):
         body = PhotoInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with workflow_errors():
-            photo = onsite.finding_photo_add(actor=request.user, application=application,
-                                             finding=finding,
-                                             upload=body.validated_data["file"])
-        return Response(ReviewFileSerializer(photo, context={
-            "request": request, "application": application}).data,
-            status=status.HTTP_201_CREATED)
+            photo = onsite.finding_photo_add(
+                actor=request.user,
+                application=application,
+                finding=finding,
+                upload=body.validated_data["file"],
+            )
+        return Response(
+            ReviewFileSerializer(
+                photo, context={"request": request, "application": application}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ReviewFileView(ReviewAPIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
-                              403: ERRORS[403], 404: ERRORS[404]})
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            403: ERRORS[403],
+            404: ERRORS[404],
+        }
+    )
     def get(self, request, pk, file_id):
         """A finding's photo or a rectification file, for whoever may see it."""
         application, review = self.application(pk)
-        stored = (ReviewFile.objects.select_related("finding")
-                  .filter(pk=file_id, review=review).first())
+        stored = (
+            ReviewFile.objects.select_related("finding").filter(pk=file_id, review=review).first()
+        )
         if stored is None:
             raise NotFound(_("This review has no such file."))
         if stored.finding is not None and stored.finding.kind not in onsite.LISTED_KINDS:
-            deny_unless(onsite.may_see_scores(request.user, application, review=review),
-                        _("The reviewers' suggestions are shown with the scores."))
-        return stored_file_response(stored.file, filename=stored.original_name,
-                                    content_type=stored.content_type)
+            deny_unless(
+                onsite.may_see_scores(request.user, application, review=review),
+                _("The reviewers' suggestions are shown with the scores."),
+            )
+        return stored_file_response(
+            stored.file, filename=stored.original_name, content_type=stored.content_type
+        )
 
 
 class ReportView(ReviewAPIView):
@@ -416,10 +536,12 @@ class ReportView(ReviewAPIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         with workflow_errors():
-            onsite.report_update(actor=request.user, application=application,
-                                 summary=data.get("summary", review.summary),
-                                 technical_head=data.get("technical_head",
-                                                         review.technical_head))
+            onsite.report_update(
+                actor=request.user,
+                application=application,
+                summary=data.get("summary", review.summary),
+                technical_head=data.get("technical_head", review.technical_head),
+            )
         return self.summary(application)
 
 
@@ -434,8 +556,11 @@ class SignView(ReviewAPIView):
         body = SignInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with workflow_errors():
-            onsite.report_sign(actor=request.user, application=application,
-                               reviewer=body.validated_data["reviewer"])
+            onsite.report_sign(
+                actor=request.user,
+                application=application,
+                reviewer=body.validated_data["reviewer"],
+            )
         return self.summary(application)
 
 
@@ -443,8 +568,10 @@ class RectificationEvidenceView(ReviewAPIView):
     parser_classes = [MultiPartParser, FormParser]
     serializer_class = EvidenceInputSerializer
 
-    @extend_schema(request={"multipart/form-data": EvidenceInputSerializer},
-                   responses={201: ReviewFileSerializer, **ERRORS})
+    @extend_schema(
+        request={"multipart/form-data": EvidenceInputSerializer},
+        responses={201: ReviewFileSerializer, **ERRORS},
+    )
     def post(self, request, pk):
         """Upload rectification evidence (the applicant, while rectifying)."""
         application, review = self.application(pk)
@@ -452,11 +579,17 @@ class RectificationEvidenceView(ReviewAPIView):
         body.is_valid(raise_exception=True)
         with workflow_errors():
             stored = onsite.rectification_evidence_add(
-                actor=request.user, application=application,
-                upload=body.validated_data["file"], note=body.validated_data.get("note", ""))
-        return Response(ReviewFileSerializer(stored, context={
-            "request": request, "application": application}).data,
-            status=status.HTTP_201_CREATED)
+                actor=request.user,
+                application=application,
+                upload=body.validated_data["file"],
+                note=body.validated_data.get("note", ""),
+            )
+        return Response(
+            ReviewFileSerializer(
+                stored, context={"request": request, "application": application}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 BASE = "applications/<int:pk>/review/"
@@ -464,14 +597,24 @@ urlpatterns: list = [
     path(BASE, ReviewView.as_view(), name="api-application-review"),
     path(f"{BASE}rows/<int:row_id>/", ReviewRowView.as_view(), name="api-application-review-row"),
     path(f"{BASE}findings/", FindingsView.as_view(), name="api-application-review-findings"),
-    path(f"{BASE}findings/<int:finding_id>/", FindingView.as_view(),
-         name="api-application-review-finding"),
-    path(f"{BASE}findings/<int:finding_id>/photos/", FindingPhotosView.as_view(),
-         name="api-application-review-photos"),
-    path(f"{BASE}files/<int:file_id>/", ReviewFileView.as_view(),
-         name="api-application-review-file"),
+    path(
+        f"{BASE}findings/<int:finding_id>/",
+        FindingView.as_view(),
+        name="api-application-review-finding",
+    ),
+    path(
+        f"{BASE}findings/<int:finding_id>/photos/",
+        FindingPhotosView.as_view(),
+        name="api-application-review-photos",
+    ),
+    path(
+        f"{BASE}files/<int:file_id>/", ReviewFileView.as_view(), name="api-application-review-file"
+    ),
     path(f"{BASE}report/", ReportView.as_view(), name="api-application-review-report"),
     path(f"{BASE}sign/", SignView.as_view(), name="api-application-review-sign"),
-    path(f"{BASE}rectification-evidence/", RectificationEvidenceView.as_view(),
-         name="api-application-review-evidence"),
+    path(
+        f"{BASE}rectification-evidence/",
+        RectificationEvidenceView.as_view(),
+        name="api-application-review-evidence",
+    ),
 ]

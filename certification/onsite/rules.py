@@ -67,8 +67,11 @@ def _when(moment) -> str:
 
 
 def review_for(application: Application) -> OnSiteReview | None:
-    return (OnSiteReview.objects.select_related("assessment", "assessment__version")
-            .filter(application_id=application.pk).first())
+    return (
+        OnSiteReview.objects.select_related("assessment", "assessment__version")
+        .filter(application_id=application.pk)
+        .first()
+    )
 
 
 def is_review_unit_user(user, application: Application, unit_id: int | None = None) -> bool:
@@ -84,12 +87,14 @@ def is_enterprise_side(user, application: Application) -> bool:
     """The applicant, the enterprise's own account or its group."""
     org_id = user.organisation_id
     enterprise = application.enterprise
-    return org_id is not None and org_id in {application.applicant_id, enterprise.account_id,
-                                             enterprise.group_id}
+    return org_id is not None and org_id in {
+        application.applicant_id,
+        enterprise.account_id,
+        enterprise.group_id,
+    }
 
 
-def may_see_scores(user, application: Application, *, review: OnSiteReview | None = None
-                   ) -> bool:
+def may_see_scores(user, application: Application, *, review: OnSiteReview | None = None) -> bool:
     """Who sees the reviewers' answers, score and proposed grade. The caller
     has already checked that the application is in the user's scope.
 
@@ -120,8 +125,11 @@ def may_see_scores(user, application: Application, *, review: OnSiteReview | Non
 
 def team_members(application: Application) -> list[AssignmentMember]:
     """The current team, the leader first."""
-    return list(AssignmentMember.objects.select_related("reviewer").filter(
-        assignment__application_id=application.pk, assignment__withdrawn_at__isnull=True))
+    return list(
+        AssignmentMember.objects.select_related("reviewer").filter(
+            assignment__application_id=application.pk, assignment__withdrawn_at__isnull=True
+        )
+    )
 
 
 def listed_findings(review: OnSiteReview):
@@ -133,8 +141,9 @@ def listed_findings(review: OnSiteReview):
 
 
 def _locked(application: Application) -> Application:
-    return (Application.objects.select_for_update().select_related("enterprise")
-            .get(pk=application.pk))
+    return (
+        Application.objects.select_for_update().select_related("enterprise").get(pk=application.pk)
+    )
 
 
 def _check_review_unit(actor, application: Application) -> None:
@@ -145,11 +154,14 @@ def _check_review_unit(actor, application: Application) -> None:
 def _check_state(application: Application, status: str = Status.ON_SITE_REVIEW) -> None:
     if application.status != status:
         if status == Status.RECTIFICATION:
-            message = _("Rectification evidence is uploaded while rectification is requested; "
-                        "the application is now “%(status)s”.")
+            message = _(
+                "Rectification evidence is uploaded while rectification is requested; "
+                "the application is now “%(status)s”."
+            )
         else:
-            message = _("This is done during the on-site review; the application is now "
-                        "“%(status)s”.")
+            message = _(
+                "This is done during the on-site review; the application is now “%(status)s”."
+            )
         raise _conflict(message % {"status": application.get_status_display()})
 
 
@@ -188,52 +200,99 @@ def finish_start_review(move: Move) -> None:
     if existing is not None:
         if not existing.assessment.is_locked:
             Assessment.objects.filter(pk=existing.assessment_id).update(
-                team_leader=leader, team_members=others)
+                team_leader=leader, team_members=others
+            )
         move.details["review"] = existing.pk
         return
     own = application.assessment
     review_scores = Assessment.objects.create(
-        kind=Assessment.Kind.REVIEW, enterprise_id=application.enterprise_id,
-        version_id=own.version_id, status=Assessment.Status.DRAFT, team_leader=leader,
+        kind=Assessment.Kind.REVIEW,
+        enterprise_id=application.enterprise_id,
+        version_id=own.version_id,
+        status=Assessment.Status.DRAFT,
+        team_leader=leader,
         team_members=others,
         deaths_last_year=max(application.deaths_last_year, own.deaths_last_year),
-        created_by=move.actor)
-    answers = {criterion_id: (result, deduction, na_reason)
-               for criterion_id, result, deduction, na_reason in own.rows.values_list(
-                   "criterion_id", "result", "deduction", "na_reason")}
+        created_by=move.actor,
+    )
+    answers = {
+        criterion_id: (result, deduction, na_reason)
+        for criterion_id, result, deduction, na_reason in own.rows.values_list(
+            "criterion_id", "result", "deduction", "na_reason"
+        )
+    }
     rows = []
-    for criterion_id in (Criterion.objects.filter(version_id=own.version_id)
-                         .order_by("position").values_list("pk", flat=True)):
+    for criterion_id in (
+        Criterion.objects.filter(version_id=own.version_id)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    ):
         result, deduction, na_reason = answers.get(criterion_id, ("", 0, ""))
-        rows.append(AssessmentRow(assessment=review_scores, criterion_id=criterion_id,
-                                  result=result, deduction=deduction, na_reason=na_reason))
+        rows.append(
+            AssessmentRow(
+                assessment=review_scores,
+                criterion_id=criterion_id,
+                result=result,
+                deduction=deduction,
+                na_reason=na_reason,
+            )
+        )
     AssessmentRow.objects.bulk_create(rows, batch_size=1000)
     review = OnSiteReview.objects.create(application=application, assessment=review_scores)
-    move.details.update({"review": review.pk, "review_assessment": review_scores.pk,
-                         "rows": len(rows)})
+    move.details.update(
+        {"review": review.pk, "review_assessment": review_scores.pk, "rows": len(rows)}
+    )
 
 
 # --- answers -------------------------------------------------------------------------
 
 
 @transaction.atomic
-def review_row_save(*, actor, application: Application, row, result: str, deduction=None,
-                    na_reason: str = "", notes: str = "", revision: int) -> AssessmentRow:
+def review_row_save(
+    *,
+    actor,
+    application: Application,
+    row,
+    result: str,
+    deduction=None,
+    na_reason: str = "",
+    notes: str = "",
+    revision: int,
+) -> AssessmentRow:
     """Save one of the reviewers' answers. Raises reviews.services.EditConflict
     when someone else saved the row since ``revision``."""
     from reviews import services as review_services
 
     application, review = _unit_review(actor, application)
-    row = (AssessmentRow.objects.select_related("criterion", "assessment")
-           .filter(pk=getattr(row, "pk", row), assessment_id=review.assessment_id).first())
+    row = (
+        AssessmentRow.objects.select_related("criterion", "assessment")
+        .filter(pk=getattr(row, "pk", row), assessment_id=review.assessment_id)
+        .first()
+    )
     if row is None:
         raise ServiceError(_("This row is not part of this review."), field="row")
     before = {"result": row.result, "deduction": str(row.deduction)}
-    saved = review_services.row_save(actor=actor, row=row, result=result, deduction=deduction,
-                                     na_reason=na_reason, notes=notes, revision=revision)
-    audit.record(actor=actor, action="application.review.row", obj=application, before=before,
-                 after={"criterion": saved.criterion.code, "result": saved.result,
-                        "deduction": str(saved.deduction), "revision": saved.revision})
+    saved = review_services.row_save(
+        actor=actor,
+        row=row,
+        result=result,
+        deduction=deduction,
+        na_reason=na_reason,
+        notes=notes,
+        revision=revision,
+    )
+    audit.record(
+        actor=actor,
+        action="application.review.row",
+        obj=application,
+        before=before,
+        after={
+            "criterion": saved.criterion.code,
+            "result": saved.result,
+            "deduction": str(saved.deduction),
+            "revision": saved.revision,
+        },
+    )
     return saved
 
 
@@ -241,8 +300,15 @@ def review_row_save(*, actor, application: Application, row, result: str, deduct
 
 
 @transaction.atomic
-def finding_add(*, actor, application: Application, kind: str, text: str, criterion=None,
-                must_rectify: bool = True) -> Finding:
+def finding_add(
+    *,
+    actor,
+    application: Application,
+    kind: str,
+    text: str,
+    criterion=None,
+    must_rectify: bool = True,
+) -> Finding:
     application, review = _unit_review(actor, application)
     if kind not in Finding.Kind.values:
         raise ServiceError(_("Choose the kind of finding."), field="kind")
@@ -252,21 +318,37 @@ def finding_add(*, actor, application: Application, kind: str, text: str, criter
     check_length(text, Finding, "text")
     if criterion not in (None, ""):
         criterion_id = getattr(criterion, "pk", criterion)
-        criterion = Criterion.objects.filter(pk=criterion_id,
-                                             version_id=review.assessment.version_id).first()
+        criterion = Criterion.objects.filter(
+            pk=criterion_id, version_id=review.assessment.version_id
+        ).first()
         if criterion is None:
-            raise ServiceError(_("Choose a criterion of the standard this review uses."),
-                               field="criterion")
+            raise ServiceError(
+                _("Choose a criterion of the standard this review uses."), field="criterion"
+            )
     else:
         criterion = None
     # A suggestion is advice; only veto and deduction items are rectified.
     must_rectify = bool(must_rectify) and kind != Finding.Kind.SUGGESTION
-    finding = Finding.objects.create(review=review, criterion=criterion, kind=kind, text=text,
-                                     must_rectify=must_rectify, created_by=actor)
-    audit.record(actor=actor, action="application.review.finding.add", obj=application,
-                 after={"finding": finding.pk, "kind": kind,
-                        "criterion": criterion.code if criterion else None,
-                        "must_rectify": must_rectify, "text": text})
+    finding = Finding.objects.create(
+        review=review,
+        criterion=criterion,
+        kind=kind,
+        text=text,
+        must_rectify=must_rectify,
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="application.review.finding.add",
+        obj=application,
+        after={
+            "finding": finding.pk,
+            "kind": kind,
+            "criterion": criterion.code if criterion else None,
+            "must_rectify": must_rectify,
+            "text": text,
+        },
+    )
     return finding
 
 
@@ -281,19 +363,40 @@ def _own_finding(review: OnSiteReview, finding) -> Finding:
 def finding_delete(*, actor, application: Application, finding) -> None:
     application, review = _unit_review(actor, application)
     finding = _own_finding(review, finding)
-    audit.record(actor=actor, action="application.review.finding.delete", obj=application,
-                 before={"finding": finding.pk, "kind": finding.kind, "text": finding.text,
-                         "photos": finding.files.count()})
+    audit.record(
+        actor=actor,
+        action="application.review.finding.delete",
+        obj=application,
+        before={
+            "finding": finding.pk,
+            "kind": finding.kind,
+            "text": finding.text,
+            "photos": finding.files.count(),
+        },
+    )
     finding.delete()
 
 
-def _store(review: OnSiteReview, upload, file_type: str, *, actor, purpose: str,
-           finding: Finding | None = None) -> ReviewFile:
+def _store(
+    review: OnSiteReview,
+    upload,
+    file_type: str,
+    *,
+    actor,
+    purpose: str,
+    finding: Finding | None = None,
+) -> ReviewFile:
     digest = sha256_of(upload)
-    stored = ReviewFile(review=review, finding=finding, purpose=purpose,
-                        original_name=upload.name.rsplit("/", 1)[-1][:255],
-                        content_type=ALLOWED_TYPES[file_type], size=upload.size, sha256=digest,
-                        uploaded_by=actor)
+    stored = ReviewFile(
+        review=review,
+        finding=finding,
+        purpose=purpose,
+        original_name=upload.name.rsplit("/", 1)[-1][:255],
+        content_type=ALLOWED_TYPES[file_type],
+        size=upload.size,
+        sha256=digest,
+        uploaded_by=actor,
+    )
     stored.file.save(f"{digest}.{file_type}", upload, save=False)
     stored.save()
     return stored
@@ -306,13 +409,25 @@ def finding_photo_add(*, actor, application: Application, finding, upload) -> Re
     finding = _own_finding(review, finding)
     file_type = check_document(upload, settings.EVIDENCE_MAX_BYTES)
     if file_type not in PHOTO_TYPES:
-        raise ServiceError(_("“%(name)s” is not a JPG or PNG photo (checked from its "
-                             "content).") % {"name": upload.name}, field="file")
-    photo = _store(review, upload, file_type, actor=actor,
-                   purpose=ReviewFile.Purpose.FINDING_PHOTO, finding=finding)
-    audit.record(actor=actor, action="application.review.photo.add", obj=application,
-                 after={"finding": finding.pk, "file": photo.original_name,
-                        "sha256": photo.sha256})
+        raise ServiceError(
+            _("“%(name)s” is not a JPG or PNG photo (checked from its content).")
+            % {"name": upload.name},
+            field="file",
+        )
+    photo = _store(
+        review,
+        upload,
+        file_type,
+        actor=actor,
+        purpose=ReviewFile.Purpose.FINDING_PHOTO,
+        finding=finding,
+    )
+    audit.record(
+        actor=actor,
+        action="application.review.photo.add",
+        obj=application,
+        after={"finding": finding.pk, "file": photo.original_name, "sha256": photo.sha256},
+    )
     return photo
 
 
@@ -320,8 +435,9 @@ def finding_photo_add(*, actor, application: Application, finding, upload) -> Re
 
 
 @transaction.atomic
-def report_update(*, actor, application: Application, summary: str,
-                  technical_head: str) -> OnSiteReview:
+def report_update(
+    *, actor, application: Application, summary: str, technical_head: str
+) -> OnSiteReview:
     application, review = _unit_review(actor, application)
     summary = (summary or "").strip()
     check_length(summary, OnSiteReview, "summary")
@@ -334,8 +450,9 @@ def report_update(*, actor, application: Application, summary: str,
     review.save(update_fields=fields)
     old, new = audit.changed(before, audit.snapshot(review, fields))
     if new:
-        audit.record(actor=actor, action="application.review.report", obj=application,
-                     before=old, after=new)
+        audit.record(
+            actor=actor, action="application.review.report", obj=application, before=old, after=new
+        )
     return review
 
 
@@ -345,33 +462,55 @@ def report_sign(*, actor, application: Application, reviewer) -> ReportSignoff:
     number: by their own login, or for a reviewer without one by a user of
     the unit (recorded)."""
     application = _locked(application)
-    member = (AssignmentMember.objects.select_related("reviewer")
-              .filter(assignment__application_id=application.pk,
-                      assignment__withdrawn_at__isnull=True,
-                      reviewer_id=getattr(reviewer, "pk", reviewer)).first())
+    member = (
+        AssignmentMember.objects.select_related("reviewer")
+        .filter(
+            assignment__application_id=application.pk,
+            assignment__withdrawn_at__isnull=True,
+            reviewer_id=getattr(reviewer, "pk", reviewer),
+        )
+        .first()
+    )
     if member is None:
         _check_review_unit(actor, application)
         raise ServiceError(_("This reviewer is not on the review team."), field="reviewer")
     if not assigning.may_sign_for(actor, member):
         if actor.can_act and member.reviewer.user_id and is_review_unit_user(actor, application):
-            raise _forbidden(_("%(name)s has a login and signs the report personally.")
-                             % {"name": member.reviewer.name})
+            raise _forbidden(
+                _("%(name)s has a login and signs the report personally.")
+                % {"name": member.reviewer.name}
+            )
         raise _forbidden(_("Only the review team signs the report."))
     _check_state(application)
     review = _review(application)
-    earlier = (ReportSignoff.objects.select_related("signed_by")
-               .filter(review=review, member=member).first())
+    earlier = (
+        ReportSignoff.objects.select_related("signed_by")
+        .filter(review=review, member=member)
+        .first()
+    )
     if earlier is not None:
         signer = earlier.signed_by
-        raise _conflict(_("%(name)s already signed the report: %(who)s at %(when)s.") % {
-            "name": member.reviewer.name, "who": signer.get_full_name() or signer.username,
-            "when": _when(earlier.signed_at)})
-    signoff = ReportSignoff.objects.create(review=review, member=member,
-                                           certificate_no=member.reviewer.certificate_no,
-                                           signed_by=actor)
-    audit.record(actor=actor, action="application.review.sign", obj=application, after={
-        "reviewer": member.reviewer_id, "certificate_no": signoff.certificate_no,
-        "on_behalf": member.reviewer.user_id != actor.pk})
+        raise _conflict(
+            _("%(name)s already signed the report: %(who)s at %(when)s.")
+            % {
+                "name": member.reviewer.name,
+                "who": signer.get_full_name() or signer.username,
+                "when": _when(earlier.signed_at),
+            }
+        )
+    signoff = ReportSignoff.objects.create(
+        review=review, member=member, certificate_no=member.reviewer.certificate_no, signed_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action="application.review.sign",
+        obj=application,
+        after={
+            "reviewer": member.reviewer_id,
+            "certificate_no": signoff.certificate_no,
+            "on_behalf": member.reviewer.user_id != actor.pk,
+        },
+    )
     return signoff
 
 
@@ -395,8 +534,11 @@ TIER_ORDER = ("1", "2", "3")
 def proposed_tier(grade: str, applied: str) -> str:
     """The grade the review reached, but never above the one applied for: a
     review may propose a lower grade (domain.md §4.2), not a higher one."""
-    if grade in TIER_ORDER and applied in TIER_ORDER and (
-            TIER_ORDER.index(grade) < TIER_ORDER.index(applied)):
+    if (
+        grade in TIER_ORDER
+        and applied in TIER_ORDER
+        and (TIER_ORDER.index(grade) < TIER_ORDER.index(applied))
+    ):
         return applied
     return grade
 
@@ -412,28 +554,43 @@ def prepare_submit_report(move: Move) -> None:
     scores = review.assessment
     unanswered = scores.rows.filter(result="").count()
     if unanswered:
-        raise ServiceError(_("%(n)d criteria are still unanswered in the review.")
-                           % {"n": unanswered}, field="rows")
+        raise ServiceError(
+            _("%(n)d criteria are still unanswered in the review.") % {"n": unanswered},
+            field="rows",
+        )
     if not review.summary.strip():
         raise ServiceError(_("Write the summary of the review first."), field="summary")
     if not review.technical_head.strip():
-        raise ServiceError(_("Name the technical head of the review unit first."),
-                           field="technical_head")
+        raise ServiceError(
+            _("Name the technical head of the review unit first."), field="technical_head"
+        )
     signed = set(review.signoffs.values_list("member_id", flat=True))
     unsigned = [m.reviewer.name for m in team_members(application) if m.pk not in signed]
     if unsigned:
-        raise ServiceError(_("The report still needs the signatures of: %(names)s.")
-                           % {"names": "、".join(unsigned)}, field="signoffs")
+        raise ServiceError(
+            _("The report still needs the signatures of: %(names)s.")
+            % {"names": "、".join(unsigned)},
+            field="signoffs",
+        )
     result = score_assessment(scores)
     if not result.scorable:
-        raise ServiceError(_("Every criterion is marked not applicable, so the review cannot "
-                             "be scored."), field="rows")
+        raise ServiceError(
+            _("Every criterion is marked not applicable, so the review cannot be scored."),
+            field="rows",
+        )
     now = timezone.now()
     scores.status = Assessment.Status.SUBMITTED
     scores.submitted_at, scores.submitted_by = now, move.actor
     scores.submitted_score, scores.submitted_grade = result.score, result.grade or ""
-    scores.save(update_fields=["status", "submitted_at", "submitted_by", "submitted_score",
-                               "submitted_grade"])
+    scores.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "submitted_score",
+            "submitted_grade",
+        ]
+    )
     review.score, review.reported_at = result.score, now
     review.proposed_tier = proposed_tier(result.grade or "", application.tier)
     # Kept in case the organiser sends the report back: the review resumes
@@ -449,8 +606,12 @@ def prepare_send_back(move: Move) -> None:
     application = move.application
     review = _review(application)
     Assessment.objects.filter(pk=review.assessment_id).update(
-        status=Assessment.Status.DRAFT, submitted_at=None, submitted_by=None,
-        submitted_score=None, submitted_grade="")
+        status=Assessment.Status.DRAFT,
+        submitted_at=None,
+        submitted_by=None,
+        submitted_score=None,
+        submitted_grade="",
+    )
     voided, _by_model = review.signoffs.all().delete()
     review.reported_at = None
     review.save(update_fields=["reported_at"])
@@ -469,8 +630,9 @@ def _deadline(value) -> datetime.date:
         try:
             value = datetime.date.fromisoformat(value.strip())
         except ValueError:
-            raise ServiceError(_("Enter the deadline as a date (YYYY-MM-DD)."),
-                               field="deadline") from None
+            raise ServiceError(
+                _("Enter the deadline as a date (YYYY-MM-DD)."), field="deadline"
+            ) from None
     if not isinstance(value, datetime.date):
         raise ServiceError(_("Set the deadline for the rectification."), field="deadline")
     if value <= timezone.localdate():
@@ -486,20 +648,23 @@ def prepare_request_rectification(move: Move) -> None:
     deadline = _deadline(move.data.get("deadline"))
     review = _review(application)
     if not review.findings.filter(must_rectify=True, rectified=False).exists():
-        raise ServiceError(_("Record the findings the enterprise must rectify first."),
-                           field="findings")
+        raise ServiceError(
+            _("Record the findings the enterprise must rectify first."), field="findings"
+        )
     review.rectification_deadline = deadline
     review.review_days_left = _days_left(application)
     review.save(update_fields=["rectification_deadline", "review_days_left"])
     move.due = (deadline, False)
-    move.details.update({"deadline": deadline.isoformat(),
-                         "review_days_left": review.review_days_left})
+    move.details.update(
+        {"deadline": deadline.isoformat(), "review_days_left": review.review_days_left}
+    )
 
 
 def _rectification_files(application: Application, review: OnSiteReview):
     """The evidence uploaded since the rectification was requested."""
-    return review.files.filter(purpose=ReviewFile.Purpose.RECTIFICATION,
-                               uploaded_at__gte=application.status_changed_at)
+    return review.files.filter(
+        purpose=ReviewFile.Purpose.RECTIFICATION, uploaded_at__gte=application.status_changed_at
+    )
 
 
 def prepare_submit_rectification(move: Move) -> None:
@@ -518,8 +683,9 @@ def prepare_submit_rectification(move: Move) -> None:
 
 
 @transaction.atomic
-def rectification_evidence_add(*, actor, application: Application, upload,
-                               note: str = "") -> ReviewFile:
+def rectification_evidence_add(
+    *, actor, application: Application, upload, note: str = ""
+) -> ReviewFile:
     """The applicant's evidence of what it rectified; a note is added to the
     review's record of what was rectified."""
     application = _locked(application)
@@ -532,12 +698,20 @@ def rectification_evidence_add(*, actor, application: Application, upload,
     combined = "\n".join(filter(None, [review.rectification_note, note]))
     check_length(combined, OnSiteReview, "rectification_note", field="note")
     file_type = check_document(upload, settings.EVIDENCE_MAX_BYTES)
-    stored = _store(review, upload, file_type, actor=actor,
-                    purpose=ReviewFile.Purpose.RECTIFICATION)
+    stored = _store(
+        review, upload, file_type, actor=actor, purpose=ReviewFile.Purpose.RECTIFICATION
+    )
     if note:
         review.rectification_note = combined
         review.save(update_fields=["rectification_note"])
-    audit.record(actor=actor, action="application.rectification.evidence", obj=application,
-                 after={"file": stored.original_name, "sha256": stored.sha256,
-                        **({"note": note} if note else {})})
+    audit.record(
+        actor=actor,
+        action="application.rectification.evidence",
+        obj=application,
+        after={
+            "file": stored.original_name,
+            "sha256": stored.sha256,
+            **({"note": note} if note else {}),
+        },
+    )
     return stored

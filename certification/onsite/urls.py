@@ -8,13 +8,22 @@ urlpatterns: list = [
     path("<int:pk>/review/", views.review_page, name="review"),
     path("<int:pk>/review/rows/<int:row_id>/", views.review_row_save, name="review_row"),
     path("<int:pk>/review/findings/", views.findings_page, name="review_findings"),
-    path("<int:pk>/review/findings/<int:finding_id>/photos/", views.finding_photo_add,
-         name="review_finding_photos"),
-    path("<int:pk>/review/findings/<int:finding_id>/delete/", views.finding_delete,
-         name="review_finding_delete"),
+    path(
+        "<int:pk>/review/findings/<int:finding_id>/photos/",
+        views.finding_photo_add,
+        name="review_finding_photos",
+    ),
+    path(
+        "<int:pk>/review/findings/<int:finding_id>/delete/",
+        views.finding_delete,
+        name="review_finding_delete",
+    ),
     path("<int:pk>/review/files/<int:file_id>/", views.review_file, name="review_file"),
     path("<int:pk>/review/report/", views.report_page, name="review_report"),
     path("<int:pk>/review/sign/", views.report_sign, name="review_sign"),
-    path("<int:pk>/rectification/evidence/", views.rectification_evidence,
-         name="rectification_evidence"),
+    path(
+        "<int:pk>/rectification/evidence/",
+        views.rectification_evidence,
+        name="rectification_evidence",
+    ),
 ]

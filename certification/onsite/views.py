@@ -37,14 +37,19 @@ from reviews.scoring_data import score_assessment
 from reviews.services import EditConflict
 from reviews.views.rendering import answer_buttons, answer_choices, grade_label
 
-_PHOTOS = Prefetch("files", queryset=ReviewFile.objects.filter(
-    purpose=ReviewFile.Purpose.FINDING_PHOTO), to_attr="photos")
+_PHOTOS = Prefetch(
+    "files",
+    queryset=ReviewFile.objects.filter(purpose=ReviewFile.Purpose.FINDING_PHOTO),
+    to_attr="photos",
+)
 
 
 def _get_application(request, pk: int) -> Application:
     return permissions.get_visible_or_404(
         Application.objects.select_related("enterprise", "receiver", "assessment__version"),
-        request.user, pk=pk)
+        request.user,
+        pk=pk,
+    )
 
 
 def _get_review(application: Application) -> OnSiteReview:
@@ -62,9 +67,12 @@ def _forbidden_as_403(error: ServiceError) -> None:
 
 def _may_edit(user, application: Application, review: OnSiteReview, unit_id=None) -> bool:
     """The current review unit, while the review is under way."""
-    return bool(user.can_act and application.status == Status.ON_SITE_REVIEW
-                and not review.assessment.is_locked
-                and onsite.is_review_unit_user(user, application, unit_id))
+    return bool(
+        user.can_act
+        and application.status == Status.ON_SITE_REVIEW
+        and not review.assessment.is_locked
+        and onsite.is_review_unit_user(user, application, unit_id)
+    )
 
 
 def _differs(mine: AssessmentRow, theirs) -> bool:
@@ -72,7 +80,10 @@ def _differs(mine: AssessmentRow, theirs) -> bool:
         return bool(mine.result)
     result, deduction, na_reason = theirs
     return (mine.result, mine.deduction, mine.na_reason.strip()) != (
-        result, deduction, (na_reason or "").strip())
+        result,
+        deduction,
+        (na_reason or "").strip(),
+    )
 
 
 def _totals(review: OnSiteReview, differs: int | None = None) -> dict:
@@ -81,7 +92,8 @@ def _totals(review: OnSiteReview, differs: int | None = None) -> dict:
     data = {
         "score": str(result.score) if result.score is not None else "—",
         "grade": grade_label(result.grade),
-        "answered": result.answered, "total": result.total,
+        "answered": result.answered,
+        "total": result.total,
         "unanswered": result.total - result.answered,
         "failed_vetoes": ", ".join(result.failed_vetoes),
     }
@@ -94,20 +106,23 @@ def _nav(application: Application, active: str, may_see_scores: bool) -> list[di
     base = reverse("certification:review", args=[application.pk])
     tabs = [("findings", _("Findings"), base + "findings/")]
     if may_see_scores:
-        tabs = [("scores", _("Scoring"), base), *tabs,
-                ("report", _("Report"), base + "report/")]
-    return [{"key": key, "label": label, "url": url, "active": key == active}
-            for key, label, url in tabs]
+        tabs = [("scores", _("Scoring"), base), *tabs, ("report", _("Report"), base + "report/")]
+    return [
+        {"key": key, "label": label, "url": url, "active": key == active}
+        for key, label, url in tabs
+    ]
 
 
 # --- the scoring checklist -----------------------------------------------------------
 
 
 def _self_answers(application: Application) -> dict[int, tuple]:
-    return {criterion_id: (result, deduction, na_reason, notes)
-            for criterion_id, result, deduction, na_reason, notes in AssessmentRow.objects.filter(
-                assessment_id=application.assessment_id).values_list(
-                    "criterion_id", "result", "deduction", "na_reason", "notes")}
+    return {
+        criterion_id: (result, deduction, na_reason, notes)
+        for criterion_id, result, deduction, na_reason, notes in AssessmentRow.objects.filter(
+            assessment_id=application.assessment_id
+        ).values_list("criterion_id", "result", "deduction", "na_reason", "notes")
+    }
 
 
 @login_required
@@ -120,8 +135,11 @@ def review_page(request, pk: int):
     user = request.user
     permissions.require(onsite.may_see_scores(user, application, review=review))
     editable = _may_edit(user, application, review)
-    rows = list(review.assessment.rows.select_related("criterion", "updated_by")
-                .order_by("criterion__position"))
+    rows = list(
+        review.assessment.rows.select_related("criterion", "updated_by").order_by(
+            "criterion__position"
+        )
+    )
     baseline = _self_answers(application)
     labels = dict(Result.choices)
     choices = answer_choices()
@@ -131,36 +149,60 @@ def review_page(request, pk: int):
         theirs = baseline.get(row.criterion_id)
         row.differs = _differs(row, theirs[:3] if theirs else None)
         differs += row.differs
-        row.self_answer = ({"result": theirs[0], "label": labels.get(theirs[0], ""),
-                            "deduction": theirs[1], "na_reason": theirs[2], "notes": theirs[3]}
-                           if theirs else None)
-        row.deduction_text = ("" if row.result != Result.PARTIAL
-                              else str(row.deduction.normalize()))
+        row.self_answer = (
+            {
+                "result": theirs[0],
+                "label": labels.get(theirs[0], ""),
+                "deduction": theirs[1],
+                "na_reason": theirs[2],
+                "notes": theirs[3],
+            }
+            if theirs
+            else None
+        )
+        row.deduction_text = "" if row.result != Result.PARTIAL else str(row.deduction.normalize())
         if editable:
             row.buttons = answer_buttons(str(row.pk), row.result, row.criterion.is_veto, choices)
         if not only_differs or row.differs:
             shown.append(row)
-    return render(request, "certification/onsite/review.html", {
-        "application": application, "review": review, "rows": shown, "editable": editable,
-        "totals": _totals(review, differs), "only_differs": only_differs,
-        "result_labels": labels, "nav": _nav(application, "scores", True),
-        "rows_url": reverse("certification:review", args=[application.pk]) + "rows/",
-        "js_labels": {"saved": _("Saved"), "saving": _("Saving…"), "not_saved": _("Not saved"),
-                      "failed": _("Could not save: check the connection and try again."),
-                      "unanswered": _("Not answered yet")},
-    })
+    return render(
+        request,
+        "certification/onsite/review.html",
+        {
+            "application": application,
+            "review": review,
+            "rows": shown,
+            "editable": editable,
+            "totals": _totals(review, differs),
+            "only_differs": only_differs,
+            "result_labels": labels,
+            "nav": _nav(application, "scores", True),
+            "rows_url": reverse("certification:review", args=[application.pk]) + "rows/",
+            "js_labels": {
+                "saved": _("Saved"),
+                "saving": _("Saving…"),
+                "not_saved": _("Not saved"),
+                "failed": _("Could not save: check the connection and try again."),
+                "unanswered": _("Not answered yet"),
+            },
+        },
+    )
 
 
 def _row_json(row: AssessmentRow) -> dict:
     by = row.updated_by
     return {
-        "id": row.pk, "result": row.result,
+        "id": row.pk,
+        "result": row.result,
         "result_label": str(dict(Result.choices).get(row.result, "")),
         "deduction": "" if row.result != Result.PARTIAL else str(row.deduction.normalize()),
-        "na_reason": row.na_reason, "notes": row.notes, "revision": row.revision,
+        "na_reason": row.na_reason,
+        "notes": row.notes,
+        "revision": row.revision,
         "updated_by": (by.get_full_name() or by.username) if by else "",
-        "updated_at": (timezone.localtime(row.updated_at).strftime("%Y-%m-%d %H:%M")
-                       if row.updated_at else ""),
+        "updated_at": (
+            timezone.localtime(row.updated_at).strftime("%Y-%m-%d %H:%M") if row.updated_at else ""
+        ),
     }
 
 
@@ -176,8 +218,11 @@ def review_row_save(request, pk: int, row_id: int):
     version) or the review is no longer open, 422 bad input."""
     application = _get_application(request, pk)
     review = _get_review(application)
-    row = get_object_or_404(AssessmentRow.objects.select_related("criterion"),
-                            pk=row_id, assessment_id=review.assessment_id)
+    row = get_object_or_404(
+        AssessmentRow.objects.select_related("criterion"),
+        pk=row_id,
+        assessment_id=review.assessment_id,
+    )
     back = reverse("certification:review", args=[application.pk]) + f"#row-{row.pk}"
     form = RowForm(request.POST)
     status, body = 200, {}
@@ -189,15 +234,23 @@ def review_row_save(request, pk: int, row_id: int):
             raise ServiceError(errors[0], field=field)
         data = form.cleaned_data
         saved = onsite.review_row_save(
-            actor=request.user, application=application, row=row, result=data["result"],
-            deduction=data["deduction"], na_reason=data["na_reason"], notes=data["notes"],
-            revision=data["revision"])
+            actor=request.user,
+            application=application,
+            row=row,
+            result=data["result"],
+            deduction=data["deduction"],
+            na_reason=data["na_reason"],
+            notes=data["notes"],
+            revision=data["revision"],
+        )
     except EditConflict as conflict:
         fresh = AssessmentRow.objects.select_related("updated_by").get(pk=row.pk)
         theirs = _row_json(fresh)
         message = _("%(message)s Saved by %(who)s at %(when)s.") % {
-            "message": conflict.message, "who": theirs["updated_by"] or "—",
-            "when": theirs["updated_at"]}
+            "message": conflict.message,
+            "who": theirs["updated_by"] or "—",
+            "when": theirs["updated_at"],
+        }
         status, body = 409, {"error": message, "conflict": True, "row": theirs}
     except ServiceError as error:
         _forbidden_as_403(error)
@@ -205,14 +258,21 @@ def review_row_save(request, pk: int, row_id: int):
         review.assessment.refresh_from_db(fields=["status"])
         locked = isinstance(error, TransitionConflict) or review.assessment.is_locked
         status = 409 if locked else 422
-        body = {"error": f"{row.criterion.code}: {error.message}" if not _wants_json(request)
-                else error.message, "field": error.field or "result"}
+        body = {
+            "error": f"{row.criterion.code}: {error.message}"
+            if not _wants_json(request)
+            else error.message,
+            "field": error.field or "result",
+        }
     else:
         fresh = AssessmentRow.objects.select_related("updated_by").get(pk=saved.pk)
         theirs = _self_answers_for(application, fresh.criterion_id)
-        body = {"saved": True, "row": _row_json(fresh),
-                "differs": _differs(fresh, theirs),
-                "totals": _totals(review)}
+        body = {
+            "saved": True,
+            "row": _row_json(fresh),
+            "differs": _differs(fresh, theirs),
+            "totals": _totals(review),
+        }
     if not _wants_json(request):
         if status == 200:
             messages.success(request, _("Saved."))
@@ -223,9 +283,13 @@ def review_row_save(request, pk: int, row_id: int):
 
 
 def _self_answers_for(application: Application, criterion_id: int):
-    return (AssessmentRow.objects.filter(assessment_id=application.assessment_id,
-                                         criterion_id=criterion_id)
-            .values_list("result", "deduction", "na_reason").first())
+    return (
+        AssessmentRow.objects.filter(
+            assessment_id=application.assessment_id, criterion_id=criterion_id
+        )
+        .values_list("result", "deduction", "na_reason")
+        .first()
+    )
 
 
 # --- findings ------------------------------------------------------------------------
@@ -242,35 +306,60 @@ def _render_findings(request, application, review, *, status=200, form=None, err
     user = request.user
     may_see_scores = onsite.may_see_scores(user, application, review=review)
     editable = _may_edit(user, application, review)
-    criteria = (list(Criterion.objects.filter(version_id=review.assessment.version_id)
-                     .order_by("position").values("pk", "code", "requirement"))
-                if editable else [])
-    return render(request, "certification/onsite/findings.html", {
-        "application": application, "review": review, "editable": editable,
-        "findings": _findings_for(user, application, review, may_see_scores),
-        "criteria": criteria, "kinds": Finding.Kind.choices,
-        "form": form or {"must_rectify": True}, "error": error,
-        "nav": _nav(application, "findings", may_see_scores),
-    }, status=status)
+    criteria = (
+        list(
+            Criterion.objects.filter(version_id=review.assessment.version_id)
+            .order_by("position")
+            .values("pk", "code", "requirement")
+        )
+        if editable
+        else []
+    )
+    return render(
+        request,
+        "certification/onsite/findings.html",
+        {
+            "application": application,
+            "review": review,
+            "editable": editable,
+            "findings": _findings_for(user, application, review, may_see_scores),
+            "criteria": criteria,
+            "kinds": Finding.Kind.choices,
+            "form": form or {"must_rectify": True},
+            "error": error,
+            "nav": _nav(application, "findings", may_see_scores),
+        },
+        status=status,
+    )
 
 
 def _store_photos(request, application, finding, uploads, stored: list[ReviewFile]) -> None:
     """Add the uploads to the finding, appending each stored photo to ``stored``."""
     for upload in uploads:
-        stored.append(onsite.finding_photo_add(actor=request.user, application=application,
-                                               finding=finding, upload=upload))
+        stored.append(
+            onsite.finding_photo_add(
+                actor=request.user, application=application, finding=finding, upload=upload
+            )
+        )
 
 
-def _refused_findings(request, application, review, error: ServiceError,
-                      stored: list[ReviewFile], form=None):
+def _refused_findings(
+    request, application, review, error: ServiceError, stored: list[ReviewFile], form=None
+):
     """The findings page after a refused finding or photo: 403 for the wrong role,
     409 when the review moved on, else 400; the database rolled back, so do the files."""
 
     _forbidden_as_403(error)
     for photo in stored:
         photo.file.delete(save=False)
-    return _render_findings(request, application, review, form=form, error=error.message,
-                            status=409 if isinstance(error, TransitionConflict) else 400)
+    return _render_findings(
+        request,
+        application,
+        review,
+        form=form,
+        error=error.message,
+        status=409 if isinstance(error, TransitionConflict) else 400,
+    )
 
 
 @login_required
@@ -281,27 +370,36 @@ def findings_page(request, pk: int):
     review = _get_review(application)
     if request.method != "POST":
         return _render_findings(request, application, review)
-    posted = {"kind": request.POST.get("kind", ""), "text": request.POST.get("text", ""),
-              "criterion": request.POST.get("criterion", ""),
-              "must_rectify": request.POST.get("must_rectify") in ("on", "1", "true")}
+    posted = {
+        "kind": request.POST.get("kind", ""),
+        "text": request.POST.get("text", ""),
+        "criterion": request.POST.get("criterion", ""),
+        "must_rectify": request.POST.get("must_rectify") in ("on", "1", "true"),
+    }
     uploads = request.FILES.getlist("photos")
     stored: list[ReviewFile] = []
     try:
         criterion = parse_id(posted["criterion"]) if posted["criterion"] else None
         if posted["criterion"] and criterion is None:
-            raise ServiceError(_("Choose a criterion of the standard this review uses."),
-                               field="criterion")
+            raise ServiceError(
+                _("Choose a criterion of the standard this review uses."), field="criterion"
+            )
         with transaction.atomic():
-            finding = onsite.finding_add(actor=request.user, application=application,
-                                         kind=posted["kind"], text=posted["text"],
-                                         criterion=criterion,
-                                         must_rectify=posted["must_rectify"])
+            finding = onsite.finding_add(
+                actor=request.user,
+                application=application,
+                kind=posted["kind"],
+                text=posted["text"],
+                criterion=criterion,
+                must_rectify=posted["must_rectify"],
+            )
             _store_photos(request, application, finding, uploads, stored)
     except ServiceError as error:
         return _refused_findings(request, application, review, error, stored, form=posted)
     messages.success(request, _("Finding recorded."))
-    return redirect(reverse("certification:review_findings", args=[application.pk])
-                    + f"#finding-{finding.pk}")
+    return redirect(
+        reverse("certification:review_findings", args=[application.pk]) + f"#finding-{finding.pk}"
+    )
 
 
 @login_required
@@ -320,8 +418,9 @@ def finding_photo_add(request, pk: int, finding_id: int):
     except ServiceError as error:
         return _refused_findings(request, application, review, error, stored)
     messages.success(request, _("Photo added."))
-    return redirect(reverse("certification:review_findings", args=[application.pk])
-                    + f"#finding-{finding.pk}")
+    return redirect(
+        reverse("certification:review_findings", args=[application.pk]) + f"#finding-{finding.pk}"
+    )
 
 
 @login_required
@@ -346,12 +445,14 @@ def review_file(request, pk: int, file_id: int):
     whoever may see it (never served from MEDIA_URL)."""
     application = _get_application(request, pk)
     review = _get_review(application)
-    stored = get_object_or_404(ReviewFile.objects.select_related("finding"), pk=file_id,
-                               review=review)
+    stored = get_object_or_404(
+        ReviewFile.objects.select_related("finding"), pk=file_id, review=review
+    )
     if stored.finding is not None and stored.finding.kind not in onsite.LISTED_KINDS:
         permissions.require(onsite.may_see_scores(request.user, application, review=review))
-    return stored_file_response(stored.file, filename=stored.original_name,
-                                content_type=stored.content_type)
+    return stored_file_response(
+        stored.file, filename=stored.original_name, content_type=stored.content_type
+    )
 
 
 # --- the report ----------------------------------------------------------------------
@@ -365,15 +466,27 @@ def _render_report(request, application, review, *, status=200, form=None, error
     members = onsite.team_members(application)
     for member in members:
         member.signoff = signed.get(member.pk)
-        member.may_sign = (member.signoff is None and application.status == Status.ON_SITE_REVIEW
-                           and assigning.may_sign_for(user, member))
-    return render(request, "certification/onsite/report.html", {
-        "application": application, "review": review, "editable": editable,
-        "members": members, "totals": _totals(review),
-        "proposed_grade": grade_label(review.proposed_tier or None),
-        "form": form or {"summary": review.summary, "technical_head": review.technical_head},
-        "error": error, "nav": _nav(application, "report", True),
-    }, status=status)
+        member.may_sign = (
+            member.signoff is None
+            and application.status == Status.ON_SITE_REVIEW
+            and assigning.may_sign_for(user, member)
+        )
+    return render(
+        request,
+        "certification/onsite/report.html",
+        {
+            "application": application,
+            "review": review,
+            "editable": editable,
+            "members": members,
+            "totals": _totals(review),
+            "proposed_grade": grade_label(review.proposed_tier or None),
+            "form": form or {"summary": review.summary, "technical_head": review.technical_head},
+            "error": error,
+            "nav": _nav(application, "report", True),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -384,15 +497,23 @@ def report_page(request, pk: int):
     permissions.require(onsite.may_see_scores(request.user, application, review=review))
     if request.method != "POST":
         return _render_report(request, application, review)
-    posted = {"summary": request.POST.get("summary", ""),
-              "technical_head": request.POST.get("technical_head", "")}
+    posted = {
+        "summary": request.POST.get("summary", ""),
+        "technical_head": request.POST.get("technical_head", ""),
+    }
     try:
         onsite.report_update(actor=request.user, application=application, **posted)
     except ServiceError as error:
         _forbidden_as_403(error)
 
-        return _render_report(request, application, review, form=posted, error=error.message,
-                              status=409 if isinstance(error, TransitionConflict) else 400)
+        return _render_report(
+            request,
+            application,
+            review,
+            form=posted,
+            error=error.message,
+            status=409 if isinstance(error, TransitionConflict) else 400,
+        )
     messages.success(request, _("Report saved."))
     return redirect("certification:review_report", pk=application.pk)
 
@@ -406,16 +527,21 @@ def report_sign(request, pk: int):
     if reviewer is None:
         raise Http404
     try:
-        signoff = onsite.report_sign(actor=request.user, application=application,
-                                     reviewer=reviewer)
+        signoff = onsite.report_sign(actor=request.user, application=application, reviewer=reviewer)
     except ServiceError as error:
         _forbidden_as_403(error)
         permissions.require(onsite.may_see_scores(request.user, application, review=review))
 
-        return _render_report(request, application, review, error=error.message,
-                              status=409 if isinstance(error, TransitionConflict) else 400)
-    messages.success(request, _("%(name)s signed the report.")
-                     % {"name": signoff.member.reviewer.name})
+        return _render_report(
+            request,
+            application,
+            review,
+            error=error.message,
+            status=409 if isinstance(error, TransitionConflict) else 400,
+        )
+    messages.success(
+        request, _("%(name)s signed the report.") % {"name": signoff.member.reviewer.name}
+    )
     return redirect(reverse("certification:review_report", args=[application.pk]) + "#team")
 
 
@@ -432,16 +558,21 @@ def rectification_evidence(request, pk: int):
     try:
         if upload is None:
             raise ServiceError(_("Choose a file to upload."), field="file")
-        stored = onsite.rectification_evidence_add(actor=request.user, application=application,
-                                                   upload=upload,
-                                                   note=request.POST.get("note", ""))
+        stored = onsite.rectification_evidence_add(
+            actor=request.user,
+            application=application,
+            upload=upload,
+            note=request.POST.get("note", ""),
+        )
     except ServiceError as error:
         _forbidden_as_403(error)
 
         return views._render_detail(
-            request, _get_application(request, pk),
+            request,
+            _get_application(request, pk),
             status=409 if isinstance(error, TransitionConflict) else 400,
-            onsite_upload_error=error.message)
+            onsite_upload_error=error.message,
+        )
     messages.success(request, _("Uploaded “%(name)s”.") % {"name": stored.original_name})
     return redirect(reverse("certification:detail", args=[application.pk]) + "#onsite")
 
@@ -456,17 +587,22 @@ def detail_context(request, application: Application) -> dict:
         return {"onsite_review": None}
     user = request.user
     may_see_scores = onsite.may_see_scores(user, application, review=review)
-    findings = list(onsite.listed_findings(review).select_related("criterion")
-                    .prefetch_related(_PHOTOS))
-    evidence = list(review.files.filter(purpose=ReviewFile.Purpose.RECTIFICATION)
-                    .select_related("uploaded_by"))
+    findings = list(
+        onsite.listed_findings(review).select_related("criterion").prefetch_related(_PHOTOS)
+    )
+    evidence = list(
+        review.files.filter(purpose=ReviewFile.Purpose.RECTIFICATION).select_related("uploaded_by")
+    )
     context = {
         "onsite_review": review,
         "onsite_may_see_scores": may_see_scores,
         "onsite_findings": findings,
         "onsite_evidence": evidence,
-        "onsite_may_upload": bool(user.can_act and application.status == Status.RECTIFICATION
-                                  and user.organisation_id == application.applicant_id),
+        "onsite_may_upload": bool(
+            user.can_act
+            and application.status == Status.RECTIFICATION
+            and user.organisation_id == application.applicant_id
+        ),
         "onsite_in_rectification": application.status == Status.RECTIFICATION,
         "onsite_upload_error": "",
         "onsite_reported": review.reported_at is not None,
@@ -481,5 +617,6 @@ def detail_context(request, application: Application) -> dict:
             context["onsite_grade"] = totals["grade"]
             context["onsite_totals"] = totals
         context["onsite_below_tier"] = bool(
-            review.reported_at and review.proposed_tier != application.tier)
+            review.reported_at and review.proposed_tier != application.tier
+        )
     return context

@@ -10,6 +10,5 @@ urlpatterns = [
     path("publicity/", views_public.publicity_list, name="publicity"),
     path("publicity/<int:pk>/", views_public.publicity_detail, name="publicity_detail"),
     path("announcements/", views_public.announcement_list, name="announcements"),
-    path("announcements/<int:pk>/", views_public.announcement_detail,
-         name="announcement_detail"),
+    path("announcements/<int:pk>/", views_public.announcement_detail, name="announcement_detail"),
 ]

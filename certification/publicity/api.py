@@ -48,8 +48,10 @@ from portal.api.base import (
 )
 from portal.parsers import JSONParser
 
-PUBLISHERS_ONLY = gettext_lazy("Only districts and organising units publish and announce "
-                               "applications; the city office reads them.")
+PUBLISHERS_ONLY = gettext_lazy(
+    "Only districts and organising units publish and announce "
+    "applications; the city office reads them."
+)
 
 WRITE_RESPONSES = {
     400: OpenApiResponse(description=gettext_lazy("Refused input, naming the field.")),
@@ -63,13 +65,25 @@ WRITE_RESPONSES = {
 
 class ObjectionSerializer(serializers.ModelSerializer):
     outcome_display = serializers.CharField(source="get_outcome_display")
-    resolved_by = serializers.CharField(source="resolved_by.username", allow_null=True,
-                                        default=None)
+    resolved_by = serializers.CharField(
+        source="resolved_by.username", allow_null=True, default=None
+    )
 
     class Meta:
         model = Objection
-        fields = ["id", "item", "name", "contact", "text", "created_at", "outcome",
-                  "outcome_display", "resolution", "resolved_by", "resolved_at"]
+        fields = [
+            "id",
+            "item",
+            "name",
+            "contact",
+            "text",
+            "created_at",
+            "outcome",
+            "outcome_display",
+            "resolution",
+            "resolved_by",
+            "resolved_at",
+        ]
 
 
 class PublicityItemSerializer(serializers.ModelSerializer):
@@ -80,8 +94,16 @@ class PublicityItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PublicityItem
-        fields = ["id", "application", "enterprise", "enterprise_name", "tier", "tier_display",
-                  "removed_at", "objections"]
+        fields = [
+            "id",
+            "application",
+            "enterprise",
+            "enterprise_name",
+            "tier",
+            "tier_display",
+            "removed_at",
+            "objections",
+        ]
 
     def get_tier_display(self, item: PublicityItem) -> str:
         return publicity.tier_label(item.tier)
@@ -94,8 +116,17 @@ class PublicityBatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PublicityBatch
-        fields = ["id", "title", "organiser", "organiser_name", "starts_on", "ends_on",
-                  "is_open", "created_at", "items"]
+        fields = [
+            "id",
+            "title",
+            "organiser",
+            "organiser_name",
+            "starts_on",
+            "ends_on",
+            "is_open",
+            "created_at",
+            "items",
+        ]
 
     def get_is_open(self, batch: PublicityBatch) -> bool:
         return publicity.window_open(batch)
@@ -112,10 +143,25 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Certificate
-        fields = ["id", "number", "application", "enterprise", "enterprise_name", "district",
-                  "district_name", "industry", "industry_name", "tier", "tier_display",
-                  "announcement", "announcement_title", "valid_from", "valid_until", "status",
-                  "status_display"]
+        fields = [
+            "id",
+            "number",
+            "application",
+            "enterprise",
+            "enterprise_name",
+            "district",
+            "district_name",
+            "industry",
+            "industry_name",
+            "tier",
+            "tier_display",
+            "announcement",
+            "announcement_title",
+            "valid_from",
+            "valid_until",
+            "status",
+            "status_display",
+        ]
 
     def get_tier_display(self, certificate: Certificate) -> str:
         return publicity.tier_label(certificate.tier)
@@ -123,17 +169,31 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 class AnnouncementCertificateSerializer(CertificateSerializer):
     class Meta(CertificateSerializer.Meta):
-        fields = [f for f in CertificateSerializer.Meta.fields
-                  if f not in ("announcement", "announcement_title")]
+        fields = [
+            f
+            for f in CertificateSerializer.Meta.fields
+            if f not in ("announcement", "announcement_title")
+        ]
 
 
 class PublicCertificateSerializer(CertificateSerializer):
     """What the public page shows: no application id."""
 
     class Meta(CertificateSerializer.Meta):
-        fields = ["number", "enterprise_name", "district", "district_name", "industry",
-                  "industry_name", "tier", "tier_display", "valid_from", "valid_until",
-                  "status", "status_display"]
+        fields = [
+            "number",
+            "enterprise_name",
+            "district",
+            "district_name",
+            "industry",
+            "industry_name",
+            "tier",
+            "tier_display",
+            "valid_from",
+            "valid_until",
+            "status",
+            "status_display",
+        ]
 
 
 class RevocationSerializer(serializers.ModelSerializer):
@@ -163,8 +223,19 @@ class AnnouncementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AnnouncementBatch
-        fields = ["id", "title", "kind", "kind_display", "organiser", "organiser_name", "year",
-                  "number", "announced_on", "certificates", "revocations"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "kind_display",
+            "organiser",
+            "organiser_name",
+            "year",
+            "number",
+            "announced_on",
+            "certificates",
+            "revocations",
+        ]
 
 
 class PublicAnnouncementSerializer(AnnouncementSerializer):
@@ -172,8 +243,18 @@ class PublicAnnouncementSerializer(AnnouncementSerializer):
     revocations = PublicRevocationSerializer(many=True)
 
     class Meta(AnnouncementSerializer.Meta):
-        fields = ["id", "title", "kind", "kind_display", "organiser_name", "year", "number",
-                  "announced_on", "certificates", "revocations"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "kind_display",
+            "organiser_name",
+            "year",
+            "number",
+            "announced_on",
+            "certificates",
+            "revocations",
+        ]
 
 
 # --------------------------------------------------------------------------
@@ -194,26 +275,45 @@ class _ApplicationsField(serializers.PrimaryKeyRelatedField):
 
 
 class PublicityBatchCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    applications = _ApplicationsField(many=True, allow_empty=False, help_text=gettext_lazy(
-        "Ids of verified applications your organisation received."))
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
-                                  help_text=gettext_lazy("Default: “2026年第N批…公示”."))
-    starts_on = serializers.DateField(required=False, allow_null=True, help_text=gettext_lazy(
-        "Today or later; default today. The window lasts the publicity time limit in "
-        "working days."))
+    applications = _ApplicationsField(
+        many=True,
+        allow_empty=False,
+        help_text=gettext_lazy("Ids of verified applications your organisation received."),
+    )
+    title = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Default: “2026年第N批…公示”."),
+    )
+    starts_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Today or later; default today. The window lasts the publicity time limit in "
+            "working days."
+        ),
+    )
 
 
 class AnnouncementCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    applications = _ApplicationsField(many=True, allow_empty=False, help_text=gettext_lazy(
-        "Ids of applications in publicity whose window is over, every objection resolved."))
-    announced_on = serializers.DateField(required=False, allow_null=True, help_text=gettext_lazy(
-        "Default today; not in the future."))
+    applications = _ApplicationsField(
+        many=True,
+        allow_empty=False,
+        help_text=gettext_lazy(
+            "Ids of applications in publicity whose window is over, every objection resolved."
+        ),
+    )
+    announced_on = serializers.DateField(
+        required=False, allow_null=True, help_text=gettext_lazy("Default today; not in the future.")
+    )
 
 
 class ResolveSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Objection.Outcome.choices)
-    resolution = serializers.CharField(max_length=2000, help_text=gettext_lazy(
-        "What was checked and why; the enterprise sees it."))
+    resolution = serializers.CharField(
+        max_length=2000, help_text=gettext_lazy("What was checked and why; the enterprise sees it.")
+    )
 
 
 # --------------------------------------------------------------------------
@@ -225,12 +325,14 @@ def _require_overseer(user) -> None:
 
 
 def _batches_queryset(user):
-    items = (PublicityItem.objects.select_related("application__enterprise")
-             .prefetch_related(Prefetch("objections",
-                                        queryset=Objection.objects.select_related(
-                                            "resolved_by"))))
-    return (publicity.publicity_batches_visible_to(user).select_related("organiser")
-            .prefetch_related(Prefetch("items", queryset=items)))
+    items = PublicityItem.objects.select_related("application__enterprise").prefetch_related(
+        Prefetch("objections", queryset=Objection.objects.select_related("resolved_by"))
+    )
+    return (
+        publicity.publicity_batches_visible_to(user)
+        .select_related("organiser")
+        .prefetch_related(Prefetch("items", queryset=items))
+    )
 
 
 def _certificates():
@@ -239,12 +341,17 @@ def _certificates():
 
 def _announcement_contents(certificates=None) -> tuple[Prefetch, Prefetch]:
     """What an announcement lists: the certificates it issued, the grades it revoked."""
-    revocations = (CertificateEvent.objects.filter(action=CertificateEvent.Action.REVOKED)
-                   .select_related("certificate__enterprise__region", "certificate__industry")
-                   .order_by("certificate__number"))
-    return (Prefetch("certificates",
-                     queryset=_certificates() if certificates is None else certificates),
-            Prefetch("revocations", queryset=revocations))
+    revocations = (
+        CertificateEvent.objects.filter(action=CertificateEvent.Action.REVOKED)
+        .select_related("certificate__enterprise__region", "certificate__industry")
+        .order_by("certificate__number")
+    )
+    return (
+        Prefetch(
+            "certificates", queryset=_certificates() if certificates is None else certificates
+        ),
+        Prefetch("revocations", queryset=revocations),
+    )
 
 
 class AnnouncementPagination(PortalPagination):
@@ -253,8 +360,9 @@ class AnnouncementPagination(PortalPagination):
     page_size = 10
 
 
-class _PublishedListViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                            viewsets.GenericViewSet):
+class _PublishedListViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """What districts and organising units publish (publicity batches, announcements):
     read by those who oversee them, created by those who publish. A subclass names its
     input serializer and the ``publicity`` service that creates from it."""
@@ -275,19 +383,23 @@ class _PublishedListViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.Retrie
 
     def create(self, request):
         deny_unless(publicity.publishes(request.user), str(PUBLISHERS_ONLY))
-        serializer = self.input_serializer_class(data=request.data,
-                                                 context={"request": request})
+        serializer = self.input_serializer_class(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
             created = self.publish(request.user, serializer.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=created.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
-@extend_schema_view(create=extend_schema(
-    description="Publish verified applications for public comment (all or nothing).",
-    request=PublicityBatchCreateSerializer,
-    responses={201: PublicityBatchSerializer, **WRITE_RESPONSES}))
+@extend_schema_view(
+    create=extend_schema(
+        description="Publish verified applications for public comment (all or nothing).",
+        request=PublicityBatchCreateSerializer,
+        responses={201: PublicityBatchSerializer, **WRITE_RESPONSES},
+    )
+)
 class PublicityBatchViewSet(_PublishedListViewSet):
     """Publicity batches with their enterprises and objections (with the
     objectors' contacts: the publishing organisation and the city office
@@ -301,8 +413,11 @@ class PublicityBatchViewSet(_PublishedListViewSet):
 
     def publish(self, actor, data):
         return publicity.publicity_batch_create(
-            actor=actor, applications=data["applications"], title=data.get("title", ""),
-            starts_on=data.get("starts_on"))
+            actor=actor,
+            applications=data["applications"],
+            title=data.get("title", ""),
+            starts_on=data.get("starts_on"),
+        )
 
 
 class ObjectionViewSet(PortalAPIMixin, viewsets.GenericViewSet):
@@ -313,10 +428,10 @@ class ObjectionViewSet(PortalAPIMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return publicity.objections_visible_to(self.request.user).select_related("resolved_by")
 
-    @extend_schema(request=ResolveSerializer,
-                   responses={200: ObjectionSerializer, **WRITE_RESPONSES})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser,
-                                                           MultiPartParser])
+    @extend_schema(
+        request=ResolveSerializer, responses={200: ObjectionSerializer, **WRITE_RESPONSES}
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
     def resolve(self, request, pk=None):
         """Resolve an objection, once: dismissed, or upheld (the application
         leaves publicity, back to reported)."""
@@ -324,16 +439,20 @@ class ObjectionViewSet(PortalAPIMixin, viewsets.GenericViewSet):
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
-            publicity.objection_resolve(actor=request.user, objection=objection,
-                                        **serializer.validated_data)
+            publicity.objection_resolve(
+                actor=request.user, objection=objection, **serializer.validated_data
+            )
         return Response(ObjectionSerializer(self.get_queryset().get(pk=objection.pk)).data)
 
 
-@extend_schema_view(create=extend_schema(
-    description="Announce applications whose publicity is over; issues their certificates "
-                "with their numbers.",
-    request=AnnouncementCreateSerializer,
-    responses={201: AnnouncementSerializer, **WRITE_RESPONSES}))
+@extend_schema_view(
+    create=extend_schema(
+        description="Announce applications whose publicity is over; issues their certificates "
+        "with their numbers.",
+        request=AnnouncementCreateSerializer,
+        responses={201: AnnouncementSerializer, **WRITE_RESPONSES},
+    )
+)
 class AnnouncementViewSet(_PublishedListViewSet):
     """Announcements with the certificates they issued or the grades they revoked."""
 
@@ -341,17 +460,21 @@ class AnnouncementViewSet(_PublishedListViewSet):
     input_serializer_class = AnnouncementCreateSerializer
 
     def get_queryset(self):
-        return (publicity.announcements_visible_to(self.request.user)
-                .select_related("organiser")
-                .prefetch_related(*_announcement_contents()))
+        return (
+            publicity.announcements_visible_to(self.request.user)
+            .select_related("organiser")
+            .prefetch_related(*_announcement_contents())
+        )
 
     def publish(self, actor, data):
-        return publicity.announcement_create(actor=actor, applications=data["applications"],
-                                             announced_on=data.get("announced_on"))
+        return publicity.announcement_create(
+            actor=actor, applications=data["applications"], announced_on=data.get("announced_on")
+        )
 
 
-class CertificateViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                         viewsets.GenericViewSet):
+class CertificateViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Certificates in the user's scope."""
 
     serializer_class = CertificateSerializer
@@ -360,8 +483,9 @@ class CertificateViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveM
         return publicity.certificates_visible_to(self.request.user, _certificates())
 
 
-class PublicAnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                                viewsets.GenericViewSet):
+class PublicAnnouncementViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Announcements as the public sees them (no login)."""
 
     serializer_class = PublicAnnouncementSerializer
@@ -370,8 +494,9 @@ class PublicAnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     pagination_class = AnnouncementPagination
 
     def get_queryset(self):
-        return (AnnouncementBatch.objects.select_related("organiser")
-                .prefetch_related(*_announcement_contents(_certificates().order_by("number"))))
+        return AnnouncementBatch.objects.select_related("organiser").prefetch_related(
+            *_announcement_contents(_certificates().order_by("number"))
+        )
 
 
 # (prefix, viewset, basename) for the router.

@@ -63,7 +63,8 @@ PASS_MARK = "XW"
 # The validation regex of domain.md §4.2, for the graded certificates of the
 # national industry codes.
 CERTIFICATE_RE = re.compile(
-    r"^(京)?AQB(KS|SY|XK|CJ|DZ|WH|HG|YY|YH|YJ|YS|JC|JX|QG|FZ|YC|SM)(Ⅰ|Ⅱ|Ⅲ)\d{4}\d{5}$")
+    r"^(京)?AQB(KS|SY|XK|CJ|DZ|WH|HG|YY|YH|YJ|YS|JC|JX|QG|FZ|YC|SM)(Ⅰ|Ⅱ|Ⅲ)\d{4}\d{5}$"
+)
 
 OBJECTION_FIELDS = {"name": 50, "contact": 100}
 
@@ -132,14 +133,20 @@ def tier_label(tier: str) -> str:
 
 def publishes(user) -> bool:
     """Districts and organising units publish and announce what they received."""
-    return bool(user.is_authenticated and user.can_act and user.organisation.kind in (
-        OrganisationKind.DISTRICT, OrganisationKind.ORGANISING_UNIT))
+    return bool(
+        user.is_authenticated
+        and user.can_act
+        and user.organisation.kind in (OrganisationKind.DISTRICT, OrganisationKind.ORGANISING_UNIT)
+    )
 
 
 def oversees(user) -> bool:
     """The management pages: the publishers, and the city office read-only."""
-    return publishes(user) or bool(user.is_authenticated and user.can_act
-                                   and user.organisation.kind == OrganisationKind.CITY_OFFICE)
+    return publishes(user) or bool(
+        user.is_authenticated
+        and user.can_act
+        and user.organisation.kind == OrganisationKind.CITY_OFFICE
+    )
 
 
 def _organised_by(user, qs: QuerySet, field: str = "organiser_id") -> QuerySet:
@@ -160,8 +167,9 @@ def announcements_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 
 
 def objections_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
-    return _organised_by(user, Objection.objects.all() if qs is None else qs,
-                         "item__batch__organiser_id")
+    return _organised_by(
+        user, Objection.objects.all() if qs is None else qs, "item__batch__organiser_id"
+    )
 
 
 def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
@@ -173,8 +181,9 @@ def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
     qs = Certificate.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return qs.none()
-    return qs.filter(Q(announcement__organiser_id=user.organisation_id)
-                     | enterprise_scope(user, "enterprise__"))
+    return qs.filter(
+        Q(announcement__organiser_id=user.organisation_id) | enterprise_scope(user, "enterprise__")
+    )
 
 
 def window_open(batch: PublicityBatch, today: datetime.date | None = None) -> bool:
@@ -185,9 +194,12 @@ def window_open(batch: PublicityBatch, today: datetime.date | None = None) -> bo
 def current_item(application: Application) -> PublicityItem | None:
     """The application's place in its latest publicity batch (None when it
     was taken out or never published)."""
-    return (PublicityItem.objects.select_related("batch")
-            .filter(application=application, removed_at__isnull=True)
-            .order_by("-batch__starts_on", "-id").first())
+    return (
+        PublicityItem.objects.select_related("batch")
+        .filter(application=application, removed_at__isnull=True)
+        .order_by("-batch__starts_on", "-id")
+        .first()
+    )
 
 
 def _forbidden(message: str):
@@ -206,11 +218,14 @@ def _locked_applications(applications) -> list[Application]:
     ids = sorted({getattr(a, "pk", a) for a in applications})
     if not ids:
         return []
-    found = list(Application.objects.select_for_update()
-                 .filter(pk__in=ids).select_related("enterprise", "industry").order_by("pk"))
+    found = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=ids)
+        .select_related("enterprise", "industry")
+        .order_by("pk")
+    )
     if len(found) != len(ids):
-        raise ServiceError(_("Some of the chosen applications do not exist."),
-                           field="applications")
+        raise ServiceError(_("Some of the chosen applications do not exist."), field="applications")
     return found
 
 
@@ -219,9 +234,13 @@ def _check_receiver(actor, applications: list[Application], what: str) -> None:
         raise _forbidden(_("Your account cannot take this step."))
     for application in applications:
         if application.receiver_id != actor.organisation_id:
-            raise _forbidden(_("Only the organisation that received the application %(what)s "
-                               "it: %(enterprise)s.")
-                             % {"what": what, "enterprise": application.enterprise.name})
+            raise _forbidden(
+                _(
+                    "Only the organisation that received the application %(what)s "
+                    "it: %(enterprise)s."
+                )
+                % {"what": what, "enterprise": application.enterprise.name}
+            )
 
 
 # --- publicity -----------------------------------------------------------------------
@@ -246,23 +265,36 @@ def _check_publishable(application: Application) -> None:
     if application.status in (Status.PUBLICITY, Status.ANNOUNCED):
         item = current_item(application)
         if item is not None:
-            raise _conflict(_("%(enterprise)s was already published in “%(title)s” (%(start)s "
-                              "to %(end)s); reload the page to see it.") % {
-                "enterprise": application.enterprise.name, "title": item.batch.title,
-                "start": item.batch.starts_on.isoformat(),
-                "end": item.batch.ends_on.isoformat()})
-        raise _conflict(_("%(enterprise)s is already “%(status)s”; reload the page.") % {
-            "enterprise": application.enterprise.name,
-            "status": application.get_status_display()})
-    raise ServiceError(_("%(enterprise)s is “%(status)s”; only verified applications "
-                         "can be published.") % {
-        "enterprise": application.enterprise.name,
-        "status": application.get_status_display()}, field="applications")
+            raise _conflict(
+                _(
+                    "%(enterprise)s was already published in “%(title)s” (%(start)s "
+                    "to %(end)s); reload the page to see it."
+                )
+                % {
+                    "enterprise": application.enterprise.name,
+                    "title": item.batch.title,
+                    "start": item.batch.starts_on.isoformat(),
+                    "end": item.batch.ends_on.isoformat(),
+                }
+            )
+        raise _conflict(
+            _("%(enterprise)s is already “%(status)s”; reload the page.")
+            % {
+                "enterprise": application.enterprise.name,
+                "status": application.get_status_display(),
+            }
+        )
+    raise ServiceError(
+        _("%(enterprise)s is “%(status)s”; only verified applications can be published.")
+        % {"enterprise": application.enterprise.name, "status": application.get_status_display()},
+        field="applications",
+    )
 
 
 @transaction.atomic
-def publicity_batch_create(*, actor, applications, title: str = "",
-                           starts_on: datetime.date | None = None) -> PublicityBatch:
+def publicity_batch_create(
+    *, actor, applications, title: str = "", starts_on: datetime.date | None = None
+) -> PublicityBatch:
     """Publish verified applications of the actor's organisation for public
     comment: one window for all, all or nothing."""
     from certification import engine
@@ -278,22 +310,40 @@ def publicity_batch_create(*, actor, applications, title: str = "",
     if starts_on < today:
         raise ServiceError(_("The publicity cannot start in the past."), field="starts_on")
     if (starts_on - today).days > MAX_DAYS_AHEAD:
-        raise ServiceError(_("The publicity can start at most %(days)d days from today.")
-                           % {"days": MAX_DAYS_AHEAD}, field="starts_on")
+        raise ServiceError(
+            _("The publicity can start at most %(days)d days from today.")
+            % {"days": MAX_DAYS_AHEAD},
+            field="starts_on",
+        )
     title = (title or "").strip()
     if len(title) > 200:
         raise ServiceError(_("The title is too long (at most 200 characters)."), field="title")
     ends_on = workdays.add_working_days(starts_on, time_limit(Status.PUBLICITY) or 0)
     batch = PublicityBatch.objects.create(
-        organiser_id=actor.organisation_id, starts_on=starts_on, ends_on=ends_on,
+        organiser_id=actor.organisation_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
         title=title or default_publicity_title(actor.organisation_id, starts_on.year),
-        created_by=actor)
+        created_by=actor,
+    )
     for application in chosen:
-        engine.perform(actor=actor, application=application, transition="start_publicity",
-                         publicity_batch=batch)
-    audit.record(actor=actor, action="publicity.batch.create", obj=batch, after={
-        "title": batch.title, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(),
-        "applications": [a.pk for a in chosen]})
+        engine.perform(
+            actor=actor,
+            application=application,
+            transition="start_publicity",
+            publicity_batch=batch,
+        )
+    audit.record(
+        actor=actor,
+        action="publicity.batch.create",
+        obj=batch,
+        after={
+            "title": batch.title,
+            "starts_on": starts_on.isoformat(),
+            "ends_on": ends_on.isoformat(),
+            "applications": [a.pk for a in chosen],
+        },
+    )
     return batch
 
 
@@ -302,11 +352,16 @@ def prepare_start_publicity(move: Move) -> None:
     application = move.application
     batch = move.data.get("publicity_batch")
     if not isinstance(batch, PublicityBatch) or batch.organiser_id != application.receiver_id:
-        raise ServiceError(_("Applications are published in a publicity batch of the "
-                             "organisation that received them; use the publicity page."),
-                           field="publicity_batch")
-    PublicityItem.objects.create(batch=batch, application=application,
-                                 tier=application.granted_tier or application.tier)
+        raise ServiceError(
+            _(
+                "Applications are published in a publicity batch of the "
+                "organisation that received them; use the publicity page."
+            ),
+            field="publicity_batch",
+        )
+    PublicityItem.objects.create(
+        batch=batch, application=application, tier=application.granted_tier or application.tier
+    )
     # Due when the window closes: then the receiver announces.
     move.due = (batch.ends_on, workdays.is_estimated(batch.starts_on, batch.ends_on))
     move.details["publicity_batch"] = batch.pk
@@ -316,9 +371,12 @@ def prepare_start_publicity(move: Move) -> None:
 def prepare_withdraw_from_publicity(move: Move) -> None:
     """An upheld objection takes the application out of its batch: the
     public page no longer lists it."""
-    item = (PublicityItem.objects.select_for_update()
-            .filter(application=move.application, removed_at__isnull=True)
-            .order_by("-id").first())
+    item = (
+        PublicityItem.objects.select_for_update()
+        .filter(application=move.application, removed_at__isnull=True)
+        .order_by("-id")
+        .first()
+    )
     if item is not None:
         item.removed_at = timezone.now()
         item.save(update_fields=["removed_at"])
@@ -349,100 +407,151 @@ def _objections_in_the_last_hour(ip: str | None) -> int:
 
 
 @transaction.atomic
-def objection_lodge(*, item: PublicityItem, name: str, contact: str, text: str,
-                    ip: str | None) -> Objection:
+def objection_lodge(
+    *, item: PublicityItem, name: str, contact: str, text: str, ip: str | None
+) -> Objection:
     """Anyone, without logging in, while the window is open. The row itself
     is the record (the audit entry has no actor)."""
-    item = (PublicityItem.objects.select_related("batch", "application__enterprise")
-            .get(pk=item.pk))
+    item = PublicityItem.objects.select_related("batch", "application__enterprise").get(pk=item.pk)
     batch = item.batch
     if item.removed_at is not None or item.application.status != Status.PUBLICITY:
-        raise ServiceError(_("This enterprise is no longer in publicity; objections are not "
-                             "accepted."), field="item")
+        raise ServiceError(
+            _("This enterprise is no longer in publicity; objections are not accepted."),
+            field="item",
+        )
     today = timezone.localdate()
     if today < batch.starts_on:
-        raise ServiceError(_("The publicity has not started yet; objections are accepted from "
-                             "%(date)s.") % {"date": batch.starts_on.isoformat()}, field="item")
+        raise ServiceError(
+            _("The publicity has not started yet; objections are accepted from %(date)s.")
+            % {"date": batch.starts_on.isoformat()},
+            field="item",
+        )
     if today > batch.ends_on:
-        raise ServiceError(_("The publicity ended on %(date)s; objections are no longer "
-                             "accepted.") % {"date": batch.ends_on.isoformat()}, field="item")
-    values = {"name": (name or "").strip(), "contact": (contact or "").strip(),
-              "text": (text or "").strip()}
+        raise ServiceError(
+            _("The publicity ended on %(date)s; objections are no longer accepted.")
+            % {"date": batch.ends_on.isoformat()},
+            field="item",
+        )
+    values = {
+        "name": (name or "").strip(),
+        "contact": (contact or "").strip(),
+        "text": (text or "").strip(),
+    }
     limits = {**OBJECTION_FIELDS, "text": settings.OBJECTION_MAX_CHARS}
     labels = {"name": _("your name"), "contact": _("phone or e-mail"), "text": _("objection")}
     for field, value in values.items():
         if not value:
             raise ServiceError(_("Enter %(field)s.") % {"field": labels[field]}, field=field)
         if len(value) > limits[field]:
-            raise ServiceError(_("%(field)s is too long: at most %(limit)d characters.")
-                               % {"field": labels[field], "limit": limits[field]}, field=field)
+            raise ServiceError(
+                _("%(field)s is too long: at most %(limit)d characters.")
+                % {"field": labels[field], "limit": limits[field]},
+                field=field,
+            )
     if _objections_in_the_last_hour(ip) >= settings.OBJECTION_LIMIT_PER_HOUR:
-        raise ServiceError(_("Too many objections were sent from your network address. Please "
-                             "try again in an hour, or contact %(organiser)s directly.")
-                           % {"organiser": batch.organiser.name})
+        raise ServiceError(
+            _(
+                "Too many objections were sent from your network address. Please "
+                "try again in an hour, or contact %(organiser)s directly."
+            )
+            % {"organiser": batch.organiser.name}
+        )
     objection = Objection.objects.create(item=item, ip=ip or None, **values)
-    audit.record(actor=None, action="publicity.objection.lodge", obj=objection, after={
-        "item": item.pk, "application": item.application_id, "batch": batch.pk})
+    audit.record(
+        actor=None,
+        action="publicity.objection.lodge",
+        obj=objection,
+        after={"item": item.pk, "application": item.application_id, "batch": batch.pk},
+    )
     with translation.override(settings.LANGUAGE_CODE):
-        message = _("Objection to %(enterprise)s in the publicity “%(title)s”: please resolve "
-                    "it.") % {"enterprise": item.application.enterprise.name,
-                              "title": batch.title}
+        message = _(
+            "Objection to %(enterprise)s in the publicity “%(title)s”: please resolve it."
+        ) % {"enterprise": item.application.enterprise.name, "title": batch.title}
     notify_after_commit([batch.organiser_id], message, reverse("certification:publicity"))
     return objection
 
 
 @transaction.atomic
-def objection_resolve(*, actor, objection: Objection, outcome: str,
-                      resolution: str) -> Objection:
+def objection_resolve(*, actor, objection: Objection, outcome: str, resolution: str) -> Objection:
     """The receiver's decision, once. Upheld: the application leaves
     publicity (back to reported), with the resolution as its reason."""
     from certification import engine
 
-    objection = (Objection.objects.select_for_update(of=("self",))
-                 .select_related("item__batch", "item__application__enterprise", "resolved_by")
-                 .get(pk=objection.pk))
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("item__batch", "item__application__enterprise", "resolved_by")
+        .get(pk=objection.pk)
+    )
     item = objection.item
     if not getattr(actor, "can_act", False) or actor.organisation_id != item.batch.organiser_id:
-        raise _forbidden(_("Only the organisation that published the enterprise resolves its "
-                           "objections."))
+        raise _forbidden(
+            _("Only the organisation that published the enterprise resolves its objections.")
+        )
     if objection.outcome:
         who = objection.resolved_by
-        raise _conflict(_("This objection was already resolved (“%(outcome)s”) by %(who)s at "
-                          "%(when)s.") % {
-            "outcome": objection.get_outcome_display(),
-            "who": (who.get_full_name() or who.username) if who else "—",
-            "when": timezone.localtime(objection.resolved_at).strftime("%Y-%m-%d %H:%M")})
+        raise _conflict(
+            _("This objection was already resolved (“%(outcome)s”) by %(who)s at %(when)s.")
+            % {
+                "outcome": objection.get_outcome_display(),
+                "who": (who.get_full_name() or who.username) if who else "—",
+                "when": timezone.localtime(objection.resolved_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
     if outcome not in Objection.Outcome.values:
-        raise ServiceError(_("Choose whether the objection is upheld or dismissed."),
-                           field="outcome")
+        raise ServiceError(
+            _("Choose whether the objection is upheld or dismissed."), field="outcome"
+        )
     resolution = (resolution or "").strip()
     if not resolution:
-        raise ServiceError(_("Write the resolution: what was checked and why."),
-                           field="resolution")
+        raise ServiceError(_("Write the resolution: what was checked and why."), field="resolution")
     if len(resolution) > settings.OBJECTION_MAX_CHARS:
-        raise ServiceError(_("The resolution is too long: at most %(limit)d characters.")
-                           % {"limit": settings.OBJECTION_MAX_CHARS}, field="resolution")
+        raise ServiceError(
+            _("The resolution is too long: at most %(limit)d characters.")
+            % {"limit": settings.OBJECTION_MAX_CHARS},
+            field="resolution",
+        )
     objection.outcome = outcome
     objection.resolution = resolution
     objection.resolved_by = actor
     objection.resolved_at = timezone.now()
     objection.save(update_fields=["outcome", "resolution", "resolved_by", "resolved_at"])
-    audit.record(actor=actor, action="publicity.objection.resolve", obj=objection,
-                 before={"outcome": ""},
-                 after={"outcome": outcome, "resolution": resolution, "item": item.pk,
-                        "application": item.application_id})
+    audit.record(
+        actor=actor,
+        action="publicity.objection.resolve",
+        obj=objection,
+        before={"outcome": ""},
+        after={
+            "outcome": outcome,
+            "resolution": resolution,
+            "item": item.pk,
+            "application": item.application_id,
+        },
+    )
     application = item.application
-    if (outcome == Objection.Outcome.UPHELD and item.removed_at is None
-            and application.status == Status.PUBLICITY):
-        engine.perform(actor=actor, application=application,
-                         transition="withdraw_from_publicity", comment=resolution)
+    if (
+        outcome == Objection.Outcome.UPHELD
+        and item.removed_at is None
+        and application.status == Status.PUBLICITY
+    ):
+        engine.perform(
+            actor=actor,
+            application=application,
+            transition="withdraw_from_publicity",
+            comment=resolution,
+        )
     else:
         with translation.override(settings.LANGUAGE_CODE):
-            message = _("An objection to %(enterprise)s in the publicity was resolved: "
-                        "%(outcome)s.") % {"enterprise": application.enterprise.name,
-                                          "outcome": objection.get_outcome_display()}
-        notify_after_commit([application.applicant_id, application.enterprise.account_id],
-                            message, reverse("certification:detail", args=[application.pk]))
+            message = _(
+                "An objection to %(enterprise)s in the publicity was resolved: %(outcome)s."
+            ) % {
+                "enterprise": application.enterprise.name,
+                "outcome": objection.get_outcome_display(),
+            }
+        notify_after_commit(
+            [application.applicant_id, application.enterprise.account_id],
+            message,
+            reverse("certification:detail", args=[application.pk]),
+        )
     return objection
 
 
@@ -454,59 +563,80 @@ def check_announceable(application: Application, announced_on: datetime.date) ->
     application's publicity is over and every objection resolved."""
     name = application.enterprise.name
     if application.status != Status.PUBLICITY:
-        raise ServiceError(_("%(enterprise)s is “%(status)s”; only applications in publicity "
-                             "can be announced.") % {
-            "enterprise": name, "status": application.get_status_display()},
-            field="applications")
+        raise ServiceError(
+            _("%(enterprise)s is “%(status)s”; only applications in publicity can be announced.")
+            % {"enterprise": name, "status": application.get_status_display()},
+            field="applications",
+        )
     item = current_item(application)
     if item is None:
-        raise ServiceError(_("%(enterprise)s is not in a publicity batch.")
-                           % {"enterprise": name}, field="applications")
+        raise ServiceError(
+            _("%(enterprise)s is not in a publicity batch.") % {"enterprise": name},
+            field="applications",
+        )
     today = timezone.localdate()
     if today <= item.batch.ends_on or announced_on <= item.batch.ends_on:
-        raise ServiceError(_("The publicity of %(enterprise)s runs until %(date)s; announce it "
-                             "after that day.") % {
-            "enterprise": name, "date": item.batch.ends_on.isoformat()}, field="applications")
+        raise ServiceError(
+            _("The publicity of %(enterprise)s runs until %(date)s; announce it after that day.")
+            % {"enterprise": name, "date": item.batch.ends_on.isoformat()},
+            field="applications",
+        )
     open_objections = item.objections.filter(outcome="").count()
     if open_objections:
-        raise ServiceError(_("%(enterprise)s has %(count)d unresolved objection(s); resolve "
-                             "them first.") % {"enterprise": name, "count": open_objections},
-                           field="applications")
+        raise ServiceError(
+            _("%(enterprise)s has %(count)d unresolved objection(s); resolve them first.")
+            % {"enterprise": name, "count": open_objections},
+            field="applications",
+        )
     return item
 
 
 @transaction.atomic
-def announcement_create(*, actor, applications,
-                        announced_on: datetime.date | None = None) -> AnnouncementBatch:
+def announcement_create(
+    *, actor, applications, announced_on: datetime.date | None = None
+) -> AnnouncementBatch:
     """Announce applications whose publicity is over, in the organiser's
     next numbered announcement of the year; issues their certificates."""
     from certification import engine
 
     chosen = _locked_applications(applications)
     if not chosen:
-        raise ServiceError(_("Choose at least one application to announce."),
-                           field="applications")
+        raise ServiceError(_("Choose at least one application to announce."), field="applications")
     _check_receiver(actor, chosen, _("announces"))
     today = timezone.localdate()
     announced_on = announced_on or today
     if announced_on > today:
-        raise ServiceError(_("The announcement date cannot be in the future."),
-                           field="announced_on")
+        raise ServiceError(
+            _("The announcement date cannot be in the future."), field="announced_on"
+        )
     for application in chosen:
         check_announceable(application, announced_on)
     year = announced_on.year
     number = next_number(f"announcement:{actor.organisation_id}:{year}")
     batch = AnnouncementBatch.objects.create(
-        organiser_id=actor.organisation_id, year=year, number=number,
-        title=f"{year}年第{number}批安全生产标准化达标企业公告", announced_on=announced_on,
-        created_by=actor)
+        organiser_id=actor.organisation_id,
+        year=year,
+        number=number,
+        title=f"{year}年第{number}批安全生产标准化达标企业公告",
+        announced_on=announced_on,
+        created_by=actor,
+    )
     for application in chosen:
-        engine.perform(actor=actor, application=application, transition="announce",
-                         announcement=batch)
-    audit.record(actor=actor, action="publicity.announcement.create", obj=batch, after={
-        "title": batch.title, "announced_on": announced_on.isoformat(),
-        "certificates": {str(c.application_id): c.number
-                         for c in batch.certificates.order_by("number")}})
+        engine.perform(
+            actor=actor, application=application, transition="announce", announcement=batch
+        )
+    audit.record(
+        actor=actor,
+        action="publicity.announcement.create",
+        obj=batch,
+        after={
+            "title": batch.title,
+            "announced_on": announced_on.isoformat(),
+            "certificates": {
+                str(c.application_id): c.number for c in batch.certificates.order_by("number")
+            },
+        },
+    )
     from certification.tasks import issue_announcement_pdfs_task  # the certificates' PDFs
 
     transaction.on_commit(lambda: issue_announcement_pdfs_task.delay(batch.pk))
@@ -517,11 +647,17 @@ def prepare_announce(move: Move) -> None:
     """Needs ``move.data["announcement"]``, the publicity window over and every
     objection resolved."""
     batch = move.data.get("announcement")
-    if (not isinstance(batch, AnnouncementBatch)
-            or batch.organiser_id != move.application.receiver_id):
-        raise ServiceError(_("Applications are announced in an announcement of the "
-                             "organisation that received them; use the announcements page."),
-                           field="announcement")
+    if (
+        not isinstance(batch, AnnouncementBatch)
+        or batch.organiser_id != move.application.receiver_id
+    ):
+        raise ServiceError(
+            _(
+                "Applications are announced in an announcement of the "
+                "organisation that received them; use the announcements page."
+            ),
+            field="announcement",
+        )
     check_announceable(move.application, batch.announced_on)
     move.details["announcement"] = batch.pk
 
@@ -533,11 +669,16 @@ def finish_announce(move: Move) -> None:
     year = batch.announced_on.year
     seq = next_number(certificate_sequence_key(application, year))
     certificate = Certificate.objects.create(
-        number=certificate_number(application, year, seq), application=application,
-        enterprise_id=application.enterprise_id, tier=application.granted_tier or application.tier,
-        industry_id=application.industry_id, announcement=batch,
-        valid_from=batch.announced_on, valid_until=valid_until(batch.announced_on),
-        status=Certificate.Status.VALID)
+        number=certificate_number(application, year, seq),
+        application=application,
+        enterprise_id=application.enterprise_id,
+        tier=application.granted_tier or application.tier,
+        industry_id=application.industry_id,
+        announcement=batch,
+        valid_from=batch.announced_on,
+        valid_until=valid_until(batch.announced_on),
+        status=Certificate.Status.VALID,
+    )
     move.details["certificate"] = certificate.number
     move.details["valid_until"] = certificate.valid_until.isoformat()
     # Issue 5: the certificate's history starts ("issued" event) and its annual

@@ -44,42 +44,59 @@ ANNOUNCEMENTS_PER_PAGE = 5
 
 class PublicityBatchForm(forms.Form):
     applications = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Verified applications"), queryset=Application.objects.none(),
+        label=gettext_lazy("Verified applications"),
+        queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Choose at least one verified application.")})
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False,
-                            help_text=gettext_lazy("Leave empty for “2026年第N批…公示”."))
-    starts_on = forms.DateField(label=gettext_lazy("Publicity starts on"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+        error_messages={"required": gettext_lazy("Choose at least one verified application.")},
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Leave empty for “2026年第N批…公示”."),
+    )
+    starts_on = forms.DateField(
+        label=gettext_lazy("Publicity starts on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Any application the organisation received: the service says why one
         # cannot be published (not verified yet, or published meanwhile).
         self.fields["applications"].queryset = Application.objects.filter(
-            receiver_id=user.organisation_id)
+            receiver_id=user.organisation_id
+        )
 
 
 class AnnouncementForm(forms.Form):
     applications = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Applications"), queryset=Application.objects.none(),
+        label=gettext_lazy("Applications"),
+        queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Choose at least one application to "
-                                                 "announce.")})
-    announced_on = forms.DateField(label=gettext_lazy("Announced on"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+        error_messages={"required": gettext_lazy("Choose at least one application to announce.")},
+    )
+    announced_on = forms.DateField(
+        label=gettext_lazy("Announced on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = Application.objects.filter(
-            receiver_id=user.organisation_id, status=Status.PUBLICITY)
+            receiver_id=user.organisation_id, status=Status.PUBLICITY
+        )
 
 
 class ResolveForm(forms.Form):
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Objection.Outcome.choices,
-                                widget=forms.RadioSelect)
-    resolution = forms.CharField(label=gettext_lazy("Resolution"), widget=forms.Textarea,
-                                 max_length=2000)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"), choices=Objection.Outcome.choices, widget=forms.RadioSelect
+    )
+    resolution = forms.CharField(
+        label=gettext_lazy("Resolution"), widget=forms.Textarea, max_length=2000
+    )
 
 
 def _form_error(form: forms.Form, error: ServiceError) -> None:
@@ -91,20 +108,23 @@ def _form_error(form: forms.Form, error: ServiceError) -> None:
 
 def _batches(user):
     objections = Objection.objects.select_related("resolved_by")
-    items = (PublicityItem.objects.select_related(
-        "application__enterprise__region", "application__industry")
-        .prefetch_related(Prefetch("objections", queryset=objections)))
-    return (publicity.publicity_batches_visible_to(user)
-            .select_related("organiser")
-            .prefetch_related(Prefetch("items", queryset=items)))
+    items = PublicityItem.objects.select_related(
+        "application__enterprise__region", "application__industry"
+    ).prefetch_related(Prefetch("objections", queryset=objections))
+    return (
+        publicity.publicity_batches_visible_to(user)
+        .select_related("organiser")
+        .prefetch_related(Prefetch("items", queryset=items))
+    )
 
 
 def _annotate_batch(batch: PublicityBatch, today) -> PublicityBatch:
     batch.is_open = batch.starts_on <= today <= batch.ends_on
     batch.is_upcoming = today < batch.starts_on
     batch.objection_count = sum(len(item.objections.all()) for item in batch.items.all())
-    batch.unresolved_count = sum(1 for item in batch.items.all()
-                                 for o in item.objections.all() if not o.outcome)
+    batch.unresolved_count = sum(
+        1 for item in batch.items.all() for o in item.objections.all() if not o.outcome
+    )
     for item in batch.items.all():
         item.tier_label = publicity.tier_label(item.tier)
     return batch
@@ -118,22 +138,39 @@ def _publicity_page(request, *, form=None, error=None, status=200):
         form = PublicityBatchForm(user=user, initial={"starts_on": today})
     candidates = []
     if may_publish:
-        candidates = list(form.fields["applications"].queryset.filter(status=Status.VERIFIED)
-                          .select_related("enterprise__region", "industry")
-                          .order_by("enterprise__name", "pk"))
+        candidates = list(
+            form.fields["applications"]
+            .queryset.filter(status=Status.VERIFIED)
+            .select_related("enterprise__region", "industry")
+            .order_by("enterprise__name", "pk")
+        )
         for application in candidates:
             application.shown_tier = publicity.tier_label(
-                application.granted_tier or application.tier)
+                application.granted_tier or application.tier
+            )
     page = Paginator(_batches(user), BATCHES_PER_PAGE).get_page(request.GET.get("page"))
     for batch in page:
         _annotate_batch(batch, today)
-    return render(request, "certification/publicity/publicity.html", {
-        "may_publish": may_publish, "form": form, "candidates": candidates,
-        "chosen": {str(v) for v in (form.data.getlist("applications") if form is not None
-                                    and form.is_bound else [])},
-        "page": page, "today": today, "error": error,
-        "time_limit": publicity.time_limit(Status.PUBLICITY),
-    }, status=status)
+    return render(
+        request,
+        "certification/publicity/publicity.html",
+        {
+            "may_publish": may_publish,
+            "form": form,
+            "candidates": candidates,
+            "chosen": {
+                str(v)
+                for v in (
+                    form.data.getlist("applications") if form is not None and form.is_bound else []
+                )
+            },
+            "page": page,
+            "today": today,
+            "error": error,
+            "time_limit": publicity.time_limit(Status.PUBLICITY),
+        },
+        status=status,
+    )
 
 
 def _publish(request, form_class, show_page, create):
@@ -160,21 +197,32 @@ def publicity_page(request):
     permissions.require(publicity.oversees(request.user))
     if request.method != "POST":
         return _publicity_page(request)
-    batch, refused = _publish(request, PublicityBatchForm, _publicity_page, lambda data: (
-        publicity.publicity_batch_create(
-            actor=request.user, applications=list(data["applications"]),
-            title=data["title"], starts_on=data["starts_on"])))
+    batch, refused = _publish(
+        request,
+        PublicityBatchForm,
+        _publicity_page,
+        lambda data: publicity.publicity_batch_create(
+            actor=request.user,
+            applications=list(data["applications"]),
+            title=data["title"],
+            starts_on=data["starts_on"],
+        ),
+    )
     if refused:
         return refused
-    messages.success(request, _("Published “%(title)s” until %(date)s.") % {
-        "title": batch.title, "date": batch.ends_on.isoformat()})
+    messages.success(
+        request,
+        _("Published “%(title)s” until %(date)s.")
+        % {"title": batch.title, "date": batch.ends_on.isoformat()},
+    )
     return redirect("certification:publicity")
 
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -190,17 +238,21 @@ def objection_resolve(request, pk: int):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back)
     try:
-        publicity.objection_resolve(actor=request.user, objection=objection,
-                                    outcome=form.cleaned_data["outcome"],
-                                    resolution=form.cleaned_data["resolution"])
+        publicity.objection_resolve(
+            actor=request.user,
+            objection=objection,
+            outcome=form.cleaned_data["outcome"],
+            resolution=form.cleaned_data["resolution"],
+        )
     except TransitionForbidden:
         raise PermissionDenied from None
     except ServiceError as error:  # already resolved, or a refused input
         messages.error(request, error.message)
         return redirect(back)
     if form.cleaned_data["outcome"] == Objection.Outcome.UPHELD:
-        messages.success(request, _("Objection upheld: the enterprise was taken out of the "
-                                    "publicity."))
+        messages.success(
+            request, _("Objection upheld: the enterprise was taken out of the publicity.")
+        )
     else:
         messages.success(request, _("Objection dismissed."))
     return redirect(back)
@@ -232,27 +284,46 @@ def _announcements_page(request, *, form=None, error=None, status=200):
     candidates = []
     if may_publish:
         items = PublicityItem.objects.select_related("batch").prefetch_related("objections")
-        candidates = list(form.fields["applications"].queryset
-                          .select_related("enterprise__region", "industry")
-                          .prefetch_related(Prefetch("publicity_items", queryset=items))
-                          .order_by("enterprise__name", "pk"))
+        candidates = list(
+            form.fields["applications"]
+            .queryset.select_related("enterprise__region", "industry")
+            .prefetch_related(Prefetch("publicity_items", queryset=items))
+            .order_by("enterprise__name", "pk")
+        )
         for application in candidates:
             application.ready, application.readiness = _readiness(application, today)
             application.shown_tier = publicity.tier_label(
-                application.granted_tier or application.tier)
+                application.granted_tier or application.tier
+            )
     certificates = Certificate.objects.select_related("enterprise__region", "industry")
-    announcements = (publicity.announcements_visible_to(user).select_related("organiser")
-                     .prefetch_related(Prefetch("certificates", queryset=certificates)))
+    announcements = (
+        publicity.announcements_visible_to(user)
+        .select_related("organiser")
+        .prefetch_related(Prefetch("certificates", queryset=certificates))
+    )
     page = Paginator(announcements, ANNOUNCEMENTS_PER_PAGE).get_page(request.GET.get("page"))
     for announcement in page:
         for certificate in announcement.certificates.all():
             certificate.tier_label = publicity.tier_label(certificate.tier)
-    return render(request, "certification/publicity/announcements.html", {
-        "may_publish": may_publish, "form": form, "candidates": candidates,
-        "chosen": {str(v) for v in (form.data.getlist("applications") if form is not None
-                                    and form.is_bound else [])},
-        "page": page, "today": today, "error": error,
-    }, status=status)
+    return render(
+        request,
+        "certification/publicity/announcements.html",
+        {
+            "may_publish": may_publish,
+            "form": form,
+            "candidates": candidates,
+            "chosen": {
+                str(v)
+                for v in (
+                    form.data.getlist("applications") if form is not None and form.is_bound else []
+                )
+            },
+            "page": page,
+            "today": today,
+            "error": error,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -262,14 +333,23 @@ def announcements_page(request):
     permissions.require(publicity.oversees(request.user))
     if request.method != "POST":
         return _announcements_page(request)
-    batch, refused = _publish(request, AnnouncementForm, _announcements_page, lambda data: (
-        publicity.announcement_create(
-            actor=request.user, applications=list(data["applications"]),
-            announced_on=data["announced_on"])))
+    batch, refused = _publish(
+        request,
+        AnnouncementForm,
+        _announcements_page,
+        lambda data: publicity.announcement_create(
+            actor=request.user,
+            applications=list(data["applications"]),
+            announced_on=data["announced_on"],
+        ),
+    )
     if refused:
         return refused
-    messages.success(request, _("Announced “%(title)s”: %(count)d certificate(s) issued.") % {
-        "title": batch.title, "count": batch.certificates.count()})
+    messages.success(
+        request,
+        _("Announced “%(title)s”: %(count)d certificate(s) issued.")
+        % {"title": batch.title, "count": batch.certificates.count()},
+    )
     return redirect("certification:announcements")
 
 
@@ -283,21 +363,31 @@ def detail_context(request, application: Application) -> dict:
     sees the application (the enterprise included) sees the objections'
     text and outcome only."""
     user = request.user
-    items = list(application.publicity_items.select_related("batch").prefetch_related(
-        Prefetch("objections", queryset=Objection.objects.select_related("resolved_by")))
-        .order_by("batch__starts_on", "id"))
-    certificate = (Certificate.objects.select_related("announcement")
-                   .filter(application=application).first())
+    items = list(
+        application.publicity_items.select_related("batch")
+        .prefetch_related(
+            Prefetch("objections", queryset=Objection.objects.select_related("resolved_by"))
+        )
+        .order_by("batch__starts_on", "id")
+    )
+    certificate = (
+        Certificate.objects.select_related("announcement").filter(application=application).first()
+    )
     is_receiver = bool(user.can_act and user.organisation_id == application.receiver_id)
     # Where the receiver takes the next step: publicity and announcement are
     # made for whole batches on their own pages.
     next_page = None
     if is_receiver and publicity.publishes(user):
-        next_page = {Status.VERIFIED: "certification:publicity",
-                     Status.PUBLICITY: "certification:announcements"}.get(application.status)
+        next_page = {
+            Status.VERIFIED: "certification:publicity",
+            Status.PUBLICITY: "certification:announcements",
+        }.get(application.status)
     if not items and certificate is None:
-        return {"publicity_items": [], "publicity_certificate": None,
-                "publicity_next_page": next_page}
+        return {
+            "publicity_items": [],
+            "publicity_certificate": None,
+            "publicity_next_page": next_page,
+        }
     today = timezone.localdate()
     for item in items:
         item.is_open = publicity.window_open(item.batch, today)
@@ -305,8 +395,7 @@ def detail_context(request, application: Application) -> dict:
     return {
         "publicity_items": items,
         "publicity_certificate": certificate,
-        "publicity_certificate_tier": publicity.tier_label(certificate.tier)
-        if certificate else "",
+        "publicity_certificate_tier": publicity.tier_label(certificate.tier) if certificate else "",
         "publicity_sees_contacts": is_receiver,
         "publicity_may_resolve": is_receiver and publicity.publishes(user),
         "publicity_resolve_form": ResolveForm(),

@@ -43,22 +43,35 @@ class SpotCheckSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name")
     reason_display = serializers.CharField(source="get_reason_display")
     result_display = serializers.CharField(source="get_result_display")
-    checked_by = serializers.CharField(source="checked_by.username", allow_null=True,
-                                       default=None)
+    checked_by = serializers.CharField(source="checked_by.username", allow_null=True, default=None)
 
     class Meta:
         model = SpotCheck
-        fields = ["id", "batch", "application", "enterprise_name", "tier", "application_status",
-                  "unit", "unit_name", "required", "reason", "reason_display", "result",
-                  "result_display", "notes", "checked_by", "checked_at"]
+        fields = [
+            "id",
+            "batch",
+            "application",
+            "enterprise_name",
+            "tier",
+            "application_status",
+            "unit",
+            "unit_name",
+            "required",
+            "reason",
+            "reason_display",
+            "result",
+            "result_display",
+            "notes",
+            "checked_by",
+            "checked_at",
+        ]
 
     def to_representation(self, check: SpotCheck) -> dict:
         """The notes of a re-check are the organisers': whoever else sees the
         application (the enterprise, the review unit) gets the result only."""
         data = super().to_representation(check)
         request = self.context.get("request")
-        if request is not None and not verification.may_see_notes(request.user,
-                                                                   check.application):
+        if request is not None and not verification.may_see_notes(request.user, check.application):
             data["notes"] = ""
         return data
 
@@ -68,14 +81,27 @@ class BatchSerializer(serializers.ModelSerializer):
     created_by = serializers.CharField(source="created_by.username")
     items = serializers.IntegerField(source="n_items", read_only=True)
     drawn = serializers.IntegerField(source="n_drawn", read_only=True)
-    pending = serializers.IntegerField(source="n_pending", read_only=True,
-                                       help_text=gettext_lazy("Required checks not recorded."))
+    pending = serializers.IntegerField(
+        source="n_pending", read_only=True, help_text=gettext_lazy("Required checks not recorded.")
+    )
     failed = serializers.IntegerField(source="n_failed", read_only=True)
 
     class Meta:
         model = VerificationBatch
-        fields = ["id", "name", "organiser", "organiser_name", "drawn_at", "reopened_at",
-                  "created_at", "created_by", "items", "drawn", "pending", "failed"]
+        fields = [
+            "id",
+            "name",
+            "organiser",
+            "organiser_name",
+            "drawn_at",
+            "reopened_at",
+            "created_at",
+            "created_by",
+            "items",
+            "drawn",
+            "pending",
+            "failed",
+        ]
 
 
 class BatchDetailSerializer(BatchSerializer):
@@ -89,81 +115,117 @@ class BatchDetailSerializer(BatchSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_picks(self, batch: VerificationBatch) -> list[int]:
         """The application ids drawn for an on-site re-check."""
-        return sorted(check.application_id for check in batch.checks.all()
-                      if check.reason == SpotCheck.Reason.DRAWN)
+        return sorted(
+            check.application_id
+            for check in batch.checks.all()
+            if check.reason == SpotCheck.Reason.DRAWN
+        )
 
     @extend_schema_field(serializers.DictField())
     def get_draw(self, batch: VerificationBatch) -> dict:
         """How to repeat the draw from the stored seed."""
         ids = sorted(check.application_id for check in batch.checks.all())
-        return {"algorithm": "random.Random(seed).sample(sorted(ids), max(1, ceil(n / 3)))",
-                "population": ids, "k": len(verification.draw(batch.seed, ids)),
-                "python": verification.draw_instructions(batch, ids)}
+        return {
+            "algorithm": "random.Random(seed).sample(sorted(ids), max(1, ceil(n / 3)))",
+            "population": ids,
+            "k": len(verification.draw(batch.seed, ids)),
+            "python": verification.draw_instructions(batch, ids),
+        }
 
 
 class BatchCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     applications = serializers.ListField(
-        child=IdField(), allow_empty=False,
-        help_text=gettext_lazy("Ids of your reported applications not yet in a batch."))
+        child=IdField(),
+        allow_empty=False,
+        help_text=gettext_lazy("Ids of your reported applications not yet in a batch."),
+    )
 
 
 class RecordSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     result = serializers.ChoiceField(choices=[SpotCheck.Result.PASSED, SpotCheck.Result.FAILED])
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000,
-                                  help_text=gettext_lazy("Required when the check failed."))
+    notes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text=gettext_lazy("Required when the check failed."),
+    )
 
 
 def _checks():
     return SpotCheck.objects.select_related("application__enterprise", "unit", "checked_by")
 
 
-class VerificationBatchViewSet(PortalAPIMixin, mixins.ListModelMixin,
-                               mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class VerificationBatchViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Verification batches: reported applications, one third drawn for an
     on-site re-check with a stored seed anyone can repeat the draw from."""
 
     serializer_class = BatchSerializer
 
     def get_queryset(self):
-        qs = verification.with_counts(verification.batches_visible_to(self.request.user)
-                      .select_related("organiser", "created_by")).order_by("-created_at", "-id")
+        qs = verification.with_counts(
+            verification.batches_visible_to(self.request.user).select_related(
+                "organiser", "created_by"
+            )
+        ).order_by("-created_at", "-id")
         if self.action == "retrieve":
-            qs = qs.prefetch_related(Prefetch("checks", queryset=_checks().order_by(
-                "application_id")))
+            qs = qs.prefetch_related(
+                Prefetch("checks", queryset=_checks().order_by("application_id"))
+            )
         return qs
 
     def list(self, request, *args, **kwargs):
-        deny_unless(verification.may_use_verification(request.user),
-                    _("Only organising units and the city office see verification batches."))
+        deny_unless(
+            verification.may_use_verification(request.user),
+            _("Only organising units and the city office see verification batches."),
+        )
         return super().list(request, *args, **kwargs)
 
     @extend_schema(responses=BatchDetailSerializer)
     def retrieve(self, request, *args, **kwargs):
         return Response(BatchDetailSerializer(self.get_object()).data)
 
-    @extend_schema(request=BatchCreateSerializer, responses={
-        201: BatchDetailSerializer,
-        400: OpenApiResponse(description=gettext_lazy("Not reported, already in a batch, or "
-                                                      "unknown.")),
-        403: OpenApiResponse(description=gettext_lazy("Not an organiser, or not the receiver "
-                                                      "of an application."))})
+    @extend_schema(
+        request=BatchCreateSerializer,
+        responses={
+            201: BatchDetailSerializer,
+            400: OpenApiResponse(
+                description=gettext_lazy("Not reported, already in a batch, or unknown.")
+            ),
+            403: OpenApiResponse(
+                description=gettext_lazy("Not an organiser, or not the receiver of an application.")
+            ),
+        },
+    )
     def create(self, request):
         user = request.user
-        deny_unless(verification.may_create_batches(user),
-                    _("Only the organisations that verify review reports make batches."))
+        deny_unless(
+            verification.may_create_batches(user),
+            _("Only the organisations that verify review reports make batches."),
+        )
         body = BatchCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ids = sorted(set(body.validated_data["applications"]))
-        visible = set(Application.objects.visible_to(user).filter(pk__in=ids)
-                      .values_list("pk", flat=True))
+        visible = set(
+            Application.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
         unknown = sorted(set(ids) - visible)
         if unknown:
-            raise serializers.ValidationError({"applications": [
-                _("No such application: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}]})
+            raise serializers.ValidationError(
+                {
+                    "applications": [
+                        _("No such application: %(ids)s.") % {"ids": ", ".join(map(str, unknown))}
+                    ]
+                }
+            )
         with workflow_errors():
             batch = verification.batch_create(actor=user, applications=ids)
-        batch = self.get_queryset().prefetch_related(
-            Prefetch("checks", queryset=_checks().order_by("application_id"))).get(pk=batch.pk)
+        batch = (
+            self.get_queryset()
+            .prefetch_related(Prefetch("checks", queryset=_checks().order_by("application_id")))
+            .get(pk=batch.pk)
+        )
         return Response(BatchDetailSerializer(batch).data, status=status.HTTP_201_CREATED)
 
 
@@ -173,35 +235,40 @@ class SpotCheckViewSet(PortalAPIMixin, mixins.RetrieveModelMixin, viewsets.Gener
     serializer_class = SpotCheckSerializer
 
     def get_queryset(self):
-        return _checks().filter(application__in=Application.objects.visible_to(
-            self.request.user))
+        return _checks().filter(application__in=Application.objects.visible_to(self.request.user))
 
-    @extend_schema(request=RecordSerializer, responses={
-        200: SpotCheckSerializer,
-        400: OpenApiResponse(description=gettext_lazy("Refused input, naming the field.")),
-        403: OpenApiResponse(description=gettext_lazy("Not the application's receiver.")),
-        404: OpenApiResponse(description=gettext_lazy("Not in your scope.")),
-        409: OpenApiResponse(description=gettext_lazy("Already recorded, or the application "
-                                                      "moved on."))})
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser,
-                                                           MultiPartParser])
+    @extend_schema(
+        request=RecordSerializer,
+        responses={
+            200: SpotCheckSerializer,
+            400: OpenApiResponse(description=gettext_lazy("Refused input, naming the field.")),
+            403: OpenApiResponse(description=gettext_lazy("Not the application's receiver.")),
+            404: OpenApiResponse(description=gettext_lazy("Not in your scope.")),
+            409: OpenApiResponse(
+                description=gettext_lazy("Already recorded, or the application moved on.")
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser])
     def record(self, request, pk=None):
         """Record the on-site re-check: passed, or failed with notes."""
         check = self.get_object()
         body = RecordSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with workflow_errors():
-            verification.spot_check_record(actor=request.user, check=check,
-                                           result=body.validated_data["result"],
-                                           notes=body.validated_data.get("notes", ""))
+            verification.spot_check_record(
+                actor=request.user,
+                check=check,
+                result=body.validated_data["result"],
+                notes=body.validated_data.get("notes", ""),
+            )
         check = self.get_queryset().filter(pk=check.pk).first()
         if check is None:
             raise NotFound
         return Response(SpotCheckSerializer(check, context={"request": request}).data)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(SpotCheckSerializer(self.get_object(),
-                                            context={"request": request}).data)
+        return Response(SpotCheckSerializer(self.get_object(), context={"request": request}).data)
 
 
 # (prefix, viewset, basename) for the router.

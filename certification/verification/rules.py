@@ -87,7 +87,7 @@ _TIER_ORDER = ["1", "2", "3"]
 DRAW_INSTRUCTIONS = (
     "import math, random\n"
     "ids = sorted({ids})\n"
-    "random.Random(\"{seed}\").sample(ids, max(1, math.ceil(len(ids) / 3)))"
+    'random.Random("{seed}").sample(ids, max(1, math.ceil(len(ids) / 3)))'
 )
 
 
@@ -132,57 +132,83 @@ def draw_instructions(batch: VerificationBatch, application_ids: Iterable[int]) 
 
 def last_report_expression():
     """The time of an application's latest report, for annotations."""
-    event = (ApplicationEvent.objects
-             .filter(application=OuterRef("pk"), transition="submit_report")
-             .order_by("-created_at", "-id").values("created_at")[:1])
+    event = (
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), transition="submit_report")
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
     return Coalesce(F("onsite__reported_at"), Subquery(event), Value(_EPOCH))
 
 
 def _last_report_at(application: Application) -> datetime.datetime:
-    reported = (OnSiteReview.objects.filter(application_id=application.pk)
-                .values_list("reported_at", flat=True).first())
+    reported = (
+        OnSiteReview.objects.filter(application_id=application.pk)
+        .values_list("reported_at", flat=True)
+        .first()
+    )
     if reported is not None:
         return reported
-    event = (ApplicationEvent.objects
-             .filter(application_id=application.pk, transition="submit_report")
-             .order_by("-created_at", "-id").values_list("created_at", flat=True).first())
+    event = (
+        ApplicationEvent.objects.filter(application_id=application.pk, transition="submit_report")
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
     return event or _EPOCH
 
 
 def _current_filter(since: datetime.datetime) -> Q:
-    return (Q(batch__isnull=False, batch__created_at__gte=since)
-            | Q(batch__isnull=True, result=SpotCheck.Result.PENDING)
-            | Q(batch__isnull=True, checked_at__gte=since))
+    return (
+        Q(batch__isnull=False, batch__created_at__gte=since)
+        | Q(batch__isnull=True, result=SpotCheck.Result.PENDING)
+        | Q(batch__isnull=True, checked_at__gte=since)
+    )
 
 
 def current_checks(application: Application) -> list[SpotCheck]:
     """The spot checks of the application's current report, batch first."""
     since = _last_report_at(application)
-    return list(SpotCheck.objects.filter(application_id=application.pk)
-                .filter(_current_filter(since))
-                .select_related("batch", "unit", "checked_by")
-                .order_by(F("batch_id").desc(nulls_last=True), "id"))
+    return list(
+        SpotCheck.objects.filter(application_id=application.pk)
+        .filter(_current_filter(since))
+        .select_related("batch", "unit", "checked_by")
+        .order_by(F("batch_id").desc(nulls_last=True), "id")
+    )
 
 
 def with_batch_flag(qs: QuerySet) -> QuerySet:
     """Annotate ``in_batch``: the application's current report is in a batch."""
     qs = qs.annotate(last_report_at=last_report_expression())
-    return qs.annotate(in_batch=Exists(SpotCheck.objects.filter(
-        application=OuterRef("pk"), batch__isnull=False,
-        batch__created_at__gte=OuterRef("last_report_at"))))
+    return qs.annotate(
+        in_batch=Exists(
+            SpotCheck.objects.filter(
+                application=OuterRef("pk"),
+                batch__isnull=False,
+                batch__created_at__gte=OuterRef("last_report_at"),
+            )
+        )
+    )
 
 
 def batchable(organiser_id: int) -> QuerySet:
     """The organiser's reported applications not yet in a batch, with what
     the form shows: enterprise, tier, review unit, score, reported date."""
-    unit = (Assignment.objects.filter(application=OuterRef("pk"), withdrawn_at__isnull=True)
-            .values("unit__name")[:1])
-    qs = with_batch_flag(Application.objects.filter(receiver_id=organiser_id,
-                                                    status=Status.REPORTED))
-    return (qs.filter(in_batch=False)
-            .annotate(unit_name=Subquery(unit), review_score=F("onsite__score"),
-                      reported_at=F("onsite__reported_at"))
-            .select_related("enterprise").order_by("onsite__reported_at", "pk"))
+    unit = Assignment.objects.filter(application=OuterRef("pk"), withdrawn_at__isnull=True).values(
+        "unit__name"
+    )[:1]
+    qs = with_batch_flag(
+        Application.objects.filter(receiver_id=organiser_id, status=Status.REPORTED)
+    )
+    return (
+        qs.filter(in_batch=False)
+        .annotate(
+            unit_name=Subquery(unit),
+            review_score=F("onsite__score"),
+            reported_at=F("onsite__reported_at"),
+        )
+        .select_related("enterprise")
+        .order_by("onsite__reported_at", "pk")
+    )
 
 
 def batches_visible_to(user) -> QuerySet:
@@ -207,24 +233,34 @@ def with_counts(qs: QuerySet) -> QuerySet:
         n_required=Count("checks", filter=Q(checks__required=True)),
         n_pending=Count("checks", filter=pending),
         n_passed=Count("checks", filter=Q(checks__result=SpotCheck.Result.PASSED)),
-        n_failed=Count("checks", filter=Q(checks__result=SpotCheck.Result.FAILED)))
+        n_failed=Count("checks", filter=Q(checks__result=SpotCheck.Result.FAILED)),
+    )
 
 
 def may_use_verification(user) -> bool:
-    return bool(user.is_authenticated and user.can_act
-                and user.organisation.kind in (*ORGANISER_KINDS, OrganisationKind.CITY_OFFICE))
+    return bool(
+        user.is_authenticated
+        and user.can_act
+        and user.organisation.kind in (*ORGANISER_KINDS, OrganisationKind.CITY_OFFICE)
+    )
 
 
 def may_create_batches(user) -> bool:
-    return bool(user.is_authenticated and user.can_act
-                and user.organisation.kind in ORGANISER_KINDS)
+    return bool(
+        user.is_authenticated and user.can_act and user.organisation.kind in ORGANISER_KINDS
+    )
 
 
 def may_see_notes(user, application: Application) -> bool:
     """The notes of re-checks: the application's receiver and the city office."""
-    return bool(user.is_authenticated and user.can_act and (
-        user.organisation_id == application.receiver_id
-        or user.organisation.kind == OrganisationKind.CITY_OFFICE))
+    return bool(
+        user.is_authenticated
+        and user.can_act
+        and (
+            user.organisation_id == application.receiver_id
+            or user.organisation.kind == OrganisationKind.CITY_OFFICE
+        )
+    )
 
 
 def spot_check_failures(unit) -> int:
@@ -251,38 +287,57 @@ def batch_create(*, actor, applications) -> VerificationBatch:
     if not ids:
         raise ServiceError(_("Choose at least one reported application."), field="applications")
     if not (actor.can_act and actor.organisation.kind in ORGANISER_KINDS):
-        raise TransitionForbidden(_("Only the organisation that verifies review reports makes "
-                                    "verification batches."))
+        raise TransitionForbidden(
+            _("Only the organisation that verifies review reports makes verification batches.")
+        )
     # Locked in id order: two batches made at once wait for each other here,
     # and the second then finds the applications already batched.
     locked = list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     missing = sorted(set(ids) - {application.pk for application in locked})
     if missing:
-        raise ServiceError(_("No such application: %(ids)s.")
-                           % {"ids": ", ".join(map(str, missing))}, field="applications")
-    found = {application.pk: application for application in
-             with_batch_flag(Application.objects.filter(pk__in=ids)).select_related("enterprise")}
+        raise ServiceError(
+            _("No such application: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+            field="applications",
+        )
+    found = {
+        application.pk: application
+        for application in with_batch_flag(Application.objects.filter(pk__in=ids)).select_related(
+            "enterprise"
+        )
+    }
     for pk in ids:
         application = found[pk]
         if application.receiver_id != actor.organisation_id:
             raise TransitionForbidden(
                 _("%(enterprise)s: your organisation did not receive this application.")
-                % {"enterprise": application.enterprise.name})
+                % {"enterprise": application.enterprise.name}
+            )
         if application.status != Status.REPORTED:
             raise ServiceError(
-                _("%(enterprise)s: the application is “%(status)s”; only reported applications "
-                  "are verified.") % {"enterprise": application.enterprise.name,
-                                      "status": application.get_status_display()},
-                field="applications")
+                _(
+                    "%(enterprise)s: the application is “%(status)s”; only reported applications "
+                    "are verified."
+                )
+                % {
+                    "enterprise": application.enterprise.name,
+                    "status": application.get_status_display(),
+                },
+                field="applications",
+            )
         if application.in_batch:
             raise ServiceError(
                 _("%(enterprise)s: the report is already in a verification batch.")
-                % {"enterprise": application.enterprise.name}, field="applications")
+                % {"enterprise": application.enterprise.name},
+                field="applications",
+            )
     units = {pk: assigning.current_unit_id(found[pk]) for pk in ids}
     without_unit = [found[pk].enterprise.name for pk, unit in units.items() if unit is None]
     if without_unit:
-        raise ServiceError(_("%(enterprise)s: the application has no review unit.")
-                           % {"enterprise": without_unit[0]}, field="applications")
+        raise ServiceError(
+            _("%(enterprise)s: the application has no review unit.")
+            % {"enterprise": without_unit[0]},
+            field="applications",
+        )
 
     now = timezone.now()
     today = timezone.localdate()
@@ -294,27 +349,48 @@ def batch_create(*, actor, applications) -> VerificationBatch:
     seed = secrets.token_hex(16)
     picks = draw(seed, ids)
     batch = VerificationBatch.objects.create(
-        organiser_id=actor.organisation_id, seed=seed, drawn_at=now, created_by=actor,
-        name=BATCH_NAME.format(date=today.isoformat(), number=number))
+        organiser_id=actor.organisation_id,
+        seed=seed,
+        drawn_at=now,
+        created_by=actor,
+        name=BATCH_NAME.format(date=today.isoformat(), number=number),
+    )
     SpotCheck.objects.bulk_create(
-        SpotCheck(batch=batch, application_id=pk, unit_id=units[pk], required=pk in picks,
-                  reason=SpotCheck.Reason.DRAWN if pk in picks else "")
-        for pk in ids)
-    audit.record(actor=actor, action="verification.batch.create", obj=batch, after={
-        "name": batch.name, "seed": seed, "applications": ids, "drawn": sorted(picks),
-        "algorithm": "random.Random(seed).sample(sorted(ids), ceil(n/3))"})
+        SpotCheck(
+            batch=batch,
+            application_id=pk,
+            unit_id=units[pk],
+            required=pk in picks,
+            reason=SpotCheck.Reason.DRAWN if pk in picks else "",
+        )
+        for pk in ids
+    )
+    audit.record(
+        actor=actor,
+        action="verification.batch.create",
+        obj=batch,
+        after={
+            "name": batch.name,
+            "seed": seed,
+            "applications": ids,
+            "drawn": sorted(picks),
+            "algorithm": "random.Random(seed).sample(sorted(ids), ceil(n/3))",
+        },
+    )
     by_unit: dict[int, list[int]] = defaultdict(list)
     for pk in ids:
         by_unit[units[pk]].append(pk)
     with translation.override(settings.LANGUAGE_CODE):
         for unit_id, unit_ids in by_unit.items():
             drawn = [found[pk].enterprise.name for pk in unit_ids if pk in picks]
-            text = _("%(count)d of your review reports are in verification batch “%(batch)s” of "
-                     "%(organiser)s.") % {"count": len(unit_ids), "batch": batch.name,
-                                          "organiser": actor.organisation.name}
+            text = _(
+                "%(count)d of your review reports are in verification batch “%(batch)s” of "
+                "%(organiser)s."
+            ) % {"count": len(unit_ids), "batch": batch.name, "organiser": actor.organisation.name}
             if drawn:
                 text += " " + _("Drawn for an on-site re-check: %(names)s.") % {
-                    "names": "、".join(drawn)}
+                    "names": "、".join(drawn)
+                }
             notify_after_commit([unit_id], text, reverse("certification:list"))
     return batch
 
@@ -344,48 +420,78 @@ def spot_check_record(*, actor, check, result: str, notes: str = "") -> SpotChec
     """
 
     check_id = getattr(check, "pk", check)
-    check = (SpotCheck.objects.select_for_update(of=("self",)).select_related("batch", "unit")
-             .get(pk=check_id))
-    application = (Application.objects.select_for_update().select_related("enterprise")
-                   .get(pk=check.application_id))
+    check = (
+        SpotCheck.objects.select_for_update(of=("self",))
+        .select_related("batch", "unit")
+        .get(pk=check_id)
+    )
+    application = (
+        Application.objects.select_for_update()
+        .select_related("enterprise")
+        .get(pk=check.application_id)
+    )
     if not (actor.can_act and actor.organisation_id == application.receiver_id):
-        raise TransitionForbidden(_("Only the organisation that received the application "
-                                    "records its spot checks."))
+        raise TransitionForbidden(
+            _("Only the organisation that received the application records its spot checks.")
+        )
     if result not in (SpotCheck.Result.PASSED, SpotCheck.Result.FAILED):
         raise ServiceError(_("Choose passed or failed."), field="result")
     notes = (notes or "").strip()
     check_length(notes, SpotCheck, "notes")
     if result == SpotCheck.Result.FAILED and not notes:
-        raise ServiceError(_("Say what the re-check found; a failed check needs notes."),
-                           field="notes")
+        raise ServiceError(
+            _("Say what the re-check found; a failed check needs notes."), field="notes"
+        )
     if check.result != SpotCheck.Result.PENDING:
         who = check.checked_by
-        raise TransitionConflict(_("This spot check was already recorded as “%(result)s” by "
-                                   "%(who)s at %(when)s.") % {
-            "result": check.get_result_display(),
-            "who": (who.get_full_name() or who.username) if who else "—",
-            "when": _when(check.checked_at) if check.checked_at else "—"})
-    after_the_fact = check.reason in (SpotCheck.Reason.REOPENED,
-                                      SpotCheck.Reason.UNIT_REEXAMINED)
+        raise TransitionConflict(
+            _("This spot check was already recorded as “%(result)s” by %(who)s at %(when)s.")
+            % {
+                "result": check.get_result_display(),
+                "who": (who.get_full_name() or who.username) if who else "—",
+                "when": _when(check.checked_at) if check.checked_at else "—",
+            }
+        )
+    after_the_fact = check.reason in (SpotCheck.Reason.REOPENED, SpotCheck.Reason.UNIT_REEXAMINED)
     allowed = AFTER_REPORT if after_the_fact else (Status.REPORTED,)
     if application.status not in allowed:
-        raise TransitionConflict(_("%(enterprise)s: the application is now “%(status)s”; this "
-                                   "spot check can no longer be recorded.") % {
-            "enterprise": application.enterprise.name,
-            "status": application.get_status_display()})
+        raise TransitionConflict(
+            _(
+                "%(enterprise)s: the application is now “%(status)s”; this "
+                "spot check can no longer be recorded."
+            )
+            % {
+                "enterprise": application.enterprise.name,
+                "status": application.get_status_display(),
+            }
+        )
     if check.batch_id and check.batch.created_at < _last_report_at(application):
-        raise TransitionConflict(_("%(enterprise)s reported again after this batch; record "
-                                   "the check in the batch of the new report.")
-                                 % {"enterprise": application.enterprise.name})
+        raise TransitionConflict(
+            _(
+                "%(enterprise)s reported again after this batch; record "
+                "the check in the batch of the new report."
+            )
+            % {"enterprise": application.enterprise.name}
+        )
 
     check.result, check.notes = result, notes
     check.checked_by, check.checked_at = actor, timezone.now()
     check.save(update_fields=["result", "notes", "checked_by", "checked_at"])
-    audit.record(actor=actor, action="verification.check.record", obj=application,
-                 before={"result": SpotCheck.Result.PENDING},
-                 after={"spot_check": check.pk, "batch": check.batch_id, "unit": check.unit_id,
-                        "reason": check.reason, "required": check.required,
-                        "result": result, **({"notes": notes} if notes else {})})
+    audit.record(
+        actor=actor,
+        action="verification.check.record",
+        obj=application,
+        before={"result": SpotCheck.Result.PENDING},
+        after={
+            "spot_check": check.pk,
+            "batch": check.batch_id,
+            "unit": check.unit_id,
+            "reason": check.reason,
+            "required": check.required,
+            "result": result,
+            **({"notes": notes} if notes else {}),
+        },
+    )
     if result == SpotCheck.Result.FAILED:
         _after_failure(actor, check, application)
     return check
@@ -395,26 +501,39 @@ def _after_failure(actor, check: SpotCheck, application: Application) -> None:
     unit = check.unit
     url = reverse("certification:detail", args=[application.pk])
     with translation.override(settings.LANGUAGE_CODE):
-        notify_after_commit([unit.pk], _("The spot check of your review report on "
-                                         "%(enterprise)s failed: %(notes)s") % {
-            "enterprise": application.enterprise.name, "notes": check.notes}, url)
+        notify_after_commit(
+            [unit.pk],
+            _("The spot check of your review report on %(enterprise)s failed: %(notes)s")
+            % {"enterprise": application.enterprise.name, "notes": check.notes},
+            url,
+        )
     if check.batch_id:
         _reopen(actor, check)
         _reexamine_unit(actor, check)
     failures = spot_check_failures(unit)
     if failures >= 2:
-        city = list(Organisation.objects.filter(kind=OrganisationKind.CITY_OFFICE,
-                                                status=Organisation.Status.ACTIVE)
-                    .values_list("pk", flat=True))
-        audit.record(actor=actor, action="verification.unit.removal_proposed", obj=unit,
-                     after={"failed_spot_checks": failures, "spot_check": check.pk})
+        city = list(
+            Organisation.objects.filter(
+                kind=OrganisationKind.CITY_OFFICE, status=Organisation.Status.ACTIVE
+            ).values_list("pk", flat=True)
+        )
+        audit.record(
+            actor=actor,
+            action="verification.unit.removal_proposed",
+            obj=unit,
+            after={"failed_spot_checks": failures, "spot_check": check.pk},
+        )
         with translation.override(settings.LANGUAGE_CODE):
-            text = _("Proposal to remove review unit %(unit)s: %(count)d of its reports failed "
-                     "the organising unit's spot checks (latest: %(enterprise)s, by "
-                     "%(organiser)s).") % {
-                "unit": unit.name, "count": failures,
+            text = _(
+                "Proposal to remove review unit %(unit)s: %(count)d of its reports failed "
+                "the organising unit's spot checks (latest: %(enterprise)s, by "
+                "%(organiser)s)."
+            ) % {
+                "unit": unit.name,
+                "count": failures,
                 "enterprise": application.enterprise.name,
-                "organiser": actor.organisation.name}
+                "organiser": actor.organisation.name,
+            }
         notify_after_commit(city, text, reverse("review_bodies:detail", args=[unit.pk]))
 
 
@@ -424,13 +543,24 @@ def _reopen(actor, check: SpotCheck) -> None:
     if batch.reopened_at is None:
         batch.reopened_at = timezone.now()
         batch.save(update_fields=["reopened_at"])
-    reopened = list(batch.checks.filter(result=SpotCheck.Result.PENDING, required=False)
-                    .values_list("application_id", flat=True))
+    reopened = list(
+        batch.checks.filter(result=SpotCheck.Result.PENDING, required=False).values_list(
+            "application_id", flat=True
+        )
+    )
     batch.checks.filter(result=SpotCheck.Result.PENDING, required=False).update(
-        required=True, reason=SpotCheck.Reason.REOPENED)
-    audit.record(actor=actor, action="verification.batch.reopen", obj=batch, after={
-        "failed_check": check.pk, "application": check.application_id,
-        "now_required": sorted(reopened)})
+        required=True, reason=SpotCheck.Reason.REOPENED
+    )
+    audit.record(
+        actor=actor,
+        action="verification.batch.reopen",
+        obj=batch,
+        after={
+            "failed_check": check.pk,
+            "application": check.application_id,
+            "now_required": sorted(reopened),
+        },
+    )
 
 
 def _reexamine_unit(actor, check: SpotCheck) -> list[SpotCheck]:
@@ -440,19 +570,27 @@ def _reexamine_unit(actor, check: SpotCheck) -> list[SpotCheck]:
     tz = timezone.get_current_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
     end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
-    reporting_unit = (Assignment.objects.filter(application=OuterRef("pk"))
-                      .order_by("-assigned_at", "-id").values("unit_id")[:1])
+    reporting_unit = (
+        Assignment.objects.filter(application=OuterRef("pk"))
+        .order_by("-assigned_at", "-id")
+        .values("unit_id")[:1]
+    )
     in_batch = SpotCheck.objects.filter(batch_id=check.batch_id).values("application_id")
-    others = set(Application.objects
-                 .filter(onsite__reported_at__gte=start, onsite__reported_at__lt=end)
-                 .annotate(reporting_unit=Subquery(reporting_unit))
-                 .filter(reporting_unit=check.unit_id)
-                 .exclude(pk__in=in_batch).values_list("pk", flat=True))
+    others = set(
+        Application.objects.filter(onsite__reported_at__gte=start, onsite__reported_at__lt=end)
+        .annotate(reporting_unit=Subquery(reporting_unit))
+        .filter(reporting_unit=check.unit_id)
+        .exclude(pk__in=in_batch)
+        .values_list("pk", flat=True)
+    )
     if not others:
         return []
-    covered = set(SpotCheck.objects.filter(application_id__in=others)
-                  .filter(Q(required=True) | ~Q(result=SpotCheck.Result.PENDING))
-                  .exclude(batch_id=check.batch_id).values_list("application_id", flat=True))
+    covered = set(
+        SpotCheck.objects.filter(application_id__in=others)
+        .filter(Q(required=True) | ~Q(result=SpotCheck.Result.PENDING))
+        .exclude(batch_id=check.batch_id)
+        .values_list("application_id", flat=True)
+    )
     target = math.ceil(len(others) / 2)
     need = target - len(covered)
     if need <= 0:
@@ -460,21 +598,41 @@ def _reexamine_unit(actor, check: SpotCheck) -> list[SpotCheck]:
     seed = f"{check.batch.seed}:unit"
     picks = sample(seed, others - covered, need)
     created = SpotCheck.objects.bulk_create(
-        SpotCheck(batch=None, application_id=pk, unit_id=check.unit_id, required=True,
-                  reason=SpotCheck.Reason.UNIT_REEXAMINED) for pk in sorted(picks))
-    audit.record(actor=actor, action="verification.unit.reexamine", obj=check.unit, after={
-        "failed_check": check.pk, "batch": check.batch_id, "year": year,
-        "reports": sorted(others), "already_checked": sorted(covered), "target": target,
-        "seed": seed, "drawn": sorted(picks)})
+        SpotCheck(
+            batch=None,
+            application_id=pk,
+            unit_id=check.unit_id,
+            required=True,
+            reason=SpotCheck.Reason.UNIT_REEXAMINED,
+        )
+        for pk in sorted(picks)
+    )
+    audit.record(
+        actor=actor,
+        action="verification.unit.reexamine",
+        obj=check.unit,
+        after={
+            "failed_check": check.pk,
+            "batch": check.batch_id,
+            "year": year,
+            "reports": sorted(others),
+            "already_checked": sorted(covered),
+            "target": target,
+            "seed": seed,
+            "drawn": sorted(picks),
+        },
+    )
     receivers: dict[int, list[str]] = defaultdict(list)
-    for application in (Application.objects.filter(pk__in=picks).select_related("enterprise")
-                        .order_by("pk")):
+    for application in (
+        Application.objects.filter(pk__in=picks).select_related("enterprise").order_by("pk")
+    ):
         receivers[application.receiver_id].append(application.enterprise.name)
     with translation.override(settings.LANGUAGE_CODE):
         for receiver_id, names in receivers.items():
-            text = _("A spot check of review unit %(unit)s failed: re-examine on site its "
-                     "reports on %(names)s.") % {"unit": check.unit.name,
-                                                "names": "、".join(names)}
+            text = _(
+                "A spot check of review unit %(unit)s failed: re-examine on site its "
+                "reports on %(names)s."
+            ) % {"unit": check.unit.name, "names": "、".join(names)}
             notify_after_commit([receiver_id], text, reverse("certification:verification"))
     return created
 
@@ -499,31 +657,50 @@ def prepare_verify(move: Move) -> None:
     review = OnSiteReview.objects.filter(application_id=application.pk).first()
     proposed = review.proposed_tier if review is not None else ""
     if not proposed:
-        raise ServiceError(_("The review proposed no grade: use “%(close)s” instead.")
-                           % {"close": TRANSITIONS["close_not_reached"].label},
-                           field="granted_tier")
+        raise ServiceError(
+            _("The review proposed no grade: use “%(close)s” instead.")
+            % {"close": TRANSITIONS["close_not_reached"].label},
+            field="granted_tier",
+        )
     checks = current_checks(application)
     in_batch = [check for check in checks if check.batch_id]
     if not in_batch:
-        raise ServiceError(_("Put the report in a verification batch first: one third of each "
-                             "batch is drawn for an on-site re-check."), field="batch")
+        raise ServiceError(
+            _(
+                "Put the report in a verification batch first: one third of each "
+                "batch is drawn for an on-site re-check."
+            ),
+            field="batch",
+        )
     for check in checks:
         if not check.required or check.result == SpotCheck.Result.PASSED:
             continue
         where = check.batch.name if check.batch_id else _("re-examination of the review unit")
         if check.result == SpotCheck.Result.FAILED:
-            raise ServiceError(_("The on-site spot check (%(where)s) failed: send the report "
-                                 "back to the review unit.") % {"where": where},
-                               field="spot_check")
-        raise ServiceError(_("The on-site spot check (%(where)s, %(reason)s) is still to be "
-                             "recorded.") % {"where": where, "reason": check.get_reason_display()},
-                           field="spot_check")
+            raise ServiceError(
+                _(
+                    "The on-site spot check (%(where)s) failed: send the report "
+                    "back to the review unit."
+                )
+                % {"where": where},
+                field="spot_check",
+            )
+        raise ServiceError(
+            _("The on-site spot check (%(where)s, %(reason)s) is still to be recorded.")
+            % {"where": where, "reason": check.get_reason_display()},
+            field="spot_check",
+        )
     granted = granted_for(application.tier, proposed)
     application.granted_tier = granted
     move.fields.append("granted_tier")
-    move.details.update({"granted_tier": granted, "proposed_tier": proposed,
-                         "batch": in_batch[0].batch_id,
-                         "spot_checks": [check.pk for check in checks if check.required]})
+    move.details.update(
+        {
+            "granted_tier": granted,
+            "proposed_tier": proposed,
+            "batch": in_batch[0].batch_id,
+            "spot_checks": [check.pk for check in checks if check.required],
+        }
+    )
 
 
 def prepare_close_not_reached(move: Move) -> None:

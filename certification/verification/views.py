@@ -35,14 +35,25 @@ from portal.models import OrganisationKind
 PENDING_SHOWN = 200
 
 # States before any report: the panel has nothing to show.
-_BEFORE_REPORT = {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED,
-                  Status.NATIONAL, Status.NATIONAL_DECIDED, Status.ASSIGNED, Status.WITHDRAWN}
+_BEFORE_REPORT = {
+    Status.DRAFT,
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.ACCEPTED,
+    Status.NATIONAL,
+    Status.NATIONAL_DECIDED,
+    Status.ASSIGNED,
+    Status.WITHDRAWN,
+}
 
 
 def _get_batch(request, batch_id: int) -> VerificationBatch:
     try:
-        return (verification.batches_visible_to(request.user)
-                .select_related("organiser", "created_by").get(pk=batch_id))
+        return (
+            verification.batches_visible_to(request.user)
+            .select_related("organiser", "created_by")
+            .get(pk=batch_id)
+        )
     except VerificationBatch.DoesNotExist:
         raise Http404 from None
 
@@ -51,15 +62,16 @@ def _pending_checks(user):
     qs = SpotCheck.objects.filter(required=True, result=SpotCheck.Result.PENDING)
     if user.organisation.kind != OrganisationKind.CITY_OFFICE:
         qs = qs.filter(application__receiver_id=user.organisation_id)
-    return (qs.select_related("application__enterprise", "application__receiver", "unit",
-                              "batch")
-            .order_by("batch_id", "application_id"))
+    return qs.select_related(
+        "application__enterprise", "application__receiver", "unit", "batch"
+    ).order_by("batch_id", "application_id")
 
 
 def _render_list(request, *, status: int = 200, **extra):
     user = request.user
-    batches = verification.with_counts(verification.batches_visible_to(user)
-                       .select_related("organiser", "created_by")).order_by("-created_at", "-id")
+    batches = verification.with_counts(
+        verification.batches_visible_to(user).select_related("organiser", "created_by")
+    ).order_by("-created_at", "-id")
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
     may_create = verification.may_create_batches(user)
     context = {
@@ -69,7 +81,10 @@ def _render_list(request, *, status: int = 200, **extra):
         "may_create": may_create,
         "candidates": list(verification.batchable(user.organisation_id)) if may_create else [],
         "is_city": user.organisation.kind == OrganisationKind.CITY_OFFICE,
-        "create_error": None, "selected": [], "record_errors": {}, "record_notes": {},
+        "create_error": None,
+        "selected": [],
+        "record_errors": {},
+        "record_notes": {},
         **extra,
     }
     return render(request, "certification/verification/list.html", context, status=status)
@@ -87,34 +102,43 @@ def verification_batch_create(request):
     user = request.user
     permissions.require(verification.may_create_batches(user))
     ids = sorted({parse_id(value) for value in request.POST.getlist("applications")} - {None})
-    visible = set(Application.objects.visible_to(user).filter(pk__in=ids)
-                  .values_list("pk", flat=True))
+    visible = set(
+        Application.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
     try:
         if not ids:
             raise ServiceError(_("Choose at least one reported application."))
         if set(ids) - visible:
-            raise ServiceError(_("No such application: %(ids)s.") % {
-                "ids": ", ".join(map(str, sorted(set(ids) - visible)))})
+            raise ServiceError(
+                _("No such application: %(ids)s.")
+                % {"ids": ", ".join(map(str, sorted(set(ids) - visible)))}
+            )
         batch = verification.batch_create(actor=user, applications=ids)
     except ServiceError as error:
-
         if isinstance(error, TransitionForbidden):
             raise PermissionDenied(error.message) from None
         return _render_list(request, status=400, create_error=error.message, selected=ids)
-    messages.success(request, _("Batch “%(name)s” made: %(drawn)d of %(count)d drawn for an "
-                                "on-site re-check.") % {
-        "name": batch.name, "count": len(ids),
-        "drawn": batch.checks.filter(reason=SpotCheck.Reason.DRAWN).count()})
+    messages.success(
+        request,
+        _("Batch “%(name)s” made: %(drawn)d of %(count)d drawn for an on-site re-check.")
+        % {
+            "name": batch.name,
+            "count": len(ids),
+            "drawn": batch.checks.filter(reason=SpotCheck.Reason.DRAWN).count(),
+        },
+    )
     return redirect("certification:verification_batch", batch_id=batch.pk)
 
 
 def _render_batch(request, batch: VerificationBatch, *, status: int = 200, **extra):
     user = request.user
-    items = list(batch.checks.select_related("application__enterprise", "application__onsite",
-                                             "unit", "checked_by").order_by("application_id"))
+    items = list(
+        batch.checks.select_related(
+            "application__enterprise", "application__onsite", "unit", "checked_by"
+        ).order_by("application_id")
+    )
     population = [item.application_id for item in items]
-    picks = sorted(item.application_id for item in items
-                   if item.reason == SpotCheck.Reason.DRAWN)
+    picks = sorted(item.application_id for item in items if item.reason == SpotCheck.Reason.DRAWN)
     repeated = sorted(verification.draw(batch.seed, population)) if batch.seed else []
     tiers = dict(Application.Tier.choices)
     for item in items:
@@ -123,11 +147,17 @@ def _render_batch(request, batch: VerificationBatch, *, status: int = 200, **ext
         item.proposed_display = tiers.get(proposed, proposed)
     counts = verification.with_counts(VerificationBatch.objects.filter(pk=batch.pk)).get()
     context = {
-        "batch": batch, "items": items, "counts": counts,
-        "population": population, "picks": picks, "repeat_matches": repeated == picks,
+        "batch": batch,
+        "items": items,
+        "counts": counts,
+        "population": population,
+        "picks": picks,
+        "repeat_matches": repeated == picks,
         "instructions": verification.draw_instructions(batch, population),
         "may_record": user.can_act and user.organisation_id == batch.organiser_id,
-        "record_errors": {}, "record_notes": {}, **extra,
+        "record_errors": {},
+        "record_notes": {},
+        **extra,
     }
     return render(request, "certification/verification/batch.html", context, status=status)
 
@@ -142,24 +172,28 @@ def verification_batch(request, batch_id: int):
 def spot_check_record(request, check_id: int):
 
     check = get_object_or_404(
-        SpotCheck.objects.select_related("batch"), pk=check_id,
-        application__in=Application.objects.visible_to(request.user))
+        SpotCheck.objects.select_related("batch"),
+        pk=check_id,
+        application__in=Application.objects.visible_to(request.user),
+    )
     result = request.POST.get("result", "")
     notes = request.POST.get("notes", "")
 
     def again(status: int, message: str):
         errors, kept = {check.pk: message}, {check.pk: notes}
-        if check.batch_id is not None and verification.batches_visible_to(
-                request.user).filter(pk=check.batch_id).exists():
-            return _render_batch(request, check.batch, status=status, record_errors=errors,
-                                 record_notes=kept)
+        if (
+            check.batch_id is not None
+            and verification.batches_visible_to(request.user).filter(pk=check.batch_id).exists()
+        ):
+            return _render_batch(
+                request, check.batch, status=status, record_errors=errors, record_notes=kept
+            )
         if verification.may_use_verification(request.user):
             return _render_list(request, status=status, record_errors=errors, record_notes=kept)
         raise PermissionDenied(message)
 
     try:
-        verification.spot_check_record(actor=request.user, check=check, result=result,
-                                       notes=notes)
+        verification.spot_check_record(actor=request.user, check=check, result=result, notes=notes)
     except TransitionForbidden:
         raise PermissionDenied from None
     except TransitionConflict as error:
@@ -167,8 +201,9 @@ def spot_check_record(request, check_id: int):
     except ServiceError as error:
         return again(400, error.message)
     check.refresh_from_db()
-    messages.success(request, _("Spot check recorded: %(result)s.")
-                     % {"result": check.get_result_display()})
+    messages.success(
+        request, _("Spot check recorded: %(result)s.") % {"result": check.get_result_display()}
+    )
     if check.batch_id is not None:
         return redirect("certification:verification_batch", batch_id=check.batch_id)
     return redirect(reverse("certification:verification") + "#pending")
@@ -189,10 +224,14 @@ def detail_context(request, application: Application) -> dict:
     batch_check = next((check for check in checks if check.batch_id), None)
     visible_batches = set()
     if batch_check is not None:
-        visible_batches = set(verification.batches_visible_to(user)
-                              .filter(pk=batch_check.batch_id).values_list("pk", flat=True))
-    blocking = [check for check in checks
-                if check.required and check.result != SpotCheck.Result.PASSED]
+        visible_batches = set(
+            verification.batches_visible_to(user)
+            .filter(pk=batch_check.batch_id)
+            .values_list("pk", flat=True)
+        )
+    blocking = [
+        check for check in checks if check.required and check.result != SpotCheck.Result.PASSED
+    ]
     return {
         "verification_shown": True,
         "verification_checks": checks,
@@ -201,6 +240,7 @@ def detail_context(request, application: Application) -> dict:
         "verification_drawn": any(check.reason == SpotCheck.Reason.DRAWN for check in checks),
         "verification_blocking": blocking,
         "verification_see_notes": organiser_side,
-        "verification_is_receiver": bool(user.can_act
-                                         and user.organisation_id == application.receiver_id),
+        "verification_is_receiver": bool(
+            user.can_act and user.organisation_id == application.receiver_id
+        ),
     }

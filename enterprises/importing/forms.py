@@ -13,12 +13,15 @@ from portal.forms import BootstrapFormMixin
 class ImportUploadForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={
-            "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        }),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
     mode = forms.ChoiceField(
-        label=_("Enterprises already in the registry"), choices=ImportJob.Mode.choices,
+        label=_("Enterprises already in the registry"),
+        choices=ImportJob.Mode.choices,
         initial=ImportJob.Mode.CREATE,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )

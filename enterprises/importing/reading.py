@@ -32,8 +32,10 @@ _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 def xlsx_problem(fileobj: IO[bytes]) -> str | None:
     """Why the file is not an Excel workbook (.xlsx), judged by its content, or None."""
-    not_xlsx = _("This file is not an Excel workbook (.xlsx). Open it in Excel or WPS, save it "
-                 "as “Excel Workbook (*.xlsx)” and upload that file.")
+    not_xlsx = _(
+        "This file is not an Excel workbook (.xlsx). Open it in Excel or WPS, save it "
+        "as “Excel Workbook (*.xlsx)” and upload that file."
+    )
     fileobj.seek(0)
     try:
         if not zipfile.is_zipfile(fileobj):
@@ -47,8 +49,9 @@ def xlsx_problem(fileobj: IO[bytes]) -> str | None:
                 # .xlsm (macros) and .xltx (template) share the zip layout.
                 return not_xlsx
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                return _("This workbook unpacks to more than %(mb)d MB; split it into smaller "
-                         "files.") % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
+                return _(
+                    "This workbook unpacks to more than %(mb)d MB; split it into smaller files."
+                ) % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
     except (zipfile.BadZipFile, OSError, KeyError):
         return not_xlsx
     finally:
@@ -71,8 +74,8 @@ class Sheet:
         self.estimated_rows = max(0, declared - 1)
         self.worksheet.reset_dimensions()
         self._rows = self.worksheet.iter_rows()
-        self.columns: dict[int, Column] = {}       # 1-based column index -> Column
-        self.headers: dict[str, str] = {}         # column key -> header as written
+        self.columns: dict[int, Column] = {}  # 1-based column index -> Column
+        self.headers: dict[str, str] = {}  # column key -> header as written
 
     def _count_row_tags(self) -> int:
         """The sheet's <row> elements, counted in its XML as a byte stream
@@ -90,7 +93,7 @@ class Sheet:
                 for match in _ROW_TAG.finditer(data):
                     count += 1
                     last_end = match.end()
-                carry = data[max(last_end, len(data) - 32):]
+                carry = data[max(last_end, len(data) - 32) :]
         return count
 
     def close(self) -> None:
@@ -109,29 +112,53 @@ class Sheet:
             letter = get_column_letter(cell.column)
             column = HEADER_LOOKUP.get(normalise_header(text))
             if column is None:
-                problems.append(Problem(1, text, _(
-                    "Unknown column “%(header)s” (column %(letter)s). Use the headers of the "
-                    "template; remove or rename this column."
-                ) % {"header": text, "letter": letter}))
+                problems.append(
+                    Problem(
+                        1,
+                        text,
+                        _(
+                            "Unknown column “%(header)s” (column %(letter)s). Use the headers of the "
+                            "template; remove or rename this column."
+                        )
+                        % {"header": text, "letter": letter},
+                    )
+                )
             elif column.key in seen:
-                problems.append(Problem(1, text, _(
-                    "Column “%(header)s” (column %(letter)s) repeats column “%(first)s”; keep "
-                    "only one of them."
-                ) % {"header": text, "letter": letter, "first": seen[column.key]}))
+                problems.append(
+                    Problem(
+                        1,
+                        text,
+                        _(
+                            "Column “%(header)s” (column %(letter)s) repeats column “%(first)s”; keep "
+                            "only one of them."
+                        )
+                        % {"header": text, "letter": letter, "first": seen[column.key]},
+                    )
+                )
             else:
                 seen[column.key] = text
                 self.columns[cell.column] = column
                 self.headers[column.key] = text
         # Name missing columns in the language the file's headers are in.
-        english = sum(normalise_header(text) == normalise_header(COLUMNS_BY_KEY[key].en)
-                      for key, text in self.headers.items())
+        english = sum(
+            normalise_header(text) == normalise_header(COLUMNS_BY_KEY[key].en)
+            for key, text in self.headers.items()
+        )
         chinese = len(self.headers) - english
-        missing = [column.en if english > chinese else column.zh
-                   for column in COLUMNS if column.key not in seen]
+        missing = [
+            column.en if english > chinese else column.zh
+            for column in COLUMNS
+            if column.key not in seen
+        ]
         if missing:
-            problems.append(Problem(1, "", _(
-                "Row 1 must hold the template's column headers. Missing: %(columns)s."
-            ) % {"columns": "、".join(missing)}))
+            problems.append(
+                Problem(
+                    1,
+                    "",
+                    _("Row 1 must hold the template's column headers. Missing: %(columns)s.")
+                    % {"columns": "、".join(missing)},
+                )
+            )
         return problems
 
     def rows(self) -> Iterator[tuple[int, dict[str, Cell]]]:
@@ -150,8 +177,12 @@ class Sheet:
                     continue
                 if isinstance(cell.value, str) and not cell.value.strip():
                     continue
-                values[column.key] = Cell(cell.value, cell.coordinate, self.headers[column.key],
-                                          is_formula=cell.data_type == "f")
+                values[column.key] = Cell(
+                    cell.value,
+                    cell.coordinate,
+                    self.headers[column.key],
+                    is_formula=cell.data_type == "f",
+                )
             if values:
                 # Absent cells are empty, so every row has every column.
                 for key, header in self.headers.items():

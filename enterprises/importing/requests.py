@@ -25,11 +25,15 @@ def import_job_create(*, actor: User, upload, mode: str) -> ImportJob:
     if not permissions.can_import_enterprises(actor):
         raise ServiceError(_("Your organisation cannot import enterprises."))
     if mode not in ImportJob.Mode.values:
-        raise ServiceError(_("Choose what to do with enterprises already in the registry."),
-                           field="mode")
+        raise ServiceError(
+            _("Choose what to do with enterprises already in the registry."), field="mode"
+        )
     job = ImportJob(
-        created_by=actor, organisation_id=actor.organisation_id, file=upload,
-        original_filename=PurePath(upload.name).name[:255], mode=mode,
+        created_by=actor,
+        organisation_id=actor.organisation_id,
+        file=upload,
+        original_filename=PurePath(upload.name).name[:255],
+        mode=mode,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     job.save()
@@ -40,15 +44,20 @@ def import_job_create(*, actor: User, upload, mode: str) -> ImportJob:
 @transaction.atomic
 def import_job_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """The user's go-ahead after a clean dry run: queue the write."""
-    if not (permissions.can_import_enterprises(actor)
-            and job.organisation_id == actor.organisation_id):
+    if not (
+        permissions.can_import_enterprises(actor) and job.organisation_id == actor.organisation_id
+    ):
         raise ServiceError(_("Only the organisation that uploaded this file can import it."))
     started = ImportJob.objects.filter(
         pk=job.pk, status=ImportJob.Status.VALIDATED, error_count=0
     ).update(status=ImportJob.Status.COMMITTING, committed_by=actor, rows_done=0)
     if not started:
-        raise ServiceError(_("This file cannot be imported now: it is not checked yet, it has "
-                             "problems, or it is already being imported."))
+        raise ServiceError(
+            _(
+                "This file cannot be imported now: it is not checked yet, it has "
+                "problems, or it is already being imported."
+            )
+        )
     transaction.on_commit(lambda: import_commit_task.delay(job.pk))
     job.refresh_from_db()
     return job

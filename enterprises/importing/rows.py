@@ -25,8 +25,15 @@ SCALE_NAMES = {
     Enterprise.Scale.SMALL_MICRO: ("小微", "Small and micro"),
 }
 
-TEXT_FIELDS = ["name", "address", "legal_representative", "safety_principal", "contact_name",
-               "contact_phone", "safety_licence_no"]
+TEXT_FIELDS = [
+    "name",
+    "address",
+    "legal_representative",
+    "safety_principal",
+    "contact_name",
+    "contact_phone",
+    "safety_licence_no",
+]
 MAX_EMPLOYEES = 10_000_000
 CENT = Decimal("0.01")
 MAX_REVENUE = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
@@ -40,8 +47,8 @@ def _key(text: Any) -> str:
 @dataclass
 class Cell:
     value: Any
-    coordinate: str      # "B7", named in messages about formulas
-    header: str          # the header as written in the file
+    coordinate: str  # "B7", named in messages about formulas
+    header: str  # the header as written in the file
     is_formula: bool = False
 
 
@@ -58,7 +65,7 @@ class Problem:
 @dataclass
 class CheckedRow:
     row: int
-    values: dict[str, Any]          # Enterprise field name -> value (ids for relations)
+    values: dict[str, Any]  # Enterprise field name -> value (ids for relations)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -73,7 +80,7 @@ class ReferenceData:
                     self.regions[_key(name)] = region
         self.streets_by_code: dict[str, Street] = {}
         self.streets_by_name: dict[tuple[str, str], Street] = {}
-        self.street_regions: dict[str, set[str]] = {}   # name -> districts having one
+        self.street_regions: dict[str, set[str]] = {}  # name -> districts having one
         for street in Street.objects.all():
             self.streets_by_code[_key(street.code)] = street
             for name in (street.name, street.name_en):
@@ -90,8 +97,10 @@ class ReferenceData:
             for name in (code, label, *SCALE_NAMES[code]):
                 self.scales[_key(name)] = code
         self.groups: dict[str, int] = {
-            _key(name): pk for pk, name in
-            Organisation.objects.filter(kind=OrganisationKind.GROUP).values_list("pk", "name")
+            _key(name): pk
+            for pk, name in Organisation.objects.filter(kind=OrganisationKind.GROUP).values_list(
+                "pk", "name"
+            )
         }
         self.region_names = {region.pk: str(region) for region in self.regions.values()}
 
@@ -111,10 +120,17 @@ class RowChecker:
         result = CheckedRow(row=row, values={})
         for key, cell in cells.items():
             if cell.is_formula:
-                result.problems.append(Problem(row, cell.header, _(
-                    "Cell %(cell)s holds a formula (%(formula)s). Enter plain values: copy the "
-                    "cells and paste them as values only."
-                ) % {"cell": cell.coordinate, "formula": str(cell.value)[:60]}))
+                result.problems.append(
+                    Problem(
+                        row,
+                        cell.header,
+                        _(
+                            "Cell %(cell)s holds a formula (%(formula)s). Enter plain values: copy the "
+                            "cells and paste them as values only."
+                        )
+                        % {"cell": cell.coordinate, "formula": str(cell.value)[:60]},
+                    )
+                )
                 continue
             try:
                 result.values.update(getattr(self, f"_clean_{key}")(cell.value))
@@ -140,13 +156,18 @@ class RowChecker:
         text = self._text(value, "region", required=True, limit=False)
         region = self.refs.regions.get(_key(text))
         if region is None:
-            raise CellError(_("“%(value)s” is not a district. Use a name or code from the sheet "
-                              "“Valid values”.") % {"value": text})
+            raise CellError(
+                _(
+                    "“%(value)s” is not a district. Use a name or code from the sheet "
+                    "“Valid values”."
+                )
+                % {"value": text}
+            )
         if self.scope_region is not None and region.pk != self.scope_region:
-            raise CellError(_("%(district)s is not your district; you can import only "
-                              "enterprises of %(own)s.")
-                            % {"district": region,
-                               "own": self.refs.region_names[self.scope_region]})
+            raise CellError(
+                _("%(district)s is not your district; you can import only enterprises of %(own)s.")
+                % {"district": region, "own": self.refs.region_names[self.scope_region]}
+            )
         return {"region_id": region.pk}
 
     def _clean_street(self, value):
@@ -159,8 +180,13 @@ class RowChecker:
             return {"industry_id": None}
         industry = self.refs.industries.get(_key(text))
         if industry is None:
-            raise CellError(_("“%(value)s” is not an industry. Use a name or code from the "
-                              "sheet “Valid values”.") % {"value": text})
+            raise CellError(
+                _(
+                    "“%(value)s” is not an industry. Use a name or code from the "
+                    "sheet “Valid values”."
+                )
+                % {"value": text}
+            )
         return {"industry_id": industry.pk}
 
     def _clean_scale(self, value):
@@ -169,8 +195,9 @@ class RowChecker:
             return {"scale": ""}
         scale = self.refs.scales.get(_key(text))
         if scale is None:
-            raise CellError(_("“%(value)s” is not a scale; write 规模以上, 规模以下 or 小微.")
-                            % {"value": text})
+            raise CellError(
+                _("“%(value)s” is not a scale; write 规模以上, 规模以下 or 小微.") % {"value": text}
+            )
         return {"scale": scale}
 
     def _clean_employees(self, value):
@@ -178,13 +205,14 @@ class RowChecker:
             return {"employees": None}
         number = _number(value)
         if number is None or number != number.to_integral_value():
-            raise CellError(_("“%(value)s” is not a whole number of employees.")
-                            % {"value": value})
+            raise CellError(_("“%(value)s” is not a whole number of employees.") % {"value": value})
         if number < 0:
             raise CellError(_("The number of employees cannot be negative."))
         if number > MAX_EMPLOYEES:
-            raise CellError(_("%(value)s employees is more than any enterprise has; check the "
-                              "number.") % {"value": value})
+            raise CellError(
+                _("%(value)s employees is more than any enterprise has; check the number.")
+                % {"value": value}
+            )
         return {"employees": int(number)}
 
     def _clean_annual_revenue(self, value):
@@ -192,14 +220,20 @@ class RowChecker:
             return {"annual_revenue": None}
         number = _number(value)
         if number is None:
-            raise CellError(_("“%(value)s” is not a number. Write the revenue in units of "
-                              "10,000 yuan, e.g. 1250.5.") % {"value": value})
+            raise CellError(
+                _(
+                    "“%(value)s” is not a number. Write the revenue in units of "
+                    "10,000 yuan, e.g. 1250.5."
+                )
+                % {"value": value}
+            )
         if number < 0:
             raise CellError(_("The annual revenue cannot be negative."))
         number = number.quantize(CENT, rounding=ROUND_HALF_UP)
         if number > MAX_REVENUE:
-            raise CellError(_("%(value)s is too large for an annual revenue in 10,000 yuan.")
-                            % {"value": value})
+            raise CellError(
+                _("%(value)s is too large for an annual revenue in 10,000 yuan.") % {"value": value}
+            )
         return {"annual_revenue": number}
 
     def _clean_legal_representative(self, value):
@@ -223,8 +257,10 @@ class RowChecker:
             return {"group_id": None}
         group = self.refs.groups.get(_key(text))
         if group is None:
-            raise CellError(_("“%(value)s” is not an enterprise group registered in the "
-                              "portal.") % {"value": text})
+            raise CellError(
+                _("“%(value)s” is not an enterprise group registered in the portal.")
+                % {"value": text}
+            )
         return {"group_id": group}
 
     def _clean_safety_licence_no(self, value):
@@ -243,8 +279,10 @@ class RowChecker:
                 return {"safety_licence_expires": datetime.date(*map(int, match.groups()))}
             except ValueError:
                 pass
-        raise CellError(_("“%(value)s” is not a date. Write it as 2027-06-30 or format the "
-                          "cell as a date.") % {"value": value})
+        raise CellError(
+            _("“%(value)s” is not a date. Write it as 2027-06-30 or format the cell as a date.")
+            % {"value": value}
+        )
 
     # -- rules across columns --------------------------------------------
 
@@ -261,11 +299,20 @@ class RowChecker:
             else:
                 values["street_id"] = street.pk
         industry = self.refs.industries.get(_key(values.get("industry_id") or ""))
-        if (industry is not None and industry.requires_safety_licence
-                and "safety_licence_no" in values and not values["safety_licence_no"]):
-            result.problems.append(Problem(row, cells["safety_licence_no"].header, _(
-                "%(industry)s enterprises need a safety licence; enter its number."
-            ) % {"industry": industry}))
+        if (
+            industry is not None
+            and industry.requires_safety_licence
+            and "safety_licence_no" in values
+            and not values["safety_licence_no"]
+        ):
+            result.problems.append(
+                Problem(
+                    row,
+                    cells["safety_licence_no"].header,
+                    _("%(industry)s enterprises need a safety licence; enter its number.")
+                    % {"industry": industry},
+                )
+            )
 
     def _street(self, region_id: str, text: str) -> Street | str:
         key = _key(text)
@@ -276,12 +323,18 @@ class RowChecker:
         if street is None:
             if key in self.refs.street_regions:
                 return _("%(street)s is not in %(district)s.") % {
-                    "street": text, "district": region_name}
-            return _("“%(value)s” is not a street or town of %(district)s. Use a name or code "
-                     "from the sheet “Valid values”.") % {"value": text, "district": region_name}
+                    "street": text,
+                    "district": region_name,
+                }
+            return _(
+                "“%(value)s” is not a street or town of %(district)s. Use a name or code "
+                "from the sheet “Valid values”."
+            ) % {"value": text, "district": region_name}
         if street.region_id != region_id:
             return _("%(street)s is not in %(district)s.") % {
-                "street": text, "district": region_name}
+                "street": text,
+                "district": region_name,
+            }
         return street
 
     # -- helpers ------------------------------------------------------------
@@ -297,8 +350,10 @@ class RowChecker:
         if limit:
             max_length = Enterprise._meta.get_field(key).max_length
             if len(text) > max_length:
-                raise CellError(_("At most %(limit)d characters; this has %(n)d.")
-                                % {"limit": max_length, "n": len(text)})
+                raise CellError(
+                    _("At most %(limit)d characters; this has %(n)d.")
+                    % {"limit": max_length, "n": len(text)}
+                )
         return text
 
 

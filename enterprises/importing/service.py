@@ -49,7 +49,7 @@ def _progress_every() -> int:
 @dataclass
 class CheckResult:
     headers: dict[str, str] = field(default_factory=dict)
-    rows: list[CheckedRow] = field(default_factory=list)     # rows without problems
+    rows: list[CheckedRow] = field(default_factory=list)  # rows without problems
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     total: int = 0
@@ -83,8 +83,13 @@ def import_job_check(*, job_id: int) -> None:
     with translation.override(job.language), _fail_on_error(job):
         result = _read_and_check(job)
         _classify(job, result)
-        _finish(job, result, ImportJob.Status.FAILED_VALIDATION if result.problem_count
-                else ImportJob.Status.VALIDATED)
+        _finish(
+            job,
+            result,
+            ImportJob.Status.FAILED_VALIDATION
+            if result.problem_count
+            else ImportJob.Status.VALIDATED,
+        )
 
 
 # -- 3. the commit -------------------------------------------------------------------
@@ -115,18 +120,32 @@ def import_job_write(*, job_id: int) -> None:
                     # enterprise: 20,000 events would bury the log, and the
                     # job keeps the file itself, which says what each
                     # enterprise was set to.
-                    audit.record(actor=job.committed_by, action="enterprise.import", obj=job,
-                                 after={"job": job.pk, "file": job.original_filename,
-                                        "mode": job.mode, "rows": result.total,
-                                        "created": len(result.to_create),
-                                        "updated": len(result.to_update),
-                                        "unchanged": result.unchanged})
+                    audit.record(
+                        actor=job.committed_by,
+                        action="enterprise.import",
+                        obj=job,
+                        after={
+                            "job": job.pk,
+                            "file": job.original_filename,
+                            "mode": job.mode,
+                            "rows": result.total,
+                            "created": len(result.to_create),
+                            "updated": len(result.to_update),
+                            "unchanged": result.unchanged,
+                        },
+                    )
         except IntegrityError:
             # Someone registered one of the new codes after the check above.
-            result.add(Problem(None, result.header("uscc"), _(
-                "Another user added one of these enterprises while the file was being "
-                "imported. Nothing was imported; upload the file again to see which."
-            )))
+            result.add(
+                Problem(
+                    None,
+                    result.header("uscc"),
+                    _(
+                        "Another user added one of these enterprises while the file was being "
+                        "imported. Nothing was imported; upload the file again to see which."
+                    ),
+                )
+            )
         if result.problem_count:
             _finish(job, result, ImportJob.Status.FAILED_VALIDATION)
 
@@ -149,10 +168,16 @@ class _fail_on_error:
             return False
         logger.exception("import job %s failed", self.job.pk)
         self.job.status = ImportJob.Status.FAILED
-        self.job.errors = [Problem(None, "", _(
-            "The import stopped because of an internal error; nothing was written. Try "
-            "again, and tell the portal's administrators if it happens again."
-        )).as_dict()]
+        self.job.errors = [
+            Problem(
+                None,
+                "",
+                _(
+                    "The import stopped because of an internal error; nothing was written. Try "
+                    "again, and tell the portal's administrators if it happens again."
+                ),
+            ).as_dict()
+        ]
         self.job.error_count = 1
         self.job.finished_at = timezone.now()
         self.job.save(update_fields=["status", "errors", "error_count", "finished_at"])
@@ -169,9 +194,16 @@ def _read_and_check(job: ImportJob) -> CheckResult:
             sheet = Sheet(fileobj)
         except Exception:  # openpyxl raises many kinds for a damaged file
             logger.info("import job %s: unreadable workbook", job.pk, exc_info=True)
-            result.add(Problem(None, "", _(
-                "The workbook could not be read; it may be damaged. Open it in Excel or WPS, "
-                "save it again as .xlsx and upload that file.")))
+            result.add(
+                Problem(
+                    None,
+                    "",
+                    _(
+                        "The workbook could not be read; it may be damaged. Open it in Excel or WPS, "
+                        "save it again as .xlsx and upload that file."
+                    ),
+                )
+            )
             return result
         try:
             header_problems = sheet.read_header()
@@ -197,9 +229,14 @@ def _check_rows(job: ImportJob, sheet: Sheet, checker: RowChecker, result: Check
         checked = checker.check(number, cells)
         uscc = checked.values.get("uscc")
         if uscc in first_row:
-            checked.problems.append(Problem(number, result.header("uscc"), _(
-                "This code is also on row %(row)d; each enterprise may appear only once."
-            ) % {"row": first_row[uscc]}))
+            checked.problems.append(
+                Problem(
+                    number,
+                    result.header("uscc"),
+                    _("This code is also on row %(row)d; each enterprise may appear only once.")
+                    % {"row": first_row[uscc]},
+                )
+            )
         elif uscc:
             first_row[uscc] = number
         for problem in checked.problems:
@@ -223,7 +260,7 @@ def _classify(job: ImportJob, result: CheckResult, *, lock: bool = False) -> Non
     codes = [checked.values["uscc"] for checked in result.rows]
     existing: dict[str, Enterprise] = {}
     for start in range(0, len(codes), BATCH_SIZE):
-        for enterprise in qs.filter(uscc__in=codes[start:start + BATCH_SIZE]):
+        for enterprise in qs.filter(uscc__in=codes[start : start + BATCH_SIZE]):
             existing[enterprise.uscc] = enterprise
     org = job.organisation
     result.to_create, result.to_update, result.unchanged = [], [], 0
@@ -233,15 +270,28 @@ def _classify(job: ImportJob, result: CheckResult, *, lock: bool = False) -> Non
         if enterprise is None:
             result.to_create.append(values)
         elif org.kind != OrganisationKind.CITY_OFFICE and enterprise.region_id != org.region_id:
-            result.add(Problem(checked.row, result.header("uscc"), _(
-                "An enterprise with this code is registered in another district; only that "
-                "district or the city office can change it."
-            )))
+            result.add(
+                Problem(
+                    checked.row,
+                    result.header("uscc"),
+                    _(
+                        "An enterprise with this code is registered in another district; only that "
+                        "district or the city office can change it."
+                    ),
+                )
+            )
         elif job.mode == ImportJob.Mode.CREATE:
-            result.add(Problem(checked.row, result.header("uscc"), _(
-                "Already in the registry as “%(name)s”. Remove the row, or upload again and "
-                "choose to update enterprises already in the registry."
-            ) % {"name": enterprise.name}))
+            result.add(
+                Problem(
+                    checked.row,
+                    result.header("uscc"),
+                    _(
+                        "Already in the registry as “%(name)s”. Remove the row, or upload again and "
+                        "choose to update enterprises already in the registry."
+                    )
+                    % {"name": enterprise.name},
+                )
+            )
         elif all(getattr(enterprise, name) == values[name] for name in ATTNAMES):
             result.unchanged += 1
         else:
@@ -276,9 +326,11 @@ def _update_rows(rows: list[tuple[Enterprise, dict[str, Any]]]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH_SIZE):
             params = []
-            for enterprise, values in rows[start:start + BATCH_SIZE]:
-                row = [field.get_db_prep_save(values[field.attname], connection)
-                       for field in fields[:-1]]
+            for enterprise, values in rows[start : start + BATCH_SIZE]:
+                row = [
+                    field.get_db_prep_save(values[field.attname], connection)
+                    for field in fields[:-1]
+                ]
                 row.append(fields[-1].get_db_prep_save(now, connection))
                 row.append(enterprise.pk)
                 params.append(row)
@@ -289,10 +341,17 @@ def _finish(job: ImportJob, result: CheckResult, status: str) -> None:
     problems = sorted(result.problems, key=lambda problem: problem.row or 0)
     job.errors = [problem.as_dict() for problem in problems]
     if result.problem_count > len(problems):
-        job.errors.append(Problem(None, "", _(
-            "%(n)d more problems are not listed. Correct the ones above and upload the file "
-            "again."
-        ) % {"n": result.problem_count - len(problems)}).as_dict())
+        job.errors.append(
+            Problem(
+                None,
+                "",
+                _(
+                    "%(n)d more problems are not listed. Correct the ones above and upload the file "
+                    "again."
+                )
+                % {"n": result.problem_count - len(problems)},
+            ).as_dict()
+        )
     job.error_count = result.problem_count
     job.status = status
     job.total_rows = job.rows_done = result.total
@@ -300,6 +359,16 @@ def _finish(job: ImportJob, result: CheckResult, status: str) -> None:
     job.updated_count = len(result.to_update)
     job.unchanged_count = result.unchanged
     job.finished_at = timezone.now()
-    job.save(update_fields=["errors", "error_count", "status", "total_rows", "rows_done",
-                            "created_count", "updated_count", "unchanged_count",
-                            "finished_at"])
+    job.save(
+        update_fields=[
+            "errors",
+            "error_count",
+            "status",
+            "total_rows",
+            "rows_done",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "finished_at",
+        ]
+    )

@@ -73,18 +73,31 @@ def _write_valid_values(sheet, region: Region | None) -> None:
         streets = streets.filter(region=region)
     blocks = [
         # (column headings, rows)
-        ([COLUMNS_BY_KEY["region"].header(), _("Code")],
-         [(str(r), r.code) for r in regions]),
-        ([COLUMNS_BY_KEY["street"].header(), _("Code"), COLUMNS_BY_KEY["region"].header()],
-         [(str(s), s.code, str(s.region)) for s in streets]),
-        ([COLUMNS_BY_KEY["industry"].header(), _("Code"), _("Needs a safety licence")],
-         [(str(i), i.code, _("yes") if i.requires_safety_licence else "")
-          for i in Industry.objects.all()]),
-        ([COLUMNS_BY_KEY["scale"].header(), _("Code")],
-         [(scale_name(code), code) for code in Enterprise.Scale.values]),
-        ([COLUMNS_BY_KEY["group"].header()],
-         [(name,) for name in Organisation.objects.filter(kind=OrganisationKind.GROUP)
-          .order_by("name").values_list("name", flat=True)]),
+        ([COLUMNS_BY_KEY["region"].header(), _("Code")], [(str(r), r.code) for r in regions]),
+        (
+            [COLUMNS_BY_KEY["street"].header(), _("Code"), COLUMNS_BY_KEY["region"].header()],
+            [(str(s), s.code, str(s.region)) for s in streets],
+        ),
+        (
+            [COLUMNS_BY_KEY["industry"].header(), _("Code"), _("Needs a safety licence")],
+            [
+                (str(i), i.code, _("yes") if i.requires_safety_licence else "")
+                for i in Industry.objects.all()
+            ],
+        ),
+        (
+            [COLUMNS_BY_KEY["scale"].header(), _("Code")],
+            [(scale_name(code), code) for code in Enterprise.Scale.values],
+        ),
+        (
+            [COLUMNS_BY_KEY["group"].header()],
+            [
+                (name,)
+                for name in Organisation.objects.filter(kind=OrganisationKind.GROUP)
+                .order_by("name")
+                .values_list("name", flat=True)
+            ],
+        ),
     ]
     column = 1
     for headings, rows in blocks:
@@ -104,16 +117,17 @@ def _add_dropdowns(data, values_title: str) -> None:
     values = data.parent[values_title]
     starts = {}
     column = 1
-    for key, width in (("region", 2), ("street", 3), ("industry", 3), ("scale", 2),
-                       ("group", 1)):
+    for key, width in (("region", 2), ("street", 3), ("industry", 3), ("scale", 2), ("group", 1)):
         starts[key] = column
         column += width + 1
     for key in ("region", "industry", "scale"):
         letter = get_column_letter(starts[key])
         last = _last_row(values, starts[key])
         validation = DataValidation(
-            type="list", formula1=f"'{values_title}'!${letter}$2:${letter}${last}",
-            allow_blank=True, showErrorMessage=False,
+            type="list",
+            formula1=f"'{values_title}'!${letter}$2:${letter}${last}",
+            allow_blank=True,
+            showErrorMessage=False,
         )
         data.add_data_validation(validation)
         target = get_column_letter(list(COLUMNS_BY_KEY).index(key) + 1)

@@ -10,45 +10,173 @@ import enterprises.uscc
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0002_reference_data'),
+        ("portal", "0002_reference_data"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='name')),
-                ('uscc', models.CharField(max_length=18, unique=True, validators=[enterprises.uscc.validate_uscc], verbose_name='unified social credit code')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('scale', models.CharField(blank=True, choices=[('above', 'Above designated size (规模以上)'), ('below', 'Below designated size (规模以下)'), ('small_micro', 'Small and micro (小微)')], max_length=12, verbose_name='scale')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='employees')),
-                ('annual_revenue', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='annual revenue (10k CNY)')),
-                ('legal_representative', models.CharField(blank=True, max_length=50, verbose_name='legal representative')),
-                ('safety_principal', models.CharField(blank=True, max_length=50, verbose_name='principal responsible for safety')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='contact')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='contact phone')),
-                ('safety_licence_no', models.CharField(blank=True, max_length=60, verbose_name='safety licence number')),
-                ('safety_licence_expires', models.DateField(blank=True, null=True, verbose_name='safety licence expires')),
-                ('status', models.CharField(choices=[('pending', 'Pending verification'), ('active', 'Active'), ('rejected', 'Rejected'), ('closed', 'Closed')], default='active', max_length=10, verbose_name='status')),
-                ('status_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('account', models.OneToOneField(blank=True, limit_choices_to={'kind': 'enterprise'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enterprise', to='portal.organisation', verbose_name='account')),
-                ('group', models.ForeignKey(blank=True, limit_choices_to={'kind': 'group'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='member_enterprises', to='portal.organisation', verbose_name='enterprise group')),
-                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='portal.industry', verbose_name='industry')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='portal.region', verbose_name='district')),
-                ('street', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='portal.street', verbose_name='street or town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="name")),
+                (
+                    "uscc",
+                    models.CharField(
+                        max_length=18,
+                        unique=True,
+                        validators=[enterprises.uscc.validate_uscc],
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "scale",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("above", "Above designated size (规模以上)"),
+                            ("below", "Below designated size (规模以下)"),
+                            ("small_micro", "Small and micro (小微)"),
+                        ],
+                        max_length=12,
+                        verbose_name="scale",
+                    ),
+                ),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="employees"),
+                ),
+                (
+                    "annual_revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="annual revenue (10k CNY)",
+                    ),
+                ),
+                (
+                    "legal_representative",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="legal representative"
+                    ),
+                ),
+                (
+                    "safety_principal",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="principal responsible for safety"
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="contact"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="contact phone"),
+                ),
+                (
+                    "safety_licence_no",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="safety licence number"
+                    ),
+                ),
+                (
+                    "safety_licence_expires",
+                    models.DateField(blank=True, null=True, verbose_name="safety licence expires"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending verification"),
+                            ("active", "Active"),
+                            ("rejected", "Rejected"),
+                            ("closed", "Closed"),
+                        ],
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True, verbose_name="reason")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "account",
+                    models.OneToOneField(
+                        blank=True,
+                        limit_choices_to={"kind": "enterprise"},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="enterprise",
+                        to="portal.organisation",
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "group"},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="member_enterprises",
+                        to="portal.organisation",
+                        verbose_name="enterprise group",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="portal.industry",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="portal.region",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="portal.street",
+                        verbose_name="street or town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enterprise',
-                'verbose_name_plural': 'enterprises',
-                'ordering': ['name', 'id'],
-                'indexes': [models.Index(fields=['region', 'name'], name='enterprise_region_name_idx'), models.Index(fields=['industry', 'name'], name='enterprise_industry_name_idx'), models.Index(fields=['status', 'region'], name='enterprise_status_region_idx')],
+                "verbose_name": "enterprise",
+                "verbose_name_plural": "enterprises",
+                "ordering": ["name", "id"],
+                "indexes": [
+                    models.Index(fields=["region", "name"], name="enterprise_region_name_idx"),
+                    models.Index(fields=["industry", "name"], name="enterprise_industry_name_idx"),
+                    models.Index(fields=["status", "region"], name="enterprise_status_region_idx"),
+                ],
             },
         ),
     ]

@@ -8,43 +8,127 @@ import enterprises.models_import
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0001_initial'),
-        ('portal', '0002_reference_data'),
+        ("enterprises", "0001_initial"),
+        ("portal", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=enterprises.models_import.import_upload_to, verbose_name='file')),
-                ('original_filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('mode', models.CharField(choices=[('create', 'Report enterprises already in the registry as errors'), ('update', 'Update enterprises already in the registry')], default='create', max_length=10, verbose_name='existing enterprises')),
-                ('language', models.CharField(default='zh-hans', max_length=10, verbose_name='language')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be checked'), ('validating', 'Checking'), ('validated', 'Checked, ready to import'), ('failed_validation', 'Has problems'), ('committing', 'Importing'), ('done', 'Imported'), ('failed', 'Failed')], default='queued', max_length=20, verbose_name='status')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='rows done')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='to create')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='to update')),
-                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='unchanged')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='problems')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='number of problems')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='check started')),
-                ('commit_started_at', models.DateTimeField(blank=True, null=True, verbose_name='import started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('committed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=enterprises.models_import.import_upload_to, verbose_name="file"
+                    ),
+                ),
+                ("original_filename", models.CharField(max_length=255, verbose_name="file name")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("create", "Report enterprises already in the registry as errors"),
+                            ("update", "Update enterprises already in the registry"),
+                        ],
+                        default="create",
+                        max_length=10,
+                        verbose_name="existing enterprises",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(default="zh-hans", max_length=10, verbose_name="language"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to be checked"),
+                            ("validating", "Checking"),
+                            ("validated", "Checked, ready to import"),
+                            ("failed_validation", "Has problems"),
+                            ("committing", "Importing"),
+                            ("done", "Imported"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("rows_done", models.PositiveIntegerField(default=0, verbose_name="rows done")),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="to create")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="to update")),
+                (
+                    "unchanged_count",
+                    models.PositiveIntegerField(default=0, verbose_name="unchanged"),
+                ),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="problems")),
+                (
+                    "error_count",
+                    models.PositiveIntegerField(default=0, verbose_name="number of problems"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="check started"),
+                ),
+                (
+                    "commit_started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="import started"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "committed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="imported by",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enterprise import',
-                'verbose_name_plural': 'enterprise imports',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['organisation', '-created_at'], name='importjob_org_created_idx')],
+                "verbose_name": "enterprise import",
+                "verbose_name_plural": "enterprise imports",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "-created_at"], name="importjob_org_created_idx"
+                    )
+                ],
             },
         ),
     ]

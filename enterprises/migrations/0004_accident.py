@@ -9,31 +9,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0003_trigram_index'),
+        ("enterprises", "0003_trigram_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Accident',
+            name="Accident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField(verbose_name='date')),
-                ('deaths', models.PositiveSmallIntegerField(default=0, verbose_name='deaths')),
-                ('serious_injuries', models.PositiveSmallIntegerField(default=0, verbose_name='serious injuries')),
-                ('direct_loss', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='direct economic loss (10,000 yuan)')),
-                ('description', models.TextField(verbose_name='what happened')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accidents', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="date")),
+                ("deaths", models.PositiveSmallIntegerField(default=0, verbose_name="deaths")),
+                (
+                    "serious_injuries",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="serious injuries"),
+                ),
+                (
+                    "direct_loss",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="direct economic loss (10,000 yuan)",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="what happened")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accidents",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'accident',
-                'verbose_name_plural': 'accidents',
-                'ordering': ['-occurred_on', '-id'],
-                'indexes': [models.Index(fields=['enterprise', '-occurred_on'], name='accident_enterprise_idx')],
+                "verbose_name": "accident",
+                "verbose_name_plural": "accidents",
+                "ordering": ["-occurred_on", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["enterprise", "-occurred_on"], name="accident_enterprise_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0004_accident'),
-        ('portal', '0004_notification'),
+        ("enterprises", "0004_accident"),
+        ("portal", "0004_notification"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['region', 'id'], name='enterprise_region_id_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["region", "id"], name="enterprise_region_id_idx"),
         ),
     ]

@@ -6,20 +6,21 @@ import portal.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0005_region_id_index'),
+        ("enterprises", "0005_region_id_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accident',
-            name='description',
-            field=portal.fields.BoundedTextField(max_length=4000, verbose_name='what happened'),
+            model_name="accident",
+            name="description",
+            field=portal.fields.BoundedTextField(max_length=4000, verbose_name="what happened"),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='status_reason',
-            field=portal.fields.BoundedTextField(blank=True, max_length=2000, verbose_name='reason'),
+            model_name="enterprise",
+            name="status_reason",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=2000, verbose_name="reason"
+            ),
         ),
     ]

@@ -8,40 +8,121 @@ import enterprises.uscc
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0006_text_limits'),
-        ('portal', '0004_notification'),
+        ("enterprises", "0006_text_limits"),
+        ("portal", "0004_notification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RegistrationClaim',
+            name="RegistrationClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, validators=[enterprises.uscc.validate_uscc], verbose_name='unified social credit code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('contact_name', models.CharField(max_length=50, verbose_name='contact')),
-                ('contact_phone', models.CharField(max_length=30, verbose_name='contact phone')),
-                ('dispute', models.BooleanField(default=False, verbose_name='dispute')),
-                ('status', models.CharField(choices=[('pending', 'Awaiting verification'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('client_ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='registered')),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='registration_claim', to='portal.organisation', verbose_name='account')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registration_claims', to='portal.region', verbose_name='verifying district')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='registration_claims', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.region', verbose_name='district')),
-                ('street', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.street', verbose_name='street or town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uscc",
+                    models.CharField(
+                        max_length=18,
+                        validators=[enterprises.uscc.validate_uscc],
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("contact_name", models.CharField(max_length=50, verbose_name="contact")),
+                ("contact_phone", models.CharField(max_length=30, verbose_name="contact phone")),
+                ("dispute", models.BooleanField(default=False, verbose_name="dispute")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting verification"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                ("client_ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="registered")),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registration_claim",
+                        to="portal.organisation",
+                        verbose_name="account",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registration_claims",
+                        to="portal.region",
+                        verbose_name="verifying district",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="registration_claims",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.region",
+                        verbose_name="district",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.street",
+                        verbose_name="street or town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registration',
-                'verbose_name_plural': 'registrations',
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['district', 'status', 'created_at'], name='claim_queue_idx'), models.Index(fields=['uscc'], name='claim_uscc_idx')],
+                "verbose_name": "registration",
+                "verbose_name_plural": "registrations",
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["district", "status", "created_at"], name="claim_queue_idx"
+                    ),
+                    models.Index(fields=["uscc"], name="claim_uscc_idx"),
+                ],
             },
         ),
     ]

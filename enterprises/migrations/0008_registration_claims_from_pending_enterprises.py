@@ -17,17 +17,23 @@ OPEN = ("pending", "rejected")
 def registrations_to_claims(apps, schema_editor):
     Enterprise = apps.get_model("enterprises", "Enterprise")
     RegistrationClaim = apps.get_model("enterprises", "RegistrationClaim")
-    linked = (Enterprise.objects.filter(account__status__in=OPEN, account__kind="enterprise")
-              .select_related("account").order_by("pk"))
+    linked = (
+        Enterprise.objects.filter(account__status__in=OPEN, account__kind="enterprise")
+        .select_related("account")
+        .order_by("pk")
+    )
     for enterprise in linked:
         account = enterprise.account
         created_by_registration = enterprise.status in OPEN
         claim = RegistrationClaim.objects.create(
-            uscc=enterprise.uscc, name=enterprise.name, region_id=enterprise.region_id,
+            uscc=enterprise.uscc,
+            name=enterprise.name,
+            region_id=enterprise.region_id,
             street_id=enterprise.street_id,
             contact_name=enterprise.contact_name or account.contact_name,
             contact_phone=enterprise.contact_phone or account.contact_phone,
-            district_id=enterprise.region_id, account=account,
+            district_id=enterprise.region_id,
+            account=account,
             enterprise=None if created_by_registration else enterprise,
             status=account.status,
             reason=account.status_reason if account.status == "rejected" else "",
@@ -42,7 +48,6 @@ def registrations_to_claims(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("enterprises", "0007_registration_claim"),
     ]

@@ -23,6 +23,14 @@ from portal.api.reference import IndustryViewSet, RegionViewSet
 from portal.api.users import UserViewSet
 
 __all__ = [
-    "IndustryViewSet", "MeView", "OrganisationViewSet", "PortalAPIMixin", "RegionViewSet",
-    "RejectUnknownFieldsMixin", "TokenView", "UserViewSet", "deny_unless", "service_errors",
+    "IndustryViewSet",
+    "MeView",
+    "OrganisationViewSet",
+    "PortalAPIMixin",
+    "RegionViewSet",
+    "RejectUnknownFieldsMixin",
+    "TokenView",
+    "UserViewSet",
+    "deny_unless",
+    "service_errors",
 ]

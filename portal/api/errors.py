@@ -17,15 +17,27 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 def exception_handler(exc, context):
     if isinstance(exc, TooManyFieldsSent):
-        return Response({"detail": _("The request has too many fields (at most %(count)d).")
-                         % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}},
-                        status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {
+                "detail": _("The request has too many fields (at most %(count)d).")
+                % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, TooManyFilesSent):
-        return Response({"detail": _("The request has too many files (at most %(count)d).")
-                         % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}},
-                        status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {
+                "detail": _("The request has too many files (at most %(count)d).")
+                % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, RequestDataTooBig):
-        return Response({"detail": _("The request is too large (at most %(size)d MB).")
-                         % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}},
-                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return Response(
+            {
+                "detail": _("The request is too large (at most %(size)d MB).")
+                % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     return drf_exception_handler(exc, context)

@@ -31,13 +31,17 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class NotificationFilterSerializer(serializers.Serializer):
     unread = serializers.BooleanField(
-        required=False, help_text=gettext_lazy("Only notifications not yet read."))
+        required=False, help_text=gettext_lazy("Only notifications not yet read.")
+    )
 
 
 class MarkReadSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=1000,
-        help_text=gettext_lazy("The notifications to mark read; leave out to mark all."))
+        child=serializers.IntegerField(),
+        required=False,
+        max_length=1000,
+        help_text=gettext_lazy("The notifications to mark read; leave out to mark all."),
+    )
 
 
 def notifications_mark_read(user, ids: list[int] | None = None) -> int:
@@ -66,8 +70,10 @@ class NotificationViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.Generi
 
     @extend_schema(
         request=MarkReadSerializer,
-        responses=inline_serializer("NotificationsMarked", fields={
-            "marked": serializers.IntegerField(), "unread": serializers.IntegerField()}),
+        responses=inline_serializer(
+            "NotificationsMarked",
+            fields={"marked": serializers.IntegerField(), "unread": serializers.IntegerField()},
+        ),
     )
     @action(detail=False, methods=["post"])
     def read(self, request):
@@ -76,12 +82,18 @@ class NotificationViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.Generi
         serializer.is_valid(raise_exception=True)
         ids = serializer.validated_data.get("ids")
         if ids is not None:
-            unknown = sorted(set(ids) - set(self.get_queryset().filter(pk__in=ids)
-                                            .values_list("pk", flat=True)))
+            unknown = sorted(
+                set(ids) - set(self.get_queryset().filter(pk__in=ids).values_list("pk", flat=True))
+            )
             if unknown:
-                raise serializers.ValidationError({"ids": [
-                    _("You have no notifications with these ids: %(ids)s.")
-                    % {"ids": ", ".join(map(str, unknown))}]})
+                raise serializers.ValidationError(
+                    {
+                        "ids": [
+                            _("You have no notifications with these ids: %(ids)s.")
+                            % {"ids": ", ".join(map(str, unknown))}
+                        ]
+                    }
+                )
         marked = notifications_mark_read(request.user, ids)
         unread = self.get_queryset().filter(read_at__isnull=True).count()
         return Response({"marked": marked, "unread": unread})

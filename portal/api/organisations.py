@@ -56,7 +56,8 @@ class OrganisationSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
         # A PATCH makes nested fields optional too (DRF passes ``partial`` down).
         if any("industry" not in item or "tier" not in item for item in value):
             raise serializers.ValidationError(
-                _("Each qualification needs both an industry and a tier."))
+                _("Each qualification needs both an industry and a tier.")
+            )
         for item in value:
             pairs[(item["industry"].pk, item["tier"])] = (item["industry"], item["tier"])
         return list(pairs.values())

@@ -47,15 +47,22 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             columns = [name.strip() for name in reader.fieldnames or []]
             missing = [name for name in REQUIRED_COLUMNS if name not in columns]
             if missing:
-                raise StreetFileError([
-                    _("Row 1: the header lacks the column(s) %(columns)s; expected "
-                      "region_code, code, name, name_en, kind.")
-                    % {"columns": ", ".join(missing)}
-                ])
+                raise StreetFileError(
+                    [
+                        _(
+                            "Row 1: the header lacks the column(s) %(columns)s; expected "
+                            "region_code, code, name, name_en, kind."
+                        )
+                        % {"columns": ", ".join(missing)}
+                    ]
+                )
             rows = []
             for number, raw in enumerate(reader, start=2):
-                row = {(key or "").strip(): (value or "").strip()
-                       for key, value in raw.items() if isinstance(value, str)}
+                row = {
+                    (key or "").strip(): (value or "").strip()
+                    for key, value in raw.items()
+                    if isinstance(value, str)
+                }
                 if any(row.values()):  # blank lines are skipped
                     rows.append((number, row))
             return rows
@@ -85,13 +92,16 @@ def validate_rows(rows: list[tuple[int, dict[str, str]]]) -> list[str]:
             )
         if not (len(code) == 9 and code.isdigit()):
             problems.append(
-                _("Row %(row)d: code “%(value)s” must be 9 digits (the district code and a "
-                  "3-digit serial).") % {"row": number, "value": code}
+                _(
+                    "Row %(row)d: code “%(value)s” must be 9 digits (the district code and a "
+                    "3-digit serial)."
+                )
+                % {"row": number, "value": code}
             )
         elif region and not code.startswith(region):
             problems.append(
-                _("Row %(row)d: code “%(value)s” does not start with its region_code "
-                  "%(region)s.") % {"row": number, "value": code, "region": region}
+                _("Row %(row)d: code “%(value)s” does not start with its region_code %(region)s.")
+                % {"row": number, "value": code, "region": region}
             )
         elif code in first_row_of_code:
             problems.append(
@@ -104,10 +114,16 @@ def validate_rows(rows: list[tuple[int, dict[str, str]]]) -> list[str]:
             problems.append(_("Row %(row)d: name is empty.") % {"row": number})
         elif (region, name) in first_row_of_name:
             problems.append(
-                _("Row %(row)d: “%(name)s” appears twice in district %(region)s (also row "
-                  "%(first)d).")
-                % {"row": number, "name": name, "region": region,
-                   "first": first_row_of_name[(region, name)]}
+                _(
+                    "Row %(row)d: “%(name)s” appears twice in district %(region)s (also row "
+                    "%(first)d)."
+                )
+                % {
+                    "row": number,
+                    "name": name,
+                    "region": region,
+                    "first": first_row_of_name[(region, name)],
+                }
             )
         else:
             first_row_of_name[(region, name)] = number
@@ -138,8 +154,8 @@ def _conflicts_with_database(rows, first_row_of_code) -> list[str]:
         code = existing.get((row.get("region_code", ""), row.get("name", "")))
         if code is not None and code != row.get("code") and code not in codes_in_file:
             problems.append(
-                _("Row %(row)d: “%(name)s” already exists in this district with code "
-                  "%(code)s.") % {"row": number, "name": row["name"], "code": code}
+                _("Row %(row)d: “%(name)s” already exists in this district with code %(code)s.")
+                % {"row": number, "name": row["name"], "code": code}
             )
     return problems
 
@@ -161,15 +177,23 @@ def load_streets(
     # Renames may swap names between codes: free the old names first.
     changing = []
     for _number, row in rows:
-        values = {"region_id": row["region_code"], "name": row["name"],
-                  "name_en": row.get("name_en", ""), "kind": row["kind"]}
+        values = {
+            "region_id": row["region_code"],
+            "name": row["name"],
+            "name_en": row.get("name_en", ""),
+            "kind": row["kind"],
+        }
         result.per_region[values["region_id"]] = result.per_region.get(values["region_id"], 0) + 1
         street = existing.get(row["code"])
         if street is None:
             street = Street.objects.create(code=row["code"], **values)
             if audited:
-                audit.record(actor=actor, action="street.create", obj=street,
-                             after={"code": street.code, **values})
+                audit.record(
+                    actor=actor,
+                    action="street.create",
+                    obj=street,
+                    after={"code": street.code, **values},
+                )
             result.created += 1
             continue
         before = audit.snapshot(street, FIELDS)
@@ -186,7 +210,6 @@ def load_streets(
         street.save(update_fields=FIELDS)
         if audited:
             old, new = audit.changed(before, values)
-            audit.record(actor=actor, action="street.update", obj=street, before=old,
-                         after=new)
+            audit.record(actor=actor, action="street.update", obj=street, before=old, after=new)
         result.updated += 1
     return result

@@ -11,156 +11,454 @@ import portal.models.users
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('code', models.SlugField(max_length=30, primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=80, verbose_name='English name')),
-                ('group', models.CharField(choices=[('high_risk', 'High-risk industries'), ('industry_trade', 'Industry and trade (工贸)'), ('utilities', 'City utilities'), ('crowded_places', 'Crowded places')], max_length=20, verbose_name='group')),
-                ('gbt4754', models.CharField(max_length=100, verbose_name='GB/T 4754 codes')),
-                ('certificate_code', models.CharField(blank=True, max_length=4, verbose_name='certificate code')),
-                ('requires_safety_licence', models.BooleanField(default=False, verbose_name='requires a safety licence')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "code",
+                    models.SlugField(
+                        max_length=30, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=80, verbose_name="English name"),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("high_risk", "High-risk industries"),
+                            ("industry_trade", "Industry and trade (工贸)"),
+                            ("utilities", "City utilities"),
+                            ("crowded_places", "Crowded places"),
+                        ],
+                        max_length=20,
+                        verbose_name="group",
+                    ),
+                ),
+                ("gbt4754", models.CharField(max_length=100, verbose_name="GB/T 4754 codes")),
+                (
+                    "certificate_code",
+                    models.CharField(blank=True, max_length=4, verbose_name="certificate code"),
+                ),
+                (
+                    "requires_safety_licence",
+                    models.BooleanField(default=False, verbose_name="requires a safety licence"),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'industry',
-                'verbose_name_plural': 'industries',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "industry",
+                "verbose_name_plural": "industries",
+                "ordering": ["sort_order", "code"],
             },
             bases=(portal.models.regions.LocalisedNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='code')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=80, verbose_name='English name')),
-                ('kind', models.CharField(choices=[('district', 'District'), ('zone', 'Development zone')], max_length=10, verbose_name='kind')),
-                ('is_demonstration', models.BooleanField(default=False, verbose_name='demonstration district')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=80, verbose_name="English name"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("district", "District"), ("zone", "Development zone")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "is_demonstration",
+                    models.BooleanField(default=False, verbose_name="demonstration district"),
+                ),
             ],
             options={
-                'verbose_name': 'district',
-                'verbose_name_plural': 'districts',
-                'ordering': ['code'],
+                "verbose_name": "district",
+                "verbose_name_plural": "districts",
+                "ordering": ["code"],
             },
             bases=(portal.models.regions.LocalisedNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('city_office', 'City safety committee office'), ('district', 'District government'), ('regulator', 'Industry regulator'), ('organising_unit', 'Review organising unit'), ('review_unit', 'Review unit'), ('group', 'Enterprise group'), ('enterprise', 'Enterprise')], max_length=20, verbose_name='kind')),
-                ('status', models.CharField(choices=[('pending', 'Pending verification'), ('active', 'Active'), ('rejected', 'Rejected'), ('suspended', 'Suspended'), ('disqualified', 'Disqualified'), ('inactive', 'Deactivated')], default='active', max_length=20, verbose_name='status')),
-                ('status_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='contact')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='contact phone')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('industries', models.ManyToManyField(blank=True, related_name='regulators', to='portal.industry', verbose_name='industries')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='portal.region', verbose_name='district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city_office", "City safety committee office"),
+                            ("district", "District government"),
+                            ("regulator", "Industry regulator"),
+                            ("organising_unit", "Review organising unit"),
+                            ("review_unit", "Review unit"),
+                            ("group", "Enterprise group"),
+                            ("enterprise", "Enterprise"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending verification"),
+                            ("active", "Active"),
+                            ("rejected", "Rejected"),
+                            ("suspended", "Suspended"),
+                            ("disqualified", "Disqualified"),
+                            ("inactive", "Deactivated"),
+                        ],
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="contact"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="contact phone"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="regulators",
+                        to="portal.industry",
+                        verbose_name="industries",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="portal.region",
+                        verbose_name="district",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('admin', 'Organisation admin'), ('staff', 'Staff')], default='staff', max_length=10, verbose_name='role')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='portal.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "Organisation admin"), ("staff", "Staff")],
+                        default="staff",
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="portal.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', portal.models.users.PortalUserManager()),
+                ("objects", portal.models.users.PortalUserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Street',
+            name="Street",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=80, verbose_name='English name')),
-                ('kind', models.CharField(choices=[('subdistrict', 'Subdistrict (街道)'), ('town', 'Town (镇)'), ('township', 'Township (乡)'), ('area', 'Area (地区)')], max_length=12, verbose_name='kind')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='streets', to='portal.region', verbose_name='district')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=80, verbose_name="English name"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("subdistrict", "Subdistrict (街道)"),
+                            ("town", "Town (镇)"),
+                            ("township", "Township (乡)"),
+                            ("area", "Area (地区)"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="streets",
+                        to="portal.region",
+                        verbose_name="district",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'street or town',
-                'verbose_name_plural': 'streets and towns',
-                'ordering': ['code'],
+                "verbose_name": "street or town",
+                "verbose_name_plural": "streets and towns",
+                "ordering": ["code"],
             },
             bases=(portal.models.regions.LocalisedNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(db_index=True, max_length=60, verbose_name='action')),
-                ('object_type', models.CharField(max_length=60, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=40, verbose_name='object id')),
-                ('object_repr', models.CharField(max_length=200, verbose_name='object')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='before')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='after')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(db_index=True, max_length=60, verbose_name="action")),
+                ("object_type", models.CharField(max_length=60, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=40, verbose_name="object id")),
+                ("object_repr", models.CharField(max_length=200, verbose_name="object")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="before")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="after")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_object_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Qualification',
+            name="Qualification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tier', models.CharField(choices=[('1', 'Level 1'), ('2', 'Level 2'), ('3', 'Level 3'), ('small', 'Small and micro post standard')], max_length=5, verbose_name='tier')),
-                ('industry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.industry')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qualifications', to='portal.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        choices=[
+                            ("1", "Level 1"),
+                            ("2", "Level 2"),
+                            ("3", "Level 3"),
+                            ("small", "Small and micro post standard"),
+                        ],
+                        max_length=5,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.industry",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="qualifications",
+                        to="portal.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'qualification',
-                'verbose_name_plural': 'qualifications',
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'industry', 'tier'), name='qualification_unique')],
+                "verbose_name": "qualification",
+                "verbose_name_plural": "qualifications",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "industry", "tier"), name="qualification_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'district'), _negated=True), ('region__isnull', False), _connector='OR'), name='district_organisation_has_region'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "district"), _negated=True),
+                    ("region__isnull", False),
+                    _connector="OR",
+                ),
+                name="district_organisation_has_region",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='street',
-            constraint=models.UniqueConstraint(fields=('region', 'name'), name='street_unique_name_in_region'),
+            model_name="street",
+            constraint=models.UniqueConstraint(
+                fields=("region", "name"), name="street_unique_name_in_region"
+            ),
         ),
     ]

@@ -6,27 +6,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0003_audit_append_only'),
+        ("portal", "0003_audit_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300, verbose_name='text')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='link')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="text")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="link")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="time")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='notification_unread_idx')],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")
+                ],
             },
         ),
     ]

@@ -6,15 +6,16 @@ import portal.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0004_notification'),
+        ("portal", "0004_notification"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='status_reason',
-            field=portal.fields.BoundedTextField(blank=True, max_length=2000, verbose_name='reason'),
+            model_name="organisation",
+            name="status_reason",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=2000, verbose_name="reason"
+            ),
         ),
     ]

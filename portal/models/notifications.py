@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     text = models.CharField(_("text"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)

@@ -32,8 +32,9 @@ class ThrottledLoginView(LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        login_throttle.record_failure(self.request.POST.get("username", ""),
-                                      client_ip(self.request))
+        login_throttle.record_failure(
+            self.request.POST.get("username", ""), client_ip(self.request)
+        )
         return super().form_invalid(form)
 
     def form_valid(self, form):
@@ -60,13 +61,18 @@ class ThrottledAdminLoginView(ThrottledLoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.admin_site.each_context(self.request), title=_("Log in"),
-                       subtitle=None, app_path=self.request.get_full_path(),
-                       username=self.request.user.get_username())
-        if (REDIRECT_FIELD_NAME not in self.request.GET
-                and REDIRECT_FIELD_NAME not in self.request.POST):
-            context[REDIRECT_FIELD_NAME] = reverse("admin:index",
-                                                   current_app=self.admin_site.name)
+        context.update(
+            self.admin_site.each_context(self.request),
+            title=_("Log in"),
+            subtitle=None,
+            app_path=self.request.get_full_path(),
+            username=self.request.user.get_username(),
+        )
+        if (
+            REDIRECT_FIELD_NAME not in self.request.GET
+            and REDIRECT_FIELD_NAME not in self.request.POST
+        ):
+            context[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.admin_site.name)
         return context
 
 

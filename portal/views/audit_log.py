@@ -15,8 +15,10 @@ from portal.models import AuditEvent
 def audit_log(request):
     permissions.require(permissions.can_view_audit_log(request.user))
     qs = AuditEvent.objects.visible_to(request.user).select_related("actor", "organisation")
-    filters = {key: request.GET.get(key, "").strip() for key in
-               ("action", "actor", "organisation", "object_type", "object_id", "since", "until")}
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("action", "actor", "organisation", "object_type", "object_id", "since", "until")
+    }
     if filters["action"]:
         qs = qs.filter(action__startswith=filters["action"])
     if filters["actor"]:
@@ -32,8 +34,13 @@ def audit_log(request):
     if until := parse_date(filters["until"] or ""):
         qs = qs.filter(created_at__date__lte=until)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "portal/audit_log.html", {
-        "page": page, "filters": filters,
-        "query_string": urlencode({key: value for key, value in filters.items() if value}),
-        "actions": AuditEvent.objects.order_by().values_list("action", flat=True).distinct(),
-    })
+    return render(
+        request,
+        "portal/audit_log.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query_string": urlencode({key: value for key, value in filters.items() if value}),
+            "actions": AuditEvent.objects.order_by().values_list("action", flat=True).distinct(),
+        },
+    )

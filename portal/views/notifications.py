@@ -19,9 +19,15 @@ def notification_list(request):
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "portal/notifications.html", {
-        "page": page, "unread_only": unread_only, "params": "unread=1" if unread_only else "",
-    })
+    return render(
+        request,
+        "portal/notifications.html",
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "params": "unread=1" if unread_only else "",
+        },
+    )
 
 
 @login_required
@@ -33,8 +39,8 @@ def notification_read(request, pk: int):
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     if request.POST.get("open") and url_has_allowed_host_and_scheme(
-            notification.url, allowed_hosts={request.get_host()},
-            require_https=request.is_secure()):
+        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(notification.url)
     return redirect("notifications")
 
@@ -43,5 +49,6 @@ def notification_read(request, pk: int):
 @require_POST
 def notification_read_all(request):
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=timezone.now())
+        read_at=timezone.now()
+    )
     return redirect("notifications")

@@ -31,10 +31,17 @@ def organisation_list(request):
     if kind in OrganisationKind.values:
         qs = qs.filter(kind=kind)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "portal/organisation_list.html", {
-        "page": page, "query": query, "kind": kind, "kinds": OrganisationKind.choices,
-        "params": urlencode({"q": query, "kind": kind}),
-    })
+    return render(
+        request,
+        "portal/organisation_list.html",
+        {
+            "page": page,
+            "query": query,
+            "kind": kind,
+            "kinds": OrganisationKind.choices,
+            "params": urlencode({"q": query, "kind": kind}),
+        },
+    )
 
 
 @login_required

@@ -55,8 +55,7 @@ def staff_update(request, pk):
     action = form.cleaned_data["action"]
     try:
         if action in ("activate", "deactivate"):
-            services.user_set_active(actor=request.user, user=target,
-                                     active=action == "activate")
+            services.user_set_active(actor=request.user, user=target, active=action == "activate")
         else:
             role = User.Role.ADMIN if action == "make_admin" else User.Role.STAFF
             services.user_set_role(actor=request.user, user=target, role=role)

@@ -257,10 +257,12 @@ class RowAnswerSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         allow_null=True,
         help_text=gettext_lazy("Points deducted; only for a partly compliant answer."),
     )
-    na_reason = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
-                                      max_length=2000)
-    notes = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
-                                  max_length=4000)
+    na_reason = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=2000
+    )
+    notes = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=4000
+    )
     revision = serializers.IntegerField(
         min_value=0,
         help_text=gettext_lazy("The row's revision this answer starts from (see 409)."),
@@ -575,8 +577,9 @@ class AssessmentViewSet(
         evidence = Evidence.objects.filter(row__assessment=assessment, pk=evidence_id).first()
         if evidence is None:
             raise NotFound
-        return stored_file_response(evidence.file, filename=evidence.original_name,
-                                    content_type=evidence.content_type)
+        return stored_file_response(
+            evidence.file, filename=evidence.original_name, content_type=evidence.content_type
+        )
 
     # -- helpers ----------------------------------------------------------------
 

@@ -34,7 +34,8 @@ from reviews.models import ConflictRelation, Reviewer
 
 MANAGERS_ONLY = gettext_lazy(
     "Only the city safety committee office and the organising unit of the unit's industry "
-    "manage a review unit.")
+    "manage a review unit."
+)
 
 
 class Conflict(APIException):
@@ -63,26 +64,40 @@ class ReviewUnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = ["id", "name", "status", "status_reason", "qualifications", "contact_name",
-                  "contact_phone", "active_reviewers"]
+        fields = [
+            "id",
+            "name",
+            "status",
+            "status_reason",
+            "qualifications",
+            "contact_name",
+            "contact_phone",
+            "active_reviewers",
+        ]
 
 
 def _tenths(**kwargs):
-    return serializers.DecimalField(max_digits=6, decimal_places=1, allow_null=True,
-                                    read_only=True, **kwargs)
+    return serializers.DecimalField(
+        max_digits=6, decimal_places=1, allow_null=True, read_only=True, **kwargs
+    )
 
 
 class UnitListFiguresSerializer(serializers.Serializer):
     """A unit's figures for one calendar year (definitions: reviews/figures.py)."""
 
     year = serializers.IntegerField()
-    reviews_done = serializers.IntegerField(help_text=gettext_lazy(
-        "On-site reviews reported in the year by the unit."))
+    reviews_done = serializers.IntegerField(
+        help_text=gettext_lazy("On-site reviews reported in the year by the unit.")
+    )
     spot_checks_failed = serializers.IntegerField()
-    spot_check_warning = serializers.BooleanField(help_text=gettext_lazy(
-        "Two or more spot checks failed in the year: a proposal to remove the unit is due."))
-    gap_mean = _tenths(help_text=gettext_lazy(
-        "Mean of review score − the enterprise's self-assessment score."))
+    spot_check_warning = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "Two or more spot checks failed in the year: a proposal to remove the unit is due."
+        )
+    )
+    gap_mean = _tenths(
+        help_text=gettext_lazy("Mean of review score − the enterprise's self-assessment score.")
+    )
 
 
 class ReviewerYearFiguresSerializer(serializers.Serializer):
@@ -95,10 +110,12 @@ class ReviewerYearFiguresSerializer(serializers.Serializer):
 
 
 class UnitYearFiguresSerializer(UnitListFiguresSerializer):
-    open_reviews = serializers.IntegerField(help_text=gettext_lazy(
-        "Assigned, in on-site review or in rectification now."))
-    duration_median = _tenths(help_text=gettext_lazy(
-        "Working days from start to report, rectification excluded."))
+    open_reviews = serializers.IntegerField(
+        help_text=gettext_lazy("Assigned, in on-site review or in rectification now.")
+    )
+    duration_median = _tenths(
+        help_text=gettext_lazy("Working days from start to report, rectification excluded.")
+    )
     duration_mean = _tenths()
     spot_checks_done = serializers.IntegerField()
     gap_max_abs = _tenths()
@@ -120,8 +137,9 @@ class ReviewUnitDetailSerializer(ReviewUnitSerializer):
 
 
 class YearSerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, help_text=gettext_lazy(
-        "Calendar year of the figures; default: this year."))
+    year = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("Calendar year of the figures; default: this year.")
+    )
 
 
 def _year(request) -> int:
@@ -130,8 +148,14 @@ def _year(request) -> int:
         return year_figures.current_year()
     year = year_figures.parse_year(raw)
     if year is None:
-        raise ValidationError({"year": [gettext("Enter a year from %(min)s to %(max)s.") % {
-            "min": year_figures.YEAR_MIN, "max": year_figures.current_year()}]})
+        raise ValidationError(
+            {
+                "year": [
+                    gettext("Enter a year from %(min)s to %(max)s.")
+                    % {"min": year_figures.YEAR_MIN, "max": year_figures.current_year()}
+                ]
+            }
+        )
     return year
 
 
@@ -139,29 +163,36 @@ class UnitStatusSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=[(s.value, s.label) for s in services.UNIT_STATUSES])
     reason = serializers.CharField(max_length=1000)
     expected = serializers.ChoiceField(
-        choices=Organisation.Status.choices, required=False,
-        help_text=gettext_lazy("The status the change starts from; 409 when it is no longer."))
+        choices=Organisation.Status.choices,
+        required=False,
+        help_text=gettext_lazy("The status the change starts from; 409 when it is no longer."),
+    )
 
 
 class UnitFilterSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, help_text=gettext_lazy("Part of the name."))
     status = serializers.ChoiceField(choices=Organisation.Status.choices, required=False)
-    industry = serializers.CharField(required=False, help_text=gettext_lazy(
-        "Industry code the unit is qualified in."))
+    industry = serializers.CharField(
+        required=False, help_text=gettext_lazy("Industry code the unit is qualified in.")
+    )
     tier = serializers.ChoiceField(choices=Tier.choices, required=False)
 
 
-@extend_schema_view(list=extend_schema(parameters=[UnitFilterSerializer, YearSerializer]),
-                    retrieve=extend_schema(parameters=[YearSerializer]))
-class ReviewUnitViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                        viewsets.GenericViewSet):
+@extend_schema_view(
+    list=extend_schema(parameters=[UnitFilterSerializer, YearSerializer]),
+    retrieve=extend_schema(parameters=[YearSerializer]),
+)
+class ReviewUnitViewSet(
+    PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Review units in the user's scope; their managers change their status."""
 
     serializer_class = ReviewUnitSerializer
 
     def get_serializer_class(self):
-        return {"list": ReviewUnitListSerializer,
-                "retrieve": ReviewUnitDetailSerializer}.get(self.action, ReviewUnitSerializer)
+        return {"list": ReviewUnitListSerializer, "retrieve": ReviewUnitDetailSerializer}.get(
+            self.action, ReviewUnitSerializer
+        )
 
     def list(self, request, *args, **kwargs):
         self.year = _year(request)
@@ -193,18 +224,27 @@ class ReviewUnitViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
     def get_queryset(self):
         params = self.request.query_params
         qs = selectors.filter_units(
-            selectors.units_visible_to(self.request.user), search=params.get("q", ""),
-            status=params.get("status", ""), industry=params.get("industry", ""),
-            tier=params.get("tier", ""))
-        return (qs.annotate(active_reviewers=Count("reviewers",
-                                                   filter=Q(reviewers__is_active=True)))
-                .prefetch_related(Prefetch("qualifications",
-                                           queryset=Qualification.objects.order_by("id")))
-                .order_by("name", "pk"))
+            selectors.units_visible_to(self.request.user),
+            search=params.get("q", ""),
+            status=params.get("status", ""),
+            industry=params.get("industry", ""),
+            tier=params.get("tier", ""),
+        )
+        return (
+            qs.annotate(active_reviewers=Count("reviewers", filter=Q(reviewers__is_active=True)))
+            .prefetch_related(
+                Prefetch("qualifications", queryset=Qualification.objects.order_by("id"))
+            )
+            .order_by("name", "pk")
+        )
 
-    @extend_schema(request=UnitStatusSerializer, responses={
-        200: ReviewUnitSerializer, 409: OpenApiResponse(description=gettext_lazy(
-            "The status changed since `expected`."))})
+    @extend_schema(
+        request=UnitStatusSerializer,
+        responses={
+            200: ReviewUnitSerializer,
+            409: OpenApiResponse(description=gettext_lazy("The status changed since `expected`.")),
+        },
+    )
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
         """Set the unit active, suspended or disqualified, with the reason; the unit
@@ -215,8 +255,7 @@ class ReviewUnitViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
         serializer.is_valid(raise_exception=True)
         with service_errors():
             try:
-                services.unit_set_status(actor=request.user, unit=unit,
-                                         **serializer.validated_data)
+                services.unit_set_status(actor=request.user, unit=unit, **serializer.validated_data)
             except services.StatusConflict as error:
                 raise Conflict(str(error.message)) from None
         return Response(self.get_serializer(self.get_queryset().get(pk=unit.pk)).data)
@@ -229,15 +268,27 @@ class ReviewUnitViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
 class ReviewerSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
     specialties = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Industry.objects.all(), required=False,
-        help_text=gettext_lazy("Industry codes."))
-    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.none(), required=False,
-                                              allow_null=True)
+        many=True,
+        queryset=Industry.objects.all(),
+        required=False,
+        help_text=gettext_lazy("Industry codes."),
+    )
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Reviewer
-        fields = ["id", "unit", "name", "certificate_no", "specialties", "user", "is_active",
-                  "created_at"]
+        fields = [
+            "id",
+            "unit",
+            "name",
+            "certificate_no",
+            "specialties",
+            "user",
+            "is_active",
+            "created_at",
+        ]
         read_only_fields = ["id", "is_active", "created_at"]
         # The service checks the number, naming the holder.
         extra_kwargs = {"certificate_no": {"validators": []}}
@@ -249,7 +300,8 @@ class ReviewerSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
             return
         self.fields["unit"].queryset = selectors.units_visible_to(request.user)
         self.fields["user"].queryset = User.objects.filter(
-            organisation__in=selectors.units_visible_to(request.user))
+            organisation__in=selectors.units_visible_to(request.user)
+        )
         if self.instance is not None and not isinstance(self.instance, list | tuple):
             self.fields["unit"].read_only = True
 
@@ -260,16 +312,24 @@ class ReviewerFilterSerializer(serializers.Serializer):
 
 
 @extend_schema_view(list=extend_schema(parameters=[ReviewerFilterSerializer]))
-class ReviewerViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class ReviewerViewSet(
+    PortalAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Reviewers of the units in scope; the units' managers add, edit and deactivate them."""
 
     serializer_class = ReviewerSerializer
 
     def get_queryset(self):
-        qs = (selectors.reviewers_visible_to(self.request.user)
-              .prefetch_related(Prefetch("specialties", queryset=Industry.objects.order_by("code")))
-              .order_by("unit__name", "name", "pk"))
+        qs = (
+            selectors.reviewers_visible_to(self.request.user)
+            .prefetch_related(Prefetch("specialties", queryset=Industry.objects.order_by("code")))
+            .order_by("unit__name", "name", "pk")
+        )
         params = self.request.query_params
         if unit := parse_id(params.get("unit", "")):
             qs = qs.filter(unit_id=unit)
@@ -287,7 +347,8 @@ class ReviewerViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
         specialties = data.pop("specialties", [])
         with service_errors():
             serializer.instance = services.reviewer_save(
-                actor=self.request.user, reviewer=Reviewer(**data), specialties=specialties)
+                actor=self.request.user, reviewer=Reviewer(**data), specialties=specialties
+            )
 
     def update(self, request, *args, **kwargs):
         _require_manager(request.user, self.get_object().unit)
@@ -300,8 +361,9 @@ class ReviewerViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
         for name, value in data.items():
             setattr(reviewer, name, value)
         with service_errors():
-            services.reviewer_save(actor=self.request.user, reviewer=reviewer,
-                                   specialties=specialties)
+            services.reviewer_save(
+                actor=self.request.user, reviewer=reviewer, specialties=specialties
+            )
         serializer.instance = self.get_queryset().get(pk=reviewer.pk)
 
     @extend_schema(request=NoBodySerializer, responses=ReviewerSerializer)
@@ -332,15 +394,28 @@ class ConflictSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     unit = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.none())
     enterprise = serializers.PrimaryKeyRelatedField(
         queryset=Enterprise.objects.none(),
-        help_text=gettext_lazy("An enterprise the user can see (find it with "
-                               "/api/v1/enterprises/?search=USCC or name)."))
+        help_text=gettext_lazy(
+            "An enterprise the user can see (find it with "
+            "/api/v1/enterprises/?search=USCC or name)."
+        ),
+    )
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
 
     class Meta:
         model = ConflictRelation
-        fields = ["id", "unit", "enterprise", "enterprise_name", "enterprise_uscc", "kind",
-                  "started_on", "ended_on", "note", "created_at"]
+        fields = [
+            "id",
+            "unit",
+            "enterprise",
+            "enterprise_name",
+            "enterprise_uscc",
+            "kind",
+            "started_on",
+            "ended_on",
+            "note",
+            "created_at",
+        ]
         read_only_fields = ["id", "created_at"]
 
     def __init__(self, *args, **kwargs):
@@ -358,20 +433,32 @@ class ConflictEndSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 class ConflictFilterSerializer(serializers.Serializer):
     unit = serializers.IntegerField(required=False)
     enterprise = serializers.IntegerField(required=False)
-    current = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                       help_text=gettext_lazy("Only those not ended."))
+    current = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("Only those not ended."),
+    )
 
 
 @extend_schema_view(list=extend_schema(parameters=[ConflictFilterSerializer]))
-class ConflictViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ConflictViewSet(
+    PortalAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
     """Recorded relations that bar a review unit from reviewing an enterprise."""
 
     serializer_class = ConflictSerializer
 
     def get_queryset(self):
-        qs = (selectors.conflicts_visible_to(self.request.user).select_related("enterprise")
-              .order_by("-started_on", "-pk"))
+        qs = (
+            selectors.conflicts_visible_to(self.request.user)
+            .select_related("enterprise")
+            .order_by("-started_on", "-pk")
+        )
         params = self.request.query_params
         for key in ("unit", "enterprise"):
             if pk := parse_id(params.get(key, "")):
@@ -399,8 +486,9 @@ class ConflictViewSet(PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveMode
         serializer = ConflictEndSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with service_errors():
-            services.conflict_end(actor=request.user, conflict=conflict,
-                                  ended_on=serializer.validated_data.get("ended_on"))
+            services.conflict_end(
+                actor=request.user,
+                conflict=conflict,
+                ended_on=serializer.validated_data.get("ended_on"),
+            )
         return Response(self.get_serializer(self.get_queryset().get(pk=conflict.pk)).data)
-
-

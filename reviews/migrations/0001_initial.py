@@ -8,221 +8,531 @@ import reviews.models.assessments
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0003_trigram_index'),
-        ('portal', '0003_audit_append_only'),
+        ("enterprises", "0003_trigram_index"),
+        ("portal", "0003_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('requirement', models.TextField(verbose_name='requirement')),
-                ('method', models.TextField(verbose_name='assessment method')),
-                ('points', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='points')),
-                ('is_veto', models.BooleanField(default=False, verbose_name='veto criterion')),
-                ('guidance', models.TextField(blank=True, verbose_name='guidance for small firms')),
-                ('evidence', models.TextField(blank=True, verbose_name='typical evidence')),
-                ('extra_deduction', models.DecimalField(decimal_places=1, default=0, max_digits=6, verbose_name='extra deduction')),
-                ('extra_deduction_note', models.CharField(blank=True, max_length=300, verbose_name='extra deduction rule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("requirement", models.TextField(verbose_name="requirement")),
+                ("method", models.TextField(verbose_name="assessment method")),
+                (
+                    "points",
+                    models.DecimalField(decimal_places=1, max_digits=6, verbose_name="points"),
+                ),
+                ("is_veto", models.BooleanField(default=False, verbose_name="veto criterion")),
+                ("guidance", models.TextField(blank=True, verbose_name="guidance for small firms")),
+                ("evidence", models.TextField(blank=True, verbose_name="typical evidence")),
+                (
+                    "extra_deduction",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=6, verbose_name="extra deduction"
+                    ),
+                ),
+                (
+                    "extra_deduction_note",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="extra deduction rule"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criterion',
-                'verbose_name_plural': 'criteria',
-                'ordering': ['position'],
+                "verbose_name": "criterion",
+                "verbose_name_plural": "criteria",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('self', 'Self-assessment')], default='self', max_length=10, verbose_name='kind')),
-                ('status', models.CharField(choices=[('draft', 'In progress'), ('submitted', 'Submitted')], default='draft', max_length=10, verbose_name='status')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='period from')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='period until')),
-                ('team_leader', models.CharField(blank=True, max_length=50, verbose_name='team leader')),
-                ('team_members', models.TextField(blank=True, help_text='One name and post per line.', verbose_name='team members')),
-                ('deaths_last_year', models.PositiveSmallIntegerField(default=0, verbose_name='deaths in the last year')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('submitted_score', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('submitted_grade', models.CharField(blank=True, max_length=5)),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reviews.assessment', verbose_name='copied from')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("self", "Self-assessment")],
+                        default="self",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "In progress"), ("submitted", "Submitted")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "period_start",
+                    models.DateField(blank=True, null=True, verbose_name="period from"),
+                ),
+                (
+                    "period_end",
+                    models.DateField(blank=True, null=True, verbose_name="period until"),
+                ),
+                (
+                    "team_leader",
+                    models.CharField(blank=True, max_length=50, verbose_name="team leader"),
+                ),
+                (
+                    "team_members",
+                    models.TextField(
+                        blank=True,
+                        help_text="One name and post per line.",
+                        verbose_name="team members",
+                    ),
+                ),
+                (
+                    "deaths_last_year",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="deaths in the last year"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                (
+                    "submitted_score",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True),
+                ),
+                ("submitted_grade", models.CharField(blank=True, max_length=5)),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="reviews.assessment",
+                        verbose_name="copied from",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment',
-                'verbose_name_plural': 'assessments',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "assessment",
+                "verbose_name_plural": "assessments",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentRow',
+            name="AssessmentRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('result', models.CharField(blank=True, choices=[('compliant', 'Compliant (符合)'), ('partial', 'Partly compliant (部分符合)'), ('non_compliant', 'Not compliant (不符合)'), ('na', 'Not applicable (不适用)')], max_length=15, verbose_name='result')),
-                ('deduction', models.DecimalField(decimal_places=1, default=0, max_digits=6, verbose_name='deduction')),
-                ('na_reason', models.TextField(blank=True, verbose_name='reason it does not apply')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('revision', models.PositiveIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='reviews.assessment')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reviews.criterion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("compliant", "Compliant (符合)"),
+                            ("partial", "Partly compliant (部分符合)"),
+                            ("non_compliant", "Not compliant (不符合)"),
+                            ("na", "Not applicable (不适用)"),
+                        ],
+                        max_length=15,
+                        verbose_name="result",
+                    ),
+                ),
+                (
+                    "deduction",
+                    models.DecimalField(
+                        decimal_places=1, default=0, max_digits=6, verbose_name="deduction"
+                    ),
+                ),
+                (
+                    "na_reason",
+                    models.TextField(blank=True, verbose_name="reason it does not apply"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("revision", models.PositiveIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="reviews.assessment",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reviews.criterion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['criterion__position'],
+                "ordering": ["criterion__position"],
             },
         ),
         migrations.CreateModel(
-            name='Element',
+            name="Element",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='reviews.element')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="reviews.element",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='a_element',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reviews.element'),
+            model_name="criterion",
+            name="a_element",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="reviews.element"
+            ),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='element',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='reviews.element'),
+            model_name="criterion",
+            name="element",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="criteria",
+                to="reviews.element",
+            ),
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=300, upload_to=reviews.models.assessments.evidence_path)),
-                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('file_version', models.PositiveSmallIntegerField(default=1)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('row', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='reviews.assessmentrow')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300, upload_to=reviews.models.assessments.evidence_path
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("file_version", models.PositiveSmallIntegerField(default=1)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "row",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="reviews.assessmentrow",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence file',
-                'verbose_name_plural': 'evidence files',
-                'ordering': ['original_name', '-file_version'],
+                "verbose_name": "evidence file",
+                "verbose_name_plural": "evidence files",
+                "ordering": ["original_name", "-file_version"],
             },
         ),
         migrations.CreateModel(
-            name='Standard',
+            name="Standard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('grading', models.CharField(choices=[('tiered', 'Levels 1, 2 and 3'), ('small_micro', 'Small and micro enterprise standard (pass or fail)'), ('post', 'Post standard (every post must pass)')], max_length=20, verbose_name='grades')),
-                ('regime', models.CharField(choices=[('gongmao_2011', '工贸 grading (安监总管四〔2011〕84号)'), ('dingji_2021', 'Grading rules of 2021 (应急〔2021〕83号)'), ('small_micro_2014', 'Small and micro (安监总管四〔2014〕17号)'), ('beijing', 'Beijing local standard')], max_length=30, verbose_name='regime')),
-                ('scales', models.JSONField(blank=True, default=list, verbose_name='scales')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('industries', models.ManyToManyField(blank=True, related_name='standards', to='portal.industry', verbose_name='industries')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                (
+                    "grading",
+                    models.CharField(
+                        choices=[
+                            ("tiered", "Levels 1, 2 and 3"),
+                            ("small_micro", "Small and micro enterprise standard (pass or fail)"),
+                            ("post", "Post standard (every post must pass)"),
+                        ],
+                        max_length=20,
+                        verbose_name="grades",
+                    ),
+                ),
+                (
+                    "regime",
+                    models.CharField(
+                        choices=[
+                            ("gongmao_2011", "工贸 grading (安监总管四〔2011〕84号)"),
+                            ("dingji_2021", "Grading rules of 2021 (应急〔2021〕83号)"),
+                            ("small_micro_2014", "Small and micro (安监总管四〔2014〕17号)"),
+                            ("beijing", "Beijing local standard"),
+                        ],
+                        max_length=30,
+                        verbose_name="regime",
+                    ),
+                ),
+                ("scales", models.JSONField(blank=True, default=list, verbose_name="scales")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="standards",
+                        to="portal.industry",
+                        verbose_name="industries",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'standard',
-                'verbose_name_plural': 'standards',
-                'ordering': ['code'],
+                "verbose_name": "standard",
+                "verbose_name_plural": "standards",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='StandardVersion',
+            name="StandardVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=30, verbose_name='version')),
-                ('effective_date', models.DateField(verbose_name='effective date')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=10, verbose_name='status')),
-                ('full_marks', models.DecimalField(decimal_places=1, max_digits=7, verbose_name='full marks')),
-                ('source_sha256', models.CharField(blank=True, max_length=64)),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published')),
-                ('retired_at', models.DateTimeField(blank=True, null=True, verbose_name='retired')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='reviews.standard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=30, verbose_name="version")),
+                ("effective_date", models.DateField(verbose_name="effective date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("retired", "Retired"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "full_marks",
+                    models.DecimalField(decimal_places=1, max_digits=7, verbose_name="full marks"),
+                ),
+                ("source_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published"),
+                ),
+                ("retired_at", models.DateTimeField(blank=True, null=True, verbose_name="retired")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="reviews.standard",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'standard version',
-                'verbose_name_plural': 'standard versions',
-                'ordering': ['standard__code', '-effective_date'],
+                "verbose_name": "standard version",
+                "verbose_name_plural": "standard versions",
+                "ordering": ["standard__code", "-effective_date"],
             },
         ),
         migrations.CreateModel(
-            name='GradeThreshold',
+            name="GradeThreshold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(max_length=5, verbose_name='grade')),
-                ('min_score', models.DecimalField(decimal_places=1, max_digits=4, verbose_name='minimum score')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='thresholds', to='reviews.standardversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("grade", models.CharField(max_length=5, verbose_name="grade")),
+                (
+                    "min_score",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=4, verbose_name="minimum score"
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="thresholds",
+                        to="reviews.standardversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['min_score'],
+                "ordering": ["min_score"],
             },
         ),
         migrations.AddField(
-            model_name='element',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='elements', to='reviews.standardversion'),
+            model_name="element",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="elements",
+                to="reviews.standardversion",
+            ),
         ),
         migrations.AddField(
-            model_name='criterion',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='reviews.standardversion'),
+            model_name="criterion",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="criteria",
+                to="reviews.standardversion",
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='reviews.standardversion', verbose_name='standard version'),
+            model_name="assessment",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="reviews.standardversion",
+                verbose_name="standard version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentrow',
-            constraint=models.UniqueConstraint(fields=('assessment', 'criterion'), name='row_unique'),
+            model_name="assessmentrow",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "criterion"), name="row_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentrow',
-            constraint=models.CheckConstraint(condition=models.Q(('deduction__gte', 0)), name='deduction_gte0'),
+            model_name="assessmentrow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deduction__gte", 0)), name="deduction_gte0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='standardversion',
-            constraint=models.UniqueConstraint(fields=('standard', 'version'), name='version_unique'),
+            model_name="standardversion",
+            constraint=models.UniqueConstraint(
+                fields=("standard", "version"), name="version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gradethreshold',
-            constraint=models.UniqueConstraint(fields=('version', 'grade'), name='threshold_unique'),
+            model_name="gradethreshold",
+            constraint=models.UniqueConstraint(
+                fields=("version", "grade"), name="threshold_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='element',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='element_code_unique'),
+            model_name="element",
+            constraint=models.UniqueConstraint(
+                fields=("version", "code"), name="element_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='criterion_code_unique'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("version", "code"), name="criterion_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.CheckConstraint(condition=models.Q(('points__gt', 0)), name='criterion_points_gt0'),
+            model_name="criterion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("points__gt", 0)), name="criterion_points_gt0"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['enterprise', '-created_at'], name='assessment_enterprise_idx'),
+            model_name="assessment",
+            index=models.Index(
+                fields=["enterprise", "-created_at"], name="assessment_enterprise_idx"
+            ),
         ),
     ]

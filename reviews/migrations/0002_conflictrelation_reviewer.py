@@ -6,50 +6,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0003_trigram_index'),
-        ('portal', '0004_notification'),
-        ('reviews', '0001_initial'),
+        ("enterprises", "0003_trigram_index"),
+        ("portal", "0004_notification"),
+        ("reviews", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConflictRelation',
+            name="ConflictRelation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('consulting', 'Consulted for the enterprise'), ('ownership', 'Shares ownership with the enterprise')], max_length=20, verbose_name='kind')),
-                ('started_on', models.DateField(verbose_name='from')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='until')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflict_relations', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('unit', models.ForeignKey(limit_choices_to={'kind': 'review_unit'}, on_delete=django.db.models.deletion.CASCADE, related_name='conflict_relations', to='portal.organisation', verbose_name='review unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("consulting", "Consulted for the enterprise"),
+                            ("ownership", "Shares ownership with the enterprise"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="from")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="until")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflict_relations",
+                        to="enterprises.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "review_unit"},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflict_relations",
+                        to="portal.organisation",
+                        verbose_name="review unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conflict of interest',
-                'verbose_name_plural': 'conflicts of interest',
-                'ordering': ['-started_on'],
+                "verbose_name": "conflict of interest",
+                "verbose_name_plural": "conflicts of interest",
+                "ordering": ["-started_on"],
             },
         ),
         migrations.CreateModel(
-            name='Reviewer',
+            name="Reviewer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('certificate_no', models.CharField(max_length=40, unique=True, verbose_name='training certificate number')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('specialties', models.ManyToManyField(blank=True, related_name='+', to='portal.industry', verbose_name='specialties')),
-                ('unit', models.ForeignKey(limit_choices_to={'kind': 'review_unit'}, on_delete=django.db.models.deletion.PROTECT, related_name='reviewers', to='portal.organisation', verbose_name='review unit')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviewer', to=settings.AUTH_USER_MODEL, verbose_name='login')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "certificate_no",
+                    models.CharField(
+                        max_length=40, unique=True, verbose_name="training certificate number"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "specialties",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="portal.industry",
+                        verbose_name="specialties",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "review_unit"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviewers",
+                        to="portal.organisation",
+                        verbose_name="review unit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reviewer",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="login",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reviewer',
-                'verbose_name_plural': 'reviewers',
-                'ordering': ['unit', 'name'],
+                "verbose_name": "reviewer",
+                "verbose_name_plural": "reviewers",
+                "ordering": ["unit", "name"],
             },
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0002_conflictrelation_reviewer'),
+        ("reviews", "0002_conflictrelation_reviewer"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessment',
-            name='kind',
-            field=models.CharField(choices=[('self', 'Self-assessment'), ('review', 'On-site review')], default='self', max_length=10, verbose_name='kind'),
+            model_name="assessment",
+            name="kind",
+            field=models.CharField(
+                choices=[("self", "Self-assessment"), ("review", "On-site review")],
+                default="self",
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
     ]

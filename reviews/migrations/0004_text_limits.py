@@ -6,50 +6,64 @@ import portal.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0003_alter_assessment_kind'),
+        ("reviews", "0003_alter_assessment_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='assessment',
-            name='team_members',
-            field=portal.fields.BoundedTextField(blank=True, help_text='One name and post per line.', max_length=2000, verbose_name='team members'),
+            model_name="assessment",
+            name="team_members",
+            field=portal.fields.BoundedTextField(
+                blank=True,
+                help_text="One name and post per line.",
+                max_length=2000,
+                verbose_name="team members",
+            ),
         ),
         migrations.AlterField(
-            model_name='assessmentrow',
-            name='na_reason',
-            field=portal.fields.BoundedTextField(blank=True, max_length=2000, verbose_name='reason it does not apply'),
+            model_name="assessmentrow",
+            name="na_reason",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=2000, verbose_name="reason it does not apply"
+            ),
         ),
         migrations.AlterField(
-            model_name='assessmentrow',
-            name='notes',
-            field=portal.fields.BoundedTextField(blank=True, max_length=4000, verbose_name='notes'),
+            model_name="assessmentrow",
+            name="notes",
+            field=portal.fields.BoundedTextField(blank=True, max_length=4000, verbose_name="notes"),
         ),
         migrations.AlterField(
-            model_name='criterion',
-            name='evidence',
-            field=portal.fields.BoundedTextField(blank=True, max_length=10000, verbose_name='typical evidence'),
+            model_name="criterion",
+            name="evidence",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=10000, verbose_name="typical evidence"
+            ),
         ),
         migrations.AlterField(
-            model_name='criterion',
-            name='guidance',
-            field=portal.fields.BoundedTextField(blank=True, max_length=10000, verbose_name='guidance for small firms'),
+            model_name="criterion",
+            name="guidance",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=10000, verbose_name="guidance for small firms"
+            ),
         ),
         migrations.AlterField(
-            model_name='criterion',
-            name='method',
-            field=portal.fields.BoundedTextField(max_length=10000, verbose_name='assessment method'),
+            model_name="criterion",
+            name="method",
+            field=portal.fields.BoundedTextField(
+                max_length=10000, verbose_name="assessment method"
+            ),
         ),
         migrations.AlterField(
-            model_name='criterion',
-            name='requirement',
-            field=portal.fields.BoundedTextField(max_length=10000, verbose_name='requirement'),
+            model_name="criterion",
+            name="requirement",
+            field=portal.fields.BoundedTextField(max_length=10000, verbose_name="requirement"),
         ),
         migrations.AlterField(
-            model_name='standard',
-            name='description',
-            field=portal.fields.BoundedTextField(blank=True, max_length=10000, verbose_name='description'),
+            model_name="standard",
+            name="description",
+            field=portal.fields.BoundedTextField(
+                blank=True, max_length=10000, verbose_name="description"
+            ),
         ),
     ]

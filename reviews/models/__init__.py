@@ -10,6 +10,16 @@ from reviews.models.standards import (
 )
 
 __all__ = [
-    "Assessment", "AssessmentRow", "ConflictRelation", "Criterion", "Element", "Evidence", "GradeThreshold",
-    "Grading", "Result", "Reviewer", "Standard", "StandardVersion",
+    "Assessment",
+    "AssessmentRow",
+    "ConflictRelation",
+    "Criterion",
+    "Element",
+    "Evidence",
+    "GradeThreshold",
+    "Grading",
+    "Result",
+    "Reviewer",
+    "Standard",
+    "StandardVersion",
 ]

@@ -36,32 +36,49 @@ class Assessment(models.Model):
         DRAFT = "draft", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT,
-                                   related_name="assessments", verbose_name=_("enterprise"))
-    version = models.ForeignKey(StandardVersion, on_delete=models.PROTECT,
-                                related_name="assessments", verbose_name=_("standard version"))
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("enterprise"),
+    )
+    version = models.ForeignKey(
+        StandardVersion,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("standard version"),
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SELF)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     period_start = models.DateField(_("period from"), null=True, blank=True)
     period_end = models.DateField(_("period until"), null=True, blank=True)
     team_leader = models.CharField(_("team leader"), max_length=50, blank=True)
-    team_members = BoundedTextField(_("team members"), max_length=2000, blank=True,
-                                    help_text=_("One name and post per line."))
+    team_members = BoundedTextField(
+        _("team members"), max_length=2000, blank=True, help_text=_("One name and post per line.")
+    )
     # Declared deaths in production-safety accidents in the year before; feeds
     # the accident-record gate of the scoring (domain.md §3.4).
     deaths_last_year = models.PositiveSmallIntegerField(_("deaths in the last year"), default=0)
-    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("copied from"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("copied from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Score at submission, from the scoring function, kept for lists and reports.
-    submitted_score = models.DecimalField(max_digits=4, decimal_places=1, null=True,
-                                          blank=True)
+    submitted_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     submitted_grade = models.CharField(max_length=5, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
@@ -70,8 +87,9 @@ class Assessment(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
-        indexes = [models.Index(fields=["enterprise", "-created_at"],
-                                name="assessment_enterprise_idx")]
+        indexes = [
+            models.Index(fields=["enterprise", "-created_at"], name="assessment_enterprise_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.version}"
@@ -91,8 +109,9 @@ class AssessmentRow(models.Model):
     # Optimistic concurrency: a save names the revision it started from.
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["criterion__position"]

@@ -13,17 +13,27 @@ from portal.models import Industry, Organisation
 
 
 class Reviewer(models.Model):
-    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="reviewers",
-                             limit_choices_to={"kind": "review_unit"},
-                             verbose_name=_("review unit"))
+    unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="reviewers",
+        limit_choices_to={"kind": "review_unit"},
+        verbose_name=_("review unit"),
+    )
     # The reviewer's own login, when they have one (to sign declarations).
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="reviewer", verbose_name=_("login"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewer",
+        verbose_name=_("login"),
+    )
     name = models.CharField(_("name"), max_length=50)
-    certificate_no = models.CharField(_("training certificate number"), max_length=40,
-                                      unique=True)
-    specialties = models.ManyToManyField(Industry, blank=True, related_name="+",
-                                         verbose_name=_("specialties"))
+    certificate_no = models.CharField(_("training certificate number"), max_length=40, unique=True)
+    specialties = models.ManyToManyField(
+        Industry, blank=True, related_name="+", verbose_name=_("specialties")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -43,19 +53,26 @@ class ConflictRelation(models.Model):
         CONSULTING = "consulting", _("Consulted for the enterprise")
         OWNERSHIP = "ownership", _("Shares ownership with the enterprise")
 
-    unit = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                             related_name="conflict_relations",
-                             limit_choices_to={"kind": "review_unit"},
-                             verbose_name=_("review unit"))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE,
-                                   related_name="conflict_relations",
-                                   verbose_name=_("enterprise"))
+    unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="conflict_relations",
+        limit_choices_to={"kind": "review_unit"},
+        verbose_name=_("review unit"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="conflict_relations",
+        verbose_name=_("enterprise"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -33,8 +33,9 @@ class Standard(models.Model):
     grading = models.CharField(_("grades"), max_length=20, choices=Grading.choices)
     regime = models.CharField(_("regime"), max_length=30, choices=Regime.choices)
     # Empty means every industry / every scale.
-    industries = models.ManyToManyField(Industry, blank=True, related_name="standards",
-                                        verbose_name=_("industries"))
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="standards", verbose_name=_("industries")
+    )
     scales = models.JSONField(_("scales"), default=list, blank=True)
     description = BoundedTextField(_("description"), max_length=10000, blank=True)
 
@@ -58,8 +59,9 @@ class StandardVersion(models.Model):
     standard = models.ForeignKey(Standard, on_delete=models.PROTECT, related_name="versions")
     version = models.CharField(_("version"), max_length=30)
     effective_date = models.DateField(_("effective date"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     full_marks = models.DecimalField(_("full marks"), max_digits=7, decimal_places=1)
     # SHA-256 of the imported file: re-importing the same file changes nothing.
     source_sha256 = models.CharField(max_length=64, blank=True)
@@ -86,8 +88,9 @@ class StandardVersion(models.Model):
 class GradeThreshold(models.Model):
     """The minimum score (out of 100) for a grade: "1", "2", "3" or "pass"."""
 
-    version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE,
-                                related_name="thresholds")
+    version = models.ForeignKey(
+        StandardVersion, on_delete=models.CASCADE, related_name="thresholds"
+    )
     grade = models.CharField(_("grade"), max_length=5)
     min_score = models.DecimalField(_("minimum score"), max_digits=4, decimal_places=1)
 
@@ -104,10 +107,10 @@ class GradeThreshold(models.Model):
 class Element(models.Model):
     """An A element (类目; a post in a post standard) or a B element (项目)."""
 
-    version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE,
-                                related_name="elements")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="children")
+    version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="elements")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
@@ -130,8 +133,7 @@ class Element(models.Model):
 class Criterion(models.Model):
     """One 考评内容: what is required, how it is checked and what it is worth."""
 
-    version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE,
-                                related_name="criteria")
+    version = models.ForeignKey(StandardVersion, on_delete=models.CASCADE, related_name="criteria")
     # The B element, or the A element when it has no B elements.
     element = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="criteria")
     # The A element, denormalised so scoring groups without walking the tree.
@@ -146,10 +148,10 @@ class Criterion(models.Model):
     evidence = BoundedTextField(_("typical evidence"), max_length=10000, blank=True)
     # 追加扣除: lost in this criterion's A element once the criterion is fully
     # deducted (扣满/不得分).
-    extra_deduction = models.DecimalField(_("extra deduction"), max_digits=6,
-                                          decimal_places=1, default=0)
-    extra_deduction_note = models.CharField(_("extra deduction rule"), max_length=300,
-                                            blank=True)
+    extra_deduction = models.DecimalField(
+        _("extra deduction"), max_digits=6, decimal_places=1, default=0
+    )
+    extra_deduction_note = models.CharField(_("extra deduction rule"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -17,7 +17,18 @@ from reviews.standards_io.service import (
 from reviews.standards_io.yaml_file import dump_yaml
 
 __all__ = [
-    "Action", "ImportPlan", "ImportResult", "ParsedFile", "Problem", "StandardFileError",
-    "Summary", "build_workbook", "canonical", "dump_yaml", "import_standard",
-    "parse_standard_file", "plan_import", "version_data",
+    "Action",
+    "ImportPlan",
+    "ImportResult",
+    "ParsedFile",
+    "Problem",
+    "StandardFileError",
+    "Summary",
+    "build_workbook",
+    "canonical",
+    "dump_yaml",
+    "import_standard",
+    "parse_standard_file",
+    "plan_import",
+    "version_data",
 ]

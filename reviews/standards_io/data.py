@@ -15,10 +15,31 @@ from typing import Any
 from reviews.models import Criterion, Element, StandardVersion
 
 TENTH = Decimal("0.1")
-HEADER_KEYS = ["code", "name", "name_en", "grading", "regime", "industries", "scales",
-               "description", "version", "effective_date", "full_marks", "thresholds"]
-CRITERION_KEYS = ["code", "requirement", "method", "points", "veto", "guidance", "evidence",
-                  "extra_deduction", "extra_deduction_note"]
+HEADER_KEYS = [
+    "code",
+    "name",
+    "name_en",
+    "grading",
+    "regime",
+    "industries",
+    "scales",
+    "description",
+    "version",
+    "effective_date",
+    "full_marks",
+    "thresholds",
+]
+CRITERION_KEYS = [
+    "code",
+    "requirement",
+    "method",
+    "points",
+    "veto",
+    "guidance",
+    "evidence",
+    "extra_deduction",
+    "extra_deduction_note",
+]
 GRADE_ORDER = ["1", "2", "3", "pass"]
 
 
@@ -73,8 +94,9 @@ def canonical(data: dict) -> dict:
         "version": str(data.get("version", "")),
         "effective_date": str(data.get("effective_date", "")),
         "full_marks": tenth(data.get("full_marks")),
-        "thresholds": {grade: tenth(score) for grade, score
-                       in sorted((data.get("thresholds") or {}).items())},
+        "thresholds": {
+            grade: tenth(score) for grade, score in sorted((data.get("thresholds") or {}).items())
+        },
         "elements": [_canonical_element(element) for element in data.get("elements") or []],
     }
 
@@ -139,8 +161,9 @@ def summarise(data: dict) -> Summary:
         extra_deductions=sum(1 for c in criteria if tenth(c.get("extra_deduction", 0)) > 0),
         full_marks=tenth(data.get("full_marks")),
         points_total=sum((tenth(c.get("points")) for c in criteria), Decimal("0.0")),
-        thresholds=[(grade, tenth(thresholds[grade])) for grade in GRADE_ORDER
-                    if grade in thresholds],
+        thresholds=[
+            (grade, tenth(thresholds[grade])) for grade in GRADE_ORDER if grade in thresholds
+        ],
     )
 
 
@@ -166,8 +189,7 @@ def version_data(version: StandardVersion) -> dict:
     data["effective_date"] = version.effective_date.isoformat()
     data["full_marks"] = _number(version.full_marks)
     stored = dict(version.thresholds.values_list("grade", "min_score"))
-    data["thresholds"] = {grade: _number(stored[grade]) for grade in GRADE_ORDER
-                          if grade in stored}
+    data["thresholds"] = {grade: _number(stored[grade]) for grade in GRADE_ORDER if grade in stored}
     elements = list(Element.objects.filter(version=version).order_by("position", "pk"))
     by_id: dict[int, dict] = {}
     roots: list[dict] = []
@@ -181,8 +203,12 @@ def version_data(version: StandardVersion) -> dict:
         else:
             by_id[element.parent_id].setdefault("elements", []).append(item)
     for criterion in Criterion.objects.filter(version=version).order_by("position", "pk"):
-        item = {"code": criterion.code, "requirement": criterion.requirement,
-                "method": criterion.method, "points": _number(criterion.points)}
+        item = {
+            "code": criterion.code,
+            "requirement": criterion.requirement,
+            "method": criterion.method,
+            "points": _number(criterion.points),
+        }
         if criterion.is_veto:
             item["veto"] = True
         if criterion.guidance:

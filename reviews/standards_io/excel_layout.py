@@ -22,8 +22,10 @@ HEADER_ROWS = [
     ("code", _("Standard code: lower-case letters, digits and “-”, e.g. gongmao-general.")),
     ("name", _("Name of the standard (Chinese).")),
     ("name_en", _("English name (optional).")),
-    ("grading", _("tiered (levels 1/2/3), small_micro (pass or fail) or post (every post "
-                  "must pass).")),
+    (
+        "grading",
+        _("tiered (levels 1/2/3), small_micro (pass or fail) or post (every post must pass)."),
+    ),
     ("regime", _("gongmao_2011, dingji_2021, small_micro_2014 or beijing.")),
     ("industries", _("Industry codes separated by commas; empty = every industry.")),
     ("scales", _("above, below, small_micro separated by commas; empty = every scale.")),
@@ -42,7 +44,7 @@ LIST_KEYS = ("industries", "scales")
 
 @dataclass(frozen=True)
 class Column:
-    key: str          # the criterion field, or a_code / a_name / b_code …
+    key: str  # the criterion field, or a_code / a_name / b_code …
     en: str
     zh: str
     width: int = 14
@@ -71,8 +73,17 @@ COLUMNS = [
 ]
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 TEXT_COLUMNS = ("a_code", "b_code", "code")
-CRITERION_FIELDS = ["code", "requirement", "method", "points", "veto", "guidance", "evidence",
-                    "extra_deduction", "extra_deduction_note"]
+CRITERION_FIELDS = [
+    "code",
+    "requirement",
+    "method",
+    "points",
+    "veto",
+    "guidance",
+    "evidence",
+    "extra_deduction",
+    "extra_deduction_note",
+]
 
 TRUE_WORDS = {"yes", "y", "true", "1", "是", "√", "✓", "✔"}
 FALSE_WORDS = {"no", "n", "false", "0", "否", "×", "-"}
@@ -92,5 +103,6 @@ def normalise_header(text: str) -> str:
 
 HEADER_LOOKUP = {
     normalise_header(name): column
-    for column in COLUMNS for name in (column.en, column.zh, column.key)
+    for column in COLUMNS
+    for name in (column.en, column.zh, column.key)
 }

@@ -101,19 +101,43 @@ def read_excel(content: bytes, *, file: str) -> tuple[Any, ExcelLocator, list[Pr
     try:
         workbook = openpyxl.load_workbook(buffer, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged file  # noqa: BLE001
-        return None, locator, [Problem(message=_(
-            "The workbook cannot be read; open it in Excel or WPS, save it again as "
-            "“Excel Workbook (*.xlsx)” and upload that file."), file=file)]
+        return (
+            None,
+            locator,
+            [
+                Problem(
+                    message=_(
+                        "The workbook cannot be read; open it in Excel or WPS, save it again as "
+                        "“Excel Workbook (*.xlsx)” and upload that file."
+                    ),
+                    file=file,
+                )
+            ],
+        )
     try:
         standard = _find_sheet(workbook, STANDARD_SHEET)
         criteria = _find_sheet(workbook, CRITERIA_SHEET)
-        missing = [names for names, sheet in ((STANDARD_SHEET, standard),
-                                              (CRITERIA_SHEET, criteria)) if sheet is None]
+        missing = [
+            names
+            for names, sheet in ((STANDARD_SHEET, standard), (CRITERIA_SHEET, criteria))
+            if sheet is None
+        ]
         if missing:
-            return None, locator, [Problem(message=_(
-                "The workbook has no sheet “%(zh)s” (or “%(en)s”). Start from the template of "
-                "the standards page.") % {"zh": names[1], "en": names[0]}, file=file)
-                for names in missing]
+            return (
+                None,
+                locator,
+                [
+                    Problem(
+                        message=_(
+                            "The workbook has no sheet “%(zh)s” (or “%(en)s”). Start from the template of "
+                            "the standards page."
+                        )
+                        % {"zh": names[1], "en": names[0]},
+                        file=file,
+                    )
+                    for names in missing
+                ],
+            )
         for sheet in (standard, criteria):
             # The dimension a file declares can be wrong; rows past it would be lost.
             if hasattr(sheet, "reset_dimensions"):
@@ -128,13 +152,11 @@ def read_excel(content: bytes, *, file: str) -> tuple[Any, ExcelLocator, list[Pr
     return data, locator, problems
 
 
-def _read_standard_sheet(sheet, locator: ExcelLocator, problems: list[Problem],
-                         file: str) -> dict:
+def _read_standard_sheet(sheet, locator: ExcelLocator, problems: list[Problem], file: str) -> dict:
     data: dict[str, Any] = {}
     rows_of: dict[str, int] = {}
     locator.cells[()] = Location(sheet=sheet.title)
-    for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=2, values_only=True),
-                                 start=2):
+    for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=2, values_only=True), start=2):
         if number > 200:
             break
         key_cell = row[0] if row else None
@@ -145,18 +167,29 @@ def _read_standard_sheet(sheet, locator: ExcelLocator, problems: list[Problem],
         key = key.lower()
         if key not in HEADER_KEYS:
             close = difflib.get_close_matches(key, HEADER_KEYS, n=1)
-            problems.append(Problem(
-                message=(_("Unknown key “%(key)s”. Did you mean “%(close)s”?")
-                         % {"key": key, "close": close[0]} if close else
-                         _("Unknown key “%(key)s”; use the keys of the template.")
-                         % {"key": key}),
-                file=file, location=Location(sheet=sheet.title, row=number, column="A")))
+            problems.append(
+                Problem(
+                    message=(
+                        _("Unknown key “%(key)s”. Did you mean “%(close)s”?")
+                        % {"key": key, "close": close[0]}
+                        if close
+                        else _("Unknown key “%(key)s”; use the keys of the template.")
+                        % {"key": key}
+                    ),
+                    file=file,
+                    location=Location(sheet=sheet.title, row=number, column="A"),
+                )
+            )
             continue
         if key in rows_of:
-            problems.append(Problem(
-                message=_("The key “%(key)s” appears twice (first in row %(first)d); keep "
-                          "one.") % {"key": key, "first": rows_of[key]},
-                file=file, location=Location(sheet=sheet.title, row=number, column="A")))
+            problems.append(
+                Problem(
+                    message=_("The key “%(key)s” appears twice (first in row %(first)d); keep one.")
+                    % {"key": key, "first": rows_of[key]},
+                    file=file,
+                    location=Location(sheet=sheet.title, row=number, column="A"),
+                )
+            )
             continue
         rows_of[key] = number
         here = Location(sheet=sheet.title, row=number, column="B")
@@ -184,8 +217,9 @@ def _read_standard_sheet(sheet, locator: ExcelLocator, problems: list[Problem],
     return data
 
 
-def _read_header(sheet, locator: ExcelLocator, problems: list[Problem],
-                 file: str) -> tuple[dict[int, str], Any]:
+def _read_header(
+    sheet, locator: ExcelLocator, problems: list[Problem], file: str
+) -> tuple[dict[int, str], Any]:
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, ())
     columns: dict[int, str] = {}
@@ -198,26 +232,43 @@ def _read_header(sheet, locator: ExcelLocator, problems: list[Problem],
         letter = get_column_letter(index + 1)
         where = Location(sheet=sheet.title, row=1, column=letter)
         if column is None:
-            problems.append(Problem(message=_(
-                "Unknown column “%(header)s”; use the column headers of the template.")
-                % {"header": text}, file=file, location=where))
+            problems.append(
+                Problem(
+                    message=_(
+                        "Unknown column “%(header)s”; use the column headers of the template."
+                    )
+                    % {"header": text},
+                    file=file,
+                    location=where,
+                )
+            )
         elif column.key in seen:
-            problems.append(Problem(message=_("The column “%(header)s” appears twice.")
-                                    % {"header": text}, file=file, location=where))
+            problems.append(
+                Problem(
+                    message=_("The column “%(header)s” appears twice.") % {"header": text},
+                    file=file,
+                    location=where,
+                )
+            )
         else:
             seen.add(column.key)
             columns[index] = column.key
     missing = [column for column in COLUMNS if column.required and column.key not in seen]
     if missing:
-        problems.append(Problem(message=_(
-            "Row 1 must hold the template's column headers. Missing: %(columns)s.")
-            % {"columns": "、".join(column.header() for column in missing)},
-            file=file, location=Location(sheet=sheet.title, row=1)))
+        problems.append(
+            Problem(
+                message=_("Row 1 must hold the template's column headers. Missing: %(columns)s.")
+                % {"columns": "、".join(column.header() for column in missing)},
+                file=file,
+                location=Location(sheet=sheet.title, row=1),
+            )
+        )
     return columns, rows
 
 
-def _read_criteria_sheet(sheet, locator: ExcelLocator, problems: list[Problem],
-                         file: str) -> list[dict]:
+def _read_criteria_sheet(
+    sheet, locator: ExcelLocator, problems: list[Problem], file: str
+) -> list[dict]:
     locator.cells[("elements",)] = Location(sheet=sheet.title)
     count_before = len(problems)
     columns, rows = _read_header(sheet, locator, problems, file)
@@ -231,38 +282,62 @@ def _read_criteria_sheet(sheet, locator: ExcelLocator, problems: list[Problem],
     elements: list[dict] = []
     a_by_code: dict[str, dict] = {}
     b_by_code: dict[tuple[int, str], dict] = {}
-    places: dict[int, tuple[str, int]] = {}   # id(element or criterion) -> (kind, row)
+    places: dict[int, tuple[str, int]] = {}  # id(element or criterion) -> (kind, row)
     current_a: dict | None = None
     current_b: dict | None = None
 
-    def same_name(element: dict, key: str, value: str | None, number: int, column: str,
-                  first_row: int) -> None:
+    def same_name(
+        element: dict, key: str, value: str | None, number: int, column: str, first_row: int
+    ) -> None:
         if value is None:
             return
         if key not in element:
             element[key] = value
         elif element[key] != value:
-            problems.append(Problem(message=_(
-                "Element %(code)s is named “%(first)s” in row %(row)d but “%(this)s” here; "
-                "give it one name.") % {"code": element["code"], "first": element[key],
-                                        "row": first_row, "this": value},
-                file=file, location=at(number, column)))
+            problems.append(
+                Problem(
+                    message=_(
+                        "Element %(code)s is named “%(first)s” in row %(row)d but “%(this)s” here; "
+                        "give it one name."
+                    )
+                    % {
+                        "code": element["code"],
+                        "first": element[key],
+                        "row": first_row,
+                        "this": value,
+                    },
+                    file=file,
+                    location=at(number, column),
+                )
+            )
 
     for number, values in enumerate(rows, start=2):
         cells = {key: values[index] for index, key in columns.items() if index < len(values)}
         if all(_text(value) is None for value in cells.values()):
             continue
         if number > MAX_ROWS + 1:
-            problems.append(Problem(message=_(
-                "More than %(n)d criteria; split the standard into several files.")
-                % {"n": MAX_ROWS}, file=file, location=at(number, "code")))
+            problems.append(
+                Problem(
+                    message=_("More than %(n)d criteria; split the standard into several files.")
+                    % {"n": MAX_ROWS},
+                    file=file,
+                    location=at(number, "code"),
+                )
+            )
             break
         a_code = _text(cells.get("a_code"))
         if a_code is None:
             if current_a is None:
-                problems.append(Problem(message=_(
-                    "Give the A element's code; a blank cell means “as in the row above”, and "
-                    "there is no row above."), file=file, location=at(number, "a_code")))
+                problems.append(
+                    Problem(
+                        message=_(
+                            "Give the A element's code; a blank cell means “as in the row above”, and "
+                            "there is no row above."
+                        ),
+                        file=file,
+                        location=at(number, "a_code"),
+                    )
+                )
                 continue
             a, a_changed = current_a, False
         else:
@@ -274,8 +349,9 @@ def _read_criteria_sheet(sheet, locator: ExcelLocator, problems: list[Problem],
                 places[id(a)] = ("a", number)
             a_changed = a is not current_a
         same_name(a, "name", _text(cells.get("a_name")), number, "a_name", places[id(a)][1])
-        same_name(a, "name_en", _text(cells.get("a_name_en")), number, "a_name_en",
-                  places[id(a)][1])
+        same_name(
+            a, "name_en", _text(cells.get("a_name_en")), number, "a_name_en", places[id(a)][1]
+        )
         b_code = _text(cells.get("b_code"))
         if b_code is None:
             b = None if a_changed else current_b
@@ -288,10 +364,10 @@ def _read_criteria_sheet(sheet, locator: ExcelLocator, problems: list[Problem],
                 a.setdefault("elements", []).append(b)
                 places[id(b)] = ("b", number)
         if b is not None:
-            same_name(b, "name", _text(cells.get("b_name")), number, "b_name",
-                      places[id(b)][1])
-            same_name(b, "name_en", _text(cells.get("b_name_en")), number, "b_name_en",
-                      places[id(b)][1])
+            same_name(b, "name", _text(cells.get("b_name")), number, "b_name", places[id(b)][1])
+            same_name(
+                b, "name_en", _text(cells.get("b_name_en")), number, "b_name_en", places[id(b)][1]
+            )
         current_a, current_b = a, b
         criterion: dict[str, Any] = {}
         for key in CRITERION_FIELDS:
@@ -315,13 +391,16 @@ def _read_criteria_sheet(sheet, locator: ExcelLocator, problems: list[Problem],
     for i, a in enumerate(elements):
         _place_element(locator, ("elements", i), places[id(a)][1], "a", at)
         for k, criterion in enumerate(a.get("criteria", [])):
-            _place_criterion(locator, ("elements", i, "criteria", k), places[id(criterion)][1],
-                             at)
+            _place_criterion(locator, ("elements", i, "criteria", k), places[id(criterion)][1], at)
         for j, b in enumerate(a.get("elements", [])):
             _place_element(locator, ("elements", i, "elements", j), places[id(b)][1], "b", at)
             for k, criterion in enumerate(b.get("criteria", [])):
-                _place_criterion(locator, ("elements", i, "elements", j, "criteria", k),
-                                 places[id(criterion)][1], at)
+                _place_criterion(
+                    locator,
+                    ("elements", i, "elements", j, "criteria", k),
+                    places[id(criterion)][1],
+                    at,
+                )
     return elements
 
 

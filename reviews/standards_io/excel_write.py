@@ -33,9 +33,11 @@ from reviews.standards_io.excel_layout import (
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 WRAP = Alignment(wrap_text=True, vertical="top")
-SCALE_LABELS = {"above": "规模以上 / above designated size",
-                "below": "规模以下 / below designated size",
-                "small_micro": "小微 / small and micro"}
+SCALE_LABELS = {
+    "above": "规模以上 / above designated size",
+    "below": "规模以下 / below designated size",
+    "small_micro": "小微 / small and micro",
+}
 
 
 def _cell_value(key: str, value: Any) -> Any:
@@ -93,11 +95,12 @@ def _write_standard_sheet(sheet, data: dict) -> None:
     sheet.column_dimensions["B"].width = 60
     sheet.column_dimensions["C"].width = 70
     sheet.freeze_panes = "A2"
-    gradings = DataValidation(type="list", formula1='"' + ",".join(Grading.values) + '"',
-                              allow_blank=True)
-    regimes = DataValidation(type="list",
-                             formula1='"' + ",".join(Standard.Regime.values) + '"',
-                             allow_blank=True)
+    gradings = DataValidation(
+        type="list", formula1='"' + ",".join(Grading.values) + '"', allow_blank=True
+    )
+    regimes = DataValidation(
+        type="list", formula1='"' + ",".join(Standard.Regime.values) + '"', allow_blank=True
+    )
     sheet.add_data_validation(gradings)
     sheet.add_data_validation(regimes)
     keys = [key for key, _help in HEADER_ROWS]
@@ -115,17 +118,24 @@ def _write_criteria_sheet(sheet, data: dict) -> None:
         if column.key in TEXT_COLUMNS:
             # Typed codes stay text: Excel would turn 1.10 into 1.1.
             sheet.column_dimensions[letter].number_format = "@"
-    sheet.cell(row=1, column=1).comment = Comment(_(
-        "One row per criterion. A blank A or B cell means “as in the row above” (within the "
-        "same A element). Leave B blank for criteria directly under an A element."), "portal")
+    sheet.cell(row=1, column=1).comment = Comment(
+        _(
+            "One row per criterion. A blank A or B cell means “as in the row above” (within the "
+            "same A element). Leave B blank for criteria directly under an A element."
+        ),
+        "portal",
+    )
     sheet.freeze_panes = "A2"
     position = {column.key: index for index, column in enumerate(COLUMNS, start=1)}
     row = 1
     for a, b, criterion in iter_criteria(data):
         row += 1
         values = {
-            "a_code": a.get("code"), "a_name": a.get("name"), "a_name_en": a.get("name_en"),
-            "b_code": b.get("code") if b else None, "b_name": b.get("name") if b else None,
+            "a_code": a.get("code"),
+            "a_name": a.get("name"),
+            "a_name_en": a.get("name_en"),
+            "b_code": b.get("code") if b else None,
+            "b_name": b.get("name") if b else None,
             "b_name_en": b.get("name_en") if b else None,
         }
         for key in COLUMNS_BY_KEY:

@@ -57,9 +57,16 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         loc = self.location
-        return {"file": self.file, "line": loc.line, "sheet": loc.sheet, "row": loc.row,
-                "column": loc.column, "field": self.field, "context": self.context,
-                "message": self.message}
+        return {
+            "file": self.file,
+            "line": loc.line,
+            "sheet": loc.sheet,
+            "row": loc.row,
+            "column": loc.column,
+            "field": self.field,
+            "context": self.context,
+            "message": self.message,
+        }
 
     def __str__(self) -> str:
         head = self.where()
@@ -100,11 +107,14 @@ def context_for(data: Any, path: Path) -> str:
         if isinstance(part, int) and index > 0:
             container = path[index - 1]
             code = node.get("code") if isinstance(node, dict) else None
-            shown = str(code) if isinstance(code, str | int | float) and code != "" else f"#{part + 1}"
+            shown = (
+                str(code) if isinstance(code, str | int | float) and code != "" else f"#{part + 1}"
+            )
             if container == "elements":
                 depth += 1
-                label = (_("A element %(code)s") if depth == 1
-                         else _("B element %(code)s")) % {"code": shown}
+                label = (_("A element %(code)s") if depth == 1 else _("B element %(code)s")) % {
+                    "code": shown
+                }
             elif container == "criteria":
                 label = _("criterion %(code)s") % {"code": shown}
     return label
@@ -112,5 +122,11 @@ def context_for(data: Any, path: Path) -> str:
 
 def sort_key(problem: Problem) -> tuple:
     loc = problem.location
-    return (problem.file, loc.sheet, loc.line or 0, loc.row or 0, loc.column,
-            path_text(problem.path))
+    return (
+        problem.file,
+        loc.sheet,
+        loc.line or 0,
+        loc.row or 0,
+        loc.column,
+        path_text(problem.path),
+    )

@@ -29,8 +29,11 @@ def _text(value: Any) -> str | None:
 
 
 def _items(value: Any) -> list[tuple[int, dict]]:
-    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] \
-        if isinstance(value, list) else []
+    return (
+        [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+        if isinstance(value, list)
+        else []
+    )
 
 
 class _Checker:
@@ -41,9 +44,15 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(self, path: Path, message: str) -> None:
-        self.problems.append(Problem(message=message, file=self.file, path=path,
-                                     location=self.locator.locate(path),
-                                     context=context_for(self.data, path)))
+        self.problems.append(
+            Problem(
+                message=message,
+                file=self.file,
+                path=path,
+                location=self.locator.locate(path),
+                context=context_for(self.data, path),
+            )
+        )
 
 
 def rule_problems(data: Any, *, file: str, locator: Locator) -> list[Problem]:
@@ -67,22 +76,41 @@ def _check_tree(check: _Checker) -> None:
             return
         if code in seen:
             first = check.locator.locate(seen[code])
-            where = (_("line %(line)d") % {"line": first.line} if first.line is not None
-                     else _("row %(row)d") % {"row": first.row} if first.row is not None
-                     else "")
-            check.add(path + ("code",), (
-                _("The %(what)s code “%(code)s” is used twice (first at %(where)s); codes "
-                  "must be unique within the version.") if where else
-                _("The %(what)s code “%(code)s” is used twice; codes must be unique within "
-                  "the version.")) % {"what": what, "code": code, "where": where})
+            where = (
+                _("line %(line)d") % {"line": first.line}
+                if first.line is not None
+                else _("row %(row)d") % {"row": first.row}
+                if first.row is not None
+                else ""
+            )
+            check.add(
+                path + ("code",),
+                (
+                    _(
+                        "The %(what)s code “%(code)s” is used twice (first at %(where)s); codes "
+                        "must be unique within the version."
+                    )
+                    if where
+                    else _(
+                        "The %(what)s code “%(code)s” is used twice; codes must be unique within "
+                        "the version."
+                    )
+                )
+                % {"what": what, "code": code, "where": where},
+            )
         else:
             seen[code] = path
 
     def prefix(code: Any, parent_code: Any, path: Path, what: str) -> None:
         if _text(code) and _text(parent_code) and not code.startswith(parent_code):
-            check.add(path + ("code",), _(
-                "The %(what)s code “%(code)s” must start with the code of its element "
-                "“%(parent)s”.") % {"what": what, "code": code, "parent": parent_code})
+            check.add(
+                path + ("code",),
+                _(
+                    "The %(what)s code “%(code)s” must start with the code of its element "
+                    "“%(parent)s”."
+                )
+                % {"what": what, "code": code, "parent": parent_code},
+            )
 
     def criteria(owner: dict, owner_path: Path) -> int:
         nonlocal total, totals_known
@@ -99,9 +127,13 @@ def _check_tree(check: _Checker) -> None:
                 totals_known = False
             extra, note = criterion.get("extra_deduction"), criterion.get("extra_deduction_note")
             if _text(note) and not _is_number(extra):
-                check.add(path + ("extra_deduction",), _(
-                    "The criterion has an extra-deduction rule but no extra_deduction points; "
-                    "give the points the rule takes."))
+                check.add(
+                    path + ("extra_deduction",),
+                    _(
+                        "The criterion has an extra-deduction rule but no extra_deduction points; "
+                        "give the points the rule takes."
+                    ),
+                )
         return count
 
     for i, a in _items(check.data.get("elements")):
@@ -116,14 +148,24 @@ def _check_tree(check: _Checker) -> None:
             count += b_count
             # An empty or missing criteria list of a B element is a schema error.
         if count == 0 and "elements" not in a and "criteria" not in a:
-            check.add(a_path, _("The element has no criteria; give it B elements with "
-                                "criteria, or criteria directly."))
+            check.add(
+                a_path,
+                _(
+                    "The element has no criteria; give it B elements with "
+                    "criteria, or criteria directly."
+                ),
+            )
 
     full_marks = check.data.get("full_marks")
     if totals_known and _is_number(full_marks) and tenth(total) != tenth(full_marks):
-        check.add(("full_marks",), _(
-            "Full marks are %(full)s but the criteria's points add up to %(total)s; they must "
-            "be equal.") % {"full": tenth(full_marks), "total": tenth(total)})
+        check.add(
+            ("full_marks",),
+            _(
+                "Full marks are %(full)s but the criteria's points add up to %(total)s; they must "
+                "be equal."
+            )
+            % {"full": tenth(full_marks), "total": tenth(total)},
+        )
 
 
 def _check_thresholds(check: _Checker) -> None:
@@ -135,25 +177,36 @@ def _check_thresholds(check: _Checker) -> None:
     for grade in thresholds:
         if grade not in allowed and grade in TIERED_GRADES + PASS_GRADES:
             if grading == "tiered":
-                message = _("A tiered standard gives thresholds for the levels “1”, “2” and "
-                            "“3”, not “%(grade)s”.") % {"grade": grade}
+                message = _(
+                    "A tiered standard gives thresholds for the levels “1”, “2” and "
+                    "“3”, not “%(grade)s”."
+                ) % {"grade": grade}
             else:
-                message = _("A pass-or-fail standard (grading: %(grading)s) has one threshold, "
-                            "“pass”; “%(grade)s” does not apply.") % {
-                                "grading": grading, "grade": grade}
+                message = _(
+                    "A pass-or-fail standard (grading: %(grading)s) has one threshold, "
+                    "“pass”; “%(grade)s” does not apply."
+                ) % {"grading": grading, "grade": grade}
             check.add(("thresholds", grade), message)
     if grading != "tiered" and "pass" not in thresholds:
         check.add(("thresholds",), _("Give the pass mark as thresholds: pass."))
     # Level 1 is the highest: each level needs a higher score than the next.
-    given = [(g, thresholds[g]) for g in TIERED_GRADES
-             if g in thresholds and isinstance(thresholds[g], int | Decimal)
-             and not isinstance(thresholds[g], bool)]
+    given = [
+        (g, thresholds[g])
+        for g in TIERED_GRADES
+        if g in thresholds
+        and isinstance(thresholds[g], int | Decimal)
+        and not isinstance(thresholds[g], bool)
+    ]
     for (higher, high), (lower, low) in zip(given, given[1:], strict=False):
         if not high > low:
-            check.add(("thresholds", lower), _(
-                "Level %(lower)s needs %(low)s but level %(higher)s needs %(high)s; each level "
-                "must need less than the one above it.") % {
-                    "lower": lower, "low": low, "higher": higher, "high": high})
+            check.add(
+                ("thresholds", lower),
+                _(
+                    "Level %(lower)s needs %(low)s but level %(higher)s needs %(high)s; each level "
+                    "must need less than the one above it."
+                )
+                % {"lower": lower, "low": low, "higher": higher, "high": high},
+            )
 
 
 def _check_industries_and_scales(check: _Checker) -> None:
@@ -163,9 +216,19 @@ def _check_industries_and_scales(check: _Checker) -> None:
         known = set(Industry.objects.filter(code__in=codes).values_list("code", flat=True))
         for index, code in enumerate(industries):
             if isinstance(code, str) and code and code not in known:
-                check.add(("industries", index), _(
-                    "Unknown industry “%(code)s”; use the industry codes of the portal, e.g. "
-                    "%(examples)s.") % {"code": code, "examples": ", ".join(
-                        Industry.objects.order_by("sort_order")
-                        .values_list("code", flat=True)[:6])})
+                check.add(
+                    ("industries", index),
+                    _(
+                        "Unknown industry “%(code)s”; use the industry codes of the portal, e.g. "
+                        "%(examples)s."
+                    )
+                    % {
+                        "code": code,
+                        "examples": ", ".join(
+                            Industry.objects.order_by("sort_order").values_list("code", flat=True)[
+                                :6
+                            ]
+                        ),
+                    },
+                )
     # Scales are an enum in the schema; nothing more to check here.

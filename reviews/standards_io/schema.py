@@ -37,9 +37,15 @@ def schema_problems(data: Any, *, file: str, locator: Locator) -> list[Problem]:
     problems = []
     for error in validator().iter_errors(data):
         for path, message in _explain(error):
-            problems.append(Problem(message=message, file=file, path=path,
-                                    location=locator.locate(path),
-                                    context=context_for(data, path)))
+            problems.append(
+                Problem(
+                    message=message,
+                    file=file,
+                    path=path,
+                    location=locator.locate(path),
+                    context=context_for(data, path),
+                )
+            )
     return problems
 
 
@@ -84,9 +90,16 @@ def _explain(error: ValidationError) -> list[tuple[Path, str]]:
     field = path[-1] if path and isinstance(path[-1], str) else ""
 
     if "propertyNames" in error.relative_schema_path:
-        return [(path + (str(instance),), _(
-            "Unknown grade “%(grade)s”. Thresholds are given for “1”, “2”, “3” (tiered "
-            "standards) or “pass” (small and micro and post standards).") % {"grade": instance})]
+        return [
+            (
+                path + (str(instance),),
+                _(
+                    "Unknown grade “%(grade)s”. Thresholds are given for “1”, “2”, “3” (tiered "
+                    "standards) or “pass” (small and micro and post standards)."
+                )
+                % {"grade": instance},
+            )
+        ]
     if kind == "required":
         match = _REQUIRED.match(error.message)
         key = match.group("key") if match else "?"
@@ -100,25 +113,42 @@ def _explain(error: ValidationError) -> list[tuple[Path, str]]:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             if close:
                 message = _("Unknown key “%(key)s”. Did you mean “%(close)s”?") % {
-                    "key": key, "close": close[0]}
+                    "key": key,
+                    "close": close[0],
+                }
             else:
                 message = _("Unknown key “%(key)s”. Allowed here: %(allowed)s.") % {
-                    "key": key, "allowed": ", ".join(allowed)}
+                    "key": key,
+                    "allowed": ", ".join(allowed),
+                }
             result.append((path + (str(key),), message))
         return result
     if kind == "not":
-        return [(path, _("An A element holds either B elements (“elements”) or criteria "
-                         "(“criteria”), not both."))]
+        return [
+            (
+                path,
+                _(
+                    "An A element holds either B elements (“elements”) or criteria "
+                    "(“criteria”), not both."
+                ),
+            )
+        ]
     if kind == "type":
         message = _("Must be %(expected)s, not %(actual)s.") % {
-            "expected": _type_name(value), "actual": _actual_type(instance)}
+            "expected": _type_name(value),
+            "actual": _actual_type(instance),
+        }
         if value == "string" and isinstance(instance, int | float | Decimal):
-            message += " " + _("Put the value in quotes, e.g. \"%(value)s\".") % {
-                "value": instance}
+            message += " " + _('Put the value in quotes, e.g. "%(value)s".') % {"value": instance}
         return [(path, message)]
     if kind == "enum":
-        return [(path, _("“%(value)s” is not allowed; use one of: %(allowed)s.") % {
-            "value": _shown(instance), "allowed": ", ".join(str(v) for v in value)})]
+        return [
+            (
+                path,
+                _("“%(value)s” is not allowed; use one of: %(allowed)s.")
+                % {"value": _shown(instance), "allowed": ", ".join(str(v) for v in value)},
+            )
+        ]
     if kind == "pattern":
         if path == ("code",):
             hint = _("Use lower-case letters, digits and “-”, e.g. gongmao-general.")
@@ -128,16 +158,33 @@ def _explain(error: ValidationError) -> list[tuple[Path, str]]:
             hint = _("Use an industry code such as machinery or commerce.")
         else:
             hint = ""
-        return [(path, (_("“%(value)s” is not a valid value.") % {"value": _shown(instance)}
-                        + (" " + hint if hint else "")))]
+        return [
+            (
+                path,
+                (
+                    _("“%(value)s” is not a valid value.") % {"value": _shown(instance)}
+                    + (" " + hint if hint else "")
+                ),
+            )
+        ]
     if kind == "format":
-        return [(path, _("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. "
-                         "2026-01-01.") % {"value": _shown(instance)})]
+        return [
+            (
+                path,
+                _("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-01-01.")
+                % {"value": _shown(instance)},
+            )
+        ]
     if kind == "minLength":
         return [(path, _("Must not be empty."))]
     if kind == "maxLength":
-        return [(path, _("Too long: at most %(limit)d characters, this has %(length)d.") % {
-            "limit": value, "length": len(instance)})]
+        return [
+            (
+                path,
+                _("Too long: at most %(limit)d characters, this has %(length)d.")
+                % {"limit": value, "length": len(instance)},
+            )
+        ]
     if kind == "exclusiveMinimum":
         return [(path, _("Must be greater than %(limit)s.") % {"limit": value})]
     if kind == "minimum":
@@ -145,8 +192,16 @@ def _explain(error: ValidationError) -> list[tuple[Path, str]]:
     if kind == "maximum":
         return [(path, _("Must be at most %(limit)s.") % {"limit": value})]
     if kind == "multipleOf":
-        return [(path, _("%(value)s has more than one decimal place; points are given to "
-                         "one decimal at most.") % {"value": instance})]
+        return [
+            (
+                path,
+                _(
+                    "%(value)s has more than one decimal place; points are given to "
+                    "one decimal at most."
+                )
+                % {"value": instance},
+            )
+        ]
     if kind in ("minItems", "minProperties"):
         return [(path, _("Must not be empty."))]
     if kind == "uniqueItems":

@@ -37,7 +37,7 @@ class ParsedFile:
     """A checked file, ready to import."""
 
     file: str
-    format: str          # "yaml" or "xlsx"
+    format: str  # "yaml" or "xlsx"
     sha256: str
     data: dict
 
@@ -68,22 +68,39 @@ def parse_standard_file(*, filename: str, content: bytes) -> ParsedFile:
     name = PurePath(filename).name
     fmt = file_format(name)
     if fmt is None:
-        raise StandardFileError([Problem(file=name, message=_(
-            "Upload a standard file: YAML (.yaml, .yml) or the Excel template (.xlsx)."))])
+        raise StandardFileError(
+            [
+                Problem(
+                    file=name,
+                    message=_(
+                        "Upload a standard file: YAML (.yaml, .yml) or the Excel template (.xlsx)."
+                    ),
+                )
+            ]
+        )
     if len(content) > MAX_BYTES:
-        raise StandardFileError([Problem(file=name, message=_(
-            "The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)})])
+        raise StandardFileError(
+            [
+                Problem(
+                    file=name,
+                    message=_("The file is larger than %(mb)d MB.")
+                    % {"mb": MAX_BYTES // (1024 * 1024)},
+                )
+            ]
+        )
     reader = read_yaml if fmt == "yaml" else read_excel
     raw, locator, problems = reader(content, file=name)
     if raw is None:
         raise StandardFileError(problems)
     data = normalise(raw)
-    problems = (problems + schema_problems(data, file=name, locator=locator)
-                + rule_problems(data, file=name, locator=locator))
+    problems = (
+        problems
+        + schema_problems(data, file=name, locator=locator)
+        + rule_problems(data, file=name, locator=locator)
+    )
     if problems:
         raise StandardFileError(sorted(problems, key=sort_key))
-    return ParsedFile(file=name, format=fmt, sha256=hashlib.sha256(content).hexdigest(),
-                      data=data)
+    return ParsedFile(file=name, format=fmt, sha256=hashlib.sha256(content).hexdigest(), data=data)
 
 
 class Action:
@@ -122,33 +139,53 @@ def plan_import(parsed: ParsedFile, *, publish: bool = False, lock: bool = False
     versions = StandardVersion.objects.filter(standard=standard)
     fixed = versions.exclude(status=StandardVersion.Status.DRAFT).exists()
     if fixed and standard.grading != parsed.data["grading"]:
-        raise ServiceError(_(
-            "Standard %(code)s has published versions graded “%(old)s”; a file cannot change "
-            "its grading to “%(new)s”. Give the file a new standard code.") % {
-                "code": standard.code, "old": standard.get_grading_display(),
-                "new": parsed.data["grading"]}, field="grading")
-    version = (versions.select_for_update() if lock else versions).filter(
-        version=parsed.version).first()
+        raise ServiceError(
+            _(
+                "Standard %(code)s has published versions graded “%(old)s”; a file cannot change "
+                "its grading to “%(new)s”. Give the file a new standard code."
+            )
+            % {
+                "code": standard.code,
+                "old": standard.get_grading_display(),
+                "new": parsed.data["grading"],
+            },
+            field="grading",
+        )
+    version = (
+        (versions.select_for_update() if lock else versions).filter(version=parsed.version).first()
+    )
     if version is None:
         return ImportPlan(Action.NEW_VERSION, standard, None)
     version.standard = standard
-    same = (version.source_sha256 == parsed.sha256
-            or canonical(version_data(version)) == canonical(parsed.data))
+    same = version.source_sha256 == parsed.sha256 or canonical(version_data(version)) == canonical(
+        parsed.data
+    )
     is_draft = version.status == StandardVersion.Status.DRAFT
     if same:
         action = Action.PUBLISH if publish and is_draft else Action.UNCHANGED
         return ImportPlan(action, standard, version)
     if not is_draft:
-        raise ServiceError(_(
-            "Version %(version)s of standard %(code)s is %(status)s and cannot change; give the "
-            "file a new version.") % {"version": version.version, "code": standard.code,
-                                      "status": version.get_status_display().lower()},
-            field="version")
+        raise ServiceError(
+            _(
+                "Version %(version)s of standard %(code)s is %(status)s and cannot change; give the "
+                "file a new version."
+            )
+            % {
+                "version": version.version,
+                "code": standard.code,
+                "status": version.get_status_display().lower(),
+            },
+            field="version",
+        )
     if version.assessments.exists():
-        raise ServiceError(_(
-            "The draft version %(version)s of standard %(code)s already has assessments; give "
-            "the file a new version.") % {"version": version.version, "code": standard.code},
-            field="version")
+        raise ServiceError(
+            _(
+                "The draft version %(version)s of standard %(code)s already has assessments; give "
+                "the file a new version."
+            )
+            % {"version": version.version, "code": standard.code},
+            field="version",
+        )
     return ImportPlan(Action.REPLACE_DRAFT, standard, version)
 
 
@@ -170,9 +207,13 @@ def import_standard(*, actor, parsed: ParsedFile, publish: bool = False) -> Impo
     except IntegrityError:
         # Two imports of a new standard or version at the same moment: the
         # unique constraints let one win; the other is told, nothing half-written.
-        raise ServiceError(_("Standard %(code)s version %(version)s was imported by someone "
-                             "else at the same moment; look at it before importing again.")
-                           % {"code": parsed.code, "version": parsed.version}) from None
+        raise ServiceError(
+            _(
+                "Standard %(code)s version %(version)s was imported by someone "
+                "else at the same moment; look at it before importing again."
+            )
+            % {"code": parsed.code, "version": parsed.version}
+        ) from None
 
 
 @transaction.atomic
@@ -199,14 +240,23 @@ def _import(*, actor, parsed: ParsedFile, publish: bool) -> ImportResult:
     version.save()
     _write_contents(version, data)
     summary = parsed.summary
-    audit.record(actor=actor, action="standard.import", obj=version, before=standard_before,
-                 after={
-                     "file": parsed.file, "sha256": parsed.sha256, "result": plan.action,
-                     "standard": audit.snapshot(standard, ["code", *STANDARD_FIELDS]),
-                     "industries": sorted(data.get("industries") or []),
-                     "a_elements": summary.a_elements, "b_elements": summary.b_elements,
-                     "criteria": summary.criteria, "full_marks": str(summary.full_marks),
-                 })
+    audit.record(
+        actor=actor,
+        action="standard.import",
+        obj=version,
+        before=standard_before,
+        after={
+            "file": parsed.file,
+            "sha256": parsed.sha256,
+            "result": plan.action,
+            "standard": audit.snapshot(standard, ["code", *STANDARD_FIELDS]),
+            "industries": sorted(data.get("industries") or []),
+            "a_elements": summary.a_elements,
+            "b_elements": summary.b_elements,
+            "criteria": summary.criteria,
+            "full_marks": str(summary.full_marks),
+        },
+    )
     if publish:
         services_standards.publish_locked(actor=actor, version=version)
     return ImportResult(plan.action, version)
@@ -238,16 +288,37 @@ def _write_contents(version: StandardVersion, data: dict) -> None:
     position = 0
     a_rows: list[tuple[Element, dict]] = []
     for a in data["elements"]:
-        a_rows.append((Element(version=version, code=a["code"], name=a["name"],
-                               name_en=a.get("name_en", ""), position=position), a))
+        a_rows.append(
+            (
+                Element(
+                    version=version,
+                    code=a["code"],
+                    name=a["name"],
+                    name_en=a.get("name_en", ""),
+                    position=position,
+                ),
+                a,
+            )
+        )
         position += 1 + len(a.get("elements") or [])
     Element.objects.bulk_create([element for element, _a in a_rows])
     b_rows: list[tuple[Element, Element, dict]] = []
     for a_element, a in a_rows:
         for offset, b in enumerate(a.get("elements") or [], start=1):
-            b_rows.append((Element(version=version, parent=a_element, code=b["code"],
-                                   name=b["name"], name_en=b.get("name_en", ""),
-                                   position=a_element.position + offset), a_element, b))
+            b_rows.append(
+                (
+                    Element(
+                        version=version,
+                        parent=a_element,
+                        code=b["code"],
+                        name=b["name"],
+                        name_en=b.get("name_en", ""),
+                        position=a_element.position + offset,
+                    ),
+                    a_element,
+                    b,
+                )
+            )
     Element.objects.bulk_create([element for element, _a, _b in b_rows])
     criteria: list[Criterion] = []
     owners = [(a_element, a_element, a) for a_element, a in a_rows]
@@ -256,13 +327,21 @@ def _write_contents(version: StandardVersion, data: dict) -> None:
     owners.sort(key=lambda owner: owner[0].position)
     for element, a_element, source in owners:
         for criterion in source.get("criteria") or []:
-            criteria.append(Criterion(
-                version=version, element=element, a_element=a_element,
-                code=criterion["code"], position=len(criteria),
-                requirement=criterion["requirement"], method=criterion["method"],
-                points=Decimal(criterion["points"]), is_veto=bool(criterion.get("veto", False)),
-                guidance=criterion.get("guidance", ""), evidence=criterion.get("evidence", ""),
-                extra_deduction=Decimal(criterion.get("extra_deduction", 0)),
-                extra_deduction_note=criterion.get("extra_deduction_note", ""),
-            ))
+            criteria.append(
+                Criterion(
+                    version=version,
+                    element=element,
+                    a_element=a_element,
+                    code=criterion["code"],
+                    position=len(criteria),
+                    requirement=criterion["requirement"],
+                    method=criterion["method"],
+                    points=Decimal(criterion["points"]),
+                    is_veto=bool(criterion.get("veto", False)),
+                    guidance=criterion.get("guidance", ""),
+                    evidence=criterion.get("evidence", ""),
+                    extra_deduction=Decimal(criterion.get("extra_deduction", 0)),
+                    extra_deduction_note=criterion.get("extra_deduction_note", ""),
+                )
+            )
     Criterion.objects.bulk_create(criteria, batch_size=500)

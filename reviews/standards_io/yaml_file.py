@@ -54,15 +54,26 @@ def read_yaml(content: bytes, *, file: str) -> tuple[Any, YamlLocator, list[Prob
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
-        return None, locator, [Problem(
-            message=_("The file is not UTF-8 text. Save it with the encoding UTF-8."),
-            file=file, location=Location(line=line))]
+        return (
+            None,
+            locator,
+            [
+                Problem(
+                    message=_("The file is not UTF-8 text. Save it with the encoding UTF-8."),
+                    file=file,
+                    location=Location(line=line),
+                )
+            ],
+        )
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, locator, [Problem(message=_("The file is empty."), file=file,
-                                           location=Location(line=1))]
+            return (
+                None,
+                locator,
+                [Problem(message=_("The file is empty."), file=file, location=Location(line=1))],
+            )
         # Repeated keys are reported; the file is still read so that every
         # other problem is found in the same pass.
         problems = _record_lines(node, (), locator, file)
@@ -72,21 +83,37 @@ def read_yaml(content: bytes, *, file: str) -> tuple[Any, YamlLocator, list[Prob
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         detail = " ".join(part for part in (error.context, error.problem) if part)
-        return None, locator, [Problem(
-            message=_("This is not valid YAML: %(detail)s. Check the indentation and the "
-                      "“:” after each key; text containing “: ” or “#” needs quotes.")
-            % {"detail": detail},
-            file=file, location=Location(line=mark.line + 1 if mark else None))]
+        return (
+            None,
+            locator,
+            [
+                Problem(
+                    message=_(
+                        "This is not valid YAML: %(detail)s. Check the indentation and the "
+                        "“:” after each key; text containing “: ” or “#” needs quotes."
+                    )
+                    % {"detail": detail},
+                    file=file,
+                    location=Location(line=mark.line + 1 if mark else None),
+                )
+            ],
+        )
     except yaml.YAMLError as error:
-        return None, locator, [Problem(message=_("This is not valid YAML: %(detail)s.") % {
-            "detail": error}, file=file)]
+        return (
+            None,
+            locator,
+            [
+                Problem(
+                    message=_("This is not valid YAML: %(detail)s.") % {"detail": error}, file=file
+                )
+            ],
+        )
     finally:
         loader.dispose()
     return data, locator, problems
 
 
-def _record_lines(root: yaml.Node, path: Path, locator: YamlLocator,
-                  file: str) -> list[Problem]:
+def _record_lines(root: yaml.Node, path: Path, locator: YamlLocator, file: str) -> list[Problem]:
     """Walk the node tree: remember lines, refuse repeated keys and huge trees."""
     problems: list[Problem] = []
     seen = 0
@@ -95,8 +122,16 @@ def _record_lines(root: yaml.Node, path: Path, locator: YamlLocator,
         node, here = stack.pop()
         seen += 1
         if seen > MAX_NODES:
-            return [Problem(path=(), message=_("The file is too large or too deeply repeated (more "
-                                      "than %(n)d values).") % {"n": MAX_NODES}, file=file)]
+            return [
+                Problem(
+                    path=(),
+                    message=_(
+                        "The file is too large or too deeply repeated (more than %(n)d values)."
+                    )
+                    % {"n": MAX_NODES},
+                    file=file,
+                )
+            ]
         locator.lines.setdefault(here, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, int] = {}
@@ -104,11 +139,18 @@ def _record_lines(root: yaml.Node, path: Path, locator: YamlLocator,
                 key = str(key_node.value)
                 line = key_node.start_mark.line + 1
                 if key in keys:
-                    problems.append(Problem(
-                        message=_("The key “%(key)s” appears twice in the same block (first on "
-                                  "line %(first)d); keep one.") % {"key": key,
-                                                                     "first": keys[key]},
-                        file=file, path=here + (key,), location=Location(line=line)))
+                    problems.append(
+                        Problem(
+                            message=_(
+                                "The key “%(key)s” appears twice in the same block (first on "
+                                "line %(first)d); keep one."
+                            )
+                            % {"key": key, "first": keys[key]},
+                            file=file,
+                            path=here + (key,),
+                            location=Location(line=line),
+                        )
+                    )
                     continue
                 keys[key] = line
                 locator.lines[here + (key,)] = line
@@ -140,6 +182,12 @@ _Dumper.add_representer(str, _represent_str)
 
 def dump_yaml(data: dict) -> bytes:
     """The file format of docs/standard-format.md, readable by read_yaml."""
-    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
-                     default_flow_style=None)
+    text = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+        default_flow_style=None,
+    )
     return text.encode("utf-8")

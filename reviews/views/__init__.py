@@ -27,8 +27,21 @@ from reviews.views.bodies import (
 from reviews.views.checklist import assessment_create, assessment_detail, assessment_list
 
 __all__ = [
-    "assessment_create", "assessment_detail", "assessment_list", "assessment_print",
-    "assessment_submit", "assessment_team", "evidence_download", "evidence_upload", "row_save",
-    "conflict_add", "conflict_end", "reviewer_active", "reviewer_add", "reviewer_edit",
-    "unit_detail", "unit_list", "unit_status",
+    "assessment_create",
+    "assessment_detail",
+    "assessment_list",
+    "assessment_print",
+    "assessment_submit",
+    "assessment_team",
+    "evidence_download",
+    "evidence_upload",
+    "row_save",
+    "conflict_add",
+    "conflict_end",
+    "reviewer_active",
+    "reviewer_add",
+    "reviewer_edit",
+    "unit_detail",
+    "unit_list",
+    "unit_status",
 ]

@@ -42,17 +42,23 @@ from reviews.views.rendering import (
 )
 
 
-def _row_response(request, assessment, row, *, shown, status=200, error="", field="",
-                  conflict=False, totals=False) -> HttpResponse:
+def _row_response(
+    request, assessment, row, *, shown, status=200, error="", field="", conflict=False, totals=False
+) -> HttpResponse:
     """The row's whole answer form, re-rendered: for a refused save (the
     user's input with the message next to its field) or a conflict (the other
     user's saved values)."""
     editable = not assessment.is_locked
     labels = row_labels()
     context = {
-        "assessment": assessment, "row": _prepare(row, shown, labels, answer_choices()),
-        "editable": editable, "labels": labels, "csrf_input": _csrf_input(request),
-        "error": error, "error_field": field or "result", "conflict": conflict,
+        "assessment": assessment,
+        "row": _prepare(row, shown, labels, answer_choices()),
+        "editable": editable,
+        "labels": labels,
+        "csrf_input": _csrf_input(request),
+        "error": error,
+        "error_field": field or "result",
+        "conflict": conflict,
         **_urls(assessment),
     }
     html = render_to_string("reviews/_assessment_answer.html", context, request)
@@ -70,11 +76,10 @@ def _saved_response(request, assessment, row) -> HttpResponse:
     the totals. The inputs are left as they are in the browser, so whatever
     the user typed meanwhile is neither lost nor overwritten (the next change
     posts it with the new revision)."""
-    html = render_to_string("reviews/_assessment_saved.html", {
-        "row": row, "labels": row_labels()}, request)
+    html = render_to_string(
+        "reviews/_assessment_saved.html", {"row": row, "labels": row_labels()}, request
+    )
     return HttpResponse(html + _render_totals(request, assessment, editable=True))
-
-
 
 
 def _back_to_row(assessment, row) -> HttpResponse:
@@ -98,24 +103,44 @@ def row_save(request, pk: int, row_id: int):
             raise ServiceError(errors[0], field=field)
         data = form.cleaned_data
         fresh = services.row_save(
-            actor=request.user, row=row, result=data["result"], deduction=data["deduction"],
-            na_reason=data["na_reason"], notes=data["notes"], revision=data["revision"])
+            actor=request.user,
+            row=row,
+            result=data["result"],
+            deduction=data["deduction"],
+            na_reason=data["na_reason"],
+            notes=data["notes"],
+            revision=data["revision"],
+        )
     except services.EditConflict as conflict:
         fresh = conflict.row
         fresh.assessment = assessment
         if not request.htmx:
             messages.error(request, conflict.message)
             return _back_to_row(assessment, fresh)
-        return _row_response(request, assessment, fresh, shown=_shown(fresh), status=409,
-                             error=conflict.message, conflict=True, totals=True)
+        return _row_response(
+            request,
+            assessment,
+            fresh,
+            shown=_shown(fresh),
+            status=409,
+            error=conflict.message,
+            conflict=True,
+            totals=True,
+        )
     except ServiceError as error:
         assessment.refresh_from_db(fields=["status"])
         if not request.htmx:
             messages.error(request, f"{row.criterion.code}: {error.message}")
             return _back_to_row(assessment, row)
-        return _row_response(request, assessment, row, shown=posted, error=error.message,
-                             field=error.field or "result",
-                             status=409 if assessment.is_locked else 422)
+        return _row_response(
+            request,
+            assessment,
+            row,
+            shown=posted,
+            error=error.message,
+            field=error.field or "result",
+            status=409 if assessment.is_locked else 422,
+        )
     fresh.assessment = assessment
     if not request.htmx:
         return _back_to_row(assessment, fresh)
@@ -125,9 +150,16 @@ def row_save(request, pk: int, row_id: int):
 def _evidence_response(request, assessment, row, *, error="", added=(), status=200):
     row = AssessmentRow.objects.prefetch_related(_FILES).get(pk=row.pk)
     row.rid = str(row.pk)
-    context = {"assessment": assessment, "row": row, "editable": not assessment.is_locked,
-               "evidence_error": error, "added": added, "labels": row_labels(),
-               "csrf_input": _csrf_input(request), **_urls(assessment)}
+    context = {
+        "assessment": assessment,
+        "row": row,
+        "editable": not assessment.is_locked,
+        "evidence_error": error,
+        "added": added,
+        "labels": row_labels(),
+        "csrf_input": _csrf_input(request),
+        **_urls(assessment),
+    }
     return render(request, "reviews/_assessment_evidence.html", context, status=status)
 
 
@@ -152,8 +184,13 @@ def evidence_upload(request, pk: int, row_id: int):
         if not request.htmx:
             messages.error(request, f"{row.criterion.code}: {error.message}")
             return _back_to_row(assessment, row)
-        return _evidence_response(request, assessment, row, error=error.message,
-                                  status=409 if assessment.is_locked else 422)
+        return _evidence_response(
+            request,
+            assessment,
+            row,
+            error=error.message,
+            status=409 if assessment.is_locked else 422,
+        )
     if not request.htmx:
         messages.success(request, _("File attached."))
         return _back_to_row(assessment, row)
@@ -167,10 +204,9 @@ def evidence_download(request, pk: int, evidence_id: int):
     the assessment (never served from MEDIA_URL)."""
     assessment = _get_assessment(request, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_id, row__assessment=assessment)
-    return stored_file_response(evidence.file, filename=evidence.original_name,
-                                content_type=evidence.content_type)
-
-
+    return stored_file_response(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
+    )
 
 
 @login_required
@@ -186,8 +222,9 @@ def assessment_team(request, pk: int):
         data["team_leader"] = data["team_leader"].strip()
         data["team_members"] = data["team_members"].strip()
         try:
-            assessment = services.assessment_update(actor=request.user, assessment=assessment,
-                                                    **data)
+            assessment = services.assessment_update(
+                actor=request.user, assessment=assessment, **data
+            )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             assessment.refresh_from_db()
@@ -199,14 +236,25 @@ def assessment_team(request, pk: int):
         if saved:
             messages.success(request, _("Saved the team and period."))
         else:
-            messages.error(request, "; ".join(
-                f"{form.fields[name].label if name in form.fields else ''} {' '.join(errs)}"
-                for name, errs in form.errors.items()))
+            messages.error(
+                request,
+                "; ".join(
+                    f"{form.fields[name].label if name in form.fields else ''} {' '.join(errs)}"
+                    for name, errs in form.errors.items()
+                ),
+            )
         return redirect("assessments:detail", pk=assessment.pk)
     editable = not assessment.is_locked
-    html = render_to_string("reviews/_assessment_team.html", {
-        "assessment": assessment, "team_form": form if editable else None,
-        "editable": editable, "team_saved": saved}, request)
+    html = render_to_string(
+        "reviews/_assessment_team.html",
+        {
+            "assessment": assessment,
+            "team_form": form if editable else None,
+            "editable": editable,
+            "team_saved": saved,
+        },
+        request,
+    )
     if saved:
         html += _render_totals(request, assessment, editable)
     return HttpResponse(html, status=status)
@@ -222,10 +270,14 @@ def assessment_submit(request, pk: int):
     except ServiceError as error:
         messages.error(request, _("Not submitted: %(reason)s") % {"reason": error.message})
     else:
-        messages.success(request, _("Submitted: score %(score)s, %(grade)s. The assessment "
-                                    "can no longer change.") % {
-            "score": assessment.submitted_score,
-            "grade": grade_label(assessment.submitted_grade or None)})
+        messages.success(
+            request,
+            _("Submitted: score %(score)s, %(grade)s. The assessment can no longer change.")
+            % {
+                "score": assessment.submitted_score,
+                "grade": grade_label(assessment.submitted_grade or None),
+            },
+        )
     return redirect("assessments:detail", pk=assessment.pk)
 
 
@@ -234,8 +286,11 @@ def assessment_submit(request, pk: int):
 def assessment_print(request, pk: int):
     """The printable self-assessment report (HTML; print it or save it as PDF)."""
     assessment = _get_assessment(request, pk)
-    rows = list(assessment.rows.select_related("criterion__element")
-                .prefetch_related(_FILES).order_by("criterion__position"))
+    rows = list(
+        assessment.rows.select_related("criterion__element")
+        .prefetch_related(_FILES)
+        .order_by("criterion__position")
+    )
     context = {
         **totals_context(assessment, {row.criterion_id: row for row in rows}),
         "enterprise": assessment.enterprise,
@@ -243,7 +298,6 @@ def assessment_print(request, pk: int):
         "sections": _sections(assessment, rows),
         "result_labels": RESULT_LABELS,
         "printed_at": timezone.localtime(),
-        "team_members": [line for line in assessment.team_members.splitlines()
-                         if line.strip()],
+        "team_members": [line for line in assessment.team_members.splitlines() if line.strip()],
     }
     return render(request, "reviews/assessment_print.html", context)

@@ -35,10 +35,13 @@ from reviews.models import ConflictRelation, Reviewer
 
 
 class UnitStatusForm(BootstrapFormMixin, forms.Form):
-    status = forms.ChoiceField(label=gettext_lazy("New status"), choices=[
-        (s.value, s.label) for s in services.UNIT_STATUSES])
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(
+        label=gettext_lazy("New status"),
+        choices=[(s.value, s.label) for s in services.UNIT_STATUSES],
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     expected = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50)
 
 
@@ -59,13 +62,16 @@ class ReviewerForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class ConflictForm(BootstrapFormMixin, forms.Form):
-    enterprise = forms.ModelChoiceField(label=gettext_lazy("Enterprise"),
-                                        queryset=Enterprise.objects.none())
+    enterprise = forms.ModelChoiceField(
+        label=gettext_lazy("Enterprise"), queryset=Enterprise.objects.none()
+    )
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ConflictRelation.Kind.choices)
-    started_on = forms.DateField(label=gettext_lazy("From"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    ended_on = forms.DateField(label=gettext_lazy("Until"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(
+        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ended_on = forms.DateField(
+        label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -100,13 +106,24 @@ def _enterprise_matches(user, query: str):
     return list(filter_enterprises(Enterprise.objects.visible_to(user), search=query)[:20])
 
 
-def _detail(request, unit: Organisation, *, status_form=None, reviewer_form=None,
-            conflict_form=None, status=200):
+def _detail(
+    request,
+    unit: Organisation,
+    *,
+    status_form=None,
+    reviewer_form=None,
+    conflict_form=None,
+    status=200,
+):
     user = request.user
     can_manage = selectors.can_manage_unit(user, unit)
-    reviewers = list(unit.reviewers.prefetch_related(
-        Prefetch("specialties", queryset=Industry.objects.order_by("code")))
-        .select_related("user").order_by("-is_active", "name"))
+    reviewers = list(
+        unit.reviewers.prefetch_related(
+            Prefetch("specialties", queryset=Industry.objects.order_by("code"))
+        )
+        .select_related("user")
+        .order_by("-is_active", "name")
+    )
     figures = selectors.unit_figures(unit)
     year = year_figures.parse_year(request.GET.get("year")) or year_figures.current_year()
     period_figures = year_figures.unit_figures(unit, year)
@@ -115,11 +132,13 @@ def _detail(request, unit: Organisation, *, status_form=None, reviewer_form=None
         reviewer.year_figures = period_figures.reviewer(reviewer.pk)
     context = {
         "unit": unit,
-        "qualifications": unit.qualifications.select_related("industry")
-        .order_by("industry__code", "tier"),
+        "qualifications": unit.qualifications.select_related("industry").order_by(
+            "industry__code", "tier"
+        ),
         "reviewers": reviewers,
-        "conflicts": unit.conflict_relations.select_related("enterprise", "created_by")
-        .order_by("ended_on", "-started_on", "-pk"),
+        "conflicts": unit.conflict_relations.select_related("enterprise", "created_by").order_by(
+            "ended_on", "-started_on", "-pk"
+        ),
         "figures": figures,
         "year_figures": period_figures,
         "years": year_figures.year_choices(year),
@@ -128,12 +147,15 @@ def _detail(request, unit: Organisation, *, status_form=None, reviewer_form=None
     if can_manage:
         ent_q = request.GET.get("ent_q") or request.POST.get("ent_q", "")
         matches = _enterprise_matches(user, ent_q)
-        context.update({
-            "status_form": status_form or UnitStatusForm(initial={"expected": unit.status}),
-            "reviewer_form": reviewer_form or ReviewerForm(unit=unit, prefix="reviewer"),
-            "conflict_form": conflict_form or ConflictForm(user=user, prefix="conflict"),
-            "ent_q": ent_q, "matches": matches,
-        })
+        context.update(
+            {
+                "status_form": status_form or UnitStatusForm(initial={"expected": unit.status}),
+                "reviewer_form": reviewer_form or ReviewerForm(unit=unit, prefix="reviewer"),
+                "conflict_form": conflict_form or ConflictForm(user=user, prefix="conflict"),
+                "ent_q": ent_q,
+                "matches": matches,
+            }
+        )
     return render(request, "reviews/bodies/detail.html", context, status=status)
 
 
@@ -150,20 +172,28 @@ def unit_list(request):
         raise Http404
     filters = {key: request.GET.get(key, "").strip() for key in ("q", "status", "industry", "tier")}
     year = year_figures.current_year()
-    page = Paginator(year_figures.annotate_list(selectors.unit_list(user, filters), year),
-                     50).get_page(request.GET.get("page"))
+    page = Paginator(
+        year_figures.annotate_list(selectors.unit_list(user, filters), year), 50
+    ).get_page(request.GET.get("page"))
     for unit in page:
         unit.year_figures = year_figures.list_figures(unit, year)
-    return render(request, "reviews/bodies/list.html", {
-        "page": page, "filters": filters, "year": year,
-        "params": urlencode({k: v for k, v in filters.items() if v}),
-        "statuses": [(s.value, s.label) for s in services.UNIT_STATUSES],
-        "industries": Industry.objects.filter(
-            pk__in=Qualification.objects.filter(
-                organisation__in=selectors.units_managed_by(user)).values("industry"))
-        .order_by("code"),
-        "tiers": Tier.choices,
-    })
+    return render(
+        request,
+        "reviews/bodies/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "year": year,
+            "params": urlencode({k: v for k, v in filters.items() if v}),
+            "statuses": [(s.value, s.label) for s in services.UNIT_STATUSES],
+            "industries": Industry.objects.filter(
+                pk__in=Qualification.objects.filter(
+                    organisation__in=selectors.units_managed_by(user)
+                ).values("industry")
+            ).order_by("code"),
+            "tiers": Tier.choices,
+        },
+    )
 
 
 @login_required
@@ -183,8 +213,11 @@ def unit_status(request, pk):
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("“%(name)s” is now “%(status)s”.") % {
-                "name": unit.name, "status": unit.get_status_display()})
+            messages.success(
+                request,
+                _("“%(name)s” is now “%(status)s”.")
+                % {"name": unit.name, "status": unit.get_status_display()},
+            )
             return redirect("review_bodies:detail", pk=unit.pk)
     return _detail(request, unit, status_form=form, status=400)
 
@@ -193,12 +226,14 @@ def unit_status(request, pk):
 @require_POST
 def reviewer_add(request, pk):
     unit = _managed_unit(request, pk)
-    form = ReviewerForm(request.POST, unit=unit, prefix="reviewer",
-                        instance=Reviewer(unit=unit))
+    form = ReviewerForm(request.POST, unit=unit, prefix="reviewer", instance=Reviewer(unit=unit))
     if form.is_valid():
         try:
-            reviewer = services.reviewer_save(actor=request.user, reviewer=form.save(commit=False),
-                                              specialties=form.cleaned_data["specialties"])
+            reviewer = services.reviewer_save(
+                actor=request.user,
+                reviewer=form.save(commit=False),
+                specialties=form.cleaned_data["specialties"],
+            )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -214,16 +249,22 @@ def reviewer_edit(request, pk, reviewer_pk):
     form = ReviewerForm(request.POST or None, unit=unit, instance=reviewer)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reviewer_save(actor=request.user, reviewer=form.save(commit=False),
-                                   specialties=form.cleaned_data["specialties"])
+            services.reviewer_save(
+                actor=request.user,
+                reviewer=form.save(commit=False),
+                specialties=form.cleaned_data["specialties"],
+            )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Saved reviewer %(name)s.") % {"name": reviewer.name})
             return redirect("review_bodies:detail", pk=unit.pk)
-    return render(request, "reviews/bodies/reviewer_form.html",
-                  {"unit": unit, "reviewer": reviewer, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "reviews/bodies/reviewer_form.html",
+        {"unit": unit, "reviewer": reviewer, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -237,9 +278,11 @@ def reviewer_active(request, pk, reviewer_pk):
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, (_("Reactivated reviewer %(name)s.") if active
-                                   else _("Deactivated reviewer %(name)s."))
-                         % {"name": reviewer.name})
+        messages.success(
+            request,
+            (_("Reactivated reviewer %(name)s.") if active else _("Deactivated reviewer %(name)s."))
+            % {"name": reviewer.name},
+        )
     return redirect("review_bodies:detail", pk=unit.pk)
 
 
@@ -255,8 +298,10 @@ def conflict_add(request, pk):
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("Recorded the relation with %(name)s.")
-                             % {"name": data["enterprise"].name})
+            messages.success(
+                request,
+                _("Recorded the relation with %(name)s.") % {"name": data["enterprise"].name},
+            )
             return redirect("review_bodies:detail", pk=unit.pk)
     return _detail(request, unit, conflict_form=form, status=400)
 
@@ -270,11 +315,13 @@ def conflict_end(request, pk, conflict_pk):
     try:
         if not form.is_valid():
             raise ServiceError(_("Enter a valid date."))
-        services.conflict_end(actor=request.user, conflict=conflict,
-                              ended_on=form.cleaned_data["ended_on"])
+        services.conflict_end(
+            actor=request.user, conflict=conflict, ended_on=form.cleaned_data["ended_on"]
+        )
     except ServiceError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Ended the relation with %(name)s.")
-                         % {"name": conflict.enterprise.name})
+        messages.success(
+            request, _("Ended the relation with %(name)s.") % {"name": conflict.enterprise.name}
+        )
     return redirect("review_bodies:detail", pk=unit.pk)

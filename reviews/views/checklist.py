@@ -39,10 +39,12 @@ from reviews.views.rendering import (
 
 def _list_context(request, start_form: AssessmentStartForm | None = None) -> dict:
     user = request.user
-    qs = (Assessment.objects.visible_to(user)
-          .select_related("enterprise", "version__standard")
-          .annotate(total=Count("rows"), answered=Count("rows", filter=~Q(rows__result="")))
-          .order_by("-created_at", "-id"))
+    qs = (
+        Assessment.objects.visible_to(user)
+        .select_related("enterprise", "version__standard")
+        .annotate(total=Count("rows"), answered=Count("rows", filter=~Q(rows__result="")))
+        .order_by("-created_at", "-id")
+    )
     enterprise = _own_enterprise(user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for assessment in page:
@@ -53,14 +55,19 @@ def _list_context(request, start_form: AssessmentStartForm | None = None) -> dic
             result = score_assessment(assessment)
             assessment.shown_score = result.score
             assessment.shown_grade = grade_label(result.grade)
-    context = {"page": page, "enterprise": enterprise, "is_enterprise": enterprise is not None,
-               "can_start": False}
+    context = {
+        "page": page,
+        "enterprise": enterprise,
+        "is_enterprise": enterprise is not None,
+        "can_start": False,
+    }
     if enterprise is not None and can_start_assessment(user):
         versions = applicable_versions(enterprise)
         context["can_start"] = True
         context["versions"] = versions
         context["start_form"] = start_form or AssessmentStartForm(
-            enterprise=enterprise, versions=versions)
+            enterprise=enterprise, versions=versions
+        )
     return context
 
 
@@ -78,25 +85,29 @@ def assessment_create(request):
     enterprise = _own_enterprise(request.user)
     if enterprise is None:
         raise Http404
-    form = AssessmentStartForm(request.POST, enterprise=enterprise,
-                               versions=applicable_versions(enterprise))
+    form = AssessmentStartForm(
+        request.POST, enterprise=enterprise, versions=applicable_versions(enterprise)
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
             assessment = services.assessment_create(
-                actor=request.user, enterprise=enterprise, version=data["version"],
-                period_start=data["period_start"], period_end=data["period_end"],
+                actor=request.user,
+                enterprise=enterprise,
+                version=data["version"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
                 team_leader=data["team_leader"].strip(),
                 team_members=data["team_members"].strip(),
-                deaths_last_year=data["deaths_last_year"], copy_from=data["copy_from"],
+                deaths_last_year=data["deaths_last_year"],
+                copy_from=data["copy_from"],
             )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, _("Self-assessment started. Answers save as you go."))
             return redirect("assessments:detail", pk=assessment.pk)
-    return render(request, "reviews/assessment_list.html", _list_context(request, form),
-                  status=422)
+    return render(request, "reviews/assessment_list.html", _list_context(request, form), status=422)
 
 
 # --- the checklist ---------------------------------------------------------------
@@ -112,11 +123,16 @@ def _sections(assessment: Assessment, rows: list[AssessmentRow]) -> list[dict]:
     for element in elements:
         if element.parent_id is not None:
             children.setdefault(element.parent_id, []).append(
-                {"element": element, "rows": by_element.get(element.pk, [])})
+                {"element": element, "rows": by_element.get(element.pk, [])}
+            )
     return [
-        {"element": element, "rows": by_element.get(element.pk, []),
-         "children": children.get(element.pk, [])}
-        for element in elements if element.parent_id is None
+        {
+            "element": element,
+            "rows": by_element.get(element.pk, []),
+            "children": children.get(element.pk, []),
+        }
+        for element in elements
+        if element.parent_id is None
     ]
 
 
@@ -125,8 +141,11 @@ def _sections(assessment: Assessment, rows: list[AssessmentRow]) -> list[dict]:
 def assessment_detail(request, pk: int):
     assessment = _get_assessment(request, pk)
     editable = can_edit_assessment(request.user, assessment) and not assessment.is_locked
-    rows = list(assessment.rows.select_related("criterion__element")
-                .prefetch_related(_FILES).order_by("criterion__position"))
+    rows = list(
+        assessment.rows.select_related("criterion__element")
+        .prefetch_related(_FILES)
+        .order_by("criterion__position")
+    )
     labels, choices = row_labels(), answer_choices()
     for row in rows:
         _prepare(row, _shown(row), labels, choices)
@@ -139,7 +158,6 @@ def assessment_detail(request, pk: int):
         "labels": labels,
         "csrf_input": _csrf_input(request),
         **_urls(assessment),
-        "team_form": AssessmentTeamForm(initial=_team_initial(assessment)) if editable
-        else None,
+        "team_form": AssessmentTeamForm(initial=_team_initial(assessment)) if editable else None,
     }
     return render(request, "reviews/assessment_detail.html", context)

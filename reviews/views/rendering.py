@@ -30,9 +30,11 @@ RESULT_LABELS = dict(Result.choices)
 ROW_FIELDS = ("result", "deduction", "na_reason", "notes")
 IMPROVEMENTS_SHOWN = 5
 # A row's evidence files as a plain list (row.files): no queryset per row.
-_FILES = Prefetch("evidence", queryset=Evidence.objects.order_by("original_name",
-                                                                  "-file_version"),
-                  to_attr="files")
+_FILES = Prefetch(
+    "evidence",
+    queryset=Evidence.objects.order_by("original_name", "-file_version"),
+    to_attr="files",
+)
 # How the answer buttons look: outline colour per answer.
 RESULT_STYLES = {
     Result.COMPLIANT: "success",
@@ -69,8 +71,8 @@ def row_labels() -> dict[str, str]:
         "file_version": _("File version"),
         "attach": _("Attach evidence"),
         "upload": _("Upload"),
-        "file_types": _("PDF, JPG, PNG, DOCX or XLSX; at most %(n)s MB each.") % {
-            "n": settings.EVIDENCE_MAX_BYTES // 1048576},
+        "file_types": _("PDF, JPG, PNG, DOCX or XLSX; at most %(n)s MB each.")
+        % {"n": settings.EVIDENCE_MAX_BYTES // 1048576},
     }
 
 
@@ -79,10 +81,15 @@ def answer_buttons(row_id: str, result: str, is_veto: bool, choices) -> str:
     met or not). Built here rather than in a template loop: it is the most
     repeated markup of the page."""
     return format_html_join(
-        "", '<input type="radio" class="btn-check" name="result" value="{0}" id="r{1}-{0}"{2} '
+        "",
+        '<input type="radio" class="btn-check" name="result" value="{0}" id="r{1}-{0}"{2} '
         'autocomplete="off"><label class="btn btn-outline-{3}" for="r{1}-{0}">{4}</label>',
-        ((value, row_id, " checked" if value == result else "", style, label)
-         for value, label, style in choices if not (value == Result.PARTIAL and is_veto)))
+        (
+            (value, row_id, " checked" if value == result else "", style, label)
+            for value, label, style in choices
+            if not (value == Result.PARTIAL and is_veto)
+        ),
+    )
 
 
 def _prepare(row: AssessmentRow, shown: dict, labels: dict, choices) -> AssessmentRow:
@@ -119,8 +126,9 @@ def _get_assessment(request, pk: int) -> Assessment:
 def _get_editable_row(request, pk: int, row_id: int) -> tuple[Assessment, AssessmentRow]:
     assessment = _get_assessment(request, pk)
     permissions.require(can_edit_assessment(request.user, assessment))
-    row = get_object_or_404(AssessmentRow.objects.select_related("criterion"),
-                            assessment=assessment, pk=row_id)
+    row = get_object_or_404(
+        AssessmentRow.objects.select_related("criterion"), assessment=assessment, pk=row_id
+    )
     row.assessment = assessment
     return assessment, row
 
@@ -128,8 +136,11 @@ def _get_editable_row(request, pk: int, row_id: int) -> tuple[Assessment, Assess
 def _own_enterprise(user) -> Enterprise | None:
     if user.kind != OrganisationKind.ENTERPRISE:
         return None
-    return (Enterprise.objects.select_related("industry")
-            .filter(account_id=user.organisation_id).first())
+    return (
+        Enterprise.objects.select_related("industry")
+        .filter(account_id=user.organisation_id)
+        .first()
+    )
 
 
 def _shown(row: AssessmentRow) -> dict:
@@ -153,22 +164,38 @@ def totals_context(assessment: Assessment, rows: dict[int, AssessmentRow] | None
     saves the query that names the suggested criteria.
     """
     result = score_assessment(assessment)
-    found = [] if assessment.is_locked else improvements(
-        spec_for_version(assessment.version), answers_for(assessment), limit=IMPROVEMENTS_SHOWN)
+    found = (
+        []
+        if assessment.is_locked
+        else improvements(
+            spec_for_version(assessment.version), answers_for(assessment), limit=IMPROVEMENTS_SHOWN
+        )
+    )
     if rows is None:
-        named = {criterion_id: (row_id, requirement)
-                 for criterion_id, row_id, requirement in AssessmentRow.objects.filter(
-                     assessment=assessment,
-                     criterion_id__in=[item.criterion_id for item in found],
-                 ).values_list("criterion_id", "pk", "criterion__requirement")}
+        named = {
+            criterion_id: (row_id, requirement)
+            for criterion_id, row_id, requirement in AssessmentRow.objects.filter(
+                assessment=assessment,
+                criterion_id__in=[item.criterion_id for item in found],
+            ).values_list("criterion_id", "pk", "criterion__requirement")
+        }
     else:
-        named = {item.criterion_id: (rows[item.criterion_id].pk,
-                                     rows[item.criterion_id].criterion.requirement)
-                 for item in found if item.criterion_id in rows}
+        named = {
+            item.criterion_id: (
+                rows[item.criterion_id].pk,
+                rows[item.criterion_id].criterion.requirement,
+            )
+            for item in found
+            if item.criterion_id in rows
+        }
     suggestions = [
-        {"code": item.code, "points": item.points_gained, "score": item.score_gain,
-         "row_id": named.get(item.criterion_id, (None, ""))[0],
-         "requirement": named.get(item.criterion_id, (None, ""))[1]}
+        {
+            "code": item.code,
+            "points": item.points_gained,
+            "score": item.score_gain,
+            "row_id": named.get(item.criterion_id, (None, ""))[0],
+            "requirement": named.get(item.criterion_id, (None, ""))[1],
+        }
         for item in found
     ]
     return {
@@ -185,16 +212,27 @@ def totals_context(assessment: Assessment, rows: dict[int, AssessmentRow] | None
 
 def _render_totals(request, assessment: Assessment, editable: bool) -> str:
     context = {**totals_context(assessment), "oob": True, "editable": editable}
-    return (render_to_string("reviews/_assessment_totals.html", context, request)
-            + render_to_string("reviews/_assessment_scorebar.html", context, request))
+    return render_to_string("reviews/_assessment_totals.html", context, request) + render_to_string(
+        "reviews/_assessment_scorebar.html", context, request
+    )
+
 
 def _csrf_input(request) -> str:
     """The CSRF field for the forms' no-JavaScript fallback, made once per page
     (htmx sends the token in a header)."""
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">',
-                       get_token(request))
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
 
 
 def _team_initial(assessment: Assessment) -> dict:
-    return {name: getattr(assessment, name) for name in
-            ("period_start", "period_end", "team_leader", "team_members", "deaths_last_year")}
+    return {
+        name: getattr(assessment, name)
+        for name in (
+            "period_start",
+            "period_end",
+            "team_leader",
+            "team_members",
+            "deaths_last_year",
+        )
+    }

@@ -33,9 +33,20 @@ from tests.certification.factories import (
 URL = "/api/v1/applications/"
 QUEUE = "/api/v1/queue/"
 
-ROLES = ["city", "district", "district_staff", "other_district", "regulator",
-         "other_regulator", "association", "reviewer", "group", "enterprise",
-         "enterprise_staff", "other_enterprise"]
+ROLES = [
+    "city",
+    "district",
+    "district_staff",
+    "other_district",
+    "regulator",
+    "other_regulator",
+    "association",
+    "reviewer",
+    "group",
+    "enterprise",
+    "enterprise_staff",
+    "other_enterprise",
+]
 APPLICANT = {"enterprise", "enterprise_staff"}
 # Who sees a submitted level 3 application of cast.ent (朝阳区, machinery).
 SEES_SUBMITTED = {"city", "district", "district_staff", "regulator", "group", *APPLICANT}
@@ -63,12 +74,14 @@ def pdf(name: str) -> SimpleUploadedFile:
 
 def draft(cast, assessment, tier="3", *, ready=True) -> Application:
     """A draft built with the services; ``ready``: materials and declaration in."""
-    application = services.application_create(actor=cast.enterprise, enterprise=cast.ent,
-                                               assessment=assessment, tier=tier)
+    application = services.application_create(
+        actor=cast.enterprise, enterprise=cast.ent, assessment=assessment, tier=tier
+    )
     if ready:
         add_all_materials(cast.enterprise, application)
-        services.application_update(actor=cast.enterprise, application=application,
-                                    declaration_confirmed=True)
+        services.application_update(
+            actor=cast.enterprise, application=application, declaration_confirmed=True
+        )
     return application
 
 
@@ -78,15 +91,21 @@ def submitted(cast, assessment, tier="3") -> Application:
 
 
 def moves(application) -> list[tuple]:
-    return list(ApplicationEvent.objects.filter(application=application)
-                .values_list("transition", "from_status", "to_status", "actor__username",
-                             "comment"))
+    return list(
+        ApplicationEvent.objects.filter(application=application).values_list(
+            "transition", "from_status", "to_status", "actor__username", "comment"
+        )
+    )
 
 
 def audited(application) -> list[str]:
-    return list(AuditEvent.objects.filter(object_type="certification.application",
-                                          object_id=str(application.pk))
-                .order_by("id").values_list("action", flat=True))
+    return list(
+        AuditEvent.objects.filter(
+            object_type="certification.application", object_id=str(application.pk)
+        )
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
 
 
 # --------------------------------------------------------------------------
@@ -95,9 +114,16 @@ def audited(application) -> list[str]:
 
 def test_the_whole_intake_path_through_the_api(api_for, cast, assessment):
     enterprise = api_for(cast.enterprise)
-    response = enterprise.post(URL, {"enterprise": cast.ent.pk, "assessment": assessment.pk,
-                                     "tier": "3", "accidents_last_3_years": "无"},
-                               format="json")
+    response = enterprise.post(
+        URL,
+        {
+            "enterprise": cast.ent.pk,
+            "assessment": assessment.pk,
+            "tier": "3",
+            "accidents_last_3_years": "无",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     pk = body["id"]
@@ -111,9 +137,11 @@ def test_the_whole_intake_path_through_the_api(api_for, cast, assessment):
     assert "Self-assessment report" in response.json()["materials"][0]
 
     for kind in REQUIRED_MATERIALS:
-        response = enterprise.post(f"{URL}{pk}/materials/",
-                                   {"kind": kind.value, "file": pdf(f"{kind.value}.pdf")},
-                                   format="multipart")
+        response = enterprise.post(
+            f"{URL}{pk}/materials/",
+            {"kind": kind.value, "file": pdf(f"{kind.value}.pdf")},
+            format="multipart",
+        )
         assert response.status_code == 201, response.json()
     download = response.json()["download"]
     file = enterprise.get(download)
@@ -124,9 +152,11 @@ def test_the_whole_intake_path_through_the_api(api_for, cast, assessment):
     assert response.status_code == 400
     assert "declaration_confirmed" in response.json()
 
-    response = enterprise.patch(f"{URL}{pk}/", {"declaration_confirmed": True,
-                                                "serious_injuries_last_year": 1},
-                                format="json")
+    response = enterprise.patch(
+        f"{URL}{pk}/",
+        {"declaration_confirmed": True, "serious_injuries_last_year": 1},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["missing_materials"] == []
     assert response.json()["serious_injuries_last_year"] == 1
@@ -144,18 +174,20 @@ def test_the_whole_intake_path_through_the_api(api_for, cast, assessment):
 
     response = district.post(f"{URL}{pk}/return/", {"comment": " "}, format="json")
     assert response.status_code == 400 and "comment" in response.json()
-    response = district.post(f"{URL}{pk}/return/",
-                             {"comment": "组织机构图缺少安全管理人员名单"}, format="json")
+    response = district.post(
+        f"{URL}{pk}/return/", {"comment": "组织机构图缺少安全管理人员名单"}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "returned"
 
     # Returned: the applicant corrects materials and declaration, then resubmits.
-    response = enterprise.post(f"{URL}{pk}/materials/",
-                               {"kind": "org_chart", "file": pdf("组织机构图（补正）.pdf")},
-                               format="multipart")
+    response = enterprise.post(
+        f"{URL}{pk}/materials/",
+        {"kind": "org_chart", "file": pdf("组织机构图（补正）.pdf")},
+        format="multipart",
+    )
     assert response.status_code == 201
-    response = enterprise.patch(f"{URL}{pk}/", {"serious_injuries_last_year": 0},
-                                format="json")
+    response = enterprise.patch(f"{URL}{pk}/", {"serious_injuries_last_year": 0}, format="json")
     assert response.status_code == 200
     response = enterprise.post(f"{URL}{pk}/resubmit/", {"comment": "已补充"}, format="json")
     assert response.status_code == 200
@@ -179,9 +211,15 @@ def test_the_whole_intake_path_through_the_api(api_for, cast, assessment):
     ]
     assert timeline[1]["comment"] == "组织机构图缺少安全管理人员名单"
     assert audited(application) == [
-        "application.create", *["application.material.add"] * 5, "application.update",
-        "application.submit", "application.return", "application.material.add",
-        "application.update", "application.resubmit", "application.accept",
+        "application.create",
+        *["application.material.add"] * 5,
+        "application.update",
+        "application.submit",
+        "application.return",
+        "application.material.add",
+        "application.update",
+        "application.resubmit",
+        "application.accept",
     ]
     # Accepted: nothing more to change.
     response = enterprise.patch(f"{URL}{pk}/", {"deaths_last_year": 0}, format="json")
@@ -190,12 +228,23 @@ def test_the_whole_intake_path_through_the_api(api_for, cast, assessment):
 
 def test_the_schema_documents_one_endpoint_per_move(api, db):
     paths = api.get("/api/schema/", {"format": "json"}).json()["paths"]
-    for move in ("submit", "resubmit", "withdraw", "accept", "return", "reject",
-                 "forward-national", "record-national-result"):
+    for move in (
+        "submit",
+        "resubmit",
+        "withdraw",
+        "accept",
+        "return",
+        "reject",
+        "forward-national",
+        "record-national-result",
+    ):
         assert set(paths[f"/api/v1/applications/{{id}}/{move}/"]) == {"post"}
     assert set(paths["/api/v1/applications/{id}/"]) == {"get", "patch"}
-    assert {"/api/v1/queue/", "/api/v1/applications/{id}/materials/",
-            "/api/v1/applications/{id}/materials/{material_id}/"} <= set(paths)
+    assert {
+        "/api/v1/queue/",
+        "/api/v1/applications/{id}/materials/",
+        "/api/v1/applications/{id}/materials/{material_id}/",
+    } <= set(paths)
 
 
 def test_level_2_goes_to_the_association_which_accepts_it(api_for, cast, assessment):
@@ -226,27 +275,47 @@ def test_level_1_is_forwarded_and_the_national_result_recorded(api_for, cast, as
     response = city.post(url, {"national_result": "approved"}, format="json")
     assert response.status_code == 400 and "national_reference" in response.json()
     response = api_for(cast.enterprise).post(
-        url, {"national_result": "approved", "national_reference": "x"}, format="json")
+        url, {"national_result": "approved", "national_reference": "x"}, format="json"
+    )
     assert response.status_code == 403
-    response = city.post(url, {"national_result": "approved",
-                               "national_reference": "应急管理部公告2026年第5号"}, format="json")
+    response = city.post(
+        url,
+        {"national_result": "approved", "national_reference": "应急管理部公告2026年第5号"},
+        format="json",
+    )
     assert response.status_code == 200
-    assert (response.json()["status"], response.json()["national_result"],
-            response.json()["national_reference"]) == (
-        "national_decided", "approved", "应急管理部公告2026年第5号")
-    assert [m[0] for m in moves(application)] == ["submit", "forward_national",
-                                                  "record_national_result"]
+    assert (
+        response.json()["status"],
+        response.json()["national_result"],
+        response.json()["national_reference"],
+    ) == ("national_decided", "approved", "应急管理部公告2026年第5号")
+    assert [m[0] for m in moves(application)] == [
+        "submit",
+        "forward_national",
+        "record_national_result",
+    ]
 
 
 def test_a_group_applies_for_its_member_and_must_name_it(api_for, cast, assessment):
     group = api_for(cast.group)
     response = group.post(URL, {"assessment": assessment.pk, "tier": "3"}, format="json")
     assert response.status_code == 400 and "enterprise" in response.json()
-    response = group.post(URL, {"enterprise": cast.other_ent.pk, "assessment": assessment.pk,
-                                "tier": "3"}, format="json")
+    response = group.post(
+        URL,
+        {"enterprise": cast.other_ent.pk, "assessment": assessment.pk, "tier": "3"},
+        format="json",
+    )
     assert response.status_code == 400 and "enterprise" in response.json()
-    response = group.post(URL, {"enterprise": cast.ent.pk, "assessment": assessment.pk,
-                                "tier": "3", "declaration_confirmed": True}, format="json")
+    response = group.post(
+        URL,
+        {
+            "enterprise": cast.ent.pk,
+            "assessment": assessment.pk,
+            "tier": "3",
+            "declaration_confirmed": True,
+        },
+        format="json",
+    )
     assert response.status_code == 201
     assert response.json()["applicant"] == cast.group.organisation_id
     assert response.json()["declaration_confirmed"] is True
@@ -259,7 +328,8 @@ def test_a_group_applies_for_its_member_and_must_name_it(api_for, cast, assessme
 def test_a_score_below_the_tier_is_refused_naming_the_gap(api_for, cast, version):
     low = submitted_assessment(cast.enterprise, cast.ent, version, lose=Decimal("20"))
     response = api_for(cast.enterprise).post(
-        URL, {"assessment": low.pk, "tier": "1"}, format="json")
+        URL, {"assessment": low.pk, "tier": "1"}, format="json"
+    )
     assert response.status_code == 400
     message = response.json()["tier"][0]
     assert "90" in message and "80.0" in message and "10.0 short" in message
@@ -269,7 +339,8 @@ def test_a_score_below_the_tier_is_refused_naming_the_gap(api_for, cast, version
 
 def test_a_declared_death_is_refused_on_the_declaration(api_for, cast, assessment):
     response = api_for(cast.enterprise).post(
-        URL, {"assessment": assessment.pk, "tier": "1", "deaths_last_year": 1}, format="json")
+        URL, {"assessment": assessment.pk, "tier": "1", "deaths_last_year": 1}, format="json"
+    )
     assert response.status_code == 400
     assert "1 death" in response.json()["deaths_last_year"][0]
     assert not Application.objects.exists()
@@ -278,7 +349,8 @@ def test_a_declared_death_is_refused_on_the_declaration(api_for, cast, assessmen
 def test_a_second_open_application_for_the_tier_is_refused(api_for, cast, assessment):
     draft(cast, assessment, ready=False)
     response = api_for(cast.enterprise).post(
-        URL, {"assessment": assessment.pk, "tier": "3"}, format="json")
+        URL, {"assessment": assessment.pk, "tier": "3"}, format="json"
+    )
     assert response.status_code == 400
     assert "already has an open application" in response.json()["tier"][0]
     assert Application.objects.count() == 1
@@ -287,10 +359,12 @@ def test_a_second_open_application_for_the_tier_is_refused(api_for, cast, assess
 def test_an_unsubmitted_self_assessment_is_refused(api_for, cast, version):
     from reviews import services as review_services
 
-    open_one = review_services.assessment_create(actor=cast.enterprise, enterprise=cast.ent,
-                                                 version=version)
+    open_one = review_services.assessment_create(
+        actor=cast.enterprise, enterprise=cast.ent, version=version
+    )
     response = api_for(cast.enterprise).post(
-        URL, {"assessment": open_one.pk, "tier": "3"}, format="json")
+        URL, {"assessment": open_one.pk, "tier": "3"}, format="json"
+    )
     assert response.status_code == 400
     assert "Submit the self-assessment first" in response.json()["assessment"][0]
 
@@ -298,8 +372,9 @@ def test_an_unsubmitted_self_assessment_is_refused(api_for, cast, version):
 def test_acting_second_is_a_conflict_naming_who_acted(api_for, cast, assessment):
     application = submitted(cast, assessment)
     api_for(cast.district).post(f"{URL}{application.pk}/accept/", {}, format="json")
-    response = api_for(cast.district_staff).post(f"{URL}{application.pk}/reject/",
-                                                 {"comment": "材料不全"}, format="json")
+    response = api_for(cast.district_staff).post(
+        f"{URL}{application.pk}/reject/", {"comment": "材料不全"}, format="json"
+    )
     assert response.status_code == 409
     assert "t-district (" in response.json()["detail"]
     assert [m[0] for m in moves(application)] == ["submit", "accept"]
@@ -311,8 +386,9 @@ def test_acting_second_is_a_conflict_naming_who_acted(api_for, cast, assessment)
 
 def test_unknown_fields_are_refused_and_nothing_is_written(api_for, cast, assessment):
     enterprise = api_for(cast.enterprise)
-    response = enterprise.post(URL, {"assessment": assessment.pk, "tier": "3",
-                                     "status": "accepted"}, format="json")
+    response = enterprise.post(
+        URL, {"assessment": assessment.pk, "tier": "3", "status": "accepted"}, format="json"
+    )
     assert response.status_code == 400
     assert "status" in response.json()["non_field_errors"][0]
     assert not Application.objects.exists()
@@ -321,12 +397,13 @@ def test_unknown_fields_are_refused_and_nothing_is_written(api_for, cast, assess
     before = audited(application)
     response = enterprise.patch(f"{URL}{application.pk}/", {"tier": "1"}, format="json")
     assert response.status_code == 400 and "tier" in response.json()["non_field_errors"][0]
-    response = enterprise.post(f"{URL}{application.pk}/materials/",
-                               {"kind": "rules", "file": pdf("a.pdf"), "note": "x"},
-                               format="multipart")
+    response = enterprise.post(
+        f"{URL}{application.pk}/materials/",
+        {"kind": "rules", "file": pdf("a.pdf"), "note": "x"},
+        format="multipart",
+    )
     assert response.status_code == 400
-    response = enterprise.post(f"{URL}{application.pk}/submit/", {"force": True},
-                               format="json")
+    response = enterprise.post(f"{URL}{application.pk}/submit/", {"force": True}, format="json")
     assert response.status_code == 400 and "force" in response.json()["non_field_errors"][0]
     application.refresh_from_db()
     assert (application.status, application.tier) == ("draft", "3")
@@ -347,12 +424,12 @@ def test_list_and_retrieve_follow_the_scope(api_for, cast, assessment, version):
         client = api_for(getattr(cast, role))
         listed = {row["id"] for row in client.get(URL).json()["results"]}
         sees = role in SEES_SUBMITTED
-        expected = ({sub.pk} if sees else set()) | ({own_draft.pk} if role in APPLICANT
-                                                   else set())
+        expected = ({sub.pk} if sees else set()) | ({own_draft.pk} if role in APPLICANT else set())
         assert listed == expected, role
         assert client.get(f"{URL}{sub.pk}/").status_code == (200 if sees else 404), role
         assert client.get(f"{URL}{own_draft.pk}/").status_code == (
-            200 if role in APPLICANT else 404), role
+            200 if role in APPLICANT else 404
+        ), role
         download = client.get(f"{URL}{sub.pk}/materials/{material.pk}/")
         assert download.status_code == (200 if sees else 404), role
     # A material id of another application is not found through this one.
@@ -372,8 +449,8 @@ def test_anonymous_and_inactive_users_are_refused(api, api_for, cast, pending_us
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_create(api_for, cast, assessment, role):
     response = api_for(getattr(cast, role)).post(
-        URL, {"enterprise": cast.ent.pk, "assessment": assessment.pk, "tier": "3"},
-        format="json")
+        URL, {"enterprise": cast.ent.pk, "assessment": assessment.pk, "tier": "3"}, format="json"
+    )
     if role in APPLICANT | {"group"}:
         assert response.status_code == 201
         assert Application.objects.get().created_by == getattr(cast, role)
@@ -386,8 +463,9 @@ def test_who_may_create(api_for, cast, assessment, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_accept(api_for, cast, assessment, role):
     application = submitted(cast, assessment)
-    response = api_for(getattr(cast, role)).post(f"{URL}{application.pk}/accept/", {},
-                                                 format="json")
+    response = api_for(getattr(cast, role)).post(
+        f"{URL}{application.pk}/accept/", {}, format="json"
+    )
     expected = 200 if role in RECEIVER_L3 else 403 if role in SEES_SUBMITTED else 404
     assert response.status_code == expected
     application.refresh_from_db()
@@ -402,8 +480,11 @@ def test_who_may_submit_and_change_a_draft(api_for, cast, assessment, role):
     expected = 200 if role in APPLICANT else 404  # a draft is the applicant's alone
     response = client.patch(f"{URL}{application.pk}/", {"deaths_last_year": 0}, format="json")
     assert response.status_code == expected
-    response = client.post(f"{URL}{application.pk}/materials/",
-                           {"kind": "other", "file": pdf("附件.pdf")}, format="multipart")
+    response = client.post(
+        f"{URL}{application.pk}/materials/",
+        {"kind": "other", "file": pdf("附件.pdf")},
+        format="multipart",
+    )
     assert response.status_code == (201 if expected == 200 else 404)
     response = client.post(f"{URL}{application.pk}/submit/", {}, format="json")
     assert response.status_code == expected
@@ -429,12 +510,12 @@ def test_who_may_change_a_submitted_application(api_for, cast, assessment, role)
 
 def test_withdraw_by_the_applicant_and_a_conflict_afterwards(api_for, cast, assessment):
     application = submitted(cast, assessment)
-    response = api_for(cast.enterprise_staff).post(f"{URL}{application.pk}/withdraw/", {},
-                                                   format="json")
+    response = api_for(cast.enterprise_staff).post(
+        f"{URL}{application.pk}/withdraw/", {}, format="json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
     assert response.json()["actions"] == []
-    response = api_for(cast.district).post(f"{URL}{application.pk}/accept/", {},
-                                           format="json")
+    response = api_for(cast.district).post(f"{URL}{application.pk}/accept/", {}, format="json")
     assert response.status_code == 409
     assert "t-enterprise-staff" in response.json()["detail"]
 
@@ -451,15 +532,23 @@ def _many(cast, assessment, count: int, start: int = 0) -> None:
     """
     today = timezone.localdate()
     for n in range(start, start + count):
-        account = Organisation.objects.create(name=f"企业{n}", kind=OrganisationKind.ENTERPRISE,
-                                              region=cast.chaoyang)
-        enterprise = make_enterprise(f"北京测试{n}有限公司", cast.chaoyang, 100 + n,
-                                     account=account)
+        account = Organisation.objects.create(
+            name=f"企业{n}", kind=OrganisationKind.ENTERPRISE, region=cast.chaoyang
+        )
+        enterprise = make_enterprise(
+            f"北京测试{n}有限公司", cast.chaoyang, 100 + n, account=account
+        )
         Application.objects.create(
-            enterprise=enterprise, applicant=account, assessment=assessment, tier="3",
-            industry_id=enterprise.industry_id, receiver=cast.district.organisation,
-            status=Status.SUBMITTED, created_by=cast.enterprise,
-            due_on=today + datetime.timedelta(days=n - 3))
+            enterprise=enterprise,
+            applicant=account,
+            assessment=assessment,
+            tier="3",
+            industry_id=enterprise.industry_id,
+            receiver=cast.district.organisation,
+            status=Status.SUBMITTED,
+            created_by=cast.enterprise,
+            due_on=today + datetime.timedelta(days=n - 3),
+        )
 
 
 def _count_queries(client, url) -> tuple[int, int]:
@@ -490,8 +579,9 @@ def test_filters_and_due_first_ordering(api_for, cast, assessment, version):
     overdue = client.get(URL, {"overdue": "true"}).json()["results"]
     assert len(overdue) == 3 and all(row["overdue"] for row in overdue)
     assert [r["id"] for r in client.get(URL, {"tier": "2"}).json()["results"]] == [level2.pk]
-    assert [r["id"] for r in client.get(URL, {"enterprise": cast.ent.pk}).json()["results"]
-            ] == [level2.pk]
+    assert [r["id"] for r in client.get(URL, {"enterprise": cast.ent.pk}).json()["results"]] == [
+        level2.pk
+    ]
     assert client.get(URL, {"district": "110108"}).json()["count"] == 0
     assert client.get(URL, {"district": "110105"}).json()["count"] == 6
     assert client.get(URL, {"industry": "commerce"}).json()["count"] == 0
@@ -499,18 +589,16 @@ def test_filters_and_due_first_ordering(api_for, cast, assessment, version):
     assert client.get(URL, {"status": "nonsense"}).status_code == 400
 
 
-def test_the_queue_holds_what_awaits_the_users_organisation(api_for, cast, assessment,
-                                                             version):
+def test_the_queue_holds_what_awaits_the_users_organisation(api_for, cast, assessment, version):
     waiting = submitted(cast, assessment)
-    mine = draft(cast, submitted_assessment(cast.enterprise, cast.ent, version), "2",
-                 ready=False)
-    assert [r["id"] for r in api_for(cast.district).get(QUEUE).json()["results"]] == [
-        waiting.pk]
-    assert [r["id"] for r in api_for(cast.enterprise).get(QUEUE).json()["results"]] == [
-        mine.pk]
+    mine = draft(cast, submitted_assessment(cast.enterprise, cast.ent, version), "2", ready=False)
+    assert [r["id"] for r in api_for(cast.district).get(QUEUE).json()["results"]] == [waiting.pk]
+    assert [r["id"] for r in api_for(cast.enterprise).get(QUEUE).json()["results"]] == [mine.pk]
     for role in ("city", "regulator", "group", "other_district", "association"):
         assert api_for(getattr(cast, role)).get(QUEUE).json()["count"] == 0, role
     services.application_return(actor=cast.district, application=waiting, comment="补正")
     assert {r["id"] for r in api_for(cast.enterprise).get(QUEUE).json()["results"]} == {
-        waiting.pk, mine.pk}
+        waiting.pk,
+        mine.pk,
+    }
     assert api_for(cast.district).get(QUEUE).json()["count"] == 0

@@ -33,4 +33,6 @@ def test_the_api_refuses_a_period_out_of_bounds(cast, version, api_for, change, 
     assert field in patched.json()
     assessment.refresh_from_db()
     assert (assessment.period_start, assessment.period_end) == (
-        datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+        datetime.date(2025, 1, 1),
+        datetime.date(2025, 12, 31),
+    )

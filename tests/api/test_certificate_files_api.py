@@ -29,7 +29,9 @@ def _pdf_text(response) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-@pytest.mark.parametrize("kind,expected", [("pdf", "三级企业"), ("plaque", "安全生产标准化三级企业")])
+@pytest.mark.parametrize(
+    "kind,expected", [("pdf", "三级企业"), ("plaque", "安全生产标准化三级企业")]
+)
 def test_the_enterprise_downloads_its_files(cast, version, api_for, kind, expected):
     _, (certificate,) = announced(cast, version, render=True)
     response = api_for(cast.enterprise).get(f"/api/v1/certificates/{certificate.pk}/{kind}/")
@@ -39,10 +41,20 @@ def test_the_enterprise_downloads_its_files(cast, version, api_for, kind, expect
     assert expected in text and "北京朝阳精密机械有限公司" in text
 
 
-@pytest.mark.parametrize("who,code", [
-    ("group", 200), ("district", 200), ("city", 200), ("enterprise_staff", 200),
-    ("other_enterprise", 404), ("other_district", 404), ("reviewer", 404),
-    ("regulator", 403), ("association", 403)])
+@pytest.mark.parametrize(
+    "who,code",
+    [
+        ("group", 200),
+        ("district", 200),
+        ("city", 200),
+        ("enterprise_staff", 200),
+        ("other_enterprise", 404),
+        ("other_district", 404),
+        ("reviewer", 404),
+        ("regulator", 403),
+        ("association", 403),
+    ],
+)
 def test_the_scope_of_the_files(cast, version, api_for, who, code):
     _, (certificate,) = announced(cast, version, render=True)
     client = api_for(getattr(cast, who))
@@ -63,8 +75,9 @@ def test_not_rendered_yet_is_404_saying_so(cast, version, api_for):
     assert "being prepared" in response.json()["detail"]
 
 
-def test_batch_progress_and_retry(cast, version, api_for, monkeypatch,
-                                  django_capture_on_commit_callbacks):
+def test_batch_progress_and_retry(
+    cast, version, api_for, monkeypatch, django_capture_on_commit_callbacks
+):
     batch, certificates = announced(cast, version, count=2)
     _failing_for(monkeypatch, {certificates[1].pk})
     certificate_pdf.issue_announcement_pdfs(batch.pk)
@@ -72,8 +85,9 @@ def test_batch_progress_and_retry(cast, version, api_for, monkeypatch,
     url = f"/api/v1/announcements/{batch.pk}/pdfs/"
     data = client.get(url).json()
     assert (data["total"], data["done"], data["failed"]) == (2, 1, 1)
-    assert data["failures"] == [{"id": certificates[1].pk, "number": certificates[1].number,
-                                 "error": "OSError: disk full"}]
+    assert data["failures"] == [
+        {"id": certificates[1].pk, "number": certificates[1].number, "error": "OSError: disk full"}
+    ]
 
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):

@@ -25,8 +25,12 @@ from tests.certification.test_certificate_pdf import announced
 
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "portal-certificates"
-KEYS = {"STORAGE_S3_ACCESS_KEY": "portal", "STORAGE_S3_SECRET_KEY": "portal-secret",
-        "STORAGE_S3_REGION": "us-east-1", "STORAGE_S3_PREFIX": "beijing"}
+KEYS = {
+    "STORAGE_S3_ACCESS_KEY": "portal",
+    "STORAGE_S3_SECRET_KEY": "portal-secret",
+    "STORAGE_S3_REGION": "us-east-1",
+    "STORAGE_S3_PREFIX": "beijing",
+}
 
 
 def _free_port() -> int:
@@ -45,12 +49,20 @@ def endpoint():
 
 
 def _storages_from_environment(endpoint: str) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DJANGO_SETTINGS_MODULE", "STORAGE_S3_BUCKET")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DJANGO_SETTINGS_MODULE", "STORAGE_S3_BUCKET")
+    }
     env.update(KEYS, DEBUG="true", STORAGE_S3_BUCKET=BUCKET, STORAGE_S3_ENDPOINT_URL=endpoint)
     result = subprocess.run(
         [sys.executable, "-c", "import json, portal.settings as s; print(json.dumps(s.STORAGES))"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
@@ -58,8 +70,13 @@ def _storages_from_environment(endpoint: str) -> dict:
 def bucket(endpoint, settings):
     storages = _storages_from_environment(endpoint)
     assert storages["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                          aws_access_key_id="portal", aws_secret_access_key="portal-secret")
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="portal",
+        aws_secret_access_key="portal-secret",
+    )
     client.create_bucket(Bucket=BUCKET)
     settings.STORAGES = storages  # Django resets default_storage on this change
     yield client
@@ -81,11 +98,14 @@ def version(db):
 
 
 def test_certificates_are_stored_in_the_bucket_and_downloaded_through_the_portal(
-        cast, version, bucket, api_for):
+    cast, version, bucket, api_for
+):
     _, (certificate,) = announced(cast, version, render=True)
     year = certificate.valid_from.year
-    expected = [f"beijing/certificates/{year}/certificate-{certificate.pk}.pdf",
-                f"beijing/certificates/{year}/plaque-{certificate.pk}.pdf"]
+    expected = [
+        f"beijing/certificates/{year}/certificate-{certificate.pk}.pdf",
+        f"beijing/certificates/{year}/plaque-{certificate.pk}.pdf",
+    ]
     assert _keys(bucket) == expected
     # The application's materials went to the same bucket.
     assert _keys(bucket, f"beijing/applications/{certificate.application_id}/")
@@ -99,8 +119,12 @@ def test_certificates_are_stored_in_the_bucket_and_downloaded_through_the_portal
     assert certificate.number in text
 
     # Out of scope stays out of scope, wherever the file lives.
-    assert api_for(cast.other_enterprise).get(
-        f"/api/v1/certificates/{certificate.pk}/pdf/").status_code == 404
+    assert (
+        api_for(cast.other_enterprise)
+        .get(f"/api/v1/certificates/{certificate.pk}/pdf/")
+        .status_code
+        == 404
+    )
 
     # Rendering again replaces the objects: still one certificate and one plaque.
     certificate_pdf.render_certificate(certificate.pk)

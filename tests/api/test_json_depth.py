@@ -18,8 +18,9 @@ def deep(depth: int, inner: str = "1") -> str:
 
 @pytest.mark.parametrize("body", ["[" * 100_000, deep(100_000), '{"a":' * 50_000])
 def test_a_deeply_nested_token_request_is_a_400(api, body):
-    response = api.generic("POST", TOKEN_URL, body, content_type="application/json",
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = api.generic(
+        "POST", TOKEN_URL, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 400
     assert f"nested more than {MAX_JSON_DEPTH} levels" in response.json()["detail"]
@@ -28,8 +29,11 @@ def test_a_deeply_nested_token_request_is_a_400(api, body):
 def test_a_deeply_nested_patch_is_a_400_and_changes_nothing(api_for, cast):
     before = cast.ent.name
     response = api_for(cast.district).generic(
-        "PATCH", f"/api/v1/enterprises/{cast.ent.pk}/", '{"name": ' + deep(100_000) + "}",
-        content_type="application/json")
+        "PATCH",
+        f"/api/v1/enterprises/{cast.ent.pk}/",
+        '{"name": ' + deep(100_000) + "}",
+        content_type="application/json",
+    )
 
     assert response.status_code == 400
     assert "nested more than" in response.json()["detail"]
@@ -38,12 +42,22 @@ def test_a_deeply_nested_patch_is_a_400_and_changes_nothing(api_for, cast):
 
 
 def test_just_over_the_limit_is_refused_and_at_the_limit_is_parsed(api):
-    over = api.generic("POST", TOKEN_URL, deep(MAX_JSON_DEPTH + 1),
-                       content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    over = api.generic(
+        "POST",
+        TOKEN_URL,
+        deep(MAX_JSON_DEPTH + 1),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert over.status_code == 400 and "nested" in over.json()["detail"]
 
-    at_limit = api.generic("POST", TOKEN_URL, deep(MAX_JSON_DEPTH),
-                           content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    at_limit = api.generic(
+        "POST",
+        TOKEN_URL,
+        deep(MAX_JSON_DEPTH),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     # Parsed, then refused by the serializer as not an object: not the depth message.
     assert at_limit.status_code == 400
     assert "nested" not in str(at_limit.json())
@@ -65,8 +79,10 @@ def test_every_api_endpoint_parses_json_with_the_depth_limit():
     unlimited = set()
     for view, handlers in _api_views():
         parser_lists = [view.parser_classes] + [
-            handler.kwargs.get("parser_classes", []) for handler in handlers
-            if handler is not None and hasattr(handler, "kwargs")]
+            handler.kwargs.get("parser_classes", [])
+            for handler in handlers
+            if handler is not None and hasattr(handler, "kwargs")
+        ]
         for parser_list in parser_lists:
             if parsers.JSONParser in parser_list:
                 unlimited.add(view.__name__)

@@ -34,26 +34,28 @@ def test_history(cast, certificate, api_for):
 
 def test_suspend_reinstate_revoke(cast, certificate, api_for):
     client = api_for(cast.district)
-    response = client.post(url(certificate, "suspend"),
-                           {"reason": "major_hazard", "note": "逾期未整改"}, format="json")
+    response = client.post(
+        url(certificate, "suspend"), {"reason": "major_hazard", "note": "逾期未整改"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "suspended"
     response = client.post(url(certificate, "reinstate"), {"note": "已整改"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "valid"
-    response = client.post(url(certificate, "revoke"),
-                           {"reason": "fatal_accident", "note": "死亡事故"}, format="json")
+    response = client.post(
+        url(certificate, "revoke"), {"reason": "fatal_accident", "note": "死亡事故"}, format="json"
+    )
     data = response.json()
     assert response.status_code == 200 and data["status"] == "revoked"
     assert data["reapply_locked_until"]
-    assert [e["action"] for e in data["events"]] == ["issued", "suspended", "reinstated",
-                                                     "revoked"]
+    assert [e["action"] for e in data["events"]] == ["issued", "suspended", "reinstated", "revoked"]
     assert AnnouncementBatch.objects.filter(kind="revocation").count() == 1
 
 
 def test_revocation_announcements_list_the_revoked_certificates(cast, certificate, api_for):
     from rest_framework.test import APIClient
 
-    api_for(cast.district).post(url(certificate, "revoke"),
-                                {"reason": "fatal_accident", "note": "内部说明"}, format="json")
+    api_for(cast.district).post(
+        url(certificate, "revoke"), {"reason": "fatal_accident", "note": "内部说明"}, format="json"
+    )
     public = APIClient().get("/api/v1/public/announcements/")
     (announcement,) = [a for a in public.json()["results"] if a["kind"] == "revocation"]
     assert announcement["certificates"] == []
@@ -68,25 +70,29 @@ def test_revocation_announcements_list_the_revoked_certificates(cast, certificat
     # The award announcement that issued it lists no revocation.
     award = api_for(cast.district).get(f"/api/v1/announcements/{certificate.announcement_id}/")
     assert award.json()["revocations"] == []
-    assert api_for(cast.other_district).get(
-        f"/api/v1/announcements/{announcement['id']}/").status_code == 404
+    assert (
+        api_for(cast.other_district).get(f"/api/v1/announcements/{announcement['id']}/").status_code
+        == 404
+    )
 
 
 def test_refusals(cast, certificate, api_for):
     client = api_for(cast.district)
     response = client.post(url(certificate, "reinstate"), {"note": "x"}, format="json")
     assert response.status_code == 409 and "cannot be reinstated" in str(response.json())
-    response = client.post(url(certificate, "suspend"), {"reason": "", "note": "x"},
-                           format="json")
+    response = client.post(url(certificate, "suspend"), {"reason": "", "note": "x"}, format="json")
     assert response.status_code == 400 and "reason" in response.json()
-    response = client.post(url(certificate, "suspend"), {"reason": "bogus", "note": "x"},
-                           format="json")
+    response = client.post(
+        url(certificate, "suspend"), {"reason": "bogus", "note": "x"}, format="json"
+    )
     assert response.status_code == 400
-    response = client.post(url(certificate, "suspend"),
-                           {"reason": "other", "note": "x", "extra": 1}, format="json")
+    response = client.post(
+        url(certificate, "suspend"), {"reason": "other", "note": "x", "extra": 1}, format="json"
+    )
     assert response.status_code == 400
-    response = client.post(url(certificate, "downgrade"),
-                           {"reason": "other", "note": "x", "tier": "2"}, format="json")
+    response = client.post(
+        url(certificate, "downgrade"), {"reason": "other", "note": "x", "tier": "2"}, format="json"
+    )
     assert response.status_code == 400 and "tier" in response.json()
     certificate.refresh_from_db()
     assert certificate.status == "valid"
@@ -102,14 +108,20 @@ def test_scope_and_role(cast, certificate, api_for):
         response = api_for(wrong_role).post(url(certificate, "revoke"), body, format="json")
         assert response.status_code == 403
     assert Certificate.objects.get(pk=certificate.pk).status == "valid"
-    assert api_for(cast.city).post(url(certificate, "suspend"), body,
-                                   format="json").status_code == 200
+    assert (
+        api_for(cast.city).post(url(certificate, "suspend"), body, format="json").status_code == 200
+    )
 
 
 def test_accidents(cast, certificate, api_for):
     path = f"/api/v1/enterprises/{cast.ent.pk}/accidents/"
-    body = {"occurred_on": "2026-05-20", "deaths": 1, "serious_injuries": 0,
-            "direct_loss": "20.00", "description": "高处坠落"}
+    body = {
+        "occurred_on": "2026-05-20",
+        "deaths": 1,
+        "serious_injuries": 0,
+        "direct_loss": "20.00",
+        "description": "高处坠落",
+    }
     with time_machine.travel("2026-06-01 10:00 +0800"):
         response = api_for(cast.district).post(path, body, format="json")
     assert response.status_code == 201 and response.json()["deaths"] == 1
@@ -121,10 +133,10 @@ def test_accidents(cast, certificate, api_for):
     assert api_for(cast.regulator).post(path, body, format="json").status_code == 403
     assert api_for(cast.other_district).get(path).status_code == 404
     assert api_for(cast.other_enterprise).post(path, body, format="json").status_code == 404
-    response = api_for(cast.enterprise).post(path, {**body, "occurred_on": "2999-01-01"},
-                                             format="json")
+    response = api_for(cast.enterprise).post(
+        path, {**body, "occurred_on": "2999-01-01"}, format="json"
+    )
     assert response.status_code == 400 and "occurred_on" in response.json()
-    response = api_for(cast.enterprise).post(path, {**body, "direct_loss": "-1"},
-                                             format="json")
+    response = api_for(cast.enterprise).post(path, {**body, "direct_loss": "-1"}, format="json")
     assert response.status_code == 400
     assert Accident.objects.count() == 1

@@ -79,8 +79,10 @@ def test_a_pending_enterprise_is_refused_every_data_endpoint(api_for, pending_us
 def test_a_pending_enterprise_cannot_read_its_own_registry_entry(api_for, cast, pending_user):
     # The registry entry of the USCC it claimed (registrations change nothing in it).
     enterprise = Enterprise.objects.create(
-        name="北京待审核科技有限公司", region=cast.chaoyang,
-        uscc=pending_user.organisation.registration_claim.uscc)
+        name="北京待审核科技有限公司",
+        region=cast.chaoyang,
+        uscc=pending_user.organisation.registration_claim.uscc,
+    )
 
     response = api_for(pending_user).get(f"/api/v1/enterprises/{enterprise.pk}/")
 

@@ -14,8 +14,12 @@ def notes(cast):
     """Three for the enterprise admin (one already read), one for its colleague."""
     from django.utils import timezone
 
-    made = [Notification.objects.create(recipient=cast.enterprise, text=f"通知{n}",
-                                        url="/applications/1/") for n in range(3)]
+    made = [
+        Notification.objects.create(
+            recipient=cast.enterprise, text=f"通知{n}", url="/applications/1/"
+        )
+        for n in range(3)
+    ]
     made[0].read_at = timezone.now()
     made[0].save(update_fields=["read_at"])
     other = Notification.objects.create(recipient=cast.enterprise_staff, text="同事的通知")
@@ -55,15 +59,15 @@ def test_marking_all_read_leaves_other_users_alone(api_for, cast, notes):
 
 def test_another_users_notification_cannot_be_marked(api_for, cast, notes):
     made, other = notes
-    response = api_for(cast.enterprise).post(f"{URL}read/", {"ids": [made[2].pk, other.pk]},
-                                             format="json")
+    response = api_for(cast.enterprise).post(
+        f"{URL}read/", {"ids": [made[2].pk, other.pk]}, format="json"
+    )
     assert response.status_code == 400
     assert str(other.pk) in response.json()["ids"][0]
     assert Notification.objects.filter(read_at__isnull=True).count() == 3  # nothing written
 
 
-def test_unknown_fields_anonymous_and_inactive_are_refused(api, api_for, cast, notes,
-                                                           pending_user):
+def test_unknown_fields_anonymous_and_inactive_are_refused(api, api_for, cast, notes, pending_user):
     response = api_for(cast.enterprise).post(f"{URL}read/", {"all": True}, format="json")
     assert response.status_code == 400
     assert Notification.objects.filter(read_at__isnull=True).count() == 3

@@ -188,8 +188,12 @@ def test_a_patch_with_half_a_qualification_is_refused(api_for, cast):
     """Found by schemathesis: PATCH made the nested fields optional and the server failed."""
     unit = cast.reviewer.organisation
     before = list(unit.qualifications.values_list("industry_id", "tier"))
-    response = api_for(cast.city).patch(f"{URL}{unit.pk}/", {"qualifications": [{"tier": "1"}]},
-                                        format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = api_for(cast.city).patch(
+        f"{URL}{unit.pk}/",
+        {"qualifications": [{"tier": "1"}]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400
     assert "industry and a tier" in str(response.json()["qualifications"])
     assert list(unit.qualifications.values_list("industry_id", "tier")) == before

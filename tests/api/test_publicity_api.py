@@ -37,14 +37,18 @@ def resolve_url(objection) -> str:
 def test_the_district_publishes_and_lists_its_batches(cast, version, api_for):
     application = verified(cast, version)
     with time_machine.travel(MONDAY):
-        created = api_for(cast.district).post(BATCHES, {"applications": [application.pk]},
-                                              format="json")
+        created = api_for(cast.district).post(
+            BATCHES, {"applications": [application.pk]}, format="json"
+        )
         listed = api_for(cast.district).get(BATCHES)
 
     assert created.status_code == 201, created.content
     body = created.json()
-    assert (body["starts_on"], body["ends_on"], body["is_open"]) == ("2026-03-02", "2026-03-11",
-                                                                    True)
+    assert (body["starts_on"], body["ends_on"], body["is_open"]) == (
+        "2026-03-02",
+        "2026-03-11",
+        True,
+    )
     assert body["items"][0]["enterprise_name"] == cast.ent.name
     assert body["items"][0]["tier"] == "3"
     assert [b["id"] for b in listed.json()["results"]] == [body["id"]]
@@ -58,21 +62,25 @@ def test_publishing_refusals(cast, version, api_for):
     reported = verified(cast, version, other, user)
     Application.objects.filter(pk=reported.pk).update(status=Status.REPORTED)
     with time_machine.travel(MONDAY):
-        enterprise = api_for(cast.enterprise).post(BATCHES, {"applications": [application.pk]},
-                                                   format="json")
-        reviewer = api_for(cast.reviewer).post(BATCHES, {"applications": [application.pk]},
-                                               format="json")
-        city = api_for(cast.city).post(BATCHES, {"applications": [application.pk]},
-                                       format="json")
+        enterprise = api_for(cast.enterprise).post(
+            BATCHES, {"applications": [application.pk]}, format="json"
+        )
+        reviewer = api_for(cast.reviewer).post(
+            BATCHES, {"applications": [application.pk]}, format="json"
+        )
+        city = api_for(cast.city).post(BATCHES, {"applications": [application.pk]}, format="json")
         other_district = api_for(cast.other_district).post(
-            BATCHES, {"applications": [application.pk]}, format="json")
+            BATCHES, {"applications": [application.pk]}, format="json"
+        )
         not_verified = api_for(cast.district).post(
-            BATCHES, {"applications": [application.pk, reported.pk]}, format="json")
+            BATCHES, {"applications": [application.pk, reported.pk]}, format="json"
+        )
         unknown = api_for(cast.district).post(
-            BATCHES, {"applications": [application.pk], "until": "2026-04-01"}, format="json")
+            BATCHES, {"applications": [application.pk], "until": "2026-04-01"}, format="json"
+        )
         past = api_for(cast.district).post(
-            BATCHES, {"applications": [application.pk], "starts_on": "2026-01-01"},
-            format="json")
+            BATCHES, {"applications": [application.pk], "starts_on": "2026-01-01"}, format="json"
+        )
 
     assert enterprise.status_code == reviewer.status_code == city.status_code == 403
     assert other_district.status_code == 400  # not in its scope: no such application
@@ -103,9 +111,9 @@ def test_resolving_an_objection(cast, version, api_for):
         other = api_for(cast.other_district).post(resolve_url(objection), body, format="json")
         enterprise = api_for(cast.enterprise).post(resolve_url(objection), body, format="json")
         city = api_for(cast.city).post(resolve_url(objection), body, format="json")
-        empty = api_for(cast.district).post(resolve_url(objection),
-                                            {"outcome": "upheld", "resolution": ""},
-                                            format="json")
+        empty = api_for(cast.district).post(
+            resolve_url(objection), {"outcome": "upheld", "resolution": ""}, format="json"
+        )
         done = api_for(cast.district).post(resolve_url(objection), body, format="json")
         again = api_for(cast.district).post(resolve_url(objection), body, format="json")
 
@@ -123,18 +131,24 @@ def test_announcing_through_the_api(cast, version, api_for):
     with time_machine.travel(MONDAY):
         _, (application,) = published(cast, version)
         objection = lodge(item_of(application))
-        early = api_for(cast.district).post(ANNOUNCEMENTS, {"applications": [application.pk]},
-                                            format="json")
+        early = api_for(cast.district).post(
+            ANNOUNCEMENTS, {"applications": [application.pk]}, format="json"
+        )
     with time_machine.travel(AFTER):
         unresolved = api_for(cast.district).post(
-            ANNOUNCEMENTS, {"applications": [application.pk]}, format="json")
-        publicity.objection_resolve(actor=cast.district, objection=objection,
-                                    outcome="dismissed", resolution="查无实据")
+            ANNOUNCEMENTS, {"applications": [application.pk]}, format="json"
+        )
+        publicity.objection_resolve(
+            actor=cast.district, objection=objection, outcome="dismissed", resolution="查无实据"
+        )
         forbidden = api_for(cast.enterprise).post(
-            ANNOUNCEMENTS, {"applications": [application.pk]}, format="json")
+            ANNOUNCEMENTS, {"applications": [application.pk]}, format="json"
+        )
         created = api_for(cast.district).post(
-            ANNOUNCEMENTS, {"applications": [application.pk], "announced_on": "2026-03-12"},
-            format="json")
+            ANNOUNCEMENTS,
+            {"applications": [application.pk], "announced_on": "2026-03-12"},
+            format="json",
+        )
         listed = api_for(cast.district).get(ANNOUNCEMENTS)
         other = api_for(cast.other_district).get(ANNOUNCEMENTS)
 
@@ -146,7 +160,10 @@ def test_announcing_through_the_api(cast, version, api_for):
     assert body["title"].startswith("2026年第1批") and body["number"] == 1
     certificate = body["certificates"][0]
     assert (certificate["number"], certificate["valid_from"], certificate["valid_until"]) == (
-        "京AQBJXⅢ202600001", "2026-03-12", "2029-03-11")
+        "京AQBJXⅢ202600001",
+        "2026-03-12",
+        "2029-03-11",
+    )
     assert [a["id"] for a in listed.json()["results"]] == [body["id"]]
     assert other.json()["results"] == []
 
@@ -193,12 +210,15 @@ def test_public_announcements_need_no_login_and_show_nothing_private(cast, versi
     assert APIClient().post("/api/v1/public/announcements/", {}).status_code in (401, 403, 405)
 
 
-def test_list_endpoints_run_a_bounded_number_of_queries(cast, version, api_for,
-                                                        django_assert_max_num_queries):
+def test_list_endpoints_run_a_bounded_number_of_queries(
+    cast, version, api_for, django_assert_max_num_queries
+):
     with time_machine.travel(MONDAY):
         _, apps = published(cast, version, count=3)
         for application in apps:
-            lodge(item_of(application), ip=f"10.3.{application.pk // 250}.{application.pk % 250 + 1}")
+            lodge(
+                item_of(application), ip=f"10.3.{application.pk // 250}.{application.pk % 250 + 1}"
+            )
         Objection.objects.update(outcome="dismissed", resolution="查无实据")
     with time_machine.travel(AFTER):
         publicity.announcement_create(actor=cast.district, applications=apps)
@@ -216,7 +236,9 @@ def test_withdraw_from_publicity_on_the_application_removes_the_item(cast, versi
         _, (application,) = published(cast, version)
         response = api_for(cast.district).post(
             f"/api/v1/applications/{application.pk}/withdraw-from-publicity/",
-            {"comment": "企业发生生产安全事故。"}, format="json")
+            {"comment": "企业发生生产安全事故。"},
+            format="json",
+        )
 
     assert response.status_code == 200
     assert item_of(application).removed_at is not None

@@ -21,12 +21,15 @@ def version(db):
 def test_the_second_batch_for_an_application_gets_409(cast, version, api_for):
     application = verified(cast, version)
     with time_machine.travel(MONDAY):
-        first = api_for(cast.district).post(BATCHES, {"applications": [application.pk]},
-                                            format="json")
-        second = api_for(cast.district_staff).post(BATCHES, {"applications": [application.pk]},
-                                                   format="json")
-        far = api_for(cast.district).post(BATCHES, {"applications": [application.pk],
-                                                    "starts_on": "9999-12-31"}, format="json")
+        first = api_for(cast.district).post(
+            BATCHES, {"applications": [application.pk]}, format="json"
+        )
+        second = api_for(cast.district_staff).post(
+            BATCHES, {"applications": [application.pk]}, format="json"
+        )
+        far = api_for(cast.district).post(
+            BATCHES, {"applications": [application.pk], "starts_on": "9999-12-31"}, format="json"
+        )
     assert first.status_code == 201, first.content
     assert second.status_code == 409, second.content
     detail = second.json()["detail"]
@@ -40,7 +43,8 @@ def test_the_second_batch_for_an_application_gets_409(cast, version, api_for):
 def test_a_publicity_years_ahead_is_a_400_naming_the_field(cast, version, api_for):
     application = verified(cast, version)
     with time_machine.travel(MONDAY):
-        far = api_for(cast.district).post(BATCHES, {"applications": [application.pk],
-                                                    "starts_on": "9999-12-31"}, format="json")
+        far = api_for(cast.district).post(
+            BATCHES, {"applications": [application.pk], "starts_on": "9999-12-31"}, format="json"
+        )
     assert far.status_code == 400 and "starts_on" in far.json()
     assert not PublicityBatch.objects.exists()

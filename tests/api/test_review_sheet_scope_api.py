@@ -46,13 +46,28 @@ def test_the_enterprise_cannot_read_rewrite_or_submit_the_review_sheet(cast, api
     assert client.get(base).status_code == 404
     assert client.get(f"{base}rows/").status_code == 404
     assert client.get(f"{base}rows/{row.pk}/").status_code == 404
-    assert client.patch(f"{base}rows/{row.pk}/", {"result": "non_compliant",
-                                                  "revision": row.revision},
-                        format="json").status_code == 404
-    assert client.post(f"{base}answers/", [{"criterion": row.criterion.code,
-                                            "result": "non_compliant",
-                                            "revision": row.revision}],
-                       format="json").status_code == 404
+    assert (
+        client.patch(
+            f"{base}rows/{row.pk}/",
+            {"result": "non_compliant", "revision": row.revision},
+            format="json",
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"{base}answers/",
+            [
+                {
+                    "criterion": row.criterion.code,
+                    "result": "non_compliant",
+                    "revision": row.revision,
+                }
+            ],
+            format="json",
+        ).status_code
+        == 404
+    )
     assert client.patch(base, {"team_leader": "冒名"}, format="json").status_code == 404
     assert client.post(f"{base}submit/", format="json").status_code == 404
     # Nor can it copy the reviewers' answers into a new self-assessment.
@@ -67,14 +82,18 @@ def test_the_enterprise_cannot_read_rewrite_or_submit_the_review_sheet(cast, api
 
     # The review unit still scores it through the on-site endpoint.
     unit = api_for(cast.reviewer)
-    saved = unit.patch(f"/api/v1/applications/{application.pk}/review/rows/{row.pk}/",
-                       {"result": "non_compliant", "revision": row.revision}, format="json")
+    saved = unit.patch(
+        f"/api/v1/applications/{application.pk}/review/rows/{row.pk}/",
+        {"result": "non_compliant", "revision": row.revision},
+        format="json",
+    )
     assert saved.status_code == 200, saved.content
     assert unit.get(base).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["group", "enterprise", "district", "regulator", "city",
-                                 "reviewer"])
+@pytest.mark.parametrize(
+    "who", ["group", "enterprise", "district", "regulator", "city", "reviewer"]
+)
 def test_the_review_sheet_is_on_no_generic_assessment_url(cast, api_for, version, who):
     application = reported_application(cast, version)
     sheet = sheet_of(application)
@@ -86,8 +105,7 @@ def test_the_review_sheet_is_on_no_generic_assessment_url(cast, api_for, version
         assert client.get(f"{URL}{sheet.pk}/{path}").status_code == 404, (who, path)
 
 
-def test_the_group_reads_the_review_scores_only_once_the_report_is_verified(
-        cast, api_for, version):
+def test_the_group_reads_the_review_scores_only_once_the_report_is_verified(cast, api_for, version):
     application = reported_application(cast, version)
     sheet = sheet_of(application)
     review_url = f"/api/v1/applications/{application.pk}/review/"
@@ -102,6 +120,7 @@ def test_the_group_reads_the_review_scores_only_once_the_report_is_verified(
     Application.objects.filter(pk=application.pk).update(status=Status.VERIFIED)
     for user in (cast.group, cast.enterprise):
         shown = api_for(user).get(review_url).json()
-        assert shown["may_see_scores"] and shown["score"] == str(onsite.review_for(
-            application).score)
+        assert shown["may_see_scores"] and shown["score"] == str(
+            onsite.review_for(application).score
+        )
         assert all(r["review"] is not None for r in shown["rows"])

@@ -57,8 +57,9 @@ def test_logging_out_of_the_pages_revokes_the_token(api, client, cast):
 
     assert me(token).status_code == 401
     assert not Token.objects.filter(user=cast.district).exists()
-    assert AuditEvent.objects.filter(action="api_token.revoke",
-                                     object_id=str(cast.district.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="api_token.revoke", object_id=str(cast.district.pk)
+    ).exists()
 
 
 def test_the_owner_revokes_their_token_with_delete(api, cast):

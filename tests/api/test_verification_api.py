@@ -92,24 +92,34 @@ def test_batch_creation_refusals_write_nothing(cast, version, api_for):
     district = api_for(cast.district)
     # Not an organiser.
     for user in (cast.city, cast.reviewer, cast.enterprise):
-        assert api_for(user).post(BATCHES, {"applications": [application.pk]},
-                                  format="json").status_code == 403
+        assert (
+            api_for(user)
+            .post(BATCHES, {"applications": [application.pk]}, format="json")
+            .status_code
+            == 403
+        )
     # Outside the scope: unknown.
-    response = api_for(cast.other_district).post(BATCHES, {"applications": [application.pk]},
-                                                 format="json")
+    response = api_for(cast.other_district).post(
+        BATCHES, {"applications": [application.pk]}, format="json"
+    )
     assert response.status_code == 400 and "applications" in response.json()
     # In scope (an enterprise of the district) but received by the association.
     response = district.post(BATCHES, {"applications": [level2.pk]}, format="json")
     assert response.status_code == 403
     assert level2.enterprise.name in response.json()["detail"]
     # Unknown fields and empty lists.
-    assert district.post(BATCHES, {"applications": [application.pk], "seed": "x"},
-                         format="json").status_code == 400
+    assert (
+        district.post(
+            BATCHES, {"applications": [application.pk], "seed": "x"}, format="json"
+        ).status_code
+        == 400
+    )
     assert district.post(BATCHES, {"applications": []}, format="json").status_code == 400
     assert nothing_written()
     # Already batched.
-    assert district.post(BATCHES, {"applications": [application.pk]},
-                         format="json").status_code == 201
+    assert (
+        district.post(BATCHES, {"applications": [application.pk]}, format="json").status_code == 201
+    )
     response = district.post(BATCHES, {"applications": [application.pk]}, format="json")
     assert response.status_code == 400
     assert "already in a verification batch" in response.json()["applications"][0]
@@ -118,10 +128,14 @@ def test_batch_creation_refusals_write_nothing(cast, version, api_for):
 
 def test_a_batch_is_only_of_reported_applications(cast, version, api_for):
     application = reported(cast, version)
-    api_for(cast.district).post(f"/api/v1/applications/{application.pk}/send-back/",
-                                {"comment": "补充记录。"}, format="json")
-    response = api_for(cast.district).post(BATCHES, {"applications": [application.pk]},
-                                           format="json")
+    api_for(cast.district).post(
+        f"/api/v1/applications/{application.pk}/send-back/",
+        {"comment": "补充记录。"},
+        format="json",
+    )
+    response = api_for(cast.district).post(
+        BATCHES, {"applications": [application.pk]}, format="json"
+    )
     assert response.status_code == 400
     assert cast.ent.name in response.json()["applications"][0]
     assert nothing_written()
@@ -138,8 +152,9 @@ def test_recording_a_check_then_verifying(cast, version, api_for):
     missing_notes = district.post(record_url(check), {"result": "failed"}, format="json")
     assert missing_notes.status_code == 400 and "notes" in missing_notes.json()
     assert district.post(record_url(check), {"result": "maybe"}, format="json").status_code == 400
-    response = district.post(record_url(check), {"result": "passed", "notes": "现场核实一致。"},
-                             format="json")
+    response = district.post(
+        record_url(check), {"result": "passed", "notes": "现场核实一致。"}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["result"] == "passed" and response.json()["checked_by"] == "t-district"
     again = district.post(record_url(check), {"result": "failed", "notes": "x"}, format="json")
@@ -149,15 +164,22 @@ def test_recording_a_check_then_verifying(cast, version, api_for):
     assert Application.objects.get(pk=application.pk).granted_tier == "3"
 
 
-def test_recording_is_404_outside_the_scope_and_403_for_the_wrong_role(cast, version,
-                                                                      api_for):
+def test_recording_is_404_outside_the_scope_and_403_for_the_wrong_role(cast, version, api_for):
     check = drawn_check(make_batch(cast, [reported(cast, version)]))
     for outsider in (cast.other_district, cast.association, cast.other_enterprise):
-        assert api_for(outsider).post(record_url(check), {"result": "passed"},
-                                      format="json").status_code == 404
+        assert (
+            api_for(outsider)
+            .post(record_url(check), {"result": "passed"}, format="json")
+            .status_code
+            == 404
+        )
     for wrong_role in (cast.regulator, cast.enterprise, cast.reviewer, cast.city):
-        assert api_for(wrong_role).post(record_url(check), {"result": "passed"},
-                                        format="json").status_code == 403
+        assert (
+            api_for(wrong_role)
+            .post(record_url(check), {"result": "passed"}, format="json")
+            .status_code
+            == 403
+        )
     check.refresh_from_db()
     assert check.result == SpotCheck.Result.PENDING
 
@@ -166,9 +188,9 @@ def test_a_failure_through_the_api_reopens_the_batch(cast, version, api_for):
     applications = reported_many(cast, version, 3)
     batch = make_batch(cast, applications)
     check = drawn_check(batch)
-    response = api_for(cast.district).post(record_url(check),
-                                           {"result": "failed", "notes": "评分不实。"},
-                                           format="json")
+    response = api_for(cast.district).post(
+        record_url(check), {"result": "failed", "notes": "评分不实。"}, format="json"
+    )
     assert response.status_code == 200
     detail = api_for(cast.district).get(f"{BATCHES}{batch.pk}/").json()
     assert detail["reopened_at"] is not None
@@ -180,8 +202,9 @@ def test_a_failure_through_the_api_reopens_the_batch(cast, version, api_for):
 def test_a_spot_check_reads_in_scope_and_its_notes_are_the_organisers(cast, version, api_for):
     application = reported(cast, version)
     check = drawn_check(make_batch(cast, [application]))
-    verification.spot_check_record(actor=cast.district, check=check, result="failed",
-                                   notes="内部记录：评分不实。")
+    verification.spot_check_record(
+        actor=cast.district, check=check, result="failed", notes="内部记录：评分不实。"
+    )
     url = f"/api/v1/spot-checks/{check.pk}/"
     organiser = api_for(cast.district).get(url).json()
     assert organiser["result"] == "failed" and organiser["notes"] == "内部记录：评分不实。"

@@ -14,8 +14,18 @@ from certification.models import Certificate
 from tests.certification.test_verify import DURING, issue_certificate
 
 URL = "/api/v1/public/verify/"
-PUBLIC_KEYS = {"number", "enterprise", "uscc", "tier", "tier_display", "industry",
-               "valid_from", "valid_until", "status", "issued_by"}
+PUBLIC_KEYS = {
+    "number",
+    "enterprise",
+    "uscc",
+    "tier",
+    "tier_display",
+    "industry",
+    "valid_from",
+    "valid_until",
+    "status",
+    "issued_by",
+}
 
 
 @pytest.fixture
@@ -77,8 +87,7 @@ def test_post_a_tampered_payload(certificate, en):
     assert certificate.check_count == 0
 
 
-@pytest.mark.parametrize("body", [{}, {"payload": ""}, {"payload": "abc"},
-                                  {"payload": "x" * 2000}])
+@pytest.mark.parametrize("body", [{}, {"payload": ""}, {"payload": "abc"}, {"payload": "x" * 2000}])
 def test_post_bad_input(db, en, body):
     response = en.post(URL, body, format="json")
     assert response.status_code == 400
@@ -113,8 +122,9 @@ def test_get_is_limited_per_address(certificate, en, api):
     assert refused.status_code == 429
     assert "Too many lookups" in refused.json()["detail"]
     # Verifying a payload is not limited.
-    assert en.post(URL, {"payload": verify.payload_for(certificate)},
-                   format="json").status_code == 200
+    assert (
+        en.post(URL, {"payload": verify.payload_for(certificate)}, format="json").status_code == 200
+    )
 
 
 def test_the_public_key_endpoint(db, api):

@@ -68,8 +68,12 @@ def pdf(name: str) -> SimpleUploadedFile:
 def call(client, method: str, url: str, data=None, *, expect: int = 200, fmt: str = "json"):
     """Make the request, insist on the status, return the JSON body."""
     response = getattr(client, method)(url, data or {}, format=fmt)
-    assert response.status_code == expect, (method, url, response.status_code,
-                                            response.content.decode()[:500])
+    assert response.status_code == expect, (
+        method,
+        url,
+        response.status_code,
+        response.content.decode()[:500],
+    )
     return response.json() if response.content else None
 
 
@@ -94,40 +98,77 @@ def test_a_level_3_application_from_apply_to_announce_through_the_api(cast, api,
     team = review_team(cast)
     enterprise, district = api_for(cast.enterprise), api_for(cast.district)
     staff, reviewer = api_for(cast.district_staff), api_for(cast.reviewer)
-    clients = {"enterprise": enterprise, "district": district, "staff": staff,
-               "reviewer": reviewer}
+    clients = {"enterprise": enterprise, "district": district, "staff": staff, "reviewer": reviewer}
     today = timezone.localdate()
 
     # --- the enterprise applies -----------------------------------------------------
-    body = call(enterprise, "post", URL, {"assessment": assessment.pk, "tier": "3"},
-                expect=201)
+    body = call(enterprise, "post", URL, {"assessment": assessment.pk, "tier": "3"}, expect=201)
     pk = body["id"]
     assert body["status"] == "draft" and body["receiver"] == cast.district.organisation_id
     for kind in REQUIRED_MATERIALS:
-        call(enterprise, "post", f"{URL}{pk}/materials/",
-             {"kind": kind.value, "file": pdf(f"{kind.value}.pdf")}, expect=201,
-             fmt="multipart")
+        call(
+            enterprise,
+            "post",
+            f"{URL}{pk}/materials/",
+            {"kind": kind.value, "file": pdf(f"{kind.value}.pdf")},
+            expect=201,
+            fmt="multipart",
+        )
     body = call(enterprise, "patch", f"{URL}{pk}/", {"declaration_confirmed": True})
     assert body["missing_materials"] == [] and body["declaration_confirmed"] is True
     # A draft is the applicant's alone.
-    check_actions(clients, pk, "draft", enterprise={"submit", "withdraw"}, district=None,
-                  staff=None, reviewer=None)
+    check_actions(
+        clients,
+        pk,
+        "draft",
+        enterprise={"submit", "withdraw"},
+        district=None,
+        staff=None,
+        reviewer=None,
+    )
     assert call(enterprise, "post", f"{URL}{pk}/submit/")["status"] == "submitted"
-    check_actions(clients, pk, "submitted", enterprise={"withdraw"},
-                  district=RECEIVER_AT_SUBMITTED, staff=RECEIVER_AT_SUBMITTED, reviewer=None)
+    check_actions(
+        clients,
+        pk,
+        "submitted",
+        enterprise={"withdraw"},
+        district=RECEIVER_AT_SUBMITTED,
+        staff=RECEIVER_AT_SUBMITTED,
+        reviewer=None,
+    )
 
     # --- the district accepts and assigns ------------------------------------------
     assert call(district, "post", f"{URL}{pk}/accept/")["status"] == "accepted"
-    check_actions(clients, pk, "accepted", enterprise={"withdraw"}, district={"assign"},
-                  staff={"assign"}, reviewer=None)
-    body = call(district, "post", f"{URL}{pk}/assign/", {
-        "unit": team["unit"].pk, "leader": team["leader"].pk,
-        "members": [member.pk for member in team["members"]]})
+    check_actions(
+        clients,
+        pk,
+        "accepted",
+        enterprise={"withdraw"},
+        district={"assign"},
+        staff={"assign"},
+        reviewer=None,
+    )
+    body = call(
+        district,
+        "post",
+        f"{URL}{pk}/assign/",
+        {
+            "unit": team["unit"].pk,
+            "leader": team["leader"].pk,
+            "members": [member.pk for member in team["members"]],
+        },
+    )
     assert body["status"] == "assigned"
     assert body["assignment"]["unit"] == team["unit"].pk
-    check_actions(clients, pk, "assigned", enterprise={"withdraw"},
-                  district={"withdraw_assignment"}, staff={"withdraw_assignment"},
-                  reviewer={"start_review"})
+    check_actions(
+        clients,
+        pk,
+        "assigned",
+        enterprise={"withdraw"},
+        district={"withdraw_assignment"},
+        staff={"withdraw_assignment"},
+        reviewer={"start_review"},
+    )
 
     # --- the unit signs the declarations and reviews -------------------------------
     # Not before every declaration is signed.
@@ -137,90 +178,164 @@ def test_a_level_3_application_from_apply_to_announce_through_the_api(cast, api,
     body = call(reviewer, "post", f"{URL}{pk}/start-review/")
     assert body["status"] == "on_site_review"
     assert all(m["declaration_signed_at"] for m in body["assignment"]["members"])
-    check_actions(clients, pk, "on_site_review", enterprise=NONE, district=NONE, staff=NONE,
-                  reviewer=REVIEWING)
+    check_actions(
+        clients,
+        pk,
+        "on_site_review",
+        enterprise=NONE,
+        district=NONE,
+        staff=NONE,
+        reviewer=REVIEWING,
+    )
 
     review = call(reviewer, "get", f"{URL}{pk}/review/")
     row = review["rows"][0]
     assert row["review"]["result"] == "compliant"  # the self-assessment's answer to start
-    changed = call(reviewer, "patch", f"{URL}{pk}/review/rows/{row['id']}/", {
-        "result": "partial", "deduction": "5", "notes": "部分岗位培训记录缺失",
-        "revision": row["revision"]})
+    changed = call(
+        reviewer,
+        "patch",
+        f"{URL}{pk}/review/rows/{row['id']}/",
+        {
+            "result": "partial",
+            "deduction": "5",
+            "notes": "部分岗位培训记录缺失",
+            "revision": row["revision"],
+        },
+    )
     assert changed["review"]["result"] == "partial"
     assert changed["revision"] == row["revision"] + 1
     # The same edit from the old revision: someone saved since, 409 with their version.
-    stale = reviewer.patch(f"{URL}{pk}/review/rows/{row['id']}/", {
-        "result": "compliant", "revision": row["revision"]}, format="json")
+    stale = reviewer.patch(
+        f"{URL}{pk}/review/rows/{row['id']}/",
+        {"result": "compliant", "revision": row["revision"]},
+        format="json",
+    )
     assert stale.status_code == 409 and stale.json()["row"]["review"]["result"] == "partial"
-    finding = call(reviewer, "post", f"{URL}{pk}/review/findings/", {
-        "kind": "deduction", "text": "部分岗位培训记录缺失，需补充培训并存档。",
-        "criterion": row["criterion"], "must_rectify": True}, expect=201)
+    finding = call(
+        reviewer,
+        "post",
+        f"{URL}{pk}/review/findings/",
+        {
+            "kind": "deduction",
+            "text": "部分岗位培训记录缺失，需补充培训并存档。",
+            "criterion": row["criterion"],
+            "must_rectify": True,
+        },
+        expect=201,
+    )
     assert finding["must_rectify"] and not finding["rectified"]
 
     deadline = today + datetime.timedelta(days=14)
-    body = call(reviewer, "post", f"{URL}{pk}/request-rectification/", {
-        "comment": "请补充培训记录。", "deadline": deadline.isoformat()})
+    body = call(
+        reviewer,
+        "post",
+        f"{URL}{pk}/request-rectification/",
+        {"comment": "请补充培训记录。", "deadline": deadline.isoformat()},
+    )
     assert body["status"] == "rectification" and body["due_on"] == deadline.isoformat()
-    check_actions(clients, pk, "rectification", enterprise={"submit_rectification"},
-                  district=NONE, staff=NONE, reviewer=NONE)
+    check_actions(
+        clients,
+        pk,
+        "rectification",
+        enterprise={"submit_rectification"},
+        district=NONE,
+        staff=NONE,
+        reviewer=NONE,
+    )
 
     # --- the enterprise rectifies ---------------------------------------------------
     call(enterprise, "post", f"{URL}{pk}/submit-rectification/", expect=400)  # no evidence
-    call(enterprise, "post", f"{URL}{pk}/review/rectification-evidence/",
-         {"file": pdf("培训记录.pdf"), "note": "已补充培训并存档。"}, expect=201,
-         fmt="multipart")
+    call(
+        enterprise,
+        "post",
+        f"{URL}{pk}/review/rectification-evidence/",
+        {"file": pdf("培训记录.pdf"), "note": "已补充培训并存档。"},
+        expect=201,
+        fmt="multipart",
+    )
     assert call(enterprise, "post", f"{URL}{pk}/submit-rectification/")["status"] == (
-        "on_site_review")
-    check_actions(clients, pk, "on_site_review", enterprise=NONE, district=NONE, staff=NONE,
-                  reviewer=REVIEWING)
+        "on_site_review"
+    )
+    check_actions(
+        clients,
+        pk,
+        "on_site_review",
+        enterprise=NONE,
+        district=NONE,
+        staff=NONE,
+        reviewer=REVIEWING,
+    )
 
     # --- the unit reports -----------------------------------------------------------
-    body = call(reviewer, "patch", f"{URL}{pk}/review/report/", {
-        "summary": "现场评审基本符合三级要求，整改已完成。", "technical_head": "赵工"})
+    body = call(
+        reviewer,
+        "patch",
+        f"{URL}{pk}/review/report/",
+        {"summary": "现场评审基本符合三级要求，整改已完成。", "technical_head": "赵工"},
+    )
     assert body["technical_head"] == "赵工"
     for member in [team["leader"], *team["members"]]:
         body = call(reviewer, "post", f"{URL}{pk}/review/sign/", {"reviewer": member.pk})
     assert all(s["signed_at"] for s in body["signoffs"])
     assert call(reviewer, "post", f"{URL}{pk}/submit-report/")["status"] == "reported"
     verifier = {"verify", "send_back", "close_not_reached"}
-    check_actions(clients, pk, "reported", enterprise=NONE, district=verifier, staff=verifier,
-                  reviewer=NONE)
+    check_actions(
+        clients, pk, "reported", enterprise=NONE, district=verifier, staff=verifier, reviewer=NONE
+    )
 
     # --- the district verifies --------------------------------------------------------
-    batch = call(district, "post", "/api/v1/verification-batches/", {"applications": [pk]},
-                 expect=201)
+    batch = call(
+        district, "post", "/api/v1/verification-batches/", {"applications": [pk]}, expect=201
+    )
     assert batch["picks"] == [pk]  # one third of one, rounded up
     (check,) = batch["checks"]
     assert check["required"] and check["result"] == "pending"
     body = call(district, "post", f"{URL}{pk}/verify/", expect=400)  # check not recorded
     assert "spot_check" in body
-    recorded = call(district, "post", f"/api/v1/spot-checks/{check['id']}/record/",
-                    {"result": "passed"})
+    recorded = call(
+        district, "post", f"/api/v1/spot-checks/{check['id']}/record/", {"result": "passed"}
+    )
     assert recorded["result"] == "passed" and recorded["checked_by"] == "t-district"
     assert call(district, "post", f"{URL}{pk}/verify/")["status"] == "verified"
     # Publishing is a batch's step: no move on the application itself.
-    check_actions(clients, pk, "verified", enterprise=NONE, district=NONE, staff=NONE,
-                  reviewer=NONE)
+    check_actions(
+        clients, pk, "verified", enterprise=NONE, district=NONE, staff=NONE, reviewer=NONE
+    )
 
     # --- publicity, an objection -----------------------------------------------------
-    published = call(district, "post", "/api/v1/publicity-batches/", {"applications": [pk]},
-                     expect=201)
+    published = call(
+        district, "post", "/api/v1/publicity-batches/", {"applications": [pk]}, expect=201
+    )
     assert published["is_open"] and published["starts_on"] == today.isoformat()
     (item,) = published["items"]
-    check_actions(clients, pk, "publicity", enterprise=NONE,
-                  district={"withdraw_from_publicity"}, staff={"withdraw_from_publicity"},
-                  reviewer=NONE)
-    publicity.objection_lodge(item=PublicityItem.objects.get(pk=item["id"]), name="张三",
-                              contact="13912345678", text="该企业培训记录造假。",
-                              ip="10.0.0.1")
+    check_actions(
+        clients,
+        pk,
+        "publicity",
+        enterprise=NONE,
+        district={"withdraw_from_publicity"},
+        staff={"withdraw_from_publicity"},
+        reviewer=NONE,
+    )
+    publicity.objection_lodge(
+        item=PublicityItem.objects.get(pk=item["id"]),
+        name="张三",
+        contact="13912345678",
+        text="该企业培训记录造假。",
+        ip="10.0.0.1",
+    )
     listed = call(district, "get", f"/api/v1/publicity-batches/{published['id']}/")
     (objection,) = listed["items"][0]["objections"]
     assert objection["outcome"] == ""
     announce = {"applications": [pk]}
     body = call(district, "post", "/api/v1/announcements/", announce, expect=400)
     assert "applications" in body  # the window is still open
-    resolved = call(district, "post", f"/api/v1/objections/{objection['id']}/resolve/", {
-        "outcome": "dismissed", "resolution": "经现场核查，培训记录真实完整。"})
+    resolved = call(
+        district,
+        "post",
+        f"/api/v1/objections/{objection['id']}/resolve/",
+        {"outcome": "dismissed", "resolution": "经现场核查，培训记录真实完整。"},
+    )
     assert resolved["outcome"] == "dismissed" and resolved["resolved_by"] == "t-district"
 
     # The window lasts seven working days from today (the API opens none in the
@@ -228,7 +343,8 @@ def test_a_level_3_application_from_apply_to_announce_through_the_api(cast, api,
     # wait, set the window back so it closed yesterday. Travelling in time
     # instead would leave the earlier steps' stamps in the future.
     PublicityBatch.objects.filter(pk=published["id"]).update(
-        starts_on=today - datetime.timedelta(days=14), ends_on=today - datetime.timedelta(days=1))
+        starts_on=today - datetime.timedelta(days=14), ends_on=today - datetime.timedelta(days=1)
+    )
 
     # --- the district announces ----------------------------------------------------
     announced = call(district, "post", "/api/v1/announcements/", announce, expect=201)
@@ -243,17 +359,20 @@ def test_a_level_3_application_from_apply_to_announce_through_the_api(cast, api,
     assert response.status_code == 200
     public = [c for a in response.json()["results"] for c in a["certificates"]]
     assert [(c["enterprise_name"], c["number"]) for c in public] == [
-        (cast.ent.name, certificate["number"])]
+        (cast.ent.name, certificate["number"])
+    ]
     assert CERTIFICATE.match(public[0]["number"])
     assert "application" not in public[0]
 
     # The review unit's access ended with the announcement; nobody has a move left.
-    check_actions(clients, pk, "announced", enterprise=NONE, district=NONE, staff=NONE,
-                  reviewer=None)
+    check_actions(
+        clients, pk, "announced", enterprise=NONE, district=NONE, staff=NONE, reviewer=None
+    )
     body = call(staff, "get", f"{URL}{pk}/")
     assert body["actions"] == []
-    timeline = [(e["transition"], e["from_status"], e["to_status"], e["actor"])
-                for e in body["timeline"]]
+    timeline = [
+        (e["transition"], e["from_status"], e["to_status"], e["actor"]) for e in body["timeline"]
+    ]
     assert timeline == PATH
     assert body["timeline"][4]["comment"] == "请补充培训记录。"
     stamps = [e["created_at"] for e in body["timeline"]]
@@ -262,13 +381,17 @@ def test_a_level_3_application_from_apply_to_announce_through_the_api(cast, api,
     # The audit log records the same moves, in the same order, by the same people,
     # and nothing for the refused requests.
     moves = [f"application.{name}" for name in TRANSITIONS]
-    audited = list(AuditEvent.objects.filter(
-        object_type="certification.application", object_id=str(pk), action__in=moves)
-        .order_by("id").values_list("action", "before", "after", "actor__username"))
-    assert [(action, before["status"], after["status"], actor)
-            for action, before, after, actor in audited] == [
-        (f"application.{name}", source, target, actor)
-        for name, source, target, actor in PATH]
+    audited = list(
+        AuditEvent.objects.filter(
+            object_type="certification.application", object_id=str(pk), action__in=moves
+        )
+        .order_by("id")
+        .values_list("action", "before", "after", "actor__username")
+    )
+    assert [
+        (action, before["status"], after["status"], actor)
+        for action, before, after, actor in audited
+    ] == [(f"application.{name}", source, target, actor) for name, source, target, actor in PATH]
     assert audited[-1][2]["certificate"] == certificate["number"]
     application = Application.objects.get(pk=pk)
     assert (application.status, application.granted_tier) == (Status.ANNOUNCED, "3")

@@ -40,8 +40,10 @@ def _serialized_rollback_under_playwright(request, django_db_setup):
     """
     from django.db import connections
 
-    contents = {alias: getattr(connections[alias], "_test_serialized_contents", None)
-                for alias in connections}
+    contents = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     request.getfixturevalue("playwright")
     for alias, serialized in contents.items():
         if serialized is not None:
@@ -51,15 +53,23 @@ def _serialized_rollback_under_playwright(request, django_db_setup):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/test does it)",
-                    pytrace=False)
+        pytest.fail(
+            f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/test does it)",
+            pytrace=False,
+        )
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         # Without the background-networking flags Chromium tries to reach outside hosts.
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
     }
 
 

@@ -21,8 +21,9 @@ def click_and_wait(page, selector: str) -> None:
         page.locator(selector).click()
 
 
-def test_an_application_is_returned_resubmitted_and_accepted(tcast, login, live_server,
-                                                             tmp_path, settings):
+def test_an_application_is_returned_resubmitted_and_accepted(
+    tcast, login, live_server, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     version = make_tiered_version()
     assessment = submitted_assessment(tcast.enterprise, tcast.ent, version)
@@ -48,8 +49,9 @@ def test_an_application_is_returned_resubmitted_and_accepted(tcast, login, live_
     for kind, path in files.items():
         page.set_input_files(f"#file-{kind}", str(path))
         click_and_wait(page, f"[data-testid=upload-{kind}]")
-        expect(page.locator(f"[data-testid=material-{kind}] [data-testid=material-link]")
-               ).to_have_text(path.name)
+        expect(
+            page.locator(f"[data-testid=material-{kind}] [data-testid=material-link]")
+        ).to_have_text(path.name)
     page.check("#id_declaration_confirmed")
     click_and_wait(page, "[data-testid=save-declaration]")
     click_and_wait(page, "[data-testid=do-submit]")
@@ -95,7 +97,11 @@ def test_an_application_is_returned_resubmitted_and_accepted(tcast, login, live_
     steps = page.locator("[data-testid=timeline] [data-testid=event]")
     expect(steps).to_have_count(4)
     assert [steps.nth(i).get_attribute("data-transition") for i in range(4)] == [
-        "submit", "return", "resubmit", "accept"]
+        "submit",
+        "return",
+        "resubmit",
+        "accept",
+    ]
     expect(steps.nth(1)).to_contain_text(REASON)
     expect(steps.nth(1)).to_contain_text(tcast.district.organisation.name)
     expect(page.locator("[data-testid=actions]")).to_have_count(0)  # nothing left for it here

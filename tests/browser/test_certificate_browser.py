@@ -37,8 +37,12 @@ from tests.certification.lifecycle_factories import issue
 
 PDFTOPPM = shutil.which("pdftoppm")
 DPI = 200
-PRIVATE = {"contact_name": "王联系", "contact_phone": "13912345678",
-           "address": "朝阳区建国路88号保密楼", "legal_representative": "李法人"}
+PRIVATE = {
+    "contact_name": "王联系",
+    "contact_phone": "13912345678",
+    "address": "朝阳区建国路88号保密楼",
+    "legal_representative": "李法人",
+}
 NOTE = "2026年发生一起死亡事故，经调查认定企业负有责任"
 
 
@@ -60,15 +64,17 @@ def _finder_hits(values: list[int]) -> list[tuple[float, float]]:
     ratio 1:1:3:1:1, the signature of a finder pattern."""
     runs, hits = _runs(values), []
     for k in range(len(runs) - 4):
-        window = runs[k:k + 5]
+        window = runs[k : k + 5]
         if window[0][0] != 1:
             continue
         widths = [length for _, _, length in window]
         unit = sum(widths) / 7
         if unit < 1.5:
             continue
-        if all(abs(width - expected * unit) <= unit * 0.6
-               for width, expected in zip(widths, (1, 1, 3, 1, 1), strict=True)):
+        if all(
+            abs(width - expected * unit) <= unit * 0.6
+            for width, expected in zip(widths, (1, 1, 3, 1, 1), strict=True)
+        ):
             centre = window[2][1] + (window[2][2] - 1) / 2
             hits.append((centre, sum(widths)))
     return hits
@@ -93,8 +99,15 @@ def _finders(pixels, width: int, height: int) -> list[tuple[float, float, float]
                 break
         else:
             found.append([(x, y, size)])
-    return [(sum(h[0] for h in group) / len(group), sum(h[1] for h in group) / len(group),
-             sum(h[2] for h in group) / len(group)) for group in found if len(group) >= 3]
+    return [
+        (
+            sum(h[0] for h in group) / len(group),
+            sum(h[1] for h in group) / len(group),
+            sum(h[2] for h in group) / len(group),
+        )
+        for group in found
+        if len(group) >= 3
+    ]
 
 
 def _sample(pixels, width: int, height: int) -> list[list[int]]:
@@ -102,12 +115,13 @@ def _sample(pixels, width: int, height: int) -> list[list[int]]:
     symbols = []  # three finders of one size at the corners of an upright square
     for top_left, top_right, bottom_left in permutations(_finders(pixels, width, height), 3):
         size = top_left[2]
-        if (all(abs(f[2] - size) <= size / 7 for f in (top_right, bottom_left))
-                and top_right[0] - top_left[0] > 2 * size
-                and abs(top_right[1] - top_left[1]) <= size / 7
-                and abs(bottom_left[0] - top_left[0]) <= size / 7
-                and abs((bottom_left[1] - top_left[1]) - (top_right[0] - top_left[0]))
-                <= size / 7):
+        if (
+            all(abs(f[2] - size) <= size / 7 for f in (top_right, bottom_left))
+            and top_right[0] - top_left[0] > 2 * size
+            and abs(top_right[1] - top_left[1]) <= size / 7
+            and abs(bottom_left[0] - top_left[0]) <= size / 7
+            and abs((bottom_left[1] - top_left[1]) - (top_right[0] - top_left[0])) <= size / 7
+        ):
             symbols.append((top_left, top_right, bottom_left))
     assert len(symbols) == 1, f"expected one QR symbol, found {len(symbols)}"
     top_left, top_right, bottom_left = symbols[0]
@@ -117,16 +131,22 @@ def _sample(pixels, width: int, height: int) -> list[list[int]]:
     pitch_x = (top_right[0] - top_left[0]) / (size - 7)  # centre to centre: size-7 modules
     pitch_y = (bottom_left[1] - top_left[1]) / (size - 7)
     x0, y0 = top_left[0] - 3 * pitch_x, top_left[1] - 3 * pitch_y  # centre of module (0, 0)
-    return [[pixels[round(y0 + row * pitch_y)][round(x0 + col * pitch_x)]
-             for col in range(size)] for row in range(size)]
+    return [
+        [pixels[round(y0 + row * pitch_y)][round(x0 + col * pitch_x)] for col in range(size)]
+        for row in range(size)
+    ]
 
 
 def _format(matrix: list[list[int]], version: int) -> tuple[int, int]:
     """(error level, mask) whose format information the symbol carries."""
     size = len(matrix)
     best = None
-    for error in (consts.ERROR_LEVEL_L, consts.ERROR_LEVEL_M, consts.ERROR_LEVEL_Q,
-                  consts.ERROR_LEVEL_H):
+    for error in (
+        consts.ERROR_LEVEL_L,
+        consts.ERROR_LEVEL_M,
+        consts.ERROR_LEVEL_Q,
+        consts.ERROR_LEVEL_H,
+    ):
         for mask in range(8):
             reference = qr.make_matrix(size, size, add_timing=False)
             qr.add_format_info(reference, version, error, mask)
@@ -158,13 +178,12 @@ def _codewords(matrix: list[list[int]], version: int, mask: int) -> list[int]:
                 i = (size - 1 - vertical) if upwards else vertical
                 if template[i][j] == 0x2:
                     bits.append(matrix[i][j] ^ int(mask_function(i, j)))
-    return [int("".join(map(str, bits[k:k + 8])), 2) for k in range(0, len(bits) - 7, 8)]
+    return [int("".join(map(str, bits[k : k + 8])), 2) for k in range(0, len(bits) - 7, 8)]
 
 
 def _data(codewords: list[int], version: int, error: int) -> list[int]:
     """The data codewords, de-interleaved from the blocks."""
-    blocks = [info.num_data for info in consts.ECC[version][error]
-              for _ in range(info.num_blocks)]
+    blocks = [info.num_data for info in consts.ECC[version][error] for _ in range(info.num_blocks)]
     data: list[list[int]] = [[] for _ in blocks]
     position = 0
     for k in range(max(blocks)):
@@ -182,7 +201,7 @@ def _segments(data: list[int], version: int) -> str:
 
     def take(count: int) -> int:
         nonlocal position
-        value = int(bits[position:position + count], 2)
+        value = int(bits[position : position + count], 2)
         position += count
         return value
 
@@ -218,7 +237,7 @@ def read_qr(image: Image.Image) -> str:
     gray = image.convert("L")
     width, height = gray.size
     data = gray.point(lambda value: 1 if value < 128 else 0).tobytes()
-    pixels = [list(data[row * width:(row + 1) * width]) for row in range(height)]
+    pixels = [list(data[row * width : (row + 1) * width]) for row in range(height)]
     matrix = _sample(pixels, width, height)
     version = (len(matrix) - 17) // 4
     error, mask = _format(matrix, version)
@@ -229,8 +248,24 @@ def scan(pdf_path: Path, tmp_path: Path) -> str:
     """Render the PDF's first page like a scanner (or a phone's camera) sees
     it and read the QR code on it."""
     out = tmp_path / "scan"
-    subprocess.run([PDFTOPPM, "-f", "1", "-l", "1", "-r", str(DPI), "-gray", "-png",
-                    "-singlefile", str(pdf_path), str(out)], check=True, timeout=30)
+    subprocess.run(
+        [
+            PDFTOPPM,
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-r",
+            str(DPI),
+            "-gray",
+            "-png",
+            "-singlefile",
+            str(pdf_path),
+            str(out),
+        ],
+        check=True,
+        timeout=30,
+    )
     with Image.open(f"{out}.png") as image:
         return read_qr(image)
 
@@ -242,8 +277,9 @@ def browser_for(new_context, base: str, user=None, language: str | None = None):
     """A page in a browser context of its own, logged in as ``user`` (or anonymous)."""
     context = new_context(accept_downloads=True)
     if language:
-        context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language,
-                              "url": base}])
+        context.add_cookies(
+            [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}]
+        )
     page = context.new_page()
     page.set_default_timeout(15_000)
     if user is not None:
@@ -258,7 +294,8 @@ def browser_for(new_context, base: str, user=None, language: str | None = None):
 
 @pytest.mark.skipif(PDFTOPPM is None, reason="poppler-utils (pdftoppm) is not installed")
 def test_a_visitor_scans_the_downloaded_certificate_and_sees_it_revoked(
-        tcast, new_context, live_server, tmp_path, settings):
+    tcast, new_context, live_server, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PORTAL_BASE_URL = live_server.url  # the QR code points at this server
     base = live_server.url
@@ -308,7 +345,8 @@ def test_a_visitor_scans_the_downloaded_certificate_and_sees_it_revoked(
     expect(card.locator("[data-testid=number]")).to_have_text(certificate.number)
     expect(card.locator("[data-testid=uscc]")).to_have_text(tcast.ent.uscc)
     expect(card.locator("[data-testid=validity]")).to_have_text(
-        f"{certificate.valid_from:%Y-%m-%d} – {certificate.valid_until:%Y-%m-%d}")
+        f"{certificate.valid_from:%Y-%m-%d} – {certificate.valid_until:%Y-%m-%d}"
+    )
     expect(visitor.locator("[data-testid=genuine]")).to_be_visible()
     expect(visitor.locator("[data-testid=outdated]")).to_have_count(0)
     body = visitor.locator("body")

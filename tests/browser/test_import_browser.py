@@ -16,8 +16,7 @@ def test_an_import_with_one_bad_row_shows_that_rows_problem(tcast, login, live_s
     path.write_bytes(make_xlsx(rows))
     page = login(tcast.district.username)
     # Messages in English, whatever the translations say.
-    page.context.add_cookies([{"name": "django_language", "value": "en",
-                               "url": live_server.url}])
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
 
     page.goto(f"{live_server.url}/enterprises/import/")
     page.set_input_files("input[name=file]", str(path))

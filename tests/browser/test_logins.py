@@ -38,8 +38,11 @@ def demo(transactional_db):
 
 
 def nav_links(page) -> set[str]:
-    return set(page.eval_on_selector_all(
-        "[data-testid=nav] a", "links => links.map(a => a.getAttribute('href'))"))
+    return set(
+        page.eval_on_selector_all(
+            "[data-testid=nav] a", "links => links.map(a => a.getAttribute('href'))"
+        )
+    )
 
 
 @pytest.mark.parametrize("username", sorted(NAVIGATION))

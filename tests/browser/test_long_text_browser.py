@@ -18,12 +18,12 @@ def sideways(page) -> int:
 
 
 @pytest.mark.parametrize("width", [768, 1280])
-def test_long_text_does_not_push_the_page_sideways(tcast, login, live_server, width, settings,
-                                                   tmp_path):
+def test_long_text_does_not_push_the_page_sideways(
+    tcast, login, live_server, width, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     application = submitted_application(tcast, make_tiered_version())
-    services.application_withdraw(actor=tcast.enterprise, application=application,
-                                  comment=LONG)
+    services.application_withdraw(actor=tcast.enterprise, application=application, comment=LONG)
     Organisation.objects.create(name="评审中心" + "0" * 120, kind=OrganisationKind.REVIEW_UNIT)
 
     page = login(tcast.enterprise.username)

@@ -48,8 +48,7 @@ def registration_row(page, uscc):
     return page.locator(f"[data-testid=registration-row][data-uscc='{uscc}']")
 
 
-def test_registration_with_wrong_check_character_names_the_expected_one(tcast, live_server,
-                                                                         page):
+def test_registration_with_wrong_check_character_names_the_expected_one(tcast, live_server, page):
     wrong = VALID[:17] + next(c for c in ALPHABET if c != VALID[17])
 
     register(page, live_server, uscc=wrong, username="reg-wrong", name="北京朝阳注册测试有限公司")
@@ -61,8 +60,14 @@ def test_registration_with_wrong_check_character_names_the_expected_one(tcast, l
 
 
 def test_district_approves_a_registration(tcast, live_server, page, login):
-    register(page, live_server, uscc=VALID, username="reg-approve",
-             name="北京朝阳注册测试有限公司", street=tcast.chaoyang_street)
+    register(
+        page,
+        live_server,
+        uscc=VALID,
+        username="reg-approve",
+        name="北京朝阳注册测试有限公司",
+        street=tcast.chaoyang_street,
+    )
 
     assert page.url == f"{live_server.url}/"
     status = page.locator("[data-testid=registration-status]")
@@ -107,13 +112,17 @@ def test_district_rejects_a_registration_with_a_reason(tcast, live_server, page,
     assert page.locator("[data-testid=nav] a[href='/enterprises/mine/']").count() == 0
 
 
-def test_a_claim_on_a_registry_entry_shows_the_district_what_would_change(tcast, live_server,
-                                                                          page, login):
-    known = Enterprise.objects.create(name="北京朝阳原登记名称有限公司", uscc=VALID,
-                                      region=tcast.chaoyang, contact_name="原联系人",
-                                      contact_phone="010-80000000")
-    register(page, live_server, uscc=VALID, username="reg-known",
-             name="北京朝阳注册测试有限公司")
+def test_a_claim_on_a_registry_entry_shows_the_district_what_would_change(
+    tcast, live_server, page, login
+):
+    known = Enterprise.objects.create(
+        name="北京朝阳原登记名称有限公司",
+        uscc=VALID,
+        region=tcast.chaoyang,
+        contact_name="原联系人",
+        contact_phone="010-80000000",
+    )
+    register(page, live_server, uscc=VALID, username="reg-known", name="北京朝阳注册测试有限公司")
     known.refresh_from_db()
     assert (known.name, known.account) == ("北京朝阳原登记名称有限公司", None)
 
@@ -130,13 +139,14 @@ def test_a_claim_on_a_registry_entry_shows_the_district_what_would_change(tcast,
     assert known.account.users.get().username == "reg-known"
 
 
-def test_a_claim_on_an_enterprise_with_an_account_is_shown_as_a_dispute(tcast, live_server,
-                                                                        page, login):
-    register(page, live_server, uscc=tcast.ent.uscc, username="reg-dispute",
-             name=tcast.ent.name)
+def test_a_claim_on_an_enterprise_with_an_account_is_shown_as_a_dispute(
+    tcast, live_server, page, login
+):
+    register(page, live_server, uscc=tcast.ent.uscc, username="reg-dispute", name=tcast.ent.name)
     assert page.url == f"{live_server.url}/"
-    assert page.locator("[data-testid=registration-status]").get_attribute(
-        "data-status") == "pending"
+    assert (
+        page.locator("[data-testid=registration-status]").get_attribute("data-status") == "pending"
+    )
 
     login(tcast.district.username)
     page.goto(f"{live_server.url}/enterprises/registrations/")

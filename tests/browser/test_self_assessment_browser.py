@@ -12,15 +12,13 @@ from tests.reviews.test_assessment_pages import fresh_specs, make_version  # noq
 from tests.reviews.test_evidence import PNG
 
 
-def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tmp_path,
-                                                   settings):
+def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     version = make_version()
     evidence_file = tmp_path / "安全生产目标管理制度.png"
     evidence_file.write_bytes(PNG)
     page = login(tcast.enterprise.username)
-    page.context.add_cookies([{"name": "django_language", "value": "en",
-                               "url": live_server.url}])
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
 
     # Start from the navigation.
     page.goto(f"{live_server.url}/")
@@ -52,7 +50,8 @@ def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tm
     deduction.fill("11")
     deduction.press("Tab")
     expect(page.locator(f"#answer-{rows['2.1.2']} [data-testid=row-error]")).to_contain_text(
-        "at most the criterion's 10.0 points")
+        "at most the criterion's 10.0 points"
+    )
     expect(score).to_have_text("10.0")
     page.locator(f"#d{rows['2.1.2']}").fill("2.5")
     page.locator(f"#d{rows['2.1.2']}").press("Tab")
@@ -79,7 +78,8 @@ def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tm
     # Evidence, attached without leaving the page.
     page.set_input_files(f"#f{rows['1.1.1']}", str(evidence_file))
     expect(page.locator(f"#evidence-{rows['1.1.1']} [data-testid=evidence-file]")).to_have_text(
-        "安全生产目标管理制度.png")
+        "安全生产目标管理制度.png"
+    )
 
     for code in rows:
         if code not in ("1.1.1", "2.1.2", "1.2.1", "2.2.1"):
@@ -92,7 +92,8 @@ def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tm
     page.on("dialog", lambda dialog: dialog.accept())
     page.locator("[data-testid=submit-button]").click()
     expect(page.locator("[data-testid=assessment-status]")).to_have_attribute(
-        "data-status", "submitted")
+        "data-status", "submitted"
+    )
     expect(page.locator("[data-testid=read-only]")).to_be_visible()
     expect(page.locator("[data-testid=answer-form]")).to_have_count(0)
     expect(page.locator("[data-testid=evidence-input]")).to_have_count(0)

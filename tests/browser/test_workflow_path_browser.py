@@ -38,8 +38,18 @@ OBJECTION = "该企业去年曾发生未上报的轻伤事故"
 RESOLUTION = "经核实，该事故已按规定上报，异议不成立"
 CERTIFICATE = re.compile(r"^京AQBJXⅢ\d{9}$")
 # Every move of the path, in order: the timeline the watcher reads.
-PATH = ["submit", "accept", "assign", "start_review", "request_rectification",
-        "submit_rectification", "submit_report", "verify", "start_publicity", "announce"]
+PATH = [
+    "submit",
+    "accept",
+    "assign",
+    "start_review",
+    "request_rectification",
+    "submit_rectification",
+    "submit_report",
+    "verify",
+    "start_publicity",
+    "announce",
+]
 
 
 def click_and_wait(page, selector) -> None:
@@ -49,7 +59,8 @@ def click_and_wait(page, selector) -> None:
 
 
 def test_an_application_goes_the_whole_way_to_the_public_announcement(
-        tcast, new_context, live_server, tmp_path, settings):
+    tcast, new_context, live_server, tmp_path, settings
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     version = make_tiered_version()
     assessment = submitted_assessment(tcast.enterprise, tcast.ent, version)
@@ -104,8 +115,9 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     for kind in REQUIRED_MATERIALS:
         enterprise.set_input_files(f"#file-{kind}", str(pdf))
         click_and_wait(enterprise, f"[data-testid=upload-{kind}]")
-        expect(enterprise.locator(f"[data-testid=material-{kind}] [data-testid=material-link]")
-               ).to_have_text(pdf.name)
+        expect(
+            enterprise.locator(f"[data-testid=material-{kind}] [data-testid=material-link]")
+        ).to_have_text(pdf.name)
     enterprise.check("#id_declaration_confirmed")
     click_and_wait(enterprise, "[data-testid=save-declaration]")
     click_and_wait(enterprise, "[data-testid=do-submit]")
@@ -119,8 +131,10 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     click_and_wait(district, "[data-testid=do-accept]")
     expect(district.locator("[data-testid=assign]")).to_be_visible()
     assert Application.objects.get(pk=pk).status == Status.ACCEPTED
-    click_and_wait(district, f"[data-testid=suggestion][data-unit='{team['unit'].pk}'] "
-                             "[data-testid=choose-unit]")
+    click_and_wait(
+        district,
+        f"[data-testid=suggestion][data-unit='{team['unit'].pk}'] [data-testid=choose-unit]",
+    )
     district.select_option("#assign-leader", str(leader.pk))
     district.check(f"#member-{member.pk}")
     click_and_wait(district, "[data-testid=do-assign]")
@@ -141,14 +155,16 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     expect(reviewer.locator("[data-testid=do-start_review]")).to_be_visible()
     for who in (leader, member):
         click_and_wait(reviewer, f"[data-testid=sign-{who.pk}]")
-        expect(reviewer.locator(f"[data-testid=member][data-reviewer='{who.pk}'] "
-                                "[data-testid=signed]")).to_be_visible()
+        expect(
+            reviewer.locator(f"[data-testid=member][data-reviewer='{who.pk}'] [data-testid=signed]")
+        ).to_be_visible()
     click_and_wait(reviewer, "[data-testid=do-start_review]")
     expect(reviewer.locator("[data-testid=onsite-panel]")).to_be_visible()
 
     reviewer.goto(f"{base}/applications/{pk}/review/")
     expect(reviewer.locator("[data-testid=review-score]")).to_have_text(
-        re.compile(r"^100(\.0+)?$"))  # the self-assessment's answers to start from
+        re.compile(r"^100(\.0+)?$")
+    )  # the self-assessment's answers to start from
     row = reviewer.locator("[data-testid=review-row]").nth(1)  # criterion 1.2, 40 points
     row.locator("label[for$='-partial']").click()
     deduction = row.locator("input[name=deduction]")
@@ -157,12 +173,10 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     deduction.press("Tab")  # the change event saves the row
     expect(row.locator("[data-testid=row-status]")).to_have_text(re.compile("✓"))
     expect(row).to_have_attribute("data-differs", "1")
-    expect(reviewer.locator("[data-testid=review-score]")).to_have_text(
-        re.compile(r"^85(\.0+)?$"))
+    expect(reviewer.locator("[data-testid=review-score]")).to_have_text(re.compile(r"^85(\.0+)?$"))
     expect(reviewer.locator("[data-testid=differs-count]")).to_have_text("1")
     reviewer.reload()  # saved on the server, not just on the page
-    expect(reviewer.locator("[data-testid=review-score]")).to_have_text(
-        re.compile(r"^85(\.0+)?$"))
+    expect(reviewer.locator("[data-testid=review-score]")).to_have_text(re.compile(r"^85(\.0+)?$"))
 
     reviewer.goto(f"{base}/applications/{pk}/review/findings/")
     reviewer.select_option("#finding-kind", "deduction")
@@ -177,13 +191,15 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     reviewer.fill("#deadline-request_rectification", deadline.isoformat())
     click_and_wait(reviewer, "[data-testid=do-request_rectification]")
     expect(reviewer.locator("[data-testid=rectification-request]")).to_contain_text(
-        deadline.isoformat())
+        deadline.isoformat()
+    )
     expect(buttons(reviewer)).to_have_count(0)  # now the enterprise's turn
 
     # The watcher sees the step in the timeline and has nothing to do.
     detail(watcher, pk)
-    expect(watcher.locator("[data-testid=timeline] [data-testid=event]").last
-           ).to_have_attribute("data-transition", "request_rectification")
+    expect(watcher.locator("[data-testid=timeline] [data-testid=event]").last).to_have_attribute(
+        "data-transition", "request_rectification"
+    )
     expect(watcher.locator("[data-testid=actions]")).to_have_count(0)
 
     # 4. The enterprise sees the finding and the deadline, not the reviewers'
@@ -191,7 +207,8 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     detail(enterprise, pk)
     panel = enterprise.locator("[data-testid=onsite-panel]")
     expect(panel.locator("[data-testid=rectification-request]")).to_contain_text(
-        deadline.isoformat())
+        deadline.isoformat()
+    )
     expect(panel.locator("[data-testid=onsite-finding]")).to_contain_text(FINDING)
     expect(panel.locator("[data-testid=onsite-scores-hidden]")).to_be_visible()
     expect(panel.locator("[data-testid=onsite-score]")).to_have_count(0)
@@ -215,8 +232,11 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     expect(reviewer.locator("#report-summary")).to_have_value(SUMMARY)
     for who in (leader, member):
         click_and_wait(reviewer, f"[data-testid=sign-report-{who.pk}]")
-        expect(reviewer.locator(f"[data-testid=signoff][data-reviewer='{who.pk}'] "
-                                "[data-testid=report-signed]")).to_be_visible()
+        expect(
+            reviewer.locator(
+                f"[data-testid=signoff][data-reviewer='{who.pk}'] [data-testid=report-signed]"
+            )
+        ).to_be_visible()
     detail(watcher, pk)  # while the unit reviews, the watcher has nothing to do
     expect(watcher.locator("[data-testid=actions]")).to_have_count(0)
     detail(district, pk)
@@ -234,8 +254,11 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     expect(enterprise.locator("[data-testid=do-verify]")).to_have_count(0)
     expect(enterprise.locator("[data-testid=onsite-scores-hidden]")).to_be_visible()
     district.goto(f"{base}/applications/verification/")
-    expect(district.locator(f"[data-testid=candidate][data-application='{pk}'] "
-                            "input[name=applications]")).to_be_checked()
+    expect(
+        district.locator(
+            f"[data-testid=candidate][data-application='{pk}'] input[name=applications]"
+        )
+    ).to_be_checked()
     click_and_wait(district, "[data-testid=do-create]")
     item = district.locator(f"[data-testid=item][data-application='{pk}']")
     expect(item).to_have_attribute("data-required", "yes")  # one of one: drawn
@@ -247,7 +270,8 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
 
     detail(district, pk)
     expect(district.locator("[data-testid=verification-check]")).to_have_attribute(
-        "data-result", "passed")
+        "data-result", "passed"
+    )
     expect(district.locator("[data-testid=verification-drawn]")).to_be_visible()
     click_and_wait(district, "[data-testid=do-verify]")
     expect(district.locator("[data-testid=granted-tier]")).to_be_visible()
@@ -262,8 +286,7 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     #    district dismisses the objection with its reasons.
     public = browser_for()
     public.goto(f"{base}/public/publicity/")
-    click_and_wait(public, public.locator("[data-testid=current-batches] a",
-                                          has_text=batch.title))
+    click_and_wait(public, public.locator("[data-testid=current-batches] a", has_text=batch.title))
     expect(public.locator("[data-testid=publicity-items]")).to_contain_text(tcast.ent.name)
     public.select_option("#id_item", label=tcast.ent.name)
     public.fill("#id_name", "张三")
@@ -290,7 +313,8 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     # 8. Time passes. The publicity window (seven working days) is moved into the
     #    past directly in the database: waiting is not the subject of this test.
     PublicityBatch.objects.filter(pk=batch.pk).update(
-        starts_on=today - datetime.timedelta(days=14), ends_on=today - datetime.timedelta(days=1))
+        starts_on=today - datetime.timedelta(days=14), ends_on=today - datetime.timedelta(days=1)
+    )
 
     # 9. The district announces; the watcher reads every step in the timeline;
     #    the enterprise now sees the review score.
@@ -308,9 +332,14 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     steps = watcher.locator("[data-testid=timeline] [data-testid=event]")
     expect(steps).to_have_count(len(PATH))
     assert [steps.nth(i).get_attribute("data-transition") for i in range(len(PATH))] == PATH
-    actors = {"submit": tcast.ent.name, "accept": tcast.district.organisation.name,
-              "start_review": team["unit"].name, "submit_rectification": tcast.ent.name,
-              "submit_report": team["unit"].name, "announce": tcast.district.organisation.name}
+    actors = {
+        "submit": tcast.ent.name,
+        "accept": tcast.district.organisation.name,
+        "start_review": team["unit"].name,
+        "submit_rectification": tcast.ent.name,
+        "submit_report": team["unit"].name,
+        "announce": tcast.district.organisation.name,
+    }
     for transition, organisation in actors.items():
         expect(steps.nth(PATH.index(transition))).to_contain_text(organisation)
     expect(steps.nth(PATH.index("request_rectification"))).to_contain_text(RECTIFY)
@@ -326,8 +355,10 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
 
     # 10. The public announcement page, without a login.
     public.goto(f"{base}/public/announcements/")
-    click_and_wait(public, public.locator("[data-testid=announcements] a",
-                                          has_text=certificate.announcement.title))
+    click_and_wait(
+        public,
+        public.locator("[data-testid=announcements] a", has_text=certificate.announcement.title),
+    )
     listed = public.locator("[data-testid=certificates] tbody tr", has_text=tcast.ent.name)
     expect(listed).to_have_count(1)
     with translation.override(django_settings.LANGUAGE_CODE):

@@ -49,10 +49,24 @@ app.conf.task_always_eager = False
 if app.conf.broker_url.startswith("filesystem://"):
     folder = Path(os.environ["PORTAL_TEST_BROKER_DIR"])
     app.conf.broker_transport_options = {
-        "data_folder_in": str(folder), "data_folder_out": str(folder),
-        "processed_folder": str(folder / "processed"), "store_processed": False,
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
         "control_folder": str(folder / "control"),
     }
-app.worker_main(["worker", "--pool=solo", "--concurrency=1", "--loglevel=WARNING",
-                 "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-heartbeat",
-                 "--without-mingle", "--without-gossip", "-n", f"render-test-{os.getpid()}@%h"])
+app.worker_main(
+    [
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--loglevel=WARNING",
+        "-Q",
+        settings.CELERY_TASK_DEFAULT_QUEUE,
+        "--without-heartbeat",
+        "--without-mingle",
+        "--without-gossip",
+        "-n",
+        f"render-test-{os.getpid()}@%h",
+    ]
+)

@@ -42,11 +42,11 @@ def version(db):
 
 
 def make_unit(name, *, status=Organisation.Status.ACTIVE, tiers=("3",)):
-    unit = Organisation.objects.create(name=name, kind=OrganisationKind.REVIEW_UNIT,
-                                       status=status)
+    unit = Organisation.objects.create(name=name, kind=OrganisationKind.REVIEW_UNIT, status=status)
     for tier in tiers:
-        Qualification.objects.create(organisation=unit, tier=tier,
-                                     industry=Industry.objects.get(code="machinery"))
+        Qualification.objects.create(
+            organisation=unit, tier=tier, industry=Industry.objects.get(code="machinery")
+        )
     return unit
 
 
@@ -54,28 +54,34 @@ _serial = iter(range(1, 10_000))
 
 
 def reviewers(unit, n=2, **fields):
-    return [Reviewer.objects.create(unit=unit, name=f"评审员{i}",
-                                    certificate_no=f"AQBZ-T-{next(_serial):04d}", **fields)
-            for i in range(n)]
+    return [
+        Reviewer.objects.create(
+            unit=unit, name=f"评审员{i}", certificate_no=f"AQBZ-T-{next(_serial):04d}", **fields
+        )
+        for i in range(n)
+    ]
 
 
 def accepted(cast, version, enterprise=None, applicant=None) -> Application:
     enterprise = enterprise or cast.ent
     applicant = applicant or cast.enterprise
     assessment = submitted_assessment(cast.enterprise, enterprise, version)
-    application = services.application_create(actor=applicant, enterprise=enterprise,
-                                               assessment=assessment, tier="3")
+    application = services.application_create(
+        actor=applicant, enterprise=enterprise, assessment=assessment, tier="3"
+    )
     add_all_materials(applicant, application)
-    services.application_update(actor=applicant, application=application,
-                                declaration_confirmed=True)
+    services.application_update(
+        actor=applicant, application=application, declaration_confirmed=True
+    )
     services.application_submit(actor=applicant, application=application)
     return services.application_accept(actor=cast.district, application=application)
 
 
 def assign(cast, application, unit, team):
     leader, *members = team
-    return services.application_assign(actor=cast.district, application=application,
-                                       unit=unit, leader=leader, members=members)
+    return services.application_assign(
+        actor=cast.district, application=application, unit=unit, leader=leader, members=members
+    )
 
 
 @pytest.fixture
@@ -89,24 +95,30 @@ def team(unit):
 
 
 def second_enterprise(cast, serial=60):
-    return make_enterprise(f"北京朝阳第{serial}机械有限公司", cast.chaoyang, serial,
-                           group=cast.group.organisation)
+    return make_enterprise(
+        f"北京朝阳第{serial}机械有限公司", cast.chaoyang, serial, group=cast.group.organisation
+    )
 
 
 # --- suggestions ------------------------------------------------------------------------
 
 
 def test_suggestions_order_eligible_units_by_workload_then_name_and_say_why_others_are_out(
-        cast, version, unit):
-    busy = make_unit("北京A评审有限公司")      # name first, but it has work
+    cast, version, unit
+):
+    busy = make_unit("北京A评审有限公司")  # name first, but it has work
     idle_b = make_unit("北京C评审有限公司")
     idle_a = make_unit("北京B评审有限公司")
     suspended = make_unit("北京D评审有限公司", status=Organisation.Status.SUSPENDED)
     level2_only = make_unit("北京E评审有限公司", tiers=("2",))
     consulted = make_unit("北京F评审有限公司")
-    ConflictRelation.objects.create(unit=consulted, enterprise=cast.ent,
-                                    kind=ConflictRelation.Kind.CONSULTING,
-                                    started_on=datetime.date(2025, 1, 1), created_by=cast.city)
+    ConflictRelation.objects.create(
+        unit=consulted,
+        enterprise=cast.ent,
+        kind=ConflictRelation.Kind.CONSULTING,
+        started_on=datetime.date(2025, 1, 1),
+        created_by=cast.city,
+    )
     other = accepted(cast, version, second_enterprise(cast), applicant=cast.group)
     assign(cast, other, busy, reviewers(busy))
     application = accepted(cast, version)
@@ -140,20 +152,29 @@ def test_a_small_firm_application_needs_the_small_and_micro_qualification(cast, 
 # --- the conflict-of-interest check ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind,ended_on,blocks,words", [
-    ("consulting", None, True, "consulted for"),
-    ("consulting", "today", True, "consulted for"),
-    ("consulting", "yesterday", False, ""),
-    ("ownership", None, True, "shares ownership with"),
-    ("ownership", "yesterday", False, ""),
-])
-def test_a_recorded_relation_blocks_the_unit_while_it_lasts(cast, version, unit, team, kind,
-                                                          ended_on, blocks, words):
+@pytest.mark.parametrize(
+    "kind,ended_on,blocks,words",
+    [
+        ("consulting", None, True, "consulted for"),
+        ("consulting", "today", True, "consulted for"),
+        ("consulting", "yesterday", False, ""),
+        ("ownership", None, True, "shares ownership with"),
+        ("ownership", "yesterday", False, ""),
+    ],
+)
+def test_a_recorded_relation_blocks_the_unit_while_it_lasts(
+    cast, version, unit, team, kind, ended_on, blocks, words
+):
     today = timezone.localdate()
     ended = {None: None, "today": today, "yesterday": today - datetime.timedelta(days=1)}
-    ConflictRelation.objects.create(unit=unit, enterprise=cast.ent, kind=kind,
-                                    started_on=datetime.date(2024, 5, 1),
-                                    ended_on=ended[ended_on], created_by=cast.city)
+    ConflictRelation.objects.create(
+        unit=unit,
+        enterprise=cast.ent,
+        kind=kind,
+        started_on=datetime.date(2024, 5, 1),
+        ended_on=ended[ended_on],
+        created_by=cast.city,
+    )
     application = accepted(cast, version)
 
     if blocks:
@@ -175,20 +196,24 @@ def _earlier_review(cast, version, unit, *, years_ago=0, withdrawn=False):
     Application.objects.filter(pk=earlier.pk).update(status=Status.ANNOUNCED)  # set-up only
     when = timezone.now() - datetime.timedelta(days=365 * years_ago + (1 if years_ago else 0))
     Assignment.objects.filter(application=earlier).update(
-        assigned_at=when, withdrawn_at=timezone.now() if withdrawn else None)
+        assigned_at=when, withdrawn_at=timezone.now() if withdrawn else None
+    )
     return earlier
 
 
-@pytest.mark.parametrize("years_ago,withdrawn,conflict_years,blocks", [
-    (1, False, 3, True),
-    (4, False, 3, False),
-    (4, False, 5, True),
-    (1, True, 3, False),  # a withdrawn assignment is no review
-    (1, False, 0, False),  # the rule switched off
-])
-def test_a_review_within_the_configured_years_blocks_the_unit(cast, version, unit, team,
-                                                             settings, years_ago, withdrawn,
-                                                             conflict_years, blocks):
+@pytest.mark.parametrize(
+    "years_ago,withdrawn,conflict_years,blocks",
+    [
+        (1, False, 3, True),
+        (4, False, 3, False),
+        (4, False, 5, True),
+        (1, True, 3, False),  # a withdrawn assignment is no review
+        (1, False, 0, False),  # the rule switched off
+    ],
+)
+def test_a_review_within_the_configured_years_blocks_the_unit(
+    cast, version, unit, team, settings, years_ago, withdrawn, conflict_years, blocks
+):
     settings.REVIEW_CONFLICT_YEARS = conflict_years
     _earlier_review(cast, version, unit, years_ago=years_ago, withdrawn=withdrawn)
     application = accepted(cast, version)
@@ -208,13 +233,15 @@ def test_the_default_conflict_period_is_three_years():
     assert settings.REVIEW_CONFLICT_YEARS == 3
 
 
-@pytest.mark.parametrize("problem,message", [
-    ("suspended", "The unit is suspended."),
-    ("not_qualified", "Not qualified for"),
-    ("not_a_unit", "is not a review unit"),
-])
-def test_an_inactive_or_unqualified_unit_is_refused(cast, version, unit, team, problem,
-                                                   message):
+@pytest.mark.parametrize(
+    "problem,message",
+    [
+        ("suspended", "The unit is suspended."),
+        ("not_qualified", "Not qualified for"),
+        ("not_a_unit", "is not a review unit"),
+    ],
+)
+def test_an_inactive_or_unqualified_unit_is_refused(cast, version, unit, team, problem, message):
     application = accepted(cast, version)
     if problem == "suspended":
         Organisation.objects.filter(pk=unit.pk).update(status=Organisation.Status.SUSPENDED)
@@ -231,8 +258,7 @@ def test_an_inactive_or_unqualified_unit_is_refused(cast, version, unit, team, p
 # --- the team -------------------------------------------------------------------------------
 
 
-def test_the_team_is_two_or_more_active_reviewers_of_the_unit_with_one_leader(cast, version,
-                                                                              unit):
+def test_the_team_is_two_or_more_active_reviewers_of_the_unit_with_one_leader(cast, version, unit):
     application = accepted(cast, version)
     mine = reviewers(unit, 3)
     inactive = reviewers(unit, 1, is_active=False)[0]
@@ -240,8 +266,13 @@ def test_the_team_is_two_or_more_active_reviewers_of_the_unit_with_one_leader(ca
 
     def refused(leader, members):
         with pytest.raises(ServiceError) as error:
-            services.application_assign(actor=cast.district, application=application,
-                                        unit=unit, leader=leader, members=members)
+            services.application_assign(
+                actor=cast.district,
+                application=application,
+                unit=unit,
+                leader=leader,
+                members=members,
+            )
         return error.value
 
     assert refused(mine[0], []).field == "members"
@@ -252,8 +283,13 @@ def test_the_team_is_two_or_more_active_reviewers_of_the_unit_with_one_leader(ca
     assert refused(None, mine).field == "leader"
     assert not Assignment.objects.exists()
 
-    services.application_assign(actor=cast.district, application=application, unit=unit,
-                                leader=mine[1], members=[mine[0], mine[1], mine[2]])
+    services.application_assign(
+        actor=cast.district,
+        application=application,
+        unit=unit,
+        leader=mine[1],
+        members=[mine[0], mine[1], mine[2]],
+    )
 
     members = Assignment.objects.get().members.all()
     assert len(members) == 3
@@ -266,15 +302,17 @@ def test_the_team_is_two_or_more_active_reviewers_of_the_unit_with_one_leader(ca
 
 
 def _sees(client, application) -> tuple[int, int, int, int]:
-    return (client.get(reverse("certification:detail", args=[application.pk])).status_code,
-            client.get(reverse("enterprises:detail", args=[application.enterprise_id]))
-            .status_code,
-            client.get(f"/api/v1/applications/{application.pk}/").status_code,
-            client.get(f"/api/v1/enterprises/{application.enterprise_id}/").status_code)
+    return (
+        client.get(reverse("certification:detail", args=[application.pk])).status_code,
+        client.get(reverse("enterprises:detail", args=[application.enterprise_id])).status_code,
+        client.get(f"/api/v1/applications/{application.pk}/").status_code,
+        client.get(f"/api/v1/enterprises/{application.enterprise_id}/").status_code,
+    )
 
 
 def test_the_unit_sees_the_application_and_its_enterprise_only_while_assigned(
-        cast, version, unit, team, client_for):
+    cast, version, unit, team, client_for
+):
     colleague = make_user("t-reviewer-2", unit)
     other_unit_user = make_user("t-other-reviewer", make_unit("北京其他评审有限公司"))
     application = accepted(cast, version)
@@ -289,8 +327,9 @@ def test_the_unit_sees_the_application_and_its_enterprise_only_while_assigned(
     assert not Application.objects.visible_to(other_unit_user).exists()
     assert not Enterprise.objects.visible_to(other_unit_user).exists()
 
-    services.application_withdraw_assignment(actor=cast.district, application=application,
-                                             comment="评审单位人员调整")
+    services.application_withdraw_assignment(
+        actor=cast.district, application=application, comment="评审单位人员调整"
+    )
 
     assert _sees(client, application) == (404, 404, 404, 404)
     assert not Application.objects.visible_to(colleague).exists()
@@ -315,8 +354,7 @@ def test_a_reviewer_s_own_login_is_granted_too(cast, version, unit, client_for):
     assert list(Application.objects.visible_to(login)) == [application]
 
 
-def test_withdrawing_the_application_takes_the_grants_back(cast, version, unit, team,
-                                                          client_for):
+def test_withdrawing_the_application_takes_the_grants_back(cast, version, unit, team, client_for):
     application = accepted(cast, version)
     assign(cast, application, unit, team)
 
@@ -326,8 +364,9 @@ def test_withdrawing_the_application_takes_the_grants_back(cast, version, unit, 
     assert Assignment.objects.get().withdrawn_at is not None
 
 
-def test_the_enterprise_stays_visible_while_another_assignment_covers_it(cast, version, unit,
-                                                                        settings):
+def test_the_enterprise_stays_visible_while_another_assignment_covers_it(
+    cast, version, unit, settings
+):
     settings.REVIEW_CONFLICT_YEARS = 0  # the same unit on two open applications
     first = accepted(cast, version)
     assign(cast, first, unit, reviewers(unit))
@@ -335,8 +374,9 @@ def test_the_enterprise_stays_visible_while_another_assignment_covers_it(cast, v
     second = accepted(cast, version)
     assign(cast, second, unit, reviewers(unit))
 
-    services.application_withdraw_assignment(actor=cast.district, application=second,
-                                             comment="调整")
+    services.application_withdraw_assignment(
+        actor=cast.district, application=second, comment="调整"
+    )
 
     assert list(Enterprise.objects.visible_to(cast.reviewer)) == [cast.ent]
     assert list(Application.objects.visible_to(cast.reviewer)) == [first]
@@ -370,7 +410,11 @@ def test_the_review_starts_only_when_every_member_signed(cast, version, unit, te
     assert not queue_for(cast.district).exists()
     # Signatures go to the audit log, not the timeline.
     assert [e.transition for e in ApplicationEvent.objects.filter(application=application)] == [
-        "submit", "accept", "assign", "start_review"]
+        "submit",
+        "accept",
+        "assign",
+        "start_review",
+    ]
     signed = AuditEvent.objects.filter(action="application.declaration.sign")
     assert signed.count() == 2 and all(row.after["on_behalf"] for row in signed)
 
@@ -399,25 +443,29 @@ def test_who_may_sign_a_declaration(cast, version, unit, client_for):
     members = {m.reviewer_id: m for m in Assignment.objects.get().members.all()}
     assert members[own.pk].declaration_signed_by == login
     assert members[other.pk].declaration_signed_by == login  # for a colleague without a login
-    rows = {row.after["reviewer"]: row.after["on_behalf"] for row in
-            AuditEvent.objects.filter(action="application.declaration.sign")}
+    rows = {
+        row.after["reviewer"]: row.after["on_behalf"]
+        for row in AuditEvent.objects.filter(action="application.declaration.sign")
+    }
     assert rows == {own.pk: False, other.pk: True}
 
 
-def test_a_unit_suspended_after_assignment_cannot_start_and_is_flagged(cast, version, unit,
-                                                                      team, client_for):
+def test_a_unit_suspended_after_assignment_cannot_start_and_is_flagged(
+    cast, version, unit, team, client_for
+):
     application = accepted(cast, version)
     assign(cast, application, unit, team)
     for reviewer in team:
-        assigning.declaration_sign(actor=cast.reviewer, application=application,
-                                  reviewer=reviewer)
+        assigning.declaration_sign(actor=cast.reviewer, application=application, reviewer=reviewer)
     Organisation.objects.filter(pk=unit.pk).update(status=Organisation.Status.SUSPENDED)
 
     assert Assignment.objects.get().is_flagged
     page = client_for(cast.district)
     page.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    assert b'data-testid="assignment-flagged"' in page.get(
-        reverse("certification:detail", args=[application.pk])).content
+    assert (
+        b'data-testid="assignment-flagged"'
+        in page.get(reverse("certification:detail", args=[application.pk])).content
+    )
     # A user loaded before the suspension (a request in flight) meets the guard.
     with pytest.raises(ServiceError) as guard:
         services.application_start_review(actor=cast.reviewer, application=application)
@@ -445,12 +493,16 @@ def test_the_receiver_assigns_on_the_page(cast, version, unit, team, client_for)
     assert b'data-testid="assign-form"' in chosen.content
     assert team[0].certificate_no.encode() in chosen.content
 
-    too_small = client.post(reverse("certification:assign", args=[application.pk]),
-                            {"unit": unit.pk, "leader": team[0].pk})
+    too_small = client.post(
+        reverse("certification:assign", args=[application.pk]),
+        {"unit": unit.pk, "leader": team[0].pk},
+    )
     assert too_small.status_code == 400 and b"at least two reviewers" in too_small.content
 
-    done = client.post(reverse("certification:assign", args=[application.pk]),
-                       {"unit": unit.pk, "leader": team[0].pk, "members": [team[1].pk]})
+    done = client.post(
+        reverse("certification:assign", args=[application.pk]),
+        {"unit": unit.pk, "leader": team[0].pk, "members": [team[1].pk]},
+    )
     assert done.status_code == 302
     application.refresh_from_db()
     assert application.status == Status.ASSIGNED
@@ -459,32 +511,47 @@ def test_the_receiver_assigns_on_the_page(cast, version, unit, team, client_for)
     assert b'data-testid="suggestions"' not in after.content
 
 
-def test_a_conflicted_unit_is_refused_on_the_page_with_the_reason(cast, version, unit, team,
-                                                                 client_for):
-    ConflictRelation.objects.create(unit=unit, enterprise=cast.ent,
-                                    kind=ConflictRelation.Kind.OWNERSHIP,
-                                    started_on=datetime.date(2023, 1, 1), created_by=cast.city)
+def test_a_conflicted_unit_is_refused_on_the_page_with_the_reason(
+    cast, version, unit, team, client_for
+):
+    ConflictRelation.objects.create(
+        unit=unit,
+        enterprise=cast.ent,
+        kind=ConflictRelation.Kind.OWNERSHIP,
+        started_on=datetime.date(2023, 1, 1),
+        created_by=cast.city,
+    )
     application = accepted(cast, version)
     client = client_for(cast.district)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
-    response = client.post(reverse("certification:assign", args=[application.pk]),
-                           {"unit": unit.pk, "leader": team[0].pk, "members": [team[1].pk]})
+    response = client.post(
+        reverse("certification:assign", args=[application.pk]),
+        {"unit": unit.pk, "leader": team[0].pk, "members": [team[1].pk]},
+    )
 
     assert response.status_code == 400
     assert b"shares ownership with" in response.content
     assert not Assignment.objects.exists()
 
 
-@pytest.mark.parametrize("role,status", [("enterprise", 403), ("association", 404),
-                                         ("other_district", 404), ("reviewer", 404),
-                                         ("city", 403)])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("enterprise", 403),
+        ("association", 404),
+        ("other_district", 404),
+        ("reviewer", 404),
+        ("city", 403),
+    ],
+)
 def test_only_the_receiver_assigns(cast, version, unit, team, client_for, role, status):
     application = accepted(cast, version)
 
     response = client_for(getattr(cast, role)).post(
         reverse("certification:assign", args=[application.pk]),
-        {"unit": unit.pk, "leader": team[0].pk, "members": [team[1].pk]})
+        {"unit": unit.pk, "leader": team[0].pk, "members": [team[1].pk]},
+    )
 
     assert response.status_code == status
     assert not Assignment.objects.exists()
@@ -498,22 +565,30 @@ def test_the_review_unit_signs_and_starts_on_the_page(cast, version, unit, team,
     url = reverse("certification:detail", args=[application.pk])
 
     page = client.get(url).content.decode()
-    assert f'data-testid="sign-{team[0].pk}"' in page and 'data-testid="action-start_review"' \
-        in page
+    assert (
+        f'data-testid="sign-{team[0].pk}"' in page and 'data-testid="action-start_review"' in page
+    )
     assert list(client.get(reverse("certification:queue")).context["page"].object_list) == [
-        application]
+        application
+    ]
     refused = client.post(reverse("certification:act", args=[application.pk, "start_review"]))
     assert refused.status_code == 400 and b"still to be signed" in refused.content
 
     for reviewer in team:
-        assert client.post(reverse("certification:sign", args=[application.pk]),
-                           {"reviewer": reviewer.pk}).status_code == 302
+        assert (
+            client.post(
+                reverse("certification:sign", args=[application.pk]), {"reviewer": reviewer.pk}
+            ).status_code
+            == 302
+        )
     # The district sees the team but no sign buttons.
     district_page = client_for(cast.district).get(url).content.decode()
-    assert 'data-testid="signed"' in district_page and "data-testid=\"sign-" not in district_page
+    assert 'data-testid="signed"' in district_page and 'data-testid="sign-' not in district_page
     client = client_for(cast.reviewer)
-    assert client.post(reverse("certification:act",
-                               args=[application.pk, "start_review"])).status_code == 302
+    assert (
+        client.post(reverse("certification:act", args=[application.pk, "start_review"])).status_code
+        == 302
+    )
     application.refresh_from_db()
     assert application.status == Status.ON_SITE_REVIEW
 
@@ -523,13 +598,14 @@ def test_an_outsider_cannot_sign_on_the_page(cast, version, unit, team, client_f
     assign(cast, application, unit, team)
 
     enterprise = client_for(cast.enterprise).post(
-        reverse("certification:sign", args=[application.pk]), {"reviewer": team[0].pk})
+        reverse("certification:sign", args=[application.pk]), {"reviewer": team[0].pk}
+    )
     assert enterprise.status_code == 403
     outsider = client_for(cast.other_district).post(
-        reverse("certification:sign", args=[application.pk]), {"reviewer": team[0].pk})
+        reverse("certification:sign", args=[application.pk]), {"reviewer": team[0].pk}
+    )
     assert outsider.status_code == 404
-    assert not Assignment.objects.get().members.filter(
-        declaration_signed_at__isnull=False).exists()
+    assert not Assignment.objects.get().members.filter(declaration_signed_at__isnull=False).exists()
 
 
 # --- reminders ---------------------------------------------------------------------------------
@@ -542,19 +618,16 @@ def test_the_on_site_review_is_reminded_to_the_review_unit(cast, version, unit, 
     application = accepted(cast, version)
     assign(cast, application, unit, team)
     for reviewer in team:
-        assigning.declaration_sign(actor=cast.reviewer, application=application,
-                                  reviewer=reviewer)
+        assigning.declaration_sign(actor=cast.reviewer, application=application, reviewer=reviewer)
     services.application_start_review(actor=cast.reviewer, application=application)
     Notification.objects.all().delete()
     day = timezone.localdate()
     while not workdays.is_workday(day):
         day += datetime.timedelta(days=1)
-    Application.objects.filter(pk=application.pk).update(
-        due_on=day - datetime.timedelta(days=1))
+    Application.objects.filter(pk=application.pk).update(due_on=day - datetime.timedelta(days=1))
 
     assert send_reminders(day) == 1
-    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
-        "t-reviewer"}
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"t-reviewer"}
 
 
 # --- the demo ----------------------------------------------------------------------------------
@@ -573,17 +646,26 @@ def test_the_demo_review_unit_has_an_assigned_application_to_work_on(db):
 
     work = list(queue_for(reviewer).filter(status=Status.ASSIGNED))
     assert [(a.enterprise.name, a.tier, a.status) for a in work] == [
-        ("北京京城朝阳液压机械有限公司", "3", Status.ASSIGNED)]
+        ("北京京城朝阳液压机械有限公司", "3", Status.ASSIGNED)
+    ]
     # The unit sees what is assigned to it and the enterprises concerned: here
     # the demo's applications from assignment up to publicity.
     visible = Application.objects.visible_to(reviewer)
     assert work[0] in visible and set(visible.values_list("status", flat=True)) == {
-        Status.ASSIGNED, Status.ON_SITE_REVIEW, Status.RECTIFICATION, Status.REPORTED,
-        Status.VERIFIED, Status.PUBLICITY}
+        Status.ASSIGNED,
+        Status.ON_SITE_REVIEW,
+        Status.RECTIFICATION,
+        Status.REPORTED,
+        Status.VERIFIED,
+        Status.PUBLICITY,
+    }
     assert set(Enterprise.objects.visible_to(reviewer)) == {a.enterprise for a in visible}
     members = Assignment.objects.get(application=work[0]).members.select_related("reviewer")
     assert sorted((m.reviewer.certificate_no, m.is_leader) for m in members) == [
-        ("AQBZ-2026-0001", True), ("AQBZ-2026-0002", False), ("AQBZ-2026-0003", False)]
+        ("AQBZ-2026-0001", True),
+        ("AQBZ-2026-0002", False),
+        ("AQBZ-2026-0003", False),
+    ]
     assert all(m.declaration_signed_at is None for m in members)
     member = members[0]
     assert assigning.may_sign_for(reviewer, member)  # no reviewer has a login of their own

@@ -76,7 +76,8 @@ def media_files(root: Path) -> list[Path]:
 
 
 def test_announcing_renders_the_certificates_once_it_commits(
-        cast, version, django_capture_on_commit_callbacks):
+    cast, version, django_capture_on_commit_callbacks
+):
     with time_machine.travel(MONDAY):
         _, apps = published(cast, version, count=2)
     with time_machine.travel(AFTER), django_capture_on_commit_callbacks(execute=True):
@@ -84,8 +85,9 @@ def test_announcing_renders_the_certificates_once_it_commits(
     batch.refresh_from_db()
     assert (batch.pdfs_total, batch.pdfs_done, batch.pdfs_failed) == (2, 2, 0)
     certificates = list(batch.certificates.all())
-    assert all(c.rendered_at and c.pdf and c.plaque_pdf and not c.render_error
-               for c in certificates)
+    assert all(
+        c.rendered_at and c.pdf and c.plaque_pdf and not c.render_error for c in certificates
+    )
     numbers = [c.print_number for c in certificates]
     assert len(set(numbers)) == 2
     assert all(certificate_pdf.is_valid_print_number(n) for n in numbers)
@@ -97,15 +99,30 @@ def test_the_certificate_says_what_it_certifies(cast, version):
     text, reader = text_of(certificate.pdf.read())
     assert len(reader.pages) == 1
     assert size_of(reader.pages[0]) == A4_LANDSCAPE
-    for expected in ("安全生产标准化证书", "北京朝阳精密机械有限公司", cast.ent.uscc, "三级企业",
-                     "京AQBJXⅢ202600001", "有效期", "2029年3月", "朝阳区人民政府",
-                     "2026年3月12日", "机械", certificate.print_number):
+    for expected in (
+        "安全生产标准化证书",
+        "北京朝阳精密机械有限公司",
+        cast.ent.uscc,
+        "三级企业",
+        "京AQBJXⅢ202600001",
+        "有效期",
+        "2029年3月",
+        "朝阳区人民政府",
+        "2026年3月12日",
+        "机械",
+        certificate.print_number,
+    ):
         assert expected in text, expected
 
     plaque_text, plaque = text_of(certificate.plaque_pdf.read())
     assert size_of(plaque.pages[0]) == A3_LANDSCAPE
-    for expected in ("北京朝阳精密机械有限公司", "安全生产标准化三级企业", "朝阳区人民政府",
-                     "2026", "京AQBJXⅢ202600001"):
+    for expected in (
+        "北京朝阳精密机械有限公司",
+        "安全生产标准化三级企业",
+        "朝阳区人民政府",
+        "2026",
+        "京AQBJXⅢ202600001",
+    ):
         assert expected in plaque_text, expected
 
 
@@ -113,8 +130,12 @@ def _bitmap(data: bytes, dpi: int = 24):
     """Page 1 as poppler prints it (an RGB Pillow image)."""
     from PIL import Image
 
-    png = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "-"],
-                         input=data, capture_output=True, check=True).stdout
+    png = subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-singlefile", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+    ).stdout
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
@@ -122,8 +143,9 @@ def _share(image, box, test) -> float:
     """The share of the pixels inside ``box`` (fractions of the page) passing ``test``."""
     width, height = image.size
     left, top, right, bottom = box
-    region = image.crop((int(left * width), int(top * height),
-                         int(right * width), int(bottom * height)))
+    region = image.crop(
+        (int(left * width), int(top * height), int(right * width), int(bottom * height))
+    )
     colours = region.getcolors(maxcolors=region.width * region.height)
     return sum(count for count, rgb in colours if test(*rgb)) / (region.width * region.height)
 
@@ -158,16 +180,21 @@ def test_the_pages_look_as_designed(cast, version):
 
 def _fonts(path) -> set[str]:
     reader = PdfReader(path)
-    return {str(font["/BaseFont"]).split("+", 1)[-1] for font in
-            (f.get_object() for f in reader.pages[0]["/Resources"]["/Font"].values())}
+    return {
+        str(font["/BaseFont"]).split("+", 1)[-1]
+        for font in (f.get_object() for f in reader.pages[0]["/Resources"]["/Font"].values())
+    }
 
 
 def test_the_text_is_set_in_the_cjk_serif_face(cast, version):
     """Noto Serif CJK SC, cut down to GB 2312 once per machine (pdf.font_faces)."""
     _, (certificate,) = announced(cast, version, render=True)
     certificate.refresh_from_db()
-    expected = ({"Portal-Serif", "Portal-Serif-Bold"} if pdf.font_faces()
-                else {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"})
+    expected = (
+        {"Portal-Serif", "Portal-Serif-Bold"}
+        if pdf.font_faces()
+        else {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"}
+    )
     assert _fonts(certificate.pdf.path) == expected
     subset = pdf.font_faces()
     if subset:
@@ -208,7 +235,8 @@ def test_the_qr_code_carries_the_signed_verification_url(cast, version):
     # The image is segno's SVG of exactly that URL (no QR decoder is
     # installed here: the symbol is compared with segno's own encoding).
     assert context["qr"] == segno.make(url, error="m", micro=False).svg_data_uri(
-        border=4, dark="#000")
+        border=4, dark="#000"
+    )
     assert context["qr"].startswith("data:image/svg+xml")
     payload = urllib.parse.urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
     assert verify.verify_payload(payload).number == certificate.number
@@ -223,8 +251,10 @@ def test_rendering_twice_leaves_one_file_of_each(cast, version, settings):
     render_certificate_task.apply(args=[certificate.pk], kwargs={"force": True})
     certificate.refresh_from_db()
     files = media_files(Path(settings.MEDIA_ROOT))
-    assert [f.name for f in files] == [f"certificate-{certificate.pk}.pdf",
-                                       f"plaque-{certificate.pk}.pdf"]
+    assert [f.name for f in files] == [
+        f"certificate-{certificate.pk}.pdf",
+        f"plaque-{certificate.pk}.pdf",
+    ]
     assert certificate.print_number == first[0]  # never changes
     assert certificate.pdf.name == first[2]
     assert certificate.rendered_at > first[1]
@@ -247,12 +277,13 @@ def test_print_numbers_are_consecutive_with_an_iso_7064_check_digit(db):
 def test_the_check_digit_catches_typos_and_swapped_neighbours(body):
     number = body + certificate_pdf.mod11_10_check_digit(body)
     for position, digit in itertools.product(range(10), "0123456789"):
-        wrong = number[:position] + digit + number[position + 1:]
+        wrong = number[:position] + digit + number[position + 1 :]
         if wrong != number:
             assert not certificate_pdf.is_valid_print_number(wrong), wrong
     for position in range(9):
-        swapped = (number[:position] + number[position + 1] + number[position]
-                   + number[position + 2:])
+        swapped = (
+            number[:position] + number[position + 1] + number[position] + number[position + 2 :]
+        )
         if swapped != number:
             assert not certificate_pdf.is_valid_print_number(swapped), swapped
 
@@ -260,12 +291,20 @@ def test_the_check_digit_catches_typos_and_swapped_neighbours(body):
 # --- the restricted fetcher ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [
-    "http://example.com/logo.png", "https://169.254.169.254/latest/meta-data/",
-    "ftp://example.com/x.css", "file:///etc/passwd", "file:///static/../../etc/passwd",
-    f"file://{settings.BASE_DIR}/portal/settings.py", f"file://{settings.BASE_DIR}/.env",
-    "data:text/html,<script>alert(1)</script>", "file:///static/does-not-exist.css",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/logo.png",
+        "https://169.254.169.254/latest/meta-data/",
+        "ftp://example.com/x.css",
+        "file:///etc/passwd",
+        "file:///static/../../etc/passwd",
+        f"file://{settings.BASE_DIR}/portal/settings.py",
+        f"file://{settings.BASE_DIR}/.env",
+        "data:text/html,<script>alert(1)</script>",
+        "file:///static/does-not-exist.css",
+    ],
+)
 def test_the_fetcher_refuses_anything_outside_the_projects_static_files(url):
     fetcher = pdf.restricted_fetcher()
     with pytest.raises(pdf.RefusedURL):
@@ -284,15 +323,21 @@ def test_the_fetcher_serves_static_files_and_generated_images():
 
 
 def test_a_document_asking_for_outside_resources_renders_without_them(tmp_path):
-    html = ('<html lang="zh-CN"><head><link rel="stylesheet" href="http://example.com/a.css">'
-            '<link rel="stylesheet" href="file:///etc/passwd"></head><body>'
-            '<p>证书</p><img src="https://example.com/track.png">'
-            '<img src="/static/../../../etc/hostname"></body></html>')
+    html = (
+        '<html lang="zh-CN"><head><link rel="stylesheet" href="http://example.com/a.css">'
+        '<link rel="stylesheet" href="file:///etc/passwd"></head><body>'
+        '<p>证书</p><img src="https://example.com/track.png">'
+        '<img src="/static/../../../etc/hostname"></body></html>'
+    )
     fetcher = pdf.restricted_fetcher()
     data = pdf.html_to_pdf(html, fetcher=fetcher)
     assert "证书" in text_of(data)[0]
-    assert set(fetcher.refused) == {"http://example.com/a.css", "file:///etc/passwd",
-                                    "https://example.com/track.png", "file:///etc/hostname"}
+    assert set(fetcher.refused) == {
+        "http://example.com/a.css",
+        "file:///etc/passwd",
+        "https://example.com/track.png",
+        "file:///etc/hostname",
+    }
 
 
 # --- batches ---------------------------------------------------------------------------------
@@ -312,8 +357,7 @@ def _failing_for(monkeypatch, certificate_ids: set[int]):
     return calls
 
 
-def test_progress_counts_failures_and_a_retry_renders_only_what_failed(cast, version,
-                                                                       monkeypatch):
+def test_progress_counts_failures_and_a_retry_renders_only_what_failed(cast, version, monkeypatch):
     batch, certificates = announced(cast, version, count=3)
     broken = certificates[1]
     calls = _failing_for(monkeypatch, {broken.pk})
@@ -375,8 +419,7 @@ def en(client):
     return client
 
 
-def test_the_announcements_page_shows_progress_failures_and_retry(cast, version, en,
-                                                                   monkeypatch):
+def test_the_announcements_page_shows_progress_failures_and_retry(cast, version, en, monkeypatch):
     batch, certificates = announced(cast, version, count=2)
     _failing_for(monkeypatch, {certificates[0].pk})
     issue_announcement_pdfs_task.delay(batch.pk)
@@ -396,8 +439,7 @@ def test_the_announcements_page_shows_progress_failures_and_retry(cast, version,
     assert fragment.status_code == 200
 
 
-def test_the_city_office_reads_progress_but_does_not_retry(cast, version, client_for,
-                                                          monkeypatch):
+def test_the_city_office_reads_progress_but_does_not_retry(cast, version, client_for, monkeypatch):
     batch, certificates = announced(cast, version)
     _failing_for(monkeypatch, {certificates[0].pk})
     issue_announcement_pdfs_task.delay(batch.pk)
@@ -411,13 +453,17 @@ def test_the_city_office_reads_progress_but_does_not_retry(cast, version, client
 def test_other_organisations_cannot_see_or_retry_a_batch(cast, version, client_for):
     batch, _ = announced(cast, version)
     client = client_for(cast.other_district)
-    assert client.post(reverse("certification:announcement_pdfs_retry",
-                               args=[batch.pk])).status_code == 404
-    assert client.get(reverse("certification:announcement_pdfs",
-                              args=[batch.pk])).status_code == 404
+    assert (
+        client.post(reverse("certification:announcement_pdfs_retry", args=[batch.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("certification:announcement_pdfs", args=[batch.pk])).status_code == 404
+    )
     client = client_for(cast.enterprise)
-    assert client.get(reverse("certification:announcement_pdfs",
-                              args=[batch.pk])).status_code == 403
+    assert (
+        client.get(reverse("certification:announcement_pdfs", args=[batch.pk])).status_code == 403
+    )
 
 
 def test_the_enterprise_downloads_its_certificate_and_plaque(cast, version, en):
@@ -440,15 +486,17 @@ def test_the_enterprise_downloads_its_certificate_and_plaque(cast, version, en):
 def test_the_panel_says_when_the_pdf_is_not_ready(cast, version, en):
     _, (certificate,) = announced(cast, version)
     en.force_login(cast.enterprise)
-    html = en.get(reverse("certification:detail", args=[certificate.application_id])
-                  ).content.decode()
+    html = en.get(
+        reverse("certification:detail", args=[certificate.application_id])
+    ).content.decode()
     assert 'data-testid="certificate-preparing"' in html
     url = reverse("certification:certificate_download", args=[certificate.pk, "pdf"])
     assert en.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["enterprise", "enterprise_staff", "group", "district",
-                                 "district_staff", "city"])
+@pytest.mark.parametrize(
+    "who", ["enterprise", "enterprise_staff", "group", "district", "district_staff", "city"]
+)
 def test_downloads_in_scope(cast, version, client_for, who):
     _, (certificate,) = announced(cast, version, render=True)
     client = client_for(getattr(cast, who))
@@ -457,9 +505,16 @@ def test_downloads_in_scope(cast, version, client_for, who):
         assert client.get(url).status_code == 200, (who, kind)
 
 
-@pytest.mark.parametrize("who,code", [("other_enterprise", 404), ("other_district", 404),
-                                      ("other_regulator", 404), ("association", 403),
-                                      ("regulator", 403)])
+@pytest.mark.parametrize(
+    "who,code",
+    [
+        ("other_enterprise", 404),
+        ("other_district", 404),
+        ("other_regulator", 404),
+        ("association", 403),
+        ("regulator", 403),
+    ],
+)
 def test_downloads_out_of_scope(cast, version, client_for, who, code):
     """Outside the certificate's registry scope 404; regulators and organising
     units who see it in the registry but do not get its files 403."""
@@ -468,8 +523,12 @@ def test_downloads_out_of_scope(cast, version, client_for, who, code):
     for kind in ("pdf", "plaque"):
         url = reverse("certification:certificate_download", args=[certificate.pk, kind])
         assert client.get(url).status_code == code, (who, kind)
-    assert client.get(reverse("certification:certificate_download",
-                              args=[certificate.pk, "other"])).status_code == 404
+    assert (
+        client.get(
+            reverse("certification:certificate_download", args=[certificate.pk, "other"])
+        ).status_code
+        == 404
+    )
 
 
 def test_another_enterprise_cannot_download(cast, version, client_for):

@@ -26,7 +26,7 @@ from tests.certification.factories import (
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="SQLite serialises every write transaction; the race needs PostgreSQL "
-           "(set DATABASE_URL=postgres://...)",
+    "(set DATABASE_URL=postgres://...)",
 )
 
 
@@ -38,11 +38,13 @@ def _media_in_tmp(settings, tmp_path):
 def test_two_simultaneous_accepts_one_wins_the_other_is_told_who(transactional_db, cast):
     version = make_tiered_version()
     assessment = submitted_assessment(cast.enterprise, cast.ent, version)
-    application = services.application_create(actor=cast.enterprise, enterprise=cast.ent,
-                                               assessment=assessment, tier="3")
+    application = services.application_create(
+        actor=cast.enterprise, enterprise=cast.ent, assessment=assessment, tier="3"
+    )
     add_all_materials(cast.enterprise, application)
-    services.application_update(actor=cast.enterprise, application=application,
-                                declaration_confirmed=True)
+    services.application_update(
+        actor=cast.enterprise, application=application, declaration_confirmed=True
+    )
     services.application_submit(actor=cast.enterprise, application=application)
 
     officers = [cast.district, cast.district_staff]

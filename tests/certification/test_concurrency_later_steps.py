@@ -43,7 +43,7 @@ from tests.certification.test_verification import reported
 pytestmark = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="SQLite serialises every write transaction; the race needs PostgreSQL "
-           "(set DATABASE_URL=postgres://...)",
+    "(set DATABASE_URL=postgres://...)",
 )
 
 NUMBER = re.compile(r"^京AQBJXⅢ\d{9}$")
@@ -117,7 +117,8 @@ def split(outcomes: dict[str, object], kind: type) -> tuple[dict, dict]:
 
 @pytest.mark.parametrize("earlier", [0, 4], ids=["first-of-the-year", "after-four-earlier"])
 def test_two_announcements_at_once_get_consecutive_distinct_numbers(
-        transactional_db, cast, version, monkeypatch, earlier):
+    transactional_db, cast, version, monkeypatch, earlier
+):
     """The district (cast.district) and its staff (cast.district_staff) each
     announce one application at the same moment: two announcements, two
     certificates, numbered one after the other with no gap and no repeat,
@@ -129,8 +130,8 @@ def test_two_announcements_at_once_get_consecutive_distinct_numbers(
     # needs it over. Set it back so it closed yesterday (no waiting a week).
     today = timezone.localdate()
     PublicityBatch.objects.filter(pk=batch.pk).update(
-        starts_on=today - timezone.timedelta(days=14),
-        ends_on=today - timezone.timedelta(days=1))
+        starts_on=today - timezone.timedelta(days=14), ends_on=today - timezone.timedelta(days=1)
+    )
     year = today.year
     certificate_key = publicity.certificate_sequence_key(first, year)
     announcement_key = f"announcement:{cast.district.organisation_id}:{year}"
@@ -145,12 +146,16 @@ def test_two_announcements_at_once_get_consecutive_distinct_numbers(
     # to commit before it numbers anything.)
     rendezvous(monkeypatch, publicity, "_locked_applications", 2)
 
-    outcomes = race({
-        "district": lambda: publicity.announcement_create(actor=cast.district,
-                                                          applications=[first]),
-        "staff": lambda: publicity.announcement_create(actor=cast.district_staff,
-                                                       applications=[second]),
-    })
+    outcomes = race(
+        {
+            "district": lambda: publicity.announcement_create(
+                actor=cast.district, applications=[first]
+            ),
+            "staff": lambda: publicity.announcement_create(
+                actor=cast.district_staff, applications=[second]
+            ),
+        }
+    )
 
     won, lost = split(outcomes, AnnouncementBatch)
     assert not lost, lost
@@ -165,44 +170,53 @@ def test_two_announcements_at_once_get_consecutive_distinct_numbers(
     assert all(NUMBER.match(c.number) for c in certificates), certificates
     assert [c.number for c in certificates] == [
         publicity.certificate_number(first, year, earlier + 1),
-        publicity.certificate_number(first, year, earlier + 2)]
+        publicity.certificate_number(first, year, earlier + 2),
+    ]
     # Each announcement issued its own application's certificate.
     for certificate in certificates:
         assert certificate.announcement.certificates.get() == certificate
     assert Counter.objects.get(key=certificate_key).value == earlier + 2
     assert Counter.objects.get(key=announcement_key).value == earlier + 2
-    assert set(Application.objects.filter(pk__in=[first.pk, second.pk])
-               .values_list("status", flat=True)) == {Status.ANNOUNCED}
+    assert set(
+        Application.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    ) == {Status.ANNOUNCED}
 
 
 @pytest.mark.parametrize("earlier", [0, 4], ids=["first-of-the-year", "after-four-earlier"])
 def test_two_announcements_of_different_industries_race_for_the_announcement_number(
-        transactional_db, cast, version, monkeypatch, earlier):
+    transactional_db, cast, version, monkeypatch, earlier
+):
     """Applications of two industries share no locked row until the district's
     announcement counter: both threads reach ``next_number`` together and
     the counter alone keeps their numbers apart. Each industry's certificate
     sequence starts on its own."""
     machinery = verified(cast, version)
-    commerce = verified(cast, version, *new_enterprise(cast, "北京朝阳商贸有限公司",
-                                                      industry="commerce"))
-    batch = publicity.publicity_batch_create(actor=cast.district,
-                                             applications=[machinery, commerce])
+    commerce = verified(
+        cast, version, *new_enterprise(cast, "北京朝阳商贸有限公司", industry="commerce")
+    )
+    batch = publicity.publicity_batch_create(
+        actor=cast.district, applications=[machinery, commerce]
+    )
     # As above: the window set back so that it closed yesterday.
     today = timezone.localdate()
     PublicityBatch.objects.filter(pk=batch.pk).update(
-        starts_on=today - timezone.timedelta(days=14),
-        ends_on=today - timezone.timedelta(days=1))
+        starts_on=today - timezone.timedelta(days=14), ends_on=today - timezone.timedelta(days=1)
+    )
     announcement_key = f"announcement:{cast.district.organisation_id}:{today.year}"
     if earlier:
         Counter.objects.create(key=announcement_key, value=earlier)
     rendezvous(monkeypatch, publicity, "next_number", 2)
 
-    outcomes = race({
-        "district": lambda: publicity.announcement_create(actor=cast.district,
-                                                          applications=[machinery]),
-        "staff": lambda: publicity.announcement_create(actor=cast.district_staff,
-                                                       applications=[commerce]),
-    })
+    outcomes = race(
+        {
+            "district": lambda: publicity.announcement_create(
+                actor=cast.district, applications=[machinery]
+            ),
+            "staff": lambda: publicity.announcement_create(
+                actor=cast.district_staff, applications=[commerce]
+            ),
+        }
+    )
 
     won, lost = split(outcomes, AnnouncementBatch)
     assert not lost, lost
@@ -210,28 +224,31 @@ def test_two_announcements_of_different_industries_race_for_the_announcement_num
     assert Counter.objects.get(key=announcement_key).value == earlier + 2
     numbers = dict(Certificate.objects.values_list("application_id", "number"))
     year = today.year
-    assert numbers == {machinery.pk: f"京AQBJXⅢ{year}00001",
-                       commerce.pk: f"京AQBSMⅢ{year}00001"}
+    assert numbers == {machinery.pk: f"京AQBJXⅢ{year}00001", commerce.pk: f"京AQBSMⅢ{year}00001"}
 
 
 # --- (b) the same reported application in two batches at once ------------------------
 
 
 def _batched(application) -> list[int]:
-    return list(SpotCheck.objects.filter(application=application)
-                .values_list("batch_id", flat=True))
+    return list(
+        SpotCheck.objects.filter(application=application).values_list("batch_id", flat=True)
+    )
 
 
-def test_two_batches_with_the_same_application_at_once_one_wins(
-        transactional_db, cast, version):
+def test_two_batches_with_the_same_application_at_once_one_wins(transactional_db, cast, version):
     application = reported(cast, version)
 
-    outcomes = race({
-        "district": lambda: verification.batch_create(actor=cast.district,
-                                                      applications=[application.pk]),
-        "staff": lambda: verification.batch_create(actor=cast.district_staff,
-                                                   applications=[application.pk]),
-    })
+    outcomes = race(
+        {
+            "district": lambda: verification.batch_create(
+                actor=cast.district, applications=[application.pk]
+            ),
+            "staff": lambda: verification.batch_create(
+                actor=cast.district_staff, applications=[application.pk]
+            ),
+        }
+    )
 
     won, lost = split(outcomes, VerificationBatch)
     assert len(won) == 1 and len(lost) == 1, outcomes
@@ -240,8 +257,9 @@ def test_two_batches_with_the_same_application_at_once_one_wins(
     assert isinstance(error, ServiceError), repr(error)
     assert not isinstance(error, engine.TransitionForbidden)
     assert error.field == "applications"
-    assert str(error.message) == (f"{cast.ent.name}: the report is already in a "
-                                  "verification batch.")
+    assert str(error.message) == (
+        f"{cast.ent.name}: the report is already in a verification batch."
+    )
     # Nothing half-written: one batch, one spot check, one audit entry, all the winner's.
     assert list(VerificationBatch.objects.values_list("pk", flat=True)) == [batch.pk]
     assert _batched(application) == [batch.pk]
@@ -256,40 +274,51 @@ def test_overlapping_batches_at_once_the_loser_writes_nothing(transactional_db, 
     a, b, c = (reported(cast, version, n) for n in (1, 2, 3))
     chosen = {"district": [a, b], "staff": [b, c]}
 
-    outcomes = race({
-        "district": lambda: verification.batch_create(actor=cast.district,
-                                                      applications=chosen["district"]),
-        "staff": lambda: verification.batch_create(actor=cast.district_staff,
-                                                   applications=chosen["staff"]),
-    })
+    outcomes = race(
+        {
+            "district": lambda: verification.batch_create(
+                actor=cast.district, applications=chosen["district"]
+            ),
+            "staff": lambda: verification.batch_create(
+                actor=cast.district_staff, applications=chosen["staff"]
+            ),
+        }
+    )
 
     won, lost = split(outcomes, VerificationBatch)
     assert len(won) == 1 and len(lost) == 1, outcomes
     (winner,), ((loser, error),) = won, lost.items()
     assert isinstance(error, ServiceError) and error.field == "applications", repr(error)
-    assert str(error.message) == (f"{b.enterprise.name}: the report is already in a "
-                                  "verification batch.")
+    assert str(error.message) == (
+        f"{b.enterprise.name}: the report is already in a verification batch."
+    )
     assert VerificationBatch.objects.count() == 1
     assert sorted(SpotCheck.objects.values_list("application_id", flat=True)) == sorted(
-        x.pk for x in chosen[winner])
+        x.pk for x in chosen[winner]
+    )
     (left_out,) = set(chosen[loser]) - set(chosen[winner])
     assert _batched(left_out) == []
     assert AuditEvent.objects.filter(action="verification.batch.create").count() == 1
 
 
 def test_two_batches_of_different_applications_at_once_get_different_names(
-        transactional_db, cast, version, monkeypatch):
+    transactional_db, cast, version, monkeypatch
+):
     one, two = reported(cast, version, 1), reported(cast, version, 2)
     # Both have locked their applications and are about to number their batch
     # when they meet: the counter (a locked row, not count()+1) serialises them.
     rendezvous(monkeypatch, publicity, "next_number", 2)
 
-    outcomes = race({
-        "district": lambda: verification.batch_create(actor=cast.district,
-                                                      applications=[one.pk]),
-        "staff": lambda: verification.batch_create(actor=cast.district_staff,
-                                                   applications=[two.pk]),
-    })
+    outcomes = race(
+        {
+            "district": lambda: verification.batch_create(
+                actor=cast.district, applications=[one.pk]
+            ),
+            "staff": lambda: verification.batch_create(
+                actor=cast.district_staff, applications=[two.pk]
+            ),
+        }
+    )
 
     won, lost = split(outcomes, VerificationBatch)
     assert not lost, lost
@@ -302,7 +331,8 @@ def test_two_batches_of_different_applications_at_once_get_different_names(
 
 
 def test_the_same_spot_check_recorded_at_once_one_wins_the_other_is_told(
-        transactional_db, cast, version):
+    transactional_db, cast, version
+):
     """The district records the re-check as passed while its staff records it
     as failed: the first to lock it wins; the other is told who recorded what,
     and its failure (which would reopen the batch) is not written."""
@@ -313,13 +343,19 @@ def test_the_same_spot_check_recorded_at_once_one_wins_the_other_is_told(
     results = {"district": SpotCheck.Result.PASSED, "staff": SpotCheck.Result.FAILED}
     users = {"district": cast.district, "staff": cast.district_staff}
 
-    outcomes = race({
-        "district": lambda: verification.spot_check_record(
-            actor=cast.district, check=check, result=results["district"]),
-        "staff": lambda: verification.spot_check_record(
-            actor=cast.district_staff, check=check, result=results["staff"],
-            notes="现场抽查发现隐患未整改。"),
-    })
+    outcomes = race(
+        {
+            "district": lambda: verification.spot_check_record(
+                actor=cast.district, check=check, result=results["district"]
+            ),
+            "staff": lambda: verification.spot_check_record(
+                actor=cast.district_staff,
+                check=check,
+                result=results["staff"],
+                notes="现场抽查发现隐患未整改。",
+            ),
+        }
+    )
 
     won, lost = split(outcomes, SpotCheck)
     assert len(won) == 1 and len(lost) == 1, outcomes
@@ -328,12 +364,12 @@ def test_the_same_spot_check_recorded_at_once_one_wins_the_other_is_told(
     assert isinstance(error, engine.TransitionConflict), repr(error)
     shown = {"passed": "Passed", "failed": "Failed"}[results[winner]]
     assert str(error.message).startswith(
-        f"This spot check was already recorded as “{shown}” by {users[winner].username} at ")
+        f"This spot check was already recorded as “{shown}” by {users[winner].username} at "
+    )
     check.refresh_from_db()
     assert (check.result, check.checked_by_id) == (results[winner], users[winner].pk)
     recorded = AuditEvent.objects.filter(action="verification.check.record")
-    assert list(recorded.values_list("actor__username", flat=True)) == [
-        users[winner].username]
+    assert list(recorded.values_list("actor__username", flat=True)) == [users[winner].username]
     reopened = AuditEvent.objects.filter(action="verification.batch.reopen").count()
     assert reopened == (1 if results[winner] == SpotCheck.Result.FAILED else 0)
     batch.refresh_from_db()

@@ -27,8 +27,9 @@ def seeded(db):
 
 def queue(username):
     user = User.objects.select_related("organisation").get(username=username)
-    return sorted((a.enterprise.name, a.tier, a.status)
-                  for a in queue_for(user).select_related("enterprise"))
+    return sorted(
+        (a.enterprise.name, a.tier, a.status) for a in queue_for(user).select_related("enterprise")
+    )
 
 
 def test_every_role_has_work_in_its_queue(seeded):
@@ -70,12 +71,21 @@ def test_the_later_steps_are_real_and_the_announced_one_has_a_certificate(seeded
     certificate = announced.certificate
     assert certificate.number.startswith("京AQBJXⅢ") and certificate.tier == "3"
     assert [e.transition for e in announced.events.all()] == [
-        "submit", "accept", "assign", "start_review", "submit_report", "verify",
-        "start_publicity", "announce"]
+        "submit",
+        "accept",
+        "assign",
+        "start_review",
+        "submit_report",
+        "verify",
+        "start_publicity",
+        "announce",
+    ]
     assert announced.onsite.signoffs.count() == 3 and announced.onsite.findings.exists()
     rectifying = Application.objects.get(status=Status.RECTIFICATION)
-    assert rectifying.due_on is not None and rectifying.onsite.findings.filter(
-        must_rectify=True).exists()
+    assert (
+        rectifying.due_on is not None
+        and rectifying.onsite.findings.filter(must_rectify=True).exists()
+    )
 
 
 def test_the_level_1_decided_nationally_is_recorded(seeded):
@@ -87,14 +97,19 @@ def test_the_level_1_decided_nationally_is_recorded(seeded):
 
 def test_timeline_and_audit_are_those_of_the_real_moves(seeded):
     returned = Application.objects.get(status=Status.RETURNED)
-    events = list(ApplicationEvent.objects.filter(application=returned)
-                  .values_list("transition", "actor__username"))
+    events = list(
+        ApplicationEvent.objects.filter(application=returned).values_list(
+            "transition", "actor__username"
+        )
+    )
     assert events == [("submit", "demo-enterprise"), ("return", "demo-association")]
     assert "组织机构图" in returned.events.get(transition="return").comment
     assert returned.due_on is not None  # the correction is timed
-    actions = set(AuditEvent.objects.filter(object_type="certification.application",
-                                            object_id=str(returned.pk))
-                  .values_list("action", flat=True))
+    actions = set(
+        AuditEvent.objects.filter(
+            object_type="certification.application", object_id=str(returned.pk)
+        ).values_list("action", flat=True)
+    )
     assert {"application.create", "application.submit", "application.return"} <= actions
     draft = Application.objects.get(status=Status.DRAFT)
     assert not draft.events.exists() and draft.materials.count() == 2

@@ -30,9 +30,20 @@ from portal.models import Industry, Organisation, OrganisationKind, Region
 from tests.cast import make_enterprise
 from tests.certification.factories import make_tiered_version, submitted_application
 
-ROLES = ["city", "district", "district_staff", "other_district", "regulator",
-         "other_regulator", "association", "reviewer", "group", "enterprise",
-         "enterprise_staff", "other_enterprise"]
+ROLES = [
+    "city",
+    "district",
+    "district_staff",
+    "other_district",
+    "regulator",
+    "other_regulator",
+    "association",
+    "reviewer",
+    "group",
+    "enterprise",
+    "enterprise_staff",
+    "other_enterprise",
+]
 
 
 @pytest.fixture
@@ -59,7 +70,8 @@ def old_certificate_scope(user):
         return Certificate.objects.all()
     return Certificate.objects.filter(
         Q(announcement__organiser_id=user.organisation_id)
-        | Q(enterprise__in=Enterprise.objects.visible_to(user)))
+        | Q(enterprise__in=Enterprise.objects.visible_to(user))
+    )
 
 
 @pytest.fixture
@@ -69,39 +81,58 @@ def certificates(cast, version):
     enterprise has no industry, some whose certificate industry differs from
     the enterprise's (the registry scope follows the enterprise), announced
     by the association, the district and another organiser."""
-    machinery, commerce, construction = (Industry.objects.get(code=code) for code in
-                                         ("machinery", "commerce", "construction"))
+    machinery, commerce, construction = (
+        Industry.objects.get(code=code) for code in ("machinery", "commerce", "construction")
+    )
     dongcheng = Region.objects.exclude(code__in=[cast.chaoyang.code, cast.haidian.code]).first()
     group = cast.group.organisation
     enterprises = [
-        cast.ent,                                                   # 朝阳 machinery, group
-        cast.other_ent,                                             # 海淀 commerce
+        cast.ent,  # 朝阳 machinery, group
+        cast.other_ent,  # 海淀 commerce
         make_enterprise("北京朝阳建工有限公司", cast.chaoyang, 11, industry=construction),
         make_enterprise("北京海淀机械有限公司", cast.haidian, 12, group=group),
         make_enterprise("北京海淀无行业有限公司", cast.haidian, 13, industry=None),
         make_enterprise("北京东城机械有限公司", dongcheng, 14),
         make_enterprise("北京东城商贸有限公司", dongcheng, 15, industry=commerce),
     ]
-    other_organiser = Organisation.objects.create(name="北京市另一评审组织单位",
-                                                  kind=OrganisationKind.ORGANISING_UNIT)
+    other_organiser = Organisation.objects.create(
+        name="北京市另一评审组织单位", kind=OrganisationKind.ORGANISING_UNIT
+    )
     base = submitted_application(cast, version)
     announcements = []
-    for serial, organiser in enumerate([cast.association.organisation,
-                                        cast.district.organisation, other_organiser], 1):
-        announcements.append(AnnouncementBatch.objects.create(
-            organiser=organiser, year=2026, number=serial, title=f"公告 {serial}",
-            announced_on=datetime.date(2026, 3, 12), created_by=cast.city))
+    for serial, organiser in enumerate(
+        [cast.association.organisation, cast.district.organisation, other_organiser], 1
+    ):
+        announcements.append(
+            AnnouncementBatch.objects.create(
+                organiser=organiser,
+                year=2026,
+                number=serial,
+                title=f"公告 {serial}",
+                announced_on=datetime.date(2026, 3, 12),
+                created_by=cast.city,
+            )
+        )
     rows = []
     for serial, enterprise in enumerate(enterprises):
         for offset, announcement in enumerate(announcements):
             # every third certificate names another industry than its enterprise
-            industry = construction if (serial + offset) % 3 == 0 else (
-                enterprise.industry or machinery)
+            industry = (
+                construction if (serial + offset) % 3 == 0 else (enterprise.industry or machinery)
+            )
             application = clone(base, enterprise=enterprise, status=Status.ANNOUNCED)
-            rows.append(Certificate(
-                number=f"TEST-{serial}-{offset}", application=application,
-                enterprise=enterprise, tier="3", industry=industry, announcement=announcement,
-                valid_from=datetime.date(2026, 3, 12), valid_until=datetime.date(2029, 3, 11)))
+            rows.append(
+                Certificate(
+                    number=f"TEST-{serial}-{offset}",
+                    application=application,
+                    enterprise=enterprise,
+                    tier="3",
+                    industry=industry,
+                    announcement=announcement,
+                    valid_from=datetime.date(2026, 3, 12),
+                    valid_until=datetime.date(2029, 3, 11),
+                )
+            )
     Certificate.objects.bulk_create(rows)
     # The review unit sees one enterprise through a per-object grant.
     assign_perm("enterprises.view_enterprise", cast.reviewer, enterprises[3])
@@ -122,18 +153,17 @@ def test_the_certificate_scope_is_the_registry_rule(cast, certificates, role):
     assert new and (role == "city" or len(new) < len(certificates))
 
 
-def test_a_review_unit_without_grants_sees_the_certificates_it_announced(
-        cast, certificates):
+def test_a_review_unit_without_grants_sees_the_certificates_it_announced(cast, certificates):
     unit = cast.association.organisation
     unit.kind = OrganisationKind.REVIEW_UNIT  # no per-object grants
     unit.save(update_fields=["kind"])
-    user = type(cast.association).objects.select_related("organisation").get(
-        pk=cast.association.pk)
+    user = type(cast.association).objects.select_related("organisation").get(pk=cast.association.pk)
 
     numbers = set(publicity.certificates_visible_to(user).values_list("number", flat=True))
 
-    assert numbers == set(Certificate.objects.filter(announcement__organiser=unit)
-                          .values_list("number", flat=True))
+    assert numbers == set(
+        Certificate.objects.filter(announcement__organiser=unit).values_list("number", flat=True)
+    )
     assert numbers == set(old_certificate_scope(user).values_list("number", flat=True))
 
 
@@ -150,10 +180,13 @@ def test_the_certificate_api_lists_the_scope_newest_first(cast, certificates):
     client.force_authenticate(cast.district)
     rows = client.get("/api/v1/certificates/").json()
 
-    expected = list(old_certificate_scope(cast.district)
-                    .order_by("-valid_from", "number").values_list("number", flat=True))
+    expected = list(
+        old_certificate_scope(cast.district)
+        .order_by("-valid_from", "number")
+        .values_list("number", flat=True)
+    )
     assert rows["count"] == len(expected)
-    assert [row["number"] for row in rows["results"]] == expected[:len(rows["results"])]
+    assert [row["number"] for row in rows["results"]] == expected[: len(rows["results"])]
 
 
 # --- the application list ------------------------------------------------------------------
@@ -161,9 +194,11 @@ def test_the_certificate_api_lists_the_scope_newest_first(cast, certificates):
 
 def old_list_order(user) -> list[int]:
     """The list's order before: sorted on the computed flag."""
-    return list(with_overdue(Application.objects.visible_to(user))
-                .order_by("-is_overdue", F("due_on").asc(nulls_last=True), "-created_at", "-id")
-                .values_list("pk", flat=True))
+    return list(
+        with_overdue(Application.objects.visible_to(user))
+        .order_by("-is_overdue", F("due_on").asc(nulls_last=True), "-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
 
 
 @pytest.fixture
@@ -174,23 +209,24 @@ def mixed(cast, version):
     base = submitted_application(cast, version)
     day = datetime.timedelta(days=1)
     shapes = [
-        (Status.SUBMITTED, today - 3 * day),    # overdue
-        (Status.ACCEPTED, today - 10 * day),    # overdue, longer
-        (Status.REPORTED, today - 3 * day),     # overdue, same day
-        (Status.SUBMITTED, today),              # due today: not overdue
+        (Status.SUBMITTED, today - 3 * day),  # overdue
+        (Status.ACCEPTED, today - 10 * day),  # overdue, longer
+        (Status.REPORTED, today - 3 * day),  # overdue, same day
+        (Status.SUBMITTED, today),  # due today: not overdue
         (Status.PUBLICITY, today + 4 * day),
         (Status.RETURNED, today + 1 * day),
         (Status.ANNOUNCED, None),
         (Status.REJECTED, None),
         (Status.WITHDRAWN, None),
-        (Status.ASSIGNED, None),                # clock paused
+        (Status.ASSIGNED, None),  # clock paused
     ]
     rows = [base]
     Application.objects.filter(pk=base.pk).update(due_on=today - 3 * day)
     for hours, (status, due_on) in enumerate(shapes, 1):
         rows.append(clone(base, status=status, due_on=due_on))
         Application.objects.filter(pk=rows[-1].pk).update(
-            created_at=timezone.now() - datetime.timedelta(hours=hours * 7 % 11))
+            created_at=timezone.now() - datetime.timedelta(hours=hours * 7 % 11)
+        )
     return rows
 
 
@@ -199,8 +235,7 @@ def listed(client) -> list:
     return list(page.object_list)
 
 
-def test_the_list_reads_by_due_date_when_every_past_due_date_is_overdue(
-        cast, mixed, client_for):
+def test_the_list_reads_by_due_date_when_every_past_due_date_is_overdue(cast, mixed, client_for):
     rows = listed(client_for(cast.district))
 
     assert list_ordering()[0] != "-is_overdue"  # the index-backed order
@@ -210,7 +245,8 @@ def test_the_list_reads_by_due_date_when_every_past_due_date_is_overdue(
 
 
 def test_the_list_keeps_overdue_first_when_a_closed_application_has_a_past_due_date(
-        cast, mixed, client_for):
+    cast, mixed, client_for
+):
     today = timezone.localdate()
     # A past due date in a state nobody acts on (e.g. a time limit configured
     # for it): not overdue, yet earlier than every overdue one.
@@ -231,8 +267,7 @@ def test_every_role_lists_in_the_old_order(cast, mixed, client_for, role):
     assert [row.pk for row in listed(client_for(user))] == old_list_order(user)
 
 
-def test_the_list_pages_in_the_old_order(cast, version, client_for,
-                                        django_assert_max_num_queries):
+def test_the_list_pages_in_the_old_order(cast, version, client_for, django_assert_max_num_queries):
     base = submitted_application(cast, version)
     today = timezone.localdate()
     for serial in range(60):

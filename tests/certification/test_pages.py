@@ -24,12 +24,30 @@ from tests.certification.factories import (
     submitted_assessment,
 )
 
-ROLES = ["city", "district", "district_staff", "other_district", "regulator",
-         "other_regulator", "association", "reviewer", "group", "enterprise",
-         "enterprise_staff", "other_enterprise"]
+ROLES = [
+    "city",
+    "district",
+    "district_staff",
+    "other_district",
+    "regulator",
+    "other_regulator",
+    "association",
+    "reviewer",
+    "group",
+    "enterprise",
+    "enterprise_staff",
+    "other_enterprise",
+]
 # Who may know a submitted level-3 application of cast.ent exists.
-SEES_SUBMITTED = {"city", "district", "district_staff", "regulator", "group", "enterprise",
-                  "enterprise_staff"}
+SEES_SUBMITTED = {
+    "city",
+    "district",
+    "district_staff",
+    "regulator",
+    "group",
+    "enterprise",
+    "enterprise_staff",
+}
 
 
 @pytest.fixture
@@ -46,14 +64,16 @@ def en(client):
 def draft(cast, version, *, tier="3", lose=Decimal("0"), enterprise=None):
     enterprise = enterprise or cast.ent
     assessment = submitted_assessment(cast.enterprise, enterprise, version, lose=lose)
-    return services.application_create(actor=cast.enterprise, enterprise=enterprise,
-                                       assessment=assessment, tier=tier)
+    return services.application_create(
+        actor=cast.enterprise, enterprise=enterprise, assessment=assessment, tier=tier
+    )
 
 
 def ready(cast, application):
     add_all_materials(cast.enterprise, application)
-    services.application_update(actor=cast.enterprise, application=application,
-                                declaration_confirmed=True)
+    services.application_update(
+        actor=cast.enterprise, application=application, declaration_confirmed=True
+    )
     return application
 
 
@@ -71,16 +91,18 @@ def act_url(application, transition):
 
 
 def events(application):
-    return list(ApplicationEvent.objects.filter(application=application)
-                .values_list("transition", flat=True))
+    return list(
+        ApplicationEvent.objects.filter(application=application).values_list(
+            "transition", flat=True
+        )
+    )
 
 
 # --- scope ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_submitted_application_is_listed_and_shown_only_in_scope(cast, version, client_for,
-                                                                   role):
+def test_a_submitted_application_is_listed_and_shown_only_in_scope(cast, version, client_for, role):
     application = submitted(cast, version)
     client = client_for(getattr(cast, role))
 
@@ -94,13 +116,13 @@ def test_a_submitted_application_is_listed_and_shown_only_in_scope(cast, version
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_a_material_downloads_only_for_who_sees_the_application(cast, version, client_for,
-                                                                role):
+def test_a_material_downloads_only_for_who_sees_the_application(cast, version, client_for, role):
     application = submitted(cast, version)
     material = application.materials.first()
 
     response = client_for(getattr(cast, role)).get(
-        reverse("certification:material_download", args=[application.pk, material.pk]))
+        reverse("certification:material_download", args=[application.pk, material.pk])
+    )
 
     if role in SEES_SUBMITTED:
         assert response.status_code == 200
@@ -114,8 +136,7 @@ def test_a_material_is_not_reachable_through_another_application(cast, version, 
     mine = submitted(cast, version)
     other = draft(cast, version, tier="2")
     add_all_materials(cast.enterprise, other)
-    url = reverse("certification:material_download",
-                  args=[mine.pk, other.materials.first().pk])
+    url = reverse("certification:material_download", args=[mine.pk, other.materials.first().pk])
 
     assert client_for(cast.enterprise).get(url).status_code == 404
 
@@ -126,8 +147,9 @@ def test_a_draft_is_seen_by_its_applicant_only(cast, version, client_for):
     for user in (cast.district, cast.city, cast.regulator):
         client = client_for(user)
         assert client.get(detail_url(application)).status_code == 404
-        assert application not in client.get(
-            reverse("certification:list")).context["page"].object_list
+        assert (
+            application not in client.get(reverse("certification:list")).context["page"].object_list
+        )
     assert client_for(cast.enterprise).get(detail_url(application)).status_code == 200
 
 
@@ -207,8 +229,10 @@ def test_the_return_for_correction_loop(cast, version, client_for, en):
     assert "组织机构图缺少安全管理人员名单" in page.content.decode()
     assert page.context["return_reason"].actor == cast.district
     assert page.context["may_edit"] is True
-    enterprise.post(reverse("certification:material_upload", args=[application.pk]),
-                    {"kind": "org_chart", "file": SimpleUploadedFile("组织机构图.pdf", PDF)})
+    enterprise.post(
+        reverse("certification:material_upload", args=[application.pk]),
+        {"kind": "org_chart", "file": SimpleUploadedFile("组织机构图.pdf", PDF)},
+    )
     assert application.materials.filter(kind="org_chart").count() == 2
     response = enterprise.post(act_url(application, "resubmit"))
     assert response.status_code == 302
@@ -225,8 +249,9 @@ def test_the_return_for_correction_loop(cast, version, client_for, en):
 def test_a_rejection_ends_the_application(cast, version, client_for):
     application = submitted(cast, version)
 
-    client_for(cast.district).post(act_url(application, "reject"),
-                                   {"comment": "申请企业不属于本区管辖"})
+    client_for(cast.district).post(
+        act_url(application, "reject"), {"comment": "申请企业不属于本区管辖"}
+    )
 
     application.refresh_from_db()
     assert application.status == Status.REJECTED
@@ -275,17 +300,25 @@ def test_level_1_is_forwarded_and_its_national_result_recorded(cast, version, cl
     city = client_for(cast.city)
 
     assert [t.name for t in city.get(detail_url(application)).context["actions"]] == [
-        "return", "reject", "forward_national"]
+        "return",
+        "reject",
+        "forward_national",
+    ]
     city.post(act_url(application, "forward_national"))
-    missing = city.post(act_url(application, "record_national_result"),
-                        {"national_result": "approved"})
+    missing = city.post(
+        act_url(application, "record_national_result"), {"national_result": "approved"}
+    )
     assert missing.status_code == 400
-    city.post(act_url(application, "record_national_result"),
-              {"national_result": "approved", "national_reference": "应急管理部公告2026年第5号"})
+    city.post(
+        act_url(application, "record_national_result"),
+        {"national_result": "approved", "national_reference": "应急管理部公告2026年第5号"},
+    )
 
     application.refresh_from_db()
     assert (application.status, application.national_reference) == (
-        Status.NATIONAL_DECIDED, "应急管理部公告2026年第5号")
+        Status.NATIONAL_DECIDED,
+        "应急管理部公告2026年第5号",
+    )
 
 
 # --- uploads and the declaration -------------------------------------------------------
@@ -305,8 +338,7 @@ def test_an_upload_is_checked_by_its_content(cast, version, client_for):
 
     fake = upload(client, application, file=SimpleUploadedFile("制度.pdf", b"just text"))
     missing = upload(client, application)
-    bad_kind = upload(client, application, kind="photos",
-                      file=SimpleUploadedFile("a.pdf", PDF))
+    bad_kind = upload(client, application, kind="photos", file=SimpleUploadedFile("a.pdf", PDF))
 
     assert fake.status_code == 400 and "is not a PDF" in fake.content.decode()
     assert fake.context["upload_errors"] == {"rules": fake.context["upload_errors"]["rules"]}
@@ -322,12 +354,15 @@ def test_only_the_applicant_uploads_and_only_while_it_may_edit(cast, version, cl
     application = submitted(cast, version)
     before = application.materials.count()
 
-    by_district = upload(client_for(cast.district), application,
-                         file=SimpleUploadedFile("x.pdf", PDF))
-    after_submit = upload(client_for(cast.enterprise), application,
-                          file=SimpleUploadedFile("x.pdf", PDF))
-    by_outsider = upload(client_for(cast.other_enterprise), application,
-                         file=SimpleUploadedFile("x.pdf", PDF))
+    by_district = upload(
+        client_for(cast.district), application, file=SimpleUploadedFile("x.pdf", PDF)
+    )
+    after_submit = upload(
+        client_for(cast.enterprise), application, file=SimpleUploadedFile("x.pdf", PDF)
+    )
+    by_outsider = upload(
+        client_for(cast.other_enterprise), application, file=SimpleUploadedFile("x.pdf", PDF)
+    )
 
     assert by_district.status_code == 403
     assert after_submit.status_code == 400
@@ -336,17 +371,24 @@ def test_only_the_applicant_uploads_and_only_while_it_may_edit(cast, version, cl
 
 
 def declare(client, application, **data):
-    return client.post(reverse("certification:declaration", args=[application.pk]), {
-        "deaths_last_year": 0, "serious_injuries_last_year": 0,
-        "accidents_last_3_years": "", **data})
+    return client.post(
+        reverse("certification:declaration", args=[application.pk]),
+        {
+            "deaths_last_year": 0,
+            "serious_injuries_last_year": 0,
+            "accidents_last_3_years": "",
+            **data,
+        },
+    )
 
 
 def test_a_negative_count_is_refused_and_nothing_saved(cast, version, client_for):
     application = draft(cast, version)
     client = client_for(cast.enterprise)
 
-    response = declare(client, application, serious_injuries_last_year=-1,
-                       declaration_confirmed="on")
+    response = declare(
+        client, application, serious_injuries_last_year=-1, declaration_confirmed="on"
+    )
 
     assert response.status_code == 400
     assert "serious_injuries_last_year" in response.context["declaration_form"].errors
@@ -357,15 +399,22 @@ def test_a_negative_count_is_refused_and_nothing_saved(cast, version, client_for
 def test_the_declaration_is_saved_by_the_applicant_only(cast, version, client_for):
     application = draft(cast, version)
 
-    assert declare(client_for(cast.enterprise), application, serious_injuries_last_year=2,
-                   accidents_last_3_years="2025-03 机械伤害 1人重伤",
-                   declaration_confirmed="on").status_code == 302
-    assert declare(client_for(cast.group), application,
-                   declaration_confirmed="").status_code == 404  # a draft: applicant only
+    assert (
+        declare(
+            client_for(cast.enterprise),
+            application,
+            serious_injuries_last_year=2,
+            accidents_last_3_years="2025-03 机械伤害 1人重伤",
+            declaration_confirmed="on",
+        ).status_code
+        == 302
+    )
+    assert (
+        declare(client_for(cast.group), application, declaration_confirmed="").status_code == 404
+    )  # a draft: applicant only
 
     application.refresh_from_db()
-    assert (application.serious_injuries_last_year, application.declaration_confirmed) == (
-        2, True)
+    assert (application.serious_injuries_last_year, application.declaration_confirmed) == (2, True)
 
 
 # --- new application ---------------------------------------------------------------------
@@ -378,14 +427,20 @@ def test_the_enterprise_applies_from_a_submitted_self_assessment(cast, version, 
     form = client.get(reverse("certification:new")).context["form"]
     assert list(form.fields["assessment"].queryset) == [assessment]
     assert [v for v, _ in form.fields["tier"].choices] == ["1", "2", "3"]
-    response = client.post(reverse("certification:new"), {
-        "enterprise": cast.ent.pk, "assessment": assessment.pk, "tier": "3",
-        "deaths_last_year": 0, "serious_injuries_last_year": 0})
+    response = client.post(
+        reverse("certification:new"),
+        {
+            "enterprise": cast.ent.pk,
+            "assessment": assessment.pk,
+            "tier": "3",
+            "deaths_last_year": 0,
+            "serious_injuries_last_year": 0,
+        },
+    )
 
     application = Application.objects.get()
     assert response.status_code == 302 and response.url == detail_url(application)
-    assert (application.receiver, application.status) == (cast.district.organisation,
-                                                          Status.DRAFT)
+    assert (application.receiver, application.status) == (cast.district.organisation, Status.DRAFT)
 
 
 def test_a_score_below_the_tier_is_refused_next_to_the_tier(cast, version, client_for):
@@ -393,9 +448,16 @@ def test_a_score_below_the_tier_is_refused_next_to_the_tier(cast, version, clien
     client = client_for(cast.enterprise)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
-    response = client.post(reverse("certification:new"), {
-        "enterprise": cast.ent.pk, "assessment": assessment.pk, "tier": "1",
-        "deaths_last_year": 0, "serious_injuries_last_year": 0})
+    response = client.post(
+        reverse("certification:new"),
+        {
+            "enterprise": cast.ent.pk,
+            "assessment": assessment.pk,
+            "tier": "1",
+            "deaths_last_year": 0,
+            "serious_injuries_last_year": 0,
+        },
+    )
 
     assert response.status_code == 400
     assert any("10.0 short" in e for e in response.context["form"].errors["tier"])
@@ -405,9 +467,16 @@ def test_a_score_below_the_tier_is_refused_next_to_the_tier(cast, version, clien
 def test_negative_counts_are_refused_on_the_new_application(cast, version, client_for):
     assessment = submitted_assessment(cast.enterprise, cast.ent, version)
 
-    response = client_for(cast.enterprise).post(reverse("certification:new"), {
-        "enterprise": cast.ent.pk, "assessment": assessment.pk, "tier": "3",
-        "deaths_last_year": -1, "serious_injuries_last_year": 0})
+    response = client_for(cast.enterprise).post(
+        reverse("certification:new"),
+        {
+            "enterprise": cast.ent.pk,
+            "assessment": assessment.pk,
+            "tier": "3",
+            "deaths_last_year": -1,
+            "serious_injuries_last_year": 0,
+        },
+    )
 
     assert response.status_code == 400 and "deaths_last_year" in response.context["form"].errors
     assert not Application.objects.exists()
@@ -418,13 +487,27 @@ def test_a_group_applies_for_one_of_its_members_only(cast, version, client_for):
     other = submitted_assessment(cast.other_enterprise, cast.other_ent, version)
     client = client_for(cast.group)
 
-    refused = client.post(reverse("certification:new"), {
-        "enterprise": cast.other_ent.pk, "assessment": other.pk, "tier": "3",
-        "deaths_last_year": 0, "serious_injuries_last_year": 0})
+    refused = client.post(
+        reverse("certification:new"),
+        {
+            "enterprise": cast.other_ent.pk,
+            "assessment": other.pk,
+            "tier": "3",
+            "deaths_last_year": 0,
+            "serious_injuries_last_year": 0,
+        },
+    )
     assert refused.status_code == 400 and not Application.objects.exists()
-    client.post(reverse("certification:new"), {
-        "enterprise": cast.ent.pk, "assessment": assessment.pk, "tier": "3",
-        "deaths_last_year": 0, "serious_injuries_last_year": 0})
+    client.post(
+        reverse("certification:new"),
+        {
+            "enterprise": cast.ent.pk,
+            "assessment": assessment.pk,
+            "tier": "3",
+            "deaths_last_year": 0,
+            "serious_injuries_last_year": 0,
+        },
+    )
 
     assert Application.objects.get().applicant == cast.group.organisation
 
@@ -440,17 +523,20 @@ def test_only_enterprises_and_groups_apply(cast, client_for, role):
 def group_submitted(cast, version, enterprise):
     """A level-3 application the group makes for one of its members."""
     assessment = submitted_assessment(cast.enterprise, enterprise, version)
-    application = services.application_create(actor=cast.group, enterprise=enterprise,
-                                              assessment=assessment, tier="3")
+    application = services.application_create(
+        actor=cast.group, enterprise=enterprise, assessment=assessment, tier="3"
+    )
     add_all_materials(cast.group, application)
-    services.application_update(actor=cast.group, application=application,
-                                declaration_confirmed=True)
+    services.application_update(
+        actor=cast.group, application=application, declaration_confirmed=True
+    )
     return services.application_submit(actor=cast.group, application=application)
 
 
 def member(cast, serial):
-    return make_enterprise(f"北京朝阳机械{serial}厂", cast.chaoyang, 100 + serial,
-                           group=cast.group.organisation)
+    return make_enterprise(
+        f"北京朝阳机械{serial}厂", cast.chaoyang, 100 + serial, group=cast.group.organisation
+    )
 
 
 def test_overdue_applications_come_first_and_are_flagged(cast, version, client_for):
@@ -467,7 +553,9 @@ def test_overdue_applications_come_first_and_are_flagged(cast, version, client_f
     assert page.content.decode().count('data-testid="overdue"') == 1
     assert list(queue.context["page"].object_list) == [old, recent]
     assert client_for(cast.district).get(reverse("home")).context["queue"] == {
-        "total": 2, "overdue": 1}
+        "total": 2,
+        "overdue": 1,
+    }
 
 
 def test_the_list_filters_by_status_tier_and_search(cast, version, client_for):
@@ -476,8 +564,7 @@ def test_the_list_filters_by_status_tier_and_search(cast, version, client_for):
     client = client_for(cast.enterprise)
 
     def listed(**params):
-        return list(client.get(reverse("certification:list"), params)
-                    .context["page"].object_list)
+        return list(client.get(reverse("certification:list"), params).context["page"].object_list)
 
     assert set(listed()) == {level2, level3}
     assert listed(tier="2") == [level2]
@@ -488,13 +575,14 @@ def test_the_list_filters_by_status_tier_and_search(cast, version, client_for):
 
 
 def test_the_queue_holds_what_awaits_the_organisation(cast, version, client_for):
-    mine = submitted(cast, version)                 # awaits the district
-    level2 = submitted(cast, version, tier="2")     # awaits the association
-    pending = draft(cast, version, tier="1")        # awaits the enterprise
+    mine = submitted(cast, version)  # awaits the district
+    level2 = submitted(cast, version, tier="2")  # awaits the association
+    pending = draft(cast, version, tier="1")  # awaits the enterprise
 
     def queue(user, **params):
-        return list(client_for(user).get(reverse("certification:queue"), params)
-                    .context["page"].object_list)
+        return list(
+            client_for(user).get(reverse("certification:queue"), params).context["page"].object_list
+        )
 
     assert queue(cast.district) == [mine]
     assert queue(cast.district_staff) == [mine]
@@ -514,12 +602,15 @@ def test_the_home_page_counts_the_queue(cast, version, client_for):
     assert district == {"total": 1, "overdue": 0}
     assert other == {"total": 0, "overdue": 0}
     assert client_for(cast.reviewer).get(reverse("home")).context["queue"] == {
-        "total": 0, "overdue": 0}
+        "total": 0,
+        "overdue": 0,
+    }
 
 
 @pytest.mark.parametrize("n", [5, 50])
-def test_the_queue_takes_a_fixed_number_of_queries(cast, version, client_for, n,
-                                                   django_assert_max_num_queries):
+def test_the_queue_takes_a_fixed_number_of_queries(
+    cast, version, client_for, n, django_assert_max_num_queries
+):
     for serial in range(n):
         group_submitted(cast, version, member(cast, serial))
     client = client_for(cast.district)
@@ -534,7 +625,8 @@ def test_the_queue_takes_a_fixed_number_of_queries(cast, version, client_for, n,
 
 
 def test_the_bell_counts_unread_notifications_and_marks_them_read(
-        cast, version, client_for, django_capture_on_commit_callbacks):
+    cast, version, client_for, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         application = submitted(cast, version)
     client = client_for(cast.district)
@@ -552,8 +644,7 @@ def test_the_bell_counts_unread_notifications_and_marks_them_read(
     assert 'data-testid="unread-count"' not in client.get(reverse("home")).content.decode()
 
 
-def test_notifications_are_private(cast, version, client_for,
-                                   django_capture_on_commit_callbacks):
+def test_notifications_are_private(cast, version, client_for, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         submitted(cast, version)
     theirs = Notification.objects.filter(recipient=cast.district).get()
@@ -570,11 +661,13 @@ def test_notifications_are_private(cast, version, client_for,
 
 
 def test_a_notification_never_redirects_off_site(cast, client_for):
-    note = Notification.objects.create(recipient=cast.enterprise, text="x",
-                                       url="https://evil.example/")
+    note = Notification.objects.create(
+        recipient=cast.enterprise, text="x", url="https://evil.example/"
+    )
 
-    response = client_for(cast.enterprise).post(reverse("notification_read", args=[note.pk]),
-                                                {"open": "1"})
+    response = client_for(cast.enterprise).post(
+        reverse("notification_read", args=[note.pk]), {"open": "1"}
+    )
 
     assert response.url == reverse("notifications")
 
@@ -585,8 +678,10 @@ def test_notification_pages_need_a_login_and_post(client, cast):
     assert client.get(reverse("notifications_read_all")).status_code == 405
 
 
-@pytest.mark.parametrize("role,shown", [("enterprise", True), ("district", True),
-                                        ("regulator", True), ("reviewer", True)])
+@pytest.mark.parametrize(
+    "role,shown",
+    [("enterprise", True), ("district", True), ("regulator", True), ("reviewer", True)],
+)
 def test_the_navigation_offers_applications_and_the_queue(cast, client_for, role, shown):
     items = client_for(getattr(cast, role)).get(reverse("home")).context["nav_items"]
     urls = {item["url"] for item in items}
@@ -599,9 +694,13 @@ def test_anonymous_visitors_are_sent_to_the_login(client, cast, version):
     application = submitted(cast, version)
     material = application.materials.first()
 
-    for url in (reverse("certification:list"), reverse("certification:queue"),
-                reverse("certification:new"), detail_url(application),
-                reverse("certification:material_download", args=[application.pk, material.pk])):
+    for url in (
+        reverse("certification:list"),
+        reverse("certification:queue"),
+        reverse("certification:new"),
+        detail_url(application),
+        reverse("certification:material_download", args=[application.pk, material.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/accounts/login/")
     assert client.post(act_url(application, "accept")).status_code == 302

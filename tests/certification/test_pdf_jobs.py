@@ -69,7 +69,8 @@ def assessment_url(cast, version):
 
 
 def test_the_report_link_queues_a_job_instead_of_rendering_in_the_request(
-        cast, version, en, renders):
+    cast, version, en, renders
+):
     url = assessment_url(cast, version)
     en.force_login(cast.enterprise)
 
@@ -86,7 +87,8 @@ def test_the_report_link_queues_a_job_instead_of_rendering_in_the_request(
 
 
 def test_the_job_page_shows_the_link_once_rendered_and_opening_again_renders_nothing(
-        cast, version, en, renders, commit):
+    cast, version, en, renders, commit
+):
     url = assessment_url(cast, version)
     en.force_login(cast.enterprise)
 
@@ -111,7 +113,8 @@ def test_the_job_page_shows_the_link_once_rendered_and_opening_again_renders_not
 
 
 def test_a_job_is_for_its_requester_and_only_while_they_see_the_report(
-        cast, version, client_for, commit):
+    cast, version, client_for, commit
+):
     url = assessment_url(cast, version)
     commit(client_for(cast.enterprise), url)
     job = PdfJob.objects.get()
@@ -137,8 +140,9 @@ def test_the_review_report_job_runs_the_report_checks(cast, version, client_for,
     assert response.status_code == 302 and job.status == "done", job.error
 
 
-def test_a_render_over_the_time_limit_fails_with_a_message(cast, version, en, monkeypatch,
-                                                         commit, settings):
+def test_a_render_over_the_time_limit_fails_with_a_message(
+    cast, version, en, monkeypatch, commit, settings
+):
     settings.PDF_RENDER_TIME_LIMIT = 45
     queued = []
     real_apply_async = render_pdf_job_task.apply_async
@@ -169,14 +173,16 @@ def test_a_render_over_the_time_limit_fails_with_a_message(cast, version, en, mo
     assert PdfJob.objects.get(pk=int(again.url.rstrip("/").rsplit("/", 1)[-1])).status == "done"
 
 
-def test_a_stalled_job_shows_so_and_is_queued_again(cast, version, en, renders, settings,
-                                                     django_capture_on_commit_callbacks):
+def test_a_stalled_job_shows_so_and_is_queued_again(
+    cast, version, en, renders, settings, django_capture_on_commit_callbacks
+):
     settings.RENDER_STALLED_AFTER_SECONDS = 60
     en.force_login(cast.enterprise)
     en.get(assessment_url(cast, version))  # queued; its message "lost"
     job = PdfJob.objects.get()
     PdfJob.objects.filter(pk=job.pk).update(
-        status="rendering", attempts=1, queued_at=timezone.now() - datetime.timedelta(minutes=5))
+        status="rendering", attempts=1, queued_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
 
     page = en.get(reverse("certification:pdf_job", args=[job.pk])).content.decode()
     assert 'data-status="stalled"' in page and 'data-testid="pdf-job-stalled"' in page
@@ -191,8 +197,11 @@ def test_a_job_that_keeps_stalling_is_given_up(cast, version, en, settings):
     settings.RENDER_STALLED_AFTER_SECONDS = 60
     en.force_login(cast.enterprise)
     en.get(assessment_url(cast, version))
-    PdfJob.objects.update(status="rendering", attempts=pdf_jobs.MAX_ATTEMPTS,
-                          queued_at=timezone.now() - datetime.timedelta(minutes=5))
+    PdfJob.objects.update(
+        status="rendering",
+        attempts=pdf_jobs.MAX_ATTEMPTS,
+        queued_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
     assert pdf_jobs.requeue_stalled()["jobs_failed"] == 1
     job = PdfJob.objects.get()
     assert job.status == "failed" and "did not finish" in job.error
@@ -202,11 +211,13 @@ def test_a_job_that_keeps_stalling_is_given_up(cast, version, en, settings):
 
 
 def test_lost_certificate_renders_show_as_stalled_and_are_queued_again(
-        cast, version, en, client, settings):
+    cast, version, en, client, settings
+):
     settings.RENDER_STALLED_AFTER_SECONDS = 60
     batch, certificates = announced(cast, version, count=2)  # their render messages "lost"
     Certificate.objects.filter(pk__in=[c.pk for c in certificates]).update(
-        render_queued_at=timezone.now() - datetime.timedelta(minutes=5))
+        render_queued_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
     batch.pdfs_total = 2
     batch.save(update_fields=["pdfs_total"])
     en.force_login(cast.district)

@@ -73,28 +73,30 @@ def new_enterprise(cast, name: str, *, region=None, industry: str = "machinery")
     """Another enterprise with its own account (default: 朝阳区, machinery)."""
     region = region or cast.chaoyang
     serial = next(_serial)
-    org = Organisation.objects.create(name=name, kind=OrganisationKind.ENTERPRISE,
-                                      region=region)
-    enterprise = make_enterprise(name, region, serial, account=org,
-                                 industry=Industry.objects.get(code=industry))
+    org = Organisation.objects.create(name=name, kind=OrganisationKind.ENTERPRISE, region=region)
+    enterprise = make_enterprise(
+        name, region, serial, account=org, industry=Industry.objects.get(code=industry)
+    )
     return enterprise, make_user(f"t-ent-{serial}", org)
 
 
-def verified(cast, version, enterprise=None, user=None, *, tier: str = "3",
-             granted: str | None = None) -> Application:
+def verified(
+    cast, version, enterprise=None, user=None, *, tier: str = "3", granted: str | None = None
+) -> Application:
     """An application submitted through the services, then set to
     “verified” directly (verification is built elsewhere): acceptable
     set-up for publicity."""
     enterprise, user = enterprise or cast.ent, user or cast.enterprise
     assessment = submitted_assessment(user, enterprise, version)
-    application = services.application_create(actor=user, enterprise=enterprise,
-                                               assessment=assessment, tier=tier)
+    application = services.application_create(
+        actor=user, enterprise=enterprise, assessment=assessment, tier=tier
+    )
     add_all_materials(user, application)
-    services.application_update(actor=user, application=application,
-                                declaration_confirmed=True)
+    services.application_update(actor=user, application=application, declaration_confirmed=True)
     engine.perform(actor=user, application=application, transition="submit")
-    Application.objects.filter(pk=application.pk).update(status=Status.VERIFIED,
-                                                         granted_tier=granted or tier)
+    Application.objects.filter(pk=application.pk).update(
+        status=Status.VERIFIED, granted_tier=granted or tier
+    )
     application.refresh_from_db()
     return application
 
@@ -142,8 +144,9 @@ def test_certificate_numbers_follow_the_national_format(db):
     # One sequence per prefix, industry code, level and year.
     keys = {publicity.certificate_sequence_key(a, 2026) for a in (level3, level2, level1)}
     assert len(keys) == 3
-    assert (publicity.certificate_sequence_key(lowered, 2026)
-            == publicity.certificate_sequence_key(level3, 2026))
+    assert publicity.certificate_sequence_key(lowered, 2026) == publicity.certificate_sequence_key(
+        level3, 2026
+    )
 
 
 def test_portal_rules_for_industries_without_a_code_and_the_pass_standard(db):
@@ -191,10 +194,14 @@ def test_a_later_start_and_own_title_and_the_next_default_number(cast, version):
     other, user = new_enterprise(cast, "北京朝阳第二机械厂")
     with time_machine.travel(MONDAY):
         first = publicity.publicity_batch_create(
-            actor=cast.district, applications=[verified(cast, version)],
-            starts_on=datetime.date(2026, 3, 4), title="朝阳区2026年第一次公示")
+            actor=cast.district,
+            applications=[verified(cast, version)],
+            starts_on=datetime.date(2026, 3, 4),
+            title="朝阳区2026年第一次公示",
+        )
         second = publicity.publicity_batch_create(
-            actor=cast.district, applications=[verified(cast, version, other, user)])
+            actor=cast.district, applications=[verified(cast, version, other, user)]
+        )
 
     assert first.title == "朝阳区2026年第一次公示"
     assert first.ends_on == datetime.date(2026, 3, 13)
@@ -223,8 +230,9 @@ def test_publishing_is_refused_for_what_is_not_verified_or_not_received(cast, ve
         with pytest.raises(TransitionForbidden):
             publicity.publicity_batch_create(actor=outsider, applications=[application])
     with pytest.raises(ServiceError) as past:
-        publicity.publicity_batch_create(actor=cast.district, applications=[application],
-                                         starts_on=datetime.date(2020, 1, 1))
+        publicity.publicity_batch_create(
+            actor=cast.district, applications=[application], starts_on=datetime.date(2020, 1, 1)
+        )
     assert past.value.field == "starts_on"
     assert not PublicityBatch.objects.exists()
     application.refresh_from_db()
@@ -249,8 +257,7 @@ def test_the_move_without_a_batch_is_refused(cast, version):
     application = verified(cast, version)
 
     with pytest.raises(ServiceError) as refused:
-        engine.perform(actor=cast.district, application=application,
-                         transition="start_publicity")
+        engine.perform(actor=cast.district, application=application, transition="start_publicity")
 
     assert refused.value.field == "publicity_batch"
     application.refresh_from_db()
@@ -260,8 +267,9 @@ def test_the_move_without_a_batch_is_refused(cast, version):
 # --- objections ----------------------------------------------------------------------
 
 
-def test_anyone_may_object_while_the_window_is_open(cast, version,
-                                                   django_capture_on_commit_callbacks):
+def test_anyone_may_object_while_the_window_is_open(
+    cast, version, django_capture_on_commit_callbacks
+):
     with time_machine.travel(MONDAY):
         batch, (application,) = published(cast, version)
         with django_capture_on_commit_callbacks(execute=True):
@@ -332,17 +340,24 @@ def test_resolving_is_for_the_publishing_organisation_once(cast, version):
         objection = lodge(item_of(application))
         for outsider in (cast.city, cast.other_district, cast.enterprise, cast.reviewer):
             with pytest.raises(TransitionForbidden):
-                publicity.objection_resolve(actor=outsider, objection=objection,
-                                            outcome="dismissed", resolution="查无实据")
+                publicity.objection_resolve(
+                    actor=outsider, objection=objection, outcome="dismissed", resolution="查无实据"
+                )
         with pytest.raises(ServiceError) as empty:
-            publicity.objection_resolve(actor=cast.district, objection=objection,
-                                        outcome="dismissed", resolution=" ")
+            publicity.objection_resolve(
+                actor=cast.district, objection=objection, outcome="dismissed", resolution=" "
+            )
         assert empty.value.field == "resolution"
-        publicity.objection_resolve(actor=cast.district_staff, objection=objection,
-                                    outcome="dismissed", resolution="经核查，查无实据。")
+        publicity.objection_resolve(
+            actor=cast.district_staff,
+            objection=objection,
+            outcome="dismissed",
+            resolution="经核查，查无实据。",
+        )
         with pytest.raises(TransitionConflict):
-            publicity.objection_resolve(actor=cast.district, objection=objection,
-                                        outcome="upheld", resolution="再议")
+            publicity.objection_resolve(
+                actor=cast.district, objection=objection, outcome="upheld", resolution="再议"
+            )
 
     objection.refresh_from_db()
     assert (objection.outcome, objection.resolved_by) == ("dismissed", cast.district_staff)
@@ -355,16 +370,22 @@ def test_an_upheld_objection_takes_the_application_out(cast, version, client):
     with time_machine.travel(MONDAY):
         batch, (application,) = published(cast, version)
         objection = lodge(item_of(application))
-        publicity.objection_resolve(actor=cast.district, objection=objection, outcome="upheld",
-                                    resolution="经核查，企业存在重大事故隐患。")
+        publicity.objection_resolve(
+            actor=cast.district,
+            objection=objection,
+            outcome="upheld",
+            resolution="经核查，企业存在重大事故隐患。",
+        )
         page = client.get(reverse("public:publicity_detail", args=[batch.pk]))
 
     application.refresh_from_db()
     assert application.status == Status.REPORTED
     assert item_of(application).removed_at is not None
     event = application.events.last()
-    assert (event.transition, event.comment) == ("withdraw_from_publicity",
-                                                 "经核查，企业存在重大事故隐患。")
+    assert (event.transition, event.comment) == (
+        "withdraw_from_publicity",
+        "经核查，企业存在重大事故隐患。",
+    )
     assert cast.ent.name not in page.content.decode()
 
 
@@ -393,8 +414,10 @@ def test_no_announcement_with_an_unresolved_objection(cast, version):
 
     assert cast.ent.name in refused.value.message
     assert "unresolved objection" in refused.value.message
-    assert not AnnouncementBatch.objects.exists() and not Counter.objects.filter(
-        key__startswith="announcement").exclude(value=0).exists()
+    assert (
+        not AnnouncementBatch.objects.exists()
+        and not Counter.objects.filter(key__startswith="announcement").exclude(value=0).exists()
+    )
 
 
 def test_announcing_numbers_the_batches_and_issues_certificates(cast, version):
@@ -402,8 +425,9 @@ def test_announcing_numbers_the_batches_and_issues_certificates(cast, version):
         _, (first, second) = published(cast, version, count=2)
         objection = lodge(item_of(first))
     with time_machine.travel(AFTER):
-        publicity.objection_resolve(actor=cast.district, objection=objection,
-                                    outcome="dismissed", resolution="查无实据")
+        publicity.objection_resolve(
+            actor=cast.district, objection=objection, outcome="dismissed", resolution="查无实据"
+        )
         one = publicity.announcement_create(actor=cast.district, applications=[first])
         two = publicity.announcement_create(actor=cast.district, applications=[second])
 
@@ -415,8 +439,12 @@ def test_announcing_numbers_the_batches_and_issues_certificates(cast, version):
     assert [c.number for c in certificates] == ["京AQBJXⅢ202600001", "京AQBJXⅢ202600002"]
     assert all(publicity.CERTIFICATE_RE.match(c.number) for c in certificates)
     certificate = certificates[0]
-    assert (certificate.tier, certificate.valid_from, certificate.valid_until, certificate.status) \
-        == ("3", datetime.date(2026, 3, 12), datetime.date(2029, 3, 11), "valid")
+    assert (
+        certificate.tier,
+        certificate.valid_from,
+        certificate.valid_until,
+        certificate.status,
+    ) == ("3", datetime.date(2026, 3, 12), datetime.date(2029, 3, 11), "valid")
     assert certificate.enterprise == cast.ent
     event = AuditEvent.objects.get(action="publicity.announcement.create", object_id=one.pk)
     assert event.after["certificates"] == {str(first.pk): "京AQBJXⅢ202600001"}
@@ -451,8 +479,11 @@ def test_announcing_is_for_the_receiver(cast, version):
             with pytest.raises(TransitionForbidden):
                 publicity.announcement_create(actor=outsider, applications=[application])
         with pytest.raises(ServiceError) as future:
-            publicity.announcement_create(actor=cast.district, applications=[application],
-                                          announced_on=datetime.date(2026, 4, 1))
+            publicity.announcement_create(
+                actor=cast.district,
+                applications=[application],
+                announced_on=datetime.date(2026, 4, 1),
+            )
     assert future.value.field == "announced_on"
 
 
@@ -483,8 +514,12 @@ def test_objecting_through_the_public_page(cast, version):
     with time_machine.travel(MONDAY):
         batch, (application,) = published(cast, version)
         url = reverse("public:publicity_detail", args=[batch.pk])
-        data = {"item": item_of(application).pk, "name": "李四", "contact": "13800000000",
-                "text": "现场安全设施不全。"}
+        data = {
+            "item": item_of(application).pk,
+            "name": "李四",
+            "contact": "13800000000",
+            "text": "现场安全设施不全。",
+        }
         sent = anonymous.post(url, data, follow=True)
         missing = anonymous.post(url, {**data, "text": ""})
         for _ in range(settings.OBJECTION_LIMIT_PER_HOUR - 1):
@@ -506,8 +541,15 @@ def test_after_the_window_the_page_has_no_form_and_refuses(cast, version):
     url = reverse("public:publicity_detail", args=[batch.pk])
     with time_machine.travel(AFTER):
         page = anonymous.get(url)
-        posted = anonymous.post(url, {"item": item_of(application).pk, "name": "李四",
-                                      "contact": "13800000000", "text": "有问题"})
+        posted = anonymous.post(
+            url,
+            {
+                "item": item_of(application).pk,
+                "name": "李四",
+                "contact": "13800000000",
+                "text": "有问题",
+            },
+        )
 
     assert 'data-testid="objection-form"' not in page.content.decode()
     assert posted.status_code == 400
@@ -533,26 +575,35 @@ def test_public_announcement_pages(cast, version):
     assert listing.status_code == detail.status_code == 200
     assert announcement.title in listing.content.decode()
     html = detail.content.decode()
-    for text in ("京AQBJXⅢ202600001", "京AQBJXⅢ202600002", "2026-03-12", "2029-03-11",
-                 cast.ent.name, str(cast.chaoyang)):
+    for text in (
+        "京AQBJXⅢ202600001",
+        "京AQBJXⅢ202600002",
+        "2026-03-12",
+        "2029-03-11",
+        cast.ent.name,
+        str(cast.chaoyang),
+    ):
         assert text in html
 
 
-def test_public_pages_run_a_bounded_number_of_queries(cast, version,
-                                                       django_assert_max_num_queries):
+def test_public_pages_run_a_bounded_number_of_queries(cast, version, django_assert_max_num_queries):
     with time_machine.travel(MONDAY):
         batch, apps = published(cast, version, count=4)
         for application in apps:
-            lodge(item_of(application), ip=f"10.1.{application.pk // 250}.{application.pk % 250 + 1}")
+            lodge(
+                item_of(application), ip=f"10.1.{application.pk // 250}.{application.pk % 250 + 1}"
+            )
         client = Client()
         with django_assert_max_num_queries(8):
             client.get(reverse("public:publicity"))
         with django_assert_max_num_queries(8):
-            assert client.get(reverse("public:publicity_detail",
-                                      args=[batch.pk])).status_code == 200
+            assert (
+                client.get(reverse("public:publicity_detail", args=[batch.pk])).status_code == 200
+            )
         for objection in Objection.objects.all():
-            publicity.objection_resolve(actor=cast.district, objection=objection,
-                                        outcome="dismissed", resolution="查无实据")
+            publicity.objection_resolve(
+                actor=cast.district, objection=objection, outcome="dismissed", resolution="查无实据"
+            )
     with time_machine.travel(AFTER):
         announcement = publicity.announcement_create(actor=cast.district, applications=apps)
         with django_assert_max_num_queries(8):
@@ -574,9 +625,10 @@ def test_the_district_publishes_through_its_page(cast, version, client_for):
     client = client_for(cast.district)
     with time_machine.travel(MONDAY):
         page = client.get(reverse("certification:publicity"))
-        response = client.post(reverse("certification:publicity"),
-                               {"applications": [application.pk], "title": "",
-                                "starts_on": "2026-03-02"})
+        response = client.post(
+            reverse("certification:publicity"),
+            {"applications": [application.pk], "title": "", "starts_on": "2026-03-02"},
+        )
 
     assert page.status_code == 200 and cast.ent.name in page.content.decode()
     assert response.status_code == 302
@@ -589,8 +641,10 @@ def test_the_publicity_page_refuses_bad_input(cast, version, client_for):
     client = client_for(cast.district)
     with time_machine.travel(MONDAY):
         nothing = client.post(reverse("certification:publicity"), {"applications": []})
-        past = client.post(reverse("certification:publicity"),
-                           {"applications": [application.pk], "starts_on": "2026-01-01"})
+        past = client.post(
+            reverse("certification:publicity"),
+            {"applications": [application.pk], "starts_on": "2026-01-01"},
+        )
     assert nothing.status_code == past.status_code == 400
     assert not PublicityBatch.objects.exists()
 
@@ -601,8 +655,10 @@ def test_batches_and_objections_on_the_page_and_resolving_there(cast, version, c
         objection = lodge(item_of(application))
         client = client_for(cast.district)
         page = client.get(reverse("certification:publicity")).content.decode()
-        response = client.post(reverse("certification:objection_resolve", args=[objection.pk]),
-                               {"outcome": "dismissed", "resolution": "查无实据"})
+        response = client.post(
+            reverse("certification:objection_resolve", args=[objection.pk]),
+            {"outcome": "dismissed", "resolution": "查无实据"},
+        )
 
     assert batch.title in page and "13912345678" in page
     assert 'data-testid="objection-count"' in page
@@ -625,17 +681,18 @@ def test_management_pages_need_a_login(client, db):
 def test_the_city_office_reads_but_does_not_act(cast, version, client_for):
     application = verified(cast, version)
     with time_machine.travel(MONDAY):
-        batch = publicity.publicity_batch_create(actor=cast.district,
-                                                 applications=[application])
+        batch = publicity.publicity_batch_create(actor=cast.district, applications=[application])
         objection = lodge(item_of(application))
         client = client_for(cast.city)
         page = client.get(reverse("certification:publicity"))
-        post = client.post(reverse("certification:publicity"),
-                           {"applications": [application.pk]})
-        resolve = client.post(reverse("certification:objection_resolve", args=[objection.pk]),
-                              {"outcome": "dismissed", "resolution": "查无实据"})
-        announce = client.post(reverse("certification:announcements"),
-                               {"applications": [application.pk]})
+        post = client.post(reverse("certification:publicity"), {"applications": [application.pk]})
+        resolve = client.post(
+            reverse("certification:objection_resolve", args=[objection.pk]),
+            {"outcome": "dismissed", "resolution": "查无实据"},
+        )
+        announce = client.post(
+            reverse("certification:announcements"), {"applications": [application.pk]}
+        )
 
     assert page.status_code == 200 and batch.title in page.content.decode()
     assert 'data-testid="publish"' not in page.content.decode()
@@ -650,10 +707,13 @@ def test_another_district_sees_nothing_of_it(cast, version, client_for):
         objection = lodge(item_of(application))
         client = client_for(cast.other_district)
         page = client.get(reverse("certification:publicity")).content.decode()
-        resolve = client.post(reverse("certification:objection_resolve", args=[objection.pk]),
-                              {"outcome": "upheld", "resolution": "越权"})
-        publish = client.post(reverse("certification:publicity"),
-                              {"applications": [application.pk]})
+        resolve = client.post(
+            reverse("certification:objection_resolve", args=[objection.pk]),
+            {"outcome": "upheld", "resolution": "越权"},
+        )
+        publish = client.post(
+            reverse("certification:publicity"), {"applications": [application.pk]}
+        )
 
     assert batch.title not in page
     assert resolve.status_code == 404
@@ -666,12 +726,16 @@ def test_the_announcements_page(cast, version, client_for):
     with time_machine.travel(MONDAY):
         _, (application,) = published(cast, version)
         client = client_for(cast.district)
-        early = client.post(reverse("certification:announcements"),
-                            {"applications": [application.pk], "announced_on": "2026-03-02"})
+        early = client.post(
+            reverse("certification:announcements"),
+            {"applications": [application.pk], "announced_on": "2026-03-02"},
+        )
     with time_machine.travel(AFTER):
         before = client.get(reverse("certification:announcements")).content.decode()
-        response = client.post(reverse("certification:announcements"),
-                               {"applications": [application.pk], "announced_on": "2026-03-12"})
+        response = client.post(
+            reverse("certification:announcements"),
+            {"applications": [application.pk], "announced_on": "2026-03-12"},
+        )
         after = client.get(reverse("certification:announcements")).content.decode()
         city = client_for(cast.city).get(reverse("certification:announcements"))
 
@@ -682,12 +746,15 @@ def test_the_announcements_page(cast, version, client_for):
     assert "京AQBJXⅢ202600001" in city.content.decode()
 
 
-def test_management_pages_run_a_bounded_number_of_queries(cast, version, client_for,
-                                                           django_assert_max_num_queries):
+def test_management_pages_run_a_bounded_number_of_queries(
+    cast, version, client_for, django_assert_max_num_queries
+):
     with time_machine.travel(MONDAY):
         _, apps = published(cast, version, count=4)
         for application in apps:
-            lodge(item_of(application), ip=f"10.2.{application.pk // 250}.{application.pk % 250 + 1}")
+            lodge(
+                item_of(application), ip=f"10.2.{application.pk // 250}.{application.pk % 250 + 1}"
+            )
         client = client_for(cast.district)
         with django_assert_max_num_queries(25):
             client.get(reverse("certification:publicity"))
@@ -701,10 +768,15 @@ def test_management_pages_run_a_bounded_number_of_queries(cast, version, client_
 def test_the_panel_shows_contacts_to_the_receiver_only(cast, version, client_for):
     with time_machine.travel(MONDAY):
         _, (application,) = published(cast, version)
-        objection = lodge(item_of(application), contact="objector@example.cn",
-                          text="消防通道堵塞。")
-        publicity.objection_resolve(actor=cast.district, objection=objection,
-                                    outcome="dismissed", resolution="已现场核查，通道畅通。")
+        objection = lodge(
+            item_of(application), contact="objector@example.cn", text="消防通道堵塞。"
+        )
+        publicity.objection_resolve(
+            actor=cast.district,
+            objection=objection,
+            outcome="dismissed",
+            resolution="已现场核查，通道畅通。",
+        )
         url = reverse("certification:detail", args=[application.pk])
         receiver = client_for(cast.district).get(url).content.decode()
         enterprise = client_for(cast.enterprise).get(url).content.decode()
@@ -721,8 +793,11 @@ def test_the_panel_shows_the_certificate(cast, version, client_for):
         _, (application,) = published(cast, version)
     with time_machine.travel(AFTER):
         publicity.announcement_create(actor=cast.district, applications=[application])
-        html = client_for(cast.enterprise).get(
-            reverse("certification:detail", args=[application.pk])).content.decode()
+        html = (
+            client_for(cast.enterprise)
+            .get(reverse("certification:detail", args=[application.pk]))
+            .content.decode()
+        )
 
     assert 'data-testid="certificate"' in html
     assert "京AQBJXⅢ202600001" in html and "2029-03-11" in html

@@ -31,8 +31,9 @@ def test_publishing_what_was_just_published_is_a_conflict(cast, version):
     with time_machine.travel(MONDAY):
         first = publicity.publicity_batch_create(actor=cast.district, applications=[application])
         with translation.override("en"), pytest.raises(TransitionConflict) as conflict:
-            publicity.publicity_batch_create(actor=cast.district_staff,
-                                             applications=[other, application])
+            publicity.publicity_batch_create(
+                actor=cast.district_staff, applications=[other, application]
+            )
     message = str(conflict.value.message)
     assert cast.ent.name in message and first.title in message
     assert "already" in message
@@ -49,11 +50,13 @@ def test_the_page_tells_the_second_publisher_clearly(cast, version, client_for):
     with time_machine.travel(MONDAY):
         stale = client.get(reverse("certification:publicity"))  # both open the page
         assert cast.ent.name in stale.content.decode()
-        first = publicity.publicity_batch_create(actor=cast.district_staff,
-                                                 applications=[application])
-        response = client.post(reverse("certification:publicity"),
-                               {"applications": [application.pk], "title": "",
-                                "starts_on": "2026-03-02"})
+        first = publicity.publicity_batch_create(
+            actor=cast.district_staff, applications=[application]
+        )
+        response = client.post(
+            reverse("certification:publicity"),
+            {"applications": [application.pk], "title": "", "starts_on": "2026-03-02"},
+        )
     assert response.status_code == 409
     html = response.content.decode()
     assert 'data-testid="conflict"' in html
@@ -65,11 +68,16 @@ def test_a_publicity_cannot_start_years_ahead(cast, version, client_for):
     application = verified(cast, version)
     with time_machine.travel(MONDAY):
         with translation.override("en"), pytest.raises(ServiceError) as refused:
-            publicity.publicity_batch_create(actor=cast.district, applications=[application],
-                                             starts_on=datetime.date(9999, 12, 31))
+            publicity.publicity_batch_create(
+                actor=cast.district,
+                applications=[application],
+                starts_on=datetime.date(9999, 12, 31),
+            )
         client = client_for(cast.district)
-        page = client.post(reverse("certification:publicity"),
-                           {"applications": [application.pk], "starts_on": "9999-12-31"})
+        page = client.post(
+            reverse("certification:publicity"),
+            {"applications": [application.pk], "starts_on": "9999-12-31"},
+        )
     assert refused.value.field == "starts_on"
     assert page.status_code == 400
     assert not PublicityBatch.objects.exists()

@@ -30,8 +30,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def at(day: str, hour: int = 8, minute: int = 30):
     """Travel to ``day`` at 08:30 in Beijing, when beat runs the task."""
-    moment = datetime.datetime.fromisoformat(day).replace(hour=hour, minute=minute,
-                                                          tzinfo=SHANGHAI)
+    moment = datetime.datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=SHANGHAI)
     return time_machine.travel(moment, tick=False)
 
 
@@ -40,8 +39,9 @@ def run_task() -> int:
 
 
 def reminders_to(user) -> list[str]:
-    return list(Notification.objects.filter(recipient=user).order_by("id")
-                .values_list("text", flat=True))
+    return list(
+        Notification.objects.filter(recipient=user).order_by("id").values_list("text", flat=True)
+    )
 
 
 @pytest.fixture
@@ -50,13 +50,14 @@ def application(cast):
     with at("2026-03-09", 10):
         version = make_tiered_version()
         assessment = submitted_assessment(cast.enterprise, cast.ent, version)
-        application = services.application_create(actor=cast.enterprise, enterprise=cast.ent,
-                                                  assessment=assessment, tier="3")
+        application = services.application_create(
+            actor=cast.enterprise, enterprise=cast.ent, assessment=assessment, tier="3"
+        )
         add_all_materials(cast.enterprise, application)
-        services.application_update(actor=cast.enterprise, application=application,
-                                    declaration_confirmed=True)
-        application = services.application_submit(actor=cast.enterprise,
-                                                  application=application)
+        services.application_update(
+            actor=cast.enterprise, application=application, declaration_confirmed=True
+        )
+        application = services.application_submit(actor=cast.enterprise, application=application)
     assert application.due_on == datetime.date(2026, 3, 16)
     Notification.objects.all().delete()
     mail.outbox.clear()
@@ -79,7 +80,9 @@ def test_the_receiver_is_reminded_once_a_day_from_two_working_days_before(cast, 
         assert len(reminders_to(cast.district_staff)) == 1  # every user of the receiver
         assert reminders_to(cast.enterprise) == []  # the applicant has nothing to do
         assert {address for message in mail.outbox for address in message.to} == {
-            cast.district.email, cast.district_staff.email}
+            cast.district.email,
+            cast.district_staff.email,
+        }
         # beat (or someone by hand) runs it again the same day: nothing more
         assert run_task() == 0
         assert len(reminders_to(cast.district)) == 1
@@ -102,8 +105,9 @@ def test_an_overdue_step_says_by_how_many_working_days(cast, application):
         assert run_task() == 1
     [text] = reminders_to(cast.district)
     with translation.override(settings.LANGUAGE_CODE):
-        overdue = ngettext("overdue by %(n)d working day", "overdue by %(n)d working days",
-                           2) % {"n": 2}
+        overdue = ngettext("overdue by %(n)d working day", "overdue by %(n)d working days", 2) % {
+            "n": 2
+        }
     assert overdue in text
     assert cast.ent.name in text and "2026-03-16" in text
 
@@ -113,15 +117,17 @@ def test_a_step_not_yet_overdue_does_not_say_overdue(cast, application):
         assert run_task() == 1
     [text] = reminders_to(cast.district)
     with translation.override(settings.LANGUAGE_CODE):
-        overdue = ngettext("overdue by %(n)d working day", "overdue by %(n)d working days",
-                           0) % {"n": 0}
+        overdue = ngettext("overdue by %(n)d working day", "overdue by %(n)d working days", 0) % {
+            "n": 0
+        }
     assert overdue not in text
 
 
 def test_the_applicant_is_reminded_to_correct_a_returned_application(cast, application):
     with at("2026-03-10", 15):
-        services.application_return(actor=cast.district, application=application,
-                                    comment="组织机构图缺少安全管理人员名单")
+        services.application_return(
+            actor=cast.district, application=application, comment="组织机构图缺少安全管理人员名单"
+        )
     application.refresh_from_db()
     assert application.due_on == workdays.add_working_days(datetime.date(2026, 3, 10), 20)
     with at(application.due_on.isoformat()):
@@ -156,7 +162,8 @@ def test_an_application_without_a_due_date_is_never_reminded(cast, application):
 def test_beat_runs_the_task_every_morning():
     from portal.celery import app
 
-    [entry] = [e for e in settings.CELERY_BEAT_SCHEDULE.values()
-               if e["task"] == send_reminders_task.name]
+    [entry] = [
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == send_reminders_task.name
+    ]
     assert entry["schedule"].hour == {8} and entry["schedule"].minute == {30}
     assert app.conf.timezone == "Asia/Shanghai"

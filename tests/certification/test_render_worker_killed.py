@@ -48,13 +48,16 @@ def broker(tmp_path):
     app.conf.task_always_eager = False
     if app.conf.broker_url.startswith("filesystem://"):
         app.conf.broker_transport_options = {
-            "data_folder_in": str(folder), "data_folder_out": str(folder),
-            "processed_folder": str(folder / "processed"), "store_processed": False,
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
             "control_folder": str(folder / "control"),
         }
     else:
         app.connection_for_write().default_channel.queue_purge(
-            django_settings.CELERY_TASK_DEFAULT_QUEUE)
+            django_settings.CELERY_TASK_DEFAULT_QUEUE
+        )
     _drop_broker_connections(app)
     try:
         yield folder if app.conf.broker_url.startswith("filesystem://") else None
@@ -65,16 +68,24 @@ def broker(tmp_path):
 
 
 def start_worker(tmp_path, broker_dir, *, delay: float) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test",
-           "PORTAL_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
-           "PORTAL_TEST_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-           "PORTAL_TEST_BROKER_DIR": str(broker_dir or ""),
-           "PORTAL_TEST_RENDER_DELAY": str(delay),
-           "PORTAL_TEST_STARTED": str(tmp_path / "render-started"),
-           "PYTEST_XDIST_WORKER": os.environ.get("PYTEST_XDIST_WORKER", "main")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings_test",
+        "PORTAL_TEST_DB_NAME": str(connection.settings_dict["NAME"]),
+        "PORTAL_TEST_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+        "PORTAL_TEST_BROKER_DIR": str(broker_dir or ""),
+        "PORTAL_TEST_RENDER_DELAY": str(delay),
+        "PORTAL_TEST_STARTED": str(tmp_path / "render-started"),
+        "PYTEST_XDIST_WORKER": os.environ.get("PYTEST_XDIST_WORKER", "main"),
+    }
     log = open(tmp_path / f"worker-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
-    return subprocess.Popen([sys.executable, str(WORKER)], env=env, stdout=log,
-                            stderr=subprocess.STDOUT, cwd=str(WORKER.parents[2]))
+    return subprocess.Popen(
+        [sys.executable, str(WORKER)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=str(WORKER.parents[2]),
+    )
 
 
 def wait_until(test, timeout: float, what: str) -> None:
@@ -95,7 +106,8 @@ def stop(worker: subprocess.Popen) -> None:
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_a_render_lost_with_its_killed_worker_is_shown_stalled_and_queued_again(
-        tmp_path, broker, settings, monkeypatch):
+    tmp_path, broker, settings, monkeypatch
+):
     from tests.cast import build_cast
     from tests.certification.factories import make_tiered_version
 
@@ -141,12 +153,21 @@ def test_a_render_lost_with_its_killed_worker_is_shown_stalled_and_queued_again(
         assert batch.pdfs_stalled == 0  # queued again just now
     worker = start_worker(tmp_path, broker, delay=0)
     try:
-        wait_until(lambda: Certificate.objects.filter(
-            pk=certificate.pk, rendered_at__isnull=False).exists(), 25, "rendered")
+        wait_until(
+            lambda: Certificate.objects.filter(
+                pk=certificate.pk, rendered_at__isnull=False
+            ).exists(),
+            25,
+            "rendered",
+        )
     finally:
         stop(worker)
     batch.refresh_from_db()
     assert (batch.pdfs_total, batch.pdfs_done, batch.pdfs_failed, batch.pdfs_stalled) == (
-        1, 1, 0, 0)
+        1,
+        1,
+        0,
+        0,
+    )
     certificate.refresh_from_db()
     assert certificate.pdf and certificate.plaque_pdf

@@ -55,24 +55,24 @@ SUGGESTION = "建议完善应急演练记录。"
 # The expectations, per role
 
 # When a role sees the application at all.
-ALWAYS = "always"               # the applicant: its drafts too
+ALWAYS = "always"  # the applicant: its drafts too
 SUBMITTED = "after submission"  # whoever oversees the enterprise, or receives it
-ORGANISED = "organised"         # the organising unit: receiver, or qualified for tier × industry
-WITH_UNIT = "with the unit"     # the assigned review unit, while the application is with it
+ORGANISED = "organised"  # the organising unit: receiver, or qualified for tier × industry
+WITH_UNIT = "with the unit"  # the assigned review unit, while the application is with it
 NEVER = "never"
 
 SCOPE = {
-    "enterprise": ALWAYS,          # the applicant (the enterprise's own account)
+    "enterprise": ALWAYS,  # the applicant (the enterprise's own account)
     "enterprise_staff": ALWAYS,
-    "group": SUBMITTED,            # the enterprise's group
-    "city": SUBMITTED,             # the city office sees every submitted application
-    "district": SUBMITTED,         # 朝阳区, the enterprise's district (receiver of level 3)
+    "group": SUBMITTED,  # the enterprise's group
+    "city": SUBMITTED,  # the city office sees every submitted application
+    "district": SUBMITTED,  # 朝阳区, the enterprise's district (receiver of level 3)
     "district_staff": SUBMITTED,
-    "regulator": SUBMITTED,        # machinery, the enterprise's industry
-    "association": ORGANISED,      # qualified for machinery level 2 (receiver of level 2)
-    "reviewer": WITH_UNIT,         # the review unit of the assignment
-    "other_district": NEVER,       # 海淀区
-    "other_regulator": NEVER,      # construction
+    "regulator": SUBMITTED,  # machinery, the enterprise's industry
+    "association": ORGANISED,  # qualified for machinery level 2 (receiver of level 2)
+    "reviewer": WITH_UNIT,  # the review unit of the assignment
+    "other_district": NEVER,  # 海淀区
+    "other_regulator": NEVER,  # construction
     "other_enterprise": NEVER,
 }
 # The association's qualification (tests/cast.py): machinery, level 2.
@@ -83,16 +83,18 @@ RECEIVER_OR_REPORTED = "the receiver, or once the report is in"
 AFTER_VERIFICATION = "once the report is verified"
 
 SCORES = {
-    "city": ALWAYS,                # the city office
-    "reviewer": ALWAYS,            # the unit that was assigned
+    "city": ALWAYS,  # the city office
+    "reviewer": ALWAYS,  # the unit that was assigned
     "district": RECEIVER_OR_REPORTED,
     "district_staff": RECEIVER_OR_REPORTED,
     "association": RECEIVER_OR_REPORTED,
     "regulator": RECEIVER_OR_REPORTED,  # never the receiver: once the report is in
-    "enterprise": AFTER_VERIFICATION,   # the enterprise side
+    "enterprise": AFTER_VERIFICATION,  # the enterprise side
     "enterprise_staff": AFTER_VERIFICATION,
     "group": AFTER_VERIFICATION,
-    "other_district": NEVER, "other_regulator": NEVER, "other_enterprise": NEVER,
+    "other_district": NEVER,
+    "other_regulator": NEVER,
+    "other_enterprise": NEVER,
 }
 AFTER_REPORT = {Status.REPORTED, Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED}
 VERIFIED = {Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED}
@@ -111,7 +113,7 @@ class Case:
     tier: str
     came_from: str | None = None
     by: str | None = None
-    started: bool = False   # the on-site review has started
+    started: bool = False  # the on-site review has started
     reported: bool = False  # its report is in (OnSiteReview.reported_at)
 
     def __str__(self) -> str:  # also the test id: on_site_review-3, rejected-3-by-close_not_reached
@@ -151,8 +153,7 @@ def responsible(role: str, case: Case) -> bool:
     return role in roles
 
 
-def status_for(role: str, case: Case, *, exists: bool = True,
-               needs_scores: bool = False) -> int:
+def status_for(role: str, case: Case, *, exists: bool = True, needs_scores: bool = False) -> int:
     """404 outside the scope (or when the thing does not exist yet), 403
     inside it without the scores where they are needed, else 200."""
     if not exists or not sees(role, case):
@@ -184,10 +185,15 @@ CASES = [
     Case(Status.ACCEPTED, "3", Status.ASSIGNED, "withdraw_assignment"),
     Case(Status.WITHDRAWN, "3", Status.ASSIGNED, "withdraw"),
     Case(Status.ON_SITE_REVIEW, "3", Status.REPORTED, "send_back", started=True),
-    Case(Status.REJECTED, "3", Status.REPORTED, "close_not_reached", started=True,
-         reported=True),
-    Case(Status.REPORTED, "3", Status.PUBLICITY, "withdraw_from_publicity", started=True,
-         reported=True),
+    Case(Status.REJECTED, "3", Status.REPORTED, "close_not_reached", started=True, reported=True),
+    Case(
+        Status.REPORTED,
+        "3",
+        Status.PUBLICITY,
+        "withdraw_from_publicity",
+        started=True,
+        reported=True,
+    ),
 ]
 
 
@@ -203,10 +209,10 @@ def reach(cast, version, case: Case) -> Application:
         return walk(cast, version, case.state, case.tier, args)
     application = walk(cast, version, case.came_from, case.tier, args)
     move = TRANSITIONS[case.by]
-    actor = (cast.enterprise if move.actor == APPLICANT
-             else getattr(cast, RECEIVER_OF[case.tier]))
-    application = engine.perform(actor=actor, application=application, transition=case.by,
-                                   comment="理由见附件")
+    actor = cast.enterprise if move.actor == APPLICANT else getattr(cast, RECEIVER_OF[case.tier])
+    application = engine.perform(
+        actor=actor, application=application, transition=case.by, comment="理由见附件"
+    )
     assert application.status == case.state
     return application
 
@@ -218,13 +224,21 @@ def add_review_files(cast, application: Application) -> dict[str, int]:
     them only in the states that make them)."""
     review = application.onsite
     deduction = review.findings.get(kind=Finding.Kind.DEDUCTION)
-    suggestion = Finding.objects.create(review=review, kind=Finding.Kind.SUGGESTION,
-                                        text=SUGGESTION, created_by=cast.reviewer)
+    suggestion = Finding.objects.create(
+        review=review, kind=Finding.Kind.SUGGESTION, text=SUGGESTION, created_by=cast.reviewer
+    )
 
     def store(purpose, finding, name, content, content_type, user):
-        stored = ReviewFile(review=review, finding=finding, purpose=purpose,
-                            original_name=name, content_type=content_type,
-                            size=len(content), sha256=f"{len(name):064d}", uploaded_by=user)
+        stored = ReviewFile(
+            review=review,
+            finding=finding,
+            purpose=purpose,
+            original_name=name,
+            content_type=content_type,
+            size=len(content),
+            sha256=f"{len(name):064d}",
+            uploaded_by=user,
+        )
         stored.file.save(f"{name}.bin", ContentFile(content), save=False)
         stored.save()
         return stored.pk
@@ -232,10 +246,15 @@ def add_review_files(cast, application: Application) -> dict[str, int]:
     photo = ReviewFile.Purpose.FINDING_PHOTO
     return {
         "deduction photo": store(photo, deduction, "扣分.png", PNG, "image/png", cast.reviewer),
-        "suggestion photo": store(photo, suggestion, "建议.png", PNG, "image/png",
-                                  cast.reviewer),
-        "rectification file": store(ReviewFile.Purpose.RECTIFICATION, None, "整改.pdf", PDF,
-                                    "application/pdf", cast.enterprise),
+        "suggestion photo": store(photo, suggestion, "建议.png", PNG, "image/png", cast.reviewer),
+        "rectification file": store(
+            ReviewFile.Purpose.RECTIFICATION,
+            None,
+            "整改.pdf",
+            PDF,
+            "application/pdf",
+            cast.enterprise,
+        ),
     }
 
 
@@ -269,10 +288,12 @@ def what_is_shown(role: str, case: Case, url: str, response) -> list[str]:
         data = response.json()
         if data["may_see_scores"] != scores:
             problems.append(f"may_see_scores {data['may_see_scores']}")
-        shown = (data["score"] is not None or data["summary"] is not None
-                 or any(row["review"] is not None for row in data["rows"])
-                 or any(finding["kind"] == Finding.Kind.SUGGESTION
-                        for finding in data["findings"]))
+        shown = (
+            data["score"] is not None
+            or data["summary"] is not None
+            or any(row["review"] is not None for row in data["rows"])
+            or any(finding["kind"] == Finding.Kind.SUGGESTION for finding in data["findings"])
+        )
         if shown != scores:
             problems.append(f"scores and suggestions shown: {shown}")
     elif "/spot-checks/" in url:
@@ -298,14 +319,14 @@ def urls(application: Application, case: Case, files: dict[str, int]) -> dict:
         f"/api/v1/applications/{pk}/materials/{material}/": scope,
         # The on-site review: the scoring and the report need the scores,
         # the findings are for everyone in scope, the API leaves the scores out.
-        f"/applications/{pk}/review/":
-            lambda role: status_for(role, case, exists=started, needs_scores=True),
-        f"/applications/{pk}/review/findings/":
-            lambda role: status_for(role, case, exists=started),
-        f"/applications/{pk}/review/report/":
-            lambda role: status_for(role, case, exists=started, needs_scores=True),
-        f"/api/v1/applications/{pk}/review/":
-            lambda role: status_for(role, case, exists=started),
+        f"/applications/{pk}/review/": lambda role: status_for(
+            role, case, exists=started, needs_scores=True
+        ),
+        f"/applications/{pk}/review/findings/": lambda role: status_for(role, case, exists=started),
+        f"/applications/{pk}/review/report/": lambda role: status_for(
+            role, case, exists=started, needs_scores=True
+        ),
+        f"/api/v1/applications/{pk}/review/": lambda role: status_for(role, case, exists=started),
     }
     check = SpotCheck.objects.filter(application=application).first()
     assert (check is not None) == (case.state in AFTER_REPORT or case.came_from in AFTER_REPORT)
@@ -313,10 +334,13 @@ def urls(application: Application, case: Case, files: dict[str, int]) -> dict:
         table[f"/api/v1/spot-checks/{check.pk}/"] = scope
     for name, file_id in files.items():
         needs_scores = name == "suggestion photo"  # the deduction and the evidence: everyone
-        for url in (f"/applications/{pk}/review/files/{file_id}/",
-                    f"/api/v1/applications/{pk}/review/files/{file_id}/"):
-            table[url] = (lambda role, needs_scores=needs_scores: status_for(
-                role, case, needs_scores=needs_scores))
+        for url in (
+            f"/applications/{pk}/review/files/{file_id}/",
+            f"/api/v1/applications/{pk}/review/files/{file_id}/",
+        ):
+            table[url] = lambda role, needs_scores=needs_scores: status_for(
+                role, case, needs_scores=needs_scores
+            )
     return table
 
 
@@ -337,28 +361,37 @@ def test_scope_matrix(cast, version, case):
             want = expect(role)
             response = get(client, url)
             if response.status_code != want:
-                wrong.append(f"{role}/{case} {url}: expected {want} got "
-                             f"{response.status_code}")
+                wrong.append(f"{role}/{case} {url}: expected {want} got {response.status_code}")
             elif want == 200:
-                wrong += [f"{role}/{case} {url}: {problem}"
-                          for problem in what_is_shown(role, case, url, response)]
+                wrong += [
+                    f"{role}/{case} {url}: {problem}"
+                    for problem in what_is_shown(role, case, url, response)
+                ]
         # The lists follow the same scope.
         listed = {row["id"] for row in client.get("/api/v1/applications/").json()["results"]}
         on_page = link in client.get("/applications/").content.decode()
         if (pk in listed, on_page) != (sees(role, case),) * 2:
-            wrong.append(f"{role}/{case} lists: expected {sees(role, case)} got API "
-                         f"{pk in listed}, page {on_page}")
+            wrong.append(
+                f"{role}/{case} lists: expected {sees(role, case)} got API "
+                f"{pk in listed}, page {on_page}"
+            )
     assert not wrong, "\n".join(wrong)
     # Sanity: the matrix is not vacuous.
     assert any(sees(role, case) for role in ROLES if role != "enterprise")
 
 
-@pytest.mark.parametrize("case", [walked(Status.ON_SITE_REVIEW, "3"),
-                                  walked(Status.RECTIFICATION, "3"),
-                                  walked(Status.REPORTED, "3"),
-                                  walked(Status.SUBMITTED, "2"),
-                                  walked(Status.NATIONAL, "1"),
-                                  walked(Status.ANNOUNCED, "3")], ids=str)
+@pytest.mark.parametrize(
+    "case",
+    [
+        walked(Status.ON_SITE_REVIEW, "3"),
+        walked(Status.RECTIFICATION, "3"),
+        walked(Status.REPORTED, "3"),
+        walked(Status.SUBMITTED, "2"),
+        walked(Status.NATIONAL, "1"),
+        walked(Status.ANNOUNCED, "3"),
+    ],
+    ids=str,
+)
 def test_queue_holds_what_waits_on_the_role(cast, version, case):
     """The work queue (page and API) holds the application exactly for the
     organisation certification.workflow.RESPONSIBLE names."""
@@ -373,7 +406,6 @@ def test_queue_holds_what_waits_on_the_role(cast, version, case):
         on_page = link in page.content.decode()
         in_api = application.pk in {row["id"] for row in api.json()["results"]}
         if (on_page, in_api) != (want, want):
-            wrong.append(f"{role}/{case} queue: expected {want} got page {on_page}, "
-                         f"API {in_api}")
+            wrong.append(f"{role}/{case} queue: expected {want} got page {on_page}, API {in_api}")
     assert not wrong, "\n".join(wrong)
     assert any(responsible(role, case) for role in ROLES) == (case.state in RESPONSIBLE)

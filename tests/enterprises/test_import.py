@@ -28,19 +28,30 @@ HEADERS = [column.zh for column in COLUMNS]
 
 def good_row(serial: int, **overrides) -> dict:
     row = {
-        "name": f"北京导入测试机械有限公司{serial}", "uscc": make_uscc("110105", f"MP{serial:07d}"),
-        "region": "朝阳区", "street": "建外街道", "address": f"朝阳区建国路{serial}号",
-        "industry": "机械", "scale": "规模以下", "employees": 12, "annual_revenue": 1250.5,
-        "legal_representative": "张三", "safety_principal": "李四", "contact_name": "王五",
-        "contact_phone": "13800138000", "group": None, "safety_licence_no": None,
+        "name": f"北京导入测试机械有限公司{serial}",
+        "uscc": make_uscc("110105", f"MP{serial:07d}"),
+        "region": "朝阳区",
+        "street": "建外街道",
+        "address": f"朝阳区建国路{serial}号",
+        "industry": "机械",
+        "scale": "规模以下",
+        "employees": 12,
+        "annual_revenue": 1250.5,
+        "legal_representative": "张三",
+        "safety_principal": "李四",
+        "contact_name": "王五",
+        "contact_phone": "13800138000",
+        "group": None,
+        "safety_licence_no": None,
         "safety_licence_expires": None,
     }
     row.update(overrides)
     return row
 
 
-def make_xlsx(rows: list[dict], headers: list[str] | None = None, *,
-              write_only: bool = False) -> bytes:
+def make_xlsx(
+    rows: list[dict], headers: list[str] | None = None, *, write_only: bool = False
+) -> bytes:
     """A workbook like a user's: row 1 the headers, then one row per dict.
     A string starting with "=" becomes a formula, as Excel stores it.
     A write-only workbook, like those other programs stream out, declares
@@ -82,8 +93,9 @@ def run_import(client_for, english, django_capture_on_commit_callbacks):
     def run(user, content: bytes, *, mode: str = "create", name: str = "enterprises.xlsx"):
         client = client_for(user)
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("enterprises:import"),
-                                   {"file": upload_file(content, name), "mode": mode})
+            response = client.post(
+                reverse("enterprises:import"), {"file": upload_file(content, name), "mode": mode}
+            )
         return response
 
     return run
@@ -120,16 +132,25 @@ def test_template_has_the_headers_and_a_sheet_of_valid_values(cast, client_for):
     assert [cell.value for cell in data[1]] == HEADERS
     assert data.max_row == 1
     listed = {cell.value for column in values.iter_cols() for cell in column}
-    assert {"朝阳区", "建外街道", "机械", "建筑施工", "规模以上", "规模以下", "小微",
-            "北京京城机电控股有限责任公司"} <= listed
+    assert {
+        "朝阳区",
+        "建外街道",
+        "机械",
+        "建筑施工",
+        "规模以上",
+        "规模以下",
+        "小微",
+        "北京京城机电控股有限责任公司",
+    } <= listed
     # A district's template lists its own streets only.
     assert "万寿路街道" not in listed
 
 
 def test_template_in_english_has_english_headers(cast, client_for, english):
     response = client_for(cast.city).get(reverse("enterprises:import_template"))
-    headers = [cell.value for cell in openpyxl.load_workbook(
-        io.BytesIO(response.content)).worksheets[0][1]]
+    headers = [
+        cell.value for cell in openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0][1]
+    ]
     assert headers[:3] == ["Name", "Unified social credit code", "District"]
 
 
@@ -151,9 +172,18 @@ def test_the_filled_template_imports(cast, client_for, run_import, commit):
 def test_dry_run_of_a_good_file_shows_counts_and_writes_nothing(cast, run_import, english):
     ent = cast.ent
     unchanged = good_row(
-        0, name=ent.name, uscc=ent.uscc, address=None, scale="规模以下",
-        group="北京京城机电控股有限责任公司", employees=None, annual_revenue=None,
-        legal_representative=None, safety_principal=None, contact_name=None, contact_phone=None,
+        0,
+        name=ent.name,
+        uscc=ent.uscc,
+        address=None,
+        scale="规模以下",
+        group="北京京城机电控股有限责任公司",
+        employees=None,
+        annual_revenue=None,
+        legal_representative=None,
+        safety_principal=None,
+        contact_name=None,
+        contact_phone=None,
     )
     rows = [good_row(1), good_row(2), unchanged]
     before = Enterprise.objects.count()
@@ -176,9 +206,16 @@ def test_dry_run_of_a_good_file_shows_counts_and_writes_nothing(cast, run_import
 
 
 def test_commit_writes_every_row_and_records_one_audit_event(cast, run_import, commit):
-    second = good_row(2, industry="construction", safety_licence_no="(京)JZ安许证字[2024]000123",
-                      safety_licence_expires="2027-06-30", scale="above", region="110105",
-                      street="110105001", group="北京京城机电控股有限责任公司")
+    second = good_row(
+        2,
+        industry="construction",
+        safety_licence_no="(京)JZ安许证字[2024]000123",
+        safety_licence_expires="2027-06-30",
+        scale="above",
+        region="110105",
+        street="110105001",
+        group="北京京城机电控股有限责任公司",
+    )
     rows = [good_row(1), second]
     run_import(cast.district, make_xlsx(rows))
     job = ImportJob.objects.get()
@@ -189,12 +226,23 @@ def test_commit_writes_every_row_and_records_one_audit_event(cast, run_import, c
     assert (job.status, job.created_count, job.committed_by) == ("done", 2, cast.district)
     first = Enterprise.objects.get(uscc=rows[0]["uscc"])
     assert (first.name, first.region_id, first.street_id, first.industry_id, first.scale) == (
-        rows[0]["name"], "110105", cast.chaoyang_street.pk, "machinery", "below")
-    assert (first.employees, first.annual_revenue, first.status) == (12, Decimal("1250.50"),
-                                                                      "active")
+        rows[0]["name"],
+        "110105",
+        cast.chaoyang_street.pk,
+        "machinery",
+        "below",
+    )
+    assert (first.employees, first.annual_revenue, first.status) == (
+        12,
+        Decimal("1250.50"),
+        "active",
+    )
     second = Enterprise.objects.get(uscc=rows[1]["uscc"])
     assert (second.industry_id, second.scale, second.group.name) == (
-        "construction", "above", "北京京城机电控股有限责任公司")
+        "construction",
+        "above",
+        "北京京城机电控股有限责任公司",
+    )
     assert str(second.safety_licence_expires) == "2027-06-30"
     event = AuditEvent.objects.get(action="enterprise.import")
     assert event.actor == cast.district
@@ -223,21 +271,21 @@ def test_every_problem_is_listed_by_row_and_column(cast, run_import, english):
     bad_check = make_uscc("110105", "MP0000009")
     bad_check = bad_check[:17] + ("0" if bad_check[17] != "0" else "1")
     rows = [
-        good_row(1),                                                # row 2: fine
-        good_row(2, uscc=bad_check),                                # row 3
-        good_row(3, uscc="9111010IMA0000003X"),                     # row 4: letter I
-        good_row(4, employees="abc"),                               # row 5
-        good_row(5, annual_revenue=-3),                             # row 6
-        good_row(6, safety_licence_expires="next year"),            # row 7
-        good_row(7, region="火星区"),                                 # row 8
-        good_row(8, street="万寿路街道"),                             # row 9
-        good_row(9, industry="养殖"),                                 # row 10
-        good_row(10, name=None),                                    # row 11
-        good_row(1, name="重复"),                                     # row 12: same USCC as row 2
-        good_row(12, industry="建筑施工"),                             # row 13: no licence
-        good_row(13, employees="=1+1"),                             # row 14: formula
-        good_row(14, scale="巨型"),                                   # row 15
-        good_row(15, group="不存在的集团"),                             # row 16
+        good_row(1),  # row 2: fine
+        good_row(2, uscc=bad_check),  # row 3
+        good_row(3, uscc="9111010IMA0000003X"),  # row 4: letter I
+        good_row(4, employees="abc"),  # row 5
+        good_row(5, annual_revenue=-3),  # row 6
+        good_row(6, safety_licence_expires="next year"),  # row 7
+        good_row(7, region="火星区"),  # row 8
+        good_row(8, street="万寿路街道"),  # row 9
+        good_row(9, industry="养殖"),  # row 10
+        good_row(10, name=None),  # row 11
+        good_row(1, name="重复"),  # row 12: same USCC as row 2
+        good_row(12, industry="建筑施工"),  # row 13: no licence
+        good_row(13, employees="=1+1"),  # row 14: formula
+        good_row(14, scale="巨型"),  # row 15
+        good_row(15, group="不存在的集团"),  # row 16
     ]
     before = Enterprise.objects.count()
 
@@ -289,8 +337,11 @@ def test_wrong_columns_are_named(cast, run_import, english):
 
 def test_headers_in_english_and_values_by_code_or_english_name_are_accepted(cast, run_import):
     headers = [column.en for column in COLUMNS]
-    rows = [good_row(1, region="Chaoyang", industry="machinery", scale="Small and micro",
-                     street="110105001")]
+    rows = [
+        good_row(
+            1, region="Chaoyang", industry="machinery", scale="Small and micro", street="110105001"
+        )
+    ]
 
     run_import(cast.district, make_xlsx(rows, headers=headers))
 
@@ -298,11 +349,14 @@ def test_headers_in_english_and_values_by_code_or_english_name_are_accepted(cast
     assert (job.status, job.created_count) == ("validated", 1), job.errors
 
 
-@pytest.mark.parametrize("content", [
-    b"name,uscc\nfoo,bar\n",                                         # CSV renamed to .xlsx
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,                # old .xls (OLE)
-    None,                                                            # a zip, but no workbook
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"name,uscc\nfoo,bar\n",  # CSV renamed to .xlsx
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,  # old .xls (OLE)
+        None,  # a zip, but no workbook
+    ],
+)
 def test_a_file_that_is_not_an_xlsx_is_refused(cast, client_for, english, content):
     if content is None:
         buffer = io.BytesIO()
@@ -310,7 +364,8 @@ def test_a_file_that_is_not_an_xlsx_is_refused(cast, client_for, english, conten
             archive.writestr("hello.txt", "hello")
         content = buffer.getvalue()
     response = client_for(cast.district).post(
-        reverse("enterprises:import"), {"file": upload_file(content), "mode": "create"})
+        reverse("enterprises:import"), {"file": upload_file(content), "mode": "create"}
+    )
     assert response.status_code == 200
     assert "This file is not an Excel workbook (.xlsx)" in response.content.decode()
     assert not ImportJob.objects.exists()
@@ -321,7 +376,8 @@ def test_a_file_over_the_size_limit_is_refused(cast, client_for, english):
     content = make_xlsx([good_row(n) for n in range(200)])
     assert len(content) > 2000
     response = client_for(cast.district).post(
-        reverse("enterprises:import"), {"file": upload_file(content), "mode": "create"})
+        reverse("enterprises:import"), {"file": upload_file(content), "mode": "create"}
+    )
     assert response.status_code == 200
     assert "the limit is 2.0\xa0KB" in response.content.decode()
     assert not ImportJob.objects.exists()
@@ -367,7 +423,8 @@ def test_a_change_in_the_registry_after_the_dry_run_stops_the_commit(cast, run_i
 
 
 def test_a_failure_while_writing_leaves_the_registry_untouched(
-        cast, run_import, commit, monkeypatch):
+    cast, run_import, commit, monkeypatch
+):
     rows = [good_row(1), good_row(2, uscc=cast.ent.uscc, name=cast.ent.name, employees=99)]
     run_import(cast.district, make_xlsx(rows), mode="update")
     job = ImportJob.objects.get()
@@ -388,7 +445,8 @@ def test_a_failure_while_writing_leaves_the_registry_untouched(
 
 
 def test_a_file_full_of_problems_lists_the_first_ones_and_counts_the_rest(
-        cast, run_import, english, monkeypatch):
+    cast, run_import, english, monkeypatch
+):
     monkeypatch.setattr(service, "MAX_STORED_PROBLEMS", 3)
     run_import(cast.district, make_xlsx([good_row(n, employees="x") for n in range(1, 6)]))
     job = ImportJob.objects.get()
@@ -406,7 +464,8 @@ def test_existing_code_is_a_problem_when_the_user_asks_for_that(cast, run_import
     job = ImportJob.objects.get()
     assert job.status == "failed_validation"
     assert f"Already in the registry as “{cast.ent.name}”" in message_for(
-        job, 3, "统一社会信用代码")
+        job, 3, "统一社会信用代码"
+    )
     cast.ent.refresh_from_db()
     assert cast.ent.employees is None
 
@@ -422,7 +481,10 @@ def test_existing_code_is_updated_when_the_user_asks_for_that(cast, run_import, 
     assert job.status == "done"
     cast.ent.refresh_from_db()
     assert (cast.ent.employees, cast.ent.address, cast.ent.account.pk) == (
-        99, "朝阳区建国路2号", cast.enterprise.organisation_id)
+        99,
+        "朝阳区建国路2号",
+        cast.enterprise.organisation_id,
+    )
     assert AuditEvent.objects.get(action="enterprise.import").after["updated"] == 1
 
 
@@ -448,9 +510,18 @@ def test_a_district_cannot_update_another_districts_enterprise(cast, run_import,
 
 
 def test_the_city_office_imports_any_district(cast, run_import, commit):
-    rows = [good_row(1, region="海淀区", street="万寿路街道"), good_row(2),
-            good_row(3, uscc=cast.other_ent.uscc, name="北京海淀商贸有限公司（更名）",
-                     region="海淀区", street=None, industry="商贸")]
+    rows = [
+        good_row(1, region="海淀区", street="万寿路街道"),
+        good_row(2),
+        good_row(
+            3,
+            uscc=cast.other_ent.uscc,
+            name="北京海淀商贸有限公司（更名）",
+            region="海淀区",
+            street=None,
+            industry="商贸",
+        ),
+    ]
     run_import(cast.city, make_xlsx(rows), mode="update")
     job = ImportJob.objects.get()
     assert (job.status, job.created_count, job.updated_count) == ("validated", 2, 1), job.errors
@@ -464,10 +535,19 @@ IMPORT_URLS = ["enterprises:import", "enterprises:import_template"]
 
 
 @pytest.mark.parametrize("url", IMPORT_URLS)
-@pytest.mark.parametrize("who, status", [
-    ("district", 200), ("district_staff", 200), ("city", 200), ("regulator", 403),
-    ("association", 403), ("reviewer", 403), ("group", 403), ("enterprise", 403),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("district", 200),
+        ("district_staff", 200),
+        ("city", 200),
+        ("regulator", 403),
+        ("association", 403),
+        ("reviewer", 403),
+        ("group", 403),
+        ("enterprise", 403),
+    ],
+)
 def test_import_pages_are_for_district_and_city_staff(cast, client_for, url, who, status):
     response = client_for(getattr(cast, who)).get(reverse(url))
     assert response.status_code == status
@@ -482,8 +562,9 @@ def test_import_pages_need_a_login(client, url):
 
 def test_upload_by_a_regulator_is_refused_and_stores_nothing(cast, client_for):
     response = client_for(cast.regulator).post(
-        reverse("enterprises:import"), {"file": upload_file(make_xlsx([good_row(1)])),
-                                        "mode": "create"})
+        reverse("enterprises:import"),
+        {"file": upload_file(make_xlsx([good_row(1)])), "mode": "create"},
+    )
     assert response.status_code == 403
     assert not ImportJob.objects.exists()
 
@@ -494,21 +575,38 @@ def chaoyang_job(cast, run_import):
     return ImportJob.objects.get()
 
 
-@pytest.mark.parametrize("who, status", [
-    ("district", 200), ("district_staff", 200), ("city", 200), ("other_district", 404),
-    ("regulator", 404), ("association", 404), ("reviewer", 404), ("group", 404),
-    ("enterprise", 404),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("district", 200),
+        ("district_staff", 200),
+        ("city", 200),
+        ("other_district", 404),
+        ("regulator", 404),
+        ("association", 404),
+        ("reviewer", 404),
+        ("group", 404),
+        ("enterprise", 404),
+    ],
+)
 def test_a_job_is_seen_by_its_organisation_and_the_city_office(
-        cast, client_for, chaoyang_job, who, status):
+    cast, client_for, chaoyang_job, who, status
+):
     response = client_for(getattr(cast, who)).get(
-        reverse("enterprises:import_job", args=[chaoyang_job.pk]))
+        reverse("enterprises:import_job", args=[chaoyang_job.pk])
+    )
     assert response.status_code == status
 
 
-@pytest.mark.parametrize("who, status", [
-    ("city", 403), ("other_district", 404), ("regulator", 404), ("enterprise", 404),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("city", 403),
+        ("other_district", 404),
+        ("regulator", 404),
+        ("enterprise", 404),
+    ],
+)
 def test_only_the_uploading_organisation_commits(cast, commit, chaoyang_job, who, status):
     response = commit(getattr(cast, who), chaoyang_job)
     assert response.status_code == status
@@ -518,7 +616,8 @@ def test_only_the_uploading_organisation_commits(cast, commit, chaoyang_job, who
 
 def test_commit_needs_post(cast, client_for, chaoyang_job):
     response = client_for(cast.district).get(
-        reverse("enterprises:import_job_commit", args=[chaoyang_job.pk]))
+        reverse("enterprises:import_job_commit", args=[chaoyang_job.pk])
+    )
     assert response.status_code == 405
 
 
@@ -544,8 +643,9 @@ def test_progress_is_saved_while_the_rows_are_checked(cast, run_import, write_on
 
     post_save.connect(spy, sender=ImportJob)
     try:
-        run_import(cast.district, make_xlsx([good_row(n) for n in range(1, 6)],
-                                            write_only=write_only))
+        run_import(
+            cast.district, make_xlsx([good_row(n) for n in range(1, 6)], write_only=write_only)
+        )
     finally:
         post_save.disconnect(spy, sender=ImportJob)
 
@@ -556,14 +656,16 @@ def test_progress_is_saved_while_the_rows_are_checked(cast, run_import, write_on
 
 
 def test_a_running_job_page_polls_and_shows_rows_done_of_total(
-        cast, client_for, english, django_capture_on_commit_callbacks):
+    cast, client_for, english, django_capture_on_commit_callbacks
+):
     client = client_for(cast.district)
     with django_capture_on_commit_callbacks(execute=False):  # no worker yet
-        client.post(reverse("enterprises:import"),
-                    {"file": upload_file(make_xlsx([good_row(1)])), "mode": "create"})
+        client.post(
+            reverse("enterprises:import"),
+            {"file": upload_file(make_xlsx([good_row(1)])), "mode": "create"},
+        )
     job = ImportJob.objects.get()
-    ImportJob.objects.filter(pk=job.pk).update(status="validating", total_rows=400,
-                                               rows_done=100)
+    ImportJob.objects.filter(pk=job.pk).update(status="validating", total_rows=400, rows_done=100)
     url = reverse("enterprises:import_job", args=[job.pk])
 
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
@@ -576,7 +678,7 @@ def test_a_running_job_page_polls_and_shows_rows_done_of_total(
     job.refresh_from_db()
     assert job.status == "validating"
     ImportJob.objects.filter(pk=job.pk).update(status="validated")
-    assert 'hx-trigger' not in client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in client.get(url, headers={"HX-Request": "true"}).content.decode()
 
 
 # -- a real worker -----------------------------------------------------------------------
@@ -596,15 +698,16 @@ def celery_worker_app(tmp_path):
         folder = tmp_path / "broker"
         (folder / "processed").mkdir(parents=True)
         app.conf.broker_transport_options = {
-            "data_folder_in": str(folder), "data_folder_out": str(folder),
-            "processed_folder": str(folder / "processed"), "store_processed": False,
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
             # kombu's default is ./control, in the working directory.
             "control_folder": str(folder / "control"),
         }
     _drop_broker_connections(app)  # made with the old options
     try:
-        with start_worker(app, perform_ping_check=False, loglevel="WARNING",
-                          shutdown_timeout=10):
+        with start_worker(app, perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10):
             yield app
     finally:
         for key, value in saved.items():
@@ -641,8 +744,9 @@ def test_a_real_worker_checks_and_imports_the_file(celery_worker_app, client):
     client.force_login(cast.district)
     rows = [good_row(n) for n in range(1, 31)]
 
-    response = client.post(reverse("enterprises:import"),
-                           {"file": upload_file(make_xlsx(rows)), "mode": "create"})
+    response = client.post(
+        reverse("enterprises:import"), {"file": upload_file(make_xlsx(rows)), "mode": "create"}
+    )
     assert response.status_code == 302
     job = wait_for(ImportJob.objects.get(), {"validated", "failed_validation", "failed"})
     assert (job.status, job.created_count, job.rows_done) == ("validated", 30, 30), job.errors

@@ -22,17 +22,28 @@ def _fresh_cache():
 
 def form(**overrides):
     data = {
-        "uscc": USCC, "name": "北京朝阳新兴机械厂", "region": "110105", "street": "",
-        "contact_name": "张伟", "contact_phone": "13800000000", "email": "zw@example.cn",
-        "username": "xinxing", "password": "Strong-pass-2026",
+        "uscc": USCC,
+        "name": "北京朝阳新兴机械厂",
+        "region": "110105",
+        "street": "",
+        "contact_name": "张伟",
+        "contact_phone": "13800000000",
+        "email": "zw@example.cn",
+        "username": "xinxing",
+        "password": "Strong-pass-2026",
     }
     data.update(overrides)
     return data
 
 
 def counts():
-    return (Enterprise.objects.count(), RegistrationClaim.objects.count(),
-            Organisation.objects.count(), User.objects.count(), AuditEvent.objects.count())
+    return (
+        Enterprise.objects.count(),
+        RegistrationClaim.objects.count(),
+        Organisation.objects.count(),
+        User.objects.count(),
+        AuditEvent.objects.count(),
+    )
 
 
 def register(client, **overrides):
@@ -59,15 +70,20 @@ def test_an_enterprise_registers_and_waits_for_its_district(client, cast):
     assert event.after["uscc"] == USCC
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"uscc": USCC[:17] + ("0" if USCC[-1] != "0" else "1")}, "uscc",
-     f"should be “{USCC[-1]}”"),
-    ({"region": "110199"}, "region", "This district does not exist."),
-    ({"name": ""}, "name", "This field is required."),
-    ({"password": "123"}, "password", "too short"),
-])
-def test_bad_registrations_are_explained_and_write_nothing(client, cast, overrides, field,
-                                                           message):
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"uscc": USCC[:17] + ("0" if USCC[-1] != "0" else "1")},
+            "uscc",
+            f"should be “{USCC[-1]}”",
+        ),
+        ({"region": "110199"}, "region", "This district does not exist."),
+        ({"name": ""}, "name", "This field is required."),
+        ({"password": "123"}, "password", "too short"),
+    ],
+)
+def test_bad_registrations_are_explained_and_write_nothing(client, cast, overrides, field, message):
     before = counts()
     response = register(client, **overrides)
     assert response.status_code == 200
@@ -92,8 +108,10 @@ def test_a_taken_username_is_explained_and_writes_nothing(client, cast):
 def test_the_claimant_does_not_learn_the_district_of_the_claim(client, cast):
     register(client)
     page = client.get(reverse("home")).content.decode()
-    assert cast.chaoyang.name not in page.split('data-testid="registration-status"')[1].split(
-        "</div>")[0]
+    assert (
+        cast.chaoyang.name
+        not in page.split('data-testid="registration-status"')[1].split("</div>")[0]
+    )
 
 
 def test_the_district_approves_and_the_enterprise_can_act(client, cast, client_for):
@@ -102,8 +120,9 @@ def test_the_district_approves_and_the_enterprise_can_act(client, cast, client_f
     district = client_for(cast.district)
     listing = district.get(reverse("enterprises:registrations")).content.decode()
     assert USCC in listing
-    response = district.post(reverse("enterprises:registration_decide", args=[claim.pk]),
-                             {"decision": "approve"})
+    response = district.post(
+        reverse("enterprises:registration_decide", args=[claim.pk]), {"decision": "approve"}
+    )
     assert response.status_code == 302
     enterprise = Enterprise.objects.get(uscc=USCC)
     assert enterprise.status == Enterprise.Status.ACTIVE
@@ -117,8 +136,9 @@ def test_the_district_approves_and_the_enterprise_can_act(client, cast, client_f
     event = AuditEvent.objects.get(action="enterprise.registration.approve")
     assert event.actor == cast.district
     assert event.before["account_status"] == "pending"
-    assert AuditEvent.objects.filter(action="enterprise.create",
-                                     object_id=str(enterprise.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="enterprise.create", object_id=str(enterprise.pk)
+    ).exists()
     client_for(enterprise.account.users.get())
     assert client.get(reverse("enterprises:list")).status_code == 200
     assert client.get(reverse("enterprises:detail", args=[enterprise.pk])).status_code == 200
@@ -172,8 +192,9 @@ def test_only_the_claims_district_or_the_city_can_decide(client, cast, client_fo
 def test_the_city_office_decides_any_registration(client, cast, client_for):
     register(client)
     claim = RegistrationClaim.objects.get(uscc=USCC)
-    client_for(cast.city).post(reverse("enterprises:registration_decide", args=[claim.pk]),
-                               {"decision": "approve"})
+    client_for(cast.city).post(
+        reverse("enterprises:registration_decide", args=[claim.pk]), {"decision": "approve"}
+    )
     assert Enterprise.objects.get(uscc=USCC).account == claim.account
 
 
@@ -189,6 +210,7 @@ def test_the_home_page_counts_the_districts_open_registrations(client, cast, cli
 
 def test_registration_messages_are_chinese_by_default(client, cast):
     # Even a browser that asks for English gets Chinese until the user switches.
-    response = client.post(reverse("register"), form(region="110199"),
-                           HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    response = client.post(
+        reverse("register"), form(region="110199"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    )
     assert "不存在" in str(response.context["form"].errors["region"])

@@ -22,8 +22,16 @@ from portal.models import AuditEvent, Organisation, User
 from tests.cast import PASSWORD, make_enterprise
 
 FRESH = make_uscc("110105", "MA0000777")
-REGISTRY_FIELDS = ["name", "region_id", "street_id", "contact_name", "contact_phone",
-                   "account_id", "status", "status_reason"]
+REGISTRY_FIELDS = [
+    "name",
+    "region_id",
+    "street_id",
+    "contact_name",
+    "contact_phone",
+    "account_id",
+    "status",
+    "status_reason",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +44,15 @@ def _fresh_cache():
 
 def form(**overrides):
     data = {
-        "uscc": FRESH, "name": "北京冒名顶替有限公司", "region": "110105", "street": "",
-        "contact_name": "冒名者", "contact_phone": "13900000000", "email": "x@example.cn",
-        "username": "impostor", "password": PASSWORD + "-x",
+        "uscc": FRESH,
+        "name": "北京冒名顶替有限公司",
+        "region": "110105",
+        "street": "",
+        "contact_name": "冒名者",
+        "contact_phone": "13900000000",
+        "email": "x@example.cn",
+        "username": "impostor",
+        "password": PASSWORD + "-x",
     }
     data.update(overrides)
     return data
@@ -56,9 +70,14 @@ def registry_row(enterprise: Enterprise) -> dict:
 @pytest.fixture
 def unclaimed(cast):
     """A registry entry (imported by its district) that has no account yet."""
-    return make_enterprise("北京朝阳真实机械有限公司", cast.chaoyang, 501,
-                           street=cast.chaoyang_street, contact_name="真联系人",
-                           contact_phone="010-11112222")
+    return make_enterprise(
+        "北京朝阳真实机械有限公司",
+        cast.chaoyang,
+        501,
+        street=cast.chaoyang_street,
+        contact_name="真联系人",
+        contact_phone="010-11112222",
+    )
 
 
 @pytest.fixture
@@ -84,7 +103,8 @@ def claimant() -> User:
 
 
 def test_registering_an_enterprise_without_account_changes_nothing_in_the_registry(
-        client, cast, unclaimed):
+    client, cast, unclaimed
+):
     before = registry_row(unclaimed)
     count = Enterprise.objects.count()
 
@@ -97,8 +117,9 @@ def test_registering_an_enterprise_without_account_changes_nothing_in_the_regist
     assert claim.status == RegistrationClaim.Status.PENDING
     assert claim.account.status == Organisation.Status.PENDING
     assert claim.district_id == cast.chaoyang.pk
-    assert AuditEvent.objects.filter(action="enterprise.registration.claim",
-                                     object_id=str(claim.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="enterprise.registration.claim", object_id=str(claim.pk)
+    ).exists()
 
 
 def test_a_fresh_registration_creates_no_registry_entry(client, cast):
@@ -115,8 +136,9 @@ def test_public_pages_keep_the_real_name_after_a_claim(client, cast, certified):
         page = client.get(reverse("verify:payload", args=[verify.payload_for(certified)]))
     assert real_name in page.content.decode()
     assert "冒名顶替" not in page.content.decode()
-    announcement = client.get(reverse("public:announcement_detail",
-                                      args=[certified.announcement_id]))
+    announcement = client.get(
+        reverse("public:announcement_detail", args=[certified.announcement_id])
+    )
     assert announcement.status_code == 200
     assert real_name in announcement.content.decode()
     assert "冒名顶替" not in announcement.content.decode()
@@ -125,8 +147,7 @@ def test_public_pages_keep_the_real_name_after_a_claim(client, cast, certified):
 # --- the claimant reaches nothing ------------------------------------------------------
 
 
-def test_the_claimant_reaches_none_of_the_enterprises_pages_files_or_api(client, cast,
-                                                                         certified):
+def test_the_claimant_reaches_none_of_the_enterprises_pages_files_or_api(client, cast, certified):
     register(client, uscc=cast.ent.uscc)
     application = certified.application
     urls = [
@@ -156,10 +177,19 @@ def test_a_pending_account_sees_only_its_registration_status(client, cast):
     assert home.status_code == 200
     assert 'data-testid="registration-status"' in home.content.decode()
     assert 'data-status="pending"' in home.content.decode()
-    for url in [reverse("staff"), reverse("staff_invite"), reverse("notifications"),
-                reverse("organisations"), reverse("audit_log"), reverse("enterprises:new"),
-                reverse("enterprises:registrations"), reverse("certification:queue"),
-                reverse("assessments:list"), "/review-units/", "/standards/"]:
+    for url in [
+        reverse("staff"),
+        reverse("staff_invite"),
+        reverse("notifications"),
+        reverse("organisations"),
+        reverse("audit_log"),
+        reverse("enterprises:new"),
+        reverse("enterprises:registrations"),
+        reverse("certification:queue"),
+        reverse("assessments:list"),
+        "/review-units/",
+        "/standards/",
+    ]:
         assert client.get(url).status_code in (403, 404), url
     assert client.post(reverse("staff_invite"), {"username": "x"}).status_code in (403, 404)
     # Language switch and logout still work.
@@ -182,18 +212,20 @@ def test_inactive_organisations_are_outside_every_scope(cast):
 
 
 def registration_row(page: str, uscc: str) -> str:
-    return re.search(rf'data-testid="registration-row" data-uscc="{uscc}".*?</tr>', page,
-                     re.S).group(0)
+    return re.search(
+        rf'data-testid="registration-row" data-uscc="{uscc}".*?</tr>', page, re.S
+    ).group(0)
 
 
 def decide(cast, client_for, claim, **data):
     return client_for(cast.district).post(
-        reverse("enterprises:registration_decide", args=[claim.pk]), data)
+        reverse("enterprises:registration_decide", args=[claim.pk]), data
+    )
 
 
-def test_rejection_leaves_the_registry_and_the_owner_registers_afterwards(client, cast,
-                                                                          client_for,
-                                                                          unclaimed):
+def test_rejection_leaves_the_registry_and_the_owner_registers_afterwards(
+    client, cast, client_for, unclaimed
+):
     before = registry_row(unclaimed)
     register(Client(), uscc=unclaimed.uscc)
     claim = RegistrationClaim.objects.get(uscc=unclaimed.uscc)
@@ -208,16 +240,25 @@ def test_rejection_leaves_the_registry_and_the_owner_registers_afterwards(client
     rejected = Client()
     rejected.force_login(claimant())
     assert rejected.get(reverse("enterprises:detail", args=[unclaimed.pk])).status_code in (
-        403, 404)
+        403,
+        404,
+    )
     assert 'data-status="rejected"' in rejected.get(reverse("home")).content.decode()
 
     # The real owner registers the same USCC and the district approves it.
     owner = Client()
-    response = register(owner, ip="10.2.2.2", uscc=unclaimed.uscc, username="real-owner",
-                        name=unclaimed.name, contact_name="真联系人")
+    response = register(
+        owner,
+        ip="10.2.2.2",
+        uscc=unclaimed.uscc,
+        username="real-owner",
+        name=unclaimed.name,
+        contact_name="真联系人",
+    )
     assert response.status_code == 302
-    real = RegistrationClaim.objects.get(uscc=unclaimed.uscc,
-                                         status=RegistrationClaim.Status.PENDING)
+    real = RegistrationClaim.objects.get(
+        uscc=unclaimed.uscc, status=RegistrationClaim.Status.PENDING
+    )
     decide(cast, client_for, real, decision="approve")
     unclaimed.refresh_from_db()
     assert unclaimed.account == real.account
@@ -226,11 +267,15 @@ def test_rejection_leaves_the_registry_and_the_owner_registers_afterwards(client
     assert owner.get(reverse("enterprises:detail", args=[unclaimed.pk])).status_code == 200
 
 
-def test_the_district_sees_the_differences_and_approving_applies_them(client, cast,
-                                                                       client_for,
-                                                                       unclaimed):
-    register(client, uscc=unclaimed.uscc, name="北京朝阳真实机械股份有限公司",
-             contact_phone="13911112222")
+def test_the_district_sees_the_differences_and_approving_applies_them(
+    client, cast, client_for, unclaimed
+):
+    register(
+        client,
+        uscc=unclaimed.uscc,
+        name="北京朝阳真实机械股份有限公司",
+        contact_phone="13911112222",
+    )
     claim = RegistrationClaim.objects.get(uscc=unclaimed.uscc)
     client_for(cast.district).cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client_for(cast.district).get(reverse("enterprises:registrations")).content.decode()
@@ -254,9 +299,9 @@ def test_the_district_sees_the_differences_and_approving_applies_them(client, ca
     assert event.before["name"] == "北京朝阳真实机械有限公司"
 
 
-def test_a_claim_in_another_district_goes_to_the_registry_entrys_district(client, cast,
-                                                                           client_for,
-                                                                           unclaimed):
+def test_a_claim_in_another_district_goes_to_the_registry_entrys_district(
+    client, cast, client_for, unclaimed
+):
     # The claimant names 海淀区; the entry is in 朝阳区, whose government decides.
     response = register(client, uscc=unclaimed.uscc, region="110108")
     assert response.status_code == 302
@@ -264,11 +309,16 @@ def test_a_claim_in_another_district_goes_to_the_registry_entrys_district(client
     assert claim.district_id == cast.chaoyang.pk
     listing = client_for(cast.other_district).get(reverse("enterprises:registrations"))
     assert unclaimed.uscc not in listing.content.decode()
-    assert client_for(cast.other_district).post(
-        reverse("enterprises:registration_decide", args=[claim.pk]),
-        {"decision": "approve"}).status_code == 404
-    assert unclaimed.uscc in client_for(cast.district).get(
-        reverse("enterprises:registrations")).content.decode()
+    assert (
+        client_for(cast.other_district)
+        .post(reverse("enterprises:registration_decide", args=[claim.pk]), {"decision": "approve"})
+        .status_code
+        == 404
+    )
+    assert (
+        unclaimed.uscc
+        in client_for(cast.district).get(reverse("enterprises:registrations")).content.decode()
+    )
 
 
 # --- nothing revealed to an anonymous visitor -------------------------------------------
@@ -278,16 +328,24 @@ def anonymous_outcome(uscc: str, username: str, ip: str, **overrides) -> tuple:
     """What an anonymous visitor learns from a registration: the answer and the page after."""
     client = Client()
     response = register(client, ip=ip, uscc=uscc, username=username, **overrides)
-    page = client.get(response["Location"]).content.decode() if response.status_code == 302 \
+    page = (
+        client.get(response["Location"]).content.decode()
+        if response.status_code == 302
         else response.content.decode()
+    )
     status = re.search(r'<div[^>]*data-testid="registration-status".*?</div>', page, re.S)
     messages = re.findall(r'data-testid="message"[^>]*>(.*?)<', page, re.S)
-    return (response.status_code, response.get("Location"),
-            status.group(0) if status else page, messages)
+    return (
+        response.status_code,
+        response.get("Location"),
+        status.group(0) if status else page,
+        messages,
+    )
 
 
 def test_a_claim_for_an_enterprise_with_an_account_is_a_dispute_that_looks_like_any_other(
-        cast, client_for):
+    cast, client_for
+):
     fresh = anonymous_outcome(FRESH, "fresh-one", "10.3.3.3")
     taken = anonymous_outcome(cast.ent.uscc, "impostor", "10.4.4.4", name=cast.ent.name)
     assert taken == fresh
@@ -315,10 +373,13 @@ def test_a_claim_for_an_enterprise_with_an_account_is_a_dispute_that_looks_like_
     assert claim.status == RegistrationClaim.Status.REJECTED
 
 
-@pytest.mark.parametrize("overrides", [
-    {"region": "110108"},                    # wrong district for the registry entry
-    {"name": "北京朝阳精密机械有限公司"},        # the name of an existing organisation
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"region": "110108"},  # wrong district for the registry entry
+        {"name": "北京朝阳精密机械有限公司"},  # the name of an existing organisation
+    ],
+)
 def test_registration_errors_reveal_neither_district_nor_account(cast, overrides):
     fresh = anonymous_outcome(FRESH, "fresh-one", "10.5.5.5", **overrides)
     taken = anonymous_outcome(cast.ent.uscc, "impostor", "10.6.6.6", **overrides)
@@ -347,13 +408,15 @@ def test_two_claims_for_one_uscc_both_reach_the_district(cast, client_for, uncla
 def test_registrations_are_throttled_per_address(cast):
     limit = settings.REGISTRATION_ATTEMPT_LIMIT
     for n in range(limit):
-        response = register(Client(), ip="10.9.9.9", uscc=make_uscc("110105", f"MA{n:07d}"),
-                            username=f"burst-{n}")
+        response = register(
+            Client(), ip="10.9.9.9", uscc=make_uscc("110105", f"MA{n:07d}"), username=f"burst-{n}"
+        )
         assert response.status_code == 302
     claims, users = RegistrationClaim.objects.count(), User.objects.count()
 
-    refused = register(Client(), ip="10.9.9.9", uscc=make_uscc("110105", "MA0000666"),
-                       username="burst-last")
+    refused = register(
+        Client(), ip="10.9.9.9", uscc=make_uscc("110105", "MA0000666"), username="burst-last"
+    )
 
     assert refused.status_code == 429
     assert "Too many registrations" in refused.content.decode()
@@ -373,22 +436,37 @@ def test_registrations_made_before_claims_become_claims_and_free_the_registry(ca
     from django.apps import apps
 
     migration = importlib.import_module(
-        "enterprises.migrations.0008_registration_claims_from_pending_enterprises")
+        "enterprises.migrations.0008_registration_claims_from_pending_enterprises"
+    )
 
     def account(name, status, reason=""):
-        return Organisation.objects.create(name=name, kind="enterprise", region=cast.chaoyang,
-                                           status=status, status_reason=reason)
+        return Organisation.objects.create(
+            name=name, kind="enterprise", region=cast.chaoyang, status=status, status_reason=reason
+        )
 
-    new = make_enterprise("北京新申请有限公司", cast.chaoyang, 601,
-                          status=Enterprise.Status.PENDING, contact_name="甲",
-                          contact_phone="1",
-                          account=account("北京新申请有限公司", Organisation.Status.PENDING))
-    taken = make_enterprise("北京冒名改名有限公司", cast.chaoyang, 602, contact_name="乙",
-                            contact_phone="2",
-                            account=account("北京冒名改名有限公司", Organisation.Status.PENDING))
-    refused = make_enterprise("北京被拒有限公司", cast.chaoyang, 603,
-                              account=account("北京被拒有限公司", Organisation.Status.REJECTED,
-                                              "不符"))
+    new = make_enterprise(
+        "北京新申请有限公司",
+        cast.chaoyang,
+        601,
+        status=Enterprise.Status.PENDING,
+        contact_name="甲",
+        contact_phone="1",
+        account=account("北京新申请有限公司", Organisation.Status.PENDING),
+    )
+    taken = make_enterprise(
+        "北京冒名改名有限公司",
+        cast.chaoyang,
+        602,
+        contact_name="乙",
+        contact_phone="2",
+        account=account("北京冒名改名有限公司", Organisation.Status.PENDING),
+    )
+    refused = make_enterprise(
+        "北京被拒有限公司",
+        cast.chaoyang,
+        603,
+        account=account("北京被拒有限公司", Organisation.Status.REJECTED, "不符"),
+    )
     accounts = {e.uscc: e.account_id for e in (new, taken, refused)}
 
     migration.registrations_to_claims(apps, None)
@@ -396,7 +474,10 @@ def test_registrations_made_before_claims_become_claims_and_free_the_registry(ca
     assert not Enterprise.objects.filter(pk=new.pk).exists()
     claim = RegistrationClaim.objects.get(uscc=new.uscc)
     assert (claim.status, claim.enterprise, claim.account_id) == (
-        "pending", None, accounts[new.uscc])
+        "pending",
+        None,
+        accounts[new.uscc],
+    )
     taken.refresh_from_db()
     assert taken.account is None
     claim = RegistrationClaim.objects.get(uscc=taken.uscc)

@@ -12,9 +12,15 @@ from tests.cast import make_enterprise
 def many(cast):
     commerce = Industry.objects.get(code="commerce")
     for i in range(60):
-        make_enterprise(f"北京测试{i:03d}贸易有限公司", cast.chaoyang, 1000 + i,
-                        industry=commerce, scale="small_micro", employees=i,
-                        street=cast.chaoyang_street if i % 2 else None)
+        make_enterprise(
+            f"北京测试{i:03d}贸易有限公司",
+            cast.chaoyang,
+            1000 + i,
+            industry=commerce,
+            scale="small_micro",
+            employees=i,
+            street=cast.chaoyang_street if i % 2 else None,
+        )
     return cast
 
 
@@ -25,17 +31,25 @@ def names(response):
 def test_search_by_name_or_uscc(many, client_for):
     client = client_for(many.district)
     assert names(client.get(reverse("enterprises:list"), {"q": "测试007"})) == [
-        "北京测试007贸易有限公司"]
+        "北京测试007贸易有限公司"
+    ]
     code = Enterprise.objects.get(name="北京测试008贸易有限公司").uscc
     assert names(client.get(reverse("enterprises:list"), {"q": code.lower()})) == [
-        "北京测试008贸易有限公司"]
+        "北京测试008贸易有限公司"
+    ]
 
 
 def test_filters_combine(many, client_for):
     client = client_for(many.city)
-    response = client.get(reverse("enterprises:list"), {
-        "district": "110105", "street": many.chaoyang_street.code, "industry": "commerce",
-        "scale": "small_micro"})
+    response = client.get(
+        reverse("enterprises:list"),
+        {
+            "district": "110105",
+            "street": many.chaoyang_street.code,
+            "industry": "commerce",
+            "scale": "small_micro",
+        },
+    )
     assert response.context["page"].paginator.count == 30
     response = client.get(reverse("enterprises:list"), {"district": "110108"})
     assert names(response) == [many.other_ent.name]
@@ -43,17 +57,20 @@ def test_filters_combine(many, client_for):
 
 def test_sorting_and_pagination(many, client_for):
     client = client_for(many.district)
-    response = client.get(reverse("enterprises:list"), {"sort": "-employees",
-                                                        "industry": "commerce"})
+    response = client.get(
+        reverse("enterprises:list"), {"sort": "-employees", "industry": "commerce"}
+    )
     assert names(response)[0] == "北京测试059贸易有限公司"
     assert response.context["page"].paginator.num_pages == 2
-    second = client.get(reverse("enterprises:list"), {"sort": "-employees",
-                                                      "industry": "commerce", "page": 2})
+    second = client.get(
+        reverse("enterprises:list"), {"sort": "-employees", "industry": "commerce", "page": 2}
+    )
     assert names(second)[-1] == "北京测试000贸易有限公司"
 
 
-def test_the_list_runs_a_constant_number_of_queries(many, client_for,
-                                                    django_assert_max_num_queries):
+def test_the_list_runs_a_constant_number_of_queries(
+    many, client_for, django_assert_max_num_queries
+):
     client = client_for(many.district)
     with django_assert_max_num_queries(10):
         client.get(reverse("enterprises:list"), {"q": "测试", "district": "110105"})
@@ -67,8 +84,11 @@ def test_a_district_edits_its_enterprise_and_the_change_is_audited(cast, client_
     client = client_for(cast.district)
     url = reverse("enterprises:edit", args=[cast.ent.pk])
     form = client.get(url).context["form"]
-    data = {name: (value.pk if hasattr(value, "pk") else value)
-            for name, value in form.initial.items() if value is not None}
+    data = {
+        name: (value.pk if hasattr(value, "pk") else value)
+        for name, value in form.initial.items()
+        if value is not None
+    }
     data.update({"employees": 321, "address": "北京市朝阳区建国路1号"})
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
@@ -83,10 +103,12 @@ def test_an_invalid_uscc_on_edit_is_explained_and_nothing_changes(cast, client_f
     client = client_for(cast.district)
     url = reverse("enterprises:edit", args=[cast.ent.pk])
     bad = cast.ent.uscc[:17] + ("0" if cast.ent.uscc[-1] != "0" else "1")
-    response = client.post(url, {"name": "改名", "uscc": bad, "region": "110105",
-                                 "status": "active"})
-    assert "should be" in str(response.context["form"].errors["uscc"]) or \
-        "应为" in str(response.context["form"].errors["uscc"])
+    response = client.post(
+        url, {"name": "改名", "uscc": bad, "region": "110105", "status": "active"}
+    )
+    assert "should be" in str(response.context["form"].errors["uscc"]) or "应为" in str(
+        response.context["form"].errors["uscc"]
+    )
     cast.ent.refresh_from_db()
     assert cast.ent.name != "改名"
     assert not AuditEvent.objects.filter(action="enterprise.update").exists()
@@ -94,8 +116,10 @@ def test_an_invalid_uscc_on_edit_is_explained_and_nothing_changes(cast, client_f
 
 def test_a_district_cannot_move_an_enterprise_to_another_district(cast, client_for):
     client = client_for(cast.district)
-    response = client.post(reverse("enterprises:edit", args=[cast.ent.pk]), {
-        "name": cast.ent.name, "uscc": cast.ent.uscc, "region": "110108", "status": "active"})
+    response = client.post(
+        reverse("enterprises:edit", args=[cast.ent.pk]),
+        {"name": cast.ent.name, "uscc": cast.ent.uscc, "region": "110108", "status": "active"},
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["region"]
     cast.ent.refresh_from_db()
@@ -104,16 +128,25 @@ def test_a_district_cannot_move_an_enterprise_to_another_district(cast, client_f
 
 def test_an_industry_needing_a_licence_requires_its_number(cast, client_for):
     client = client_for(cast.city)
-    response = client.post(reverse("enterprises:new"), {
-        "name": "北京燃气站", "uscc": "91110108551385082Q", "region": "110108",
-        "industry": "gas", "status": "active"})
-    assert "safety licence" in str(response.context["form"].errors["safety_licence_no"]) or \
-        "许可证" in str(response.context["form"].errors["safety_licence_no"])
+    response = client.post(
+        reverse("enterprises:new"),
+        {
+            "name": "北京燃气站",
+            "uscc": "91110108551385082Q",
+            "region": "110108",
+            "industry": "gas",
+            "status": "active",
+        },
+    )
+    assert "safety licence" in str(
+        response.context["form"].errors["safety_licence_no"]
+    ) or "许可证" in str(response.context["form"].errors["safety_licence_no"])
     assert not Enterprise.objects.filter(uscc="91110108551385082Q").exists()
 
 
 def test_streets_filter_follows_the_district(cast, client_for):
-    Street.objects.create(region=cast.chaoyang, code="110105002", name="朝外街道",
-                          kind="subdistrict")
+    Street.objects.create(
+        region=cast.chaoyang, code="110105002", name="朝外街道", kind="subdistrict"
+    )
     response = client_for(cast.city).get(reverse("enterprises:list"), {"district": "110105"})
     assert {s.name for s in response.context["streets"]} == {"建外街道", "朝外街道"}

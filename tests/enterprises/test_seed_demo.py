@@ -80,13 +80,18 @@ def test_every_organisation_kind_exists_with_its_scope_data(seeded):
     assert kinds == set(OrganisationKind.values)
     districts = Organisation.objects.filter(kind=OrganisationKind.DISTRICT)
     assert set(districts.values_list("region_id", flat=True)) == set(
-        Region.objects.values_list("code", flat=True))
+        Region.objects.values_list("code", flat=True)
+    )
     assert districts.filter(name="北京经济技术开发区管理委员会", region_id="110400").exists()
     emergency = Organisation.objects.get(name="北京市应急管理局")
     assert {"machinery", "hazardous_chemicals", "metallurgy"} <= set(
-        emergency.industries.values_list("code", flat=True))
-    assert set(Qualification.objects.filter(organisation__name="北京市安全生产协会")
-               .values_list("tier", flat=True)) == {"2"}
+        emergency.industries.values_list("code", flat=True)
+    )
+    assert set(
+        Qualification.objects.filter(organisation__name="北京市安全生产协会").values_list(
+            "tier", flat=True
+        )
+    ) == {"2"}
     review_units = Organisation.objects.filter(kind=OrganisationKind.REVIEW_UNIT)
     assert review_units.filter(status=Organisation.Status.SUSPENDED).count() == 1
     assert all(unit.qualifications.exists() for unit in review_units)

@@ -22,10 +22,13 @@ def test_it_accepts_the_published_valid_codes(code):
     validate_uscc(code)
 
 
-@pytest.mark.parametrize(("code", "expected"), [
-    ("91350100M000100Y4Z", "3"),
-    ("91110105MA001GPD1G", "D"),
-])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("91350100M000100Y4Z", "3"),
+        ("91110105MA001GPD1G", "D"),
+    ],
+)
 def test_it_names_the_expected_check_character(code, expected):
     errors = uscc_errors(code)  # Chinese by default: …应为“X”
     assert len(errors) == 1
@@ -49,12 +52,15 @@ def test_generated_codes_validate_and_every_other_check_character_fails():
         assert uscc_errors(code[:17] + rng.choice(wrong)) != []
 
 
-@pytest.mark.parametrize(("code", "fragment"), [
-    ("9111010555138508", "18 characters"),
-    ("91110108551385O82Q", "Character 15"),
-    ("Z1110108551385082Q", "Character 1"),
-    ("911101AB551385082Q", "Characters 3–8"),
-])
+@pytest.mark.parametrize(
+    ("code", "fragment"),
+    [
+        ("9111010555138508", "18 characters"),
+        ("91110108551385O82Q", "Character 15"),
+        ("Z1110108551385082Q", "Character 1"),
+        ("911101AB551385082Q", "Characters 3–8"),
+    ],
+)
 def test_it_explains_malformed_codes(code, fragment):
     with translation.override("en"):
         errors = uscc_errors(code)

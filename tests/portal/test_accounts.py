@@ -32,10 +32,16 @@ def test_repeated_failed_logins_are_throttled(client, cast):
 
 def test_an_admin_invites_a_colleague_who_sets_a_password(client, cast, client_for):
     admin = client_for(cast.district)
-    response = admin.post(reverse("staff_invite"), {
-        "username": "li-na", "full_name": "李娜", "email": "lina@example.cn", "phone": "",
-        "role": "staff",
-    })
+    response = admin.post(
+        reverse("staff_invite"),
+        {
+            "username": "li-na",
+            "full_name": "李娜",
+            "email": "lina@example.cn",
+            "phone": "",
+            "role": "staff",
+        },
+    )
     link = response.context["invitation"]
     user = User.objects.get(username="li-na")
     assert user.organisation == cast.district.organisation
@@ -50,9 +56,15 @@ def test_an_admin_invites_a_colleague_who_sets_a_password(client, cast, client_f
 
 def test_a_taken_username_is_refused(cast, client_for):
     before = User.objects.count()
-    response = client_for(cast.district).post(reverse("staff_invite"), {
-        "username": "t-city", "full_name": "x", "email": "x@example.cn", "role": "staff",
-    })
+    response = client_for(cast.district).post(
+        reverse("staff_invite"),
+        {
+            "username": "t-city",
+            "full_name": "x",
+            "email": "x@example.cn",
+            "role": "staff",
+        },
+    )
     assert "已被占用" in str(response.context["form"].errors["username"])
     assert User.objects.count() == before
 
@@ -69,31 +81,47 @@ def test_an_admin_deactivates_a_colleague_who_can_no_longer_log_in(client, cast,
 
 
 def test_an_admin_cannot_deactivate_themselves(cast, client_for):
-    client_for(cast.enterprise).post(reverse("staff_update", args=[cast.enterprise.pk]),
-                                     {"action": "deactivate"})
+    client_for(cast.enterprise).post(
+        reverse("staff_update", args=[cast.enterprise.pk]), {"action": "deactivate"}
+    )
     cast.enterprise.refresh_from_db()
     assert cast.enterprise.is_active is True
 
 
 def test_the_city_office_creates_a_review_unit_with_qualifications(cast, client_for):
-    response = client_for(cast.city).post(reverse("organisation_new"), {
-        "name": "北京中安评审中心", "kind": "review_unit", "status": "active",
-        "status_reason": "", "region": "", "contact_name": "王强", "contact_phone": "010-1",
-        "qualifications": ["machinery:3", "commerce:3"],
-    })
+    response = client_for(cast.city).post(
+        reverse("organisation_new"),
+        {
+            "name": "北京中安评审中心",
+            "kind": "review_unit",
+            "status": "active",
+            "status_reason": "",
+            "region": "",
+            "contact_name": "王强",
+            "contact_phone": "010-1",
+            "qualifications": ["machinery:3", "commerce:3"],
+        },
+    )
     assert response.status_code == 302
     org = Organisation.objects.get(name="北京中安评审中心")
     assert sorted(org.qualifications.values_list("industry", "tier")) == [
-        ("commerce", "3"), ("machinery", "3")]
+        ("commerce", "3"),
+        ("machinery", "3"),
+    ]
     event = AuditEvent.objects.get(action="organisation.create", object_id=str(org.pk))
     assert event.after["qualifications"] == ["commerce:3", "machinery:3"]
 
 
 def test_a_district_government_without_a_district_is_refused(cast, client_for):
     before = Organisation.objects.count()
-    response = client_for(cast.city).post(reverse("organisation_new"), {
-        "name": "某区政府", "kind": "district", "status": "active",
-    })
+    response = client_for(cast.city).post(
+        reverse("organisation_new"),
+        {
+            "name": "某区政府",
+            "kind": "district",
+            "status": "active",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["region"]
     assert Organisation.objects.count() == before

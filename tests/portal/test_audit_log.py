@@ -9,9 +9,13 @@ from portal.models.audit import AppendOnlyError
 def event(cast):
     from portal import audit
 
-    return audit.record(actor=cast.city, action="organisation.update",
-                        obj=cast.district.organisation, before={"name": "a"},
-                        after={"name": "b"})
+    return audit.record(
+        actor=cast.city,
+        action="organisation.update",
+        obj=cast.district.organisation,
+        before={"name": "a"},
+        after={"name": "b"},
+    )
 
 
 def test_audit_events_cannot_be_changed_or_deleted(event):
@@ -43,10 +47,19 @@ def test_the_city_office_filters_the_log(cast, client_for, event):
 
 def test_the_log_records_the_client_address(cast, client_for):
     client = client_for(cast.city)
-    client.post(reverse("organisation_edit", args=[cast.group.organisation_id]), {
-        "name": "北京京城机电控股有限责任公司（更名）", "kind": "group", "status": "active",
-        "status_reason": "", "region": "", "contact_name": "", "contact_phone": "",
-    }, REMOTE_ADDR="10.1.2.3")
+    client.post(
+        reverse("organisation_edit", args=[cast.group.organisation_id]),
+        {
+            "name": "北京京城机电控股有限责任公司（更名）",
+            "kind": "group",
+            "status": "active",
+            "status_reason": "",
+            "region": "",
+            "contact_name": "",
+            "contact_phone": "",
+        },
+        REMOTE_ADDR="10.1.2.3",
+    )
     event = AuditEvent.objects.get(action="organisation.update")
     assert event.ip == "10.1.2.3"
     assert event.before == {"name": "北京京城机电控股有限责任公司"}
@@ -59,8 +72,9 @@ def test_the_admin_offers_no_way_to_edit_or_delete_audit_events(cast, client_for
     assert client.get(url).status_code == 200  # view only
     response = client.post(url, {"action": "tampered"})
     assert response.status_code == 403
-    response = client.post(reverse("admin:portal_auditevent_delete", args=[event.pk]),
-                           {"post": "yes"})
+    response = client.post(
+        reverse("admin:portal_auditevent_delete", args=[event.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).action == "organisation.update"
 

@@ -39,11 +39,17 @@ def test_env_list_refuses_empty_items(monkeypatch):
 
 
 def _load_settings(env):
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+    }
     return subprocess.run(
         [sys.executable, "-c", "import portal.settings"],
-        cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
     )
 
 

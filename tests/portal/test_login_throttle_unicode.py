@@ -30,8 +30,9 @@ def _fresh_cache():
 
 
 def login(client, username, password, address="10.0.0.1"):
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR=address)
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 @override_settings(LOGIN_FAILURE_LIMIT=len(VARIANTS))
@@ -49,12 +50,14 @@ def test_unicode_variants_of_a_username_count_towards_one_lock(client, cast):
 def test_unicode_variants_count_towards_one_lock_on_the_token_endpoint(cast):
     api = APIClient(REMOTE_ADDR="10.0.0.2")
     for variant in VARIANTS:
-        response = api.post("/api/v1/auth/token/", {"username": variant, "password": "wrong"},
-                            format="json")
+        response = api.post(
+            "/api/v1/auth/token/", {"username": variant, "password": "wrong"}, format="json"
+        )
         assert response.status_code == 400
 
-    locked = api.post("/api/v1/auth/token/", {"username": "t-district", "password": PASSWORD},
-                      format="json")
+    locked = api.post(
+        "/api/v1/auth/token/", {"username": "t-district", "password": PASSWORD}, format="json"
+    )
 
     assert locked.status_code == 429
 
@@ -84,11 +87,15 @@ def test_the_address_limit_has_a_default(client, cast):
 def test_the_address_limit_also_holds_on_the_token_endpoint(cast):
     api = APIClient(REMOTE_ADDR="10.0.0.3")
     for number in range(5):
-        api.post("/api/v1/auth/token/", {"username": f"user-{number}", "password": "wrong"},
-                 format="json")
+        api.post(
+            "/api/v1/auth/token/",
+            {"username": f"user-{number}", "password": "wrong"},
+            format="json",
+        )
 
-    response = api.post("/api/v1/auth/token/", {"username": "t-city", "password": PASSWORD},
-                        format="json")
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "t-city", "password": PASSWORD}, format="json"
+    )
 
     assert response.status_code == 429
 
@@ -98,12 +105,14 @@ def test_the_django_admin_login_is_throttled_like_the_portals(client, cast):
     cast.city.is_staff = True
     cast.city.save(update_fields=["is_staff"])
     for variant in ("t-city", "Ｔ-ＣＩＴＹ", "𝐭-𝐜𝐢𝐭𝐲"):
-        response = client.post("/admin/login/", {"username": variant, "password": "wrong"},
-                               REMOTE_ADDR="10.0.0.4")
+        response = client.post(
+            "/admin/login/", {"username": variant, "password": "wrong"}, REMOTE_ADDR="10.0.0.4"
+        )
         assert response.status_code == 200
 
-    locked = client.post("/admin/login/", {"username": "t-city", "password": PASSWORD},
-                         REMOTE_ADDR="10.0.0.4")
+    locked = client.post(
+        "/admin/login/", {"username": "t-city", "password": PASSWORD}, REMOTE_ADDR="10.0.0.4"
+    )
 
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
@@ -114,8 +123,10 @@ def test_the_django_admin_login_still_lets_the_city_office_in(client, cast):
     cast.city.save(update_fields=["is_staff"])
     page = client.get("/admin/login/")
     assert page.status_code == 200
-    response = client.post("/admin/login/?next=/admin/",
-                           {"username": "t-city", "password": PASSWORD, "next": "/admin/"})
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "t-city", "password": PASSWORD, "next": "/admin/"},
+    )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
 

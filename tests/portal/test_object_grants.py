@@ -6,8 +6,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from enterprises.models import Enterprise
 
 
-def test_a_grant_opens_one_enterprise_to_a_reviewer_and_its_removal_closes_it(cast,
-                                                                             client_for):
+def test_a_grant_opens_one_enterprise_to_a_reviewer_and_its_removal_closes_it(cast, client_for):
     url = reverse("enterprises:detail", args=[cast.ent.pk])
     client = client_for(cast.reviewer)
     assert client.get(url).status_code == 404

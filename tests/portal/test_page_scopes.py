@@ -6,9 +6,20 @@ Outside its scope a user gets 404; inside its scope with the wrong role, 403.
 import pytest
 from django.urls import reverse
 
-ROLES = ["city", "district", "district_staff", "other_district", "regulator",
-         "other_regulator", "association", "reviewer", "group", "enterprise",
-         "enterprise_staff", "other_enterprise"]
+ROLES = [
+    "city",
+    "district",
+    "district_staff",
+    "other_district",
+    "regulator",
+    "other_regulator",
+    "association",
+    "reviewer",
+    "group",
+    "enterprise",
+    "enterprise_staff",
+    "other_enterprise",
+]
 
 
 def expect(table: dict, default: int) -> list[tuple[str, int]]:
@@ -29,33 +40,47 @@ def test_registry_list_answers_every_acting_role(cast, client_for, role, status)
     assert fetch(client_for, cast, role, reverse("enterprises:list")).status_code == status
 
 
-@pytest.mark.parametrize(("role", "status"), expect(
-    {"other_district": 404, "other_regulator": 404, "reviewer": 404, "other_enterprise": 404},
-    200,
-))
+@pytest.mark.parametrize(
+    ("role", "status"),
+    expect(
+        {"other_district": 404, "other_regulator": 404, "reviewer": 404, "other_enterprise": 404},
+        200,
+    ),
+)
 def test_enterprise_detail_scope(cast, client_for, role, status):
     url = reverse("enterprises:detail", args=[cast.ent.pk])
     assert fetch(client_for, cast, role, url).status_code == status
 
 
-@pytest.mark.parametrize(("role", "status"), expect(
-    {"city": 200, "district": 200, "district_staff": 200, "other_district": 404,
-     "other_regulator": 404, "reviewer": 404, "other_enterprise": 404},
-    403,
-))
+@pytest.mark.parametrize(
+    ("role", "status"),
+    expect(
+        {
+            "city": 200,
+            "district": 200,
+            "district_staff": 200,
+            "other_district": 404,
+            "other_regulator": 404,
+            "reviewer": 404,
+            "other_enterprise": 404,
+        },
+        403,
+    ),
+)
 def test_enterprise_edit_scope(cast, client_for, role, status):
     url = reverse("enterprises:edit", args=[cast.ent.pk])
     assert fetch(client_for, cast, role, url).status_code == status
 
 
-@pytest.mark.parametrize(("role", "status"), expect(
-    {"city": 200, "district": 200, "district_staff": 200, "other_district": 200}, 403))
+@pytest.mark.parametrize(
+    ("role", "status"),
+    expect({"city": 200, "district": 200, "district_staff": 200, "other_district": 200}, 403),
+)
 def test_new_enterprise_and_registrations_pages_are_for_city_and_districts(
     cast, client_for, role, status
 ):
     assert fetch(client_for, cast, role, reverse("enterprises:new")).status_code == status
-    assert fetch(client_for, cast, role,
-                 reverse("enterprises:registrations")).status_code == status
+    assert fetch(client_for, cast, role, reverse("enterprises:registrations")).status_code == status
 
 
 @pytest.mark.parametrize(("role", "status"), expect({"city": 200}, 403))
@@ -66,8 +91,9 @@ def test_organisation_pages_are_for_the_city_office(cast, client_for, role, stat
     assert fetch(client_for, cast, role, reverse("audit_log")).status_code == status
 
 
-@pytest.mark.parametrize(("role", "status"), expect(
-    {"district_staff": 403, "enterprise_staff": 403}, 200))
+@pytest.mark.parametrize(
+    ("role", "status"), expect({"district_staff": 403, "enterprise_staff": 403}, 200)
+)
 def test_staff_pages_are_for_organisation_admins(cast, client_for, role, status):
     assert fetch(client_for, cast, role, reverse("staff")).status_code == status
     assert fetch(client_for, cast, role, reverse("staff_invite")).status_code == status
@@ -96,8 +122,12 @@ def test_django_admin_is_for_the_city_office(cast, client_for, role, status):
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, cast):
-    for url in [reverse("home"), reverse("enterprises:list"),
-                reverse("enterprises:detail", args=[cast.ent.pk]), reverse("audit_log")]:
+    for url in [
+        reverse("home"),
+        reverse("enterprises:list"),
+        reverse("enterprises:detail", args=[cast.ent.pk]),
+        reverse("audit_log"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
@@ -127,12 +157,19 @@ def test_an_account_that_may_not_act_sees_only_its_status(cast, client_for, role
     home = client.get(reverse("home")).content.decode()
     assert f'data-status="{role}"' in home
     assert 'data-testid="bell"' not in home
-    urls = [reverse("enterprises:list"), reverse("enterprises:mine"),
-            reverse("enterprises:detail", args=[cast.ent.pk]),
-            reverse("enterprises:detail", args=[10**9]),  # the same answer as for a real one
-            reverse("enterprises:registrations"), reverse("organisations"), reverse("staff"),
-            reverse("audit_log"), reverse("notifications"), reverse("certification:list"),
-            reverse("assessments:list")]
+    urls = [
+        reverse("enterprises:list"),
+        reverse("enterprises:mine"),
+        reverse("enterprises:detail", args=[cast.ent.pk]),
+        reverse("enterprises:detail", args=[10**9]),  # the same answer as for a real one
+        reverse("enterprises:registrations"),
+        reverse("organisations"),
+        reverse("staff"),
+        reverse("audit_log"),
+        reverse("notifications"),
+        reverse("certification:list"),
+        reverse("assessments:list"),
+    ]
     for url in urls:
         assert client.get(url).status_code == 403, url
     # The Django admin's own gate sends them to its login page.

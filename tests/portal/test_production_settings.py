@@ -14,51 +14,84 @@ from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k7#Qv9!pZ2@xL4$wR8%tY6^uI3&oP1*aS5(dF0)gH-jK=lZ+xC_vB.nM,qW;eR:tY"
-PRODUCTION = {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "BEHIND_TLS_PROXY": "true",
-              "ALLOWED_HOSTS": "anquan.example.gov.cn",
-              "CERTIFICATE_SIGNING_KEY": "/nonexistent/only-read-when-signing.pem"}
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": GOOD_KEY,
+    "BEHIND_TLS_PROXY": "true",
+    "ALLOWED_HOSTS": "anquan.example.gov.cn",
+    "CERTIFICATE_SIGNING_KEY": "/nonexistent/only-read-when-signing.pem",
+}
 
 
 def run(args, env):
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "BEHIND_TLS_PROXY",
-                          "ALLOWED_HOSTS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
-                          "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    return subprocess.run(args, cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE":
-                                               "portal.settings", **env},
-                          capture_output=True, text=True, timeout=300)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "DEBUG",
+            "SECRET_KEY",
+            "DJANGO_SETTINGS_MODULE",
+            "BEHIND_TLS_PROXY",
+            "ALLOWED_HOSTS",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
+    }
+    return subprocess.run(
+        args,
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_check_deploy_finds_no_security_issue_with_production_settings(tmp_path):
-    result = run([sys.executable, "manage.py", "check", "--deploy"],
-                 {**PRODUCTION, "PORTAL_VAR_DIR": str(tmp_path)})
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        {**PRODUCTION, "PORTAL_VAR_DIR": str(tmp_path)},
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert not re.findall(r"\(security\.\w+\)|\(async\.\w+\)|\(csp\.\w+\)",
-                          result.stdout + result.stderr)
+    assert not re.findall(
+        r"\(security\.\w+\)|\(async\.\w+\)|\(csp\.\w+\)", result.stdout + result.stderr
+    )
 
 
-@pytest.mark.xfail(strict=True, reason="drf-spectacular still warns about the API schema's "
-                   "component and enum names (drf_spectacular.W001); remove this mark once "
-                   "they are named")
+@pytest.mark.xfail(
+    strict=True,
+    reason="drf-spectacular still warns about the API schema's "
+    "component and enum names (drf_spectacular.W001); remove this mark once "
+    "they are named",
+)
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    result = run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                 {**PRODUCTION, "PORTAL_VAR_DIR": str(tmp_path)})
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        {**PRODUCTION, "PORTAL_VAR_DIR": str(tmp_path)},
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
-@pytest.mark.parametrize("key", [
-    "short-key",
-    "x" * 60,  # long but trivially guessable
-    "django-insecure-" + "a1b2c3d4e5" * 5,
-    "insecure-development-key-do-not-use-in-production",
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "short-key",
+        "x" * 60,  # long but trivially guessable
+        "django-insecure-" + "a1b2c3d4e5" * 5,
+        "insecure-development-key-do-not-use-in-production",
+    ],
+)
 def test_a_short_or_default_secret_key_is_refused_without_debug(tmp_path, key):
-    result = run([sys.executable, "-c", "import portal.settings"],
-                 {**PRODUCTION, "SECRET_KEY": key, "PORTAL_VAR_DIR": str(tmp_path)})
+    result = run(
+        [sys.executable, "-c", "import portal.settings"],
+        {**PRODUCTION, "SECRET_KEY": key, "PORTAL_VAR_DIR": str(tmp_path)},
+    )
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -66,8 +99,10 @@ def test_a_short_or_default_secret_key_is_refused_without_debug(tmp_path, key):
 
 
 def test_with_debug_any_key_will_do(tmp_path):
-    result = run([sys.executable, "-c", "import portal.settings"],
-                 {"DEBUG": "true", "SECRET_KEY": "short", "PORTAL_VAR_DIR": str(tmp_path)})
+    result = run(
+        [sys.executable, "-c", "import portal.settings"],
+        {"DEBUG": "true", "SECRET_KEY": "short", "PORTAL_VAR_DIR": str(tmp_path)},
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -104,14 +139,16 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client, ca
 
 def _inline_scripts(html: str) -> list[str]:
     scripts = re.findall(r"<script\b([^>]*)>", html, flags=re.I)
-    return [attrs for attrs in scripts
-            if "src=" not in attrs and 'type="application/json"' not in attrs]
+    return [
+        attrs for attrs in scripts if "src=" not in attrs and 'type="application/json"' not in attrs
+    ]
 
 
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/applications/new/",
-                                  "/enterprises/", "/admin/", "/api/docs/"])
-def test_rendered_pages_have_no_inline_script_or_event_handler(client, cast, client_for,
-                                                               path):
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/accounts/login/", "/applications/new/", "/enterprises/", "/admin/", "/api/docs/"],
+)
+def test_rendered_pages_have_no_inline_script_or_event_handler(client, cast, client_for, path):
     cast.city.is_staff = True
     cast.city.save(update_fields=["is_staff"])
     if path != "/accounts/login/":
@@ -130,14 +167,16 @@ def test_no_template_has_an_inline_script_or_event_handler():
     offenders = []
     for path in (ROOT / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
-        if _inline_scripts(text) or re.search(r"\son[a-z]+\s*=", text, flags=re.I) \
-                or "javascript:" in text:
+        if (
+            _inline_scripts(text)
+            or re.search(r"\son[a-z]+\s*=", text, flags=re.I)
+            or "javascript:" in text
+        ):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
 
 
-def test_the_api_docs_are_for_logged_in_users_and_the_schema_stays_public(client, cast,
-                                                                           client_for):
+def test_the_api_docs_are_for_logged_in_users_and_the_schema_stays_public(client, cast, client_for):
     anonymous = client.get("/api/docs/")
     assert anonymous.status_code == 302
     assert anonymous["Location"].startswith(reverse("login"))

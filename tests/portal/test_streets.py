@@ -58,7 +58,8 @@ def test_loading_the_shipped_file_is_idempotent():
     assert total >= 17 * 6
     assert f"{total} created" in out
     assert set(Street.objects.values_list("region_id", flat=True)) == set(
-        Region.objects.values_list("code", flat=True))
+        Region.objects.values_list("code", flat=True)
+    )
     assert AuditEvent.objects.filter(action="street.create").count() == total
     events = AuditEvent.objects.count()
 
@@ -71,11 +72,21 @@ def test_loading_the_shipped_file_is_idempotent():
 
 @pytest.mark.django_db
 def test_a_changed_row_updates_the_street_by_code(tmp_path):
-    load(write(tmp_path, HEADER + "110105,110105001,建外街道,Jianwai,subdistrict\n"
-                                  "110105,110105002,朝外街道,Chaowai,subdistrict\n"))
+    load(
+        write(
+            tmp_path,
+            HEADER + "110105,110105001,建外街道,Jianwai,subdistrict\n"
+            "110105,110105002,朝外街道,Chaowai,subdistrict\n",
+        )
+    )
     # Two streets swap names: allowed, because each code stays unique.
-    out, _err = load(write(tmp_path, HEADER + "110105,110105001,朝外街道,Chaowai,subdistrict\n"
-                                              "110105,110105002,建外街道,Jianwai,subdistrict\n"))
+    out, _err = load(
+        write(
+            tmp_path,
+            HEADER + "110105,110105001,朝外街道,Chaowai,subdistrict\n"
+            "110105,110105002,建外街道,Jianwai,subdistrict\n",
+        )
+    )
     assert "2 updated" in out
     assert Street.objects.get(code="110105001").name == "朝外街道"
     assert Street.objects.get(code="110105002").name == "建外街道"
@@ -85,17 +96,25 @@ def test_a_changed_row_updates_the_street_by_code(tmp_path):
 
 @pytest.mark.django_db
 def test_a_file_with_errors_lists_every_problem_by_row_and_changes_nothing(tmp_path):
-    Street.objects.create(region_id="110108", code="110108001", name="万寿路街道",
-                          kind="subdistrict")
-    path = write(tmp_path, HEADER + "\n".join([
-        "110105,110105001,建外街道,Jianwai Subdistrict,subdistrict",  # row 2: fine
-        "110199,110199001,不存在街道,,subdistrict",  # row 3: unknown district
-        "110105,110105003,朝外街道,,village",  # row 4: bad kind
-        "110105,110105001,呼家楼街道,,subdistrict",  # row 5: duplicate code
-        "110105,110105006,,,subdistrict",  # row 6: no name
-        "110105,12345,三里屯街道,,subdistrict",  # row 7: malformed code
-        "110108,110108009,万寿路街道,,subdistrict",  # row 8: name taken in the database
-    ]) + "\n")
+    Street.objects.create(
+        region_id="110108", code="110108001", name="万寿路街道", kind="subdistrict"
+    )
+    path = write(
+        tmp_path,
+        HEADER
+        + "\n".join(
+            [
+                "110105,110105001,建外街道,Jianwai Subdistrict,subdistrict",  # row 2: fine
+                "110199,110199001,不存在街道,,subdistrict",  # row 3: unknown district
+                "110105,110105003,朝外街道,,village",  # row 4: bad kind
+                "110105,110105001,呼家楼街道,,subdistrict",  # row 5: duplicate code
+                "110105,110105006,,,subdistrict",  # row 6: no name
+                "110105,12345,三里屯街道,,subdistrict",  # row 7: malformed code
+                "110108,110108009,万寿路街道,,subdistrict",  # row 8: name taken in the database
+            ]
+        )
+        + "\n",
+    )
     with pytest.raises(CommandError, match="6 problem"):
         call_command("load_streets", str(path), stdout=StringIO(), stderr=(err := StringIO()))
     problems = err.getvalue()
@@ -112,11 +131,19 @@ def test_a_file_with_errors_lists_every_problem_by_row_and_changes_nothing(tmp_p
 @pytest.mark.django_db
 def test_a_file_without_the_columns_or_missing_is_refused(tmp_path):
     with pytest.raises(CommandError):
-        call_command("load_streets", str(write(tmp_path, "district,name\n110105,建外街道\n")),
-                     stdout=StringIO(), stderr=(err := StringIO()))
+        call_command(
+            "load_streets",
+            str(write(tmp_path, "district,name\n110105,建外街道\n")),
+            stdout=StringIO(),
+            stderr=(err := StringIO()),
+        )
     assert "lacks the column(s) region_code, code, kind" in err.getvalue()
     with pytest.raises(CommandError):
-        call_command("load_streets", str(tmp_path / "nope.csv"), stdout=StringIO(),
-                     stderr=(err := StringIO()))
+        call_command(
+            "load_streets",
+            str(tmp_path / "nope.csv"),
+            stdout=StringIO(),
+            stderr=(err := StringIO()),
+        )
     assert "File not found" in err.getvalue()
     assert Street.objects.count() == 0

@@ -30,8 +30,17 @@ PRINTF = re.compile(
 NAMED = re.compile(r"%\((\w+)\)")
 BRACE = re.compile(r"\{(\w*)(?:![rsa])?(?::[^{}]*)?\}")
 QUOTED = re.compile(r"“(%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa])”")
-ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
-           "f": "\f", "v": "\v"}
+ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    '"': '"',
+    "\\": "\\",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+}
 
 
 @dataclass
@@ -86,8 +95,12 @@ def parse_po(path: Path) -> tuple[list[Entry], list[str]]:
         match = re.match(r"(msgctxt|msgid_plural|msgid|msgstr)(?:\[(\d+)\])?\s+(\".*\")$", line)
         if match:
             keyword, index, value = match.groups()
-            if keyword in ("msgctxt", "msgid") and entry is not None and target is not None \
-                    and target[0] == "msgstr":
+            if (
+                keyword in ("msgctxt", "msgid")
+                and entry is not None
+                and target is not None
+                and target[0] == "msgstr"
+            ):
                 finish()
             if entry is None:
                 entry = Entry(line=number)
@@ -132,8 +145,9 @@ def catalogue() -> tuple[Entry, list[Entry]]:
     assert PO.exists(), f"{PO} is missing"
     entries, problems = parse_po(PO)
     assert not problems, "\n".join(problems)
-    assert entries and entries[0].msgid == "" and entries[0].msgctxt is None, \
+    assert entries and entries[0].msgid == "" and entries[0].msgctxt is None, (
         "django.po must start with its header entry"
+    )
     return entries[0], entries[1:]
 
 
@@ -185,8 +199,9 @@ def test_translations_keep_the_placeholders_of_their_source(catalogue):
                     )
             elif Counter(NAMED.findall(translation)) != Counter(NAMED.findall(entry.msgid)):
                 problems.append(f"{entry.label} msgstr[{index}]: %(name) placeholders differ")
-            if "python-brace-format" in entry.flags and \
-                    Counter(BRACE.findall(translation)) != Counter(BRACE.findall(entry.msgid)):
+            if "python-brace-format" in entry.flags and Counter(
+                BRACE.findall(translation)
+            ) != Counter(BRACE.findall(entry.msgid)):
                 problems.append(f"{entry.label} msgstr[{index}]: {{name}} placeholders differ")
             # “%(x)s” in the source stays quoted: messages are searched for “value”.
             for quoted in QUOTED.findall(entry.msgid):
@@ -212,8 +227,11 @@ def test_the_compiled_catalogue_matches_the_po_file(catalogue):
             for index, text in entry.msgstr.items():
                 expected[(key, index)] = text
 
-    stale = [f"{key!r}: .mo has {mo_catalogue.get(key)!r}, .po has {text!r}"
-             for key, text in expected.items() if mo_catalogue.get(key) != text]
+    stale = [
+        f"{key!r}: .mo has {mo_catalogue.get(key)!r}, .po has {text!r}"
+        for key, text in expected.items()
+        if mo_catalogue.get(key) != text
+    ]
     extra = [repr(key) for key in mo_catalogue if key not in expected]
     assert len(mo_catalogue) == len(expected) and not stale and not extra, (
         f"django.mo ({len(mo_catalogue)} messages) is out of date with django.po "
@@ -241,4 +259,6 @@ def test_the_parser_reads_what_msgfmt_reads(tmp_path):
     assert (open_.msgctxt, open_.msgstr) == ("menu", {0: "打开"})
     assert (rows.msgid_plural, rows.msgstr) == ("%(n)s rows", {0: "%(n)s行"})
     assert printf_placeholders("%(a)s of %(b)d, 100%%, %s") == (
-        Counter({"%(a)s": 1, "%(b)d": 1}), ["%s"])
+        Counter({"%(a)s": 1, "%(b)d": 1}),
+        ["%s"],
+    )

@@ -23,13 +23,17 @@ def evidence_assessment(cast):
     return start(cast, make_version(), team_leader="张伟")
 
 
-@pytest.mark.parametrize(("uploaded", "content", "served"), [
-    ("evil.html", PDF, "evil.pdf"),
-    ("photo.svg", PNG, "photo.png"),
-    ("制度.pdf", PDF, "制度.pdf"),
-])
+@pytest.mark.parametrize(
+    ("uploaded", "content", "served"),
+    [
+        ("evil.html", PDF, "evil.pdf"),
+        ("photo.svg", PNG, "photo.png"),
+        ("制度.pdf", PDF, "制度.pdf"),
+    ],
+)
 def test_an_evidence_download_is_named_after_its_detected_type(
-        cast, evidence_assessment, client_for, uploaded, content, served):
+    cast, evidence_assessment, client_for, uploaded, content, served
+):
     assessment = evidence_assessment
     client = client_for(cast.enterprise)
     post_files(client, row(assessment, "1.1.1"), upload(uploaded, content))
@@ -48,16 +52,20 @@ def test_an_evidence_download_is_named_after_its_detected_type(
         assert f'filename="{served}"' in disposition
 
 
-@pytest.mark.parametrize(("name", "content_type", "expected"), [
-    ("evil.html", "application/pdf", "evil.pdf"),
-    ("report.final.HTML", "application/pdf", "report.final.pdf"),
-    ("no-extension", "image/png", "no-extension.png"),
-    ("../../etc/passwd.xlsx", "image/jpeg", "passwd.jpg"),
-    ("C:\\Users\\li\\evil.exe", "application/pdf", "evil.pdf"),
-    (".htaccess", "application/pdf", "file.pdf"),
-    ("", "application/pdf", "file.pdf"),
-    ("weird.bin", "text/html", "weird.bin"),
-])
+@pytest.mark.parametrize(
+    ("name", "content_type", "expected"),
+    [
+        ("evil.html", "application/pdf", "evil.pdf"),
+        ("report.final.HTML", "application/pdf", "report.final.pdf"),
+        ("no-extension", "image/png", "no-extension.png"),
+        ("../../etc/passwd.xlsx", "image/jpeg", "passwd.jpg"),
+        ("C:\\Users\\li\\evil.exe", "application/pdf", "evil.pdf"),
+        (".htaccess", "application/pdf", "file.pdf"),
+        ("", "application/pdf", "file.pdf"),
+        ("weird.bin", "text/html", "weird.bin"),
+    ],
+)
 def test_download_name_keeps_the_stem_and_takes_the_extension_of_the_type(
-        name, content_type, expected):
+    name, content_type, expected
+):
     assert download_name(name, content_type) == expected

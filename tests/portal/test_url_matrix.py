@@ -57,13 +57,13 @@ class Entry:
     """How to reach one object through a URL, and who may."""
 
     kwargs: Callable[[World], dict]
-    owner: str                                  # may use it: GET 200 or its write reaches
-    outsiders: tuple[str, ...] = OUTSIDERS      # 404 (or a role gate's 403)
+    owner: str  # may use it: GET 200 or its write reaches
+    outsiders: tuple[str, ...] = OUTSIDERS  # 404 (or a role gate's 403)
     data: Callable[[World], dict] | None = None  # body of the write attempts
-    public: str = ""                            # why anyone may read it without logging in
-    admin_only: bool = False                    # managing staff: a staff member gets 403
-    owner_gets: int = 200                       # 302: the page sends its owner on to a job
-    personal: str = ""                          # why it is one user's, not the organisation's
+    public: str = ""  # why anyone may read it without logging in
+    admin_only: bool = False  # managing staff: a staff member gets 403
+    owner_gets: int = 200  # 302: the page sends its owner on to a job
+    personal: str = ""  # why it is one user's, not the organisation's
 
 
 def app(w):
@@ -117,88 +117,115 @@ def reviewer_body(w):
 MATRIX: dict[str, Entry] = {
     # --- accounts, organisations, staff, notifications
     "password_reset_confirm": Entry(
-        lambda w: {"uidb64": "MQ", "token": "set-password"}, owner="city",
+        lambda w: {"uidb64": "MQ", "token": "set-password"},
+        owner="city",
         public="the invitation link: the signed token is the credential; a wrong one "
-               "shows the same invalid-link page for every id"),
+        "shows the same invalid-link page for every id",
+    ),
     "organisation_edit": Entry(lambda w: {"pk": w.cast.enterprise.organisation_id}, "city"),
-    "staff_update": Entry(lambda w: {"pk": w.cast.district.pk}, "district",
-                          outsiders=("city", *OUTSIDERS), admin_only=True),
-    "notification_read": Entry(lambda w: {"pk": w.notification.pk}, "enterprise",
-                               outsiders=("enterprise_staff", "city", *OUTSIDERS)),
+    "staff_update": Entry(
+        lambda w: {"pk": w.cast.district.pk},
+        "district",
+        outsiders=("city", *OUTSIDERS),
+        admin_only=True,
+    ),
+    "notification_read": Entry(
+        lambda w: {"pk": w.notification.pk},
+        "enterprise",
+        outsiders=("enterprise_staff", "city", *OUTSIDERS),
+    ),
     # --- the enterprise registry
     "enterprises:detail": Entry(ent, "district"),
     "enterprises:edit": Entry(ent, "district"),
     "enterprises:accident_add": Entry(ent, "district"),
-    "enterprises:registration_decide": Entry(lambda w: {"pk": w.registration.pk},
-                                             "district"),
-    "enterprises:import_job": Entry(lambda w: {"pk": w.import_job.pk}, "district",
-                                    outsiders=("regulator", "association", *OUTSIDERS)),
-    "enterprises:import_job_commit": Entry(lambda w: {"pk": w.import_job.pk}, "district",
-                                           outsiders=("regulator", "association",
-                                                      *OUTSIDERS)),
+    "enterprises:registration_decide": Entry(lambda w: {"pk": w.registration.pk}, "district"),
+    "enterprises:import_job": Entry(
+        lambda w: {"pk": w.import_job.pk},
+        "district",
+        outsiders=("regulator", "association", *OUTSIDERS),
+    ),
+    "enterprises:import_job_commit": Entry(
+        lambda w: {"pk": w.import_job.pk},
+        "district",
+        outsiders=("regulator", "association", *OUTSIDERS),
+    ),
     # --- applications: pages
     "certification:detail": Entry(app, "district"),
-    "certification:act": Entry(lambda w: {"pk": w.application.pk, "transition": "verify"},
-                               "district"),
+    "certification:act": Entry(
+        lambda w: {"pk": w.application.pk, "transition": "verify"}, "district"
+    ),
     "certification:declaration": Entry(app, "enterprise"),
     "certification:assign": Entry(app, "district"),
     "certification:sign": Entry(app, "reviewer", data=reviewer_body),
     "certification:material_upload": Entry(app, "enterprise"),
-    "certification:material_download": Entry(app_and("material_id", lambda w: w.material.pk),
-                                              "district"),
+    "certification:material_download": Entry(
+        app_and("material_id", lambda w: w.material.pk), "district"
+    ),
     "certification:review": Entry(app, "district"),
     "certification:review_row": Entry(app_and("row_id", row_of), "reviewer"),
     "certification:review_findings": Entry(app, "district"),
-    "certification:review_finding_photos": Entry(app_and("finding_id", finding_of),
-                                                 "reviewer"),
-    "certification:review_finding_delete": Entry(app_and("finding_id", finding_of),
-                                                 "reviewer"),
+    "certification:review_finding_photos": Entry(app_and("finding_id", finding_of), "reviewer"),
+    "certification:review_finding_delete": Entry(app_and("finding_id", finding_of), "reviewer"),
     "certification:review_file": Entry(app_and("file_id", deduction_photo), "district"),
     "certification:review_report": Entry(app, "district"),
     "certification:review_sign": Entry(app, "reviewer", data=reviewer_body),
     "certification:review_report_pdf": Entry(app, "district", owner_gets=302),
     "certification:pdf_job": Entry(
-        lambda w: {"job_id": w.pdf_job.pk}, "district",
+        lambda w: {"job_id": w.pdf_job.pk},
+        "district",
         outsiders=("city", "district_staff", *OUTSIDERS),
-        personal="a PDF job is its requester's (the report was rendered for that user)"),
+        personal="a PDF job is its requester's (the report was rendered for that user)",
+    ),
     "certification:pdf_job_download": Entry(
-        lambda w: {"job_id": w.pdf_job.pk}, "district",
+        lambda w: {"job_id": w.pdf_job.pk},
+        "district",
         outsiders=("city", "district_staff", *OUTSIDERS),
-        personal="a PDF job is its requester's (the report was rendered for that user)"),
+        personal="a PDF job is its requester's (the report was rendered for that user)",
+    ),
     "certification:rectification_evidence": Entry(app, "enterprise"),
-    "certification:verification_batch": Entry(lambda w: {"batch_id": w.verification_batch.pk},
-                                              "district"),
-    "certification:spot_check_record": Entry(lambda w: {"check_id": w.spot_check.pk},
-                                             "district"),
+    "certification:verification_batch": Entry(
+        lambda w: {"batch_id": w.verification_batch.pk}, "district"
+    ),
+    "certification:spot_check_record": Entry(lambda w: {"check_id": w.spot_check.pk}, "district"),
     # --- publicity, announcements, certificates (level 2: organised by the association)
     "certification:objection_resolve": Entry(lambda w: {"pk": w.objection.pk}, "association"),
     "certification:announcement_pdfs": Entry(announcement, "association"),
     "certification:announcement_pdfs_retry": Entry(announcement, "association"),
     "certification:certificate_download": Entry(
-        lambda w: {"pk": w.certificate.pk, "kind": "pdf"}, "enterprise"),
+        lambda w: {"pk": w.certificate.pk, "kind": "pdf"}, "enterprise"
+    ),
     "certification:lifecycle_certificate": Entry(cert, "association"),
     "certification:lifecycle_act": Entry(
-        lambda w: {"pk": w.certificate.pk, "action": "suspend"}, "association"),
+        lambda w: {"pk": w.certificate.pk, "action": "suspend"}, "association"
+    ),
     "public:publicity_detail": Entry(
-        lambda w: {"pk": w.publicity_batch.pk}, "city",
-        public="publicity is public by law (公示): the list and objection form"),
+        lambda w: {"pk": w.publicity_batch.pk},
+        "city",
+        public="publicity is public by law (公示): the list and objection form",
+    ),
     "public:announcement_detail": Entry(
-        announcement, "city", public="announcements (公告) are public"),
+        announcement, "city", public="announcements (公告) are public"
+    ),
     "verify:payload": Entry(
-        lambda w: {"payload": verify.payload_for(w.certificate)}, "city",
-        public="the certificate's QR code: anyone checks a certificate by its signed number"),
+        lambda w: {"payload": verify.payload_for(w.certificate)},
+        "city",
+        public="the certificate's QR code: anyone checks a certificate by its signed number",
+    ),
     # --- self-assessments and standards
     "certification:assessment_pdf": Entry(assessment, "district", owner_gets=302),
     "assessments:detail": Entry(assessment, "enterprise"),
     "assessments:team": Entry(assessment, "enterprise"),
     "assessments:submit": Entry(assessment, "enterprise"),
     "assessments:print": Entry(assessment, "enterprise"),
-    "assessments:row": Entry(lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk},
-                             "enterprise"),
+    "assessments:row": Entry(
+        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"
+    ),
     "assessments:evidence_upload": Entry(
-        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"),
+        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"
+    ),
     "assessments:evidence": Entry(
-        lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk}, "enterprise"),
+        lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk}, "enterprise"
+    ),
     "standards:version": Entry(version, "city"),
     "standards:export_xlsx": Entry(version, "city"),
     "standards:export_yaml": Entry(version, "city"),
@@ -209,35 +236,57 @@ MATRIX: dict[str, Entry] = {
     "review_bodies:status": Entry(unit, "association", outsiders=UNMANAGED),
     "review_bodies:reviewer_add": Entry(unit, "association", outsiders=UNMANAGED),
     "review_bodies:reviewer_edit": Entry(
-        lambda w: {"pk": w.reviewer.unit_id, "reviewer_pk": w.reviewer.pk}, "association",
-        outsiders=UNMANAGED),
+        lambda w: {"pk": w.reviewer.unit_id, "reviewer_pk": w.reviewer.pk},
+        "association",
+        outsiders=UNMANAGED,
+    ),
     "review_bodies:reviewer_active": Entry(
-        lambda w: {"pk": w.reviewer.unit_id, "reviewer_pk": w.reviewer.pk}, "association",
-        outsiders=UNMANAGED),
+        lambda w: {"pk": w.reviewer.unit_id, "reviewer_pk": w.reviewer.pk},
+        "association",
+        outsiders=UNMANAGED,
+    ),
     "review_bodies:conflict_add": Entry(unit, "association", outsiders=UNMANAGED),
     "review_bodies:conflict_end": Entry(
-        lambda w: {"pk": w.reviewer.unit_id, "conflict_pk": w.conflict.pk}, "association",
-        outsiders=UNMANAGED),
+        lambda w: {"pk": w.reviewer.unit_id, "conflict_pk": w.conflict.pk},
+        "association",
+        outsiders=UNMANAGED,
+    ),
     # --- API: accounts and reference data
-    "api-organisation-detail": Entry(lambda w: {"pk": w.cast.enterprise.organisation_id},
-                                     "district", outsiders=("regulator", *OUTSIDERS)),
-    "api-user-detail": Entry(lambda w: {"pk": w.cast.district.pk}, "district",
-                             outsiders=("regulator", "enterprise", *OUTSIDERS)),
-    "api-user-activate": Entry(lambda w: {"pk": w.cast.district.pk}, "district",
-                               outsiders=("regulator", "enterprise", *OUTSIDERS),
-                               admin_only=True),
-    "api-user-deactivate": Entry(lambda w: {"pk": w.cast.district.pk}, "district",
-                                 outsiders=("regulator", "enterprise", *OUTSIDERS),
-                                 admin_only=True),
+    "api-organisation-detail": Entry(
+        lambda w: {"pk": w.cast.enterprise.organisation_id},
+        "district",
+        outsiders=("regulator", *OUTSIDERS),
+    ),
+    "api-user-detail": Entry(
+        lambda w: {"pk": w.cast.district.pk},
+        "district",
+        outsiders=("regulator", "enterprise", *OUTSIDERS),
+    ),
+    "api-user-activate": Entry(
+        lambda w: {"pk": w.cast.district.pk},
+        "district",
+        outsiders=("regulator", "enterprise", *OUTSIDERS),
+        admin_only=True,
+    ),
+    "api-user-deactivate": Entry(
+        lambda w: {"pk": w.cast.district.pk},
+        "district",
+        outsiders=("regulator", "enterprise", *OUTSIDERS),
+        admin_only=True,
+    ),
     # Reference data: every acting user reads it (no outsiders).
-    "api-region-detail": Entry(lambda w: {"pk": w.cast.chaoyang.pk}, "other_enterprise",
-                               outsiders=()),
-    "api-region-streets": Entry(lambda w: {"pk": w.cast.chaoyang.pk}, "other_enterprise",
-                                outsiders=()),
-    "api-industry-detail": Entry(lambda w: {"pk": w.cast.ent.industry_id}, "other_enterprise",
-                                 outsiders=()),
-    "api-standard-detail": Entry(lambda w: {"code": w.version.standard.code},
-                                 "other_enterprise", outsiders=()),
+    "api-region-detail": Entry(
+        lambda w: {"pk": w.cast.chaoyang.pk}, "other_enterprise", outsiders=()
+    ),
+    "api-region-streets": Entry(
+        lambda w: {"pk": w.cast.chaoyang.pk}, "other_enterprise", outsiders=()
+    ),
+    "api-industry-detail": Entry(
+        lambda w: {"pk": w.cast.ent.industry_id}, "other_enterprise", outsiders=()
+    ),
+    "api-standard-detail": Entry(
+        lambda w: {"code": w.version.standard.code}, "other_enterprise", outsiders=()
+    ),
     "api-standard-version-detail": Entry(version, "other_enterprise", outsiders=()),
     # --- API: the registry
     "api-enterprise-detail": Entry(ent, "district"),
@@ -246,17 +295,19 @@ MATRIX: dict[str, Entry] = {
     "api-assessment-detail": Entry(assessment, "enterprise"),
     "api-assessment-rows": Entry(assessment, "enterprise"),
     "api-assessment-row": Entry(
-        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"),
+        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"
+    ),
     "api-assessment-answers": Entry(assessment, "enterprise"),
     "api-assessment-submit": Entry(assessment, "enterprise"),
     "api-assessment-row-evidence": Entry(
-        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"),
+        lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"
+    ),
     "api-assessment-evidence-download": Entry(
-        lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk}, "enterprise"),
+        lambda w: {"pk": w.assessment.pk, "evidence_id": w.evidence.pk}, "enterprise"
+    ),
     # --- API: applications, their moves, materials and on-site review
     "api-application-detail": Entry(app, "district"),
-    "api-application-material": Entry(app_and("material_id", lambda w: w.material.pk),
-                                      "district"),
+    "api-application-material": Entry(app_and("material_id", lambda w: w.material.pk), "district"),
     "api-application-materials": Entry(app, "enterprise"),
     "api-application-suggestions": Entry(app, "district"),
     "api-application-review": Entry(app, "district"),
@@ -268,51 +319,78 @@ MATRIX: dict[str, Entry] = {
     "api-application-review-report": Entry(app, "reviewer"),
     "api-application-review-sign": Entry(app, "reviewer", data=reviewer_body),
     "api-application-review-evidence": Entry(app, "enterprise"),
-    **{f"api-application-{move}": Entry(app, "district") for move in (
-        "accept", "assign", "close-not-reached", "forward-national", "record-national-result",
-        "reject", "request-rectification", "return", "send-back", "start-review", "verify",
-        "withdraw-assignment", "withdraw-from-publicity", "declaration-sign",
-        "submit-report")},
-    **{f"api-application-{move}": Entry(app, "enterprise") for move in (
-        "submit", "resubmit", "submit-rectification", "withdraw")},
+    **{
+        f"api-application-{move}": Entry(app, "district")
+        for move in (
+            "accept",
+            "assign",
+            "close-not-reached",
+            "forward-national",
+            "record-national-result",
+            "reject",
+            "request-rectification",
+            "return",
+            "send-back",
+            "start-review",
+            "verify",
+            "withdraw-assignment",
+            "withdraw-from-publicity",
+            "declaration-sign",
+            "submit-report",
+        )
+    },
+    **{
+        f"api-application-{move}": Entry(app, "enterprise")
+        for move in ("submit", "resubmit", "submit-rectification", "withdraw")
+    },
     # --- API: verification, publicity, announcements, certificates
-    "api-verification-batch-detail": Entry(lambda w: {"pk": w.verification_batch.pk},
-                                           "district",
-                                           outsiders=("regulator", "group", "enterprise",
-                                                      *OUTSIDERS)),
+    "api-verification-batch-detail": Entry(
+        lambda w: {"pk": w.verification_batch.pk},
+        "district",
+        outsiders=("regulator", "group", "enterprise", *OUTSIDERS),
+    ),
     "api-spot-check-detail": Entry(lambda w: {"pk": w.spot_check.pk}, "district"),
     "api-spot-check-record": Entry(lambda w: {"pk": w.spot_check.pk}, "district"),
-    "api-publicity-batch-detail": Entry(lambda w: {"pk": w.publicity_batch.pk},
-                                        "association", outsiders=("district", *OUTSIDERS)),
-    "api-objection-resolve": Entry(lambda w: {"pk": w.objection.pk}, "association",
-                                   outsiders=("district", *OUTSIDERS)),
-    "api-announcement-detail": Entry(announcement, "association",
-                                     outsiders=("district", *OUTSIDERS)),
-    "api-announcement-pdfs": Entry(announcement, "association",
-                                   outsiders=("district", *OUTSIDERS)),
-    "api-announcement-pdfs-retry": Entry(announcement, "association",
-                                         outsiders=("district", *OUTSIDERS)),
-    "api-public-announcement-detail": Entry(announcement, "city",
-                                            public="announcements (公告) are public"),
+    "api-publicity-batch-detail": Entry(
+        lambda w: {"pk": w.publicity_batch.pk}, "association", outsiders=("district", *OUTSIDERS)
+    ),
+    "api-objection-resolve": Entry(
+        lambda w: {"pk": w.objection.pk}, "association", outsiders=("district", *OUTSIDERS)
+    ),
+    "api-announcement-detail": Entry(
+        announcement, "association", outsiders=("district", *OUTSIDERS)
+    ),
+    "api-announcement-pdfs": Entry(announcement, "association", outsiders=("district", *OUTSIDERS)),
+    "api-announcement-pdfs-retry": Entry(
+        announcement, "association", outsiders=("district", *OUTSIDERS)
+    ),
+    "api-public-announcement-detail": Entry(
+        announcement, "city", public="announcements (公告) are public"
+    ),
     "api-certificate-detail": Entry(cert, "association"),
     "api-certificate-history": Entry(cert, "association"),
     "api-certificate-pdf": Entry(cert, "enterprise"),
     "api-certificate-plaque": Entry(cert, "enterprise"),
-    **{f"api-certificate-{change}": Entry(cert, "association") for change in (
-        "keep", "suspend", "reinstate", "downgrade", "revoke")},
+    **{
+        f"api-certificate-{change}": Entry(cert, "association")
+        for change in ("keep", "suspend", "reinstate", "downgrade", "revoke")
+    },
     # --- API: review units
     "api-review-unit-detail": Entry(unit, "association", outsiders=UNMANAGED),
     "api-review-unit-status": Entry(unit, "association", outsiders=UNMANAGED),
-    "api-reviewer-detail": Entry(lambda w: {"pk": w.reviewer.pk}, "association",
-                                 outsiders=UNMANAGED),
-    "api-reviewer-deactivate": Entry(lambda w: {"pk": w.reviewer.pk}, "association",
-                                     outsiders=UNMANAGED),
-    "api-reviewer-reactivate": Entry(lambda w: {"pk": w.reviewer.pk}, "association",
-                                     outsiders=UNMANAGED),
-    "api-conflict-detail": Entry(lambda w: {"pk": w.conflict.pk}, "association",
-                                 outsiders=UNMANAGED),
-    "api-conflict-end": Entry(lambda w: {"pk": w.conflict.pk}, "association",
-                              outsiders=UNMANAGED),
+    "api-reviewer-detail": Entry(
+        lambda w: {"pk": w.reviewer.pk}, "association", outsiders=UNMANAGED
+    ),
+    "api-reviewer-deactivate": Entry(
+        lambda w: {"pk": w.reviewer.pk}, "association", outsiders=UNMANAGED
+    ),
+    "api-reviewer-reactivate": Entry(
+        lambda w: {"pk": w.reviewer.pk}, "association", outsiders=UNMANAGED
+    ),
+    "api-conflict-detail": Entry(
+        lambda w: {"pk": w.conflict.pk}, "association", outsiders=UNMANAGED
+    ),
+    "api-conflict-end": Entry(lambda w: {"pk": w.conflict.pk}, "association", outsiders=UNMANAGED),
 }
 
 # --------------------------------------------------------------------------
@@ -345,9 +423,22 @@ def clients(world, django_db_blocker) -> dict[str, Client]:
     """One client per identity (sessions in the module's transaction)."""
     logged_in = {"anonymous": Client()}
     with django_db_blocker.unblock():
-        for name in ("city", "district", "district_staff", "other_district", "regulator",
-                     "other_regulator", "association", "reviewer", "group", "enterprise",
-                     "enterprise_staff", "other_enterprise", "pending", "rejected"):
+        for name in (
+            "city",
+            "district",
+            "district_staff",
+            "other_district",
+            "regulator",
+            "other_regulator",
+            "association",
+            "reviewer",
+            "group",
+            "enterprise",
+            "enterprise_staff",
+            "other_enterprise",
+            "pending",
+            "rejected",
+        ):
             client = Client()
             client.force_login(getattr(world.cast, name))
             logged_in[name] = client
@@ -366,8 +457,10 @@ def _fingerprint():
         return connection.connection.total_changes
     tables = connection.introspection.django_table_names(only_existing=True)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(
-            f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
+        cursor.execute(
+            "SELECT "
+            + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables)
+        )
         return cursor.fetchone()
 
 
@@ -422,8 +515,9 @@ def write_methods(key: str) -> list[str]:
 def urls_of(key: str, entry: Entry, world: World) -> tuple[str, str]:
     """The entry's URL, and the same with every id replaced by one that does not exist."""
     kwargs = entry.kwargs(world)
-    missing = {name: (MISSING_ID if name not in NOT_IDS else value)
-               for name, value in kwargs.items()}
+    missing = {
+        name: (MISSING_ID if name not in NOT_IDS else value) for name, value in kwargs.items()
+    }
     if key == "verify:payload":
         missing["payload"] = "X" * 40
     return reverse(key, kwargs=kwargs), reverse(key, kwargs=missing)
@@ -443,8 +537,10 @@ def refusals_of_anonymous(url: str) -> set[int]:
 
 def test_no_url_that_takes_an_id_is_missing_from_the_matrix():
     missing = uncovered(walk(), MATRIX, WHOLE_PREFIXES)
-    assert not missing, ("URL patterns that take an id and are not in MATRIX "
-                         "(tests/portal/test_url_matrix.py):\n" + "\n".join(missing))
+    assert not missing, (
+        "URL patterns that take an id and are not in MATRIX "
+        "(tests/portal/test_url_matrix.py):\n" + "\n".join(missing)
+    )
     stale = sorted(set(MATRIX) - set(routes()))
     assert not stale, f"MATRIX entries for URL names that no longer exist: {stale}"
 
@@ -453,20 +549,29 @@ def test_the_guard_reports_a_new_id_url_without_an_entry():
     """A page added tomorrow with an id, under a path converter, a DRF
     router's regex group or a custom name, is reported; one without an id,
     or with only a fixed word, is not."""
-    new = [Route("reports/<int:pk>/", "reporting:report", ("pk",)),
-           Route("api/v1/^hazards/(?P<pk>[^/.]+)/$", "api-hazard-detail", ("pk",)),
-           Route("verify/<str:number>/", None, ("number",)),
-           Route("reports/", "reporting:list", ()),
-           Route("reports/<slug:action>/", "reporting:act", ("action",))]
+    new = [
+        Route("reports/<int:pk>/", "reporting:report", ("pk",)),
+        Route("api/v1/^hazards/(?P<pk>[^/.]+)/$", "api-hazard-detail", ("pk",)),
+        Route("verify/<str:number>/", None, ("number",)),
+        Route("reports/", "reporting:list", ()),
+        Route("reports/<slug:action>/", "reporting:act", ("action",)),
+    ]
     missing = uncovered(new, MATRIX, WHOLE_PREFIXES)
-    assert missing == sorted([
-        "reporting:report  (reports/<int:pk>/: pk)",
-        "api-hazard-detail  (api/v1/^hazards/(?P<pk>[^/.]+)/$: pk)",
-        "verify/<str:number>/  (verify/<str:number>/: number)"])
+    assert missing == sorted(
+        [
+            "reporting:report  (reports/<int:pk>/: pk)",
+            "api-hazard-detail  (api/v1/^hazards/(?P<pk>[^/.]+)/$: pk)",
+            "verify/<str:number>/  (verify/<str:number>/: number)",
+        ]
+    )
     # The walk itself finds the patterns that come from includes and routers.
     keys = {route.key for route in walk()}
-    assert {"certification:review_file", "api-application-review-file",
-            "api-assessment-row", "assessments:evidence"} <= keys
+    assert {
+        "certification:review_file",
+        "api-application-review-file",
+        "api-assessment-row",
+        "assessments:evidence",
+    } <= keys
 
 
 # --------------------------------------------------------------------------
@@ -482,8 +587,7 @@ def test_every_entry_names_a_real_object_its_owner_reaches(world, clients, db):
         status = get(client, url)
         if status == 405:  # write-only: its write must find the object
             data = entry.data(world) if entry.data else {}
-            status = min(write(client, method, url, data)[0]
-                         for method in write_methods(key))
+            status = min(write(client, method, url, data)[0] for method in write_methods(key))
             if status == 404:
                 wrong.append(f"{key} {url}: its owner {entry.owner}'s write gets 404")
         elif status != entry.owner_gets:
@@ -503,8 +607,15 @@ def _refused(key, entry, world, clients, who, allowed: set[int]) -> list[str]:
     def check(method, status, owner_status):
         if status in allowed or (status == 405 and owner_status == 405):
             return
-        if status == 403 and (get(client, missing_url) if method == "get" else write(
-                client, method, missing_url, data)[0]) == 403:
+        if (
+            status == 403
+            and (
+                get(client, missing_url)
+                if method == "get"
+                else write(client, method, missing_url, data)[0]
+            )
+            == 403
+        ):
             return  # a role gate before the lookup: says nothing about the object
         problems.append(f"{who}: {method.upper()} {url} ({key}) gets {status}")
 
@@ -513,8 +624,9 @@ def _refused(key, entry, world, clients, who, allowed: set[int]) -> list[str]:
     for method in write_methods(key):
         status, wrote = write(client, method, url, data)
         if wrote:
-            problems.append(f"{who}: {method.upper()} {url} ({key}) WROTE to the database "
-                            f"(status {status})")
+            problems.append(
+                f"{who}: {method.upper()} {url} ({key}) WROTE to the database (status {status})"
+            )
         owner_status = 405 if status == 405 and write(owner, method, url, data)[0] == 405 else 0
         check(method, status, owner_status)
     return problems
@@ -553,14 +665,14 @@ def test_anonymous_visitors_are_sent_to_log_in_except_on_public_pages(world, cli
             continue
         if response.status_code not in refusals_of_anonymous(url):
             wrong.append(f"{key} {url}: GET gets {response.status_code}")
-        elif response.status_code == 302 and not response["Location"].startswith(
-                reverse("login")):
+        elif response.status_code == 302 and not response["Location"].startswith(reverse("login")):
             wrong.append(f"{key} {url}: sent to {response['Location']}, not the login page")
         for method in write_methods(key):
             status, wrote = write(anonymous, method, url, {})
             if wrote or status not in refusals_of_anonymous(url) | {405}:
-                wrong.append(f"{key} {url}: {method.upper()} gets {status}"
-                             + (" and WROTE" if wrote else ""))
+                wrong.append(
+                    f"{key} {url}: {method.upper()} gets {status}" + (" and WROTE" if wrote else "")
+                )
     assert not wrong, "\n".join(wrong)
 
 
@@ -581,11 +693,14 @@ def test_a_staff_member_acts_like_its_admin_except_managing_staff(world, clients
         for method, admin_status, staff_status, wrote in tries:
             if entry.admin_only and method != "get":
                 if staff_status != 403 or wrote:
-                    wrong.append(f"{key} {method.upper()} {url}: admin only, the staff member "
-                                 f"gets {staff_status}" + (" and WROTE" if wrote else ""))
+                    wrong.append(
+                        f"{key} {method.upper()} {url}: admin only, the staff member "
+                        f"gets {staff_status}" + (" and WROTE" if wrote else "")
+                    )
             elif staff_status != admin_status:
-                wrong.append(f"{key} {method.upper()} {url}: admin {admin_status}, "
-                             f"staff {staff_status}")
+                wrong.append(
+                    f"{key} {method.upper()} {url}: admin {admin_status}, staff {staff_status}"
+                )
     assert not wrong, "\n".join(wrong)
 
 
@@ -594,23 +709,36 @@ def test_a_staff_member_acts_like_its_admin_except_managing_staff(world, clients
 
 
 @pytest.mark.parametrize("who", ["pending", "rejected"])
-def test_an_unapproved_account_sees_nothing_of_the_enterprise_it_claimed(
-        world, clients, db, who):
+def test_an_unapproved_account_sees_nothing_of_the_enterprise_it_claimed(world, clients, db, who):
     """Registering with a registry enterprise's credit code made the new
     account its ``account``: until the district approves, that must not
     open the enterprise's pages, API or accidents to it."""
     claimed = world.claimed_by_pending if who == "pending" else world.claimed_by_rejected
     client = clients[who]
     wrong = []
-    for name in ("enterprises:detail", "enterprises:edit", "enterprises:accident_add",
-                 "api-enterprise-detail", "api-enterprise-accidents"):
+    for name in (
+        "enterprises:detail",
+        "enterprises:edit",
+        "enterprises:accident_add",
+        "api-enterprise-detail",
+        "api-enterprise-accidents",
+    ):
         url = reverse(name, kwargs={"pk": claimed.pk})
         status = get(client, url)
         if status not in (403, 404):
             wrong.append(f"GET {url}: {status}")
-        status, wrote = write(client, "post", url, {
-            "occurred_on": "2026-01-10", "deaths": "0", "serious_injuries": "0",
-            "direct_loss": "0", "description": "伪造事故"})
+        status, wrote = write(
+            client,
+            "post",
+            url,
+            {
+                "occurred_on": "2026-01-10",
+                "deaths": "0",
+                "serious_injuries": "0",
+                "direct_loss": "0",
+                "description": "伪造事故",
+            },
+        )
         if wrote or status not in (403, 404, 405):
             wrong.append(f"POST {url}: {status}" + (" and WROTE" if wrote else ""))
     for name in ("enterprises:list", "enterprises:mine", "home"):
@@ -620,33 +748,55 @@ def test_an_unapproved_account_sees_nothing_of_the_enterprise_it_claimed(
     assert not wrong, "\n".join(wrong)
 
 
-REVIEW_SHEET_URLS = ["assessments:detail", "assessments:print", "assessments:team",
-                     "assessments:submit", "assessments:row", "assessments:evidence_upload",
-                     "api-assessment-detail", "api-assessment-rows", "api-assessment-row",
-                     "api-assessment-answers", "api-assessment-submit",
-                     "api-assessment-row-evidence"]
+REVIEW_SHEET_URLS = [
+    "assessments:detail",
+    "assessments:print",
+    "assessments:team",
+    "assessments:submit",
+    "assessments:row",
+    "assessments:evidence_upload",
+    "api-assessment-detail",
+    "api-assessment-rows",
+    "api-assessment-row",
+    "api-assessment-answers",
+    "api-assessment-submit",
+    "api-assessment-row-evidence",
+]
 
-ROW_URLS = {"assessments:row", "assessments:evidence_upload", "api-assessment-row",
-            "api-assessment-row-evidence"}
+ROW_URLS = {
+    "assessments:row",
+    "assessments:evidence_upload",
+    "api-assessment-row",
+    "api-assessment-row-evidence",
+}
 
 
-@pytest.mark.parametrize("who", ["enterprise", "enterprise_staff", "group", "district",
-                                 "city"])
+@pytest.mark.parametrize("who", ["enterprise", "enterprise_staff", "group", "district", "city"])
 def test_the_reviewers_sheet_cannot_be_read_or_changed_as_a_self_assessment(
-        world, clients, db, who):
+    world, clients, db, who
+):
     """The on-site review's sheet is an Assessment of the enterprise (kind
     review): only the review unit changes it, through the application's review
     pages; through /assessments/ nobody reads or writes it (the enterprise
     could otherwise rewrite the reviewers' answers). Tried while the sheet is
     open: the receiver sends the report back (rolled back with the test)."""
-    engine.perform(actor=world.cast.district, application=world.application,
-                     transition="send_back", comment="请补充现场照片。")
+    engine.perform(
+        actor=world.cast.district,
+        application=world.application,
+        transition="send_back",
+        comment="请补充现场照片。",
+    )
     sheet = world.review_sheet
     sheet.refresh_from_db()
     assert not sheet.is_locked
     row = sheet.rows.select_related("criterion").order_by("pk").first()
-    answer = {"result": "non_compliant", "deduction": "", "na_reason": "", "notes": "篡改",
-              "revision": row.revision}
+    answer = {
+        "result": "non_compliant",
+        "deduction": "",
+        "na_reason": "",
+        "notes": "篡改",
+        "revision": row.revision,
+    }
     client = clients[who]
     wrong = []
     for name in REVIEW_SHEET_URLS:
@@ -655,16 +805,18 @@ def test_the_reviewers_sheet_cannot_be_read_or_changed_as_a_self_assessment(
         status = get(client, url)
         if status not in (404, 405):
             wrong.append(f"GET {url}: {status}")
-        data = ([{"criterion": row.criterion.code, "result": "non_compliant",
-                  "revision": row.revision}] if name == "api-assessment-answers" else answer)
+        data = (
+            [{"criterion": row.criterion.code, "result": "non_compliant", "revision": row.revision}]
+            if name == "api-assessment-answers"
+            else answer
+        )
         for method in write_methods(name):
             if method == "post" and name == "api-assessment-answers":
                 status, wrote = _json_post(client, url, data)
             else:
                 status, wrote = write(client, method, url, data)
             if wrote or status not in (403, 404, 405):
-                wrong.append(f"{method.upper()} {url}: {status}"
-                             + (" and WROTE" if wrote else ""))
+                wrong.append(f"{method.upper()} {url}: {status}" + (" and WROTE" if wrote else ""))
     assert not wrong, "\n".join(wrong)
 
 

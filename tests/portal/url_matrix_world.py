@@ -55,13 +55,13 @@ from tests.certification.test_workflow_matrix import deadline, walk
 class World:
     cast: Cast
     version: StandardVersion
-    application: Application          # reported: on-site review, report, spot check
+    application: Application  # reported: on-site review, report, spot check
     material: Material
-    review_row: AssessmentRow         # a row of the reviewers' sheet
-    finding: Finding                  # the review's deduction
+    review_row: AssessmentRow  # a row of the reviewers' sheet
+    finding: Finding  # the review's deduction
     review_files: dict[str, int]
-    review_sheet: Assessment          # the reviewers' sheet (kind review)
-    assessment: Assessment            # a submitted self-assessment of cast.ent
+    review_sheet: Assessment  # the reviewers' sheet (kind review)
+    assessment: Assessment  # a submitted self-assessment of cast.ent
     assessment_row: AssessmentRow
     evidence: Evidence
     verification_batch: VerificationBatch
@@ -69,7 +69,7 @@ class World:
     publicity_batch: PublicityBatch
     objection: Objection
     announcement: AnnouncementBatch
-    certificate: Certificate          # rendered (PDF and plaque)
+    certificate: Certificate  # rendered (PDF and plaque)
     accident: Accident
     import_job: ImportJob
     notification: Notification
@@ -79,8 +79,8 @@ class World:
     # self-registration with a known credit code linked them.
     claimed_by_pending: Enterprise
     claimed_by_rejected: Enterprise
-    registration: RegistrationClaim   # pending, for 朝阳区
-    pdf_job: PdfJob                   # the district's report PDF, rendered
+    registration: RegistrationClaim  # pending, for 朝阳区
+    pdf_job: PdfJob  # the district's report PDF, rendered
 
 
 def build_world() -> World:
@@ -91,15 +91,20 @@ def build_world() -> World:
     # with a dismissed objection, its files rendered.
     with time_machine.travel(MONDAY):
         announced_app = verified(cast, version, tier="2")
-        publicity_batch = publicity.publicity_batch_create(actor=cast.association,
-                                                           applications=[announced_app])
+        publicity_batch = publicity.publicity_batch_create(
+            actor=cast.association, applications=[announced_app]
+        )
         objection = lodge(item_of(announced_app))
-        publicity.objection_resolve(actor=cast.association, objection=objection,
-                                    outcome=Objection.Outcome.DISMISSED,
-                                    resolution="经核实不属实。")
+        publicity.objection_resolve(
+            actor=cast.association,
+            objection=objection,
+            outcome=Objection.Outcome.DISMISSED,
+            resolution="经核实不属实。",
+        )
     with time_machine.travel(AFTER):
-        announcement = publicity.announcement_create(actor=cast.association,
-                                                     applications=[announced_app])
+        announcement = publicity.announcement_create(
+            actor=cast.association, applications=[announced_app]
+        )
     issue_announcement_pdfs_task.delay(announcement.pk)
     certificate = Certificate.objects.get(application=announced_app)
     certificate.refresh_from_db()
@@ -115,35 +120,56 @@ def build_world() -> World:
 
     # A submitted self-assessment with an evidence file: the enterprise's,
     # read by whoever oversees the enterprise.
-    assessment = review_services.assessment_create(actor=cast.enterprise, enterprise=cast.ent,
-                                                   version=version, team_leader="张伟")
+    assessment = review_services.assessment_create(
+        actor=cast.enterprise, enterprise=cast.ent, version=version, team_leader="张伟"
+    )
     rows = list(assessment.rows.order_by("pk"))
     evidence = review_services.evidence_add(
-        actor=cast.enterprise, row=rows[0], upload=SimpleUploadedFile("证据.pdf", PDF))
+        actor=cast.enterprise, row=rows[0], upload=SimpleUploadedFile("证据.pdf", PDF)
+    )
     for row in rows:
-        review_services.row_save(actor=cast.enterprise, row=row, result="compliant",
-                                 revision=row.revision)
+        review_services.row_save(
+            actor=cast.enterprise, row=row, result="compliant", revision=row.revision
+        )
     assessment = review_services.assessment_submit(actor=cast.enterprise, assessment=assessment)
 
     accident = accidents.accident_record(
-        actor=cast.district, enterprise=cast.ent, occurred_on=datetime.date(2026, 1, 5),
-        description="车间起重伤害事故")
-    job = ImportJob(created_by=cast.district, organisation=cast.district.organisation,
-                    original_filename="企业名录.xlsx", status=ImportJob.Status.VALIDATED)
+        actor=cast.district,
+        enterprise=cast.ent,
+        occurred_on=datetime.date(2026, 1, 5),
+        description="车间起重伤害事故",
+    )
+    job = ImportJob(
+        created_by=cast.district,
+        organisation=cast.district.organisation,
+        original_filename="企业名录.xlsx",
+        status=ImportJob.Status.VALIDATED,
+    )
     job.file.save("matrix.xlsx", ContentFile(b"PK\x03\x04"), save=False)
     job.save()
-    notification = Notification.objects.create(recipient=cast.enterprise, text="测试通知",
-                                               url=f"/applications/{application.pk}/")
+    notification = Notification.objects.create(
+        recipient=cast.enterprise, text="测试通知", url=f"/applications/{application.pk}/"
+    )
     conflict = ConflictRelation.objects.create(
-        unit=cast.reviewer.organisation, enterprise=cast.ent, kind="consulting",
-        started_on=datetime.date(2024, 1, 1), created_by=cast.city)
+        unit=cast.reviewer.organisation,
+        enterprise=cast.ent,
+        kind="consulting",
+        started_on=datetime.date(2024, 1, 1),
+        created_by=cast.city,
+    )
 
     chaoyang = Region.objects.get(code="110105")
     # A registration waiting for 朝阳区: a claim on a registry entry's credit code.
     registration = enterprise_register(
-        uscc=make_uscc("110105", "MA0000093"), name="北京朝阳新申请机械有限公司",
-        region=chaoyang, contact_name="王芳", contact_phone="13800000000",
-        username="t-matrix-registrant", email="registrant@example.cn", password=PASSWORD)
+        uscc=make_uscc("110105", "MA0000093"),
+        name="北京朝阳新申请机械有限公司",
+        region=chaoyang,
+        contact_name="王芳",
+        contact_phone="13800000000",
+        username="t-matrix-registrant",
+        email="registrant@example.cn",
+        password=PASSWORD,
+    )
 
     # The on-site report as PDF, asked for by the district and rendered.
     client = Client()
@@ -151,26 +177,45 @@ def build_world() -> World:
     client.get(reverse("certification:review_report_pdf", args=[application.pk]))
     pdf_job = PdfJob.objects.get(requested_by=cast.district)
     assert pdf_jobs.render_job(pdf_job.pk)
-    claimed_by_pending = make_enterprise("北京朝阳老字号机械厂", chaoyang, 91,
-                                         account=cast.pending.organisation)
-    claimed_by_rejected = make_enterprise("北京朝阳红星机械厂", chaoyang, 92,
-                                          account=cast.rejected.organisation)
+    claimed_by_pending = make_enterprise(
+        "北京朝阳老字号机械厂", chaoyang, 91, account=cast.pending.organisation
+    )
+    claimed_by_rejected = make_enterprise(
+        "北京朝阳红星机械厂", chaoyang, 92, account=cast.rejected.organisation
+    )
     for claimed in (claimed_by_pending, claimed_by_rejected):
-        accidents.accident_record(actor=cast.district, enterprise=claimed,
-                                  occurred_on=datetime.date(2026, 1, 6),
-                                  description="叉车碰撞")
+        accidents.accident_record(
+            actor=cast.district,
+            enterprise=claimed,
+            occurred_on=datetime.date(2026, 1, 6),
+            description="叉车碰撞",
+        )
     assert cast.pending.organisation.status == Organisation.Status.PENDING
     return World(
-        cast=cast, version=version, application=application,
+        cast=cast,
+        version=version,
+        application=application,
         material=application.materials.order_by("pk").first(),
         review_row=review.assessment.rows.order_by("pk").first(),
         finding=review.findings.get(kind=Finding.Kind.DEDUCTION),
-        review_files=files, review_sheet=review.assessment,
-        assessment=assessment, assessment_row=rows[0], evidence=evidence,
-        verification_batch=check.batch, spot_check=check,
-        publicity_batch=publicity_batch, objection=objection, announcement=announcement,
-        certificate=certificate, accident=accident, import_job=job,
-        notification=notification, reviewer=team["leader"], conflict=conflict,
-        claimed_by_pending=claimed_by_pending, claimed_by_rejected=claimed_by_rejected,
-        registration=registration, pdf_job=pdf_job,
+        review_files=files,
+        review_sheet=review.assessment,
+        assessment=assessment,
+        assessment_row=rows[0],
+        evidence=evidence,
+        verification_batch=check.batch,
+        spot_check=check,
+        publicity_batch=publicity_batch,
+        objection=objection,
+        announcement=announcement,
+        certificate=certificate,
+        accident=accident,
+        import_job=job,
+        notification=notification,
+        reviewer=team["leader"],
+        conflict=conflict,
+        claimed_by_pending=claimed_by_pending,
+        claimed_by_rejected=claimed_by_rejected,
+        registration=registration,
+        pdf_job=pdf_job,
     )

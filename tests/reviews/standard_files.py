@@ -37,7 +37,8 @@ def problems_of(text: str, filename: str = "test.yaml"):
     raise AssertionError("the file passed the checks")
 
 
-def load(text: str | None = None, *, publish: bool = False, actor=None,
-         filename: str = "test.yaml"):
+def load(
+    text: str | None = None, *, publish: bool = False, actor=None, filename: str = "test.yaml"
+):
     parsed = parse(text if text is not None else fixture_text(), filename)
     return import_standard(actor=actor, parsed=parsed, publish=publish)

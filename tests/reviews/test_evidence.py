@@ -24,9 +24,11 @@ from tests.reviews.test_assessment_pages import (  # noqa: F401 (fresh_specs: au
     start,
 )
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
-       b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18"
-       b"\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
+    b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18"
+    b"\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
 
@@ -61,16 +63,20 @@ def assessment(cast):
 
 
 def post_files(client, target, *files):
-    return client.post(f"/assessments/{target.assessment_id}/rows/{target.pk}/evidence/",
-                       {"files": list(files)}, headers=HTMX)
+    return client.post(
+        f"/assessments/{target.assessment_id}/rows/{target.pk}/evidence/",
+        {"files": list(files)},
+        headers=HTMX,
+    )
 
 
 def stored_files(media: Path) -> list[Path]:
     return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
 
 
-def test_a_real_png_named_pdf_is_stored_as_png_with_its_sha256(cast, assessment, client_for,
-                                                              media_in_tmp):
+def test_a_real_png_named_pdf_is_stored_as_png_with_its_sha256(
+    cast, assessment, client_for, media_in_tmp
+):
     target = row(assessment, "1.1.1")
     response = post_files(client_for(cast.enterprise), target, upload("制度.pdf", PNG))
     assert response.status_code == 200
@@ -78,8 +84,11 @@ def test_a_real_png_named_pdf_is_stored_as_png_with_its_sha256(cast, assessment,
     assert evidence.row == target
     assert evidence.content_type == "image/png"
     assert evidence.sha256 == hashlib.sha256(PNG).hexdigest()
-    assert (evidence.original_name, evidence.file_version, evidence.size) == ("制度.pdf", 1,
-                                                                              len(PNG))
+    assert (evidence.original_name, evidence.file_version, evidence.size) == (
+        "制度.pdf",
+        1,
+        len(PNG),
+    )
     html = response.content.decode()
     assert f'id="evidence-{target.pk}"' in html and "制度.pdf" in html and "v1" in html
     assert f'href="/assessments/{assessment.pk}/evidence/{evidence.pk}/"' in html
@@ -88,31 +97,38 @@ def test_a_real_png_named_pdf_is_stored_as_png_with_its_sha256(cast, assessment,
 
 def test_docx_and_pdf_are_accepted_in_one_upload(cast, assessment, client_for):
     target = row(assessment, "1.1.1")
-    response = post_files(client_for(cast.enterprise), target, upload("记录.docx", docx()),
-                          upload("证书.pdf", PDF))
+    response = post_files(
+        client_for(cast.enterprise), target, upload("记录.docx", docx()), upload("证书.pdf", PDF)
+    )
     assert response.status_code == 200
     assert dict(Evidence.objects.values_list("original_name", "content_type")) == {
         "证书.pdf": "application/pdf",
-        "记录.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+        "记录.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
 
 
-def test_an_exe_renamed_pdf_is_refused_and_nothing_is_stored(cast, assessment, client_for,
-                                                            english, media_in_tmp):
+def test_an_exe_renamed_pdf_is_refused_and_nothing_is_stored(
+    cast, assessment, client_for, english, media_in_tmp
+):
     target = row(assessment, "1.1.1")
     response = post_files(client_for(cast.enterprise), target, upload("制度.pdf", EXE))
     assert response.status_code == 422
-    assert "is not a PDF, JPG, PNG, DOCX or XLSX file (checked from its content)" in \
-        response.content.decode()
+    assert (
+        "is not a PDF, JPG, PNG, DOCX or XLSX file (checked from its content)"
+        in response.content.decode()
+    )
     assert "制度.pdf" in response.content.decode()
     assert not Evidence.objects.exists()
     assert stored_files(media_in_tmp) == []
 
 
-def test_one_bad_file_in_a_batch_stores_none_of_them(cast, assessment, client_for, english,
-                                                     media_in_tmp):
+def test_one_bad_file_in_a_batch_stores_none_of_them(
+    cast, assessment, client_for, english, media_in_tmp
+):
     target = row(assessment, "1.1.1")
-    response = post_files(client_for(cast.enterprise), target, upload("a.png", PNG),
-                          upload("b.pdf", EXE))
+    response = post_files(
+        client_for(cast.enterprise), target, upload("a.png", PNG), upload("b.pdf", EXE)
+    )
     assert response.status_code == 422
     assert not Evidence.objects.exists()
     assert stored_files(media_in_tmp) == []
@@ -171,8 +187,9 @@ def test_the_download_is_an_attachment_under_the_original_name(cast, assessment,
 def test_uploads_after_submission_are_refused(cast, assessment, client_for, english):
     answer_all(assessment)
     services.assessment_submit(actor=cast.enterprise, assessment=assessment)
-    response = post_files(client_for(cast.enterprise), row(assessment, "1.1.1"),
-                          upload("a.pdf", PDF))
+    response = post_files(
+        client_for(cast.enterprise), row(assessment, "1.1.1"), upload("a.pdf", PDF)
+    )
     assert response.status_code == 409
     assert "can no longer change" in response.content.decode()
     assert not Evidence.objects.exists()
@@ -184,25 +201,38 @@ def with_file(cast, assessment, client_for):
     return assessment, Evidence.objects.get()
 
 
-@pytest.mark.parametrize("who", ["other_enterprise", "reviewer", "district", "city",
-                                 "other_district", "regulator"])
+@pytest.mark.parametrize(
+    "who", ["other_enterprise", "reviewer", "district", "city", "other_district", "regulator"]
+)
 def test_the_file_of_a_draft_is_hidden_from_everyone_else(cast, client_for, with_file, who):
     assessment, evidence = with_file
     response = client_for(getattr(cast, who)).get(
-        f"/assessments/{assessment.pk}/evidence/{evidence.pk}/")
+        f"/assessments/{assessment.pk}/evidence/{evidence.pk}/"
+    )
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("who, status", [("district", 200), ("city", 200), ("regulator", 200),
-                                         ("group", 200), ("reviewer", 404),
-                                         ("other_district", 404), ("other_enterprise", 404)])
-def test_the_file_of_a_submitted_one_follows_the_assessments_scope(cast, client_for, with_file,
-                                                                    who, status):
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("district", 200),
+        ("city", 200),
+        ("regulator", 200),
+        ("group", 200),
+        ("reviewer", 404),
+        ("other_district", 404),
+        ("other_enterprise", 404),
+    ],
+)
+def test_the_file_of_a_submitted_one_follows_the_assessments_scope(
+    cast, client_for, with_file, who, status
+):
     assessment, evidence = with_file
     answer_all(assessment)
     services.assessment_submit(actor=cast.enterprise, assessment=assessment)
     response = client_for(getattr(cast, who)).get(
-        f"/assessments/{assessment.pk}/evidence/{evidence.pk}/")
+        f"/assessments/{assessment.pk}/evidence/{evidence.pk}/"
+    )
     assert response.status_code == status
 
 

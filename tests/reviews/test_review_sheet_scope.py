@@ -47,12 +47,21 @@ def test_the_enterprise_cannot_rewrite_or_submit_the_review_sheet(cast, client_f
     assert f"/assessments/{application.assessment_id}/" in listed  # its own self-assessment
     for url in generic_urls(sheet):
         assert client.get(url).status_code == 404, url
-    saved = client.post(f"/assessments/{sheet.pk}/rows/{row.pk}/",
-                        {"result": "non_compliant", "revision": row.revision})
+    saved = client.post(
+        f"/assessments/{sheet.pk}/rows/{row.pk}/",
+        {"result": "non_compliant", "revision": row.revision},
+    )
     assert saved.status_code == 404
-    team = client.post(f"/assessments/{sheet.pk}/team/", {
-        "period_start": "2025-01-01", "period_end": "2025-12-31", "team_leader": "冒名",
-        "team_members": "", "deaths_last_year": 0})
+    team = client.post(
+        f"/assessments/{sheet.pk}/team/",
+        {
+            "period_start": "2025-01-01",
+            "period_end": "2025-12-31",
+            "team_leader": "冒名",
+            "team_members": "",
+            "deaths_last_year": 0,
+        },
+    )
     assert team.status_code == 404
     assert client.post(f"/assessments/{sheet.pk}/submit/").status_code == 404
 
@@ -62,17 +71,21 @@ def test_the_enterprise_cannot_rewrite_or_submit_the_review_sheet(cast, client_f
     assert sheet.status == Assessment.Status.DRAFT and sheet.team_leader != "冒名"
     # The review unit still scores it on the on-site page.
     unit = client_for(cast.reviewer)
-    response = unit.post(f"/applications/{application.pk}/review/rows/{row.pk}/",
-                         {"result": "non_compliant", "revision": row.revision})
+    response = unit.post(
+        f"/applications/{application.pk}/review/rows/{row.pk}/",
+        {"result": "non_compliant", "revision": row.revision},
+    )
     assert response.status_code in (200, 302)
     row.refresh_from_db()
     assert row.result == "non_compliant"
 
 
-@pytest.mark.parametrize("who", ["group", "enterprise", "district", "regulator", "city",
-                                 "reviewer"])
+@pytest.mark.parametrize(
+    "who", ["group", "enterprise", "district", "regulator", "city", "reviewer"]
+)
 def test_nobody_reaches_the_review_sheet_through_the_self_assessment_pages(
-        cast, client_for, version, who):
+    cast, client_for, version, who
+):
     application = reported_application(cast, version)
     sheet = sheet_of(application)
     assert sheet.status == Assessment.Status.SUBMITTED
@@ -83,7 +96,8 @@ def test_nobody_reaches_the_review_sheet_through_the_self_assessment_pages(
 
 
 def test_the_group_sees_the_reviewers_scores_only_once_the_report_is_verified(
-        cast, client_for, version):
+    cast, client_for, version
+):
     application = reported_application(cast, version)
     sheet = sheet_of(application)
     client = client_for(cast.group)

@@ -12,11 +12,13 @@ CASES = yaml.safe_load((Path(__file__).parent / "golden" / "scoring_cases.yaml")
 
 
 def run(case):
-    spec = spec_from_rows(case["grading"], case["full_marks"], case["thresholds"],
-                          case["elements"], case["criteria"])
-    answers = {int(cid): Answer(value[0], Decimal(str(value[1])) if len(value) > 1
-                                else Decimal("0"))
-               for cid, value in case["answers"].items()}
+    spec = spec_from_rows(
+        case["grading"], case["full_marks"], case["thresholds"], case["elements"], case["criteria"]
+    )
+    answers = {
+        int(cid): Answer(value[0], Decimal(str(value[1])) if len(value) > 1 else Decimal("0"))
+        for cid, value in case["answers"].items()
+    }
     return spec, answers, score(spec, answers, deaths_last_year=case.get("deaths_last_year"))
 
 
@@ -34,8 +36,15 @@ def test_golden_case(case):
     for key in ("grade", "grade_by_score", "next_grade"):
         if key in expect:
             assert getattr(result, key) == (None if expect[key] is None else str(expect[key])), key
-    for key in ("scorable", "reason", "capped_by_accidents", "failed_vetoes", "complete",
-                "answered", "total"):
+    for key in (
+        "scorable",
+        "reason",
+        "capped_by_accidents",
+        "failed_vetoes",
+        "complete",
+        "answered",
+        "total",
+    ):
         if key in expect:
             assert getattr(result, key) == expect[key], key
     elements = {e.code: e for e in result.elements}
@@ -57,19 +66,31 @@ def test_scores_use_decimal_not_float():
 
 
 def test_improvements_rank_the_biggest_gain_first():
-    spec = spec_from_rows("tiered", 100, {"1": 90, "2": 75, "3": 60},
-                          [["1", "A"], ["2", "B"]],
-                          [[1, "1.1", "1", 20], [2, "1.2", "1", 30], [3, "2.1", "2", 50]])
-    answers = {1: Answer("partial", Decimal("5")), 2: Answer("non_compliant"),
-               3: Answer("partial", Decimal("12.5"))}
+    spec = spec_from_rows(
+        "tiered",
+        100,
+        {"1": 90, "2": 75, "3": 60},
+        [["1", "A"], ["2", "B"]],
+        [[1, "1.1", "1", 20], [2, "1.2", "1", 30], [3, "2.1", "2", 50]],
+    )
+    answers = {
+        1: Answer("partial", Decimal("5")),
+        2: Answer("non_compliant"),
+        3: Answer("partial", Decimal("12.5")),
+    }
     found = improvements(spec, answers)
     assert [(i.code, i.points_gained) for i in found] == [
-        ("1.2", Decimal("30")), ("2.1", Decimal("12.5")), ("1.1", Decimal("5"))]
+        ("1.2", Decimal("30")),
+        ("2.1", Decimal("12.5")),
+        ("1.1", Decimal("5")),
+    ]
 
 
 def test_a_custom_accident_gate_is_honoured():
-    spec = spec_from_rows("tiered", 100, {"1": 90, "2": 75, "3": 60}, [["1", "A"]],
-                          [[1, "1.1", "1", 100]])
-    result = score(spec, {1: Answer("compliant")}, deaths_last_year=1,
-                   accident_gate={"1": 1, "2": 1, "3": 2})
+    spec = spec_from_rows(
+        "tiered", 100, {"1": 90, "2": 75, "3": 60}, [["1", "A"]], [[1, "1.1", "1", 100]]
+    )
+    result = score(
+        spec, {1: Answer("compliant")}, deaths_last_year=1, accident_gate={"1": 1, "2": 1, "3": 2}
+    )
     assert result.grade == "1"

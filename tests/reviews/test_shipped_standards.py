@@ -33,37 +33,61 @@ def demo_login_for(version):
 
 def test_six_standards_are_shipped(shipped):
     assert {v.standard.code for v in shipped} == {
-        "gongmao-general", "gbt33000-2016", "small-micro", "post-standard",
-        "machinery-level3", "commerce-level3"}
+        "gongmao-general",
+        "gbt33000-2016",
+        "small-micro",
+        "post-standard",
+        "machinery-level3",
+        "commerce-level3",
+    }
 
 
-@pytest.mark.parametrize("code", ["gongmao-general", "gbt33000-2016", "small-micro",
-                                  "post-standard", "machinery-level3", "commerce-level3"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "gongmao-general",
+        "gbt33000-2016",
+        "small-micro",
+        "post-standard",
+        "machinery-level3",
+        "commerce-level3",
+    ],
+)
 def test_a_demo_login_completes_the_standard_and_the_score_matches(shipped, code):
     version = next(v for v in shipped if v.standard.code == code)
     user = demo_login_for(version)
     assert user is not None, f"no demo login can take {code}"
     client = APIClient()
     client.force_authenticate(user)
-    created = client.post(URL, {"version": version.pk, "period_start": "2026-01-01",
-                                "period_end": "2026-12-31", "team_leader": "张伟"},
-                          format="json")
+    created = client.post(
+        URL,
+        {
+            "version": version.pk,
+            "period_start": "2026-01-01",
+            "period_end": "2026-12-31",
+            "team_leader": "张伟",
+        },
+        format="json",
+    )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     criteria = list(Criterion.objects.filter(version=version).order_by("position"))
     # The first criterion loses 1 point, the second (if not a veto) does not apply,
     # every other one is met.
     first, second = criteria[0], criteria[1]
-    answers = [{"criterion": first.code, "result": "partial", "deduction": "1",
-                "revision": 0}]
+    answers = [{"criterion": first.code, "result": "partial", "deduction": "1", "revision": 0}]
     na_points = Decimal("0")
     if not second.is_veto:
-        answers.append({"criterion": second.code, "result": "na",
-                        "na_reason": "本企业不涉及", "revision": 0})
+        answers.append(
+            {"criterion": second.code, "result": "na", "na_reason": "本企业不涉及", "revision": 0}
+        )
         na_points = second.points
     answered = {a["criterion"] for a in answers}
-    answers += [{"criterion": c.code, "result": "compliant", "revision": 0}
-                for c in criteria if c.code not in answered]
+    answers += [
+        {"criterion": c.code, "result": "compliant", "revision": 0}
+        for c in criteria
+        if c.code not in answered
+    ]
     bulk = client.post(f"{URL}{pk}/answers/", answers, format="json")
     assert bulk.status_code == 200, bulk.content
 

@@ -62,8 +62,7 @@ def test_the_fixtures_pass_every_check():
     assert (summary.a_elements, summary.b_elements, summary.criteria) == (2, 2, 4)
     assert summary.full_marks == Decimal("30.0")
     assert summary.veto_criteria == 1 and summary.extra_deductions == 1
-    assert parse(fixture_text("small-micro.yaml")).summary.thresholds == [
-        ("pass", Decimal("60.0"))]
+    assert parse(fixture_text("small-micro.yaml")).summary.thresholds == [("pass", Decimal("60.0"))]
 
 
 def test_a_missing_key_is_reported_at_its_item_with_the_key_name():
@@ -142,7 +141,7 @@ def test_an_unknown_industry(db):
 
 
 def test_malformed_yaml_gives_the_line():
-    text = fixture_text().replace('    name: 监测与考核', '    name: [监测与考核')
+    text = fixture_text().replace("    name: 监测与考核", "    name: [监测与考核")
     (problem,) = problems_of(text)
     assert problem.message.startswith("This is not valid YAML")
     assert problem.line is not None
@@ -157,11 +156,13 @@ def test_a_repeated_key_is_reported():
 
 
 def test_every_problem_is_reported_in_one_pass():
-    text = (fixture_text()
-            .replace("points: 6\n", "points: six\n")
-            .replace('code: "1.2.1"', 'code: "1.1.1"')
-            .replace("regime: gongmao_2011", "regime: gongmao")
-            .replace("effective_date: 2026-01-01", "effective_date: 2026-13-01"))
+    text = (
+        fixture_text()
+        .replace("points: 6\n", "points: six\n")
+        .replace('code: "1.2.1"', 'code: "1.1.1"')
+        .replace("regime: gongmao_2011", "regime: gongmao")
+        .replace("effective_date: 2026-01-01", "effective_date: 2026-13-01")
+    )
     fields = [p.field for p in problems_of(text)]
     assert "regime" in fields and "effective_date" in fields
     assert any(f.endswith("criteria[1].points") for f in fields)
@@ -192,15 +193,23 @@ def test_import_writes_the_tree_in_file_order(db):
     assert version.status == StandardVersion.Status.DRAFT and version.published_at is None
     standard = version.standard
     assert (standard.code, standard.grading, standard.scales) == (
-        "test-tiered", "tiered", ["above", "below"])
+        "test-tiered",
+        "tiered",
+        ["above", "below"],
+    )
     assert list(standard.industries.values_list("code", flat=True)) == ["machinery"]
     assert dict(version.thresholds.values_list("grade", "min_score")) == {
-        "1": Decimal("90.0"), "2": Decimal("75.0"), "3": Decimal("60.0")}
-    elements = list(version.elements.order_by("position")
-                    .values_list("code", "parent__code"))
+        "1": Decimal("90.0"),
+        "2": Decimal("75.0"),
+        "3": Decimal("60.0"),
+    }
+    elements = list(version.elements.order_by("position").values_list("code", "parent__code"))
     assert elements == [("1", None), ("1.1", "1"), ("1.2", "1"), ("2", None)]
-    criteria = list(version.criteria.order_by("position").values_list(
-        "code", "element__code", "a_element__code", "points", "is_veto", "extra_deduction"))
+    criteria = list(
+        version.criteria.order_by("position").values_list(
+            "code", "element__code", "a_element__code", "points", "is_veto", "extra_deduction"
+        )
+    )
     assert criteria == [
         ("1.1.1", "1.1", "1", Decimal("4.0"), False, Decimal("0.0")),
         ("1.1.2", "1.1", "1", Decimal("6.0"), False, Decimal("0.0")),
@@ -219,8 +228,11 @@ def test_reimporting_the_same_file_changes_nothing(db):
     again = load(publish=True)
     assert again.action == Action.UNCHANGED and not again.changed
     assert again.version.pk == first.version.pk
-    assert (Criterion.objects.count(), Element.objects.count(),
-            AuditEvent.objects.count()) == counts
+    assert (
+        Criterion.objects.count(),
+        Element.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
 
 
 def test_publish_on_import_sets_published_at(db):
@@ -228,16 +240,19 @@ def test_publish_on_import_sets_published_at(db):
     version.refresh_from_db()
     assert version.status == StandardVersion.Status.PUBLISHED
     assert version.published_at is not None
-    assert AuditEvent.objects.filter(action="standard.publish", object_id=str(version.pk)
-                                     ).exists()
+    assert AuditEvent.objects.filter(action="standard.publish", object_id=str(version.pk)).exists()
 
 
 def test_a_published_version_never_changes(db):
     version = load(publish=True).version
-    changed = fixture_text().replace("points: 6\n", "points: 5\n").replace(
-        "points: 14.5", "points: 15.5")
-    with pytest.raises(ServiceError, match="Version 2026 of standard test-tiered is published "
-                                           "and cannot change; give the file a new version"):
+    changed = (
+        fixture_text().replace("points: 6\n", "points: 5\n").replace("points: 14.5", "points: 15.5")
+    )
+    with pytest.raises(
+        ServiceError,
+        match="Version 2026 of standard test-tiered is published "
+        "and cannot change; give the file a new version",
+    ):
         load(changed)
     assert version.criteria.get(code="1.1.2").points == Decimal("6.0")
     # A new version label is welcome, as a draft next to the published one.
@@ -257,9 +272,12 @@ def test_a_retired_version_never_changes_either(db):
 def test_a_draft_is_replaced_by_a_new_file_of_the_same_version(db):
     first = load().version
     old_ids = set(Criterion.objects.values_list("pk", flat=True))
-    text = fixture_text().replace("points: 6\n", "points: 16\n").replace(
-        "full_marks: 30", "full_marks: 40").replace("industries: [machinery]",
-                                                    "industries: [machinery, commerce]")
+    text = (
+        fixture_text()
+        .replace("points: 6\n", "points: 16\n")
+        .replace("full_marks: 30", "full_marks: 40")
+        .replace("industries: [machinery]", "industries: [machinery, commerce]")
+    )
     result = load(text)
     assert result.action == Action.REPLACE_DRAFT and result.version.pk == first.pk
     assert Criterion.objects.filter(version=first).count() == 4
@@ -267,15 +285,20 @@ def test_a_draft_is_replaced_by_a_new_file_of_the_same_version(db):
     first.refresh_from_db()
     assert first.full_marks == Decimal("40.0")
     assert sorted(first.standard.industries.values_list("code", flat=True)) == [
-        "commerce", "machinery"]
+        "commerce",
+        "machinery",
+    ]
     assert AuditEvent.objects.filter(action="standard.import").count() == 2
 
 
 def test_the_grading_of_a_published_standard_cannot_change(db):
     load(publish=True)
-    text = (fixture_text().replace("grading: tiered", "grading: small_micro")
-            .replace('  "1": 90\n  "2": 75\n  "3": 60', "  pass: 60")
-            .replace('version: "2026"', 'version: "2027"'))
+    text = (
+        fixture_text()
+        .replace("grading: tiered", "grading: small_micro")
+        .replace('  "1": 90\n  "2": 75\n  "3": 60', "  pass: 60")
+        .replace('version: "2026"', 'version: "2027"')
+    )
     with pytest.raises(ServiceError, match="cannot change its grading"):
         plan_import(parse(text))
 
@@ -326,19 +349,24 @@ def test_excel_problems_name_sheet_row_and_column(db):
     problems = {p.field: p for p in caught.value.problems}
     points = problems["elements[0].elements[0].criteria[1].points"]
     assert (points.location.sheet, points.location.row, points.location.column) == (
-        "criteria", 3, "H")
+        "criteria",
+        3,
+        "H",
+    )
     assert "sheet “criteria”, row 3, column H" in str(points)
     assert "Must be a number, not text." in str(points)
 
 
 def test_excel_missing_required_cell_and_unknown_key(db):
     exported = build_workbook(parse(fixture_text()).data)
-    broken = _edit_workbook(exported, "criteria", "F4", None)   # requirement of 1.2.1
+    broken = _edit_workbook(exported, "criteria", "F4", None)  # requirement of 1.2.1
     broken = _edit_workbook(broken, "standard", "A17", "treshold")
     with pytest.raises(StandardFileError) as caught:
         parse_standard_file(filename="broken.xlsx", content=broken)
-    by_place = {(p.location.sheet, p.location.row, p.location.column): p.message
-                for p in caught.value.problems}
+    by_place = {
+        (p.location.sheet, p.location.row, p.location.column): p.message
+        for p in caught.value.problems
+    }
     assert "“requirement” is missing" in by_place[("criteria", 4, "F")]
     assert "Unknown key “treshold”" in by_place[("standard", 17, "A")]
 
@@ -346,7 +374,7 @@ def test_excel_missing_required_cell_and_unknown_key(db):
 def test_excel_blank_cells_repeat_the_row_above(db):
     exported = build_workbook(parse(fixture_text()).data)
     blanked = exported
-    for cell in ("A3", "B3", "C3", "D3"):   # criterion 1.1.2 keeps A 1 and B 1.1
+    for cell in ("A3", "B3", "C3", "D3"):  # criterion 1.1.2 keeps A 1 and B 1.1
         blanked = _edit_workbook(blanked, "criteria", cell, None)
     parsed = parse_standard_file(filename="blank.xlsx", content=blanked)
     assert canonical(parsed.data) == canonical(parse(fixture_text()).data)
@@ -373,13 +401,19 @@ def test_load_standards_loads_files_and_a_second_run_changes_nothing(db, capsys)
     out = capsys.readouterr().out
     assert "test-tiered 2026: created (Published; 2 A, 2 B, 4 criteria, 30.0 points)" in out
     assert set(StandardVersion.objects.values_list("status", flat=True)) == {"published"}
-    before = (AuditEvent.objects.count(), Criterion.objects.count(),
-              list(StandardVersion.objects.values_list("pk", "published_at")))
+    before = (
+        AuditEvent.objects.count(),
+        Criterion.objects.count(),
+        list(StandardVersion.objects.values_list("pk", "published_at")),
+    )
     call_command("load_standards", *files, "--publish")
     out = capsys.readouterr().out
     assert "2 file(s), 0 changed." in out and "unchanged" in out
-    assert (AuditEvent.objects.count(), Criterion.objects.count(),
-            list(StandardVersion.objects.values_list("pk", "published_at"))) == before
+    assert (
+        AuditEvent.objects.count(),
+        Criterion.objects.count(),
+        list(StandardVersion.objects.values_list("pk", "published_at")),
+    ) == before
 
 
 def test_load_standards_without_publish_loads_drafts(db):
@@ -400,8 +434,9 @@ def test_load_standards_stops_on_a_bad_file_and_writes_nothing(db, tmp_path, cap
 def test_load_standards_refuses_to_change_a_published_version(db, tmp_path, capsys):
     call_command("load_standards", str(FIXTURES / "tiered.yaml"), "--publish")
     changed = tmp_path / "changed.yaml"
-    changed.write_text(fixture_text().replace("查考核记录。", "查考核记录和奖惩记录。"),
-                       encoding="utf-8")
+    changed.write_text(
+        fixture_text().replace("查考核记录。", "查考核记录和奖惩记录。"), encoding="utf-8"
+    )
     with pytest.raises(CommandError):
         call_command("load_standards", str(changed), "--publish")
     assert "cannot change" in capsys.readouterr().err
@@ -427,8 +462,9 @@ def test_every_shipped_standard_loads_and_adds_up(db, capsys):
         exported = build_workbook(version_data(version))
         parsed = parse_standard_file(filename="export.xlsx", content=exported)
         assert canonical(parsed.data) == canonical(version_data(version)), version
-        parsed = parse_standard_file(filename="export.yaml",
-                                     content=dump_yaml(version_data(version)))
+        parsed = parse_standard_file(
+            filename="export.yaml", content=dump_yaml(version_data(version))
+        )
         assert canonical(parsed.data) == canonical(version_data(version)), version
     capsys.readouterr()
     call_command("load_standards")

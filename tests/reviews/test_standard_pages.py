@@ -14,8 +14,17 @@ from reviews.standards_io import build_workbook, uploads, version_data
 from tests.cast import make_enterprise
 from tests.reviews.standard_files import fixture_text, line_of, load, parse
 
-FORBIDDEN = ["district", "district_staff", "regulator", "association", "reviewer", "group",
-             "enterprise", "enterprise_staff", "other_enterprise"]
+FORBIDDEN = [
+    "district",
+    "district_staff",
+    "regulator",
+    "association",
+    "reviewer",
+    "group",
+    "enterprise",
+    "enterprise_staff",
+    "other_enterprise",
+]
 
 
 @pytest.fixture
@@ -81,8 +90,7 @@ def test_a_missing_version_is_404_for_the_city_office(cast, city):
 
 
 def _upload(client, name: str, content: bytes):
-    return client.post(reverse("standards:upload"),
-                       {"file": SimpleUploadedFile(name, content)})
+    return client.post(reverse("standards:upload"), {"file": SimpleUploadedFile(name, content)})
 
 
 def test_upload_dry_run_shows_the_summary_and_writes_nothing(cast, city):
@@ -102,8 +110,10 @@ def test_upload_dry_run_shows_the_summary_and_writes_nothing(cast, city):
 def test_upload_then_confirm_imports_a_draft(cast, city):
     dry = _upload(city, "tiered.yaml", fixture_text().encode())
     parsed = dry.context["parsed"]
-    response = city.post(reverse("standards:upload_confirm"), {
-        "sha256": parsed.sha256, "format": "yaml", "filename": "tiered.yaml"})
+    response = city.post(
+        reverse("standards:upload_confirm"),
+        {"sha256": parsed.sha256, "format": "yaml", "filename": "tiered.yaml"},
+    )
     version = StandardVersion.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("standards:version", args=[version.pk])
@@ -118,8 +128,11 @@ def test_upload_then_confirm_imports_a_draft(cast, city):
 
 
 def test_upload_of_a_bad_file_lists_every_problem_with_its_line(cast, city):
-    text = (fixture_text().replace("points: 6\n", "points: six\n")
-            .replace("industries: [machinery]", "industries: [rockets]"))
+    text = (
+        fixture_text()
+        .replace("points: 6\n", "points: six\n")
+        .replace("industries: [machinery]", "industries: [rockets]")
+    )
     response = _upload(city, "bad.yaml", text.encode())
     page = response.content.decode()
     assert "bad.yaml has 2 problems; nothing was imported." in page
@@ -136,8 +149,10 @@ def test_upload_of_the_excel_template_filled_in(cast, city):
     page = response.content.decode()
     assert "1 A elements, 0 B elements, 2 criteria" in page and "pass ≥ 60" in page
     parsed = response.context["parsed"]
-    city.post(reverse("standards:upload_confirm"),
-              {"sha256": parsed.sha256, "format": "xlsx", "filename": "small.xlsx"})
+    city.post(
+        reverse("standards:upload_confirm"),
+        {"sha256": parsed.sha256, "format": "xlsx", "filename": "small.xlsx"},
+    )
     version = StandardVersion.objects.get(standard__code="test-small-micro")
     # The export of the stored version is the same content: nothing to change.
     response = _upload(city, "again.xlsx", build_workbook(version_data(version)))
@@ -153,15 +168,19 @@ def test_upload_refuses_a_change_to_a_published_version(cast, city):
     assert 'data-testid="confirm-form"' not in page
     # Forcing the confirmation does not get around it.
     sha = uploads.stash(text.encode(), "yaml")
-    city.post(reverse("standards:upload_confirm"),
-              {"sha256": sha, "format": "yaml", "filename": "tiered.yaml"})
+    city.post(
+        reverse("standards:upload_confirm"),
+        {"sha256": sha, "format": "yaml", "filename": "tiered.yaml"},
+    )
     assert Criterion.objects.get(code="1.2.1").method == "查考核记录。"
 
 
 def test_confirm_with_an_unknown_or_forged_name_writes_nothing(cast, city):
     for sha, fmt in (("0" * 64, "yaml"), ("../../etc/passwd", "yaml"), ("a" * 64, "exe")):
-        response = city.post(reverse("standards:upload_confirm"),
-                             {"sha256": sha, "format": fmt, "filename": "x.yaml"})
+        response = city.post(
+            reverse("standards:upload_confirm"),
+            {"sha256": sha, "format": fmt, "filename": "x.yaml"},
+        )
         assert response.status_code == 302 and response.url == reverse("standards:upload")
     assert not Standard.objects.exists()
 
@@ -189,8 +208,9 @@ def test_version_page_lists_the_enterprises_using_it_paginated(cast, city, versi
     Assessment.objects.create(enterprise=cast.ent, version=version, created_by=cast.enterprise)
     for serial in range(30):
         enterprise = make_enterprise(f"测试企业{serial:02d}", cast.chaoyang, 100 + serial)
-        Assessment.objects.create(enterprise=enterprise, version=version,
-                                  created_by=cast.enterprise)
+        Assessment.objects.create(
+            enterprise=enterprise, version=version, created_by=cast.enterprise
+        )
     first = city.get(reverse("standards:version", args=[version.pk]))
     assert first.context["page"].paginator.count == 31
     assert len(first.context["page"].object_list) == 25
@@ -206,16 +226,19 @@ def test_publish_then_retire_with_audit_rows(cast, city, version):
     assert city.post(url).status_code == 302
     version.refresh_from_db()
     assert version.status == StandardVersion.Status.PUBLISHED and version.published_at
-    assert AuditEvent.objects.filter(action="standard.publish", actor=cast.city,
-                                     object_id=str(version.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="standard.publish", actor=cast.city, object_id=str(version.pk)
+        ).count()
+        == 1
+    )
     page = city.get(reverse("standards:version", args=[version.pk])).content.decode()
     assert "Retire this version" in page and "Publish this version" not in page
 
     # Publishing twice is refused and changes nothing.
     published_at = version.published_at
     response = city.post(url, follow=True)
-    assert "Only a draft can be published; this version is published." in \
-        response.content.decode()
+    assert "Only a draft can be published; this version is published." in response.content.decode()
     version.refresh_from_db()
     assert version.published_at == published_at
     assert AuditEvent.objects.filter(action="standard.publish").count() == 1
@@ -225,8 +248,10 @@ def test_publish_then_retire_with_audit_rows(cast, city, version):
     assert version.status == StandardVersion.Status.RETIRED and version.retired_at
     assert AuditEvent.objects.filter(action="standard.retire", actor=cast.city).count() == 1
     response = city.post(reverse("standards:retire", args=[version.pk]), follow=True)
-    assert "Only a published version can be retired; this version is retired." in \
-        response.content.decode()
+    assert (
+        "Only a published version can be retired; this version is retired."
+        in response.content.decode()
+    )
     response = city.post(url, follow=True)
     version.refresh_from_db()
     assert version.status == StandardVersion.Status.RETIRED
@@ -234,8 +259,10 @@ def test_publish_then_retire_with_audit_rows(cast, city, version):
 
 def test_a_draft_cannot_be_retired(cast, city, version):
     response = city.post(reverse("standards:retire", args=[version.pk]), follow=True)
-    assert "Only a published version can be retired; this version is draft." in \
-        response.content.decode()
+    assert (
+        "Only a published version can be retired; this version is draft."
+        in response.content.decode()
+    )
     version.refresh_from_db()
     assert version.status == StandardVersion.Status.DRAFT
     assert not AuditEvent.objects.filter(action="standard.retire").exists()
@@ -262,26 +289,30 @@ def _add_standard(cast, code: str, assessments: int) -> StandardVersion:
     text = fixture_text().replace("code: test-tiered", f"code: {code}")
     version = load(text, publish=True).version
     for _ in range(assessments):
-        Assessment.objects.create(enterprise=cast.ent, version=version,
-                                  created_by=cast.enterprise)
+        Assessment.objects.create(enterprise=cast.ent, version=version, created_by=cast.enterprise)
     return version
 
 
 def test_list_shows_counts_per_version(cast, city):
     used = _add_standard(cast, "test-used", 3)
-    Assessment.objects.create(enterprise=cast.other_ent, version=used,
-                              created_by=cast.other_enterprise)
+    Assessment.objects.create(
+        enterprise=cast.other_ent, version=used, created_by=cast.other_enterprise
+    )
     _add_standard(cast, "test-unused", 0)
     response = city.get(reverse("standards:list"))
     versions = {s.code: s.versions.all()[0] for s in response.context["standards"]}
-    assert (versions["test-used"].criteria_count, versions["test-used"].assessment_count,
-            versions["test-used"].enterprise_count) == (4, 4, 2)
-    assert (versions["test-unused"].assessment_count,
-            versions["test-unused"].enterprise_count) == (0, 0)
+    assert (
+        versions["test-used"].criteria_count,
+        versions["test-used"].assessment_count,
+        versions["test-used"].enterprise_count,
+    ) == (4, 4, 2)
+    assert (versions["test-unused"].assessment_count, versions["test-unused"].enterprise_count) == (
+        0,
+        0,
+    )
 
 
-def test_list_page_queries_do_not_grow_with_standards(cast, city,
-                                                      django_assert_max_num_queries):
+def test_list_page_queries_do_not_grow_with_standards(cast, city, django_assert_max_num_queries):
     _add_standard(cast, "test-one", 2)
     city.get(reverse("standards:list"))  # warm the session and user caches
     with django_assert_max_num_queries(8) as few:

@@ -35,8 +35,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("payload", help="The payload or the URL of the QR code.")
-        parser.add_argument("--offline", action="store_true",
-                            help="Check only the signature, without the database.")
+        parser.add_argument(
+            "--offline", action="store_true", help="Check only the signature, without the database."
+        )
         parser.add_argument("--public-key", help="PEM public key for --offline.")
 
     def handle(self, *args, payload, offline, public_key, **options):
@@ -48,8 +49,9 @@ class Command(BaseCommand):
 
     def _offline(self, payload: str, public_key: str | None) -> None:
         if not public_key:
-            raise CommandError("--offline needs --public-key path.pem "
-                               "(published at /verify/public-key.pem)")
+            raise CommandError(
+                "--offline needs --public-key path.pem (published at /verify/public-key.pem)"
+            )
         try:
             key = verify._read_public_key(Path(public_key))
         except ImproperlyConfigured as error:
@@ -59,14 +61,20 @@ class Command(BaseCommand):
         except verify.PayloadError as error:
             raise CommandError(str(error.message)) from None
         self.stdout.write(_("Signature genuine (key %(key_id)s).") % {"key_id": signed.key_id})
-        self._lines([
-            (_("Certificate number"), signed.number),
-            (_("Unified social credit code"), signed.uscc),
-            (_("Grade"), verify.tier_label(signed.tier)),
-            (_("Validity"), f"{signed.valid_from:%Y-%m-%d} – {signed.valid_until:%Y-%m-%d}"),
-        ])
-        self.stdout.write(_("Offline check: whether the certificate was since suspended, "
-                            "revoked or downgraded only the portal can tell."))
+        self._lines(
+            [
+                (_("Certificate number"), signed.number),
+                (_("Unified social credit code"), signed.uscc),
+                (_("Grade"), verify.tier_label(signed.tier)),
+                (_("Validity"), f"{signed.valid_from:%Y-%m-%d} – {signed.valid_until:%Y-%m-%d}"),
+            ]
+        )
+        self.stdout.write(
+            _(
+                "Offline check: whether the certificate was since suspended, "
+                "revoked or downgraded only the portal can tell."
+            )
+        )
 
     def _online(self, payload: str) -> None:
         try:
@@ -79,15 +87,20 @@ class Command(BaseCommand):
         self.stdout.write(f"{said.label}: {said.explanation}")
         if said.outdated_message:
             self.stdout.write(said.outdated_message)
-        self._lines([
-            (_("Enterprise"), fields["enterprise"]),
-            (_("Unified social credit code"), fields["uscc"]),
-            (_("Grade"), fields["tier_display"]),
-            (_("Industry"), fields["industry"]),
-            (_("Certificate number"), fields["number"]),
-            (_("Validity"), f"{fields['valid_from']:%Y-%m-%d} – {fields['valid_until']:%Y-%m-%d}"),
-            (_("Issued by"), fields["issued_by"]),
-        ])
+        self._lines(
+            [
+                (_("Enterprise"), fields["enterprise"]),
+                (_("Unified social credit code"), fields["uscc"]),
+                (_("Grade"), fields["tier_display"]),
+                (_("Industry"), fields["industry"]),
+                (_("Certificate number"), fields["number"]),
+                (
+                    _("Validity"),
+                    f"{fields['valid_from']:%Y-%m-%d} – {fields['valid_until']:%Y-%m-%d}",
+                ),
+                (_("Issued by"), fields["issued_by"]),
+            ]
+        )
 
     def _lines(self, rows) -> None:
         for label, value in rows:

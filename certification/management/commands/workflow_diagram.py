@@ -13,8 +13,9 @@ class Command(BaseCommand):
     help = "Redraw the workflow's state diagram in docs/architecture.md from the declaration."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true",
-                            help="only check that the committed diagram is current")
+        parser.add_argument(
+            "--check", action="store_true", help="only check that the committed diagram is current"
+        )
 
     def handle(self, *args, check: bool, **options):
         path = diagram.architecture_doc()
@@ -24,8 +25,9 @@ class Command(BaseCommand):
         current = diagram.embedded(text) == diagram.mermaid()
         if check:
             if not current:
-                raise CommandError(f"{path}: the workflow diagram is out of date; run "
-                                   "`manage.py workflow_diagram`")
+                raise CommandError(
+                    f"{path}: the workflow diagram is out of date; run `manage.py workflow_diagram`"
+                )
             self.stdout.write("The workflow diagram is current.")
             return
         if current:

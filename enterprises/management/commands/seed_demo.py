@@ -19,8 +19,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--enterprises", type=int, default=2000, metavar="N",
-                            help="number of generated enterprises (default 2000)")
+        parser.add_argument(
+            "--enterprises",
+            type=int,
+            default=2000,
+            metavar="N",
+            help="number of generated enterprises (default 2000)",
+        )
 
     def handle(self, *args, enterprises, **options):
         if enterprises < 0:
@@ -32,8 +37,10 @@ class Command(BaseCommand):
             result = seed_demo(enterprises)
         elapsed = time.monotonic() - started
         created = ", ".join(f"{count} {what}" for what, count in sorted(result.created.items()))
-        self.stdout.write(f"Created: {created or 'nothing (already seeded)'}"
-                          f"{f', {result.streets_created} streets' if result.streets_created else ''}.")
+        self.stdout.write(
+            f"Created: {created or 'nothing (already seeded)'}"
+            f"{f', {result.streets_created} streets' if result.streets_created else ''}."
+        )
         self.stdout.write(
             f"Now: {Street.objects.count()} streets, {Organisation.objects.count()} "
             f"organisations, {result.enterprises_total} enterprises ({elapsed:.1f} s)."

@@ -16,8 +16,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", default=str(DEFAULT_PATH),
-                            help="CSV file (default: the shipped portal/reference/streets.csv)")
+        parser.add_argument(
+            "path",
+            nargs="?",
+            default=str(DEFAULT_PATH),
+            help="CSV file (default: the shipped portal/reference/streets.csv)",
+        )
 
     def handle(self, *args, path, **options):
         try:
@@ -30,8 +34,14 @@ class Command(BaseCommand):
                 % {"count": len(error.problems), "path": path}
             ) from None
         self.stdout.write(
-            _("Streets: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
-              "in %(districts)d districts.")
-            % {"created": result.created, "updated": result.updated,
-               "unchanged": result.unchanged, "districts": len(result.per_region)}
+            _(
+                "Streets: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                "in %(districts)d districts."
+            )
+            % {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "districts": len(result.per_region),
+            }
         )

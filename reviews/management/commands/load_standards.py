@@ -33,10 +33,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", help="YAML or .xlsx files")
-        parser.add_argument("--publish", action="store_true",
-                            help="publish the versions loaded (the default without paths)")
-        parser.add_argument("--check", action="store_true",
-                            help="check the files and say what would happen; write nothing")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish the versions loaded (the default without paths)",
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="check the files and say what would happen; write nothing",
+        )
 
     def handle(self, *args, paths, publish, check, **options):
         if paths:
@@ -62,8 +68,10 @@ class Command(BaseCommand):
         for item in parsed:
             key = (item.code, item.version)
             if key in seen:
-                problems.append(f"{item.file}: standard {item.code} version {item.version} "
-                                f"is also in {seen[key]}")
+                problems.append(
+                    f"{item.file}: standard {item.code} version {item.version} "
+                    f"is also in {seen[key]}"
+                )
             seen[key] = item.file
         for item in parsed:
             try:
@@ -96,5 +104,6 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{item.file}: {item.code} {item.version}: {verb} ({status}; "
                     f"{summary.a_elements} A, {summary.b_elements} B, {summary.criteria} "
-                    f"criteria, {summary.full_marks} points)")
+                    f"criteria, {summary.full_marks} points)"
+                )
         self.stdout.write(f"{len(parsed)} file(s), {changed} changed.")
