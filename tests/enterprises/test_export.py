@@ -109,7 +109,12 @@ def test_export_is_refused_to_other_roles(cast, client_for, who):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_an_export_imports_again_unchanged_and_an_edit_updates_one_enterprise(
-    cast, client_for, full_enterprise, run_import, client, language  # noqa: F811
+    cast,
+    client_for,
+    full_enterprise,
+    run_import,  # noqa: F811
+    client,
+    language,
 ):
     client.cookies["django_language"] = language
     content = b"".join(
