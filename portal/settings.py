@@ -243,6 +243,13 @@ SPECTACULAR_SETTINGS = {
         "ApplicationTierEnum": "certification.models.applications.Application.Tier",
         "MaterialKindEnum": "certification.models.applications.MaterialKind",
         "StandardVersionStatusEnum": "reviews.models.standards.StandardVersion.Status",
+        "AnswerResultEnum": "reviews.models.assessments.Result",
+        "QualificationTierEnum": "portal.models.organisations.Tier",
+        "FindingKindEnum": "certification.models.onsite.Finding.Kind",
+        "AnnouncementKindEnum": "certification.models.publicity.AnnouncementBatch.Kind",
+        "CertificateStatusEnum": "certification.models.publicity.Certificate.Status",
+        "RevocationReasonEnum": "certification.models.publicity.RevocationReason",
+        "CertificateActionEnum": "certification.models.lifecycle.CertificateEvent.Action",
     },
 }
 

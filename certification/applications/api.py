@@ -32,6 +32,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -146,6 +147,8 @@ class MaterialSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+# Named apart from the certificate's history events in the schema.
+@extend_schema_serializer(component_name="ApplicationEvent")
 class EventSerializer(serializers.ModelSerializer):
     label = serializers.SerializerMethodField()
     to_status_display = serializers.CharField(source="get_to_status_display")

@@ -61,12 +61,6 @@ def test_check_deploy_finds_no_security_issue_with_production_settings(tmp_path)
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="drf-spectacular still warns about the API schema's "
-    "component and enum names (drf_spectacular.W001); remove this mark once "
-    "they are named",
-)
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
