@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_objects_for_user
 
 from enterprises.uscc import normalise_uscc
 from portal.models import OrganisationKind as Kind
+from portal.types import AnyUser
+
+if TYPE_CHECKING:
+    from enterprises.models import Enterprise, RegistrationClaim
 
 # Sort keys offered by the list page and the API, and the column behind each.
 ORDERINGS = {
@@ -19,20 +26,20 @@ ORDERINGS = {
 }
 
 
-def enterprise_scope(user, path: str = "") -> Q:
+def enterprise_scope(user: AnyUser, path: str = "") -> Q:
     """The one scope rule for enterprises (design.md, "Roles and scopes"), as a condition
     on the enterprise reached by ``path`` ("" for enterprises themselves, "enterprise__"
     from a model pointing at one). Written on the row rather than as ``enterprise IN
     (the enterprises in scope)``, so that PostgreSQL checks the rows it reads instead of
     first collecting a whole scope (62,000 enterprises for an association)."""
 
-    def on(**lookup) -> Q:
+    def on(**lookup: object) -> Q:
         return Q(**{path + key: value for key, value in lookup.items()})
 
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return on(pk__in=[])
     org = user.organisation
-    if not org.is_active:  # pending, rejected, suspended: nothing until it may act
+    if org is None or not org.is_active:  # pending, rejected, suspended: nothing until it may act
         return on(pk__in=[])
     if org.kind == Kind.CITY_OFFICE:
         return on(pk__isnull=False)  # everything; unlike Q(), safe inside an OR
@@ -58,11 +65,11 @@ def enterprise_scope(user, path: str = "") -> Q:
     return on(pk__in=[])
 
 
-def enterprises_visible_to(user, qs: QuerySet) -> QuerySet:
+def enterprises_visible_to(user: AnyUser, qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
     return qs.filter(enterprise_scope(user))
 
 
-def registry_counts(qs: QuerySet) -> dict[str, int]:
+def registry_counts(qs: QuerySet[Enterprise]) -> dict[str, int]:
     """Totals for a home-page widget, in one query."""
     from enterprises.models import Enterprise
 
@@ -75,7 +82,7 @@ def registry_counts(qs: QuerySet) -> dict[str, int]:
 
 
 def filter_enterprises(
-    qs: QuerySet,
+    qs: QuerySet[Enterprise],
     *,
     search: str = "",
     district: str = "",
@@ -84,7 +91,7 @@ def filter_enterprises(
     scale: str = "",
     status: str = "",
     ordering: str = "name",
-) -> QuerySet:
+) -> QuerySet[Enterprise]:
     """Search, filters and sort shared by the registry page, its export and the API.
 
     ``street`` is a street code; ``ordering`` a key of ORDERINGS, "-" for
@@ -116,12 +123,14 @@ def filter_enterprises(
 # --- registration claims -------------------------------------------------------------
 
 
-def claims_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+def claims_visible_to(
+    user: AnyUser, qs: QuerySet[RegistrationClaim] | None = None
+) -> QuerySet[RegistrationClaim]:
     """Registration claims: the city office sees all, a district those sent to it."""
     from enterprises.models import RegistrationClaim
 
     qs = RegistrationClaim.objects.all() if qs is None else qs
-    if not user.is_authenticated or not user.can_act:
+    if not user.is_authenticated or not user.can_act or user.organisation is None:
         return qs.none()
     org = user.organisation
     if org.kind == Kind.CITY_OFFICE:
@@ -131,13 +140,13 @@ def claims_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
     return qs.none()
 
 
-def pending_claim_count(user) -> int:
+def pending_claim_count(user: AnyUser) -> int:
     from enterprises.models import RegistrationClaim
 
     return claims_visible_to(user).filter(status=RegistrationClaim.Status.PENDING).count()
 
 
-def claim_rows(user, claims) -> list[dict]:
+def claim_rows(user: AnyUser, claims: Iterable[RegistrationClaim]) -> list[dict[str, Any]]:
     """Each claim with what the district needs to decide: the registry entry of its USCC
     (within the user's scope) and how the claim differs from it, whether that entry
     already has another account (a dispute), and how many other claims are open on the
@@ -158,13 +167,13 @@ def claim_rows(user, claims) -> list[dict]:
         .values_list("uscc")
         .annotate(n=Count("id"))
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for claim in claims:
         entry = registry.get(claim.uscc)
         has_other_account = bool(
             entry and entry.account_id and entry.account_id != claim.account_id
         )
-        differences = []
+        differences: list[dict[str, object]] = []
         if entry is not None and claim.status == RegistrationClaim.Status.PENDING:
             for label, registered, claimed in (
                 (_("Name"), entry.name, claim.name),
@@ -181,7 +190,7 @@ def claim_rows(user, claims) -> list[dict]:
                 "claim": claim,
                 "entry": entry,
                 "dispute": pending and (claim.dispute or has_other_account),
-                "account_now": entry.account if has_other_account else None,
+                "account_now": entry.account if entry is not None and has_other_account else None,
                 "differences": differences,
                 "other_open": open_claims.get(claim.uscc, 0) - (1 if pending else 0),
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +13,8 @@ from enterprises.models import Enterprise, RegistrationClaim
 from enterprises.uscc import normalise_uscc
 from portal import audit
 from portal.errors import ServiceError
-from portal.models import Organisation, OrganisationKind, User
+from portal.fields import limit_of
+from portal.models import Organisation, OrganisationKind, Region, Street, User
 from portal.permissions import can_edit_enterprise
 
 # Fields shown in the audit trail of an enterprise edit or import.
@@ -48,8 +50,8 @@ def enterprise_register(
     *,
     uscc: str,
     name: str,
-    region,
-    street=None,
+    region: Region,
+    street: Street | None = None,
     contact_name: str,
     contact_phone: str,
     username: str,
@@ -84,7 +86,7 @@ def enterprise_register(
     # Always suffixed while pending: organisation names are unique, and whether the
     # plain name is taken must not show.
     suffix = f" #{account.pk}"
-    account.name = name[: Organisation._meta.get_field("name").max_length - len(suffix)] + suffix
+    account.name = name[: limit_of(Organisation, "name") - len(suffix)] + suffix
     account.save(update_fields=["name"])
     claim = RegistrationClaim(
         uscc=uscc,
@@ -301,7 +303,7 @@ def registration_reject(*, actor: User, claim: RegistrationClaim, reason: str) -
 def enterprise_save(*, actor: User, enterprise: Enterprise) -> Enterprise:
     """Create or update a registry entry from a validated form or serializer."""
     creating = enterprise.pk is None
-    before = None
+    before: dict[str, Any] = {}
     if not creating:
         before = audit.snapshot(
             Enterprise.objects.select_for_update().get(pk=enterprise.pk), ENTERPRISE_FIELDS

@@ -11,6 +11,8 @@ call ``check_length``.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext as _
@@ -21,16 +23,21 @@ from portal.errors import ServiceError
 class BoundedTextField(models.TextField):
     """A TextField whose ``max_length`` (required) is validated."""
 
-    def __init__(self, *args, max_length: int, **kwargs):
-        super().__init__(*args, max_length=max_length, **kwargs)
+    def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
+        kwargs["max_length"] = max_length
+        super().__init__(*args, **kwargs)
         self.validators.append(MaxLengthValidator(max_length))
 
 
-def limit_of(model, field_name: str) -> int:
-    return model._meta.get_field(field_name).max_length
+def limit_of(model: type[models.Model], field_name: str) -> int:
+    # Called for text fields only, which all have a max_length.
+    field = cast("models.Field[Any, Any]", model._meta.get_field(field_name))
+    return cast(int, field.max_length)
 
 
-def check_length(value: str | None, model, field_name: str, *, field: str | None = None) -> None:
+def check_length(
+    value: str | None, model: type[models.Model], field_name: str, *, field: str | None = None
+) -> None:
     """A ServiceError naming the field when ``value`` is longer than the
     model field allows."""
     limit = limit_of(model, field_name)

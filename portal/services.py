@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
@@ -11,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.errors import ServiceError
-from portal.models import Organisation, OrganisationKind, Qualification, User
+from portal.models import Industry, Organisation, OrganisationKind, Qualification, User
 
 ORGANISATION_FIELDS = [
     "name",
@@ -24,7 +27,7 @@ ORGANISATION_FIELDS = [
 ]
 
 
-def _org_snapshot(org: Organisation) -> dict:
+def _org_snapshot(org: Organisation) -> dict[str, Any]:
     data = audit.snapshot(org, ORGANISATION_FIELDS)
     data["industries"] = sorted(org.industries.values_list("pk", flat=True))
     data["qualifications"] = sorted(
@@ -36,7 +39,11 @@ def _org_snapshot(org: Organisation) -> dict:
 
 @transaction.atomic
 def organisation_save(
-    *, actor, organisation: Organisation, industries=None, qualifications=None
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    industries: Iterable[Industry] | None = None,
+    qualifications: Iterable[tuple[Industry, str]] | None = None,
 ) -> Organisation:
     """Create or update an organisation (city office only; checked by callers).
 
@@ -44,7 +51,7 @@ def organisation_save(
     review units.
     """
     creating = organisation.pk is None
-    before = None
+    before: dict[str, Any] = {}
     if not creating:
         before = _org_snapshot(Organisation.objects.select_for_update().get(pk=organisation.pk))
     if organisation.kind == OrganisationKind.DISTRICT and not organisation.region_id:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -102,13 +103,13 @@ class ScoreResult:
     def complete(self) -> bool:
         return self.answered == self.total
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["complete"] = self.complete
-        return _jsonable(data)
+        return {key: _jsonable(item) for key, item in data.items()}
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
@@ -177,19 +178,25 @@ def score(
         result.scorable = False
         result.reason = "all_not_applicable"
         return result
-    result.score = round_score(result.earned * HUNDRED / result.due)
-    _grade(spec, result, deaths_last_year, gate)
+    result.score = rounded = round_score(result.earned * HUNDRED / result.due)
+    _grade(spec, result, rounded, deaths_last_year, gate)
     return result
 
 
-def _grade(spec, result: ScoreResult, deaths: int | None, gate) -> None:
+def _grade(
+    spec: StandardSpec,
+    result: ScoreResult,
+    rounded: Decimal,
+    deaths: int | None,
+    gate: Mapping[str, int],
+) -> None:
     order = _grade_order(spec)
-    met = [g for g in order if result.score >= spec.thresholds[g]]
+    met = [g for g in order if rounded >= spec.thresholds[g]]
     if spec.grading == POST:
         posts = [e for e in result.elements if e.percent is not None]
         threshold = spec.thresholds[PASS]
         for post in posts:
-            post.passed = post.percent >= threshold
+            post.passed = post.percent is not None and post.percent >= threshold
         met = [PASS] if posts and all(post.passed for post in posts) else []
     result.grade_by_score = met[0] if met else None
     allowed = met
@@ -252,7 +259,7 @@ def improvements(
             extra[criterion.a_code] = extra.get(criterion.a_code, ZERO) + criterion.extra_deduction
     if due <= ZERO:
         return []
-    found = []
+    found: list[Improvement] = []
     for criterion in spec.criteria:
         answer = answers.get(criterion.id, blank)
         earned = criterion_earned(criterion, answer)
@@ -280,10 +287,10 @@ def improvements(
 
 def spec_from_rows(
     grading: str,
-    full_marks,
+    full_marks: object,
     thresholds: Mapping[str, object],
     elements: Iterable[tuple[str, str]],
-    criteria: Iterable[tuple],
+    criteria: Iterable[tuple[Any, ...]],
 ) -> StandardSpec:
     """Build a spec from plain tuples; used by tests and golden files."""
     return StandardSpec(

@@ -18,7 +18,7 @@ from reviews.scoring import (
 )
 
 # Published versions never change, so their specs are built once per process.
-_published_specs: dict[tuple, StandardSpec] = {}
+_published_specs: dict[tuple[object, ...], StandardSpec] = {}
 
 
 def spec_for_version(version: StandardVersion) -> StandardSpec:

@@ -7,10 +7,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from enterprises.models import Enterprise
 from portal.models import OrganisationKind
 from portal.permissions import acts_for
+from portal.types import AnyUser
 from reviews.models import Assessment, Standard, StandardVersion
 
 
-def assessments_visible_to(user, qs: QuerySet) -> QuerySet:
+def assessments_visible_to(user: AnyUser, qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
     """Self-assessments: an enterprise sees all of its own; whoever sees the
     enterprise (district, regulator, group, city) sees its submitted ones.
 
@@ -20,14 +21,14 @@ def assessments_visible_to(user, qs: QuerySet) -> QuerySet:
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return qs.none()
     qs = qs.filter(kind=Assessment.Kind.SELF)
-    if user.organisation.kind == OrganisationKind.ENTERPRISE:
+    if user.kind == OrganisationKind.ENTERPRISE:
         return qs.filter(enterprise__account_id=user.organisation_id)
     return qs.filter(
         enterprise__in=Enterprise.objects.visible_to(user), status=Assessment.Status.SUBMITTED
     )
 
 
-def applicable_versions(enterprise: Enterprise) -> QuerySet:
+def applicable_versions(enterprise: Enterprise) -> list[StandardVersion]:
     """Published versions of the standards that fit the enterprise's industry and scale."""
     qs = StandardVersion.objects.filter(status=StandardVersion.Status.PUBLISHED).select_related(
         "standard"
@@ -39,7 +40,7 @@ def applicable_versions(enterprise: Enterprise) -> QuerySet:
     return [v for v in versions if not v.standard.scales or enterprise.scale in v.standard.scales]
 
 
-def versions_visible_to(user) -> QuerySet:
+def versions_visible_to(user: AnyUser) -> QuerySet[StandardVersion]:
     """Published and retired versions for everyone; drafts for the city office."""
     qs = StandardVersion.objects.all()
     if acts_for(user, OrganisationKind.CITY_OFFICE):
@@ -47,7 +48,7 @@ def versions_visible_to(user) -> QuerySet:
     return qs.exclude(status=StandardVersion.Status.DRAFT)
 
 
-def standards_visible_to(user) -> QuerySet:
+def standards_visible_to(user: AnyUser) -> QuerySet[Standard]:
     if acts_for(user, OrganisationKind.CITY_OFFICE):
         return Standard.objects.all()
     return Standard.objects.filter(

@@ -13,12 +13,14 @@ Everyone else gets 404.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from portal.models import Organisation, OrganisationKind, Qualification
+from portal.types import AnyUser
 from reviews.models import ConflictRelation, Reviewer
 
 # The application states in which a review unit's assignment is over although it
@@ -27,7 +29,7 @@ from reviews.models import ConflictRelation, Reviewer
 _FINISHED_APPLICATION_STATES = ("rejected", "withdrawn", "national_decided", "announced")
 
 
-def _acting_org(user) -> Organisation | None:
+def _acting_org(user: AnyUser) -> Organisation | None:
     if not (user.is_authenticated and user.can_act):
         return None
     return user.organisation
@@ -37,7 +39,7 @@ def review_units() -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=OrganisationKind.REVIEW_UNIT)
 
 
-def units_managed_by(user) -> QuerySet[Organisation]:
+def units_managed_by(user: AnyUser) -> QuerySet[Organisation]:
     org = _acting_org(user)
     if org is None:
         return Organisation.objects.none()
@@ -53,7 +55,7 @@ def units_managed_by(user) -> QuerySet[Organisation]:
     return Organisation.objects.none()
 
 
-def units_visible_to(user) -> QuerySet[Organisation]:
+def units_visible_to(user: AnyUser) -> QuerySet[Organisation]:
     org = _acting_org(user)
     if org is None:
         return Organisation.objects.none()
@@ -62,7 +64,7 @@ def units_visible_to(user) -> QuerySet[Organisation]:
     return units_managed_by(user)
 
 
-def can_manage_units(user) -> bool:
+def can_manage_units(user: AnyUser) -> bool:
     """May the user manage review units at all (the nav item, the list page)?"""
     org = _acting_org(user)
     return org is not None and org.kind in (
@@ -71,15 +73,15 @@ def can_manage_units(user) -> bool:
     )
 
 
-def can_manage_unit(user, unit: Organisation) -> bool:
+def can_manage_unit(user: AnyUser, unit: Organisation) -> bool:
     return units_managed_by(user).filter(pk=unit.pk).exists()
 
 
-def reviewers_visible_to(user) -> QuerySet[Reviewer]:
+def reviewers_visible_to(user: AnyUser) -> QuerySet[Reviewer]:
     return Reviewer.objects.filter(unit__in=units_visible_to(user))
 
 
-def conflicts_visible_to(user) -> QuerySet[ConflictRelation]:
+def conflicts_visible_to(user: AnyUser) -> QuerySet[ConflictRelation]:
     return ConflictRelation.objects.filter(unit__in=units_visible_to(user))
 
 
@@ -106,7 +108,7 @@ def filter_units(
     return qs
 
 
-def unit_list(user, params) -> QuerySet[Organisation]:
+def unit_list(user: AnyUser, params: Mapping[str, str]) -> QuerySet[Organisation]:
     """The list page: the units the user manages, filtered, with what each row shows
     (3 queries per page whatever its length: count, rows, qualifications)."""
     qs = filter_units(

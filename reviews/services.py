@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Container
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises.models import Enterprise
 from portal import audit
 from portal.errors import ServiceError
 from portal.fields import check_length
 from portal.files import ALLOWED_TYPES, check_document, sha256_of
+from portal.models import User
 from reviews.models import Assessment, AssessmentRow, Evidence, Result, StandardVersion
 from reviews.scoring_data import score_assessment
 from reviews.selectors import applicable_versions
@@ -54,7 +59,11 @@ def last_period_day(today: datetime.date | None = None) -> datetime.date:
         return today.replace(year=today.year + YEARS_AHEAD, day=28)
 
 
-def _check_period(period_start, period_end, changed=("period_start", "period_end")) -> None:
+def _check_period(
+    period_start: datetime.date | None,
+    period_end: datetime.date | None,
+    changed: Container[str] = ("period_start", "period_end"),
+) -> None:
     """Refuse a ``changed`` day out of bounds, or an end before the start."""
     first, last = FIRST_PERIOD_DAY, last_period_day()
     for field, value in (("period_start", period_start), ("period_end", period_end)):
@@ -71,11 +80,11 @@ def _check_period(period_start, period_end, changed=("period_start", "period_end
 @transaction.atomic
 def assessment_create(
     *,
-    actor,
-    enterprise,
+    actor: User,
+    enterprise: Enterprise,
     version: StandardVersion,
-    period_start=None,
-    period_end=None,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
     team_leader: str = "",
     team_members: str = "",
     deaths_last_year: int = 0,
@@ -107,10 +116,10 @@ def assessment_create(
         copied_from=copy_from,
         created_by=actor,
     )
-    previous = {}
+    previous: dict[str, AssessmentRow] = {}
     if copy_from is not None:
         previous = {row.criterion.code: row for row in copy_from.rows.select_related("criterion")}
-    rows = []
+    rows: list[AssessmentRow] = []
     for criterion_id, code in version.criteria.order_by("position").values_list("pk", "code"):
         old = previous.get(code)
         rows.append(
@@ -137,7 +146,7 @@ def assessment_create(
     return assessment
 
 
-def _decimal(value, field: str) -> Decimal:
+def _decimal(value: object, field: str) -> Decimal:
     try:
         number = Decimal(str(value if value not in (None, "") else "0"))
     except InvalidOperation:
@@ -149,10 +158,10 @@ def _decimal(value, field: str) -> Decimal:
 
 def row_save(
     *,
-    actor,
+    actor: User,
     row: AssessmentRow,
     result: str,
-    deduction=None,
+    deduction: object = None,
     na_reason: str = "",
     notes: str = "",
     revision: int,
@@ -213,20 +222,20 @@ def row_save(
 
 
 @transaction.atomic
-def evidence_add(*, actor, row: AssessmentRow, upload) -> Evidence:
+def evidence_add(*, actor: User, row: AssessmentRow, upload: UploadedFile[bytes]) -> Evidence:
     assessment = Assessment.objects.select_for_update().get(pk=row.assessment_id)
     _check_self_assessment(assessment)
     if assessment.is_locked:
         raise ServiceError(_("This assessment has been submitted and can no longer change."))
     kind = check_document(upload, settings.EVIDENCE_MAX_BYTES)
     digest = sha256_of(upload)
-    name = upload.name.rsplit("/", 1)[-1][:255]
+    name = (upload.name or "").rsplit("/", 1)[-1][:255]  # an upload always has a name
     earlier = row.evidence.filter(original_name=name).count()
     evidence = Evidence(
         row=row,
         original_name=name,
         content_type=ALLOWED_TYPES[kind],
-        size=upload.size,
+        size=upload.size or 0,  # and a size (check_document read it)
         sha256=digest,
         file_version=earlier + 1,
         uploaded_by=actor,
@@ -249,7 +258,7 @@ def evidence_add(*, actor, row: AssessmentRow, upload) -> Evidence:
 
 
 @transaction.atomic
-def assessment_update(*, actor, assessment: Assessment, **fields) -> Assessment:
+def assessment_update(*, actor: User, assessment: Assessment, **fields: Any) -> Assessment:
     """Change the team, period or declared accident record of a draft."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_self_assessment(assessment)
@@ -271,7 +280,7 @@ def assessment_update(*, actor, assessment: Assessment, **fields) -> Assessment:
 
 
 @transaction.atomic
-def assessment_submit(*, actor, assessment: Assessment) -> Assessment:
+def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     """Lock the assessment; it becomes the basis of an application."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_self_assessment(assessment)

@@ -8,6 +8,7 @@ portal/services.py.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -15,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from enterprises.models import Enterprise
 from portal import audit
 from portal.errors import ServiceError
-from portal.models import Industry, Organisation, OrganisationKind
+from portal.models import Industry, Organisation, OrganisationKind, User
 from portal.notify import notify_after_commit
 from reviews.models import ConflictRelation, Reviewer
 
@@ -26,7 +28,7 @@ Status = Organisation.Status
 # The statuses a review unit moves between here, and from which each may be set.
 # A disqualified unit is reinstated by the city office only.
 UNIT_STATUSES = (Status.ACTIVE, Status.SUSPENDED, Status.DISQUALIFIED)
-_STATUS_SOURCES = {
+_STATUS_SOURCES: dict[str, tuple[str, ...]] = {
     Status.ACTIVE: (Status.SUSPENDED, Status.DISQUALIFIED),
     Status.SUSPENDED: (Status.ACTIVE,),
     Status.DISQUALIFIED: (Status.ACTIVE, Status.SUSPENDED),
@@ -41,7 +43,7 @@ class StatusConflict(ServiceError):
 
 @transaction.atomic
 def unit_set_status(
-    *, actor, unit: Organisation, status: str, reason: str, expected: str | None = None
+    *, actor: User, unit: Organisation, status: str, reason: str, expected: str | None = None
 ) -> Organisation:
     """Set a review unit active, suspended or disqualified, with a reason."""
     reason = (reason or "").strip()
@@ -70,10 +72,7 @@ def unit_set_status(
             % {"current": locked.get_status_display(), "target": Status(status).label},
             field="status",
         )
-    if (
-        locked.status == Status.DISQUALIFIED
-        and actor.organisation.kind != OrganisationKind.CITY_OFFICE
-    ):
+    if locked.status == Status.DISQUALIFIED and actor.kind != OrganisationKind.CITY_OFFICE:
         raise ServiceError(
             _("Only the city safety committee office reinstates a disqualified unit."),
             field="status",
@@ -99,7 +98,7 @@ def unit_set_status(
     return unit
 
 
-def _reviewer_snapshot(reviewer: Reviewer) -> dict:
+def _reviewer_snapshot(reviewer: Reviewer) -> dict[str, Any]:
     data = audit.snapshot(reviewer, REVIEWER_FIELDS)
     data["specialties"] = sorted(reviewer.specialties.values_list("code", flat=True))
     return data
@@ -107,11 +106,11 @@ def _reviewer_snapshot(reviewer: Reviewer) -> dict:
 
 @transaction.atomic
 def reviewer_save(
-    *, actor, reviewer: Reviewer, specialties: list[Industry] | None = None
+    *, actor: User | None, reviewer: Reviewer, specialties: list[Industry] | None = None
 ) -> Reviewer:
     """Add or edit a reviewer; the training certificate number is unique."""
     creating = reviewer.pk is None
-    before = None
+    before: dict[str, Any] = {}
     if not creating:
         before = _reviewer_snapshot(Reviewer.objects.select_for_update().get(pk=reviewer.pk))
     reviewer.name = (reviewer.name or "").strip()
@@ -132,7 +131,7 @@ def reviewer_save(
             % {"no": reviewer.certificate_no, "name": holder.name, "unit": holder.unit.name},
             field="certificate_no",
         )
-    if reviewer.user_id and reviewer.user.organisation_id != reviewer.unit_id:
+    if reviewer.user is not None and reviewer.user.organisation_id != reviewer.unit_id:
         raise ServiceError(_("The login must belong to the review unit."), field="user")
     reviewer.full_clean(exclude=["specialties"])
     reviewer.save()
@@ -154,7 +153,7 @@ def reviewer_save(
 
 
 @transaction.atomic
-def reviewer_set_active(*, actor, reviewer: Reviewer, active: bool) -> Reviewer:
+def reviewer_set_active(*, actor: User | None, reviewer: Reviewer, active: bool) -> Reviewer:
     locked = Reviewer.objects.select_for_update().get(pk=reviewer.pk)
     if locked.is_active == active:
         raise ServiceError(
@@ -178,9 +177,9 @@ def reviewer_set_active(*, actor, reviewer: Reviewer, active: bool) -> Reviewer:
 @transaction.atomic
 def conflict_record(
     *,
-    actor,
+    actor: User,
     unit: Organisation,
-    enterprise,
+    enterprise: Enterprise,
     kind: str,
     started_on: datetime.date,
     ended_on: datetime.date | None = None,
@@ -221,7 +220,7 @@ def conflict_record(
 
 @transaction.atomic
 def conflict_end(
-    *, actor, conflict: ConflictRelation, ended_on: datetime.date | None = None
+    *, actor: User | None, conflict: ConflictRelation, ended_on: datetime.date | None = None
 ) -> ConflictRelation:
     locked = ConflictRelation.objects.select_for_update().get(pk=conflict.pk)
     if locked.ended_on is not None:

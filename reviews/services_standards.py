@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.errors import ServiceError
+from portal.models import User
 from reviews.models import Criterion, StandardVersion
 
 
@@ -19,7 +20,7 @@ def _locked(version: StandardVersion) -> StandardVersion:
     return StandardVersion.objects.select_for_update().select_related("standard").get(pk=version.pk)
 
 
-def publish_locked(*, actor, version: StandardVersion) -> StandardVersion:
+def publish_locked(*, actor: User | None, version: StandardVersion) -> StandardVersion:
     """Publish a version the caller has locked and checked to be a draft."""
     if not Criterion.objects.filter(version=version).exists():
         raise ServiceError(_("This version has no criteria; import its file first."))
@@ -37,7 +38,7 @@ def publish_locked(*, actor, version: StandardVersion) -> StandardVersion:
 
 
 @transaction.atomic
-def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
+def version_publish(*, actor: User | None, version: StandardVersion) -> StandardVersion:
     version = _locked(version)
     if version.status != StandardVersion.Status.DRAFT:
         raise ServiceError(
@@ -48,7 +49,7 @@ def version_publish(*, actor, version: StandardVersion) -> StandardVersion:
 
 
 @transaction.atomic
-def version_retire(*, actor, version: StandardVersion) -> StandardVersion:
+def version_retire(*, actor: User | None, version: StandardVersion) -> StandardVersion:
     """A retired version is no longer offered for new assessments; the
     assessments made on it keep it."""
     version = _locked(version)

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.settings import api_settings
 
 from portal.errors import ServiceError
 from portal.ids import MAX_ID
 from portal.tokens import ExpiringTokenAuthentication
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 # --------------------------------------------------------------------------
 # Shared building blocks
@@ -102,10 +106,14 @@ class PortalPagination(PageNumberPagination):
 
 
 class PortalAPIMixin:
+    # Typed as APIView/GenericAPIView declare them, so that a view mixing this in agrees.
     # Token first: an anonymous request then gets 401 + WWW-Authenticate.
-    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
-    permission_classes = [IsAuthenticated, CanAct]
-    pagination_class = PortalPagination
+    authentication_classes: Sequence[type[BaseAuthentication]] = [
+        ExpiringTokenAuthentication,
+        SessionAuthentication,
+    ]
+    permission_classes: Sequence[_PermissionClass] = [IsAuthenticated, CanAct]
+    pagination_class: type[BasePagination] | None = PortalPagination
 
 
 def deny_unless(allowed: bool, message: str) -> None:
