@@ -11,11 +11,15 @@ domain.md §4.2).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import Application, Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 APPLICANT, RECEIVER = "applicant", "receiver"
 TIER_NAMES = {"1": "一级", "2": "二级", "3": "三级", "pass": "达标"}
@@ -95,7 +99,7 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     actor: str  # APPLICANT, RECEIVER or REVIEW_UNIT
-    label: str
+    label: StrOrPromise  # lazy: translated when shown
     needs_comment: bool = False
     tiers: tuple[str, ...] | None = None  # None: every tier
     style: str = "primary"  # how the button looks

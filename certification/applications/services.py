@@ -4,7 +4,11 @@ carried out by certification.engine.perform)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +23,8 @@ from enterprises.models import Enterprise
 from portal import audit
 from portal.errors import ServiceError
 from portal.files import ALLOWED_TYPES, check_document, sha256_of
-from portal.models import Organisation, OrganisationKind, Qualification
-from reviews.models import Assessment
+from portal.models import Organisation, OrganisationKind, Qualification, User
+from reviews.models import Assessment, Reviewer
 from reviews.scoring import score
 from reviews.scoring_data import accident_gate, answers_for, spec_for_version
 
@@ -65,12 +69,14 @@ def receiver_for(enterprise: Enterprise, tier: str) -> Organisation:
     return org
 
 
-def _applicant_for(actor, enterprise: Enterprise) -> Organisation:
+def _applicant_for(actor: User, enterprise: Enterprise) -> Organisation:
     org = actor.organisation
-    if org.kind == OrganisationKind.ENTERPRISE and enterprise.account_id == org.pk:
-        return org
-    if org.kind == OrganisationKind.GROUP and enterprise.group_id == org.pk:
-        return org
+    if org is not None and org.kind == OrganisationKind.ENTERPRISE:
+        if enterprise.account_id == org.pk:
+            return org
+    if org is not None and org.kind == OrganisationKind.GROUP:
+        if enterprise.group_id == org.pk:
+            return org
     raise TransitionForbidden(_("Only the enterprise or its group can apply for it."))
 
 
@@ -141,7 +147,7 @@ def check_qualifies(assessment: Assessment, tier: str, deaths_last_year: int) ->
 @transaction.atomic
 def application_create(
     *,
-    actor,
+    actor: User,
     enterprise: Enterprise,
     assessment: Assessment,
     tier: str,
@@ -173,7 +179,8 @@ def application_create(
         applicant=applicant,
         assessment=assessment,
         tier=tier,
-        industry_id=enterprise.industry_id,
+        # receiver_for refuses an enterprise without an industry.
+        industry_id=cast(str, enterprise.industry_id),
         receiver=receiver_for(enterprise, tier),
         deaths_last_year=deaths_last_year,
         serious_injuries_last_year=serious_injuries_last_year,
@@ -190,7 +197,7 @@ def application_create(
     return application
 
 
-def _editable_by_applicant(application: Application, actor) -> None:
+def _editable_by_applicant(application: Application, actor: User) -> None:
     if actor.organisation_id != application.applicant_id:
         raise TransitionForbidden(_("Only the applicant can change the application."))
     if application.status not in (Status.DRAFT, Status.RETURNED):
@@ -203,7 +210,7 @@ def _editable_by_applicant(application: Application, actor) -> None:
 
 
 @transaction.atomic
-def application_update(*, actor, application: Application, **fields) -> Application:
+def application_update(*, actor: User, application: Application, **fields: Any) -> Application:
     """Change the accident declaration of a draft or returned application."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     _editable_by_applicant(application, actor)
@@ -229,7 +236,9 @@ def application_update(*, actor, application: Application, **fields) -> Applicat
 
 
 @transaction.atomic
-def material_add(*, actor, application: Application, kind: str, upload) -> Material:
+def material_add(
+    *, actor: User, application: Application, kind: str, upload: UploadedFile[bytes]
+) -> Material:
     application = Application.objects.select_for_update().get(pk=application.pk)
     _editable_by_applicant(application, actor)
     if kind not in MaterialKind.values:
@@ -239,9 +248,9 @@ def material_add(*, actor, application: Application, kind: str, upload) -> Mater
     material = Material(
         application=application,
         kind=kind,
-        original_name=upload.name[:255],
+        original_name=(upload.name or "")[:255],  # an upload always has a name
         content_type=ALLOWED_TYPES[file_type],
-        size=upload.size,
+        size=upload.size or 0,  # and a size (check_document read it)
         sha256=digest,
         uploaded_by=actor,
     )
@@ -294,39 +303,50 @@ def prepare_national_result(move: Move) -> None:
     move.fields += ["national_result", "national_reference"]
 
 
-def application_submit(*, actor, application, comment=""):
+def application_submit(*, actor: User, application: Application, comment: str = "") -> Application:
     return perform(actor=actor, application=application, transition="submit", comment=comment)
 
 
-def application_resubmit(*, actor, application, comment=""):
+def application_resubmit(
+    *, actor: User, application: Application, comment: str = ""
+) -> Application:
     return perform(actor=actor, application=application, transition="resubmit", comment=comment)
 
 
-def application_withdraw(*, actor, application, comment=""):
+def application_withdraw(
+    *, actor: User, application: Application, comment: str = ""
+) -> Application:
     return perform(actor=actor, application=application, transition="withdraw", comment=comment)
 
 
-def application_accept(*, actor, application, comment=""):
+def application_accept(*, actor: User, application: Application, comment: str = "") -> Application:
     return perform(actor=actor, application=application, transition="accept", comment=comment)
 
 
-def application_return(*, actor, application, comment):
+def application_return(*, actor: User, application: Application, comment: str) -> Application:
     return perform(actor=actor, application=application, transition="return", comment=comment)
 
 
-def application_reject(*, actor, application, comment):
+def application_reject(*, actor: User, application: Application, comment: str) -> Application:
     return perform(actor=actor, application=application, transition="reject", comment=comment)
 
 
-def application_forward_national(*, actor, application, comment=""):
+def application_forward_national(
+    *, actor: User, application: Application, comment: str = ""
+) -> Application:
     return perform(
         actor=actor, application=application, transition="forward_national", comment=comment
     )
 
 
 def application_record_national_result(
-    *, actor, application, national_result, national_reference, comment=""
-):
+    *,
+    actor: User,
+    application: Application,
+    national_result: str,
+    national_reference: str,
+    comment: str = "",
+) -> Application:
     return perform(
         actor=actor,
         application=application,
@@ -337,7 +357,15 @@ def application_record_national_result(
     )
 
 
-def application_assign(*, actor, application, unit, leader, members, comment=""):
+def application_assign(
+    *,
+    actor: User,
+    application: Application,
+    unit: Organisation | None,
+    leader: Reviewer | None,
+    members: Sequence[Reviewer],
+    comment: str = "",
+) -> Application:
     return perform(
         actor=actor,
         application=application,
@@ -349,11 +377,15 @@ def application_assign(*, actor, application, unit, leader, members, comment="")
     )
 
 
-def application_start_review(*, actor, application, comment=""):
+def application_start_review(
+    *, actor: User, application: Application, comment: str = ""
+) -> Application:
     return perform(actor=actor, application=application, transition="start_review", comment=comment)
 
 
-def application_withdraw_assignment(*, actor, application, comment):
+def application_withdraw_assignment(
+    *, actor: User, application: Application, comment: str
+) -> Application:
     return perform(
         actor=actor, application=application, transition="withdraw_assignment", comment=comment
     )

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from types import TracebackType
+from typing import Any, Literal, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -38,8 +40,19 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 # Problems kept on the job; a file of garbage could otherwise store millions.
 MAX_STORED_PROBLEMS = 10_000
+
+
+def _table_field(name: str) -> Field[Any, Any]:
+    """A field of the enterprise table (the names used here are never reverse relations)."""
+    return cast("Field[Any, Any]", Enterprise._meta.get_field(name))
+
+
+def _column(field: Field[Any, Any]) -> str:
+    return cast(str, field.column)  # a table's field always has its column
+
+
 # Enterprise attributes an import sets (relations by id).
-ATTNAMES = [Enterprise._meta.get_field(column.key).attname for column in COLUMNS]
+ATTNAMES = [_table_field(column.key).attname for column in COLUMNS]
 
 
 def _progress_every() -> int:
@@ -163,7 +176,12 @@ class _fail_on_error:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
         if exc_type is None:
             return False
         logger.exception("import job %s failed", self.job.pk)
@@ -260,8 +278,8 @@ def _classify(job: ImportJob, result: CheckResult, *, lock: bool = False) -> Non
     codes = [checked.values["uscc"] for checked in result.rows]
     existing: dict[str, Enterprise] = {}
     for start in range(0, len(codes), BATCH_SIZE):
-        for enterprise in qs.filter(uscc__in=codes[start : start + BATCH_SIZE]):
-            existing[enterprise.uscc] = enterprise
+        for found in qs.filter(uscc__in=codes[start : start + BATCH_SIZE]):
+            existing[found.uscc] = found
     org = job.organisation
     result.to_create, result.to_update, result.unchanged = [], [], 0
     for checked in result.rows:
@@ -314,13 +332,13 @@ def _update_rows(rows: list[tuple[Enterprise, dict[str, Any]]]) -> None:
     """
     if not rows:
         return
-    fields = [Enterprise._meta.get_field(name) for name in ATTNAMES]
-    fields.append(Enterprise._meta.get_field("updated_at"))
+    fields = [_table_field(name) for name in ATTNAMES]
+    fields.append(_table_field("updated_at"))
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(Enterprise._meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in fields),
-        quote(Enterprise._meta.pk.column),
+        ", ".join(f"{quote(_column(field))} = %s" for field in fields),
+        quote(_column(Enterprise._meta.pk)),
     )
     now = timezone.now()  # updated_at: auto_now is not applied to raw updates
     with connection.cursor() as cursor:

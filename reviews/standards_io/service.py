@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import PurePath
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from portal import audit
 from portal.errors import ServiceError
-from portal.models import Industry
+from portal.models import Industry, User
 from reviews import services_standards
 from reviews.models import Criterion, Element, GradeThreshold, Standard, StandardVersion
 from reviews.standards_io.data import Summary, canonical, normalise, summarise, version_data
@@ -39,7 +40,7 @@ class ParsedFile:
     file: str
     format: str  # "yaml" or "xlsx"
     sha256: str
-    data: dict
+    data: dict[str, Any]
 
     @cached_property
     def summary(self) -> Summary:
@@ -47,11 +48,13 @@ class ParsedFile:
 
     @property
     def code(self) -> str:
-        return self.data["code"]
+        code: str = self.data["code"]
+        return code
 
     @property
     def version(self) -> str:
-        return self.data["version"]
+        version: str = self.data["version"]
+        return version
 
 
 def file_format(filename: str) -> str | None:
@@ -199,7 +202,9 @@ class ImportResult:
         return self.action != Action.UNCHANGED
 
 
-def import_standard(*, actor, parsed: ParsedFile, publish: bool = False) -> ImportResult:
+def import_standard(
+    *, actor: User | None, parsed: ParsedFile, publish: bool = False
+) -> ImportResult:
     """Write a checked file: the standard, its version as a draft (or
     published when asked), thresholds, elements and criteria."""
     try:
@@ -217,11 +222,12 @@ def import_standard(*, actor, parsed: ParsedFile, publish: bool = False) -> Impo
 
 
 @transaction.atomic
-def _import(*, actor, parsed: ParsedFile, publish: bool) -> ImportResult:
+def _import(*, actor: User | None, parsed: ParsedFile, publish: bool) -> ImportResult:
     plan = plan_import(parsed, publish=publish, lock=True)
-    if plan.action == Action.UNCHANGED:
+    # Both keep a version that exists.
+    if plan.version is not None and plan.action == Action.UNCHANGED:
         return ImportResult(plan.action, plan.version)
-    if plan.action == Action.PUBLISH:
+    if plan.version is not None and plan.action == Action.PUBLISH:
         services_standards.publish_locked(actor=actor, version=plan.version)
         return ImportResult(plan.action, plan.version)
     data = parsed.data
@@ -262,7 +268,9 @@ def _import(*, actor, parsed: ParsedFile, publish: bool) -> ImportResult:
     return ImportResult(plan.action, version)
 
 
-def _save_standard(standard: Standard | None, data: dict) -> tuple[Standard, dict | None]:
+def _save_standard(
+    standard: Standard | None, data: dict[str, Any]
+) -> tuple[Standard, dict[str, Any] | None]:
     before = None
     if standard is None:
         standard = Standard(code=data["code"])
@@ -280,13 +288,13 @@ def _save_standard(standard: Standard | None, data: dict) -> tuple[Standard, dic
     return standard, before
 
 
-def _write_contents(version: StandardVersion, data: dict) -> None:
+def _write_contents(version: StandardVersion, data: dict[str, Any]) -> None:
     GradeThreshold.objects.bulk_create(
         GradeThreshold(version=version, grade=grade, min_score=Decimal(score))
         for grade, score in (data.get("thresholds") or {}).items()
     )
     position = 0
-    a_rows: list[tuple[Element, dict]] = []
+    a_rows: list[tuple[Element, dict[str, Any]]] = []
     for a in data["elements"]:
         a_rows.append(
             (
@@ -302,7 +310,7 @@ def _write_contents(version: StandardVersion, data: dict) -> None:
         )
         position += 1 + len(a.get("elements") or [])
     Element.objects.bulk_create([element for element, _a in a_rows])
-    b_rows: list[tuple[Element, Element, dict]] = []
+    b_rows: list[tuple[Element, Element, dict[str, Any]]] = []
     for a_element, a in a_rows:
         for offset, b in enumerate(a.get("elements") or [], start=1):
             b_rows.append(
