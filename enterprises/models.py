@@ -182,7 +182,7 @@ class RegistrationClaim(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = BoundedTextField(_("reason"), max_length=2000, blank=True)
     decided_by = models.ForeignKey(
         "portal.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
