@@ -84,6 +84,7 @@ def seed(count: int):
     import time_machine
 
     from certification.models import Application, Certificate
+    from certification.numbering import next_number
     from certification.publicity import rules as publicity
     from tests.cast import build_cast, make_enterprise
     from tests.certification.factories import make_tiered_version
@@ -106,7 +107,7 @@ def seed(count: int):
         application.pk = None
         application.enterprise = enterprise
         application.save()
-        seq = publicity.next_number(publicity.certificate_sequence_key(application, year))
+        seq = next_number(publicity.certificate_sequence_key(application, year))
         Certificate.objects.create(
             number=publicity.certificate_number(application, year, seq),
             application=application,

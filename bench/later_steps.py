@@ -61,6 +61,7 @@ def add_batches() -> None:
         PublicityItem,
         Status,
     )
+    from certification.numbering import next_number
     from certification.publicity import rules as publicity
     from portal.models import User
 
@@ -99,7 +100,7 @@ def add_batches() -> None:
                 )
             announced = [a for a in group if a.status == Status.ANNOUNCED]
             for chunk in chunks(announced, 50):
-                number = publicity.next_number(f"announcement:{receiver}:{year}")
+                number = next_number(f"announcement:{receiver}:{year}")
                 batch = AnnouncementBatch.objects.create(
                     organiser_id=receiver,
                     year=year,
@@ -110,7 +111,7 @@ def add_batches() -> None:
                 )
                 certificates = []
                 for a in chunk:
-                    seq = publicity.next_number(publicity.certificate_sequence_key(a, year))
+                    seq = next_number(publicity.certificate_sequence_key(a, year))
                     certificates.append(
                         Certificate(
                             number=publicity.certificate_number(a, year, seq),

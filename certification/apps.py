@@ -20,3 +20,20 @@ class CertificationConfig(AppConfig):
         accident_flags_review.connect(
             lifecycle.flag_for_accident, dispatch_uid="certification.flag_for_accident"
         )
+
+        # What publicity and announcement tell the later steps (certification/signals.py).
+        from certification import signals
+        from certification.certificates import rendering
+
+        signals.certificate_issued.connect(
+            lifecycle.on_certificate_issued, dispatch_uid="certification.lifecycle.issued"
+        )
+        signals.announcement_made.connect(
+            rendering.on_announcement_made, dispatch_uid="certification.certificates.announced"
+        )
+
+        # The enterprise page lists the enterprise's certificates (enterprises/pages.py).
+        from certification.certificates import views as certificate_views
+        from enterprises import pages
+
+        pages.add_detail_section(certificate_views.enterprise_certificates_section)

@@ -575,7 +575,7 @@ def _reviewers(result) -> None:
 
 
 def seed_demo_applications(result) -> None:
-    """Called at the end of enterprises.demo.seed_demo (inside its transaction)."""
+    """Called by ``manage.py seed_demo`` after enterprises.demo.seed_demo (in its transaction)."""
     _reviewers(result)
     versions: dict[str, StandardVersion] = {}
     for version in (

@@ -8,9 +8,10 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
-from certification.models import Application, Assignment, Status
+from certification.models import Application, Assignment, Certificate, Status
 from certification.workflow import APPLICANT, RECEIVER, RESPONSIBLE, REVIEW_UNIT
 from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_scope
 from portal.models import OrganisationKind as Kind
 
 
@@ -112,4 +113,16 @@ def current_unit_id(application: Application) -> int | None:
         Assignment.objects.filter(application_id=application.pk, withdrawn_at__isnull=True)
         .values_list("unit_id", flat=True)
         .first()
+    )
+
+
+def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+    """What an organisation announced, and the certificates of the enterprises it sees
+    in the registry (the enterprise its own, a group its members', a district its
+    district's; the city office all)."""
+    qs = Certificate.objects.all() if qs is None else qs
+    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+        return qs.none()
+    return qs.filter(
+        Q(announcement__organiser_id=user.organisation_id) | enterprise_scope(user, "enterprise__")
     )

@@ -1,4 +1,4 @@
-"""Production-safety accidents recorded on an enterprise (issue 5).
+"""Production-safety accidents recorded on an enterprise.
 
 Who records: the enterprise's district, the city office and the enterprise
 itself (its own account). Everyone who sees the enterprise sees its

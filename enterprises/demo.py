@@ -716,8 +716,5 @@ def seed_demo(enterprise_count: int = 2000) -> SeedResult:
         orgs,
         {DEMO_ENTERPRISE, PENDING_ENTERPRISE, SMALL_ENTERPRISE, SHOP_ENTERPRISE},
     )
-    from certification.demo import seed_demo_applications  # skips without the standards
-
-    seed_demo_applications(result)
     result.enterprises_total = Enterprise.objects.count()
     return result

@@ -205,7 +205,7 @@ class RegistrationClaim(models.Model):
 
 
 class Accident(models.Model):
-    """A production-safety accident recorded on an enterprise (issue 5): a
+    """A production-safety accident recorded on an enterprise: a
     fatal one flags its certificates for a revocation review
     (certification/lifecycle/rules.py) and feeds the accident-record gate of the
     scoring (reviews/scoring.py, domain.md §3.4)."""

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from enterprises import registration_throttle, services
+from enterprises import pages, registration_throttle, services
 from enterprises.forms import EnterpriseForm, RegistrationForm
 from enterprises.models import Enterprise, RegistrationClaim
 from enterprises.selectors import claim_rows, claims_visible_to, filter_enterprises
 from portal import permissions
+from portal.clients import client_ip
 from portal.errors import ServiceError
-from portal.middleware import client_ip
 from portal.models import Industry, OrganisationKind, Region, Street
 
 
@@ -81,7 +81,6 @@ def enterprise_detail(request, pk):
         request.user,
         pk=pk,
     )
-    from certification.lifecycle.rules import certificates_visible_to
     from enterprises.accidents import can_record
 
     return render(
@@ -90,10 +89,10 @@ def enterprise_detail(request, pk):
         {
             "enterprise": enterprise,
             "can_edit": permissions.can_edit_enterprise(request.user, enterprise),
-            # Accidents and certificates (issue 5): templates/enterprises/_accidents.html.
+            # Sections of the apps above the registry (certificates), then accidents.
+            "sections": pages.detail_sections(request, enterprise),
             "accidents": enterprise.accidents.all(),
             "can_record_accident": can_record(request.user, enterprise),
-            "certificates": certificates_visible_to(request.user).filter(enterprise=enterprise),
         },
     )
 

@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.audit import current_ip
+from portal.clients import client_ip
 
 
 class AuditContextMiddleware:
@@ -19,12 +20,6 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
-
-
-def client_ip(request) -> str | None:
-    # Behind the compose file's gunicorn there is no proxy adding headers;
-    # REMOTE_ADDR is the trustworthy source.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class PortalLocaleMiddleware(LocaleMiddleware):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -113,3 +114,9 @@ def send_reminders(today: datetime.date | None = None) -> int:
             )
         sent += 1
     return sent
+
+
+@shared_task(name="certification.send_reminders")
+def send_reminders_task() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): remind due and overdue steps."""
+    return send_reminders()

@@ -101,7 +101,7 @@ def check_qualifies(assessment: Assessment, tier: str, deaths_last_year: int) ->
             % {"tier": TIER_NAMES.get(tier, tier)},
             field="tier",
         )
-    # Issue 5: the deaths recorded on the enterprise in the last 12 months
+    # The deaths recorded on the enterprise in the last 12 months
     # count too, when more than declared (enterprises/accidents.py).
     deaths = max(
         deaths_last_year,
@@ -158,7 +158,7 @@ def application_create(
     applicant = _applicant_for(actor, enterprise)
     if assessment.enterprise_id != enterprise.pk or assessment.kind != Assessment.Kind.SELF:
         raise ServiceError(_("Choose a self-assessment of this enterprise."), field="assessment")
-    # Issue 5: the re-apply lock after a revocation, and a live certificate of
+    # The re-apply lock after a revocation, and a live certificate of
     # this grade only renewed within its renewal window (certification/lifecycle/rules.py).
     check_may_apply(enterprise, tier)
     check_qualifies(assessment, tier, deaths_last_year)

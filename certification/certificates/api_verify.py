@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certification.certificates import signing as verify
-from portal.middleware import client_ip
+from portal.clients import client_ip
 from portal.parsers import JSONParser
 
 

@@ -1,4 +1,4 @@
-"""The one PDF rendering pipeline of the portal (issue 5): certificates,
+"""The one PDF rendering pipeline of the portal: certificates,
 plaques, the self-assessment report and the on-site review report.
 
 HTML from a Django template → WeasyPrint → PDF bytes, with:

@@ -16,11 +16,11 @@ and gives up on a job after MAX_ATTEMPTS starts.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import logging
 import re
 
+from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -28,7 +28,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certification.certificates.limits import time_limits
 from certification.models import PdfJob
+from certification.models.publicity import stalled_before
 from portal import audit
 
 logger = logging.getLogger(__name__)
@@ -42,24 +44,11 @@ def content_hash(kind: str, html: str) -> str:
     return hashlib.sha256(f"{kind}\n{_PRINTED_LINE.sub('', html)}".encode()).hexdigest()
 
 
-def time_limits() -> dict:
-    """Celery's soft limit (the task fails with a message) and hard limit
-    (the worker process is killed) of one PDF rendering."""
-    soft = settings.PDF_RENDER_TIME_LIMIT
-    return {"soft_time_limit": soft, "time_limit": soft + 30}
-
-
-def stalled_before() -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(seconds=settings.RENDER_STALLED_AFTER_SECONDS)
-
-
 def is_stalled(job: PdfJob) -> bool:
     return job.pending and job.queued_at < stalled_before()
 
 
 def _enqueue(job_id: int) -> None:
-    from certification.tasks import render_pdf_job_task
-
     transaction.on_commit(lambda: render_pdf_job_task.apply_async((job_id,), **time_limits()))
 
 
@@ -155,43 +144,7 @@ def render_job(job_id: int) -> bool:
     return True
 
 
-# --- stalled renders --------------------------------------------------------------------------
-
-
-def requeue_stalled() -> dict:
-    """Queue again what has been pending longer than the setting: PDF jobs
-    (failed after MAX_ATTEMPTS starts) and certificate renders."""
-    from certification.certificates import rendering as certificate_pdf
-
-    cutoff = stalled_before()
-    requeued = given_up = 0
-    stalled = list(
-        PdfJob.objects.filter(
-            status__in=[PdfJob.Status.QUEUED, PdfJob.Status.RENDERING],
-            queued_at__lt=cutoff,
-        ).values_list("pk", "attempts")
-    )
-    for job_id, attempts in stalled:
-        with transaction.atomic():
-            if attempts >= MAX_ATTEMPTS:
-                _finish(
-                    job_id,
-                    status=PdfJob.Status.FAILED,
-                    error=_("The PDF did not finish after %(n)d attempts.") % {"n": attempts},
-                )
-                given_up += 1
-                continue
-            PdfJob.objects.filter(pk=job_id).update(
-                status=PdfJob.Status.QUEUED, queued_at=timezone.now()
-            )
-            _enqueue(job_id)
-            requeued += 1
-    certificates = certificate_pdf.requeue_stalled(cutoff)
-    if requeued or given_up or certificates:
-        logger.warning(
-            "Stalled renders queued again: %d PDF job(s), %d certificate(s); %d job(s) given up",
-            requeued,
-            certificates,
-            given_up,
-        )
-    return {"jobs": requeued, "jobs_failed": given_up, "certificates": certificates}
+@shared_task(name="certification.render_pdf_job", acks_late=True, reject_on_worker_lost=True)
+def render_pdf_job_task(job_id: int) -> bool:
+    """Render a report PDF job (a finished or failed job is left alone)."""
+    return render_job(job_id)

@@ -1,4 +1,4 @@
-"""Certificate and plaque PDFs (issue 5), rendered by Celery tasks with
+"""Certificate and plaque PDFs, rendered by Celery tasks with
 WeasyPrint through certification/certificates/pdf.py's restricted pipeline.
 
 ``render_certificate(certificate_id)`` lays out templates/pdf/certificate.html
@@ -43,13 +43,18 @@ from __future__ import annotations
 import datetime
 import logging
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certification.certificates.limits import time_limits
+from certification.engine import TransitionForbidden
 from certification.models import AnnouncementBatch, Certificate
+from certification.models.publicity import stalled_renders
+from certification.numbering import next_number
 from portal import audit
 from portal.errors import ServiceError
 
@@ -89,7 +94,6 @@ def is_valid_print_number(value: str) -> bool:
 
 
 def new_print_number() -> str:
-    from certification.publicity.rules import next_number
 
     serial = next_number(PRINT_NUMBER_KEY)
     if serial >= 10**PRINT_DIGITS:
@@ -271,9 +275,6 @@ def recount(announcement_id: int) -> AnnouncementBatch:
 def enqueue_renders(ids: list[int]) -> None:
     """Queue one render task per certificate, with the PDF time limits, and
     note when: pending long after it, a render counts as stalled."""
-    from certification.certificates.pdf_jobs import time_limits
-    from certification.tasks import render_certificate_task
-
     Certificate.objects.filter(pk__in=ids).update(render_queued_at=timezone.now())
     for certificate_id in ids:
         render_certificate_task.apply_async((certificate_id,), **time_limits())
@@ -291,29 +292,14 @@ def issue_announcement_pdfs(announcement_id: int) -> int:
     return len(ids)
 
 
-def stalled_certificates(cutoff: datetime.datetime):
-    """Certificates of award announcements still pending (neither rendered
-    nor failed) although queued before ``cutoff``: their message is lost."""
-    return Certificate.objects.filter(
-        announcement__kind=AnnouncementBatch.Kind.AWARD,
-        rendered_at__isnull=True,
-        render_error="",
-        render_queued_at__lt=cutoff,
-    )
-
-
 def stalled_count(announcement: AnnouncementBatch) -> int:
     """How many of the announcement's renders are stalled (for its progress)."""
-    from certification.certificates.pdf_jobs import stalled_before
-
-    if announcement.pdfs_done + announcement.pdfs_failed >= announcement.pdfs_total:
-        return 0
-    return stalled_certificates(stalled_before()).filter(announcement=announcement).count()
+    return announcement.pdfs_stalled
 
 
 def requeue_stalled(cutoff: datetime.datetime) -> int:
     """Queue again the renders stalled before ``cutoff``; how many."""
-    ids = list(stalled_certificates(cutoff).order_by("pk").values_list("pk", flat=True))
+    ids = list(stalled_renders(cutoff).order_by("pk").values_list("pk", flat=True))
     enqueue_renders(ids)
     return len(ids)
 
@@ -328,9 +314,6 @@ def may_retry(user, announcement: AnnouncementBatch) -> bool:
 def retry_failed(*, actor, announcement: AnnouncementBatch) -> int:
     """The organiser asks again for the certificates still missing their
     files (failed or never rendered): enqueued once the request commits."""
-    from certification.engine import TransitionForbidden
-    from certification.tasks import issue_announcement_pdfs_task
-
     if not may_retry(actor, announcement):
         raise TransitionForbidden(
             _("Only the organisation that made the announcement can retry its certificates.")
@@ -342,3 +325,56 @@ def retry_failed(*, actor, announcement: AnnouncementBatch) -> int:
         )
         transaction.on_commit(lambda: issue_announcement_pdfs_task.delay(announcement.pk))
     return count
+
+
+# --- the tasks --------------------------------------------------------------------------
+# Late acknowledgement: with Redis a message whose worker was killed before
+# acknowledging it is delivered again after the broker's visibility_timeout.
+# kombu's filesystem broker (the embedded mode) removes a message when a
+# worker takes it, so a killed worker loses it: the render stays pending until
+# the periodic requeue_stalled task below queues it again. Rendering twice is
+# harmless (the same two file names are overwritten; the batch counters move
+# only when the certificate's state changes). Every PDF task gets Celery's
+# soft and hard time limits from pdf_jobs.time_limits() when queued.
+
+
+@shared_task(
+    name="certification.render_certificate",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    default_retry_delay=10,
+)
+def render_certificate_task(self, certificate_id: int, force: bool = False) -> bool:
+    """Render one certificate's PDF and plaque; retried with exponential
+    backoff (10 s, 20 s, 40 s … at most 10 minutes) when it fails."""
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None:
+        return False
+    if not force and is_rendered(certificate):
+        return False
+    try:
+        render_certificate(certificate_id)
+    except Exception as error:
+        if self.request.is_eager:  # tests and CELERY_TASK_ALWAYS_EAGER: no waiting
+            raise
+        countdown = min(600, 10 * 2**self.request.retries)
+        raise self.retry(exc=error, countdown=countdown) from error
+    return True
+
+
+@shared_task(
+    name="certification.issue_announcement_pdfs", acks_late=True, reject_on_worker_lost=True
+)
+def issue_announcement_pdfs_task(announcement_id: int) -> int:
+    """Fan out one render task per certificate of the announcement not
+    rendered yet (enqueued when an announcement commits; safe to run again)."""
+    return issue_announcement_pdfs(announcement_id)
+
+
+def on_announcement_made(*, announcement: AnnouncementBatch, **_signal) -> None:
+    """Receiver of certification.signals.announcement_made: render the
+    certificates' PDFs once the announcement commits."""
+    pk = announcement.pk
+    transaction.on_commit(lambda: issue_announcement_pdfs_task.delay(pk))

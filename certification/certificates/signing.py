@@ -1,4 +1,4 @@
-"""Checking a certificate (issue 5): the signed QR payload, the public
+"""Checking a certificate: the signed QR payload, the public
 verification page's statement, and lookups by number or USCC.
 
 Used by certification/certificates/rendering.py to put the QR code on the

@@ -1,4 +1,4 @@
-"""Pages of the certificate files (issue 5): downloads of the certificate
+"""Pages of the certificate files: downloads of the certificate
 and plaque PDFs, the rendering progress of an announcement with its
 "retry failed" button, and the PDFs of the self-assessment report and the
 on-site review report (rendered in the background, certification/certificates/pdf_jobs.py).
@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from certification import selectors
 from certification.certificates import pdf_jobs
 from certification.certificates import rendering as certificate_pdf
 from certification.engine import TransitionForbidden
@@ -56,7 +57,7 @@ def download_scope(user, qs: QuerySet | None = None) -> QuerySet:
 def certificate_for_download(user, pk: int) -> Certificate:
     """The certificate, 404 outside the registry scope, 403 inside it for
     those who do not get its files."""
-    visible = publicity.certificates_visible_to(user).filter(pk=pk)
+    visible = selectors.certificates_visible_to(user).filter(pk=pk)
     if not visible.exists():
         raise Http404
     certificate = download_scope(user).select_related("enterprise").filter(pk=pk).first()
@@ -225,3 +226,13 @@ def pdf_job_download(request, job_id: int):
     if job.status != PdfJob.Status.DONE or not job.file:
         raise Http404(_("The PDF is not ready."))
     return stored_file_response(job.file, filename=job.filename, content_type="application/pdf")
+
+
+def enterprise_certificates_section(request, enterprise) -> str:
+    """The enterprise page's certificates (enterprises/pages.py): those the user sees."""
+    certificates = selectors.certificates_visible_to(request.user).filter(enterprise=enterprise)
+    if not certificates:
+        return ""
+    return render_to_string(
+        "certification/_enterprise_certificates.html", {"certificates": certificates}, request
+    )

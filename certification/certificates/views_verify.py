@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from certification.certificates import signing as verify
-from portal.middleware import client_ip
+from portal.clients import client_ip
 
 
 class LookupForm(forms.Form):

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from certification import selectors
 from certification.api_errors import workflow_errors
 from certification.lifecycle import rules as lifecycle
 from certification.models import (
@@ -34,7 +35,7 @@ from certification.models import (
     CertificateEvent,
     RevocationReason,
 )
-from certification.publicity.rules import tier_label
+from certification.workflow import tier_label
 from enterprises import accidents
 from enterprises.models import Accident, Enterprise
 from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
@@ -54,6 +55,8 @@ WRITE_RESPONSES = {
 # Output
 
 
+# Named apart from the application's workflow events in the schema.
+@extend_schema_serializer(component_name="CertificateEvent")
 class EventSerializer(serializers.ModelSerializer):
     action_display = serializers.CharField(source="get_action_display")
     reason_display = serializers.CharField(source="get_reason_display")
@@ -186,7 +189,7 @@ class AccidentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
 
 def _certificate(user, pk: int) -> Certificate:
     certificate = (
-        lifecycle.certificates_visible_to(user)
+        selectors.certificates_visible_to(user)
         .select_related("announcement", "enterprise", "application")
         .filter(pk=pk)
         .first()
@@ -198,7 +201,7 @@ def _certificate(user, pk: int) -> Certificate:
 
 def _history(request, pk: int) -> Response:
     certificate = (
-        lifecycle.certificates_visible_to(request.user)
+        selectors.certificates_visible_to(request.user)
         .prefetch_related("events__actor", "annual_assessments")
         .select_related("announcement")
         .get(pk=pk)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 
+from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -284,3 +285,11 @@ def run_daily(today: datetime.date | None = None) -> dict[str, int]:
         "reminded": remind_annual(today),
         "renewal": notify_renewal(today),
     }
+
+
+@shared_task(name="certification.run_lifecycle")
+def run_lifecycle_task() -> dict:
+    """Daily (CELERY_BEAT_SCHEDULE "certificate-lifecycle"): annual
+    self-assessments fulfilled, overdue recorded, expiry, reminders, renewal
+    notices. Each step claims its rows: a second run the same day does nothing."""
+    return run_daily()

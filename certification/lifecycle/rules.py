@@ -1,4 +1,4 @@
-"""A certificate's life after the announcement (issue 5): annual
+"""A certificate's life after the announcement: annual
 self-assessments, renewal window, expiry, suspension, reinstatement,
 downgrading and revocation, accident flags.
 
@@ -26,7 +26,7 @@ Rules chosen (domain.md §4.1, §4.3; tagged [M] there, hence settings):
   (``reapply_locked_until`` = the first day the enterprise may apply again)
   and is published in a revocation announcement (AnnouncementBatch
   kind="revocation") of the revoking organisation, numbered in the same
-  sequence as its award announcements (publicity.next_number, key
+  sequence as its award announcements (certification.numbering.next_number, key
   ``announcement:<org>:<year>``: the batch number is unique per organiser
   and year whatever the kind).
 - **Annual self-assessment**: at issuance one row per year of validity
@@ -47,7 +47,7 @@ Rules chosen (domain.md §4.1, §4.3; tagged [M] there, hence settings):
   settings.ACCIDENT_REVIEW_DIRECT_LOSS direct loss, flags every live
   certificate of the enterprise for a revocation review.
 
-The daily Celery beat task (certification.tasks.run_lifecycle_task) runs
+The daily Celery beat task (certification.lifecycle.daily.run_lifecycle_task) runs
 ``run_daily``; each step claims its rows with a conditional UPDATE, so a
 second run the same day does nothing.
 """
@@ -59,11 +59,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from certification.certificates.rendering import render_certificate_task
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import (
     AnnouncementBatch,
@@ -72,6 +72,7 @@ from certification.models import (
     CertificateEvent,
     RevocationReason,
 )
+from certification.numbering import next_number
 from certification.validity import ANNUAL_YEARS, LIVE, annual_due_on, in_renewal_window
 from certification.workflow import tier_label
 from portal import audit
@@ -115,12 +116,6 @@ def oversees(user) -> bool:
     )
 
 
-def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
-    from certification.publicity.rules import certificates_visible_to as visible
-
-    return visible(user, qs)
-
-
 def _forbidden(message):
 
     return TransitionForbidden(message)
@@ -139,7 +134,8 @@ def _tier_label(tier: str) -> str:
 
 
 def on_issued(certificate: Certificate, *, actor=None) -> None:
-    """Called by publicity.finish_announce: the "issued" event, the annual
+    """Receiver of certification.signals.certificate_issued (sent by
+    publicity.finish_announce): the "issued" event, the annual
     self-assessment rows, and a "renewed" event on the enterprise's earlier
     live certificate of the same grade."""
     CertificateEvent.objects.create(
@@ -369,13 +365,10 @@ def certificate_downgrade(
 
 
 def _rerender(certificate_id: int) -> None:
-    from certification.tasks import render_certificate_task
-
     render_certificate_task.delay(certificate_id, force=True)
 
 
 def _revocation_announcement(actor, today: datetime.date) -> AnnouncementBatch:
-    from certification.publicity.rules import next_number
 
     year = today.year
     number = next_number(f"announcement:{actor.organisation_id}:{year}")
@@ -578,3 +571,8 @@ def flag_for_review(*, actor, enterprise, reason: str) -> list[Certificate]:
 def flag_for_accident(*, actor, enterprise, reason: str, **_signal) -> list[Certificate]:
     """Receiver of enterprises.signals.accident_flags_review."""
     return flag_for_review(actor=actor, enterprise=enterprise, reason=reason)
+
+
+def on_certificate_issued(*, certificate: Certificate, actor=None, **_signal) -> None:
+    """Receiver of certification.signals.certificate_issued."""
+    on_issued(certificate, actor=actor)

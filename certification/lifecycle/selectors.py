@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from certification.lifecycle.rules import certificates_visible_to, oversees
+from certification.lifecycle.rules import oversees
 from certification.models import AnnualSelfAssessment, Certificate
+from certification.selectors import certificates_visible_to
 from certification.validity import LIVE, RENEWAL_WINDOW_MONTHS, add_months
 
 

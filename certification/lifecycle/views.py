@@ -25,13 +25,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from certification import validity
+from certification import selectors, validity
 from certification.certificates.views import download_scope
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.lifecycle import rules as lifecycle
 from certification.lifecycle import selectors as lifecycle_selectors
 from certification.models import Certificate, RevocationReason
-from certification.publicity.rules import tier_label
+from certification.workflow import tier_label
 from portal import permissions
 from portal.errors import ServiceError
 
@@ -60,7 +60,7 @@ class LifecycleForm(forms.Form):
 
 
 def _certificates(user):
-    return lifecycle.certificates_visible_to(user).select_related(
+    return selectors.certificates_visible_to(user).select_related(
         "enterprise__region", "industry", "announcement__organiser", "application"
     )
 

@@ -3,8 +3,12 @@ the certificates they give."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -122,10 +126,11 @@ class AnnouncementBatch(models.Model):
 
     @property
     def pdfs_stalled(self) -> int:
-        """Renders pending for longer than RENDER_STALLED_AFTER_SECONDS."""
-        from certification.certificates.rendering import stalled_count
-
-        return stalled_count(self)
+        """Renders pending for longer than RENDER_STALLED_AFTER_SECONDS (their
+        Celery message was lost: the periodic requeue will send them again)."""
+        if self.pdfs_done + self.pdfs_failed >= self.pdfs_total:
+            return 0
+        return stalled_renders(stalled_before()).filter(announcement=self).count()
 
 
 class Counter(models.Model):
@@ -187,7 +192,7 @@ class Certificate(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.VALID, db_index=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # The printed certificate (issue 5): 9 digits + 1 check digit, given when
+    # The printed certificate: 9 digits + 1 check digit, given when
     # the PDF is first rendered (certification/certificates/rendering.py).
     print_number = models.CharField(_("print number"), max_length=10, blank=True)
     pdf = models.FileField(upload_to=certificate_file_path, max_length=300, blank=True)
@@ -224,3 +229,19 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+def stalled_before() -> datetime.datetime:
+    """Renders queued before this moment and still pending count as stalled."""
+    return timezone.now() - datetime.timedelta(seconds=settings.RENDER_STALLED_AFTER_SECONDS)
+
+
+def stalled_renders(cutoff: datetime.datetime) -> QuerySet[Certificate]:
+    """Certificates of award announcements still pending (neither rendered nor
+    failed) although queued before ``cutoff``: their message is lost."""
+    return Certificate.objects.filter(
+        announcement__kind=AnnouncementBatch.Kind.AWARD,
+        rendered_at__isnull=True,
+        render_error="",
+        render_queued_at__lt=cutoff,
+    )

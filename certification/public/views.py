@@ -24,8 +24,9 @@ from certification.models import (
     PublicityItem,
 )
 from certification.publicity import rules as publicity
+from certification.workflow import tier_label
+from portal.clients import client_ip
 from portal.errors import ServiceError
-from portal.middleware import client_ip
 
 PER_PAGE = 20
 
@@ -111,7 +112,7 @@ def publicity_detail(request, pk: int):
         form = ObjectionForm(items=items)
     rows = list(items)
     for item in rows:
-        item.tier_label = publicity.tier_label(item.tier)
+        item.tier_label = tier_label(item.tier)
     return render(
         request,
         "public/publicity_detail.html",
@@ -164,7 +165,7 @@ def announcement_detail(request, pk: int):
             )
         )
     for certificate in certificates:
-        certificate.tier_label = publicity.tier_label(certificate.tier)
+        certificate.tier_label = tier_label(certificate.tier)
     return render(
         request,
         "public/announcement_detail.html",

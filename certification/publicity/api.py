@@ -29,6 +29,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from certification import selectors
 from certification.api_errors import workflow_errors
 from certification.models import (
     AnnouncementBatch,
@@ -40,6 +41,7 @@ from certification.models import (
     PublicityItem,
 )
 from certification.publicity import rules as publicity
+from certification.workflow import tier_label
 from portal.api.base import (
     PortalAPIMixin,
     PortalPagination,
@@ -106,7 +108,7 @@ class PublicityItemSerializer(serializers.ModelSerializer):
         ]
 
     def get_tier_display(self, item: PublicityItem) -> str:
-        return publicity.tier_label(item.tier)
+        return tier_label(item.tier)
 
 
 class PublicityBatchSerializer(serializers.ModelSerializer):
@@ -164,7 +166,7 @@ class CertificateSerializer(serializers.ModelSerializer):
         ]
 
     def get_tier_display(self, certificate: Certificate) -> str:
-        return publicity.tier_label(certificate.tier)
+        return tier_label(certificate.tier)
 
 
 class AnnouncementCertificateSerializer(CertificateSerializer):
@@ -480,7 +482,7 @@ class CertificateViewSet(
     serializer_class = CertificateSerializer
 
     def get_queryset(self):
-        return publicity.certificates_visible_to(self.request.user, _certificates())
+        return selectors.certificates_visible_to(self.request.user, _certificates())
 
 
 class PublicAnnouncementViewSet(

@@ -24,21 +24,22 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from certification import signals
 from certification.models import (
     AnnouncementBatch,
     Application,
     Certificate,
-    Counter,
     Objection,
     PublicityBatch,
     PublicityItem,
     Status,
 )
+from certification.numbering import next_number
 from certification.workflow import time_limit
 from portal import audit, workdays
 from portal.errors import ServiceError
@@ -69,21 +70,7 @@ CERTIFICATE_RE = re.compile(
 OBJECTION_FIELDS = {"name": 50, "contact": 100}
 
 
-# --- numbering ---------------------------------------------------------------------
-
-
-def next_number(key: str) -> int:
-    """The next number of a gap-free sequence (1, 2, 3, …).
-
-    The counter row is incremented in the database (UPDATE … SET value =
-    value + 1), which locks it until the surrounding transaction ends: two
-    announcements at once wait for each other and never share a number.
-    Never derived from existing rows (max()+1).
-    """
-    with transaction.atomic():
-        Counter.objects.get_or_create(key=key)
-        Counter.objects.filter(key=key).update(value=F("value") + 1)
-        return Counter.objects.get(key=key).value
+# --- certificate numbers ---------------------------------------------------------
 
 
 def _number_parts(application: Application) -> tuple[str, str, str]:
@@ -121,14 +108,6 @@ def valid_until(announced_on: datetime.date) -> datetime.date:
 
 
 # --- reading and scope ---------------------------------------------------------------
-
-
-def tier_label(tier: str) -> str:
-    """A grade's display name (the grade shown is stored as a plain code)."""
-    try:
-        return str(Application.Tier(tier).label)
-    except ValueError:
-        return tier
 
 
 def publishes(user) -> bool:
@@ -169,20 +148,6 @@ def announcements_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
 def objections_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
     return _organised_by(
         user, Objection.objects.all() if qs is None else qs, "item__batch__organiser_id"
-    )
-
-
-def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
-    """What an organisation announced, and the certificates of the enterprises it sees
-    in the registry (the enterprise its own, a group its members', a district its
-    district's; the city office all)."""
-    from enterprises.selectors import enterprise_scope
-
-    qs = Certificate.objects.all() if qs is None else qs
-    if not user.is_authenticated or not user.is_active or not user.organisation_id:
-        return qs.none()
-    return qs.filter(
-        Q(announcement__organiser_id=user.organisation_id) | enterprise_scope(user, "enterprise__")
     )
 
 
@@ -637,9 +602,8 @@ def announcement_create(
             },
         },
     )
-    from certification.tasks import issue_announcement_pdfs_task  # the certificates' PDFs
-
-    transaction.on_commit(lambda: issue_announcement_pdfs_task.delay(batch.pk))
+    # The certificates' PDFs are rendered once this commits (certification/certificates/).
+    signals.announcement_made.send(sender=AnnouncementBatch, announcement=batch)
     return batch
 
 
@@ -681,8 +645,6 @@ def finish_announce(move: Move) -> None:
     )
     move.details["certificate"] = certificate.number
     move.details["valid_until"] = certificate.valid_until.isoformat()
-    # Issue 5: the certificate's history starts ("issued" event) and its annual
+    # The certificate's history starts ("issued" event) and its annual
     # self-assessments are due (certification/lifecycle/rules.py).
-    from certification.lifecycle import rules as lifecycle
-
-    lifecycle.on_issued(certificate, actor=move.actor)
+    signals.certificate_issued.send(sender=Certificate, certificate=certificate, actor=move.actor)

@@ -34,6 +34,7 @@ from certification.models import (
     Status,
 )
 from certification.publicity import rules as publicity
+from certification.workflow import tier_label
 from portal import permissions
 from portal.errors import ServiceError
 
@@ -126,7 +127,7 @@ def _annotate_batch(batch: PublicityBatch, today) -> PublicityBatch:
         1 for item in batch.items.all() for o in item.objections.all() if not o.outcome
     )
     for item in batch.items.all():
-        item.tier_label = publicity.tier_label(item.tier)
+        item.tier_label = tier_label(item.tier)
     return batch
 
 
@@ -145,9 +146,7 @@ def _publicity_page(request, *, form=None, error=None, status=200):
             .order_by("enterprise__name", "pk")
         )
         for application in candidates:
-            application.shown_tier = publicity.tier_label(
-                application.granted_tier or application.tier
-            )
+            application.shown_tier = tier_label(application.granted_tier or application.tier)
     page = Paginator(_batches(user), BATCHES_PER_PAGE).get_page(request.GET.get("page"))
     for batch in page:
         _annotate_batch(batch, today)
@@ -292,9 +291,7 @@ def _announcements_page(request, *, form=None, error=None, status=200):
         )
         for application in candidates:
             application.ready, application.readiness = _readiness(application, today)
-            application.shown_tier = publicity.tier_label(
-                application.granted_tier or application.tier
-            )
+            application.shown_tier = tier_label(application.granted_tier or application.tier)
     certificates = Certificate.objects.select_related("enterprise__region", "industry")
     announcements = (
         publicity.announcements_visible_to(user)
@@ -304,7 +301,7 @@ def _announcements_page(request, *, form=None, error=None, status=200):
     page = Paginator(announcements, ANNOUNCEMENTS_PER_PAGE).get_page(request.GET.get("page"))
     for announcement in page:
         for certificate in announcement.certificates.all():
-            certificate.tier_label = publicity.tier_label(certificate.tier)
+            certificate.tier_label = tier_label(certificate.tier)
     return render(
         request,
         "certification/publicity/announcements.html",
@@ -391,11 +388,11 @@ def detail_context(request, application: Application) -> dict:
     today = timezone.localdate()
     for item in items:
         item.is_open = publicity.window_open(item.batch, today)
-        item.tier_label = publicity.tier_label(item.tier)
+        item.tier_label = tier_label(item.tier)
     return {
         "publicity_items": items,
         "publicity_certificate": certificate,
-        "publicity_certificate_tier": publicity.tier_label(certificate.tier) if certificate else "",
+        "publicity_certificate_tier": tier_label(certificate.tier) if certificate else "",
         "publicity_sees_contacts": is_receiver,
         "publicity_may_resolve": is_receiver and publicity.publishes(user),
         "publicity_resolve_form": ResolveForm(),

@@ -57,6 +57,7 @@ from certification.models import (
     Status,
     VerificationBatch,
 )
+from certification.numbering import next_number
 from certification.workflow import TRANSITIONS
 from portal import audit
 from portal.errors import ServiceError
@@ -341,9 +342,8 @@ def batch_create(*, actor, applications) -> VerificationBatch:
 
     now = timezone.now()
     today = timezone.localdate()
-    # From the counter (certification/publicity/rules.py), not count()+1: two
+    # From the counter (certification/numbering.py), not count()+1: two
     # batches made at once must not get the same number.
-    from certification.publicity.rules import next_number
 
     number = next_number(f"verification:{actor.organisation_id}")
     seed = secrets.token_hex(16)

@@ -20,7 +20,7 @@ from portal.api.base import (
     PortalAPIMixin,
     RejectUnknownFieldsMixin,
 )
-from portal.middleware import client_ip
+from portal.clients import client_ip
 from portal.models import Organisation, User
 
 # --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from portal import login_throttle
-from portal.middleware import client_ip
+from portal.clients import client_ip
 
 
 class ThrottledLoginView(LoginView):

@@ -21,9 +21,9 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from rest_framework.test import APIClient
 
+from certification import selectors
 from certification.applications.views import with_overdue
 from certification.models import AnnouncementBatch, Application, Certificate, Status
-from certification.publicity import rules as publicity
 from certification.selectors import list_ordering
 from enterprises.models import Enterprise
 from portal.models import Industry, Organisation, OrganisationKind, Region
@@ -145,7 +145,7 @@ def certificates(cast, version):
 def test_the_certificate_scope_is_the_registry_rule(cast, certificates, role):
     user = getattr(cast, role)
 
-    new = set(publicity.certificates_visible_to(user).values_list("number", flat=True))
+    new = set(selectors.certificates_visible_to(user).values_list("number", flat=True))
     old = set(old_certificate_scope(user).values_list("number", flat=True))
 
     assert new == old
@@ -159,7 +159,7 @@ def test_a_review_unit_without_grants_sees_the_certificates_it_announced(cast, c
     unit.save(update_fields=["kind"])
     user = type(cast.association).objects.select_related("organisation").get(pk=cast.association.pk)
 
-    numbers = set(publicity.certificates_visible_to(user).values_list("number", flat=True))
+    numbers = set(selectors.certificates_visible_to(user).values_list("number", flat=True))
 
     assert numbers == set(
         Certificate.objects.filter(announcement__organiser=unit).values_list("number", flat=True)
@@ -171,8 +171,8 @@ def test_no_certificates_without_an_active_organisation(cast, certificates):
     from django.contrib.auth.models import AnonymousUser
 
     cast.district.is_active = False
-    assert not publicity.certificates_visible_to(cast.district).exists()
-    assert not publicity.certificates_visible_to(AnonymousUser()).exists()
+    assert not selectors.certificates_visible_to(cast.district).exists()
+    assert not selectors.certificates_visible_to(AnonymousUser()).exists()
 
 
 def test_the_certificate_api_lists_the_scope_newest_first(cast, certificates):

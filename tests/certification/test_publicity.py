@@ -28,6 +28,7 @@ from certification.models import (
     PublicityItem,
     Status,
 )
+from certification.numbering import next_number
 from certification.publicity import rules as publicity
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Industry, Notification, Organisation, OrganisationKind
@@ -123,8 +124,8 @@ def item_of(application) -> PublicityItem:
 
 
 def test_next_number_is_consecutive_per_key(db):
-    assert [publicity.next_number("k:a") for _ in range(3)] == [1, 2, 3]
-    assert publicity.next_number("k:b") == 1
+    assert [next_number("k:a") for _ in range(3)] == [1, 2, 3]
+    assert next_number("k:b") == 1
     assert Counter.objects.get(key="k:a").value == 3
 
 

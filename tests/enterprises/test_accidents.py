@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from certification import selectors
 from certification.applications import services
 from certification.lifecycle import rules as lifecycle
 from certification.lifecycle import selectors as lifecycle_selectors
@@ -95,7 +96,7 @@ def test_a_fatal_accident_flags_the_certificates(cast, version, django_capture_o
         recipient=cast.district, text__contains=certificate.number
     ).exists()
     assert certificate in lifecycle_selectors.filter_certificates(
-        lifecycle.certificates_visible_to(cast.district), flagged=True
+        selectors.certificates_visible_to(cast.district), flagged=True
     )
 
 

@@ -1,12 +1,18 @@
-"""``manage.py seed_demo [--enterprises N]``: demonstration data, safe to re-run."""
+"""``manage.py seed_demo [--enterprises N]``: demonstration data, safe to re-run.
+
+It lives in the top app because it seeds every app in order: the registry and its
+logins (enterprises.demo), then the applications in every state of the workflow
+(certification.demo), in one transaction."""
 
 from __future__ import annotations
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.test.utils import override_settings
 
+from certification.demo import seed_demo_applications
 from enterprises.demo import DEMO_USERS, PASSWORD, seed_demo
 from portal.models import Organisation, Street
 
@@ -34,7 +40,9 @@ class Command(BaseCommand):
         # Demo data is not news: the demo applications' notifications stay
         # in-app and no e-mail goes out (nor floods the console backend).
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            result = seed_demo(enterprises)
+            with transaction.atomic():
+                result = seed_demo(enterprises)
+                seed_demo_applications(result)  # skips, saying why, without the standards
         elapsed = time.monotonic() - started
         created = ", ".join(f"{count} {what}" for what, count in sorted(result.created.items()))
         self.stdout.write(
