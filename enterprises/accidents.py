@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -161,7 +162,7 @@ def accident_record(
         recorded_by=actor,
     )
     reason = flags_review(accident)
-    flagged = []
+    flagged: list[Any] = []  # certificates (certification answers the signal)
     if reason:
         # The certificate lifecycle flags the enterprise's live certificates.
         for _receiver, answer in accident_flags_review.send(

@@ -24,6 +24,7 @@ from portal import permissions
 from portal.api.base import (
     PortalAPIMixin,
     RejectUnknownFieldsMixin,
+    acting_user,
     deny_unless,
     service_errors,
 )
@@ -246,17 +247,18 @@ class EnterpriseViewSet(
         return self.update(request, pk=pk, partial=True)
 
     def _save(self, enterprise: Enterprise, data: dict) -> Enterprise:
-        user = self.request.user
+        user = acting_user(self.request)
         # The serializer guarantees a district on create; on update the
         # current one stands unless the body moves the enterprise.
         region = data.get("region") or enterprise.region
-        if user.kind == OrganisationKind.DISTRICT and region.pk != user.organisation.region_id:
+        org = user.organisation
+        if user.kind == OrganisationKind.DISTRICT and org and region.pk != org.region_id:
             raise PermissionDenied(
                 _(
                     "A district government can only keep enterprises in its own district "
                     "(%(district)s)."
                 )
-                % {"district": user.organisation.region}
+                % {"district": org.region}
             )
         for name, value in data.items():
             setattr(enterprise, name, value)

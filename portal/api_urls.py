@@ -1,6 +1,7 @@
 """URLs of the REST API, mounted at /api/v1/ (conventions: portal/api.py)."""
 
 from django.urls import path
+from rest_framework.routers import APIRootView as DefaultAPIRootView
 from rest_framework.routers import DefaultRouter
 
 from certification.applications.api import ApplicationViewSet, QueueViewSet
@@ -17,7 +18,7 @@ from reviews.api import AssessmentViewSet, StandardVersionViewSet, StandardViewS
 from reviews.api.bodies import ConflictViewSet, ReviewerViewSet, ReviewUnitViewSet
 
 
-class APIRootView(DefaultRouter.APIRootView):
+class APIRootView(DefaultAPIRootView):  # DefaultRouter.APIRootView
     """The endpoints of the portal's API (see /api/docs/)."""
 
     authentication_classes = api.PortalAPIMixin.authentication_classes

@@ -6,18 +6,28 @@ functions and gives 404; these checks give 403.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from portal.models import OrganisationKind as Kind
 
+if TYPE_CHECKING:
+    from portal.types import AnyUser
 
-def get_visible_or_404(qs: QuerySet, user, **lookup) -> Model:
+
+_M = TypeVar("_M", bound=Model)
+
+
+def get_visible_or_404(qs: QuerySet[_M], user: AnyUser, **lookup: Any) -> _M:
     """Fetch one object through the user's scope; outside it, 404."""
+    # Every scoped model's queryset has visible_to; QuerySet itself does not declare it.
+    scoped: QuerySet[_M] = qs.visible_to(user)  # type: ignore[attr-defined]
     try:
-        return qs.visible_to(user).get(**lookup)
-    except qs.model.DoesNotExist:
+        return scoped.get(**lookup)
+    except ObjectDoesNotExist:  # qs.model.DoesNotExist, the only one get raises
         raise Http404 from None
 
 

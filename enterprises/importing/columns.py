@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,7 @@ class Column:
     zh: str  # header in Chinese (the template's default)
     en: str  # header in English
     required: bool = False
-    help: str = ""  # shown as a comment on the template's header cell
+    help: StrOrPromise = ""  # shown as a comment on the template's header cell
     width: int = 16
 
     def header(self) -> str:

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from enterprises.uscc import normalise_uscc, uscc_errors
+from portal.fields import limit_of
 from portal.models import Industry, Organisation, OrganisationKind, Region, Street
 
 # Names in the workbook, per scale code: Chinese first (what exports write).
-SCALE_NAMES = {
+SCALE_NAMES: dict[str, tuple[str, str]] = {
     Enterprise.Scale.ABOVE: ("规模以上", "Above designated size"),
     Enterprise.Scale.BELOW: ("规模以下", "Below designated size"),
     Enterprise.Scale.SMALL_MICRO: ("小微", "Small and micro"),
@@ -94,7 +95,7 @@ class ReferenceData:
                     self.industries[_key(name)] = industry
         self.scales: dict[str, str] = {}
         for code, label in Enterprise.Scale.choices:
-            for name in (code, label, *SCALE_NAMES[code]):
+            for name in (code, str(label), *SCALE_NAMES[code]):
                 self.scales[_key(name)] = code
         self.groups: dict[str, int] = {
             _key(name): pk
@@ -348,7 +349,7 @@ class RowChecker:
         if required and not text:
             raise CellError(_("Required, but the cell is empty."))
         if limit:
-            max_length = Enterprise._meta.get_field(key).max_length
+            max_length = limit_of(Enterprise, key)
             if len(text) > max_length:
                 raise CellError(
                     _("At most %(limit)d characters; this has %(n)d.")

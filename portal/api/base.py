@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -14,13 +14,16 @@ from rest_framework.authentication import BaseAuthentication, SessionAuthenticat
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from portal.errors import ServiceError
 from portal.ids import MAX_ID
+from portal.models import User
 from portal.tokens import ExpiringTokenAuthentication
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     from rest_framework.permissions import _PermissionClass
 
 # --------------------------------------------------------------------------
@@ -37,7 +40,13 @@ class IdField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-class RejectUnknownFieldsMixin:
+if TYPE_CHECKING:
+    _SerializerBase = serializers.Serializer
+else:
+    _SerializerBase = object
+
+
+class RejectUnknownFieldsMixin(_SerializerBase):
     """Refuses a body that carries fields the serializer does not declare.
 
     DRF silently drops unknown keys, so a misspelt field ("adress") would
@@ -85,13 +94,13 @@ class NoBodySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 class CanAct(BasePermission):
     """Only users of an active organisation may use the data endpoints."""
 
-    message = gettext_lazy("Your organisation's account is not active.")
+    message: StrOrPromise = gettext_lazy("Your organisation's account is not active.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
         if user.is_authenticated and user.can_act:
             return True
-        if user.is_authenticated and user.organisation_id:
+        if user.is_authenticated and user.organisation is not None:
             org = user.organisation
             self.message = _(
                 "Your organisation's account is %(status)s: until it is active you can only "
@@ -116,6 +125,11 @@ class PortalAPIMixin:
     pagination_class: type[BasePagination] | None = PortalPagination
 
 
+def acting_user(request: Request) -> User:
+    """The user of a request that the API's permission classes let through: logged in."""
+    return cast(User, request.user)
+
+
 def deny_unless(allowed: bool, message: str) -> None:
     """Inside the scope but without the right role: 403 with a reason."""
     if not allowed:
@@ -130,7 +144,9 @@ def service_errors(field_map: Mapping[str, str] | None = None) -> Iterator[None]
     try:
         yield
     except ServiceError as error:
-        key = field_map.get(error.field, error.field) or api_settings.NON_FIELD_ERRORS_KEY
+        key = (error.field and field_map.get(error.field, error.field)) or (
+            api_settings.NON_FIELD_ERRORS_KEY
+        )
         raise serializers.ValidationError({key: [str(error.message)]}) from None
     except DjangoValidationError as error:
         detail = serializers.as_serializer_error(error)

@@ -11,6 +11,7 @@ from portal import permissions, services
 from portal.api.base import (
     PortalAPIMixin,
     RejectUnknownFieldsMixin,
+    acting_user,
     deny_unless,
     service_errors,
 )
@@ -112,7 +113,7 @@ class OrganisationViewSet(
             setattr(org, name, value)
         with service_errors():
             org = services.organisation_save(
-                actor=self.request.user,
+                actor=acting_user(self.request),
                 organisation=org,
                 industries=industries,
                 qualifications=qualifications,

@@ -13,6 +13,7 @@ from portal.api.base import (
     NoBodySerializer,
     PortalAPIMixin,
     RejectUnknownFieldsMixin,
+    acting_user,
     deny_unless,
     service_errors,
 )
@@ -115,10 +116,12 @@ class UserViewSet(
         self._require_admin()
         # The city office sees every user but manages only its own staff.
         deny_unless(
-            target.organisation_id == self.request.user.organisation_id,
+            target.organisation_id == acting_user(self.request).organisation_id,
             _("You can only manage the users of your own organisation."),
         )
         NoBodySerializer(data=self.request.data).is_valid(raise_exception=True)
         with service_errors():
-            user = services.user_set_active(actor=self.request.user, user=target, active=active)
+            user = services.user_set_active(
+                actor=acting_user(self.request), user=target, active=active
+            )
         return Response(UserSerializer(user).data)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +36,7 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
-    objects = PortalUserManager()
+    objects: ClassVar[PortalUserManager] = PortalUserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -42,7 +44,7 @@ class User(AbstractUser):
 
     @property
     def kind(self) -> str | None:
-        return self.organisation.kind if self.organisation_id else None
+        return self.organisation.kind if self.organisation is not None else None
 
     @property
     def is_org_admin(self) -> bool:
@@ -55,4 +57,6 @@ class User(AbstractUser):
     @property
     def can_act(self) -> bool:
         """A user of a pending or rejected organisation may log in but not act."""
-        return bool(self.is_active and self.organisation_id and self.organisation.is_active)
+        return bool(
+            self.is_active and self.organisation is not None and self.organisation.is_active
+        )
