@@ -52,6 +52,7 @@ from certification.applications import services
 from certification.assignment import rules as assigning
 from certification.models import Application, MaterialKind, PublicityBatch
 from certification.models.applications import REQUIRED_MATERIALS
+from certification.onsite import findings as onsite_findings
 from certification.onsite import rules as onsite
 from certification.publicity import rules as publicity
 from certification.verification import rules as verification
@@ -505,14 +506,14 @@ def _step(name: str, actor: User, application: Application) -> bool:
                 actor=actor, application=application, reviewer=member.reviewer
             )
     elif name == "add_finding":
-        onsite.finding_add(
+        onsite_findings.finding_add(
             actor=actor,
             application=application,
             kind="deduction",
             text="起重机械定期检验报告缺失2台，设备台账未更新。",
         )
     elif name == "write_report":
-        onsite.finding_add(
+        onsite_findings.finding_add(
             actor=actor,
             application=application,
             kind="deduction",

@@ -28,7 +28,7 @@ REVIEW_UNIT = "review_unit"
 
 # Who must act while an application is in a state. States not listed wait on
 # no one (final, or handled by later steps of the workflow).
-RESPONSIBLE = {
+RESPONSIBLE: dict[str, str] = {
     Status.DRAFT: APPLICANT,
     Status.SUBMITTED: RECEIVER,
     Status.RETURNED: APPLICANT,
@@ -122,6 +122,7 @@ LOCAL = ("2", "3", "pass")
 APPS = "certification.applications.services."
 ASSIGN = "certification.assignment.rules."
 ONSITE = "certification.onsite.rules."
+RECTIFY = "certification.onsite.rectification."
 VERIFY = "certification.verification.rules."
 PUBLICITY = "certification.publicity.rules."
 LIFECYCLE = "certification.lifecycle.rules."
@@ -241,7 +242,7 @@ TRANSITIONS = {
             needs_comment=True,
             style="warning",
             tiers=LOCAL,
-            prepare=ONSITE + "prepare_request_rectification",
+            prepare=RECTIFY + "prepare_request_rectification",
         ),
         # Needs rectification evidence uploaded.
         Transition(
@@ -251,7 +252,7 @@ TRANSITIONS = {
             APPLICANT,
             _("Submit the rectification"),
             tiers=LOCAL,
-            prepare=ONSITE + "prepare_submit_rectification",
+            prepare=RECTIFY + "prepare_submit_rectification",
         ),
         # Needs every row scored, a summary and every team member's sign-off.
         Transition(

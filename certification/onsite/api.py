@@ -32,6 +32,8 @@ from rest_framework.response import Response
 
 from certification.api_errors import workflow_errors
 from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
+from certification.onsite import findings as onsite_findings
+from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
 from portal.files import stored_file_response
@@ -444,7 +446,7 @@ class FindingsView(ReviewAPIView):
         body = FindingInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with workflow_errors():
-            finding = onsite.finding_add(
+            finding = onsite_findings.finding_add(
                 actor=request.user, application=application, **body.validated_data
             )
         return Response(
@@ -464,7 +466,9 @@ class FindingView(ReviewAPIView):
         if finding is None:
             raise NotFound(_("This review has no such finding."))
         with workflow_errors():
-            onsite.finding_delete(actor=request.user, application=application, finding=finding)
+            onsite_findings.finding_delete(
+                actor=request.user, application=application, finding=finding
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -485,7 +489,7 @@ class FindingPhotosView(ReviewAPIView):
         body = PhotoInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with workflow_errors():
-            photo = onsite.finding_photo_add(
+            photo = onsite_findings.finding_photo_add(
                 actor=request.user,
                 application=application,
                 finding=finding,
@@ -578,7 +582,7 @@ class RectificationEvidenceView(ReviewAPIView):
         body = EvidenceInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with workflow_errors():
-            stored = onsite.rectification_evidence_add(
+            stored = rectifying.rectification_evidence_add(
                 actor=request.user,
                 application=application,
                 upload=body.validated_data["file"],

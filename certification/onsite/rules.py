@@ -1,12 +1,13 @@
 """The on-site review (现场评审): scoring against the self-assessment's
-baseline, findings with photos, rectification, and the signed report.
+baseline and the signed report. Findings with their photos are in
+certification/onsite/findings.py, rectification in
+certification/onsite/rectification.py.
 
 Hooks of the declared moves (called by certification/engine.perform inside
 its transaction; see Move there). They write no audit rows of their own:
 perform() records the move, with what a hook puts into ``move.details``.
 
-The other writes (answers, findings, photos, the report and its sign-offs,
-the enterprise's rectification evidence) are plain services here; each locks
+The other writes (answers, the report and its sign-offs) are plain services; each locks
 the application, checks the actor and the state, and writes the audit log.
 """
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from certification.workflow import time_limit
 from portal import audit, workdays
 from portal.errors import ServiceError
 from portal.fields import check_length
-from portal.files import ALLOWED_TYPES, check_document, sha256_of
+from portal.files import ALLOWED_TYPES, sha256_of
 from portal.models import OrganisationKind
 from reviews.models import Assessment, AssessmentRow, Criterion
 
@@ -44,7 +44,6 @@ from reviews.models import Assessment, AssessmentRow, Criterion
 ENTERPRISE_SEES_SCORES = {Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED}
 # Other users in scope see them once the report is in.
 AFTER_REPORT = {Status.REPORTED, *ENTERPRISE_SEES_SCORES}
-PHOTO_TYPES = {"jpg", "png"}
 # What the enterprise receives: the veto and deduction list (否决项与扣分项清单).
 LISTED_KINDS = (Finding.Kind.VETO, Finding.Kind.DEDUCTION)
 
@@ -296,141 +295,6 @@ def review_row_save(
     return saved
 
 
-# --- findings ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def finding_add(
-    *,
-    actor,
-    application: Application,
-    kind: str,
-    text: str,
-    criterion=None,
-    must_rectify: bool = True,
-) -> Finding:
-    application, review = _unit_review(actor, application)
-    if kind not in Finding.Kind.values:
-        raise ServiceError(_("Choose the kind of finding."), field="kind")
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError(_("Describe the finding."), field="text")
-    check_length(text, Finding, "text")
-    if criterion not in (None, ""):
-        criterion_id = getattr(criterion, "pk", criterion)
-        criterion = Criterion.objects.filter(
-            pk=criterion_id, version_id=review.assessment.version_id
-        ).first()
-        if criterion is None:
-            raise ServiceError(
-                _("Choose a criterion of the standard this review uses."), field="criterion"
-            )
-    else:
-        criterion = None
-    # A suggestion is advice; only veto and deduction items are rectified.
-    must_rectify = bool(must_rectify) and kind != Finding.Kind.SUGGESTION
-    finding = Finding.objects.create(
-        review=review,
-        criterion=criterion,
-        kind=kind,
-        text=text,
-        must_rectify=must_rectify,
-        created_by=actor,
-    )
-    audit.record(
-        actor=actor,
-        action="application.review.finding.add",
-        obj=application,
-        after={
-            "finding": finding.pk,
-            "kind": kind,
-            "criterion": criterion.code if criterion else None,
-            "must_rectify": must_rectify,
-            "text": text,
-        },
-    )
-    return finding
-
-
-def _own_finding(review: OnSiteReview, finding) -> Finding:
-    found = Finding.objects.filter(pk=getattr(finding, "pk", finding), review=review).first()
-    if found is None:
-        raise ServiceError(_("This finding is not part of this review."), field="finding")
-    return found
-
-
-@transaction.atomic
-def finding_delete(*, actor, application: Application, finding) -> None:
-    application, review = _unit_review(actor, application)
-    finding = _own_finding(review, finding)
-    audit.record(
-        actor=actor,
-        action="application.review.finding.delete",
-        obj=application,
-        before={
-            "finding": finding.pk,
-            "kind": finding.kind,
-            "text": finding.text,
-            "photos": finding.files.count(),
-        },
-    )
-    finding.delete()
-
-
-def _store(
-    review: OnSiteReview,
-    upload,
-    file_type: str,
-    *,
-    actor,
-    purpose: str,
-    finding: Finding | None = None,
-) -> ReviewFile:
-    digest = sha256_of(upload)
-    stored = ReviewFile(
-        review=review,
-        finding=finding,
-        purpose=purpose,
-        original_name=upload.name.rsplit("/", 1)[-1][:255],
-        content_type=ALLOWED_TYPES[file_type],
-        size=upload.size,
-        sha256=digest,
-        uploaded_by=actor,
-    )
-    stored.file.save(f"{digest}.{file_type}", upload, save=False)
-    stored.save()
-    return stored
-
-
-@transaction.atomic
-def finding_photo_add(*, actor, application: Application, finding, upload) -> ReviewFile:
-    """A JPG or PNG photo of a finding (checked by content, within the size limit)."""
-    application, review = _unit_review(actor, application)
-    finding = _own_finding(review, finding)
-    file_type = check_document(upload, settings.EVIDENCE_MAX_BYTES)
-    if file_type not in PHOTO_TYPES:
-        raise ServiceError(
-            _("“%(name)s” is not a JPG or PNG photo (checked from its content).")
-            % {"name": upload.name},
-            field="file",
-        )
-    photo = _store(
-        review,
-        upload,
-        file_type,
-        actor=actor,
-        purpose=ReviewFile.Purpose.FINDING_PHOTO,
-        finding=finding,
-    )
-    audit.record(
-        actor=actor,
-        action="application.review.photo.add",
-        obj=application,
-        after={"finding": finding.pk, "file": photo.original_name, "sha256": photo.sha256},
-    )
-    return photo
-
-
 # --- the report ----------------------------------------------------------------------
 
 
@@ -620,98 +484,29 @@ def prepare_send_back(move: Move) -> None:
     move.details.update({"signoffs_voided": voided})
 
 
-# --- rectification -------------------------------------------------------------------
+# --- files ----------------------------------------------------------------------
 
 
-def _deadline(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, str) and value.strip():
-        try:
-            value = datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ServiceError(
-                _("Enter the deadline as a date (YYYY-MM-DD)."), field="deadline"
-            ) from None
-    if not isinstance(value, datetime.date):
-        raise ServiceError(_("Set the deadline for the rectification."), field="deadline")
-    if value <= timezone.localdate():
-        raise ServiceError(_("The deadline must be after today."), field="deadline")
-    return value
-
-
-def prepare_request_rectification(move: Move) -> None:
-    """Needs ``move.data["deadline"]`` and a finding to rectify; stops the
-    review clock: the rectification is due on the deadline, and the review
-    keeps the working days it had left."""
-    application = move.application
-    deadline = _deadline(move.data.get("deadline"))
-    review = _review(application)
-    if not review.findings.filter(must_rectify=True, rectified=False).exists():
-        raise ServiceError(
-            _("Record the findings the enterprise must rectify first."), field="findings"
-        )
-    review.rectification_deadline = deadline
-    review.review_days_left = _days_left(application)
-    review.save(update_fields=["rectification_deadline", "review_days_left"])
-    move.due = (deadline, False)
-    move.details.update(
-        {"deadline": deadline.isoformat(), "review_days_left": review.review_days_left}
-    )
-
-
-def _rectification_files(application: Application, review: OnSiteReview):
-    """The evidence uploaded since the rectification was requested."""
-    return review.files.filter(
-        purpose=ReviewFile.Purpose.RECTIFICATION, uploaded_at__gte=application.status_changed_at
-    )
-
-
-def prepare_submit_rectification(move: Move) -> None:
-    """Needs rectification evidence; restarts the review clock with the
-    working days it had left, however long the rectification took."""
-    application = move.application
-    review = _review(application)
-    uploaded = _rectification_files(application, review).count()
-    if not uploaded:
-        raise ServiceError(_("Upload the rectification evidence first."), field="evidence")
-    days = review.review_days_left
-    if days is None:
-        days = time_limit(Status.ON_SITE_REVIEW) or 0
-    move.due = _resume(days)
-    move.details.update({"evidence_files": uploaded, "review_days_left": days})
-
-
-@transaction.atomic
-def rectification_evidence_add(
-    *, actor, application: Application, upload, note: str = ""
+def _store(
+    review: OnSiteReview,
+    upload,
+    file_type: str,
+    *,
+    actor,
+    purpose: str,
+    finding: Finding | None = None,
 ) -> ReviewFile:
-    """The applicant's evidence of what it rectified; a note is added to the
-    review's record of what was rectified."""
-    application = _locked(application)
-    if not (actor.can_act and actor.organisation_id == application.applicant_id):
-        raise _forbidden(_("Only the applicant uploads rectification evidence."))
-    _check_state(application, Status.RECTIFICATION)
-    review = _review(application)
-    note = (note or "").strip()
-    # The notes of every upload are kept together: their sum is what is bounded.
-    combined = "\n".join(filter(None, [review.rectification_note, note]))
-    check_length(combined, OnSiteReview, "rectification_note", field="note")
-    file_type = check_document(upload, settings.EVIDENCE_MAX_BYTES)
-    stored = _store(
-        review, upload, file_type, actor=actor, purpose=ReviewFile.Purpose.RECTIFICATION
+    digest = sha256_of(upload)
+    stored = ReviewFile(
+        review=review,
+        finding=finding,
+        purpose=purpose,
+        original_name=upload.name.rsplit("/", 1)[-1][:255],
+        content_type=ALLOWED_TYPES[file_type],
+        size=upload.size,
+        sha256=digest,
+        uploaded_by=actor,
     )
-    if note:
-        review.rectification_note = combined
-        review.save(update_fields=["rectification_note"])
-    audit.record(
-        actor=actor,
-        action="application.rectification.evidence",
-        obj=application,
-        after={
-            "file": stored.original_name,
-            "sha256": stored.sha256,
-            **({"note": note} if note else {}),
-        },
-    )
+    stored.file.save(f"{digest}.{file_type}", upload, save=False)
+    stored.save()
     return stored

@@ -26,6 +26,8 @@ from certification.applications import views
 from certification.assignment import rules as assigning
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
+from certification.onsite import findings as onsite_findings
+from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from portal import permissions
 from portal.errors import ServiceError
@@ -337,7 +339,7 @@ def _store_photos(request, application, finding, uploads, stored: list[ReviewFil
     """Add the uploads to the finding, appending each stored photo to ``stored``."""
     for upload in uploads:
         stored.append(
-            onsite.finding_photo_add(
+            onsite_findings.finding_photo_add(
                 actor=request.user, application=application, finding=finding, upload=upload
             )
         )
@@ -385,7 +387,7 @@ def findings_page(request, pk: int):
                 _("Choose a criterion of the standard this review uses."), field="criterion"
             )
         with transaction.atomic():
-            finding = onsite.finding_add(
+            finding = onsite_findings.finding_add(
                 actor=request.user,
                 application=application,
                 kind=posted["kind"],
@@ -430,7 +432,7 @@ def finding_delete(request, pk: int, finding_id: int):
     review = _get_review(application)
     finding = get_object_or_404(Finding, pk=finding_id, review=review)
     try:
-        onsite.finding_delete(actor=request.user, application=application, finding=finding)
+        onsite_findings.finding_delete(actor=request.user, application=application, finding=finding)
     except ServiceError as error:
         _forbidden_as_403(error)
         return _render_findings(request, application, review, error=error.message, status=409)
@@ -558,7 +560,7 @@ def rectification_evidence(request, pk: int):
     try:
         if upload is None:
             raise ServiceError(_("Choose a file to upload."), field="file")
-        stored = onsite.rectification_evidence_add(
+        stored = rectifying.rectification_evidence_add(
             actor=request.user,
             application=application,
             upload=upload,

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from certification.models import Application, Finding, ReportSignoff, ReviewFile, Status
+from certification.onsite import findings as onsite_findings
 from certification.onsite import rules as onsite
 from portal.models import Organisation, OrganisationKind
 from tests.cast import make_user
@@ -54,10 +55,10 @@ def test_the_review_summary_hides_scores_from_the_enterprise_until_verified(
         notes="评审员备注",
         revision=row.revision,
     )
-    onsite.finding_add(
+    onsite_findings.finding_add(
         actor=cast.reviewer, application=in_review, kind="deduction", text="培训记录不全。"
     )
-    onsite.finding_add(
+    onsite_findings.finding_add(
         actor=cast.reviewer, application=in_review, kind="suggestion", text="建议完善。"
     )
     reviewer = api_for(cast.reviewer).get(f"{URL}{in_review.pk}/review/")
@@ -230,7 +231,7 @@ def test_report_and_sign(cast, in_review, api_for):
 
 def test_rectification_over_the_api(cast, in_review, api_for):
     reviewer, enterprise = api_for(cast.reviewer), api_for(cast.enterprise)
-    onsite.finding_add(
+    onsite_findings.finding_add(
         actor=cast.reviewer, application=in_review, kind="deduction", text="台账不全。"
     )
     no_deadline = reviewer.post(
@@ -286,10 +287,10 @@ def test_outsiders_get_404_everywhere(cast, in_review, api_for):
     )
     outsider_unit = make_user("t-other-unit", unit)
     row = first_row(in_review)
-    finding = onsite.finding_add(
+    finding = onsite_findings.finding_add(
         actor=cast.reviewer, application=in_review, kind="deduction", text="x"
     )
-    photo = onsite.finding_photo_add(
+    photo = onsite_findings.finding_photo_add(
         actor=cast.reviewer,
         application=in_review,
         finding=finding,

@@ -27,6 +27,8 @@ from certification.models import (
     ReviewFile,
     Status,
 )
+from certification.onsite import findings as onsite_findings
+from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from portal import workdays
 from portal.errors import ServiceError
@@ -304,10 +306,10 @@ def test_the_review_pages_are_out_of_scope_for_outsiders(cast, in_review, client
     outsider_unit = other_review_unit_user()
     review = onsite.review_for(in_review)
     row = rows_of(in_review)[0]
-    finding = onsite.finding_add(
+    finding = onsite_findings.finding_add(
         actor=cast.reviewer, application=in_review, kind="deduction", text="培训记录不全。"
     )
-    photo = onsite.finding_photo_add(
+    photo = onsite_findings.finding_photo_add(
         actor=cast.reviewer,
         application=in_review,
         finding=finding,
@@ -335,10 +337,10 @@ def test_the_review_pages_are_out_of_scope_for_outsiders(cast, in_review, client
 
 def test_in_scope_users_without_the_right_get_403(cast, in_review, client_for):
     row = rows_of(in_review)[0]
-    finding = onsite.finding_add(
+    finding = onsite_findings.finding_add(
         actor=cast.reviewer, application=in_review, kind="suggestion", text="建议完善台账。"
     )
-    photo = onsite.finding_photo_add(
+    photo = onsite_findings.finding_photo_add(
         actor=cast.reviewer,
         application=in_review,
         finding=finding,
@@ -498,7 +500,7 @@ def test_findings_with_photos(cast, in_review, client_for, version):
 def test_finding_rules(cast, in_review):
     other = make_tiered_version("other")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        onsite.finding_add(
+        onsite_findings.finding_add(
             actor=cast.reviewer,
             application=in_review,
             kind="deduction",
@@ -507,10 +509,14 @@ def test_finding_rules(cast, in_review):
         )
     assert refused.value.field == "criterion"
     with pytest.raises(ServiceError):
-        onsite.finding_add(actor=cast.reviewer, application=in_review, kind="odd", text="x")
+        onsite_findings.finding_add(
+            actor=cast.reviewer, application=in_review, kind="odd", text="x"
+        )
     with pytest.raises(ServiceError):
-        onsite.finding_add(actor=cast.reviewer, application=in_review, kind="veto", text=" ")
-    suggestion = onsite.finding_add(
+        onsite_findings.finding_add(
+            actor=cast.reviewer, application=in_review, kind="veto", text=" "
+        )
+    suggestion = onsite_findings.finding_add(
         actor=cast.reviewer,
         application=in_review,
         kind="suggestion",
@@ -518,17 +524,17 @@ def test_finding_rules(cast, in_review):
         must_rectify=True,
     )
     assert suggestion.must_rectify is False
-    finding = onsite.finding_add(
+    finding = onsite_findings.finding_add(
         actor=cast.reviewer, application=in_review, kind="deduction", text="扣分。"
     )
     with pytest.raises(ServiceError):
-        onsite.finding_photo_add(
+        onsite_findings.finding_photo_add(
             actor=cast.reviewer,
             application=in_review,
             finding=finding,
             upload=SimpleUploadedFile("a.pdf", PDF),
         )
-    onsite.finding_delete(actor=cast.reviewer, application=in_review, finding=finding)
+    onsite_findings.finding_delete(actor=cast.reviewer, application=in_review, finding=finding)
     assert list(Finding.objects.all()) == [suggestion]
     assert AuditEvent.objects.filter(action="application.review.finding.delete").exists()
 
@@ -636,7 +642,7 @@ def test_the_rectification_loop_pauses_the_review_clock(cast, version):
     with time_machine.travel(start, tick=False):
         application = application_in_review(cast, version)
         first_due = application.due_on
-        onsite.finding_add(
+        onsite_findings.finding_add(
             actor=cast.reviewer, application=application, kind="deduction", text="培训记录不全。"
         )
     with time_machine.travel(start + datetime.timedelta(days=14), tick=False):
@@ -664,12 +670,12 @@ def test_the_rectification_loop_pauses_the_review_clock(cast, version):
             )
         assert refused.value.field == "evidence"
         with pytest.raises(engine.TransitionForbidden):
-            onsite.rectification_evidence_add(
+            rectifying.rectification_evidence_add(
                 actor=cast.reviewer,
                 application=application,
                 upload=SimpleUploadedFile("r.pdf", PDF),
             )
-        onsite.rectification_evidence_add(
+        rectifying.rectification_evidence_add(
             actor=cast.enterprise,
             application=application,
             upload=SimpleUploadedFile("整改报告.pdf", PDF),
@@ -702,7 +708,9 @@ def test_the_rectification_loop_pauses_the_review_clock(cast, version):
 
 @pytest.mark.parametrize("deadline", [None, "", "yesterday", "today", "not a date"])
 def test_request_rectification_needs_a_future_deadline(cast, in_review, deadline):
-    onsite.finding_add(actor=cast.reviewer, application=in_review, kind="veto", text="无证。")
+    onsite_findings.finding_add(
+        actor=cast.reviewer, application=in_review, kind="veto", text="无证。"
+    )
     today = timezone.localdate()
     value = {"yesterday": today - datetime.timedelta(days=1), "today": today}.get(
         deadline, deadline
@@ -722,7 +730,9 @@ def test_request_rectification_needs_a_future_deadline(cast, in_review, deadline
 
 
 def test_request_rectification_needs_a_finding_to_rectify(cast, in_review):
-    onsite.finding_add(actor=cast.reviewer, application=in_review, kind="suggestion", text="建议。")
+    onsite_findings.finding_add(
+        actor=cast.reviewer, application=in_review, kind="suggestion", text="建议。"
+    )
     with pytest.raises(ServiceError) as refused:
         engine.perform(
             actor=cast.reviewer,
@@ -737,7 +747,9 @@ def test_request_rectification_needs_a_finding_to_rectify(cast, in_review):
 
 
 def test_the_rectification_form_shows_a_missing_or_past_deadline(cast, in_review, client_for):
-    onsite.finding_add(actor=cast.reviewer, application=in_review, kind="veto", text="无证。")
+    onsite_findings.finding_add(
+        actor=cast.reviewer, application=in_review, kind="veto", text="无证。"
+    )
     client = english(client_for(cast.reviewer))
     url = f"/applications/{in_review.pk}/act/request_rectification/"
     missing = client.post(url, {"comment": "请整改。"})
@@ -754,7 +766,7 @@ def test_the_rectification_form_shows_a_missing_or_past_deadline(cast, in_review
 
 
 def test_the_enterprise_uploads_evidence_from_the_panel(cast, in_review, client_for):
-    onsite.finding_add(
+    onsite_findings.finding_add(
         actor=cast.reviewer, application=in_review, kind="deduction", text="台账不全。"
     )
     deadline = timezone.localdate() + datetime.timedelta(days=20)

@@ -28,6 +28,8 @@ from certification.models import (
     PublicityBatch,
     Status,
 )
+from certification.onsite import findings as onsite_findings
+from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from certification.verification import rules as verification
 from certification.workflow import APPLICANT, RECEIVER, TRANSITIONS, Transition
@@ -119,7 +121,7 @@ def prepare(cast, application: Application, step: str, receiver, args: dict) -> 
                 actor=cast.reviewer, application=application, reviewer=reviewer
             )
     elif step == "prepare_report":  # a finding to rectify, the report written and signed
-        onsite.finding_add(
+        onsite_findings.finding_add(
             actor=cast.reviewer,
             application=application,
             kind="deduction",
@@ -134,7 +136,7 @@ def prepare(cast, application: Application, step: str, receiver, args: dict) -> 
         for reviewer in [team["leader"], *team["members"]]:
             onsite.report_sign(actor=cast.reviewer, application=application, reviewer=reviewer)
     elif step == "evidence":
-        onsite.rectification_evidence_add(
+        rectifying.rectification_evidence_add(
             actor=cast.enterprise,
             application=application,
             upload=SimpleUploadedFile("整改报告.pdf", PDF),
