@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
@@ -13,12 +13,13 @@ from certification.workflow import APPLICANT, RECEIVER, RESPONSIBLE, REVIEW_UNIT
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_scope
 from portal.models import OrganisationKind as Kind
+from portal.types import AnyUser
 
 
-def applications_visible_to(user, qs: QuerySet) -> QuerySet:
+def applications_visible_to(user: AnyUser, qs: QuerySet[Application]) -> QuerySet[Application]:
     """Drafts belong to the applicant alone; after submission, whoever sees
     the enterprise, and the receiver, see the application."""
-    if not user.is_authenticated or not user.is_active or not user.organisation_id:
+    if not user.is_authenticated or not user.is_active or user.organisation is None:
         return qs.none()
     org = user.organisation
     own = Q(applicant_id=org.pk) | Q(enterprise__account_id=org.pk)
@@ -45,9 +46,11 @@ def applications_visible_to(user, qs: QuerySet) -> QuerySet:
     )
 
 
-def queue_for(user, qs: QuerySet | None = None) -> QuerySet:
+def queue_for(user: AnyUser, qs: QuerySet[Application] | None = None) -> QuerySet[Application]:
     """What awaits the user's organisation: overdue first, then by due date."""
     qs = Application.objects.all() if qs is None else qs
+    if not user.is_authenticated or not user.can_act:
+        return qs.none()
     org_id = user.organisation_id
     mine = Q(pk__in=[])
     for status, who in RESPONSIBLE.items():
@@ -65,12 +68,10 @@ def queue_for(user, qs: QuerySet | None = None) -> QuerySet:
     # Everything here has the user's organisation as its receiver, applicant
     # or assigned review unit, so it is in scope by construction: no
     # visible_to subquery.
-    if not user.is_authenticated or not user.can_act:
-        return qs.none()
     return qs.filter(mine).order_by(F("due_on").asc(nulls_last=True), "status_changed_at", "id")
 
 
-def list_ordering(today: datetime.date | None = None) -> tuple:
+def list_ordering(today: datetime.date | None = None) -> tuple[str | OrderBy, ...]:
     """The application list's order: overdue first (by due date), then by due
     date, undated last, newest first (the list annotates ``is_overdue``,
     views.with_overdue).
@@ -116,7 +117,9 @@ def current_unit_id(application: Application) -> int | None:
     )
 
 
-def certificates_visible_to(user, qs: QuerySet | None = None) -> QuerySet:
+def certificates_visible_to(
+    user: AnyUser, qs: QuerySet[Certificate] | None = None
+) -> QuerySet[Certificate]:
     """What an organisation announced, and the certificates of the enterprises it sees
     in the registry (the enterprise its own, a group its members', a district its
     district's; the city office all)."""

@@ -12,9 +12,10 @@ from certification.lifecycle.rules import oversees
 from certification.models import AnnualSelfAssessment, Certificate
 from certification.selectors import certificates_visible_to
 from certification.validity import LIVE, RENEWAL_WINDOW_MONTHS, add_months
+from portal.types import AnyUser
 
 
-def overdue_annual_visible_to(user) -> QuerySet:
+def overdue_annual_visible_to(user: AnyUser) -> QuerySet[AnnualSelfAssessment]:
     """The warning list: overdue, still unfulfilled years of live
     certificates in the user's scope (districts, organising units, the city
     office)."""
@@ -33,14 +34,14 @@ def overdue_annual_visible_to(user) -> QuerySet:
 
 
 def filter_certificates(
-    qs: QuerySet,
+    qs: QuerySet[Certificate],
     *,
     status: str = "",
     flagged: bool = False,
     overdue: bool = False,
     expiring: bool = False,
     today: datetime.date | None = None,
-) -> QuerySet:
+) -> QuerySet[Certificate]:
     today = today or timezone.localdate()
     if status in Certificate.Status.values:
         qs = qs.filter(status=status)
