@@ -83,7 +83,7 @@ def check_may_apply(enterprise, tier: str, today: datetime.date | None = None) -
             % {
                 "number": locked.number,
                 "revoked": _when(locked.status_changed_at),
-                "date": locked.reapply_locked_until.isoformat(),
+                "date": str(locked.reapply_locked_until),  # set: filtered on it
             },
             field="tier",
         )

@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin import CityOfficeModelAdmin, site
 from reviews.models import GradeThreshold, Standard, StandardVersion
 
+_VERSION_FIELDS = ("version", "effective_date", "status", "full_marks", "published_at")
+
 
 class VersionInline(admin.TabularInline):
     model = StandardVersion
-    fields = ["version", "effective_date", "status", "full_marks", "published_at"]
-    readonly_fields = fields
+    fields = _VERSION_FIELDS
+    readonly_fields = _VERSION_FIELDS
     extra = 0
     show_change_link = True
 

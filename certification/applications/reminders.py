@@ -12,6 +12,7 @@ wins the claim sends it, so a second run on the same day sends nothing.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, cast
 
 from celery import shared_task
 from django.conf import settings
@@ -28,11 +29,14 @@ from certification.workflow import RESPONSIBLE
 from portal import workdays
 from portal.notify import notify
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Remind this many working days ahead of the due date.
 REMIND_AHEAD = 2
 
 # What the responsible organisation has to do in each state.
-STEPS = {
+STEPS: dict[str, StrOrPromise] = {
     Status.DRAFT: gettext_lazy("submit the application"),
     Status.SUBMITTED: gettext_lazy("decide whether to accept the application"),
     Status.RETURNED: gettext_lazy("correct and resubmit the application"),
@@ -64,15 +68,16 @@ def due_for_reminder(today: datetime.date):
 def reminder_text(application: Application, today: datetime.date) -> str:
     from certification.workflow import TIER_NAMES
 
+    due_on = cast(datetime.date, application.due_on)  # only applications with a due date
     with translation.override(settings.LANGUAGE_CODE):
         values = {
             "enterprise": application.enterprise.name,
             "tier": TIER_NAMES.get(application.tier, application.tier),
             "step": STEPS.get(application.status, application.get_status_display()),
-            "due": application.due_on.isoformat(),
+            "due": due_on.isoformat(),
         }
-        if application.due_on < today:
-            days = workdays.working_days_between(application.due_on, today)
+        if due_on < today:
+            days = workdays.working_days_between(due_on, today)
             overdue = ngettext(
                 "overdue by %(n)d working day", "overdue by %(n)d working days", days
             ) % {"n": days}

@@ -22,7 +22,8 @@ from portal.models import User
 def import_job_create(*, actor: User, upload, mode: str) -> ImportJob:
     """Store the uploaded file (already known to be an xlsx within the size
     limit) and queue its check."""
-    if not permissions.can_import_enterprises(actor):
+    # (a user who may import always belongs to an organisation)
+    if not permissions.can_import_enterprises(actor) or actor.organisation_id is None:
         raise ServiceError(_("Your organisation cannot import enterprises."))
     if mode not in ImportJob.Mode.values:
         raise ServiceError(

@@ -11,6 +11,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from enterprises.importing.columns import COLUMNS, COLUMNS_BY_KEY
 from enterprises.importing.rows import SCALE_NAMES
@@ -65,13 +66,13 @@ def build_template(*, region: Region | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _write_valid_values(sheet, region: Region | None) -> None:
+def _write_valid_values(sheet: Worksheet, region: Region | None) -> None:
     bold = Font(bold=True)
     regions = [region] if region is not None else list(Region.objects.all())
     streets = Street.objects.select_related("region").order_by("region_id", "code")
     if region is not None:
         streets = streets.filter(region=region)
-    blocks = [
+    blocks: list[tuple[list[str], list[tuple[object, ...]]]] = [
         # (column headings, rows)
         ([COLUMNS_BY_KEY["region"].header(), _("Code")], [(str(r), r.code) for r in regions]),
         (

@@ -285,6 +285,7 @@ def _read_criteria_sheet(
     places: dict[int, tuple[str, int]] = {}  # id(element or criterion) -> (kind, row)
     current_a: dict | None = None
     current_b: dict | None = None
+    a: dict[str, Any] | None
 
     def same_name(
         element: dict, key: str, value: str | None, number: int, column: str, first_row: int
@@ -356,11 +357,11 @@ def _read_criteria_sheet(
         if b_code is None:
             b = None if a_changed else current_b
         else:
-            key = (id(a), b_code)
-            b = b_by_code.get(key)
+            b_key = (id(a), b_code)
+            b = b_by_code.get(b_key)
             if b is None:
                 b = {"code": b_code}
-                b_by_code[key] = b
+                b_by_code[b_key] = b
                 a.setdefault("elements", []).append(b)
                 places[id(b)] = ("b", number)
         if b is not None:
