@@ -56,6 +56,7 @@ from certification.onsite import findings as onsite_findings
 from certification.onsite import rules as onsite
 from certification.publicity import rules as publicity
 from certification.verification import rules as verification
+from certification.verification import spot_checks
 from enterprises.demo import DEMO_ENTERPRISE, SHOP_ENTERPRISE, SMALL_ENTERPRISE, demo_uscc
 from enterprises.models import Enterprise
 from portal import workdays
@@ -531,7 +532,7 @@ def _step(name: str, actor: User, application: Application) -> bool:
     elif name == "verification_batch":
         batch = verification.batch_create(actor=actor, applications=[application])
         for check in batch.checks.filter(required=True):
-            verification.spot_check_record(
+            spot_checks.spot_check_record(
                 actor=actor, check=check, result="passed", notes="现场抽查复核，与评审报告一致。"
             )
     elif name == "publicity":

@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from certification.api_errors import workflow_errors
 from certification.models import Application, SpotCheck, VerificationBatch
 from certification.verification import rules as verification
+from certification.verification import spot_checks
 from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
 from portal.parsers import JSONParser
 
@@ -256,7 +257,7 @@ class SpotCheckViewSet(PortalAPIMixin, mixins.RetrieveModelMixin, viewsets.Gener
         body = RecordSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with workflow_errors():
-            verification.spot_check_record(
+            spot_checks.spot_check_record(
                 actor=request.user,
                 check=check,
                 result=body.validated_data["result"],

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import Application, SpotCheck, Status, VerificationBatch
 from certification.verification import rules as verification
+from certification.verification import spot_checks
 from portal import permissions
 from portal.errors import ServiceError
 from portal.ids import parse_id
@@ -193,7 +194,7 @@ def spot_check_record(request, check_id: int):
         raise PermissionDenied(message)
 
     try:
-        verification.spot_check_record(actor=request.user, check=check, result=result, notes=notes)
+        spot_checks.spot_check_record(actor=request.user, check=check, result=result, notes=notes)
     except TransitionForbidden:
         raise PermissionDenied from None
     except TransitionConflict as error:

@@ -13,6 +13,7 @@ import pytest
 
 from certification.models import Application, SpotCheck, Status, VerificationBatch
 from certification.verification import rules as verification
+from certification.verification import spot_checks
 from tests.certification.factories import make_tiered_version
 from tests.certification.test_verification import (
     drawn_check,
@@ -202,7 +203,7 @@ def test_a_failure_through_the_api_reopens_the_batch(cast, version, api_for):
 def test_a_spot_check_reads_in_scope_and_its_notes_are_the_organisers(cast, version, api_for):
     application = reported(cast, version)
     check = drawn_check(make_batch(cast, [application]))
-    verification.spot_check_record(
+    spot_checks.spot_check_record(
         actor=cast.district, check=check, result="failed", notes="内部记录：评分不实。"
     )
     url = f"/api/v1/spot-checks/{check.pk}/"

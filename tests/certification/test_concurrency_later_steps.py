@@ -34,6 +34,7 @@ from certification.models import (
 )
 from certification.publicity import rules as publicity
 from certification.verification import rules as verification
+from certification.verification import spot_checks
 from portal.errors import ServiceError
 from portal.models import AuditEvent
 from tests.certification.factories import make_tiered_version
@@ -345,10 +346,10 @@ def test_the_same_spot_check_recorded_at_once_one_wins_the_other_is_told(
 
     outcomes = race(
         {
-            "district": lambda: verification.spot_check_record(
+            "district": lambda: spot_checks.spot_check_record(
                 actor=cast.district, check=check, result=results["district"]
             ),
-            "staff": lambda: verification.spot_check_record(
+            "staff": lambda: spot_checks.spot_check_record(
                 actor=cast.district_staff,
                 check=check,
                 result=results["staff"],

@@ -23,6 +23,7 @@ from certification.models import (
 )
 from certification.onsite import rules as onsite
 from certification.verification import rules as verification
+from certification.verification import spot_checks
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Notification, Organisation, OrganisationKind
 from tests.cast import make_enterprise, make_user
@@ -205,7 +206,7 @@ def test_verify_waits_for_the_drawn_check_then_grants_the_grade(cast, version):
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         engine.perform(actor=cast.district, application=application, transition="verify")
     assert batch.name in refused.value.message and "still to be recorded" in refused.value.message
-    verification.spot_check_record(actor=cast.district, check=check, result="passed", notes="")
+    spot_checks.spot_check_record(actor=cast.district, check=check, result="passed", notes="")
     engine.perform(actor=cast.district, application=application, transition="verify")
     application.refresh_from_db()
     assert application.status == Status.VERIFIED
@@ -230,9 +231,7 @@ def test_the_grade_granted_is_the_lower_grade_the_review_proposed(cast, version)
     application = reported(cast, version, tier="2")  # received by the association
     OnSiteReview.objects.filter(application=application).update(proposed_tier="3")
     batch = make_batch(cast, [application], actor=cast.association)
-    verification.spot_check_record(
-        actor=cast.association, check=drawn_check(batch), result="passed"
-    )
+    spot_checks.spot_check_record(actor=cast.association, check=drawn_check(batch), result="passed")
     engine.perform(actor=cast.association, application=application, transition="verify")
     application.refresh_from_db()
     assert application.tier == "2" and application.granted_tier == "3"
@@ -242,7 +241,7 @@ def test_verify_is_refused_when_no_grade_was_reached_and_close_ends_it(cast, ver
     application = reported(cast, version)
     OnSiteReview.objects.filter(application=application).update(proposed_tier="")
     batch = make_batch(cast, [application])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(batch), result="passed")
+    spot_checks.spot_check_record(actor=cast.district, check=drawn_check(batch), result="passed")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         engine.perform(actor=cast.district, application=application, transition="verify")
     assert "Close: no grade reached" in refused.value.message
@@ -272,7 +271,7 @@ def test_close_not_reached_needs_no_batch(cast, version):
 def test_send_back_from_reported_then_the_new_report_needs_a_new_batch(cast, version):
     application = reported(cast, version)
     batch = make_batch(cast, [application])
-    verification.spot_check_record(
+    spot_checks.spot_check_record(
         actor=cast.district, check=drawn_check(batch), result="failed", notes="现场与报告不符。"
     )
     with translation.override("en"), pytest.raises(ServiceError) as refused:
@@ -297,7 +296,7 @@ def test_send_back_from_reported_then_the_new_report_needs_a_new_batch(cast, ver
     assert "verification batch" in refused.value.message
     assert [a.pk for a in verification.batchable(cast.district.organisation_id)] == [application.pk]
     second = make_batch(cast, [application])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(second), result="passed")
+    spot_checks.spot_check_record(actor=cast.district, check=drawn_check(second), result="passed")
     engine.perform(actor=cast.district, application=application, transition="verify")
     assert Application.objects.get(pk=application.pk).status == Status.VERIFIED
 
@@ -310,19 +309,17 @@ def test_only_the_receiver_records_and_a_failure_needs_notes(cast, version):
     check = drawn_check(make_batch(cast, [application]))
     for outsider in (cast.association, cast.city, cast.reviewer, cast.enterprise):
         with pytest.raises(engine.TransitionForbidden):
-            verification.spot_check_record(actor=outsider, check=check, result="passed")
+            spot_checks.spot_check_record(actor=outsider, check=check, result="passed")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
-        verification.spot_check_record(
-            actor=cast.district, check=check, result="failed", notes="  "
-        )
+        spot_checks.spot_check_record(actor=cast.district, check=check, result="failed", notes="  ")
     assert refused.value.field == "notes"
     with pytest.raises(ServiceError):
-        verification.spot_check_record(actor=cast.district, check=check, result="maybe")
+        spot_checks.spot_check_record(actor=cast.district, check=check, result="maybe")
     check.refresh_from_db()
     assert check.result == SpotCheck.Result.PENDING and check.checked_by is None
-    verification.spot_check_record(actor=cast.district, check=check, result="passed")
+    spot_checks.spot_check_record(actor=cast.district, check=check, result="passed")
     with pytest.raises(engine.TransitionConflict):
-        verification.spot_check_record(
+        spot_checks.spot_check_record(
             actor=cast.district, check=check, result="failed", notes="再次检查"
         )
 
@@ -341,10 +338,10 @@ def test_a_failed_check_reopens_the_batch_and_reexamines_the_unit(
     batch = make_batch(cast, in_batch)
     drawn = list(batch.checks.filter(required=True))
     assert len(drawn) == 2
-    verification.spot_check_record(actor=cast.district, check=drawn[0], result="passed")
+    spot_checks.spot_check_record(actor=cast.district, check=drawn[0], result="passed")
     heard = Notification.objects.filter(recipient=cast.reviewer).count()
     with django_capture_on_commit_callbacks(execute=True):
-        verification.spot_check_record(
+        spot_checks.spot_check_record(
             actor=cast.district,
             check=drawn[1],
             result="failed",
@@ -383,7 +380,7 @@ def test_a_failed_check_reopens_the_batch_and_reexamines_the_unit(
     # A second failure (a reopened item) proposes removing the unit.
     reopened = next(c for c in items.values() if c.reason == SpotCheck.Reason.REOPENED)
     with django_capture_on_commit_callbacks(execute=True):
-        verification.spot_check_record(
+        spot_checks.spot_check_record(
             actor=cast.district, check=reopened, result="failed", notes="同样问题。"
         )
     assert verification.spot_check_failures(unit) == 2
@@ -407,7 +404,7 @@ def test_a_unit_reexamination_is_recorded_even_after_verification(cast, version)
     for application in undrawn:
         engine.perform(actor=cast.district, application=application, transition="verify")
     failing = make_batch(cast, [reported(cast, version, 9)])
-    verification.spot_check_record(
+    spot_checks.spot_check_record(
         actor=cast.district, check=drawn_check(failing), result="failed", notes="报告失实。"
     )
     # 3 other reports: 2 to re-examine; the drawn one of the earlier batch
@@ -416,7 +413,7 @@ def test_a_unit_reexamination_is_recorded_even_after_verification(cast, version)
     assert unit_check.application_id in {a.pk for a in undrawn}
     assert unit_check.reason == SpotCheck.Reason.UNIT_REEXAMINED
     assert Application.objects.get(pk=unit_check.application_id).status == Status.VERIFIED
-    verification.spot_check_record(actor=cast.district, check=unit_check, result="passed")
+    spot_checks.spot_check_record(actor=cast.district, check=unit_check, result="passed")
     unit_check.refresh_from_db()
     assert unit_check.result == SpotCheck.Result.PASSED
 
@@ -424,17 +421,17 @@ def test_a_unit_reexamination_is_recorded_even_after_verification(cast, version)
 def test_a_pending_unit_reexamination_holds_back_verify(cast, version):
     failing_app, other = reported(cast, version, 1), reported(cast, version, 2)
     failing = make_batch(cast, [failing_app])
-    verification.spot_check_record(
+    spot_checks.spot_check_record(
         actor=cast.district, check=drawn_check(failing), result="failed", notes="报告失实。"
     )
     unit_check = SpotCheck.objects.get(batch=None)
     assert unit_check.application_id == other.pk  # ceil(1 / 2) = 1
     batch = make_batch(cast, [other])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(batch), result="passed")
+    spot_checks.spot_check_record(actor=cast.district, check=drawn_check(batch), result="passed")
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         engine.perform(actor=cast.district, application=other, transition="verify")
     assert "re-examination of the review unit" in refused.value.message
-    verification.spot_check_record(actor=cast.district, check=unit_check, result="passed")
+    spot_checks.spot_check_record(actor=cast.district, check=unit_check, result="passed")
     engine.perform(actor=cast.district, application=other, transition="verify")
     assert Application.objects.get(pk=other.pk).status == Status.VERIFIED
 
@@ -449,7 +446,7 @@ def test_a_drawn_check_is_not_recorded_once_the_application_moved_on(cast, versi
         comment="补充评审记录。",
     )
     with pytest.raises(engine.TransitionConflict):
-        verification.spot_check_record(actor=cast.district, check=check, result="passed")
+        spot_checks.spot_check_record(actor=cast.district, check=check, result="passed")
 
 
 # --- pages -------------------------------------------------------------------------
@@ -616,7 +613,7 @@ def test_recording_is_404_outside_the_scope_and_403_for_the_wrong_role(cast, ver
 
 def test_unit_reexaminations_are_recorded_from_the_list(cast, version, client_for):
     failing_app, other = reported(cast, version, 1), reported(cast, version, 2)
-    verification.spot_check_record(
+    spot_checks.spot_check_record(
         actor=cast.district,
         check=drawn_check(make_batch(cast, [failing_app])),
         result="failed",
@@ -639,7 +636,7 @@ def test_the_detail_panel_shows_the_batch_the_draw_and_the_result(cast, version,
     unbatched = client_for(cast.district).get(detail).content.decode()
     assert 'data-testid="verification-unbatched"' in unbatched
     batch = make_batch(cast, [application])
-    verification.spot_check_record(
+    spot_checks.spot_check_record(
         actor=cast.district, check=drawn_check(batch), result="failed", notes="内部记录：评分不实。"
     )
     organiser = client_for(cast.district).get(detail).content.decode()
@@ -660,7 +657,7 @@ def test_verify_from_the_application_page_after_the_check(cast, version, client_
     assert refused.status_code == 400
     assert "verification batch" in refused.context["action_error"]["message"]
     batch = make_batch(cast, [application])
-    verification.spot_check_record(actor=cast.district, check=drawn_check(batch), result="passed")
+    spot_checks.spot_check_record(actor=cast.district, check=drawn_check(batch), result="passed")
     assert client.post(act).status_code == 302
     application.refresh_from_db()
     assert application.status == Status.VERIFIED and application.granted_tier == "3"
@@ -676,7 +673,7 @@ def test_the_pages_take_a_bounded_number_of_queries(
     batches = [make_batch(cast, [a]) for a in applications[:count]]
     big = make_batch(cast, applications[count:])
     for batch in batches:
-        verification.spot_check_record(
+        spot_checks.spot_check_record(
             actor=cast.district, check=drawn_check(batch), result="passed"
         )
     reported_many(cast, version, count, start=50)  # candidates for the form

@@ -32,6 +32,7 @@ from certification.onsite import findings as onsite_findings
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from certification.verification import rules as verification
+from certification.verification import spot_checks
 from certification.workflow import APPLICANT, RECEIVER, TRANSITIONS, Transition
 from portal.errors import ServiceError
 from portal.models import AuditEvent
@@ -145,7 +146,7 @@ def prepare(cast, application: Application, step: str, receiver, args: dict) -> 
     elif step == "spot_checks_passed":
         batch = verification.batch_create(actor=receiver, applications=[application])
         for check in batch.checks.filter(required=True):
-            verification.spot_check_record(
+            spot_checks.spot_check_record(
                 actor=receiver, check=check, result="passed", notes="复核通过。"
             )
     elif step == "publicity_batch":  # the batch the start_publicity move needs
