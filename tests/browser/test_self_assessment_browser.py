@@ -7,12 +7,16 @@ import re
 
 from playwright.sync_api import expect
 
+from certification.certificates import pdf_jobs
+from certification.models import PdfJob
 from reviews.models import Assessment, Evidence
 from tests.reviews.test_assessment_pages import fresh_specs, make_version  # noqa: F401
 from tests.reviews.test_evidence import PNG
 
 
-def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tmp_path, settings):
+def test_an_enterprise_completes_a_self_assessment(
+    tcast, login, live_server, tmp_path, settings, monkeypatch
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     version = make_version()
     evidence_file = tmp_path / "安全生产目标管理制度.png"
@@ -89,7 +93,21 @@ def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tm
     expect(page.locator("#totals [data-testid=grade]")).to_have_text("Level 1")
     assert page.evaluate("window.__noReload") is True
 
-    page.on("dialog", lambda dialog: dialog.accept())
+    # Submitting asks first (static/js/assessment.js: no inline handler under the CSP);
+    # answering no leaves the assessment open.
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.locator("[data-testid=submit-button]").click()
+    expect(page.locator("[data-testid=answer-form]").first).to_be_visible()
+    assert questions == ["Submit the self-assessment? It can no longer change afterwards."]
+    assessment.refresh_from_db()
+    assert assessment.status == "draft"
+    page.once("dialog", lambda dialog: answer(dialog, True))
     page.locator("[data-testid=submit-button]").click()
     expect(page.locator("[data-testid=assessment-status]")).to_have_attribute(
         "data-status", "submitted"
@@ -101,3 +119,23 @@ def test_an_enterprise_completes_a_self_assessment(tcast, login, live_server, tm
     assessment.refresh_from_db()
     assert assessment.status == "submitted" and str(assessment.submitted_score) == "97.2"
     assert Evidence.objects.get().original_name == "安全生产目标管理制度.png"
+    assert len(questions) == 2
+
+    # The report as PDF: rendered in the background, the job page updates by itself.
+    queued = []  # the broker: the worker below takes the job when the page shows it
+    monkeypatch.setattr(
+        pdf_jobs.render_pdf_job_task, "apply_async", lambda args, **options: queued.append(args)
+    )
+    page.locator("[data-testid=print-link]").click()
+    page.locator("[data-testid=download-pdf]").click()
+    expect(page).to_have_url(re.compile(r"/pdfs/\d+/$"))
+    job = page.locator("[data-testid=pdf-job]")
+    expect(job).to_have_attribute("data-status", "queued")
+    assert queued == [(PdfJob.objects.get().pk,)]
+    assert pdf_jobs.render_job(*queued[0])  # what the Celery worker does
+    expect(job).to_have_attribute("data-status", "done", timeout=10_000)  # no reload
+    with page.expect_download() as download_info:
+        page.locator("[data-testid=pdf-job-download]").click()
+    pdf_path = tmp_path / "report.pdf"
+    download_info.value.save_as(pdf_path)
+    assert pdf_path.read_bytes().startswith(b"%PDF-")
