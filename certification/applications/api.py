@@ -21,8 +21,10 @@ know the rules.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.db import transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Field, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -150,7 +152,7 @@ class MaterialSerializer(serializers.ModelSerializer):
 # Named apart from the certificate's history events in the schema.
 @extend_schema_serializer(component_name="ApplicationEvent")
 class EventSerializer(serializers.ModelSerializer):
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]  # DRF's metaclass takes declared fields off the class
     to_status_display = serializers.CharField(source="get_to_status_display")
     actor = serializers.CharField(source="actor.username")
     actor_name = serializers.SerializerMethodField()
@@ -211,7 +213,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 class ActionSerializer(serializers.Serializer):
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF's metaclass takes declared fields off the class
     url = serializers.CharField()
     needs_comment = serializers.BooleanField()
 
@@ -363,7 +365,8 @@ class CommentSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 class NationalResultSerializer(CommentSerializer):
     national_result = serializers.ChoiceField(
-        choices=Application._meta.get_field("national_result").choices
+        choices=cast("Field[Any, Any]", Application._meta.get_field("national_result")).choices
+        or ()
     )
     national_reference = serializers.CharField(
         max_length=100, help_text=gettext_lazy("The national notice or letter number.")

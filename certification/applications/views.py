@@ -263,13 +263,13 @@ def _assignment_context(request, application: Application, may_assign: bool, ext
     members = []
     if current is not None:
         for member in current.members.select_related("reviewer", "declaration_signed_by"):
-            member.may_sign = (
+            member.may_sign = (  # type: ignore[attr-defined]  # shown by the template
                 application.status == Status.ASSIGNED
                 and member.declaration_signed_at is None
                 and assigning.may_sign_for(user, member)
             )
             members.append(member)
-    context = {
+    context: dict[str, object] = {
         "assignment": current,
         "team": members,
         "may_assign": may_assign,
@@ -344,7 +344,8 @@ def material_upload(request, pk: int):
     form = MaterialForm(request.POST, request.FILES)
     kind = request.POST.get("kind", "")
     if not form.is_valid():
-        message = " ".join(e for errors in form.errors.values() for e in errors)
+        # An ErrorList yields its messages as str; the stubs say ValidationError too.
+        message = " ".join(e for errors in form.errors.values() for e in errors)  # type: ignore[misc]
         return _render_detail(request, application, status=400, upload_errors={kind: message})
     try:
         material = services.material_add(

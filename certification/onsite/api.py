@@ -166,7 +166,8 @@ class FindingSerializer(serializers.ModelSerializer):
         photos = getattr(finding, "photos", None)
         if photos is None:
             photos = finding.files.filter(purpose=ReviewFile.Purpose.FINDING_PHOTO)
-        return ReviewFileSerializer(photos, many=True, context=self.context).data
+        # A ListSerializer's data is a ReturnList; the stubs say ReturnDict.
+        return ReviewFileSerializer(photos, many=True, context=self.context).data  # type: ignore[return-value]
 
 
 class SignoffSerializer(serializers.Serializer):
@@ -214,19 +215,19 @@ def review_data(request, application: Application, review: OnSiteReview) -> dict
     user = request.user
     scores = onsite.may_see_scores(user, application, review=review)
     context = {"request": request, "application": application, "scores": scores}
-    findings = review.findings.select_related("criterion")
+    listed = review.findings.select_related("criterion")
     if not scores:
-        findings = findings.filter(kind__in=onsite.LISTED_KINDS)
-    photos = {}
+        listed = listed.filter(kind__in=onsite.LISTED_KINDS)
+    photos: dict[int | None, list[ReviewFile]] = {}
     files = []
     for stored in review.files.all():
         if stored.purpose == ReviewFile.Purpose.FINDING_PHOTO:
             photos.setdefault(stored.finding_id, []).append(stored)
         else:
             files.append(stored)
-    findings = list(findings)
+    findings = list(listed)
     for finding in findings:
-        finding.photos = photos.get(finding.pk, [])
+        finding.photos = photos.get(finding.pk, [])  # type: ignore[attr-defined]  # read by get_photos
     baseline = {
         criterion_id: rest
         for criterion_id, *rest in AssessmentRow.objects.filter(
@@ -362,7 +363,7 @@ ERRORS = {
 
 class ReviewAPIView(PortalAPIMixin, GenericAPIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
-    serializer_class = ReviewSerializer
+    serializer_class: type[serializers.Serializer] = ReviewSerializer
 
     def application(self, pk) -> tuple[Application, OnSiteReview]:
         application = (

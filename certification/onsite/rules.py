@@ -34,7 +34,7 @@ from certification.models import (
 from certification.workflow import time_limit
 from portal import audit, workdays
 from portal.errors import ServiceError
-from portal.fields import check_length
+from portal.fields import check_length, limit_of
 from portal.files import ALLOWED_TYPES, sha256_of
 from portal.models import OrganisationKind
 from reviews.models import Assessment, AssessmentRow, Criterion
@@ -306,7 +306,7 @@ def report_update(
     summary = (summary or "").strip()
     check_length(summary, OnSiteReview, "summary")
     technical_head = (technical_head or "").strip()
-    if len(technical_head) > OnSiteReview._meta.get_field("technical_head").max_length:
+    if len(technical_head) > limit_of(OnSiteReview, "technical_head"):
         raise ServiceError(_("The technical head's name is too long."), field="technical_head")
     fields = ["summary", "technical_head"]
     before = audit.snapshot(review, fields)

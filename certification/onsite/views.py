@@ -149,9 +149,9 @@ def review_page(request, pk: int):
     shown, differs = [], 0
     for row in rows:
         theirs = baseline.get(row.criterion_id)
-        row.differs = _differs(row, theirs[:3] if theirs else None)
-        differs += row.differs
-        row.self_answer = (
+        row.differs = _differs(row, theirs[:3] if theirs else None)  # type: ignore[attr-defined]  # shown by the template
+        differs += row.differs  # type: ignore[attr-defined]  # shown by the template
+        row.self_answer = (  # type: ignore[attr-defined]  # shown by the template
             {
                 "result": theirs[0],
                 "label": labels.get(theirs[0], ""),
@@ -162,10 +162,10 @@ def review_page(request, pk: int):
             if theirs
             else None
         )
-        row.deduction_text = "" if row.result != Result.PARTIAL else str(row.deduction.normalize())
+        row.deduction_text = "" if row.result != Result.PARTIAL else str(row.deduction.normalize())  # type: ignore[attr-defined]  # shown by the template
         if editable:
-            row.buttons = answer_buttons(str(row.pk), row.result, row.criterion.is_veto, choices)
-        if not only_differs or row.differs:
+            row.buttons = answer_buttons(str(row.pk), row.result, row.criterion.is_veto, choices)  # type: ignore[attr-defined]  # shown by the template
+        if not only_differs or row.differs:  # type: ignore[attr-defined]  # shown by the template
             shown.append(row)
     return render(
         request,
@@ -227,7 +227,8 @@ def review_row_save(request, pk: int, row_id: int):
     )
     back = reverse("certification:review", args=[application.pk]) + f"#row-{row.pk}"
     form = RowForm(request.POST)
-    status, body = 200, {}
+    status = 200
+    body: dict[str, object] = {}
     try:
         if not form.is_valid():
             field, errors = next(iter(form.errors.items()))
@@ -279,7 +280,7 @@ def review_row_save(request, pk: int, row_id: int):
         if status == 200:
             messages.success(request, _("Saved."))
         else:
-            messages.error(request, body["error"])
+            messages.error(request, str(body["error"]))
         return redirect(back)
     return JsonResponse(body, status=status)
 

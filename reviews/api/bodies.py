@@ -291,7 +291,7 @@ class ReviewerSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "is_active", "created_at"]
         # The service checks the number, naming the holder.
-        extra_kwargs = {"certificate_no": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {"certificate_no": {"validators": []}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

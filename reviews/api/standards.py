@@ -14,6 +14,7 @@ from rest_framework import serializers, viewsets
 from portal.api.base import (
     PortalAPIMixin,
 )
+from portal.models import Industry
 from reviews.models import (
     Criterion,
     Element,
@@ -40,7 +41,9 @@ class VersionSummarySerializer(serializers.ModelSerializer):
 
 
 class StandardSerializer(serializers.ModelSerializer):
-    industries = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    industries: serializers.PrimaryKeyRelatedField[Industry] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     versions = VersionSummarySerializer(many=True, read_only=True, source="visible_versions")
 
     class Meta:
@@ -84,7 +87,8 @@ class StandardVersionSerializer(serializers.ModelSerializer):
     def get_thresholds(self, version: StandardVersion) -> list[dict]:
         # Best grade first; the prefetch keeps the list at a fixed query count.
         rows = sorted(version.thresholds.all(), key=lambda t: t.min_score, reverse=True)
-        return ThresholdSerializer(rows, many=True).data
+        # A ListSerializer's data is a ReturnList; the stubs say ReturnDict.
+        return ThresholdSerializer(rows, many=True).data  # type: ignore[return-value]
 
 
 class CriterionSerializer(serializers.ModelSerializer):

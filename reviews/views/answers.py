@@ -61,7 +61,7 @@ def _row_response(
         "conflict": conflict,
         **_urls(assessment),
     }
-    html = render_to_string("reviews/_assessment_answer.html", context, request)
+    html: str = render_to_string("reviews/_assessment_answer.html", context, request)
     if totals:
         html += _render_totals(request, assessment, editable)
     response = HttpResponse(html, status=status)
@@ -239,13 +239,14 @@ def assessment_team(request, pk: int):
             messages.error(
                 request,
                 "; ".join(
-                    f"{form.fields[name].label if name in form.fields else ''} {' '.join(errs)}"
+                    # An ErrorList yields its messages as str; the stubs say ValidationError too.
+                    f"{form.fields[name].label if name in form.fields else ''} {' '.join(errs)}"  # type: ignore[arg-type]
                     for name, errs in form.errors.items()
                 ),
             )
         return redirect("assessments:detail", pk=assessment.pk)
     editable = not assessment.is_locked
-    html = render_to_string(
+    html: str = render_to_string(
         "reviews/_assessment_team.html",
         {
             "assessment": assessment,

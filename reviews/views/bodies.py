@@ -7,6 +7,7 @@ only); outside it 404, a write without the right 403.
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -53,8 +54,11 @@ class ReviewerForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, unit: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["specialties"].queryset = Industry.objects.all()
-        self.fields["user"].queryset = User.objects.filter(organisation=unit, is_active=True)
+        # A ModelForm's field for a relation is a ModelChoiceField.
+        cast(forms.ModelChoiceField, self.fields["specialties"]).queryset = Industry.objects.all()
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
+            organisation=unit, is_active=True
+        )
         self.fields["user"].required = False
 
     def validate_unique(self):
@@ -128,8 +132,8 @@ def _detail(
     year = year_figures.parse_year(request.GET.get("year")) or year_figures.current_year()
     period_figures = year_figures.unit_figures(unit, year)
     for reviewer in reviewers:
-        reviewer.figures = figures.per_reviewer.get(reviewer.pk, selectors.Figures())
-        reviewer.year_figures = period_figures.reviewer(reviewer.pk)
+        reviewer.figures = figures.per_reviewer.get(reviewer.pk, selectors.Figures())  # type: ignore[attr-defined]  # shown by the template
+        reviewer.year_figures = period_figures.reviewer(reviewer.pk)  # type: ignore[attr-defined]  # shown by the template
     context = {
         "unit": unit,
         "qualifications": unit.qualifications.select_related("industry").order_by(

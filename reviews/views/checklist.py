@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -49,13 +51,13 @@ def _list_context(request, start_form: AssessmentStartForm | None = None) -> dic
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for assessment in page:
         if assessment.status == Assessment.Status.SUBMITTED:
-            assessment.shown_score = assessment.submitted_score
-            assessment.shown_grade = grade_label(assessment.submitted_grade or None)
+            assessment.shown_score = assessment.submitted_score  # type: ignore[attr-defined]  # shown by the template
+            assessment.shown_grade = grade_label(assessment.submitted_grade or None)  # type: ignore[attr-defined]  # shown by the template
         else:
             result = score_assessment(assessment)
-            assessment.shown_score = result.score
-            assessment.shown_grade = grade_label(result.grade)
-    context = {
+            assessment.shown_score = result.score  # type: ignore[attr-defined]  # shown by the template
+            assessment.shown_grade = grade_label(result.grade)  # type: ignore[attr-defined]  # shown by the template
+    context: dict[str, object] = {
         "page": page,
         "enterprise": enterprise,
         "is_enterprise": enterprise is not None,
@@ -113,7 +115,7 @@ def assessment_create(request):
 # --- the checklist ---------------------------------------------------------------
 
 
-def _sections(assessment: Assessment, rows: list[AssessmentRow]) -> list[dict]:
+def _sections(assessment: Assessment, rows: Sequence[AssessmentRow]) -> list[dict]:
     """A elements → B elements → rows, in the standard's order (no scoring here)."""
     elements = list(assessment.version.elements.order_by("position"))
     by_element: dict[int, list[AssessmentRow]] = {}
