@@ -23,6 +23,7 @@ from certification.models import (
     PublicityBatch,
     PublicityItem,
 )
+from certification.publicity import objections
 from certification.publicity import rules as publicity
 from certification.workflow import tier_label
 from portal.clients import client_ip
@@ -88,7 +89,7 @@ def publicity_detail(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                publicity.objection_lodge(
+                objections.objection_lodge(
                     item=data["item"],
                     name=data["name"],
                     contact=data["contact"],

@@ -40,6 +40,7 @@ from certification.models import (
     PublicityBatch,
     PublicityItem,
 )
+from certification.publicity import objections
 from certification.publicity import rules as publicity
 from certification.workflow import tier_label
 from portal.api.base import (
@@ -441,7 +442,7 @@ class ObjectionViewSet(PortalAPIMixin, viewsets.GenericViewSet):
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
-            publicity.objection_resolve(
+            objections.objection_resolve(
                 actor=request.user, objection=objection, **serializer.validated_data
             )
         return Response(ObjectionSerializer(self.get_queryset().get(pk=objection.pk)).data)

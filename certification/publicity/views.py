@@ -33,6 +33,7 @@ from certification.models import (
     PublicityItem,
     Status,
 )
+from certification.publicity import objections
 from certification.publicity import rules as publicity
 from certification.workflow import tier_label
 from portal import permissions
@@ -237,7 +238,7 @@ def objection_resolve(request, pk: int):
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back)
     try:
-        publicity.objection_resolve(
+        objections.objection_resolve(
             actor=request.user,
             objection=objection,
             outcome=form.cleaned_data["outcome"],

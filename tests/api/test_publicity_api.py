@@ -8,6 +8,7 @@ import time_machine
 from rest_framework.test import APIClient
 
 from certification.models import Application, Objection, PublicityBatch, Status
+from certification.publicity import objections
 from certification.publicity import rules as publicity
 from tests.certification.factories import make_tiered_version
 from tests.certification.test_publicity import (
@@ -138,7 +139,7 @@ def test_announcing_through_the_api(cast, version, api_for):
         unresolved = api_for(cast.district).post(
             ANNOUNCEMENTS, {"applications": [application.pk]}, format="json"
         )
-        publicity.objection_resolve(
+        objections.objection_resolve(
             actor=cast.district, objection=objection, outcome="dismissed", resolution="查无实据"
         )
         forbidden = api_for(cast.enterprise).post(

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from certification.models import Application, PublicityBatch, PublicityItem, Status
 from certification.models.applications import REQUIRED_MATERIALS
-from certification.publicity import rules as publicity
+from certification.publicity import objections
 from certification.workflow import TRANSITIONS
 from portal.models import AuditEvent
 from tests.certification.factories import (
@@ -317,7 +317,7 @@ def test_a_level_3_application_from_apply_to_announce_through_the_api(cast, api,
         staff={"withdraw_from_publicity"},
         reviewer=NONE,
     )
-    publicity.objection_lodge(
+    objections.objection_lodge(
         item=PublicityItem.objects.get(pk=item["id"]),
         name="张三",
         contact="13912345678",

@@ -15,6 +15,7 @@ from django.conf import settings
 
 from certification.engine import TransitionConflict
 from certification.models import Objection, PublicityBatch, PublicityItem, Status
+from certification.publicity import objections
 from certification.publicity import rules as publicity
 from portal.errors import ServiceError
 from tests.certification.factories import make_tiered_version
@@ -45,17 +46,17 @@ def test_objections_sent_at_once_stay_within_the_limit(
         )
         item = PublicityItem.objects.get()
         for _ in range(limit - 1):  # one left
-            publicity.objection_lodge(
+            objections.objection_lodge(
                 item=item, name="张三", contact="13900000000", text="违章作业。", ip=IP
             )
         senders = 4
         # Every sender has passed the window checks and is about to count when
         # they meet: the race happens every run.
-        rendezvous(monkeypatch, publicity, "_throttle_key", senders)
+        rendezvous(monkeypatch, objections, "_throttle_key", senders)
         outcomes = race(
             {
                 f"sender-{n}": (
-                    lambda n=n: publicity.objection_lodge(
+                    lambda n=n: objections.objection_lodge(
                         item=item, name=f"路人{n}", contact="13900000000", text="违章作业。", ip=IP
                     )
                 )

@@ -29,6 +29,7 @@ from certification.models import (
     Status,
 )
 from certification.numbering import next_number
+from certification.publicity import objections
 from certification.publicity import rules as publicity
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Industry, Notification, Organisation, OrganisationKind
@@ -113,7 +114,7 @@ def published(cast, version, count: int = 1, **kw) -> tuple[PublicityBatch, list
 
 
 def lodge(item, *, ip="10.0.0.1", contact="13912345678", text="该企业现场存在违章作业。"):
-    return publicity.objection_lodge(item=item, name="张三", contact=contact, text=text, ip=ip)
+    return objections.objection_lodge(item=item, name="张三", contact=contact, text=text, ip=ip)
 
 
 def item_of(application) -> PublicityItem:
@@ -291,7 +292,7 @@ def test_every_field_of_an_objection_is_required(cast, version, field):
         values = {"name": "张三", "contact": "13912345678", "text": "有问题"}
         values[field] = "  "
         with pytest.raises(ServiceError) as refused:
-            publicity.objection_lodge(item=item_of(application), ip="10.0.0.1", **values)
+            objections.objection_lodge(item=item_of(application), ip="10.0.0.1", **values)
 
     assert refused.value.field == field
     assert not Objection.objects.exists()
@@ -341,22 +342,22 @@ def test_resolving_is_for_the_publishing_organisation_once(cast, version):
         objection = lodge(item_of(application))
         for outsider in (cast.city, cast.other_district, cast.enterprise, cast.reviewer):
             with pytest.raises(TransitionForbidden):
-                publicity.objection_resolve(
+                objections.objection_resolve(
                     actor=outsider, objection=objection, outcome="dismissed", resolution="查无实据"
                 )
         with pytest.raises(ServiceError) as empty:
-            publicity.objection_resolve(
+            objections.objection_resolve(
                 actor=cast.district, objection=objection, outcome="dismissed", resolution=" "
             )
         assert empty.value.field == "resolution"
-        publicity.objection_resolve(
+        objections.objection_resolve(
             actor=cast.district_staff,
             objection=objection,
             outcome="dismissed",
             resolution="经核查，查无实据。",
         )
         with pytest.raises(TransitionConflict):
-            publicity.objection_resolve(
+            objections.objection_resolve(
                 actor=cast.district, objection=objection, outcome="upheld", resolution="再议"
             )
 
@@ -371,7 +372,7 @@ def test_an_upheld_objection_takes_the_application_out(cast, version, client):
     with time_machine.travel(MONDAY):
         batch, (application,) = published(cast, version)
         objection = lodge(item_of(application))
-        publicity.objection_resolve(
+        objections.objection_resolve(
             actor=cast.district,
             objection=objection,
             outcome="upheld",
@@ -426,7 +427,7 @@ def test_announcing_numbers_the_batches_and_issues_certificates(cast, version):
         _, (first, second) = published(cast, version, count=2)
         objection = lodge(item_of(first))
     with time_machine.travel(AFTER):
-        publicity.objection_resolve(
+        objections.objection_resolve(
             actor=cast.district, objection=objection, outcome="dismissed", resolution="查无实据"
         )
         one = publicity.announcement_create(actor=cast.district, applications=[first])
@@ -602,7 +603,7 @@ def test_public_pages_run_a_bounded_number_of_queries(cast, version, django_asse
                 client.get(reverse("public:publicity_detail", args=[batch.pk])).status_code == 200
             )
         for objection in Objection.objects.all():
-            publicity.objection_resolve(
+            objections.objection_resolve(
                 actor=cast.district, objection=objection, outcome="dismissed", resolution="查无实据"
             )
     with time_machine.travel(AFTER):
@@ -772,7 +773,7 @@ def test_the_panel_shows_contacts_to_the_receiver_only(cast, version, client_for
         objection = lodge(
             item_of(application), contact="objector@example.cn", text="消防通道堵塞。"
         )
-        publicity.objection_resolve(
+        objections.objection_resolve(
             actor=cast.district,
             objection=objection,
             outcome="dismissed",

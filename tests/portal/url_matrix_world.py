@@ -28,6 +28,7 @@ from certification.models import (
     Status,
     VerificationBatch,
 )
+from certification.publicity import objections
 from certification.publicity import rules as publicity
 from certification.tasks import issue_announcement_pdfs_task
 from enterprises import accidents
@@ -95,7 +96,7 @@ def build_world() -> World:
             actor=cast.association, applications=[announced_app]
         )
         objection = lodge(item_of(announced_app))
-        publicity.objection_resolve(
+        objections.objection_resolve(
             actor=cast.association,
             objection=objection,
             outcome=Objection.Outcome.DISMISSED,
