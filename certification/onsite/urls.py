@@ -2,20 +2,20 @@
 
 from django.urls import path
 
-from certification.onsite import views
+from certification.onsite import views, views_findings
 
 urlpatterns: list = [
     path("<int:pk>/review/", views.review_page, name="review"),
     path("<int:pk>/review/rows/<int:row_id>/", views.review_row_save, name="review_row"),
-    path("<int:pk>/review/findings/", views.findings_page, name="review_findings"),
+    path("<int:pk>/review/findings/", views_findings.findings_page, name="review_findings"),
     path(
         "<int:pk>/review/findings/<int:finding_id>/photos/",
-        views.finding_photo_add,
+        views_findings.finding_photo_add,
         name="review_finding_photos",
     ),
     path(
         "<int:pk>/review/findings/<int:finding_id>/delete/",
-        views.finding_delete,
+        views_findings.finding_delete,
         name="review_finding_delete",
     ),
     path("<int:pk>/review/files/<int:file_id>/", views.review_file, name="review_file"),

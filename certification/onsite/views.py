@@ -1,5 +1,6 @@
 """Pages of certification/onsite/rules.py, and the data of its panel on the
-application's detail page (templates/certification/_onsite_panel.html).
+application's detail page (templates/certification/_onsite_panel.html). The
+findings page is in certification/onsite/views_findings.py.
 
 Thin views: fetch the application through the user's scope (404 outside it),
 check what the user may see (403 inside the scope without the right), call
@@ -13,7 +14,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,8 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from certification.applications import views
 from certification.assignment import rules as assigning
 from certification.engine import TransitionConflict, TransitionForbidden
-from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
-from certification.onsite import findings as onsite_findings
+from certification.models import Application, OnSiteReview, ReviewFile, Status
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from portal import permissions
@@ -34,7 +33,7 @@ from portal.errors import ServiceError
 from portal.files import stored_file_response
 from portal.ids import parse_id
 from reviews.forms import RowForm
-from reviews.models import AssessmentRow, Criterion, Result
+from reviews.models import AssessmentRow, Result
 from reviews.scoring_data import score_assessment
 from reviews.services import EditConflict
 from reviews.views.rendering import answer_buttons, answer_choices, grade_label
@@ -295,150 +294,7 @@ def _self_answers_for(application: Application, criterion_id: int):
     )
 
 
-# --- findings ------------------------------------------------------------------------
-
-
-def _findings_for(user, application: Application, review: OnSiteReview, may_see_scores: bool):
-    qs = review.findings.select_related("criterion", "created_by").prefetch_related(_PHOTOS)
-    if not may_see_scores:
-        qs = qs.filter(kind__in=onsite.LISTED_KINDS)
-    return list(qs)
-
-
-def _render_findings(request, application, review, *, status=200, form=None, error=""):
-    user = request.user
-    may_see_scores = onsite.may_see_scores(user, application, review=review)
-    editable = _may_edit(user, application, review)
-    criteria = (
-        list(
-            Criterion.objects.filter(version_id=review.assessment.version_id)
-            .order_by("position")
-            .values("pk", "code", "requirement")
-        )
-        if editable
-        else []
-    )
-    return render(
-        request,
-        "certification/onsite/findings.html",
-        {
-            "application": application,
-            "review": review,
-            "editable": editable,
-            "findings": _findings_for(user, application, review, may_see_scores),
-            "criteria": criteria,
-            "kinds": Finding.Kind.choices,
-            "form": form or {"must_rectify": True},
-            "error": error,
-            "nav": _nav(application, "findings", may_see_scores),
-        },
-        status=status,
-    )
-
-
-def _store_photos(request, application, finding, uploads, stored: list[ReviewFile]) -> None:
-    """Add the uploads to the finding, appending each stored photo to ``stored``."""
-    for upload in uploads:
-        stored.append(
-            onsite_findings.finding_photo_add(
-                actor=request.user, application=application, finding=finding, upload=upload
-            )
-        )
-
-
-def _refused_findings(
-    request, application, review, error: ServiceError, stored: list[ReviewFile], form=None
-):
-    """The findings page after a refused finding or photo: 403 for the wrong role,
-    409 when the review moved on, else 400; the database rolled back, so do the files."""
-
-    _forbidden_as_403(error)
-    for photo in stored:
-        photo.file.delete(save=False)
-    return _render_findings(
-        request,
-        application,
-        review,
-        form=form,
-        error=error.message,
-        status=409 if isinstance(error, TransitionConflict) else 400,
-    )
-
-
-@login_required
-def findings_page(request, pk: int):
-    """The veto and deduction list (everyone in scope; suggestions for those
-    who see the scores); the review unit adds findings with photos here."""
-    application = _get_application(request, pk)
-    review = _get_review(application)
-    if request.method != "POST":
-        return _render_findings(request, application, review)
-    posted = {
-        "kind": request.POST.get("kind", ""),
-        "text": request.POST.get("text", ""),
-        "criterion": request.POST.get("criterion", ""),
-        "must_rectify": request.POST.get("must_rectify") in ("on", "1", "true"),
-    }
-    uploads = request.FILES.getlist("photos")
-    stored: list[ReviewFile] = []
-    try:
-        criterion = parse_id(posted["criterion"]) if posted["criterion"] else None
-        if posted["criterion"] and criterion is None:
-            raise ServiceError(
-                _("Choose a criterion of the standard this review uses."), field="criterion"
-            )
-        with transaction.atomic():
-            finding = onsite_findings.finding_add(
-                actor=request.user,
-                application=application,
-                kind=posted["kind"],
-                text=posted["text"],
-                criterion=criterion,
-                must_rectify=posted["must_rectify"],
-            )
-            _store_photos(request, application, finding, uploads, stored)
-    except ServiceError as error:
-        return _refused_findings(request, application, review, error, stored, form=posted)
-    messages.success(request, _("Finding recorded."))
-    return redirect(
-        reverse("certification:review_findings", args=[application.pk]) + f"#finding-{finding.pk}"
-    )
-
-
-@login_required
-@require_POST
-def finding_photo_add(request, pk: int, finding_id: int):
-    application = _get_application(request, pk)
-    review = _get_review(application)
-    finding = get_object_or_404(Finding, pk=finding_id, review=review)
-    uploads = request.FILES.getlist("photos")
-    stored: list[ReviewFile] = []
-    try:
-        if not uploads:
-            raise ServiceError(_("Choose a photo to upload."), field="file")
-        with transaction.atomic():
-            _store_photos(request, application, finding, uploads, stored)
-    except ServiceError as error:
-        return _refused_findings(request, application, review, error, stored)
-    messages.success(request, _("Photo added."))
-    return redirect(
-        reverse("certification:review_findings", args=[application.pk]) + f"#finding-{finding.pk}"
-    )
-
-
-@login_required
-@require_POST
-def finding_delete(request, pk: int, finding_id: int):
-    application = _get_application(request, pk)
-    review = _get_review(application)
-    finding = get_object_or_404(Finding, pk=finding_id, review=review)
-    try:
-        onsite_findings.finding_delete(actor=request.user, application=application, finding=finding)
-    except ServiceError as error:
-        _forbidden_as_403(error)
-        return _render_findings(request, application, review, error=error.message, status=409)
-    messages.success(request, _("Finding deleted."))
-    return redirect("certification:review_findings", pk=application.pk)
+# --- files -------------------------------------------------------------------------
 
 
 @login_required
