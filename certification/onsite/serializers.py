@@ -1,0 +1,316 @@
+"""Serializers of the on-site review's API (certification/onsite/api.py): what
+a user may see of the review (``review_data``), and the input of its writes.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
+from certification.onsite import rules as onsite
+from portal.api.base import IdField, RejectUnknownFieldsMixin
+from reviews.models import AssessmentRow, Result
+from reviews.scoring_data import score_assessment
+
+# --------------------------------------------------------------------------
+# Output
+
+
+class AnswerSerializer(serializers.Serializer):
+    result = serializers.CharField()
+    deduction = serializers.DecimalField(max_digits=6, decimal_places=1)
+    na_reason = serializers.CharField()
+    notes = serializers.CharField()
+
+
+class ReviewRowSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="criterion.code")
+    requirement = serializers.CharField(source="criterion.requirement")
+    points = serializers.DecimalField(source="criterion.points", max_digits=6, decimal_places=1)
+    veto = serializers.BooleanField(source="criterion.is_veto")
+    self_answer = serializers.SerializerMethodField()
+    review = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The reviewers' answer; left out (null) unless you may see the scores."
+        )
+    )
+
+    class Meta:
+        model = AssessmentRow
+        fields = [
+            "id",
+            "criterion",
+            "code",
+            "requirement",
+            "points",
+            "veto",
+            "self_answer",
+            "review",
+            "revision",
+            "updated_at",
+        ]
+
+    @extend_schema_field(AnswerSerializer(allow_null=True))
+    def get_self_answer(self, row: AssessmentRow) -> dict | None:
+        theirs = self.context["baseline"].get(row.criterion_id)
+        if theirs is None:
+            return None
+        result, deduction, na_reason, notes = theirs
+        return {
+            "result": result,
+            "deduction": str(deduction),
+            "na_reason": na_reason,
+            "notes": notes,
+        }
+
+    @extend_schema_field(AnswerSerializer(allow_null=True))
+    def get_review(self, row: AssessmentRow) -> dict | None:
+        if not self.context["scores"]:
+            return None
+        return {
+            "result": row.result,
+            "deduction": str(row.deduction),
+            "na_reason": row.na_reason,
+            "notes": row.notes,
+        }
+
+    def to_representation(self, row):
+        data = super().to_representation(row)
+        if not self.context["scores"]:
+            data.pop("revision")
+            data.pop("updated_at")
+        return data
+
+
+class ReviewFileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReviewFile
+        fields = [
+            "id",
+            "purpose",
+            "name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download",
+        ]
+
+    def get_download(self, stored: ReviewFile) -> str:
+        url = reverse(
+            "api-application-review-file",
+            kwargs={"pk": self.context["application"].pk, "file_id": stored.pk},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+    criterion_code = serializers.CharField(source="criterion.code", allow_null=True, default=None)
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "criterion",
+            "criterion_code",
+            "text",
+            "must_rectify",
+            "rectified",
+            "created_at",
+            "photos",
+        ]
+
+    @extend_schema_field(ReviewFileSerializer(many=True))
+    def get_photos(self, finding: Finding) -> list[dict]:
+        photos = getattr(finding, "photos", None)
+        if photos is None:
+            photos = finding.files.filter(purpose=ReviewFile.Purpose.FINDING_PHOTO)
+        # A ListSerializer's data is a ReturnList; the stubs say ReturnDict.
+        return ReviewFileSerializer(photos, many=True, context=self.context).data  # type: ignore[return-value]
+
+
+class SignoffSerializer(serializers.Serializer):
+    reviewer = serializers.IntegerField()
+    name = serializers.CharField()
+    certificate_no = serializers.CharField()
+    is_leader = serializers.BooleanField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+    signed_by = serializers.CharField(allow_null=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    """The on-site review as the user may see it."""
+
+    application = serializers.IntegerField()
+    status = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    may_see_scores = serializers.BooleanField()
+    may_edit = serializers.BooleanField()
+    score = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The reported score, or the live score while the review is under way; null when "
+            "you may not see it."
+        ),
+    )
+    grade = serializers.CharField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            'The proposed grade ("" when no grade is reached); null when you may not see it.'
+        ),
+    )
+    reported_at = serializers.DateTimeField(allow_null=True)
+    summary = serializers.CharField(allow_null=True)
+    technical_head = serializers.CharField(allow_null=True)
+    rectification_deadline = serializers.DateField(allow_null=True)
+    rectification_note = serializers.CharField()
+    signoffs = SignoffSerializer(many=True, allow_null=True)
+    findings = FindingSerializer(many=True)
+    rectification_files = ReviewFileSerializer(many=True)
+    rows = ReviewRowSerializer(many=True)
+
+
+def review_data(request, application: Application, review: OnSiteReview) -> dict:
+    user = request.user
+    scores = onsite.may_see_scores(user, application, review=review)
+    context = {"request": request, "application": application, "scores": scores}
+    listed = review.findings.select_related("criterion")
+    if not scores:
+        listed = listed.filter(kind__in=onsite.LISTED_KINDS)
+    photos: dict[int | None, list[ReviewFile]] = {}
+    files = []
+    for stored in review.files.all():
+        if stored.purpose == ReviewFile.Purpose.FINDING_PHOTO:
+            photos.setdefault(stored.finding_id, []).append(stored)
+        else:
+            files.append(stored)
+    findings = list(listed)
+    for finding in findings:
+        finding.photos = photos.get(finding.pk, [])  # type: ignore[attr-defined]  # read by get_photos
+    baseline = {
+        criterion_id: rest
+        for criterion_id, *rest in AssessmentRow.objects.filter(
+            assessment_id=application.assessment_id
+        ).values_list("criterion_id", "result", "deduction", "na_reason", "notes")
+    }
+    rows = list(review.assessment.rows.select_related("criterion").order_by("criterion__position"))
+    data = {
+        "application": application.pk,
+        "status": application.status,
+        "started_at": review.started_at,
+        "may_see_scores": scores,
+        "may_edit": bool(
+            user.can_act
+            and application.status == Status.ON_SITE_REVIEW
+            and onsite.is_review_unit_user(user, application)
+        ),
+        "score": None,
+        "grade": None,
+        "reported_at": review.reported_at,
+        "summary": None,
+        "technical_head": None,
+        "signoffs": None,
+        "rectification_deadline": review.rectification_deadline,
+        "rectification_note": review.rectification_note,
+        "findings": FindingSerializer(findings, many=True, context=context).data,
+        "rectification_files": ReviewFileSerializer(files, many=True, context=context).data,
+        "rows": ReviewRowSerializer(
+            rows, many=True, context={**context, "baseline": baseline}
+        ).data,
+    }
+    if scores:
+        if review.reported_at is not None:
+            data["score"] = str(review.score) if review.score is not None else None
+            data["grade"] = review.proposed_tier
+        else:
+            result = score_assessment(review.assessment)
+            data["score"] = str(result.score) if result.score is not None else None
+            data["grade"] = onsite.proposed_tier(result.grade or "", application.tier)
+        signed = {s.member_id: s for s in review.signoffs.select_related("signed_by")}
+        data.update(
+            {
+                "summary": review.summary,
+                "technical_head": review.technical_head,
+                "signoffs": [
+                    {
+                        "reviewer": m.reviewer_id,
+                        "name": m.reviewer.name,
+                        "certificate_no": (
+                            signed[m.pk].certificate_no
+                            if m.pk in signed
+                            else m.reviewer.certificate_no
+                        ),
+                        "is_leader": m.is_leader,
+                        "signed_at": signed[m.pk].signed_at if m.pk in signed else None,
+                        "signed_by": signed[m.pk].signed_by.username if m.pk in signed else None,
+                    }
+                    for m in onsite.team_members(application)
+                ],
+            }
+        )
+    return data
+
+
+# --------------------------------------------------------------------------
+# Input
+
+
+class RowInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    result = serializers.ChoiceField(choices=[("", "—"), *Result.choices], allow_blank=True)
+    deduction = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=30,
+        help_text=gettext_lazy("Points deducted, for a partly compliant answer."),
+    )
+    na_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    revision = serializers.IntegerField(
+        min_value=0,
+        help_text=gettext_lazy(
+            "The row's revision your edit started from; 409 if someone saved it since."
+        ),
+    )
+
+
+class FindingInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Finding.Kind.choices)
+    text = serializers.CharField(max_length=4000)
+    criterion = IdField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("A criterion of the review's standard."),
+    )
+    must_rectify = serializers.BooleanField(required=False, default=True)
+
+
+class PhotoInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    file = serializers.FileField(help_text=gettext_lazy("A JPG or PNG photo, at most 20 MB."))
+
+
+class ReportInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    technical_head = serializers.CharField(required=False, allow_blank=True, max_length=50)
+
+
+class SignInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    reviewer = IdField(help_text=gettext_lazy("The team member who signs the report."))
+
+
+class EvidenceInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    file = serializers.FileField(
+        help_text=gettext_lazy("PDF, JPG, PNG, DOCX or XLSX, at most 20 MB.")
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
