@@ -52,10 +52,10 @@ PATH = [
 ]
 
 
-def click_and_wait(page, selector) -> None:
+def click_and_wait(page, selector, timeout: float | None = None) -> None:
     locator = page.locator(selector) if isinstance(selector, str) else selector
-    with page.expect_navigation():
-        locator.click()
+    with page.expect_navigation(timeout=timeout):
+        locator.click(timeout=timeout)
 
 
 def test_an_application_goes_the_whole_way_to_the_public_announcement(
@@ -73,11 +73,17 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     deadline = today + datetime.timedelta(days=14)
     base = live_server.url
 
+    prompts = []  # the sign and confirm questions (static/portal/portal.js, onsite.js)
+
+    def agree(dialog):
+        prompts.append(dialog.message)
+        dialog.accept()
+
     def browser_for(user=None):
         """A page in a browser context of its own, logged in as ``user`` (or anonymous)."""
         page = new_context().new_page()
         page.set_default_timeout(15_000)
-        page.on("dialog", lambda dialog: dialog.accept())  # the sign and confirm prompts
+        page.on("dialog", agree)
         if user is not None:
             page.goto(f"{base}/accounts/login/")
             page.fill("input[name=username]", user.username)
@@ -153,11 +159,13 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     #    answer on the scoring page, records a finding and asks for rectification.
     detail(reviewer, pk)
     expect(reviewer.locator("[data-testid=do-start_review]")).to_be_visible()
+    asked = len(prompts)
     for who in (leader, member):
         click_and_wait(reviewer, f"[data-testid=sign-{who.pk}]")
         expect(
             reviewer.locator(f"[data-testid=member][data-reviewer='{who.pk}'] [data-testid=signed]")
         ).to_be_visible()
+    assert len(prompts) == asked + 2  # each signature was asked for
     click_and_wait(reviewer, "[data-testid=do-start_review]")
     expect(reviewer.locator("[data-testid=onsite-panel]")).to_be_visible()
 
@@ -230,6 +238,7 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     reviewer.fill("#report-head", "赵工")
     click_and_wait(reviewer, "[data-testid=save-report]")
     expect(reviewer.locator("#report-summary")).to_have_value(SUMMARY)
+    asked = len(prompts)
     for who in (leader, member):
         click_and_wait(reviewer, f"[data-testid=sign-report-{who.pk}]")
         expect(
@@ -237,6 +246,7 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
                 f"[data-testid=signoff][data-reviewer='{who.pk}'] [data-testid=report-signed]"
             )
         ).to_be_visible()
+    assert len(prompts) == asked + 2
     detail(watcher, pk)  # while the unit reviews, the watcher has nothing to do
     expect(watcher.locator("[data-testid=actions]")).to_have_count(0)
     detail(district, pk)
@@ -320,7 +330,8 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     #    the enterprise now sees the review score.
     district.goto(f"{base}/applications/announcements/")
     district.check(f"#ann-{pk}")
-    click_and_wait(district, "[data-testid=do-announce]")
+    # Tests run Celery eagerly: the certificate's PDF is rendered within this request.
+    click_and_wait(district, "[data-testid=do-announce]", timeout=90_000)
     number = district.locator("[data-testid=announcement] [data-testid=certificate-number]")
     expect(number).to_have_text(CERTIFICATE)
     certificate = Certificate.objects.get(application_id=pk)
