@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.certificates import pdf, pdf_jobs
+from certification.certificates import pdf, pdf_jobs, stalled
 from certification.models import Certificate, PdfJob
 from certification.tasks import render_pdf_job_task, requeue_stalled_renders_task
 from portal.models import AuditEvent
@@ -202,7 +202,7 @@ def test_a_job_that_keeps_stalling_is_given_up(cast, version, en, settings):
         attempts=pdf_jobs.MAX_ATTEMPTS,
         queued_at=timezone.now() - datetime.timedelta(minutes=5),
     )
-    assert pdf_jobs.requeue_stalled()["jobs_failed"] == 1
+    assert stalled.requeue_stalled()["jobs_failed"] == 1
     job = PdfJob.objects.get()
     assert job.status == "failed" and "did not finish" in job.error
 
@@ -243,7 +243,7 @@ def test_recently_queued_renders_are_not_stalled(cast, version, settings):
     Certificate.objects.update(render_queued_at=timezone.now())
     batch.pdfs_total = 1
     assert batch.pdfs_stalled == 0
-    assert pdf_jobs.requeue_stalled()["certificates"] == 0
+    assert stalled.requeue_stalled()["certificates"] == 0
 
 
 def test_the_beat_schedule_queues_stalled_renders_again():
