@@ -20,8 +20,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from certification.certificates import pdf_jobs
 from certification.certificates import rendering as certificate_pdf
+from certification.certificates import stalled
 from certification.models import AnnouncementBatch, Certificate
 from certification.publicity import rules as publicity
 from tests.certification.test_publicity import AFTER, MONDAY, published
@@ -149,7 +149,7 @@ def test_a_render_lost_with_its_killed_worker_is_shown_stalled_and_queued_again(
     assert (batch.pdfs_done, batch.pdfs_failed, batch.pdfs_stalled) == (0, 0, 0)
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31), tick=False):
         assert batch.pdfs_stalled == 1
-        assert pdf_jobs.requeue_stalled()["certificates"] == 1
+        assert stalled.requeue_stalled()["certificates"] == 1
         assert batch.pdfs_stalled == 0  # queued again just now
     worker = start_worker(tmp_path, broker, delay=0)
     try:
