@@ -57,7 +57,8 @@ from certification.onsite import rules as onsite
 from certification.publicity import rules as publicity
 from certification.verification import rules as verification
 from certification.verification import spot_checks
-from enterprises.demo import DEMO_ENTERPRISE, SHOP_ENTERPRISE, SMALL_ENTERPRISE, demo_uscc
+from enterprises.demo import DEMO_ENTERPRISE, SHOP_ENTERPRISE, SMALL_ENTERPRISE
+from enterprises.demo_factory import demo_uscc
 from enterprises.models import Enterprise
 from portal import workdays
 from portal.models import Organisation, Street, User
