@@ -185,10 +185,12 @@ class AssessmentDetailSerializer(serializers.ModelSerializer):
 
 def assessment_detail(assessment: Assessment, user) -> dict:
     """Header, score breakdown and what would lift the grade."""
-    assessment.can_edit = can_edit_assessment(user, assessment) and not assessment.is_locked
-    assessment.score = score_assessment(assessment).as_dict()
+    # Read by AssessmentDetailSerializer's fields of the same names.
+    editable = can_edit_assessment(user, assessment) and not assessment.is_locked
+    assessment.can_edit = editable  # type: ignore[attr-defined]
+    assessment.score = score_assessment(assessment).as_dict()  # type: ignore[attr-defined]
     found = improvements(spec_for_version(assessment.version), answers_for(assessment))
-    assessment.improvements = [asdict(item) for item in found]
+    assessment.improvements = [asdict(item) for item in found]  # type: ignore[attr-defined]
     return AssessmentDetailSerializer(assessment).data
 
 
