@@ -11,7 +11,7 @@ first), so a certificate never has more than one file of each.
 
 Print number (印刷编号): 9 digits + 1 check digit, given at the first
 rendering and never changed afterwards. The 9 digits are the next value of
-the gap-free counter "print-number" (certification.publicity.rules.next_number:
+the gap-free counter "print-number" (certification.numbering.next_number:
 a row lock, never max()+1), so every printed sheet has its own number and
 a missing sheet shows as a gap in the register. The check digit is ISO/IEC
 7064 MOD 11-10 (the pure-decimal hybrid system also used by the Chinese
