@@ -263,7 +263,7 @@ def _assignment_context(request, application: Application, may_assign: bool, ext
     members = []
     if current is not None:
         for member in current.members.select_related("reviewer", "declaration_signed_by"):
-            member.may_sign = (  # type: ignore[attr-defined]  # shown by the template
+            member.may_sign = (
                 application.status == Status.ASSIGNED
                 and member.declaration_signed_at is None
                 and assigning.may_sign_for(user, member)

@@ -97,16 +97,14 @@ def conflicts_by_unit(
     years = settings.REVIEW_CONFLICT_YEARS
     if years:
         since = _years_ago(today, years)
-        earlier = (
-            Assignment.objects.filter(
-                unit_id__in=list(unit_ids),
-                application__enterprise=enterprise,
-                withdrawn_at__isnull=True,
-                assigned_at__date__gte=since,
-            )
-            .exclude(application_id=exclude_application)
-            .order_by("-assigned_at")
-        )
+        earlier = Assignment.objects.filter(
+            unit_id__in=list(unit_ids),
+            application__enterprise=enterprise,
+            withdrawn_at__isnull=True,
+            assigned_at__date__gte=since,
+        ).order_by("-assigned_at")
+        if exclude_application is not None:
+            earlier = earlier.exclude(application_id=exclude_application)
         seen = set()
         for assignment in earlier:
             if assignment.unit_id in seen:
@@ -204,8 +202,9 @@ def suggestions(application: Application) -> list[Suggestion]:
 # --- the checks of the assign move ---------------------------------------------------
 
 
-def check_unit(application: Application, unit: Organisation | None) -> None:
-    """Refuse, naming the reason, a unit that may not review the application."""
+def check_unit(application: Application, unit: Organisation | None) -> Organisation:
+    """Refuse, naming the reason, a unit that may not review the application;
+    the unit when it may."""
     if unit is None:
         raise ServiceError(_("Choose a review unit."), field="unit")
     if unit.kind != OrganisationKind.REVIEW_UNIT:
@@ -220,6 +219,7 @@ def check_unit(application: Application, unit: Organisation | None) -> None:
     ).get(unit.pk)
     if reasons:
         raise ServiceError(f"{unit.name}: {' '.join(reasons)}", field="unit")
+    return unit
 
 
 def check_team(unit: Organisation, leader: Reviewer | None, members) -> list[tuple[Reviewer, bool]]:
@@ -341,18 +341,21 @@ def revoke(assignment: Assignment) -> None:
 
 def prepare_start_review(move: Move) -> None:
     """Every team member has signed the no-conflict declaration."""
-    check_declarations(current_assignment(move.application))
+    assignment = current_assignment(move.application)
+    assert assignment is not None  # an application in ASSIGNED has its current assignment
+    check_declarations(assignment)
 
 
 def prepare_assign(move: Move) -> None:
-    unit = move.data.get("unit")
-    check_unit(move.application, unit)
+    unit = check_unit(move.application, move.data.get("unit"))
     move.team = check_team(unit, move.data.get("leader"), move.data.get("members") or ())
 
 
 def finish_assign(move: Move) -> None:
     unit = move.data["unit"]
-    current = _assign(move.actor, move.application, unit, move.team)
+    team = move.team
+    assert team is not None  # chosen by prepare_assign
+    current = _assign(move.actor, move.application, unit, team)
     move.details = {
         "unit": unit.pk,
         "team": [
@@ -361,7 +364,7 @@ def finish_assign(move: Move) -> None:
                 "certificate_no": reviewer.certificate_no,
                 "leader": is_leader,
             }
-            for reviewer, is_leader in move.team
+            for reviewer, is_leader in team
         ],
     }
     move.units.append(current.unit_id)
@@ -435,7 +438,7 @@ def declaration_sign(*, actor, application: Application, reviewer: Reviewer) -> 
             _("%(name)s's declaration was already signed by %(who)s at %(when)s.")
             % {
                 "name": member.reviewer.name,
-                "who": signer.get_full_name() or signer.username,
+                "who": (signer.get_full_name() or signer.username) if signer else "—",
                 "when": timezone.localtime(member.declaration_signed_at).strftime("%Y-%m-%d %H:%M"),
             }
         )

@@ -57,7 +57,9 @@ class VerifyStatementSerializer(serializers.Serializer):
             verify.State.REVOKED,
         ]
     )
-    label = serializers.CharField()
+    # The serializer's metaclass moves declared fields out of the class, so this
+    # never shadows Field.label; the stubs see only the class attribute.
+    label = serializers.CharField()  # type: ignore[assignment]
     explanation = serializers.CharField()
     days_left = serializers.IntegerField(allow_null=True)
     outdated = serializers.ListField(child=serializers.CharField())

@@ -149,7 +149,7 @@ def _unknown() -> UnknownCertificate:
 
 @dataclass(frozen=True)
 class _Keys:
-    private: Ed25519PrivateKey | None
+    private: Ed25519PrivateKey
     key_id: str
     public_pem: str
     # key id → public key, including keys of earlier rotations.
@@ -305,7 +305,7 @@ class SignedData:
 class VerifiedPayload(SignedData):
     """Signed data whose certificate is on record."""
 
-    certificate: Certificate | None = field(default=None, compare=False)
+    certificate: Certificate = field(compare=False)
 
 
 def _body(certificate: Certificate, key_id: str) -> str:

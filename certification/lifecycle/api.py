@@ -18,6 +18,9 @@ router's, so they sit beside ``certificates/<id>/`` of api_publicity).
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import cast
+
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
@@ -179,7 +182,9 @@ class AccidentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
     occurred_on = serializers.DateField()
     deaths = serializers.IntegerField(min_value=0, max_value=32767, default=0)
     serious_injuries = serializers.IntegerField(min_value=0, max_value=32767, default=0)
-    direct_loss = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+    direct_loss = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, default=Decimal(0)
+    )
     description = serializers.CharField(max_length=accidents.MAX_DESCRIPTION)
 
 
@@ -251,10 +256,13 @@ def _change_view(name: str, doc: str, serializer):
     post = extend_schema(
         request=serializer, description=doc, responses={200: HistorySerializer, **WRITE_RESPONSES}
     )(post)
-    view = type(
-        f"Certificate{name.title()}View",
-        (CertificateChangeView,),
-        {"action_name": name, "post": post},
+    view = cast(
+        type[CertificateChangeView],
+        type(
+            f"Certificate{name.title()}View",
+            (CertificateChangeView,),
+            {"action_name": name, "post": post},
+        ),
     )
     return view.as_view()
 

@@ -55,7 +55,9 @@ second run the same day does nothing.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -258,7 +260,12 @@ def _apply(
         announcement=change.announcement,
         actor=actor,
     )
-    after = {"status": certificate.status, "tier": certificate.tier, "reason": reason, "note": note}
+    after: dict[str, Any] = {
+        "status": certificate.status,
+        "tier": certificate.tier,
+        "reason": reason,
+        "note": note,
+    }
     if change.announcement is not None:
         after["announcement"] = change.announcement.pk
     if certificate.reapply_locked_until and change.action == Action.REVOKED:
@@ -440,7 +447,8 @@ def certificate_keep(
     return event
 
 
-ACTIONS = {
+# Each takes actor=, certificate= and the fields of its form (reason, note, tier).
+ACTIONS: dict[str, Callable[..., CertificateEvent]] = {
     "keep": certificate_keep,
     "suspend": certificate_suspend,
     "reinstate": certificate_reinstate,
@@ -510,7 +518,8 @@ def prepare_confirm_renewal(move) -> None:
     """PREPARE step of the confirm_renewal move: only on the fast path; the
     grade reached is the grade renewed."""
     application = move.application
-    if not fast_path_allowed(application):
+    renewed = renewal_of(application) if fast_path_allowed(application) else None
+    if renewed is None:
         raise ServiceError(
             _(
                 "The renewal fast path is not open for this application: it "
@@ -521,9 +530,7 @@ def prepare_confirm_renewal(move) -> None:
         )
     application.granted_tier = application.tier
     move.fields.append("granted_tier")
-    move.details.update(
-        {"renews": renewal_of(application).number, "granted_tier": application.tier}
-    )
+    move.details.update({"renews": renewed.number, "granted_tier": application.tier})
 
 
 # --- accident flags -------------------------------------------------------------------

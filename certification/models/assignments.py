@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,9 @@ from django.utils.translation import pgettext_lazy
 from certification.models.applications import Application
 from portal.models import Organisation
 from reviews.models import Reviewer
+
+if TYPE_CHECKING:
+    from certification.models.onsite import ReportSignoff
 
 
 class Assignment(models.Model):
@@ -61,6 +66,10 @@ class AssignmentMember(models.Model):
     declaration_signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    # Not columns: set by the views on the rows they show (for their templates).
+    signoff: ReportSignoff | None
+    may_sign: bool
 
     class Meta:
         ordering = ["-is_leader", "reviewer__name"]

@@ -47,6 +47,10 @@ class CertificateEvent(models.Model):
     )  # None: the scheduler
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not columns: set by the views on the rows they show (for their templates).
+    from_tier_label: str
+    to_tier_label: str
+
     class Meta:
         ordering = ["created_at", "id"]
 

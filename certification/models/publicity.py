@@ -30,6 +30,12 @@ class PublicityBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not columns: set by the views on the rows they show (for their templates).
+    is_open: bool
+    is_upcoming: bool
+    objection_count: int
+    unresolved_count: int
+
     class Meta:
         ordering = ["-starts_on", "-id"]
         verbose_name = _("publicity batch")
@@ -48,6 +54,10 @@ class PublicityItem(models.Model):
     tier = models.CharField(_("grade"), max_length=5)
     # Set when an upheld objection took the application out of the batch.
     removed_at = models.DateTimeField(null=True, blank=True)
+
+    # Not columns: set by the views on the rows they show (for their templates).
+    tier_label: str
+    is_open: bool
 
     class Meta:
         ordering = ["application__enterprise__name", "id"]
@@ -216,6 +226,10 @@ class Certificate(models.Model):
     # Flagged for a revocation review (e.g. a fatal accident was recorded).
     review_flagged_at = models.DateTimeField(null=True, blank=True)
     review_flag_reason = models.CharField(max_length=300, blank=True)
+
+    # Not columns: set by the views on the rows they show (for their templates).
+    tier_label: str
+    revocation_reason: str
 
     class Meta:
         ordering = ["-valid_from", "number"]

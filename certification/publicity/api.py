@@ -202,7 +202,8 @@ class PublicCertificateSerializer(CertificateSerializer):
 class RevocationSerializer(serializers.ModelSerializer):
     """One grade withdrawn by a revocation announcement: the certificate and why."""
 
-    certificate = AnnouncementCertificateSerializer()
+    # Typed as the base serializer: the public variant shows other columns.
+    certificate: CertificateSerializer = AnnouncementCertificateSerializer()
     reason_display = serializers.CharField(source="get_reason_display")
     revoked_at = serializers.DateTimeField(source="created_at")
 
@@ -221,7 +222,8 @@ class AnnouncementSerializer(serializers.ModelSerializer):
 
     organiser_name = serializers.CharField(source="organiser.name")
     kind_display = serializers.CharField(source="get_kind_display")
-    certificates = AnnouncementCertificateSerializer(many=True)
+    # Typed as the base serializer: the public variant shows other columns.
+    certificates: CertificateSerializer = AnnouncementCertificateSerializer(many=True)
     revocations = RevocationSerializer(many=True)
 
     class Meta:

@@ -235,7 +235,7 @@ def objection_resolve(request, pk: int):
     back = _safe_next(request, reverse("certification:publicity") + f"#objection-{objection.pk}")
     form = ResolveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(back)
     try:
         objections.objection_resolve(
@@ -376,10 +376,11 @@ def detail_context(request, application: Application) -> dict:
     # made for whole batches on their own pages.
     next_page = None
     if is_receiver and publicity.publishes(user):
-        next_page = {
+        pages: dict[str, str] = {
             Status.VERIFIED: "certification:publicity",
             Status.PUBLICITY: "certification:announcements",
-        }.get(application.status)
+        }
+        next_page = pages.get(application.status)
     if not items and certificate is None:
         return {
             "publicity_items": [],
