@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +84,10 @@ class Assessment(models.Model):
     submitted_grade = models.CharField(max_length=5, blank=True)
 
     objects = AssessmentQuerySet.as_manager()
+
+    # Not columns: set by the views on the rows they show (for their templates).
+    shown_score: Decimal | None
+    shown_grade: str
 
     class Meta:
         ordering = ["-created_at", "-id"]

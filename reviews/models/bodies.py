@@ -4,12 +4,18 @@ Organisations (kind review_unit) with Qualifications (industry × tier)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 from portal.models import Industry, Organisation
+
+if TYPE_CHECKING:
+    from reviews.figures import ReviewerFigures
+    from reviews.selectors_bodies import Figures
 
 
 class Reviewer(models.Model):
@@ -36,6 +42,10 @@ class Reviewer(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Not columns: set by the views on the rows they show (for their templates).
+    figures: Figures
+    year_figures: ReviewerFigures
 
     class Meta:
         ordering = ["unit", "name"]

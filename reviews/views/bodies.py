@@ -132,8 +132,8 @@ def _detail(
     year = year_figures.parse_year(request.GET.get("year")) or year_figures.current_year()
     period_figures = year_figures.unit_figures(unit, year)
     for reviewer in reviewers:
-        reviewer.figures = figures.per_reviewer.get(reviewer.pk, selectors.Figures())  # type: ignore[attr-defined]  # shown by the template
-        reviewer.year_figures = period_figures.reviewer(reviewer.pk)  # type: ignore[attr-defined]  # shown by the template
+        reviewer.figures = figures.per_reviewer.get(reviewer.pk, selectors.Figures())
+        reviewer.year_figures = period_figures.reviewer(reviewer.pk)
     context = {
         "unit": unit,
         "qualifications": unit.qualifications.select_related("industry").order_by(

@@ -51,12 +51,12 @@ def _list_context(request, start_form: AssessmentStartForm | None = None) -> dic
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for assessment in page:
         if assessment.status == Assessment.Status.SUBMITTED:
-            assessment.shown_score = assessment.submitted_score  # type: ignore[attr-defined]  # shown by the template
-            assessment.shown_grade = grade_label(assessment.submitted_grade or None)  # type: ignore[attr-defined]  # shown by the template
+            assessment.shown_score = assessment.submitted_score
+            assessment.shown_grade = grade_label(assessment.submitted_grade or None)
         else:
             result = score_assessment(assessment)
-            assessment.shown_score = result.score  # type: ignore[attr-defined]  # shown by the template
-            assessment.shown_grade = grade_label(result.grade)  # type: ignore[attr-defined]  # shown by the template
+            assessment.shown_score = result.score
+            assessment.shown_grade = grade_label(result.grade)
     context: dict[str, object] = {
         "page": page,
         "enterprise": enterprise,
