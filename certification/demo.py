@@ -62,7 +62,7 @@ from certification.demo_data import (
     STANDARDS,
     Plan,
 )
-from certification.models import Application, PublicityBatch
+from certification.models import Application, AssignmentMember, PublicityBatch
 from certification.models.applications import REQUIRED_MATERIALS
 from certification.onsite import findings as onsite_findings
 from certification.onsite import rules as onsite
@@ -199,11 +199,16 @@ def _apply(
     return application
 
 
+def _team(application: Application) -> list[AssignmentMember]:
+    current = assigning.current_assignment(application)
+    assert current is not None  # the plans assign a team before its steps
+    return list(current.members.all())
+
+
 def _step(name: str, actor: User, application: Application) -> bool:
     """The set-up steps of a plan that are not moves; False for a move."""
-    team = assigning.current_assignment(application)
     if name == "sign_declarations":  # no demo reviewer has a login: the unit signs
-        for member in team.members.all():
+        for member in _team(application):
             assigning.declaration_sign(
                 actor=actor, application=application, reviewer=member.reviewer
             )
@@ -228,7 +233,7 @@ def _step(name: str, actor: User, application: Application) -> bool:
             summary="企业安全生产标准化运行有效，现场管理良好；个别操作规程需修订。",
             technical_head="刘海涛",
         )
-        for member in team.members.all():
+        for member in _team(application):
             onsite.report_sign(actor=actor, application=application, reviewer=member.reviewer)
     elif name == "verification_batch":
         batch = verification.batch_create(actor=actor, applications=[application])
@@ -262,7 +267,8 @@ def _reviewers(result) -> None:
                 certificate_no=number, defaults={"unit": units[unit_name], "name": name}
             )
             if created:
-                reviewer.specialties.set(specialties)
+                # Industries are keyed by their code; the stubs take only int keys.
+                reviewer.specialties.set(specialties)  # type: ignore[arg-type]
             result.note("reviewers", created)
     unit_name, enterprise_name, since, note = CONFLICT
     enterprise = Enterprise.objects.filter(name=enterprise_name).first()

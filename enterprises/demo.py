@@ -193,7 +193,8 @@ def seed_organisations(result: SeedResult) -> dict[str, Organisation]:
         org = _organisation(result, name, OrganisationKind.REGULATOR)
         missing = set(industries) - set(org.industries.values_list("pk", flat=True))
         if missing:
-            org.industries.add(*sorted(missing))
+            # Industries are keyed by their code; the stubs take only int keys.
+            org.industries.add(*sorted(missing))  # type: ignore[arg-type]
             result.created["regulated industries"] += len(missing)
         orgs[name] = org
     association = _organisation(
@@ -285,7 +286,7 @@ def _account_enterprise(
     result: SeedResult, *, name: str, serial: int, street: str, status: str, industry: str, **fields
 ) -> Organisation:
     """An enterprise in 朝阳区 with a login (an organisation of kind enterprise)."""
-    street = Street.objects.get(region_id="110105", name=street)
+    place = Street.objects.get(region_id="110105", name=street)
     org_status = (
         Organisation.Status.ACTIVE
         if status == Enterprise.Status.ACTIVE
@@ -296,16 +297,16 @@ def _account_enterprise(
         name,
         OrganisationKind.ENTERPRISE,
         status=org_status,
-        region=street.region,
+        region=place.region,
         contact_name=fields.get("contact_name", ""),
         contact_phone=fields.get("contact_phone", ""),
     )
     _enterprise, created = Enterprise.objects.get_or_create(
-        uscc=demo_uscc(serial, street.region_id),
+        uscc=demo_uscc(serial, place.region_id),
         defaults={
             "name": name,
-            "region": street.region,
-            "street": street,
+            "region": place.region,
+            "street": place,
             "status": status,
             "industry_id": industry,
             "account": account,
@@ -327,24 +328,24 @@ def _pending_registration(
 ) -> Organisation:
     """A registration in 朝阳区 awaiting its district: a pending account and its claim,
     nothing in the registry yet."""
-    street = Street.objects.get(region_id="110105", name=street)
+    place = Street.objects.get(region_id="110105", name=street)
     account = _organisation(
         result,
         name,
         OrganisationKind.ENTERPRISE,
         status=Organisation.Status.PENDING,
-        region=street.region,
+        region=place.region,
         contact_name=contact_name,
         contact_phone=contact_phone,
     )
     claim, created = RegistrationClaim.objects.get_or_create(
         account=account,
         defaults={
-            "uscc": demo_uscc(serial, street.region_id),
+            "uscc": demo_uscc(serial, place.region_id),
             "name": name,
-            "region": street.region,
-            "street": street,
-            "district": street.region,
+            "region": place.region,
+            "street": place,
+            "district": place.region,
             "contact_name": contact_name,
             "contact_phone": contact_phone,
         },

@@ -4,6 +4,8 @@ batch (domain.md §4.2)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,11 @@ from django.utils.translation import pgettext_lazy
 from certification.models.applications import Application
 from portal.fields import BoundedTextField
 from portal.models import Organisation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from certification.models.onsite import OnSiteReview
 
 
 class VerificationBatch(models.Model):
@@ -74,6 +81,10 @@ class SpotCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     checked_at = models.DateTimeField(null=True, blank=True)
+
+    # Not columns: set by the views on the rows they show (for their templates).
+    onsite: OnSiteReview | None
+    proposed_display: StrOrPromise
 
     class Meta:
         ordering = ["batch", "application_id"]

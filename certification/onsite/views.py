@@ -148,9 +148,9 @@ def review_page(request, pk: int):
     shown, differs = [], 0
     for row in rows:
         theirs = baseline.get(row.criterion_id)
-        row.differs = _differs(row, theirs[:3] if theirs else None)  # type: ignore[attr-defined]  # shown by the template
-        differs += row.differs  # type: ignore[attr-defined]  # shown by the template
-        row.self_answer = (  # type: ignore[attr-defined]  # shown by the template
+        row.differs = _differs(row, theirs[:3] if theirs else None)
+        differs += row.differs
+        row.self_answer = (
             {
                 "result": theirs[0],
                 "label": labels.get(theirs[0], ""),
@@ -161,10 +161,10 @@ def review_page(request, pk: int):
             if theirs
             else None
         )
-        row.deduction_text = "" if row.result != Result.PARTIAL else str(row.deduction.normalize())  # type: ignore[attr-defined]  # shown by the template
+        row.deduction_text = "" if row.result != Result.PARTIAL else str(row.deduction.normalize())
         if editable:
-            row.buttons = answer_buttons(str(row.pk), row.result, row.criterion.is_veto, choices)  # type: ignore[attr-defined]  # shown by the template
-        if not only_differs or row.differs:  # type: ignore[attr-defined]  # shown by the template
+            row.buttons = answer_buttons(str(row.pk), row.result, row.criterion.is_veto, choices)
+        if not only_differs or row.differs:
             shown.append(row)
     return render(
         request,

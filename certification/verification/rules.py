@@ -330,8 +330,14 @@ def batch_create(*, actor, applications) -> VerificationBatch:
                 % {"enterprise": application.enterprise.name},
                 field="applications",
             )
-    units = {pk: assigning.current_unit_id(found[pk]) for pk in ids}
-    without_unit = [found[pk].enterprise.name for pk, unit in units.items() if unit is None]
+    units: dict[int, int] = {}
+    without_unit = []
+    for pk in ids:
+        unit = assigning.current_unit_id(found[pk])
+        if unit is None:
+            without_unit.append(found[pk].enterprise.name)
+        else:
+            units[pk] = unit
     if without_unit:
         raise ServiceError(
             _("%(enterprise)s: the application has no review unit.")
@@ -432,7 +438,9 @@ def prepare_verify(move: Move) -> None:
     for check in checks:
         if not check.required or check.result == SpotCheck.Result.PASSED:
             continue
-        where = check.batch.name if check.batch_id else _("re-examination of the review unit")
+        where = (
+            check.batch.name if check.batch is not None else _("re-examination of the review unit")
+        )
         if check.result == SpotCheck.Result.FAILED:
             raise ServiceError(
                 _(

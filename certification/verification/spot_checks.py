@@ -141,9 +141,9 @@ def _after_failure(actor, check: SpotCheck, application: Application) -> None:
             % {"enterprise": application.enterprise.name, "notes": check.notes},
             url,
         )
-    if check.batch_id:
-        _reopen(actor, check)
-        _reexamine_unit(actor, check)
+    if check.batch_id is not None:
+        batch = _reopen(actor, check, check.batch_id)
+        _reexamine_unit(actor, check, batch)
     failures = spot_check_failures(unit)
     if failures >= 2:
         city = list(
@@ -171,9 +171,9 @@ def _after_failure(actor, check: SpotCheck, application: Application) -> None:
         notify_after_commit(city, text, reverse("review_bodies:detail", args=[unit.pk]))
 
 
-def _reopen(actor, check: SpotCheck) -> None:
+def _reopen(actor, check: SpotCheck, batch_id: int) -> VerificationBatch:
     """Every other item of the batch not yet checked is to be re-checked."""
-    batch = VerificationBatch.objects.select_for_update().get(pk=check.batch_id)
+    batch = VerificationBatch.objects.select_for_update().get(pk=batch_id)
     if batch.reopened_at is None:
         batch.reopened_at = timezone.now()
         batch.save(update_fields=["reopened_at"])
@@ -195,9 +195,10 @@ def _reopen(actor, check: SpotCheck) -> None:
             "now_required": sorted(reopened),
         },
     )
+    return batch
 
 
-def _reexamine_unit(actor, check: SpotCheck) -> list[SpotCheck]:
+def _reexamine_unit(actor, check: SpotCheck, batch: VerificationBatch) -> list[SpotCheck]:
     """At least half (rounded up) of the unit's other reports of this year
     re-examined: what is already re-checked counts, the rest is drawn."""
     year = timezone.localdate().year
@@ -209,7 +210,7 @@ def _reexamine_unit(actor, check: SpotCheck) -> list[SpotCheck]:
         .order_by("-assigned_at", "-id")
         .values("unit_id")[:1]
     )
-    in_batch = SpotCheck.objects.filter(batch_id=check.batch_id).values("application_id")
+    in_batch = SpotCheck.objects.filter(batch_id=batch.pk).values("application_id")
     others = set(
         Application.objects.filter(onsite__reported_at__gte=start, onsite__reported_at__lt=end)
         .annotate(reporting_unit=Subquery(reporting_unit))
@@ -222,14 +223,14 @@ def _reexamine_unit(actor, check: SpotCheck) -> list[SpotCheck]:
     covered = set(
         SpotCheck.objects.filter(application_id__in=others)
         .filter(Q(required=True) | ~Q(result=SpotCheck.Result.PENDING))
-        .exclude(batch_id=check.batch_id)
+        .exclude(batch_id=batch.pk)
         .values_list("application_id", flat=True)
     )
     target = math.ceil(len(others) / 2)
     need = target - len(covered)
     if need <= 0:
         return []
-    seed = f"{check.batch.seed}:unit"
+    seed = f"{batch.seed}:unit"
     picks = sample(seed, others - covered, need)
     created = SpotCheck.objects.bulk_create(
         SpotCheck(

@@ -183,8 +183,8 @@ def spot_check_record(request, check_id: int):
     def again(status: int, message: str):
         errors, kept = {check.pk: message}, {check.pk: notes}
         if (
-            check.batch_id is not None
-            and verification.batches_visible_to(request.user).filter(pk=check.batch_id).exists()
+            check.batch is not None
+            and verification.batches_visible_to(request.user).filter(pk=check.batch.pk).exists()
         ):
             return _render_batch(
                 request, check.batch, status=status, record_errors=errors, record_notes=kept

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from enterprises.models import Enterprise
 from portal.api.base import (
     NoBodySerializer,
     PortalAPIMixin,
+    acting_user,
     deny_unless,
     service_errors,
 )
@@ -276,7 +279,7 @@ class AssessmentViewSet(
             row.assessment = locked
             try:
                 services.row_save(
-                    actor=self.request.user,
+                    actor=acting_user(self.request),
                     row=row,
                     result=item["result"],
                     deduction=item.get("deduction"),
@@ -371,6 +374,6 @@ class AssessmentViewSet(
         data = [
             RowSerializer(fresh[row.pk], context={"request": self.request}).data for row in rows
         ]
-        body = {"detail": str(services.EditConflict(rows[0]).message)}
+        body: dict[str, Any] = {"detail": str(services.EditConflict(rows[0]).message)}
         body.update({"row": data[0]} if len(data) == 1 else {"rows": data})
         return Response(body, status=status.HTTP_409_CONFLICT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -118,6 +119,17 @@ class AssessmentRow(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    # Not columns: set by the answer sheets' views on the rows they show (for their
+    # templates: reviews/views/rendering.py, certification/onsite/views.py).
+    rid: str
+    shown: dict[str, Any]
+    points_text: str
+    buttons: str
+    deduct_label: str
+    differs: bool
+    self_answer: dict[str, Any] | None
+    deduction_text: str
 
     class Meta:
         ordering = ["criterion__position"]

@@ -95,11 +95,11 @@ def answer_buttons(row_id: str, result: str, is_veto: bool, choices) -> str:
 def _prepare(row: AssessmentRow, shown: dict, labels: dict, choices) -> AssessmentRow:
     """Plain strings for the row templates (fewer template lookups per row)."""
     criterion = row.criterion
-    row.rid = str(row.pk)  # type: ignore[attr-defined]  # shown by the template
-    row.shown = shown  # type: ignore[attr-defined]  # shown by the template
-    row.points_text = str(criterion.points)  # type: ignore[attr-defined]  # shown by the template
-    row.buttons = answer_buttons(row.rid, shown["result"], criterion.is_veto, choices)  # type: ignore[attr-defined]  # shown by the template
-    row.deduct_label = labels["deduct"] % {"points": row.points_text}  # type: ignore[attr-defined]  # shown by the template
+    row.rid = str(row.pk)
+    row.shown = shown
+    row.points_text = str(criterion.points)
+    row.buttons = answer_buttons(row.rid, shown["result"], criterion.is_veto, choices)
+    row.deduct_label = labels["deduct"] % {"points": row.points_text}
     return row
 
 
