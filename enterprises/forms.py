@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
+from enterprises.models import ENTERPRISE_FIELDS, Enterprise
 from enterprises.uscc import normalise_uscc, uscc_errors
 from portal.forms import BootstrapFormMixin
 from portal.models import Industry, Organisation, Region, Street, User
@@ -61,25 +61,7 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
 class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "uscc",
-            "region",
-            "street",
-            "address",
-            "industry",
-            "scale",
-            "employees",
-            "annual_revenue",
-            "legal_representative",
-            "safety_principal",
-            "contact_name",
-            "contact_phone",
-            "group",
-            "safety_licence_no",
-            "safety_licence_expires",
-            "status",
-        ]
+        fields = ENTERPRISE_FIELDS
         widgets = {"safety_licence_expires": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, user=None, **kwargs):

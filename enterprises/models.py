@@ -19,6 +19,29 @@ class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
         return scoping.apply(self, user)
 
 
+# The registry entry's own fields: edited on its form, and shown in the audit trail of an
+# edit or import.
+ENTERPRISE_FIELDS = [
+    "name",
+    "uscc",
+    "region",
+    "street",
+    "address",
+    "industry",
+    "scale",
+    "employees",
+    "annual_revenue",
+    "legal_representative",
+    "safety_principal",
+    "contact_name",
+    "contact_phone",
+    "group",
+    "safety_licence_no",
+    "safety_licence_expires",
+    "status",
+]
+
+
 class Enterprise(models.Model):
     class Scale(models.TextChoices):
         ABOVE = "above", _("Above designated size (规模以上)")

@@ -9,35 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.models import Enterprise, RegistrationClaim
+from enterprises.models import ENTERPRISE_FIELDS, Enterprise, RegistrationClaim
 from enterprises.uscc import normalise_uscc
 from portal import audit
 from portal.errors import ServiceError
 from portal.fields import limit_of
 from portal.models import Organisation, OrganisationKind, Region, Street, User
 from portal.permissions import can_edit_enterprise
-
-# Fields shown in the audit trail of an enterprise edit or import.
-ENTERPRISE_FIELDS = [
-    "name",
-    "uscc",
-    "region",
-    "street",
-    "address",
-    "industry",
-    "scale",
-    "employees",
-    "annual_revenue",
-    "legal_representative",
-    "safety_principal",
-    "contact_name",
-    "contact_phone",
-    "group",
-    "safety_licence_no",
-    "safety_licence_expires",
-    "status",
-]
-
 
 # What a registration claims about an enterprise, applied to the registry only when
 # the district approves it.

@@ -44,3 +44,15 @@ def _fresh_scoring_cache():
     scoring_data._published_specs.clear()
     yield
     scoring_data._published_specs.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request made in English by an
+    earlier test in the same process would otherwise leave English active in the thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
