@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class HazardsConfig(AppConfig):
     name = "hazards"
     verbose_name = _("Hazard self-inspection")
+
+    def ready(self) -> None:
+        # The scope rule of the ledger (portal/scoping.py).
+        from hazards import selectors
+        from portal import scoping
+
+        scoping.register("hazards.Hazard", selectors.hazards_visible_to)
