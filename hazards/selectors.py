@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_scope
-from hazards.models import Hazard
+from hazards.models import CatalogueItem, CatalogueVersion, Hazard
 
 
 def hazards_visible_to(user: Any, qs: QuerySet[Hazard]) -> QuerySet[Hazard]:
@@ -15,3 +16,34 @@ def hazards_visible_to(user: Any, qs: QuerySet[Hazard]) -> QuerySet[Hazard]:
     own, a group its members', a district its district's, a regulator its industries',
     the city office all)."""
     return qs.filter(enterprise_scope(user, "enterprise__"))
+
+
+# --------------------------------------------------------------------------
+# The major-hazard catalogues (重大事故隐患判定标准): readable by every logged-in user.
+
+
+def catalogue_items(
+    qs: QuerySet[CatalogueItem], *, q: str = "", group: str = "", section: str = ""
+) -> QuerySet[CatalogueItem]:
+    """Items narrowed by a search word (code or text) and by group and section."""
+    if q:
+        qs = qs.filter(Q(code__startswith=q) | Q(text__icontains=q))
+    if group:
+        qs = qs.filter(group=group)
+    if section:
+        qs = qs.filter(section=section)
+    return qs
+
+
+def items_for(enterprise: Enterprise) -> QuerySet[CatalogueItem]:
+    """The situations a hazard of this enterprise may cite as its 判定依据: the items of
+    the versions in force of the catalogues written for its industry or for all."""
+    fits = Q(version__catalogue__industries__isnull=True)
+    if enterprise.industry_id:
+        fits |= Q(version__catalogue__industries=enterprise.industry_id)
+    return (
+        CatalogueItem.objects.filter(fits, version__status=CatalogueVersion.Status.PUBLISHED)
+        .select_related("version__catalogue")
+        .order_by("version__catalogue__code", "order", "pk")
+        .distinct()
+    )

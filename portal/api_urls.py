@@ -12,6 +12,7 @@ from certification.onsite import api as api_onsite
 from certification.publicity import api as api_publicity
 from certification.verification import api as api_verification
 from enterprises.api import EnterpriseViewSet
+from hazards.api import CatalogueItemViewSet, HazardCatalogueViewSet
 from portal import api
 from portal.api.notifications import NotificationViewSet
 from reviews.api import AssessmentViewSet, StandardVersionViewSet, StandardViewSet
@@ -44,6 +45,10 @@ router.register("notifications", NotificationViewSet, basename="api-notification
 router.register("review-units", ReviewUnitViewSet, basename="api-review-unit")
 router.register("reviewers", ReviewerViewSet, basename="api-reviewer")
 router.register("conflicts", ConflictViewSet, basename="api-conflict")
+router.register("hazard-catalogues", HazardCatalogueViewSet, basename="api-hazard-catalogue")
+router.register(
+    "hazard-catalogue-items", CatalogueItemViewSet, basename="api-hazard-catalogue-item"
+)
 for module in (api_onsite, api_verification, api_publicity, api_verify, api_lifecycle):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("assessments/", include("reviews.urls")),
     path("standards/", include("reviews.urls_standards")),
     path("review-units/", include("reviews.urls_bodies")),
+    path("hazards/", include("hazards.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The docs for users only (the schema stays public); their start-up script is
