@@ -40,6 +40,7 @@ from django.urls import reverse
 
 from certification import engine
 from certification.certificates import signing as verify
+from tests.hazards.catalogue_world import catalogue_item
 from tests.portal.url_matrix_world import World, build_world
 from tests.url_routes import NOT_IDS, Route, uncovered, walk
 
@@ -288,6 +289,18 @@ MATRIX: dict[str, Entry] = {
         lambda w: {"code": w.version.standard.code}, "other_enterprise", outsiders=()
     ),
     "api-standard-version-detail": Entry(version, "other_enterprise", outsiders=()),
+    # The major-hazard catalogues: published regulations, read by every logged-in user.
+    "hazards:catalogue_version": Entry(
+        lambda w: {"pk": catalogue_item().version_id}, "other_enterprise", outsiders=()
+    ),
+    "api-hazard-catalogue-detail": Entry(
+        lambda w: {"code": catalogue_item().version.catalogue.code},
+        "other_enterprise",
+        outsiders=(),
+    ),
+    "api-hazard-catalogue-item-detail": Entry(
+        lambda w: {"pk": catalogue_item().pk}, "other_enterprise", outsiders=()
+    ),
     # --- API: the registry
     "api-enterprise-detail": Entry(ent, "district"),
     "api-enterprise-accidents": Entry(ent, "district"),
