@@ -112,6 +112,9 @@ GROUPS = {
 
 DEMO_ENTERPRISE = "北京望京精密机械有限公司"
 PENDING_ENTERPRISE = "北京将台新材料科技有限公司"
+# The office of demo-enterprise's street; every street gets one (street_office_name).
+DEMO_STREET = "望京街道"
+DEMO_STREET_OFFICE = "朝阳区望京街道办事处"
 # A small firm, so the 小微 and 岗位达标 standards have a demo login too.
 SMALL_ENTERPRISE = "北京酒仙桥恒达五金加工厂"
 # A shop, so the 商贸 level-3 standard has a demo login too.
@@ -121,6 +124,7 @@ DEMO_USERS = {
     "demo-city": (CITY_OFFICE, User.Role.ADMIN, "周建国"),
     "demo-district": ("朝阳区人民政府", User.Role.ADMIN, "李卫东"),
     "demo-district-staff": ("朝阳区人民政府", User.Role.STAFF, "赵晓燕"),
+    "demo-street": (DEMO_STREET_OFFICE, User.Role.ADMIN, "王秀兰"),
     "demo-regulator": ("北京市应急管理局", User.Role.ADMIN, "王志强"),
     "demo-association": (ASSOCIATION, User.Role.ADMIN, "陈丽华"),
     "demo-reviewer": ("北京安评技术服务有限公司", User.Role.ADMIN, "刘海涛"),
@@ -215,6 +219,24 @@ def seed_organisations(result: SeedResult) -> dict[str, Organisation]:
         orgs[name] = org
     for name in GROUPS:
         orgs[name] = _organisation(result, name, OrganisationKind.GROUP)
+    return orgs
+
+
+def street_office_name(street: Street) -> str:
+    """朝阳区望京街道办事处, 朝阳区金盏地区办事处, 朝阳区孙河乡人民政府: a street's
+    (or area's) office, a town's or township's government."""
+    suffix = "办事处" if street.kind in (Street.Kind.SUBDISTRICT, Street.Kind.AREA) else "人民政府"
+    return f"{street.region.name}{street.name}{suffix}"
+
+
+def seed_street_offices(result: SeedResult) -> dict[str, Organisation]:
+    """One office per street or town (街道办事处/乡镇政府), seeing its street's enterprises."""
+    orgs = {}
+    for street in Street.objects.select_related("region").order_by("code"):
+        name = street_office_name(street)
+        orgs[name] = _organisation(
+            result, name, OrganisationKind.STREET, street=street, region=street.region
+        )
     return orgs
 
 
@@ -367,6 +389,7 @@ def seed_demo(enterprise_count: int = 2000) -> SeedResult:
     load_reference_data(Region, Industry)
     result.streets_created = load_streets(audited=False).created
     orgs = seed_organisations(result)
+    orgs.update(seed_street_offices(result))
     groups = {name: orgs[name] for name in GROUPS}
     orgs[DEMO_ENTERPRISE] = _account_enterprise(
         result,

@@ -45,6 +45,9 @@ def enterprise_scope(user: AnyUser, path: str = "") -> Q:
         return on(pk__isnull=False)  # everything; unlike Q(), safe inside an OR
     if org.kind == Kind.DISTRICT:
         return on(region_id=org.region_id)
+    if org.kind == Kind.STREET:
+        # Its street's enterprises (属地); never "no street" (street_id=None is IS NULL).
+        return on(street_id=org.street_id) if org.street_id else on(pk__in=[])
     if org.kind == Kind.REGULATOR:
         return on(industry__in=org.industries.all())
     if org.kind == Kind.ORGANISING_UNIT:

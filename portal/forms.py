@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Industry, Organisation, OrganisationKind, Tier, User
+from portal.models import Industry, Organisation, OrganisationKind, Street, Tier, User
+from portal.services import street_office_error
 
 
 class BootstrapFormMixin:
@@ -41,6 +42,7 @@ class OrganisationForm(BootstrapFormMixin, forms.ModelForm):
             "status",
             "status_reason",
             "region",
+            "street",
             "industries",
             "contact_name",
             "contact_phone",
@@ -50,6 +52,9 @@ class OrganisationForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["industries"].queryset = Industry.objects.all()
+        self.fields["street"].queryset = Street.objects.select_related("region")
+        self.fields["street"].label_from_instance = lambda street: f"{street.region} · {street}"
+        self.fields["street"].help_text = _("Street and town offices only.")
         self.fields["qualifications"].choices = [
             (f"{industry.pk}:{tier}", f"{industry} · {label}")
             for industry in Industry.objects.all()
@@ -65,6 +70,17 @@ class OrganisationForm(BootstrapFormMixin, forms.ModelForm):
         data = super().clean()
         if data.get("kind") == OrganisationKind.DISTRICT and not data.get("region"):
             self.add_error("region", _("A district government needs its district."))
+        if data.get("kind") == OrganisationKind.STREET and data.get("street"):
+            data["region"] = data.get("region") or data["street"].region  # its seat
+        error = street_office_error(
+            kind=data.get("kind", ""),
+            street=data.get("street"),
+            region=data.get("region"),
+            status=data.get("status", ""),
+            pk=self.instance.pk,
+        )
+        if error is not None:
+            self.add_error(error.field, error.message)
         return data
 
     def qualification_pairs(self) -> list[tuple[Industry, str]]:

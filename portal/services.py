@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 
 from portal import audit
 from portal.errors import ServiceError
-from portal.models import Industry, Organisation, OrganisationKind, Qualification, User
+from portal.models import (
+    Industry,
+    Organisation,
+    OrganisationKind,
+    Qualification,
+    Region,
+    Street,
+    User,
+)
 
 ORGANISATION_FIELDS = [
     "name",
@@ -22,6 +30,7 @@ ORGANISATION_FIELDS = [
     "status",
     "status_reason",
     "region",
+    "street",
     "contact_name",
     "contact_phone",
 ]
@@ -35,6 +44,44 @@ def _org_snapshot(org: Organisation) -> dict[str, Any]:
         for industry, tier in org.qualifications.values_list("industry", "tier")
     )
     return data
+
+
+def street_office_error(
+    *,
+    kind: str,
+    street: Street | None,
+    region: Region | None,
+    status: str,
+    pk: int | None,
+) -> ServiceError | None:
+    """What is wrong with an organisation's street, or None: a street or town office has
+    exactly one street, in its district, and no other active office of that street;
+    no other kind has a street."""
+    if kind != OrganisationKind.STREET:
+        if street is not None:
+            return ServiceError(
+                _("Only a street or town office has a street or town."), field="street"
+            )
+        return None
+    if street is None:
+        return ServiceError(_("A street or town office needs its street or town."), field="street")
+    if region is not None and region.pk != street.region_id:
+        return ServiceError(
+            _("%(street)s is not in %(district)s.") % {"street": street, "district": region},
+            field="street",
+        )
+    if status == Organisation.Status.ACTIVE:
+        others = Organisation.objects.filter(
+            kind=OrganisationKind.STREET, street=street, status=Organisation.Status.ACTIVE
+        )
+        other = (others.exclude(pk=pk) if pk is not None else others).first()
+        if other is not None:
+            return ServiceError(
+                _("%(street)s already has an active office: %(office)s.")
+                % {"street": street, "office": other.name},
+                field="street",
+            )
+    return None
 
 
 @transaction.atomic
@@ -56,6 +103,20 @@ def organisation_save(
         before = _org_snapshot(Organisation.objects.select_for_update().get(pk=organisation.pk))
     if organisation.kind == OrganisationKind.DISTRICT and not organisation.region_id:
         raise ServiceError(_("A district government needs its district."), field="region")
+    if organisation.kind == OrganisationKind.STREET and organisation.street_id:
+        # Lock the street so that two offices cannot both become its active one.
+        street = Street.objects.select_for_update().get(pk=organisation.street_id)
+        if organisation.region_id is None:
+            organisation.region = street.region  # its seat
+    error = street_office_error(
+        kind=organisation.kind,
+        street=organisation.street,
+        region=organisation.region,
+        status=organisation.status,
+        pk=organisation.pk,
+    )
+    if error is not None:
+        raise error
     organisation.full_clean()
     organisation.save()
     if industries is not None:

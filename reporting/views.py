@@ -35,7 +35,11 @@ def home(request):
     if org.kind in (Kind.REGULATOR, Kind.ORGANISING_UNIT, Kind.REVIEW_UNIT):
         context["industries"] = org.industries.all()
         context["qualifications"] = org.qualifications.select_related("industry")
-    context["queue"] = _queue_counts(user)
+    if org.kind != Kind.STREET:  # no step of the workflow is a street office's
+        context["queue"] = _queue_counts(user)
+    if org.kind == Kind.STREET:
+        context["region"] = org.region
+        context["street"] = org.street
     if org.kind == Kind.DISTRICT:
         context["region"] = org.region
         context["street_count"] = org.region.streets.count()

@@ -43,11 +43,14 @@ def make_enterprise(name: str, region: Region, serial: int, **fields) -> Enterpr
 class Cast:
     chaoyang: Region
     haidian: Region
-    chaoyang_street: Street
+    chaoyang_street: Street  # 建外街道, the street of ent
+    other_chaoyang_street: Street  # 朝外街道, no enterprise of the cast
     city: User
     district: User  # 朝阳区 admin
     district_staff: User  # 朝阳区 staff
     other_district: User  # 海淀区
+    street: User  # 建外街道办事处 (朝阳区): the street of ent
+    other_street: User  # 朝外街道办事处: another street of 朝阳区
     regulator: User  # machinery
     other_regulator: User  # construction
     association: User  # organises machinery level 2
@@ -71,6 +74,9 @@ def build_cast() -> Cast:
     street = Street.objects.create(
         region=chaoyang, code="110105001", name="建外街道", kind=Street.Kind.SUBDISTRICT
     )
+    other_street = Street.objects.create(
+        region=chaoyang, code="110105002", name="朝外街道", kind=Street.Kind.SUBDISTRICT
+    )
     Street.objects.create(
         region=haidian, code="110108001", name="万寿路街道", kind=Street.Kind.SUBDISTRICT
     )
@@ -84,6 +90,12 @@ def build_cast() -> Cast:
     city_org = org("北京市安全生产委员会办公室", OrganisationKind.CITY_OFFICE)
     chaoyang_org = org("朝阳区人民政府", OrganisationKind.DISTRICT, region=chaoyang)
     haidian_org = org("海淀区人民政府", OrganisationKind.DISTRICT, region=haidian)
+    street_org = org(
+        "朝阳区建外街道办事处", OrganisationKind.STREET, region=chaoyang, street=street
+    )
+    other_street_org = org(
+        "朝阳区朝外街道办事处", OrganisationKind.STREET, region=chaoyang, street=other_street
+    )
     regulator_org = org("北京市经济和信息化局", OrganisationKind.REGULATOR)
     regulator_org.industries.set([machinery])
     other_regulator_org = org("北京市住房和城乡建设委员会", OrganisationKind.REGULATOR)
@@ -106,10 +118,13 @@ def build_cast() -> Cast:
         chaoyang=chaoyang,
         haidian=haidian,
         chaoyang_street=street,
+        other_chaoyang_street=other_street,
         city=make_user("t-city", city_org),
         district=make_user("t-district", chaoyang_org),
         district_staff=make_user("t-district-staff", chaoyang_org, User.Role.STAFF),
         other_district=make_user("t-other-district", haidian_org),
+        street=make_user("t-street", street_org),
+        other_street=make_user("t-other-street", other_street_org),
         regulator=make_user("t-regulator", regulator_org),
         other_regulator=make_user("t-other-regulator", other_regulator_org),
         association=make_user("t-association", association_org),

@@ -15,7 +15,7 @@ from portal.api.base import (
     deny_unless,
     service_errors,
 )
-from portal.models import Industry, Organisation, Qualification, Region, Tier
+from portal.models import Industry, Organisation, Qualification, Region, Street, Tier
 
 # --------------------------------------------------------------------------
 # Organisations
@@ -29,6 +29,9 @@ class QualificationSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 class OrganisationSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     region = serializers.PrimaryKeyRelatedField(
         queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    street = serializers.PrimaryKeyRelatedField(
+        queryset=Street.objects.all(), required=False, allow_null=True
     )
     industries = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Industry.objects.all(), required=False
@@ -44,6 +47,7 @@ class OrganisationSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
             "status",
             "status_reason",
             "region",
+            "street",
             "industries",
             "qualifications",
             "contact_name",
@@ -51,6 +55,9 @@ class OrganisationSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializ
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
+        # Not DRF's validator for the one-active-office-per-street constraint: it would make
+        # ``street`` required of every kind. organisation_save checks it with a clear message.
+        validators: list = []
 
     def validate_qualifications(self, value: list[dict]) -> list[tuple[Industry, str]]:
         pairs: dict[tuple[str, str], tuple[Industry, str]] = {}

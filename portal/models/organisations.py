@@ -7,13 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import scoping
 from portal.fields import BoundedTextField
-from portal.models.regions import Industry, Region
+from portal.models.regions import Industry, Region, Street
 
 
 class OrganisationKind(models.TextChoices):
     CITY_OFFICE = "city_office", _("City safety committee office")
     DISTRICT = "district", _("District government")
     REGULATOR = "regulator", _("Industry regulator")
+    # 街道办事处/乡镇政府: the local government of one street or town (属地).
+    STREET = "street", _("Street or town office")
     ORGANISING_UNIT = "organising_unit", _("Review organising unit")
     REVIEW_UNIT = "review_unit", _("Review unit")
     GROUP = "group", _("Enterprise group")
@@ -56,6 +58,15 @@ class Organisation(models.Model):
         related_name="organisations",
         verbose_name=_("district"),
     )
+    # Street and town offices: their street (the only kind that has one).
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offices",
+        verbose_name=_("street or town"),
+    )
     # Regulators: the industries they regulate.
     industries = models.ManyToManyField(
         Industry, blank=True, related_name="regulators", verbose_name=_("industries")
@@ -74,7 +85,18 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="district") | models.Q(region__isnull=False),
                 name="district_organisation_has_region",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="street", street__isnull=False)
+                | (~models.Q(kind="street") & models.Q(street__isnull=True)),
+                name="street_organisation_has_street",
+            ),
+            # Two active offices of one street would split its enterprises' reports.
+            models.UniqueConstraint(
+                fields=["street"],
+                condition=models.Q(kind="street", status="active"),
+                name="one_active_office_per_street",
+            ),
         ]
 
     def __str__(self) -> str:

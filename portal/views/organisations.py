@@ -20,7 +20,7 @@ def organisation_list(request):
     permissions.require(permissions.can_manage_organisations(request.user))
     qs = (
         Organisation.objects.visible_to(request.user)
-        .select_related("region")
+        .select_related("region", "street")
         .annotate(user_count=Count("users"))
         .order_by("kind", "name")
     )

@@ -20,6 +20,8 @@ VISIBLE = {
     "district": {"ent"},
     "district_staff": {"ent"},
     "other_district": {"other_ent"},
+    "street": {"ent"},  # 建外街道, where ent is
+    "other_street": set(),  # 朝外街道 of the same district
     "regulator": {"ent"},
     "other_regulator": set(),
     "association": {"ent"},
@@ -36,6 +38,8 @@ EDIT_ENT = {
     "district": 200,
     "district_staff": 200,
     "other_district": 404,
+    "other_street": 404,
+    "street": 403,  # reads its street's enterprises; the registry is the district's
     "other_regulator": 404,
     "reviewer": 404,
     "other_enterprise": 404,
@@ -171,3 +175,35 @@ def test_enterprises_cannot_be_deleted(api_for, cast):
 
     assert response.status_code == 405
     assert Enterprise.objects.filter(pk=cast.ent.pk).exists()
+
+
+def test_a_street_office_never_reaches_an_enterprise_of_another_street_by_its_id(api_for, cast):
+    """Another street of the same district, and an enterprise of the district with no
+    street recorded: both 404 to the street office, through the detail and its accidents."""
+    from tests.cast import make_enterprise
+
+    neighbour = make_enterprise(
+        "北京朝外百货商店", cast.chaoyang, 30, street=cast.other_chaoyang_street
+    )
+    streetless = make_enterprise("北京朝阳无街道机械厂", cast.chaoyang, 31)
+    client = api_for(cast.street)
+    for enterprise in (neighbour, streetless, cast.other_ent):
+        assert client.get(f"{URL}{enterprise.pk}/").status_code == 404, enterprise.name
+        assert client.get(f"{URL}{enterprise.pk}/accidents/").status_code == 404
+    listed = {row["id"] for row in client.get(URL, {"page_size": 100}).json()["results"]}
+    assert listed == {cast.ent.pk}
+    other = api_for(cast.other_street)
+    assert other.get(f"{URL}{neighbour.pk}/").status_code == 200
+    assert other.get(f"{URL}{cast.ent.pk}/").status_code == 404
+
+
+def test_a_street_office_without_an_active_organisation_sees_nothing(api_for, cast):
+    office = cast.street.organisation
+    office.status = office.Status.SUSPENDED
+    office.save()
+
+    response = api_for(cast.street).get(URL)
+
+    assert response.status_code in (200, 403)
+    if response.status_code == 200:
+        assert response.json()["count"] == 0

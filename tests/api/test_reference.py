@@ -15,7 +15,7 @@ def test_every_active_user_reads_all_districts_with_their_streets(api_for, cast,
     regions = {row["code"]: row for row in response.json()}
     assert len(regions) == Region.objects.count() == 17
     assert regions["110105"]["name"] == "朝阳区"
-    assert [street["code"] for street in regions["110105"]["streets"]] == ["110105001"]
+    assert [street["code"] for street in regions["110105"]["streets"]] == ["110105001", "110105002"]
     assert regions["110400"]["kind"] == "zone"
 
 

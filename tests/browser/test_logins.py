@@ -21,6 +21,7 @@ NAVIGATION = {
     "demo-city": {LIST, REGISTRATIONS, IMPORT, ORGANISATIONS, AUDIT},
     "demo-district": {LIST, REGISTRATIONS, IMPORT},
     "demo-district-staff": {LIST, REGISTRATIONS, IMPORT},
+    "demo-street": {LIST},  # its street's enterprises, read-only
     "demo-regulator": {LIST},
     "demo-association": {LIST},
     "demo-reviewer": set(),

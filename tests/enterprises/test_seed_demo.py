@@ -11,12 +11,13 @@ from django.db.models import Max
 from enterprises.models import Enterprise, RegistrationClaim
 from enterprises.selectors import claims_visible_to
 from enterprises.uscc import uscc_errors
-from portal.models import Organisation, OrganisationKind, Qualification, Region, User
+from portal.models import Organisation, OrganisationKind, Qualification, Region, Street, User
 
 PASSWORD = "Anquan-2026"
 LOGINS = {
     "demo-city": OrganisationKind.CITY_OFFICE,
     "demo-district": OrganisationKind.DISTRICT,
+    "demo-street": OrganisationKind.STREET,
     "demo-regulator": OrganisationKind.REGULATOR,
     "demo-association": OrganisationKind.ORGANISING_UNIT,
     "demo-reviewer": OrganisationKind.REVIEW_UNIT,
@@ -95,6 +96,23 @@ def test_every_organisation_kind_exists_with_its_scope_data(seeded):
     review_units = Organisation.objects.filter(kind=OrganisationKind.REVIEW_UNIT)
     assert review_units.filter(status=Organisation.Status.SUSPENDED).count() == 1
     assert all(unit.qualifications.exists() for unit in review_units)
+
+
+def test_every_street_has_one_active_office_and_demo_street_sees_demo_enterprise(seeded):
+    offices = Organisation.objects.filter(kind=OrganisationKind.STREET)
+    assert sorted(offices.values_list("street_id", flat=True)) == sorted(
+        Street.objects.values_list("pk", flat=True)
+    )
+    assert all(office.is_active and office.region_id for office in offices)
+    street_user = User.objects.select_related("organisation__street").get(username="demo-street")
+    assert street_user.organisation.name == "朝阳区望京街道办事处"
+    demo_enterprise = Enterprise.objects.get(
+        account=User.objects.get(username="demo-enterprise").organisation
+    )
+    assert street_user.organisation.street == demo_enterprise.street
+    visible = Enterprise.objects.visible_to(street_user)
+    assert demo_enterprise in visible
+    assert set(visible.values_list("street_id", flat=True)) == {demo_enterprise.street_id}
 
 
 def test_enterprises_are_valid_and_spread(seeded):

@@ -11,6 +11,8 @@ ROLES = [
     "district",
     "district_staff",
     "other_district",
+    "street",
+    "other_street",
     "regulator",
     "other_regulator",
     "association",
@@ -43,7 +45,13 @@ def test_registry_list_answers_every_acting_role(cast, client_for, role, status)
 @pytest.mark.parametrize(
     ("role", "status"),
     expect(
-        {"other_district": 404, "other_regulator": 404, "reviewer": 404, "other_enterprise": 404},
+        {
+            "other_district": 404,
+            "other_street": 404,
+            "other_regulator": 404,
+            "reviewer": 404,
+            "other_enterprise": 404,
+        },
         200,
     ),
 )
@@ -60,11 +68,12 @@ def test_enterprise_detail_scope(cast, client_for, role, status):
             "district": 200,
             "district_staff": 200,
             "other_district": 404,
+            "other_street": 404,
             "other_regulator": 404,
             "reviewer": 404,
             "other_enterprise": 404,
         },
-        403,
+        403,  # the street office reads its street's enterprises, never edits them
     ),
 )
 def test_enterprise_edit_scope(cast, client_for, role, status):
@@ -142,6 +151,20 @@ def test_the_registry_list_shows_only_what_is_in_scope(cast, client_for):
     assert cast.other_ent.name not in page
     page = client_for(cast.reviewer).get(reverse("enterprises:list")).content.decode()
     assert cast.ent.name not in page and cast.other_ent.name not in page
+
+
+def test_a_street_office_never_lists_an_enterprise_of_another_street_or_district(cast, client_for):
+    from tests.cast import make_enterprise
+
+    make_enterprise("北京朝外百货商店", cast.chaoyang, 30, street=cast.other_chaoyang_street)
+    make_enterprise("北京朝阳无街道机械厂", cast.chaoyang, 31)  # 朝阳区, no street recorded
+    page = client_for(cast.street).get(reverse("enterprises:list")).content.decode()
+    assert cast.ent.name in page
+    for name in ("北京朝外百货商店", "北京朝阳无街道机械厂", cast.other_ent.name):
+        assert name not in page
+    page = client_for(cast.other_street).get(reverse("enterprises:list")).content.decode()
+    assert "北京朝外百货商店" in page
+    assert cast.ent.name not in page and "北京朝阳无街道机械厂" not in page
 
 
 def test_the_icon_is_served_from_the_portal(client):
