@@ -1,10 +1,17 @@
 from django.urls import path
 
-from hazards import catalogue_views
+from hazards import catalogue_views, views
 
 app_name = "hazards"
 
 urlpatterns = [
+    path("", views.hazard_list, name="list"),
+    path("new/", views.hazard_new, name="new"),
+    path("<int:pk>/", views.hazard_detail, name="detail"),
+    path("<int:pk>/moves/<str:transition>/", views.hazard_act, name="act"),
+    path("<int:pk>/extend/", views.hazard_extend, name="extend"),
+    path("<int:pk>/photos/", views.photo_upload, name="photo_upload"),
+    path("<int:pk>/photos/<int:photo_id>/", views.photo_download, name="photo"),
     path("catalogues/", catalogue_views.catalogue_list, name="catalogues"),
     path(
         "catalogues/versions/<int:pk>/",

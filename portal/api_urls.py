@@ -13,6 +13,7 @@ from certification.publicity import api as api_publicity
 from certification.verification import api as api_verification
 from enterprises.api import EnterpriseViewSet
 from hazards.api import CatalogueItemViewSet, HazardCatalogueViewSet
+from hazards.ledger_api import HazardViewSet
 from portal import api
 from portal.api.notifications import NotificationViewSet
 from reviews.api import AssessmentViewSet, StandardVersionViewSet, StandardViewSet
@@ -49,6 +50,7 @@ router.register("hazard-catalogues", HazardCatalogueViewSet, basename="api-hazar
 router.register(
     "hazard-catalogue-items", CatalogueItemViewSet, basename="api-hazard-catalogue-item"
 )
+router.register("hazards", HazardViewSet, basename="api-hazard")
 for module in (api_onsite, api_verification, api_publicity, api_verify, api_lifecycle):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)

@@ -250,6 +250,8 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "certification.models.publicity.Certificate.Status",
         "RevocationReasonEnum": "certification.models.publicity.RevocationReason",
         "CertificateActionEnum": "certification.models.lifecycle.CertificateEvent.Action",
+        "HazardStatusEnum": "hazards.models.ledger.Hazard.Status",
+        "HazardPhotoKindEnum": "hazards.models.ledger.HazardPhoto.Kind",
     },
 }
 

@@ -13,8 +13,9 @@ back, so the next try sees the same data) by:
 
 - the owner: 200 on GET (or, for write-only URLs, anything but 404), which
   proves the kwargs name a real object and the 404s below are not vacuous;
-- the outsiders of each role kind (海淀区, the construction regulator, the
-  海淀 enterprise, and more where the entry says so): 404, or a 403 that a
+- the outsiders of each role kind (海淀区, 朝阳区's other street office, the
+  construction regulator, the 海淀 enterprise, and more where the entry says
+  so): 404, or a 403 that a
   missing id gets too (a role gate before the lookup reveals nothing);
 - the pending and the rejected account: 403 or 404, never a write;
 - anonymous visitors: the login page (pages) or 401/403 (API), unless the
@@ -41,10 +42,11 @@ from django.urls import reverse
 from certification import engine
 from certification.certificates import signing as verify
 from tests.hazards.catalogue_world import catalogue_item
+from tests.hazards.ledger_world import hazard_with_photo
 from tests.portal.url_matrix_world import World, build_world
 from tests.url_routes import NOT_IDS, Route, uncovered, walk
 
-OUTSIDERS = ("other_district", "other_regulator", "other_enterprise")
+OUTSIDERS = ("other_district", "other_street", "other_regulator", "other_enterprise")
 UNMANAGED = ("district", "regulator", "group", "enterprise", "other_enterprise")
 NOBODY_ELSE = ("city", "district", "regulator", "reviewer", "group", "other_enterprise")
 MISSING_ID = 2_000_000_000
@@ -113,6 +115,18 @@ def deduction_photo(w):
 
 def reviewer_body(w):
     return {"reviewer": w.reviewer.pk}
+
+
+def hazard(w):
+    return {"pk": hazard_with_photo(w.cast)[0].pk}
+
+
+def hazard_and(name, value):
+    def kwargs(w):
+        found = hazard_with_photo(w.cast)
+        return {"pk": found[0].pk, name: value(w, found)}
+
+    return kwargs
 
 
 MATRIX: dict[str, Entry] = {
@@ -301,6 +315,22 @@ MATRIX: dict[str, Entry] = {
     "api-hazard-catalogue-item-detail": Entry(
         lambda w: {"pk": catalogue_item().pk}, "other_enterprise", outsiders=()
     ),
+    # The hazard ledger: whoever oversees the enterprise reads; its own users act.
+    **{
+        name: Entry(hazard, owner)
+        for name, owner in (
+            ("hazards:detail", "district"),
+            ("hazards:extend", "enterprise"),
+            ("hazards:photo_upload", "enterprise"),
+            ("api-hazard-detail", "district"),
+            ("api-hazard-extend", "enterprise"),
+            ("api-hazard-photos", "enterprise"),
+        )
+    },
+    "hazards:act": Entry(hazard_and("transition", lambda w, h: "start"), "enterprise"),
+    "api-hazard-move": Entry(hazard_and("transition", lambda w, h: "start"), "enterprise"),
+    "hazards:photo": Entry(hazard_and("photo_id", lambda w, h: h[1].pk), "district"),
+    "api-hazard-photo": Entry(hazard_and("photo_id", lambda w, h: h[1].pk), "district"),
     # --- API: the registry
     "api-enterprise-detail": Entry(ent, "district"),
     "api-enterprise-accidents": Entry(ent, "district"),
@@ -441,6 +471,8 @@ def clients(world, django_db_blocker) -> dict[str, Client]:
             "district",
             "district_staff",
             "other_district",
+            "street",
+            "other_street",
             "regulator",
             "other_regulator",
             "association",
@@ -564,7 +596,7 @@ def test_the_guard_reports_a_new_id_url_without_an_entry():
     or with only a fixed word, is not."""
     new = [
         Route("reports/<int:pk>/", "reporting:report", ("pk",)),
-        Route("api/v1/^hazards/(?P<pk>[^/.]+)/$", "api-hazard-detail", ("pk",)),
+        Route("api/v1/^reports/(?P<pk>[^/.]+)/$", "api-report-detail", ("pk",)),
         Route("verify/<str:number>/", None, ("number",)),
         Route("reports/", "reporting:list", ()),
         Route("reports/<slug:action>/", "reporting:act", ("action",)),
@@ -573,7 +605,7 @@ def test_the_guard_reports_a_new_id_url_without_an_entry():
     assert missing == sorted(
         [
             "reporting:report  (reports/<int:pk>/: pk)",
-            "api-hazard-detail  (api/v1/^hazards/(?P<pk>[^/.]+)/$: pk)",
+            "api-report-detail  (api/v1/^reports/(?P<pk>[^/.]+)/$: pk)",
             "verify/<str:number>/  (verify/<str:number>/: number)",
         ]
     )
@@ -715,6 +747,40 @@ def test_a_staff_member_acts_like_its_admin_except_managing_staff(world, clients
                     f"{key} {method.upper()} {url}: admin {admin_status}, staff {staff_status}"
                 )
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_street_office_reads_its_streets_enterprise_and_changes_nothing(world, clients, db):
+    """建外街道's office watches cast.ent (its street): the registry entry, its
+    applications and self-assessments open read-only; no write of any id URL changes
+    anything (its 404s for other streets are test_outsiders_get_404_and_change_nothing's)."""
+    wrong = []
+    client = clients["street"]
+    reads = []
+    for key, entry in MATRIX.items():
+        url, _ = urls_of(key, entry, world)
+        status = get(client, url)
+        if status == 200:
+            reads.append(key)
+        elif status not in (403, 404, 405, 302):
+            wrong.append(f"GET {url} ({key}) gets {status}")
+        data = entry.data(world) if entry.data else {}
+        for method in write_methods(key):
+            status, wrote = write(client, method, url, data)
+            if wrote:  # refused as 403/404/405, or as a conflict or invalid input first
+                wrong.append(f"{method.upper()} {url} ({key}) WROTE (status {status})")
+    assert not wrong, "\n".join(wrong)
+    assert set(STREET_READS) <= set(reads), set(STREET_READS) - set(reads)
+
+
+STREET_READS = (
+    "enterprises:detail",
+    "api-enterprise-detail",
+    "api-enterprise-accidents",
+    "certification:detail",
+    "api-application-detail",
+    "assessments:detail",
+    "api-assessment-detail",
+)
 
 
 # --------------------------------------------------------------------------

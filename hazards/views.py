@@ -1,0 +1,343 @@
+"""Ledger pages: the list with filters, recording a hazard (phone-friendly, with a
+photo from the camera), the detail with its timeline and photos, one POST per
+move, the deadline extension and the photos.
+
+Thin views: parse → fetch through the user's scope (404 outside it) → call
+hazards/services.py (HazardForbidden → 403, HazardConflict → 409, ServiceError →
+the form again with the message) → render. The moves offered come from
+hazards/workflow.py, filtered by services.can_perform.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprises_visible_to
+from hazards import services
+from hazards.errors import HazardConflict, HazardForbidden
+from hazards.forms import MOVE_FIELDS, ExtendForm, HazardForm, MoveForm, PhotoForm
+from hazards.models import Hazard, HazardPhoto
+from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS, transitions_from
+from portal import permissions
+from portal.errors import ServiceError
+from portal.files import stored_file_response
+from portal.models import OrganisationKind as Kind
+from portal.models import Region, User
+
+PER_PAGE = 50
+# The organisations that keep or oversee ledgers (design.md, "Roles and scopes").
+LEDGER_KINDS: tuple[str, ...] = (Kind.ENTERPRISE, Kind.GROUP, Kind.STREET, Kind.DISTRICT)
+LEDGER_KINDS += (Kind.REGULATOR, Kind.CITY_OFFICE)
+# Who oversees enterprises of more than one district and so filters by district.
+DISTRICT_FILTER_KINDS = (Kind.CITY_OFFICE, Kind.REGULATOR, Kind.GROUP)
+FILTERS = ("q", "status", "grade", "source", "open", "overdue", "district")
+
+
+def _actor(request: HttpRequest) -> User:
+    """The user of a request login_required let through."""
+    return cast(User, request.user)
+
+
+def _kind(request: HttpRequest) -> str:
+    """The kind of the user's organisation (can_use_ledger has checked there is one)."""
+    org = _actor(request).organisation
+    assert org is not None
+    return str(org.kind)
+
+
+def can_use_ledger(user: Any) -> bool:
+    return permissions.acts_for(user, *LEDGER_KINDS)
+
+
+def recordable_enterprises(user: Any) -> QuerySet[Enterprise]:
+    """The enterprises the user may record hazards for (services.may_record, as a query)."""
+    org = user.organisation
+    visible = enterprises_visible_to(user, Enterprise.objects.all())
+    if org.kind == Kind.ENTERPRISE:
+        return visible.filter(account_id=org.pk)
+    if org.kind == Kind.GROUP:
+        return visible.filter(group_id=org.pk)
+    if org.kind == Kind.DISTRICT:
+        return visible.filter(region_id=org.region_id)
+    return visible.none()
+
+
+def filter_hazards(qs: QuerySet[Hazard], filters: dict[str, Any]) -> QuerySet[Hazard]:
+    """The list's filters, shared by the page and the API."""
+    today = timezone.localdate()
+    if filters.get("q"):
+        q = filters["q"]
+        qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q))
+    for key in ("status", "grade", "source"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("district"):
+        qs = qs.filter(region_id=filters["district"])
+    if filters.get("open"):
+        qs = qs.exclude(status=Hazard.Status.CLOSED)
+    if filters.get("overdue"):
+        qs = qs.exclude(status=Hazard.Status.CLOSED).filter(deadline__lt=today)
+    return qs
+
+
+def _get_hazard(request: HttpRequest, pk: int) -> Hazard:
+    permissions.require(can_use_ledger(request.user))
+    return permissions.get_visible_or_404(
+        Hazard.objects.select_related(
+            "enterprise",
+            "region",
+            "street",
+            "major_basis__version__catalogue",
+            "created_by",
+            "rectified_by",
+            "accepted_by",
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
+# --- list ------------------------------------------------------------------------------
+
+
+@login_required
+def hazard_list(request: HttpRequest) -> HttpResponse:
+    permissions.require(can_use_ledger(request.user))
+    kind = _kind(request)
+    filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
+    if kind not in DISTRICT_FILTER_KINDS:
+        filters["district"] = ""
+    qs = filter_hazards(Hazard.objects.visible_to(request.user), filters)
+    qs = qs.select_related("enterprise", "region")
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "hazards/list.html",
+        {
+            "page": page,
+            "today": timezone.localdate(),
+            "filters": filters,
+            "params": params.urlencode(),
+            "statuses": Hazard.Status.choices,
+            "grades": Hazard.Grade.choices,
+            "sources": Hazard.Source.choices,
+            "districts": Region.objects.all() if kind in DISTRICT_FILTER_KINDS else None,
+            "show_enterprise": kind != Kind.ENTERPRISE,
+            "can_record": recordable_enterprises(request.user).exists(),
+        },
+    )
+
+
+# --- recording -------------------------------------------------------------------------
+
+
+@login_required
+def hazard_new(request: HttpRequest) -> HttpResponse:
+    permissions.require(can_use_ledger(request.user))
+    choices = recordable_enterprises(request.user)
+    if _kind(request) == Kind.ENTERPRISE:
+        enterprise = choices.first()
+    else:
+        chosen = request.POST.get("enterprise") or request.GET.get("enterprise", "")
+        enterprise = choices.filter(pk=chosen).first() if chosen.isdigit() else None
+    permissions.require(choices.exists())
+    if enterprise is None:
+        # A group or district first picks the enterprise it inspected.
+        q = request.GET.get("q", "").strip()
+        found = choices.filter(Q(name__icontains=q) | Q(uscc__icontains=q)) if q else choices
+        return render(
+            request,
+            "hazards/choose_enterprise.html",
+            {"enterprises": found.order_by("name")[:20], "q": q},
+        )
+    form = HazardForm(request.POST or None, request.FILES or None, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # the photo refused: no hazard either
+                hazard = services.hazard_record(
+                    actor=_actor(request), enterprise=enterprise, **form.record_fields()
+                )
+                photo = form.cleaned_data.get("photo")
+                if photo:
+                    services.photo_add(
+                        actor=_actor(request),
+                        hazard=hazard,
+                        kind=HazardPhoto.Kind.BEFORE,
+                        upload=photo,
+                    )
+        except HazardForbidden as error:
+            raise PermissionDenied(error.message) from None
+        except ServiceError as error:
+            name = "photo" if error.field in ("file", "kind") else error.field
+            form.add_error(name if name in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Hazard %(number)s recorded.") % {"number": hazard.number})
+            return redirect("hazards:detail", pk=hazard.pk)
+    return render(
+        request,
+        "hazards/new.html",
+        {"form": form, "enterprise": enterprise},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- detail and its forms -----------------------------------------------------------------
+
+
+def _render_detail(
+    request: HttpRequest, hazard: Hazard, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    user = _actor(request)
+    actions = [
+        {"t": t, "fields": MOVE_FIELDS.get(t.name, ())}
+        for t in transitions_from(hazard.status, hazard.grade)
+        if services.can_perform(user, hazard, t)
+    ]
+    may_record = services.may_record(user, hazard.enterprise)
+    statuses = dict(Hazard.Status.choices)
+    labels = {"record": _("Recorded"), "extend_deadline": _("Deadline extended")}
+    labels.update({name: str(t.label) for name, t in TRANSITIONS.items()})
+    events = list(hazard.events.select_related("actor", "organisation"))
+    for event in events:
+        event.label = labels.get(event.move, event.move)  # type: ignore[attr-defined]
+        event.to_label = statuses.get(event.to_status, event.to_status)  # type: ignore[attr-defined]
+    context = {
+        "hazard": hazard,
+        "overdue": hazard.is_overdue(),
+        "events": events,
+        "extensions": hazard.extensions.select_related("approved_by"),
+        "photos": hazard.photos.select_related("uploaded_by"),
+        "actions": actions,
+        "may_extend": hazard.is_open and services.acts_as_any(user, hazard, EXTEND_DEADLINE_ACTORS),
+        "may_add_photo": hazard.is_open and may_record,
+        "action_error": None,
+        "action_form": {},
+        "conflict": None,
+        "extend_form": ExtendForm(),
+        "photo_form": PhotoForm(),
+        **extra,
+    }
+    return render(request, "hazards/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _get_hazard(request, pk))
+
+
+@login_required
+@require_POST
+def hazard_act(request: HttpRequest, pk: int, transition: str) -> HttpResponse:
+    hazard = _get_hazard(request, pk)
+    move = TRANSITIONS.get(transition)
+    if move is None:
+        raise Http404
+    form = MoveForm(request.POST)
+    form.is_valid()  # every field optional; the service judges the values
+    data = {key: value for key, value in form.cleaned_data.items() if value not in ("", None)}
+    if form.errors:  # a malformed date or an over-long text
+        name, errors = next(iter(form.errors.items()))
+        return _render_detail(
+            request,
+            hazard,
+            status=400,
+            action_error={"transition": move.name, "message": f"{name}: {errors[0]}"},
+            action_form=request.POST,
+        )
+    try:
+        services.perform(actor=_actor(request), hazard=hazard, move=move.name, **data)
+    except HazardForbidden:
+        raise PermissionDenied from None
+    except HazardConflict as error:
+        return _render_detail(request, _get_hazard(request, pk), status=409, conflict=error.message)
+    except ServiceError as error:
+        return _render_detail(
+            request,
+            _get_hazard(request, pk),
+            status=400,
+            action_error={"transition": move.name, "message": error.message},
+            action_form=request.POST,
+        )
+    messages.success(request, _("%(step)s: done.") % {"step": move.label})
+    return redirect("hazards:detail", pk=hazard.pk)
+
+
+@login_required
+@require_POST
+def hazard_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = _get_hazard(request, pk)
+    # The role before the input: whoever may not extend learns nothing from a 400.
+    permissions.require(services.acts_as_any(_actor(request), hazard, EXTEND_DEADLINE_ACTORS))
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.extend_deadline(
+                actor=_actor(request),
+                hazard=hazard,
+                new_deadline=form.cleaned_data["new_deadline"],
+                reason=form.cleaned_data["reason"],
+            )
+        except HazardForbidden:
+            raise PermissionDenied from None
+        except HazardConflict as error:
+            return _render_detail(request, hazard, status=409, conflict=error.message)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Deadline extended."))
+            return redirect("hazards:detail", pk=hazard.pk)
+    return _render_detail(request, _get_hazard(request, pk), status=400, extend_form=form)
+
+
+@login_required
+@require_POST
+def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = _get_hazard(request, pk)
+    permissions.require(services.may_record(_actor(request), hazard.enterprise))
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.photo_add(
+                actor=_actor(request),
+                hazard=hazard,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except HazardForbidden:
+            raise PermissionDenied from None
+        except HazardConflict as error:
+            return _render_detail(request, hazard, status=409, conflict=error.message)
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else "file", error.message)
+        else:
+            messages.success(request, _("Photo added."))
+            return redirect(reverse("hazards:detail", args=[hazard.pk]) + "#photos")
+    return _render_detail(request, _get_hazard(request, pk), status=400, photo_form=form)
+
+
+@login_required
+@require_GET
+def photo_download(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    """For whoever sees the hazard; never served from MEDIA_URL."""
+    hazard = _get_hazard(request, pk)
+    photo = get_object_or_404(HazardPhoto, pk=photo_id, hazard=hazard)
+    return stored_file_response(
+        photo.file, filename=photo.original_name, content_type=photo.content_type
+    )
