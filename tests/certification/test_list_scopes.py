@@ -35,6 +35,8 @@ ROLES = [
     "district",
     "district_staff",
     "other_district",
+    "street",
+    "other_street",
     "regulator",
     "other_regulator",
     "association",
@@ -94,6 +96,10 @@ def certificates(cast, version):
         make_enterprise("北京海淀无行业有限公司", cast.haidian, 13, industry=None),
         make_enterprise("北京东城机械有限公司", dongcheng, 14),
         make_enterprise("北京东城商贸有限公司", dongcheng, 15, industry=commerce),
+        # 朝阳区's other street: the other street office's
+        make_enterprise(
+            "北京朝外机械有限公司", cast.chaoyang, 16, street=cast.other_chaoyang_street
+        ),
     ]
     other_organiser = Organisation.objects.create(
         name="北京市另一评审组织单位", kind=OrganisationKind.ORGANISING_UNIT
@@ -151,6 +157,18 @@ def test_the_certificate_scope_is_the_registry_rule(cast, certificates, role):
     assert new == old
     # Each role sees something and, but for the city office, not everything.
     assert new and (role == "city" or len(new) < len(certificates))
+
+
+@pytest.mark.parametrize("role", ["street", "other_street"])
+def test_a_street_office_never_sees_a_certificate_of_another_street(cast, certificates, role):
+    user = getattr(cast, role)
+    street = user.organisation.street
+
+    seen = selectors.certificates_visible_to(user)
+
+    assert seen.exists()
+    assert set(seen.values_list("enterprise__street", flat=True)) == {street.pk}
+    assert seen.count() == Certificate.objects.filter(enterprise__street=street).count()
 
 
 def test_a_review_unit_without_grants_sees_the_certificates_it_announced(cast, certificates):
@@ -260,7 +278,9 @@ def test_the_list_keeps_overdue_first_when_a_closed_application_has_a_past_due_d
     assert all(row.is_overdue for row in rows[:4])
 
 
-@pytest.mark.parametrize("role", ["city", "district", "association", "enterprise", "group"])
+@pytest.mark.parametrize(
+    "role", ["city", "district", "street", "association", "enterprise", "group"]
+)
 def test_every_role_lists_in_the_old_order(cast, mixed, client_for, role):
     user = getattr(cast, role)
 

@@ -4,7 +4,7 @@ of one application.
 One application of cast.ent is walked through the real services to each
 state (tests/certification/test_workflow_matrix.walk; a few states also by
 the moves that lead back to them or end the review early); then each of the
-12 cast users asks for its detail page and API, the application lists, its
+14 cast users asks for its detail page and API, the application lists, its
 materials, its on-site review (page, findings, report, API), the review's
 files and its spot check, and its work queue. What each should get is
 written out below from the rules, not asked of the selector:
@@ -71,7 +71,9 @@ SCOPE = {
     "regulator": SUBMITTED,  # machinery, the enterprise's industry
     "association": ORGANISED,  # qualified for machinery level 2 (receiver of level 2)
     "reviewer": WITH_UNIT,  # the review unit of the assignment
+    "street": SUBMITTED,  # 建外街道, the enterprise's street (属地), read-only
     "other_district": NEVER,  # 海淀区
+    "other_street": NEVER,  # 朝外街道, another street of the same district
     "other_regulator": NEVER,  # construction
     "other_enterprise": NEVER,
 }
@@ -89,10 +91,12 @@ SCORES = {
     "district_staff": RECEIVER_OR_REPORTED,
     "association": RECEIVER_OR_REPORTED,
     "regulator": RECEIVER_OR_REPORTED,  # never the receiver: once the report is in
+    "street": RECEIVER_OR_REPORTED,  # never the receiver: once the report is in
     "enterprise": AFTER_VERIFICATION,  # the enterprise side
     "enterprise_staff": AFTER_VERIFICATION,
     "group": AFTER_VERIFICATION,
     "other_district": NEVER,
+    "other_street": NEVER,
     "other_regulator": NEVER,
     "other_enterprise": NEVER,
 }

@@ -49,6 +49,8 @@ ROLES = [
     "district",
     "district_staff",
     "other_district",
+    "street",  # watches its street's enterprises: never a party to a move
+    "other_street",
     "regulator",
     "other_regulator",
     "association",
