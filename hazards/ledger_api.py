@@ -41,8 +41,8 @@ from hazards import services
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.forms import MOVE_FIELDS
 from hazards.models import AccidentType, CatalogueItem, Hazard, HazardEvent, HazardPhoto
-from hazards.views import DISTRICT_FILTER_KINDS, LEDGER_KINDS, filter_hazards
-from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS, transitions_from
+from hazards.views import DISTRICT_FILTER_KINDS, LEDGER_KINDS, filter_hazards, moves_open_to
+from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS
 from portal.api.base import (
     IdField,
     PortalAPIMixin,
@@ -191,8 +191,7 @@ class HazardDetailSerializer(HazardSerializer):
                 "needs_comment": t.needs_comment,
                 "inputs": list(MOVE_FIELDS.get(t.name, ())),
             }
-            for t in transitions_from(hazard.status, hazard.grade)
-            if services.can_perform(user, hazard, t)
+            for t in moves_open_to(user, hazard)
         ]
 
     def get_may_extend(self, hazard: Hazard) -> bool:

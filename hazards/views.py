@@ -31,7 +31,7 @@ from hazards import services
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.forms import MOVE_FIELDS, ExtendForm, HazardForm, MoveForm, PhotoForm
 from hazards.models import Hazard, HazardPhoto
-from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS, transitions_from
+from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS, Transition, transitions_from
 from portal import permissions
 from portal.errors import ServiceError
 from portal.files import stored_file_response
@@ -74,6 +74,21 @@ def recordable_enterprises(user: Any) -> QuerySet[Enterprise]:
     if org.kind == Kind.DISTRICT:
         return visible.filter(region_id=org.region_id)
     return visible.none()
+
+
+# Moves the rectifier is refused (services.prepare_accept, prepare_reject_acceptance):
+# not offered to the person who did the work.
+NOT_FOR_THE_RECTIFIER = ("accept", "reject_acceptance")
+
+
+def moves_open_to(user: User, hazard: Hazard) -> list[Transition]:
+    """The moves the pages and the API offer the user on the hazard now."""
+    return [
+        t
+        for t in transitions_from(hazard.status, hazard.grade)
+        if services.can_perform(user, hazard, t)
+        and not (t.name in NOT_FOR_THE_RECTIFIER and hazard.rectified_by_id == user.pk)
+    ]
 
 
 def filter_hazards(qs: QuerySet[Hazard], filters: dict[str, Any]) -> QuerySet[Hazard]:
@@ -204,11 +219,7 @@ def _render_detail(
     request: HttpRequest, hazard: Hazard, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     user = _actor(request)
-    actions = [
-        {"t": t, "fields": MOVE_FIELDS.get(t.name, ())}
-        for t in transitions_from(hazard.status, hazard.grade)
-        if services.can_perform(user, hazard, t)
-    ]
+    actions = [{"t": t, "fields": MOVE_FIELDS.get(t.name, ())} for t in moves_open_to(user, hazard)]
     may_record = services.may_record(user, hazard.enterprise)
     statuses = dict(Hazard.Status.choices)
     labels = {"record": _("Recorded"), "extend_deadline": _("Deadline extended")}

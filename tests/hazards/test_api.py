@@ -205,6 +205,10 @@ def test_a_general_hazard_goes_to_closed_through_the_api(cast, api_for):
     )
     assert response.status_code == 200
     assert response.json()["status"] == "awaiting_acceptance"
+    assert response.json()["moves"] == []  # the rectifier does not accept its own work
+    assert staff.post(url + "accept/", {"comment": "合格"}, format="json").status_code == 400
+    offered = principal.get(f"{LIST}{hazard.pk}/").json()["moves"]
+    assert [m["name"] for m in offered] == ["accept", "reject_acceptance"]
     response = principal.post(url + "accept/", {"comment": "验收合格"}, format="json")
     assert response.status_code == 200
     assert response.json()["status"] == "closed"

@@ -187,7 +187,9 @@ def test_a_general_hazard_is_rectified_and_accepted_through_the_pages(cast, clie
         ).status_code
         == 302
     )
-    # The rectifier may not accept its own work.
+    # The rectifier is not offered the acceptance, and may not accept its own work.
+    detail = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert 'data-testid="action-accept"' not in detail
     with translation.override("en"):
         response = client.post(
             reverse("hazards:act", args=[hazard.pk, "accept"]), {"comment": "合格"}
