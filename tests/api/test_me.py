@@ -119,4 +119,7 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "announcements",
         "certificates",
         "public/announcements",
+        "hazards",
+        "hazard-catalogues",
+        "hazard-catalogue-items",
     }
