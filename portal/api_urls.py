@@ -16,8 +16,9 @@ from hazards.api import CatalogueItemViewSet, HazardCatalogueViewSet
 from hazards.ledger_api import HazardViewSet
 from portal import api
 from portal.api.notifications import NotificationViewSet
-from reviews.api import AssessmentViewSet, StandardVersionViewSet, StandardViewSet
-from reviews.api.bodies import ConflictViewSet, ReviewerViewSet, ReviewUnitViewSet
+from reviews.api import AssessmentViewSet
+from reviews.bodies.api import ConflictViewSet, ReviewerViewSet, ReviewUnitViewSet
+from reviews.standards.api import StandardVersionViewSet, StandardViewSet
 
 
 class APIRootView(DefaultAPIRootView):  # DefaultRouter.APIRootView

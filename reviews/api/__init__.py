@@ -15,6 +15,5 @@ answer is 409, with the message and the row as it now stands.
 """
 
 from reviews.api.assessments import AssessmentViewSet
-from reviews.api.standards import StandardVersionViewSet, StandardViewSet
 
-__all__ = ["AssessmentViewSet", "StandardVersionViewSet", "StandardViewSet"]
+__all__ = ["AssessmentViewSet"]

@@ -14,8 +14,8 @@ from enterprises.models import Enterprise
 from portal.models import Industry, Organisation
 
 if TYPE_CHECKING:
-    from reviews.figures import ReviewerFigures
-    from reviews.selectors_bodies import Figures
+    from reviews.bodies.figures import ReviewerFigures
+    from reviews.bodies.selectors import Figures
 
 
 class Reviewer(models.Model):

@@ -14,16 +14,6 @@ from reviews.views.answers import (
     evidence_upload,
     row_save,
 )
-from reviews.views.bodies import (
-    conflict_add,
-    conflict_end,
-    reviewer_active,
-    reviewer_add,
-    reviewer_edit,
-    unit_detail,
-    unit_list,
-    unit_status,
-)
 from reviews.views.checklist import assessment_create, assessment_detail, assessment_list
 
 __all__ = [
@@ -36,12 +26,4 @@ __all__ = [
     "evidence_download",
     "evidence_upload",
     "row_save",
-    "conflict_add",
-    "conflict_end",
-    "reviewer_active",
-    "reviewer_add",
-    "reviewer_edit",
-    "unit_detail",
-    "unit_list",
-    "unit_status",
 ]

@@ -2,6 +2,7 @@
 street; they read their street's enterprises and change nothing of the registry."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -125,6 +126,7 @@ def test_the_organisation_page_requires_the_street_of_a_street_office(
     cast, client_for, hujialou, english
 ):
     client = client_for(cast.city)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page's own language
     data = {"name": "朝阳区呼家楼街道办事处", "kind": "street", "status": "active"}
 
     refused = client.post(reverse("organisation_new"), data)
@@ -142,7 +144,9 @@ def test_the_organisation_page_requires_the_street_of_a_street_office(
 
 
 def test_the_organisation_page_names_the_active_office_of_a_taken_street(cast, client_for, english):
-    response = client_for(cast.city).post(
+    client = client_for(cast.city)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page's own language
+    response = client.post(
         reverse("organisation_new"),
         {
             "name": "建外街道第二办事处",

@@ -16,8 +16,8 @@ from enterprises.exporting import export_enterprises
 from enterprises.importing.template import build_template
 from enterprises.models import Enterprise
 from portal.models import Organisation, OrganisationKind
-from reviews.standards_io import build_workbook
-from reviews.standards_io.data import version_data
+from reviews.standards.files import build_workbook
+from reviews.standards.files.data import version_data
 from tests.cast import make_enterprise
 from tests.reviews.test_assessment_pages import fresh_specs, make_version  # noqa: F401
 

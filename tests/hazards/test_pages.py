@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -175,8 +176,9 @@ def test_a_general_hazard_is_rectified_and_accepted_through_the_pages(cast, clie
     url = reverse("hazards:act", args=[hazard.pk, "submit_for_acceptance"])
     # No completion date: the form comes back with the message and nothing moved.
     before = written()
-    with translation.override("en"):
-        response = client.post(url, {"measures": "更换光电保护装置。"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page's own language
+    response = client.post(url, {"measures": "更换光电保护装置。"})
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert response.status_code == 400
     assert "Give the date." in response.content.decode()
     assert "更换光电保护装置。" in response.content.decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reviews.standards_io import StandardFileError, import_standard, parse_standard_file
+from reviews.standards.files import StandardFileError, import_standard, parse_standard_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

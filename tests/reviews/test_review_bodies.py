@@ -18,7 +18,8 @@ from certification.applications.services import application_create
 from certification.models import Assignment, AssignmentMember
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Industry, Notification, Organisation, Qualification
-from reviews import selectors_bodies, services_bodies
+from reviews.bodies import selectors as selectors_bodies
+from reviews.bodies import services as services_bodies
 from reviews.models import ConflictRelation, Reviewer
 from tests.cast import make_user
 from tests.certification.factories import make_tiered_version, submitted_assessment

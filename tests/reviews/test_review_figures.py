@@ -1,4 +1,4 @@
-"""Figures per review unit and per reviewer (reviews/figures.py): reviews done,
+"""Figures per review unit and per reviewer (reviews/bodies/figures.py): reviews done,
 durations in working days without rectification, open reviews, spot checks,
 score gap to the self-assessment; on the unit pages and in the API.
 
@@ -30,7 +30,7 @@ from certification.models import (
     SpotCheck,
 )
 from portal.models import Organisation, Qualification
-from reviews import figures
+from reviews.bodies import figures
 from reviews.models import Assessment, Reviewer
 from tests.certification.factories import make_tiered_version
 

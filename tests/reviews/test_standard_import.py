@@ -17,7 +17,7 @@ from django.utils import translation
 from portal.errors import ServiceError
 from portal.models import AuditEvent
 from reviews.models import Criterion, Element, GradeThreshold, Standard, StandardVersion
-from reviews.standards_io import (
+from reviews.standards.files import (
     Action,
     StandardFileError,
     build_workbook,
@@ -38,7 +38,7 @@ from tests.reviews.standard_files import (
 
 pytestmark = pytest.mark.django_db  # the checks look up industry codes
 
-SHIPPED = Path(__file__).resolve().parents[2] / "reviews" / "standards"
+SHIPPED = Path(__file__).resolve().parents[2] / "reviews" / "standards" / "data"
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.models import AuditEvent
 from reviews.models import Assessment, Criterion, Standard, StandardVersion
-from reviews.standards_io import build_workbook, uploads, version_data
+from reviews.standards.files import build_workbook, uploads, version_data
 from tests.cast import make_enterprise
 from tests.reviews.standard_files import fixture_text, line_of, load, parse
 

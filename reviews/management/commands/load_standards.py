@@ -1,6 +1,6 @@
 """Load standard files (YAML or the Excel template) into the catalogue.
 
-    python manage.py load_standards                 # every reviews/standards/*.yaml, published
+    python manage.py load_standards                 # every reviews/standards/data/*.yaml, published
     python manage.py load_standards a.yaml b.xlsx   # these files, as drafts
     python manage.py load_standards a.yaml --publish
     python manage.py load_standards --check         # check only, write nothing
@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.errors import ServiceError
-from reviews.standards_io import (
+from reviews.standards.files import (
     Action,
     StandardFileError,
     import_standard,
@@ -25,7 +25,7 @@ from reviews.standards_io import (
     plan_import,
 )
 
-SHIPPED = Path(__file__).resolve().parents[2] / "standards"
+SHIPPED = Path(__file__).resolve().parents[2] / "standards" / "data"
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from django.utils.translation import gettext as _
 
-from reviews.standards_io.problems import Location, Path, Problem
+from reviews.standards.files.problems import Location, Path, Problem
 
 # A standard of 600 criteria is about 6,000 nodes; aliases can multiply a small
 # file into millions ("billion laughs"), which this limit refuses.

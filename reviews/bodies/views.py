@@ -1,7 +1,7 @@
 """Review units: the list their managers see, and one unit's page (status,
 reviewers, conflict relations, figures).
 
-Scope: reviews.selectors_bodies (managers, plus the unit's own users read
+Scope: reviews.bodies.selectors (managers, plus the unit's own users read
 only); outside it 404, a write without the right 403.
 """
 
@@ -27,9 +27,8 @@ from portal import permissions
 from portal.errors import ServiceError
 from portal.forms import BootstrapFormMixin
 from portal.models import Industry, Organisation, OrganisationKind, Qualification, Tier, User
-from reviews import figures as year_figures
-from reviews import selectors_bodies as selectors
-from reviews import services_bodies as services
+from reviews.bodies import figures as year_figures
+from reviews.bodies import selectors, services
 from reviews.models import ConflictRelation, Reviewer
 
 # --- forms -----------------------------------------------------------------------

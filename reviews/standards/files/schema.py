@@ -1,4 +1,4 @@
-"""Checking file data against reviews/standard_schema.json, every error in the
+"""Checking file data against reviews/standards/standard_schema.json, every error in the
 user's language and located in the file."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from reviews.standards_io.problems import Locator, Path, Problem, context_for
+from reviews.standards.files.problems import Locator, Path, Problem, context_for
 
 SCHEMA_FILE = FilePath(__file__).resolve().parent.parent / "standard_schema.json"
 _REQUIRED = re.compile(r"^'(?P<key>.+)' is a required property$")

@@ -2,7 +2,7 @@
 organising unit and the city office compare units with them (issue: reviews
 done, durations, spot-check failures, score gap to the self-assessment).
 
-Who sees them: whoever sees the unit (reviews.selectors_bodies.units_visible_to);
+Who sees them: whoever sees the unit (reviews.bodies.selectors.units_visible_to);
 the functions here take units the caller has already scoped.
 
 Definitions (a "period" is one calendar year, Beijing time):

@@ -17,8 +17,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from portal.models import Industry
 from portal.xlsx import put
 from reviews.models import Grading, Standard
-from reviews.standards_io.data import iter_criteria
-from reviews.standards_io.excel_layout import (
+from reviews.standards.files.data import iter_criteria
+from reviews.standards.files.excel_layout import (
     COLUMNS,
     COLUMNS_BY_KEY,
     CRITERIA_SHEET,

@@ -18,14 +18,14 @@ from django.utils.translation import gettext_lazy
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import Industry, User
-from reviews import services_standards
 from reviews.models import Criterion, Element, GradeThreshold, Standard, StandardVersion
-from reviews.standards_io.data import Summary, canonical, normalise, summarise, version_data
-from reviews.standards_io.excel_read import read_excel
-from reviews.standards_io.problems import Problem, StandardFileError, sort_key
-from reviews.standards_io.rules import rule_problems
-from reviews.standards_io.schema import schema_problems
-from reviews.standards_io.yaml_file import read_yaml
+from reviews.standards import services as services_standards
+from reviews.standards.files.data import Summary, canonical, normalise, summarise, version_data
+from reviews.standards.files.excel_read import read_excel
+from reviews.standards.files.problems import Problem, StandardFileError, sort_key
+from reviews.standards.files.rules import rule_problems
+from reviews.standards.files.schema import schema_problems
+from reviews.standards.files.yaml_file import read_yaml
 
 MAX_BYTES = 5 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import views
+from reviews.bodies import views
 
 app_name = "review_bodies"
 

@@ -1,7 +1,7 @@
 """Life of a standard version: draft → published → retired. Each step is
 guarded on the current state, locks the row and leaves an audit event.
 
-Imports (which create and replace drafts) live in reviews/standards_io/service.py.
+Imports (which create and replace drafts) live in reviews/standards/files/service.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import standards_views as views
+from reviews.standards import views
 
 app_name = "standards"
 

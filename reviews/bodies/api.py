@@ -1,10 +1,10 @@
-"""Review units, reviewers and conflict relations (see reviews/selectors_bodies.py).
+"""Review units, reviewers and conflict relations (see reviews/bodies/selectors.py).
 
 Scope: the city office and the organising units see and manage the review
 units qualified in an industry they organise; a review unit's own users see
 their unit, its reviewers and its relations, read only (403 on writes).
 Everyone else: 404 (an empty list). Writes go through
-reviews/services_bodies.py; a status change that lost a race answers 409.
+reviews/bodies/services.py; a status change that lost a race answers 409.
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ from portal.api.base import (
 )
 from portal.ids import parse_id
 from portal.models import Industry, Organisation, Qualification, Tier, User
-from reviews import figures as year_figures
-from reviews import selectors_bodies as selectors
-from reviews import services_bodies as services
+from reviews.bodies import figures as year_figures
+from reviews.bodies import selectors, services
 from reviews.models import ConflictRelation, Reviewer
 
 MANAGERS_ONLY = gettext_lazy(
@@ -83,7 +82,7 @@ def _tenths(**kwargs):
 
 
 class UnitListFiguresSerializer(serializers.Serializer):
-    """A unit's figures for one calendar year (definitions: reviews/figures.py)."""
+    """A unit's figures for one calendar year (definitions: reviews/bodies/figures.py)."""
 
     year = serializers.IntegerField()
     reviews_done = serializers.IntegerField(
@@ -211,7 +210,7 @@ class ReviewUnitViewSet(
         return page
 
     def retrieve(self, request, *args, **kwargs):
-        """The unit with its figures for ``year`` (see reviews/figures.py)."""
+        """The unit with its figures for ``year`` (see reviews/bodies/figures.py)."""
         year = _year(request)
         unit = self.get_object()
         unit.year_figures = year_figures.unit_figures(unit, year)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from enterprises.importing.reading import xlsx_problem
-from reviews.standards_io.excel_layout import (
+from reviews.standards.files.excel_layout import (
     COLUMNS,
     COLUMNS_BY_KEY,
     CRITERIA_SHEET,
@@ -28,7 +28,7 @@ from reviews.standards_io.excel_layout import (
     TRUE_WORDS,
     normalise_header,
 )
-from reviews.standards_io.problems import Location, Path, Problem
+from reviews.standards.files.problems import Location, Path, Problem
 
 MAX_ROWS = 5000
 NUMBER_FIELDS = ("points", "extra_deduction", "full_marks")

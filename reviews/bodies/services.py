@@ -1,7 +1,7 @@
 """Writes on review units, their reviewers and conflict relations.
 
 Each function is atomic and audited. Whether the actor manages the unit is
-checked by the callers (reviews.selectors_bodies.can_manage_unit), as in
+checked by the callers (reviews.bodies.selectors.can_manage_unit), as in
 portal/services.py.
 """
 

@@ -12,8 +12,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from portal.models import Industry
-from reviews.standards_io.data import tenth
-from reviews.standards_io.problems import Locator, Path, Problem, context_for
+from reviews.standards.files.data import tenth
+from reviews.standards.files.problems import Locator, Path, Problem, context_for
 
 TIERED_GRADES = ["1", "2", "3"]
 PASS_GRADES = ["pass"]

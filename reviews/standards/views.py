@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 from enterprises.models import Enterprise
 from portal import permissions
 from portal.errors import ServiceError
-from reviews import services_standards
 from reviews.models import Assessment, Criterion, Element, Grading, Standard, StandardVersion
-from reviews.standards_io import (
+from reviews.standards import services as services_standards
+from reviews.standards.files import (
     StandardFileError,
     build_workbook,
     dump_yaml,
@@ -35,7 +35,7 @@ from reviews.standards_io import (
     uploads,
     version_data,
 )
-from reviews.standards_io.service import MAX_BYTES, file_format
+from reviews.standards.files.service import MAX_BYTES, file_format
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENTERPRISES_PER_PAGE = 25

@@ -1,11 +1,11 @@
 """Standard files in and out: YAML (docs/standard-format.md) and the Excel
-authoring template, checked against reviews/standard_schema.json and the
+authoring template, checked against reviews/standards/standard_schema.json and the
 format's rules, imported in one transaction, exported back to either format."""
 
-from reviews.standards_io.data import Summary, canonical, version_data
-from reviews.standards_io.excel_write import build_workbook
-from reviews.standards_io.problems import Problem, StandardFileError
-from reviews.standards_io.service import (
+from reviews.standards.files.data import Summary, canonical, version_data
+from reviews.standards.files.excel_write import build_workbook
+from reviews.standards.files.problems import Problem, StandardFileError
+from reviews.standards.files.service import (
     Action,
     ImportPlan,
     ImportResult,
@@ -14,7 +14,7 @@ from reviews.standards_io.service import (
     parse_standard_file,
     plan_import,
 )
-from reviews.standards_io.yaml_file import dump_yaml
+from reviews.standards.files.yaml_file import dump_yaml
 
 __all__ = [
     "Action",
