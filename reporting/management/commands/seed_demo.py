@@ -2,7 +2,8 @@
 
 It lives in the top app because it seeds every app in order: the registry and its
 logins (enterprises.demo), then the applications in every state of the workflow
-(certification.demo), in one transaction."""
+(certification.demo) and the hazard ledgers (hazards.demo), in one
+transaction."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.test.utils import override_settings
 
 from certification.demo import seed_demo_applications
 from enterprises.demo import DEMO_USERS, PASSWORD, seed_demo
+from hazards.demo import seed_demo_hazards
 from portal.models import Organisation, Street
 
 
@@ -43,6 +45,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 result = seed_demo(enterprises)
                 seed_demo_applications(result)  # skips, saying why, without the standards
+                seed_demo_hazards(result)  # the major one needs the hazard catalogue
         elapsed = time.monotonic() - started
         created = ", ".join(f"{count} {what}" for what, count in sorted(result.created.items()))
         self.stdout.write(
