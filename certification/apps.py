@@ -20,6 +20,12 @@ class CertificationConfig(AppConfig):
         accident_flags_review.connect(
             lifecycle.flag_for_accident, dispatch_uid="certification.flag_for_accident"
         )
+        # So does a major hazard left open past its deadline (hazards/standardization.py).
+        from enterprises.signals import major_hazard_overdue
+
+        major_hazard_overdue.connect(
+            lifecycle.flag_for_overdue_hazard, dispatch_uid="certification.flag_for_overdue_hazard"
+        )
 
         # What publicity and announcement tell the later steps (certification/signals.py).
         from certification import signals

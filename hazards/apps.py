@@ -12,3 +12,9 @@ class HazardsConfig(AppConfig):
         from portal import scoping
 
         scoping.register("hazards.Hazard", selectors.hazards_visible_to)
+
+        # An open major hazard blocks a grading application (enterprises/preconditions.py).
+        from enterprises import preconditions
+        from hazards import standardization
+
+        preconditions.add_application_blocker(standardization.application_blockers)

@@ -354,6 +354,12 @@ CELERY_BEAT_SCHEDULE["certificate-lifecycle"] = {
     "schedule": crontab(hour=1, minute=15),  # expiry, annual self-assessments, renewal
 }
 
+# Major hazards still open past their deadline flag the certificates (hazards/standardization.py).
+CELERY_BEAT_SCHEDULE["hazards-overdue-major"] = {
+    "task": "hazards.flag_overdue_major",
+    "schedule": crontab(hour=1, minute=30),
+}
+
 # Certificate PDFs (certification/certificates/rendering.py, certification/certificates/pdf.py).
 # Files go to the default storage: MEDIA_ROOT on this server unless
 # STORAGE_S3_BUCKET names a bucket of an S3-compatible store, then

@@ -20,6 +20,7 @@ from certification.validity import check_may_apply
 from certification.workflow import TIER_NAMES
 from enterprises.accidents import deaths_last_12_months
 from enterprises.models import Enterprise
+from enterprises.preconditions import application_blockers
 from portal import audit
 from portal.errors import ServiceError
 from portal.files import ALLOWED_TYPES, check_document, sha256_of
@@ -78,6 +79,14 @@ def _applicant_for(actor: User, enterprise: Enterprise) -> Organisation:
         if enterprise.group_id == org.pk:
             return org
     raise TransitionForbidden(_("Only the enterprise or its group can apply for it."))
+
+
+def check_not_blocked(enterprise: Enterprise) -> None:
+    """Refuse while another app holds the enterprise back (enterprises/preconditions.py:
+    the hazard ledger's open major hazards), naming each reason."""
+    blockers = application_blockers(enterprise)
+    if blockers:
+        raise ServiceError(" ".join(blockers), field="tier")
 
 
 def check_qualifies(assessment: Assessment, tier: str, deaths_last_year: int) -> None:
@@ -161,6 +170,7 @@ def application_create(
     # The re-apply lock after a revocation, and a live certificate of
     # this grade only renewed within its renewal window (certification/lifecycle/rules.py).
     check_may_apply(enterprise, tier)
+    check_not_blocked(enterprise)
     check_qualifies(assessment, tier, deaths_last_year)
     open_states = set(Status.values) - {
         Status.REJECTED,
@@ -281,6 +291,7 @@ def _check_ready_to_submit(application: Application) -> None:
         raise ServiceError(
             _("Confirm the accident-record declaration first."), field="declaration_confirmed"
         )
+    check_not_blocked(application.enterprise)
     check_qualifies(application.assessment, application.tier, application.deaths_last_year)
 
 

@@ -580,6 +580,11 @@ def flag_for_accident(*, actor, enterprise, reason: str, **_signal) -> list[Cert
     return flag_for_review(actor=actor, enterprise=enterprise, reason=reason)
 
 
+def flag_for_overdue_hazard(*, actor, enterprise, reason: str, **_signal) -> list[Certificate]:
+    """Receiver of enterprises.signals.major_hazard_overdue."""
+    return flag_for_review(actor=actor, enterprise=enterprise, reason=reason)
+
+
 def on_certificate_issued(*, certificate: Certificate, actor=None, **_signal) -> None:
     """Receiver of certification.signals.certificate_issued."""
     on_issued(certificate, actor=actor)

@@ -146,6 +146,9 @@ class Hazard(models.Model):
     )
     acceptance_note = BoundedTextField(_("acceptance verdict"), max_length=2000, blank=True)
     closed_on = models.DateField(_("closed on (销号)"), null=True, blank=True)
+    # The day the daily job flagged the enterprise's certificates because this major
+    # hazard was still open past its deadline (hazards/standardization.py): once only.
+    overdue_flagged_on = models.DateField(null=True, blank=True, editable=False)
 
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
