@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -39,6 +41,7 @@ from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_visible_to
 from hazards import services
 from hazards.errors import HazardConflict, HazardForbidden
+from hazards.exporting import XLSX, export_hazards
 from hazards.forms import MOVE_FIELDS
 from hazards.models import AccidentType, CatalogueItem, Hazard, HazardEvent, HazardPhoto
 from hazards.views import DISTRICT_FILTER_KINDS, LEDGER_KINDS, filter_hazards, moves_open_to
@@ -324,7 +327,7 @@ class HazardViewSet(
         return qs
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.action != "list":
+        if self.action not in ("list", "export"):
             return queryset
         params = HazardFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
@@ -478,4 +481,17 @@ class HazardViewSet(
             raise NotFound(_("This hazard has no such photo."))
         return stored_file_response(
             photo.file, filename=photo.original_name, content_type=photo.content_type
+        )
+
+    @extend_schema(
+        parameters=[HazardFilterSerializer],
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> FileResponse:
+        """The list with the same filters, as an Excel workbook."""
+        qs = self.filter_queryset(self.get_queryset())
+        filename = f"hazards-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(
+            export_hazards(qs), as_attachment=True, filename=filename, content_type=XLSX
         )

@@ -7,6 +7,7 @@ app_name = "hazards"
 urlpatterns = [
     path("", views.hazard_list, name="list"),
     path("new/", views.hazard_new, name="new"),
+    path("export/", views.hazard_export, name="export"),
     path("<int:pk>/", views.hazard_detail, name="detail"),
     path("<int:pk>/moves/<str:transition>/", views.hazard_act, name="act"),
     path("<int:pk>/extend/", views.hazard_extend, name="extend"),

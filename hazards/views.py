@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,7 @@ from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_visible_to
 from hazards import services
 from hazards.errors import HazardConflict, HazardForbidden
+from hazards.exporting import XLSX, export_hazards
 from hazards.forms import MOVE_FIELDS, ExtendForm, HazardForm, MoveForm, PhotoForm
 from hazards.models import Hazard, HazardPhoto
 from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS, Transition, transitions_from
@@ -129,14 +130,20 @@ def _get_hazard(request: HttpRequest, pk: int) -> Hazard:
 # --- list ------------------------------------------------------------------------------
 
 
+def _listed(request: HttpRequest) -> tuple[dict[str, str], QuerySet[Hazard]]:
+    """The list's filters from the query string and the scoped hazards they leave
+    (the page and its export)."""
+    filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
+    if _kind(request) not in DISTRICT_FILTER_KINDS:
+        filters["district"] = ""
+    return filters, filter_hazards(Hazard.objects.visible_to(request.user), filters)
+
+
 @login_required
 def hazard_list(request: HttpRequest) -> HttpResponse:
     permissions.require(can_use_ledger(request.user))
     kind = _kind(request)
-    filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
-    if kind not in DISTRICT_FILTER_KINDS:
-        filters["district"] = ""
-    qs = filter_hazards(Hazard.objects.visible_to(request.user), filters)
+    filters, qs = _listed(request)
     qs = qs.select_related("enterprise", "region")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -156,6 +163,18 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
             "show_enterprise": kind != Kind.ENTERPRISE,
             "can_record": recordable_enterprises(request.user).exists(),
         },
+    )
+
+
+@login_required
+@require_GET
+def hazard_export(request: HttpRequest) -> FileResponse:
+    """The list as filtered on its page, as xlsx: whoever sees the list may export it."""
+    permissions.require(can_use_ledger(request.user))
+    _filters, qs = _listed(request)
+    filename = f"hazards-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(
+        export_hazards(qs), as_attachment=True, filename=filename, content_type=XLSX
     )
 
 
