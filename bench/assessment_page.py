@@ -12,7 +12,7 @@ rolled back at the end (the database is left as it was), seeds the test cast
 django.test.Client in-process as the enterprise user:
 
 - the checklist page /assessments/<id>/ (half the rows answered): median and
-  p95 ms, queries of one more request (issue 3: ≤ 150 ms median, ≤ 15 queries
+  p95 ms, queries of one more request (target: ≤ 150 ms median, ≤ 15 queries
   at 200 criteria);
 - saving one answer as htmx posts it, totals included (≤ 30 ms median);
 - the printable report;

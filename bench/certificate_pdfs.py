@@ -1,4 +1,4 @@
-"""Certificates per second of the PDF rendering (issue 5: at least 5 per
+"""Certificates per second of the PDF rendering (target: at least 5 per
 second per worker process; a batch of 1,000 completes with progress and
 without memory growth).
 

@@ -16,7 +16,7 @@ as the services). Then, in-process through django.test.Client with DEBUG off,
 as demo-district (朝阳区), demo-association and demo-city, and anonymously
 for the public pages: warm-up, N timed requests, median and p95 ms and the
 queries of one more request. Targets: every page at most 100 ms median and at
-most 15 queries (issue 4); the certificate API list at most 50 ms median.
+most 15 queries; the certificate API list at most 50 ms median.
 --explain prints the plans of the certificate API's queries (PostgreSQL).
 """
 

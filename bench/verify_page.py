@@ -1,4 +1,4 @@
-"""Server time of the public verification page /verify/<payload>/ (issue 5:
+"""Server time of the public verification page /verify/<payload>/ (target:
 at most 30 ms median), the verification API and the lookup by number.
 
 Runs on whatever database is configured (DATABASE_URL, or the SQLite file
