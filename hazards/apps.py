@@ -13,6 +13,19 @@ class HazardsConfig(AppConfig):
 
         scoping.register("hazards.Hazard", selectors.hazards_visible_to)
 
+        from hazards.enforcement import selectors as enforcement
+        from hazards.inspections import selectors as inspections
+        from hazards.selfreports import selectors as selfreports
+        from hazards.supervision import selectors as supervision
+
+        scoping.register("hazards.InspectionPlan", inspections.plans_visible_to)
+        scoping.register("hazards.InspectionRecord", inspections.records_visible_to)
+        scoping.register("hazards.SupervisionListing", supervision.listings_visible_to)
+        scoping.register("hazards.GovernmentInspection", enforcement.inspections_visible_to)
+        scoping.register("hazards.TipOff", enforcement.tip_offs_visible_to)
+        scoping.register("hazards.SelfReport", selfreports.self_reports_visible_to)
+        scoping.register("hazards.QuarterlyTable", selfreports.tables_visible_to)
+
         # An open major hazard blocks a grading application (enterprises/preconditions.py).
         from enterprises import preconditions
         from hazards import standardization

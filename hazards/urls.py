@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from hazards import catalogue_views, views
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("<int:pk>/extend/", views.hazard_extend, name="extend"),
     path("<int:pk>/photos/", views.photo_upload, name="photo_upload"),
     path("<int:pk>/photos/<int:photo_id>/", views.photo_download, name="photo"),
+    path("inspections/", include("hazards.inspections.urls")),
+    path("supervision/", include("hazards.supervision.urls")),
+    path("enforcement/", include("hazards.enforcement.urls")),
+    path("self-reports/", include("hazards.selfreports.urls")),
     path("catalogues/", catalogue_views.catalogue_list, name="catalogues"),
     path(
         "catalogues/versions/<int:pk>/",

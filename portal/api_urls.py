@@ -13,7 +13,11 @@ from certification.publicity import api as api_publicity
 from certification.verification import api as api_verification
 from enterprises.api import EnterpriseViewSet
 from hazards.api import CatalogueItemViewSet, HazardCatalogueViewSet
+from hazards.enforcement import api as api_hazard_enforcement
+from hazards.inspections import api as api_hazard_inspections
 from hazards.ledger_api import HazardViewSet
+from hazards.selfreports import api as api_hazard_selfreports
+from hazards.supervision import api as api_hazard_supervision
 from portal import api
 from portal.api.notifications import NotificationViewSet
 from reviews.api import AssessmentViewSet
@@ -52,7 +56,17 @@ router.register(
     "hazard-catalogue-items", CatalogueItemViewSet, basename="api-hazard-catalogue-item"
 )
 router.register("hazards", HazardViewSet, basename="api-hazard")
-for module in (api_onsite, api_verification, api_publicity, api_verify, api_lifecycle):
+for module in (
+    api_onsite,
+    api_verification,
+    api_publicity,
+    api_verify,
+    api_lifecycle,
+    api_hazard_inspections,
+    api_hazard_supervision,
+    api_hazard_enforcement,
+    api_hazard_selfreports,
+):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)
 

@@ -1,4 +1,13 @@
 from hazards.models.catalogue import CatalogueItem, CatalogueVersion, HazardCatalogue
+from hazards.models.enforcement import GovernmentInspection, OrderItem, TipOff
+from hazards.models.inspections import (
+    InspectionKind,
+    InspectionParticipant,
+    InspectionPhoto,
+    InspectionPlan,
+    InspectionRecord,
+    InspectionResult,
+)
 from hazards.models.ledger import (
     AccidentType,
     Hazard,
@@ -7,15 +16,58 @@ from hazards.models.ledger import (
     HazardExtension,
     HazardPhoto,
 )
+from hazards.models.major import (
+    CloseApplication,
+    EvaluationFile,
+    ListingEvaluation,
+    ListingProgress,
+    MajorHazardReport,
+    ReportReceipt,
+    SupervisionListing,
+    Suspension,
+    TreatmentPlan,
+)
+from hazards.models.selfreports import (
+    PeriodKind,
+    QuarterlyTable,
+    QuarterlyTableRow,
+    ReportingRule,
+    SelfReport,
+    SelfReportReminder,
+)
 
 __all__ = [
     "AccidentType",
     "CatalogueItem",
     "CatalogueVersion",
+    "CloseApplication",
+    "EvaluationFile",
+    "GovernmentInspection",
     "Hazard",
     "HazardCatalogue",
     "HazardCounter",
     "HazardEvent",
     "HazardExtension",
     "HazardPhoto",
+    "InspectionKind",
+    "InspectionParticipant",
+    "InspectionPhoto",
+    "InspectionPlan",
+    "InspectionRecord",
+    "InspectionResult",
+    "ListingEvaluation",
+    "ListingProgress",
+    "MajorHazardReport",
+    "OrderItem",
+    "PeriodKind",
+    "QuarterlyTable",
+    "QuarterlyTableRow",
+    "ReportReceipt",
+    "ReportingRule",
+    "SelfReport",
+    "SelfReportReminder",
+    "SupervisionListing",
+    "Suspension",
+    "TipOff",
+    "TreatmentPlan",
 ]
