@@ -163,7 +163,6 @@ class Migration(migrations.Migration):
                     models.BooleanField(default=False, verbose_name="led by the principal"),
                 ),
                 ("inspected_on", models.DateField(verbose_name="inspected on")),
-                ("leader", models.CharField(max_length=50, verbose_name="led by")),
                 (
                     "notes",
                     portal.fields.BoundedTextField(
@@ -186,6 +185,15 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="led by",
                     ),
                 ),
                 (
@@ -258,6 +266,8 @@ class Migration(migrations.Migration):
                             ("hazard", "Hazard (隐患)"),
                             ("na", "Not applicable (不适用)"),
                         ],
+                        blank=True,
+                        default="",
                         max_length=10,
                         verbose_name="result",
                     ),
@@ -268,6 +278,25 @@ class Migration(migrations.Migration):
                         blank=True, max_length=2000, verbose_name="note"
                     ),
                 ),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="location or equipment"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("management", "Basic management (基础管理类)"),
+                            ("site", "Site management (现场管理类)"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="deadline")),
                 (
                     "catalogue_item",
                     models.ForeignKey(
@@ -383,6 +412,17 @@ class Migration(migrations.Migration):
             model_name="inspectionparticipant",
             constraint=models.UniqueConstraint(
                 fields=("record", "user"), name="inspection_participant_once"
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="inspectionresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("catalogue_item__isnull", True), ("criterion__isnull", False)),
+                    models.Q(("catalogue_item__isnull", False), ("criterion__isnull", True)),
+                    _connector="OR",
+                ),
+                name="inspection_result_one_item",
             ),
         ),
         migrations.AddConstraint(

@@ -113,9 +113,18 @@ class InspectionRecord(models.Model):
     )
     # Copied from the plan; kept so that counts by kind do not move if the plan does.
     kind = models.CharField(_("kind"), max_length=20, choices=InspectionKind.choices)
+    # True when the leader is the enterprise's principal (主要负责人: its account's
+    # organisation admin, as in the ledger's workflow); a principal-led plan's
+    # records must be led by the principal, so they always count here.
     principal_led = models.BooleanField(_("led by the principal"), default=False)
     inspected_on = models.DateField(_("inspected on"))
-    leader = models.CharField(_("led by"), max_length=50)
+    # One of the enterprise account's users; always among the participants.
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("led by"),
+    )
     notes = BoundedTextField(_("notes"), max_length=4000, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -169,8 +178,19 @@ class InspectionResult(models.Model):
     catalogue_item = models.ForeignKey(
         CatalogueItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    outcome = models.CharField(_("result"), max_length=10, choices=Outcome.choices)
+    # Blank until answered: the rows are made when the inspection starts, so the
+    # checklist stays as it was then whatever happens to the plan.
+    outcome = models.CharField(
+        _("result"), max_length=10, choices=Outcome.choices, blank=True, default=""
+    )
+    # For a "隐患" result, the hazard's description.
     note = BoundedTextField(_("note"), max_length=2000, blank=True)
+    # What the ledger row of a "隐患" result is recorded with besides the note.
+    location = models.CharField(_("location or equipment"), max_length=200, blank=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Hazard.Category.choices, blank=True
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
     # The ledger row a "隐患" result opened.
     hazard = models.OneToOneField(
         Hazard,
@@ -183,6 +203,13 @@ class InspectionResult(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(criterion__isnull=False, catalogue_item__isnull=True)
+                    | models.Q(criterion__isnull=True, catalogue_item__isnull=False)
+                ),
+                name="inspection_result_one_item",
+            ),
             models.UniqueConstraint(
                 fields=["record", "criterion"],
                 condition=models.Q(criterion__isnull=False),
