@@ -31,3 +31,10 @@ class HazardsConfig(AppConfig):
         from hazards import standardization
 
         preconditions.add_application_blocker(standardization.application_blockers)
+
+        # The review unit's pre-visit brief; its findings as hazards (enterprises/hazard_links.py).
+        from enterprises import hazard_links
+        from hazards.oversight import links
+
+        hazard_links.provide_brief(links.pre_visit_brief)
+        hazard_links.provide_finding_recorder(links.record_review_finding)

@@ -26,6 +26,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_scope
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.models import (
     CatalogueItem,
@@ -111,6 +112,9 @@ def may_record(actor: User, enterprise: Enterprise) -> bool:
         return org.pk == enterprise.group_id
     if org.kind == OrganisationKind.DISTRICT:
         return org.region_id == enterprise.region_id
+    if org.kind == OrganisationKind.REVIEW_UNIT:
+        # Its on-site findings, while assigned: the assignment's grant on the enterprise.
+        return Enterprise.objects.filter(enterprise_scope(actor), pk=enterprise.pk).exists()
     return False
 
 

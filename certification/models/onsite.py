@@ -71,6 +71,10 @@ class Finding(models.Model):
     text = BoundedTextField(_("finding"), max_length=4000)
     must_rectify = models.BooleanField(_("must be rectified"), default=True)
     rectified = models.BooleanField(_("rectified"), default=False)
+    # The hazard the review unit recorded from this finding in the enterprise's ledger
+    # (hazards.Hazard, kept by id and number: certification does not import hazards).
+    ledger_hazard_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    ledger_hazard_number = models.CharField(max_length=40, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -32,6 +32,7 @@ from rest_framework.response import Response
 
 from certification.api_errors import workflow_errors
 from certification.models import Application, Finding, OnSiteReview, ReviewFile
+from certification.onsite import brief as hazard_brief
 from certification.onsite import findings as onsite_findings
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
@@ -215,6 +216,96 @@ class FindingPhotosView(ReviewAPIView):
         )
 
 
+class FindingHazardInputSerializer(serializers.Serializer):
+    deadline = serializers.DateField(help_text=gettext_lazy("Rectification deadline."))
+    location = serializers.CharField(
+        max_length=200, help_text=gettext_lazy("Location or equipment.")
+    )
+    category = serializers.ChoiceField(
+        choices=[("site", "site"), ("management", "management")],
+        required=False,
+        help_text=gettext_lazy(
+            "The hazard's category: site (现场管理类) or management (基础管理类)."
+        ),
+    )
+
+
+class FindingHazardView(ReviewAPIView):
+    serializer_class = FindingHazardInputSerializer
+
+    @extend_schema(
+        request=FindingHazardInputSerializer, responses={201: FindingSerializer, **ERRORS}
+    )
+    def post(self, request, pk, finding_id):
+        """Record a veto or deduction finding as a hazard of the enterprise's ledger
+        (source 评审发现; the current review unit, once per finding: 409 the second time)."""
+        application, review = self.application(pk)
+        finding = Finding.objects.filter(pk=finding_id, review=review).first()
+        if finding is None:
+            raise NotFound(_("This review has no such finding."))
+        body = FindingHazardInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with workflow_errors():
+            finding = onsite_findings.finding_record_hazard(
+                actor=request.user, application=application, finding=finding, **body.validated_data
+            )
+        return Response(
+            FindingSerializer(
+                finding, context={"request": request, "application": application}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class BriefMajorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    description = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    deadline = serializers.DateField()
+    overdue = serializers.BooleanField()
+    listed = serializers.BooleanField()
+    listing_number = serializers.CharField()
+
+
+class BriefGeneralSerializer(serializers.Serializer):
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    last_12_months = serializers.IntegerField()
+
+
+class HazardBriefSerializer(serializers.Serializer):
+    major = BriefMajorSerializer(many=True)
+    general = BriefGeneralSerializer()
+
+
+class HazardBriefView(PortalAPIMixin, GenericAPIView):
+    serializer_class = HazardBriefSerializer
+
+    @extend_schema(responses={200: HazardBriefSerializer, 403: ERRORS[403], 404: ERRORS[404]})
+    def get(self, request, pk):
+        """The pre-visit brief of the enterprise's hazards: its open major hazards
+        (deadline, overdue, listed) and its general hazard counts; for the assigned
+        review unit before and during its visit (403 for anyone else in scope)."""
+        application = (
+            Application.objects.visible_to(request.user)
+            .select_related("enterprise")
+            .filter(pk=pk)
+            .first()
+        )
+        if application is None:
+            raise NotFound(_("No such application in your scope."))
+        deny_unless(
+            hazard_brief.may_see_brief(request.user, application),
+            _("The hazard brief is for the assigned review unit before and during its visit."),
+        )
+        brief = hazard_brief.brief_for(request.user, application)
+        if brief is None:
+            raise NotFound(_("The enterprise's hazards are not in your scope."))
+        return Response(HazardBriefSerializer(brief).data)
+
+
 class ReviewFileView(ReviewAPIView):
     @extend_schema(
         responses={
@@ -322,6 +413,16 @@ urlpatterns: list = [
         f"{BASE}findings/<int:finding_id>/photos/",
         FindingPhotosView.as_view(),
         name="api-application-review-photos",
+    ),
+    path(
+        f"{BASE}findings/<int:finding_id>/hazard/",
+        FindingHazardView.as_view(),
+        name="api-application-review-finding-hazard",
+    ),
+    path(
+        "applications/<int:pk>/hazard-brief/",
+        HazardBriefView.as_view(),
+        name="api-application-hazard-brief",
     ),
     path(
         f"{BASE}files/<int:file_id>/", ReviewFileView.as_view(), name="api-application-review-file"

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from certification.engine import TransitionConflict
 from certification.models import Application, Finding, OnSiteReview, ReviewFile
 from certification.onsite.rules import _store, _unit_review
+from enterprises import hazard_links
 from portal import audit
 from portal.errors import ServiceError
 from portal.fields import check_length
@@ -124,3 +126,52 @@ def finding_photo_add(*, actor, application: Application, finding, upload) -> Re
         after={"finding": finding.pk, "file": photo.original_name, "sha256": photo.sha256},
     )
     return photo
+
+
+@transaction.atomic
+def finding_record_hazard(
+    *, actor, application: Application, finding, deadline, location: str, category: str = ""
+) -> Finding:
+    """Record a veto or deduction finding as a hazard of the enterprise's ledger
+    (source 评审发现, the finding's criterion as its basis, the deadline the reviewer
+    gives), once per finding: the finding keeps the hazard's id and number. The
+    hazard ledger judges the input; a refusal there writes nothing here either."""
+    application, review = _unit_review(actor, application)
+    finding = (
+        Finding.objects.select_for_update()
+        .filter(pk=getattr(finding, "pk", finding), review=review)
+        .first()
+    )
+    if finding is None:
+        raise ServiceError(_("This finding is not part of this review."), field="finding")
+    if finding.kind not in (Finding.Kind.VETO, Finding.Kind.DEDUCTION):
+        raise ServiceError(
+            _("Only veto and deduction findings are recorded as hazards."), field="finding"
+        )
+    if finding.ledger_hazard_id is not None:
+        raise TransitionConflict(
+            _("This finding is already recorded as hazard %(number)s.")
+            % {"number": finding.ledger_hazard_number}
+        )
+    location = (location or "").strip()
+    if not location:
+        raise ServiceError(_("Say where the hazard is (location or equipment)."), field="location")
+    hazard_id, number = hazard_links.record_finding(
+        actor=actor,
+        enterprise=application.enterprise,
+        description=finding.text,
+        criterion_id=finding.criterion_id,
+        deadline=deadline,
+        location=location,
+        category=category,
+    )
+    finding.ledger_hazard_id = hazard_id
+    finding.ledger_hazard_number = number
+    finding.save(update_fields=["ledger_hazard_id", "ledger_hazard_number"])
+    audit.record(
+        actor=actor,
+        action="application.review.finding.hazard",
+        obj=application,
+        after={"finding": finding.pk, "hazard": hazard_id, "number": number},
+    )
+    return finding

@@ -127,6 +127,8 @@ class FindingSerializer(serializers.ModelSerializer):
             "text",
             "must_rectify",
             "rectified",
+            "ledger_hazard_id",
+            "ledger_hazard_number",
             "created_at",
             "photos",
         ]

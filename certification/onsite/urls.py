@@ -14,6 +14,11 @@ urlpatterns: list = [
         name="review_finding_photos",
     ),
     path(
+        "<int:pk>/review/findings/<int:finding_id>/hazard/",
+        views_findings.finding_record_hazard,
+        name="review_finding_hazard",
+    ),
+    path(
         "<int:pk>/review/findings/<int:finding_id>/delete/",
         views_findings.finding_delete,
         name="review_finding_delete",

@@ -26,6 +26,7 @@ from certification.applications import views
 from certification.assignment import rules as assigning
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import Application, OnSiteReview, ReviewFile, Status
+from certification.onsite import brief as hazard_brief
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from portal import permissions
@@ -178,6 +179,7 @@ def review_page(request, pk: int):
             "only_differs": only_differs,
             "result_labels": labels,
             "nav": _nav(application, "scores", True),
+            "hazard_brief": hazard_brief.brief_for(user, application),
             "rows_url": reverse("certification:review", args=[application.pk]) + "rows/",
             "js_labels": {
                 "saved": _("Saved"),
@@ -343,6 +345,7 @@ def _render_report(request, application, review, *, status=200, form=None, error
             "form": form or {"summary": review.summary, "technical_head": review.technical_head},
             "error": error,
             "nav": _nav(application, "report", True),
+            "hazard_brief": hazard_brief.brief_for(user, application),
         },
         status=status,
     )
@@ -442,9 +445,10 @@ def rectification_evidence(request, pk: int):
 def detail_context(request, application: Application) -> dict:
     """What the onsite panel of the detail page needs (keys prefixed onsite_)."""
     review = onsite.review_for(application)
-    if review is None:
-        return {"onsite_review": None}
     user = request.user
+    brief = hazard_brief.brief_for(user, application)
+    if review is None:
+        return {"onsite_review": None, "onsite_hazard_brief": brief}
     may_see_scores = onsite.may_see_scores(user, application, review=review)
     findings = list(
         onsite.listed_findings(review).select_related("criterion").prefetch_related(_PHOTOS)
@@ -465,6 +469,7 @@ def detail_context(request, application: Application) -> dict:
         "onsite_in_rectification": application.status == Status.RECTIFICATION,
         "onsite_upload_error": "",
         "onsite_reported": review.reported_at is not None,
+        "onsite_hazard_brief": brief,
     }
     if may_see_scores:
         if review.reported_at is not None:

@@ -11,10 +11,12 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from certification.engine import TransitionConflict
 from certification.models import Application, Finding, OnSiteReview, ReviewFile
+from certification.onsite import brief as hazard_brief
 from certification.onsite import findings as onsite_findings
 from certification.onsite import rules as onsite
 from certification.onsite.views import (
@@ -29,6 +31,13 @@ from portal.errors import ServiceError
 from portal.ids import parse_id
 from reviews.models import Criterion
 
+# The hazard ledger's categories (hazards.Hazard.Category; certification does not import
+# hazards): 基础管理类 and 现场管理类.
+HAZARD_CATEGORIES = (
+    ("site", _lazy("Site management (现场管理类)")),
+    ("management", _lazy("Basic management (基础管理类)")),
+)
+
 
 def _findings_for(user, application: Application, review: OnSiteReview, may_see_scores: bool):
     qs = review.findings.select_related("criterion", "created_by").prefetch_related(_PHOTOS)
@@ -37,7 +46,9 @@ def _findings_for(user, application: Application, review: OnSiteReview, may_see_
     return list(qs)
 
 
-def _render_findings(request, application, review, *, status=200, form=None, error=""):
+def _render_findings(
+    request, application, review, *, status=200, form=None, error="", hazard_form=None
+):
     user = request.user
     may_see_scores = onsite.may_see_scores(user, application, review=review)
     editable = _may_edit(user, application, review)
@@ -63,6 +74,9 @@ def _render_findings(request, application, review, *, status=200, form=None, err
             "form": form or {"must_rectify": True},
             "error": error,
             "nav": _nav(application, "findings", may_see_scores),
+            "hazard_brief": hazard_brief.brief_for(user, application),
+            "hazard_categories": HAZARD_CATEGORIES,
+            "hazard_form": hazard_form or {},
         },
         status=status,
     )
@@ -171,3 +185,46 @@ def finding_delete(request, pk: int, finding_id: int):
         return _render_findings(request, application, review, error=error.message, status=409)
     messages.success(request, _("Finding deleted."))
     return redirect("certification:review_findings", pk=application.pk)
+
+
+@login_required
+@require_POST
+def finding_record_hazard(request, pk: int, finding_id: int):
+    """Record a veto or deduction finding as a hazard of the enterprise's ledger (the
+    current review unit, once per finding)."""
+    application = _get_application(request, pk)
+    review = _get_review(application)
+    finding = get_object_or_404(Finding, pk=finding_id, review=review)
+    posted = {
+        "finding": finding.pk,
+        "deadline": request.POST.get("deadline", ""),
+        "location": request.POST.get("location", ""),
+        "category": request.POST.get("category", ""),
+    }
+    try:
+        finding = onsite_findings.finding_record_hazard(
+            actor=request.user,
+            application=application,
+            finding=finding,
+            deadline=posted["deadline"],
+            location=posted["location"],
+            category=posted["category"],
+        )
+    except ServiceError as error:
+        _forbidden_as_403(error)
+        return _render_findings(
+            request,
+            application,
+            review,
+            error=error.message,
+            hazard_form=posted,
+            status=409 if isinstance(error, TransitionConflict) else 400,
+        )
+    messages.success(
+        request,
+        _("Recorded as hazard %(number)s in the enterprise's ledger.")
+        % {"number": finding.ledger_hazard_number},
+    )
+    return redirect(
+        reverse("certification:review_findings", args=[application.pk]) + f"#finding-{finding.pk}"
+    )
