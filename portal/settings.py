@@ -372,6 +372,34 @@ STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
 PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", str(VAR_DIR / "pdf-fonts")))
 PDF_SUBSET_FONTS = env_bool("PDF_SUBSET_FONTS", True)
 # Every PDF is rendered by a Celery task (certification/certificates/pdf_jobs.py): after this
+# Self-reports (hazards/selfreports/periods.py). 国家安全监管总局令第16号 第14条: the
+# quarterly form by the 15th of the month after the quarter, the annual one by
+# 31 January. Monthly reports (a district's own rule): by this day of the next
+# month (a judgment call; no national rule). A due date on a rest day moves to the
+# next working day (民法典 第203条: a period ending on a statutory rest day ends
+# the day after it; portal/workdays.py).
+SELF_REPORT_QUARTER_DUE_DAY = env_int("SELF_REPORT_QUARTER_DUE_DAY", 15, minimum=1)
+SELF_REPORT_YEAR_DUE = (1, env_int("SELF_REPORT_YEAR_DUE_DAY", 31, minimum=1))
+SELF_REPORT_MONTH_DUE_DAY = env_int("SELF_REPORT_MONTH_DUE_DAY", 5, minimum=1)
+SELF_REPORT_DUE_NEXT_WORKDAY = env_bool("SELF_REPORT_DUE_NEXT_WORKDAY", True)
+# Reminders this many days before the due date (a judgment call).
+SELF_REPORT_REMIND_DAYS = tuple(
+    int(days) for days in env_list("SELF_REPORT_REMIND_DAYS", ["7", "1"])
+)
+CELERY_BEAT_SCHEDULE["hazards-self-report-reminders"] = {
+    "task": "hazards.self_report_reminders",
+    "schedule": crontab(hour=8, minute=0),
+}
+# 第24条: the district's quarterly table of last quarter, on this day of the month
+# after the quarter (the day after the enterprises' forms are due).
+SELF_REPORT_TABLE_DAY = env_int("SELF_REPORT_TABLE_DAY", 16, minimum=1)
+CELERY_BEAT_SCHEDULE["hazards-quarterly-tables"] = {
+    "task": "hazards.quarterly_tables",
+    "schedule": crontab(
+        hour=2, minute=0, day_of_month=str(SELF_REPORT_TABLE_DAY), month_of_year="1,4,7,10"
+    ),
+}
+
 # many seconds it fails with a message (30 s later its process is killed).
 PDF_RENDER_TIME_LIMIT = env_int("PDF_RENDER_TIME_LIMIT", 120, minimum=1)
 # A render still pending this long after it was queued lost its message (a

@@ -1,27 +1,146 @@
-"""Scoped reads of self-reports and the quarterly tables."""
+"""Scoped reads of self-reports and the quarterly tables, and the filing status of a
+period (who must report, who filed on time, late, not at all)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, FilteredRelation, Q, QuerySet
 
+from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_scope
-from hazards.models import QuarterlyTable, SelfReport
+from hazards.models import PeriodKind, QuarterlyTable, ReportingRule, SelfReport
+from hazards.selfreports.periods import Period
 from portal.models import OrganisationKind
+
+S = SelfReport.Status
 
 
 def self_reports_visible_to(user: Any, qs: QuerySet[SelfReport]) -> QuerySet[SelfReport]:
-    return qs.filter(enterprise_scope(user, "enterprise__"))
+    """Whoever sees the enterprise sees its submitted forms; drafts only its own users."""
+    qs = qs.filter(enterprise_scope(user, "enterprise__"))
+    org = getattr(user, "organisation", None)
+    if org is not None and org.kind == OrganisationKind.ENTERPRISE:
+        return qs
+    return qs.exclude(status=S.DRAFT)
 
 
 def tables_visible_to(user: Any, qs: QuerySet[QuarterlyTable]) -> QuerySet[QuarterlyTable]:
     """A district its own tables, the city office all."""
     org = getattr(user, "organisation", None) if getattr(user, "is_authenticated", False) else None
-    if org is None or not org.is_active:
+    if org is None or not org.is_active or not user.is_active:
         return qs.none()
     if org.kind == OrganisationKind.CITY_OFFICE:
         return qs
     if org.kind == OrganisationKind.DISTRICT:
         return qs.filter(region_id=org.region_id)
     return qs.none()
+
+
+# --------------------------------------------------------------------------
+# Filing status
+
+# The states an obligated enterprise's period can be in, as filters of the page.
+STATES = ("filed", "on_time", "late", "missing", "zero", "awaiting", "acknowledged", "returned")
+FILED_STATUSES = (S.SUBMITTED, S.ACKNOWLEDGED, S.RETURNED)
+
+
+def state_conditions() -> dict[str, Q]:
+    """Each state as a condition on an enterprise annotated with ``rep`` (its current
+    form of the period, if any)."""
+    filed = Q(rep__status__in=FILED_STATUSES)
+    return {
+        "filed": filed,
+        "on_time": filed & Q(rep__late=False),
+        "late": filed & Q(rep__late=True),
+        "missing": Q(rep__isnull=True) | Q(rep__status=S.DRAFT),
+        "zero": filed & Q(rep__zero_report=True),
+        "awaiting": Q(rep__status=S.SUBMITTED),
+        "acknowledged": Q(rep__status=S.ACKNOWLEDGED),
+        "returned": Q(rep__status=S.RETURNED),
+    }
+
+
+def obligated(user: Any, period: Period) -> QuerySet[Enterprise]:
+    """The active enterprises in the user's scope that must file this period's form
+    (for a month: those of districts that require monthly forms), each annotated
+    with ``rep``: its current form of the period, joined once."""
+    qs = Enterprise.objects.filter(enterprise_scope(user), status=Enterprise.Status.ACTIVE)
+    if period.kind == PeriodKind.MONTH:
+        qs = qs.filter(
+            region_id__in=ReportingRule.objects.filter(monthly=True).values("region_id")
+        )
+    return with_current_report(qs, period)
+
+
+def with_current_report(qs: QuerySet[Enterprise], period: Period) -> QuerySet[Enterprise]:
+    """Enterprises annotated with ``rep``: their current form of the period, if any
+    (a LEFT JOIN on the one-current-form-per-period index)."""
+    return qs.annotate(
+        rep=FilteredRelation(
+            "self_reports",
+            condition=Q(
+                self_reports__period_kind=period.kind,
+                self_reports__year=period.year,
+                self_reports__period=period.number,
+                self_reports__is_current=True,
+            ),
+        )
+    )
+
+
+def filter_status(
+    qs: QuerySet[Enterprise],
+    *,
+    state: str = "",
+    district: str = "",
+    street: str = "",
+    q: str = "",
+) -> QuerySet[Enterprise]:
+    if state in STATES:
+        qs = qs.filter(state_conditions()[state])
+    if district:
+        qs = qs.filter(region_id=district)
+    if street:
+        qs = qs.filter(street__code=street)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+    return qs
+
+
+def status_counts(qs: QuerySet[Enterprise]) -> dict[str, int]:
+    """How many enterprises are in each state: one query."""
+    counts = qs.aggregate(
+        total=Count("pk"), **{name: Count("pk", filter=c) for name, c in state_conditions().items()}
+    )
+    return {name: int(value or 0) for name, value in counts.items()}
+
+
+def status_rows(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """The list's rows: the enterprise, its place and its form's state, as values."""
+    return qs.order_by("region_id", "street__code", "name", "pk").values(
+        "pk",
+        "name",
+        "uscc",
+        "region_id",
+        "region__name",
+        "street__name",
+        "rep__pk",
+        "rep__status",
+        "rep__late",
+        "rep__zero_report",
+        "rep__submitted_at",
+        "rep__version",
+    )
+
+
+def inbox(user: Any) -> QuerySet[SelfReport]:
+    """Forms sent to the user's organisation and awaiting its acknowledgement."""
+    if not getattr(user, "organisation_id", None):
+        return SelfReport.objects.none()
+    return (
+        SelfReport.objects.visible_to(user)
+        .filter(receiver_id=user.organisation_id, status=S.SUBMITTED, is_current=True)
+        .select_related("enterprise")
+        .order_by("submitted_at", "pk")
+    )
