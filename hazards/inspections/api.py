@@ -1,3 +1,618 @@
-"""REST endpoints, mounted by portal/api_urls.py from ``routes``: (prefix, viewset, basename)."""
+"""REST endpoints of inspection plans and records, mounted by portal/api_urls.py
+from ``routes``: (prefix, viewset, basename).
 
-routes: list = []
+Scoped like the pages: whoever sees the enterprise in the registry reads its
+plans and records (404 outside that scope); its own users and its group write
+(403 for the others in scope); a completed record or an inactive plan: 409; bad
+input: 400 naming the field. Completion refused because of one 隐患 result names
+it (``result``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprises_visible_to
+from hazards.inspections import plans, services
+from hazards.inspections.selectors import counts, may_manage
+from hazards.inspections.views import filter_records
+from hazards.ledger_api import ledger_errors
+from hazards.models import (
+    CatalogueItem,
+    CatalogueVersion,
+    Hazard,
+    InspectionKind,
+    InspectionParticipant,
+    InspectionPhoto,
+    InspectionPlan,
+    InspectionRecord,
+    InspectionResult,
+)
+from hazards.views import LEDGER_KINDS
+from portal.api.base import (
+    IdField,
+    NoBodySerializer,
+    PortalAPIMixin,
+    RejectUnknownFieldsMixin,
+    acting_user,
+    deny_unless,
+)
+from portal.files import stored_file_response
+from portal.models import User
+from portal.parsers import JSONParser
+from reviews.models import Criterion, StandardVersion
+
+REFUSALS = {
+    400: OpenApiResponse(description=gettext_lazy("Refused input, naming the field.")),
+    403: OpenApiResponse(description=gettext_lazy("Your organisation or role may not do this.")),
+    404: OpenApiResponse(description=gettext_lazy("Not in your scope.")),
+    409: OpenApiResponse(
+        description=gettext_lazy("Completed record or inactive plan; nothing changed.")
+    ),
+}
+WRITE_PARSERS = [JSONParser, FormParser, MultiPartParser]
+
+
+class LedgerKindsMixin:
+    """The organisations that keep or oversee ledgers; the others get 403."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        org = acting_user(request).organisation
+        deny_unless(
+            org is not None and org.kind in LEDGER_KINDS,
+            _("Your organisation keeps or oversees no hazard ledger."),
+        )
+
+
+# --------------------------------------------------------------------------
+# Plans
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = InspectionPlan
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "title",
+            "kind",
+            "scope",
+            "frequency",
+            "responsible_person",
+            "checklist",
+            "standard_version",
+            "criteria",
+            "catalogue_version",
+            "catalogue_items",
+            "active",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PlanWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    enterprise = IdField(
+        required=False,
+        help_text=gettext_lazy("Enterprise id; an enterprise's own users may leave it out."),
+    )
+    title = serializers.CharField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
+    scope = serializers.CharField(max_length=2000, required=False)
+    frequency = serializers.ChoiceField(choices=InspectionPlan.Frequency.choices, required=False)
+    responsible_person = serializers.CharField(max_length=50, required=False)
+    checklist = serializers.ChoiceField(choices=InspectionPlan.Checklist.choices, required=False)
+    standard_version = IdField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "A standard version in force for the enterprise (checklist standard)."
+        ),
+    )
+    criteria = serializers.ListField(
+        child=IdField(),
+        required=False,
+        max_length=5000,
+        help_text=gettext_lazy("Criterion ids of that version; empty for all."),
+    )
+    catalogue_version = IdField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("A major-hazard catalogue version in force (checklist catalogue)."),
+    )
+    catalogue_items = serializers.ListField(
+        child=IdField(),
+        required=False,
+        max_length=5000,
+        help_text=gettext_lazy("Item ids of that version; empty for all."),
+    )
+
+
+def _resolve_plan_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Ids to objects; an id that names nothing is a 400 on its field."""
+    out = dict(data)
+    for name, model in (
+        ("standard_version", StandardVersion),
+        ("catalogue_version", CatalogueVersion),
+    ):
+        if out.get(name) is not None:
+            found = model.objects.filter(pk=out[name]).first()  # type: ignore[attr-defined]
+            if found is None:
+                raise serializers.ValidationError({name: [_("No such version.")]})
+            out[name] = found
+    for name, item_model in (("criteria", Criterion), ("catalogue_items", CatalogueItem)):
+        if name in out:
+            ids = set(out[name])
+            found_items = list(item_model.objects.filter(pk__in=ids))  # type: ignore[attr-defined]
+            if len(found_items) != len(ids):
+                raise serializers.ValidationError({name: [_("Some ids name nothing.")]})
+            out[name] = found_items
+    return out
+
+
+class PlanViewSet(
+    LedgerKindsMixin,
+    PortalAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Inspection plans (排查计划) of the enterprises in the user's scope."""
+
+    serializer_class = PlanSerializer
+
+    def get_queryset(self) -> QuerySet[InspectionPlan]:
+        return (
+            InspectionPlan.objects.visible_to(self.request.user)
+            .select_related("enterprise")
+            .prefetch_related(
+                Prefetch("criteria", queryset=Criterion.objects.only("pk")),
+                Prefetch("catalogue_items", queryset=CatalogueItem.objects.only("pk")),
+            )
+        )
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params
+        if params.get("kind") in InspectionKind.values:
+            queryset = queryset.filter(kind=params["kind"])
+        if params.get("active") in ("true", "false"):
+            queryset = queryset.filter(active=params["active"] == "true")
+        if params.get("enterprise", "").isdigit():
+            queryset = queryset.filter(enterprise_id=params["enterprise"])
+        if params.get("q"):
+            q = params["q"][:100]
+            queryset = queryset.filter(Q(title__icontains=q) | Q(enterprise__name__icontains=q))
+        return queryset
+
+    def _one(self, pk: int) -> dict[str, Any]:
+        return dict(PlanSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(
+        request=PlanWriteSerializer,
+        responses={201: PlanSerializer, 400: REFUSALS[400], 403: REFUSALS[403]},
+    )
+    def create(self, request: Request) -> Response:
+        """A new plan (the enterprise's users, its group)."""
+        user = acting_user(request)
+        serializer = PlanWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = _resolve_plan_fields(dict(serializer.validated_data))
+        visible = enterprises_visible_to(user, Enterprise.objects.all())
+        enterprise_id = data.pop("enterprise", None)
+        if enterprise_id is None:
+            enterprise = visible.filter(account_id=user.organisation_id).first()
+        else:
+            enterprise = visible.filter(pk=enterprise_id).first()
+        if enterprise is None:
+            raise serializers.ValidationError(
+                {"enterprise": [_("Name an enterprise in your scope.")]}
+            )
+        with ledger_errors():
+            plan = plans.plan_create(actor=user, enterprise=enterprise, **data)
+        return Response(self._one(plan.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlanWriteSerializer, responses={200: PlanSerializer, **REFUSALS})
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Change the fields given; the checklist is checked again."""
+        plan = self.get_object()
+        deny_unless(
+            may_manage(acting_user(request), plan.enterprise),
+            _("Your organisation cannot edit this enterprise's plans."),
+        )
+        serializer = PlanWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = _resolve_plan_fields(dict(serializer.validated_data))
+        if "enterprise" in data:
+            raise serializers.ValidationError(
+                {"enterprise": [_("A plan stays with its enterprise.")]}
+            )
+        with ledger_errors():
+            plans.plan_update(actor=acting_user(request), plan=plan, **data)
+        return Response(self._one(plan.pk))
+
+    @extend_schema(request=NoBodySerializer, responses={200: PlanSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"], parser_classes=WRITE_PARSERS)
+    def deactivate(self, request: Request, pk: str | None = None) -> Response:
+        """No new inspection starts from the plan."""
+        plan = self.get_object()
+        deny_unless(
+            may_manage(acting_user(request), plan.enterprise),
+            _("Your organisation cannot edit this enterprise's plans."),
+        )
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
+        with ledger_errors():
+            plans.plan_deactivate(actor=acting_user(request), plan=plan)
+        return Response(self._one(plan.pk))
+
+
+# --------------------------------------------------------------------------
+# Records
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    plan_title = serializers.CharField(source="plan.title", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    leader_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionRecord
+        fields = [
+            "id",
+            "plan",
+            "plan_title",
+            "enterprise",
+            "enterprise_name",
+            "kind",
+            "principal_led",
+            "inspected_on",
+            "leader",
+            "leader_name",
+            "notes",
+            "status",
+            "completed_at",
+        ]
+        read_only_fields = fields
+
+    def get_leader_name(self, record: InspectionRecord) -> str:
+        return str(record.leader.get_full_name() or record.leader.username)
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InspectionParticipant
+        fields = ["user", "name", "confirmed_at"]
+        read_only_fields = fields
+
+    def get_name(self, participant: InspectionParticipant) -> str:
+        return str(participant.user.get_full_name() or participant.user.username)
+
+
+class PhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionPhoto
+        fields = ["id", "result", "original_name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    code = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+    hazard_number = serializers.CharField(source="hazard.number", read_only=True, default=None)
+    photos = PhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InspectionResult
+        fields = [
+            "id",
+            "criterion",
+            "catalogue_item",
+            "code",
+            "text",
+            "outcome",
+            "note",
+            "location",
+            "category",
+            "deadline",
+            "hazard",
+            "hazard_number",
+            "photos",
+        ]
+        read_only_fields = fields
+
+    def get_code(self, result: InspectionResult) -> str:
+        return services.item_code(result)
+
+    def get_text(self, result: InspectionResult) -> str:
+        if result.criterion is not None:
+            return str(result.criterion.requirement)
+        assert result.catalogue_item is not None
+        return str(result.catalogue_item.text)
+
+
+class RecordDetailSerializer(RecordSerializer):
+    participants = ParticipantSerializer(many=True, read_only=True)
+    results = ResultSerializer(many=True, read_only=True)
+    may_write = serializers.SerializerMethodField()
+    may_confirm = serializers.SerializerMethodField()
+
+    class Meta(RecordSerializer.Meta):
+        fields = [*RecordSerializer.Meta.fields, "participants", "results"]
+        fields += ["may_write", "may_confirm"]
+        read_only_fields = fields
+
+    def get_may_write(self, record: InspectionRecord) -> bool:
+        user = self.context["request"].user
+        return record.status == InspectionRecord.Status.DRAFT and may_manage(
+            user, record.enterprise
+        )
+
+    def get_may_confirm(self, record: InspectionRecord) -> bool:
+        user = self.context["request"].user
+        return record.status == InspectionRecord.Status.DRAFT and any(
+            p.user_id == user.pk and p.confirmed_at is None for p in record.participants.all()
+        )
+
+
+class RecordStartSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    plan = IdField(help_text=gettext_lazy("An active plan in your scope."))
+    inspected_on = serializers.DateField()
+    leader = IdField(help_text=gettext_lazy("User id: one of the enterprise's users."))
+    participants = serializers.ListField(
+        child=IdField(), required=False, max_length=200, help_text=gettext_lazy("User ids.")
+    )
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class ResultWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=InspectionResult.Outcome.choices)
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("For a hazard: its description (required)."),
+    )
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    category = serializers.ChoiceField(
+        choices=Hazard.Category.choices, required=False, allow_blank=True
+    )
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class PhotoUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class CountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    principal_led = serializers.IntegerField()
+    by_kind = serializers.DictField(child=serializers.IntegerField())
+
+
+class RecordFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=InspectionRecord.Status.choices, required=False)
+    kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
+    principal_led = serializers.BooleanField(required=False)
+    plan = IdField(required=False)
+    start = serializers.DateField(required=False, help_text=gettext_lazy("Inspected on or after."))
+    end = serializers.DateField(required=False, help_text=gettext_lazy("Inspected on or before."))
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+def _users(ids: list[int]) -> list[User]:
+    found = list(User.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise serializers.ValidationError({"participants": [_("Some ids name nobody.")]})
+    return found
+
+
+class RecordViewSet(
+    LedgerKindsMixin,
+    PortalAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Inspection records (检查记录) of the enterprises in the user's scope, with
+    their checklist results, participants and photos."""
+
+    serializer_class = RecordSerializer
+
+    def get_queryset(self) -> QuerySet[InspectionRecord]:
+        return InspectionRecord.objects.visible_to(self.request.user).select_related(
+            "plan", "enterprise", "leader"
+        )
+
+    def _filters(self) -> dict[str, Any]:
+        params = RecordFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return dict(params.validated_data)
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.action != "list":
+            return queryset
+        return filter_records(queryset, self._filters())
+
+    def _detail(self, pk: int) -> dict[str, Any]:
+        record = (
+            InspectionRecord.objects.select_related("plan", "enterprise", "leader")
+            .prefetch_related(
+                Prefetch(
+                    "participants", queryset=InspectionParticipant.objects.select_related("user")
+                ),
+                Prefetch(
+                    "results",
+                    queryset=InspectionResult.objects.select_related(
+                        "criterion", "catalogue_item", "hazard"
+                    ).prefetch_related("photos"),
+                ),
+            )
+            .get(pk=pk)
+        )
+        return dict(RecordDetailSerializer(record, context={"request": self.request}).data)
+
+    def _writable(self) -> InspectionRecord:
+        record = self.get_object()
+        deny_unless(
+            may_manage(acting_user(self.request), record.enterprise),
+            _("Your organisation cannot record this enterprise's inspections."),
+        )
+        return record
+
+    @extend_schema(parameters=[RecordFilterSerializer])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: RecordDetailSerializer, 404: REFUSALS[404]})
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self._detail(self.get_object().pk))
+
+    @extend_schema(
+        request=RecordStartSerializer,
+        responses={201: RecordDetailSerializer, **REFUSALS},
+    )
+    def create(self, request: Request) -> Response:
+        """Start an inspection from a plan: one unanswered result per checklist item."""
+        serializer = RecordStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        plan = InspectionPlan.objects.visible_to(request.user).filter(pk=data.pop("plan")).first()
+        if plan is None:
+            raise serializers.ValidationError({"plan": [_("Name a plan in your scope.")]})
+        leader = User.objects.filter(pk=data["leader"]).first()
+        if leader is None:
+            raise serializers.ValidationError({"leader": [_("No such user.")]})
+        data["leader"] = leader
+        data["participants"] = _users(data.get("participants", []))
+        with ledger_errors():
+            record = services.record_start(actor=acting_user(request), plan=plan, **data)
+        return Response(self._detail(record.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ResultWriteSerializer, responses={200: ResultSerializer, **REFUSALS})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"results/(?P<result_id>[0-9]+)",
+        url_name="result",
+        parser_classes=WRITE_PARSERS,
+    )
+    def result(self, request: Request, pk: str | None = None, result_id: str = "") -> Response:
+        """Answer one checklist item (a hazard with its location, category, deadline)."""
+        record = self._writable()
+        result = InspectionResult.objects.filter(record=record, pk=result_id).first()
+        if result is None:
+            raise NotFound(_("This inspection has no such item."))
+        serializer = ResultWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with ledger_errors():
+            saved = services.result_save(
+                actor=acting_user(request), result=result, **serializer.validated_data
+            )
+        return Response(ResultSerializer(saved).data)
+
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={201: PhotoSerializer, **REFUSALS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"results/(?P<result_id>[0-9]+)/photos",
+        url_name="result-photos",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def result_photos(
+        self, request: Request, pk: str | None = None, result_id: str = ""
+    ) -> Response:
+        """Add a JPG or PNG photo to one checklist item."""
+        record = self._writable()
+        result = InspectionResult.objects.filter(record=record, pk=result_id).first()
+        if result is None:
+            raise NotFound(_("This inspection has no such item."))
+        serializer = PhotoUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with ledger_errors():
+            photo = services.photo_add(
+                actor=acting_user(request),
+                result=result,
+                upload=serializer.validated_data["file"],
+            )
+        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>[0-9]+)", url_name="photo")
+    def photo(self, request: Request, pk: str | None = None, photo_id: str = "") -> Any:
+        """The photo, as an attachment under the name it was uploaded with."""
+        record = self.get_object()
+        photo = InspectionPhoto.objects.filter(record=record, pk=photo_id).first()
+        if photo is None:
+            raise NotFound(_("This inspection has no such photo."))
+        return stored_file_response(
+            photo.file, filename=photo.original_name, content_type=photo.content_type
+        )
+
+    @extend_schema(request=NoBodySerializer, responses={200: RecordDetailSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"], parser_classes=WRITE_PARSERS)
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """The participant confirms their own participation (签字)."""
+        record = self.get_object()
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
+        with ledger_errors():
+            services.participation_confirm(actor=acting_user(request), record=record)
+        return Response(self._detail(record.pk))
+
+    @extend_schema(request=NoBodySerializer, responses={200: RecordDetailSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"], parser_classes=WRITE_PARSERS)
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        """Complete the record; each hazard result opens a ledger row, all or none."""
+        record = self._writable()
+        NoBodySerializer(data=request.data).is_valid(raise_exception=True)
+        with ledger_errors():
+            try:
+                services.record_complete(actor=acting_user(request), record=record)
+            except services.ResultRefused as error:
+                raise serializers.ValidationError(
+                    {"results": [str(error.message)], "result": [error.result_id]}
+                ) from None
+        return Response(self._detail(record.pk))
+
+    @extend_schema(parameters=[RecordFilterSerializer], responses={200: CountsSerializer})
+    @action(detail=False, methods=["get"])
+    def counts(self, request: Request) -> Response:
+        """Completed inspections by kind and those led by the principal, between
+        ``start`` and ``end``."""
+        data = self._filters()
+        qs = InspectionRecord.objects.visible_to(request.user)
+        figures = counts(qs, start=data.get("start"), end=data.get("end"))
+        return Response(
+            {
+                "total": figures["total"],
+                "principal_led": figures["principal_led"],
+                "by_kind": {kind: n for kind, _label, n in figures["by_kind"]},
+            }
+        )
+
+
+routes: list[tuple[str, Any, str]] = [
+    ("inspection-plans", PlanViewSet, "api-inspection-plan"),
+    ("inspection-records", RecordViewSet, "api-inspection-record"),
+]
