@@ -252,6 +252,10 @@ SPECTACULAR_SETTINGS = {
         "CertificateActionEnum": "certification.models.lifecycle.CertificateEvent.Action",
         "HazardStatusEnum": "hazards.models.ledger.Hazard.Status",
         "HazardPhotoKindEnum": "hazards.models.ledger.HazardPhoto.Kind",
+        "HazardCategoryEnum": "hazards.models.ledger.Hazard.Category",
+        "InspectionKindEnum": "hazards.models.inspections.InspectionKind",
+        "InspectionRecordStatusEnum": "hazards.models.inspections.InspectionRecord.Status",
+        "InspectionOutcomeEnum": "hazards.models.inspections.InspectionResult.Outcome",
     },
 }
 

@@ -82,7 +82,7 @@ class LedgerKindsMixin:
 # Plans
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class InspectionPlanSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
     class Meta:
@@ -107,7 +107,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class InspectionPlanWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     enterprise = IdField(
         required=False,
         help_text=gettext_lazy("Enterprise id; an enterprise's own users may leave it out."),
@@ -166,7 +166,7 @@ def _resolve_plan_fields(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class PlanViewSet(
+class InspectionPlanViewSet(
     LedgerKindsMixin,
     PortalAPIMixin,
     mixins.ListModelMixin,
@@ -175,7 +175,7 @@ class PlanViewSet(
 ):
     """Inspection plans (排查计划) of the enterprises in the user's scope."""
 
-    serializer_class = PlanSerializer
+    serializer_class = InspectionPlanSerializer
 
     def get_queryset(self) -> QuerySet[InspectionPlan]:
         return (
@@ -203,16 +203,16 @@ class PlanViewSet(
         return queryset
 
     def _one(self, pk: int) -> dict[str, Any]:
-        return dict(PlanSerializer(self.get_queryset().get(pk=pk)).data)
+        return dict(InspectionPlanSerializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(
-        request=PlanWriteSerializer,
-        responses={201: PlanSerializer, 400: REFUSALS[400], 403: REFUSALS[403]},
+        request=InspectionPlanWriteSerializer,
+        responses={201: InspectionPlanSerializer, 400: REFUSALS[400], 403: REFUSALS[403]},
     )
     def create(self, request: Request) -> Response:
         """A new plan (the enterprise's users, its group)."""
         user = acting_user(request)
-        serializer = PlanWriteSerializer(data=request.data)
+        serializer = InspectionPlanWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _resolve_plan_fields(dict(serializer.validated_data))
         visible = enterprises_visible_to(user, Enterprise.objects.all())
@@ -229,7 +229,9 @@ class PlanViewSet(
             plan = plans.plan_create(actor=user, enterprise=enterprise, **data)
         return Response(self._one(plan.pk), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PlanWriteSerializer, responses={200: PlanSerializer, **REFUSALS})
+    @extend_schema(
+        request=InspectionPlanWriteSerializer, responses={200: InspectionPlanSerializer, **REFUSALS}
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Change the fields given; the checklist is checked again."""
         plan = self.get_object()
@@ -237,7 +239,7 @@ class PlanViewSet(
             may_manage(acting_user(request), plan.enterprise),
             _("Your organisation cannot edit this enterprise's plans."),
         )
-        serializer = PlanWriteSerializer(data=request.data)
+        serializer = InspectionPlanWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = _resolve_plan_fields(dict(serializer.validated_data))
         if "enterprise" in data:
@@ -248,7 +250,7 @@ class PlanViewSet(
             plans.plan_update(actor=acting_user(request), plan=plan, **data)
         return Response(self._one(plan.pk))
 
-    @extend_schema(request=NoBodySerializer, responses={200: PlanSerializer, **REFUSALS})
+    @extend_schema(request=NoBodySerializer, responses={200: InspectionPlanSerializer, **REFUSALS})
     @action(detail=True, methods=["post"], parser_classes=WRITE_PARSERS)
     def deactivate(self, request: Request, pk: str | None = None) -> Response:
         """No new inspection starts from the plan."""
@@ -267,7 +269,7 @@ class PlanViewSet(
 # Records
 
 
-class RecordSerializer(serializers.ModelSerializer):
+class InspectionRecordSerializer(serializers.ModelSerializer):
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     leader_name = serializers.SerializerMethodField()
@@ -295,7 +297,7 @@ class RecordSerializer(serializers.ModelSerializer):
         return str(record.leader.get_full_name() or record.leader.username)
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class InspectionParticipantSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -307,18 +309,18 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return str(participant.user.get_full_name() or participant.user.username)
 
 
-class PhotoSerializer(serializers.ModelSerializer):
+class InspectionPhotoSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionPhoto
         fields = ["id", "result", "original_name", "content_type", "size", "uploaded_at"]
         read_only_fields = fields
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class InspectionResultSerializer(serializers.ModelSerializer):
     code = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()
     hazard_number = serializers.CharField(source="hazard.number", read_only=True, default=None)
-    photos = PhotoSerializer(many=True, read_only=True)
+    photos = InspectionPhotoSerializer(many=True, read_only=True)
 
     class Meta:
         model = InspectionResult
@@ -349,14 +351,14 @@ class ResultSerializer(serializers.ModelSerializer):
         return str(result.catalogue_item.text)
 
 
-class RecordDetailSerializer(RecordSerializer):
-    participants = ParticipantSerializer(many=True, read_only=True)
-    results = ResultSerializer(many=True, read_only=True)
+class InspectionRecordDetailSerializer(InspectionRecordSerializer):
+    participants = InspectionParticipantSerializer(many=True, read_only=True)
+    results = InspectionResultSerializer(many=True, read_only=True)
     may_write = serializers.SerializerMethodField()
     may_confirm = serializers.SerializerMethodField()
 
-    class Meta(RecordSerializer.Meta):
-        fields = [*RecordSerializer.Meta.fields, "participants", "results"]
+    class Meta(InspectionRecordSerializer.Meta):
+        fields = [*InspectionRecordSerializer.Meta.fields, "participants", "results"]
         fields += ["may_write", "may_confirm"]
         read_only_fields = fields
 
@@ -373,7 +375,7 @@ class RecordDetailSerializer(RecordSerializer):
         )
 
 
-class RecordStartSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class InspectionRecordStartSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     plan = IdField(help_text=gettext_lazy("An active plan in your scope."))
     inspected_on = serializers.DateField()
     leader = IdField(help_text=gettext_lazy("User id: one of the enterprise's users."))
@@ -383,7 +385,7 @@ class RecordStartSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
-class ResultWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class InspectionResultWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=InspectionResult.Outcome.choices)
     note = serializers.CharField(
         max_length=2000,
@@ -398,17 +400,17 @@ class ResultWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
-class PhotoUploadSerializer(serializers.Serializer):
+class InspectionPhotoUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class CountsSerializer(serializers.Serializer):
+class InspectionCountsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     principal_led = serializers.IntegerField()
     by_kind = serializers.DictField(child=serializers.IntegerField())
 
 
-class RecordFilterSerializer(serializers.Serializer):
+class InspectionRecordFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=InspectionRecord.Status.choices, required=False)
     kind = serializers.ChoiceField(choices=InspectionKind.choices, required=False)
     principal_led = serializers.BooleanField(required=False)
@@ -425,7 +427,7 @@ def _users(ids: list[int]) -> list[User]:
     return found
 
 
-class RecordViewSet(
+class InspectionRecordViewSet(
     LedgerKindsMixin,
     PortalAPIMixin,
     mixins.ListModelMixin,
@@ -435,7 +437,7 @@ class RecordViewSet(
     """Inspection records (检查记录) of the enterprises in the user's scope, with
     their checklist results, participants and photos."""
 
-    serializer_class = RecordSerializer
+    serializer_class = InspectionRecordSerializer
 
     def get_queryset(self) -> QuerySet[InspectionRecord]:
         return InspectionRecord.objects.visible_to(self.request.user).select_related(
@@ -443,7 +445,7 @@ class RecordViewSet(
         )
 
     def _filters(self) -> dict[str, Any]:
-        params = RecordFilterSerializer(data=self.request.query_params)
+        params = InspectionRecordFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         return dict(params.validated_data)
 
@@ -468,7 +470,9 @@ class RecordViewSet(
             )
             .get(pk=pk)
         )
-        return dict(RecordDetailSerializer(record, context={"request": self.request}).data)
+        return dict(
+            InspectionRecordDetailSerializer(record, context={"request": self.request}).data
+        )
 
     def _writable(self) -> InspectionRecord:
         record = self.get_object()
@@ -478,21 +482,21 @@ class RecordViewSet(
         )
         return record
 
-    @extend_schema(parameters=[RecordFilterSerializer])
+    @extend_schema(parameters=[InspectionRecordFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(responses={200: RecordDetailSerializer, 404: REFUSALS[404]})
+    @extend_schema(responses={200: InspectionRecordDetailSerializer, 404: REFUSALS[404]})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(self._detail(self.get_object().pk))
 
     @extend_schema(
-        request=RecordStartSerializer,
-        responses={201: RecordDetailSerializer, **REFUSALS},
+        request=InspectionRecordStartSerializer,
+        responses={201: InspectionRecordDetailSerializer, **REFUSALS},
     )
     def create(self, request: Request) -> Response:
         """Start an inspection from a plan: one unanswered result per checklist item."""
-        serializer = RecordStartSerializer(data=request.data)
+        serializer = InspectionRecordStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         plan = InspectionPlan.objects.visible_to(request.user).filter(pk=data.pop("plan")).first()
@@ -507,7 +511,10 @@ class RecordViewSet(
             record = services.record_start(actor=acting_user(request), plan=plan, **data)
         return Response(self._detail(record.pk), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ResultWriteSerializer, responses={200: ResultSerializer, **REFUSALS})
+    @extend_schema(
+        request=InspectionResultWriteSerializer,
+        responses={200: InspectionResultSerializer, **REFUSALS},
+    )
     @action(
         detail=True,
         methods=["post"],
@@ -521,17 +528,17 @@ class RecordViewSet(
         result = InspectionResult.objects.filter(record=record, pk=result_id).first()
         if result is None:
             raise NotFound(_("This inspection has no such item."))
-        serializer = ResultWriteSerializer(data=request.data)
+        serializer = InspectionResultWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with ledger_errors():
             saved = services.result_save(
                 actor=acting_user(request), result=result, **serializer.validated_data
             )
-        return Response(ResultSerializer(saved).data)
+        return Response(InspectionResultSerializer(saved).data)
 
     @extend_schema(
-        request={"multipart/form-data": PhotoUploadSerializer},
-        responses={201: PhotoSerializer, **REFUSALS},
+        request={"multipart/form-data": InspectionPhotoUploadSerializer},
+        responses={201: InspectionPhotoSerializer, **REFUSALS},
     )
     @action(
         detail=True,
@@ -548,7 +555,7 @@ class RecordViewSet(
         result = InspectionResult.objects.filter(record=record, pk=result_id).first()
         if result is None:
             raise NotFound(_("This inspection has no such item."))
-        serializer = PhotoUploadSerializer(data=request.data)
+        serializer = InspectionPhotoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with ledger_errors():
             photo = services.photo_add(
@@ -556,7 +563,7 @@ class RecordViewSet(
                 result=result,
                 upload=serializer.validated_data["file"],
             )
-        return Response(PhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+        return Response(InspectionPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path=r"photos/(?P<photo_id>[0-9]+)", url_name="photo")
@@ -570,7 +577,9 @@ class RecordViewSet(
             photo.file, filename=photo.original_name, content_type=photo.content_type
         )
 
-    @extend_schema(request=NoBodySerializer, responses={200: RecordDetailSerializer, **REFUSALS})
+    @extend_schema(
+        request=NoBodySerializer, responses={200: InspectionRecordDetailSerializer, **REFUSALS}
+    )
     @action(detail=True, methods=["post"], parser_classes=WRITE_PARSERS)
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """The participant confirms their own participation (签字)."""
@@ -580,7 +589,9 @@ class RecordViewSet(
             services.participation_confirm(actor=acting_user(request), record=record)
         return Response(self._detail(record.pk))
 
-    @extend_schema(request=NoBodySerializer, responses={200: RecordDetailSerializer, **REFUSALS})
+    @extend_schema(
+        request=NoBodySerializer, responses={200: InspectionRecordDetailSerializer, **REFUSALS}
+    )
     @action(detail=True, methods=["post"], parser_classes=WRITE_PARSERS)
     def complete(self, request: Request, pk: str | None = None) -> Response:
         """Complete the record; each hazard result opens a ledger row, all or none."""
@@ -595,7 +606,9 @@ class RecordViewSet(
                 ) from None
         return Response(self._detail(record.pk))
 
-    @extend_schema(parameters=[RecordFilterSerializer], responses={200: CountsSerializer})
+    @extend_schema(
+        parameters=[InspectionRecordFilterSerializer], responses={200: InspectionCountsSerializer}
+    )
     @action(detail=False, methods=["get"])
     def counts(self, request: Request) -> Response:
         """Completed inspections by kind and those led by the principal, between
@@ -613,6 +626,6 @@ class RecordViewSet(
 
 
 routes: list[tuple[str, Any, str]] = [
-    ("inspection-plans", PlanViewSet, "api-inspection-plan"),
-    ("inspection-records", RecordViewSet, "api-inspection-record"),
+    ("inspection-plans", InspectionPlanViewSet, "api-inspection-plan"),
+    ("inspection-records", InspectionRecordViewSet, "api-inspection-record"),
 ]
