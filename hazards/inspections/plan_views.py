@@ -64,7 +64,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(enterprise__name__icontains=q))
-    qs = qs.annotate(record_count=Count("records"))
+    qs = qs.annotate(record_count=Count("records")).order_by("-created_at", "-pk")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

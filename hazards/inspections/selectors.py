@@ -130,10 +130,12 @@ def counts(
     figures = completed.aggregate(
         total=Count("pk"),
         principal_led=Count("pk", filter=Q(principal_led=True)),
-        **{kind: Count("pk", filter=Q(kind=kind)) for kind in InspectionKind.values},
+        **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in InspectionKind.values},
     )
     return {
         "total": figures["total"],
         "principal_led": figures["principal_led"],
-        "by_kind": [(kind, label, figures[kind]) for kind, label in InspectionKind.choices],
+        "by_kind": [
+            (kind, label, figures[f"kind_{kind}"]) for kind, label in InspectionKind.choices
+        ],
     }

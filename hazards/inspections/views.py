@@ -99,7 +99,9 @@ def record_list(request: HttpRequest) -> HttpResponse:
     }
     scoped = InspectionRecord.objects.visible_to(request.user)
     qs = filter_records(scoped, filters).select_related("plan", "enterprise", "leader")
-    qs = qs.annotate(hazard_count=Count("results", filter=Q(results__outcome="hazard")))
+    qs = qs.annotate(hazard_count=Count("results", filter=Q(results__outcome="hazard"))).order_by(
+        "-inspected_on", "-pk"
+    )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
