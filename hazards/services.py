@@ -43,7 +43,10 @@ from hazards.workflow import (
     ENTERPRISE,
     EXTEND_DEADLINE_ACTORS,
     INITIAL,
+    INSPECTING_OFFICE,
     PRINCIPAL,
+    RECORDER,
+    SELF_ACCEPTING,
     TRANSITIONS,
     Transition,
 )
@@ -92,20 +95,40 @@ def _acts_as(actor: User, hazard: Hazard, role: str) -> bool:
         return org.pk == hazard.enterprise.account_id and actor.is_org_admin
     if role == DISTRICT:
         return org.kind == OrganisationKind.DISTRICT and org.region_id == hazard.region_id
+    if role == SELF_ACCEPTING:
+        return org.pk == hazard.enterprise.account_id and not from_order(hazard)
+    if role == INSPECTING_OFFICE:
+        return from_order(hazard) and org.pk == hazard.order_item.inspection.organisation_id
+    if role == RECORDER:
+        return may_record(actor, hazard.enterprise)
     return False
+
+
+def from_order(hazard: Hazard) -> bool:
+    """Whether the row is an item of a government order (责令限期整改指令书)."""
+    return hasattr(hazard, "order_item")  # the reverse one-to-one, cached on the row
 
 
 def acts_as_any(actor: User, hazard: Hazard, roles: tuple[str, ...]) -> bool:
     return actor.can_act and any(_acts_as(actor, hazard, role) for role in roles)
 
 
-def may_record(actor: User, enterprise: Enterprise) -> bool:
+# Offices that inspect or receive tip-offs beside the district: they record a row
+# only through an order or a confirmed tip-off (hazards/enforcement/services.py).
+OFFICE_KINDS = (OrganisationKind.STREET, OrganisationKind.REGULATOR, OrganisationKind.CITY_OFFICE)
+
+
+def may_record(actor: User, enterprise: Enterprise, *, by_office: bool = False) -> bool:
     """The enterprise's own users, its group and the district government where it is
     registered may record a hazard (self-inspection, the group's inspection, the
-    district's own inspection)."""
+    district's own inspection). With ``by_office`` (an order's item, a confirmed
+    tip-off), also the street office of its street, a regulator of its industry
+    and the city office."""
     org = actor.organisation
     if not actor.can_act or org is None:
         return False
+    if by_office and org.kind in OFFICE_KINDS:
+        return office_oversees(org, enterprise)
     if org.kind == OrganisationKind.ENTERPRISE:
         return org.pk == enterprise.account_id
     if org.kind == OrganisationKind.GROUP:
@@ -118,10 +141,25 @@ def may_record(actor: User, enterprise: Enterprise) -> bool:
     return False
 
 
+def office_oversees(org: Organisation, enterprise: Enterprise) -> bool:
+    """Whether a government office (city, district, street, regulator) has the
+    enterprise in its scope (enterprises.selectors.enterprise_scope, for one row)."""
+    if org.kind == OrganisationKind.CITY_OFFICE:
+        return True
+    if org.kind == OrganisationKind.DISTRICT:
+        return org.region_id == enterprise.region_id
+    if org.kind == OrganisationKind.STREET:
+        return org.street_id is not None and org.street_id == enterprise.street_id
+    if org.kind == OrganisationKind.REGULATOR:
+        return org.industries.filter(pk=enterprise.industry_id).exists()
+    return False
+
+
 def can_perform(actor: User, hazard: Hazard, transition: Transition) -> bool:
     """Whether the actor may make the move now (what pages and the API offer)."""
     return (
-        hazard.status in transition.sources
+        transition.offered
+        and hazard.status in transition.sources
         and hazard.grade == transition.grade
         and acts_as_any(actor, hazard, transition.actors)
     )
@@ -239,12 +277,21 @@ def _clean(hazard: Hazard) -> None:
 
 
 @transaction.atomic
-def hazard_record(*, actor: User, enterprise: Enterprise, **fields: Any) -> Hazard:
+def hazard_record(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    by_office: bool = False,
+    notify: bool = True,
+    **fields: Any,
+) -> Hazard:
     """Record a hazard in the enterprise's ledger, numbered <USCC>-<year>-<00001>
     (the year it was found, gap-free per enterprise and year). A major hazard
     needs its 判定依据 (an item of a catalogue in force for the enterprise's
-    industry); choosing one makes the hazard major."""
-    if not may_record(actor, enterprise):
+    industry); choosing one makes the hazard major. ``by_office``: an item of a
+    government order or a confirmed tip-off (may_record); ``notify=False``: the
+    caller tells of many rows at once (the import)."""
+    if not may_record(actor, enterprise, by_office=by_office):
         raise HazardForbidden(_("Your organisation cannot record hazards for this enterprise."))
     unknown = set(fields) - set(RECORD_FIELDS)
     if unknown:
@@ -313,7 +360,8 @@ def hazard_record(*, actor: User, enterprise: Enterprise, **fields: Any) -> Haza
         obj=hazard,
         after=audit.snapshot(hazard, ["number", "status", *values]),
     )
-    _notify(hazard)
+    if notify:
+        _notify(hazard)
     return hazard
 
 
@@ -355,7 +403,15 @@ def _conflict_message(hazard: Hazard) -> str:
 
 
 @transaction.atomic
-def perform(*, actor: User, hazard: Hazard, move: str, comment: str = "", **data: Any) -> Hazard:
+def perform(
+    *,
+    actor: User,
+    hazard: Hazard,
+    move: str,
+    comment: str = "",
+    notify: bool = True,
+    **data: Any,
+) -> Hazard:
     """Carry out one declared move. Raises HazardForbidden when the actor may not
     make it on this hazard (checked first, so an outsider learns nothing of the
     hazard), HazardConflict when the hazard is not where the move starts,
@@ -403,7 +459,8 @@ def perform(*, actor: User, hazard: Hazard, move: str, comment: str = "", **data
             **current.details,
         },
     )
-    _notify(hazard)
+    if notify:
+        _notify(hazard)
     return hazard
 
 

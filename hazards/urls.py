@@ -16,6 +16,7 @@ urlpatterns = [
     path("inspections/", include("hazards.inspections.urls")),
     path("supervision/", include("hazards.supervision.urls")),
     path("enforcement/", include("hazards.enforcement.urls")),
+    path("import/", include("hazards.importing.urls")),
     path("self-reports/", include("hazards.selfreports.urls")),
     path("catalogues/", catalogue_views.catalogue_list, name="catalogues"),
     path(

@@ -5,7 +5,8 @@ a user from here.
 
 一般事故隐患: 待整改 → 整改中 → 待验收 → 已销号, a failed acceptance back to 整改中.
 重大事故隐患 (国家安全监管总局令第16号 第14–18条): 已报告 → 方案已批 → 治理中 →
-已评估 → 已销号. Listed supervision (挂牌督办) will add its own moves.
+已评估 → 已销号. Listed supervision (挂牌督办) will add its own moves. A row from a
+government order is accepted in the inspecting office's follow-up review (整改复查).
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ Grade = Hazard.Grade
 ENTERPRISE = "enterprise"  # any user of the enterprise's account
 PRINCIPAL = "principal"  # the enterprise account's organisation admin
 DISTRICT = "district"  # a user of the district government of the hazard's region
+# A row from a government order (责令限期整改指令书) is accepted by the office that
+# issued it, in its follow-up review (整改复查), never by the enterprise itself.
+INSPECTING_OFFICE = "inspecting_office"  # a user of the office whose order the row is on
+SELF_ACCEPTING = "self_accepting"  # the enterprise's users, on a row not from an order
+RECORDER = "recorder"  # whoever may record hazards for the enterprise
 
 # The state a newly recorded hazard starts in, by grade.
 INITIAL: dict[str, str] = {Grade.GENERAL: Status.PENDING, Grade.MAJOR: Status.REPORTED}
@@ -58,9 +64,14 @@ class Transition:
     # path of a function taking the Move (hazards/services.py); refusing raises
     # and writes nothing.
     prepare: str | None = None
+    # False: made only as a step of another service (the follow-up review, the
+    # import), whose PREPARE refuses it otherwise; never offered as a button.
+    offered: bool = True
 
 
 SERVICES = "hazards.services."
+ENFORCEMENT = "hazards.enforcement.services."
+IMPORTING = "hazards.importing.service."
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -91,7 +102,7 @@ TRANSITIONS: dict[str, Transition] = {
             (Status.AWAITING_ACCEPTANCE,),
             Status.CLOSED,
             Grade.GENERAL,
-            (ENTERPRISE,),
+            (SELF_ACCEPTING,),
             _("Accept and close (销号)"),
             needs_comment=True,
             comment_field="acceptance_note",
@@ -103,7 +114,7 @@ TRANSITIONS: dict[str, Transition] = {
             (Status.AWAITING_ACCEPTANCE,),
             Status.IN_PROGRESS,
             Grade.GENERAL,
-            (ENTERPRISE,),
+            (SELF_ACCEPTING,),
             _("Not accepted: rectify again"),
             needs_comment=True,
             style="warning",
@@ -151,6 +162,78 @@ TRANSITIONS: dict[str, Transition] = {
             comment_field="acceptance_note",
             style="success",
             prepare=SERVICES + "prepare_close",
+        ),
+        # The follow-up review (整改复查意见书) of a government order, by the office
+        # that issued it (hazards/enforcement/services.py order_review): rows
+        # awaiting acceptance pass and close, the others did not pass and are
+        # rectified (again).
+        Transition(
+            "review_pass",
+            (Status.AWAITING_ACCEPTANCE,),
+            Status.CLOSED,
+            Grade.GENERAL,
+            (INSPECTING_OFFICE,),
+            _("Follow-up review: passed (复查合格)"),
+            needs_comment=True,
+            comment_field="acceptance_note",
+            prepare=ENFORCEMENT + "prepare_review_pass",
+            offered=False,
+        ),
+        Transition(
+            "review_fail",
+            (Status.PENDING, Status.IN_PROGRESS, Status.AWAITING_ACCEPTANCE),
+            Status.IN_PROGRESS,
+            Grade.GENERAL,
+            (INSPECTING_OFFICE,),
+            _("Follow-up review: not passed (复查不合格)"),
+            needs_comment=True,
+            prepare=ENFORCEMENT + "prepare_review_fail",
+            offered=False,
+        ),
+        Transition(
+            "review_pass_major",
+            (Status.EVALUATED,),
+            Status.CLOSED,
+            Grade.MAJOR,
+            (INSPECTING_OFFICE,),
+            _("Follow-up review: passed (复查合格)"),
+            needs_comment=True,
+            comment_field="acceptance_note",
+            prepare=ENFORCEMENT + "prepare_review_pass",
+            offered=False,
+        ),
+        Transition(
+            "review_fail_major",
+            (Status.EVALUATED,),
+            Status.TREATING,
+            Grade.MAJOR,
+            (INSPECTING_OFFICE,),
+            _("Follow-up review: not passed (复查不合格)"),
+            needs_comment=True,
+            prepare=ENFORCEMENT + "prepare_review_fail",
+            offered=False,
+        ),
+        # An existing ledger's row imported as already closed (hazards/importing/):
+        # recorded, then closed on the date the old ledger gives.
+        Transition(
+            "import_closed",
+            (Status.PENDING,),
+            Status.CLOSED,
+            Grade.GENERAL,
+            (RECORDER,),
+            _("Imported as closed"),
+            prepare=IMPORTING + "prepare_import_closed",
+            offered=False,
+        ),
+        Transition(
+            "import_closed_major",
+            (Status.REPORTED,),
+            Status.CLOSED,
+            Grade.MAJOR,
+            (RECORDER,),
+            _("Imported as closed"),
+            prepare=IMPORTING + "prepare_import_closed",
+            offered=False,
         ),
     ]
 }

@@ -308,6 +308,10 @@ SCORING_ACCIDENT_GATE = {"1": 0, "2": 1, "3": 2, "pass": 2}
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # Hazard photos (hazards/services.py photo_add): JPG or PNG up to this size.
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# The Excel import of an existing hazard ledger (hazards/importing/) runs in the
+# request, all or nothing: a judgment call, a year of one enterprise's ledger.
+HAZARD_IMPORT_MAX_BYTES = env_int("HAZARD_IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
+HAZARD_IMPORT_MAX_ROWS = env_int("HAZARD_IMPORT_MAX_ROWS", 1000, minimum=1)
 # A review unit that reviewed an enterprise within this many years may not be
 # assigned to it again (conflict of interest, certification/assignment/rules.py).
 REVIEW_CONFLICT_YEARS = env_int("REVIEW_CONFLICT_YEARS", 3, minimum=0)
