@@ -226,6 +226,9 @@ class HazardFilterSerializer(serializers.Serializer):
     overdue = serializers.BooleanField(
         required=False, help_text=gettext_lazy("Open and past the deadline.")
     )
+    listed = serializers.BooleanField(
+        required=False, help_text=gettext_lazy("Open and under listed supervision (挂牌督办).")
+    )
 
 
 class HazardCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

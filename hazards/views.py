@@ -31,7 +31,7 @@ from hazards import services
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.exporting import XLSX, export_hazards
 from hazards.forms import MOVE_FIELDS, ExtendForm, HazardForm, MoveForm, PhotoForm
-from hazards.models import Hazard, HazardPhoto
+from hazards.models import Hazard, HazardPhoto, SupervisionListing
 from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS, Transition, transitions_from
 from portal import permissions
 from portal.errors import ServiceError
@@ -45,7 +45,7 @@ LEDGER_KINDS: tuple[str, ...] = (Kind.ENTERPRISE, Kind.GROUP, Kind.STREET, Kind.
 LEDGER_KINDS += (Kind.REGULATOR, Kind.CITY_OFFICE)
 # Who oversees enterprises of more than one district and so filters by district.
 DISTRICT_FILTER_KINDS = (Kind.CITY_OFFICE, Kind.REGULATOR, Kind.GROUP)
-FILTERS = ("q", "status", "grade", "source", "open", "overdue", "district")
+FILTERS = ("q", "status", "grade", "source", "open", "overdue", "listed", "district")
 
 
 def _actor(request: HttpRequest) -> User:
@@ -107,6 +107,9 @@ def filter_hazards(qs: QuerySet[Hazard], filters: dict[str, Any]) -> QuerySet[Ha
         qs = qs.exclude(status=Hazard.Status.CLOSED)
     if filters.get("overdue"):
         qs = qs.exclude(status=Hazard.Status.CLOSED).filter(deadline__lt=today)
+    if filters.get("listed"):  # under listed supervision (挂牌督办) that is not closed
+        qs = qs.exclude(status=Hazard.Status.CLOSED).filter(listing__isnull=False)
+        qs = qs.exclude(listing__status=SupervisionListing.Status.CLOSED)
     return qs
 
 

@@ -16,6 +16,7 @@ from hazards.api import CatalogueItemViewSet, HazardCatalogueViewSet
 from hazards.enforcement import api as api_hazard_enforcement
 from hazards.inspections import api as api_hazard_inspections
 from hazards.ledger_api import HazardViewSet
+from hazards.oversight import api as api_hazard_oversight
 from hazards.selfreports import api as api_hazard_selfreports
 from hazards.supervision import api as api_hazard_supervision
 from portal import api
@@ -66,6 +67,7 @@ for module in (
     api_hazard_supervision,
     api_hazard_enforcement,
     api_hazard_selfreports,
+    api_hazard_oversight,
 ):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)

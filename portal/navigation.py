@@ -23,6 +23,9 @@ def navigation_for(user) -> list[dict[str, str]]:
     items.append({"label": _("Applications"), "url": reverse("certification:list")})
     if kind not in (Kind.REVIEW_UNIT, Kind.ORGANISING_UNIT):  # hazards.views.LEDGER_KINDS
         items.append({"label": _("Hazards"), "url": reverse("hazards:list")})
+    if kind in (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR, Kind.CITY_OFFICE):
+        # hazards.oversight.selectors.OFFICIAL_KINDS
+        items.append({"label": _("Hazard worklist"), "url": reverse("hazards:oversight:worklist")})
     if kind != Kind.STREET:  # a street office watches its enterprises; no step is its own
         items.append({"label": _("My work"), "url": reverse("certification:queue")})
     if kind in (Kind.CITY_OFFICE, Kind.DISTRICT, Kind.ORGANISING_UNIT):

@@ -286,8 +286,8 @@ class HazardBriefView(PortalAPIMixin, GenericAPIView):
     @extend_schema(responses={200: HazardBriefSerializer, 403: ERRORS[403], 404: ERRORS[404]})
     def get(self, request, pk):
         """The pre-visit brief of the enterprise's hazards: its open major hazards
-        (deadline, overdue, listed) and its general hazard counts; for the assigned
-        review unit before and during its visit (403 for anyone else in scope)."""
+        (deadline, overdue, listed) and its general hazard counts; for the review unit
+        while it is assigned (403 for anyone else in scope)."""
         application = (
             Application.objects.visible_to(request.user)
             .select_related("enterprise")
@@ -298,7 +298,7 @@ class HazardBriefView(PortalAPIMixin, GenericAPIView):
             raise NotFound(_("No such application in your scope."))
         deny_unless(
             hazard_brief.may_see_brief(request.user, application),
-            _("The hazard brief is for the assigned review unit before and during its visit."),
+            _("The hazard brief is for the review unit assigned to the application."),
         )
         brief = hazard_brief.brief_for(request.user, application)
         if brief is None:

@@ -122,4 +122,5 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "hazards",
         "hazard-catalogues",
         "hazard-catalogue-items",
+        "hazard-worklist",
     }

@@ -211,3 +211,23 @@ def test_api_lists_catalogues_and_items_with_filters(cast, client_for):
 def test_api_refuses_anonymous_users(client):
     assert client.get("/api/v1/hazard-catalogues/").status_code == 401
     assert client.get("/api/v1/hazard-catalogue-items/").status_code == 401
+
+
+def test_the_shipped_gongmao_file_loads_once_and_says_what_it_lacks():
+    header = yaml.safe_load(GONGMAO.read_text(encoding="utf-8"))
+    first = StringIO()
+    call_command("load_hazard_catalogues", str(GONGMAO), stdout=first)
+    version = CatalogueVersion.objects.get(catalogue__code="gongmao", version="2023")
+    items = {item.code: item for item in version.items.all()}
+    assert len(items) == sum(header["counts"].values()) == 30
+    # Still incomplete: fewer items than the regulation's 64, and the file says so.
+    assert header["complete"] is False and len(items) < sum(header["regulation_counts"].values())
+    assert items["4.4"].text.startswith("转炉、电弧炉、AOD炉")
+    assert (items["10.1"].section, items["10.2"].group) == ("烟草", "行业类")
+    assert "磷化氢" in items["10.1"].text
+    events = AuditEvent.objects.count()
+    again = StringIO()
+    call_command("load_hazard_catalogues", str(GONGMAO), stdout=again)
+    assert "0 changed" in again.getvalue()
+    assert AuditEvent.objects.count() == events
+    assert CatalogueItem.objects.filter(version=version).count() == 30
