@@ -122,5 +122,7 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "hazards",
         "hazard-catalogues",
         "hazard-catalogue-items",
+        "inspection-plans",
+        "inspection-records",
         "hazard-worklist",
     }

@@ -42,6 +42,7 @@ from django.urls import reverse
 from certification import engine
 from certification.certificates import signing as verify
 from tests.hazards.catalogue_world import catalogue_item
+from tests.hazards.inspections.world import record_with_photo
 from tests.hazards.ledger_world import hazard_with_photo
 from tests.portal.url_matrix_world import World, build_world
 from tests.url_routes import NOT_IDS, Route, uncovered, walk
@@ -125,6 +126,22 @@ def hazard_and(name, value):
     def kwargs(w):
         found = hazard_with_photo(w.cast)
         return {"pk": found[0].pk, name: value(w, found)}
+
+    return kwargs
+
+
+def inspection(what):
+    """The URL kwargs of cast.ent's inspection record with a photo (its plan, the
+    record, its first item, the photo)."""
+
+    def kwargs(w):
+        record, photo = record_with_photo(w.cast)
+        return {
+            "plan": {"pk": record.plan_id},
+            "record": {"pk": record.pk},
+            "result": {"pk": record.pk, "result_id": photo.result_id},
+            "photo": {"pk": record.pk, "photo_id": photo.pk},
+        }[what]
 
     return kwargs
 
@@ -332,6 +349,29 @@ MATRIX: dict[str, Entry] = {
     "api-hazard-move": Entry(hazard_and("transition", lambda w, h: "start"), "enterprise"),
     "hazards:photo": Entry(hazard_and("photo_id", lambda w, h: h[1].pk), "district"),
     "api-hazard-photo": Entry(hazard_and("photo_id", lambda w, h: h[1].pk), "district"),
+    # Inspection plans and records: whoever oversees the enterprise reads; its users write.
+    **{
+        name: Entry(inspection(value), owner)
+        for name, value, owner in (
+            ("hazards:inspections:plan", "plan", "district"),
+            ("hazards:inspections:plan_edit", "plan", "enterprise"),
+            ("hazards:inspections:plan_deactivate", "plan", "enterprise"),
+            ("hazards:inspections:record_new", "plan", "enterprise"),
+            ("hazards:inspections:record", "record", "district"),
+            ("hazards:inspections:result", "result", "enterprise"),
+            ("hazards:inspections:confirm", "record", "enterprise"),
+            ("hazards:inspections:complete", "record", "enterprise"),
+            ("hazards:inspections:photo", "photo", "district"),
+            ("api-inspection-plan-detail", "plan", "district"),
+            ("api-inspection-plan-deactivate", "plan", "enterprise"),
+            ("api-inspection-record-detail", "record", "district"),
+            ("api-inspection-record-result", "result", "enterprise"),
+            ("api-inspection-record-result-photos", "result", "enterprise"),
+            ("api-inspection-record-photo", "photo", "district"),
+            ("api-inspection-record-confirm", "record", "enterprise"),
+            ("api-inspection-record-complete", "record", "enterprise"),
+        )
+    },
     # --- API: the registry
     "api-enterprise-detail": Entry(ent, "district"),
     "api-enterprise-accidents": Entry(ent, "district"),
