@@ -152,14 +152,14 @@ def _resolve_plan_fields(data: dict[str, Any]) -> dict[str, Any]:
         ("catalogue_version", CatalogueVersion),
     ):
         if out.get(name) is not None:
-            found = model.objects.filter(pk=out[name]).first()  # type: ignore[attr-defined]
+            found = model.objects.filter(pk=out[name]).first()
             if found is None:
                 raise serializers.ValidationError({name: [_("No such version.")]})
             out[name] = found
     for name, item_model in (("criteria", Criterion), ("catalogue_items", CatalogueItem)):
         if name in out:
             ids = set(out[name])
-            found_items = list(item_model.objects.filter(pk__in=ids))  # type: ignore[attr-defined]
+            found_items = list(item_model.objects.filter(pk__in=ids))
             if len(found_items) != len(ids):
                 raise serializers.ValidationError({name: [_("Some ids name nothing.")]})
             out[name] = found_items
@@ -602,7 +602,7 @@ class InspectionRecordViewSet(
                 services.record_complete(actor=acting_user(request), record=record)
             except services.ResultRefused as error:
                 raise serializers.ValidationError(
-                    {"results": [str(error.message)], "result": [error.result_id]}
+                    {"results": [str(error.message)], "result": [str(error.result_id)]}
                 ) from None
         return Response(self._detail(record.pk))
 

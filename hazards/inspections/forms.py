@@ -127,7 +127,9 @@ class PlanForm(BootstrapFormMixin, forms.Form):
                     "standard_version", _("Choose the standard version the inspection checks.")
                 )
                 return data
-            found = {c.code: c for c in Criterion.objects.filter(version=version, code__in=codes)}
+            found: dict[str, Any] = {
+                c.code: c for c in Criterion.objects.filter(version=version, code__in=codes)
+            }
             key = "criteria"
         else:
             version = data.get("catalogue_version")

@@ -66,12 +66,13 @@ def _check_standard(
             % {"version": f"{version.standard.name} {version.version}"},
             field="standard_version",
         )
-    chosen = list(criteria)
-    for criterion in chosen:
+    chosen: list[Criterion] = []
+    for criterion in criteria:
         if not isinstance(criterion, Criterion) or criterion.version_id != version.pk:
             raise ServiceError(
                 _("Choose criteria of the pinned standard version only."), field="criteria"
             )
+        chosen.append(criterion)
     return chosen
 
 
@@ -89,12 +90,13 @@ def _check_catalogue(
             % {"version": version},
             field="catalogue_version",
         )
-    chosen = list(items)
-    for item in chosen:
+    chosen: list[CatalogueItem] = []
+    for item in items:
         if not isinstance(item, CatalogueItem) or item.version_id != version.pk:
             raise ServiceError(
                 _("Choose items of the chosen catalogue version only."), field="catalogue_items"
             )
+        chosen.append(item)
     return chosen
 
 

@@ -62,11 +62,10 @@ def manageable_enterprises(user: Any) -> QuerySet[Enterprise]:
 def enterprise_users(enterprise: Enterprise) -> QuerySet[User]:
     """Who may lead or take part in the enterprise's inspections: the active users
     of its account."""
-    if enterprise.account_id is None:
-        return User.objects.none()
-    return User.objects.filter(organisation_id=enterprise.account_id, is_active=True).order_by(
-        "username"
+    users: QuerySet[User] = User.objects.filter(
+        organisation_id=enterprise.account_id, is_active=True
     )
+    return users.order_by("username") if enterprise.account_id else users.none()
 
 
 def is_principal(user: User, enterprise: Enterprise) -> bool:

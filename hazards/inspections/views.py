@@ -298,7 +298,7 @@ def result_save(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_record(request, pk)
     permissions.require(
-        InspectionParticipant.objects.filter(record=record, user=request.user).exists()
+        InspectionParticipant.objects.filter(record=record, user=_actor(request)).exists()
     )
     try:
         services.participation_confirm(actor=_actor(request), record=record)
