@@ -125,4 +125,8 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "inspection-plans",
         "inspection-records",
         "hazard-worklist",
+        "self-reports",
+        "self-report-status",
+        "reporting-rules",
+        "quarterly-tables",
     }
