@@ -34,6 +34,7 @@ from django.utils import timezone
 from enterprises.demo import DEMO_ENTERPRISE, PASSWORD, SMALL_ENTERPRISE
 from enterprises.models import Enterprise
 from hazards import services
+from hazards.inspections import demo as inspections_demo
 from hazards.models import CatalogueItem, CatalogueVersion, Hazard
 from portal import audit
 from portal.models import User
@@ -207,3 +208,4 @@ def seed_demo_hazards(result: Any) -> None:
                 continue  # seeded before
             _seed(plan, enterprise, admin, second, basis)
             result.note("hazards", True)
+    inspections_demo.seed_demo_inspections(result)
