@@ -44,11 +44,19 @@ class ItemForm(BootstrapFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Not required: a row left empty is ignored; hazard_record requires them of a
+    # filled row.
     category = forms.ChoiceField(
-        label=_("Category"), choices=Hazard.Category.choices, initial=Hazard.Category.SITE
+        label=_("Category"),
+        choices=Hazard.Category.choices,
+        initial=Hazard.Category.SITE,
+        required=False,
     )
     grade = forms.ChoiceField(
-        label=_("Grade"), choices=Hazard.Grade.choices, initial=Hazard.Grade.GENERAL
+        label=_("Grade"),
+        choices=Hazard.Grade.choices,
+        initial=Hazard.Grade.GENERAL,
+        required=False,
     )
     major_basis = BasisChoiceField(
         label=_("Major-hazard basis (判定依据)"),

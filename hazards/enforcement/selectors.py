@@ -34,7 +34,7 @@ def with_counts(qs: QuerySet[GovernmentInspection]) -> QuerySet[GovernmentInspec
         open_count=Count(
             "items", filter=~Q(items__hazard__status=Hazard.Status.CLOSED), distinct=True
         ),
-    )
+    ).order_by("-inspected_on", "-pk")  # Meta.ordering is dropped from a GROUP BY
 
 
 def filter_inspections(
