@@ -256,6 +256,9 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "hazards.models.inspections.InspectionKind",
         "InspectionRecordStatusEnum": "hazards.models.inspections.InspectionRecord.Status",
         "InspectionOutcomeEnum": "hazards.models.inspections.InspectionResult.Outcome",
+        "SelfReportStatusEnum": "hazards.models.selfreports.SelfReport.Status",
+        "QuarterlyTableStatusEnum": "hazards.models.selfreports.QuarterlyTable.Status",
+        "PeriodKindEnum": "hazards.models.selfreports.PeriodKind",
     },
 }
 

@@ -95,7 +95,7 @@ class SelfReportSerializer(serializers.ModelSerializer):
         return services.adjusted(report)
 
 
-class StartSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class SelfReportStartSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     period_kind = serializers.ChoiceField(choices=PeriodKind.choices)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     period = serializers.IntegerField(
@@ -106,7 +106,7 @@ class StartSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     )
 
 
-class SaveSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class SelfReportSaveSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     zero_report = serializers.BooleanField(required=False)
     funds = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
     adjustment_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
@@ -128,11 +128,11 @@ class SaveSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         return fields
 
 
-class ReasonSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class SelfReportReasonSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ReportFilterSerializer(serializers.Serializer):
+class SelfReportFilterSerializer(serializers.Serializer):
     period_kind = serializers.ChoiceField(choices=PeriodKind.choices, required=False)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     period = serializers.IntegerField(required=False, min_value=0, max_value=12)
@@ -144,7 +144,7 @@ class ReportFilterSerializer(serializers.Serializer):
     all_versions = serializers.BooleanField(required=False)
 
 
-class StatusFilterSerializer(serializers.Serializer):
+class FilingStatusFilterSerializer(serializers.Serializer):
     period_kind = serializers.ChoiceField(choices=PeriodKind.choices, required=False)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
     period = serializers.IntegerField(required=False, min_value=0, max_value=12)
@@ -154,7 +154,7 @@ class StatusFilterSerializer(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=100, allow_blank=True)
 
 
-class StatusRowSerializer(serializers.Serializer):
+class FilingStatusRowSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     uscc = serializers.CharField()
@@ -167,39 +167,39 @@ class StatusRowSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField(source="rep__submitted_at", allow_null=True)
 
 
-class RuleSerializer(serializers.ModelSerializer):
+class ReportingRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportingRule
         fields = ["region", "monthly", "updated_at"]
         read_only_fields = fields
 
 
-class RuleSetSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class ReportingRuleSetSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     monthly = serializers.BooleanField()
 
 
-class TableRowSerializer(serializers.ModelSerializer):
+class QuarterlyTableRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = QuarterlyTableRow
         exclude = ["id", "table"]
 
 
-class TableSerializer(serializers.ModelSerializer):
+class QuarterlyTableSerializer(serializers.ModelSerializer):
     class Meta:
         model = QuarterlyTable
         fields = ["id", "region", "year", "quarter", "status", "generated_at"]
         read_only_fields = fields
 
 
-class TableDetailSerializer(TableSerializer):
-    rows = TableRowSerializer(many=True, read_only=True)
+class QuarterlyTableDetailSerializer(QuarterlyTableSerializer):
+    rows = QuarterlyTableRowSerializer(many=True, read_only=True)
 
-    class Meta(TableSerializer.Meta):
-        fields = [*TableSerializer.Meta.fields, "rows"]
+    class Meta(QuarterlyTableSerializer.Meta):
+        fields = [*QuarterlyTableSerializer.Meta.fields, "rows"]
         read_only_fields = fields
 
 
-class TableRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class QuarterlyTableRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     region = serializers.CharField(
         max_length=6, required=False, help_text=gettext_lazy("District code (the city office).")
     )
@@ -232,7 +232,7 @@ class SelfReportViewSet(
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.action != "list":
             return queryset
-        params = ReportFilterSerializer(data=self.request.query_params)
+        params = SelfReportFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
         if data.get("inbox"):
@@ -247,18 +247,18 @@ class SelfReportViewSet(
     def _answer(self, report: SelfReport, code: int = status.HTTP_200_OK) -> Response:
         return Response(SelfReportSerializer(report).data, status=code)
 
-    @extend_schema(parameters=[ReportFilterSerializer])
+    @extend_schema(parameters=[SelfReportFilterSerializer])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=StartSerializer, responses={201: SelfReportSerializer, **REFUSALS})
+    @extend_schema(request=SelfReportStartSerializer, responses={201: SelfReportSerializer, **REFUSALS})
     def create(self, request: Request) -> Response:
         """Start (or find) the draft form of an ended period, pre-filled from the ledger."""
         user = acting_user(request)
         enterprise = own_enterprise(user)
         deny_unless(enterprise is not None, _("Only an enterprise files self-reports."))
         assert enterprise is not None
-        serializer = StartSerializer(data=request.data)
+        serializer = SelfReportStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         with ledger_errors():
@@ -266,12 +266,12 @@ class SelfReportViewSet(
             report = services.report_start(actor=user, enterprise=enterprise, period=period)
         return self._answer(report, status.HTTP_201_CREATED)
 
-    @extend_schema(request=SaveSerializer, responses={200: SelfReportSerializer, **REFUSALS})
+    @extend_schema(request=SelfReportSaveSerializer, responses={200: SelfReportSerializer, **REFUSALS})
     @action(detail=True, methods=["post"])
     def save(self, request: Request, pk: str | None = None) -> Response:
         """Change a draft: figures that differ from the ledger's need adjustment_reason."""
         report = self.get_object()
-        serializer = SaveSerializer(data=request.data)
+        serializer = SelfReportSaveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with ledger_errors():
             report = services.report_save(
@@ -289,12 +289,12 @@ class SelfReportViewSet(
             report = services.report_submit(actor=acting_user(request), report=report)
         return self._answer(report)
 
-    @extend_schema(request=ReasonSerializer, responses={201: SelfReportSerializer, **REFUSALS})
+    @extend_schema(request=SelfReportReasonSerializer, responses={201: SelfReportSerializer, **REFUSALS})
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str | None = None) -> Response:
         """A new draft version of the submitted form, with the reason."""
         report = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
+        serializer = SelfReportReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with ledger_errors():
             report = services.report_correct(
@@ -314,12 +314,12 @@ class SelfReportViewSet(
             report = services.report_acknowledge(actor=acting_user(request), report=report)
         return self._answer(report)
 
-    @extend_schema(request=ReasonSerializer, responses={200: SelfReportSerializer, **REFUSALS})
+    @extend_schema(request=SelfReportReasonSerializer, responses={200: SelfReportSerializer, **REFUSALS})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         """Back to the enterprise with the reason, by the office the form was sent to."""
         report = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
+        serializer = SelfReportReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with ledger_errors():
             report = services.report_return(
@@ -333,7 +333,7 @@ class SelfReportViewSet(
 class FilingStatusViewSet(PortalAPIMixin, viewsets.GenericViewSet):
     """Who must file a period's form and who did: on time, late, not at all."""
 
-    serializer_class = StatusRowSerializer
+    serializer_class = FilingStatusRowSerializer
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -343,7 +343,7 @@ class FilingStatusViewSet(PortalAPIMixin, viewsets.GenericViewSet):
         )
 
     def _parsed(self) -> tuple[Any, dict[str, str]]:
-        params = StatusFilterSerializer(data=self.request.query_params)
+        params = FilingStatusFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         org = acting_user(self.request).organisation
         assert org is not None
@@ -357,14 +357,14 @@ class FilingStatusViewSet(PortalAPIMixin, viewsets.GenericViewSet):
         period, filters, _message = status_views.parse(self.request.query_params, org.kind)
         return period, filters
 
-    @extend_schema(parameters=[StatusFilterSerializer])
+    @extend_schema(parameters=[FilingStatusFilterSerializer])
     def list(self, request: Request) -> Response:
         period, filters = self._parsed()
         rows = selectors.status_rows(status_views.status_queryset(request.user, period, filters))
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(StatusRowSerializer(page, many=True).data)
+        return self.get_paginated_response(FilingStatusRowSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[StatusFilterSerializer], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[FilingStatusFilterSerializer], responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["get"])
     def summary(self, request: Request) -> Response:
         """The period, its due date and how many enterprises are in each state."""
@@ -383,7 +383,7 @@ class FilingStatusViewSet(PortalAPIMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(
-        parameters=[StatusFilterSerializer],
+        parameters=[FilingStatusFilterSerializer],
         responses={(200, status_views.XLSX): OpenApiTypes.BINARY},
     )
     @action(detail=False, methods=["get"])
@@ -401,12 +401,12 @@ class FilingStatusViewSet(PortalAPIMixin, viewsets.GenericViewSet):
 class ReportingRuleViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The districts' own reporting rules (monthly forms)."""
 
-    serializer_class = RuleSerializer
+    serializer_class = ReportingRuleSerializer
 
     def get_queryset(self) -> QuerySet[ReportingRule]:
         return ReportingRule.objects.order_by("region_id")
 
-    @extend_schema(request=RuleSetSerializer, responses={200: RuleSerializer, **REFUSALS})
+    @extend_schema(request=ReportingRuleSetSerializer, responses={200: ReportingRuleSerializer, **REFUSALS})
     def create(self, request: Request) -> Response:
         """Set the rule of the user's district (its government only)."""
         user = acting_user(request)
@@ -416,14 +416,14 @@ class ReportingRuleViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.Gener
             _("Only the district's government sets its reporting rule."),
         )
         assert org is not None
-        serializer = RuleSetSerializer(data=request.data)
+        serializer = ReportingRuleSetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         region = Region.objects.get(pk=org.region_id)
         with ledger_errors():
             rule = services.rule_set(
                 actor=user, region=region, monthly=serializer.validated_data["monthly"]
             )
-        return Response(RuleSerializer(rule).data)
+        return Response(ReportingRuleSerializer(rule).data)
 
 
 class QuarterlyTableViewSet(
@@ -431,7 +431,7 @@ class QuarterlyTableViewSet(
 ):
     """The district → city quarterly tables (第24条): a district its own, the city all."""
 
-    serializer_class = TableSerializer
+    serializer_class = QuarterlyTableSerializer
 
     def get_queryset(self) -> QuerySet[QuarterlyTable]:
         qs = QuarterlyTable.objects.visible_to(self.request.user)
@@ -440,14 +440,14 @@ class QuarterlyTableViewSet(
         return qs
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        return TableDetailSerializer if self.action == "retrieve" else TableSerializer
+        return QuarterlyTableDetailSerializer if self.action == "retrieve" else QuarterlyTableSerializer
 
-    @extend_schema(request=TableRequestSerializer, responses={202: TableSerializer, **REFUSALS})
+    @extend_schema(request=QuarterlyTableRequestSerializer, responses={202: QuarterlyTableSerializer, **REFUSALS})
     def create(self, request: Request) -> Response:
         """Ask for a district's table of an ended quarter; generated in the background."""
         user = acting_user(request)
         org = user.organisation
-        serializer = TableRequestSerializer(data=request.data)
+        serializer = QuarterlyTableRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         code = data.get("region") if org is not None and org.kind == Kind.CITY_OFFICE else None
@@ -459,7 +459,7 @@ class QuarterlyTableViewSet(
             table = tables.table_request(
                 actor=user, region=region, year=data["year"], quarter=data["quarter"]
             )
-        return Response(TableSerializer(table).data, status=status.HTTP_202_ACCEPTED)
+        return Response(QuarterlyTableSerializer(table).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, tables.XLSX): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])

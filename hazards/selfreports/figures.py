@@ -49,8 +49,8 @@ from hazards.models import (
     InspectionKind,
     InspectionParticipant,
     InspectionRecord,
-    Suspension,
     SupervisionListing,
+    Suspension,
 )
 from hazards.models.selfreports import COUNT_FIGURES
 from hazards.selfreports.periods import Period
@@ -110,7 +110,9 @@ def hazard_conditions(start: datetime.date, end: datetime.date) -> dict[str, Q]:
     }
 
 
-def hazard_aggregates(start: datetime.date, end: datetime.date, names: tuple[str, ...]) -> dict:
+def hazard_aggregates(
+    start: datetime.date, end: datetime.date, names: tuple[str, ...]
+) -> dict[str, Any]:
     """Count(...) expressions for the named hazard figures (and Sum for funds)."""
     conditions = hazard_conditions(start, end)
     aggregates: dict[str, Any] = {

@@ -26,16 +26,14 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
 
 
 def _label(name: str) -> str:
-    return str(SelfReport._meta.get_field(name).verbose_name).capitalize()
+    return str(getattr(SelfReport._meta.get_field(name), "verbose_name", name)).capitalize()
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):
     """The figures, the texts and the standardization section of a draft."""
 
     zero_report = forms.BooleanField(label=_label("zero_report"), required=False)
-    funds = forms.DecimalField(
-        label=_label("funds"), min_value=0, max_digits=14, decimal_places=2
-    )
+    funds = forms.DecimalField(label=_label("funds"), min_value=0, max_digits=14, decimal_places=2)
     adjustment_reason = forms.CharField(
         label=_label("adjustment_reason"),
         max_length=2000,

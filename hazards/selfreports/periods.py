@@ -44,9 +44,7 @@ class Period:
             last_month = 3 * self.number
         else:
             last_month = 12
-        return datetime.date(
-            self.year, last_month, calendar.monthrange(self.year, last_month)[1]
-        )
+        return datetime.date(self.year, last_month, calendar.monthrange(self.year, last_month)[1])
 
     @property
     def key(self) -> str:

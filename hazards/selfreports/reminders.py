@@ -28,7 +28,11 @@ def lead_time(period: Period, today: datetime.date) -> int | None:
     due = period.due_on()
     if today > due:
         return None
-    waiting = [days for days in settings.SELF_REPORT_REMIND_DAYS if today >= due - datetime.timedelta(days=days)]
+    waiting = [
+        days
+        for days in settings.SELF_REPORT_REMIND_DAYS
+        if today >= due - datetime.timedelta(days=days)
+    ]
     return min(waiting) if waiting else None
 
 
@@ -37,9 +41,7 @@ def _unfiled(period: Period) -> list[tuple[int, int, str]]:
     must file the period's form and have not."""
     qs = Enterprise.objects.filter(status=Enterprise.Status.ACTIVE, account__isnull=False)
     if period.kind == PeriodKind.MONTH:
-        qs = qs.filter(
-            region_id__in=ReportingRule.objects.filter(monthly=True).values("region_id")
-        )
+        qs = qs.filter(region_id__in=ReportingRule.objects.filter(monthly=True).values("region_id"))
     missing = with_current_report(qs, period).filter(state_conditions()["missing"])
     return list(missing.order_by("pk").values_list("pk", "account_id", "name"))
 
@@ -58,9 +60,9 @@ def send_reminders(today: datetime.date | None = None) -> int:
         if days is None:
             continue
         done = set(
-            SelfReportReminder.objects.filter(
-                period_key=period.key, days_before=days
-            ).values_list("enterprise_id", flat=True)
+            SelfReportReminder.objects.filter(period_key=period.key, days_before=days).values_list(
+                "enterprise_id", flat=True
+            )
         )
         with translation.override(settings.LANGUAGE_CODE):
             text = _("The self-report for %(period)s is due on %(date)s.") % {

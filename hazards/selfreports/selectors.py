@@ -67,9 +67,7 @@ def obligated(user: Any, period: Period) -> QuerySet[Enterprise]:
     with ``rep``: its current form of the period, joined once."""
     qs = Enterprise.objects.filter(enterprise_scope(user), status=Enterprise.Status.ACTIVE)
     if period.kind == PeriodKind.MONTH:
-        qs = qs.filter(
-            region_id__in=ReportingRule.objects.filter(monthly=True).values("region_id")
-        )
+        qs = qs.filter(region_id__in=ReportingRule.objects.filter(monthly=True).values("region_id"))
     return with_current_report(qs, period)
 
 
@@ -116,9 +114,11 @@ def status_counts(qs: QuerySet[Enterprise]) -> dict[str, int]:
     return {name: int(value or 0) for name, value in counts.items()}
 
 
-def status_rows(qs: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-    """The list's rows: the enterprise, its place and its form's state, as values."""
-    return qs.order_by("region_id", "street__code", "name", "pk").values(
+def status_rows(qs: QuerySet[Enterprise]) -> QuerySet[Any]:
+    """The list's rows: the enterprise, its place and its form's state, as values
+    (``rep`` comes from obligated(); the type checker cannot follow it)."""
+    rows: QuerySet[Any] = qs.order_by("region_id", "street__code", "name", "pk")
+    return rows.values(
         "pk",
         "name",
         "uscc",

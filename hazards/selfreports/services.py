@@ -140,7 +140,7 @@ def _snapshot(report: SelfReport, names: tuple[str, ...] | list[str]) -> dict[st
 
 
 def _label(name: str) -> str:
-    return str(SelfReport._meta.get_field(name).verbose_name)
+    return str(getattr(SelfReport._meta.get_field(name), "verbose_name", name))
 
 
 # Starting ------------------------------------------------------------------

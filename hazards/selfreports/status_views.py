@@ -10,7 +10,7 @@ quarter), state (selectors.STATES), district (city office and regulators), stree
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -30,11 +30,11 @@ from hazards.selfreports.periods import Period, last_ended, period_of
 from portal import permissions, xlsx
 from portal.errors import ServiceError
 from portal.models import OrganisationKind as Kind
-from portal.models import Region, Street
+from portal.models import Organisation, Region, Street, User
 
 PER_PAGE = 50
-STATUS_KINDS = (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR, Kind.CITY_OFFICE)
-DISTRICT_FILTER_KINDS = (Kind.REGULATOR, Kind.CITY_OFFICE)
+STATUS_KINDS: tuple[str, ...] = (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR, Kind.CITY_OFFICE)
+DISTRICT_FILTER_KINDS: tuple[str, ...] = (Kind.REGULATOR, Kind.CITY_OFFICE)
 STATE_LABELS = {
     "filed": gettext_lazy("Filed"),
     "on_time": gettext_lazy("On time"),
@@ -69,7 +69,8 @@ def parse(params: Any, kind: str) -> tuple[Period, dict[str, str], str]:
     else:
         period = default
     filters = {
-        name: str(params.get(name, "")).strip()[:100] for name in ("state", "district", "street", "q")
+        name: str(params.get(name, "")).strip()[:100]
+        for name in ("state", "district", "street", "q")
     }
     if filters["state"] not in selectors.STATES:
         filters["state"] = ""
@@ -92,18 +93,25 @@ def state_of(row: dict[str, Any]) -> str:
     return f"{label} · {SelfReport.Status(status).label}"
 
 
+def _organisation(request: HttpRequest) -> Organisation:
+    """The organisation of a user allowed to see the status (403 otherwise)."""
+    permissions.require(can_see_status(request.user))
+    org = cast(User, request.user).organisation
+    assert org is not None
+    return org
+
+
 @login_required
 @require_GET
 def filing_status(request: HttpRequest) -> HttpResponse:
-    permissions.require(can_see_status(request.user))
-    org = request.user.organisation  # type: ignore[union-attr]
+    org = _organisation(request)
     period, filters, message = parse(request.GET, org.kind)
     qs = selectors.obligated(request.user, period)
     scoped = selectors.filter_status(qs, **{**filters, "state": ""})
     counts = selectors.status_counts(scoped)
     rows = selectors.status_rows(selectors.filter_status(qs, **filters))
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    for row in page.object_list:
+    for row in cast(list[dict[str, Any]], page.object_list):
         row["state"] = state_of(row)
     params = request.GET.copy()
     params.pop("page", None)
@@ -174,8 +182,7 @@ def status_workbook(period: Period, rows: QuerySet[Any]) -> BytesIO:
 @require_GET
 def filing_status_export(request: HttpRequest) -> FileResponse:
     """The list as filtered on the page (every page), as xlsx."""
-    permissions.require(can_see_status(request.user))
-    org = request.user.organisation  # type: ignore[union-attr]
+    org = _organisation(request)
     period, filters, _message = parse(request.GET, org.kind)
     rows = selectors.status_rows(status_queryset(request.user, period, filters))
     return FileResponse(

@@ -12,7 +12,7 @@ from typing import Any
 
 from celery import shared_task
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -52,7 +52,7 @@ def hazard_rows(region_id: str, period: Period) -> dict[Key, dict[str, int]]:
     """The hazard figures per industry × street of the district: one grouped query.
     The industry and street are the hazard's own (where the enterprise was when it
     was found)."""
-    rows = (
+    rows: QuerySet[Any] = (
         Hazard.objects.filter(region_id=region_id)
         .values("industry_id", "street_id")
         .order_by()

@@ -36,9 +36,15 @@ from portal.models import Region, User
 
 PER_PAGE = 50
 # Who uses the self-report pages: the enterprises, and whoever oversees them.
-KINDS = (Kind.ENTERPRISE, Kind.GROUP, Kind.STREET, Kind.DISTRICT, Kind.REGULATOR)
-KINDS += (Kind.CITY_OFFICE,)
-OTHER_FIELDS = ("zero_report", "adjustment_reason", "analysis", "next_measures", "filled_by")
+KINDS: tuple[str, ...] = (Kind.ENTERPRISE, Kind.GROUP, Kind.STREET, Kind.DISTRICT)
+KINDS += (Kind.REGULATOR, Kind.CITY_OFFICE)
+OTHER_FIELDS: tuple[str, ...] = (
+    "zero_report",
+    "adjustment_reason",
+    "analysis",
+    "next_measures",
+    "filled_by",
+)
 OTHER_FIELDS += ("standardization_grade", "self_assessment_score", "annual_self_assessment_done")
 REPORT_RELATED = ("enterprise", "region", "street", "receiver", "signed_by", "acknowledged_by")
 
@@ -115,8 +121,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "may_fill": enterprise is not None and services.may_fill(user, enterprise),
             "period_form": PeriodForm(initial={"period_kind": PeriodKind.QUARTER}),
             "is_official": user.organisation is not None
-            and user.organisation.kind in (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR)
-            + (Kind.CITY_OFFICE,),
+            and user.organisation.kind
+            in (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR) + (Kind.CITY_OFFICE,),
         },
     )
 
@@ -154,7 +160,9 @@ def _figure_rows(report: SelfReport) -> list[dict[str, Any]]:
     return [
         {
             "name": name,
-            "label": str(SelfReport._meta.get_field(name).verbose_name).capitalize(),
+            "label": str(
+                getattr(SelfReport._meta.get_field(name), "verbose_name", name)
+            ).capitalize(),
             "value": getattr(report, name),
             "prefilled": report.prefilled.get(name),
             "changed": name in adjusted,
@@ -164,22 +172,31 @@ def _figure_rows(report: SelfReport) -> list[dict[str, Any]]:
     ]
 
 
-def _render_detail(request: HttpRequest, report: SelfReport, *, status: int = 200, **extra: Any) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest, report: SelfReport, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     user = _actor(request)
-    versions = SelfReport.objects.filter(
-        enterprise_id=report.enterprise_id,
-        period_kind=report.period_kind,
-        year=report.year,
-        period=report.period,
-    ).visible_to(user).order_by("version").only("pk", "version", "status", "is_current", "submitted_at")
+    versions = (
+        SelfReport.objects.filter(
+            enterprise_id=report.enterprise_id,
+            period_kind=report.period_kind,
+            year=report.year,
+            period=report.period,
+        )
+        .visible_to(user)
+        .order_by("version")
+        .only("pk", "version", "status", "is_current", "submitted_at")
+    )
     receiving = services.is_receiver(user, report) and report.status == SelfReport.Status.SUBMITTED
     context = {
         "report": report,
         "period": services.period_of_report(report),
         "figures": _figure_rows(report),
         "versions": versions,
-        "may_edit": report.status == SelfReport.Status.DRAFT and services.may_fill(user, report.enterprise),
-        "may_submit": report.status == SelfReport.Status.DRAFT and services.may_sign(user, report.enterprise),
+        "may_edit": report.status == SelfReport.Status.DRAFT
+        and services.may_fill(user, report.enterprise),
+        "may_submit": report.status == SelfReport.Status.DRAFT
+        and services.may_sign(user, report.enterprise),
         "may_correct": report.is_current
         and report.status in services.FILED
         and services.may_fill(user, report.enterprise),
@@ -219,7 +236,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except HazardForbidden as error:
             form.add_error(None, error.message)
         except HazardConflict as error:
-            return _render_detail(request, get_report(request, pk), status=409, conflict=error.message)
+            return _render_detail(
+                request, get_report(request, pk), status=409, conflict=error.message
+            )
         except ServiceError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:

@@ -26,5 +26,7 @@ def draft_report(cast) -> SelfReport:
 
 
 def frozen_table(cast) -> QuarterlyTable:
-    table, _created = QuarterlyTable.objects.get_or_create(region=cast.chaoyang, year=2025, quarter=3)
+    table, _created = QuarterlyTable.objects.get_or_create(
+        region=cast.chaoyang, year=2025, quarter=3
+    )
     return tables.build_table(table.pk)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
-import time_machine
 from django.core import mail
 from django.test import override_settings
 
@@ -12,14 +9,10 @@ from hazards.models import PeriodKind, ReportingRule, SelfReportReminder
 from hazards.selfreports.periods import Period, open_periods
 from hazards.selfreports.reminders import send_reminders
 from portal.models import Notification
-from tests.hazards.selfreports.world import D, Q3_2025, submitted
+from tests.hazards.selfreports.world import Q3_2025, D, at, submitted
 
 Y2024 = Period(PeriodKind.YEAR, 2024)
 SEPTEMBER_2025 = Period(PeriodKind.MONTH, 2025, 9)
-
-
-def at(day: datetime.date):
-    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 8, 0), tick=False)
 
 
 def test_the_quarterly_form_is_due_on_the_15th_of_the_next_month():
@@ -82,7 +75,9 @@ def test_reminders_go_seven_days_and_one_day_before_once_each(
     assert run(D(2025, 10, 14), django_capture_on_commit_callbacks) == 0
     assert reminded(cast) == 2
     assert run(D(2025, 10, 16), django_capture_on_commit_callbacks) == 0  # overdue: no more
-    assert set(SelfReportReminder.objects.filter(enterprise=cast.ent).values_list("days_before", flat=True)) == {7, 1}
+    assert set(
+        SelfReportReminder.objects.filter(enterprise=cast.ent).values_list("days_before", flat=True)
+    ) == {7, 1}
 
 
 def test_an_enterprise_that_filed_is_not_reminded(cast, django_capture_on_commit_callbacks):

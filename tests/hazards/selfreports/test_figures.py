@@ -10,7 +10,7 @@ import pytest
 from hazards.models import Hazard, PeriodKind
 from hazards.selfreports.figures import ledger_figures, standardization_figures
 from hazards.selfreports.periods import Period
-from tests.hazards.selfreports.world import D, Q3_2025, hazard, inspection, listing, major_report
+from tests.hazards.selfreports.world import Q3_2025, D, hazard, inspection, listing, major_report
 
 MAJOR = Hazard.Grade.MAJOR
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,9 @@ def test_open_and_overdue_are_taken_at_the_periods_end(cast):
     hazard(cast.ent, found=D(2025, 9, 1), deadline=D(2025, 10, 20))  # open, not overdue
     hazard(cast.ent, found=D(2025, 9, 1), deadline=D(2025, 9, 29))  # open, overdue
     hazard(cast.ent, found=D(2025, 9, 1), deadline=D(2025, 9, 30))  # due on the last day
-    hazard(cast.ent, found=D(2025, 3, 1), deadline=D(2025, 3, 9), closed=D(2025, 10, 2))  # closed later
+    hazard(
+        cast.ent, found=D(2025, 3, 1), deadline=D(2025, 3, 9), closed=D(2025, 10, 2)
+    )  # closed later
     hazard(cast.ent, found=D(2025, 3, 1), deadline=D(2025, 3, 9), closed=D(2025, 9, 30))  # closed
     hazard(cast.ent, found=D(2025, 10, 1), deadline=D(2025, 10, 9))  # found after the end
     result = figures(cast)
@@ -53,7 +55,9 @@ def test_open_and_overdue_are_taken_at_the_periods_end(cast):
 def test_major_carried_over_new_closed_and_in_treatment_add_up(cast):
     hazard(cast.ent, grade=MAJOR, found=D(2025, 5, 1), deadline=D(2025, 12, 1))  # carried, open
     hazard(cast.ent, grade=MAJOR, found=D(2025, 5, 1), deadline=D(2025, 8, 1), closed=D(2025, 7, 1))
-    hazard(cast.ent, grade=MAJOR, found=D(2025, 4, 1), deadline=D(2025, 6, 1), closed=D(2025, 6, 30))
+    hazard(
+        cast.ent, grade=MAJOR, found=D(2025, 4, 1), deadline=D(2025, 6, 1), closed=D(2025, 6, 30)
+    )
     hazard(cast.ent, grade=MAJOR, found=D(2025, 8, 1), deadline=D(2025, 9, 1))  # new, overdue
     hazard(cast.ent, grade=MAJOR, found=D(2025, 8, 1), deadline=D(2025, 9, 1), closed=D(2025, 9, 2))
     result = figures(cast)
@@ -72,7 +76,9 @@ def test_listed_counts_listings_by_level_active_during_the_period(cast):
     district = cast.district.organisation
     a = hazard(cast.ent, grade=MAJOR, found=D(2025, 5, 1), deadline=D(2025, 12, 1))
     b = hazard(cast.ent, grade=MAJOR, found=D(2025, 8, 1), deadline=D(2025, 12, 1))
-    c = hazard(cast.ent, grade=MAJOR, found=D(2025, 2, 1), deadline=D(2025, 6, 1), closed=D(2025, 6, 1))
+    c = hazard(
+        cast.ent, grade=MAJOR, found=D(2025, 2, 1), deadline=D(2025, 6, 1), closed=D(2025, 6, 1)
+    )
     d = hazard(cast.ent, grade=MAJOR, found=D(2025, 9, 1), deadline=D(2025, 12, 1))
     listing(a, city_office, level="city", listed=D(2025, 5, 10))
     listing(b, district, level="district", listed=D(2025, 8, 10))
@@ -95,8 +101,17 @@ def test_suspensions_count_major_hazards_of_the_period_reported_with_a_suspensio
 
 
 def test_funds_sum_the_hazards_closed_in_the_period(cast):
-    hazard(cast.ent, found=D(2025, 6, 1), deadline=D(2025, 7, 5), closed=D(2025, 7, 5), funds="1200.50")
-    hazard(cast.ent, grade=MAJOR, found=D(2025, 1, 1), deadline=D(2025, 9, 1), closed=D(2025, 9, 1), funds="80000")
+    hazard(
+        cast.ent, found=D(2025, 6, 1), deadline=D(2025, 7, 5), closed=D(2025, 7, 5), funds="1200.50"
+    )
+    hazard(
+        cast.ent,
+        grade=MAJOR,
+        found=D(2025, 1, 1),
+        deadline=D(2025, 9, 1),
+        closed=D(2025, 9, 1),
+        funds="80000",
+    )
     hazard(cast.ent, found=D(2025, 8, 1), deadline=D(2025, 9, 5), funds="999")  # open
     hazard(cast.ent, found=D(2025, 8, 1), deadline=D(2025, 9, 5), closed=D(2025, 10, 1), funds="5")
     assert figures(cast)["funds"] == Decimal("81200.50")
@@ -141,7 +156,10 @@ def test_the_standardization_section_takes_the_last_submitted_self_assessment(ca
     from tests.reviews.test_assessment_pages import make_version
 
     version = make_version()
-    for score, when in (("82.5", "2024-11-01T10:00:00+08:00"), ("88.0", "2025-03-01T10:00:00+08:00")):
+    for score, when in (
+        ("82.5", "2024-11-01T10:00:00+08:00"),
+        ("88.0", "2025-03-01T10:00:00+08:00"),
+    ):
         Assessment.objects.create(
             enterprise=cast.ent,
             version=version,
@@ -151,9 +169,15 @@ def test_the_standardization_section_takes_the_last_submitted_self_assessment(ca
             created_by=cast.enterprise,
         )
     section = standardization_figures(cast.ent, Q3_2025)
-    assert section == {"self_assessment_score": Decimal("88.0"), "annual_self_assessment_done": True}
+    assert section == {
+        "self_assessment_score": Decimal("88.0"),
+        "annual_self_assessment_done": True,
+    }
     earlier = standardization_figures(cast.ent, Period(PeriodKind.QUARTER, 2024, 4))
-    assert earlier == {"self_assessment_score": Decimal("82.5"), "annual_self_assessment_done": True}
+    assert earlier == {
+        "self_assessment_score": Decimal("82.5"),
+        "annual_self_assessment_done": True,
+    }
     assert standardization_figures(cast.ent, Period(PeriodKind.QUARTER, 2024, 1)) == {
         "self_assessment_score": None,
         "annual_self_assessment_done": False,

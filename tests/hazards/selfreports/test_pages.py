@@ -4,25 +4,19 @@ with its late and missing lists, outsiders refused, constant query counts."""
 
 from __future__ import annotations
 
-import datetime
 from io import BytesIO
 
 import pytest
-import time_machine
 from django.conf import settings
 from openpyxl import load_workbook
 
 from hazards.models import SelfReport
 from hazards.selfreports import services
 from tests.cast import make_enterprise
-from tests.hazards.selfreports.world import D, hazard, started, submitted
+from tests.hazards.selfreports.world import D, at, hazard, started, submitted
 
 BASE = "/hazards/self-reports/"
 STATUS = BASE + "status/?period_kind=quarter&year=2025&period=3"
-
-
-def at(day):
-    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 9, 0), tick=False)
 
 
 def test_the_enterprise_fills_in_and_its_principal_submits_on_the_page(cast, client_for):
@@ -118,7 +112,9 @@ def period_filed(cast):
 
     users = []
     for enterprise in others:
-        org = Organisation.objects.create(name=enterprise.name, kind=OrganisationKind.ENTERPRISE, region=cast.chaoyang)
+        org = Organisation.objects.create(
+            name=enterprise.name, kind=OrganisationKind.ENTERPRISE, region=cast.chaoyang
+        )
         enterprise.account = org
         enterprise.save(update_fields=["account"])
         users.append(make_user(f"u-{enterprise.pk}", org))
@@ -139,7 +135,15 @@ def test_filing_status_counts_and_lists(cast, client_for, period_filed):
     page = client_for(cast.district).get(STATUS)
     html = page.content.decode()
     assert page.status_code == 200
-    for state, n in (("total", 5), ("filed", 3), ("on_time", 1), ("late", 2), ("missing", 2), ("zero", 1), ("acknowledged", 1)):
+    for state, n in (
+        ("total", 5),
+        ("filed", 3),
+        ("on_time", 1),
+        ("late", 2),
+        ("missing", 2),
+        ("zero", 1),
+        ("acknowledged", 1),
+    ):
         assert f'data-testid="count-{state}">{n}<' in html, state
     missing = client_for(cast.street).get(STATUS + "&state=missing").content.decode()
     assert "朝阳企业2" in missing and "朝阳企业3" in missing and "朝阳企业0" not in missing
@@ -153,23 +157,38 @@ def test_filing_status_counts_and_lists(cast, client_for, period_filed):
 
 def test_the_page_and_the_api_agree_and_the_api_filters(cast, client_for, period_filed):
     api = client_for(cast.district)
-    summary = api.get("/api/v1/self-report-status/summary/?period_kind=quarter&year=2025&period=3").json()
+    summary = api.get(
+        "/api/v1/self-report-status/summary/?period_kind=quarter&year=2025&period=3"
+    ).json()
     assert summary["counts"]["late"] == 2 and summary["due_on"] == "2025-10-15"
-    rows = api.get("/api/v1/self-report-status/?period_kind=quarter&year=2025&period=3&state=missing").json()
+    rows = api.get(
+        "/api/v1/self-report-status/?period_kind=quarter&year=2025&period=3&state=missing"
+    ).json()
     assert {row["name"] for row in rows["results"]} == {"朝阳企业2", "朝阳企业3"}
-    assert api.get("/api/v1/self-report-status/?period_kind=quarter&year=2025&period=9").status_code == 400
+    assert (
+        api.get("/api/v1/self-report-status/?period_kind=quarter&year=2025&period=9").status_code
+        == 400
+    )
     export = api.get(BASE + "status/export/?period_kind=quarter&year=2025&period=3&state=late")
     sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["朝阳企业0", "朝阳企业1"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "朝阳企业0",
+        "朝阳企业1",
+    ]
 
 
-def test_the_status_page_and_lists_take_constant_queries(cast, client_for, period_filed, django_assert_max_num_queries):
+def test_the_status_page_and_lists_take_constant_queries(
+    cast, client_for, period_filed, django_assert_max_num_queries
+):
     client = client_for(cast.district)
     for url in (STATUS, STATUS + "&state=late", BASE, BASE + "inbox/"):
         client.get(url)
         with django_assert_max_num_queries(9):
             assert client.get(url).status_code == 200
-    for url in ("/api/v1/self-report-status/?period_kind=quarter&year=2025&period=3", "/api/v1/self-reports/"):
+    for url in (
+        "/api/v1/self-report-status/?period_kind=quarter&year=2025&period=3",
+        "/api/v1/self-reports/",
+    ):
         with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200
 
@@ -190,17 +209,30 @@ def test_the_district_sets_monthly_reports_on_its_page(cast, client_for):
     client = client_for(cast.district)
     assert client.post(BASE + "rule/", {"monthly": "on"}).status_code == 302
     assert services.monthly_required(cast.chaoyang.pk)
-    answer = client_for(cast.other_district).post("/api/v1/reporting-rules/", {"monthly": True}, content_type="application/json")
+    answer = client_for(cast.other_district).post(
+        "/api/v1/reporting-rules/", {"monthly": True}, content_type="application/json"
+    )
     assert answer.status_code == 200 and answer.json()["region"] == cast.haidian.pk
-    assert client_for(cast.street).post("/api/v1/reporting-rules/", {"monthly": True}, content_type="application/json").status_code == 403
+    assert (
+        client_for(cast.street)
+        .post("/api/v1/reporting-rules/", {"monthly": True}, content_type="application/json")
+        .status_code
+        == 403
+    )
 
 
 def test_the_api_walks_the_form(cast, client_for):
     client = client_for(cast.enterprise)
-    created = client.post("/api/v1/self-reports/", {"period_kind": "quarter", "year": 2025, "period": 3}, content_type="application/json")
+    created = client.post(
+        "/api/v1/self-reports/",
+        {"period_kind": "quarter", "year": 2025, "period": 3},
+        content_type="application/json",
+    )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
-    bad = client.post(f"/api/v1/self-reports/{pk}/save/", {"general_found": 4}, content_type="application/json")
+    bad = client.post(
+        f"/api/v1/self-reports/{pk}/save/", {"general_found": 4}, content_type="application/json"
+    )
     assert bad.status_code == 400 and "adjustment_reason" in bad.json()
     good = client.post(
         f"/api/v1/self-reports/{pk}/save/",
@@ -208,15 +240,44 @@ def test_the_api_walks_the_form(cast, client_for):
         content_type="application/json",
     )
     assert good.json()["adjusted"] == ["general_found", "general_open"]
-    assert client.post(f"/api/v1/self-reports/{pk}/submit/", {}, content_type="application/json").status_code == 200
-    assert client.post(f"/api/v1/self-reports/{pk}/save/", {"analysis": "x"}, content_type="application/json").status_code == 409
-    assert client_for(cast.other_street).post(f"/api/v1/self-reports/{pk}/acknowledge/", {}, content_type="application/json").status_code == 404
-    assert client_for(cast.district).post(f"/api/v1/self-reports/{pk}/acknowledge/", {}, content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/self-reports/{pk}/submit/", {}, content_type="application/json"
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            f"/api/v1/self-reports/{pk}/save/", {"analysis": "x"}, content_type="application/json"
+        ).status_code
+        == 409
+    )
+    assert (
+        client_for(cast.other_street)
+        .post(f"/api/v1/self-reports/{pk}/acknowledge/", {}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        client_for(cast.district)
+        .post(f"/api/v1/self-reports/{pk}/acknowledge/", {}, content_type="application/json")
+        .status_code
+        == 403
+    )
     street = client_for(cast.street)
     inbox = street.get("/api/v1/self-reports/?inbox=1").json()
     assert [row["id"] for row in inbox["results"]] == [pk]
-    assert street.post(f"/api/v1/self-reports/{pk}/return/", {"reason": "请核对"}, content_type="application/json").json()["status"] == "returned"
-    corrected = client_for(cast.enterprise).post(f"/api/v1/self-reports/{pk}/correct/", {"reason": "已核对"}, content_type="application/json")
+    assert (
+        street.post(
+            f"/api/v1/self-reports/{pk}/return/",
+            {"reason": "请核对"},
+            content_type="application/json",
+        ).json()["status"]
+        == "returned"
+    )
+    corrected = client_for(cast.enterprise).post(
+        f"/api/v1/self-reports/{pk}/correct/", {"reason": "已核对"}, content_type="application/json"
+    )
     assert corrected.status_code == 201 and corrected.json()["version"] == 2
 
 

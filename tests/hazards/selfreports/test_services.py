@@ -4,10 +4,7 @@ acknowledgement or return; one audit row per change, nothing on refusal."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-import time_machine
 
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.models import PeriodKind, SelfReport
@@ -15,11 +12,7 @@ from hazards.selfreports import services
 from hazards.selfreports.periods import Period
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Organisation
-from tests.hazards.selfreports.world import D, Q3_2025, hazard, started, submitted
-
-
-def at(day):
-    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 9, 0), tick=False)
+from tests.hazards.selfreports.world import Q3_2025, D, at, hazard, started, submitted
 
 
 def audits(action=""):
@@ -66,7 +59,9 @@ def test_a_changed_figure_needs_the_reason(cast):
     hazard(cast.ent, found=D(2025, 8, 1), deadline=D(2025, 8, 9))
     report = started(cast)
     with pytest.raises(ServiceError, match="differs from the ledger") as refused:
-        services.report_save(actor=cast.enterprise_staff, report=report, values={"general_found": 3})
+        services.report_save(
+            actor=cast.enterprise_staff, report=report, values={"general_found": 3}
+        )
     assert refused.value.field == "adjustment_reason"
     report.refresh_from_db()
     assert report.general_found == 1 and audits() == 1
@@ -76,7 +71,10 @@ def test_a_changed_figure_needs_the_reason(cast):
         values={"general_found": 3, "general_open": 3, "adjustment_reason": "两项隐患漏登。"},
     )
     report.refresh_from_db()
-    assert report.general_found == 3 and services.adjusted(report) == ["general_found", "general_open"]
+    assert report.general_found == 3 and services.adjusted(report) == [
+        "general_found",
+        "general_open",
+    ]
     event = AuditEvent.objects.get(action="selfreport.save")
     assert event.before["general_found"] == 1 and event.after["general_found"] == 3
 
@@ -122,7 +120,10 @@ def test_submission_sets_late_receiver_and_signature(cast):
     assert not on_time.late and on_time.signed_by == cast.enterprise
     assert on_time.receiver == cast.street.organisation
     with at(D(2026, 1, 16)):
-        late = submitted(cast, Period(PeriodKind.QUARTER, 2025, 4), )
+        late = submitted(
+            cast,
+            Period(PeriodKind.QUARTER, 2025, 4),
+        )
     assert late.late
 
 
@@ -195,7 +196,9 @@ def test_a_returned_form_is_corrected(cast):
     services.report_return(actor=cast.street, report=report, reason="隐患数与台账不符。")
     report.refresh_from_db()
     assert report.status == SelfReport.Status.RETURNED and report.return_reason
-    correction = services.report_correct(actor=cast.enterprise, report=report, reason="按退回意见更正。")
+    correction = services.report_correct(
+        actor=cast.enterprise, report=report, reason="按退回意见更正。"
+    )
     services.report_submit(actor=cast.enterprise, report=correction)
     correction.refresh_from_db()
     assert correction.is_current and correction.status == SelfReport.Status.SUBMITTED

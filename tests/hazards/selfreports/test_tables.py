@@ -4,11 +4,9 @@ visible to the city office and the district, downloadable as xlsx."""
 
 from __future__ import annotations
 
-import datetime
 from io import BytesIO
 
 import pytest
-import time_machine
 from openpyxl import load_workbook
 
 from enterprises.models import Enterprise
@@ -17,13 +15,9 @@ from hazards.models import Hazard, QuarterlyTable
 from hazards.selfreports import tables
 from portal.models import AuditEvent, Industry
 from tests.cast import make_enterprise
-from tests.hazards.selfreports.world import D, hazard, listing, submitted
+from tests.hazards.selfreports.world import D, at, hazard, listing, submitted
 
 MAJOR = Hazard.Grade.MAJOR
-
-
-def at(day):
-    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, 9, 0), tick=False)
 
 
 @pytest.fixture
@@ -31,7 +25,9 @@ def district(cast):
     """朝阳区: cast.ent (machinery, 建外街道), a commerce enterprise in 朝外街道 without a
     form, and a closed one that is not counted."""
     commerce = Industry.objects.get(code="commerce")
-    shop = make_enterprise("朝外商贸", cast.chaoyang, 77, industry=commerce, street=cast.other_chaoyang_street)
+    shop = make_enterprise(
+        "朝外商贸", cast.chaoyang, 77, industry=commerce, street=cast.other_chaoyang_street
+    )
     make_enterprise("已注销", cast.chaoyang, 78, status=Enterprise.Status.CLOSED)
     hazard(cast.ent, found=D(2025, 7, 2), deadline=D(2025, 7, 9), closed=D(2025, 7, 8))
     hazard(cast.ent, found=D(2025, 8, 2), deadline=D(2025, 8, 9), closed=D(2025, 8, 20))
@@ -46,7 +42,12 @@ def district(cast):
 
 
 def test_the_tables_figures_for_a_hand_built_district(cast, district):
-    rows = {key: figures for key, figures in tables.table_figures(cast.chaoyang.pk, tables.Period("quarter", 2025, 3))}
+    rows = {
+        key: figures
+        for key, figures in tables.table_figures(
+            cast.chaoyang.pk, tables.Period("quarter", 2025, 3)
+        )
+    }
     machinery = rows[(cast.ent.industry_id, cast.chaoyang_street.pk)]
     assert machinery["general_found"] == 3
     assert machinery["general_rectified"] == 2
@@ -55,7 +56,11 @@ def test_the_tables_figures_for_a_hand_built_district(cast, district):
     assert machinery["major_treating"] == 1
     assert machinery["major_overdue"] == 1
     assert machinery["major_listed_district"] == 1
-    assert (machinery["reports_due"], machinery["reports_filed"], machinery["reports_on_time"]) == (1, 1, 1)
+    assert (machinery["reports_due"], machinery["reports_filed"], machinery["reports_on_time"]) == (
+        1,
+        1,
+        1,
+    )
     shop = rows[(district.industry_id, cast.other_chaoyang_street.pk)]
     assert (shop["major_new"], shop["major_treating"], shop["general_found"]) == (1, 1, 0)
     assert (shop["reports_due"], shop["reports_filed"]) == (1, 0)
@@ -66,7 +71,9 @@ def test_the_district_asks_the_job_builds_and_freezes_and_a_second_build_is_refu
     cast, district, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        table = tables.table_request(actor=cast.district_staff, region=cast.chaoyang, year=2025, quarter=3)
+        table = tables.table_request(
+            actor=cast.district_staff, region=cast.chaoyang, year=2025, quarter=3
+        )
     table.refresh_from_db()
     assert table.status == QuarterlyTable.Status.FROZEN and table.rows.count() == 2
     lines = list(tables.table_lines(table))
@@ -98,9 +105,13 @@ def test_the_beat_job_builds_last_quarters_table_for_every_district(cast, distri
     assert tables.generate_last_quarter(D(2025, 10, 16)) == 0
 
 
-def test_pages_and_xlsx_for_the_city_and_the_district_only(cast, district, client_for, django_capture_on_commit_callbacks):
+def test_pages_and_xlsx_for_the_city_and_the_district_only(
+    cast, district, client_for, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        table = tables.table_request(actor=cast.district, region=cast.chaoyang, year=2025, quarter=3)
+        table = tables.table_request(
+            actor=cast.district, region=cast.chaoyang, year=2025, quarter=3
+        )
     for who in (cast.city, cast.district, cast.district_staff):
         client = client_for(who)
         assert client.get(f"/hazards/self-reports/tables/{table.pk}/").status_code == 200
@@ -123,15 +134,25 @@ def test_pages_and_xlsx_for_the_city_and_the_district_only(cast, district, clien
     assert api["status"] == "frozen" and len(api["rows"]) == 2
 
 
-def test_the_api_asks_for_a_table_and_refuses_a_frozen_one(cast, client_for, django_capture_on_commit_callbacks):
+def test_the_api_asks_for_a_table_and_refuses_a_frozen_one(
+    cast, client_for, django_capture_on_commit_callbacks
+):
     client = client_for(cast.district)
     with django_capture_on_commit_callbacks(execute=True):
-        answer = client.post("/api/v1/quarterly-tables/", {"year": 2025, "quarter": 3}, content_type="application/json")
+        answer = client.post(
+            "/api/v1/quarterly-tables/",
+            {"year": 2025, "quarter": 3},
+            content_type="application/json",
+        )
     assert answer.status_code == 202, answer.content
-    again = client.post("/api/v1/quarterly-tables/", {"year": 2025, "quarter": 3}, content_type="application/json")
+    again = client.post(
+        "/api/v1/quarterly-tables/", {"year": 2025, "quarter": 3}, content_type="application/json"
+    )
     assert again.status_code == 409
     refused = client_for(cast.street).post(
-        "/api/v1/quarterly-tables/", {"year": 2025, "quarter": 2, "region": "110105"}, content_type="application/json"
+        "/api/v1/quarterly-tables/",
+        {"year": 2025, "quarter": 2, "region": "110105"},
+        content_type="application/json",
     )
     assert refused.status_code in (400, 403)
     assert QuarterlyTable.objects.count() == 1

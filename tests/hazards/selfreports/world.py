@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime
 import itertools
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import time_machine
 
 from hazards.models import (
     Hazard,
@@ -28,6 +31,14 @@ from tests.hazards.factories import catalogue_item
 D = datetime.date
 Q3_2025 = Period(PeriodKind.QUARTER, 2025, 3)  # 2025-07-01 … 2025-09-30, due 2025-10-15
 _numbers = itertools.count(1)
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: datetime.date, hour: int = 9):
+    """Travel to ``day`` at ``hour`` o'clock in Beijing."""
+    return time_machine.travel(
+        datetime.datetime(day.year, day.month, day.day, hour, 0, tzinfo=BEIJING), tick=False
+    )
 
 
 def hazard(
