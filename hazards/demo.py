@@ -36,6 +36,7 @@ from enterprises.models import Enterprise
 from hazards import services
 from hazards.inspections import demo as inspections_demo
 from hazards.models import CatalogueItem, CatalogueVersion, Hazard
+from hazards.selfreports import demo as selfreports_demo
 from portal import audit
 from portal.models import User
 
@@ -209,3 +210,4 @@ def seed_demo_hazards(result: Any) -> None:
             _seed(plan, enterprise, admin, second, basis)
             result.note("hazards", True)
     inspections_demo.seed_demo_inspections(result)
+    selfreports_demo.seed_demo_selfreports(result)
