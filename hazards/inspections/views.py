@@ -217,8 +217,11 @@ def _render_record(
     for result in results:
         if unanswered_only and result.outcome:
             continue
-        key, label = _group_of(result)
-        group = groups.setdefault(key, {"key": key, "label": label, "items": []})
+        identity, label = _group_of(result)
+        # The anchor is the section's place on the page: labels make poor ids.
+        group = groups.setdefault(
+            identity, {"key": f"section-{len(groups) + 1}", "label": label, "items": []}
+        )
         group["items"].append(result)
     participants = list(record.participants.select_related("user"))
     mine = next((p for p in participants if p.user_id == user.pk), None)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from hazards.inspections import services
 from hazards.models import Hazard, InspectionPlan, InspectionRecord
 from portal.models import AuditEvent
-from tests.hazards.factories import PDF, PNG
+from tests.hazards.factories import PDF, PNG, catalogue_item
 from tests.hazards.inspections.world import hazard_answer, make_plan, results, standard, start
 
 TODAY = timezone.localdate
@@ -223,5 +223,16 @@ def test_list_and_checklist_queries_stay_constant(cast, client_for, django_asser
         assert client.get(url("list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(url("plans")).status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(14) as few:
         assert client.get(url("record", record.pk)).status_code == 200
+    # Six items with a photo each, in three sections: no more queries.
+    item = catalogue_item(industries=[cast.ent.industry])
+    for n in range(2, 7):
+        item.version.items.create(code=f"4.{n}", group=f"组{n % 3}", text="情形", order=n)
+    longer = start(cast, make_plan(cast, checklist="catalogue", catalogue_version=item.version))
+    for r in results(longer):
+        services.result_save(actor=cast.enterprise, result=r, **hazard_answer())
+        services.photo_add(actor=cast.enterprise, result=r, upload=SimpleUploadedFile("a.png", PNG))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url("record", longer.pk)).content.decode()
+    assert page.count('data-testid="item-photo"') == 6
