@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
         "CertificateActionEnum": "certification.models.lifecycle.CertificateEvent.Action",
         "HazardStatusEnum": "hazards.models.ledger.Hazard.Status",
         "HazardPhotoKindEnum": "hazards.models.ledger.HazardPhoto.Kind",
+        "GovernmentInspectionStatusEnum": "hazards.models.enforcement.GovernmentInspection.Status",
+        "TipOffStatusEnum": "hazards.models.enforcement.TipOff.Status",
         "HazardCategoryEnum": "hazards.models.ledger.Hazard.Category",
         "InspectionKindEnum": "hazards.models.inspections.InspectionKind",
         "InspectionRecordStatusEnum": "hazards.models.inspections.InspectionRecord.Status",
@@ -311,6 +313,10 @@ SCORING_ACCIDENT_GATE = {"1": 0, "2": 1, "3": 2, "pass": 2}
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # Hazard photos (hazards/services.py photo_add): JPG or PNG up to this size.
 HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# The Excel import of an existing hazard ledger (hazards/importing/) runs in the
+# request, all or nothing: a judgment call, a year of one enterprise's ledger.
+HAZARD_IMPORT_MAX_BYTES = env_int("HAZARD_IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
+HAZARD_IMPORT_MAX_ROWS = env_int("HAZARD_IMPORT_MAX_ROWS", 1000, minimum=1)
 # The Excel import of an existing hazard ledger (hazards/importing/) runs in the
 # request, all or nothing: a judgment call, a year of one enterprise's ledger.
 HAZARD_IMPORT_MAX_BYTES = env_int("HAZARD_IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)

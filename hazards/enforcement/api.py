@@ -169,7 +169,7 @@ class InspectionCreateSerializer(RejectUnknownFieldsMixin, serializers.Serialize
     items = OrderItemInputSerializer(many=True, allow_empty=False)
 
 
-class ReviewSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class OrderReviewSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     review_number = serializers.CharField(max_length=60)
     reviewed_on = serializers.DateField()
     opinion = serializers.CharField(max_length=2000)
@@ -250,7 +250,7 @@ class GovernmentInspectionViewSet(
         return Response(self._detail(inspection.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=ReviewSerializer, responses={200: InspectionDetailSerializer, **REFUSALS}
+        request=OrderReviewSerializer, responses={200: InspectionDetailSerializer, **REFUSALS}
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
@@ -261,7 +261,7 @@ class GovernmentInspectionViewSet(
             services.may_review(user, inspection),
             _("Only the office that issued the order reviews it."),
         )
-        serializer = ReviewSerializer(data=request.data)
+        serializer = OrderReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with ledger_errors():
             services.order_review(actor=user, inspection=inspection, **serializer.validated_data)

@@ -119,6 +119,7 @@ def inspection_record(
     items = [dict(item) for item in items]
     if not items:
         raise ServiceError(_("An order lists at least one item to rectify."), field="items")
+    assert actor.organisation_id is not None  # an office's user (may_act_on)
     inspection = GovernmentInspection(
         organisation_id=actor.organisation_id,
         enterprise=enterprise,
@@ -255,7 +256,8 @@ def order_review(
     # Set before the moves, which read the review's number and day.
     inspection.review_number, inspection.reviewed_on = number, day
     inspection.review_opinion, inspection.reviewed_by = text, actor
-    passed_ids, failed_ids = [], []
+    passed_ids: list[int] = []
+    failed_ids: list[int] = []
     for row in rows:
         move = _review_move(row, row.pk not in failed)
         if move is None:
@@ -368,6 +370,7 @@ def tip_off_receive(
             _("Give the reporter's name and contact, or mark the tip-off anonymous."),
             field="reporter_name" if not name else "reporter_contact",
         )
+    assert actor.organisation_id is not None  # an office's user (may_act_on)
     tip_off = TipOff.objects.create(
         receiving_office_id=actor.organisation_id,
         enterprise=enterprise,

@@ -90,9 +90,8 @@ class HazardImportViewSet(PortalAPIMixin, viewsets.ViewSet):
                 upload=serializer.validated_data["file"],
                 dry_run=dry_run,
             )
-        if dry_run:
-            code = status.HTTP_200_OK
-        else:
+        code: int = status.HTTP_200_OK
+        if not dry_run:
             code = status.HTTP_201_CREATED if result.ok else status.HTTP_400_BAD_REQUEST
         return Response(result.as_dict(), status=code)
 

@@ -23,7 +23,7 @@ from portal.fields import limit_of
 
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _IN_BRACKETS = re.compile(r"[(（]([^)）]+)[)）]")
-TEXT_KEYS = ("location", "description", "basis", "measures")
+TEXT_KEYS: tuple[str, ...] = ("location", "description", "basis", "measures")
 TEXT_KEYS += ("responsible_department", "responsible_person")
 # Status names: whether the old ledger's row is closed (销号).
 STATUSES = {"未销号": False, "open": False, "待整改": False, "整改中": False}

@@ -52,16 +52,16 @@ def build_template(enterprise: Enterprise) -> bytes:
             ],
         ),
     ]
-    column = 1
+    start = 1
     for key, rows in blocks:
-        put(values, 1, column, COLUMNS_BY_KEY[key].header()).font = Font(bold=True)
+        put(values, 1, start, COLUMNS_BY_KEY[key].header()).font = Font(bold=True)
         if key == "major_code":
-            put(values, 1, column + 1, _("Situation")).font = Font(bold=True)
-        values.column_dimensions[get_column_letter(column)].width = 24
+            put(values, 1, start + 1, _("Situation")).font = Font(bold=True)
+        values.column_dimensions[get_column_letter(start)].width = 24
         for row_index, row in enumerate(rows, start=2):
             for offset, value in enumerate(row):
-                put(values, row_index, column + offset, value)
-        column += 2 if key != "major_code" else 3
+                put(values, row_index, start + offset, value)
+        start += 2 if key != "major_code" else 3
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

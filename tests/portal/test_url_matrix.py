@@ -42,6 +42,7 @@ from django.urls import reverse
 from certification import engine
 from certification.certificates import signing as verify
 from tests.hazards.catalogue_world import catalogue_item
+from tests.hazards.enforcement.matrix_world import matrix_order, matrix_tip_off
 from tests.hazards.inspections.world import record_with_photo
 from tests.hazards.ledger_world import hazard_with_photo
 from tests.hazards.selfreports import matrix_world as selfreports
@@ -350,6 +351,32 @@ MATRIX: dict[str, Entry] = {
     "api-hazard-move": Entry(hazard_and("transition", lambda w, h: "start"), "enterprise"),
     "hazards:photo": Entry(hazard_and("photo_id", lambda w, h: h[1].pk), "district"),
     "api-hazard-photo": Entry(hazard_and("photo_id", lambda w, h: h[1].pk), "district"),
+    # Government inspections: whoever oversees the enterprise reads; the issuing office
+    # (朝阳区) reviews. Tip-offs: the receiving office (建外街道) only, 404 for all others.
+    **{
+        name: Entry(lambda w: {"pk": matrix_order(w.cast).pk}, "district")
+        for name in (
+            "hazards:enforcement:inspection",
+            "hazards:enforcement:inspection_review",
+            "api-government-inspection-detail",
+            "api-government-inspection-review",
+        )
+    },
+    **{
+        name: Entry(
+            lambda w: {"pk": matrix_tip_off(w.cast).pk},
+            "street",
+            outsiders=("city", "district", "regulator", "group", "enterprise", *OUTSIDERS),
+        )
+        for name in (
+            "hazards:enforcement:tip_off",
+            "hazards:enforcement:tip_off_confirm",
+            "hazards:enforcement:tip_off_dismiss",
+            "api-tip-off-detail",
+            "api-tip-off-confirm",
+            "api-tip-off-dismiss",
+        )
+    },
     # Self-reports: drafts are the enterprise's; the street office receives its forms.
     **{
         name: Entry(lambda w: {"pk": selfreports.submitted_report(w.cast).pk}, owner)
