@@ -17,7 +17,6 @@ urlpatterns = [
     path("supervision/", include("hazards.supervision.urls")),
     path("enforcement/", include("hazards.enforcement.urls")),
     path("import/", include("hazards.importing.urls")),
-    path("import/", include("hazards.importing.urls")),
     path("self-reports/", include("hazards.selfreports.urls")),
     path("oversight/", include("hazards.oversight.urls")),
     path("catalogues/", catalogue_views.catalogue_list, name="catalogues"),

@@ -36,11 +36,6 @@ DISTRICT = "district"  # a user of the district government of the hazard's regio
 INSPECTING_OFFICE = "inspecting_office"  # a user of the office whose order the row is on
 SELF_ACCEPTING = "self_accepting"  # the enterprise's users, on a row not from an order
 RECORDER = "recorder"  # whoever may record hazards for the enterprise
-# A row from a government order (责令限期整改指令书) is accepted by the office that
-# issued it, in its follow-up review (整改复查), never by the enterprise itself.
-INSPECTING_OFFICE = "inspecting_office"  # a user of the office whose order the row is on
-SELF_ACCEPTING = "self_accepting"  # the enterprise's users, on a row not from an order
-RECORDER = "recorder"  # whoever may record hazards for the enterprise
 
 # The state a newly recorded hazard starts in, by grade.
 INITIAL: dict[str, str] = {Grade.GENERAL: Status.PENDING, Grade.MAJOR: Status.REPORTED}
@@ -72,14 +67,9 @@ class Transition:
     # False: made only as a step of another service (the follow-up review, the
     # import), whose PREPARE refuses it otherwise; never offered as a button.
     offered: bool = True
-    # False: made only as a step of another service (the follow-up review, the
-    # import), whose PREPARE refuses it otherwise; never offered as a button.
-    offered: bool = True
 
 
 SERVICES = "hazards.services."
-ENFORCEMENT = "hazards.enforcement.services."
-IMPORTING = "hazards.importing.service."
 ENFORCEMENT = "hazards.enforcement.services."
 IMPORTING = "hazards.importing.service."
 
@@ -172,78 +162,6 @@ TRANSITIONS: dict[str, Transition] = {
             comment_field="acceptance_note",
             style="success",
             prepare=SERVICES + "prepare_close",
-        ),
-        # The follow-up review (整改复查意见书) of a government order, by the office
-        # that issued it (hazards/enforcement/services.py order_review): rows
-        # awaiting acceptance pass and close, the others did not pass and are
-        # rectified (again).
-        Transition(
-            "review_pass",
-            (Status.AWAITING_ACCEPTANCE,),
-            Status.CLOSED,
-            Grade.GENERAL,
-            (INSPECTING_OFFICE,),
-            _("Follow-up review: passed (复查合格)"),
-            needs_comment=True,
-            comment_field="acceptance_note",
-            prepare=ENFORCEMENT + "prepare_review_pass",
-            offered=False,
-        ),
-        Transition(
-            "review_fail",
-            (Status.PENDING, Status.IN_PROGRESS, Status.AWAITING_ACCEPTANCE),
-            Status.IN_PROGRESS,
-            Grade.GENERAL,
-            (INSPECTING_OFFICE,),
-            _("Follow-up review: not passed (复查不合格)"),
-            needs_comment=True,
-            prepare=ENFORCEMENT + "prepare_review_fail",
-            offered=False,
-        ),
-        Transition(
-            "review_pass_major",
-            (Status.EVALUATED,),
-            Status.CLOSED,
-            Grade.MAJOR,
-            (INSPECTING_OFFICE,),
-            _("Follow-up review: passed (复查合格)"),
-            needs_comment=True,
-            comment_field="acceptance_note",
-            prepare=ENFORCEMENT + "prepare_review_pass",
-            offered=False,
-        ),
-        Transition(
-            "review_fail_major",
-            (Status.EVALUATED,),
-            Status.TREATING,
-            Grade.MAJOR,
-            (INSPECTING_OFFICE,),
-            _("Follow-up review: not passed (复查不合格)"),
-            needs_comment=True,
-            prepare=ENFORCEMENT + "prepare_review_fail",
-            offered=False,
-        ),
-        # An existing ledger's row imported as already closed (hazards/importing/):
-        # recorded, then closed on the date the old ledger gives.
-        Transition(
-            "import_closed",
-            (Status.PENDING,),
-            Status.CLOSED,
-            Grade.GENERAL,
-            (RECORDER,),
-            _("Imported as closed"),
-            prepare=IMPORTING + "prepare_import_closed",
-            offered=False,
-        ),
-        Transition(
-            "import_closed_major",
-            (Status.REPORTED,),
-            Status.CLOSED,
-            Grade.MAJOR,
-            (RECORDER,),
-            _("Imported as closed"),
-            prepare=IMPORTING + "prepare_import_closed",
-            offered=False,
         ),
         # The follow-up review (整改复查意见书) of a government order, by the office
         # that issued it (hazards/enforcement/services.py order_review): rows

@@ -317,10 +317,6 @@ HAZARD_PHOTO_MAX_BYTES = env_int("HAZARD_PHOTO_MAX_BYTES", 10 * 1024 * 1024, min
 # request, all or nothing: a judgment call, a year of one enterprise's ledger.
 HAZARD_IMPORT_MAX_BYTES = env_int("HAZARD_IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
 HAZARD_IMPORT_MAX_ROWS = env_int("HAZARD_IMPORT_MAX_ROWS", 1000, minimum=1)
-# The Excel import of an existing hazard ledger (hazards/importing/) runs in the
-# request, all or nothing: a judgment call, a year of one enterprise's ledger.
-HAZARD_IMPORT_MAX_BYTES = env_int("HAZARD_IMPORT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
-HAZARD_IMPORT_MAX_ROWS = env_int("HAZARD_IMPORT_MAX_ROWS", 1000, minimum=1)
 # A review unit that reviewed an enterprise within this many years may not be
 # assigned to it again (conflict of interest, certification/assignment/rules.py).
 REVIEW_CONFLICT_YEARS = env_int("REVIEW_CONFLICT_YEARS", 3, minimum=0)
