@@ -251,7 +251,9 @@ class SelfReportViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=SelfReportStartSerializer, responses={201: SelfReportSerializer, **REFUSALS})
+    @extend_schema(
+        request=SelfReportStartSerializer, responses={201: SelfReportSerializer, **REFUSALS}
+    )
     def create(self, request: Request) -> Response:
         """Start (or find) the draft form of an ended period, pre-filled from the ledger."""
         user = acting_user(request)
@@ -266,7 +268,9 @@ class SelfReportViewSet(
             report = services.report_start(actor=user, enterprise=enterprise, period=period)
         return self._answer(report, status.HTTP_201_CREATED)
 
-    @extend_schema(request=SelfReportSaveSerializer, responses={200: SelfReportSerializer, **REFUSALS})
+    @extend_schema(
+        request=SelfReportSaveSerializer, responses={200: SelfReportSerializer, **REFUSALS}
+    )
     @action(detail=True, methods=["post"])
     def save(self, request: Request, pk: str | None = None) -> Response:
         """Change a draft: figures that differ from the ledger's need adjustment_reason."""
@@ -289,7 +293,9 @@ class SelfReportViewSet(
             report = services.report_submit(actor=acting_user(request), report=report)
         return self._answer(report)
 
-    @extend_schema(request=SelfReportReasonSerializer, responses={201: SelfReportSerializer, **REFUSALS})
+    @extend_schema(
+        request=SelfReportReasonSerializer, responses={201: SelfReportSerializer, **REFUSALS}
+    )
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: str | None = None) -> Response:
         """A new draft version of the submitted form, with the reason."""
@@ -314,7 +320,9 @@ class SelfReportViewSet(
             report = services.report_acknowledge(actor=acting_user(request), report=report)
         return self._answer(report)
 
-    @extend_schema(request=SelfReportReasonSerializer, responses={200: SelfReportSerializer, **REFUSALS})
+    @extend_schema(
+        request=SelfReportReasonSerializer, responses={200: SelfReportSerializer, **REFUSALS}
+    )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         """Back to the enterprise with the reason, by the office the form was sent to."""
@@ -406,7 +414,9 @@ class ReportingRuleViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.Gener
     def get_queryset(self) -> QuerySet[ReportingRule]:
         return ReportingRule.objects.order_by("region_id")
 
-    @extend_schema(request=ReportingRuleSetSerializer, responses={200: ReportingRuleSerializer, **REFUSALS})
+    @extend_schema(
+        request=ReportingRuleSetSerializer, responses={200: ReportingRuleSerializer, **REFUSALS}
+    )
     def create(self, request: Request) -> Response:
         """Set the rule of the user's district (its government only)."""
         user = acting_user(request)
@@ -440,9 +450,16 @@ class QuarterlyTableViewSet(
         return qs
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        return QuarterlyTableDetailSerializer if self.action == "retrieve" else QuarterlyTableSerializer
+        return (
+            QuarterlyTableDetailSerializer
+            if self.action == "retrieve"
+            else QuarterlyTableSerializer
+        )
 
-    @extend_schema(request=QuarterlyTableRequestSerializer, responses={202: QuarterlyTableSerializer, **REFUSALS})
+    @extend_schema(
+        request=QuarterlyTableRequestSerializer,
+        responses={202: QuarterlyTableSerializer, **REFUSALS},
+    )
     def create(self, request: Request) -> Response:
         """Ask for a district's table of an ended quarter; generated in the background."""
         user = acting_user(request)

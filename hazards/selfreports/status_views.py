@@ -29,8 +29,8 @@ from hazards.selfreports import selectors
 from hazards.selfreports.periods import Period, last_ended, period_of
 from portal import permissions, xlsx
 from portal.errors import ServiceError
-from portal.models import OrganisationKind as Kind
 from portal.models import Organisation, Region, Street, User
+from portal.models import OrganisationKind as Kind
 
 PER_PAGE = 50
 STATUS_KINDS: tuple[str, ...] = (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR, Kind.CITY_OFFICE)

@@ -28,7 +28,7 @@ from hazards.models import PeriodKind, ReportingRule, SelfReport
 from hazards.models.selfreports import COUNT_FIGURES, FIGURES
 from hazards.selfreports import selectors, services
 from hazards.selfreports.forms import PeriodForm, ReasonForm, ReportForm, RuleForm
-from hazards.selfreports.periods import Period, open_periods, period_of
+from hazards.selfreports.periods import Period, last_ended, open_periods, period_of
 from portal import permissions
 from portal.errors import ServiceError
 from portal.models import OrganisationKind as Kind
@@ -98,14 +98,27 @@ def report_list(request: HttpRequest) -> HttpResponse:
     enterprise = own_enterprise(user)
     due: list[dict[str, Any]] = []
     if enterprise is not None:
-        periods = open_periods(kinds_for(enterprise), timezone.localdate())
+        today = timezone.localdate()
+        kinds = kinds_for(enterprise)
+        # The forms still due, and the last ended period of each kind even when overdue.
+        periods = sorted(
+            set(open_periods(kinds, today)) | {last_ended(kind, today) for kind in kinds},
+            key=lambda p: p.due_on(),
+        )
         filed = {
             (r.period_kind, r.year, r.period): r
             for r in SelfReport.objects.filter(enterprise=enterprise, is_current=True)
             .filter(year__gte=min((p.year for p in periods), default=0))
             .only("pk", "period_kind", "year", "period", "status")
         }
-        due = [{"period": p, "report": filed.get((p.kind, p.year, p.number))} for p in periods]
+        due = [
+            {
+                "period": p,
+                "report": filed.get((p.kind, p.year, p.number)),
+                "overdue": p.due_on() < today,
+            }
+            for p in periods
+        ]
     params = request.GET.copy()
     params.pop("page", None)
     return render(
