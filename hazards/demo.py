@@ -34,6 +34,7 @@ from django.utils import timezone
 from enterprises.demo import DEMO_ENTERPRISE, PASSWORD, SMALL_ENTERPRISE
 from enterprises.models import Enterprise
 from hazards import services
+from hazards.enforcement import demo as enforcement_demo
 from hazards.inspections import demo as inspections_demo
 from hazards.models import CatalogueItem, CatalogueVersion, Hazard
 from hazards.selfreports import demo as selfreports_demo
@@ -211,3 +212,4 @@ def seed_demo_hazards(result: Any) -> None:
             result.note("hazards", True)
     inspections_demo.seed_demo_inspections(result)
     selfreports_demo.seed_demo_selfreports(result)
+    enforcement_demo.seed_demo_enforcement(result)

@@ -121,6 +121,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         ]
     params = request.GET.copy()
     params.pop("page", None)
+    kind_of = user.organisation.kind if user.organisation is not None else ""
     return render(
         request,
         "hazards/selfreports/list.html",
@@ -133,6 +134,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "due": due,
             "may_fill": enterprise is not None and services.may_fill(user, enterprise),
             "period_form": PeriodForm(initial={"period_kind": PeriodKind.QUARTER}),
+            "is_district": kind_of == Kind.DISTRICT,
+            "is_city": kind_of == Kind.CITY_OFFICE,
             "is_official": user.organisation is not None
             and user.organisation.kind
             in (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR) + (Kind.CITY_OFFICE,),
