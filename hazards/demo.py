@@ -38,6 +38,7 @@ from hazards.enforcement import demo as enforcement_demo
 from hazards.inspections import demo as inspections_demo
 from hazards.models import CatalogueItem, CatalogueVersion, Hazard
 from hazards.selfreports import demo as selfreports_demo
+from hazards.supervision import demo as supervision_demo
 from portal import audit
 from portal.models import User
 
@@ -177,6 +178,7 @@ def _seed(plan: Plan, enterprise: Enterprise, admin: User, second: User, basis: 
                 actor=second, hazard=hazard, move="accept", comment="现场验收合格，同意销号。"
             )
         elif move == "approve_plan":
+            supervision_demo.report_and_plan(hazard, admin, second)
             services.perform(
                 actor=admin,
                 hazard=hazard,
@@ -211,5 +213,6 @@ def seed_demo_hazards(result: Any) -> None:
             _seed(plan, enterprise, admin, second, basis)
             result.note("hazards", True)
     inspections_demo.seed_demo_inspections(result)
+    supervision_demo.seed_supervision(result)
     selfreports_demo.seed_demo_selfreports(result)
     enforcement_demo.seed_demo_enforcement(result)

@@ -82,6 +82,11 @@ def recordable_enterprises(user: Any) -> QuerySet[Enterprise]:
 NOT_FOR_THE_RECTIFIER = ("accept", "reject_acceptance")
 
 
+def listed(hazard: Hazard) -> bool:
+    """Under listed supervision not closed yet."""
+    return SupervisionListing.objects.filter(hazard=hazard).exclude(status="closed").exists()
+
+
 def moves_open_to(user: User, hazard: Hazard) -> list[Transition]:
     """The moves the pages and the API offer the user on the hazard now."""
     return [
@@ -89,6 +94,8 @@ def moves_open_to(user: User, hazard: Hazard) -> list[Transition]:
         for t in transitions_from(hazard.status, hazard.grade)
         if services.can_perform(user, hazard, t)
         and not (t.name in NOT_FOR_THE_RECTIFIER and hazard.rectified_by_id == user.pk)
+        # A listed hazard closes through its listing's review (hazards/supervision/).
+        and not (t.name == "close" and listed(hazard))
     ]
 
 
@@ -240,6 +247,8 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
 def _render_detail(
     request: HttpRequest, hazard: Hazard, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
+    from hazards.supervision import views as supervision_views  # it imports this module
+
     user = _actor(request)
     actions = [{"t": t, "fields": MOVE_FIELDS.get(t.name, ())} for t in moves_open_to(user, hazard)]
     may_record = services.may_record(user, hazard.enterprise)
@@ -264,6 +273,7 @@ def _render_detail(
         "conflict": None,
         "extend_form": ExtendForm(),
         "photo_form": PhotoForm(),
+        "major": supervision_views.hazard_panel(user, hazard),
         **extra,
     }
     return render(request, "hazards/detail.html", context, status=status)

@@ -5,7 +5,8 @@ a user from here.
 
 一般事故隐患: 待整改 → 整改中 → 待验收 → 已销号, a failed acceptance back to 整改中.
 重大事故隐患 (国家安全监管总局令第16号 第14–18条): 已报告 → 方案已批 → 治理中 →
-已评估 → 已销号. Listed supervision (挂牌督办) will add its own moves. A row from a
+已评估 → 已销号; a listed one (挂牌督办, hazards/supervision/workflow.py) is closed
+by the listing's review (核销), not by ``close``. A row from a
 government order is accepted in the inspecting office's follow-up review (整改复查).
 """
 
@@ -120,8 +121,8 @@ TRANSITIONS: dict[str, Transition] = {
             style="warning",
             prepare=SERVICES + "prepare_reject_acceptance",
         ),
-        # 重大事故隐患. The six-part plan (第15条) comes with its own form; until
-        # then the principal's approval carries a required comment.
+        # 重大事故隐患. The principal approves the six-part plan (第15条) once the
+        # report (第14条) is submitted (hazards/supervision/reports.py).
         Transition(
             "approve_plan",
             (Status.REPORTED,),
@@ -129,7 +130,7 @@ TRANSITIONS: dict[str, Transition] = {
             Grade.MAJOR,
             (PRINCIPAL,),
             _("Approve the treatment plan"),
-            needs_comment=True,
+            prepare="hazards.supervision.reports.prepare_approve_plan",
         ),
         Transition(
             "start_treatment",
@@ -161,7 +162,7 @@ TRANSITIONS: dict[str, Transition] = {
             needs_comment=True,
             comment_field="acceptance_note",
             style="success",
-            prepare=SERVICES + "prepare_close",
+            prepare="hazards.supervision.rules.prepare_close",
         ),
         # The follow-up review (整改复查意见书) of a government order, by the office
         # that issued it (hazards/enforcement/services.py order_review): rows

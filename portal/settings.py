@@ -254,6 +254,11 @@ SPECTACULAR_SETTINGS = {
         "HazardPhotoKindEnum": "hazards.models.ledger.HazardPhoto.Kind",
         "GovernmentInspectionStatusEnum": "hazards.models.enforcement.GovernmentInspection.Status",
         "TipOffStatusEnum": "hazards.models.enforcement.TipOff.Status",
+        "ListingStatusEnum": "hazards.models.major.SupervisionListing.Status",
+        "ListingLevelEnum": "hazards.models.major.SupervisionListing.Level",
+        "SuspensionEnum": "hazards.models.major.Suspension",
+        "CloseVerdictEnum": "hazards.models.major.CloseApplication.Verdict",
+        "EvaluationByEnum": "hazards.models.major.ListingEvaluation.By",
         "HazardCategoryEnum": "hazards.models.ledger.Hazard.Category",
         "InspectionKindEnum": "hazards.models.inspections.InspectionKind",
         "InspectionRecordStatusEnum": "hazards.models.inspections.InspectionRecord.Status",
@@ -367,24 +372,20 @@ CELERY_BEAT_SCHEDULE["certificate-lifecycle"] = {
     "schedule": crontab(hour=1, minute=15),  # expiry, annual self-assessments, renewal
 }
 
+# A major hazard's report (hazards/supervision/reports.py) is due this many days
+# after the hazard was found: 16号令 第14条 says only "及时" (promptly), so the
+# default is a judgment call.
+MAJOR_HAZARD_REPORT_DAYS = env_int("MAJOR_HAZARD_REPORT_DAYS", 3, minimum=0)
+# The issuing office reviews a listed hazard on site within this many (calendar)
+# days of the application to close (16号令 第23条, domain.md §5: "within 10 days").
+LISTING_REVIEW_DAYS = env_int("LISTING_REVIEW_DAYS", 10, minimum=1)
+
 # Major hazards still open past their deadline flag the certificates (hazards/standardization.py).
 CELERY_BEAT_SCHEDULE["hazards-overdue-major"] = {
     "task": "hazards.flag_overdue_major",
     "schedule": crontab(hour=1, minute=30),
 }
 
-# Certificate PDFs (certification/certificates/rendering.py, certification/certificates/pdf.py).
-# Files go to the default storage: MEDIA_ROOT on this server unless
-# STORAGE_S3_BUCKET names a bucket of an S3-compatible store, then
-# django-storages' S3 backend (install django-storages[s3]; the storages
-# package is only imported when configured). Downloads always pass through
-# the portal's scoped views, never a public bucket URL.
-STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
-# The cut-down CJK face of the PDFs (certification/pdf.font_faces), built once
-# per machine into this folder; off: the system fonts as they are (slower).
-PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", str(VAR_DIR / "pdf-fonts")))
-PDF_SUBSET_FONTS = env_bool("PDF_SUBSET_FONTS", True)
-# Every PDF is rendered by a Celery task (certification/certificates/pdf_jobs.py): after this
 # Self-reports (hazards/selfreports/periods.py). 国家安全监管总局令第16号 第14条: the
 # quarterly form by the 15th of the month after the quarter, the annual one by
 # 31 January. Monthly reports (a district's own rule): by this day of the next
@@ -413,6 +414,18 @@ CELERY_BEAT_SCHEDULE["hazards-quarterly-tables"] = {
     ),
 }
 
+# Certificate PDFs (certification/certificates/rendering.py, certification/certificates/pdf.py).
+# Files go to the default storage: MEDIA_ROOT on this server unless
+# STORAGE_S3_BUCKET names a bucket of an S3-compatible store, then
+# django-storages' S3 backend (install django-storages[s3]; the storages
+# package is only imported when configured). Downloads always pass through
+# the portal's scoped views, never a public bucket URL.
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET")
+# The cut-down CJK face of the PDFs (certification/pdf.font_faces), built once
+# per machine into this folder; off: the system fonts as they are (slower).
+PDF_FONT_DIR = Path(env_str("PDF_FONT_DIR", str(VAR_DIR / "pdf-fonts")))
+PDF_SUBSET_FONTS = env_bool("PDF_SUBSET_FONTS", True)
+# Every PDF is rendered by a Celery task (certification/certificates/pdf_jobs.py): after this
 # many seconds it fails with a message (30 s later its process is killed).
 PDF_RENDER_TIME_LIMIT = env_int("PDF_RENDER_TIME_LIMIT", 120, minimum=1)
 # A render still pending this long after it was queued lost its message (a

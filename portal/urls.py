@@ -38,6 +38,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
     path("enterprises/", include("enterprises.urls")),
     path("applications/", include("certification.urls")),
+    path("public/supervision/", include("hazards.supervision.public_urls")),
     path("public/", include("certification.public.urls")),
     path("verify/", include("certification.certificates.urls_verify")),
     path("assessments/", include("reviews.urls")),

@@ -112,12 +112,15 @@ class Migration(migrations.Migration):
                 (
                     "current_state_and_causes",
                     portal.fields.BoundedTextField(
-                        max_length=4000, verbose_name="current state and causes (现状及产生原因)"
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="current state and causes (现状及产生原因)",
                     ),
                 ),
                 (
                     "harm_and_difficulty",
                     portal.fields.BoundedTextField(
+                        blank=True,
                         max_length=4000,
                         verbose_name="harm and difficulty of rectification (危害程度和整改难易程度分析)",
                     ),
@@ -125,7 +128,7 @@ class Migration(migrations.Migration):
                 (
                     "treatment_outline",
                     portal.fields.BoundedTextField(
-                        max_length=4000, verbose_name="treatment plan (治理方案)"
+                        blank=True, max_length=4000, verbose_name="treatment plan (治理方案)"
                     ),
                 ),
                 (
@@ -355,6 +358,7 @@ class Migration(migrations.Migration):
                         to=settings.AUTH_USER_MODEL,
                     ),
                 ),
+                ("recorded_at", models.DateTimeField(blank=True, null=True)),
                 (
                     "recorded_by",
                     models.ForeignKey(
@@ -396,24 +400,31 @@ class Migration(migrations.Migration):
                 (
                     "goals_and_tasks",
                     portal.fields.BoundedTextField(
-                        max_length=4000, verbose_name="goals and tasks (治理的目标和任务)"
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="goals and tasks (治理的目标和任务)",
                     ),
                 ),
                 (
                     "methods_and_measures",
                     portal.fields.BoundedTextField(
-                        max_length=4000, verbose_name="methods and measures (采取的方法和措施)"
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="methods and measures (采取的方法和措施)",
                     ),
                 ),
                 (
                     "funds_and_materials",
                     portal.fields.BoundedTextField(
-                        max_length=4000, verbose_name="funds and materials (经费和物资的落实)"
+                        blank=True,
+                        max_length=4000,
+                        verbose_name="funds and materials (经费和物资的落实)",
                     ),
                 ),
                 (
                     "organisation_and_people",
                     portal.fields.BoundedTextField(
+                        blank=True,
                         max_length=4000,
                         verbose_name="responsible organisation and people (负责治理的机构和人员)",
                     ),
@@ -421,6 +432,7 @@ class Migration(migrations.Migration):
                 (
                     "timeline_and_requirements",
                     portal.fields.BoundedTextField(
+                        blank=True,
                         max_length=4000,
                         verbose_name="time limit and requirements (治理的时限和要求)",
                     ),
@@ -428,6 +440,7 @@ class Migration(migrations.Migration):
                 (
                     "safety_and_emergency",
                     portal.fields.BoundedTextField(
+                        blank=True,
                         max_length=4000,
                         verbose_name="safety measures and emergency plan (安全措施和应急预案)",
                     ),

@@ -23,16 +23,21 @@ class Suspension(models.TextChoices):
 
 class MajorHazardReport(models.Model):
     """第14条: what the enterprise reports to the district and the regulators. The
-    discovery, location, 判定依据 and interim measures are the hazard's own."""
+    discovery, location, 判定依据 and interim measures are the hazard's own. Blank
+    parts are a draft's; submitting needs all three."""
 
     hazard = models.OneToOneField(Hazard, on_delete=models.CASCADE, related_name="major_report")
     current_state_and_causes = BoundedTextField(
-        _("current state and causes (现状及产生原因)"), max_length=4000
+        _("current state and causes (现状及产生原因)"), max_length=4000, blank=True
     )
     harm_and_difficulty = BoundedTextField(
-        _("harm and difficulty of rectification (危害程度和整改难易程度分析)"), max_length=4000
+        _("harm and difficulty of rectification (危害程度和整改难易程度分析)"),
+        max_length=4000,
+        blank=True,
     )
-    treatment_outline = BoundedTextField(_("treatment plan (治理方案)"), max_length=4000)
+    treatment_outline = BoundedTextField(
+        _("treatment plan (治理方案)"), max_length=4000, blank=True
+    )
     suspension = models.CharField(
         _("suspension"), max_length=10, choices=Suspension.choices, default=Suspension.NONE
     )
@@ -79,7 +84,8 @@ class ReportReceipt(models.Model):
 
 
 class TreatmentPlan(models.Model):
-    """第15条: the six parts, all required; approved by the principal."""
+    """第15条: the six parts, all required for the principal's approval (a draft
+    may leave some blank)."""
 
     SIX_PARTS = (
         "goals_and_tasks",
@@ -91,21 +97,23 @@ class TreatmentPlan(models.Model):
     )
 
     hazard = models.OneToOneField(Hazard, on_delete=models.CASCADE, related_name="treatment_plan")
-    goals_and_tasks = BoundedTextField(_("goals and tasks (治理的目标和任务)"), max_length=4000)
+    goals_and_tasks = BoundedTextField(
+        _("goals and tasks (治理的目标和任务)"), max_length=4000, blank=True
+    )
     methods_and_measures = BoundedTextField(
-        _("methods and measures (采取的方法和措施)"), max_length=4000
+        _("methods and measures (采取的方法和措施)"), max_length=4000, blank=True
     )
     funds_and_materials = BoundedTextField(
-        _("funds and materials (经费和物资的落实)"), max_length=4000
+        _("funds and materials (经费和物资的落实)"), max_length=4000, blank=True
     )
     organisation_and_people = BoundedTextField(
-        _("responsible organisation and people (负责治理的机构和人员)"), max_length=4000
+        _("responsible organisation and people (负责治理的机构和人员)"), max_length=4000, blank=True
     )
     timeline_and_requirements = BoundedTextField(
-        _("time limit and requirements (治理的时限和要求)"), max_length=4000
+        _("time limit and requirements (治理的时限和要求)"), max_length=4000, blank=True
     )
     safety_and_emergency = BoundedTextField(
-        _("safety measures and emergency plan (安全措施和应急预案)"), max_length=4000
+        _("safety measures and emergency plan (安全措施和应急预案)"), max_length=4000, blank=True
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -261,6 +269,9 @@ class CloseApplication(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When the review was recorded: after 责令改正 only an evaluation recorded
+    # later lets the enterprise apply again.
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -25,6 +25,7 @@ from reviews.models import StandardVersion
 from tests.cast import make_user
 from tests.certification.factories import make_tiered_version
 from tests.hazards.factories import JPG, PDF, PNG, catalogue_item, fields, record
+from tests.hazards.supervision.world import report_and_plan
 
 TODAY = timezone.localdate
 
@@ -270,7 +271,7 @@ def test_a_failed_acceptance_reopens_the_rectification(cast):
 
 
 def test_the_district_closes_an_evaluated_major_hazard(cast):
-    hazard = record(cast, grade=Hazard.Grade.MAJOR)
+    hazard = report_and_plan(cast, record(cast, grade=Hazard.Grade.MAJOR))
     services.perform(actor=cast.enterprise, hazard=hazard, move="approve_plan", comment="同意")
     services.perform(actor=cast.enterprise_staff, hazard=hazard, move="start_treatment")
     refused(

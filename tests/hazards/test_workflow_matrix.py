@@ -21,6 +21,7 @@ from hazards.workflow import DISTRICT, ENTERPRISE, PRINCIPAL, SELF_ACCEPTING, TR
 from portal.models import AuditEvent, User
 from tests.cast import make_user
 from tests.hazards.factories import record
+from tests.hazards.supervision.world import report_and_plan
 
 Status = Hazard.Status
 Grade = Hazard.Grade
@@ -85,6 +86,8 @@ def test_state_move_role_matrix(cast, grade, state):
     # The rectifier is a third colleague, so that either cast user may accept.
     rectifier = make_user("t-rectifier", cast.enterprise.organisation, User.Role.STAFF)
     hazard = record(cast, grade=grade)
+    if grade == Grade.MAJOR:  # approve_plan needs the submitted report and the plan
+        report_and_plan(cast, hazard)
     for name in PATHS[(grade, state)]:
         actor = rectifier if name in ("submit_for_acceptance", "evaluate") else cast.enterprise
         services.perform(actor=actor, hazard=hazard, move=name, **args())

@@ -46,6 +46,7 @@ from tests.hazards.enforcement.matrix_world import matrix_order, matrix_tip_off
 from tests.hazards.inspections.world import record_with_photo
 from tests.hazards.ledger_world import hazard_with_photo
 from tests.hazards.selfreports import matrix_world as selfreports
+from tests.hazards.supervision.world import matrix_listing, matrix_receipt
 from tests.portal.url_matrix_world import World, build_world
 from tests.url_routes import NOT_IDS, Route, uncovered, walk
 
@@ -146,6 +147,18 @@ def inspection(what):
         }[what]
 
     return kwargs
+
+
+# The objects of listed supervision's URLs (tests/hazards/supervision/world.py).
+SUPERVISION = {
+    "hazard": lambda w: {"pk": matrix_listing(w.cast).hazard_id},
+    "listing": lambda w: {"pk": matrix_listing(w.cast).pk},
+    "receipt": lambda w: {"pk": matrix_receipt(w.cast).pk},
+    "file": lambda w: {
+        "pk": matrix_listing(w.cast).pk,
+        "file_id": matrix_listing(w.cast).evaluations.get().files.get().pk,
+    },
+}
 
 
 MATRIX: dict[str, Entry] = {
@@ -407,6 +420,36 @@ MATRIX: dict[str, Entry] = {
             "hazards:selfreports:table_xlsx",
             "api-quarterly-table-detail",
             "api-quarterly-table-xlsx",
+        )
+    },
+    # A major hazard's report and plan, and its listed supervision (挂牌督办): whoever
+    # oversees the enterprise reads; the enterprise writes; the district lists and reviews.
+    **{
+        name: Entry(SUPERVISION[kind], owner)
+        for name, kind, owner in (
+            ("hazards:supervision:report", "hazard", "district"),
+            ("hazards:supervision:report_submit", "hazard", "enterprise"),
+            ("hazards:supervision:plan", "hazard", "district"),
+            ("hazards:supervision:new", "hazard", "district"),
+            ("hazards:supervision:acknowledge", "receipt", "district"),
+            ("hazards:supervision:detail", "listing", "district"),
+            ("hazards:supervision:notice", "listing", "district"),
+            ("hazards:supervision:progress", "listing", "enterprise"),
+            ("hazards:supervision:evaluate", "listing", "enterprise"),
+            ("hazards:supervision:apply", "listing", "enterprise"),
+            ("hazards:supervision:review", "listing", "district"),
+            ("hazards:supervision:file", "file", "district"),
+            ("api-hazard-major-report-detail", "hazard", "district"),
+            ("api-hazard-major-report-submit", "hazard", "enterprise"),
+            ("api-hazard-major-report-acknowledge", "hazard", "district"),
+            ("api-hazard-treatment-plan-detail", "hazard", "district"),
+            ("api-hazard-listing-detail", "listing", "district"),
+            ("api-hazard-listing-notice", "listing", "district"),
+            ("api-hazard-listing-progress", "listing", "enterprise"),
+            ("api-hazard-listing-evaluations", "listing", "enterprise"),
+            ("api-hazard-listing-apply-close", "listing", "enterprise"),
+            ("api-hazard-listing-review", "listing", "district"),
+            ("api-hazard-listing-file", "file", "district"),
         )
     },
     # Inspection plans and records: whoever oversees the enterprise reads; its users write.
