@@ -107,7 +107,8 @@ class ReviewForm(BootstrapFormMixin, forms.Form):
     reviewers = OfficialsField(
         label=_("Officials at the on-site review (at least two)"),
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        # Not Bootstrap's form-check-input: it would shrink the list's wrapper to a box.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "me-1"}),
     )
     reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DateInput())
     opinion = forms.CharField(

@@ -27,9 +27,13 @@ def with_figures(qs: QuerySet[SupervisionListing]) -> QuerySet[SupervisionListin
     """The rows a list shows, with the progress reports filed and the open
     application's review due date, in a constant number of queries."""
     open_application = CloseApplication.objects.filter(listing=OuterRef("pk"), verdict="")
-    return qs.select_related("hazard__enterprise", "issuer").annotate(
-        progress_filed=Count("progress_reports", distinct=True),
-        review_due=Subquery(open_application.order_by("-pk").values("review_due")[:1]),
+    return (
+        qs.select_related("hazard__enterprise", "issuer")
+        .annotate(
+            progress_filed=Count("progress_reports", distinct=True),
+            review_due=Subquery(open_application.order_by("-pk").values("review_due")[:1]),
+        )
+        .order_by("-listed_on", "-pk")
     )
 
 
