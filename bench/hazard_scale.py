@@ -376,6 +376,11 @@ def main() -> None:
     print("Seeding (COPY) …")
     add_hazards(args.hazards, rng)
     add_self_reports(rng)
+    # The planner needs statistics and the visibility map (index-only scans); a server
+    # with autovacuum off (as bench servers often are) has neither after COPY.
+    with connection.cursor() as cursor:
+        for table in ("enterprises_enterprise", "hazards_hazard", "hazards_selfreport"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
     today = timezone.localdate()
     district = Organisation.objects.get(users__username="demo-district")
     street = Organisation.objects.get(users__username="demo-street")

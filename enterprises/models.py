@@ -137,6 +137,10 @@ class Enterprise(models.Model):
             models.Index(fields=["status", "region"], name="enterprise_status_region_idx"),
             # A district's scope as a subquery (its enterprises' ids): an index-only scan.
             models.Index(fields=["region", "id"], name="enterprise_region_id_idx"),
+            # The active enterprises of a district (who must file a self-report), index-only.
+            models.Index(
+                fields=["region", "status", "street", "id"], name="enterprise_region_active_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -181,6 +181,14 @@ class SelfReport(models.Model):
                 condition=models.Q(is_current=True),
                 name="selfreport_street_period_idx",
             ),
+            # The filing status joins the enterprises in scope to the period's current
+            # forms: an index-only scan of that period.
+            models.Index(
+                fields=["period_kind", "year", "period", "enterprise"],
+                include=["id", "status", "late", "zero_report"],
+                condition=models.Q(is_current=True),
+                name="selfreport_period_ent_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -114,10 +114,59 @@ def status_counts(qs: QuerySet[Enterprise]) -> dict[str, int]:
     return {name: int(value or 0) for name, value in counts.items()}
 
 
+# The list's order: district, street (by code), name. Its groups (district × street)
+# are counted by status_groups, so that a page reads only the groups it shows.
+ORDER = ("region_id", "street__code", "name", "pk")
+
+
+def status_groups(qs: QuerySet[Enterprise]) -> list[dict[str, Any]]:
+    """status_counts per district × street, in the list's order: one query."""
+    rows = (
+        qs.order_by(*ORDER[:2])
+        .values("region_id", "street_id", "street__code")
+        .annotate(
+            total=Count("pk"),
+            **{name: Count("pk", filter=c) for name, c in state_conditions().items()},
+        )
+    )
+    return [dict(row) for row in rows]
+
+
+def totals(groups: list[dict[str, Any]]) -> dict[str, int]:
+    return {name: sum(g[name] for g in groups) for name in ("total", *STATES)}
+
+
+def page_of_rows(
+    rows: QuerySet[Any], groups: list[dict[str, Any]], key: str, bottom: int, top: int
+) -> list[dict[str, Any]]:
+    """Rows bottom..top of ``rows`` (ordered by ORDER; ``key`` the state filtering it,
+    or "total"), reading only the district × street groups that hold them: the
+    database sorts those groups' enterprises instead of the whole district's."""
+    position, before = 0, 0
+    wanted: list[Q] = []
+    for group in groups:
+        count = group[key]
+        if count and position + count > bottom and position < top:
+            if not wanted:
+                before = position
+            street = group["street_id"]
+            wanted.append(
+                Q(region_id=group["region_id"])
+                & (Q(street__isnull=True) if street is None else Q(street_id=street))
+            )
+        position += count
+    if not wanted:
+        return []
+    condition = wanted[0]
+    for more in wanted[1:]:
+        condition |= more
+    return list(rows.filter(condition)[bottom - before : top - before])
+
+
 def status_rows(qs: QuerySet[Enterprise]) -> QuerySet[Any]:
     """The list's rows: the enterprise, its place and its form's state, as values
     (``rep`` comes from obligated(); the type checker cannot follow it)."""
-    rows: QuerySet[Any] = qs.order_by("region_id", "street__code", "name", "pk")
+    rows: QuerySet[Any] = qs.order_by(*ORDER)
     return rows.values(
         "pk",
         "name",

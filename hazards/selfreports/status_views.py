@@ -108,10 +108,16 @@ def filing_status(request: HttpRequest) -> HttpResponse:
     period, filters, message = parse(request.GET, org.kind)
     qs = selectors.obligated(request.user, period)
     scoped = selectors.filter_status(qs, **{**filters, "state": ""})
-    counts = selectors.status_counts(scoped)
+    groups = selectors.status_groups(scoped)
+    counts = selectors.totals(groups)
     rows = selectors.status_rows(selectors.filter_status(qs, **filters))
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    for row in cast(list[dict[str, Any]], page.object_list):
+    key = filters["state"] or "total"
+    paginator = Paginator(rows, PER_PAGE)
+    paginator.count = counts[key]  # known from the counts: no COUNT over the district
+    page = paginator.get_page(request.GET.get("page"))
+    bottom = (page.number - 1) * PER_PAGE
+    page.object_list = selectors.page_of_rows(rows, groups, key, bottom, bottom + PER_PAGE)
+    for row in page.object_list:
         row["state"] = state_of(row)
     params = request.GET.copy()
     params.pop("page", None)
