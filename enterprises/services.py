@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprises import signals
 from enterprises.models import ENTERPRISE_FIELDS, Enterprise, RegistrationClaim
 from enterprises.uscc import normalise_uscc
 from portal import audit
@@ -161,6 +162,7 @@ def registration_approve(*, actor: User, claim: RegistrationClaim) -> Registrati
                 )
             )
         registry_before = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
+        place_before = signals.place_of(enterprise)
         enterprise.name = claim.name
         if claim.street is not None and claim.street.region_id == enterprise.region_id:
             enterprise.street = claim.street
@@ -205,6 +207,7 @@ def registration_approve(*, actor: User, claim: RegistrationClaim) -> Registrati
             after={**registry_after, "source": "registration"},
         )
     else:
+        signals.send_if_moved(enterprise, place_before)
         old, new = audit.changed(registry_before, registry_after)
         audit.record(
             actor=actor,
@@ -282,10 +285,11 @@ def enterprise_save(*, actor: User, enterprise: Enterprise) -> Enterprise:
     """Create or update a registry entry from a validated form or serializer."""
     creating = enterprise.pk is None
     before: dict[str, Any] = {}
+    place: dict[str, object] = {}
     if not creating:
-        before = audit.snapshot(
-            Enterprise.objects.select_for_update().get(pk=enterprise.pk), ENTERPRISE_FIELDS
-        )
+        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        before = audit.snapshot(locked, ENTERPRISE_FIELDS)
+        place = signals.place_of(locked)
     enterprise.uscc = normalise_uscc(enterprise.uscc)
     enterprise.full_clean()
     enterprise.save()
@@ -293,6 +297,7 @@ def enterprise_save(*, actor: User, enterprise: Enterprise) -> Enterprise:
     if creating:
         audit.record(actor=actor, action="enterprise.create", obj=enterprise, after=after)
     else:
+        signals.send_if_moved(enterprise, place)
         old, new = audit.changed(before, after)
         if new:
             audit.record(

@@ -11,3 +11,22 @@ accident_flags_review = Signal()
 # once per hazard by the hazards app's daily job, inside its transaction, with
 # actor (None: the scheduler), enterprise and reason (naming the hazard).
 major_hazard_overdue = Signal()
+
+# An enterprise's district, street or industry changed in the registry. Sent inside
+# the changing transaction with enterprise (already saved) and before: a dict of the
+# old region_id, street_id and industry_id. Apps that keep a copy of the enterprise's
+# place on their own rows (the hazards app's open hazards) update it here.
+enterprise_moved = Signal()
+
+# The attributes whose change is a move.
+PLACE_FIELDS = ("region_id", "street_id", "industry_id")
+
+
+def place_of(enterprise: object) -> dict[str, object]:
+    return {name: getattr(enterprise, name) for name in PLACE_FIELDS}
+
+
+def send_if_moved(enterprise: object, before: dict[str, object]) -> None:
+    """Send enterprise_moved when the enterprise's place differs from ``before``."""
+    if before != place_of(enterprise):
+        enterprise_moved.send(sender=type(enterprise), enterprise=enterprise, before=before)

@@ -38,3 +38,9 @@ class HazardsConfig(AppConfig):
 
         hazard_links.provide_brief(links.pre_visit_brief)
         hazard_links.provide_finding_recorder(links.record_review_finding)
+
+        # Open hazards follow their enterprise when the registry moves it.
+        from enterprises.signals import enterprise_moved
+        from hazards import registry_sync
+
+        enterprise_moved.connect(registry_sync.follow_enterprise, dispatch_uid="hazards-follow")

@@ -44,7 +44,14 @@ from hazards.errors import HazardConflict, HazardForbidden
 from hazards.exporting import XLSX, export_hazards
 from hazards.forms import MOVE_FIELDS
 from hazards.models import AccidentType, CatalogueItem, Hazard, HazardEvent, HazardPhoto
-from hazards.views import DISTRICT_FILTER_KINDS, LEDGER_KINDS, filter_hazards, moves_open_to
+from hazards.registry_sync import open_hazards_visible_to
+from hazards.views import (
+    DISTRICT_FILTER_KINDS,
+    LEDGER_KINDS,
+    filter_hazards,
+    moves_open_to,
+    restricts_to_open,
+)
 from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS
 from portal.api.base import (
     IdField,
@@ -338,6 +345,10 @@ class HazardViewSet(
         org = acting_user(self.request).organisation
         if org is None or org.kind not in DISTRICT_FILTER_KINDS:
             data.pop("district", None)
+        if restricts_to_open(data):  # the same rows by their own place (registry_sync)
+            queryset = open_hazards_visible_to(
+                self.request.user, Hazard.objects.select_related("enterprise")
+            )
         return filter_hazards(queryset, data)
 
     def _detail(self, pk: int) -> dict[str, Any]:

@@ -32,6 +32,8 @@ from hazards.errors import HazardConflict, HazardForbidden
 from hazards.exporting import XLSX, export_hazards
 from hazards.forms import MOVE_FIELDS, ExtendForm, HazardForm, MoveForm, PhotoForm
 from hazards.models import Hazard, HazardPhoto, SupervisionListing
+from hazards.registry_sync import open_hazards_visible_to
+from hazards.selectors import hazards_visible_to
 from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS, Transition, transitions_from
 from portal import permissions
 from portal.errors import ServiceError
@@ -120,6 +122,26 @@ def filter_hazards(qs: QuerySet[Hazard], filters: dict[str, Any]) -> QuerySet[Ha
     return qs
 
 
+def restricts_to_open(filters: dict[str, Any]) -> bool:
+    """Whether the filters leave open hazards only."""
+    status = filters.get("status")
+    return bool(
+        filters.get("open")
+        or filters.get("overdue")
+        or filters.get("listed")
+        or (status and status in Hazard.Status.values and status != Hazard.Status.CLOSED)
+    )
+
+
+def hazards_for(user: Any, filters: dict[str, Any], qs: QuerySet[Hazard]) -> QuerySet[Hazard]:
+    """The user's hazards for a list filtered by ``filters``: when only open ones can
+    match, scoped on their own place (hazards/registry_sync.py: the partial indexes of
+    open hazards, no join of the registry), otherwise through the enterprise."""
+    if restricts_to_open(filters):
+        return open_hazards_visible_to(user, qs)
+    return hazards_visible_to(user, qs)
+
+
 def _get_hazard(request: HttpRequest, pk: int) -> Hazard:
     permissions.require(can_use_ledger(request.user))
     return permissions.get_visible_or_404(
@@ -146,7 +168,9 @@ def _listed(request: HttpRequest) -> tuple[dict[str, str], QuerySet[Hazard]]:
     filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
     if _kind(request) not in DISTRICT_FILTER_KINDS:
         filters["district"] = ""
-    return filters, filter_hazards(Hazard.objects.visible_to(request.user), filters)
+    return filters, filter_hazards(
+        hazards_for(request.user, filters, Hazard.objects.all()), filters
+    )
 
 
 @login_required

@@ -27,6 +27,7 @@ from django.db.models import Field
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from enterprises import signals
 from enterprises.importing.columns import COLUMNS, COLUMNS_BY_KEY
 from enterprises.importing.reading import Sheet
 from enterprises.importing.rows import CheckedRow, Problem, ReferenceData, RowChecker
@@ -321,6 +322,13 @@ def _write(result: CheckResult) -> None:
         [Enterprise(**values) for values in result.to_create], batch_size=BATCH_SIZE
     )
     _update_rows(result.to_update)
+    # Whoever keeps a copy of an enterprise's place follows the ones that moved.
+    for enterprise, values in result.to_update:
+        before = signals.place_of(enterprise)
+        for name in signals.PLACE_FIELDS:
+            if name in values:
+                setattr(enterprise, name, values[name])
+        signals.send_if_moved(enterprise, before)
 
 
 def _update_rows(rows: list[tuple[Enterprise, dict[str, Any]]]) -> None:

@@ -187,6 +187,39 @@ class Hazard(models.Model):
                 condition=OPEN & models.Q(grade="major"),
                 name="hazard_open_major_idx",
             ),
+            # Open hazards follow their enterprise (hazards/registry_sync.py), so the
+            # officials' lists and counts of them scope on the row's own place: the
+            # ledger list (newest first) and the worklists (soonest deadline first).
+            models.Index(
+                fields=["region", "-found_on", "-id"],
+                include=["deadline", "grade"],
+                condition=OPEN,
+                name="hazard_open_region_found_idx",
+            ),
+            models.Index(
+                fields=["region", "deadline", "id"],
+                include=["grade"],
+                condition=OPEN,
+                name="hazard_open_region_due_idx",
+            ),
+            models.Index(
+                fields=["street", "-found_on", "-id"],
+                include=["deadline", "grade"],
+                condition=OPEN,
+                name="hazard_open_street_found_idx",
+            ),
+            models.Index(
+                fields=["street", "deadline", "id"],
+                include=["grade"],
+                condition=OPEN,
+                name="hazard_open_street_due_idx",
+            ),
+            models.Index(
+                fields=["industry", "deadline", "id"],
+                include=["grade"],
+                condition=OPEN,
+                name="hazard_open_industry_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -171,10 +171,13 @@ class SelfReport(models.Model):
         ordering = ["-year", "-period", "-pk"]
         verbose_name = _("self-report")
         indexes = [
+            # A district's filing status: its period's current forms only (they follow
+            # their enterprise, hazards/registry_sync.py), index-only.
             models.Index(
-                fields=["region", "period_kind", "year", "period"],
+                fields=["region", "period_kind", "year", "period", "enterprise"],
+                include=["id", "status", "late", "zero_report"],
                 condition=models.Q(is_current=True),
-                name="selfreport_region_period_idx",
+                name="selfreport_region_ent_idx",
             ),
             models.Index(
                 fields=["street", "period_kind", "year", "period"],

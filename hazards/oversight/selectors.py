@@ -1,6 +1,7 @@
 """The officials' worklists (street office, district government, regulator, city office):
 what needs their attention in the ledgers they oversee, scoped like the ledger
-(hazards.selectors.hazards_visible_to). Counts are aggregated in the database; the lists
+(hazards.selectors.hazards_visible_to; open hazards by their own place, which follows
+the enterprise's: hazards/registry_sync.py). Counts are aggregated in the database; the lists
 are short (the most urgent first) and link to the ledger list filtered the same way.
 A constant number of queries whatever the scope's size."""
 
@@ -14,6 +15,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from hazards.models import Hazard, SupervisionListing
+from hazards.registry_sync import open_hazards_visible_to
 from portal import permissions
 from portal.models import OrganisationKind as Kind
 from portal.models import Region, User
@@ -25,7 +27,6 @@ PER_DISTRICT_KINDS: tuple[str, ...] = (Kind.CITY_OFFICE, Kind.REGULATOR)
 # Rows shown per list; the counts above each list link to all of them.
 LIST_LIMIT = 20
 
-OPEN = ~Q(status=Hazard.Status.CLOSED)
 MAJOR = Q(grade=Hazard.Grade.MAJOR)
 LISTED = Q(listing__isnull=False) & ~Q(listing__status=SupervisionListing.Status.CLOSED)
 
@@ -35,10 +36,10 @@ def may_see_worklist(user: Any) -> bool:
 
 
 def _counts(hazards: QuerySet[Hazard], today: datetime.date) -> dict[str, int]:
-    """Every count is of open hazards: filtered once, so that PostgreSQL reads the
-    partial index of open hazards only (the filters below do not name the status)."""
+    """Every count is of open hazards (``hazards`` holds only those), so that PostgreSQL
+    reads the partial indexes of open hazards only."""
     overdue = Q(deadline__lt=today)
-    counts: dict[str, int] = hazards.filter(OPEN).aggregate(
+    counts: dict[str, int] = hazards.aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=overdue),
         major_open=Count("pk", filter=MAJOR),
@@ -65,7 +66,7 @@ def _plan_state(hazard: Hazard) -> str:
 def _major_rows(hazards: QuerySet[Hazard], today: datetime.date) -> list[dict[str, Any]]:
     rows = []
     for hazard in (
-        hazards.filter(OPEN & MAJOR)
+        hazards.filter(MAJOR)
         .select_related("enterprise", "listing", "major_report", "treatment_plan")
         .order_by("deadline", "pk")[:LIST_LIMIT]
     ):
@@ -133,8 +134,7 @@ def _per_district(hazards: QuerySet[Hazard], today: datetime.date) -> list[dict[
     overdue = Q(deadline__lt=today)
     counts: dict[str, dict[str, Any]] = {
         row["region_id"]: dict(row)
-        for row in hazards.filter(OPEN)
-        .order_by()
+        for row in hazards.order_by()
         .values("region_id")
         .annotate(
             overdue=Count("pk", filter=overdue),
@@ -159,7 +159,7 @@ def last_quarter(today: datetime.date) -> tuple[int, int]:
 def worklist(user: User, today: datetime.date | None = None) -> dict[str, Any]:
     """Everything the worklist page and its API show, for an official (may_see_worklist)."""
     today = today or timezone.localdate()
-    hazards = Hazard.objects.visible_to(user)
+    hazards = open_hazards_visible_to(user)  # every count and list is of open hazards
     listings = _listing_rows(user, today)
     org = user.organisation
     assert org is not None  # may_see_worklist
@@ -172,7 +172,7 @@ def worklist(user: User, today: datetime.date | None = None) -> dict[str, Any]:
             "reviews_due": sum(row.review_due is not None for row in listings),
         },
         "overdue": list(
-            hazards.filter(OPEN, deadline__lt=today)
+            hazards.filter(deadline__lt=today)
             .select_related("enterprise")
             .order_by("deadline", "pk")[:LIST_LIMIT]
         ),

@@ -68,23 +68,27 @@ def obligated(user: Any, period: Period) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.filter(enterprise_scope(user), status=Enterprise.Status.ACTIVE)
     if period.kind == PeriodKind.MONTH:
         qs = qs.filter(region_id__in=ReportingRule.objects.filter(monthly=True).values("region_id"))
-    return with_current_report(qs, period)
+    org = getattr(user, "organisation", None)
+    district = org.region_id if org is not None and org.kind == OrganisationKind.DISTRICT else None
+    return with_current_report(qs, period, region_id=district)
 
 
-def with_current_report(qs: QuerySet[Enterprise], period: Period) -> QuerySet[Enterprise]:
+def with_current_report(
+    qs: QuerySet[Enterprise], period: Period, *, region_id: str | None = None
+) -> QuerySet[Enterprise]:
     """Enterprises annotated with ``rep``: their current form of the period, if any
-    (a LEFT JOIN on the one-current-form-per-period index)."""
-    return qs.annotate(
-        rep=FilteredRelation(
-            "self_reports",
-            condition=Q(
-                self_reports__period_kind=period.kind,
-                self_reports__year=period.year,
-                self_reports__period=period.number,
-                self_reports__is_current=True,
-            ),
-        )
+    (a LEFT JOIN on the one-current-form-per-period index). ``region_id``: the
+    enterprises are all of that district, so only its forms are read (current forms
+    follow their enterprise: hazards/registry_sync.py), not the whole city's."""
+    condition = Q(
+        self_reports__period_kind=period.kind,
+        self_reports__year=period.year,
+        self_reports__period=period.number,
+        self_reports__is_current=True,
     )
+    if region_id is not None:
+        condition &= Q(self_reports__region_id=region_id)
+    return qs.annotate(rep=FilteredRelation("self_reports", condition=condition))
 
 
 def filter_status(
