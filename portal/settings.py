@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "hazards.models.inspections.InspectionKind",
         "InspectionRecordStatusEnum": "hazards.models.inspections.InspectionRecord.Status",
         "InspectionOutcomeEnum": "hazards.models.inspections.InspectionResult.Outcome",
+        "ObjectionOutcomeEnum": "certification.models.publicity.Objection.Outcome",
         "SelfReportStatusEnum": "hazards.models.selfreports.SelfReport.Status",
         "QuarterlyTableStatusEnum": "hazards.models.selfreports.QuarterlyTable.Status",
         "PeriodKindEnum": "hazards.models.selfreports.PeriodKind",

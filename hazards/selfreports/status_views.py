@@ -27,10 +27,11 @@ from enterprises.models import Enterprise
 from hazards.models import PeriodKind, SelfReport
 from hazards.selfreports import selectors
 from hazards.selfreports.periods import Period, last_ended, period_of
-from portal import permissions, xlsx
+from portal import permissions
 from portal.errors import ServiceError
 from portal.models import Organisation, Region, Street, User
 from portal.models import OrganisationKind as Kind
+from portal.xlsx import append_row
 
 PER_PAGE = 50
 STATUS_KINDS: tuple[str, ...] = (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR, Kind.CITY_OFFICE)
@@ -150,7 +151,7 @@ def filing_status(request: HttpRequest) -> HttpResponse:
 def status_workbook(period: Period, rows: QuerySet[Any]) -> BytesIO:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(period.key)
-    xlsx.append_row(
+    append_row(
         sheet,
         [
             _("Enterprise"),
@@ -165,7 +166,7 @@ def status_workbook(period: Period, rows: QuerySet[Any]) -> BytesIO:
     )
     for row in rows.iterator(chunk_size=2000):
         submitted = row["rep__submitted_at"]
-        xlsx.append_row(
+        append_row(
             sheet,
             [
                 row["name"],

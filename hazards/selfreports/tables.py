@@ -30,9 +30,10 @@ from hazards.models.selfreports import TABLE_FIGURES
 from hazards.selfreports.figures import hazard_aggregates
 from hazards.selfreports.periods import Period, last_ended
 from hazards.selfreports.selectors import FILED_STATUSES, with_current_report
-from portal import audit, xlsx
+from portal import audit
 from portal.errors import ServiceError
 from portal.models import Industry, OrganisationKind, Region, Street, User
+from portal.xlsx import append_row, cell
 
 HAZARD_FIGURES = tuple(name for name in TABLE_FIGURES if not name.startswith("reports_"))
 Key = tuple[int | None, int | None]  # (industry, street)
@@ -256,18 +257,18 @@ def _with_rates(values: list[int]) -> list[Any]:
 def table_workbook(table: QuarterlyTable) -> BytesIO:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(f"{table.year}Q{table.quarter}")
-    title = xlsx.cell(
+    title = cell(
         sheet,
         _("%(region)s · hazard investigation and governance, %(year)s Q%(quarter)s")
         % {"region": table.region, "year": table.year, "quarter": table.quarter},
     )
     title.font = Font(bold=True)
-    xlsx.append_row(sheet, [title])
-    xlsx.append_row(sheet, column_labels())
+    append_row(sheet, [title])
+    append_row(sheet, column_labels())
     for line in table_lines(table):
-        xlsx.append_row(sheet, line)
+        append_row(sheet, line)
     generated = timezone.localtime(table.generated_at) if table.generated_at else None
-    xlsx.append_row(
+    append_row(
         sheet, [_("Generated at"), generated.strftime("%Y-%m-%d %H:%M") if generated else ""]
     )
     out = BytesIO()
