@@ -307,3 +307,12 @@ def test_the_public_page_lists_listings_and_their_closing_to_anyone(cast, client
         "status",
         "closed_on",
     }
+
+
+def test_the_public_pages_lead_to_the_listed_supervisions(db, client):
+    """A visitor on the public announcements finds the listings, and back."""
+    announcements = english(client).get(reverse("public:announcements")).content.decode()
+    assert f'href="{reverse("public_supervision:list")}"' in announcements
+    listings = english(client).get(reverse("public_supervision:list")).content.decode()
+    assert 'data-testid="public-nav"' in listings
+    assert f'href="{reverse("public:announcements")}"' in listings
