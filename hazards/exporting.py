@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
+from collections.abc import Iterable
 from typing import IO, Any
 
 from django.db.models import QuerySet
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from hazards.models import Hazard
 from portal.xlsx import append_row, cell
@@ -64,28 +66,41 @@ def _row(hazard: Hazard, today: datetime.date) -> list[Any]:
 
 
 def export_hazards(qs: QuerySet[Hazard]) -> IO[bytes]:
-    """Write the hazards to an xlsx in a temporary file, rewound for reading; rows
-    stream to disk, so memory stays flat whatever the size of the ledger."""
+    """Write the hazards to an xlsx in a temporary file, rewound for reading."""
+    today = timezone.localdate()
+    qs = qs.select_related("enterprise", "region", "street", "industry")
+    rows = (_row(hazard, today) for hazard in qs.iterator(chunk_size=CHUNK_SIZE))
+    return write_workbook(_("Hazards"), _headers(), rows, DATE_COLUMNS)
+
+
+def write_workbook(
+    title: str,
+    headers: list[tuple[str, int]],
+    rows: Iterable[list[Any]],
+    date_columns: Iterable[int] = (),
+) -> IO[bytes]:
+    """One sheet with a bold header of (title, width) and the rows, in a temporary
+    file rewound for reading; rows stream to disk, so memory stays flat whatever
+    the size of the list. Dates and datetimes in ``date_columns`` (0-based) are
+    formatted as dates; user text stays text, never a formula (portal.xlsx)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Hazards"))
+    sheet = workbook.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for index, (title, width) in enumerate(_headers()):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-        heading = cell(sheet, title)
+    for index, (heading_text, width) in enumerate(headers):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        heading = cell(sheet, heading_text)
         heading.font = bold
         header.append(heading)
     append_row(sheet, header)
-    today = timezone.localdate()
-    qs = qs.select_related("enterprise", "region", "street", "industry")
-    for hazard in qs.iterator(chunk_size=CHUNK_SIZE):
-        row = _row(hazard, today)
-        for index in DATE_COLUMNS:
+    dates = tuple(date_columns)
+    for row in rows:
+        for index in dates:
             if row[index] is not None:
                 row[index] = cell(sheet, row[index])
                 row[index].number_format = "yyyy-mm-dd"
-        append_row(sheet, row)  # user text stays text, never a formula
+        append_row(sheet, row)
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)

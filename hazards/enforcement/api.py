@@ -7,6 +7,7 @@ from ``routes``: (prefix, viewset, basename).
   409 once the order is closed). Filters: q, status, overdue, mine.
 - ``tip-offs/``: the receiving office's users only. Listing and recording need an
   office (403); a tip-off by id is 404 for everyone but the receiving office.
+- ``export/`` on both: the list with the same filters, as xlsx.
 - ``hazard-imports/``: the ledger's Excel import (hazards/importing/api.py).
 """
 
@@ -15,9 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,7 +29,8 @@ from rest_framework.response import Response
 
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_visible_to
-from hazards.enforcement import selectors, services
+from hazards.enforcement import exporting, selectors, services
+from hazards.exporting import XLSX
 from hazards.importing.api import HazardImportViewSet
 from hazards.ledger_api import REFUSALS, ledger_errors
 from hazards.models import AccidentType, CatalogueItem, GovernmentInspection, Hazard, TipOff
@@ -201,7 +205,7 @@ class GovernmentInspectionViewSet(
         return selectors.with_counts(qs.select_related("enterprise", "organisation"))
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.action != "list":
+        if self.action not in ("list", "export"):
             return queryset
         params = InspectionFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
@@ -212,6 +216,22 @@ class GovernmentInspectionViewSet(
             status=data.get("status", ""),
             overdue=bool(data.get("overdue")),
             office=acting_user(self.request).organisation_id if data.get("mine") else None,
+        )
+
+    @extend_schema(
+        parameters=[InspectionFilterSerializer],
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> FileResponse:
+        """The list with the same filters, as an Excel workbook."""
+        qs = self.filter_queryset(GovernmentInspection.objects.visible_to(request.user))
+        filename = f"government-inspections-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(
+            exporting.export_inspections(qs),
+            as_attachment=True,
+            filename=filename,
+            content_type=XLSX,
         )
 
     def _detail(self, pk: int) -> dict[str, Any]:
@@ -341,7 +361,7 @@ class TipOffViewSet(
         return TipOff.objects.visible_to(self.request.user).select_related("enterprise", "hazard")
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.action != "list":
+        if self.action not in ("list", "export"):
             return queryset
         params = TipOffFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
@@ -357,6 +377,24 @@ class TipOffViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self._office_only()
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[TipOffFilterSerializer],
+        responses={(200, XLSX): OpenApiTypes.BINARY, 403: REFUSALS[403]},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> FileResponse:
+        """The office's own tip-offs with the same filters, with their reporters."""
+        self._office_only()
+        user = acting_user(request)
+        qs = self.filter_queryset(TipOff.objects.visible_to(user))
+        filename = f"tip-offs-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(
+            exporting.export_tip_offs(qs, user.organisation_id),
+            as_attachment=True,
+            filename=filename,
+            content_type=XLSX,
+        )
 
     @extend_schema(
         request=TipOffCreateSerializer,

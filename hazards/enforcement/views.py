@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_visible_to
-from hazards.enforcement import selectors, services
+from hazards.enforcement import exporting, selectors, services
 from hazards.enforcement.forms import (
     ConfirmForm,
     DismissForm,
@@ -32,6 +32,7 @@ from hazards.enforcement.forms import (
     item_forms,
 )
 from hazards.errors import HazardConflict, HazardForbidden
+from hazards.exporting import XLSX
 from hazards.models import GovernmentInspection, Hazard, TipOff
 from hazards.views import can_use_ledger
 from portal import permissions
@@ -71,12 +72,10 @@ def _choose_enterprise(request: HttpRequest, title: str) -> Enterprise | HttpRes
 # --- inspections ------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def inspection_list(request: HttpRequest) -> HttpResponse:
-    """The orders in the user's scope; ``?overdue=1&mine=1`` is the office's worklist
-    of orders past their deadline and not yet closed by a review."""
-    permissions.require(can_use_ledger(request.user))
+def _inspections_listed(
+    request: HttpRequest,
+) -> tuple[dict[str, str], bool, bool, QuerySet[GovernmentInspection]]:
+    """The list's filters and its orders (the page and its export)."""
     user = _actor(request)
     filters = {key: request.GET.get(key, "").strip()[:100] for key in ("q", "status")}
     overdue, mine = request.GET.get("overdue") == "1", request.GET.get("mine") == "1"
@@ -87,6 +86,29 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         overdue=overdue,
         office=user.organisation_id if mine else None,
     )
+    return filters, overdue, mine, qs
+
+
+@login_required
+@require_GET
+def inspection_export(request: HttpRequest) -> FileResponse:
+    """The list as filtered on its page (every page), as xlsx."""
+    permissions.require(can_use_ledger(request.user))
+    _filters, _overdue, _mine, qs = _inspections_listed(request)
+    filename = f"government-inspections-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(
+        exporting.export_inspections(qs), as_attachment=True, filename=filename, content_type=XLSX
+    )
+
+
+@login_required
+@require_GET
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    """The orders in the user's scope; ``?overdue=1&mine=1`` is the office's worklist
+    of orders past their deadline and not yet closed by a review."""
+    permissions.require(can_use_ledger(request.user))
+    user = _actor(request)
+    filters, overdue, mine, qs = _inspections_listed(request)
     qs = selectors.with_counts(qs.select_related("enterprise", "organisation"))
     page, params = _page(request, qs)
     return render(
@@ -223,18 +245,39 @@ def inspection_review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- tip-offs --------------------------------------------------------------------------
 
 
+def _tip_offs_listed(request: HttpRequest) -> tuple[dict[str, str], QuerySet[TipOff]]:
+    filters = {key: request.GET.get(key, "").strip()[:100] for key in ("q", "status")}
+    qs = selectors.filter_tip_offs(
+        TipOff.objects.visible_to(request.user).select_related("enterprise", "hazard"),
+        q=filters["q"],
+        status=filters["status"] if filters["status"] in TipOff.Status else "",
+    )
+    return filters, qs
+
+
+@login_required
+@require_GET
+def tip_off_export(request: HttpRequest) -> FileResponse:
+    """The office's own tip-offs as filtered on the page, with their reporters."""
+    user = _actor(request)
+    permissions.require(services.is_office(user))
+    _filters, qs = _tip_offs_listed(request)
+    filename = f"tip-offs-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(
+        exporting.export_tip_offs(qs, user.organisation_id),
+        as_attachment=True,
+        filename=filename,
+        content_type=XLSX,
+    )
+
+
 @login_required
 @require_GET
 def tip_off_list(request: HttpRequest) -> HttpResponse:
     """The tip-offs the user's office received (only offices receive them)."""
     user = _actor(request)
     permissions.require(services.is_office(user))
-    filters = {key: request.GET.get(key, "").strip()[:100] for key in ("q", "status")}
-    qs = selectors.filter_tip_offs(
-        TipOff.objects.visible_to(user).select_related("enterprise", "hazard"),
-        q=filters["q"],
-        status=filters["status"] if filters["status"] in TipOff.Status else "",
-    )
+    filters, qs = _tip_offs_listed(request)
     page, params = _page(request, qs)
     return render(
         request,

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -26,7 +28,9 @@ from rest_framework.response import Response
 
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprises_visible_to
+from hazards.exporting import XLSX
 from hazards.inspections import plans, services
+from hazards.inspections.exporting import export_records
 from hazards.inspections.selectors import counts, may_manage
 from hazards.inspections.serializers import (
     InspectionCountsSerializer,
@@ -402,6 +406,19 @@ class InspectionRecordViewSet(
                     {"results": [str(error.message)], "result": [str(error.result_id)]}
                 ) from None
         return Response(self._detail(record.pk))
+
+    @extend_schema(
+        parameters=[InspectionRecordFilterSerializer],
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> FileResponse:
+        """The list with the same filters, as an Excel workbook."""
+        qs = filter_records(InspectionRecord.objects.visible_to(request.user), self._filters())
+        filename = f"inspections-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(
+            export_records(qs), as_attachment=True, filename=filename, content_type=XLSX
+        )
 
     @extend_schema(
         parameters=[InspectionRecordFilterSerializer], responses={200: InspectionCountsSerializer}

@@ -6,6 +6,7 @@ app_name = "inspections"
 
 urlpatterns = [
     path("", views.record_list, name="list"),
+    path("export/", views.record_export, name="export"),
     path("plans/", plan_views.plan_list, name="plans"),
     path("plans/new/", plan_views.plan_new, name="plan_new"),
     path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),

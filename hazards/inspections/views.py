@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hazards.errors import HazardConflict, HazardForbidden
+from hazards.exporting import XLSX
 from hazards.inspections import services
+from hazards.inspections.exporting import export_records
 from hazards.inspections.forms import ResultForm, StartForm
 from hazards.inspections.plan_views import can_use, get_plan
 from hazards.inspections.selectors import counts, manageable_enterprises, may_manage
@@ -79,9 +81,8 @@ def filter_records(qs: QuerySet[InspectionRecord], filters: dict[str, Any]) -> Q
     return qs
 
 
-@login_required
-def record_list(request: HttpRequest) -> HttpResponse:
-    permissions.require(can_use(request.user))
+def _listed(request: HttpRequest) -> tuple[dict[str, Any], QuerySet[InspectionRecord]]:
+    """The page's filters and the records in scope (the page and its export)."""
     today = timezone.localdate()
     start = _day(request.GET.get("start", "")) or today.replace(month=1, day=1)
     end = _day(request.GET.get("end", ""))
@@ -97,7 +98,14 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "start": start,
         "end": end,
     }
-    scoped = InspectionRecord.objects.visible_to(request.user)
+    return filters, InspectionRecord.objects.visible_to(request.user)
+
+
+@login_required
+def record_list(request: HttpRequest) -> HttpResponse:
+    permissions.require(can_use(request.user))
+    filters, scoped = _listed(request)
+    start, end = filters["start"], filters["end"]
     qs = filter_records(scoped, filters).select_related("plan", "enterprise", "leader")
     qs = qs.annotate(hazard_count=Count("results", filter=Q(results__outcome="hazard"))).order_by(
         "-inspected_on", "-pk"
@@ -119,6 +127,21 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "show_enterprise": org is not None and org.kind != OrganisationKind.ENTERPRISE,
             "can_plan": manageable_enterprises(request.user).exists(),
         },
+    )
+
+
+@login_required
+@require_GET
+def record_export(request: HttpRequest) -> FileResponse:
+    """The list as filtered on its page (every page), as xlsx."""
+    permissions.require(can_use(request.user))
+    filters, scoped = _listed(request)
+    filename = f"inspections-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(
+        export_records(filter_records(scoped, filters)),
+        as_attachment=True,
+        filename=filename,
+        content_type=XLSX,
     )
 
 

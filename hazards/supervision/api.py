@@ -21,8 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -34,6 +35,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hazards.exporting import XLSX
 from hazards.ledger_api import REFUSALS, ledger_errors
 from hazards.models import (
     EvaluationFile,
@@ -44,6 +46,7 @@ from hazards.models import (
     TreatmentPlan,
 )
 from hazards.supervision import pdf, reports, rules, selectors, services
+from hazards.supervision.exporting import export_listings
 from hazards.supervision.serializers import (
     EvaluationInputSerializer,
     ListingCreateSerializer,
@@ -250,11 +253,24 @@ class ListingViewSet(
         return qs
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.action != "list":
+        if self.action not in ("list", "export"):
             return queryset
         params = ListingFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         return selectors.filter_listings(queryset, dict(params.validated_data), self.request.user)
+
+    @extend_schema(
+        parameters=[ListingFilterSerializer],
+        responses={(200, XLSX): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> FileResponse:
+        """The list with the same filters, as an Excel workbook."""
+        qs = self.filter_queryset(SupervisionListing.objects.visible_to(request.user))
+        filename = f"listed-supervision-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(
+            export_listings(qs), as_attachment=True, filename=filename, content_type=XLSX
+        )
 
     def paginate_queryset(self, queryset: Any) -> Any:
         page = super().paginate_queryset(queryset)

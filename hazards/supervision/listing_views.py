@@ -16,15 +16,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hazards.errors import HazardConflict, HazardForbidden
+from hazards.exporting import XLSX
 from hazards.models import EvaluationFile, SupervisionListing
 from hazards.supervision import pdf, rules, services
+from hazards.supervision.exporting import export_listings
 from hazards.supervision.forms import (
     ApplyForm,
     EvaluationForm,
@@ -83,6 +85,19 @@ def listing_list(request: HttpRequest) -> HttpResponse:
                 request.user, OrganisationKind.DISTRICT, OrganisationKind.REGULATOR
             ),
         },
+    )
+
+
+@login_required
+@require_GET
+def listing_export(request: HttpRequest) -> FileResponse:
+    """The list as filtered on its page (every page), as xlsx."""
+    permissions.require(can_use_ledger(request.user))
+    filters = {key: request.GET.get(key, "").strip() for key in FILTERS}
+    qs = filter_listings(SupervisionListing.objects.visible_to(request.user), filters, request.user)
+    filename = f"listed-supervision-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(
+        export_listings(qs), as_attachment=True, filename=filename, content_type=XLSX
     )
 
 

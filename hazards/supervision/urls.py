@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", listing_views.listing_list, name="list"),
+    path("export/", listing_views.listing_export, name="export"),
     path("receipts/", views.receipt_list, name="receipts"),
     path("receipts/<int:pk>/acknowledge/", views.receipt_acknowledge, name="acknowledge"),
     path("hazards/<int:pk>/report/", views.report_page, name="report"),

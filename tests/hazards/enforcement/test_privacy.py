@@ -95,11 +95,26 @@ def test_nobody_else_learns_the_reporter(cast, client_for, confirmed, who):
         reverse("api-notification-list"),
     ):
         texts.append(client.get(url).content.decode())
-    for url in (reverse("hazards:export"), reverse("api-hazard-export")):
+    for url in (
+        reverse("hazards:export"),
+        reverse("api-hazard-export"),
+        reverse("hazards:enforcement:tip_offs_export"),
+        reverse("api-tip-off-export"),
+    ):
         response = client.get(url)
+        assert response.status_code in (200, 403)
         if response.status_code == 200:
             texts.append(unzipped(b"".join(response.streaming_content)))
     assert all(no_reporter(text) for text in texts)
+
+
+def test_only_the_receiving_office_exports_the_reporter(cast, client_for, confirmed):
+    own = client_for(cast.street).get(reverse("api-tip-off-export"))
+    assert REPORTER in unzipped(b"".join(own.streaming_content))
+    # Another street office exports its own tip-offs: none of this one, no reporter.
+    other = client_for(cast.other_street).get(reverse("hazards:enforcement:tip_offs_export"))
+    assert other.status_code == 200
+    assert no_reporter(unzipped(b"".join(other.streaming_content)))
 
 
 def test_no_audit_row_or_notification_holds_the_reporter(cast, confirmed):
