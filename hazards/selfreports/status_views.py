@@ -107,9 +107,14 @@ def _organisation(request: HttpRequest) -> Organisation:
 def filing_status(request: HttpRequest) -> HttpResponse:
     org = _organisation(request)
     period, filters, message = parse(request.GET, org.kind)
+    streets: list[Street] | None = None
+    if org.kind == Kind.DISTRICT:
+        streets = list(Street.objects.filter(region_id=org.region_id))
+    elif org.kind in DISTRICT_FILTER_KINDS and filters["district"]:
+        streets = list(Street.objects.filter(region_id=filters["district"]))
     qs = selectors.obligated(request.user, period)
     scoped = selectors.filter_status(qs, **{**filters, "state": ""})
-    groups = selectors.status_groups(scoped)
+    groups = selectors.status_groups(scoped, {s.pk: s.code for s in streets or ()})
     counts = selectors.totals(groups)
     rows = selectors.status_rows(selectors.filter_status(qs, **filters))
     key = filters["state"] or "total"
@@ -122,11 +127,6 @@ def filing_status(request: HttpRequest) -> HttpResponse:
         row["state"] = state_of(row)
     params = request.GET.copy()
     params.pop("page", None)
-    streets: QuerySet[Street] | None = None
-    if org.kind == Kind.DISTRICT:
-        streets = Street.objects.filter(region_id=org.region_id)
-    elif org.kind in DISTRICT_FILTER_KINDS and filters["district"]:
-        streets = Street.objects.filter(region_id=filters["district"])
     return render(
         request,
         "hazards/selfreports/status.html",
