@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -9,7 +11,9 @@ from portal import permissions
 from portal.models import OrganisationKind as Kind
 
 
-def navigation_for(user) -> list[dict[str, str]]:
+def navigation_for(user) -> list[dict[str, Any]]:
+    """The top navigation: items of label and url; the "Hazards" item also has
+    ``children``, shown as a dropdown (its url is the first child's)."""
     items = [{"label": _("Home"), "url": reverse("home")}]
     if not user.can_act:
         return items
@@ -22,7 +26,8 @@ def navigation_for(user) -> list[dict[str, str]]:
         items.append({"label": _("Self-assessments"), "url": reverse("assessments:list")})
     items.append({"label": _("Applications"), "url": reverse("certification:list")})
     if kind not in (Kind.REVIEW_UNIT, Kind.ORGANISING_UNIT):  # hazards.views.LEDGER_KINDS
-        items.append({"label": _("Hazards"), "url": reverse("hazards:list")})
+        menu = hazard_menu(kind)
+        items.append({"label": _("Hazards"), "url": menu[0]["url"], "children": menu})
     if kind in (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR, Kind.CITY_OFFICE):
         # hazards.oversight.selectors.OFFICIAL_KINDS
         items.append({"label": _("Hazard worklist"), "url": reverse("hazards:oversight:worklist")})
@@ -50,3 +55,38 @@ def navigation_for(user) -> list[dict[str, str]]:
     if permissions.can_view_audit_log(user):
         items.append({"label": _("Audit log"), "url": reverse("audit_log")})
     return items
+
+
+# Who uses which hazard page; each kind listed here is one the page lets in (the
+# checks live in hazards/, which portal may not import: tests/portal/test_navigation.py
+# opens every entry as every role).
+OFFICES = (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR, Kind.CITY_OFFICE)
+
+
+def hazard_menu(kind: str) -> list[dict[str, str]]:
+    """The hazard pages of an organisation that keeps or oversees ledgers."""
+    menu = [
+        {"label": _("Hazard ledger"), "url": reverse("hazards:list")},
+        {"label": _("Inspections"), "url": reverse("hazards:inspections:list")},
+    ]
+    if kind == Kind.ENTERPRISE:
+        menu.append({"label": _("Self-reports"), "url": reverse("hazards:selfreports:index")})
+    if kind in OFFICES:  # hazards.selfreports.status_views.STATUS_KINDS
+        menu.append(
+            {"label": _("Self-report filing status"), "url": reverse("hazards:selfreports:status")}
+        )
+    if kind in (Kind.STREET, Kind.DISTRICT):  # they acknowledge (签收) the reports
+        menu.append(
+            {"label": _("Self-reports to acknowledge"), "url": reverse("hazards:selfreports:inbox")}
+        )
+    if kind in OFFICES:  # hazards.enforcement.services.OFFICE_KINDS
+        menu.append(
+            {
+                "label": _("Government inspections"),
+                "url": reverse("hazards:enforcement:inspections"),
+            }
+        )
+        menu.append({"label": _("Tip-offs"), "url": reverse("hazards:enforcement:tip_offs")})
+    if kind in (Kind.ENTERPRISE, Kind.DISTRICT, Kind.CITY_OFFICE):
+        menu.append({"label": _("Listed supervision"), "url": reverse("hazards:supervision:list")})
+    return menu
