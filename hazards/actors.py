@@ -3,6 +3,8 @@ one user and one hazard, and who may record a hazard for an enterprise."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_scope
 from hazards.models import Hazard
@@ -13,6 +15,7 @@ from hazards.workflow import (
     PRINCIPAL,
     RECORDER,
     SELF_ACCEPTING,
+    SELF_CLOSING,
     Transition,
 )
 from portal.models import Organisation, OrganisationKind, User
@@ -30,6 +33,10 @@ def _acts_as(actor: User, hazard: Hazard, role: str) -> bool:
         return org.kind == OrganisationKind.DISTRICT and org.region_id == hazard.region_id
     if role == SELF_ACCEPTING:
         return org.pk == hazard.enterprise.account_id and not from_order(hazard)
+    if role == SELF_CLOSING:
+        return not from_order(hazard) and (
+            _acts_as(actor, hazard, PRINCIPAL) or _acts_as(actor, hazard, DISTRICT)
+        )
     if role == INSPECTING_OFFICE:
         return from_order(hazard) and org.pk == hazard.order_item.inspection.organisation_id
     if role == RECORDER:
@@ -40,6 +47,25 @@ def _acts_as(actor: User, hazard: Hazard, role: str) -> bool:
 def from_order(hazard: Hazard) -> bool:
     """Whether the row is an item of a government order (责令限期整改指令书)."""
     return hasattr(hazard, "order_item")  # the reverse one-to-one, cached on the row
+
+
+def refusal(actor: User, hazard: Hazard, transition: Transition) -> str:
+    """Why the actor may not make the move. The enterprise or the district asking to
+    accept or close a row of a government order learns who closes it instead."""
+    own_close = {SELF_ACCEPTING, SELF_CLOSING} & set(transition.actors)
+    if own_close and from_order(hazard) and acts_as_any(actor, hazard, (ENTERPRISE, DISTRICT)):
+        listing = getattr(hazard, "listing", None)
+        if listing is not None:  # the listing's review (核销) closes it, order or not
+            return _("The hazard is listed for supervision (%(number)s); %(issuer)s closes it.") % {
+                "number": listing.number,
+                "issuer": listing.issuer,
+            }
+        order = hazard.order_item.inspection
+        return _(
+            "This hazard is an item of order %(number)s; the follow-up review (整改复查) "
+            "by %(office)s closes it."
+        ) % {"number": order.order_number, "office": order.organisation}
+    return _("Your organisation or role cannot take this step.")
 
 
 def acts_as_any(actor: User, hazard: Hazard, roles: tuple[str, ...]) -> bool:

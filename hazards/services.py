@@ -31,6 +31,7 @@ from hazards.actors import can_perform as can_perform
 from hazards.actors import from_order as from_order
 from hazards.actors import may_record as may_record
 from hazards.actors import office_oversees as office_oversees
+from hazards.actors import refusal
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.models import (
     CatalogueItem,
@@ -339,7 +340,7 @@ def perform(
     # finds the state already changed.
     hazard = _locked(hazard)
     if not acts_as_any(actor, hazard, declared.actors):
-        raise HazardForbidden(_("Your organisation or role cannot take this step."))
+        raise HazardForbidden(refusal(actor, hazard, declared))
     if hazard.status not in declared.sources or hazard.grade != declared.grade:
         raise HazardConflict(_conflict_message(hazard))
     current = Move(

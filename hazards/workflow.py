@@ -36,6 +36,9 @@ DISTRICT = "district"  # a user of the district government of the hazard's regio
 # issued it, in its follow-up review (整改复查), never by the enterprise itself.
 INSPECTING_OFFICE = "inspecting_office"  # a user of the office whose order the row is on
 SELF_ACCEPTING = "self_accepting"  # the enterprise's users, on a row not from an order
+# A major row from an order is closed the same way (or, when listed, by the
+# listing's review), never by ``close``.
+SELF_CLOSING = "self_closing"  # the principal or the district, on a row not from an order
 RECORDER = "recorder"  # whoever may record hazards for the enterprise
 
 # The state a newly recorded hazard starts in, by grade.
@@ -157,7 +160,7 @@ TRANSITIONS: dict[str, Transition] = {
             (Status.EVALUATED,),
             Status.CLOSED,
             Grade.MAJOR,
-            (PRINCIPAL, DISTRICT),
+            (SELF_CLOSING,),
             _("Close (销号)"),
             needs_comment=True,
             comment_field="acceptance_note",

@@ -14,7 +14,7 @@ from portal.models import OrganisationKind as Kind
 def navigation_for(user) -> list[dict[str, Any]]:
     """The top navigation: items of label and url; the "Hazards" item also has
     ``children``, shown as a dropdown (its url is the first child's)."""
-    items = [{"label": _("Home"), "url": reverse("home")}]
+    items: list[dict[str, Any]] = [{"label": _("Home"), "url": reverse("home")}]
     if not user.can_act:
         return items
     kind = user.organisation.kind

@@ -99,7 +99,7 @@ def _tip_off_row(tip_off: TipOff, office_id: int | None) -> list[Any]:
         tip_off.reporter_contact if own else None,
         tip_off.get_status_display(),
         tip_off.outcome,
-        tip_off.hazard.number if tip_off.hazard_id else None,
+        tip_off.hazard.number if tip_off.hazard is not None else None,
     ]
 
 

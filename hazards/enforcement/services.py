@@ -200,10 +200,13 @@ def may_review(actor: User, inspection: GovernmentInspection) -> bool:
 
 def _review_move(hazard: Hazard, passed: bool) -> str | None:
     """The move the review makes on an open row; None leaves a major hazard whose
-    treatment is not evaluated yet to go on under its plan."""
+    treatment is not evaluated yet to go on under its plan, or one under listed
+    supervision to its listing."""
     if hazard.grade == Hazard.Grade.GENERAL:
         ready = hazard.status == Hazard.Status.AWAITING_ACCEPTANCE
         return "review_pass" if ready and passed else "review_fail"
+    if hasattr(hazard, "listing"):  # listed: the listing's review (核销) closes it
+        return None
     if hazard.status == Hazard.Status.EVALUATED:
         return "review_pass_major" if passed else "review_fail_major"
     return None

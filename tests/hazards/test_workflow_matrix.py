@@ -17,7 +17,14 @@ from django.utils import timezone
 from hazards import services
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.models import Hazard, HazardEvent
-from hazards.workflow import DISTRICT, ENTERPRISE, PRINCIPAL, SELF_ACCEPTING, TRANSITIONS
+from hazards.workflow import (
+    DISTRICT,
+    ENTERPRISE,
+    PRINCIPAL,
+    SELF_ACCEPTING,
+    SELF_CLOSING,
+    TRANSITIONS,
+)
 from portal.models import AuditEvent, User
 from tests.cast import make_user
 from tests.hazards.factories import record
@@ -50,6 +57,7 @@ ACTS_AS = {
     PRINCIPAL: {"enterprise"},  # the enterprise account's organisation admin
     DISTRICT: {"district", "district_staff"},
     SELF_ACCEPTING: {"enterprise", "enterprise_staff"},  # the hazard is from no order
+    SELF_CLOSING: {"enterprise", "district", "district_staff"},  # principal or district
 }
 # How the moves walk a new hazard to each state.
 PATHS = {
