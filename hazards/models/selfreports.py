@@ -172,10 +172,10 @@ class SelfReport(models.Model):
         verbose_name = _("self-report")
         indexes = [
             # A district's filing status: its period's current forms only (they follow
-            # their enterprise, hazards/registry_sync.py), index-only.
+            # their enterprise, hazards/registry_sync.py), index-only, counted per street.
             models.Index(
                 fields=["region", "period_kind", "year", "period", "enterprise"],
-                include=["id", "status", "late", "zero_report"],
+                include=["id", "status", "late", "zero_report", "street"],
                 condition=models.Q(is_current=True),
                 name="selfreport_region_ent_idx",
             ),

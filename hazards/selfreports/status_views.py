@@ -114,7 +114,14 @@ def filing_status(request: HttpRequest) -> HttpResponse:
         streets = list(Street.objects.filter(region_id=filters["district"]))
     qs = selectors.obligated(request.user, period)
     scoped = selectors.filter_status(qs, **{**filters, "state": ""})
-    groups = selectors.status_groups(scoped, {s.pk: s.code for s in streets or ()})
+    codes = {s.pk: s.code for s in streets or ()}
+    # One district's active enterprises (not narrowed by name): counted without
+    # joining them to their forms.
+    district = org.region_id if org.kind == Kind.DISTRICT else filters["district"]
+    if district and org.kind in (Kind.DISTRICT, Kind.CITY_OFFICE) and not filters["q"]:
+        groups = selectors.district_status_groups(scoped, period, district, codes)
+    else:
+        groups = selectors.status_groups(scoped, codes)
     counts = selectors.totals(groups)
     rows = selectors.status_rows(selectors.filter_status(qs, **filters))
     key = filters["state"] or "total"

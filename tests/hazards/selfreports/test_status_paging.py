@@ -66,3 +66,19 @@ def test_the_counts_are_the_lists_and_the_apis(cast, client_for):
         assert f'data-testid="count-{state}">{n}<' in html, state
         if state != "total":
             assert len(_exported(client, f"{STATUS}&state={state}")) == n, state
+
+
+def test_a_closed_enterprises_form_and_other_streets_are_not_counted(cast, client_for):
+    from enterprises.models import Enterprise
+
+    _world(cast)
+    Enterprise.objects.filter(pk=cast.ent.pk).update(status=Enterprise.Status.CLOSED)
+    client = client_for(cast.district)
+    html = client.get(STATUS).content.decode()
+    assert 'count-total">5<' in html and 'count-filed">0<' in html and 'count-missing">5<' in html
+    street = client.get(f"{STATUS}&street={cast.other_chaoyang_street.code}").content.decode()
+    assert 'count-total">2<' in street and 'count-missing">2<' in street
+    Enterprise.objects.filter(pk=cast.ent.pk).update(status=Enterprise.Status.ACTIVE)
+    street = client.get(f"{STATUS}&street={cast.chaoyang_street.code}").content.decode()
+    assert 'count-total">2<' in street and 'count-awaiting">1<' in street
+    assert 'count-missing">1<' in street
