@@ -51,7 +51,7 @@ from hazards.workflow import (
 )
 from portal import audit
 from portal.errors import ServiceError
-from portal.files import ALLOWED_TYPES, check_document, sha256_of
+from portal.files import check_document, store_upload
 from portal.models import Organisation, OrganisationKind, User
 from portal.notify import notify_after_commit
 from reviews.models import Criterion
@@ -516,23 +516,18 @@ def photo_add(
             % {"name": upload.name},
             field="file",
         )
-    digest = sha256_of(upload)
-    name = (upload.name or "").rsplit("/", 1)[-1][:255]
-    photo = HazardPhoto(
-        hazard=hazard,
-        kind=kind,
-        original_name=name,
-        content_type=ALLOWED_TYPES[detected],
-        size=upload.size or 0,
-        sha256=digest,
-        uploaded_by=actor,
+    photo = store_upload(
+        HazardPhoto(hazard=hazard, kind=kind), upload, detected=detected, uploaded_by=actor
     )
-    photo.file.save(f"{digest}.{detected}", upload, save=False)
-    photo.save()
     audit.record(
         actor=actor,
         action="hazard.photo.add",
         obj=hazard,
-        after={"photo": photo.pk, "kind": kind, "file": name, "sha256": digest},
+        after={
+            "photo": photo.pk,
+            "kind": kind,
+            "file": photo.original_name,
+            "sha256": photo.sha256,
+        },
     )
     return photo

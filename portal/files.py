@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils.translation import gettext as _
 
 from portal.errors import ServiceError
+from portal.fields import limit_of
+
+if TYPE_CHECKING:
+    from portal.models import User
+    from portal.models.files import StoredFile
+
+Stored = TypeVar("Stored", bound="StoredFile")
 
 ALLOWED_TYPES = {
     "pdf": "application/pdf",
@@ -69,6 +77,27 @@ def check_document(upload, max_bytes: int) -> str:
             field="file",
         )
     return kind
+
+
+def upload_name(upload: Any, max_length: int = 255) -> str:
+    """The file's own name, without the folders: browsers on Windows may send
+    ``C:\\fakepath\\x.jpg``, which POSIX basename leaves whole."""
+    return (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:max_length]
+
+
+def store_upload(instance: Stored, upload: Any, *, detected: str, uploaded_by: User) -> Stored:
+    """Fill a StoredFile's record of ``upload`` (checked by the caller, whose
+    type was ``detected``), store the bytes under their digest and save."""
+    digest = sha256_of(upload)
+    instance.original_name = upload_name(upload, limit_of(type(instance), "original_name"))
+    instance.content_type = ALLOWED_TYPES[detected]
+    instance.size = upload.size or 0
+    instance.sha256 = digest
+    instance.uploaded_by = uploaded_by
+    # Subclasses declare the FileField (each with its own upload_to).
+    instance.file.save(f"{digest}.{detected}", upload, save=False)  # type: ignore[attr-defined]
+    instance.save()
+    return instance
 
 
 EXTENSIONS = {content_type: extension for extension, content_type in ALLOWED_TYPES.items()}

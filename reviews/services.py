@@ -18,7 +18,7 @@ from enterprises.models import Enterprise
 from portal import audit
 from portal.errors import ServiceError
 from portal.fields import check_length
-from portal.files import ALLOWED_TYPES, check_document, sha256_of
+from portal.files import check_document, store_upload, upload_name
 from portal.models import User
 from reviews.models import Assessment, AssessmentRow, Evidence, Result, StandardVersion
 from reviews.scoring_data import score_assessment
@@ -228,20 +228,11 @@ def evidence_add(*, actor: User, row: AssessmentRow, upload: UploadedFile[bytes]
     if assessment.is_locked:
         raise ServiceError(_("This assessment has been submitted and can no longer change."))
     kind = check_document(upload, settings.EVIDENCE_MAX_BYTES)
-    digest = sha256_of(upload)
-    name = (upload.name or "").rsplit("/", 1)[-1][:255]  # an upload always has a name
-    earlier = row.evidence.filter(original_name=name).count()
-    evidence = Evidence(
-        row=row,
-        original_name=name,
-        content_type=ALLOWED_TYPES[kind],
-        size=upload.size or 0,  # and a size (check_document read it)
-        sha256=digest,
-        file_version=earlier + 1,
-        uploaded_by=actor,
+    # A re-upload under the same name (as store_upload records it) is a new version.
+    earlier = row.evidence.filter(original_name=upload_name(upload)).count()
+    evidence = store_upload(
+        Evidence(row=row, file_version=earlier + 1), upload, detected=kind, uploaded_by=actor
     )
-    evidence.file.save(f"{digest}.{kind}", upload, save=False)
-    evidence.save()
     audit.record(
         actor=actor,
         action="assessment.evidence.add",
@@ -249,7 +240,7 @@ def evidence_add(*, actor: User, row: AssessmentRow, upload: UploadedFile[bytes]
         after={
             "row": row.pk,
             "criterion": row.criterion.code,
-            "file": name,
+            "file": evidence.original_name,
             "sha256": evidence.sha256,
             "file_version": evidence.file_version,
         },

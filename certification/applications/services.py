@@ -23,7 +23,7 @@ from enterprises.models import Enterprise
 from enterprises.preconditions import application_blockers
 from portal import audit
 from portal.errors import ServiceError
-from portal.files import ALLOWED_TYPES, check_document, sha256_of
+from portal.files import check_document, store_upload
 from portal.models import Organisation, OrganisationKind, Qualification, User
 from reviews.models import Assessment, Reviewer
 from reviews.scoring import score
@@ -254,23 +254,17 @@ def material_add(
     if kind not in MaterialKind.values:
         raise ServiceError(_("Choose what kind of material this is."), field="kind")
     file_type = check_document(upload, settings.EVIDENCE_MAX_BYTES)
-    digest = sha256_of(upload)
-    material = Material(
-        application=application,
-        kind=kind,
-        original_name=(upload.name or "")[:255],  # an upload always has a name
-        content_type=ALLOWED_TYPES[file_type],
-        size=upload.size or 0,  # and a size (check_document read it)
-        sha256=digest,
+    material = store_upload(
+        Material(application=application, kind=kind),
+        upload,
+        detected=file_type,
         uploaded_by=actor,
     )
-    material.file.save(f"{digest}.{file_type}", upload, save=False)
-    material.save()
     audit.record(
         actor=actor,
         action="application.material.add",
         obj=application,
-        after={"kind": kind, "file": material.original_name, "sha256": digest},
+        after={"kind": kind, "file": material.original_name, "sha256": material.sha256},
     )
     return material
 

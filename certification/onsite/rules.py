@@ -35,7 +35,7 @@ from certification.workflow import time_limit
 from portal import audit, workdays
 from portal.errors import ServiceError
 from portal.fields import check_length, limit_of
-from portal.files import ALLOWED_TYPES, sha256_of
+from portal.files import store_upload
 from portal.models import OrganisationKind
 from reviews.models import Assessment, AssessmentRow, Criterion
 
@@ -496,17 +496,9 @@ def _store(
     purpose: str,
     finding: Finding | None = None,
 ) -> ReviewFile:
-    digest = sha256_of(upload)
-    stored = ReviewFile(
-        review=review,
-        finding=finding,
-        purpose=purpose,
-        original_name=upload.name.rsplit("/", 1)[-1][:255],
-        content_type=ALLOWED_TYPES[file_type],
-        size=upload.size,
-        sha256=digest,
+    return store_upload(
+        ReviewFile(review=review, finding=finding, purpose=purpose),
+        upload,
+        detected=file_type,
         uploaded_by=actor,
     )
-    stored.file.save(f"{digest}.{file_type}", upload, save=False)
-    stored.save()
-    return stored

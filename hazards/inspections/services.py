@@ -51,7 +51,7 @@ from hazards.models import (
 )
 from portal import audit
 from portal.errors import ServiceError
-from portal.files import ALLOWED_TYPES, check_document, sha256_of
+from portal.files import check_document, store_upload
 from portal.models import User
 from reviews.models import StandardVersion
 
@@ -304,24 +304,19 @@ def photo_add(
             % {"name": upload.name},
             field="file",
         )
-    digest = sha256_of(upload)
-    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
-    photo = InspectionPhoto(
-        record=record,
-        result=result,
-        original_name=name,
-        content_type=ALLOWED_TYPES[detected],
-        size=upload.size or 0,
-        sha256=digest,
-        uploaded_by=actor,
+    photo = store_upload(
+        InspectionPhoto(record=record, result=result), upload, detected=detected, uploaded_by=actor
     )
-    photo.file.save(f"{digest}.{detected}", upload, save=False)
-    photo.save()
     audit.record(
         actor=actor,
         action="inspection.photo.add",
         obj=record,
-        after={"result": result.pk, "photo": photo.pk, "file": name, "sha256": digest},
+        after={
+            "result": result.pk,
+            "photo": photo.pk,
+            "file": photo.original_name,
+            "sha256": photo.sha256,
+        },
     )
     return photo
 

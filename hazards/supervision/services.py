@@ -36,7 +36,7 @@ from hazards.supervision import rules
 from hazards.supervision.workflow import MIN_REVIEWERS, MOVES, VERDICT_MOVES
 from portal import audit
 from portal.errors import ServiceError
-from portal.files import ALLOWED_TYPES, check_document, sha256_of
+from portal.files import check_document, store_upload
 from portal.models import User
 from portal.notify import notify_after_commit
 
@@ -265,19 +265,10 @@ def evaluation_record(
     )
     stored = []
     for upload, kind in zip(files, kinds, strict=True):
-        digest = sha256_of(upload)
-        original = (upload.name or "").rsplit("/", 1)[-1][:255]
-        record = EvaluationFile(
-            evaluation=evaluation,
-            original_name=original,
-            content_type=ALLOWED_TYPES[kind],
-            size=upload.size or 0,
-            sha256=digest,
-            uploaded_by=actor,
+        record = store_upload(
+            EvaluationFile(evaluation=evaluation), upload, detected=kind, uploaded_by=actor
         )
-        record.file.save(f"{digest}.{kind}", upload, save=False)
-        record.save()
-        stored.append({"file": original, "sha256": digest})
+        stored.append({"file": record.original_name, "sha256": record.sha256})
     audit.record(
         actor=actor,
         action="listing.evaluate",
