@@ -61,16 +61,21 @@ def state_conditions() -> dict[str, Q]:
     }
 
 
-def obligated(user: Any, period: Period) -> QuerySet[Enterprise]:
+def obligated_enterprises(user: Any, period: Period) -> QuerySet[Enterprise]:
     """The active enterprises in the user's scope that must file this period's form
-    (for a month: those of districts that require monthly forms), each annotated
-    with ``rep``: its current form of the period, joined once."""
+    (for a month: those of districts that require monthly forms)."""
     qs = Enterprise.objects.filter(enterprise_scope(user), status=Enterprise.Status.ACTIVE)
     if period.kind == PeriodKind.MONTH:
         qs = qs.filter(region_id__in=ReportingRule.objects.filter(monthly=True).values("region_id"))
+    return qs
+
+
+def obligated(user: Any, period: Period) -> QuerySet[Enterprise]:
+    """obligated_enterprises, each annotated with ``rep``: its current form of the
+    period, joined once."""
     org = getattr(user, "organisation", None)
     district = org.region_id if org is not None and org.kind == OrganisationKind.DISTRICT else None
-    return with_current_report(qs, period, region_id=district)
+    return with_current_report(obligated_enterprises(user, period), period, region_id=district)
 
 
 def with_current_report(
@@ -232,11 +237,18 @@ def totals(groups: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def page_of_rows(
-    rows: QuerySet[Any], groups: list[dict[str, Any]], key: str, bottom: int, top: int
+    rows: QuerySet[Any],
+    groups: list[dict[str, Any]],
+    key: str,
+    bottom: int,
+    top: int,
+    enterprises: QuerySet[Enterprise] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows bottom..top of ``rows`` (ordered by ORDER; ``key`` the state filtering it,
     or "total"), reading only the district × street groups that hold them: the
-    database sorts those groups' enterprises instead of the whole district's."""
+    database sorts those groups' enterprises instead of the whole district's. With
+    ``enterprises`` (the rows' enterprises, not joined to their forms; key "total"),
+    the page's enterprises are picked first and only theirs forms looked up."""
     position, before = 0, 0
     wanted: list[Q] = []
     for group in groups:
@@ -255,6 +267,9 @@ def page_of_rows(
     condition = wanted[0]
     for more in wanted[1:]:
         condition |= more
+    if enterprises is not None and key == "total":
+        picked = enterprises.filter(condition).order_by(*ORDER).values("pk")
+        return list(rows.filter(pk__in=picked[bottom - before : top - before]))
     return list(rows.filter(condition)[bottom - before : top - before])
 
 

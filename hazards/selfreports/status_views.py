@@ -129,7 +129,14 @@ def filing_status(request: HttpRequest) -> HttpResponse:
     paginator.count = counts[key]  # known from the counts: no COUNT over the district
     page = paginator.get_page(request.GET.get("page"))
     bottom = (page.number - 1) * PER_PAGE
-    page.object_list = selectors.page_of_rows(rows, groups, key, bottom, bottom + PER_PAGE)
+    # Without a state filter the page's enterprises are picked before their forms
+    # are joined: only those 50 forms are looked up, not their streets'.
+    plain = None
+    if not filters["state"]:
+        plain = selectors.filter_status(
+            selectors.obligated_enterprises(request.user, period), **filters
+        )
+    page.object_list = selectors.page_of_rows(rows, groups, key, bottom, bottom + PER_PAGE, plain)
     for row in page.object_list:
         row["state"] = state_of(row)
     params = request.GET.copy()
