@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from hazards import services as ledger
 from hazards.errors import HazardConflict, HazardForbidden
@@ -21,7 +22,7 @@ from tests.hazards.supervision.world import PLAN, REPORT, approved, major, repor
 
 def refused(call, error=ServiceError) -> str:
     audits = AuditEvent.objects.count()
-    with pytest.raises(error) as caught:
+    with translation.override("en"), pytest.raises(error) as caught:
         with transaction.atomic():
             call()
     assert AuditEvent.objects.count() == audits, "a refusal writes nothing"
@@ -152,7 +153,8 @@ def test_approve_plan_names_the_missing_part(cast, part):
     hazard = reported(cast)
     reports.plan_save(actor=cast.enterprise_staff, hazard=hazard, **{**PLAN, part: " "})
     message = refused(lambda: approve(cast, hazard))
-    label = str(TreatmentPlan._meta.get_field(part).verbose_name)
+    with translation.override("en"):
+        label = str(TreatmentPlan._meta.get_field(part).verbose_name)
     assert label.split("(")[1].rstrip(")") in message
     assert TreatmentPlan.objects.get().approved_at is None
     assert not hazard.events.filter(move="approve_plan").exists()
