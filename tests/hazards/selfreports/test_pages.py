@@ -36,7 +36,8 @@ def test_the_enterprise_fills_in_and_its_principal_submits_on_the_page(cast, cli
     refused = client.post(f"{BASE}{report.pk}/edit/", data)
     assert refused.status_code == 400
     errors = [line for line in refused.content.decode().splitlines() if "field-error" in line]
-    assert len(errors) == 1 and "(1)" in errors[0]  # the ledger's figure, by the reason field
+    # the ledger's figure, by the reason field (full-width brackets in Chinese)
+    assert len(errors) == 1 and ("(1)" in errors[0] or "（1）" in errors[0])
     report.refresh_from_db()
     assert report.general_found == 1 and report.status == "draft"
     data["adjustment_reason"] = "补录一项。"

@@ -14,6 +14,8 @@ from portal.errors import ServiceError
 from portal.models import AuditEvent, Organisation
 from tests.hazards.selfreports.world import Q3_2025, D, at, hazard, started, submitted
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def audits(action=""):
     qs = AuditEvent.objects.filter(action__startswith="selfreport.")

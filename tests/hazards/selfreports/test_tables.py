@@ -7,6 +7,7 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from enterprises.models import Enterprise
@@ -80,7 +81,7 @@ def test_the_district_asks_the_job_builds_and_freezes_and_a_second_build_is_refu
     assert lines[-1][0] == "合计" and lines[-1][2 + 7] == 3  # general found, all lines
     assert lines[-1][-1] == 50.0  # filing rate: 1 of 2
     hazard(cast.ent, found=D(2025, 8, 3), deadline=D(2025, 8, 9))  # recorded afterwards
-    with pytest.raises(HazardConflict, match="frozen"):
+    with translation.override("en"), pytest.raises(HazardConflict, match="frozen"):
         tables.table_request(actor=cast.city, region=cast.chaoyang, year=2025, quarter=3)
     tables.build_table(table.pk)  # the job again: nothing changes
     assert sum(row.general_found for row in table.rows.all()) == 3
@@ -92,7 +93,7 @@ def test_only_the_district_or_the_city_asks_and_only_for_an_ended_quarter(cast):
     for wrong in (cast.other_district, cast.street, cast.regulator, cast.enterprise):
         with pytest.raises(HazardForbidden):
             tables.table_request(actor=wrong, region=cast.chaoyang, year=2025, quarter=3)
-    with pytest.raises(tables.ServiceError, match="not ended"):
+    with translation.override("en"), pytest.raises(tables.ServiceError, match="not ended"):
         tables.table_request(
             actor=cast.city, region=cast.chaoyang, year=2025, quarter=4, today=D(2025, 12, 1)
         )
