@@ -21,6 +21,8 @@ from hazards.selfreports import api as api_hazard_selfreports
 from hazards.supervision import api as api_hazard_supervision
 from portal import api
 from portal.api.notifications import NotificationViewSet
+from reporting.statistics import api as api_statistics
+from reporting.targets import api as api_targets
 from reviews.api import AssessmentViewSet
 from reviews.bodies.api import ConflictViewSet, ReviewerViewSet, ReviewUnitViewSet
 from reviews.standards.api import StandardVersionViewSet, StandardViewSet
@@ -68,6 +70,8 @@ for module in (
     api_hazard_enforcement,
     api_hazard_selfreports,
     api_hazard_oversight,
+    api_statistics,
+    api_targets,
 ):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)

@@ -45,6 +45,8 @@ urlpatterns = [
     path("standards/", include("reviews.standards.urls")),
     path("review-units/", include("reviews.bodies.urls")),
     path("hazards/", include("hazards.urls")),
+    path("statistics/", include("reporting.statistics.urls")),
+    path("targets/", include("reporting.targets.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The docs for users only (the schema stays public); their start-up script is
