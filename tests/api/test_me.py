@@ -135,4 +135,7 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "self-report-status",
         "reporting-rules",
         "quarterly-tables",
+        "targets",
+        "statistics/compliance",
+        "statistics/certificates",
     }
