@@ -31,6 +31,8 @@ def navigation_for(user) -> list[dict[str, Any]]:
     if kind in (Kind.STREET, Kind.DISTRICT, Kind.REGULATOR, Kind.CITY_OFFICE):
         # hazards.oversight.selectors.OFFICIAL_KINDS
         items.append({"label": _("Hazard worklist"), "url": reverse("hazards:oversight:worklist")})
+        # reporting.targets.selectors.READER_KINDS
+        items.append({"label": _("Targets"), "url": reverse("targets:list")})
     if kind != Kind.STREET:  # a street office watches its enterprises; no step is its own
         items.append({"label": _("My work"), "url": reverse("certification:queue")})
     if kind in (Kind.CITY_OFFICE, Kind.DISTRICT, Kind.ORGANISING_UNIT):

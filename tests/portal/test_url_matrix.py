@@ -161,6 +161,16 @@ SUPERVISION = {
 }
 
 
+def target(w):
+    from reporting.models import Target
+
+    return {"pk": Target.objects.order_by("pk").values_list("pk", flat=True).first()}
+
+
+NOT_GOVERNMENT = ("other_enterprise", "reviewer", "group")
+NOT_CITY = ("district", "other_district", "regulator", *NOT_GOVERNMENT)
+
+
 MATRIX: dict[str, Entry] = {
     # --- accounts, organisations, staff, notifications
     "password_reset_confirm": Entry(
@@ -580,6 +590,20 @@ MATRIX: dict[str, Entry] = {
         lambda w: {"pk": w.conflict.pk}, "association", outsiders=UNMANAGED
     ),
     "api-conflict-end": Entry(lambda w: {"pk": w.conflict.pk}, "association", outsiders=UNMANAGED),
+    # --- targets: every government office reads (its own figures); the city office writes
+    **{
+        name: Entry(target, "city", outsiders=outsiders)
+        for name, outsiders in (
+            ("targets:detail", NOT_GOVERNMENT),
+            ("targets:export", NOT_GOVERNMENT),
+            ("targets:edit", NOT_CITY),
+            ("targets:retire", NOT_CITY),
+            ("api-target-detail", NOT_GOVERNMENT),
+            ("api-target-not-reached", NOT_GOVERNMENT),
+            ("api-target-export", NOT_GOVERNMENT),
+            ("api-target-retire", NOT_CITY),
+        )
+    },
 }
 
 # --------------------------------------------------------------------------
