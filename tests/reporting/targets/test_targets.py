@@ -251,3 +251,39 @@ def test_the_menu_links_the_targets_for_government_offices(cast, role, shown):
 
     urls = {item["url"] for item in navigation_for(getattr(cast, role))}
     assert ("/targets/" in urls) is shown
+
+
+def test_query_counts_do_not_grow_with_the_population(cast, world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from enterprises.models import Enterprise
+    from tests.cast import make_enterprise
+
+    pk = world.target.pk
+    client = client_for(cast.city)
+    urls = (f"/targets/{pk}/", f"/api/v1/targets/{pk}/", f"/api/v1/targets/{pk}/not-reached/")
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for serial in range(300, 330):
+        make_enterprise(f"新{serial}", cast.haidian, serial, scale=Enterprise.Scale.ABOVE)
+    assert counts() == before
+
+
+def test_loading_the_seed_targets_again_adds_nothing(db):
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("reporting.migrations.0002_seed_targets")
+    count = Target.objects.count()
+    seed.load(apps, None)
+    assert Target.objects.count() == count == 2
