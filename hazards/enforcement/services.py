@@ -228,7 +228,7 @@ def order_review(
     (again) with the opinion on its timeline. The order is reviewed once all its
     rows are closed; until then a later review may follow."""
     inspection = (
-        GovernmentInspection.objects.select_for_update()
+        GovernmentInspection.objects.select_for_update(of=("self",))
         .select_related("enterprise")
         .get(pk=inspection.pk)
     )
@@ -246,7 +246,7 @@ def order_review(
         )
     text = _text(opinion, "opinion", _("Opinion"), OPINION_MAX)
     rows = list(
-        Hazard.objects.select_for_update()
+        Hazard.objects.select_for_update(of=("self",))
         .select_related("enterprise")
         .filter(order_item__inspection=inspection, status__in=_open_statuses())
         .order_by("pk")

@@ -110,7 +110,7 @@ def period_of_report(report: SelfReport) -> Period:
 def _locked(report: SelfReport) -> SelfReport:
     return (
         SelfReport.objects.select_related("enterprise", "receiver")
-        .select_for_update()
+        .select_for_update(of=("self",))  # the receiver is a nullable (outer) join
         .get(pk=report.pk)
     )
 
