@@ -4,21 +4,24 @@ from reporting.statistics import views
 
 app_name = "statistics"
 
+# Both tables share their views; the URL names the table.
 urlpatterns = [
-    path("compliance/", views.compliance, name="compliance"),
-    path("compliance/export/", views.compliance_export, name="compliance_export"),
-    path("compliance/enterprises/", views.compliance_records, name="compliance_records"),
-    path(
-        "compliance/enterprises/export/",
-        views.compliance_records_export,
-        name="compliance_records_export",
-    ),
-    path("certificates/", views.certificates, name="certificates"),
-    path("certificates/export/", views.certificates_export, name="certificates_export"),
-    path("certificates/enterprises/", views.certificates_records, name="certificates_records"),
-    path(
-        "certificates/enterprises/export/",
-        views.certificates_records_export,
-        name="certificates_records_export",
-    ),
+    route
+    for table in ("compliance", "certificates")
+    for route in (
+        path(f"{table}/", views.table_page, {"table_name": table}, name=table),
+        path(f"{table}/export/", views.table_export, {"table_name": table}, name=f"{table}_export"),
+        path(
+            f"{table}/enterprises/",
+            views.records_page,
+            {"table_name": table},
+            name=f"{table}_records",
+        ),
+        path(
+            f"{table}/enterprises/export/",
+            views.records_export,
+            {"table_name": table},
+            name=f"{table}_records_export",
+        ),
+    )
 ]

@@ -77,7 +77,9 @@ def _choices(user: User) -> dict[str, Any]:
     }
 
 
-def _table_page(request: HttpRequest, table_name: str) -> HttpResponse:
+@login_required
+@require_GET
+def table_page(request: HttpRequest, table_name: str) -> HttpResponse:
     user = _user(request)
     context: dict[str, Any] = {
         "table_name": table_name,
@@ -103,7 +105,9 @@ def _table_page(request: HttpRequest, table_name: str) -> HttpResponse:
     return render(request, "reporting/statistics/table.html", context)
 
 
-def _records_page(request: HttpRequest, table_name: str) -> HttpResponse:
+@login_required
+@require_GET
+def records_page(request: HttpRequest, table_name: str) -> HttpResponse:
     user = _user(request)
     context: dict[str, Any] = {"table_name": table_name, "title": TITLES[table_name]}
     try:
@@ -135,7 +139,9 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
-def _table_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
+@login_required
+@require_GET
+def table_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
     user = _user(request)
     try:
         filters = parse_filters(user, request.GET)
@@ -150,7 +156,9 @@ def _table_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
     )
 
 
-def _records_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
+@login_required
+@require_GET
+def records_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
     user = _user(request)
     try:
         filters = parse_filters(user, request.GET)
@@ -168,51 +176,3 @@ def _records_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
         filename=f"statistics-{table_name}-{measure.name}.xlsx",
         content_type=exports.XLSX,
     )
-
-
-@login_required
-@require_GET
-def compliance(request: HttpRequest) -> HttpResponse:
-    return _table_page(request, "compliance")
-
-
-@login_required
-@require_GET
-def certificates(request: HttpRequest) -> HttpResponse:
-    return _table_page(request, "certificates")
-
-
-@login_required
-@require_GET
-def compliance_records(request: HttpRequest) -> HttpResponse:
-    return _records_page(request, "compliance")
-
-
-@login_required
-@require_GET
-def certificates_records(request: HttpRequest) -> HttpResponse:
-    return _records_page(request, "certificates")
-
-
-@login_required
-@require_GET
-def compliance_export(request: HttpRequest) -> HttpResponseBase:
-    return _table_export(request, "compliance")
-
-
-@login_required
-@require_GET
-def certificates_export(request: HttpRequest) -> HttpResponseBase:
-    return _table_export(request, "certificates")
-
-
-@login_required
-@require_GET
-def compliance_records_export(request: HttpRequest) -> HttpResponseBase:
-    return _records_export(request, "compliance")
-
-
-@login_required
-@require_GET
-def certificates_records_export(request: HttpRequest) -> HttpResponseBase:
-    return _records_export(request, "certificates")
