@@ -21,8 +21,11 @@ from hazards.selfreports import api as api_hazard_selfreports
 from hazards.supervision import api as api_hazard_supervision
 from portal import api
 from portal.api.notifications import NotificationViewSet
+from reporting.dashboards import api as api_dashboards
+from reporting.snapshots import api as api_snapshots
 from reporting.statistics import api as api_statistics
 from reporting.targets import api as api_targets
+from reporting.worklists import api as api_worklists
 from reviews.api import AssessmentViewSet
 from reviews.bodies.api import ConflictViewSet, ReviewerViewSet, ReviewUnitViewSet
 from reviews.standards.api import StandardVersionViewSet, StandardViewSet
@@ -72,6 +75,9 @@ for module in (
     api_hazard_oversight,
     api_statistics,
     api_targets,
+    api_snapshots,
+    api_worklists,
+    api_dashboards,
 ):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)

@@ -47,6 +47,9 @@ urlpatterns = [
     path("hazards/", include("hazards.urls")),
     path("statistics/", include("reporting.statistics.urls")),
     path("targets/", include("reporting.targets.urls")),
+    path("snapshots/", include("reporting.snapshots.urls")),
+    path("worklists/", include("reporting.worklists.urls")),
+    path("dashboards/", include("reporting.dashboards.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The docs for users only (the schema stays public); their start-up script is

@@ -81,3 +81,95 @@ class TargetStage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due_on} {self.rate}"
+
+
+class MetricSnapshot(models.Model):
+    """The figures of one scope, one row of one dimension and one period
+    (reporting/snapshots/). The open period's row is rewritten each night with that
+    day's figures; once the period has ended it is frozen and never recomputed, so
+    trends and the assessment reports read what was known at the period's end."""
+
+    class ScopeKind(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        STREET = "street", _("Street or town")
+        REGULATOR = "regulator", _("Industry regulator")
+
+    class PeriodKind(models.TextChoices):
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
+        YEAR = "year", _("Year")
+
+    scope_kind = models.CharField(max_length=10, choices=ScopeKind.choices)
+    # "" for the city, the region or street code, or the regulator organisation's id.
+    scope_key = models.CharField(max_length=32, blank=True)
+    # "" for the scope's total row; otherwise grade, industry, scale or street.
+    dimension = models.CharField(max_length=12, blank=True)
+    key = models.CharField(max_length=32, blank=True)
+    period_kind = models.CharField(max_length=8, choices=PeriodKind.choices)
+    # 2026-12-06, 2026-12, 2026-Q4 or 2026.
+    period_code = models.CharField(max_length=10)
+    # The day the figures were counted for (the period's last day once frozen).
+    as_of = models.DateField()
+    frozen_at = models.DateTimeField(null=True, blank=True)
+    # Metric name -> number.
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["scope_kind", "scope_key", "period_kind", "period_code", "dimension", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "scope_kind",
+                    "scope_key",
+                    "dimension",
+                    "key",
+                    "period_kind",
+                    "period_code",
+                ],
+                name="metric_snapshot_unique",
+            )
+        ]
+        indexes = [
+            # A trend: one scope's total row over the periods of one kind.
+            models.Index(
+                fields=["scope_kind", "scope_key", "period_kind", "dimension", "period_code"],
+                name="metric_snapshot_trend_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_kind}:{self.scope_key} {self.period_code} {self.dimension}={self.key}"
+
+
+class Escalation(models.Model):
+    """A worklist item overdue past ``WORKLIST_ESCALATION_DAYS`` that was reported to
+    the next level up (street → district → city office). One row per item: the
+    unique constraint is what makes an escalation happen once."""
+
+    # The worklist the item is on (reporting/worklists/), e.g. "renewal_due".
+    kind = models.CharField(max_length=40)
+    # The record's model label and primary key (a certificate, application, hazard …).
+    model = models.CharField(max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    from_organisation = models.ForeignKey(
+        "portal.Organisation", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    to_organisation = models.ForeignKey(
+        "portal.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    overdue_since = models.DateField()
+    escalated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-escalated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "model", "object_id"], name="escalation_once")
+        ]
+        indexes = [
+            models.Index(fields=["to_organisation", "-escalated_at"], name="escalation_inbox_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.model}#{self.object_id}"

@@ -186,18 +186,54 @@ def measure(table: str, name: str) -> Measure | None:
     return next((m for m in TABLES[table] if m.name == name), None)
 
 
+@dataclass(frozen=True)
+class Kind:
+    """What a measure counts: the rows (before any scope) and the path from a row to
+    its enterprise, where the scope and the filters apply."""
+
+    rows: Callable[[], QuerySet[Any]]
+    prefix: str  # "" for enterprises, "enterprise__" for a model pointing at one
+
+
+# Tables register the kinds they count; the snapshots (reporting/snapshots/) read
+# the same registry, so a new table's figures are snapshotted without more code.
+KINDS: dict[str, Kind] = {
+    ENTERPRISE: Kind(lambda: Enterprise.objects.all(), ""),
+    CERTIFICATE: Kind(lambda: Certificate.objects.all(), "enterprise__"),
+}
+
+
+def scoped_rows(kind: str, scope: Q, filters: Filters) -> QuerySet[Any]:
+    """The rows of a kind inside ``scope`` (a condition on enterprises, written from
+    the enterprise: ``Q(region_id=…)``) and the filters."""
+    found = KINDS[kind]
+    return found.rows().filter(_on(found.prefix, scope), filters.enterprise_q(found.prefix))
+
+
+def _on(prefix: str, scope: Q) -> Q:
+    """``scope`` moved from enterprises to the rows reached through ``prefix``."""
+    if not prefix:
+        return scope
+    moved = Q()
+    moved.connector, moved.negated = scope.connector, scope.negated
+    moved.children = [
+        _on(prefix, child) if isinstance(child, Q) else (prefix + child[0], child[1])
+        for child in scope.children
+    ]
+    return moved
+
+
 def _base(kind: str, user: User, filters: Filters) -> QuerySet[Any]:
-    if kind == ENTERPRISE:
-        return Enterprise.objects.filter(enterprise_scope(user), filters.enterprise_q())
-    return Certificate.objects.filter(
-        enterprise_scope(user, "enterprise__"), filters.enterprise_q("enterprise__")
+    found = KINDS[kind]
+    return found.rows().filter(
+        enterprise_scope(user, found.prefix), filters.enterprise_q(found.prefix)
     )
 
 
 def _grouped(
     model_kind: str, measures: list[Measure], user: User, filters: Filters, today: datetime.date
 ) -> dict[Any, dict[str, Any]]:
-    prefix = "" if model_kind == ENTERPRISE else "enterprise__"
+    prefix = KINDS[model_kind].prefix
     column = prefix + DIMENSIONS[filters.dimension]
     labels = {
         "district": prefix + "region__name",
@@ -227,11 +263,12 @@ def table(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Rows (one per value of the dimension) and the total, each a dict with ``key``,
     ``label`` and one count per measure (and ``rate`` for the compliance table).
-    Two queries: enterprises and certificates, each grouped by the dimension."""
+    One query per kind of record counted (enterprises, certificates …), each grouped
+    by the dimension."""
     today = today or timezone.localdate()
     measures = TABLES[table_name]
     merged: dict[Any, dict[str, Any]] = {}
-    for kind in (ENTERPRISE, CERTIFICATE):
+    for kind in dict.fromkeys(m.kind for m in measures):
         chosen = [m for m in measures if m.kind == kind]
         if not chosen:
             continue

@@ -1,0 +1,3 @@
+"""REST endpoints of reporting/dashboards/ (mounted by portal/api_urls.py)."""
+
+routes: list = []

@@ -1,0 +1,3 @@
+"""REST endpoints of reporting/snapshots/ (mounted by portal/api_urls.py)."""
+
+routes: list = []

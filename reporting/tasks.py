@@ -1,0 +1,5 @@
+"""Celery's autodiscovery looks for ``<app>.tasks``: the reporting app's tasks, each
+defined beside what it runs."""
+
+from reporting.snapshots.tasks import *  # noqa: F403
+from reporting.worklists.tasks import *  # noqa: F403
