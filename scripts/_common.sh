@@ -122,6 +122,7 @@ EOF
 # successful install (a stamp file in the venv holds its hash).
 ensure_python_packages() {
     local label stamp hash requirements
+    ensure_node_packages  # both commands come through here
     label="base${*:+-$(IFS=-; echo "$*")}"
     stamp="$VENV/.portal-$label.sha256"
     hash="$(sha256sum pyproject.toml | cut -d' ' -f1)"
@@ -133,6 +134,32 @@ ensure_python_packages() {
     _requirements "$@" >"$requirements"
     "$VENV_PY" -m pip install --disable-pip-version-check -qq -r "$requirements"
     rm -f "$requirements"
+    echo "$hash" >"$stamp"
+}
+
+# --- Front-end packages (ECharts) ------------------------------------------------
+
+# ensure_node_packages: npm ci from package-lock.json when node_modules is missing
+# or the lock changed (a stamp in node_modules holds its hash); Debian's npm is
+# installed as root when absent, like the system packages above.
+ensure_node_packages() {
+    local stamp hash
+    [ -f package-lock.json ] || return 0
+    stamp="node_modules/.portal-lock.sha256"
+    hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
+        return 0
+    fi
+    if ! command -v npm >/dev/null 2>&1; then
+        if [ "$(id -u)" -eq 0 ] && [ "${NO_APT:-0}" != 1 ] && command -v apt-get >/dev/null; then
+            _apt_install nodejs npm
+        else
+            die "npm is missing (it installs ECharts from package-lock.json):
+       sudo apt-get update && sudo apt-get install -y nodejs npm"
+        fi
+    fi
+    say "installing the front-end packages (npm ci)"
+    npm ci --omit=dev --no-audit --no-fund --loglevel=error
     echo "$hash" >"$stamp"
 }
 
