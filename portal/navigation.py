@@ -25,6 +25,10 @@ def navigation_for(user) -> list[dict[str, Any]]:
         items.append({"label": _("Enterprises"), "url": reverse("enterprises:list")})
         items.append({"label": _("Self-assessments"), "url": reverse("assessments:list")})
     items.append({"label": _("Applications"), "url": reverse("certification:list")})
+    if kind in (Kind.ENTERPRISE, Kind.GROUP):  # their own certificates, PDF and plaque
+        items.append(
+            {"label": _("Certificates"), "url": reverse("certification:lifecycle_certificates")}
+        )
     if kind not in (Kind.REVIEW_UNIT, Kind.ORGANISING_UNIT):  # hazards.views.LEDGER_KINDS
         menu = hazard_menu(kind)
         items.append({"label": _("Hazards"), "url": menu[0]["url"], "children": menu})

@@ -5,8 +5,10 @@
   downgrade, revoke). Whoever sees the certificate
   (publicity.certificates_visible_to) sees the page; outside: 404.
 - the certificate list with filters (status, flagged, annual overdue,
-  expiring) and the warning list of overdue annual self-assessments:
-  districts, organising units and the city office; anyone else 403.
+  expiring): districts, organising units and the city office, and the
+  enterprises and groups for their own certificates with the PDF and plaque;
+  the warning list of overdue annual self-assessments: the overseers only;
+  anyone else 403.
 
 Thin views: the rules are in certification/lifecycle/rules.py.
 """
@@ -34,6 +36,7 @@ from certification.models import Certificate, RevocationReason
 from certification.workflow import tier_label
 from portal import permissions
 from portal.errors import ServiceError
+from portal.models import OrganisationKind
 
 PER_PAGE = 50
 
@@ -157,13 +160,23 @@ def _require_overseer(user) -> None:
     permissions.require(lifecycle.oversees(user))
 
 
+def _holds_certificates(user) -> bool:
+    """Enterprises and groups: their own certificates (the registry scope)."""
+    return bool(
+        getattr(user, "can_act", False)
+        and user.organisation.kind in (OrganisationKind.ENTERPRISE, OrganisationKind.GROUP)
+    )
+
+
 @login_required
 def certificate_list(request):
-    _require_overseer(request.user)
+    overseer = lifecycle.oversees(request.user)
+    permissions.require(overseer or _holds_certificates(request.user))
     params = request.GET
     filters = {
         "status": params.get("status", ""),
-        "flagged": params.get("flagged") == "1",
+        # The revocation-review flag is the authority's working mark.
+        "flagged": overseer and params.get("flagged") == "1",
         "overdue": params.get("overdue") == "1",
         "expiring": params.get("expiring") == "1",
     }
@@ -171,8 +184,14 @@ def certificate_list(request):
         "valid_until", "number"
     )
     page = Paginator(qs, PER_PAGE).get_page(params.get("page"))
+    downloadable = set(
+        download_scope(request.user)
+        .filter(pk__in=[c.pk for c in page], rendered_at__isnull=False)
+        .values_list("pk", flat=True)
+    )
     for certificate in page:
         certificate.tier_label = tier_label(certificate.tier)
+        certificate.downloadable = certificate.pk in downloadable
     query = params.copy()
     query.pop("page", None)
     return render(
@@ -184,6 +203,7 @@ def certificate_list(request):
             "statuses": Certificate.Status.choices,
             "params": query.urlencode(),
             "today": timezone.localdate(),
+            "overseer": overseer,
         },
     )
 

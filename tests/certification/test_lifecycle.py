@@ -625,9 +625,39 @@ def test_the_certificate_list_and_its_filters(
     # The other district sees none of them; wrong roles: 403.
     text = client_for(cast.other_district).get(url).content.decode()
     assert certificate.number not in text
-    for user in (cast.enterprise, cast.reviewer, cast.regulator):
+    for user in (cast.reviewer, cast.regulator):
         assert client_for(user).get(url).status_code == 403
+    for user in (cast.enterprise, cast.reviewer, cast.regulator):
         assert client_for(user).get(reverse("certification:lifecycle_warnings")).status_code == 403
+
+
+def test_an_enterprise_lists_its_own_certificates_with_their_files(
+    cast, version, certificate, client_for, django_assert_max_num_queries
+):
+    other, user = new_enterprise(cast, "北京朝阳第二机械厂")
+    second = issue(cast, version, enterprise=other, user=user)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        rendered_at=timezone.now(),
+        review_flagged_at=datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC),
+    )
+    client = client_for(cast.enterprise)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("certification:lifecycle_certificates")
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    text = response.content.decode()
+    assert response.status_code == 200
+    # Its own certificate with both files; never another enterprise's.
+    assert certificate.number in text and second.number not in text
+    pdf = reverse("certification:certificate_download", args=[certificate.pk, "pdf"])
+    plaque = reverse("certification:certificate_download", args=[certificate.pk, "plaque"])
+    assert pdf in text and plaque in text
+    # The authority's working marks stay the authority's.
+    assert 'data-testid="warnings-link"' not in text and "Flagged" not in text
+    assert certificate.number in client.get(url, {"flagged": "1"}).content.decode()
+    # Not yet rendered: no broken links.
+    Certificate.objects.filter(pk=certificate.pk).update(rendered_at=None)
+    assert pdf not in client.get(url).content.decode()
 
 
 def test_many_certificates_page_in_bounded_queries(
