@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reporting.snapshots import views
 
 app_name = "snapshots"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("trends/", views.trend_page, name="trends"),
+    path("trends/export/", views.trend_export, name="trends_export"),
+]
