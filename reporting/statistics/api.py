@@ -22,16 +22,26 @@ from rest_framework.response import Response
 from enterprises.models import Enterprise
 from portal.api.base import PortalAPIMixin, PortalPagination, acting_user, deny_unless
 from portal.models import User
-from reporting.statistics import exports, figures
-from reporting.statistics.filters import DIMENSIONS, FilterError, Filters, may_read, parse_filters
+from reporting.statistics import exports, figures, reviews
+from reporting.statistics.filters import (
+    DIMENSIONS,
+    TABLE_DIMENSIONS,
+    FilterError,
+    Filters,
+    may_read,
+    parse_filters,
+)
 from reporting.statistics.views import TITLES, with_links
+from reporting.targets.api import TargetViewSet
 
 
 class StatisticsFilterSerializer(serializers.Serializer):
     dimension = serializers.ChoiceField(
-        choices=list(DIMENSIONS),
+        choices=[*DIMENSIONS, *TABLE_DIMENSIONS],
         required=False,
-        help_text=gettext_lazy("The rows: district, street, industry or scale."),
+        help_text=gettext_lazy(
+            "The rows: district, street, industry, scale or grade (review_unit: reviews only)."
+        ),
     )
     district = serializers.CharField(required=False, help_text=gettext_lazy("District code."))
     street = serializers.CharField(
@@ -39,6 +49,14 @@ class StatisticsFilterSerializer(serializers.Serializer):
     )
     industry = serializers.CharField(required=False, help_text=gettext_lazy("Industry code."))
     scale = serializers.CharField(required=False, help_text=gettext_lazy("Enterprise scale."))
+    grade = serializers.CharField(
+        required=False,
+        help_text=gettext_lazy("The enterprise's highest live grade: 1, 2, 3, pass or none."),
+    )
+    review_unit = serializers.CharField(
+        required=False,
+        help_text=gettext_lazy("Review table only: the review unit's id, or none."),
+    )
     period = serializers.CharField(
         required=False, help_text=gettext_lazy("A year (2026) or a quarter (2026-Q2); this year.")
     )
@@ -53,13 +71,32 @@ class MeasureFilterSerializer(StatisticsFilterSerializer):
 class StatisticsRowSerializer(serializers.Serializer):
     key = serializers.CharField(help_text=gettext_lazy("The row's code (empty for the total)."))
     label = serializers.CharField()  # type: ignore[assignment]
-    figures = serializers.DictField(child=serializers.IntegerField())
+    figures = serializers.DictField(
+        child=serializers.IntegerField(), help_text=gettext_lazy("The counts.")
+    )
+    sums = serializers.DictField(
+        child=serializers.FloatField(),
+        help_text=gettext_lazy("Figures that are sums, not counts (deaths, funds)."),
+    )
+    rates = serializers.DictField(
+        child=serializers.FloatField(allow_null=True), help_text=gettext_lazy("Rates in per cent.")
+    )
     rate = serializers.FloatField(
         allow_null=True, required=False, help_text=gettext_lazy("达标率 in per cent.")
     )
     links = serializers.DictField(
         child=serializers.CharField(), help_text=gettext_lazy("The drill-down page per figure.")
     )
+
+
+class StatisticsStepSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    limit = serializers.IntegerField(help_text=gettext_lazy("The time limit in working days."))
+    count = serializers.IntegerField()
+    median = serializers.FloatField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    over_limit = serializers.IntegerField()
 
 
 class StatisticsTableSerializer(serializers.Serializer):
@@ -72,10 +109,17 @@ class StatisticsTableSerializer(serializers.Serializer):
     )
     rows = StatisticsRowSerializer(many=True)
     total = StatisticsRowSerializer()
+    steps = StatisticsStepSerializer(
+        many=True,
+        required=False,
+        help_text=gettext_lazy("Review table: working days per step ended in the period."),
+    )
 
 
 class StatisticsRecordSerializer(serializers.Serializer):
-    """An enterprise, or a certificate with its enterprise."""
+    """An enterprise, or a certificate with its enterprise; for the other tables a
+    record (application, spot check, objection, hazard, accident, an enterprise's
+    self-report) with its enterprise and its columns in ``details``."""
 
     enterprise_id = serializers.IntegerField()
     enterprise = serializers.CharField()
@@ -85,9 +129,32 @@ class StatisticsRecordSerializer(serializers.Serializer):
     tier = serializers.CharField(allow_null=True)
     valid_until = serializers.DateField(allow_null=True)
     status = serializers.CharField()
+    details = serializers.DictField(child=serializers.CharField(allow_null=True))
 
 
-def _record(item: Any) -> dict[str, Any]:
+def _text(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _record(item: Any, kind: str) -> dict[str, Any]:
+    listing = figures.LISTINGS.get(kind)
+    if listing is not None:
+        enterprise = listing.enterprise_of(item)
+        details = {
+            column.name: _text(value)
+            for column, value in zip(listing.columns, listing.cells(item), strict=True)
+        }
+        return {
+            "enterprise_id": enterprise.pk,
+            "enterprise": enterprise.name,
+            "uscc": enterprise.uscc,
+            "district": enterprise.region_id,
+            "certificate": None,
+            "tier": None,
+            "valid_until": None,
+            "status": details.get("state") or details.get("status") or "",
+            "details": details,
+        }
     if isinstance(item, Enterprise):
         return {
             "enterprise_id": item.pk,
@@ -98,6 +165,7 @@ def _record(item: Any) -> dict[str, Any]:
             "tier": None,
             "valid_until": None,
             "status": item.status,
+            "details": {},
         }
     return {
         "enterprise_id": item.enterprise_id,
@@ -108,6 +176,7 @@ def _record(item: Any) -> dict[str, Any]:
         "tier": item.tier,
         "valid_until": item.valid_until,
         "status": item.status,
+        "details": {},
     }
 
 
@@ -127,7 +196,7 @@ class _StatisticsViewSet(PortalAPIMixin, viewsets.ViewSet):
             _("Only government offices, regulators and organising units read statistics."),
         )
         try:
-            return user, parse_filters(user, request.query_params)
+            return user, parse_filters(user, request.query_params, table=self.table_name)
         except FilterError as error:
             raise ValidationError({"detail": str(error)}) from None
 
@@ -147,13 +216,15 @@ class _StatisticsViewSet(PortalAPIMixin, viewsets.ViewSet):
         user, filters = self._filters(request)
         rows, total = figures.table(self.table_name, user, filters)
         with_links(self.table_name, filters, rows, total)
-        names = [m.name for m in figures.TABLES[self.table_name]]
+        measures = figures.TABLES[self.table_name]
 
         def shape(row: dict[str, Any]) -> dict[str, Any]:
             out = {
                 "key": row["key"],
                 "label": row["label"],
-                "figures": {name: row[name] for name in names},
+                "figures": {m.name: row[m.name] for m in measures if not m.aggregate},
+                "sums": {m.name: row[m.name] for m in measures if m.aggregate},
+                "rates": row["rates"],
                 "links": row["links"],
             }
             if "rate" in row:
@@ -169,6 +240,8 @@ class _StatisticsViewSet(PortalAPIMixin, viewsets.ViewSet):
             "rows": [shape(row) for row in rows],
             "total": shape(total),
         }
+        if self.table_name == "reviews":
+            data["steps"] = reviews.steps(user, filters)
         return Response(StatisticsTableSerializer(data).data)
 
     @extend_schema(
@@ -185,7 +258,9 @@ class _StatisticsViewSet(PortalAPIMixin, viewsets.ViewSet):
             figures.records(self.table_name, found.name, user, filters), request, view=self
         )
         return paginator.get_paginated_response(
-            StatisticsRecordSerializer([_record(item) for item in page or []], many=True).data
+            StatisticsRecordSerializer(
+                [_record(item, found.kind) for item in page or []], many=True
+            ).data
         )
 
     @extend_schema(
@@ -205,8 +280,9 @@ class _StatisticsViewSet(PortalAPIMixin, viewsets.ViewSet):
             name = f"statistics-{self.table_name}-{found.name}.xlsx"
         else:
             rows, total = figures.table(self.table_name, user, filters)
+            steps = reviews.steps(user, filters) if self.table_name == "reviews" else None
             content = exports.table_workbook(
-                self.table_name, str(TITLES[self.table_name]), rows, total
+                self.table_name, str(TITLES[self.table_name]), rows, total, steps
             )
             name = f"statistics-{self.table_name}-{filters.period.code}.xlsx"
         return FileResponse(content, as_attachment=True, filename=name, content_type=exports.XLSX)
@@ -226,7 +302,36 @@ class CertificateStatisticsViewSet(_StatisticsViewSet):
     table_name = "certificates"
 
 
+class ReviewStatisticsViewSet(_StatisticsViewSet):
+    """T2 评审工作: applications received, accepted, returned and not accepted in the
+    period, by state and overdue now, spot checks drawn and failed, objections
+    upheld; ``steps``: working days per step against its limit. Rows may be by
+    review unit (``dimension=review_unit``)."""
+
+    table_name = "reviews"
+
+
+class HazardStatisticsViewSet(_StatisticsViewSet):
+    """T4 隐患与自查自报: quarterly self-reports due, filed, on time, late, missing and
+    zero; hazards found and rectified, the rectification and on-time rates; 重大
+    found, closed, open, listed by the city or a district, overdue; funds (a sum)."""
+
+    table_name = "hazards"
+
+
+class AccidentStatisticsViewSet(_StatisticsViewSet):
+    """T5 事故: accidents and fatal accidents, deaths and serious injuries (sums), and
+    accidents at enterprises holding a live certificate on the day."""
+
+    table_name = "accidents"
+
+
 routes: list = [
     ("statistics/compliance", ComplianceStatisticsViewSet, "api-statistics-compliance"),
     ("statistics/certificates", CertificateStatisticsViewSet, "api-statistics-certificates"),
+    ("statistics/reviews", ReviewStatisticsViewSet, "api-statistics-reviews"),
+    ("statistics/hazards", HazardStatisticsViewSet, "api-statistics-hazards"),
+    ("statistics/accidents", AccidentStatisticsViewSet, "api-statistics-accidents"),
+    # The targets, also under the statistics (the same viewset as /api/v1/targets/).
+    ("statistics/targets", TargetViewSet, "api-statistics-target"),
 ]

@@ -22,20 +22,21 @@ def _save(book: Workbook) -> BytesIO:
     return out
 
 
-def table_workbook(table_name: str, title: str, rows: list[dict[str, Any]], total: dict[str, Any]):
+def table_workbook(
+    table_name: str,
+    title: str,
+    rows: list[dict[str, Any]],
+    total: dict[str, Any],
+    steps: list[dict[str, Any]] | None = None,
+):
     measures = figures.TABLES[table_name]
+    rates = figures.RATES.get(table_name, ())
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table_name)
     append_row(sheet, [title])
-    rate = table_name == "compliance"
     append_row(
         sheet,
-        [
-            _("Row"),
-            _("Code"),
-            *(str(m.label) for m in measures),
-            *([_("Rate (%)")] if rate else []),
-        ],
+        [_("Row"), _("Code"), *(str(m.label) for m in measures), *(str(r.label) for r in rates)],
     )
     for row in (*rows, total):
         append_row(
@@ -44,9 +45,34 @@ def table_workbook(table_name: str, title: str, rows: list[dict[str, Any]], tota
                 row["label"],
                 row["key"],
                 *(row[m.name] for m in measures),
-                *([row["rate"]] if rate else []),
+                *(row[r.name] for r in rates),
             ],
         )
+    if steps is not None:
+        sheet = book.create_sheet("steps")
+        append_row(
+            sheet,
+            [
+                _("Step"),
+                _("Time limit (working days)"),
+                _("Steps ended"),
+                _("Median"),
+                _("Mean"),
+                _("Over the limit"),
+            ],
+        )
+        for step in steps:
+            append_row(
+                sheet,
+                [
+                    step["label"],
+                    step["limit"],
+                    step["count"],
+                    step["median"],
+                    step["mean"],
+                    step["over_limit"],
+                ],
+            )
     return _save(book)
 
 
@@ -54,7 +80,12 @@ def records_workbook(kind: str, title: str, items: Iterable[Any]) -> BytesIO:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("list")
     append_row(sheet, [title])
-    if kind == figures.ENTERPRISE:
+    listing = figures.LISTINGS.get(kind)
+    if listing is not None:
+        append_row(sheet, [str(column.label) for column in listing.columns])
+        for item in items:
+            append_row(sheet, listing.cells(item))
+    elif kind == figures.ENTERPRISE:
         append_row(
             sheet,
             [_("Name"), _("USCC"), _("District"), _("Street or town"), _("Industry"), _("Scale")],

@@ -10,7 +10,12 @@ Definitions (certification/validity.py, certification/lifecycle/):
 - renewal due without an application: live, in its renewal window, and no
   application of the same enterprise and grade since the certificate was issued
   (drafts, withdrawn and rejected applications do not count);
-- annual self-assessment overdue: live, with an overdue year not yet submitted."""
+- annual self-assessment overdue: live, with an overdue year not yet submitted.
+
+The other tables register their measures and kinds here from their own modules
+(reviews.py T2, hazards.py T4, accidents.py T5). A measure counts rows of its kind
+meeting ``condition``, unless it names an ``aggregate`` column: then it sums that
+column over those rows (deaths, funds) and is not a count — the snapshots skip it."""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +43,7 @@ from certification.workflow import tier_label
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_scope
 from portal.models import User
+from reporting.statistics import grades
 from reporting.statistics.filters import DIMENSIONS, NONE, Filters
 
 ENTERPRISE = "enterprise"
@@ -48,8 +54,21 @@ CERTIFICATE = "certificate"
 class Measure:
     name: str
     label: Any
-    kind: str  # ENTERPRISE or CERTIFICATE
+    kind: str  # a key of KINDS
     condition: Callable[[Filters, datetime.date], Q]
+    # A column summed over the rows meeting ``condition`` instead of counting them
+    # (not a count: the snapshots skip it).
+    aggregate: str = ""
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A per cent of two measures of the same row (None when the denominator is 0)."""
+
+    name: str
+    label: Any
+    numerator: str
+    denominator: str
 
 
 def _live(today: datetime.date) -> Q:
@@ -176,6 +195,9 @@ CERTIFICATES: tuple[Measure, ...] = (
 )
 
 TABLES: dict[str, tuple[Measure, ...]] = {"compliance": COMPLIANCE, "certificates": CERTIFICATES}
+RATES: dict[str, tuple[Rate, ...]] = {
+    "compliance": (Rate("rate", _("Rate (%)"), "compliant", "active"),),
+}
 
 
 def tier_text(tier: str) -> str:
@@ -203,6 +225,46 @@ KINDS: dict[str, Kind] = {
 }
 
 
+# Dimensions other than an enterprise column: name -> (kind, filters) -> the row's
+# key and label expressions; and the filter of the same name -> (kind, value) -> Q.
+DIMENSION_KEYS: dict[str, Callable[[str, Filters], tuple[Any, Any]]] = {
+    "grade": lambda kind, filters: (grades.grade_key(KINDS[kind].prefix, filters.today), None),
+}
+ROW_FILTERS: dict[str, Callable[[str, str], Q]] = {}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: Any
+    value: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How the drill-down lists the rows of a kind (the enterprise and certificate
+    lists have their own templates): columns, joins, order, and ``enterprise``, the
+    attribute path from a row to its enterprise (linked on the page)."""
+
+    columns: tuple[Column, ...]
+    related: tuple[str, ...]
+    order: tuple[str, ...]
+    enterprise: str = "enterprise"
+    annotate: Callable[[QuerySet[Any], Filters, datetime.date], QuerySet[Any]] | None = None
+
+    def enterprise_of(self, row: Any) -> Enterprise:
+        found = row
+        for part in filter(None, self.enterprise.split(".")):
+            found = getattr(found, part)
+        return found
+
+    def cells(self, row: Any) -> list[Any]:
+        return [column.value(row) for column in self.columns]
+
+
+LISTINGS: dict[str, Listing] = {}
+
+
 def scoped_rows(kind: str, scope: Q, filters: Filters) -> QuerySet[Any]:
     """The rows of a kind inside ``scope`` (a condition on enterprises, written from
     the enterprise: ``Q(region_id=…)``) and the filters."""
@@ -223,39 +285,76 @@ def _on(prefix: str, scope: Q) -> Q:
     return moved
 
 
+def local_time(value: datetime.datetime | None) -> str:
+    """A moment as local text (xlsx cells cannot hold aware datetimes)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def scoped_base(kind: str, user: User, filters: Filters) -> QuerySet[Any]:
+    """The rows of a kind in the user's scope and the filters."""
+    return _base(kind, user, filters)
+
+
 def _base(kind: str, user: User, filters: Filters) -> QuerySet[Any]:
     found = KINDS[kind]
-    return found.rows().filter(
+    qs = found.rows().filter(
         enterprise_scope(user, found.prefix), filters.enterprise_q(found.prefix)
     )
+    for name, condition in ROW_FILTERS.items():
+        value = getattr(filters, name, "")
+        if value:
+            qs = qs.filter(condition(kind, value))
+    return qs
+
+
+def _figure(m: Measure, filters: Filters, today: datetime.date) -> Any:
+    if m.aggregate:
+        return Sum(m.aggregate, filter=m.condition(filters, today))
+    return Count("pk", filter=m.condition(filters, today))
 
 
 def _grouped(
     model_kind: str, measures: list[Measure], user: User, filters: Filters, today: datetime.date
 ) -> dict[Any, dict[str, Any]]:
     prefix = KINDS[model_kind].prefix
-    column = prefix + DIMENSIONS[filters.dimension]
     labels = {
         "district": prefix + "region__name",
         "street": prefix + "street__name",
         "industry": prefix + "industry__name",
     }
-    extra = {"label": F(labels[filters.dimension])} if filters.dimension in labels else {}
+    if filters.dimension in DIMENSION_KEYS:
+        key, label = DIMENSION_KEYS[filters.dimension](model_kind, filters)
+    else:
+        key = F(prefix + DIMENSIONS[filters.dimension])
+        label = F(labels[filters.dimension]) if filters.dimension in labels else None
+    extra = {"label": label} if label is not None else {}
     qs = (
         _base(model_kind, user, filters)
         .order_by()
-        .values(key=F(column), **extra)
-        .annotate(**{m.name: Count("pk", filter=m.condition(filters, today)) for m in measures})
+        .values(key=key, **extra)
+        .annotate(**{m.name: _figure(m, filters, today) for m in measures})
     )
     return {row["key"]: row for row in qs}
 
 
 def _row_label(dimension: str, key: Any, label: Any) -> str:
+    if dimension == "grade":
+        return grades.label(key)
     if key in (None, ""):
         return str(_("Not recorded"))
     if dimension == "scale":
         return str(Enterprise.Scale(key).label)
     return str(label or key)
+
+
+def with_rates(table_name: str, rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        row["rates"] = {}
+        for rate in RATES.get(table_name, ()):
+            top, bottom = row[rate.numerator], row[rate.denominator]
+            row[rate.name] = row["rates"][rate.name] = (
+                round(100 * top / bottom, 1) if bottom else None
+            )
 
 
 def table(
@@ -274,24 +373,26 @@ def table(
             continue
         for key, row in _grouped(kind, chosen, user, filters, today).items():
             target = merged.setdefault(key, {"key": key, "label": row.get("label")})
-            target.update({m.name: row[m.name] for m in chosen})
+            target.update({m.name: row[m.name] or 0 for m in chosen})
     rows = []
     for key, row in merged.items():
         row["label"] = _row_label(filters.dimension, key, row.get("label"))
-        row["key"] = NONE if key in (None, "") else key
+        row["key"] = NONE if key in (None, "") else str(key)
         for m in measures:
             row.setdefault(m.name, 0)
         rows.append(row)
-    rows.sort(key=lambda r: (r["key"] == NONE, str(r["key"])))
+    rows.sort(key=lambda r: (r["key"] == NONE, _sort_key(filters.dimension, r["key"])))
     total: dict[str, Any] = {"key": "", "label": str(_("Total"))}
     for m in measures:
         total[m.name] = sum(r[m.name] for r in rows)
-    if table_name == "compliance":
-        for row in (*rows, total):
-            row["rate"] = (
-                round(100 * row["compliant"] / row["active"], 1) if row["active"] else None
-            )
+    with_rates(table_name, [*rows, total])
     return rows, total
+
+
+def _sort_key(dimension: str, key: str) -> Any:
+    if dimension == "grade" and key in grades.ORDER:
+        return (grades.ORDER.index(key), "")
+    return (0, key.zfill(12) if key.isdigit() else key)
 
 
 def records(
@@ -303,8 +404,17 @@ def records(
     if found is None:
         raise KeyError(name)
     qs: QuerySet[Model] = _base(found.kind, user, filters).filter(found.condition(filters, today))
+    listing = LISTINGS.get(found.kind)
+    if listing is not None:
+        qs = qs.select_related(*listing.related).order_by(*listing.order)
+        return listing.annotate(qs, filters, today) if listing.annotate else qs
     if found.kind == ENTERPRISE:
         return qs.select_related("region", "street", "industry").order_by("name", "pk")
     return qs.select_related("enterprise__region", "enterprise__street", "industry").order_by(
         "valid_until", "number"
     )
+
+
+# The other tables register themselves into TABLES, RATES, KINDS, LISTINGS and the
+# dimension registries; importing them here makes ``figures`` the one entry point.
+from reporting.statistics import accidents, hazards, reviews  # noqa: E402,F401

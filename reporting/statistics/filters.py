@@ -1,5 +1,5 @@
-"""The filters of the statistics tables (district × street × industry × scale, the
-row dimension and the period), read from a query string and checked against the
+"""The filters of the statistics tables (district × street × industry × scale ×
+grade, and the review unit for the review table; the row dimension and the period), read from a query string and checked against the
 user's scope: a code that does not exist, a street of another district, a place
 outside the user's area or a period in the future or before 2000 is refused with
 a message, never answered with figures of another scope."""
@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from portal import permissions
-from portal.models import Industry, Region, Street, User
+from portal.models import Industry, Organisation, Region, Street, User
 from portal.models import OrganisationKind as Kind
+from reporting.statistics import grades
 
 # Who reads the statistics: the government roles and the organising units.
 READER_KINDS: tuple[str, ...] = (
@@ -34,11 +35,27 @@ DIMENSIONS: dict[str, str] = {
     "street": "street__code",
     "industry": "industry_id",
     "scale": "scale",
+    "grade": "",  # a subquery on the certificates (grades.py)
 }
+# Dimensions of some tables only: name -> the tables.
+TABLE_DIMENSIONS: dict[str, tuple[str, ...]] = {"review_unit": ("reviews",)}
 # "none" as a filter value: enterprises without that attribute (a row of its own).
 NONE = "none"
 FIRST_YEAR = 2000
-PARAMS = ("dimension", "district", "street", "industry", "scale", "period")
+PARAMS = (
+    "dimension",
+    "district",
+    "street",
+    "industry",
+    "scale",
+    "grade",
+    "review_unit",
+    "period",
+)
+
+
+def dimensions_of(table: str) -> list[str]:
+    return [*DIMENSIONS, *(d for d, tables in TABLE_DIMENSIONS.items() if table in tables)]
 
 
 def may_read(user: Any) -> bool:
@@ -72,7 +89,10 @@ class Filters:
     street: str = ""
     industry: str = ""
     scale: str = ""
+    grade: str = ""
+    review_unit: str = ""  # an organisation id, NONE, or empty
     period: Period = field(default_factory=lambda: parse_period(""))
+    today: datetime.date = field(default_factory=timezone.localdate)
 
     def query(self, **override: str) -> dict[str, str]:
         """The filters as query parameters (empty ones left out)."""
@@ -82,6 +102,8 @@ class Filters:
             "street": self.street,
             "industry": self.industry,
             "scale": self.scale,
+            "grade": self.grade,
+            "review_unit": self.review_unit,
             "period": self.period.code,
         }
         values.update(override)
@@ -103,6 +125,8 @@ class Filters:
                 )
             elif value:
                 condition &= Q(**{path + column: value})
+        if self.grade:
+            condition &= grades.grade_q(path, self.grade, self.today)
         return condition
 
 
@@ -136,8 +160,10 @@ def parse_period(value: str, today: datetime.date | None = None) -> Period:
     return Period(value, start, min(end, today))
 
 
-def parse_filters(user: User, data: Any, today: datetime.date | None = None) -> Filters:
-    """The filters of ``data`` (a QueryDict), checked; raises FilterError."""
+def parse_filters(
+    user: User, data: Any, today: datetime.date | None = None, table: str = ""
+) -> Filters:
+    """The filters of ``data`` (a QueryDict) for ``table``, checked; raises FilterError."""
 
     def get(name: str) -> str:
         return str(data.get(name, "") or "").strip()
@@ -145,7 +171,7 @@ def parse_filters(user: User, data: Any, today: datetime.date | None = None) -> 
     org = user.organisation
     assert org is not None  # may_read: an active organisation
     dimension = get("dimension") or default_dimension(user)
-    if dimension not in DIMENSIONS:
+    if dimension not in dimensions_of(table):
         raise FilterError(_("Unknown row dimension: %(value)s.") % {"value": dimension})
     district, street, industry, scale = (
         get("district"),
@@ -178,11 +204,28 @@ def parse_filters(user: User, data: Any, today: datetime.date | None = None) -> 
             raise FilterError(_("Unknown industry code: %(value)s.") % {"value": industry})
     if scale and scale != NONE and scale not in Enterprise.Scale.values:
         raise FilterError(_("Unknown scale: %(value)s.") % {"value": scale})
+    grade = get("grade")
+    if grade and grade != NONE and grade not in grades.ORDER:
+        raise FilterError(_("Unknown grade: %(value)s (1, 2, 3, pass or none).") % {"value": grade})
     return Filters(
         dimension=dimension,
         district=district,
         street=street,
         industry=industry,
         scale=scale,
+        grade=grade,
+        review_unit=_review_unit(get("review_unit"), table),
         period=parse_period(get("period"), today),
+        today=today or timezone.localdate(),
     )
+
+
+def _review_unit(value: str, table: str) -> str:
+    if not value or value == NONE and table in TABLE_DIMENSIONS["review_unit"]:
+        return value
+    if table not in TABLE_DIMENSIONS["review_unit"]:
+        raise FilterError(_("Only the review table has a review unit filter."))
+    units = Organisation.objects.filter(kind=Kind.REVIEW_UNIT)
+    if not value.isdigit() or not units.filter(pk=int(value)).exists():
+        raise FilterError(_("Unknown review unit: %(value)s.") % {"value": value})
+    return value

@@ -1,13 +1,15 @@
 from django.urls import path
 
 from reporting.statistics import views
+from reporting.statistics.views import TITLES
 
 app_name = "statistics"
 
-# Both tables share their views; the URL names the table.
+# The tables share their views; the URL names the table. The records behind a
+# number (enterprises, certificates, applications, hazards …) are under enterprises/.
 urlpatterns = [
     route
-    for table in ("compliance", "certificates")
+    for table in TITLES
     for route in (
         path(f"{table}/", views.table_page, {"table_name": table}, name=table),
         path(f"{table}/export/", views.table_export, {"table_name": table}, name=f"{table}_export"),

@@ -1,5 +1,6 @@
 """The statistics pages: each table with its filters, every number linking to the
-enterprises or certificates behind it, and both as xlsx. Bad filters: the page
+records behind it (enterprises, certificates, applications, hazards, accidents …),
+and both as xlsx. Bad filters: the page
 with the message and no figures (status 400)."""
 
 from __future__ import annotations
@@ -18,19 +19,32 @@ from django.views.decorators.http import require_GET
 
 from enterprises.models import Enterprise
 from portal import permissions
-from portal.models import Industry, Region, Street, User
-from reporting.statistics import exports, figures
-from reporting.statistics.filters import FilterError, Filters, may_read, parse_filters
+from portal.models import Industry, Organisation, Region, Street, User
+from portal.models import OrganisationKind as Kind
+from reporting.statistics import exports, figures, grades, reviews
+from reporting.statistics.filters import (
+    TABLE_DIMENSIONS,
+    FilterError,
+    Filters,
+    dimensions_of,
+    may_read,
+    parse_filters,
+)
 
 TITLES = {
     "compliance": gettext_lazy("Standardization compliance"),
+    "reviews": gettext_lazy("Review work"),
     "certificates": gettext_lazy("Certificate dynamics"),
+    "hazards": gettext_lazy("Hazards and self-reports"),
+    "accidents": gettext_lazy("Accidents"),
 }
 DIMENSION_LABELS = {
     "district": gettext_lazy("District"),
     "street": gettext_lazy("Street or town"),
     "industry": gettext_lazy("Industry"),
     "scale": gettext_lazy("Scale"),
+    "grade": gettext_lazy("Grade"),
+    "review_unit": gettext_lazy("Review unit"),
 }
 PAGE_SIZE = 50
 
@@ -50,6 +64,9 @@ def with_links(table_name: str, filters: Filters, rows: list[dict[str, Any]], to
         row["cells"] = [
             {"name": name, "value": row[name], "url": url} for name, url in row["links"].items()
         ]
+        row["rate_cells"] = [
+            {"name": name, "value": value} for name, value in row.get("rates", {}).items()
+        ]
 
 
 def _user(request: HttpRequest) -> User:
@@ -57,8 +74,9 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _choices(user: User) -> dict[str, Any]:
-    """The filter form's options, in the user's scope (three small queries)."""
+def _choices(user: User, table_name: str) -> dict[str, Any]:
+    """The filter form's options, in the user's scope (three small queries; four
+    for the review table, with its review units)."""
     org = user.organisation
     assert org is not None  # may_read: an active organisation
     regions = Region.objects.all()
@@ -73,7 +91,13 @@ def _choices(user: User) -> dict[str, Any]:
         "streets": streets,
         "industries": Industry.objects.all(),
         "scales": Enterprise.Scale.choices,
-        "dimensions": list(DIMENSION_LABELS.items()),
+        "grades": [(grade, grades.label(grade)) for grade in (*grades.ORDER, grades.NONE)],
+        "units": (
+            Organisation.objects.filter(kind=Kind.REVIEW_UNIT).order_by("name")
+            if table_name in TABLE_DIMENSIONS["review_unit"]
+            else None
+        ),
+        "dimensions": [(d, DIMENSION_LABELS[d]) for d in dimensions_of(table_name)],
     }
 
 
@@ -85,11 +109,13 @@ def table_page(request: HttpRequest, table_name: str) -> HttpResponse:
         "table_name": table_name,
         "title": TITLES[table_name],
         "measures": figures.TABLES[table_name],
+        "rates": figures.RATES.get(table_name, ()),
+        "tables": list(TITLES.items()),
         "values": request.GET,
-        **_choices(user),
+        **_choices(user, table_name),
     }
     try:
-        filters = parse_filters(user, request.GET)
+        filters = parse_filters(user, request.GET, table=table_name)
     except FilterError as error:
         context["error"] = str(error)
         return render(request, "reporting/statistics/table.html", context, status=400)
@@ -100,6 +126,7 @@ def table_page(request: HttpRequest, table_name: str) -> HttpResponse:
         rows=rows,
         total=total,
         dimension_label=DIMENSION_LABELS[filters.dimension],
+        steps=reviews.steps(user, filters) if table_name == "reviews" else None,
         export_url=reverse(f"statistics:{table_name}_export") + "?" + urlencode(filters.query()),
     )
     return render(request, "reporting/statistics/table.html", context)
@@ -111,7 +138,7 @@ def records_page(request: HttpRequest, table_name: str) -> HttpResponse:
     user = _user(request)
     context: dict[str, Any] = {"table_name": table_name, "title": TITLES[table_name]}
     try:
-        filters = parse_filters(user, request.GET)
+        filters = parse_filters(user, request.GET, table=table_name)
         measure = figures.measure(table_name, request.GET.get("measure", ""))
         if measure is None:
             raise FilterError(
@@ -124,10 +151,21 @@ def records_page(request: HttpRequest, table_name: str) -> HttpResponse:
         request.GET.get("page")
     )
     query = filters.query(measure=measure.name)
+    listing = figures.LISTINGS.get(measure.kind)
+    names = [column.name for column in listing.columns] if listing else []
     context.update(
         measure=measure,
         kind=measure.kind,
         page=page,
+        listing=listing,
+        items=(
+            [
+                (listing.enterprise_of(row), list(zip(names, listing.cells(row), strict=True)))
+                for row in page
+            ]
+            if listing
+            else None
+        ),
         query=urlencode(query),
         table_url=reverse(f"statistics:{table_name}") + "?" + urlencode(filters.query()),
         export_url=reverse(f"statistics:{table_name}_records_export") + "?" + urlencode(query),
@@ -144,12 +182,13 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
 def table_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
     user = _user(request)
     try:
-        filters = parse_filters(user, request.GET)
+        filters = parse_filters(user, request.GET, table=table_name)
     except FilterError as error:
         return _bad_request(request, str(error))
     rows, total = figures.table(table_name, user, filters)
+    steps = reviews.steps(user, filters) if table_name == "reviews" else None
     return FileResponse(
-        exports.table_workbook(table_name, str(TITLES[table_name]), rows, total),
+        exports.table_workbook(table_name, str(TITLES[table_name]), rows, total, steps),
         as_attachment=True,
         filename=f"statistics-{table_name}-{filters.period.code}.xlsx",
         content_type=exports.XLSX,
@@ -161,7 +200,7 @@ def table_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
 def records_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
     user = _user(request)
     try:
-        filters = parse_filters(user, request.GET)
+        filters = parse_filters(user, request.GET, table=table_name)
     except FilterError as error:
         return _bad_request(request, str(error))
     measure = figures.measure(table_name, request.GET.get("measure", ""))

@@ -1,0 +1,195 @@
+"""T4 隐患与自查自报: the hazard ledger and the quarterly self-reports of the
+enterprises in scope, for the statistics period.
+
+Hazards: the self-report form's own definitions (hazards/selfreports/figures.py,
+``hazard_conditions``: found, closed (销号), open and overdue at the period's end,
+listed by the city or a district at some time in the period), for both classes
+together and for 重大 alone. Funds: the funds of the hazards closed in the period
+(money is counted once, when the work it paid for is accepted), a sum, not a count.
+Rates (ours): rectification rate = hazards found in the period and closed by its
+end ÷ hazards found in the period; on-time rate = hazards closed in the period on
+or before their deadline ÷ hazards closed in the period.
+
+Self-reports (ours, on the filing status' definitions in
+hazards/selfreports/selectors.py): the quarterly form whose due date is the last
+one inside the period (for 2026-Q2: the 2026 Q1 form, due mid-April; for a whole
+year: the third quarter's, due in October, or the latest one due so far this year).
+Due: the active enterprises (every active enterprise files quarterly); filed: its
+current form is submitted, acknowledged or returned; on time / late: filed, and
+the form's ``late`` flag; missing: due and not filed (no form, or a draft); zero
+reports: filed with 零报告. No quarterly form due in the period: all zero. Monthly
+forms (a district's own rule) and the annual form are not counted here."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import Enterprise
+from hazards.models import Hazard, PeriodKind, SelfReport
+from hazards.selfreports.figures import closed_in, found_in, hazard_conditions
+from hazards.selfreports.periods import Period as ReportPeriod
+from hazards.selfreports.periods import last_ended
+from hazards.selfreports.selectors import FILED_STATUSES
+from reporting.statistics import figures
+from reporting.statistics.figures import Column, Kind, Listing, Measure, Rate, local_time
+from reporting.statistics.filters import Filters
+
+HAZARD = "hazard"
+# Enterprises, counted as the senders of the period's quarterly form.
+SELF_REPORT = "self_report"
+NOTHING = Q(pk__in=[])
+ACTIVE = Q(status=Enterprise.Status.ACTIVE)
+
+
+def reporting_quarter(filters: Filters) -> ReportPeriod | None:
+    """The quarter whose form fell due last inside the period, if any."""
+    quarter = last_ended(PeriodKind.QUARTER, filters.period.end)
+    if quarter.due_on() > filters.period.end:
+        quarter = quarter.previous()
+    return quarter if quarter.due_on() >= filters.period.start else None
+
+
+def _reports(quarter: ReportPeriod) -> QuerySet[SelfReport]:
+    return SelfReport.objects.filter(
+        enterprise_id=OuterRef("pk"),
+        period_kind=quarter.kind,
+        year=quarter.year,
+        period=quarter.number,
+        is_current=True,
+    )
+
+
+def _filing(extra: Q | None, *, filed: bool = True) -> Callable[[Filters, datetime.date], Q]:
+    def condition(filters: Filters, today: datetime.date) -> Q:
+        quarter = reporting_quarter(filters)
+        if quarter is None:
+            return NOTHING
+        reports = _reports(quarter).filter(status__in=FILED_STATUSES)
+        if extra is not None:
+            reports = reports.filter(extra)
+        return ACTIVE & (Q(Exists(reports)) if filed else ~Q(Exists(reports)))
+
+    return condition
+
+
+def _due(filters: Filters, today: datetime.date) -> Q:
+    return ACTIVE if reporting_quarter(filters) is not None else NOTHING
+
+
+def _hazard(name: str) -> Callable[[Filters, datetime.date], Q]:
+    return lambda filters, today: hazard_conditions(filters.period.start, filters.period.end)[name]
+
+
+def _found(filters: Filters, today: datetime.date) -> Q:
+    return found_in(filters.period.start, filters.period.end)
+
+
+def _rectified(filters: Filters, today: datetime.date) -> Q:
+    return closed_in(filters.period.start, filters.period.end)
+
+
+def _found_rectified(filters: Filters, today: datetime.date) -> Q:
+    return _found(filters, today) & Q(closed_on__lte=filters.period.end)
+
+
+def _on_time(filters: Filters, today: datetime.date) -> Q:
+    return _rectified(filters, today) & Q(closed_on__lte=F("deadline"))
+
+
+HAZARDS: tuple[Measure, ...] = (
+    Measure("reports_due", _("Self-reports due"), SELF_REPORT, _due),
+    Measure("reports_filed", _("Filed"), SELF_REPORT, _filing(None)),
+    Measure("reports_on_time", _("Filed on time"), SELF_REPORT, _filing(Q(late=False))),
+    Measure("reports_late", _("Filed late"), SELF_REPORT, _filing(Q(late=True))),
+    Measure("reports_missing", _("Not filed"), SELF_REPORT, _filing(None, filed=False)),
+    Measure("reports_zero", _("Zero reports"), SELF_REPORT, _filing(Q(zero_report=True))),
+    Measure("found", _("Hazards found"), HAZARD, _found),
+    Measure("rectified", _("Hazards rectified"), HAZARD, _rectified),
+    Measure("found_rectified", _("Found and rectified"), HAZARD, _found_rectified),
+    Measure("rectified_on_time", _("Rectified on time"), HAZARD, _on_time),
+    Measure("major_found", _("Major found"), HAZARD, _hazard("major_new")),
+    Measure("major_closed", _("Major closed"), HAZARD, _hazard("major_closed")),
+    Measure("major_open", _("Major open"), HAZARD, _hazard("major_treating")),
+    Measure("major_listed_city", _("Listed by the city"), HAZARD, _hazard("major_listed_city")),
+    Measure(
+        "major_listed_district",
+        _("Listed by a district"),
+        HAZARD,
+        _hazard("major_listed_district"),
+    ),
+    Measure("major_overdue", _("Major overdue"), HAZARD, _hazard("major_overdue")),
+    Measure("funds", _("Funds (yuan)"), HAZARD, _rectified, aggregate="funds"),
+)
+
+
+def _with_report(qs: QuerySet[Any], filters: Filters, today: datetime.date) -> QuerySet[Any]:
+    """Each enterprise with its current form of the reporting quarter, if any."""
+    quarter = reporting_quarter(filters)
+    if quarter is None:
+        return qs
+    reports = _reports(quarter)
+    return qs.annotate(
+        report_period=Value(str(quarter.label)),
+        report_status=Subquery(reports.values("status")[:1]),
+        report_late=Subquery(reports.values("late")[:1]),
+        report_zero=Subquery(reports.values("zero_report")[:1]),
+        report_submitted=Subquery(reports.values("submitted_at")[:1]),
+    )
+
+
+def report_state(row: Any) -> str:
+    status = getattr(row, "report_status", None)
+    if status is None or status == SelfReport.Status.DRAFT:
+        return str(_("Not filed"))
+    state = str(SelfReport.Status(status).label)
+    if row.report_late:
+        state += " · " + str(_("late"))
+    if row.report_zero:
+        state += " · " + str(_("zero report"))
+    return state
+
+
+figures.TABLES["hazards"] = HAZARDS
+figures.RATES["hazards"] = (
+    Rate("rectification_rate", _("Rectification rate (%)"), "found_rectified", "found"),
+    Rate("on_time_rate", _("On-time rate (%)"), "rectified_on_time", "rectified"),
+)
+figures.KINDS[HAZARD] = Kind(lambda: Hazard.objects.all(), "enterprise__")
+figures.KINDS[SELF_REPORT] = Kind(lambda: Enterprise.objects.all(), "")
+figures.LISTINGS[HAZARD] = Listing(
+    columns=(
+        Column("number", _("Hazard number"), lambda h: h.number),
+        Column("enterprise", _("Enterprise"), lambda h: h.enterprise.name),
+        Column("district", _("District"), lambda h: h.enterprise.region.name),
+        Column("level", _("Level"), lambda h: h.get_grade_display()),
+        Column("found_on", _("Found on"), lambda h: h.found_on),
+        Column("deadline", _("Deadline"), lambda h: h.deadline),
+        Column("status", _("Status"), lambda h: h.get_status_display()),
+        Column("closed_on", _("Closed on"), lambda h: h.closed_on),
+        Column("funds", _("Funds (yuan)"), lambda h: h.funds),
+    ),
+    related=("enterprise__region",),
+    order=("found_on", "number"),
+)
+figures.LISTINGS[SELF_REPORT] = Listing(
+    columns=(
+        Column("period", _("Self-report period"), lambda e: getattr(e, "report_period", "")),
+        Column("enterprise", _("Enterprise"), lambda e: e.name),
+        Column("district", _("District"), lambda e: e.region.name),
+        Column("state", _("Status"), report_state),
+        Column(
+            "submitted_at",
+            _("Submitted"),
+            lambda e: local_time(getattr(e, "report_submitted", None)),
+        ),
+    ),
+    related=("region",),
+    order=("name", "pk"),
+    enterprise="",
+    annotate=_with_report,
+)
