@@ -15,8 +15,10 @@ Approximations, because the records keep no full history:
 - an enterprise counts from its creation (``created_at``) with today's status,
   district, street, industry and scale (a closed enterprise counts as closed for
   every past period; one that moved counts where it is now);
-- a certificate counts from its creation, and one whose status changed after the
-  day (expired, revoked, suspended) counts as valid then; a flag raised after the
+- a certificate counts from its creation (one created after the day counts
+  nowhere, not even in another measure's condition), and one whose status changed after the
+  day (expired, revoked, suspended), or that expired but was within its validity
+  on the day, counts as valid then; a flag raised after the
   day is ignored. Suspensions lifted before the day are not known, nor are annual
   self-assessments' past states (their current state is used);
 - records of other kinds registered in ``figures.KINDS`` count from their
@@ -48,6 +50,8 @@ from reporting.statistics import figures
 UNIQUE = ["scope_kind", "scope_key", "dimension", "key", "period_kind", "period_code"]
 BATCH = 2000
 DEFAULT_DAY_ROWS_KEPT = 31
+# Where the back-fill puts certificates issued after the day it counts.
+NOT_YET = datetime.date(1999, 1, 1)
 
 
 def day_rows_kept() -> int:
@@ -160,10 +164,16 @@ def compute_as_of(day: datetime.date, period_kinds: Iterable[str]) -> dict[str, 
     result: dict[str, Any] = {}
     try:
         with transaction.atomic():
+            # Changed after the day, or expired but still within validity then.
             changed = Certificate.objects.exclude(status=Certificate.Status.VALID).filter(
-                status_changed_at__gte=after
+                Q(status_changed_at__gte=after)
+                | Q(status=Certificate.Status.EXPIRED, valid_until__gte=day)
             )
             changed.update(status=Certificate.Status.VALID)
+            # Not issued yet: outside every figure, also inside the measures' subqueries.
+            Certificate.objects.filter(created_at__gte=after).update(
+                status=Certificate.Status.EXPIRED, valid_from=NOT_YET, valid_until=NOT_YET
+            )
             Certificate.objects.filter(review_flagged_at__gte=after).update(review_flagged_at=None)
             result = computing.compute(day, period_kinds, restrict=_existing(day))
             raise _RollBack
