@@ -419,6 +419,24 @@ CELERY_BEAT_SCHEDULE["hazards-quarterly-tables"] = {
         hour=2, minute=0, day_of_month=str(SELF_REPORT_TABLE_DAY), month_of_year="1,4,7,10"
     ),
 }
+# Metric snapshots (reporting/snapshots/): each night the open periods' rows are
+# rewritten with the day's figures and the ended periods' frozen. At 02:30, after the
+# certificate lifecycle (01:15: expiries, annual self-assessments) and the overdue
+# major hazards' flags (01:30), so the day's rows count what those jobs changed.
+# Day rows are kept this many days (month, quarter and year rows for good).
+SNAPSHOT_DAY_ROWS_KEPT = env_int("SNAPSHOT_DAY_ROWS_KEPT", 31, minimum=1)
+CELERY_BEAT_SCHEDULE["reporting-snapshot-nightly"] = {
+    "task": "reporting.snapshot_nightly",
+    "schedule": crontab(hour=2, minute=30),
+}
+# Worklists (reporting/worklists/): an item still outstanding more than this many
+# days after it fell due is escalated once to the next level up (street → district
+# → city office). 30 is a judgment call: no regulation fixes it.
+WORKLIST_ESCALATION_DAYS = env_int("WORKLIST_ESCALATION_DAYS", 30, minimum=0)
+CELERY_BEAT_SCHEDULE["reporting-escalate-worklists"] = {
+    "task": "reporting.escalate_worklists",
+    "schedule": crontab(hour=3, minute=0),  # after the lifecycle job has marked overdue years
+}
 
 # Certificate PDFs (certification/certificates/rendering.py, certification/certificates/pdf.py).
 # Files go to the default storage: MEDIA_ROOT on this server unless
