@@ -8,6 +8,7 @@ from django.shortcuts import render
 from enterprises.models import Enterprise
 from enterprises.selectors import pending_claim_count, registry_counts
 from portal.models import OrganisationKind as Kind
+from reporting.dashboards.builders import build as build_dashboard
 
 
 @login_required
@@ -43,6 +44,8 @@ def home(request):
     if org.kind == Kind.DISTRICT:
         context["region"] = org.region
         context["street_count"] = org.region.streets.count()
+    # The role's dashboard (reporting/dashboards/), below the cards above.
+    context["dashboard"] = build_dashboard(user)
     return render(request, "reporting/home.html", context)
 
 

@@ -1,0 +1,209 @@
+"""Pieces every dashboard is built from: the live statistics figures of the reader's
+scope (reporting/statistics/figures.py, with filters built here instead of parsed
+from a query string, so no lookup queries), and sections as plain data that the page
+(templates/reporting/dashboards/) and the API (api.py) render alike.
+
+A section is a dict with ``kind`` and ``id``:
+- ``chart``: ``chart`` (categories and series, each value with the URL of the records
+  behind it; drawn by static/reporting/dashboards.js) and ``table`` (the same numbers as
+  a table: ``columns`` and ``rows`` of cells ``{"text", "url"}``), ``export_url``;
+- ``tiles``: ``tiles`` of ``{"key", "label", "value", "url"}``;
+- ``table``: ``columns`` and ``rows`` of cells, ``more_url`` for the whole list;
+- ``grid`` (districts coloured by 达标率), ``standing`` (enterprises), ``compare``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from portal.models import User
+from reporting.statistics import figures
+from reporting.statistics.filters import Filters
+from reporting.statistics.views import TITLES, with_links
+
+Section = dict[str, Any]
+TIERS = ("1", "2", "3", "pass")
+
+
+def stats(
+    table_name: str, user: User, dimension: str, **values: str
+) -> tuple[Filters, list[dict[str, Any]], dict[str, Any]]:
+    """A statistics table of this year, rows by ``dimension``, each number with the
+    URL of its records (``row["links"][measure]``)."""
+    filters = Filters(dimension=dimension, **values)
+    rows, total = figures.table(table_name, user, filters)
+    with_links(table_name, filters, rows, total)
+    return filters, rows, total
+
+
+def export_url(table_name: str, filters: Filters) -> str:
+    return reverse(f"statistics:{table_name}_export") + "?" + urlencode(filters.query())
+
+
+def table_url(table_name: str, filters: Filters) -> str:
+    return reverse(f"statistics:{table_name}") + "?" + urlencode(filters.query())
+
+
+def cell(value: Any, url: str = "") -> dict[str, Any]:
+    text = "—" if value is None else str(value)
+    return {"text": text, "value": value, "url": url}
+
+
+def label_of(table_name: str, name: str) -> str:
+    found = figures.measure(table_name, name)
+    return str(found.label) if found else name
+
+
+def tiles(
+    section_id: str, title: str, table_name: str, total: dict[str, Any], names: Iterable[str]
+) -> Section:
+    """The totals of some measures of a table, each linking to its records."""
+    return {
+        "kind": "tiles",
+        "id": section_id,
+        "title": title,
+        "tiles": [
+            {
+                "key": name,
+                "label": label_of(table_name, name),
+                "value": total[name],
+                "url": total["links"][name],
+            }
+            for name in names
+        ],
+    }
+
+
+def chart_section(
+    section_id: str,
+    title: str,
+    chart: dict[str, Any],
+    table: dict[str, Any],
+    export: str = "",
+    more_url: str = "",
+) -> Section:
+    return {
+        "kind": "chart",
+        "id": section_id,
+        "title": title,
+        "chart": chart,
+        "table": table,
+        "export_url": export,
+        "more_url": more_url,
+    }
+
+
+def measures_table(
+    table_name: str,
+    header: str,
+    rows: Sequence[dict[str, Any]],
+    total: dict[str, Any] | None,
+    names: Sequence[str],
+    rate: bool = False,
+) -> dict[str, Any]:
+    """Rows of a statistics table restricted to some measures (and the rate)."""
+    columns = [header, *(label_of(table_name, n) for n in names)]
+    if rate:
+        columns.append(_("Compliance rate (%)"))
+    body = []
+    for row in (*rows, *([total] if total else [])):
+        cells = [cell(row["label"])]
+        cells += [cell(row[n], row["links"][n]) for n in names]
+        if rate:
+            cells.append(cell(row["rate"], row["links"]["compliant"]))
+        body.append({"key": row["key"], "cells": cells})
+    return {"columns": columns, "rows": body}
+
+
+def rate_chart(rows: Sequence[dict[str, Any]], marked: Iterable[Any] = ()) -> dict[str, Any]:
+    """达标率 per row; a bar leads to the enterprises with a live certificate."""
+    marked = set(marked)
+    return {
+        "type": "bar",
+        "unit": "%",
+        "max": 100,
+        "categories": [("★ " if r["key"] in marked else "") + r["label"] for r in rows],
+        "keys": [r["key"] for r in rows],
+        "series": [
+            {
+                "name": _("Compliance rate (%)"),
+                "values": [r["rate"] for r in rows],
+                "urls": [r["links"]["compliant"] for r in rows],
+                "marked": [r["key"] in marked for r in rows],
+            }
+        ],
+    }
+
+
+def grade_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Live certificates per row, stacked by grade; a bar leads to the certificates."""
+    return {
+        "type": "bar",
+        "stacked": True,
+        "categories": [r["label"] for r in rows],
+        "keys": [r["key"] for r in rows],
+        "series": [
+            {
+                "name": label_of("compliance", f"live_{tier}"),
+                "values": [r[f"live_{tier}"] for r in rows],
+                "urls": [r["links"][f"live_{tier}"] for r in rows],
+            }
+            for tier in TIERS
+        ],
+    }
+
+
+def compliance_charts(
+    prefix: str, place: str, user: User, dimension: str, marked: Iterable[Any] = ()
+) -> tuple[list[Section], dict[str, Any]]:
+    """The 达标率 chart and the live certificates by grade, one bar per row of
+    ``dimension``; returns the sections and the table's total."""
+    filters, rows, total = stats("compliance", user, dimension)
+    rated = [r for r in rows if r["active"]]
+    rate_table = measures_table("compliance", place, rows, total, ("active", "compliant"), True)
+    grade_names = [f"live_{tier}" for tier in TIERS]
+    sections = [
+        chart_section(
+            f"{prefix}-rate",
+            _("Compliance rate by %(place)s") % {"place": place},
+            rate_chart(rated, marked),
+            rate_table,
+            export_url("compliance", filters),
+            table_url("compliance", filters),
+        ),
+        chart_section(
+            f"{prefix}-grades",
+            _("Live certificates by grade and %(place)s") % {"place": place},
+            grade_chart(rows),
+            measures_table("compliance", place, rows, total, grade_names),
+            export_url("compliance", filters),
+            table_url("compliance", filters),
+        ),
+    ]
+    return sections, total
+
+
+def certificate_tiles(user: User, dimension: str) -> Section:
+    """Certificates expiring within 30/60/90 days and renewals due without an application."""
+    filters, _rows, total = stats("certificates", user, dimension)
+    section = tiles(
+        "expiring",
+        _("Certificates expiring"),
+        "certificates",
+        total,
+        ("expiring_30", "expiring_60", "expiring_90", "renewal_due"),
+    )
+    section["export_url"] = export_url("certificates", filters)
+    return section
+
+
+def statistics_links() -> list[dict[str, str]]:
+    """Every statistics table of the registry, for the links card."""
+    return [
+        {"name": name, "title": str(TITLES.get(name, name)), "url": reverse(f"statistics:{name}")}
+        for name in figures.TABLES
+    ]

@@ -1,0 +1,62 @@
+"""Each dashboard reads a bounded number of queries, whatever the population."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from certification.models import Status
+from tests.cast import make_enterprise
+from tests.reporting.statistics.world import NOW, build
+
+pytestmark = pytest.mark.django_db
+
+# Home page cards, the dashboard's statistics tables, the seed targets (one query
+# each, at most reporting/dashboards/extras.TARGET_LIMIT), the session and user.
+LIMITS = {
+    "city": 40,
+    "district": 40,
+    "street": 40,
+    "regulator": 40,
+    "association": 30,
+    "enterprise": 20,
+    "group": 20,
+}
+
+
+def count(client, user) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+        assert client.get("/api/v1/dashboards/me/").status_code == 200
+    return len(queries)
+
+
+def test_queries_do_not_grow_with_the_data(client, cast, django_assert_max_num_queries):
+    with time_machine.travel(NOW, tick=False):
+        data = build(cast)
+        users = {name: getattr(cast, name) for name in LIMITS}
+        before = {name: count(client, user) for name, user in users.items()}
+        world = data["world"]
+        for serial in range(300, 312):
+            enterprise = make_enterprise(
+                f"更多{serial}",
+                cast.chaoyang,
+                serial,
+                street=cast.chaoyang_street,
+                group=cast.group.organisation,
+            )
+            world.certificate(
+                enterprise, "3", datetime.date(2024, 9, 1), datetime.date(2027, 8, 31)
+            )
+            world.application(enterprise, "2", status=Status.SUBMITTED)
+        after = {name: count(client, user) for name, user in users.items()}
+        assert after == before
+        for name, user in users.items():
+            client.force_login(user)
+            with django_assert_max_num_queries(LIMITS[name]):
+                client.get("/")
