@@ -37,6 +37,9 @@ def navigation_for(user) -> list[dict[str, Any]]:
         items.append({"label": _("Hazard worklist"), "url": reverse("hazards:oversight:worklist")})
         # reporting.targets.selectors.READER_KINDS
         items.append({"label": _("Targets"), "url": reverse("targets:list")})
+    if kind in (Kind.STREET, Kind.DISTRICT, Kind.CITY_OFFICE):
+        # reporting.worklists.registry.READER_KINDS (regulators reach them by URL)
+        items.append({"label": _("Worklists"), "url": reverse("worklists:index")})
     if kind != Kind.STREET:  # a street office watches its enterprises; no step is its own
         items.append({"label": _("My work"), "url": reverse("certification:queue")})
     if kind in (Kind.CITY_OFFICE, Kind.DISTRICT, Kind.ORGANISING_UNIT):
