@@ -43,3 +43,7 @@ class CertificationConfig(AppConfig):
         from enterprises import pages
 
         pages.add_detail_section(certificate_views.enterprise_certificates_section)
+        # The registry list's grade and validity columns and its grade filter.
+        from certification.certificates.standing import CertificateStanding
+
+        pages.set_standing_provider(CertificateStanding())

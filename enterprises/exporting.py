@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from enterprises.importing.columns import COLUMNS
+from enterprises import pages
+from enterprises.importing.columns import COLUMNS, READ_ONLY_COLUMNS
 from enterprises.importing.template import scale_name, sheet_names
 from portal.xlsx import append_row, cell
 
@@ -38,6 +39,22 @@ def _row(enterprise) -> list:
     ]
 
 
+def _write_chunk(sheet, enterprises: list) -> None:
+    """Rows of a chunk, with the grade columns read in one query per chunk."""
+    standing = pages.standing().rows([enterprise.pk for enterprise in enterprises])
+    for enterprise in enterprises:
+        row = _row(enterprise)
+        if row[-1] is not None:
+            row[-1] = cell(sheet, row[-1])
+            row[-1].number_format = "yyyy-mm-dd"
+        held = standing.get(enterprise.pk)
+        valid_until = cell(sheet, held["valid_until"]) if held else None
+        if valid_until is not None:
+            valid_until.number_format = "yyyy-mm-dd"
+        row += [held["grade"] if held else None, valid_until]
+        append_row(sheet, row)  # user text stays text, never a formula
+
+
 def export_enterprises(qs: QuerySet) -> IO[bytes]:
     """Write the enterprises to an xlsx in a temporary file, rewound for reading.
 
@@ -46,23 +63,25 @@ def export_enterprises(qs: QuerySet) -> IO[bytes]:
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_names()[0])
-    for index, column in enumerate(COLUMNS):
+    columns = [*COLUMNS, *READ_ONLY_COLUMNS]
+    for index, column in enumerate(columns):
         sheet.column_dimensions[chr(ord("A") + index)].width = column.width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for column in COLUMNS:
+    for column in columns:
         heading = cell(sheet, column.header())
         heading.font = bold
         header.append(heading)
     append_row(sheet, header)
     qs = qs.select_related("region", "street", "industry", "group")
+    chunk: list = []
     for enterprise in qs.iterator(chunk_size=CHUNK_SIZE):
-        row = _row(enterprise)
-        if row[-1] is not None:
-            row[-1] = cell(sheet, row[-1])
-            row[-1].number_format = "yyyy-mm-dd"
-        append_row(sheet, row)  # user text stays text, never a formula
+        chunk.append(enterprise)
+        if len(chunk) == CHUNK_SIZE:
+            _write_chunk(sheet, chunk)
+            chunk = []
+    _write_chunk(sheet, chunk)
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)

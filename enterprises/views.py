@@ -20,8 +20,9 @@ from portal.models import Industry, OrganisationKind, Region, Street
 
 
 def filtered_enterprises(user, params):
-    """The registry list as the user filtered it; shared by the page and the export."""
-    return filter_enterprises(
+    """The registry list as the user filtered it; shared by the page and the export.
+    An unknown grade filters nothing (the page says so)."""
+    qs = filter_enterprises(
         Enterprise.objects.visible_to(user),
         search=params.get("q", ""),
         **{
@@ -30,6 +31,22 @@ def filtered_enterprises(user, params):
         },
         ordering=params.get("sort", "name"),
     )
+    grade = params.get("grade", "").strip()
+    condition = pages.standing().condition(grade) if grade else None
+    return qs.filter(condition) if condition is not None else qs
+
+
+def _streets_offered(user, district: str):
+    """The streets of the chosen district, or of the user's own district (a district
+    or street office never chooses another)."""
+    org = user.organisation
+    region = district or (org.region_id if org.kind in _LOCAL_KINDS else "")
+    if org.kind == OrganisationKind.STREET and org.street_id:
+        return Street.objects.filter(pk=org.street_id)
+    return Street.objects.filter(region_id=region) if region else []
+
+
+_LOCAL_KINDS = (OrganisationKind.DISTRICT, OrganisationKind.STREET)
 
 
 @login_required
@@ -39,6 +56,13 @@ def enterprise_list(request):
         "region", "street", "industry"
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    standing = pages.standing()
+    rows = standing.rows([enterprise.pk for enterprise in page])
+    for enterprise in page:
+        enterprise.standing = rows.get(enterprise.pk)
+    grade = request.GET.get("grade", "").strip()
+    if grade and standing.condition(grade) is None:
+        messages.warning(request, _("Unknown grade “%(value)s”: not filtered.") % {"value": grade})
     district = request.GET.get("district", "")
     params = request.GET.copy()
     params.pop("page", None)
@@ -59,10 +83,20 @@ def enterprise_list(request):
             ],
             "filters": {
                 key: request.GET.get(key, "")
-                for key in ("q", "district", "street", "industry", "scale", "status", "sort")
+                for key in (
+                    "q",
+                    "district",
+                    "street",
+                    "industry",
+                    "scale",
+                    "status",
+                    "grade",
+                    "sort",
+                )
             },
             "districts": Region.objects.all(),
-            "streets": Street.objects.filter(region_id=district) if district else [],
+            "streets": _streets_offered(request.user, district),
+            "grades": standing.choices(),
             "industries": Industry.objects.all(),
             "scales": Enterprise.Scale.choices,
             "statuses": Enterprise.Status.choices,

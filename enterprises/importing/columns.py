@@ -128,6 +128,18 @@ def normalise_header(text: str) -> str:
     return text.casefold()
 
 
+# Written by the export after the template's columns and skipped by the import, so
+# an exported file still imports: the registry's view of each enterprise's grade.
+READ_ONLY_COLUMNS = [
+    Column("grade", "达标等级（只读）", "Grade (read only)", width=14),
+    Column(
+        "certificate_valid_until", "证书有效期至（只读）", "Certificate valid until (read only)"
+    ),
+]
+READ_ONLY_HEADERS = {
+    normalise_header(header) for column in READ_ONLY_COLUMNS for header in (column.zh, column.en)
+}
+
 HEADER_LOOKUP = {
     normalise_header(header): column for column in COLUMNS for header in (column.zh, column.en)
 }

@@ -19,6 +19,7 @@ from enterprises.importing.columns import (
     COLUMNS,
     COLUMNS_BY_KEY,
     HEADER_LOOKUP,
+    READ_ONLY_HEADERS,
     Column,
     normalise_header,
 )
@@ -110,6 +111,8 @@ class Sheet:
                 continue  # an empty header: a column left blank, ignored
             text = str(cell.value).strip()
             letter = get_column_letter(cell.column)
+            if normalise_header(text) in READ_ONLY_HEADERS:
+                continue  # the export's read-only columns (grade, validity)
             column = HEADER_LOOKUP.get(normalise_header(text))
             if column is None:
                 problems.append(
