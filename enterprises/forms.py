@@ -24,6 +24,18 @@ def clean_uscc_value(value: str) -> str:
     return code
 
 
+class StreetSelect(forms.Select):
+    """Each street option names its district (data-region), so that
+    static/portal/street-filter.js offers only the chosen district's streets."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        street = getattr(value, "instance", None)
+        if street is not None:
+            option["attrs"]["data-region"] = street.region_id
+        return option
+
+
 class RegistrationForm(BootstrapFormMixin, forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=30)
     name = forms.CharField(label=_("Enterprise name"), max_length=200)
@@ -37,6 +49,7 @@ class RegistrationForm(BootstrapFormMixin, forms.Form):
         queryset=Street.objects.all(),
         required=False,
         error_messages={"invalid_choice": _("This street or town does not exist.")},
+        widget=StreetSelect(attrs={"data-follows": "region"}),
     )
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)

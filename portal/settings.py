@@ -26,6 +26,8 @@ elif not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The portal's own page, in the visitor's language, with a way back.
+CSRF_FAILURE_VIEW = "portal.error_views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -69,3 +69,9 @@ urlpatterns = [
         RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True),
     ),
 ]
+
+# The portal's own error pages (portal/error_views.py); CSRF failures: settings.CSRF_FAILURE_VIEW.
+handler400 = "portal.error_views.bad_request"
+handler403 = "portal.error_views.permission_denied"
+handler404 = "portal.error_views.page_not_found"
+handler500 = "portal.error_views.server_error"

@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from certification.certificates import signing as verify
+from certification.certificates.numbers import normalise_certificate_number
 from portal.clients import client_ip
 from portal.parsers import JSONParser
 
@@ -154,7 +155,12 @@ class PublicVerifyView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("number", str, description="Certificate number (exact)."),
+            OpenApiParameter(
+                "number",
+                str,
+                description="Certificate number; typed forms are accepted "
+                "(III or 3 for Ⅲ, full-width or lower-case letters, spaces).",
+            ),
             OpenApiParameter("uscc", str, description="Unified social credit code (exact)."),
         ],
         responses={
@@ -164,7 +170,7 @@ class PublicVerifyView(APIView):
         },
     )
     def get(self, request):
-        number = request.query_params.get("number", "").strip()[:30]
+        number = normalise_certificate_number(request.query_params.get("number", "")[:60])
         uscc = request.query_params.get("uscc", "").strip()[:18]
         if not number and not uscc:
             return Response(

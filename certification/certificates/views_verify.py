@@ -17,12 +17,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from certification.certificates import signing as verify
+from certification.certificates.numbers import normalise_certificate_number
 from portal.clients import client_ip
 
 
 class LookupForm(forms.Form):
     number = forms.CharField(
-        label=gettext_lazy("Certificate number"), max_length=30, required=False
+        label=gettext_lazy("Certificate number"),
+        # Room for the forms people type: full-width characters and spaces.
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("As printed, e.g. 京AQBJXⅢ202600001; III or 3 for Ⅲ will do."),
     )
     uscc = forms.CharField(
         label=gettext_lazy("Unified social credit code"), max_length=18, required=False
@@ -67,9 +72,10 @@ def payload(request, payload: str):
 @never_cache
 def lookup(request):
     form = LookupForm(request.GET or None)
-    rows, searched, error, status = [], False, "", 200
+    rows, searched, error, status, number = [], False, "", 200, ""
     if form.is_bound and form.is_valid():
-        number, uscc = form.cleaned_data["number"], form.cleaned_data["uscc"]
+        number = normalise_certificate_number(form.cleaned_data["number"])
+        uscc = form.cleaned_data["uscc"]
         if number.strip() or uscc.strip():
             try:
                 verify.count_lookup(client_ip(request))
@@ -90,6 +96,8 @@ def lookup(request):
             "rows": rows,
             "searched": searched,
             "error": error,
+            # The number as looked up, shown when it differs from what was typed.
+            "number": number,
         },
         status=status,
     )

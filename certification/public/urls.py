@@ -1,7 +1,9 @@
-"""Public pages (no login): publicity with objections, announcements. Mounted at /public/."""
+"""Public pages (no login): publicity with objections, announcements, the
+registry of certified enterprises. Mounted at /public/."""
 
 from django.urls import path
 
+from certification.public import registry
 from certification.public import views as views_public
 
 app_name = "public"
@@ -11,4 +13,5 @@ urlpatterns = [
     path("publicity/<int:pk>/", views_public.publicity_detail, name="publicity_detail"),
     path("announcements/", views_public.announcement_list, name="announcements"),
     path("announcements/<int:pk>/", views_public.announcement_detail, name="announcement_detail"),
+    path("certified/", registry.certified_list, name="certified"),
 ]

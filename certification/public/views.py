@@ -23,6 +23,7 @@ from certification.models import (
     PublicityBatch,
     PublicityItem,
 )
+from certification.public.objection_input import clean_contact, objection_reference
 from certification.publicity import objections
 from certification.publicity import rules as publicity
 from certification.workflow import tier_label
@@ -52,6 +53,9 @@ class ObjectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = items
         self.fields["item"].label_from_instance = lambda item: item.application.enterprise.name
+
+    def clean_contact(self) -> str:
+        return clean_contact(self.cleaned_data["contact"])
 
 
 def _published():
@@ -89,7 +93,7 @@ def publicity_detail(request, pk: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                objections.objection_lodge(
+                objection = objections.objection_lodge(
                     item=data["item"],
                     name=data["name"],
                     contact=data["contact"],
@@ -102,10 +106,11 @@ def publicity_detail(request, pk: int):
                 messages.success(
                     request,
                     _(
-                        "Thank you: your objection was received. The "
-                        "publishing organisation will look into it and may "
-                        "contact you."
-                    ),
+                        "Thank you: your objection was received under the reference "
+                        "%(reference)s. Quote it if you contact the publishing "
+                        "organisation, which will look into it and may contact you."
+                    )
+                    % {"reference": objection_reference(objection)},
                 )
                 return redirect("public:publicity_detail", pk=batch.pk)
         status = 400
