@@ -602,6 +602,11 @@ MATRIX: dict[str, Entry] = {
             ("api-target-not-reached", NOT_GOVERNMENT),
             ("api-target-export", NOT_GOVERNMENT),
             ("api-target-retire", NOT_CITY),
+            # the same viewset, also under the statistics
+            ("api-statistics-target-detail", NOT_GOVERNMENT),
+            ("api-statistics-target-not-reached", NOT_GOVERNMENT),
+            ("api-statistics-target-export", NOT_GOVERNMENT),
+            ("api-statistics-target-retire", NOT_CITY),
         )
     },
 }

@@ -28,9 +28,9 @@ URLS = (
 )
 
 
-def counts(client) -> list[int]:
+def counts(client, urls=URLS) -> list[int]:
     found = []
-    for url in URLS:
+    for url in urls:
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
             if hasattr(response, "streaming_content"):
@@ -59,3 +59,54 @@ def test_queries_do_not_grow_with_the_data(client, cast, django_assert_max_num_q
             client.get("/statistics/compliance/")
         with django_assert_max_num_queries(5):
             client.get("/api/v1/statistics/certificates/")
+
+
+MORE_URLS = (
+    "/statistics/reviews/",
+    "/statistics/hazards/?dimension=grade",
+    "/statistics/accidents/?dimension=grade",
+    "/statistics/compliance/?dimension=grade&grade=2",
+    "/statistics/reviews/?dimension=review_unit",
+    "/statistics/hazards/enterprises/?measure=reports_missing",
+    "/statistics/reviews/enterprises/?measure=received",
+    "/statistics/accidents/enterprises/export/?measure=deaths",
+    "/statistics/reviews/export/",
+    "/api/v1/statistics/reviews/",
+    "/api/v1/statistics/hazards/",
+    "/api/v1/statistics/accidents/?dimension=grade",
+    "/api/v1/statistics/hazards/enterprises/?measure=found",
+)
+
+
+def test_more_tables_read_constant_queries(client, cast, django_assert_max_num_queries):
+    from tests.reporting.statistics import world_more
+
+    with time_machine.travel(NOW, tick=False):
+        data = world_more.build(cast)
+        client.force_login(cast.district)
+        before = counts(client, MORE_URLS)
+        for serial in range(400, 410):
+            enterprise = make_enterprise(f"再多{serial}", cast.chaoyang, serial)
+            data["world"].certificate(
+                enterprise, "2", datetime.date(2025, 1, 1), datetime.date(2028, 1, 1)
+            )
+            world_more.hazard(
+                cast, enterprise, datetime.date(2026, 2, 1), datetime.date(2026, 3, 1)
+            )
+            app = data["world"].application(enterprise, "3", status="submitted")
+            world_more.event(
+                app, cast.district, "submit", "draft", "submitted", datetime.date(2026, 3, 2)
+            )
+        assert counts(client, MORE_URLS) == before
+        # as above, plus the review units' options, one grouped query per kind
+        # counted (3 for the review table) and the steps
+        with django_assert_max_num_queries(12):
+            client.get("/statistics/reviews/")
+        with django_assert_max_num_queries(9):
+            client.get("/statistics/hazards/")
+        with django_assert_max_num_queries(8):
+            client.get("/statistics/accidents/?dimension=grade")
+        with django_assert_max_num_queries(7):
+            client.get("/api/v1/statistics/reviews/")
+        with django_assert_max_num_queries(4):
+            client.get("/api/v1/statistics/accidents/")
