@@ -125,6 +125,8 @@ class RowForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the answers.")},
     )
     deduction = forms.CharField(required=False, max_length=30)
+    occurrences = forms.CharField(required=False, max_length=10)
+    extra_condition = forms.BooleanField(required=False)
     na_reason = forms.CharField(required=False, max_length=2000)
     notes = forms.CharField(required=False, max_length=4000)
     revision = forms.IntegerField(min_value=0)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
+from reviews import accident_gate as gates
 from reviews.models import Assessment, Criterion, StandardVersion
 from reviews.scoring import (
     DEFAULT_ACCIDENT_GATE,
+    AccidentRecord,
     Answer,
     CriterionSpec,
     ElementSpec,
@@ -35,18 +39,42 @@ def spec_for_version(version: StandardVersion) -> StandardSpec:
     )
     criteria = tuple(
         CriterionSpec(
-            id=pk, code=code, a_code=a_code, points=points, veto=veto, extra_deduction=extra
+            id=pk,
+            code=code,
+            a_code=a_code,
+            points=points,
+            veto=veto,
+            extra_deduction=extra,
+            extra_trigger=trigger,
+            veto_grades=tuple(veto_grades or ()),
+            allow_na=allow_na,
+            deduction_unit=unit,
         )
-        for pk, code, a_code, points, veto, extra in Criterion.objects.filter(version=version)
-        .order_by("position")
-        .values_list("pk", "code", "a_element__code", "points", "is_veto", "extra_deduction")
+        for pk, code, a_code, points, veto, extra, trigger, veto_grades, allow_na, unit in (
+            Criterion.objects.filter(version=version)
+            .order_by("position")
+            .values_list(
+                "pk",
+                "code",
+                "a_element__code",
+                "points",
+                "is_veto",
+                "extra_deduction",
+                "extra_trigger",
+                "veto_grades",
+                "allow_na",
+                "deduction_unit",
+            )
+        )
     )
+    thresholds = list(version.thresholds.values_list("grade", "min_score", "min_element_percent"))
     spec = StandardSpec(
         grading=version.standard.grading,
         full_marks=version.full_marks,
-        thresholds=dict(version.thresholds.values_list("grade", "min_score")),
+        thresholds={grade: minimum for grade, minimum, _share in thresholds},
         elements=elements,
         criteria=criteria,
+        element_minimums={grade: share for grade, _min, share in thresholds if share is not None},
     )
     if version.status != StandardVersion.Status.DRAFT:
         _published_specs[key] = spec
@@ -55,22 +83,37 @@ def spec_for_version(version: StandardVersion) -> StandardSpec:
 
 def answers_for(assessment: Assessment) -> dict[int, Answer]:
     return {
-        criterion_id: Answer(result, deduction or Decimal("0"))
-        for criterion_id, result, deduction in assessment.rows.values_list(
-            "criterion_id", "result", "deduction"
+        criterion_id: Answer(result, deduction or Decimal("0"), extra, occurrences)
+        for criterion_id, result, deduction, extra, occurrences in assessment.rows.values_list(
+            "criterion_id", "result", "deduction", "extra_condition", "occurrences"
         )
     }
 
 
-def accident_gate() -> dict[str, int]:
-    return getattr(settings, "SCORING_ACCIDENT_GATE", DEFAULT_ACCIDENT_GATE)
+def accident_gate(regime: str | None = None) -> dict[str, Any]:
+    """grade → limits: the regime's gate (reviews/accident_gate.py); without a
+    regime, the 84号 deaths table of the settings."""
+    if regime is None:
+        return dict(getattr(settings, "SCORING_ACCIDENT_GATE", DEFAULT_ACCIDENT_GATE))
+    return gates.gate_for(regime)
 
 
-def score_assessment(assessment: Assessment) -> ScoreResult:
-    """The score of an assessment, as the scoring function computes it."""
+def assessment_accidents(assessment: Assessment) -> AccidentRecord:
+    """The deaths declared on the assessment, or the accidents recorded on the
+    enterprise in the year before today when they are worse."""
+    today = timezone.localdate()
+    found = gates.recorded(assessment.enterprise_id, gates.year_before(today), today)
+    return gates.worse(found, deaths=assessment.deaths_last_year)
+
+
+def score_assessment(
+    assessment: Assessment, *, accidents: AccidentRecord | None = None
+) -> ScoreResult:
+    """The score of an assessment, as the scoring function computes it, with
+    the accident gate of its standard's regime."""
     return score(
         spec_for_version(assessment.version),
         answers_for(assessment),
-        deaths_last_year=assessment.deaths_last_year,
-        accident_gate=accident_gate(),
+        accidents=accidents if accidents is not None else assessment_accidents(assessment),
+        accident_gate=accident_gate(assessment.version.standard.regime),
     )

@@ -20,7 +20,15 @@ from portal.errors import ServiceError
 from portal.fields import check_length
 from portal.files import check_document, store_upload, upload_name
 from portal.models import User
-from reviews.models import Assessment, AssessmentRow, Evidence, Result, StandardVersion
+from reviews.models import (
+    Assessment,
+    AssessmentRow,
+    Criterion,
+    Evidence,
+    ExtraTrigger,
+    Result,
+    StandardVersion,
+)
 from reviews.scoring_data import score_assessment
 from reviews.selectors import applicable_versions
 
@@ -128,6 +136,8 @@ def assessment_create(
                 criterion_id=criterion_id,
                 result=old.result if old else "",
                 deduction=old.deduction if old else 0,
+                occurrences=old.occurrences if old else None,
+                extra_condition=old.extra_condition if old else False,
                 na_reason=old.na_reason if old else "",
                 notes=old.notes if old else "",
             )
@@ -156,6 +166,55 @@ def _decimal(value: object, field: str) -> Decimal:
     return number
 
 
+def _occurrences(value: object) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        count = int(str(value).strip())
+    except ValueError:
+        raise ServiceError(
+            _("Enter the number of occurrences as a whole number."), field="occurrences"
+        ) from None
+    if not 1 <= count <= 32767:
+        raise ServiceError(
+            _("Enter the number of occurrences as a whole number."), field="occurrences"
+        )
+    return count
+
+
+def _partial_deduction(
+    criterion: Criterion, deduction: object, occurrences: object
+) -> tuple[Decimal, int | None]:
+    """(points deducted, occurrences) of a partly compliant answer. Counted
+    occurrences × the criterion's unit are capped at its points ("扣完为止");
+    a typed total above the points is refused, as it is likely a typo."""
+    count = _occurrences(occurrences)
+    if count is not None:
+        if not criterion.deduction_unit:
+            raise ServiceError(
+                _(
+                    "This criterion does not deduct per occurrence; enter the points "
+                    "deducted instead."
+                ),
+                field="occurrences",
+            )
+        return min(criterion.deduction_unit * count, criterion.points), count
+    amount = _decimal(deduction, "deduction")
+    if amount <= 0 or amount > criterion.points:
+        message = _(
+            "The deduction must be more than 0 and at most the criterion's %(points)s points."
+        ) % {"points": criterion.points}
+        if criterion.deduction_unit:
+            message += " " + _(
+                "Or count the occurrences (%(unit)s points each): their total is capped at "
+                "the points."
+            ) % {"unit": criterion.deduction_unit}
+        raise ServiceError(message, field="deduction")
+    if amount != amount.quantize(Decimal("0.1")):
+        raise ServiceError(_("Use at most one decimal place."), field="deduction")
+    return amount, None
+
+
 def row_save(
     *,
     actor: User,
@@ -165,32 +224,42 @@ def row_save(
     na_reason: str = "",
     notes: str = "",
     revision: int,
+    occurrences: object = None,
+    extra_condition: bool = False,
 ) -> AssessmentRow:
     """Save one answer. ``revision`` is the row's revision the user started from:
-    if the row changed since, nothing is written and EditConflict is raised."""
+    if the row changed since, nothing is written and EditConflict is raised.
+
+    ``occurrences`` counts a per-occurrence deduction instead of ``deduction``;
+    ``extra_condition`` is the assessor's finding that a ``condition`` extra
+    deduction applies (kept only with a finding against the criterion)."""
     criterion = row.criterion
     if row.assessment.is_locked:
         raise ServiceError(_("This assessment has been submitted and can no longer change."))
     if result not in Result.values and result != "":
         raise ServiceError(_("Choose one of the answers."), field="result")
-    amount = _decimal(deduction, "deduction") if result == Result.PARTIAL else Decimal("0")
+    amount, count = Decimal("0"), None
     if result == Result.PARTIAL:
         if criterion.is_veto:
             raise ServiceError(
                 _("A veto criterion is either met or not: choose compliant or not compliant."),
                 field="result",
             )
-        if amount <= 0 or amount > criterion.points:
-            raise ServiceError(
-                _(
-                    "The deduction must be more than 0 and at most the criterion's %(points)s "
-                    "points."
-                )
-                % {"points": criterion.points},
-                field="deduction",
-            )
-        if amount != amount.quantize(Decimal("0.1")):
-            raise ServiceError(_("Use at most one decimal place."), field="deduction")
+        amount, count = _partial_deduction(criterion, deduction, occurrences)
+    if result == Result.NOT_APPLICABLE and not criterion.allow_na:
+        raise ServiceError(
+            _(
+                "The standard does not allow this criterion to be marked not applicable: "
+                "answer whether it is met."
+            ),
+            field="result",
+        )
+    extra_condition = bool(
+        extra_condition
+        and criterion.extra_deduction
+        and criterion.extra_trigger == ExtraTrigger.CONDITION
+        and result in (Result.PARTIAL, Result.NON_COMPLIANT)
+    )
     na_reason = (na_reason or "").strip()
     check_length(na_reason, AssessmentRow, "na_reason")
     check_length((notes or "").strip(), AssessmentRow, "notes")
@@ -207,6 +276,8 @@ def row_save(
     ).update(
         result=result,
         deduction=amount,
+        occurrences=count,
+        extra_condition=extra_condition,
         na_reason=na_reason,
         notes=notes.strip(),
         revision=F("revision") + 1,

@@ -18,13 +18,13 @@ from certification.models import Application, Material, MaterialKind, Status
 from certification.models.applications import REQUIRED_MATERIALS
 from certification.validity import check_may_apply
 from certification.workflow import TIER_NAMES
-from enterprises.accidents import deaths_last_12_months
 from enterprises.models import Enterprise
 from enterprises.preconditions import application_blockers
 from portal import audit
 from portal.errors import ServiceError
 from portal.files import check_document, store_upload
 from portal.models import Organisation, OrganisationKind, Qualification, User
+from reviews import accident_gate as accident_gates
 from reviews.models import Assessment, Reviewer
 from reviews.scoring import score
 from reviews.scoring_data import accident_gate, answers_for, spec_for_version
@@ -110,15 +110,17 @@ def check_qualifies(assessment: Assessment, tier: str, deaths_last_year: int) ->
             % {"tier": TIER_NAMES.get(tier, tier)},
             field="tier",
         )
-    # The deaths recorded on the enterprise in the last 12 months
-    # count too, when more than declared (enterprises/accidents.py).
-    deaths = max(
-        deaths_last_year,
-        assessment.deaths_last_year,
-        deaths_last_12_months(assessment.enterprise_id),
+    # The accidents recorded on the enterprise in the last 12 months count
+    # too, when worse than declared; the gate is the regime's (reviews/accident_gate.py).
+    after, until = accident_gates.window_for(None)
+    accidents = accident_gates.worse(
+        accident_gates.recorded(assessment.enterprise_id, after, until),
+        deaths=max(deaths_last_year, assessment.deaths_last_year),
     )
+    deaths = accidents.deaths
+    regime = assessment.version.standard.regime
     result = score(
-        spec, answers_for(assessment), deaths_last_year=deaths, accident_gate=accident_gate()
+        spec, answers_for(assessment), accidents=accidents, accident_gate=accident_gate(regime)
     )
     threshold = spec.thresholds[tier]
     if result.score is None or result.score < threshold:
@@ -142,6 +144,11 @@ def check_qualifies(assessment: Assessment, tier: str, deaths_last_year: int) ->
             field="tier",
         )
     order = sorted(spec.thresholds, key=lambda g: spec.thresholds[g], reverse=True)
+    if tier in result.accident_bars:
+        raise ServiceError(
+            accident_gates.explain(accidents, regime, tier, after, until),
+            field="deaths_last_year",
+        )
     if result.grade is None or order.index(result.grade) > order.index(tier):
         raise ServiceError(
             _(

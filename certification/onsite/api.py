@@ -129,6 +129,8 @@ class ReviewRowView(ReviewAPIView):
                     row=row,
                     result=data["result"],
                     deduction=data.get("deduction"),
+                    occurrences=data.get("occurrences"),
+                    extra_condition=data.get("extra_condition", False),
                     na_reason=data.get("na_reason", ""),
                     notes=data.get("notes", ""),
                     revision=data["revision"],

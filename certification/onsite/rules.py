@@ -215,9 +215,9 @@ def finish_start_review(move: Move) -> None:
         created_by=move.actor,
     )
     answers = {
-        criterion_id: (result, deduction, na_reason)
-        for criterion_id, result, deduction, na_reason in own.rows.values_list(
-            "criterion_id", "result", "deduction", "na_reason"
+        criterion_id: (result, deduction, na_reason, occurrences, extra)
+        for criterion_id, result, deduction, na_reason, occurrences, extra in own.rows.values_list(
+            "criterion_id", "result", "deduction", "na_reason", "occurrences", "extra_condition"
         )
     }
     rows = []
@@ -226,7 +226,9 @@ def finish_start_review(move: Move) -> None:
         .order_by("position")
         .values_list("pk", flat=True)
     ):
-        result, deduction, na_reason = answers.get(criterion_id, ("", 0, ""))
+        result, deduction, na_reason, occurrences, extra = answers.get(
+            criterion_id, ("", 0, "", None, False)
+        )
         rows.append(
             AssessmentRow(
                 assessment=review_scores,
@@ -234,6 +236,8 @@ def finish_start_review(move: Move) -> None:
                 result=result,
                 deduction=deduction,
                 na_reason=na_reason,
+                occurrences=occurrences,
+                extra_condition=extra,
             )
         )
     AssessmentRow.objects.bulk_create(rows, batch_size=1000)
@@ -257,6 +261,8 @@ def review_row_save(
     na_reason: str = "",
     notes: str = "",
     revision: int,
+    occurrences=None,
+    extra_condition: bool = False,
 ) -> AssessmentRow:
     """Save one of the reviewers' answers. Raises reviews.services.EditConflict
     when someone else saved the row since ``revision``."""
@@ -279,6 +285,8 @@ def review_row_save(
         na_reason=na_reason,
         notes=notes,
         revision=revision,
+        occurrences=occurrences,
+        extra_condition=extra_condition,
     )
     audit.record(
         actor=actor,
@@ -289,6 +297,8 @@ def review_row_save(
             "criterion": saved.criterion.code,
             "result": saved.result,
             "deduction": str(saved.deduction),
+            "occurrences": saved.occurrences,
+            "extra_condition": saved.extra_condition,
             "revision": saved.revision,
         },
     )
@@ -411,6 +421,7 @@ def prepare_submit_report(move: Move) -> None:
     """Needs every row scored, the summary, the technical head and every
     member's sign-off; scores with the one scoring function and locks the
     review's scores."""
+    from reviews import accident_gate
     from reviews.scoring_data import score_assessment
 
     application = move.application
@@ -436,11 +447,22 @@ def prepare_submit_report(move: Move) -> None:
             % {"names": "、".join(unsigned)},
             field="signoffs",
         )
-    result = score_assessment(scores)
+    # The accident gate again, from the records up to today: an accident
+    # during the review bars the grade the review would propose.
+    accidents, after, until = accident_gate.application_record(application)
+    result = score_assessment(scores, accidents=accidents)
     if not result.scorable:
         raise ServiceError(
             _("Every criterion is marked not applicable, so the review cannot be scored."),
             field="rows",
+        )
+    at_stake = proposed_tier(result.grade_before_accidents or "", application.tier)
+    if at_stake in result.accident_bars:
+        raise ServiceError(
+            accident_gate.explain(
+                accidents, scores.version.standard.regime, at_stake, after, until
+            ),
+            field="accidents",
         )
     now = timezone.now()
     scores.status = Assessment.Status.SUBMITTED

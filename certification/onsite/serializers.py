@@ -22,6 +22,8 @@ from reviews.scoring_data import score_assessment
 class AnswerSerializer(serializers.Serializer):
     result = serializers.CharField()
     deduction = serializers.DecimalField(max_digits=6, decimal_places=1)
+    occurrences = serializers.IntegerField(allow_null=True, required=False)
+    extra_condition = serializers.BooleanField(required=False)
     na_reason = serializers.CharField()
     notes = serializers.CharField()
 
@@ -31,6 +33,17 @@ class ReviewRowSerializer(serializers.ModelSerializer):
     requirement = serializers.CharField(source="criterion.requirement")
     points = serializers.DecimalField(source="criterion.points", max_digits=6, decimal_places=1)
     veto = serializers.BooleanField(source="criterion.is_veto")
+    veto_grades = serializers.ListField(
+        source="criterion.veto_grades", child=serializers.CharField()
+    )
+    allow_na = serializers.BooleanField(source="criterion.allow_na")
+    deduction_unit = serializers.DecimalField(
+        source="criterion.deduction_unit", max_digits=6, decimal_places=1, allow_null=True
+    )
+    extra_deduction = serializers.DecimalField(
+        source="criterion.extra_deduction", max_digits=6, decimal_places=1
+    )
+    extra_trigger = serializers.CharField(source="criterion.extra_trigger")
     self_answer = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField(
         help_text=gettext_lazy(
@@ -47,6 +60,11 @@ class ReviewRowSerializer(serializers.ModelSerializer):
             "requirement",
             "points",
             "veto",
+            "veto_grades",
+            "allow_na",
+            "deduction_unit",
+            "extra_deduction",
+            "extra_trigger",
             "self_answer",
             "review",
             "revision",
@@ -73,6 +91,8 @@ class ReviewRowSerializer(serializers.ModelSerializer):
         return {
             "result": row.result,
             "deduction": str(row.deduction),
+            "occurrences": row.occurrences,
+            "extra_condition": row.extra_condition,
             "na_reason": row.na_reason,
             "notes": row.notes,
         }
@@ -276,6 +296,23 @@ class RowInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         allow_null=True,
         max_length=30,
         help_text=gettext_lazy("Points deducted, for a partly compliant answer."),
+    )
+    occurrences = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=32767,
+        help_text=gettext_lazy(
+            "Instead of deduction, on a criterion with a deduction_unit: the occurrences "
+            "found; the deduction is occurrences × unit, capped at the points."
+        ),
+    )
+    extra_condition = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=gettext_lazy(
+            "追加扣除情形成立: the condition of the criterion's extra deduction is found."
+        ),
     )
     na_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)

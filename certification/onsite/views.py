@@ -162,9 +162,15 @@ def review_page(request, pk: int):
             if theirs
             else None
         )
-        row.deduction_text = "" if row.result != Result.PARTIAL else str(row.deduction.normalize())
+        row.deduction_text = (
+            ""
+            if row.result != Result.PARTIAL or row.occurrences
+            else str(row.deduction.normalize())
+        )
         if editable:
-            row.buttons = answer_buttons(str(row.pk), row.result, row.criterion.is_veto, choices)
+            row.buttons = answer_buttons(
+                str(row.pk), row.result, row.criterion.is_veto, choices, row.criterion.allow_na
+            )
         if not only_differs or row.differs:
             shown.append(row)
     return render(
@@ -198,7 +204,13 @@ def _row_json(row: AssessmentRow) -> dict:
         "id": row.pk,
         "result": row.result,
         "result_label": str(dict(Result.choices).get(row.result, "")),
-        "deduction": "" if row.result != Result.PARTIAL else str(row.deduction.normalize()),
+        "deduction": (
+            ""
+            if row.result != Result.PARTIAL or row.occurrences
+            else str(row.deduction.normalize())
+        ),
+        "occurrences": "" if row.occurrences is None else str(row.occurrences),
+        "extra_condition": row.extra_condition,
         "na_reason": row.na_reason,
         "notes": row.notes,
         "revision": row.revision,
@@ -243,6 +255,8 @@ def review_row_save(request, pk: int, row_id: int):
             row=row,
             result=data["result"],
             deduction=data["deduction"],
+            occurrences=data["occurrences"],
+            extra_condition=data["extra_condition"],
             na_reason=data["na_reason"],
             notes=data["notes"],
             revision=data["revision"],

@@ -44,6 +44,7 @@ from certification.workflow import time_limit
 from portal import audit, workdays
 from portal.errors import ServiceError
 from portal.models import OrganisationKind
+from reviews.accident_gate import application_refusal
 
 if TYPE_CHECKING:
     from certification.engine import Move
@@ -377,6 +378,10 @@ def check_announceable(application: Application, announced_on: datetime.date) ->
             % {"enterprise": name, "count": open_objections},
             field="applications",
         )
+    # The accident gate again, from the records up to today.
+    refused = application_refusal(application, application.granted_tier or application.tier)
+    if refused:
+        raise ServiceError(f"{name}: {refused}", field="applications")
     return item
 
 

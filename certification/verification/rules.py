@@ -63,6 +63,7 @@ from portal import audit
 from portal.errors import ServiceError
 from portal.models import OrganisationKind
 from portal.notify import notify_after_commit
+from reviews.accident_gate import application_refusal
 
 # The batch's name, a data value like an enterprise's name: "2026-12-03 复核批次 3"
 # (the organiser's third batch).
@@ -425,6 +426,9 @@ def prepare_verify(move: Move) -> None:
             % {"close": TRANSITIONS["close_not_reached"].label},
             field="granted_tier",
         )
+    refused = application_refusal(application, proposed)
+    if refused:
+        raise ServiceError(refused, field="accidents")
     checks = current_checks(application)
     in_batch = [check for check in checks if check.batch_id]
     if not in_batch:

@@ -71,6 +71,31 @@ class RowSerializer(serializers.ModelSerializer):
     requirement = serializers.CharField(source="criterion.requirement")
     points = serializers.DecimalField(source="criterion.points", max_digits=6, decimal_places=1)
     veto = serializers.BooleanField(source="criterion.is_veto")
+    veto_grades = serializers.ListField(
+        source="criterion.veto_grades",
+        child=serializers.CharField(),
+        help_text=gettext_lazy("The grades a failed veto bars; empty: every grade."),
+    )
+    allow_na = serializers.BooleanField(source="criterion.allow_na")
+    deduction_unit = serializers.DecimalField(
+        source="criterion.deduction_unit",
+        max_digits=6,
+        decimal_places=1,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Points per occurrence, where the criterion deducts per occurrence."
+        ),
+    )
+    extra_deduction = serializers.DecimalField(
+        source="criterion.extra_deduction", max_digits=6, decimal_places=1
+    )
+    extra_trigger = serializers.CharField(
+        source="criterion.extra_trigger",
+        help_text=gettext_lazy(
+            "When the extra deduction is taken: full_deduction, condition (extra_condition), "
+            "or empty when the criterion has none."
+        ),
+    )
     updated_by = serializers.CharField(source="updated_by.username", allow_null=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
 
@@ -85,8 +110,15 @@ class RowSerializer(serializers.ModelSerializer):
             "requirement",
             "points",
             "veto",
+            "veto_grades",
+            "allow_na",
+            "deduction_unit",
+            "extra_deduction",
+            "extra_trigger",
             "result",
             "deduction",
+            "occurrences",
+            "extra_condition",
             "na_reason",
             "notes",
             "revision",
@@ -242,6 +274,23 @@ class RowAnswerSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         required=False,
         allow_null=True,
         help_text=gettext_lazy("Points deducted; only for a partly compliant answer."),
+    )
+    occurrences = serializers.IntegerField(
+        min_value=1,
+        max_value=32767,
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Instead of deduction, on a criterion with a deduction_unit: the occurrences "
+            "found; the deduction is occurrences × unit, capped at the points."
+        ),
+    )
+    extra_condition = serializers.BooleanField(
+        required=False,
+        help_text=gettext_lazy(
+            "追加扣除情形成立: the condition of the criterion's extra deduction is found "
+            "(extra_trigger condition; with a partly compliant or not compliant answer)."
+        ),
     )
     na_reason = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=2000

@@ -195,6 +195,11 @@ class AssessmentViewSet(
         answer = {
             "result": data.get("result", row.result),
             "deduction": data.get("deduction", row.deduction),
+            # A typed deduction replaces counted occurrences unless both are named.
+            "occurrences": data.get(
+                "occurrences", None if "deduction" in data else row.occurrences
+            ),
+            "extra_condition": data.get("extra_condition", row.extra_condition),
             "na_reason": data.get("na_reason", row.na_reason),
             "notes": data.get("notes", row.notes),
         }
@@ -283,6 +288,8 @@ class AssessmentViewSet(
                     row=row,
                     result=item["result"],
                     deduction=item.get("deduction"),
+                    occurrences=item.get("occurrences"),
+                    extra_condition=item.get("extra_condition", False),
                     na_reason=item.get("na_reason", ""),
                     notes=item.get("notes", ""),
                     revision=item["revision"],

@@ -3,6 +3,7 @@ from reviews.models.bodies import ConflictRelation, Reviewer
 from reviews.models.standards import (
     Criterion,
     Element,
+    ExtraTrigger,
     GradeThreshold,
     Grading,
     Standard,
@@ -16,6 +17,7 @@ __all__ = [
     "Criterion",
     "Element",
     "Evidence",
+    "ExtraTrigger",
     "GradeThreshold",
     "Grading",
     "Result",

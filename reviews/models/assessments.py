@@ -111,6 +111,10 @@ class AssessmentRow(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=15, choices=Result.choices, blank=True)
     deduction = models.DecimalField(_("deduction"), max_digits=6, decimal_places=1, default=0)
+    # Itemised: occurrences × the criterion's unit; ``deduction`` keeps the capped total.
+    occurrences = models.PositiveSmallIntegerField(_("occurrences"), null=True, blank=True)
+    # 追加扣除情形成立: the finding that takes a ``condition`` extra deduction.
+    extra_condition = models.BooleanField(_("extra deduction condition found"), default=False)
     na_reason = BoundedTextField(_("reason it does not apply"), max_length=2000, blank=True)
     notes = BoundedTextField(_("notes"), max_length=4000, blank=True)
     # Optimistic concurrency: a save names the revision it started from.
@@ -127,6 +131,9 @@ class AssessmentRow(models.Model):
     points_text: str
     buttons: str
     deduct_label: str
+    occurrences_label: str
+    has_condition: bool
+    extra_help: str
     differs: bool
     self_answer: dict[str, Any] | None
     deduction_text: str

@@ -93,6 +93,11 @@ class GradeThreshold(models.Model):
     )
     grade = models.CharField(_("grade"), max_length=5)
     min_score = models.DecimalField(_("minimum score"), max_digits=4, decimal_places=1)
+    # The least percent of its applicable points each A element must earn for
+    # this grade, where the regime requires one; None: no minimum.
+    min_element_percent = models.DecimalField(
+        _("minimum per element (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["min_score"]
@@ -130,6 +135,16 @@ class Element(models.Model):
         return "A" if self.parent_id is None else "B"
 
 
+class ExtraTrigger(models.TextChoices):
+    """When a criterion's 追加扣除 is taken (reviews/scoring.py)."""
+
+    FULL_DEDUCTION = (
+        "full_deduction",
+        _("When the criterion's deductions reach its points (扣满…的)"),
+    )
+    CONDITION = "condition", _("When the assessor finds the stated condition (…的，追加扣除)")
+
+
 class Criterion(models.Model):
     """One 考评内容: what is required, how it is checked and what it is worth."""
 
@@ -146,12 +161,21 @@ class Criterion(models.Model):
     is_veto = models.BooleanField(_("veto criterion"), default=False)
     guidance = BoundedTextField(_("guidance for small firms"), max_length=10000, blank=True)
     evidence = BoundedTextField(_("typical evidence"), max_length=10000, blank=True)
-    # 追加扣除: lost in this criterion's A element once the criterion is fully
-    # deducted (扣满/不得分).
+    # 追加扣除: lost in this criterion's A element, on its trigger.
     extra_deduction = models.DecimalField(
         _("extra deduction"), max_digits=6, decimal_places=1, default=0
     )
     extra_deduction_note = models.CharField(_("extra deduction rule"), max_length=300, blank=True)
+    extra_trigger = models.CharField(
+        _("extra deduction taken"), max_length=20, choices=ExtraTrigger.choices, blank=True
+    )
+    # The grades a failed veto bars; empty: every grade.
+    veto_grades = models.JSONField(_("grades the veto bars"), default=list, blank=True)
+    allow_na = models.BooleanField(_("may be not applicable"), default=True)
+    # Points per occurrence ("每…扣N分"): the assessor may count occurrences.
+    deduction_unit = models.DecimalField(
+        _("deduction per occurrence"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["position"]

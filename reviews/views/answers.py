@@ -93,6 +93,7 @@ def row_save(request, pk: int, row_id: int):
     locked, 422 bad input; the response is the row's form plus the totals."""
     assessment, row = _get_editable_row(request, pk, row_id)
     posted = {name: request.POST.get(name, "") for name in ROW_FIELDS}
+    posted["extra_condition"] = bool(request.POST.get("extra_condition"))
     posted["revision"] = request.POST.get("revision", "")
     form = RowForm(request.POST)
     try:
@@ -107,6 +108,8 @@ def row_save(request, pk: int, row_id: int):
             row=row,
             result=data["result"],
             deduction=data["deduction"],
+            occurrences=data["occurrences"],
+            extra_condition=data["extra_condition"],
             na_reason=data["na_reason"],
             notes=data["notes"],
             revision=data["revision"],

@@ -15,9 +15,17 @@ from django.utils.translation import gettext_lazy
 from enterprises.models import Enterprise
 from portal import permissions
 from portal.models import OrganisationKind
-from reviews.models import Assessment, AssessmentRow, Evidence, Result
+from reviews import accident_gate as gates
+from reviews.models import Assessment, AssessmentRow, Evidence, ExtraTrigger, Result
 from reviews.permissions import can_edit_assessment
-from reviews.scoring import improvements
+from reviews.scoring import (
+    DEATHS,
+    DIRECT_LOSS,
+    GROUP_SHARE,
+    SERIOUS_INJURIES,
+    ScoreResult,
+    improvements,
+)
 from reviews.scoring_data import answers_for, score_assessment, spec_for_version
 
 GRADE_LABELS = {
@@ -27,7 +35,7 @@ GRADE_LABELS = {
     "pass": gettext_lazy("Pass"),
 }
 RESULT_LABELS = dict(Result.choices)
-ROW_FIELDS = ("result", "deduction", "na_reason", "notes")
+ROW_FIELDS = ("result", "deduction", "occurrences", "na_reason", "notes")
 IMPROVEMENTS_SHOWN = 5
 # A row's evidence files as a plain list (row.files): no queryset per row.
 _FILES = Prefetch(
@@ -61,6 +69,13 @@ def row_labels() -> dict[str, str]:
         "veto_help": _("Veto criterion: if it is not met, no grade is possible."),
         "answer": _("Answer"),
         "deduct": _("Points deducted (more than 0, at most %(points)s)"),
+        "occurrences": _("or occurrences × %(unit)s points (capped at %(points)s)"),
+        "extra_condition": _("追加扣除情形成立 (the extra deduction's condition holds)"),
+        "extra_condition_help": _(
+            "Tick only when the finding stated in the method is made; the extra deduction "
+            "of %(n)s points is then taken in this element."
+        ),
+        "no_na": _("Not applicable is not allowed for this criterion."),
         "na_reason": _("Why this criterion does not apply"),
         "notes": _("Notes"),
         "saved": _("Saved"),
@@ -76,10 +91,11 @@ def row_labels() -> dict[str, str]:
     }
 
 
-def answer_buttons(row_id: str, result: str, is_veto: bool, choices) -> str:
+def answer_buttons(row_id: str, result: str, is_veto: bool, choices, allow_na: bool = True) -> str:
     """The four answer buttons of a row (three for a veto criterion, which is
-    met or not). Built here rather than in a template loop: it is the most
-    repeated markup of the page."""
+    met or not, and without "not applicable" where the standard allows none).
+    Built here rather than in a template loop: it is the most repeated markup
+    of the page."""
     return format_html_join(
         "",
         '<input type="radio" class="btn-check" name="result" value="{0}" id="r{1}-{0}"{2} '
@@ -88,6 +104,7 @@ def answer_buttons(row_id: str, result: str, is_veto: bool, choices) -> str:
             (value, row_id, " checked" if value == result else "", style, label)
             for value, label, style in choices
             if not (value == Result.PARTIAL and is_veto)
+            and not (value == Result.NOT_APPLICABLE and not allow_na and result != value)
         ),
     )
 
@@ -98,8 +115,24 @@ def _prepare(row: AssessmentRow, shown: dict, labels: dict, choices) -> Assessme
     row.rid = str(row.pk)
     row.shown = shown
     row.points_text = str(criterion.points)
-    row.buttons = answer_buttons(row.rid, shown["result"], criterion.is_veto, choices)
+    row.buttons = answer_buttons(
+        row.rid, shown["result"], criterion.is_veto, choices, criterion.allow_na
+    )
     row.deduct_label = labels["deduct"] % {"points": row.points_text}
+    unit = criterion.deduction_unit
+    row.occurrences_label = (
+        labels["occurrences"] % {"unit": unit.normalize(), "points": row.points_text}
+        if unit
+        else ""
+    )
+    row.has_condition = bool(
+        criterion.extra_deduction and criterion.extra_trigger == ExtraTrigger.CONDITION
+    )
+    row.extra_help = (
+        labels["extra_condition_help"] % {"n": criterion.extra_deduction.normalize()}
+        if row.has_condition
+        else ""
+    )
     return row
 
 
@@ -147,7 +180,13 @@ def _shown(row: AssessmentRow) -> dict:
     """The values an answer form shows: the saved ones."""
     return {
         "result": row.result,
-        "deduction": "" if row.result != Result.PARTIAL else str(row.deduction.normalize()),
+        "deduction": (
+            ""
+            if row.result != Result.PARTIAL or row.occurrences
+            else str(row.deduction.normalize())
+        ),
+        "occurrences": "" if row.occurrences is None else str(row.occurrences),
+        "extra_condition": row.extra_condition,
         "na_reason": row.na_reason,
         "notes": row.notes,
         "revision": str(row.revision),
@@ -205,9 +244,60 @@ def totals_context(assessment: Assessment, rows: dict[int, AssessmentRow] | None
         "grade_by_score_text": grade_label(result.grade_by_score),
         "next_grade_text": grade_label(result.next_grade) if result.next_grade else "",
         "failed_vetoes": ", ".join(result.failed_vetoes),
+        "veto_lines": veto_lines(result),
+        "shortfall_lines": shortfall_lines(result),
+        "accident_lines": accident_lines(result, assessment.version.standard.regime),
         "suggestions": suggestions,
         "unanswered": result.total - result.answered,
     }
+
+
+def veto_lines(result: ScoreResult) -> list[str]:
+    """Each failed veto and the grades it bars."""
+    return [
+        _("%(code)s bars %(grades)s")
+        % {
+            "code": code,
+            "grades": "、".join(grade_label(g) for g in grades) if grades else _("every grade"),
+        }
+        for code, grades in result.veto_grades.items()
+    ]
+
+
+def shortfall_lines(result: ScoreResult) -> list[str]:
+    """Which A element fell short of which grade's minimum share."""
+    return [
+        _(
+            "Element %(code)s %(name)s earned %(percent)s%% of its points; %(grade)s needs %(minimum)s%%."
+        )
+        % {
+            "code": item.element,
+            "name": item.name,
+            "percent": item.percent,
+            "grade": grade_label(item.grade),
+            "minimum": item.minimum,
+        }
+        for item in result.element_shortfalls
+    ]
+
+
+def accident_lines(result: ScoreResult, regime: str) -> list[str]:
+    """Which grades the accident record bars, by which figure, under which rule."""
+    names = {
+        DEATHS: _("deaths"),
+        SERIOUS_INJURIES: _("serious injuries"),
+        DIRECT_LOSS: _("direct economic loss"),
+        GROUP_SHARE: _("share of group members without a fatal accident"),
+    }
+    return [
+        _("%(grade)s is barred by the accident record (%(figures)s; %(source)s).")
+        % {
+            "grade": grade_label(grade),
+            "figures": "、".join(str(names.get(bar, bar)) for bar in bars),
+            "source": gates.source_for(regime),
+        }
+        for grade, bars in result.accident_bars.items()
+    ]
 
 
 def _render_totals(request, assessment: Assessment, editable: bool) -> str:

@@ -23,12 +23,39 @@
     var checked = form.querySelector("input[name=result]:checked");
     if (!checked) return;
     var field = null;
-    if (checked.value === "partial") field = form.elements.deduction;
+    if (checked.value === "partial") {
+      field = form.elements.deduction;
+      // Counted occurrences stand in for a typed deduction.
+      var count = form.elements.occurrences;
+      if (count && count.value.trim()) field = null;
+    }
     if (checked.value === "na") field = form.elements.na_reason;
     if (field && !field.value.trim()) {
       evt.preventDefault();
       field.focus();
     }
+  });
+
+  // "追加扣除情形成立" is a finding against the criterion: offered with a
+  // partly compliant or not compliant answer only.
+  document.body.addEventListener("change", function (evt) {
+    var input = evt.target;
+    if (!input || input.name !== "result" || !input.form) return;
+    var box = input.form.querySelector(".finding-only");
+    if (!box) return;
+    var finding = input.value === "partial" || input.value === "non_compliant";
+    box.classList.toggle("d-none", !finding);
+  });
+
+  // A typed deduction and counted occurrences exclude each other: typing one
+  // clears the other, so the saved answer is the one the user sees.
+  document.body.addEventListener("input", function (evt) {
+    var input = evt.target;
+    if (!input || !input.form || !input.form.classList.contains("answer")) return;
+    var other = null;
+    if (input.name === "deduction") other = input.form.elements.occurrences;
+    if (input.name === "occurrences") other = input.form.elements.deduction;
+    if (other && input.value.trim()) other.value = "";
   });
 
   // A new save of a row clears the messages of its last refused one; a

@@ -64,11 +64,21 @@
       radio.checked = radio.value === row.result;
     });
     if (form.elements.deduction) form.elements.deduction.value = row.deduction;
+    if (form.elements.occurrences) form.elements.occurrences.value = row.occurrences || "";
+    if (form.elements.extra_condition) form.elements.extra_condition.checked = !!row.extra_condition;
+    toggleFinding(form, row.result);
     form.elements.na_reason.value = row.na_reason;
     form.elements.notes.value = row.notes;
     var partial = form.querySelector(".partial-only");
     if (partial) partial.classList.toggle("show", row.result === "partial");
     form.querySelector(".na-only").classList.toggle("show", row.result === "na");
+  }
+
+  // "追加扣除情形成立" is a finding against the criterion: offered with a
+  // partly compliant or not compliant answer only.
+  function toggleFinding(form, result) {
+    var box = form.querySelector(".finding-only");
+    if (box) box.classList.toggle("d-none", result !== "partial" && result !== "non_compliant");
   }
 
   function updateTotals(totals) {
@@ -131,7 +141,11 @@
     var checked = form.querySelector("input[name=result]:checked");
     if (!checked) return false;
     var field = null;
-    if (checked.value === "partial") field = form.elements.deduction;
+    if (checked.value === "partial") {
+      field = form.elements.deduction;
+      // Counted occurrences stand in for a typed deduction.
+      if (form.elements.occurrences && form.elements.occurrences.value.trim()) field = null;
+    }
     if (checked.value === "na") field = form.elements.na_reason;
     if (field && !field.value.trim()) { field.focus(); return true; }
     return false;
@@ -140,8 +154,19 @@
   if (rowsBox) {
     rowsBox.addEventListener("change", function (evt) {
       var form = evt.target.closest && evt.target.closest("form.review-answer");
-      if (!form || waitsForMore(form, evt.target)) return;
+      if (!form) return;
+      if (evt.target.name === "result") toggleFinding(form, evt.target.value);
+      if (waitsForMore(form, evt.target)) return;
       save(form);
+    });
+    // A typed deduction and counted occurrences exclude each other.
+    rowsBox.addEventListener("input", function (evt) {
+      var input = evt.target;
+      if (!input.form || !input.value.trim()) return;
+      var other = null;
+      if (input.name === "deduction") other = input.form.elements.occurrences;
+      if (input.name === "occurrences") other = input.form.elements.deduction;
+      if (other) other.value = "";
     });
     rowsBox.addEventListener("submit", function (evt) {
       var form = evt.target.closest && evt.target.closest("form.review-answer");

@@ -6,20 +6,42 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reviews.scoring import Answer, improvements, score, spec_from_rows
+from reviews.accident_gate import DEFAULT_GATES
+from reviews.scoring import AccidentRecord, Answer, improvements, score, spec_from_rows
 
 CASES = yaml.safe_load((Path(__file__).parent / "golden" / "scoring_cases.yaml").read_text())
 
 
+def answer(value):
+    """[result, deduction, extra condition found, occurrences]"""
+    return Answer(
+        value[0],
+        Decimal(str(value[1])) if len(value) > 1 else Decimal("0"),
+        bool(value[2]) if len(value) > 2 else False,
+        value[3] if len(value) > 3 else None,
+    )
+
+
 def run(case):
     spec = spec_from_rows(
-        case["grading"], case["full_marks"], case["thresholds"], case["elements"], case["criteria"]
+        case["grading"],
+        case["full_marks"],
+        case["thresholds"],
+        case["elements"],
+        case["criteria"],
+        case.get("element_minimums"),
     )
-    answers = {
-        int(cid): Answer(value[0], Decimal(str(value[1])) if len(value) > 1 else Decimal("0"))
-        for cid, value in case["answers"].items()
-    }
-    return spec, answers, score(spec, answers, deaths_last_year=case.get("deaths_last_year"))
+    answers = {int(cid): answer(value) for cid, value in case["answers"].items()}
+    extra = {}
+    if "accidents" in case:
+        figures = dict(case["accidents"])
+        if "direct_loss" in figures:
+            figures["direct_loss"] = Decimal(str(figures["direct_loss"]))
+        extra["accidents"] = AccidentRecord(**figures)
+        extra["accident_gate"] = DEFAULT_GATES[case["regime"]]
+    else:
+        extra["deaths_last_year"] = case.get("deaths_last_year")
+    return spec, answers, score(spec, answers, **extra)
 
 
 def as_text(value):
@@ -54,6 +76,11 @@ def test_golden_case(case):
         assert elements[code].extra_deducted == Decimal(extra), code
     for code, passed in expect.get("passed", {}).items():
         assert elements[code].passed is passed, code
+    if "shortfalls" in expect:
+        found = [[item.element, item.grade] for item in result.element_shortfalls]
+        assert found == expect["shortfalls"]
+    if "accident_bars" in expect:
+        assert result.accident_bars == expect["accident_bars"]
     if "improvements" in expect:
         found = [(i.code, str(i.points_gained)) for i in improvements(spec, answers)]
         assert found == [tuple(item) for item in expect["improvements"]]

@@ -28,6 +28,7 @@ HEADER_KEYS = [
     "effective_date",
     "full_marks",
     "thresholds",
+    "element_minimums",
 ]
 CRITERION_KEYS = [
     "code",
@@ -39,6 +40,10 @@ CRITERION_KEYS = [
     "evidence",
     "extra_deduction",
     "extra_deduction_note",
+    "extra_trigger",
+    "veto_grades",
+    "allow_na",
+    "deduction_unit",
 ]
 GRADE_ORDER = ["1", "2", "3", "pass"]
 
@@ -97,6 +102,10 @@ def canonical(data: dict) -> dict:
         "thresholds": {
             grade: tenth(score) for grade, score in sorted((data.get("thresholds") or {}).items())
         },
+        "element_minimums": {
+            grade: tenth(share)
+            for grade, share in sorted((data.get("element_minimums") or {}).items())
+        },
         "elements": [_canonical_element(element) for element in data.get("elements") or []],
     }
 
@@ -122,6 +131,12 @@ def _canonical_criterion(criterion: dict) -> dict:
         "evidence": criterion.get("evidence", ""),
         "extra_deduction": tenth(criterion.get("extra_deduction", 0)),
         "extra_deduction_note": criterion.get("extra_deduction_note", ""),
+        "extra_trigger": criterion.get("extra_trigger", ""),
+        "veto_grades": sorted(criterion.get("veto_grades") or []),
+        "allow_na": bool(criterion.get("allow_na", True)),
+        "deduction_unit": (
+            None if criterion.get("deduction_unit") is None else tenth(criterion["deduction_unit"])
+        ),
     }
 
 
@@ -190,6 +205,15 @@ def version_data(version: StandardVersion) -> dict:
     data["full_marks"] = _number(version.full_marks)
     stored = dict(version.thresholds.values_list("grade", "min_score"))
     data["thresholds"] = {grade: _number(stored[grade]) for grade in GRADE_ORDER if grade in stored}
+    minimums = dict(
+        version.thresholds.filter(min_element_percent__isnull=False).values_list(
+            "grade", "min_element_percent"
+        )
+    )
+    if minimums:
+        data["element_minimums"] = {
+            grade: _number(minimums[grade]) for grade in GRADE_ORDER if grade in minimums
+        }
     elements = list(Element.objects.filter(version=version).order_by("position", "pk"))
     by_id: dict[int, dict] = {}
     roots: list[dict] = []
@@ -219,6 +243,14 @@ def version_data(version: StandardVersion) -> dict:
             item["extra_deduction"] = _number(criterion.extra_deduction)
         if criterion.extra_deduction_note:
             item["extra_deduction_note"] = criterion.extra_deduction_note
+        if criterion.extra_trigger:
+            item["extra_trigger"] = criterion.extra_trigger
+        if criterion.veto_grades:
+            item["veto_grades"] = list(criterion.veto_grades)
+        if not criterion.allow_na:
+            item["allow_na"] = False
+        if criterion.deduction_unit is not None:
+            item["deduction_unit"] = _number(criterion.deduction_unit)
         by_id[criterion.element_id].setdefault("criteria", []).append(item)
     data["elements"] = roots
     return data

@@ -37,6 +37,22 @@ HEADER_ROWS = [
     ("thresholds.2", _("Level 2 minimum score out of 100 (tiered standards).")),
     ("thresholds.3", _("Level 3 minimum score out of 100 (tiered standards).")),
     ("thresholds.pass", _("Pass mark out of 100 (small and micro, and post standards).")),
+    (
+        "element_minimums.1",
+        _("Level 1: least percent of its points every A element must earn (optional)."),
+    ),
+    (
+        "element_minimums.2",
+        _("Level 2: least percent of its points every A element must earn (optional)."),
+    ),
+    (
+        "element_minimums.3",
+        _("Level 3: least percent of its points every A element must earn (optional)."),
+    ),
+    (
+        "element_minimums.pass",
+        _("Pass: least percent of its points every A element must earn (optional)."),
+    ),
 ]
 HEADER_KEYS = [key for key, _help in HEADER_ROWS]
 LIST_KEYS = ("industries", "scales")
@@ -68,6 +84,10 @@ COLUMNS = [
     Column("evidence", "Evidence", "典型证据", 30),
     Column("extra_deduction", "Extra deduction", "追加扣分", 10),
     Column("extra_deduction_note", "Extra deduction rule", "追加扣分说明", 30),
+    Column("extra_trigger", "Extra deduction taken", "追加扣除条件", 14),
+    Column("veto_grades", "Veto grades", "否决等级", 10),
+    Column("allow_na", "May be N/A", "允许不适用", 10),
+    Column("deduction_unit", "Deduction per occurrence", "每处扣分", 10),
     Column("a_name_en", "A name (English)", "一级要素英文名称", 18),
     Column("b_name_en", "B name (English)", "二级要素英文名称", 18),
 ]
@@ -83,7 +103,14 @@ CRITERION_FIELDS = [
     "evidence",
     "extra_deduction",
     "extra_deduction_note",
+    "extra_trigger",
+    "veto_grades",
+    "allow_na",
+    "deduction_unit",
 ]
+# Criterion columns read as true/false, and as a list of grades.
+BOOLEAN_FIELDS = ("veto", "allow_na")
+LIST_FIELDS = ("veto_grades",)
 
 TRUE_WORDS = {"yes", "y", "true", "1", "是", "√", "✓", "✔"}
 FALSE_WORDS = {"no", "n", "false", "0", "否", "×", "-"}

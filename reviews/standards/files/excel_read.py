@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from enterprises.importing.reading import xlsx_problem
 from reviews.standards.files.excel_layout import (
+    BOOLEAN_FIELDS,
     COLUMNS,
     COLUMNS_BY_KEY,
     CRITERIA_SHEET,
@@ -22,6 +23,7 @@ from reviews.standards.files.excel_layout import (
     FALSE_WORDS,
     HEADER_KEYS,
     HEADER_LOOKUP,
+    LIST_FIELDS,
     LIST_KEYS,
     STANDARD_SHEET,
     TEXT_COLUMNS,
@@ -31,7 +33,7 @@ from reviews.standards.files.excel_layout import (
 from reviews.standards.files.problems import Location, Path, Problem
 
 MAX_ROWS = 5000
-NUMBER_FIELDS = ("points", "extra_deduction", "full_marks")
+NUMBER_FIELDS = ("points", "extra_deduction", "full_marks", "deduction_unit")
 
 
 class ExcelLocator:
@@ -193,12 +195,12 @@ def _read_standard_sheet(sheet, locator: ExcelLocator, problems: list[Problem], 
             continue
         rows_of[key] = number
         here = Location(sheet=sheet.title, row=number, column="B")
-        if key.startswith("thresholds."):
-            grade = key.split(".", 1)[1]
-            locator.cells.setdefault(("thresholds",), here)
-            locator.cells[("thresholds", grade)] = here
+        if key.startswith(("thresholds.", "element_minimums.")):
+            group, grade = key.split(".", 1)
+            locator.cells.setdefault((group,), here)
+            locator.cells[(group, grade)] = here
             if value is not None and _text(value) is not None:
-                data.setdefault("thresholds", {})[grade] = _number(value)
+                data.setdefault(group, {})[grade] = _number(value)
             continue
         locator.cells[(key,)] = here
         if key in LIST_KEYS:
@@ -373,9 +375,14 @@ def _read_criteria_sheet(
         criterion: dict[str, Any] = {}
         for key in CRITERION_FIELDS:
             value = cells.get(key)
-            if key == "veto":
+            if key in BOOLEAN_FIELDS:
                 if _text(value) is not None or isinstance(value, bool):
                     criterion[key] = _boolean(value)
+            elif key in LIST_FIELDS:
+                if _text(value) is not None:
+                    criterion[key] = [
+                        item for item in re.split(r"[,，、;；\s]+", _text(value) or "") if item
+                    ]
             elif key in NUMBER_FIELDS:
                 if _text(value) is not None:
                     criterion[key] = _number(value)

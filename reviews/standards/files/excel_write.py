@@ -82,6 +82,8 @@ def _write_standard_sheet(sheet, data: dict) -> None:
         put(sheet, row, 1, key).font = bold
         if key.startswith("thresholds."):
             value = thresholds.get(key.split(".", 1)[1])
+        elif key.startswith("element_minimums."):
+            value = (data.get("element_minimums") or {}).get(key.split(".", 1)[1])
         else:
             value = data.get(key)
         cell = put(sheet, row, 2, _cell_value(key, value))
@@ -144,6 +146,10 @@ def _write_criteria_sheet(sheet, data: dict) -> None:
             value = criterion.get(key)
             if key == "veto":
                 value = _("yes") if value else None
+            elif key == "allow_na":
+                value = _("no") if value is False else None
+            elif key == "veto_grades":
+                value = ", ".join(value) if value else None
             values[key] = _cell_value(key, value)
         for key, value in values.items():
             if value in (None, ""):

@@ -134,6 +134,7 @@ def _check_tree(check: _Checker) -> None:
                         "give the points the rule takes."
                     ),
                 )
+            _check_criterion_options(check, criterion, path)
         return count
 
     for i, a in _items(check.data.get("elements")):
@@ -168,6 +169,43 @@ def _check_tree(check: _Checker) -> None:
         )
 
 
+def _check_criterion_options(check: _Checker, criterion: dict, path: Path) -> None:
+    extra, trigger = criterion.get("extra_deduction"), criterion.get("extra_trigger")
+    if _is_number(extra) and not _text(trigger):
+        check.add(
+            path + ("extra_trigger",),
+            _(
+                "The criterion has an extra deduction but no extra_trigger; give "
+                "full_deduction (taken when its deductions reach its points, “扣满…的”) or "
+                "condition (taken when the assessor finds the stated condition)."
+            ),
+        )
+    if _text(trigger) and not _is_number(extra):
+        check.add(
+            path + ("extra_trigger",),
+            _("The criterion has an extra_trigger but no extra_deduction points."),
+        )
+    if criterion.get("veto_grades") and criterion.get("veto") is not True:
+        check.add(
+            path + ("veto_grades",),
+            _("Only a veto criterion (veto: true) bars grades; remove veto_grades or add veto."),
+        )
+    grades = check.data.get("thresholds")
+    for index, grade in enumerate(criterion.get("veto_grades") or []):
+        if isinstance(grades, dict) and isinstance(grade, str) and grade not in grades:
+            check.add(
+                path + ("veto_grades", index),
+                _("The standard has no threshold for the grade “%(grade)s”.") % {"grade": grade},
+            )
+    unit, points = criterion.get("deduction_unit"), criterion.get("points")
+    if _is_number(unit) and _is_number(points) and unit > points:
+        check.add(
+            path + ("deduction_unit",),
+            _("The deduction per occurrence (%(unit)s) is more than the criterion's points.")
+            % {"unit": unit},
+        )
+
+
 def _check_thresholds(check: _Checker) -> None:
     thresholds = check.data.get("thresholds")
     grading = check.data.get("grading")
@@ -187,6 +225,15 @@ def _check_thresholds(check: _Checker) -> None:
                     "“pass”; “%(grade)s” does not apply."
                 ) % {"grading": grading, "grade": grade}
             check.add(("thresholds", grade), message)
+    minimums = check.data.get("element_minimums")
+    if isinstance(minimums, dict):
+        for grade in minimums:
+            if grade not in thresholds:
+                check.add(
+                    ("element_minimums", grade),
+                    _("The standard has no threshold for the grade “%(grade)s”.")
+                    % {"grade": grade},
+                )
     if grading != "tiered" and "pass" not in thresholds:
         check.add(("thresholds",), _("Give the pass mark as thresholds: pass."))
     # Level 1 is the highest: each level needs a higher score than the next.

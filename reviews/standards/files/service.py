@@ -289,8 +289,16 @@ def _save_standard(
 
 
 def _write_contents(version: StandardVersion, data: dict[str, Any]) -> None:
+    minimums = data.get("element_minimums") or {}
     GradeThreshold.objects.bulk_create(
-        GradeThreshold(version=version, grade=grade, min_score=Decimal(score))
+        GradeThreshold(
+            version=version,
+            grade=grade,
+            min_score=Decimal(score),
+            min_element_percent=(
+                Decimal(minimums[grade]) if minimums.get(grade) is not None else None
+            ),
+        )
         for grade, score in (data.get("thresholds") or {}).items()
     )
     position = 0
@@ -350,6 +358,14 @@ def _write_contents(version: StandardVersion, data: dict[str, Any]) -> None:
                     evidence=criterion.get("evidence", ""),
                     extra_deduction=Decimal(criterion.get("extra_deduction", 0)),
                     extra_deduction_note=criterion.get("extra_deduction_note", ""),
+                    extra_trigger=criterion.get("extra_trigger", ""),
+                    veto_grades=list(criterion.get("veto_grades") or []),
+                    allow_na=bool(criterion.get("allow_na", True)),
+                    deduction_unit=(
+                        Decimal(criterion["deduction_unit"])
+                        if criterion.get("deduction_unit") is not None
+                        else None
+                    ),
                 )
             )
     Criterion.objects.bulk_create(criteria, batch_size=500)
