@@ -27,7 +27,7 @@ class LookupForm(forms.Form):
         # Room for the forms people type: full-width characters and spaces.
         max_length=60,
         required=False,
-        help_text=gettext_lazy("As printed, e.g. 京AQBJXⅢ202600001; III or 3 for Ⅲ will do."),
+        help_text=gettext_lazy("As printed on the certificate; III or 3 will do for Ⅲ."),
     )
     uscc = forms.CharField(
         label=gettext_lazy("Unified social credit code"), max_length=18, required=False
