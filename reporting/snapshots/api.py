@@ -66,6 +66,14 @@ class TrendPointSerializer(serializers.Serializer):
     )
 
 
+class TargetTrendSerializer(serializers.Serializer):
+    period = serializers.CharField()
+    population = serializers.IntegerField(allow_null=True)
+    reached = serializers.IntegerField(allow_null=True)
+    rate = serializers.FloatField(allow_null=True, help_text=gettext_lazy("In per cent."))
+    frozen = serializers.BooleanField()
+
+
 class TrendSerializer(serializers.Serializer):
     metric = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from io import BytesIO
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -112,7 +111,7 @@ def trend_page(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     context.update(
         data=data,
-        export_url=reverse("snapshots:trends_export") + "?" + urlencode(request.GET.items()),
+        export_url=reverse("snapshots:trends_export") + "?" + request.GET.urlencode(),
     )
     return render(request, "reporting/snapshots/trends.html", context)
 

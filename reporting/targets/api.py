@@ -10,7 +10,12 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -26,6 +31,8 @@ from portal.api.base import (
     service_errors,
 )
 from reporting.models import Target
+from reporting.snapshots import trends
+from reporting.snapshots.api import TargetTrendSerializer
 from reporting.targets import export, selectors, services
 
 NOT_GOVERNMENT = gettext_lazy(
@@ -97,9 +104,16 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class TargetDetailSerializer(TargetSerializer):
     progress = TargetProgressSerializer(read_only=True)
+    trend = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The last 12 months' snapshots of the progress (oldest first).")
+    )
 
     class Meta(TargetSerializer.Meta):
-        fields = [*TargetSerializer.Meta.fields, "progress"]
+        fields = [*TargetSerializer.Meta.fields, "progress", "trend"]
+
+    @extend_schema_field(TargetTrendSerializer(many=True))
+    def get_trend(self, target: Any) -> list[dict[str, Any]]:
+        return getattr(target, "trend", [])
 
 
 class TargetWriteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -192,6 +206,7 @@ class TargetViewSet(PortalAPIMixin, viewsets.GenericViewSet):
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         target: Any = self.get_object()
         target.progress = selectors.progress(target, acting_user(request))
+        target.trend = trends.target_series(acting_user(request), target)
         return Response(TargetDetailSerializer(target).data)
 
     @extend_schema(

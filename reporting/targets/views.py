@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import permissions
 from portal.errors import ServiceError
 from reporting.models import Target
+from reporting.snapshots import trends
 from reporting.targets import export, selectors, services
 from reporting.targets.forms import TargetForm
 
@@ -59,6 +60,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "target": target,
             "progress": selectors.progress(target, user),
+            "trend": trends.target_series(user, target),
             "page": page,
             "q": search,
             "may_manage": selectors.may_manage(user),

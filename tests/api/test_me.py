@@ -138,5 +138,10 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "targets",
         "statistics/compliance",
         "statistics/certificates",
+        "statistics/reviews",
+        "statistics/hazards",
+        "statistics/accidents",
+        "statistics/targets",
+        "statistics/trends",
         "dashboards/me",
     }
