@@ -100,7 +100,7 @@ def recorded(
     """The accidents recorded on the enterprise after ``since`` up to ``until``
     (today); with ``group`` (an organisation id), its member enterprises too."""
     until = until or timezone.localdate()
-    enterprise_id = getattr(enterprise, "pk", enterprise)
+    enterprise_id: int = enterprise.pk if isinstance(enterprise, Enterprise) else enterprise
     window = Q(occurred_on__gt=since, occurred_on__lte=until)
     totals = Accident.objects.filter(window, enterprise_id=enterprise_id).aggregate(
         deaths=Sum("deaths"), injuries=Sum("serious_injuries"), loss=Sum("direct_loss")
