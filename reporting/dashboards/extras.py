@@ -149,3 +149,30 @@ def trend_sections(user: User) -> list[Section]:
     return [
         chart_section("trend", _("Compliance rate, last 12 months"), chart, table, export, page)
     ]
+
+
+def worklist_sections(user: User) -> list[Section]:
+    """The size of each worklist of the reader's scope (reporting/worklists/), each
+    linking to its list; how many items were escalated to the level above."""
+    from reporting.worklists.registry import counts
+
+    found = counts(user)
+    if not found:
+        return []
+    return [
+        {
+            "kind": "tiles",
+            "id": "worklists",
+            "title": _("Worklists"),
+            "tiles": [
+                {
+                    "key": row["kind"],
+                    "label": row["label"],
+                    "value": row["count"],
+                    "url": row["url"],
+                    "escalated": row.get("escalated", 0),
+                }
+                for row in found
+            ],
+        }
+    ]

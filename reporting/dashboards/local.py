@@ -52,6 +52,7 @@ def uncertified(user: User) -> QuerySet[Enterprise]:
 def district(user: User) -> list[Section]:
     charts, _total = compliance_charts("streets", _("street or town"), user, "street")
     return [
+        *extras.worklist_sections(user),
         *charts,
         certificate_tiles(user, "street"),
         *extras.target_sections(user),
@@ -82,6 +83,7 @@ def street(user: User) -> list[Section]:
         ],
     }
     return [
+        *extras.worklist_sections(user),
         tiles("grades", _("Live certificates by grade"), "compliance", total, grades),
         tiles("scales", _("Active enterprises by scale"), "compliance", total, ["active", *scales]),
         chart_section(

@@ -38,6 +38,14 @@ def test_district_sees_its_streets_side_by_side(cast, world, dashboard):
     assert tiles["expiring_60"] == 2  # and e3's suspended level 3
     assert data["by_id"]["targets"]["table"]["rows"]  # the seed targets
     assert "statistics/compliance" in str(data["statistics"])
+    # The worklists' sizes, each linking to its list, and the rate's trend (no
+    # snapshot yet: empty months), linking to the trend page.
+    assert all(t["url"] for t in data["by_id"]["worklists"]["tiles"])
+    trend = data["by_id"]["trend"]["chart"]
+    assert len(trend["categories"]) == 12
+    assert trend["series"][0]["urls"][0].startswith("/snapshots/trends/?metric=compliance.rate")
+    hazards = {t["key"] for t in data["by_id"]["hazards"]["tiles"]}
+    assert {"reports_due", "major_open"} <= hazards
 
 
 def test_a_district_never_sees_another_districts_numbers(cast, world, dashboard):
