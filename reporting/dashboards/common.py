@@ -30,11 +30,11 @@ TIERS = ("1", "2", "3", "pass")
 
 
 def stats(
-    table_name: str, user: User, dimension: str, **values: str
+    table_name: str, user: User, dimension: str
 ) -> tuple[Filters, list[dict[str, Any]], dict[str, Any]]:
     """A statistics table of this year, rows by ``dimension``, each number with the
     URL of its records (``row["links"][measure]``)."""
-    filters = Filters(dimension=dimension, **values)
+    filters = Filters(dimension=dimension)
     rows, total = figures.table(table_name, user, filters)
     with_links(table_name, filters, rows, total)
     return filters, rows, total

@@ -24,7 +24,7 @@ def target_sections(user: User) -> list[Section]:
     enterprises not there yet (the target's page)."""
     if not targets.may_read(user):
         return []
-    rows = []
+    rows: list[dict[str, Any]] = []
     for target in targets.targets_for(user)[:TARGET_LIMIT]:
         progress = targets.progress(target, user)
         url = reverse("targets:detail", args=[target.pk])

@@ -57,7 +57,7 @@ STEP_OF: dict[str, int] = {
     Status.NATIONAL_DECIDED: len(STEPS),
 }
 # What the enterprise itself does in the states where it acts.
-TODO = {
+TODO: dict[str, Any] = {
     Status.DRAFT: gettext_lazy("Submit the application"),
     Status.RETURNED: gettext_lazy("Correct and resubmit the application"),
     Status.RECTIFICATION: gettext_lazy("Submit the rectification evidence"),
@@ -100,7 +100,7 @@ def standing(user: User, today: datetime.date | None = None) -> Section:
         .order_by("-created_at", "-pk")
     ):
         current.setdefault(a.enterprise_id, a)
-    hazards = {
+    hazards: dict[int, Any] = {
         row["enterprise_id"]: row
         for row in open_hazards_visible_to(user)
         .filter(enterprise_id__in=ids)
@@ -109,7 +109,7 @@ def standing(user: User, today: datetime.date | None = None) -> Section:
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
     }
     due = _self_reports_due(enterprises, today)
-    group = len(enterprises) > 1 or (user.organisation and user.organisation.kind == Kind.GROUP)
+    group = len(enterprises) > 1 or bool(user.organisation and user.organisation.kind == Kind.GROUP)
     rows = [
         _row(e, best.get(e.pk), current.get(e.pk), hazards.get(e.pk), due[e.pk], today, group)
         for e in enterprises
