@@ -256,6 +256,7 @@ class Listing:
         found = row
         for part in filter(None, self.enterprise.split(".")):
             found = getattr(found, part)
+        assert isinstance(found, Enterprise)
         return found
 
     def cells(self, row: Any) -> list[Any]:

@@ -11,8 +11,6 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from django.utils import timezone
-
 from certification.models import (
     ApplicationEvent,
     Assignment,
@@ -216,6 +214,6 @@ def build(cast) -> dict:
             contact="13800000000",
             text="异议",
             outcome=Objection.Outcome.UPHELD,
-            resolved_at=timezone.make_aware(datetime.datetime(2026, 5, 1, 10)),
+            resolved_at=at(d(2026, 5, 1)),
         )
     return {"jia": jia, "unit": unit, "p1": p1, "p2": p2, "p3": p3, "world": world}
