@@ -266,26 +266,6 @@ class Listing:
 LISTINGS: dict[str, Listing] = {}
 
 
-def scoped_rows(kind: str, scope: Q, filters: Filters) -> QuerySet[Any]:
-    """The rows of a kind inside ``scope`` (a condition on enterprises, written from
-    the enterprise: ``Q(region_id=…)``) and the filters."""
-    found = KINDS[kind]
-    return found.rows().filter(_on(found.prefix, scope), filters.enterprise_q(found.prefix))
-
-
-def _on(prefix: str, scope: Q) -> Q:
-    """``scope`` moved from enterprises to the rows reached through ``prefix``."""
-    if not prefix:
-        return scope
-    moved = Q()
-    moved.connector, moved.negated = scope.connector, scope.negated
-    moved.children = [
-        _on(prefix, child) if isinstance(child, Q) else (prefix + child[0], child[1])
-        for child in scope.children
-    ]
-    return moved
-
-
 def local_time(value: datetime.datetime | None) -> str:
     """A moment as local text (xlsx cells cannot hold aware datetimes)."""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
