@@ -141,9 +141,7 @@ class TrendViewSet(PortalAPIMixin, viewsets.ViewSet):
         try:
             if not raw_count.isdigit():
                 raise trends.TrendError(_("The count must be a whole number."))
-            wanted = [
-                trends.parse_scope(part) for part in str(params.get("scopes", "")).split(",")
-            ]
+            wanted = [trends.parse_scope(part) for part in str(params.get("scopes", "")).split(",")]
             scopes = [scope for scope in wanted if scope is not None]
             if not scopes or len(scopes) > 50:
                 raise trends.TrendError(_("Name 1 to 50 scopes in scopes."))

@@ -12,9 +12,11 @@ measure and period, and rolled up in Python to every scope and dimension:
   a district has no district rows and a street neither district nor street rows.
   The grade breakdown is the table's own live-by-tier measures ("compliance.live_3" …),
   not a dimension;
-- figures: "table.measure" -> count for every table of ``figures.TABLES`` (read
-  through the registry, so a table added there is snapshotted without more code),
-  and the rates of ``RATES``, computed after the roll-up from the summed counts;
+- figures: "table.measure" -> count for every counted measure of every table of
+  ``figures.TABLES`` (read through the registry, so a table added there is
+  snapshotted without more code; measures that sum a column are left out), and
+  "table.<rate>" for the rates of ``figures.RATES``, computed after the roll-up from
+  the summed counts;
 - targets: dimension "target", key the target's id, {"population", "reached",
   "rate"} per scope (reporting/targets/selectors.py's definitions, one grouped
   query per live target).
@@ -27,7 +29,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -48,11 +50,8 @@ Scope = MetricSnapshot.ScopeKind
 # (scope kind, scope key, dimension, key)
 Cell = tuple[str, str, str, str]
 
-# Rates computed after the roll-up: table -> rate name -> (numerator, denominator,
-# decimals), as figures.table() computes them for the live table.
-RATES: dict[str, dict[str, tuple[str, str, int]]] = {
-    "compliance": {"rate": ("compliant", "active", 1)},
-}
+# Rates are rounded as figures.with_rates() rounds them for the live tables.
+RATE_DECIMALS = 1
 TARGET = "target"
 # The dimensions of each scope kind (those the live table offers inside that scope).
 DIMENSIONS: dict[str, tuple[str, ...]] = {
@@ -64,16 +63,33 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
 GRAIN = ("district", "street", "industry", "scale")
 
 
+def counted(table: str) -> list[figures.Measure]:
+    """The table's counts (a measure summing a column, e.g. funds, is not snapshotted)."""
+    return [m for m in figures.TABLES[table] if not getattr(m, "aggregate", "")]
+
+
+def rates(table: str) -> list[Any]:
+    """The table's rates whose two measures are both counted."""
+    names = {m.name for m in counted(table)}
+    return [
+        r for r in figures.RATES.get(table, ()) if r.numerator in names and r.denominator in names
+    ]
+
+
 def metric_names() -> list[str]:
-    """Every metric a snapshot holds: "table.measure" and "table.rate"."""
-    names = [f"{table}.{m.name}" for table, measures in figures.TABLES.items() for m in measures]
-    names += [f"{table}.{rate}" for table, rates in RATES.items() for rate in rates]
+    """Every metric a snapshot holds: "table.measure" and "table.<rate>"."""
+    names = [f"{table}.{m.name}" for table in figures.TABLES for m in counted(table)]
+    names += [f"{table}.{r.name}" for table in figures.TABLES for r in rates(table)]
     return names
 
 
 def _filters(period: Period, today: datetime.date) -> Filters:
     end = min(period.end, today)
-    return Filters(dimension="district", period=FilterPeriod(period.code, period.start, end))
+    return Filters(
+        dimension="district",
+        period=FilterPeriod(period.code, period.start, end),
+        today=today,
+    )
 
 
 def _same(a: Q, b: Q) -> bool:
@@ -104,11 +120,17 @@ def _plans(periods: dict[str, Period], today: datetime.date) -> dict[str, _Plan]
     plans: dict[str, _Plan] = {}
     for period_kind, period in periods.items():
         filters = _filters(period, today)
-        for table, measures in figures.TABLES.items():
-            for m in measures:
+        for table in figures.TABLES:
+            for m in counted(table):
                 plan = plans.setdefault(m.kind, _Plan())
                 plan.add(period_kind, f"{table}.{m.name}", m.condition(filters, today))
     return plans
+
+
+def _grain(row: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(
+        NONE if row[f"g_{name}"] in (None, "") else str(row[f"g_{name}"]) for name in GRAIN
+    )
 
 
 def _grain_rows(kind: str, conditions: list[Q], restrict: Q) -> Iterable[tuple[tuple, list[int]]]:
@@ -129,10 +151,7 @@ def _grain_rows(kind: str, conditions: list[Q], restrict: Q) -> Iterable[tuple[t
         .annotate(**annotations)
     )
     for row in qs.iterator(chunk_size=5000):
-        grain = tuple(
-            NONE if row[f"g_{name}"] in (None, "") else str(row[f"g_{name}"]) for name in GRAIN
-        )
-        yield grain, [row[f"c{i}"] for i in range(len(conditions))]
+        yield _grain(row), [row[f"c{i}"] for i in range(len(conditions))]
 
 
 class _Scopes:
@@ -193,10 +212,10 @@ def _add(into: dict[Cell, list[int]], cell: Cell, counts: list[int]) -> None:
         into[cell] = [a + b for a, b in zip(known, counts, strict=True)]
 
 
-def _rate(numerator: Any, denominator: Any, decimals: int) -> float | None:
+def _rate(numerator: Any, denominator: Any) -> float | None:
     if not denominator:
         return None
-    return round(100 * numerator / denominator, decimals)
+    return round(100 * numerator / denominator, RATE_DECIMALS)
 
 
 def compute(
@@ -232,17 +251,15 @@ def compute(
             for cell, counts in into.items():
                 row = cells.setdefault(cell, {})
                 row.update({metric: counts[index] for metric, index in columns.items()})
-        names = [f"{t}.{m.name}" for t, measures in figures.TABLES.items() for m in measures]
+        names = [f"{t}.{m.name}" for t in figures.TABLES for m in counted(t)]
+        table_rates = [(t, r) for t in figures.TABLES for r in rates(t)]
         for row in cells.values():
             for name in names:
                 row.setdefault(name, 0)
-            for table, rates in RATES.items():
-                for rate, (numerator, denominator, decimals) in rates.items():
-                    row[f"{table}.{rate}"] = _rate(
-                        row.get(f"{table}.{numerator}", 0),
-                        row.get(f"{table}.{denominator}", 0),
-                        decimals,
-                    )
+            for table, r in table_rates:
+                row[f"{table}.{r.name}"] = _rate(
+                    row[f"{table}.{r.numerator}"], row[f"{table}.{r.denominator}"]
+                )
         result[period_kind] = cells
     targets = compute_targets(today, scopes, restrict=(restrict or {}).get(figures.ENTERPRISE))
     for cells in result.values():
@@ -286,13 +303,13 @@ def compute_targets(
         )
         into: dict[Cell, list[int]] = {}
         for row in qs:
-            grain = tuple(
-                NONE if row[f"g_{name}"] in (None, "") else str(row[f"g_{name}"])
-                for name in GRAIN
-            )
-            for cell in scopes.cells(grain):
+            for cell in scopes.cells(_grain(row)):
                 if cell[2] == "":
-                    _add(into, (cell[0], cell[1], TARGET, str(target.pk)), [row["total"], row["done"]])
+                    _add(
+                        into,
+                        (cell[0], cell[1], TARGET, str(target.pk)),
+                        [row["total"], row["done"]],
+                    )
         for cell in scopes.totals():
             into.setdefault((cell[0], cell[1], TARGET, str(target.pk)), [0, 0])
         for cell, (total, done) in into.items():

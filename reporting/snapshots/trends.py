@@ -47,12 +47,20 @@ class ScopeRef:
         return self.kind if self.kind == Scope.CITY else f"{self.kind}:{self.key}"
 
 
+def _rate_of(metric: str) -> Any:
+    table, _dot, name = metric.partition(".")
+    if table not in figures.TABLES:
+        return None
+    return next((r for r in computing.rates(table) if r.name == name), None)
+
+
 def metric_label(metric: str) -> str:
     table, _dot, name = metric.partition(".")
-    if name in computing.RATES.get(table, {}):
-        return _("Compliance rate (%)") if name == "rate" else name
-    found = figures.measure(table, name) if table in figures.TABLES else None
-    return str(found.label) if found else metric
+    if table not in figures.TABLES:
+        return metric
+    rate = _rate_of(metric)
+    found = figures.measure(table, name)
+    return str(rate.label if rate else found.label if found else metric)
 
 
 def check_metric(metric: str) -> str:
@@ -106,9 +114,10 @@ def _exists(kind: str, key: str) -> bool:
     if kind == Scope.STREET:
         return Street.objects.filter(code=key).exists()
     if kind == Scope.REGULATOR:
-        return key.isdigit() and Organisation.objects.filter(
-            pk=int(key), kind=OrgKind.REGULATOR
-        ).exists()
+        return (
+            key.isdigit()
+            and Organisation.objects.filter(pk=int(key), kind=OrgKind.REGULATOR).exists()
+        )
     return True
 
 
@@ -157,15 +166,15 @@ def _rows(scope: ScopeRef, period_kind: str, codes: list[str], dimension: str = 
 
 
 def _value(metric: str, summed: dict[str, Any]) -> Any:
-    table, _dot, name = metric.partition(".")
-    rate = computing.RATES.get(table, {}).get(name)
+    rate = _rate_of(metric)
     if rate is None:
         return summed.get(metric)
-    numerator, denominator, decimals = rate
-    if f"{table}.{denominator}" not in summed:
+    table = metric.partition(".")[0]
+    if f"{table}.{rate.denominator}" not in summed:
         return None
+    # Summed rows (an organising unit's industries): the rate of the sums.
     return computing._rate(
-        summed.get(f"{table}.{numerator}", 0), summed[f"{table}.{denominator}"], decimals
+        summed.get(f"{table}.{rate.numerator}", 0), summed[f"{table}.{rate.denominator}"]
     )
 
 

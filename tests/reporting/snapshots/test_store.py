@@ -55,9 +55,10 @@ def test_nightly_writes_the_open_periods_and_is_idempotent(world):
     assert row("quarter", "2026-Q2").figures["compliance.new"] == 0
     assert row("year", "2026").figures["compliance.new"] == 1
     assert row("day", "2026-06-15").figures["compliance.compliant"] == 3
-    assert row("month", "2026-06", dimension="street", key="110105001").figures[
-        "compliance.active"
-    ] == 3
+    assert (
+        row("month", "2026-06", dimension="street", key="110105001").figures["compliance.active"]
+        == 3
+    )
     run_at("2026-06-15 03:00 +0800")
     assert MetricSnapshot.objects.count() == count
     assert row("month", "2026-06").figures == june.figures

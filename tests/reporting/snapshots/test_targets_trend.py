@@ -56,9 +56,7 @@ def test_trend_rows_equal_the_live_progress(cast, world, client_for, who):
     now = selectors.progress(world.target, user)
     assert (this_month["population"], this_month["reached"], this_month["rate"] or 0) == point(now)
     then = world.before[who]
-    assert (last_month["population"], last_month["reached"], last_month["rate"] or 0) == point(
-        then
-    )
+    assert (last_month["population"], last_month["reached"], last_month["rate"] or 0) == point(then)
     assert trend[0]["population"] is None  # no snapshot a year ago
 
 
@@ -76,7 +74,10 @@ def test_closing_an_enterprise_shows_in_the_district_trend(cast, world, client_f
 
 def test_the_target_rows_of_every_scope(cast, world):
     rows = MetricSnapshot.objects.filter(
-        dimension="target", key=str(world.target.pk), period_kind="month", period_code=world.codes[1]
+        dimension="target",
+        key=str(world.target.pk),
+        period_kind="month",
+        period_code=world.codes[1],
     )
     scopes = {(r.scope_kind, r.scope_key) for r in rows}
     assert {("city", ""), ("district", "110105"), ("street", "110105001")} <= scopes
