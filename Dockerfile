@@ -1,4 +1,12 @@
 # One image for web (gunicorn), the Celery worker and Celery beat; see docker-compose.yml.
+
+# ECharts from the npm registry, pinned by package-lock.json; only the file the
+# pages load goes into the image.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -26,6 +34,7 @@ RUN python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["p
     && rm /tmp/requirements.txt
 
 COPY . .
+COPY --from=assets /assets/node_modules/echarts/dist/echarts.min.js node_modules/echarts/dist/
 
 # Static files and translations are built into the image; the key is for this step only.
 RUN export DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
