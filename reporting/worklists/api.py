@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -25,13 +30,22 @@ from portal.models import User
 from reporting.worklists import registry, selectors
 
 
-class WorklistCountSerializer(serializers.Serializer):
+class WorklistSizeSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text=gettext_lazy("The list's name, as in its URL."))
     label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField(help_text=gettext_lazy("Items in the user's scope."))
     url = serializers.CharField(help_text=gettext_lazy("The list's page."))
     escalated = serializers.IntegerField(
         help_text=gettext_lazy("How many of the items were escalated to the next level up.")
+    )
+
+
+# One object, not a page: the list action of a ViewSet is paginated by default.
+@extend_schema_serializer(many=False)
+class WorklistOverviewSerializer(serializers.Serializer):
+    worklists = WorklistSizeSerializer(many=True)
+    escalations_received = serializers.IntegerField(
+        help_text=gettext_lazy("Items escalated to the user's office (/worklists/escalated/).")
     )
 
 
@@ -79,7 +93,7 @@ FILTERS = [
 REFUSED = {403: OpenApiResponse(description=gettext_lazy("A role without worklists."))}
 
 
-class WorklistViewSet(PortalAPIMixin, viewsets.ViewSet):
+class WorklistsViewSet(PortalAPIMixin, viewsets.ViewSet):
     lookup_field = "kind"
     lookup_value_regex = "[a-z_]+"
 
@@ -94,13 +108,26 @@ class WorklistViewSet(PortalAPIMixin, viewsets.ViewSet):
         )
         return user
 
-    @extend_schema(responses={200: WorklistCountSerializer(many=True), **REFUSED})
+    @extend_schema(
+        operation_id="worklists_counts",
+        parameters=[
+            OpenApiParameter("page", exclude=True),
+            OpenApiParameter("page_size", exclude=True),
+        ],
+        responses={200: WorklistOverviewSerializer, **REFUSED},
+    )
     def list(self, request: Request) -> Response:
-        """Each worklist's size in the user's scope."""
+        """Each worklist's size in the user's scope, and how many items were
+        escalated to the user's office."""
         user = self._user(request)
-        return Response(WorklistCountSerializer(registry.counts(user), many=True).data)
+        data = {
+            "worklists": registry.counts(user),
+            "escalations_received": selectors.escalations_to(user).count(),
+        }
+        return Response(WorklistOverviewSerializer(data).data)
 
     @extend_schema(
+        operation_id="worklists_items",
         parameters=[
             OpenApiParameter(
                 "kind",
@@ -135,7 +162,10 @@ class WorklistViewSet(PortalAPIMixin, viewsets.ViewSet):
         rows: list[dict[str, Any]] = [selectors.shape(worklist, row, today) for row in page or []]
         return paginator.get_paginated_response(WorklistItemSerializer(rows, many=True).data)
 
-    @extend_schema(responses={200: EscalationSerializer(many=True), **REFUSED})
+    @extend_schema(
+        operation_id="worklists_escalated",
+        responses={200: EscalationSerializer(many=True), **REFUSED},
+    )
     @action(detail=False, methods=["get"])
     def escalated(self, request: Request) -> Response:
         """The items escalated to the user's office, the newest first, paginated."""
@@ -146,4 +176,4 @@ class WorklistViewSet(PortalAPIMixin, viewsets.ViewSet):
         return paginator.get_paginated_response(EscalationSerializer(rows, many=True).data)
 
 
-routes = [("worklists", WorklistViewSet, "api-worklist")]
+routes = [("worklists", WorklistsViewSet, "api-worklist")]

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -43,6 +44,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Concat, Least
 from django.urls import reverse
@@ -364,11 +366,12 @@ def escalated(worklist: Worklist) -> Exists:
 
 def items(worklist: Worklist, user: User, today: datetime.date) -> QuerySet[Any]:
     """The worklist's items in the user's scope, each with ``escalated``."""
-    return (
+    rows: QuerySet[Any] = (
         worklist.rows(today)
         .filter(enterprise_scope(user, worklist.scope))
         .annotate(escalated=escalated(worklist))
     )
+    return rows
 
 
 # Who has worklists: the offices that steer enterprises by place, and the
@@ -389,11 +392,13 @@ def counts(user: User, today: datetime.date | None = None) -> list[dict[str, Any
     today = today or timezone.localdate()
     found = []
     for worklist in WORKLISTS:
+        # Counted from an annotation, not in the aggregate's filter: Django drops
+        # annotations that only an aggregate's filter refers to.
         totals = (
-            worklist.rows(today)
-            .filter(enterprise_scope(user, worklist.scope))
+            items(worklist, user, today)
+            .annotate(escalated_pk=Case(When(escalated=True, then="pk")))
             .order_by()
-            .aggregate(count=Count("pk"), escalated=Count("pk", filter=escalated(worklist)))
+            .aggregate(count=Count("pk"), escalated=Count("escalated_pk"))
         )
         found.append(
             {

@@ -113,6 +113,7 @@ def enterprise_of(worklist: Worklist, row: Any) -> Enterprise:
     found = row
     for part in filter(None, worklist.enterprise.split("__")):
         found = getattr(found, part)
+    assert isinstance(found, Enterprise)
     return found
 
 
@@ -126,8 +127,8 @@ def shape(worklist: Worklist, row: Any, today: datetime.date) -> dict[str, Any]:
         "enterprise_id": enterprise.pk,
         "enterprise": enterprise.name,
         "uscc": enterprise.uscc,
-        "district": enterprise.region.name if enterprise.region_id else "",
-        "street": enterprise.street.name if enterprise.street_id else "",
+        "district": enterprise.region.name if enterprise.region else "",
+        "street": enterprise.street.name if enterprise.street else "",
         "what": worklist.describe(row),
         "since": since,
         "days_overdue": max(((done or today) - since).days, 0),

@@ -144,4 +144,5 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "statistics/targets",
         "statistics/trends",
         "dashboards/me",
+        "worklists",
     }
