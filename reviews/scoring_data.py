@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from reviews import accident_gate as gates
 from reviews.models import Assessment, Criterion, StandardVersion
@@ -98,22 +97,18 @@ def accident_gate(regime: str | None = None) -> dict[str, Any]:
     return gates.gate_for(regime)
 
 
-def assessment_accidents(assessment: Assessment) -> AccidentRecord:
-    """The deaths declared on the assessment, or the accidents recorded on the
-    enterprise in the year before today when they are worse."""
-    today = timezone.localdate()
-    found = gates.recorded(assessment.enterprise_id, gates.year_before(today), today)
-    return gates.worse(found, deaths=assessment.deaths_last_year)
-
-
 def score_assessment(
     assessment: Assessment, *, accidents: AccidentRecord | None = None
 ) -> ScoreResult:
     """The score of an assessment, as the scoring function computes it, with
-    the accident gate of its standard's regime."""
+    the accident gate of its standard's regime: by default on the deaths
+    declared on the assessment; the application's steps pass the accidents
+    recorded since (reviews/accident_gate.py ``application_record``)."""
+    if accidents is None:
+        accidents = AccidentRecord(deaths=assessment.deaths_last_year)
     return score(
         spec_for_version(assessment.version),
         answers_for(assessment),
-        accidents=accidents if accidents is not None else assessment_accidents(assessment),
+        accidents=accidents,
         accident_gate=accident_gate(assessment.version.standard.regime),
     )
