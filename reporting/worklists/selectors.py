@@ -71,7 +71,7 @@ def parse(user: User, params: Any) -> ListFilters:
     if district and (
         fixed_district(user) is not None or not Region.objects.filter(pk=district).exists()
     ):
-        raise FilterError(_("Unknown district: %(value)s.") % {"value": district})
+        raise FilterError(_("Unknown district code: %(value)s.") % {"value": district})
     if street:
         region = fixed_district(user) or district
         if (
@@ -79,7 +79,7 @@ def parse(user: User, params: Any) -> ListFilters:
             or not region
             or not Street.objects.filter(region_id=region, code=street).exists()
         ):
-            raise FilterError(_("Unknown street or town: %(value)s.") % {"value": street})
+            raise FilterError(_("Unknown street code: %(value)s.") % {"value": street})
     return ListFilters(q=q, district=district, street=street)
 
 
