@@ -137,13 +137,26 @@ def check_qualifies(assessment: Assessment, tier: str, deaths_last_year: int) ->
             },
             field="tier",
         )
-    if result.failed_vetoes:
+    # A failed veto bars only its grades (every grade when it names none).
+    barring = [code for code, grades in result.veto_grades.items() if not grades or tier in grades]
+    if barring:
         raise ServiceError(
             _("Veto criteria failed in the self-assessment: %(codes)s.")
-            % {"codes": ", ".join(result.failed_vetoes)},
+            % {"codes": ", ".join(barring)},
             field="tier",
         )
     order = sorted(spec.thresholds, key=lambda g: spec.thresholds[g], reverse=True)
+    short = [item for item in result.element_shortfalls if item.grade == tier]
+    if short:
+        raise ServiceError(
+            _("%(tier)s needs every element to earn %(minimum)s%% of its points; %(elements)s.")
+            % {
+                "tier": TIER_NAMES.get(tier, tier),
+                "minimum": short[0].minimum,
+                "elements": ", ".join(f"{item.element} {item.percent}%" for item in short),
+            },
+            field="tier",
+        )
     if tier in result.accident_bars:
         raise ServiceError(
             accident_gates.explain(accidents, regime, tier, after, until),
