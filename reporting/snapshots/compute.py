@@ -92,28 +92,34 @@ def _filters(period: Period, today: datetime.date) -> Filters:
     )
 
 
-def _same(a: Q, b: Q) -> bool:
+def _sql(kind: str, condition: Q) -> str | None:
+    """The condition as SQL text: two conditions that read the same count the same
+    (a measure whose condition does not depend on the period is counted once)."""
     try:
-        return bool(a == b)
-    except Exception:  # expressions that cannot compare: count them twice
-        return False
+        return str(figures.KINDS[kind].rows().filter(condition).query)
+    except Exception:  # a condition that cannot be printed: counted on its own
+        return None
 
 
 class _Plan:
     """The conditional counts of one kind of record: one column per distinct
     condition, and which column holds each (period kind, metric)."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
         self.conditions: list[Q] = []
         self.where: dict[tuple[str, str], int] = {}
+        self._known: dict[str, int] = {}
 
     def add(self, period_kind: str, metric: str, condition: Q) -> None:
-        for index, known in enumerate(self.conditions):
-            if _same(known, condition):
-                self.where[(period_kind, metric)] = index
-                return
-        self.conditions.append(condition)
-        self.where[(period_kind, metric)] = len(self.conditions) - 1
+        text = _sql(self.kind, condition)
+        index = self._known.get(text) if text is not None else None
+        if index is None:
+            self.conditions.append(condition)
+            index = len(self.conditions) - 1
+            if text is not None:
+                self._known[text] = index
+        self.where[(period_kind, metric)] = index
 
 
 def _plans(periods: dict[str, Period], today: datetime.date) -> dict[str, _Plan]:
@@ -122,7 +128,7 @@ def _plans(periods: dict[str, Period], today: datetime.date) -> dict[str, _Plan]
         filters = _filters(period, today)
         for table in figures.TABLES:
             for m in counted(table):
-                plan = plans.setdefault(m.kind, _Plan())
+                plan = plans.setdefault(m.kind, _Plan(m.kind))
                 plan.add(period_kind, f"{table}.{m.name}", m.condition(filters, today))
     return plans
 

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
@@ -150,3 +151,11 @@ def test_backfill_refuses_open_and_bad_months(world):
             call_command("backfill_snapshots", "--from", "2026-13")
         with pytest.raises(CommandError):
             call_command("backfill_snapshots", "--from", "2026-03", "--to", "2026-01")
+
+
+def test_the_nightly_task_is_scheduled():
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reporting-snapshot-nightly"]
+    assert entry["task"] == "reporting.snapshot_nightly" in app.tasks
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {30})
