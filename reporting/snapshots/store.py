@@ -4,7 +4,9 @@ Nightly (``snapshot_nightly``, the Celery beat task ``reporting.snapshot_nightly
 first the rows of every period that has ended are frozen (``frozen_at`` set), then the
 open periods' rows (the day, month, quarter and year holding today) are upserted with
 today's figures. A frozen row is never written again, so a period's figures are those
-of its last day (the last nightly run inside it). Day rows older than
+of its last day (the last nightly run inside it; when runs were missed, of the last
+day one ran, which ``as_of`` records, and ``backfill_snapshots --force`` can recount
+it as of its last day). Day rows older than
 ``SNAPSHOT_DAY_ROWS_KEPT`` days are deleted. Running it twice writes the same rows.
 
 Back-fill (``backfill``, ``manage.py backfill_snapshots``): frozen month rows, and
