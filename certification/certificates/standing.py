@@ -16,7 +16,11 @@ from certification.workflow import tier_label
 from enterprises.pages import StandingProvider
 
 # Best first: a higher grade wins over a lower one and the post standard.
-TIER_ORDER = {Application.Tier.LEVEL_1: 0, Application.Tier.LEVEL_2: 1, Application.Tier.LEVEL_3: 2}
+TIER_ORDER: dict[str, int] = {
+    Application.Tier.LEVEL_1: 0,
+    Application.Tier.LEVEL_2: 1,
+    Application.Tier.LEVEL_3: 2,
+}
 NONE = "none"
 
 
