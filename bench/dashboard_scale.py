@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import logging
 import os
 import random
 import statistics
@@ -368,6 +369,9 @@ def main() -> int:
 
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://…).")
+    # A role without the page (the organising unit's /worklists/) answers 403, which
+    # Django logs with its traceback; the table says HTTP 403.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
     if not args.reuse:
         seed(args)
     if args.no_jit:  # the client runs in-process: the pages use this same connection
