@@ -59,7 +59,11 @@ class RefusedURL(ValueError):
 
 def _allowed_roots() -> list[Path]:
     roots = [Path(settings.BASE_DIR) / "static", Path(settings.BASE_DIR) / "templates", font_dir()]
-    roots += [Path(p) for p in getattr(settings, "STATICFILES_DIRS", [])]
+    # An entry is a folder or a (prefix, folder) pair.
+    roots += [
+        Path(entry[1] if isinstance(entry, tuple | list) else entry)
+        for entry in getattr(settings, "STATICFILES_DIRS", [])
+    ]
     if getattr(settings, "STATIC_ROOT", None):
         roots.append(Path(settings.STATIC_ROOT))
     return [r.resolve() for r in roots]
