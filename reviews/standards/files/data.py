@@ -205,11 +205,11 @@ def version_data(version: StandardVersion) -> dict:
     data["full_marks"] = _number(version.full_marks)
     stored = dict(version.thresholds.values_list("grade", "min_score"))
     data["thresholds"] = {grade: _number(stored[grade]) for grade in GRADE_ORDER if grade in stored}
-    minimums = dict(
-        version.thresholds.filter(min_element_percent__isnull=False).values_list(
-            "grade", "min_element_percent"
-        )
-    )
+    minimums: dict[str, Decimal] = {
+        grade: percent
+        for grade, percent in version.thresholds.values_list("grade", "min_element_percent")
+        if percent is not None
+    }
     if minimums:
         data["element_minimums"] = {
             grade: _number(minimums[grade]) for grade in GRADE_ORDER if grade in minimums

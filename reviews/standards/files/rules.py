@@ -198,7 +198,7 @@ def _check_criterion_options(check: _Checker, criterion: dict, path: Path) -> No
                 _("The standard has no threshold for the grade “%(grade)s”.") % {"grade": grade},
             )
     unit, points = criterion.get("deduction_unit"), criterion.get("points")
-    if _is_number(unit) and _is_number(points) and unit > points:
+    if _is_number(unit) and _is_number(points) and unit > points:  # type: ignore[operator]
         check.add(
             path + ("deduction_unit",),
             _("The deduction per occurrence (%(unit)s) is more than the criterion's points.")
