@@ -74,6 +74,9 @@ def test_the_review_summary_hides_scores_from_the_enterprise_until_verified(
         "deduction": "12.0",
         "na_reason": "",
         "notes": "评审员备注",
+        # Neither an itemised deduction nor the extra-deduction condition was entered.
+        "occurrences": None,
+        "extra_condition": False,
     }
     assert len(body["findings"]) == 2 and len(body["signoffs"]) == 2
 

@@ -17,6 +17,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from portal.errors import ServiceError
@@ -132,7 +133,8 @@ def test_the_new_keys_are_read_stored_and_exported(db):
     ],
 )
 def test_inconsistent_keys_are_refused_with_a_message(db, old, new, message):
-    problems = problems_of(fixture_text().replace(old, new, 1))
+    with translation.override("en"):
+        problems = problems_of(fixture_text().replace(old, new, 1))
     assert any(message in problem.message for problem in problems), problems
 
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from certification.public.objection_input import clean_contact, objection_reference
 
@@ -58,9 +59,10 @@ def test_the_contact_is_kept_as_typed_only_tidied():
     ],
 )
 def test_anything_else_is_refused_with_a_clear_message(contact):
-    with pytest.raises(ValidationError) as refused:
-        clean_contact(contact)
-    assert "phone number" in str(refused.value.messages[0])
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            clean_contact(contact)
+        assert "phone number" in str(refused.value.messages[0])
 
 
 def test_the_reference_names_the_year_and_the_objection():
