@@ -49,11 +49,25 @@ class StatisticsLinkSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+class DashboardSourceSerializer(serializers.Serializer):
+    snapshot = serializers.BooleanField(
+        help_text=gettext_lazy(
+            "True: the figures are the nightly snapshot's as of `as_of`; false: counted "
+            "live (no snapshot of the scope yet). The linked records are always live."
+        )
+    )
+    as_of = serializers.DateField(allow_null=True)
+    live_url = serializers.CharField(help_text=gettext_lazy("The live statistics table."))
+
+
 class DashboardSerializer(serializers.Serializer):
     role = serializers.CharField(help_text=gettext_lazy("The organisation's kind."))
     organisation = serializers.CharField()
     sections = DashboardSectionSerializer(many=True)
     statistics = StatisticsLinkSerializer(many=True)
+    source = DashboardSourceSerializer(
+        allow_null=True, help_text=gettext_lazy("Null for a dashboard without table figures.")
+    )
 
 
 class DashboardViewSet(PortalAPIMixin, viewsets.ViewSet):

@@ -9,17 +9,20 @@ from typing import Any
 from portal.models import OrganisationKind as Kind
 from portal.models import User
 from reporting.dashboards import city, local, reviews, standing
-from reporting.dashboards.common import Section, statistics_links
+from reporting.dashboards.common import Section, Source, statistics_links
 from reporting.statistics.filters import may_read as reads_statistics
 
-BUILDERS: dict[str, Callable[[User], list[Section]]] = {
-    Kind.CITY_OFFICE: city.city,
-    Kind.DISTRICT: local.district,
-    Kind.STREET: local.street,
-    Kind.REGULATOR: city.regulator,
-    Kind.ORGANISING_UNIT: reviews.organising_unit,
-    Kind.ENTERPRISE: lambda user: [standing.standing(user)],
-    Kind.GROUP: lambda user: [standing.standing(user)],
+Builder = Callable[[User, Source], list[Section]]
+# Each role's builder and the snapshot dimensions its figures read (None: no table
+# figures, no snapshot read; its sections are live and cheap).
+BUILDERS: dict[str, tuple[Builder, tuple[str, ...] | None]] = {
+    Kind.CITY_OFFICE: (city.city, ("district",)),
+    Kind.DISTRICT: (local.district, ("street",)),
+    Kind.STREET: (local.street, ("industry",)),
+    Kind.REGULATOR: (city.regulator, ("industry",)),
+    Kind.ORGANISING_UNIT: (lambda user, _source: reviews.organising_unit(user), None),
+    Kind.ENTERPRISE: (lambda user, _source: [standing.standing(user)], None),
+    Kind.GROUP: (lambda user, _source: [standing.standing(user)], None),
 }
 
 
@@ -34,9 +37,13 @@ def build(user: User) -> dict[str, Any] | None:
         return None
     org = user.organisation
     assert org is not None  # has_dashboard
+    builder, dimensions = BUILDERS[org.kind]
+    source = Source(user, dimensions) if dimensions is not None else None
     return {
         "role": str(org.kind),
         "organisation": org.name,
-        "sections": BUILDERS[org.kind](user),
+        "sections": builder(user, source),  # type: ignore[arg-type]
         "statistics": statistics_links() if reads_statistics(user) else [],
+        # Where the table figures come from: last night's snapshot (as_of) or live.
+        "source": source.describe() if source is not None else None,
     }

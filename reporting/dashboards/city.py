@@ -14,6 +14,7 @@ from portal.models import Region, User
 from reporting.dashboards import extras
 from reporting.dashboards.common import (
     Section,
+    Source,
     cell,
     certificate_tiles,
     chart_section,
@@ -22,27 +23,26 @@ from reporting.dashboards.common import (
     label_of,
     measures_table,
     rate_chart,
-    stats,
     table_url,
 )
 from reporting.statistics import figures
 from reporting.statistics.views import drill_url
 
 
-def regulator(user: User) -> list[Section]:
-    charts, _total = compliance_charts("industries", _("industry"), user, "industry")
+def regulator(user: User, source: Source) -> list[Section]:
+    charts, _total = compliance_charts("industries", _("industry"), source, "industry")
     return [
         *charts,
-        certificate_tiles(user, "industry"),
-        *extras.target_sections(user),
+        certificate_tiles(source, "industry"),
+        *extras.target_sections(user, source),
         *extras.trend_sections(user),
     ]
 
 
-def city(user: User) -> list[Section]:
+def city(user: User, source: Source) -> list[Section]:
     regions = list(Region.objects.order_by("code"))
     demonstration = {r.pk for r in regions if r.is_demonstration}
-    filters, rows, total = stats("compliance", user, "district")
+    filters, rows, total = source.stats("compliance", "district")
     ranked = sorted(
         (r for r in rows if r["active"]), key=lambda r: (-(r["rate"] or 0), str(r["key"]))
     )
@@ -57,15 +57,15 @@ def city(user: User) -> list[Section]:
         table_url("compliance", filters),
     )
     ranking["note"] = _("★ demonstration district")
-    grades, _total = compliance_charts("districts", _("district"), user, "district")
+    grades, _total = compliance_charts("districts", _("district"), source, "district")
     return [
         ranking,
         _grid(regions, {r["key"]: r for r in rows}),
         grades[1],
         _compare_form(regions),
-        certificate_tiles(user, "district"),
-        *extras.target_sections(user),
-        *extras.hazard_sections(user, "district"),
+        certificate_tiles(source, "district"),
+        *extras.target_sections(user, source),
+        *extras.hazard_sections(source, "district"),
         *extras.trend_sections(user),
     ]
 
@@ -111,8 +111,8 @@ def _compare_form(regions: list[Region]) -> Section:
 
 def compare(user: User, first: Region, second: Region) -> dict[str, Any]:
     """Both districts' compliance (T1) figures side by side, each linking to its records:
-    one table of the whole city by district (two queries), two of its rows."""
-    filters, rows, _total = stats("compliance", user, "district")
+    one table of the whole city by district (the snapshot's, or live), two of its rows."""
+    filters, rows, _total = Source(user, ["district"]).stats("compliance", "district")
     by_key = {r["key"]: r for r in rows}
     pair = []
     for region in (first, second):

@@ -1,7 +1,10 @@
-"""Pieces every dashboard is built from: the live statistics figures of the reader's
-scope (reporting/statistics/figures.py, with filters built here instead of parsed
-from a query string, so no lookup queries), and sections as plain data that the page
-(templates/reporting/dashboards/) and the API (api.py) render alike.
+"""Pieces every dashboard is built from: the statistics figures of the reader's scope
+(``Source``: last night's snapshot rows of the reader's own scope, read in one query
+by reporting/snapshots/latest.py; before the first nightly run, the live tables of
+reporting/statistics/figures.py), with filters built here instead of parsed from a
+query string, so no lookup queries; and sections as plain data that the page
+(templates/reporting/dashboards/) and the API (api.py) render alike. The numbers'
+links lead to the live records of today.
 
 A section is a dict with ``kind`` and ``id``:
 - ``chart``: ``chart`` (categories and series, each value with the URL of the records
@@ -17,23 +20,134 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.models import User
+from enterprises.models import Enterprise
+from portal.models import Industry, Region, Street, User
+from reporting.snapshots import latest, trends
+from reporting.snapshots.compute import TARGET
+from reporting.snapshots.periods import YEAR
 from reporting.statistics import figures
-from reporting.statistics.filters import Filters
+from reporting.statistics.filters import NONE, Filters
 from reporting.statistics.views import TITLES, with_links
 
 Section = dict[str, Any]
 TIERS = ("1", "2", "3", "pass")
 
 
+class Source:
+    """Where a dashboard's table figures come from: the newest snapshot of the reader's
+    own scope (the current year's open rows, whose standing figures are the nightly
+    run's and whose "in the period" figures run from January to that night, as the
+    live tables' default period does), or the live tables when the scope has none."""
+
+    def __init__(self, user: User, dimensions: Sequence[str] = ()) -> None:
+        self.user = user
+        self.found = snapshot_of(user, dimensions)
+
+    @property
+    def as_of(self) -> Any:
+        return self.found.as_of
+
+    def stats(
+        self, table_name: str, dimension: str
+    ) -> tuple[Filters, list[dict[str, Any]], dict[str, Any]]:
+        """A statistics table of this year, rows by ``dimension``, each number with the
+        URL of its records (``row["links"][measure]``)."""
+        if not self.found:
+            return stats(table_name, self.user, dimension)
+        filters = Filters(dimension=dimension)
+        rows, total = snapshot_table(self.found, table_name, dimension)
+        with_links(table_name, filters, rows, total)
+        return filters, rows, total
+
+    def target(self, pk: Any) -> dict[str, Any] | None:
+        """A target's {"population", "reached", "rate"} in the scope, if snapshotted."""
+        for row in self.found.rows.get(TARGET, ()):
+            if row["key"] == str(pk):
+                return row["figures"]
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "snapshot": bool(self.found),
+            "as_of": self.found.as_of.isoformat() if self.found else None,
+            "live_url": reverse("statistics:compliance"),
+        }
+
+
+def snapshot_of(user: User, dimensions: Sequence[str]) -> latest.Latest:
+    """The newest snapshot rows of the user's own organisation's scope (never a scope
+    named by the request); empty for a role the snapshots do not cover."""
+    try:
+        ref = trends.own_scope(user)
+    except PermissionDenied:
+        return latest.Latest()
+    if ref.industries is not None:  # organising units: no scope of their own
+        return latest.Latest()
+    return latest.read(ref.kind, str(ref.key), [TARGET, *dimensions], YEAR)
+
+
+def snapshot_table(
+    found: latest.Latest, table_name: str, dimension: str
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The snapshot rows shaped as ``figures.table()`` shapes the live ones."""
+    names = [m.name for m in figures.TABLES[table_name]]
+
+    def shaped(key: str, values: dict[str, Any], label: str) -> dict[str, Any]:
+        # A measure that sums a column is not snapshotted: shown as "—".
+        row = {n: values.get(f"{table_name}.{n}") for n in names}
+        row.update(key=key, label=label)
+        return row
+
+    found_rows = found.rows.get(dimension, [])
+    labels = dimension_labels(dimension, [r["key"] for r in found_rows])
+    rows = [shaped(r["key"], r["figures"], labels.get(r["key"], r["key"])) for r in found_rows]
+    rows.sort(key=lambda r: (r["key"] == NONE, _sort_key(r["key"])))
+    totals = found.rows.get("", [{"figures": {}}])[0]["figures"]
+    total = shaped("", totals, str(_("Total")))
+    figures.with_rates(table_name, [*rows, total])
+    return rows, total
+
+
+def _sort_key(key: str) -> Any:
+    return (0, key.zfill(12) if key.isdigit() else key)
+
+
+def dimension_labels(dimension: str, keys: Sequence[str]) -> dict[str, str]:
+    """The rows' names as the live tables give them: one query for districts, streets
+    or industries, none for scales."""
+    labels = {NONE: str(_("Not recorded"))}
+    wanted = [k for k in keys if k != NONE]
+    if dimension == "scale":
+        labels.update({k: str(Enterprise.Scale(k).label) for k in wanted})
+    elif wanted and dimension in LABELS:
+        model, column = LABELS[dimension]
+        labels.update(
+            {
+                str(k): n
+                for k, n in model.objects.filter(**{f"{column}__in": wanted}).values_list(
+                    column, "name"
+                )
+            }
+        )
+    return labels
+
+
+LABELS: dict[str, tuple[Any, str]] = {
+    "district": (Region, "pk"),
+    "street": (Street, "code"),
+    "industry": (Industry, "pk"),
+}
+
+
 def stats(
     table_name: str, user: User, dimension: str
 ) -> tuple[Filters, list[dict[str, Any]], dict[str, Any]]:
-    """A statistics table of this year, rows by ``dimension``, each number with the
-    URL of its records (``row["links"][measure]``)."""
+    """A live statistics table of this year, rows by ``dimension``, each number with
+    the URL of its records (``row["links"][measure]``)."""
     filters = Filters(dimension=dimension)
     rows, total = figures.table(table_name, user, filters)
     with_links(table_name, filters, rows, total)
@@ -158,11 +272,11 @@ def grade_chart(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def compliance_charts(
-    prefix: str, place: str, user: User, dimension: str, marked: Iterable[Any] = ()
+    prefix: str, place: str, source: Source, dimension: str, marked: Iterable[Any] = ()
 ) -> tuple[list[Section], dict[str, Any]]:
     """The 达标率 chart and the live certificates by grade, one bar per row of
     ``dimension``; returns the sections and the table's total."""
-    filters, rows, total = stats("compliance", user, dimension)
+    filters, rows, total = source.stats("compliance", dimension)
     rated = [r for r in rows if r["active"]]
     rate_table = measures_table("compliance", place, rows, total, ("active", "compliant"), True)
     grade_names = [f"live_{tier}" for tier in TIERS]
@@ -187,9 +301,9 @@ def compliance_charts(
     return sections, total
 
 
-def certificate_tiles(user: User, dimension: str) -> Section:
+def certificate_tiles(source: Source, dimension: str) -> Section:
     """Certificates expiring within 30/60/90 days and renewals due without an application."""
-    filters, _rows, total = stats("certificates", user, dimension)
+    filters, _rows, total = source.stats("certificates", dimension)
     section = tiles(
         "expiring",
         _("Certificates expiring"),

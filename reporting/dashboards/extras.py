@@ -3,14 +3,17 @@ figures when the statistics registry has a hazards table."""
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.models import OrganisationKind as Kind
 from portal.models import User
-from reporting.dashboards.common import Section, cell, chart_section, stats, tiles
+from reporting.dashboards.common import Section, Source, cell, chart_section, tiles
 from reporting.statistics import figures
 from reporting.targets import selectors as targets
 
@@ -19,14 +22,20 @@ from reporting.targets import selectors as targets
 TARGET_LIMIT = 5
 
 
-def target_sections(user: User) -> list[Section]:
+def target_sections(user: User, source: Source) -> list[Section]:
     """Each active target's rate against its required rate, the gap, and a link to the
-    enterprises not there yet (the target's page)."""
+    enterprises not there yet (the target's page): from the snapshot's target rows,
+    live for a target created since."""
     if not targets.may_read(user):
         return []
     rows: list[dict[str, Any]] = []
-    for target in targets.targets_for(user)[:TARGET_LIMIT]:
-        progress = targets.progress(target, user)
+    found = targets.targets_for(user).prefetch_related(None).prefetch_related("allocations")
+    for target in found[:TARGET_LIMIT]:
+        snapshot = source.target(target.pk)
+        if snapshot is None:
+            progress = targets.progress(target, user)
+        else:
+            progress = snapshot_progress(target, user, snapshot)
         url = reverse("targets:detail", args=[target.pk])
         rows.append({"target": target, "progress": progress, "url": url})
     if not rows:
@@ -76,15 +85,35 @@ def target_sections(user: User) -> list[Section]:
     return [chart_section("targets", _("Targets"), chart, table, more_url=reverse("targets:list"))]
 
 
+def snapshot_progress(target: Any, user: User, found: dict[str, Any]) -> dict[str, Any]:
+    """targets.progress()'s figures from a snapshot row: the rate required of the
+    reader (a district's or street's allocation) and the gap."""
+    org = user.organisation
+    rate = target.rate
+    if org is not None and org.kind in (Kind.DISTRICT, Kind.STREET):
+        # A district (or a street, by its district) is held to its own allocation.
+        region_id = org.region_id or (org.street.region_id if org.street_id else None)
+        allocation = {a.region_id: a.rate for a in target.allocations.all()}
+        rate = allocation.get(region_id, target.rate) if region_id else target.rate
+    population, reached = found.get("population") or 0, found.get("reached") or 0
+    return {
+        "population": population,
+        "reached": reached,
+        "rate": round(Decimal(100 * reached) / population, 2) if population else None,
+        "target_rate": rate,
+        "gap": max(math.ceil(population * rate / 100) - reached, 0),
+    }
+
+
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def hazard_sections(user: User, dimension: str) -> list[Section]:
+def hazard_sections(source: Source, dimension: str) -> list[Section]:
     """The hazards table's totals, once the statistics registry has one."""
     if "hazards" not in figures.TABLES:
         return []
-    _filters, _rows, total = stats("hazards", user, dimension)
+    _filters, _rows, total = source.stats("hazards", dimension)
     present = {m.name for m in figures.TABLES["hazards"]}
     names = [name for name in HAZARD_FIGURES if name in present]
     return [tiles("hazards", _("Hazards and self-reports"), "hazards", total, names)]

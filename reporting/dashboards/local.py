@@ -19,13 +19,13 @@ from portal.models import User
 from reporting.dashboards import extras
 from reporting.dashboards.common import (
     Section,
+    Source,
     cell,
     certificate_tiles,
     chart_section,
     compliance_charts,
     export_url,
     measures_table,
-    stats,
     table_url,
     tiles,
 )
@@ -49,20 +49,20 @@ def uncertified(user: User) -> QuerySet[Enterprise]:
     )
 
 
-def district(user: User) -> list[Section]:
-    charts, _total = compliance_charts("streets", _("street or town"), user, "street")
+def district(user: User, source: Source) -> list[Section]:
+    charts, _total = compliance_charts("streets", _("street or town"), source, "street")
     return [
         *extras.worklist_sections(user),
         *charts,
-        certificate_tiles(user, "street"),
-        *extras.target_sections(user),
-        *extras.hazard_sections(user, "street"),
+        certificate_tiles(source, "street"),
+        *extras.target_sections(user, source),
+        *extras.hazard_sections(source, "street"),
         *extras.trend_sections(user),
     ]
 
 
-def street(user: User) -> list[Section]:
-    filters, rows, total = stats("compliance", user, "industry")
+def street(user: User, source: Source) -> list[Section]:
+    filters, rows, total = source.stats("compliance", "industry")
     scales = [f"active_{value}" for value, _label in Enterprise.Scale.choices]
     grades = ["live_1", "live_2", "live_3", "live_pass"]
     by_industry = {
@@ -95,8 +95,8 @@ def street(user: User) -> list[Section]:
             table_url("compliance", filters),
         ),
         uncertified_section(user),
-        certificate_tiles(user, "industry"),
-        *extras.target_sections(user),
+        certificate_tiles(source, "industry"),
+        *extras.target_sections(user, source),
         *extras.trend_sections(user),
     ]
 
