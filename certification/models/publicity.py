@@ -239,6 +239,9 @@ class Certificate(models.Model):
             models.Index(fields=["enterprise", "-valid_from"], name="cert_enterprise_idx"),
             # The certificate lists, in the model's ordering.
             models.Index(fields=["-valid_from", "number"], name="cert_list_idx"),
+            # The statistics' certificate drill-downs, in their order: the first page
+            # walks the index instead of sorting every matching certificate.
+            models.Index(fields=["valid_until", "number"], name="cert_valid_until_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -74,9 +75,10 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _choices(user: User, table_name: str) -> dict[str, Any]:
+def _choices(user: User, table_name: str, values: Any) -> dict[str, Any]:
     """The filter form's options, in the user's scope (three small queries; four
-    for the review table, with its review units)."""
+    for the review table, with its review units). Streets: those of the user's own
+    district, or of the district chosen (and the street chosen), not all of Beijing's."""
     org = user.organisation
     assert org is not None  # may_read: an active organisation
     regions = Region.objects.all()
@@ -84,6 +86,9 @@ def _choices(user: User, table_name: str) -> dict[str, Any]:
     if org.region_id and org.kind in ("district", "street"):
         regions = regions.filter(pk=org.region_id)
         streets = streets.filter(region_id=org.region_id)
+    else:
+        district, street = str(values.get("district", "")), str(values.get("street", ""))
+        streets = streets.filter(Q(region_id=district) | Q(code=street))
     if org.street_id:
         streets = streets.filter(pk=org.street_id)
     return {
@@ -112,7 +117,7 @@ def table_page(request: HttpRequest, table_name: str) -> HttpResponse:
         "rates": figures.RATES.get(table_name, ()),
         "tables": list(TITLES.items()),
         "values": request.GET,
-        **_choices(user, table_name),
+        **_choices(user, table_name, request.GET),
     }
     try:
         filters = parse_filters(user, request.GET, table=table_name)

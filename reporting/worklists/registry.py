@@ -53,7 +53,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import AnnualSelfAssessment, Application, Certificate, Status
-from certification.validity import RENEWAL_WINDOW_MONTHS, add_months
+from certification.validity import LIVE, RENEWAL_WINDOW_MONTHS, add_months
 from certification.workflow import RESPONSIBLE, tier_label
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_scope
@@ -93,6 +93,9 @@ class Worklist:
     since_months: Callable[[], int] = lambda: 0
     # The day an item that is done but was late got done (a form filed late).
     done_on: Callable[[Any], datetime.date | None] = lambda row: None
+    # ``rows`` for one user's scope, where the rows can be narrowed before the scope
+    # applies (a district's self-report forms by their own district); None: ``rows``.
+    rows_for: Callable[[datetime.date, User], QuerySet[Any]] | None = None
 
     def since(self, row: Any) -> datetime.date:
         return self.since_of(row.since)
@@ -151,9 +154,12 @@ NOT_APPLIED = (Status.DRAFT, Status.WITHDRAWN, Status.REJECTED)
 
 
 def _annual_rows(today: datetime.date) -> QuerySet[Any]:
-    certificates = Certificate.objects.filter(_measure("certificates", "annual_overdue", today))
+    # The measure's rule (a live certificate with an overdue year not submitted),
+    # read from the overdue years, which are few, joined to their certificate: not
+    # from every live certificate of Beijing.
     return AnnualSelfAssessment.objects.filter(
-        certificate__in=certificates.values("pk"),
+        certificate__status__in=LIVE,
+        certificate__valid_until__gte=today,
         overdue_recorded_at__isnull=False,
         submitted_at__isnull=True,
     ).annotate(since=F("due_on"), item_model=Value("certification.annualselfassessment"))
@@ -181,12 +187,13 @@ def report_period(today: datetime.date) -> ReportPeriod:
     return period
 
 
-def _self_report_rows(today: datetime.date) -> QuerySet[Any]:
+def _self_report_rows(today: datetime.date, region_id: str | None = None) -> QuerySet[Any]:
     period = report_period(today)
     states = state_conditions()
+    active = Enterprise.objects.filter(status=Enterprise.Status.ACTIVE)
     # The form is missing for this period only: the period is part of the item.
     return (
-        with_current_report(Enterprise.objects.filter(status=Enterprise.Status.ACTIVE), period)
+        with_current_report(active, period, region_id=region_id)
         .filter(states["missing"] | states["late"])
         .annotate(
             since=Value(period.due_on()),
@@ -195,6 +202,15 @@ def _self_report_rows(today: datetime.date) -> QuerySet[Any]:
             report_submitted_at=F("rep__submitted_at"),
         )
     )
+
+
+def _self_reports_for(today: datetime.date, user: User) -> QuerySet[Any]:
+    """A district's or street office's enterprises are all of its district: only that
+    district's forms are joined (by the forms' own district, which follows the
+    enterprise), not the quarter's forms of all Beijing."""
+    org = user.organisation
+    local = org is not None and org.kind in (Kind.DISTRICT, Kind.STREET) and org.region_id
+    return _self_report_rows(today, org.region_id if local else None)
 
 
 def _hazard_rows(today: datetime.date) -> QuerySet[Any]:
@@ -328,6 +344,7 @@ WORKLISTS: tuple[Worklist, ...] = (
         lambda row: reverse("enterprises:detail", args=[row.pk]),
         # A form filed late is done: listed, never escalated.
         outstanding=state_conditions()["missing"],
+        rows_for=_self_reports_for,
         done_on=lambda row: (
             timezone.localtime(row.report_submitted_at).date() if row.report_submitted_at else None
         ),
@@ -366,10 +383,9 @@ def escalated(worklist: Worklist) -> Exists:
 
 def items(worklist: Worklist, user: User, today: datetime.date) -> QuerySet[Any]:
     """The worklist's items in the user's scope, each with ``escalated``."""
-    rows: QuerySet[Any] = (
-        worklist.rows(today)
-        .filter(enterprise_scope(user, worklist.scope))
-        .annotate(escalated=escalated(worklist))
+    found = worklist.rows_for(today, user) if worklist.rows_for else worklist.rows(today)
+    rows: QuerySet[Any] = found.filter(enterprise_scope(user, worklist.scope)).annotate(
+        escalated=escalated(worklist)
     )
     return rows
 
