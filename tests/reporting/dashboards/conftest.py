@@ -12,6 +12,18 @@ def world(cast):
         yield build(cast)
 
 
+@pytest.fixture(params=["snapshot", "live"])
+def source(request, world):
+    """Where the dashboards read their figures: the rows the real nightly writer wrote
+    for the world's day, or (before any nightly run) the live tables. Both must give
+    the hand counts."""
+    if request.param == "snapshot":
+        from reporting.snapshots.store import snapshot_nightly
+
+        snapshot_nightly()
+    return request.param
+
+
 @pytest.fixture
 def dashboard(client):
     """``dashboard(user)``: the user's /api/v1/dashboards/me/ answer, sections by id."""

@@ -1,6 +1,7 @@
 """The government dashboards against the hand-counted statistics world
 (tests/reporting/statistics/world.py: 朝阳区 5 active enterprises, 3 with a live
-certificate; 建外 3 active, 1 with one; 海淀区 2 active, 1 with one)."""
+certificate; 建外 3 active, 1 with one; 海淀区 2 active, 1 with one), read from the
+nightly snapshot and, before any, live (the ``source`` fixture)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ def rate_bars(section):
     return dict(zip(chart["keys"], chart["series"][0]["values"], strict=True))
 
 
-def test_district_sees_its_streets_side_by_side(cast, world, dashboard):
+def test_district_sees_its_streets_side_by_side(cast, world, source, dashboard):
     data = dashboard(cast.district)
     assert data["role"] == "district"
+    assert data["source"]["snapshot"] is (source == "snapshot")
     rate = data["by_id"]["streets-rate"]
     assert rate_bars(rate) == {"110105001": 33.3, "110105002": 100.0, "none": 100.0}
     # A bar leads to the enterprises with a live certificate of its street.
@@ -48,7 +50,7 @@ def test_district_sees_its_streets_side_by_side(cast, world, dashboard):
     assert {"reports_due", "major_open"} <= hazards
 
 
-def test_a_district_never_sees_another_districts_numbers(cast, world, dashboard):
+def test_a_district_never_sees_another_districts_numbers(cast, world, source, dashboard):
     ours = dashboard(cast.other_district)  # 海淀区: 万寿路街道 has no enterprise
     bars = rate_bars(ours["by_id"]["streets-rate"])
     assert bars == {"none": 50.0}
@@ -75,7 +77,7 @@ def test_the_home_page_draws_the_dashboard_from_static_files(client, cast, world
 
 
 def test_street_sees_its_enterprises_and_those_without_a_certificate(
-    client, cast, world, dashboard
+    client, cast, world, source, dashboard
 ):
     data = dashboard(cast.street)  # 建外: ent, 统计一 (level 2), 统计四
     grades = {t["key"]: t["value"] for t in data["by_id"]["grades"]["tiles"]}
@@ -94,7 +96,7 @@ def test_street_sees_its_enterprises_and_those_without_a_certificate(
     assert "统计四" not in str(other) and "统计一" not in str(other)
 
 
-def test_regulator_sees_its_industries(cast, world, dashboard):
+def test_regulator_sees_its_industries(cast, world, source, dashboard):
     data = dashboard(cast.regulator)  # machinery, every district
     bars = rate_bars(data["by_id"]["industries-rate"])
     assert list(bars) == ["machinery"]
@@ -102,7 +104,7 @@ def test_regulator_sees_its_industries(cast, world, dashboard):
     assert bars["machinery"] == 40.0
 
 
-def test_city_ranks_the_districts_and_marks_demonstration_ones(cast, world, dashboard):
+def test_city_ranks_the_districts_and_marks_demonstration_ones(cast, world, source, dashboard):
     Region.objects.update(is_demonstration=False)
     Region.objects.filter(pk="110108").update(is_demonstration=True)
     data = dashboard(cast.city)
@@ -118,7 +120,7 @@ def test_city_ranks_the_districts_and_marks_demonstration_ones(cast, world, dash
     assert data["by_id"]["compare"]["url"] == "/dashboards/compare/"
 
 
-def test_city_compares_two_districts(client, cast, world):
+def test_city_compares_two_districts(client, cast, world, source):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(cast.city)
     response = client.get("/dashboards/compare/", {"a": "110105", "b": "110108"})
