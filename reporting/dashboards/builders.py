@@ -33,13 +33,18 @@ def has_dashboard(user: Any) -> bool:
 
 def build(user: User) -> dict[str, Any] | None:
     """The user's dashboard, or None for a role without one (review units)."""
+    return build_with_source(user)[0]
+
+
+def build_with_source(user: User) -> tuple[dict[str, Any] | None, Source | None]:
+    """The dashboard and where its table figures came from (None: no table figures)."""
     if not has_dashboard(user):
-        return None
+        return None, None
     org = user.organisation
     assert org is not None  # has_dashboard
     builder, dimensions = BUILDERS[org.kind]
     source = Source(user, dimensions) if dimensions is not None else None
-    return {
+    dashboard = {
         "role": str(org.kind),
         "organisation": org.name,
         "sections": builder(user, source),  # type: ignore[arg-type]
@@ -47,3 +52,4 @@ def build(user: User) -> dict[str, Any] | None:
         # Where the table figures come from: last night's snapshot (as_of) or live.
         "source": source.describe() if source is not None else None,
     }
+    return dashboard, source

@@ -16,7 +16,7 @@ A section is a dict with ``kind`` and ``id``:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,12 +26,14 @@ from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from portal.models import Industry, Region, Street, User
+from portal.models import OrganisationKind as Kind
+from reporting.models import MetricSnapshot
 from reporting.snapshots import latest, trends
 from reporting.snapshots.compute import TARGET
 from reporting.snapshots.periods import YEAR
 from reporting.statistics import figures
 from reporting.statistics.filters import NONE, Filters
-from reporting.statistics.views import TITLES, with_links
+from reporting.statistics.views import TITLES, drill_url, with_links
 
 Section = dict[str, Any]
 TIERS = ("1", "2", "3", "pass")
@@ -46,6 +48,8 @@ class Source:
     def __init__(self, user: User, dimensions: Sequence[str] = ()) -> None:
         self.user = user
         self.found = snapshot_of(user, dimensions)
+        # A table read twice on one page (the city's ranking and grades) is built once.
+        self._tables: dict[tuple[str, str], Any] = {}
 
     @property
     def as_of(self) -> Any:
@@ -56,12 +60,18 @@ class Source:
     ) -> tuple[Filters, list[dict[str, Any]], dict[str, Any]]:
         """A statistics table of this year, rows by ``dimension``, each number with the
         URL of its records (``row["links"][measure]``)."""
-        if not self.found:
-            return stats(table_name, self.user, dimension)
-        filters = Filters(dimension=dimension)
-        rows, total = snapshot_table(self.found, table_name, dimension)
-        with_links(table_name, filters, rows, total)
-        return filters, rows, total
+        known = self._tables.get((table_name, dimension))
+        if known is None:
+            if not self.found:
+                known = stats(table_name, self.user, dimension)
+            else:
+                filters = Filters(dimension=dimension)
+                rows, total = snapshot_table(self.found, table_name, dimension)
+                for row in (*rows, total):
+                    row["links"] = Links(table_name, filters, row["key"])
+                known = (filters, rows, total)
+            self._tables[(table_name, dimension)] = known
+        return known
 
     def target(self, pk: Any) -> dict[str, Any] | None:
         """A target's {"population", "reached", "rate"} in the scope, if snapshotted."""
@@ -78,6 +88,31 @@ class Source:
         }
 
 
+class Links(Mapping[str, str]):
+    """A row's drill-down URLs (statistics.views.drill_url), made when read: a page
+    shows a few of a table's measures, and reversing every one per row costs more
+    than reading the snapshot."""
+
+    def __init__(self, table_name: str, filters: Filters, key: str) -> None:
+        self.table_name, self.filters, self.key = table_name, filters, key
+        self._names = [m.name for m in figures.TABLES[table_name]]
+        self._made: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        found = self._made.get(name)
+        if found is None:
+            if name not in self._names:
+                raise KeyError(name)
+            found = self._made[name] = drill_url(self.table_name, self.filters, name, self.key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 def snapshot_of(user: User, dimensions: Sequence[str]) -> latest.Latest:
     """The newest snapshot rows of the user's own organisation's scope (never a scope
     named by the request); empty for a role the snapshots do not cover."""
@@ -88,6 +123,35 @@ def snapshot_of(user: User, dimensions: Sequence[str]) -> latest.Latest:
     if ref.industries is not None:  # organising units: no scope of their own
         return latest.Latest()
     return latest.read(ref.kind, str(ref.key), [TARGET, *dimensions], YEAR)
+
+
+def registry_totals(user: User, source: Source | None) -> dict[str, Any] | None:
+    """The home page's registry card from the snapshot: the scope's active enterprises,
+    in all and by scale, and the day counted; an organising unit reads the city's rows
+    of the industries it organises, summed. None without a snapshot."""
+    if source is not None:
+        found, keys = source.found, None
+    else:
+        org = user.organisation
+        if org is None or org.kind != Kind.ORGANISING_UNIT:
+            return None
+        keys = set(org.qualifications.values_list("industry_id", flat=True))
+        found = latest.read(MetricSnapshot.ScopeKind.CITY, "", ["industry"], YEAR)
+    if not found:
+        return None
+    if keys is None:
+        rows = found.rows.get("", [])
+    else:
+        rows = [r for r in found.rows.get("industry", []) if r["key"] in keys]
+    names = ["active", *(f"active_{value}" for value in Enterprise.Scale.values)]
+    summed = {n: sum(r["figures"].get(f"compliance.{n}") or 0 for r in rows) for n in names}
+    return {
+        "as_of": found.as_of,
+        "active": summed["active"],
+        "by_scale": [
+            (label, summed[f"active_{value}"]) for value, label in Enterprise.Scale.choices
+        ],
+    }
 
 
 def snapshot_table(

@@ -60,3 +60,38 @@ def test_queries_do_not_grow_with_the_data(client, cast, django_assert_max_num_q
             client.force_login(user)
             with django_assert_max_num_queries(LIMITS[name]):
                 client.get("/")
+
+
+# From the snapshot: one query for the scope's rows, one per row label kind, the
+# targets (two) and the live parts (queue, worklists, uncertified list, standing).
+SNAPSHOT_LIMITS = {
+    "city": 30,
+    "district": 30,
+    "street": 30,
+    "regulator": 30,
+    "association": 30,
+}
+
+
+def test_snapshot_dashboards_read_fewer_queries(client, cast, django_assert_max_num_queries):
+    from reporting.snapshots.store import snapshot_nightly
+
+    with time_machine.travel(NOW, tick=False):
+        build(cast)
+        users = {name: getattr(cast, name) for name in SNAPSHOT_LIMITS}
+        live = {name: count(client, user) for name, user in users.items()}
+        snapshot_nightly()
+        read = {name: count(client, user) for name, user in users.items()}
+        home = {}
+        for name, user in users.items():
+            client.force_login(user)
+            with CaptureQueriesContext(connection) as queries:
+                client.get("/")
+            home[name] = len(queries)
+        print("LIVE", live, "SNAPSHOT", read, "HOME", home)
+        for name in ("city", "district", "street", "regulator"):
+            assert read[name] < live[name], name
+        for name, user in users.items():
+            client.force_login(user)
+            with django_assert_max_num_queries(SNAPSHOT_LIMITS[name]):
+                client.get("/")
