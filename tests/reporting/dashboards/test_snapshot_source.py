@@ -112,3 +112,15 @@ def test_the_application_counts_stay_live(cast, world, dashboard):
     assert data["source"] is None
     chart = data["by_id"]["applications"]["chart"]
     assert dict(zip(chart["keys"], chart["series"][0]["values"], strict=True))["submitted"] == 1
+
+
+def test_the_registry_card_reads_the_snapshot_and_pending_live(client, cast, world):
+    snapshot_nightly()
+    make_enterprise("待核", cast.chaoyang, 902, street=cast.chaoyang_street, status="pending")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(cast.district)
+    response = client.get("/")
+    assert response.context["counts"]["active"] == 5  # 朝阳区, last night
+    assert response.context["counts"]["pending"] >= 1  # counted now
+    assert f"Active as of {TODAY.isoformat()} (nightly snapshot)" in response.content.decode()
+    assert sum(n for _label, n in response.context["by_scale"]) <= 5
