@@ -80,6 +80,14 @@ class AnnualSelfAssessment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["certificate", "year"], name="annual_assessment_unique")
         ]
+        indexes = [
+            # The overdue years not submitted (few): the worklist starts from them.
+            models.Index(
+                fields=["certificate", "due_on"],
+                condition=models.Q(overdue_recorded_at__isnull=False, submitted_at__isnull=True),
+                name="annual_overdue_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.certificate_id} year {self.year}"

@@ -217,6 +217,9 @@ class Kind:
 
     rows: Callable[[], QuerySet[Any]]
     prefix: str  # "" for enterprises, "enterprise__" for a model pointing at one
+    # The rows the table's measures can count at all for these filters (e.g. the
+    # period's forms), so the grouped query reads no others; None: every row.
+    narrow: Callable[[Filters], Q] | None = None
 
 
 # Tables register the kinds they count; the snapshots (reporting/snapshots/) read
@@ -311,8 +314,10 @@ def _grouped(
         key = F(prefix + DIMENSIONS[filters.dimension])
         label = F(labels[filters.dimension]) if filters.dimension in labels else None
     extra = {"label": label} if label is not None else {}
+    narrow = KINDS[model_kind].narrow
     qs = (
         _base(model_kind, user, filters)
+        .filter(narrow(filters) if narrow else Q())
         .order_by()
         .values(key=key, **extra)
         .annotate(**{m.name: _figure(m, filters, today) for m in measures})

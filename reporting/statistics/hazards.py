@@ -42,6 +42,8 @@ from reporting.statistics.filters import Filters
 HAZARD = "hazard"
 # Enterprises, counted as the senders of the period's quarterly form.
 SELF_REPORT = "self_report"
+# The current quarterly forms, counted for the forms filed.
+FORM = "self_report_form"
 NOTHING = Q(pk__in=[])
 ACTIVE = Q(status=Enterprise.Status.ACTIVE)
 
@@ -64,17 +66,37 @@ def _reports(quarter: ReportPeriod) -> QuerySet[SelfReport]:
     )
 
 
-def _filing(extra: Q | None, *, filed: bool = True) -> Callable[[Filters, datetime.date], Q]:
+def _quarter_forms(filters: Filters) -> Q:
+    """The current forms of the reporting quarter (rows of FORM; the kind's rows are
+    the current quarterly forms)."""
+    quarter = reporting_quarter(filters)
+    if quarter is None:
+        return NOTHING
+    return Q(year=quarter.year, period=quarter.number)
+
+
+def _filed(extra: Q | None) -> Callable[[Filters, datetime.date], Q]:
+    """Counted from the forms themselves (one current form per enterprise and
+    quarter: selfreport_one_current_per_period), so each form is read once, not
+    probed once per measure and enterprise; the same figures as counting the
+    enterprises whose form is filed."""
+
     def condition(filters: Filters, today: datetime.date) -> Q:
-        quarter = reporting_quarter(filters)
-        if quarter is None:
+        q = _quarter_forms(filters)
+        if q is NOTHING:
             return NOTHING
-        reports = _reports(quarter).filter(status__in=FILED_STATUSES)
-        if extra is not None:
-            reports = reports.filter(extra)
-        return ACTIVE & (Q(Exists(reports)) if filed else ~Q(Exists(reports)))
+        q &= Q(status__in=FILED_STATUSES, enterprise__status=Enterprise.Status.ACTIVE)
+        return q & extra if extra is not None else q
 
     return condition
+
+
+def _missing(filters: Filters, today: datetime.date) -> Q:
+    quarter = reporting_quarter(filters)
+    if quarter is None:
+        return NOTHING
+    filed = _reports(quarter).filter(status__in=FILED_STATUSES)
+    return ACTIVE & ~Q(Exists(filed))
 
 
 def _due(filters: Filters, today: datetime.date) -> Q:
@@ -103,11 +125,11 @@ def _on_time(filters: Filters, today: datetime.date) -> Q:
 
 HAZARDS: tuple[Measure, ...] = (
     Measure("reports_due", _("Self-reports due"), SELF_REPORT, _due),
-    Measure("reports_filed", _("Filed"), SELF_REPORT, _filing(None)),
-    Measure("reports_on_time", _("Filed on time"), SELF_REPORT, _filing(Q(late=False))),
-    Measure("reports_late", _("Filed late"), SELF_REPORT, _filing(Q(late=True))),
-    Measure("reports_missing", _("Not filed"), SELF_REPORT, _filing(None, filed=False)),
-    Measure("reports_zero", _("Zero reports"), SELF_REPORT, _filing(Q(zero_report=True))),
+    Measure("reports_filed", _("Filed"), FORM, _filed(None)),
+    Measure("reports_on_time", _("Filed on time"), FORM, _filed(Q(late=False))),
+    Measure("reports_late", _("Filed late"), FORM, _filed(Q(late=True))),
+    Measure("reports_missing", _("Not filed"), SELF_REPORT, _missing),
+    Measure("reports_zero", _("Zero reports"), FORM, _filed(Q(zero_report=True))),
     Measure("found", _("Hazards found"), HAZARD, _found),
     Measure("rectified", _("Hazards rectified"), HAZARD, _rectified),
     Measure("found_rectified", _("Found and rectified"), HAZARD, _found_rectified),
@@ -142,14 +164,27 @@ def _with_report(qs: QuerySet[Any], filters: Filters, today: datetime.date) -> Q
     )
 
 
+def _form_period(form: SelfReport) -> str:
+    return str(ReportPeriod(PeriodKind(form.period_kind), form.year, form.period).label)
+
+
 def report_state(row: Any) -> str:
     status = getattr(row, "report_status", None)
+    late, zero = getattr(row, "report_late", False), getattr(row, "report_zero", False)
+    return _state(status, bool(late), bool(zero))
+
+
+def form_state(form: SelfReport) -> str:
+    return _state(form.status, form.late, form.zero_report)
+
+
+def _state(status: str | None, late: bool, zero: bool) -> str:
     if status is None or status == SelfReport.Status.DRAFT:
         return str(_("Not filed"))
     state = str(SelfReport.Status(status).label)
-    if row.report_late:
+    if late:
         state += " · " + str(_("late"))
-    if row.report_zero:
+    if zero:
         state += " · " + str(_("zero report"))
     return state
 
@@ -161,6 +196,11 @@ figures.RATES["hazards"] = (
 )
 figures.KINDS[HAZARD] = Kind(lambda: Hazard.objects.all(), "enterprise__")
 figures.KINDS[SELF_REPORT] = Kind(lambda: Enterprise.objects.all(), "")
+figures.KINDS[FORM] = Kind(
+    lambda: SelfReport.objects.filter(is_current=True, period_kind=PeriodKind.QUARTER),
+    "enterprise__",
+    narrow=_quarter_forms,
+)
 figures.LISTINGS[HAZARD] = Listing(
     columns=(
         Column("number", _("Hazard number"), lambda h: h.number),
@@ -192,4 +232,16 @@ figures.LISTINGS[SELF_REPORT] = Listing(
     order=("name", "pk"),
     enterprise="",
     annotate=_with_report,
+)
+# The same columns for the forms filed, read from the form.
+figures.LISTINGS[FORM] = Listing(
+    columns=(
+        Column("period", _("Self-report period"), _form_period),
+        Column("enterprise", _("Enterprise"), lambda r: r.enterprise.name),
+        Column("district", _("District"), lambda r: r.enterprise.region.name),
+        Column("state", _("Status"), form_state),
+        Column("submitted_at", _("Submitted"), lambda r: local_time(r.submitted_at)),
+    ),
+    related=("enterprise__region",),
+    order=("enterprise__name", "enterprise_id"),
 )
