@@ -65,7 +65,8 @@ class DashboardSerializer(serializers.Serializer):
     organisation = serializers.CharField()
     sections = DashboardSectionSerializer(many=True)
     statistics = StatisticsLinkSerializer(many=True)
-    source = DashboardSourceSerializer(
+    # A declared field: the serializer's metaclass takes it out of the class attributes.
+    source = DashboardSourceSerializer(  # type: ignore[assignment]
         allow_null=True, help_text=gettext_lazy("Null for a dashboard without table figures.")
     )
 

@@ -83,7 +83,7 @@ class Source:
     def describe(self) -> dict[str, Any]:
         return {
             "snapshot": bool(self.found),
-            "as_of": self.found.as_of.isoformat() if self.found else None,
+            "as_of": self.found.as_of.isoformat() if self.found.as_of else None,
             "live_url": reverse("statistics:compliance"),
         }
 

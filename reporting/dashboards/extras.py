@@ -92,7 +92,7 @@ def snapshot_progress(target: Any, user: User, found: dict[str, Any]) -> dict[st
     rate = target.rate
     if org is not None and org.kind in (Kind.DISTRICT, Kind.STREET):
         # A district (or a street, by its district) is held to its own allocation.
-        region_id = org.region_id or (org.street.region_id if org.street_id else None)
+        region_id = org.region_id or (org.street.region_id if org.street else None)
         allocation = {a.region_id: a.rate for a in target.allocations.all()}
         rate = allocation.get(region_id, target.rate) if region_id else target.rate
     population, reached = found.get("population") or 0, found.get("reached") or 0
