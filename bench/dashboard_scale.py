@@ -76,6 +76,11 @@ def parse_args() -> argparse.Namespace:
         "--no-jit", action="store_true", help="SET jit = off on this process's connection"
     )
     parser.add_argument("--only", default="", help="tables,drill,snapshot,home,worklists")
+    parser.add_argument(
+        "--drill-n",
+        action="store_true",
+        help="drill-downs also as the table cell links them (n=, the number clicked)",
+    )
     return parser.parse_args()
 
 
@@ -281,6 +286,22 @@ def live_tables(args: argparse.Namespace) -> None:
                     explain(sql, params)
 
 
+_TOTALS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def _figure(table: str, name: str, username: str) -> int:
+    """The table's total of a measure for the user: the n= of the cell's link."""
+    from portal.models import User
+    from reporting.statistics import figures
+    from reporting.statistics.filters import parse_filters
+
+    if (table, username) not in _TOTALS:
+        user = User.objects.get(username=username)
+        _rows, total = figures.table(table, user, parse_filters(user, {}, table=table))
+        _TOTALS[(table, username)] = total
+    return int(_TOTALS[(table, username)][name])
+
+
 def drill_downs(args: argparse.Namespace) -> None:
     from reporting.statistics import figures
 
@@ -295,6 +316,10 @@ def drill_downs(args: argparse.Namespace) -> None:
             for username in TABLE_USERS:
                 found = get_page(client_for(username), url, args)
                 record("drill", f"drill {table}:{name}", username, url, found)
+                if args.drill_n:
+                    linked = f"{url}&n={_figure(table, name, username)}"
+                    shown = get_page(client_for(username), linked, args)
+                    record("drill", f"drill {table}:{name} n=", username, linked, shown)
                 if found.get("status") == 200 and (args.explain or found["median"] > PAGE_MS):
                     slowest(found["captured"])
                     if args.explain:

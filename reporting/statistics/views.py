@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
@@ -22,7 +21,7 @@ from enterprises.models import Enterprise
 from portal import permissions
 from portal.models import Industry, Organisation, Region, Street, User
 from portal.models import OrganisationKind as Kind
-from reporting.statistics import exports, figures, grades, reviews
+from reporting.statistics import exports, figures, grades, paging, reviews
 from reporting.statistics.filters import (
     TABLE_DIMENSIONS,
     FilterError,
@@ -50,16 +49,24 @@ DIMENSION_LABELS = {
 PAGE_SIZE = 50
 
 
-def drill_url(table_name: str, filters: Filters, measure: str, key: str = "") -> str:
+def drill_url(
+    table_name: str, filters: Filters, measure: str, key: str = "", count: int | None = None
+) -> str:
+    """The records behind a number; ``count``: the number, which the list shows
+    instead of counting the records again (paging.py)."""
     extra = {filters.dimension: key} if key else {}
     query = filters.query(**extra, measure=measure)
+    if count is not None:
+        query["n"] = str(count)
     return reverse(f"statistics:{table_name}_records") + "?" + urlencode(query)
 
 
 def with_links(table_name: str, filters: Filters, rows: list[dict[str, Any]], total) -> None:
     for row in (*rows, total):
         row["links"] = {
-            m.name: drill_url(table_name, filters, m.name, row["key"])
+            m.name: drill_url(
+                table_name, filters, m.name, row["key"], None if m.aggregate else row[m.name]
+            )
             for m in figures.TABLES[table_name]
         }
         row["cells"] = [
@@ -152,10 +159,13 @@ def records_page(request: HttpRequest, table_name: str) -> HttpResponse:
     except FilterError as error:
         context["error"] = str(error)
         return render(request, "reporting/statistics/records.html", context, status=400)
-    page = Paginator(figures.records(table_name, measure.name, user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    records = figures.records(table_name, measure.name, user, filters)
+    page = paging.page_of(records, PAGE_SIZE, request.GET.get("page"), request.GET.get("n"))
     query = filters.query(measure=measure.name)
+    export_query = dict(query)
+    count = paging.given_count(request.GET.get("n"))
+    if count is not None:
+        query["n"] = str(count)
     listing = figures.LISTINGS.get(measure.kind)
     names = [column.name for column in listing.columns] if listing else []
     context.update(
@@ -173,7 +183,9 @@ def records_page(request: HttpRequest, table_name: str) -> HttpResponse:
         ),
         query=urlencode(query),
         table_url=reverse(f"statistics:{table_name}") + "?" + urlencode(filters.query()),
-        export_url=reverse(f"statistics:{table_name}_records_export") + "?" + urlencode(query),
+        export_url=reverse(f"statistics:{table_name}_records_export")
+        + "?"
+        + urlencode(export_query),
     )
     return render(request, "reporting/statistics/records.html", context)
 

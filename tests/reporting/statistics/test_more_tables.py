@@ -191,6 +191,9 @@ def test_bad_filters(client, cast, world, table, params, message):
         ("accidents", "deaths", {"北京朝阳精密机械有限公司", "统计甲"}),
         ("hazards", "funds", {"北京朝阳精密机械有限公司"}),
         ("hazards", "reports_missing", {"统计甲"}),
+        # counted from the forms filed: the same enterprises
+        ("hazards", "reports_filed", {"北京朝阳精密机械有限公司"}),
+        ("hazards", "reports_zero", {"北京朝阳精密机械有限公司"}),
         ("reviews", "spot_checks_failed", {"统计甲"}),
         ("reviews", "objections_upheld", {"统计甲"}),
     ],
