@@ -209,8 +209,9 @@ def _self_reports_for(today: datetime.date, user: User) -> QuerySet[Any]:
     district's forms are joined (by the forms' own district, which follows the
     enterprise), not the quarter's forms of all Beijing."""
     org = user.organisation
-    local = org is not None and org.kind in (Kind.DISTRICT, Kind.STREET) and org.region_id
-    return _self_report_rows(today, org.region_id if local else None)
+    local = org is not None and org.kind in (Kind.DISTRICT, Kind.STREET)
+    region = org.region_id if org is not None and local else None
+    return _self_report_rows(today, region or None)
 
 
 def _hazard_rows(today: datetime.date) -> QuerySet[Any]:
