@@ -103,6 +103,8 @@ class Links(Mapping[str, str]):
         if found is None:
             if name not in self._names:
                 raise KeyError(name)
+            # No count in the link (n=): the number is last night's, the list today's,
+            # so the list counts its records itself.
             found = self._made[name] = drill_url(self.table_name, self.filters, name, self.key)
         return found
 
