@@ -56,6 +56,9 @@ def test_the_figures_are_the_snapshots_until_the_next_night(cast, world, dashboa
     data = dashboard(cast.district)
     assert data["source"]["as_of"] == TODAY.isoformat()
     assert rate_bars(data["by_id"]["streets-rate"])["110105001"] == 33.3  # 1 of 3
+    # The bar's list is today's and counts itself: the link carries no count (n=).
+    url = data["by_id"]["streets-rate"]["chart"]["series"][0]["urls"][0]
+    assert "street=110105001" in url and "n=" not in url
     snapshot_nightly()  # the next run counts it
     data = dashboard(cast.district)
     assert rate_bars(data["by_id"]["streets-rate"])["110105001"] == 50.0  # 2 of 4
