@@ -4,6 +4,7 @@ its date, and count live before the first nightly run."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
@@ -58,7 +59,8 @@ def test_the_figures_are_the_snapshots_until_the_next_night(cast, world, dashboa
     assert rate_bars(data["by_id"]["streets-rate"])["110105001"] == 33.3  # 1 of 3
     # The bar's list is today's and counts itself: the link carries no count (n=).
     url = data["by_id"]["streets-rate"]["chart"]["series"][0]["urls"][0]
-    assert "street=110105001" in url and "n=" not in url
+    query = parse_qs(urlsplit(url).query)
+    assert query["street"] == ["110105001"] and "n" not in query
     snapshot_nightly()  # the next run counts it
     data = dashboard(cast.district)
     assert rate_bars(data["by_id"]["streets-rate"])["110105001"] == 50.0  # 2 of 4
