@@ -109,8 +109,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: the statistics' GROUP BYs are costed high enough to be JIT-compiled, which
     # took 0.3–1.3 s on queries that run in 0.2 s (bench/README.md, dashboard_scale.py).
     # POSTGRES_JIT=on restores PostgreSQL's default.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c jit=" + ("on" if env_str("POSTGRES_JIT", "off") == "on" else "off")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=" + (
+        "on" if env_str("POSTGRES_JIT", "off") == "on" else "off"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -442,6 +442,10 @@ CELERY_BEAT_SCHEDULE["reporting-snapshot-nightly"] = {
 # days after it fell due is escalated once to the next level up (street → district
 # → city office). 30 is a judgment call: no regulation fixes it.
 WORKLIST_ESCALATION_DAYS = env_int("WORKLIST_ESCALATION_DAYS", 30, minimum=0)
+# The dashboards show the worklists' sizes kept this many seconds per organisation
+# (0: counted on every page): at Beijing size the seven counts take 0.1–0.6 s, the
+# lists themselves (/worklists/) are always counted live.
+WORKLIST_COUNTS_CACHE_SECONDS = env_int("WORKLIST_COUNTS_CACHE_SECONDS", 300, minimum=0)
 CELERY_BEAT_SCHEDULE["reporting-escalate-worklists"] = {
     "task": "reporting.escalate_worklists",
     "schedule": crontab(hour=3, minute=0),  # after the lifecycle job has marked overdue years

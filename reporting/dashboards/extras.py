@@ -183,9 +183,9 @@ def trend_sections(user: User) -> list[Section]:
 def worklist_sections(user: User) -> list[Section]:
     """The size of each worklist of the reader's scope (reporting/worklists/), each
     linking to its list; how many items were escalated to the level above."""
-    from reporting.worklists.registry import counts
+    from reporting.worklists.registry import dashboard_counts
 
-    found = counts(user)
+    found = dashboard_counts(user)
     if not found:
         return []
     return [

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -427,3 +428,30 @@ def counts(user: User, today: datetime.date | None = None) -> list[dict[str, Any
             }
         )
     return found
+
+
+def dashboard_counts(user: User, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """``counts()`` for the dashboards: the numbers are kept
+    ``WORKLIST_COUNTS_CACHE_SECONDS`` per organisation (its scope) and day; labels
+    and links are made afresh, in the reader's language."""
+    seconds = settings.WORKLIST_COUNTS_CACHE_SECONDS
+    if not seconds or not may_see(user):
+        return counts(user, today)
+    today = today or timezone.localdate()
+    key = f"worklist-counts:{user.organisation_id}:{today.isoformat()}"
+    numbers: dict[str, list[int]] | None = cache.get(key)
+    if numbers is None:
+        found = counts(user, today)
+        cache.set(key, {row["kind"]: [row["count"], row["escalated"]] for row in found}, seconds)
+        return found
+    return [
+        {
+            "kind": worklist.name,
+            "label": str(worklist.label),
+            "count": numbers[worklist.name][0],
+            "url": worklist.url(),
+            "escalated": numbers[worklist.name][1],
+        }
+        for worklist in WORKLISTS
+        if worklist.name in numbers
+    ]

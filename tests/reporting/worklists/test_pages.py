@@ -164,3 +164,28 @@ def test_the_api_counts_are_the_users_own(cast, client_for, cases):
         data = client_for(getattr(cast, role)).get("/api/v1/worklists/").json()
         assert {row["kind"]: row["count"] for row in data["worklists"]} == expected, role
         assert data["escalations_received"] == 0
+
+
+def test_the_dashboards_counts_are_kept_per_organisation(
+    cast, cases, settings, django_assert_num_queries
+):
+    from django.core.cache import cache
+    from django.utils import translation
+
+    settings.WORKLIST_COUNTS_CACHE_SECONDS = 300
+    cache.clear()
+    fresh = registry.counts(cast.district, TODAY)
+    with django_assert_num_queries(len(KINDS)):
+        assert registry.dashboard_counts(cast.district, TODAY) == fresh
+    # Kept: no query the second time, the same numbers, labels in the reader's language.
+    with django_assert_num_queries(0), translation.override("en"):
+        kept = registry.dashboard_counts(cast.district, TODAY)
+        assert [row["label"] for row in kept] == [str(w.label) for w in registry.WORKLISTS]
+    assert [(r["count"], r["escalated"]) for r in kept] == [
+        (r["count"], r["escalated"]) for r in fresh
+    ]
+    # Another district never reads the first one's numbers.
+    other = registry.dashboard_counts(cast.other_district, TODAY)
+    assert other == registry.counts(cast.other_district, TODAY)
+    assert [r["count"] for r in other] != [r["count"] for r in fresh]
+    cache.clear()
