@@ -23,6 +23,7 @@ from portal import api
 from portal.api.notifications import NotificationViewSet
 from reporting.dashboards import api as api_dashboards
 from reporting.snapshots import api as api_snapshots
+from reporting.standing import api as api_standing
 from reporting.statistics import api as api_statistics
 from reporting.targets import api as api_targets
 from reporting.worklists import api as api_worklists
@@ -78,6 +79,7 @@ for module in (
     api_snapshots,
     api_worklists,
     api_dashboards,
+    api_standing,
 ):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)
@@ -91,5 +93,6 @@ urlpatterns = [
     *api_publicity.urlpatterns,
     *api_verify.urlpatterns,
     *api_lifecycle.urlpatterns,
+    *api_standing.urlpatterns,
     *router.urls,
 ]

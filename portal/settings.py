@@ -450,6 +450,54 @@ CELERY_BEAT_SCHEDULE["reporting-escalate-worklists"] = {
     "task": "reporting.escalate_worklists",
     "schedule": crontab(hour=3, minute=0),  # after the lifecycle job has marked overdue years
 }
+# The warning list (警示名单) and supervision tiers (监管频次), reporting/standing/. The
+# entry rules that apply (reporting/standing/warnings.py RULES) and their windows:
+# the issue names the grounds, no regulation found fixes the windows (judgment calls:
+# a year, like the re-application lock REAPPLY_LOCK_DAYS; "repeatedly" = 2 of the
+# last 4 quarterly forms, 国家安全监管总局令第16号 第14条 for the quarterly duty).
+STANDING_WARNING_RULES = env_list(
+    "STANDING_WARNING_RULES",
+    [
+        "revoked_certificate",
+        "major_hazard_overdue",
+        "below_standard",
+        "self_reports",
+        "fatal_accident",
+    ],
+)
+STANDING_WARNING_REVOKED_DAYS = env_int("STANDING_WARNING_REVOKED_DAYS", 365, minimum=1)
+STANDING_WARNING_BELOW_STANDARD_DAYS = env_int(
+    "STANDING_WARNING_BELOW_STANDARD_DAYS", 365, minimum=1
+)
+STANDING_WARNING_ACCIDENT_DAYS = env_int("STANDING_WARNING_ACCIDENT_DAYS", 365, minimum=1)
+STANDING_WARNING_SELF_REPORT_QUARTERS = env_int(
+    "STANDING_WARNING_SELF_REPORT_QUARTERS", 4, minimum=1
+)
+STANDING_WARNING_SELF_REPORT_MISSES = env_int("STANDING_WARNING_SELF_REPORT_MISSES", 2, minimum=1)
+# Tier points per factor (reporting/standing/tiers.py) and the cut-offs. Beijing
+# publishes three tiers and their sizes (domain.md §7, [C2]), not the rule: the
+# weights and the yearly inspections per tier are judgment calls.
+STANDING_TIER_POINTS = {
+    "warning": 5,
+    "major_open": 2,
+    "hazards_overdue": 1,
+    "accident": 2,
+    "self_report": 1,
+    "no_certificate": 1,
+    "grade_high": -2,
+    "grade_3": -1,
+}
+STANDING_TIER_KEY_FROM = env_int("STANDING_TIER_KEY_FROM", 3)
+STANDING_TIER_LIGHT_UP_TO = env_int("STANDING_TIER_LIGHT_UP_TO", -1)
+STANDING_TIER_INSPECTIONS = {"key": 4, "general": 2, "light": 1}
+# Feed clients (reporting/standing/feeds/): USCCs per status lookup or export.
+FEED_MAX_USCCS = env_int("FEED_MAX_USCCS", 1000, minimum=1)
+FEED_CHANGES_PAGE = env_int("FEED_CHANGES_PAGE", 500, minimum=1)
+CELERY_BEAT_SCHEDULE["reporting-standing-nightly"] = {
+    "task": "reporting.standing_nightly",
+    # After the lifecycle (01:15: revocations, expiries) and the overdue-hazard flags.
+    "schedule": crontab(hour=2, minute=15),
+}
 
 # Certificate PDFs (certification/certificates/rendering.py, certification/certificates/pdf.py).
 # Files go to the default storage: MEDIA_ROOT on this server unless

@@ -9,6 +9,7 @@ from enterprises import views as enterprise_views
 from portal.admin import site as admin_site
 from portal.views import accounts, audit_log, notifications, organisations, staff
 from reporting import views as reporting_views
+from reporting.standing import urls as standing_urls
 
 urlpatterns = [
     path("", reporting_views.home, name="home"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("applications/", include("certification.urls")),
     path("public/supervision/", include("hazards.supervision.public_urls")),
+    path("public/", include(standing_urls.public_urlpatterns)),
     path("public/", include("certification.public.urls")),
     path("verify/", include("certification.certificates.urls_verify")),
     path("assessments/", include("reviews.urls")),
@@ -49,6 +51,7 @@ urlpatterns = [
     path("targets/", include("reporting.targets.urls")),
     path("snapshots/", include("reporting.snapshots.urls")),
     path("worklists/", include("reporting.worklists.urls")),
+    path("standing/", include("reporting.standing.urls")),
     path("dashboards/", include("reporting.dashboards.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

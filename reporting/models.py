@@ -173,3 +173,6 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.model}#{self.object_id}"
+
+
+from reporting.standing.models import *  # noqa: E402,F403

@@ -3,3 +3,4 @@ defined beside what it runs."""
 
 from reporting.snapshots.tasks import *  # noqa: F403
 from reporting.worklists.tasks import *  # noqa: F403
+from reporting.standing.tasks import *  # noqa: F403
