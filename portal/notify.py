@@ -1,16 +1,32 @@
 """Telling organisations what happened: in-app notifications and e-mail.
 
 Call ``notify_after_commit`` inside a service's transaction; nothing is sent
-if the transaction rolls back.
+if the transaction rolls back. A user who chose e-mail at once
+(NotificationPreference IMMEDIATE) gets one mail per notification; everyone
+else gets one daily digest (``send_daily_digests``, CELERY_BEAT_SCHEDULE)
+with the day's notifications grouped per application.
 """
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from portal.errors import ServiceError
 from portal.models import Notification, User
+from portal.models.notifications import NotificationPreference
+
+IMMEDIATE = NotificationPreference.Email.IMMEDIATE
 
 
 def notify(organisation_ids, text: str, url: str = "") -> int:
@@ -19,13 +35,25 @@ def notify(organisation_ids, text: str, url: str = "") -> int:
             "pk", "email"
         )
     )
+    at_once = set(
+        NotificationPreference.objects.filter(
+            user__in=[user.pk for user in users], email=IMMEDIATE
+        ).values_list("user_id", flat=True)
+    )
+    now = timezone.now()
     Notification.objects.bulk_create(
-        Notification(recipient=user, text=text[:300], url=url) for user in users
+        Notification(
+            recipient=user,
+            text=text[:300],
+            url=url,
+            emailed_at=now if user.pk in at_once and user.email else None,
+        )
+        for user in users
     )
     mails = [
-        (text[:120], f"{text}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [user.email])
+        (text[:120], f"{text}\n\n{_absolute(url)}", settings.DEFAULT_FROM_EMAIL, [user.email])
         for user in users
-        if user.email
+        if user.email and user.pk in at_once
     ]
     if mails:
         send_mass_mail(mails, fail_silently=True)
@@ -35,3 +63,133 @@ def notify(organisation_ids, text: str, url: str = "") -> int:
 def notify_after_commit(organisation_ids, text: str, url: str = "") -> None:
     ids = [pk for pk in set(organisation_ids) if pk]
     transaction.on_commit(lambda: notify(ids, text, url))
+
+
+def _absolute(url: str) -> str:
+    if not url or "://" in url:
+        return url
+    return settings.PORTAL_BASE_URL.rstrip("/") + url
+
+
+# --- grouping: the bell's page and the digest ------------------------------------------
+
+
+@dataclass
+class Thread:
+    """One application's (one link's) notifications of one day, newest first."""
+
+    url: str
+    items: list[Notification] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Notification:
+        return self.items[0]
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for item in self.items if item.read_at is None)
+
+    @property
+    def earlier(self) -> list[Notification]:
+        return self.items[1:]
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    threads: list[Thread]
+
+
+def group_by_day(notifications) -> list[Day]:
+    """Newest-first notifications as days, each day's as one thread per link
+    (an application's moves together), in the order of their latest news."""
+    days = []
+    for date, of_day in groupby(
+        notifications, key=lambda n: timezone.localtime(n.created_at).date()
+    ):
+        threads: dict[str, Thread] = {}
+        for item in of_day:
+            # Without a link a notification stands alone.
+            key = item.url or f"#{item.pk}"
+            threads.setdefault(key, Thread(url=item.url)).items.append(item)
+        days.append(Day(date=date, threads=list(threads.values())))
+    return days
+
+
+# --- the daily digest ------------------------------------------------------------------
+
+
+def send_daily_digests(now: datetime.datetime | None = None) -> int:
+    """One e-mail per user with what was not e-mailed yet, grouped per day and
+    per application; at most one per user per day (a second run the same day
+    sends nothing). Notifications already read in the portal are marked sent
+    without mailing. Returns the number of e-mails sent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    pending = Notification.objects.filter(
+        emailed_at__isnull=True, created_at__lte=now, recipient__is_active=True
+    ).exclude(recipient__notification_preference__email=IMMEDIATE)
+    recipients = list(
+        User.objects.filter(pk__in=pending.values("recipient_id"))
+        .exclude(notification_preference__digest_sent_on=today)
+        .only("pk", "email", "username", "first_name", "last_name")
+    )
+    sent = 0
+    for user in recipients:
+        with transaction.atomic():
+            preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+                user=user
+            )
+            if preference.digest_sent_on == today:
+                continue  # another run got there first
+            mine = list(pending.filter(recipient=user).order_by("-created_at", "-id"))
+            unread = [n for n in mine if n.read_at is None]
+            if unread and user.email:
+                _send_digest(user, unread)
+                sent += 1
+            Notification.objects.filter(pk__in=[n.pk for n in mine]).update(emailed_at=now)
+            preference.digest_sent_on = today
+            preference.save(update_fields=["digest_sent_on"])
+    return sent
+
+
+def _send_digest(user: User, notifications: list[Notification]) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = ngettext(
+            "Work safety portal: %(n)d new notification",
+            "Work safety portal: %(n)d new notifications",
+            len(notifications),
+        ) % {"n": len(notifications)}
+        body = render_to_string(
+            "portal/notification_digest.txt",
+            {
+                "user": user,
+                "days": group_by_day(notifications),
+                "base_url": settings.PORTAL_BASE_URL.rstrip("/"),
+                "settings_url": _absolute("/notifications/"),
+            },
+        )
+    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])], fail_silently=True)
+
+
+@shared_task(name="portal.send_daily_digests")
+def send_daily_digests_task() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): the notifications digest."""
+    return send_daily_digests()
+
+
+def email_preference(user: User) -> str:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference.email if preference else NotificationPreference.Email.DAILY
+
+
+def set_email_preference(*, user: User, choice: str) -> NotificationPreference:
+    """Daily digest or one e-mail per notification; anything else is refused."""
+    if choice not in NotificationPreference.Email.values:
+        raise ServiceError(
+            _("Choose a daily digest or one e-mail per notification."), field="email"
+        )
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email": choice}
+    )
+    return preference

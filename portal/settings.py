@@ -396,6 +396,14 @@ MAJOR_HAZARD_REPORT_DAYS = env_int("MAJOR_HAZARD_REPORT_DAYS", 3, minimum=0)
 LISTING_REVIEW_DAYS = env_int("LISTING_REVIEW_DAYS", 10, minimum=1)
 
 # Major hazards still open past their deadline flag the certificates (hazards/standardization.py).
+# One e-mail a day per user with the notifications not yet mailed (portal/notify.py);
+# users who chose one e-mail per notification get theirs at once.
+CELERY_BEAT_SCHEDULE["notification-digest"] = {
+    "task": "portal.send_daily_digests",
+    "schedule": crontab(hour=17, minute=30),  # the day's news, before the evening
+}
+CELERY_IMPORTS = ("portal.notify",)
+
 CELERY_BEAT_SCHEDULE["hazards-overdue-major"] = {
     "task": "hazards.flag_overdue_major",
     "schedule": crontab(hour=1, minute=30),

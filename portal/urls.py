@@ -37,6 +37,11 @@ urlpatterns = [
         name="notifications_read_all",
     ),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path(
+        "notifications/preference/",
+        notifications.notification_preference,
+        name="notification_preference",
+    ),
     path("enterprises/", include("enterprises.urls")),
     path("applications/", include("certification.urls")),
     path("public/supervision/", include("hazards.supervision.public_urls")),

@@ -1,4 +1,6 @@
-"""The user's own notifications (the bell), newest first.
+"""The user's own notifications (the bell), newest first; ``grouped/`` gives
+them per day and per application as the page does, ``preference/`` reads and
+sets how they come by e-mail (daily digest or one each).
 
 Only the recipient sees or marks a notification; there is no scope beyond
 that, so another user's notification is simply not there.
@@ -14,8 +16,11 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal import notify
 from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin
+from portal.errors import ServiceError
 from portal.models import Notification
+from portal.models.notifications import NotificationPreference
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -42,6 +47,24 @@ class MarkReadSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         max_length=1000,
         help_text=gettext_lazy("The notifications to mark read; leave out to mark all."),
     )
+
+
+class PreferenceSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    email = serializers.ChoiceField(
+        choices=NotificationPreference.Email.choices,
+        help_text=gettext_lazy("daily: one digest e-mail a day; immediate: one per notification."),
+    )
+
+
+class ThreadSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    unread = serializers.IntegerField()
+    notifications = NotificationSerializer(many=True, source="items")
+
+
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    threads = ThreadSerializer(many=True)
 
 
 def notifications_mark_read(user, ids: list[int] | None = None) -> int:
@@ -97,3 +120,27 @@ class NotificationViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.Generi
         marked = notifications_mark_read(request.user, ids)
         unread = self.get_queryset().filter(read_at__isnull=True).count()
         return Response({"marked": marked, "unread": unread})
+
+    @extend_schema(parameters=[NotificationFilterSerializer], responses=DaySerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def grouped(self, request):
+        """The page of notifications grouped as the bell's page shows them: per
+        day, then per application (link), newest first."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        days = notify.group_by_day(page if page is not None else self.get_queryset())
+        return self.get_paginated_response(DaySerializer(days, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=PreferenceSerializer)
+    @extend_schema(methods=["PUT"], request=PreferenceSerializer, responses=PreferenceSerializer)
+    @action(detail=False, methods=["get", "put"])
+    def preference(self, request):
+        """How the user gets notifications by e-mail: ``daily`` (one digest a
+        day, the default) or ``immediate`` (one per notification)."""
+        if request.method == "PUT":
+            body = PreferenceSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            try:
+                notify.set_email_preference(user=request.user, choice=body.validated_data["email"])
+            except ServiceError as error:
+                raise serializers.ValidationError({"email": [error.message]}) from None
+        return Response({"email": notify.email_preference(request.user)})
