@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
-from enterprises import pages, services
+from enterprises import pages, preconditions, services
 from enterprises.models import Enterprise
+from enterprises.preconditions import DISHONESTY_FIELDS
+from enterprises.scale import derive_scale, enterprise_scale_warning
 from enterprises.selectors import ORDERINGS, filter_enterprises
 from enterprises.uscc import normalise_uscc, uscc_errors
 from portal import permissions
@@ -107,6 +110,15 @@ class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
     standing = serializers.SerializerMethodField(
         help_text=gettext_lazy("The best live certificate: grade and validity; null if none.")
     )
+    derived_scale = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The scale the revenue and employees give by the national thresholds "
+            "(工信部联企业〔2011〕300号, 规模以上工业); null when they give none."
+        )
+    )
+    scale_warning = serializers.SerializerMethodField(
+        help_text=gettext_lazy("Why the declared scale disagrees with the figures; null if not.")
+    )
 
     class Meta:
         model = Enterprise
@@ -135,10 +147,31 @@ class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
             "status",
             "status_reason",
             "standing",
+            "derived_scale",
+            "scale_warning",
+            "dishonesty_listed_on",
+            "dishonesty_source",
+            "dishonesty_reason",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "status", "status_reason", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "status",
+            "status_reason",
+            "created_at",
+            "updated_at",
+            # Changed through the dishonesty endpoint only (audited on its own).
+            *DISHONESTY_FIELDS,
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_derived_scale(self, enterprise: Enterprise) -> str | None:
+        return derive_scale(enterprise.industry_id, enterprise.annual_revenue, enterprise.employees)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_scale_warning(self, enterprise: Enterprise) -> str | None:
+        return enterprise_scale_warning(enterprise)
 
     @extend_schema_field(StandingSerializer(allow_null=True))
     def get_standing(self, enterprise: Enterprise) -> dict | None:
@@ -226,6 +259,22 @@ class EnterpriseFilterSerializer(serializers.Serializer):
         if value and pages.standing().condition(value) is None:
             raise serializers.ValidationError(_("Unknown grade: %(value)s.") % {"value": value})
         return value
+
+
+class PreconditionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    state = serializers.ChoiceField(choices=["met", "not_met", "affirm"])
+    reason = serializers.CharField()
+
+
+class DishonestySerializer(serializers.Serializer):
+    listed_on = serializers.DateField(
+        allow_null=True,
+        help_text=gettext_lazy("The listing date; null clears the listing."),
+    )
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 @extend_schema_view(list=extend_schema(parameters=[EnterpriseFilterSerializer]))
@@ -316,3 +365,40 @@ class EnterpriseViewSet(
             # Only the USCC is unique; a concurrent request registered it
             # between validation and the insert.
             raise serializers.ValidationError({"uscc": [str(USCC_TAKEN)]}) from None
+
+    @extend_schema(responses=PreconditionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def preconditions(self, request, pk=None):
+        """The preconditions for applying for a grade: each met, not met (with the
+        reason) or to be affirmed by the principal (enterprises/preconditions.py)."""
+        items = preconditions.checklist(self.get_object())
+        return Response([item.as_dict() for item in items])
+
+    @extend_schema(request=DishonestySerializer, responses=EnterpriseSerializer)
+    @action(detail=True, methods=["post"])
+    def dishonesty(self, request, pk=None):
+        """Record (listed_on, source, reason) or clear (listed_on null) a dishonesty
+        listing: the enterprise's district or the city office."""
+        enterprise = self.get_object()
+        deny_unless(
+            permissions.can_edit_enterprise(request.user, enterprise),
+            _("Only the enterprise's district or the city office records a listing."),
+        )
+        body = DishonestySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        with service_errors(
+            {
+                "dishonesty_listed_on": "listed_on",
+                "dishonesty_source": "source",
+                "dishonesty_reason": "reason",
+            }
+        ):
+            enterprise = preconditions.dishonesty_set(
+                actor=acting_user(request),
+                enterprise=enterprise,
+                listed_on=data["listed_on"],
+                source=data.get("source", ""),
+                reason=data.get("reason", ""),
+            )
+        return Response(self.get_serializer(enterprise).data)

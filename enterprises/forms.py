@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import ENTERPRISE_FIELDS, Enterprise
+from enterprises.scale import scale_warning
 from enterprises.uscc import normalise_uscc, uscc_errors
 from portal.forms import BootstrapFormMixin
 from portal.models import Industry, Organisation, Region, Street, User
@@ -89,6 +90,8 @@ class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
                 region_id=user.organisation.region_id
             )
 
+    scale_warning: str | None = None
+
     def clean_uscc(self) -> str:
         return clean_uscc_value(self.cleaned_data["uscc"])
 
@@ -96,6 +99,13 @@ class EnterpriseForm(BootstrapFormMixin, forms.ModelForm):
         data = super().clean()
         check_street_in_region(self, data)
         industry = data.get("industry")
+        # Shown beside the form and after saving; never a refusal.
+        self.scale_warning = scale_warning(
+            industry.pk if industry else None,
+            data.get("annual_revenue"),
+            data.get("employees"),
+            data.get("scale") or "",
+        )
         if industry and industry.requires_safety_licence and not data.get("safety_licence_no"):
             self.add_error(
                 "safety_licence_no",
@@ -109,3 +119,27 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class DishonestyForm(BootstrapFormMixin, forms.Form):
+    """The district's or city office's record of a dishonesty listing (失信名单)."""
+
+    listed = forms.BooleanField(label=_("On a dishonesty list"), required=False)
+    dishonesty_listed_on = forms.DateField(
+        label=_("Listed since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    dishonesty_source = forms.CharField(
+        label=_("Which list (issuing authority)"), max_length=200, required=False
+    )
+    dishonesty_reason = forms.CharField(
+        label=_("Reason for the listing"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("listed") and not data.get("dishonesty_listed_on"):
+            self.add_error("dishonesty_listed_on", _("Enter the date of the listing."))
+        return data

@@ -109,6 +109,13 @@ class Enterprise(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     status_reason = BoundedTextField(_("reason"), max_length=2000, blank=True)
+    # On a dishonesty list (失信名单): set and cleared by the district or the city
+    # office (enterprises/preconditions.py); a listed enterprise may not apply for a grade.
+    dishonesty_listed_on = models.DateField(
+        _("on the dishonesty list since"), null=True, blank=True
+    )
+    dishonesty_source = models.CharField(_("dishonesty list"), max_length=200, blank=True)
+    dishonesty_reason = BoundedTextField(_("reason for the listing"), max_length=2000, blank=True)
     # The organisation that logs in for this enterprise, once it has an account.
     account = models.OneToOneField(
         Organisation,
@@ -149,6 +156,37 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApplicationLock(models.Model):
+    """A time during which the enterprise may not apply for a grade: one year after a
+    grading that reached no grade, or after a revocation (enterprises/preconditions.py)."""
+
+    class Kind(models.TextChoices):
+        NOT_REACHED = "not_reached", _("Grading closed without a grade")
+        REVOKED = "revoked", _("Certificate revoked")
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="application_locks"
+    )
+    kind = models.CharField(_("why"), max_length=12, choices=Kind.choices)
+    since = models.DateField(_("since"))
+    # The first day the enterprise may apply again.
+    until = models.DateField(_("may apply again from"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-until", "-id"]
+        verbose_name = _("application lock")
+        verbose_name_plural = _("application locks")
+        indexes = [
+            # The precondition check: the enterprise's latest lock.
+            models.Index(fields=["enterprise", "-until"], name="application_lock_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.kind} → {self.until}"
 
 
 class RegistrationClaim(models.Model):
@@ -235,6 +273,11 @@ class RegistrationClaim(models.Model):
         return f"{self.name} ({self.uscc})"
 
 
+class AccidentFinding(models.TextChoices):
+    PRODUCTION_SAFETY = "production_safety", _("A production-safety accident")
+    NOT_PRODUCTION_SAFETY = "not_production_safety", _("Not a production-safety accident")
+
+
 class Accident(models.Model):
     """A production-safety accident recorded on an enterprise: a
     fatal one flags its certificates for a revocation review
@@ -257,6 +300,18 @@ class Accident(models.Model):
     description = BoundedTextField(_("what happened"), max_length=4000)
     recorded_by = models.ForeignKey("portal.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # 事故认定: the investigating government's finding whether this was a
+    # production-safety accident (enterprises/accidents.py accident_record_finding).
+    # A certificate flagged for a fatal accident is kept only when it was not.
+    finding = models.CharField(
+        _("accident finding"), max_length=25, choices=AccidentFinding.choices, blank=True
+    )
+    finding_reference = models.CharField(_("finding reference"), max_length=100, blank=True)
+    finding_note = BoundedTextField(_("finding explanation"), max_length=2000, blank=True)
+    finding_by = models.ForeignKey(
+        "portal.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    finding_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

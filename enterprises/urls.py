@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.enterprise_edit, name="new"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<int:pk>/dishonesty/", views.dishonesty_save, name="dishonesty"),
     path("registrations/", views.registration_list, name="registrations"),
     path("registrations/<int:pk>/", views.registration_decide, name="registration_decide"),
     # Import and export: enterprises/import_views.py

@@ -68,3 +68,18 @@ def make_uscc(region_code: str, body: str, authority: str = "9", category: str =
     if len(first17) != 17:
         raise ValueError("authority + category + 6-digit region + 9-character body")
     return first17 + check_character(first17)
+
+
+BEIJING_AREA = "11"  # GB/T 2260: 110000 北京市 and its districts 1101xx
+
+
+def outside_beijing_warning(code: str) -> str | None:
+    """Characters 3–8 are the registering authority's area (GB 32100-2015); a code from
+    outside Beijing is allowed (a firm registered elsewhere may operate here) but named."""
+    area = code[2:8]
+    if len(area) == 6 and area.isdigit() and not area.startswith(BEIJING_AREA):
+        return _(
+            "The code was issued outside Beijing (area code %(area)s). Check it; the "
+            "district will ask for proof that the enterprise operates in Beijing."
+        ) % {"area": area}
+    return None

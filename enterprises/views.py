@@ -6,13 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from enterprises import pages, registration_throttle, services
-from enterprises.forms import EnterpriseForm, RegistrationForm
+from enterprises import pages, preconditions, registration_throttle, services
+from enterprises.forms import DishonestyForm, EnterpriseForm, RegistrationForm
 from enterprises.models import Enterprise, RegistrationClaim
+from enterprises.preconditions import DISHONESTY_FIELDS
+from enterprises.scale import enterprise_scale_warning
 from enterprises.selectors import claim_rows, claims_visible_to, filter_enterprises
+from enterprises.uscc import outside_beijing_warning
 from portal import permissions
 from portal.clients import client_ip
 from portal.errors import ServiceError
@@ -127,8 +131,42 @@ def enterprise_detail(request, pk):
             "sections": pages.detail_sections(request, enterprise),
             "accidents": enterprise.accidents.all(),
             "can_record_accident": can_record(request.user, enterprise),
+            "scale_warning": enterprise_scale_warning(enterprise),
+            "preconditions": preconditions.checklist(enterprise),
+            "dishonesty_form": DishonestyForm(
+                initial={
+                    "listed": bool(enterprise.dishonesty_listed_on),
+                    **{name: getattr(enterprise, name) for name in DISHONESTY_FIELDS},
+                }
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def dishonesty_save(request, pk):
+    """The district or city office records or clears a dishonesty listing."""
+    enterprise = permissions.get_visible_or_404(Enterprise.objects, request.user, pk=pk)
+    permissions.require(permissions.can_edit_enterprise(request.user, enterprise))
+    form = DishonestyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            preconditions.dishonesty_set(
+                actor=request.user,
+                enterprise=enterprise,
+                listed_on=data["dishonesty_listed_on"] if data["listed"] else None,
+                source=data["dishonesty_source"],
+                reason=data["dishonesty_reason"],
+            )
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The dishonesty listing is saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("enterprises:detail", args=[enterprise.pk]) + "#preconditions")
 
 
 @login_required
@@ -161,8 +199,17 @@ def enterprise_edit(request, pk=None):
             form.add_error(error.field, error.message)
         else:
             messages.success(request, _("Saved “%(name)s”.") % {"name": enterprise.name})
+            if form.scale_warning:
+                messages.warning(request, form.scale_warning)
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/form.html", {"form": form, "object": instance})
+    warning = form.scale_warning if form.is_bound else None
+    if not form.is_bound and instance.pk:
+        warning = enterprise_scale_warning(instance)
+    return render(
+        request,
+        "enterprises/form.html",
+        {"form": form, "object": instance, "scale_warning": warning},
+    )
 
 
 def register(request):
@@ -205,6 +252,9 @@ def register(request):
             messages.success(
                 request, _("Registration received. Your district government will verify it.")
             )
+            warning = outside_beijing_warning(claim.uscc)
+            if warning:
+                messages.warning(request, warning)
             return redirect("home")
     return render(request, "enterprises/register.html", {"form": form})
 

@@ -369,6 +369,10 @@ CERTIFICATE_LOOKUP_WINDOW_SECONDS = env_int("CERTIFICATE_LOOKUP_WINDOW_SECONDS",
 # After a revocation the enterprise may apply again after this many days
 # (domain.md §4.3: "~1 year", [M]).
 REAPPLY_LOCK_DAYS = env_int("REAPPLY_LOCK_DAYS", 365, minimum=0)
+# 规模以上工业企业: annual main-business revenue of this many 万元 or more (国家统计局, since
+# 2011: "年主营业务收入2000万元及以上的工业法人单位"; 500 in 2007–2010; domain.md §6.3). The
+# registry warns when a declared scale disagrees (enterprises/scale.py).
+ABOVE_DESIGNATED_SIZE_REVENUE = env_int("ABOVE_DESIGNATED_SIZE_REVENUE", 2000, minimum=1)
 # Renewal fast path (domain.md §4.3, [C2]/[M]): "after confirmation by the
 # grading authority go straight to publicity"; lifecycle.fast_path_allowed.
 RENEWAL_FAST_PATH = env_bool("RENEWAL_FAST_PATH", False)

@@ -18,8 +18,8 @@ from certification.models import Application, Material, MaterialKind, Status
 from certification.models.applications import REQUIRED_MATERIALS
 from certification.validity import check_may_apply
 from certification.workflow import TIER_NAMES
+from enterprises import preconditions
 from enterprises.models import Enterprise
-from enterprises.preconditions import application_blockers
 from portal import audit
 from portal.errors import ServiceError
 from portal.files import check_document, store_upload
@@ -82,11 +82,9 @@ def _applicant_for(actor: User, enterprise: Enterprise) -> Organisation:
 
 
 def check_not_blocked(enterprise: Enterprise) -> None:
-    """Refuse while another app holds the enterprise back (enterprises/preconditions.py:
-    the hazard ledger's open major hazards), naming each reason."""
-    blockers = application_blockers(enterprise)
-    if blockers:
-        raise ServiceError(" ".join(blockers), field="tier")
+    """Refuse while a precondition is not met (enterprises/preconditions.py: licence,
+    open major hazards, dishonesty list, re-application lock), naming each reason."""
+    preconditions.check_may_apply(enterprise)
 
 
 def check_qualifies(assessment: Assessment, tier: str, deaths_last_year: int) -> None:
@@ -311,6 +309,8 @@ def _check_ready_to_submit(application: Application) -> None:
 
 def prepare_submit(move: Move) -> None:
     _check_ready_to_submit(move.application)
+    # What the principal affirmed with the declaration, kept in the audit.
+    move.details["affirmed"] = preconditions.affirmed_items(move.application.enterprise)
     if move.application.submitted_at is None:
         move.application.submitted_at = timezone.now()
         move.fields.append("submitted_at")

@@ -477,4 +477,13 @@ def prepare_close_not_reached(move: Move) -> None:
     are required by the move itself (perform() refuses without a comment),
     and the move is open whether or not the report is in a batch; the
     application ends as rejected and the enterprise rectifies and applies
-    again (domain.md §4.2)."""
+    again (domain.md §4.2) after a year's lock (enterprises/preconditions.py)."""
+    from enterprises.preconditions import lock_applications
+
+    lock_applications(
+        actor=move.actor,
+        enterprise=move.application.enterprise,
+        kind="not_reached",
+        since=timezone.localdate(),
+        reference=_("application %(id)s") % {"id": move.application.pk},
+    )
