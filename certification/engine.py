@@ -31,6 +31,8 @@ from certification.workflow import (
     RECEIVER,
     REVIEW_UNIT,
     TIER_NAMES,
+    SYSTEM,
+    SYSTEM_USERNAME,
     TRANSITIONS,
     WITH_REVIEW_UNIT,
     Transition,
@@ -89,6 +91,13 @@ def due_for(status: str) -> tuple[Any, bool]:
 
 def _acts_as(actor: Any, application: Application, transition: Transition) -> bool:
     if not actor.can_act:
+    if transition.actor == SYSTEM or actor.username == SYSTEM_USERNAME:
+        # Only the scheduler makes the scheduler's moves, and it makes no other.
+        return bool(
+            transition.actor == SYSTEM
+            and actor.username == SYSTEM_USERNAME
+            and actor.organisation_id is None
+        )
         return False
     if transition.actor == APPLICANT:
         return bool(actor.organisation_id == application.applicant_id)

@@ -115,6 +115,18 @@ class Transition:
     finish: str | None = None
     offered_when: str | None = None
 
+    @property
+    def confirm(self) -> bool:
+        """Pages ask before making this move (CONFIRMED)."""
+        return self.name in CONFIRMED
+
+
+# Moves that bind the enterprise or the grading authority and that no button
+# undoes: the pages ask before making them (by name, so a step added later
+# joins by being listed here).
+CONFIRMED = frozenset(
+    {"accept", "reject", "withdraw", "verify", "approve", "close_not_reached", "announce", "revoke"}
+)
 
 # Tiers reviewed in Beijing; level 1 is reviewed nationally (forward_national).
 LOCAL = ("2", "3", "pass")

@@ -340,6 +340,24 @@ HAZARD_IMPORT_MAX_ROWS = env_int("HAZARD_IMPORT_MAX_ROWS", 1000, minimum=1)
 # A review unit that reviewed an enterprise within this many years may not be
 # assigned to it again (conflict of interest, certification/assignment/rules.py).
 REVIEW_CONFLICT_YEARS = env_int("REVIEW_CONFLICT_YEARS", 3, minimum=0)
+# The workflow's clocks (certification/applications/clocks.py, daily at 00:45).
+# An application not accepted, returned or refused within the acceptance's time
+# limit is deemed accepted: 行政许可法 第三十二条 ("逾期不告知的，自收到申请材料之日起
+# 即为受理") is the model, no standardization text says it [M], hence a switch.
+DEEMED_ACCEPTANCE = env_bool("DEEMED_ACCEPTANCE", True)
+# The longest rectification the review unit may set, in working days: no text
+# fixes one (domain.md §4.1 only excludes rectification from the review's
+# time), a judgment call. Past its deadline the review ends as not passed.
+RECTIFICATION_MAX_WORKING_DAYS = env_int("RECTIFICATION_MAX_WORKING_DAYS", 60, minimum=1)
+# Publicity (公示) in working days (certification/workflow.time_limit). 应急〔2021〕83号
+# asks for "不少于5个工作日" [M]: domain.md §4.3 lists its time limits as not
+# verified, so the minimum is kept below any configured value; 7 is the portal's.
+PUBLICITY_MIN_WORKING_DAYS = 5
+PUBLICITY_WORKING_DAYS = env_int("PUBLICITY_WORKING_DAYS", 7, minimum=PUBLICITY_MIN_WORKING_DAYS)
+CELERY_BEAT_SCHEDULE["application-clocks"] = {
+    "task": "certification.run_clocks",
+    "schedule": crontab(hour=0, minute=45),  # deemed acceptance, expired rectifications
+}
 
 # Publicity and certificates (certification/publicity/rules.py). Objections the
 # public may lodge from one address per hour (counted in the cache, like
@@ -403,6 +421,10 @@ LISTING_REVIEW_DAYS = env_int("LISTING_REVIEW_DAYS", 10, minimum=1)
 # One e-mail a day per user with the notifications not yet mailed (portal/notify.py);
 # users who chose one e-mail per notification get theirs at once.
 CELERY_BEAT_SCHEDULE["notification-digest"] = {
+# A fatal accident adds an extra self-assessment to each live certificate, due
+# this many days after it was recorded ("发生死亡事故后应重新进行评定", domain.md §4.1,
+# [C] wkfff/ssms; the text gives no period: a judgment call).
+ACCIDENT_SELF_ASSESSMENT_DAYS = env_int("ACCIDENT_SELF_ASSESSMENT_DAYS", 90, minimum=1)
     "task": "portal.send_daily_digests",
     "schedule": crontab(hour=17, minute=30),  # the day's news, before the evening
 }

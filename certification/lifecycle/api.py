@@ -40,7 +40,7 @@ from certification.models import (
 )
 from certification.workflow import tier_label
 from enterprises import accidents
-from enterprises.models import Accident, Enterprise
+from enterprises.models import Accident, AccidentFinding, Enterprise
 from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
 from portal.parsers import JSONParser
 
@@ -89,6 +89,10 @@ class AnnualSerializer(serializers.ModelSerializer):
         model = AnnualSelfAssessment
         fields = [
             "year",
+            "id",
+            "kind",
+            "accident",
+            "acknowledged_at",
             "due_on",
             "assessment",
             "submitted_at",
@@ -153,7 +157,20 @@ class AccidentSerializer(serializers.ModelSerializer):
             "recorded_by",
             "recorded_at",
         ]
-        read_only_fields = ["id", "enterprise", "recorded_by", "recorded_at"]
+            "finding",
+            "finding_reference",
+            "finding_note",
+            "finding_at",
+        ]
+        read_only_fields = [
+            "id",
+            "enterprise",
+            "recorded_by",
+            "recorded_at",
+            "finding",
+            "finding_reference",
+            "finding_note",
+            "finding_at",
 
 
 # --------------------------------------------------------------------------
@@ -183,6 +200,14 @@ class AccidentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
     deaths = serializers.IntegerField(min_value=0, max_value=32767, default=0)
     serious_injuries = serializers.IntegerField(min_value=0, max_value=32767, default=0)
     direct_loss = serializers.DecimalField(
+class FindingSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    finding = serializers.ChoiceField(choices=AccidentFinding.choices)
+    reference = serializers.CharField(
+        max_length=100, help_text=gettext_lazy("The finding's document number.")
+    )
+    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+
+
         max_digits=12, decimal_places=2, min_value=0, default=Decimal(0)
     )
     description = serializers.CharField(max_length=accidents.MAX_DESCRIPTION)
@@ -301,6 +326,52 @@ class AccidentListView(PortalAPIMixin, generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
             accident = accidents.accident_record(
+class AnnualAcknowledgeView(PortalAPIMixin, APIView):
+    @extend_schema(request=None, responses={200: HistorySerializer, **WRITE_RESPONSES})
+    def post(self, request, pk: int, row_id: int):
+        """The grading authority acknowledges a delivered self-assessment (once)."""
+        certificate = _certificate(request.user, pk)
+        row = AnnualSelfAssessment.objects.filter(pk=row_id, certificate=certificate).first()
+        if row is None:
+            raise Http404
+        deny_unless(
+            lifecycle.is_authority(request.user, certificate),
+            str(gettext_lazy("Only the grading authority acknowledges self-assessments.")),
+        )
+        with workflow_errors():
+            lifecycle.annual_acknowledge(actor=request.user, row=row)
+        return _history(request, pk)
+
+
+class AccidentFindingView(PortalAPIMixin, APIView):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(
+        request=FindingSerializer, responses={200: AccidentSerializer, **WRITE_RESPONSES}
+    )
+    def post(self, request, pk: int, accident_id: int):
+        """Record the finding (事故认定) on an accident: its district or the city office, once."""
+        enterprise = Enterprise.objects.visible_to(request.user).filter(pk=pk).first()
+        accident = (
+            Accident.objects.filter(pk=accident_id, enterprise=enterprise).first()
+            if enterprise is not None
+            else None
+        )
+        if accident is None:
+            raise Http404
+        deny_unless(
+            accidents.can_record_finding(request.user, enterprise),
+            str(gettext_lazy("Only the enterprise's district and the city office record it.")),
+        )
+        serializer = FindingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with workflow_errors():
+            accident = accidents.accident_record_finding(
+                actor=request.user, accident=accident, **serializer.validated_data
+            )
+        return Response(AccidentSerializer(accident).data)
+
+
                 actor=request.user, enterprise=enterprise, **serializer.validated_data
             )
         return Response(AccidentSerializer(accident).data, status=status.HTTP_201_CREATED)
@@ -335,6 +406,20 @@ def _urls():
                 f"certificates/<int:pk>/{name}/",
                 _change_view(name, doc, serializer),
                 name=f"api-certificate-{name}",
+    patterns.append(
+        path(
+            "enterprises/<int:pk>/accidents/<int:accident_id>/finding/",
+            AccidentFindingView.as_view(),
+            name="api-enterprise-accident-finding",
+        )
+    )
+    patterns.append(
+        path(
+            "certificates/<int:pk>/annual/<int:row_id>/acknowledge/",
+            AnnualAcknowledgeView.as_view(),
+            name="api-certificate-annual-acknowledge",
+        )
+    )
             )
         )
     patterns.append(

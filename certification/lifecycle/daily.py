@@ -27,7 +27,7 @@ from certification.validity import (
     renewal_opens_on,
 )
 from portal import audit
-from portal.notify import notify
+from portal.notify import notify, notify_after_commit
 
 
 def _in_portal_language(job):
@@ -56,8 +56,18 @@ def _annual_open() -> QuerySet:
     )
 
 
+def _opens_on(row: AnnualSelfAssessment) -> datetime.date:
+    """A year opens on the previous anniversary; the extra self-assessment
+    after a fatal accident on the day of the accident."""
+    if row.kind == AnnualSelfAssessment.Kind.ACCIDENT and row.accident is not None:
+        return row.accident.occurred_on
+    return annual_opens_on(row.certificate, row.year)
+
+
 def fulfil_annual(today: datetime.date) -> int:
-    """Link submitted self-assessments to the open years they fulfil."""
+    """Link submitted self-assessments to the open years they fulfil: only
+    self-assessments against the certificate's own standard count. Each one
+    is delivered to the grading authority (told after commit)."""
     from reviews.models import Assessment
 
     rows = list(
@@ -68,7 +78,7 @@ def fulfil_annual(today: datetime.date) -> int:
     )
     by_certificate: dict[int, list[AnnualSelfAssessment]] = {}
     for row in rows:
-        if annual_opens_on(row.certificate, row.year) <= today:
+        if _opens_on(row) <= today:
             by_certificate.setdefault(row.certificate_id, []).append(row)
     done = 0
     for open_rows in by_certificate.values():
@@ -88,9 +98,12 @@ def fulfil_annual(today: datetime.date) -> int:
                 submitted_at__isnull=False,
             ).order_by("submitted_at", "pk")
             if a.pk not in used
+                # domain.md §4.1: the enterprise assesses "本单位安全生产标准化情况"
+                # against the standard its grade was earned on.
+                version__standard_id=certificate.application.assessment.version.standard_id,
         ]
         for row in open_rows:
-            opens = annual_opens_on(certificate, row.year)
+            opens = _opens_on(row)
             match = next(
                 (a for a in candidates if timezone.localdate(a.submitted_at) >= opens), None
             )
@@ -105,12 +118,41 @@ def fulfil_annual(today: datetime.date) -> int:
                 done += 1
     return done
 
+                if claimed:
+                    _deliver(certificate, row, match)
 
 @_in_portal_language
 def record_overdue(today: datetime.date) -> int:
     """Years past their due date without a self-assessment: recorded once."""
     count = 0
     rows = (
+@_in_portal_language
+def _deliver(certificate: Certificate, row: AnnualSelfAssessment, assessment) -> None:
+    """The self-assessment reaches the grading authority, which acknowledges it
+    on the certificate's page (lifecycle.annual_acknowledge)."""
+    from certification.lifecycle.rules import grading_authority_id
+
+    audit.record(
+        actor=None,
+        action="certificate.annual.delivered",
+        obj=certificate,
+        after={"year": row.year, "kind": row.kind, "assessment": assessment.pk},
+    )
+    notify_after_commit(
+        [grading_authority_id(certificate)],
+        _(
+            "%(enterprise)s delivered its self-assessment (due on %(due)s) for certificate "
+            "%(number)s: acknowledge it."
+        )
+        % {
+            "enterprise": certificate.enterprise.name,
+            "due": row.due_on.isoformat(),
+            "number": certificate.number,
+        },
+        reverse("certification:lifecycle_certificate", args=[certificate.pk]),
+    )
+
+
         _annual_open()
         .filter(due_on__lt=today, overdue_recorded_at__isnull=True)
         .select_related("certificate__enterprise", "certificate__announcement")

@@ -9,8 +9,8 @@ Rules chosen (domain.md §4.1, §4.3; tagged [M] there, hence settings):
   office. They suspend, reinstate, downgrade and revoke; each change is
   atomic on the locked certificate row, writes a CertificateEvent and an
   audit row and tells the enterprise after commit.
-- **Reason codes** (RevocationReason) are required for suspension,
-  downgrading and revocation, together with a note; reinstatement needs a
+- **Reason codes** (RevocationReason) are required for suspension and
+  revocation, together with a note; reinstatement needs a
   note only (its reason code is optional: the suspension's reason no longer
   applies).
 - **States**: suspend valid → suspended; reinstate suspended → valid;
@@ -45,7 +45,20 @@ Rules chosen (domain.md §4.1, §4.3; tagged [M] there, hence settings):
 - **Accidents** (enterprises/accidents.py): a fatal accident, or one at or
   above settings.ACCIDENT_REVIEW_SERIOUS_INJURIES serious injuries or
   settings.ACCIDENT_REVIEW_DIRECT_LOSS direct loss, flags every live
-  certificate of the enterprise for a revocation review.
+  certificate of the enterprise for a revocation review. Keeping a
+  certificate needs every fatal accident since its ``valid_from`` found not
+  to be a production-safety accident (事故认定, recorded by the district or the
+  city office); a fatal accident also adds an extra self-assessment due
+  settings.ACCIDENT_SELF_ASSESSMENT_DAYS later ("发生死亡事故后应重新进行评定",
+  domain.md §4.1).
+- **Annual self-assessments count against the certificate's standard** (a
+  self-assessment of another standard fulfils nothing) and are delivered to the
+  grading authority, which acknowledges each one (``annual_acknowledge``).
+- **Reason codes** (RevocationReason, domain.md §4.3): fatal accident, the
+  serious-injury and loss thresholds, 瞒报/谎报/迟报/漏报, false materials,
+  失信名单, licence revoked or business ceased, an overdue major hazard (flagged
+  by the hazards app through enterprises.signals.major_hazard_overdue), the
+  system not kept running, other.
 
 The daily Celery beat task (certification.lifecycle.daily.run_lifecycle_task) runs
 ``run_daily``; each step claims its rows with a conditional UPDATE, so a
@@ -75,6 +88,7 @@ from certification.models import (
     RevocationReason,
 )
 from certification.numbering import next_number
+from enterprises.accidents import pending_fatal
 from certification.validity import ANNUAL_YEARS, LIVE, annual_due_on, in_renewal_window
 from certification.workflow import tier_label
 from portal import audit
@@ -389,6 +403,19 @@ def _revocation_announcement(actor, today: datetime.date) -> AnnouncementBatch:
         created_by=actor,
     )
 
+    pending = pending_fatal(certificate.enterprise_id, certificate.valid_from)
+    if pending:
+        raise ServiceError(
+            _(
+                "Certificate %(number)s cannot be kept: no finding (事故认定) says that the "
+                "fatal accident of %(dates)s was not a production-safety accident. Record "
+                "the finding on the accident first, or revoke the certificate."
+            )
+            % {
+                "number": certificate.number,
+                "dates": "、".join(a.occurred_on.isoformat() for a in pending),
+            }
+        )
 
 @transaction.atomic
 def certificate_revoke(
@@ -447,7 +474,61 @@ def certificate_keep(
     return event
 
 
-# Each takes actor=, certificate= and the fields of its form (reason, note, tier).
+# --- annual self-assessments: the grading authority's acknowledgement ----------------
+
+
+def grading_authority_id(certificate: Certificate) -> int:
+    """The organisation an annual self-assessment is delivered to: the
+    application's grading authority when it has one, else the organisation
+    that announced the certificate."""
+    authority_id = getattr(certificate.application, "authority_id", None)
+    return authority_id or certificate.announcement.organiser_id
+
+
+@transaction.atomic
+def annual_acknowledge(*, actor, row: AnnualSelfAssessment) -> AnnualSelfAssessment:
+    """The grading authority acknowledges a delivered self-assessment, once."""
+    row = (
+        AnnualSelfAssessment.objects.select_for_update(of=("self",))
+        .select_related("certificate__announcement", "certificate__enterprise")
+        .get(pk=row.pk)
+    )
+    certificate = row.certificate
+    _check_authority(actor, certificate)
+    if row.submitted_at is None:
+        raise _conflict(_("This self-assessment has not been delivered yet."))
+    if row.acknowledged_at is not None:
+        raise _conflict(
+            _("This self-assessment was acknowledged on %(date)s.")
+            % {"date": _when(row.acknowledged_at)}
+        )
+    row.acknowledged_at = timezone.now()
+    row.acknowledged_by = actor
+    row.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit.record(
+        actor=actor,
+        action="certificate.annual.acknowledged",
+        obj=certificate,
+        after={"year": row.year, "kind": row.kind, "assessment": row.assessment_id},
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _(
+            "Certificate %(number)s (%(enterprise)s): the grading authority acknowledged "
+            "the self-assessment due on %(due)s."
+        ) % {
+            "number": certificate.number,
+            "enterprise": certificate.enterprise.name,
+            "due": row.due_on.isoformat(),
+        }
+    notify_after_commit(
+        [certificate.enterprise.account_id],
+        text,
+        reverse("certification:lifecycle_certificate", args=[certificate.pk]),
+    )
+    return row
+
+
+# Each takes actor=, certificate= and the fields of its form (reason, note).
 ACTIONS: dict[str, Callable[..., CertificateEvent]] = {
     "keep": certificate_keep,
     "suspend": certificate_suspend,
@@ -575,9 +656,23 @@ def flag_for_review(*, actor, enterprise, reason: str) -> list[Certificate]:
     return flagged
 
 
-def flag_for_accident(*, actor, enterprise, reason: str, **_signal) -> list[Certificate]:
-    """Receiver of enterprises.signals.accident_flags_review."""
-    return flag_for_review(actor=actor, enterprise=enterprise, reason=reason)
+def flag_for_accident(
+    *, actor, enterprise, reason: str, accident=None, **_signal
+) -> list[Certificate]:
+    """Receiver of enterprises.signals.accident_flags_review; a fatal accident
+    also adds an extra self-assessment to each certificate flagged."""
+    flagged = flag_for_review(actor=actor, enterprise=enterprise, reason=reason)
+    if accident is not None and accident.deaths >= 1:
+        days = settings.ACCIDENT_SELF_ASSESSMENT_DAYS
+        due_on = timezone.localdate() + datetime.timedelta(days=days)
+        for certificate in flagged:
+            AnnualSelfAssessment.objects.get_or_create(
+                certificate=certificate,
+                kind=AnnualSelfAssessment.Kind.ACCIDENT,
+                accident=accident,
+                defaults={"year": 0, "due_on": min(due_on, certificate.valid_until)},
+            )
+    return flagged
 
 
 def flag_for_overdue_hazard(*, actor, enterprise, reason: str, **_signal) -> list[Certificate]:

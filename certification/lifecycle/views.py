@@ -21,7 +21,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,8 +32,9 @@ from certification.certificates.views import download_scope
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.lifecycle import rules as lifecycle
 from certification.lifecycle import selectors as lifecycle_selectors
-from certification.models import Certificate, RevocationReason
+from certification.models import AnnualSelfAssessment, Certificate, RevocationReason
 from certification.workflow import tier_label
+from enterprises.accidents import pending_fatal
 from portal import permissions
 from portal.errors import ServiceError
 from portal.models import OrganisationKind
@@ -96,7 +97,11 @@ def _render(request, certificate: Certificate, *, status: int = 200, error=None,
         {
             "certificate": certificate,
             "events": events,
-            "annual": list(certificate.annual_assessments.all()),
+            "annual": list(certificate.annual_assessments.select_related("accident")),
+            # Fatal accidents still grounding a revocation (no 事故认定 clears them).
+            "pending_fatal": pending_fatal(certificate.enterprise_id, certificate.valid_from)
+            if certificate.review_flagged_at is not None
+            else [],
             "actions": [(name, ACTION_LABELS[name]) for name in open_actions],
             "downgrades": downgrades,
             "reasons": RevocationReason.choices,
@@ -107,6 +112,26 @@ def _render(request, certificate: Certificate, *, status: int = 200, error=None,
             "form_data": form_data or {},
             "is_authority": lifecycle.is_authority(user, certificate),
             "may_download": download_scope(user).filter(pk=certificate.pk).exists(),
+@login_required
+@require_POST
+def annual_acknowledge(request, pk: int, row_id: int):
+    """The grading authority acknowledges a delivered self-assessment."""
+    certificate = _get(request, pk)
+    row = get_object_or_404(AnnualSelfAssessment, pk=row_id, certificate=certificate)
+    permissions.require(lifecycle.is_authority(request.user, certificate))
+    try:
+        lifecycle.annual_acknowledge(actor=request.user, row=row)
+    except TransitionConflict as error:
+        return _render(
+            request,
+            _get(request, pk),
+            status=409,
+            error={"action": "annual", "message": error.message},
+        )
+    messages.success(request, _("The self-assessment was acknowledged."))
+    return redirect("certification:lifecycle_certificate", pk=certificate.pk)
+
+
         },
         status=status,
     )

@@ -8,6 +8,8 @@ application's detail page (templates/certification/_verification_panel.html).
 - /applications/verification/<id>/: a batch's items, which were drawn (and
   why each is required), the seed and how to repeat the draw, and the forms
   recording each spot check. A batch of another organiser: 404.
+- /applications/verification/<id>/approve/ (POST): the organiser approves the
+  batch's passed reports in one action; the others (city office): 403.
 
 Verifying, sending back and closing happen on the application's own page.
 """
@@ -22,12 +24,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import Application, SpotCheck, Status, VerificationBatch
+from certification.verification import approval, spot_checks
 from certification.verification import rules as verification
-from certification.verification import spot_checks
 from portal import permissions
 from portal.errors import ServiceError
 from portal.ids import parse_id
@@ -147,12 +150,23 @@ def _render_batch(request, batch: VerificationBatch, *, status: int = 200, **ext
         proposed = item.onsite.proposed_tier if item.onsite else ""
         item.proposed_display = tiers.get(proposed, proposed)
     counts = verification.with_counts(VerificationBatch.objects.filter(pk=batch.pk)).get()
+    names = {item.application_id: item.application.enterprise.name for item in items}
+    approvable = [
+        item
+        for item in items
+        if item.application.status == Status.REPORTED
+        and (not item.required or item.result == SpotCheck.Result.PASSED)
+    ]
     context = {
         "batch": batch,
         "items": items,
         "counts": counts,
         "population": population,
         "picks": picks,
+        "population_named": [(pk, names[pk]) for pk in population],
+        "picks_named": [(pk, names[pk]) for pk in picks],
+        "approvable": approvable,
+        "may_approve": approval.may_approve(user, batch),
         "repeat_matches": repeated == picks,
         "instructions": verification.draw_instructions(batch, population),
         "may_record": user.can_act and user.organisation_id == batch.organiser_id,
@@ -166,6 +180,39 @@ def _render_batch(request, batch: VerificationBatch, *, status: int = 200, **ext
 @login_required
 def verification_batch(request, batch_id: int):
     return _render_batch(request, _get_batch(request, batch_id))
+
+
+@login_required
+@require_POST
+def verification_batch_approve(request, batch_id: int):
+    """Approve the batch's passed reports in one action (each its own verify move)."""
+    batch = _get_batch(request, batch_id)
+    try:
+        outcome = approval.batch_approve_passed(actor=request.user, batch=batch)
+    except TransitionForbidden as error:
+        raise PermissionDenied(error.message) from None
+    if not outcome.approved and not outcome.refused:
+        messages.info(request, _("No report of this batch is waiting for approval."))
+    if outcome.approved:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d report approved: %(names)s.",
+                "%(count)d reports approved: %(names)s.",
+                len(outcome.approved),
+            )
+            % {
+                "count": len(outcome.approved),
+                "names": "、".join(a.enterprise.name for a in outcome.approved),
+            },
+        )
+    for application, reason in outcome.refused:
+        messages.error(
+            request,
+            _("%(enterprise)s not approved: %(reason)s")
+            % {"enterprise": application.enterprise.name, "reason": reason},
+        )
+    return redirect("certification:verification_batch", batch_id=batch.pk)
 
 
 @login_required

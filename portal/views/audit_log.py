@@ -1,3 +1,5 @@
+"""The audit log page: entries read as sentences (portal/audit.py ``readable``)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -7,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
-from portal import permissions
+from portal import audit, permissions
 from portal.models import AuditEvent
 
 
@@ -34,13 +36,18 @@ def audit_log(request):
     if until := parse_date(filters["until"] or ""):
         qs = qs.filter(created_at__date__lte=until)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
     return render(
         request,
         "portal/audit_log.html",
         {
             "page": page,
+            "entries": [audit.readable(event) for event in page],
             "filters": filters,
             "query_string": urlencode({key: value for key, value in filters.items() if value}),
-            "actions": AuditEvent.objects.order_by().values_list("action", flat=True).distinct(),
+            "actions": sorted(
+                ((action, audit.action_label(action)) for action in actions),
+                key=lambda pair: pair[1],
+            ),
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from reviews.models import Assessment, AssessmentRow
 from reviews.permissions import can_edit_assessment, can_start_assessment
 from reviews.scoring_data import score_assessment
 from reviews.selectors import applicable_versions
+from reviews.views.listing import assessment_filters, filter_assessments, filter_choices
 from reviews.views.rendering import (
     _FILES,
     _csrf_input,
@@ -41,13 +43,17 @@ from reviews.views.rendering import (
 
 def _list_context(request, start_form: AssessmentStartForm | None = None) -> dict:
     user = request.user
+    enterprise = _own_enterprise(user)
+    # Self-assessments only (the scope leaves the reviewers' sheets out); the
+    # filters a user's list can be narrowed by.
+    visible = Assessment.objects.visible_to(user).filter(kind=Assessment.Kind.SELF)
+    filters = assessment_filters(request.GET, enterprise is not None)
     qs = (
-        Assessment.objects.visible_to(user)
+        filter_assessments(visible, filters)
         .select_related("enterprise", "version__standard")
         .annotate(total=Count("rows"), answered=Count("rows", filter=~Q(rows__result="")))
         .order_by("-created_at", "-id")
     )
-    enterprise = _own_enterprise(user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for assessment in page:
         if assessment.status == Assessment.Status.SUBMITTED:
@@ -59,6 +65,9 @@ def _list_context(request, start_form: AssessmentStartForm | None = None) -> dic
             assessment.shown_grade = grade_label(result.grade)
     context: dict[str, object] = {
         "page": page,
+        "filters": filters,
+        "params": urlencode({key: value for key, value in filters.items() if value}),
+        "filter_choices": filter_choices(user, visible, enterprise is not None),
         "enterprise": enterprise,
         "is_enterprise": enterprise is not None,
         "can_start": False,

@@ -1,0 +1,56 @@
+"""The self-assessment list's search and filters: who may narrow it by what.
+
+An enterprise sees its own self-assessments: it filters by status and
+standard. Officials see the submitted ones of the enterprises they oversee:
+they search by enterprise name or credit code and filter by standard, and by
+district when their scope spans more than one.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from portal.models import OrganisationKind, Region
+from reviews.models import Assessment, Standard
+
+FILTER_KEYS = ("q", "status", "standard", "district")
+# Organisations whose enterprises lie in one district: a district filter could not narrow.
+_ONE_DISTRICT = {OrganisationKind.DISTRICT, OrganisationKind.STREET, OrganisationKind.ENTERPRISE}
+
+
+def assessment_filters(params, is_enterprise: bool) -> dict[str, str]:
+    filters = {key: params.get(key, "").strip()[:100] for key in FILTER_KEYS}
+    if is_enterprise:
+        filters["q"] = filters["district"] = ""
+    else:
+        filters["status"] = ""  # officials see submitted self-assessments only
+    return filters
+
+
+def filter_assessments(qs: QuerySet[Assessment], filters: dict[str, str]) -> QuerySet[Assessment]:
+    if filters["q"]:
+        qs = qs.filter(
+            Q(enterprise__name__icontains=filters["q"])
+            | Q(enterprise__uscc__icontains=filters["q"])
+        )
+    if filters["status"] in Assessment.Status.values:
+        qs = qs.filter(status=filters["status"])
+    if filters["standard"].isdigit():
+        qs = qs.filter(version__standard_id=int(filters["standard"]))
+    if filters["district"]:
+        qs = qs.filter(enterprise__region_id=filters["district"])
+    return qs
+
+
+def filter_choices(user, visible: QuerySet[Assessment], is_enterprise: bool) -> dict:
+    """The choices each shown filter offers: only standards that occur in the
+    user's list; no district filter for a one-district scope."""
+    standards = Standard.objects.filter(
+        pk__in=visible.order_by().values("version__standard_id")
+    ).order_by("code")
+    return {
+        "statuses": Assessment.Status.choices if is_enterprise else [],
+        "standards": list(standards),
+        "districts": [] if user.kind in _ONE_DISTRICT else list(Region.objects.all()),
+        "search": not is_enterprise,
+    }
