@@ -30,9 +30,9 @@ from certification.workflow import (
     LEAVE_REVIEW_UNIT,
     RECEIVER,
     REVIEW_UNIT,
-    TIER_NAMES,
     SYSTEM,
     SYSTEM_USERNAME,
+    TIER_NAMES,
     TRANSITIONS,
     WITH_REVIEW_UNIT,
     Transition,
@@ -90,7 +90,6 @@ def due_for(status: str) -> tuple[Any, bool]:
 
 
 def _acts_as(actor: Any, application: Application, transition: Transition) -> bool:
-    if not actor.can_act:
     if transition.actor == SYSTEM or actor.username == SYSTEM_USERNAME:
         # Only the scheduler makes the scheduler's moves, and it makes no other.
         return bool(
@@ -98,6 +97,7 @@ def _acts_as(actor: Any, application: Application, transition: Transition) -> bo
             and actor.username == SYSTEM_USERNAME
             and actor.organisation_id is None
         )
+    if not actor.can_act:
         return False
     if transition.actor == APPLICANT:
         return bool(actor.organisation_id == application.applicant_id)

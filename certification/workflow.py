@@ -25,6 +25,10 @@ APPLICANT, RECEIVER = "applicant", "receiver"
 TIER_NAMES = {"1": "一级", "2": "二级", "3": "三级", "pass": "达标"}
 # The review unit of the application's current assignment (certification/assignment/rules.py).
 REVIEW_UNIT = "review_unit"
+# The portal's scheduler (certification/applications/clocks.py): moves a clock
+# makes on its own, by the one user of this name (no organisation, no login).
+SYSTEM = "system"
+SYSTEM_USERNAME = "portal-scheduler"
 
 # Who must act while an application is in a state. States not listed wait on
 # no one (final, or handled by later steps of the workflow).
@@ -50,6 +54,9 @@ DEFAULT_TIME_LIMITS = {
     Status.SUBMITTED: 5,
     Status.RETURNED: 20,
     Status.ACCEPTED: 5,
+    # The review's 40 working days run "from the notice" (domain.md §4.2): from
+    # the assignment; start_review keeps the assignment's due date.
+    Status.ASSIGNED: 40,
     Status.ON_SITE_REVIEW: 40,
     Status.REPORTED: 10,
     Status.PUBLICITY: 7,
@@ -89,8 +96,12 @@ def tier_label(tier: str) -> str:
 
 
 def time_limit(status: str) -> int | None:
-    limits = {**DEFAULT_TIME_LIMITS, **getattr(settings, "WORKFLOW_TIME_LIMITS", {})}
-    return limits.get(status)
+    configured = getattr(settings, "WORKFLOW_TIME_LIMITS", {})
+    if status == Status.PUBLICITY and status not in configured:
+        # The publicity's own setting, never below the 应急〔2021〕83号 minimum.
+        days = getattr(settings, "PUBLICITY_WORKING_DAYS", DEFAULT_TIME_LIMITS[status])
+        return max(days, getattr(settings, "PUBLICITY_MIN_WORKING_DAYS", 0))
+    return {**DEFAULT_TIME_LIMITS, **configured}.get(status)
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,8 @@ TRANSITIONS = {
             tiers=LOCAL,
             style="success",
         ),
+        # Once, with the one complete list of corrections as its comment
+        # (行政许可法 第三十二条 "一次告知"): a second return is refused.
         Transition(
             "return",
             (Status.SUBMITTED,),
@@ -184,6 +197,17 @@ TRANSITIONS = {
             _("Return for correction"),
             needs_comment=True,
             style="warning",
+            prepare=APPS + "prepare_return",
+        ),
+        # Not answered within the acceptance's time limit: deemed accepted
+        # (settings.DEEMED_ACCEPTANCE; certification/applications/clocks.py).
+        Transition(
+            "deem_accepted",
+            (Status.SUBMITTED,),
+            Status.ACCEPTED,
+            SYSTEM,
+            _("Deemed accepted: not answered in time"),
+            tiers=LOCAL,
         ),
         Transition(
             "reject",
@@ -255,6 +279,16 @@ TRANSITIONS = {
             style="warning",
             tiers=LOCAL,
             prepare=RECTIFY + "prepare_request_rectification",
+        ),
+        # The deadline passed without the evidence submitted: the review ends
+        # as not passed (certification/applications/clocks.py).
+        Transition(
+            "rectification_expired",
+            (Status.RECTIFICATION,),
+            Status.REJECTED,
+            SYSTEM,
+            _("Rectification not submitted in time: review not passed"),
+            tiers=LOCAL,
         ),
         # Needs rectification evidence uploaded.
         Transition(

@@ -17,6 +17,12 @@ What a record does:
   [C2], not national; 0 turns it off), or its direct loss (10,000 yuan)
   reaches settings.ACCIDENT_REVIEW_DIRECT_LOSS (default None: off; §4.3
   mentions loss thresholds for the renewal fast path but no figure).
+- **Finding (事故认定).** The enterprise's district or the city office records
+  once whether the accident was a production-safety accident, with the
+  reference of the finding (``accident_record_finding``). A certificate
+  flagged for a fatal accident is kept only when every fatal accident of its
+  validity was found not to be one (certification/lifecycle/rules.py
+  certificate_keep); 应急〔2021〕83号 revokes for "生产安全死亡事故" (domain.md §4.3).
 - **Accident-record gate.** certification.applications.services.check_qualifies scores
   an application with the larger of the deaths declared (in the
   application and its self-assessment) and the deaths recorded here in the
@@ -37,7 +43,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enterprises.models import Accident, Enterprise
+from enterprises.models import Accident, AccidentFinding, Enterprise
 from enterprises.signals import accident_flags_review
 from portal import audit
 from portal.errors import ServiceError
@@ -181,5 +187,79 @@ def accident_record(
             "direct_loss": str(accident.direct_loss),
             "flagged": [c.number for c in flagged],
         },
+    )
+    return accident
+
+
+def can_record_finding(user, enterprise: Enterprise) -> bool:
+    """事故认定 is the government's: the enterprise's district and the city office."""
+    if not (user.is_authenticated and getattr(user, "can_act", False)):
+        return False
+    org = user.organisation
+    if org.kind == Kind.CITY_OFFICE:
+        return True
+    return bool(org.kind == Kind.DISTRICT and org.region_id == enterprise.region_id)
+
+
+def pending_fatal(enterprise_id: int, since: datetime.date) -> list[Accident]:
+    """Fatal accidents on or after ``since`` not found to be outside production
+    safety: each still grounds a revocation."""
+    return list(
+        Accident.objects.filter(
+            enterprise_id=enterprise_id, deaths__gte=1, occurred_on__gte=since
+        ).exclude(finding=AccidentFinding.NOT_PRODUCTION_SAFETY)
+    )
+
+
+@transaction.atomic
+def accident_record_finding(
+    *, actor, accident: Accident, finding: str, reference: str, note: str = ""
+) -> Accident:
+    """Record the finding once; a second one is refused (the first stands)."""
+    accident = (
+        Accident.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=accident.pk)
+    )
+    if not can_record_finding(actor, accident.enterprise):
+        raise PermissionDenied(_("Only the enterprise's district and the city office record it."))
+    if accident.finding:
+        raise ServiceError(
+            _("The finding was recorded on %(date)s (%(finding)s); it stands.")
+            % {
+                "date": timezone.localtime(accident.finding_at).date().isoformat()
+                if accident.finding_at
+                else "—",
+                "finding": accident.get_finding_display(),
+            },
+            field="finding",
+        )
+    if finding not in AccidentFinding.values:
+        raise ServiceError(_("Choose the finding."), field="finding")
+    reference = (reference or "").strip()
+    if not reference:
+        raise ServiceError(
+            _("Enter the reference of the finding (document number)."), field="reference"
+        )
+    if len(reference) > 100:
+        raise ServiceError(
+            _("The reference is too long: at most 100 characters."), field="reference"
+        )
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ServiceError(_("The explanation is too long: at most 2000 characters."), field="note")
+    accident.finding = finding
+    accident.finding_reference = reference
+    accident.finding_note = note
+    accident.finding_by = actor
+    accident.finding_at = timezone.now()
+    accident.save(
+        update_fields=["finding", "finding_reference", "finding_note", "finding_by", "finding_at"]
+    )
+    audit.record(
+        actor=actor,
+        action="enterprise.accident.finding",
+        obj=accident.enterprise,
+        after={"accident": accident.pk, "finding": finding, "reference": reference},
     )
     return accident

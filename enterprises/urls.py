@@ -28,4 +28,11 @@ urlpatterns += [
 
 from enterprises import views_accidents  # noqa: E402
 
-urlpatterns += [path("<int:pk>/accidents/new/", views_accidents.accident_add, name="accident_add")]
+urlpatterns += [
+    path("<int:pk>/accidents/new/", views_accidents.accident_add, name="accident_add"),
+    path(
+        "<int:pk>/accidents/<int:accident_id>/finding/",
+        views_accidents.accident_finding,
+        name="accident_finding",
+    ),
+]

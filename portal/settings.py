@@ -404,6 +404,10 @@ ANNUAL_REMIND_DAYS = env_int("ANNUAL_REMIND_DAYS", 30, minimum=0)
 # yuan (not found in domain.md: None, off).
 ACCIDENT_REVIEW_SERIOUS_INJURIES = env_int("ACCIDENT_REVIEW_SERIOUS_INJURIES", 3, minimum=0)
 ACCIDENT_REVIEW_DIRECT_LOSS = None
+# A fatal accident adds an extra self-assessment to each live certificate, due
+# this many days after it was recorded ("发生死亡事故后应重新进行评定", domain.md §4.1,
+# [C] wkfff/ssms; the text gives no period: a judgment call).
+ACCIDENT_SELF_ASSESSMENT_DAYS = env_int("ACCIDENT_SELF_ASSESSMENT_DAYS", 90, minimum=1)
 CELERY_BEAT_SCHEDULE["certificate-lifecycle"] = {
     "task": "certification.run_lifecycle",
     "schedule": crontab(hour=1, minute=15),  # expiry, annual self-assessments, renewal
@@ -421,10 +425,6 @@ LISTING_REVIEW_DAYS = env_int("LISTING_REVIEW_DAYS", 10, minimum=1)
 # One e-mail a day per user with the notifications not yet mailed (portal/notify.py);
 # users who chose one e-mail per notification get theirs at once.
 CELERY_BEAT_SCHEDULE["notification-digest"] = {
-# A fatal accident adds an extra self-assessment to each live certificate, due
-# this many days after it was recorded ("发生死亡事故后应重新进行评定", domain.md §4.1,
-# [C] wkfff/ssms; the text gives no period: a judgment call).
-ACCIDENT_SELF_ASSESSMENT_DAYS = env_int("ACCIDENT_SELF_ASSESSMENT_DAYS", 90, minimum=1)
     "task": "portal.send_daily_digests",
     "schedule": crontab(hour=17, minute=30),  # the day's news, before the evening
 }

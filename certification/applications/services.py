@@ -316,6 +316,23 @@ def prepare_submit(move: Move) -> None:
         move.fields.append("submitted_at")
 
 
+def prepare_return(move: Move) -> None:
+    """An application is returned once: the comment is the one complete list
+    of corrections (行政许可法 第三十二条 "一次告知…全部内容"); a second return
+    is refused, naming the first."""
+    first = move.application.events.filter(transition="return").order_by("created_at", "pk").first()
+    if first is not None:
+        raise ServiceError(
+            _(
+                "This application was already returned for correction on %(date)s, with "
+                "its complete list of corrections; it cannot be returned again. Accept it "
+                "or do not accept it, giving the reasons."
+            )
+            % {"date": timezone.localtime(first.created_at).date().isoformat()},
+            field="comment",
+        )
+
+
 def prepare_national_result(move: Move) -> None:
     result = move.data.get("national_result") or ""
     reference = (move.data.get("national_reference") or "").strip()

@@ -344,6 +344,11 @@ def prepare_start_review(move: Move) -> None:
     assignment = current_assignment(move.application)
     assert assignment is not None  # an application in ASSIGNED has its current assignment
     check_declarations(assignment)
+    # The review's working days count from the assignment (domain.md §4.2
+    # "自接到通知之日起"), not from the start on site: the due date carries over.
+    application = move.application
+    if application.due_on is not None:
+        move.due = (application.due_on, application.due_is_estimated)
 
 
 def prepare_assign(move: Move) -> None:

@@ -5,10 +5,11 @@ router's, so they sit beside ``certificates/<id>/`` of api_publicity).
 - ``GET certificates/<id>/history/``: status, grade, the events, the
   annual self-assessments and the changes open to the user; whoever sees
   the certificate (publicity.certificates_visible_to), otherwise 404.
-- ``POST certificates/<id>/suspend|reinstate|downgrade|revoke/``: the
+- ``POST certificates/<id>/keep|suspend|reinstate|revoke/``: the
   grading authority (the announcing organisation and the city office);
   others in scope 403. Body: ``reason`` (a RevocationReason code; optional
-  for reinstate), ``note``; ``tier`` for downgrade. A wrong state (e.g.
+  for reinstate), ``note``. There is no downgrade: a lower grade is a
+  revocation and a new certificate with its own number. A wrong state (e.g.
   reinstating a valid certificate, anything on a revoked one): 409; bad
   input: 400 naming the field.
 - ``GET|POST enterprises/<id>/accidents/``: the enterprise's accidents
@@ -88,11 +89,11 @@ class AnnualSerializer(serializers.ModelSerializer):
     class Meta:
         model = AnnualSelfAssessment
         fields = [
-            "year",
             "id",
             "kind",
             "accident",
             "acknowledged_at",
+            "year",
             "due_on",
             "assessment",
             "submitted_at",
@@ -156,7 +157,6 @@ class AccidentSerializer(serializers.ModelSerializer):
             "description",
             "recorded_by",
             "recorded_at",
-        ]
             "finding",
             "finding_reference",
             "finding_note",
@@ -171,6 +171,7 @@ class AccidentSerializer(serializers.ModelSerializer):
             "finding_reference",
             "finding_note",
             "finding_at",
+        ]
 
 
 # --------------------------------------------------------------------------
@@ -189,28 +190,22 @@ class ChangeSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     )
 
 
-class DowngradeSerializer(ChangeSerializer):
-    tier = serializers.CharField(
-        max_length=5, help_text=gettext_lazy("A lower grade of the same standard.")
-    )
-
-
 class AccidentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     occurred_on = serializers.DateField()
     deaths = serializers.IntegerField(min_value=0, max_value=32767, default=0)
     serious_injuries = serializers.IntegerField(min_value=0, max_value=32767, default=0)
     direct_loss = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, default=Decimal(0)
+    )
+    description = serializers.CharField(max_length=accidents.MAX_DESCRIPTION)
+
+
 class FindingSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     finding = serializers.ChoiceField(choices=AccidentFinding.choices)
     reference = serializers.CharField(
         max_length=100, help_text=gettext_lazy("The finding's document number.")
     )
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-
-
-        max_digits=12, decimal_places=2, min_value=0, default=Decimal(0)
-    )
-    description = serializers.CharField(max_length=accidents.MAX_DESCRIPTION)
 
 
 # --------------------------------------------------------------------------
@@ -252,7 +247,7 @@ class CertificateChangeView(PortalAPIMixin, APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def get_serializer_class(self):
-        return DowngradeSerializer if self.action_name == "downgrade" else ChangeSerializer
+        return ChangeSerializer
 
     def post(self, request, pk: int):
         certificate = _certificate(request.user, pk)
@@ -326,6 +321,11 @@ class AccidentListView(PortalAPIMixin, generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
             accident = accidents.accident_record(
+                actor=request.user, enterprise=enterprise, **serializer.validated_data
+            )
+        return Response(AccidentSerializer(accident).data, status=status.HTTP_201_CREATED)
+
+
 class AnnualAcknowledgeView(PortalAPIMixin, APIView):
     @extend_schema(request=None, responses={200: HistorySerializer, **WRITE_RESPONSES})
     def post(self, request, pk: int, row_id: int):
@@ -372,11 +372,6 @@ class AccidentFindingView(PortalAPIMixin, APIView):
         return Response(AccidentSerializer(accident).data)
 
 
-                actor=request.user, enterprise=enterprise, **serializer.validated_data
-            )
-        return Response(AccidentSerializer(accident).data, status=status.HTTP_201_CREATED)
-
-
 def _urls():
     from django.urls import path
 
@@ -384,10 +379,6 @@ def _urls():
         "keep": ("Close a revocation review without revoking (the flag goes).", ChangeSerializer),
         "suspend": ("Suspend a valid certificate.", ChangeSerializer),
         "reinstate": ("Reinstate a suspended certificate.", ChangeSerializer),
-        "downgrade": (
-            "Give a lower grade of the same standard; the number stays.",
-            DowngradeSerializer,
-        ),
         "revoke": (
             "Revoke: published in a revocation announcement; re-application is locked.",
             ChangeSerializer,
@@ -406,6 +397,15 @@ def _urls():
                 f"certificates/<int:pk>/{name}/",
                 _change_view(name, doc, serializer),
                 name=f"api-certificate-{name}",
+            )
+        )
+    patterns.append(
+        path(
+            "enterprises/<int:pk>/accidents/",
+            AccidentListView.as_view(),
+            name="api-enterprise-accidents",
+        )
+    )
     patterns.append(
         path(
             "enterprises/<int:pk>/accidents/<int:accident_id>/finding/",
@@ -418,15 +418,6 @@ def _urls():
             "certificates/<int:pk>/annual/<int:row_id>/acknowledge/",
             AnnualAcknowledgeView.as_view(),
             name="api-certificate-annual-acknowledge",
-        )
-    )
-            )
-        )
-    patterns.append(
-        path(
-            "enterprises/<int:pk>/accidents/",
-            AccidentListView.as_view(),
-            name="api-enterprise-accidents",
         )
     )
     return patterns

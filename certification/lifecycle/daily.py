@@ -73,8 +73,13 @@ def fulfil_annual(today: datetime.date) -> int:
     rows = list(
         _annual_open()
         .filter(certificate__valid_from__lte=today)
-        .select_related("certificate__application")
-        .order_by("certificate_id", "year")
+        .select_related(
+            "certificate__application__assessment__version",
+            "certificate__enterprise",
+            "certificate__announcement",
+            "accident",
+        )
+        .order_by("certificate_id", "due_on", "year")
     )
     by_certificate: dict[int, list[AnnualSelfAssessment]] = {}
     for row in rows:
@@ -93,14 +98,14 @@ def fulfil_annual(today: datetime.date) -> int:
             a
             for a in Assessment.objects.filter(
                 enterprise_id=certificate.enterprise_id,
+                # domain.md §4.1: the enterprise assesses "本单位安全生产标准化情况"
+                # against the standard its grade was earned on.
+                version__standard_id=certificate.application.assessment.version.standard_id,
                 kind=Assessment.Kind.SELF,
                 status=Assessment.Status.SUBMITTED,
                 submitted_at__isnull=False,
             ).order_by("submitted_at", "pk")
             if a.pk not in used
-                # domain.md §4.1: the enterprise assesses "本单位安全生产标准化情况"
-                # against the standard its grade was earned on.
-                version__standard_id=certificate.application.assessment.version.standard_id,
         ]
         for row in open_rows:
             opens = _opens_on(row)
@@ -113,19 +118,14 @@ def fulfil_annual(today: datetime.date) -> int:
                 claimed = AnnualSelfAssessment.objects.filter(
                     pk=row.pk, submitted_at__isnull=True
                 ).update(assessment=match, submitted_at=match.submitted_at)
+                if claimed:
+                    _deliver(certificate, row, match)
             if claimed:
                 candidates.remove(match)
                 done += 1
     return done
 
-                if claimed:
-                    _deliver(certificate, row, match)
 
-@_in_portal_language
-def record_overdue(today: datetime.date) -> int:
-    """Years past their due date without a self-assessment: recorded once."""
-    count = 0
-    rows = (
 @_in_portal_language
 def _deliver(certificate: Certificate, row: AnnualSelfAssessment, assessment) -> None:
     """The self-assessment reaches the grading authority, which acknowledges it
@@ -153,6 +153,11 @@ def _deliver(certificate: Certificate, row: AnnualSelfAssessment, assessment) ->
     )
 
 
+@_in_portal_language
+def record_overdue(today: datetime.date) -> int:
+    """Years past their due date without a self-assessment: recorded once."""
+    count = 0
+    rows = (
         _annual_open()
         .filter(due_on__lt=today, overdue_recorded_at__isnull=True)
         .select_related("certificate__enterprise", "certificate__announcement")

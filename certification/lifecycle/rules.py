@@ -1,12 +1,12 @@
 """A certificate's life after the announcement: annual
-self-assessments, renewal window, expiry, suspension, reinstatement,
-downgrading and revocation, accident flags.
+self-assessments, renewal window, expiry, suspension, reinstatement and
+revocation, accident flags.
 
 Rules chosen (domain.md §4.1, §4.3; tagged [M] there, hence settings):
 
 - **Grading authority** of a certificate: the organisation that announced it
   (the district for level 3, the organising unit for level 2) and the city
-  office. They suspend, reinstate, downgrade and revoke; each change is
+  office. They suspend, reinstate and revoke; each change is
   atomic on the locked certificate row, writes a CertificateEvent and an
   audit row and tells the enterprise after commit.
 - **Reason codes** (RevocationReason) are required for suspension and
@@ -14,14 +14,13 @@ Rules chosen (domain.md §4.1, §4.3; tagged [M] there, hence settings):
   note only (its reason code is optional: the suspension's reason no longer
   applies).
 - **States**: suspend valid → suspended; reinstate suspended → valid;
-  downgrade valid or suspended (status kept); revoke valid or suspended →
-  revoked. Nothing changes an expired or revoked certificate.
-- **Downgrading** gives a lower grade of the same standard (the thresholds of
-  the standard version the grade was earned on). The certificate **keeps
-  its number**: the number identifies the certificate issued in its
-  announcement (its level mark records the grade as announced); the current
-  grade is ``Certificate.tier``, shown on the certificate and verification
-  pages, and the ``downgraded`` event records from → to.
+  revoke valid or suspended → revoked. Nothing changes an expired or
+  revoked certificate.
+- **No downgrading**: a certificate's number carries its grade (Ⅱ, Ⅲ), so a
+  lower grade is a revocation plus a new application, announcement and
+  certificate with its own number (应急〔2021〕83号: grades are granted by
+  announcement). ``downgraded`` events of older data still show in the
+  history.
 - **Revocation** locks re-application until today + settings.REAPPLY_LOCK_DAYS
   (``reapply_locked_until`` = the first day the enterprise may apply again)
   and is published in a revocation announcement (AnnouncementBatch
@@ -78,7 +77,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from certification.certificates.rendering import render_certificate_task
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import (
     AnnouncementBatch,
@@ -88,9 +86,9 @@ from certification.models import (
     RevocationReason,
 )
 from certification.numbering import next_number
-from enterprises.accidents import pending_fatal
 from certification.validity import ANNUAL_YEARS, LIVE, annual_due_on, in_renewal_window
 from certification.workflow import tier_label
+from enterprises.accidents import pending_fatal
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import Organisation, OrganisationKind
@@ -118,14 +116,16 @@ def is_authority(user, certificate: Certificate) -> bool:
 
 
 def oversees(user) -> bool:
-    """Districts, organising units and the city office: the certificate list
-    and the warning list (their scope of certificates)."""
+    """Districts, regulators (grading authorities of level 2), organising
+    units and the city office: the certificate list and the warning list
+    (their scope of certificates)."""
     return bool(
         user.is_authenticated
         and getattr(user, "can_act", False)
         and user.organisation.kind
         in (
             OrganisationKind.DISTRICT,
+            OrganisationKind.REGULATOR,
             OrganisationKind.ORGANISING_UNIT,
             OrganisationKind.CITY_OFFICE,
         )
@@ -342,53 +342,6 @@ def certificate_reinstate(
     )
 
 
-def downgrade_choices(certificate: Certificate) -> list[str]:
-    """Lower grades of the standard the grade was earned on, highest first."""
-    from reviews.scoring_data import spec_for_version
-
-    assessment = certificate.application.assessment
-    thresholds = spec_for_version(assessment.version).thresholds
-    if certificate.tier not in thresholds:
-        return []
-    current = thresholds[certificate.tier]
-    lower = [tier for tier, minimum in thresholds.items() if minimum < current]
-    return sorted(lower, key=lambda tier: thresholds[tier], reverse=True)
-
-
-@transaction.atomic
-def certificate_downgrade(
-    *, actor, certificate: Certificate, tier: str, reason: str, note: str
-) -> CertificateEvent:
-    """The grade changes; the number stays (see the module's docstring)."""
-    certificate = _locked(certificate)
-    _check_authority(actor, certificate)
-    _check_state(certificate, LIVE, _("downgraded"))
-    choices = downgrade_choices(certificate)
-    if not choices:
-        raise ServiceError(
-            _("%(grade)s is the lowest grade of its standard; revoke the certificate instead.")
-            % {"grade": _tier_label(certificate.tier)},
-            field="tier",
-        )
-    if tier not in choices:
-        raise ServiceError(
-            _("Choose a lower grade of the same standard: %(choices)s.")
-            % {"choices": "、".join(_tier_label(t) for t in choices)},
-            field="tier",
-        )
-    reason, note = _clean(reason, note)
-    event = _apply(actor, certificate, _Change(Action.DOWNGRADED, tier=tier), reason, note)
-    if certificate.rendered_at is not None:
-        # The printed grade changed: render the PDF and plaque again after commit.
-        pk = certificate.pk
-        transaction.on_commit(lambda: _rerender(pk))
-    return event
-
-
-def _rerender(certificate_id: int) -> None:
-    render_certificate_task.delay(certificate_id, force=True)
-
-
 def _revocation_announcement(actor, today: datetime.date) -> AnnouncementBatch:
 
     year = today.year
@@ -403,19 +356,6 @@ def _revocation_announcement(actor, today: datetime.date) -> AnnouncementBatch:
         created_by=actor,
     )
 
-    pending = pending_fatal(certificate.enterprise_id, certificate.valid_from)
-    if pending:
-        raise ServiceError(
-            _(
-                "Certificate %(number)s cannot be kept: no finding (事故认定) says that the "
-                "fatal accident of %(dates)s was not a production-safety accident. Record "
-                "the finding on the accident first, or revoke the certificate."
-            )
-            % {
-                "number": certificate.number,
-                "dates": "、".join(a.occurred_on.isoformat() for a in pending),
-            }
-        )
 
 @transaction.atomic
 def certificate_revoke(
@@ -462,6 +402,19 @@ def certificate_keep(
         raise _conflict(
             _("Certificate %(number)s is not flagged for a revocation review.")
             % {"number": certificate.number}
+        )
+    pending = pending_fatal(certificate.enterprise_id, certificate.valid_from)
+    if pending:
+        raise ServiceError(
+            _(
+                "Certificate %(number)s cannot be kept: no finding (事故认定) says that the "
+                "fatal accident of %(dates)s was not a production-safety accident. Record "
+                "the finding on the accident first, or revoke the certificate."
+            )
+            % {
+                "number": certificate.number,
+                "dates": "、".join(a.occurred_on.isoformat() for a in pending),
+            }
         )
     reason, note = _clean(reason, note, reason_required=False)
     flagged = certificate.review_flag_reason
@@ -533,7 +486,6 @@ ACTIONS: dict[str, Callable[..., CertificateEvent]] = {
     "keep": certificate_keep,
     "suspend": certificate_suspend,
     "reinstate": certificate_reinstate,
-    "downgrade": certificate_downgrade,
     "revoke": certificate_revoke,
 }
 
@@ -549,7 +501,7 @@ def actions_open(user, certificate: Certificate) -> list[str]:
     if status == Certificate.Status.SUSPENDED:
         names.append("reinstate")
     if status in LIVE:
-        names += ["downgrade", "revoke"]
+        names.append("revoke")
         if certificate.review_flagged_at is not None:
             names.insert(0, "keep")
     return names
@@ -612,6 +564,10 @@ def prepare_confirm_renewal(move) -> None:
     application.granted_tier = application.tier
     move.fields.append("granted_tier")
     move.details.update({"renews": renewed.number, "granted_tier": application.tier})
+    # Its grading authority confirms it (approve) before publicity.
+    from certification.approval.rules import set_authority
+
+    set_authority(move, application.tier)
 
 
 # --- accident flags -------------------------------------------------------------------

@@ -12,4 +12,9 @@ urlpatterns = [
     path(
         "certificates/<int:pk>/change/<slug:action>/", views.certificate_act, name="lifecycle_act"
     ),
+    path(
+        "certificates/<int:pk>/annual/<int:row_id>/acknowledge/",
+        views.annual_acknowledge,
+        name="lifecycle_annual_acknowledge",
+    ),
 ]

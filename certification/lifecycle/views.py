@@ -1,8 +1,8 @@
 """Pages of certification/lifecycle/rules.py (under /applications/certificates/).
 
 - the certificate page: status, grade, validity, history, annual
-  self-assessments; the grading authority's forms (suspend, reinstate,
-  downgrade, revoke). Whoever sees the certificate
+  self-assessments; the grading authority's forms (keep, suspend,
+  reinstate, revoke). Whoever sees the certificate
   (publicity.certificates_visible_to) sees the page; outside: 404.
 - the certificate list with filters (status, flagged, annual overdue,
   expiring): districts, organising units and the city office, and the
@@ -45,7 +45,6 @@ ACTION_LABELS = {
     "keep": gettext_lazy("Keep: close the revocation review"),
     "suspend": gettext_lazy("Suspend"),
     "reinstate": gettext_lazy("Reinstate"),
-    "downgrade": gettext_lazy("Downgrade"),
     "revoke": gettext_lazy("Revoke"),
 }
 
@@ -60,7 +59,6 @@ class LifecycleForm(forms.Form):
         required=False,
         max_length=2000,
     )
-    tier = forms.CharField(required=False, max_length=5)
 
 
 def _certificates(user):
@@ -84,13 +82,6 @@ def _render(request, certificate: Certificate, *, status: int = 200, error=None,
         event.from_tier_label = tier_label(event.from_tier) if event.from_tier else ""
         event.to_tier_label = tier_label(event.to_tier) if event.to_tier else ""
     open_actions = lifecycle.actions_open(user, certificate)
-    downgrades = (
-        [(t, tier_label(t)) for t in lifecycle.downgrade_choices(certificate)]
-        if "downgrade" in open_actions
-        else []
-    )
-    if not downgrades and "downgrade" in open_actions:
-        open_actions.remove("downgrade")
     return render(
         request,
         "certification/lifecycle/certificate.html",
@@ -103,7 +94,6 @@ def _render(request, certificate: Certificate, *, status: int = 200, error=None,
             if certificate.review_flagged_at is not None
             else [],
             "actions": [(name, ACTION_LABELS[name]) for name in open_actions],
-            "downgrades": downgrades,
             "reasons": RevocationReason.choices,
             "in_window": validity.in_renewal_window(certificate),
             "renewal_opens_on": validity.renewal_opens_on(certificate),
@@ -112,6 +102,16 @@ def _render(request, certificate: Certificate, *, status: int = 200, error=None,
             "form_data": form_data or {},
             "is_authority": lifecycle.is_authority(user, certificate),
             "may_download": download_scope(user).filter(pk=certificate.pk).exists(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def certificate_detail(request, pk: int):
+    return _render(request, _get(request, pk))
+
+
 @login_required
 @require_POST
 def annual_acknowledge(request, pk: int, row_id: int):
@@ -132,16 +132,6 @@ def annual_acknowledge(request, pk: int, row_id: int):
     return redirect("certification:lifecycle_certificate", pk=certificate.pk)
 
 
-        },
-        status=status,
-    )
-
-
-@login_required
-def certificate_detail(request, pk: int):
-    return _render(request, _get(request, pk))
-
-
 @login_required
 @require_POST
 def certificate_act(request, pk: int, action: str):
@@ -156,8 +146,6 @@ def certificate_act(request, pk: int, action: str):
         "reason": form.cleaned_data.get("reason", ""),
         "note": form.cleaned_data.get("note", ""),
     }
-    if action == "downgrade":
-        data["tier"] = form.cleaned_data.get("tier", "")
     try:
         change(actor=request.user, certificate=certificate, **data)
     except TransitionForbidden:

@@ -60,10 +60,25 @@ class CertificateEvent(models.Model):
 
 class AnnualSelfAssessment(models.Model):
     """The self-assessment due in one year of a certificate's validity
-    (year 1 is the first year after the announcement)."""
+    (year 1 is the first year after the announcement), or the extra one a
+    fatal accident calls for (kind "accident", year 0)."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Annual")
+        # "发生死亡事故后应重新进行评定" (domain.md §4.1, [C] wkfff/ssms).
+        ACCIDENT = "accident", _("After a fatal accident")
 
     certificate = models.ForeignKey(
         Certificate, on_delete=models.CASCADE, related_name="annual_assessments"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ANNUAL)
+    # The fatal accident an extra self-assessment answers.
+    accident = models.ForeignKey(
+        "enterprises.Accident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     year = models.PositiveSmallIntegerField(_("year of validity"))
     due_on = models.DateField(_("due"))
@@ -74,11 +89,26 @@ class AnnualSelfAssessment(models.Model):
     reminded_on = models.DateField(null=True, blank=True)
     # Recorded once when the due date passes without a submission (warning list).
     overdue_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The report goes to the grading authority, which acknowledges it (domain.md
+    # §4.1: "形成自评报告报送审核公告部门").
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
-        ordering = ["certificate", "year"]
+        ordering = ["certificate", "year", "due_on"]
         constraints = [
-            models.UniqueConstraint(fields=["certificate", "year"], name="annual_assessment_unique")
+            models.UniqueConstraint(
+                fields=["certificate", "year"],
+                condition=models.Q(kind="annual"),
+                name="annual_assessment_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["certificate", "accident"],
+                condition=models.Q(kind="accident"),
+                name="accident_assessment_unique",
+            ),
         ]
         indexes = [
             # The overdue years not submitted (few): the worklist starts from them.

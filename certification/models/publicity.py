@@ -168,7 +168,18 @@ class RevocationReason(models.TextChoices):
         "system_not_running",
         _("Standardization management system not kept running"),
     )
+    # Accidents below a death that still ground a revocation: the thresholds of
+    # settings.ACCIDENT_REVIEW_SERIOUS_INJURIES / ACCIDENT_REVIEW_DIRECT_LOSS.
+    SERIOUS_INJURIES = "serious_injuries", _("Accident with serious injuries above the threshold")
+    DIRECT_LOSS = "direct_loss", _("Accident with a direct loss above the threshold")
+    # 瞒报、谎报、迟报、漏报 (domain.md §4.3 "other triggers", [M]).
+    ACCIDENT_REPORTING = (
+        "accident_reporting",
+        _("Accident concealed, falsely, late or incompletely reported"),
+    )
     FRAUD = "fraud", _("False materials or concealed accidents")
+    DISHONESTY_LIST = "dishonesty_list", _("Listed for dishonesty sanctions (失信名单)")
+    LICENCE_REVOKED = "licence_revoked", _("Licence revoked or business ceased")
     OTHER = "other", _("Other")
 
 

@@ -28,7 +28,7 @@ from certification.onsite.rules import (
     _store,
 )
 from certification.workflow import time_limit
-from portal import audit
+from portal import audit, workdays
 from portal.errors import ServiceError
 from portal.fields import check_length
 from portal.files import check_document
@@ -46,8 +46,22 @@ def _deadline(value) -> datetime.date:
             ) from None
     if not isinstance(value, datetime.date):
         raise ServiceError(_("Set the deadline for the rectification."), field="deadline")
-    if value <= timezone.localdate():
+    today = timezone.localdate()
+    if value <= today:
         raise ServiceError(_("The deadline must be after today."), field="deadline")
+    # A cap on the rectification (settings.RECTIFICATION_MAX_WORKING_DAYS): no
+    # text fixes one, and without it the paused review clock could wait forever.
+    days = settings.RECTIFICATION_MAX_WORKING_DAYS
+    latest = workdays.add_working_days(today, days)
+    if value > latest:
+        raise ServiceError(
+            _(
+                "A rectification may last at most %(days)d working days: set a deadline "
+                "on or before %(date)s."
+            )
+            % {"days": days, "date": latest.isoformat()},
+            field="deadline",
+        )
     return value
 
 
