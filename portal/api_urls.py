@@ -21,6 +21,7 @@ from hazards.selfreports import api as api_hazard_selfreports
 from hazards.supervision import api as api_hazard_supervision
 from portal import api
 from portal.api.notifications import NotificationViewSet
+from reporting.assessment import api as api_assessment
 from reporting.dashboards import api as api_dashboards
 from reporting.snapshots import api as api_snapshots
 from reporting.standing import api as api_standing
@@ -80,6 +81,7 @@ for module in (
     api_worklists,
     api_dashboards,
     api_standing,
+    api_assessment,
 ):
     for prefix, viewset, basename in module.routes:
         router.register(prefix, viewset, basename=basename)

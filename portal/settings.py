@@ -484,6 +484,14 @@ CELERY_BEAT_SCHEDULE["reporting-escalate-worklists"] = {
     "task": "reporting.escalate_worklists",
     "schedule": crontab(hour=3, minute=0),  # after the lifecycle job has marked overdue years
 }
+# Assessment reports (reporting/assessment/): the assessed unit may comment on or object
+# to its draft for this many working days before the assessing office finalises it. No
+# regulation found fixes the window: 5 working days is a judgment call.
+ASSESSMENT_COMMENT_WORKING_DAYS = env_int("ASSESSMENT_COMMENT_WORKING_DAYS", 5, minimum=0)
+CELERY_BEAT_SCHEDULE["reporting-assessment-after-close"] = {
+    "task": "reporting.assessment_after_close",
+    "schedule": crontab(hour=3, minute=30),  # after the nightly snapshot froze the period
+}
 # The warning list (警示名单) and supervision tiers (监管频次), reporting/standing/. The
 # entry rules that apply (reporting/standing/warnings.py RULES) and their windows:
 # the issue names the grounds, no regulation found fixes the windows (judgment calls:

@@ -49,7 +49,9 @@ class Cast:
             return make_enterprise(name, region, next(_serial), **fields)
 
         # Revoked 30 days ago; another revoked 60 days ago but certified again since.
-        self.revoked = enterprise("撤销一", legal_representative="张三", contact_phone="13900000000")
+        self.revoked = enterprise(
+            "撤销一", legal_representative="张三", contact_phone="13900000000"
+        )
         self.certificate(self.revoked, "3", status=Certificate.Status.REVOKED, changed=d(-30))
         self.recertified = enterprise("撤销后再发证")
         self.certificate(self.recertified, "2", status=Certificate.Status.REVOKED, changed=d(-60))
@@ -65,7 +67,10 @@ class Cast:
         )
         self.major_open = enterprise("重大在期")
         hazard(
-            self.major_open, found=d(-5), deadline=d(20), grade=Hazard.Grade.MAJOR,
+            self.major_open,
+            found=d(-5),
+            deadline=d(20),
+            grade=Hazard.Grade.MAJOR,
             actor=cast.enterprise,
         )
         # No grade reached after a rectification, 20 days ago.
