@@ -58,6 +58,7 @@ urlpatterns = [
     path("worklists/", include("reporting.worklists.urls")),
     path("standing/", include("reporting.standing.urls")),
     path("dashboards/", include("reporting.dashboards.urls")),
+    path("assessment-reports/", include("reporting.assessment.urls")),
     path("api/v1/", include("portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The docs for users only (the schema stays public); their start-up script is

@@ -175,4 +175,5 @@ class Escalation(models.Model):
         return f"{self.kind} {self.model}#{self.object_id}"
 
 
+from reporting.assessment.models import *  # noqa: E402,F403
 from reporting.standing.models import *  # noqa: E402,F403

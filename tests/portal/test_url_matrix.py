@@ -48,6 +48,12 @@ from tests.hazards.ledger_world import hazard_with_photo
 from tests.hazards.selfreports import matrix_world as selfreports
 from tests.hazards.supervision.world import matrix_listing, matrix_receipt
 from tests.portal.url_matrix_world import World, build_world
+from tests.reporting.assessment.matrix_world import (
+    matrix_bulletin,
+    matrix_report,
+    matrix_run,
+    matrix_scheme,
+)
 from tests.url_routes import NOT_IDS, Route, uncovered, walk
 
 OUTSIDERS = ("other_district", "other_street", "other_regulator", "other_enterprise")
@@ -609,6 +615,31 @@ MATRIX: dict[str, Entry] = {
             ("api-statistics-target-retire", NOT_CITY),
         )
     },
+    # --- assessment reports: 朝阳区's draft (the assessed unit reads and comments, the
+    # city office assesses); other districts, street offices and regulators see nothing
+    **{
+        name: Entry(matrix_report, owner, outsiders=(*OUTSIDERS, *NOT_GOVERNMENT, *more))
+        for name, owner, more in (
+            ("assessment:report", "district", ("street", "regulator")),
+            ("assessment:report_pdf", "district", ("street", "regulator")),
+            ("assessment:report_xlsx", "district", ("street", "regulator")),
+            ("assessment:report_comment", "district", ("street", "regulator")),
+            ("assessment:report_manual", "city", ("street", "regulator")),
+            ("assessment:report_finalise", "city", ("street", "regulator")),
+            ("assessment:report_publish", "city", ("street", "regulator")),
+            ("api-assessment-report-detail", "district", ("street", "regulator")),
+            ("api-assessment-report-comment", "district", ("street", "regulator")),
+            ("api-assessment-report-finalise", "city", ("street", "regulator")),
+        )
+    },
+    "assessment:run_detail": Entry(matrix_run, "city", outsiders=(*NOT_CITY, "street", *OUTSIDERS)),
+    "api-assessment-run-detail": Entry(
+        matrix_run, "city", outsiders=(*NOT_CITY, "street", *OUTSIDERS)
+    ),
+    "assessment:bulletin": Entry(matrix_bulletin, "district", outsiders=NOT_GOVERNMENT),
+    "assessment:scheme": Entry(
+        matrix_scheme, "city", outsiders=(*NOT_GOVERNMENT, "street", "regulator", "other_street")
+    ),
 }
 
 # --------------------------------------------------------------------------
