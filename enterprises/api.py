@@ -22,7 +22,7 @@ from enterprises.models import Enterprise
 from enterprises.preconditions import DISHONESTY_FIELDS
 from enterprises.scale import derive_scale, enterprise_scale_warning
 from enterprises.selectors import ORDERINGS, filter_enterprises
-from enterprises.uscc import normalise_uscc, uscc_errors
+from enterprises.uscc import normalise_uscc, outside_beijing_warning, uscc_errors
 from portal import permissions
 from portal.api.base import (
     PortalAPIMixin,
@@ -116,6 +116,11 @@ class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
             "(工信部联企业〔2011〕300号, 规模以上工业); null when they give none."
         )
     )
+    uscc_warning = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Set when the code was issued outside Beijing (characters 3–8); not a refusal."
+        )
+    )
     scale_warning = serializers.SerializerMethodField(
         help_text=gettext_lazy("Why the declared scale disagrees with the figures; null if not.")
     )
@@ -149,6 +154,7 @@ class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
             "standing",
             "derived_scale",
             "scale_warning",
+            "uscc_warning",
             "dishonesty_listed_on",
             "dishonesty_source",
             "dishonesty_reason",
@@ -168,6 +174,10 @@ class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_derived_scale(self, enterprise: Enterprise) -> str | None:
         return derive_scale(enterprise.industry_id, enterprise.annual_revenue, enterprise.employees)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_uscc_warning(self, enterprise: Enterprise) -> str | None:
+        return outside_beijing_warning(enterprise.uscc)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_scale_warning(self, enterprise: Enterprise) -> str | None:
@@ -263,7 +273,7 @@ class EnterpriseFilterSerializer(serializers.Serializer):
 
 class PreconditionSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    title = serializers.CharField()
     state = serializers.ChoiceField(choices=["met", "not_met", "affirm"])
     reason = serializers.CharField()
 
@@ -273,7 +283,12 @@ class DishonestySerializer(serializers.Serializer):
         allow_null=True,
         help_text=gettext_lazy("The listing date; null clears the listing."),
     )
-    source = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    list_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Which list (issuing authority)"),
+    )
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -390,7 +405,7 @@ class EnterpriseViewSet(
         with service_errors(
             {
                 "dishonesty_listed_on": "listed_on",
-                "dishonesty_source": "source",
+                "dishonesty_source": "list_name",
                 "dishonesty_reason": "reason",
             }
         ):
@@ -398,7 +413,7 @@ class EnterpriseViewSet(
                 actor=acting_user(request),
                 enterprise=enterprise,
                 listed_on=data["listed_on"],
-                source=data.get("source", ""),
+                source=data.get("list_name", ""),
                 reason=data.get("reason", ""),
             )
         return Response(self.get_serializer(enterprise).data)

@@ -58,7 +58,7 @@ class Item:
     reason: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"key": self.key, "label": self.label, "state": self.state, "reason": self.reason}
+        return {"key": self.key, "title": self.label, "state": self.state, "reason": self.reason}
 
 
 def one_year_after(day: datetime.date) -> datetime.date:

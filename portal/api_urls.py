@@ -30,6 +30,7 @@ from reporting.targets import api as api_targets
 from reporting.worklists import api as api_worklists
 from reviews.api import AssessmentViewSet
 from reviews.bodies.api import ConflictViewSet, ReviewerViewSet, ReviewUnitViewSet
+from reviews.bodies.api_disqualification import DisqualificationProposalViewSet
 from reviews.standards.api import StandardVersionViewSet, StandardViewSet
 
 
@@ -57,6 +58,11 @@ router.register("applications", ApplicationViewSet, basename="api-application")
 router.register("queue", QueueViewSet, basename="api-queue")
 router.register("notifications", NotificationViewSet, basename="api-notification")
 router.register("review-units", ReviewUnitViewSet, basename="api-review-unit")
+router.register(
+    "disqualification-proposals",
+    DisqualificationProposalViewSet,
+    basename="api-disqualification-proposal",
+)
 router.register("reviewers", ReviewerViewSet, basename="api-reviewer")
 router.register("conflicts", ConflictViewSet, basename="api-conflict")
 router.register("hazard-catalogues", HazardCatalogueViewSet, basename="api-hazard-catalogue")

@@ -264,10 +264,19 @@ def may_see_notes(user, application: Application) -> bool:
     )
 
 
-def spot_check_failures(unit) -> int:
-    """How many spot checks of the review unit's reports failed (all time)."""
+def spot_check_failures(unit, year: int | None = None) -> int:
+    """How many spot checks of the review unit's reports failed in a calendar year (this
+    one unless told), as the unit's figures count them (reviews/bodies/figures.py)."""
+    from reviews.bodies.figures import current_year, period
+
     unit_id = getattr(unit, "pk", unit)
-    return SpotCheck.objects.filter(unit_id=unit_id, result=SpotCheck.Result.FAILED).count()
+    start, end = period(year or current_year())
+    return SpotCheck.objects.filter(
+        unit_id=unit_id,
+        result=SpotCheck.Result.FAILED,
+        checked_at__gte=start,
+        checked_at__lt=end,
+    ).count()
 
 
 # --- batches ----------------------------------------------------------------------

@@ -25,13 +25,14 @@ from reviews.models import ConflictRelation, Reviewer
 
 Status = Organisation.Status
 
-# The statuses a review unit moves between here, and from which each may be set.
-# A disqualified unit is reinstated by the city office only.
+# A review unit's statuses (the list's filter), the ones its managers set here, and
+# from which each may be set. Disqualification is decided on a proposal
+# (reviews/bodies/disqualification.py); the city office alone reinstates.
 UNIT_STATUSES = (Status.ACTIVE, Status.SUSPENDED, Status.DISQUALIFIED)
+SETTABLE_STATUSES = (Status.ACTIVE, Status.SUSPENDED)
 _STATUS_SOURCES: dict[str, tuple[str, ...]] = {
     Status.ACTIVE: (Status.SUSPENDED, Status.DISQUALIFIED),
     Status.SUSPENDED: (Status.ACTIVE,),
-    Status.DISQUALIFIED: (Status.ACTIVE, Status.SUSPENDED),
 }
 
 REVIEWER_FIELDS = ["name", "certificate_no", "user", "is_active"]
@@ -45,12 +46,18 @@ class StatusConflict(ServiceError):
 def unit_set_status(
     *, actor: User, unit: Organisation, status: str, reason: str, expected: str | None = None
 ) -> Organisation:
-    """Set a review unit active, suspended or disqualified, with a reason."""
+    """Set a review unit active or suspended, with a reason."""
     reason = (reason or "").strip()
-    if status not in UNIT_STATUSES:
+    if status == Status.DISQUALIFIED:
         raise ServiceError(
-            _("A review unit can be set active, suspended or disqualified."), field="status"
+            _(
+                "A review unit is disqualified only by the decision of its industry "
+                "regulator or the city office on the organising unit's proposal."
+            ),
+            field="status",
         )
+    if status not in SETTABLE_STATUSES:
+        raise ServiceError(_("A review unit can be set active or suspended."), field="status")
     if not reason:
         raise ServiceError(_("Give the reason for the change."), field="reason")
     locked = Organisation.objects.select_for_update().get(pk=unit.pk)

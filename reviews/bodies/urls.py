@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.bodies import views
+from reviews.bodies import views, views_disqualification
 
 app_name = "review_bodies"
 
@@ -8,6 +8,21 @@ urlpatterns = [
     path("", views.unit_list, name="list"),
     path("<int:pk>/", views.unit_detail, name="detail"),
     path("<int:pk>/status/", views.unit_status, name="status"),
+    path(
+        "<int:pk>/disqualification/",
+        views_disqualification.propose,
+        name="disqualification_propose",
+    ),
+    path(
+        "disqualifications/",
+        views_disqualification.proposal_list,
+        name="disqualifications",
+    ),
+    path(
+        "disqualifications/<int:proposal_pk>/decide/",
+        views_disqualification.decide,
+        name="disqualification_decide",
+    ),
     path("<int:pk>/reviewers/", views.reviewer_add, name="reviewer_add"),
     path("<int:pk>/reviewers/<int:reviewer_pk>/", views.reviewer_edit, name="reviewer_edit"),
     path(

@@ -27,8 +27,9 @@ from portal import permissions
 from portal.errors import ServiceError
 from portal.forms import BootstrapFormMixin
 from portal.models import Industry, Organisation, OrganisationKind, Qualification, Tier, User
+from reviews.bodies import disqualification, selectors, services
 from reviews.bodies import figures as year_figures
-from reviews.bodies import selectors, services
+from reviews.bodies.views_disqualification import ProposalForm
 from reviews.models import ConflictRelation, Reviewer
 
 # --- forms -----------------------------------------------------------------------
@@ -37,7 +38,7 @@ from reviews.models import ConflictRelation, Reviewer
 class UnitStatusForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("New status"),
-        choices=[(s.value, s.label) for s in services.UNIT_STATUSES],
+        choices=[(s.value, s.label) for s in services.SETTABLE_STATUSES],
     )
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
@@ -146,7 +147,14 @@ def _detail(
         "year_figures": period_figures,
         "years": year_figures.year_choices(year),
         "can_manage": can_manage,
+        "proposals": unit.disqualification_proposals.select_related("proposer", "decider").order_by(
+            "-proposed_at", "-pk"
+        ),
+        "may_propose": disqualification.may_propose(user, unit),
+        "may_decide": disqualification.may_decide(user, unit),
     }
+    if context["may_propose"]:
+        context["proposal_form"] = ProposalForm()
     if can_manage:
         ent_q = request.GET.get("ent_q") or request.POST.get("ent_q", "")
         matches = _enterprise_matches(user, ent_q)

@@ -1,10 +1,17 @@
-"""The shipped standards are authored examples in the regulations' structure, not the
+"""Disqualifying a review unit: the organising unit's proposal and the decision
+(reviews/bodies/disqualification.py).
+
+The shipped standards are authored examples in the regulations' structure, not the
 official texts: their titles say so (示例 / "example"). The same titles are in
 reviews/standards/data/*.yaml, so load_standards finds the stored versions unchanged.
 A standard whose title was changed since (an official text loaded under the same code)
 keeps its title."""
 
-from django.db import migrations
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+import portal.fields
 
 # code → ((old name, old English name), (new name, new English name))
 LABELS = {
@@ -95,6 +102,113 @@ def unlabel_examples(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reviews", "0006_shipped_triggers")]
+    dependencies = [
+        ("reviews", "0006_shipped_triggers"),
+        ("portal", "0001_initial"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
 
-    operations = [migrations.RunPython(label_examples, unlabel_examples)]
+    operations = [
+        migrations.RunPython(label_examples, unlabel_examples),
+        migrations.CreateModel(
+            name="DisqualificationProposal",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting the decision"),
+                            ("approved", "Disqualified"),
+                            ("refused", "Refused"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reason", portal.fields.BoundedTextField(max_length=2000, verbose_name="reason")),
+                (
+                    "evidence",
+                    portal.fields.BoundedTextField(max_length=4000, verbose_name="evidence"),
+                ),
+                (
+                    "failed_spot_checks",
+                    models.PositiveSmallIntegerField(verbose_name="failed spot checks this year"),
+                ),
+                ("proposed_at", models.DateTimeField(auto_now_add=True, verbose_name="proposed")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "decision_reason",
+                    portal.fields.BoundedTextField(
+                        blank=True, max_length=2000, verbose_name="reasons for the decision"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.organisation",
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.organisation",
+                        verbose_name="proposed by",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "review_unit"},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="disqualification_proposals",
+                        to="portal.organisation",
+                        verbose_name="review unit",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "disqualification proposal",
+                "verbose_name_plural": "disqualification proposals",
+                "ordering": ["-proposed_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("unit",),
+                        name="one_pending_disqualification",
+                    )
+                ],
+            },
+        ),
+    ]

@@ -1,5 +1,5 @@
 from reviews.models.assessments import Assessment, AssessmentRow, Evidence, Result
-from reviews.models.bodies import ConflictRelation, Reviewer
+from reviews.models.bodies import ConflictRelation, DisqualificationProposal, Reviewer
 from reviews.models.standards import (
     Criterion,
     Element,
@@ -15,6 +15,7 @@ __all__ = [
     "AssessmentRow",
     "ConflictRelation",
     "Criterion",
+    "DisqualificationProposal",
     "Element",
     "Evidence",
     "ExtraTrigger",

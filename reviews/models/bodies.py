@@ -4,13 +4,14 @@ Organisations (kind review_unit) with Qualifications (industry × tier)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from portal.fields import BoundedTextField
 from portal.models import Industry, Organisation
 
 if TYPE_CHECKING:
@@ -92,3 +93,70 @@ class ConflictRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.enterprise} · {self.get_kind_display()}"
+
+
+class DisqualificationProposal(models.Model):
+    """A proposal to disqualify a review unit (取消评审单位资格): the organising unit
+    proposes with its reason and evidence; the industry regulator of one of the unit's
+    qualification industries, or the city office, decides. The unit is disqualified
+    only by an approving decision (reviews/bodies/disqualification.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the decision")
+        APPROVED = "approved", _("Disqualified")
+        REFUSED = "refused", _("Refused")
+
+    unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="disqualification_proposals",
+        limit_choices_to={"kind": "review_unit"},
+        verbose_name=_("review unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = BoundedTextField(_("reason"), max_length=2000)
+    evidence = BoundedTextField(_("evidence"), max_length=4000)
+    # The unit's failed spot checks in the year of the proposal, as the proposer saw them.
+    failed_spot_checks = models.PositiveSmallIntegerField(_("failed spot checks this year"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = BoundedTextField(_("reasons for the decision"), max_length=2000, blank=True)
+
+    # Not columns: set by the proposals page on the rows it shows.
+    may_decide: bool
+    decision_form: Any
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("disqualification proposal")
+        verbose_name_plural = _("disqualification proposals")
+        constraints = [
+            # One open proposal per unit: a second waits for the first's decision.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(status="pending"),
+                name="one_pending_disqualification",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_status_display()}"

@@ -172,7 +172,7 @@ def test_a_stale_status_change_answers_409(api_for, cast, unit):
     api_for(cast.city).post(url, {"status": "suspended", "reason": "a"}, format="json")
 
     response = api_for(cast.association).post(
-        url, {"status": "disqualified", "reason": "b", "expected": "active"}, format="json"
+        url, {"status": "suspended", "reason": "b", "expected": "active"}, format="json"
     )
 
     assert response.status_code == 409

@@ -134,3 +134,68 @@ def test_the_api_gives_the_derived_scale_and_the_warning(cast):
     data = api.get(f"/api/v1/enterprises/{ent.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert data["derived_scale"] == "above"
     assert data["scale_warning"]
+
+
+# --- a USCC issued outside Beijing: a warning on registration, not a refusal --------
+
+
+def test_a_registration_with_a_code_from_outside_beijing_is_received_with_a_warning(client, cast):
+    from django.core.cache import cache
+
+    from enterprises.models import RegistrationClaim
+    from enterprises.uscc import make_uscc
+
+    cache.clear()
+    code = make_uscc("440300", "MA0000777")  # Shenzhen
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.post(
+        reverse("register"),
+        {
+            "uscc": code,
+            "name": "深圳某机械有限公司北京分公司",
+            "region": "110105",
+            "street": "",
+            "contact_name": "张伟",
+            "contact_phone": "13800000000",
+            "email": "zw@example.cn",
+            "username": "shenzhen-branch",
+            "password": "Strong-pass-2026",
+        },
+        follow=True,
+    ).content.decode()
+    assert RegistrationClaim.objects.filter(uscc=code).exists()
+    assert "issued outside Beijing (area code 440300)" in page
+    cache.clear()
+
+
+def test_the_district_sees_the_flag_in_its_queue(cast, en_client):
+    from enterprises import services
+    from enterprises.uscc import make_uscc
+
+    beijing, shenzhen = make_uscc("110105", "MA0000778"), make_uscc("440300", "MA0000779")
+    for n, code in enumerate((beijing, shenzhen)):
+        services.enterprise_register(
+            uscc=code,
+            name=f"登记{n}",
+            region=cast.chaoyang,
+            contact_name="张伟",
+            contact_phone="13800000000",
+            username=f"claim-{n}",
+            email="a@example.cn",
+            password="Strong-pass-2026",
+        )
+    page = en_client.get(reverse("enterprises:registrations")).content.decode()
+    rows = page.split('data-testid="registration-row"')[1:]
+    flagged = {row.split('data-uscc="')[1][:18] for row in rows if "outside-beijing" in row}
+    assert flagged == {shenzhen}
+
+
+def test_the_api_names_a_code_from_outside_beijing(cast):
+    from enterprises.uscc import make_uscc
+
+    api = APIClient()
+    api.force_authenticate(cast.district)
+    url = f"/api/v1/enterprises/{cast.ent.pk}/"
+    assert api.get(url).json()["uscc_warning"] is None  # a Beijing code
+    Enterprise.objects.filter(pk=cast.ent.pk).update(uscc=make_uscc("440300", "MA0000780"))
+    assert "440300" in api.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["uscc_warning"]

@@ -107,6 +107,24 @@ def unit(w):
     return {"pk": w.reviewer.unit_id}
 
 
+def disqualification_proposal(w):
+    """A pending proposal on the cast's review unit (made once, by the association)."""
+    from reviews.models import DisqualificationProposal
+
+    proposal, _ = DisqualificationProposal.objects.get_or_create(
+        unit_id=w.reviewer.unit_id,
+        status="pending",
+        defaults={
+            "reason": "抽查不合格",
+            "evidence": "抽查记录",
+            "failed_spot_checks": 0,
+            "proposed_by": w.cast.association,
+            "proposer": w.cast.association.organisation,
+        },
+    )
+    return proposal.pk
+
+
 def version(w):
     return {"pk": w.version.pk}
 
@@ -201,6 +219,7 @@ MATRIX: dict[str, Entry] = {
     "enterprises:detail": Entry(ent, "district"),
     "enterprises:edit": Entry(ent, "district"),
     "enterprises:accident_add": Entry(ent, "district"),
+    "enterprises:dishonesty": Entry(ent, "district"),
     "enterprises:registration_decide": Entry(lambda w: {"pk": w.registration.pk}, "district"),
     "enterprises:import_job": Entry(
         lambda w: {"pk": w.import_job.pk},
@@ -310,6 +329,10 @@ MATRIX: dict[str, Entry] = {
         outsiders=UNMANAGED,
     ),
     "review_bodies:conflict_add": Entry(unit, "association", outsiders=UNMANAGED),
+    "review_bodies:disqualification_propose": Entry(unit, "association", outsiders=UNMANAGED),
+    "review_bodies:disqualification_decide": Entry(
+        lambda w: {"proposal_pk": disqualification_proposal(w)}, "regulator"
+    ),
     "review_bodies:conflict_end": Entry(
         lambda w: {"pk": w.reviewer.unit_id, "conflict_pk": w.conflict.pk},
         "association",
@@ -494,6 +517,8 @@ MATRIX: dict[str, Entry] = {
     # --- API: the registry
     "api-enterprise-detail": Entry(ent, "district"),
     "api-enterprise-accidents": Entry(ent, "district"),
+    "api-enterprise-preconditions": Entry(ent, "district"),
+    "api-enterprise-dishonesty": Entry(ent, "district"),
     # --- API: self-assessments
     "api-assessment-detail": Entry(assessment, "enterprise"),
     "api-assessment-rows": Entry(assessment, "enterprise"),
@@ -596,6 +621,14 @@ MATRIX: dict[str, Entry] = {
         lambda w: {"pk": w.conflict.pk}, "association", outsiders=UNMANAGED
     ),
     "api-conflict-end": Entry(lambda w: {"pk": w.conflict.pk}, "association", outsiders=UNMANAGED),
+    "api-disqualification-proposal-detail": Entry(
+        lambda w: {"pk": disqualification_proposal(w)}, "regulator"
+    ),
+    "api-disqualification-proposal-decide": Entry(
+        lambda w: {"pk": disqualification_proposal(w)}, "regulator"
+    ),
+    # --- feed clients of incentive and restriction bodies: the city office manages them
+    "standing:feed_client_revoke": Entry(feed_client, "city", outsiders=NOT_CITY),
     # --- targets: every government office reads (its own figures); the city office writes
     **{
         name: Entry(target, "city", outsiders=outsiders)

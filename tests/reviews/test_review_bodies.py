@@ -226,7 +226,7 @@ def test_a_status_change_without_a_reason_is_refused(client_for, cast, unit):
         client_for,
         cast.association,
         reverse("review_bodies:status", args=[unit.pk]),
-        {"status": "disqualified", "reason": "  "},
+        {"status": "suspended", "reason": "  "},
     )
 
     assert response.status_code == 400
@@ -242,7 +242,7 @@ def test_a_status_change_from_a_stale_form_is_refused(client_for, cast, unit):
         client_for,
         cast.association,
         reverse("review_bodies:status", args=[unit.pk]),
-        {"status": "disqualified", "reason": "second", "expected": "active"},
+        {"status": "suspended", "reason": "second", "expected": "active"},
     )
 
     assert response.status_code == 400
@@ -252,8 +252,15 @@ def test_a_status_change_from_a_stale_form_is_refused(client_for, cast, unit):
 
 
 def test_only_the_city_office_reinstates_a_disqualified_unit(cast, unit):
-    services_bodies.unit_set_status(
-        actor=cast.association, unit=unit, status="disqualified", reason="违规"
+    # Disqualified on the organising unit's proposal by the city office's decision
+    # (tests/reviews/test_disqualification.py); the status form cannot disqualify.
+    from reviews.bodies import disqualification
+
+    proposal = disqualification.proposal_create(
+        actor=cast.association, unit=unit, reason="违规", evidence="抽查记录"
+    )
+    disqualification.proposal_decide(
+        actor=cast.city, proposal=proposal, approve=True, reason="违规"
     )
     with pytest.raises(ServiceError):
         services_bodies.unit_set_status(
