@@ -25,8 +25,10 @@ from django.utils.translation import gettext as _
 
 from certification.models import Application, ApplicationEvent
 from certification.selectors import current_unit_id
+from certification.steps import record_step_days
 from certification.workflow import (
     APPLICANT,
+    AUTHORITY,
     LEAVE_REVIEW_UNIT,
     RECEIVER,
     REVIEW_UNIT,
@@ -106,6 +108,10 @@ def _acts_as(actor: Any, application: Application, transition: Transition) -> bo
     if transition.actor == REVIEW_UNIT:
         unit_id = current_unit_id(application)
         return unit_id is not None and actor.organisation_id == unit_id
+    if transition.actor == AUTHORITY:
+        return application.authority_id is not None and bool(
+            actor.organisation_id == application.authority_id
+        )
     return False
 
 
@@ -203,6 +209,7 @@ def perform(
         organisation_id=actor.organisation_id,
         comment=move.comment,
     )
+    record_step_days(application.pk)
     if declared.finish:
         hook(declared.finish)(move)
     _follow_review_unit(move, before)
@@ -233,6 +240,7 @@ def _notify(application: Application, move: Transition, units: list[int | None])
         [
             application.applicant_id,
             application.receiver_id,
+            application.authority_id,
             application.enterprise.account_id,
             *units,
         ],

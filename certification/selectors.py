@@ -9,7 +9,7 @@ from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from certification.models import Application, Assignment, Certificate, Status
-from certification.workflow import APPLICANT, RECEIVER, RESPONSIBLE, REVIEW_UNIT
+from certification.workflow import APPLICANT, AUTHORITY, RECEIVER, RESPONSIBLE, REVIEW_UNIT
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_scope
 from portal.models import OrganisationKind as Kind
@@ -42,7 +42,12 @@ def applications_visible_to(user: AnyUser, qs: QuerySet[Application]) -> QuerySe
             user, "certification.view_application", qs.filter(submitted), accept_global_perms=False
         )
     return qs.filter(
-        submitted & (Q(receiver_id=org.pk) | Q(enterprise__in=Enterprise.objects.visible_to(user)))
+        submitted
+        & (
+            Q(receiver_id=org.pk)
+            | Q(authority_id=org.pk)
+            | Q(enterprise__in=Enterprise.objects.visible_to(user))
+        )
     )
 
 
@@ -56,6 +61,8 @@ def queue_for(user: AnyUser, qs: QuerySet[Application] | None = None) -> QuerySe
     for status, who in RESPONSIBLE.items():
         if who == RECEIVER:
             mine |= Q(status=status, receiver_id=org_id)
+        elif who == AUTHORITY:
+            mine |= Q(status=status, authority_id=org_id)
         elif who == APPLICANT:
             mine |= Q(status=status, applicant_id=org_id)
         elif who == REVIEW_UNIT:
@@ -65,8 +72,8 @@ def queue_for(user: AnyUser, qs: QuerySet[Application] | None = None) -> QuerySe
                     "application_id"
                 ),
             )
-    # Everything here has the user's organisation as its receiver, applicant
-    # or assigned review unit, so it is in scope by construction: no
+    # Everything here has the user's organisation as its receiver, authority,
+    # applicant or assigned review unit, so it is in scope by construction: no
     # visible_to subquery.
     return qs.filter(mine).order_by(F("due_on").asc(nulls_last=True), "status_changed_at", "id")
 
@@ -101,6 +108,8 @@ def responsible_organisation_id(application: Application) -> int | None:
     who = RESPONSIBLE.get(application.status)
     if who == RECEIVER:
         return application.receiver_id
+    if who == AUTHORITY:
+        return application.authority_id
     if who == APPLICANT:
         return application.applicant_id
     if who == REVIEW_UNIT:

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 APPLICANT, RECEIVER = "applicant", "receiver"
+# The grading authority (定级部门) of the application's grade reached
+# (Application.authority, certification/approval/rules.py; which organisation
+# kind grades each tier is settings.GRADING_AUTHORITIES).
+AUTHORITY = "authority"
 TIER_NAMES = {"1": "一级", "2": "二级", "3": "三级", "pass": "达标"}
 # The review unit of the application's current assignment (certification/assignment/rules.py).
 REVIEW_UNIT = "review_unit"
@@ -42,8 +46,10 @@ RESPONSIBLE: dict[str, str] = {
     Status.ON_SITE_REVIEW: REVIEW_UNIT,
     Status.RECTIFICATION: APPLICANT,
     Status.REPORTED: RECEIVER,
-    Status.VERIFIED: RECEIVER,
-    Status.PUBLICITY: RECEIVER,
+    Status.AWAITING_CONSENT: APPLICANT,
+    Status.VERIFIED: AUTHORITY,
+    Status.APPROVED: AUTHORITY,
+    Status.PUBLICITY: AUTHORITY,
 }
 
 # Working days allowed in a state. Acceptance 5 and the formal review before
@@ -60,6 +66,12 @@ DEFAULT_TIME_LIMITS = {
     Status.ON_SITE_REVIEW: 40,
     Status.REPORTED: 10,
     Status.PUBLICITY: 7,
+    # The grading authority's approval and its start of publicity, and the
+    # enterprise's answer to a lower grade: the portal's assumptions (应急〔2021〕83号
+    # gives no day count in the stored sources).
+    Status.AWAITING_CONSENT: 10,
+    Status.VERIFIED: 10,
+    Status.APPROVED: 5,
 }
 
 # The review's clock stops while the enterprise rectifies (domain.md §4.1:
@@ -76,7 +88,9 @@ WITH_REVIEW_UNIT = {
     Status.ON_SITE_REVIEW,
     Status.RECTIFICATION,
     Status.REPORTED,
+    Status.AWAITING_CONSENT,
     Status.VERIFIED,
+    Status.APPROVED,
     Status.PUBLICITY,
 }
 
@@ -109,7 +123,7 @@ class Transition:
     name: str
     sources: tuple[str, ...]
     target: str
-    actor: str  # APPLICANT, RECEIVER or REVIEW_UNIT
+    actor: str  # APPLICANT, RECEIVER, REVIEW_UNIT, AUTHORITY or SYSTEM
     label: StrOrPromise  # lazy: translated when shown
     needs_comment: bool = False
     tiers: tuple[str, ...] | None = None  # None: every tier
@@ -149,6 +163,7 @@ RECTIFY = "certification.onsite.rectification."
 VERIFY = "certification.verification.rules."
 PUBLICITY = "certification.publicity.rules."
 LIFECYCLE = "certification.lifecycle.rules."
+APPROVAL = "certification.approval.rules."
 
 TRANSITIONS = {
     t.name: t
@@ -172,7 +187,14 @@ TRANSITIONS = {
         # Withdrawn by the enterprise before the on-site review starts.
         Transition(
             "withdraw",
-            (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.ASSIGNED),
+            (
+                Status.DRAFT,
+                Status.SUBMITTED,
+                Status.RETURNED,
+                Status.ACCEPTED,
+                Status.ASSIGNED,
+                Status.AWAITING_CONSENT,  # rather than take the lower grade
+            ),
             Status.WITHDRAWN,
             APPLICANT,
             _("Withdraw"),
@@ -312,15 +334,16 @@ TRANSITIONS = {
             prepare=ONSITE + "prepare_submit_report",
         ),
         # The renewal fast path (domain.md §4.3): with settings.RENEWAL_FAST_PATH,
-        # the grading authority confirms a renewal of a certificate in good
-        # standing and it goes straight to publicity (certification/lifecycle/rules.py
+        # the receiver sends a renewal of a certificate in good standing
+        # without a review to the grading authority, whose approval
+        # (“经定级部门确认”) leads straight to publicity (certification/lifecycle/rules.py
         # fast_path_allowed: offered only when it holds).
         Transition(
             "confirm_renewal",
             (Status.SUBMITTED,),
             Status.VERIFIED,
             RECEIVER,
-            _("Confirm the renewal: straight to publicity"),
+            _("Renewal fast path: to the grading authority"),
             style="success",
             tiers=LOCAL,
             prepare=LIFECYCLE + "prepare_confirm_renewal",
@@ -337,6 +360,65 @@ TRANSITIONS = {
             style="success",
             tiers=LOCAL,
             prepare=VERIFY + "prepare_verify",
+            offered_when=VERIFY + "reaches_applied",
+        ),
+        # The review reached a lower grade than applied for (domain.md §4.1:
+        # "with the enterprise's consent ... apply at the grade actually
+        # reached"): the enterprise consents or withdraws.
+        Transition(
+            "verify_lower",
+            (Status.REPORTED,),
+            Status.AWAITING_CONSENT,
+            RECEIVER,
+            _("Approve the report at the lower grade reached: ask the enterprise"),
+            style="warning",
+            tiers=LOCAL,
+            prepare=VERIFY + "prepare_verify_lower",
+            offered_when=VERIFY + "below_applied",
+        ),
+        # Goes to the grading authority of the lower grade.
+        Transition(
+            "consent_lower",
+            (Status.AWAITING_CONSENT,),
+            Status.VERIFIED,
+            APPLICANT,
+            _("Consent to the lower grade"),
+            style="success",
+            tiers=LOCAL,
+            prepare=APPROVAL + "prepare_consent_lower",
+        ),
+        # The grading authority's approval (核准, 京政办发〔2013〕10号 三(三);
+        # 应急〔2021〕83号: the 定级部门 decides, publicises and announces).
+        Transition(
+            "approve",
+            (Status.VERIFIED,),
+            Status.APPROVED,
+            AUTHORITY,
+            _("Approve the grade"),
+            style="success",
+            tiers=LOCAL,
+            prepare=APPROVAL + "prepare_approve",
+        ),
+        Transition(
+            "return_to_organiser",
+            (Status.VERIFIED,),
+            Status.REPORTED,
+            AUTHORITY,
+            _("Send back to the organising unit"),
+            needs_comment=True,
+            style="warning",
+            tiers=LOCAL,
+            offered_when=APPROVAL + "has_report",
+        ),
+        Transition(
+            "refuse_grade",
+            (Status.VERIFIED,),
+            Status.REJECTED,
+            AUTHORITY,
+            _("Refuse the grade"),
+            needs_comment=True,
+            style="outline-danger",
+            tiers=LOCAL,
         ),
         Transition(
             "send_back",
@@ -365,9 +447,9 @@ TRANSITIONS = {
         # Publicity and announcement (certification/publicity/rules.py).
         Transition(
             "start_publicity",
-            (Status.VERIFIED,),
+            (Status.APPROVED,),
             Status.PUBLICITY,
-            RECEIVER,
+            AUTHORITY,
             _("Publish for public comment"),
             via_batch=True,
             tiers=LOCAL,
@@ -379,7 +461,7 @@ TRANSITIONS = {
             "withdraw_from_publicity",
             (Status.PUBLICITY,),
             Status.REPORTED,
-            RECEIVER,
+            AUTHORITY,
             _("Take out of publicity"),
             needs_comment=True,
             style="outline-danger",
@@ -390,7 +472,7 @@ TRANSITIONS = {
             "announce",
             (Status.PUBLICITY,),
             Status.ANNOUNCED,
-            RECEIVER,
+            AUTHORITY,
             _("Announce"),
             via_batch=True,
             style="success",

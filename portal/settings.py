@@ -394,6 +394,23 @@ ABOVE_DESIGNATED_SIZE_REVENUE = env_int("ABOVE_DESIGNATED_SIZE_REVENUE", 2000, m
 # Renewal fast path (domain.md §4.3, [C2]/[M]): "after confirmation by the
 # grading authority go straight to publicity"; lifecycle.fast_path_allowed.
 RENEWAL_FAST_PATH = env_bool("RENEWAL_FAST_PATH", False)
+# The grading authority (定级部门) per grade: the organisation kind that approves
+# (核准), publicises and announces (certification/approval/rules.py). 京政办发〔2013〕10号
+# 二(一): "各区县政府负责推动辖区内企业达标创建", "市行业管理部门负责本行业二级标准化企业达标创建";
+# 二(二)5: the organising unit "将通过复核的企业上报行业管理部门"; 应急〔2021〕83号: the 定级部门
+# publicises and announces. Level 1 stays national. Format "3=district,2=regulator,pass=district"
+# (kinds: district, regulator, city_office).
+_authorities = env_list("GRADING_AUTHORITIES", ["3=district", "2=regulator", "pass=district"])
+GRADING_AUTHORITIES = dict(item.partition("=")[::2] for item in _authorities)
+if not set(GRADING_AUTHORITIES) <= {"2", "3", "pass"} or not set(GRADING_AUTHORITIES.values()) <= {
+    "district",
+    "regulator",
+    "city_office",
+}:
+    raise ImproperlyConfigured(
+        f"GRADING_AUTHORITIES={','.join(_authorities)!r}: use grade=kind items, grades 2, 3, "
+        "pass, kinds district, regulator, city_office"
+    )
 # The renewal window opens this many months before valid_until (§4.1/§4.3).
 RENEWAL_WINDOW_MONTHS = env_int("RENEWAL_WINDOW_MONTHS", 3, minimum=0)
 # Annual self-assessments: the first reminder this many days before the due date.

@@ -191,6 +191,9 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     actions = serializers.SerializerMethodField()
     assignment = serializers.SerializerMethodField()
     timeline = EventSerializer(many=True, source="events")
+    # The grading authority (定级部门) that approves, publicises and announces
+    # the grade reached (certification/approval/rules.py); null until verified.
+    authority_name = serializers.CharField(source="authority.name", allow_null=True, default=None)
 
     class Meta(ApplicationSerializer.Meta):
         fields = [
@@ -204,6 +207,9 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             "declaration_confirmed",
             "national_result",
             "national_reference",
+            "granted_tier",
+            "authority",
+            "authority_name",
             "materials",
             "missing_materials",
             "actions",

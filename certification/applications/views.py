@@ -77,6 +77,7 @@ def _get_application(request, pk: int) -> Application:
             "enterprise__region",
             "industry",
             "receiver",
+            "authority",
             "applicant",
             "created_by",
             "assessment__version__standard",

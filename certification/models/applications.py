@@ -30,7 +30,12 @@ class Status(models.TextChoices):
     ON_SITE_REVIEW = "on_site_review", _("On-site review")
     RECTIFICATION = "rectification", _("Rectification")
     REPORTED = "reported", _("Review reported")
+    # The review reached a grade below the one applied for: the enterprise
+    # consents to it (it then goes to that grade's authority) or withdraws.
+    AWAITING_CONSENT = "awaiting_consent", _("Awaiting consent to a lower grade")
     VERIFIED = "verified", _("Verified")
+    # Approved (核准) by the grading authority, which publicises and announces.
+    APPROVED = "approved", _("Approved by the grading authority")
     PUBLICITY = "publicity", _("Publicity")
     ANNOUNCED = "announced", _("Announced")
 
@@ -108,6 +113,17 @@ class Application(models.Model):
     granted_tier = models.CharField(
         _("grade reached"), max_length=5, blank=True, choices=Tier.choices
     )
+    # The grading authority (定级部门) of the grade reached: it approves,
+    # publicises and announces (certification/approval/rules.py). Set when
+    # the application reaches it (verified or renewal confirmed).
+    authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="graded_applications",
+        verbose_name=_("grading authority"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -123,6 +139,7 @@ class Application(models.Model):
         indexes = [
             # Work queues: an organisation's applications in a state, due first.
             models.Index(fields=["receiver", "status", "due_on"], name="app_queue_idx"),
+            models.Index(fields=["authority", "status", "due_on"], name="app_authority_queue_idx"),
             models.Index(fields=["enterprise", "-created_at"], name="app_enterprise_idx"),
             # The application list's order (selectors.list_ordering): walked in order,
             # PostgreSQL stops after the page instead of sorting everything in scope.
@@ -180,9 +197,28 @@ class ApplicationEvent(models.Model):
     )
     comment = BoundedTextField(max_length=5000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Working days of the step this move ends (certification/steps.py), for the
+    # statistics; None when it ends none.
+    step_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The steps ended in a period (reporting/statistics/reviews.py), read
+            # from the index alone on PostgreSQL.
+            models.Index(
+                fields=["created_at"],
+                name="app_event_step_idx",
+                include=["application", "from_status", "step_days"],
+                condition=models.Q(step_days__isnull=False),
+            ),
+            # The applications with a given move in a period (accepted, returned …).
+            models.Index(
+                fields=["transition", "created_at"],
+                name="app_event_move_idx",
+                include=["application"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status} → {self.to_status}"

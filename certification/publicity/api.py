@@ -2,8 +2,10 @@
 ``routes`` go to the router, ``urlpatterns`` are added as they are.
 
 - ``publicity-batches/``: the batches the user manages (the publishing
-  district or organising unit its own, the city office all; other
-  organisations 403). POST publishes verified applications.
+  grading authority, district or regulator, its own; an organising unit the
+  ones it published before; the city office all; other
+  organisations 403). POST publishes applications the grading authority
+  approved.
 - ``objections/<id>/resolve/``: the publishing organisation resolves an
   objection (objections of other organisations' batches: 404; the city
   office: 403).
@@ -52,8 +54,8 @@ from portal.api.base import (
 from portal.parsers import JSONParser
 
 PUBLISHERS_ONLY = gettext_lazy(
-    "Only districts and organising units publish and announce "
-    "applications; the city office reads them."
+    "Only the grading authorities publish and announce applications; the city "
+    "office and the organising units read them."
 )
 
 WRITE_RESPONSES = {
@@ -283,7 +285,9 @@ class PublicityBatchCreateSerializer(RejectUnknownFieldsMixin, serializers.Seria
     applications = _ApplicationsField(
         many=True,
         allow_empty=False,
-        help_text=gettext_lazy("Ids of verified applications your organisation received."),
+        help_text=gettext_lazy(
+            "Ids of applications your organisation approved as grading authority."
+        ),
     )
     title = serializers.CharField(
         max_length=200,
@@ -368,7 +372,7 @@ class AnnouncementPagination(PortalPagination):
 class _PublishedListViewSet(
     PortalAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """What districts and organising units publish (publicity batches, announcements):
+    """What the grading authorities publish (publicity batches, announcements):
     read by those who oversee them, created by those who publish. A subclass names its
     input serializer and the ``publicity`` service that creates from it."""
 
@@ -400,7 +404,7 @@ class _PublishedListViewSet(
 
 @extend_schema_view(
     create=extend_schema(
-        description="Publish verified applications for public comment (all or nothing).",
+        description="Publish approved applications for public comment (all or nothing).",
         request=PublicityBatchCreateSerializer,
         responses={201: PublicityBatchSerializer, **WRITE_RESPONSES},
     )

@@ -1,14 +1,15 @@
 """Publicity (公示) batches with public objections, announcement (公告)
 batches, and certificate numbers.
 
-The flow: the receiver publishes verified applications in a publicity
-batch (``publicity_batch_create``: verified → publicity, window of the
-publicity time limit in working days); anyone may lodge an objection while
-the window is open (``objection_lodge`` in certification/publicity/objections.py,
-no login, throttled per address); the receiver resolves each one
-(``objection_resolve``; upheld → the application leaves publicity, back to
-reported); once the window is over
-and every objection is resolved the receiver announces the applications in
+The flow: the grading authority (Application.authority,
+certification/approval/rules.py) publishes the applications it approved in
+a publicity batch (``publicity_batch_create``: approved → publicity, window
+of the publicity time limit in working days); anyone may lodge an objection
+while the window is open (``objection_lodge`` in
+certification/publicity/objections.py, no login, throttled per address); the
+authority resolves each one (``objection_resolve``; upheld → the application
+leaves publicity, back to reported); once the window is over
+and every objection is resolved the authority announces the applications in
 a numbered batch (``announcement_create``: publicity → announced), which
 issues the certificates with their numbers.
 
@@ -108,20 +109,26 @@ def valid_until(announced_on: datetime.date) -> datetime.date:
 
 
 def publishes(user) -> bool:
-    """Districts and organising units publish and announce what they received."""
+    """The grading authorities (settings.GRADING_AUTHORITIES) publish and
+    announce what they approved."""
+    from certification.approval.rules import grading_organisation_kinds
+
     return bool(
         user.is_authenticated
         and user.can_act
-        and user.organisation.kind in (OrganisationKind.DISTRICT, OrganisationKind.ORGANISING_UNIT)
+        and user.organisation.kind in grading_organisation_kinds()
     )
 
 
 def oversees(user) -> bool:
-    """The management pages: the publishers, and the city office read-only."""
+    """The management pages: the publishers, the organising units (batches
+    they published before the grading authorities did) and the city office,
+    read-only."""
     return publishes(user) or bool(
         user.is_authenticated
         and user.can_act
-        and user.organisation.kind == OrganisationKind.CITY_OFFICE
+        and user.organisation.kind
+        in (OrganisationKind.CITY_OFFICE, OrganisationKind.ORGANISING_UNIT)
     )
 
 
@@ -191,16 +198,13 @@ def _locked_applications(applications) -> list[Application]:
     return found
 
 
-def _check_receiver(actor, applications: list[Application], what: str) -> None:
+def _check_authority(actor, applications: list[Application], what: str) -> None:
     if not getattr(actor, "can_act", False):
         raise _forbidden(_("Your account cannot take this step."))
     for application in applications:
-        if application.receiver_id != actor.organisation_id:
+        if application.authority_id is None or application.authority_id != actor.organisation_id:
             raise _forbidden(
-                _(
-                    "Only the organisation that received the application %(what)s "
-                    "it: %(enterprise)s."
-                )
+                _("Only the grading authority of the application %(what)s it: %(enterprise)s.")
                 % {"what": what, "enterprise": application.enterprise.name}
             )
 
@@ -220,9 +224,9 @@ MAX_DAYS_AHEAD = 366
 
 
 def _check_publishable(application: Application) -> None:
-    """Verified and not yet published. One that moved on meanwhile (another
+    """Approved and not yet published. One that moved on meanwhile (another
     batch took it) is a conflict: the caller's view is out of date."""
-    if application.status == Status.VERIFIED:
+    if application.status == Status.APPROVED:
         return
     if application.status in (Status.PUBLICITY, Status.ANNOUNCED):
         item = current_item(application)
@@ -247,7 +251,10 @@ def _check_publishable(application: Application) -> None:
             }
         )
     raise ServiceError(
-        _("%(enterprise)s is “%(status)s”; only verified applications can be published.")
+        _(
+            "%(enterprise)s is “%(status)s”; only applications approved by the grading "
+            "authority can be published."
+        )
         % {"enterprise": application.enterprise.name, "status": application.get_status_display()},
         field="applications",
     )
@@ -257,14 +264,14 @@ def _check_publishable(application: Application) -> None:
 def publicity_batch_create(
     *, actor, applications, title: str = "", starts_on: datetime.date | None = None
 ) -> PublicityBatch:
-    """Publish verified applications of the actor's organisation for public
-    comment: one window for all, all or nothing."""
+    """Publish applications the actor's organisation approved as grading
+    authority for public comment: one window for all, all or nothing."""
     from certification import engine
 
     chosen = _locked_applications(applications)
     if not chosen:
-        raise ServiceError(_("Choose at least one verified application."), field="applications")
-    _check_receiver(actor, chosen, _("publishes"))
+        raise ServiceError(_("Choose at least one approved application."), field="applications")
+    _check_authority(actor, chosen, _("publishes"))
     for application in chosen:
         _check_publishable(application)
     today = timezone.localdate()
@@ -313,11 +320,11 @@ def prepare_start_publicity(move: Move) -> None:
     """Needs ``move.data["publicity_batch"]``; made by publicity_batch_create."""
     application = move.application
     batch = move.data.get("publicity_batch")
-    if not isinstance(batch, PublicityBatch) or batch.organiser_id != application.receiver_id:
+    if not isinstance(batch, PublicityBatch) or batch.organiser_id != application.authority_id:
         raise ServiceError(
             _(
-                "Applications are published in a publicity batch of the "
-                "organisation that received them; use the publicity page."
+                "Applications are published in a publicity batch of their "
+                "grading authority; use the publicity page."
             ),
             field="publicity_batch",
         )
@@ -396,7 +403,7 @@ def announcement_create(
     chosen = _locked_applications(applications)
     if not chosen:
         raise ServiceError(_("Choose at least one application to announce."), field="applications")
-    _check_receiver(actor, chosen, _("announces"))
+    _check_authority(actor, chosen, _("announces"))
     today = timezone.localdate()
     announced_on = announced_on or today
     if announced_on > today:
@@ -442,12 +449,12 @@ def prepare_announce(move: Move) -> None:
     batch = move.data.get("announcement")
     if (
         not isinstance(batch, AnnouncementBatch)
-        or batch.organiser_id != move.application.receiver_id
+        or batch.organiser_id != move.application.authority_id
     ):
         raise ServiceError(
             _(
-                "Applications are announced in an announcement of the "
-                "organisation that received them; use the announcements page."
+                "Applications are announced in an announcement of their "
+                "grading authority; use the announcements page."
             ),
             field="announcement",
         )

@@ -46,10 +46,10 @@ ANNOUNCEMENTS_PER_PAGE = 5
 
 class PublicityBatchForm(forms.Form):
     applications = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Verified applications"),
+        label=gettext_lazy("Approved applications"),
         queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Choose at least one verified application.")},
+        error_messages={"required": gettext_lazy("Choose at least one approved application.")},
     )
     title = forms.CharField(
         label=gettext_lazy("Title"),
@@ -65,10 +65,10 @@ class PublicityBatchForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Any application the organisation received: the service says why one
-        # cannot be published (not verified yet, or published meanwhile).
+        # Any application the organisation grades: the service says why one
+        # cannot be published (not approved yet, or published meanwhile).
         self.fields["applications"].queryset = Application.objects.filter(
-            receiver_id=user.organisation_id
+            authority_id=user.organisation_id
         )
 
 
@@ -88,7 +88,7 @@ class AnnouncementForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = Application.objects.filter(
-            receiver_id=user.organisation_id, status=Status.PUBLICITY
+            authority_id=user.organisation_id, status=Status.PUBLICITY
         )
 
 
@@ -142,7 +142,7 @@ def _publicity_page(request, *, form=None, error=None, status=200):
     if may_publish:
         candidates = list(
             form.fields["applications"]
-            .queryset.filter(status=Status.VERIFIED)
+            .queryset.filter(status=Status.APPROVED)
             .select_related("enterprise__region", "industry")
             .order_by("enterprise__name", "pk")
         )
@@ -193,7 +193,7 @@ def _publish(request, form_class, show_page, create):
 
 @login_required
 def publicity_page(request):
-    """Publish verified applications; the batches with their objections."""
+    """Publish approved applications; the batches with their objections."""
     permissions.require(publicity.oversees(request.user))
     if request.method != "POST":
         return _publicity_page(request)
@@ -357,7 +357,7 @@ def announcements_page(request):
 def detail_context(request, application: Application) -> dict:
     """What the publicity panel of the detail page needs (keys prefixed publicity_).
 
-    The receiver sees who objected and how to reach them; everyone else who
+    The grading authority sees who objected and how to reach them; everyone else who
     sees the application (the enterprise included) sees the objections'
     text and outcome only."""
     user = request.user
@@ -371,13 +371,20 @@ def detail_context(request, application: Application) -> dict:
     certificate = (
         Certificate.objects.select_related("announcement").filter(application=application).first()
     )
-    is_receiver = bool(user.can_act and user.organisation_id == application.receiver_id)
-    # Where the receiver takes the next step: publicity and announcement are
-    # made for whole batches on their own pages.
+    # Objections go to the publisher of the batch (older data: the receiver).
+    is_receiver = bool(
+        user.can_act
+        and (
+            user.organisation_id == application.authority_id
+            or any(user.organisation_id == item.batch.organiser_id for item in items)
+        )
+    )
+    # Where the grading authority takes the next step: publicity and
+    # announcement are made for whole batches on their own pages.
     next_page = None
     if is_receiver and publicity.publishes(user):
         pages: dict[str, str] = {
-            Status.VERIFIED: "certification:publicity",
+            Status.APPROVED: "certification:publicity",
             Status.PUBLICITY: "certification:announcements",
         }
         next_page = pages.get(application.status)

@@ -58,7 +58,7 @@ from certification.models import (
     VerificationBatch,
 )
 from certification.numbering import next_number
-from certification.workflow import TRANSITIONS
+from certification.workflow import TRANSITIONS, tier_label
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import OrganisationKind
@@ -76,7 +76,14 @@ ORGANISER_KINDS = (OrganisationKind.DISTRICT, OrganisationKind.ORGANISING_UNIT)
 # States in which a report exists and is not under review again: re-checks
 # asked for after the fact (a reopened batch, a unit's reports re-examined)
 # may be recorded in any of them.
-AFTER_REPORT = (Status.REPORTED, Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED)
+AFTER_REPORT = (
+    Status.REPORTED,
+    Status.AWAITING_CONSENT,
+    Status.VERIFIED,
+    Status.APPROVED,
+    Status.PUBLICITY,
+    Status.ANNOUNCED,
+)
 
 # Before any report: an application reported without a recorded time (old
 # data) counts every batch as made after its report.
@@ -420,7 +427,59 @@ def granted_for(applied: str, proposed: str) -> str:
     return proposed
 
 
+def _proposed(application: Application) -> str:
+    review = OnSiteReview.objects.filter(application_id=application.pk).first()
+    return review.proposed_tier if review is not None else ""
+
+
+def below_applied(application: Application) -> bool:
+    """The review proposed a grade lower than the one applied for."""
+    proposed = _proposed(application)
+    return bool(proposed) and granted_for(application.tier, proposed) != application.tier
+
+
+def reaches_applied(application: Application) -> bool:
+    """Offer "verify" unless the grade reached is lower (then "verify_lower")."""
+    return not below_applied(application)
+
+
 def prepare_verify(move: Move) -> None:
+    """The report approved at the grade applied for: it goes to that
+    grade's authority (certification/approval/rules.py). A lower grade
+    reached is refused here: "verify_lower" asks the enterprise first."""
+    from certification.approval.rules import set_authority
+
+    granted = _check_report(move)
+    application = move.application
+    if granted != application.tier:
+        raise ServiceError(
+            _(
+                "The review reached %(granted)s, below the %(applied)s applied for: use "
+                "“%(lower)s”; the enterprise consents to the lower grade or withdraws."
+            )
+            % {
+                "granted": tier_label(granted),
+                "applied": tier_label(application.tier),
+                "lower": TRANSITIONS["verify_lower"].label,
+            },
+            field="granted_tier",
+        )
+    set_authority(move, granted)
+
+
+def prepare_verify_lower(move: Move) -> None:
+    """The report approved at a grade below the one applied for: recorded,
+    and the enterprise is asked (AWAITING_CONSENT)."""
+    granted = _check_report(move)
+    if granted == move.application.tier:
+        raise ServiceError(
+            _("The review reached the grade applied for: use “%(verify)s”.")
+            % {"verify": TRANSITIONS["verify"].label},
+            field="granted_tier",
+        )
+
+
+def _check_report(move: Move) -> str:
     """Refuses unless the report is in a verification batch and every
     required spot check of it has passed (naming the one pending or
     failed), and unless the review proposed a grade (otherwise: close as no
@@ -479,6 +538,7 @@ def prepare_verify(move: Move) -> None:
             "spot_checks": [check.pk for check in checks if check.required],
         }
     )
+    return granted
 
 
 def prepare_close_not_reached(move: Move) -> None:

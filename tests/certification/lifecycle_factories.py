@@ -15,9 +15,9 @@ AFTER = "2026-03-12 10:00 +0800"
 
 
 def issue(cast, version, *, tier: str = "3", enterprise=None, user=None) -> Certificate:
-    """A certificate announced on 2026-03-12 by the receiver (cast.district
-    for level 3, cast.association for level 2)."""
-    receiver = cast.district if tier == "3" else cast.association
+    """A certificate announced on 2026-03-12 by the grading authority
+    (cast.district for level 3, cast.regulator for level 2)."""
+    receiver = cast.district if tier == "3" else cast.regulator
     with time_machine.travel(MONDAY):
         application = verified(cast, version, enterprise, user, tier=tier)
         publicity.publicity_batch_create(actor=receiver, applications=[application])

@@ -132,10 +132,6 @@ def test_wrong_states_are_refused_clearly(cast, certificate):
                 lifecycle.ACTIONS[name](
                     actor=cast.district, certificate=certificate, reason="other", note="x"
                 )
-        with pytest.raises(TransitionConflict, match="was revoked on"):
-            lifecycle.certificate_downgrade(
-                actor=cast.district, certificate=certificate, tier="3", reason="other", note="x"
-            )
     assert events(certificate) == ["issued", "revoked"]
 
 
@@ -197,46 +193,6 @@ def test_a_revocation_review_closed_by_keeping_the_certificate(cast, certificate
     assert AuditEvent.objects.filter(action="certificate.kept").count() == 1
     with pytest.raises(TransitionConflict):  # no longer flagged
         lifecycle.certificate_keep(actor=cast.district, certificate=certificate, note="再次")
-
-
-def test_downgrade_keeps_the_number_and_records_the_grades(cast, version):
-    certificate = issue(cast, version, tier="2")
-    assert certificate.announcement.organiser_id == cast.association.organisation_id
-    assert lifecycle.downgrade_choices(certificate) == ["3"]
-    with translation.override("en"):
-        with pytest.raises(ServiceError, match="lower grade") as error:
-            lifecycle.certificate_downgrade(
-                actor=cast.association,
-                certificate=certificate,
-                tier="1",
-                reason="system_not_running",
-                note="x",
-            )
-        assert error.value.field == "tier"
-    with pytest.raises(TransitionForbidden):  # a level-2 certificate: not the district's
-        lifecycle.certificate_downgrade(
-            actor=cast.district,
-            certificate=certificate,
-            tier="3",
-            reason="system_not_running",
-            note="x",
-        )
-    number = certificate.number
-    lifecycle.certificate_downgrade(
-        actor=cast.association,
-        certificate=certificate,
-        tier="3",
-        reason="system_not_running",
-        note="体系未有效运行",
-    )
-    certificate.refresh_from_db()
-    assert (certificate.tier, certificate.number, certificate.status) == ("3", number, "valid")
-    event = certificate.events.get(action="downgraded")
-    assert (event.from_tier, event.to_tier, event.reason) == ("2", "3", "system_not_running")
-    with translation.override("en"), pytest.raises(ServiceError, match="lowest grade"):
-        lifecycle.certificate_downgrade(
-            actor=cast.association, certificate=certificate, tier="3", reason="other", note="x"
-        )
 
 
 def test_revocation_is_announced_numbered_and_locks_reapplying(cast, version, certificate):
@@ -330,8 +286,9 @@ def test_the_fast_path_confirms_a_renewal_straight_to_publicity(
 ):
     """With RENEWAL_FAST_PATH the district is offered “confirm the renewal” on a
     renewal of a certificate in good standing: submitted → verified without
-    a review, then publicity and announcement give a new certificate and the
-    old one records the renewal. Without the setting the move is neither
+    a review, approved by the grading authority (朝阳区 for level 3), then
+    publicity and announcement give a new certificate and the old one
+    records the renewal. Without the setting the move is neither
     offered nor possible."""
     assessment = submitted_assessment(cast.enterprise, cast.ent, version)
     with time_machine.travel("2028-12-12 10:00 +0800"):
@@ -359,6 +316,10 @@ def test_the_fast_path_confirms_a_renewal_straight_to_publicity(
         assert renewal.status == Status.VERIFIED and renewal.granted_tier == "3"
         logged = AuditEvent.objects.get(action="application.confirm_renewal")
         assert logged.after["renews"] == certificate.number
+        assert renewal.authority_id == cast.district.organisation_id
+        with pytest.raises(ServiceError):  # the authority approves first
+            publicity.publicity_batch_create(actor=cast.district, applications=[renewal])
+        engine.perform(actor=cast.district, application=renewal, transition="approve")
         publicity.publicity_batch_create(actor=cast.district, applications=[renewal])
     with time_machine.travel("2029-01-05 10:00 +0800"):
         publicity.announcement_create(actor=cast.district, applications=[renewal])
@@ -625,9 +586,11 @@ def test_the_certificate_list_and_its_filters(
     # The other district sees none of them; wrong roles: 403.
     text = client_for(cast.other_district).get(url).content.decode()
     assert certificate.number not in text
-    for user in (cast.reviewer, cast.regulator):
-        assert client_for(user).get(url).status_code == 403
-    for user in (cast.enterprise, cast.reviewer, cast.regulator):
+    # The machinery regulator (level 2's grading authority) reads its industry's.
+    assert certificate.number in client_for(cast.regulator).get(url).content.decode()
+    assert certificate.number not in client_for(cast.other_regulator).get(url).content.decode()
+    assert client_for(cast.reviewer).get(url).status_code == 403
+    for user in (cast.enterprise, cast.reviewer):
         assert client_for(user).get(reverse("certification:lifecycle_warnings")).status_code == 403
 
 
@@ -685,17 +648,3 @@ def test_events_are_kept_in_order(cast, certificate):
     assert list(
         CertificateEvent.objects.filter(certificate=certificate).values_list("action", flat=True)
     ) == ["issued", "suspended", "reinstated", "revoked"]
-
-
-def test_a_downgraded_rendered_certificate_is_rendered_again(
-    cast, version, django_capture_on_commit_callbacks
-):
-    certificate = issue(cast, version, tier="2")
-    old = datetime.datetime(2026, 3, 12, 10, tzinfo=datetime.UTC)
-    Certificate.objects.filter(pk=certificate.pk).update(rendered_at=old)
-    with django_capture_on_commit_callbacks(execute=True):
-        lifecycle.certificate_downgrade(
-            actor=cast.association, certificate=certificate, tier="3", reason="other", note="降级"
-        )
-    certificate.refresh_from_db()
-    assert certificate.rendered_at > old and certificate.pdf

@@ -85,9 +85,12 @@ def new_enterprise(cast, name: str, *, region=None, industry: str = "machinery")
 def verified(
     cast, version, enterprise=None, user=None, *, tier: str = "3", granted: str | None = None
 ) -> Application:
-    """An application submitted through the services, then set to
-    “verified” directly (verification is built elsewhere): acceptable
-    set-up for publicity."""
+    """An application submitted through the services, then set directly to
+    where publicity starts: verified and approved by its grading authority
+    (the district for level 3, the industry's regulator for level 2;
+    verification and approval are tested elsewhere)."""
+    from certification.approval.rules import authority_for
+
     enterprise, user = enterprise or cast.ent, user or cast.enterprise
     assessment = submitted_assessment(user, enterprise, version)
     application = services.application_create(
@@ -97,7 +100,9 @@ def verified(
     services.application_update(actor=user, application=application, declaration_confirmed=True)
     engine.perform(actor=user, application=application, transition="submit")
     Application.objects.filter(pk=application.pk).update(
-        status=Status.VERIFIED, granted_tier=granted or tier
+        status=Status.APPROVED,
+        granted_tier=granted or tier,
+        authority=authority_for(application, granted or tier),
     )
     application.refresh_from_db()
     return application
@@ -211,24 +216,30 @@ def test_a_later_start_and_own_title_and_the_next_default_number(cast, version):
 
 
 def test_the_grade_shown_is_the_grade_reached(cast, version):
-    """Applied for level 2 (received by the association), reached level 3."""
+    """Applied for level 2 (received by the association), reached level 3:
+    the enterprise consented and 朝阳区, level 3's authority, publishes."""
     application = verified(cast, version, tier="2", granted="3")
+    assert application.authority_id == cast.district.organisation_id
     with time_machine.travel(MONDAY):
-        publicity.publicity_batch_create(actor=cast.association, applications=[application])
+        publicity.publicity_batch_create(actor=cast.district, applications=[application])
 
     assert item_of(application).tier == "3"
 
 
-def test_publishing_is_refused_for_what_is_not_verified_or_not_received(cast, version):
+def test_publishing_is_refused_for_what_is_not_approved_or_not_its_authoritys(cast, version):
     application = verified(cast, version)
     Application.objects.filter(pk=application.pk).update(status=Status.REPORTED)
     with translation.override("en"), pytest.raises(ServiceError) as refused:
         publicity.publicity_batch_create(actor=cast.district, applications=[application])
     assert cast.ent.name in refused.value.message
-    assert "only verified applications" in refused.value.message
+    assert "only applications approved by the grading authority" in refused.value.message
 
     Application.objects.filter(pk=application.pk).update(status=Status.VERIFIED)
-    for outsider in (cast.other_district, cast.city, cast.association, cast.enterprise):
+    with pytest.raises(ServiceError):  # verified, not yet approved
+        publicity.publicity_batch_create(actor=cast.district, applications=[application])
+    Application.objects.filter(pk=application.pk).update(status=Status.APPROVED)
+    outsiders = (cast.other_district, cast.city, cast.association, cast.regulator, cast.enterprise)
+    for outsider in outsiders:
         with pytest.raises(TransitionForbidden):
             publicity.publicity_batch_create(actor=outsider, applications=[application])
     with pytest.raises(ServiceError) as past:
@@ -238,7 +249,7 @@ def test_publishing_is_refused_for_what_is_not_verified_or_not_received(cast, ve
     assert past.value.field == "starts_on"
     assert not PublicityBatch.objects.exists()
     application.refresh_from_db()
-    assert application.status == Status.VERIFIED
+    assert application.status == Status.APPROVED
 
 
 def test_all_or_nothing(cast, version):
@@ -251,7 +262,7 @@ def test_all_or_nothing(cast, version):
         publicity.publicity_batch_create(actor=cast.district, applications=[good, bad])
 
     good.refresh_from_db()
-    assert good.status == Status.VERIFIED
+    assert good.status == Status.APPROVED
     assert not PublicityItem.objects.exists()
 
 
@@ -263,7 +274,7 @@ def test_the_move_without_a_batch_is_refused(cast, version):
 
     assert refused.value.field == "publicity_batch"
     application.refresh_from_db()
-    assert application.status == Status.VERIFIED
+    assert application.status == Status.APPROVED
 
 
 # --- objections ----------------------------------------------------------------------
@@ -669,7 +680,7 @@ def test_batches_and_objections_on_the_page_and_resolving_there(cast, version, c
     assert objection.outcome == "dismissed"
 
 
-@pytest.mark.parametrize("role", ["enterprise", "group", "reviewer", "regulator"])
+@pytest.mark.parametrize("role", ["enterprise", "group", "reviewer", "street"])
 def test_management_pages_are_closed_to_other_roles(cast, client_for, role):
     client = client_for(getattr(cast, role))
     assert client.get(reverse("certification:publicity")).status_code == 403

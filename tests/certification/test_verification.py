@@ -232,9 +232,13 @@ def test_the_grade_granted_is_the_lower_grade_the_review_proposed(cast, version)
     OnSiteReview.objects.filter(application=application).update(proposed_tier="3")
     batch = make_batch(cast, [application], actor=cast.association)
     spot_checks.spot_check_record(actor=cast.association, check=drawn_check(batch), result="passed")
-    engine.perform(actor=cast.association, application=application, transition="verify")
+    with pytest.raises(ServiceError) as refused:  # a lower grade asks the enterprise first
+        engine.perform(actor=cast.association, application=application, transition="verify")
+    assert refused.value.field == "granted_tier"
+    engine.perform(actor=cast.association, application=application, transition="verify_lower")
     application.refresh_from_db()
     assert application.tier == "2" and application.granted_tier == "3"
+    assert application.status == Status.AWAITING_CONSENT and application.authority_id is None
 
 
 def test_verify_is_refused_when_no_grade_was_reached_and_close_ends_it(cast, version):

@@ -2,8 +2,8 @@
 
 ``engine.perform`` must succeed exactly when certification/workflow.py
 allows the move (the state is one of its sources, the tier is one it
-applies to, the user belongs to the applicant or the receiver as the move
-says, or the review unit of the current assignment) and otherwise refuse it — TransitionConflict for the wrong state,
+applies to, the user belongs to the applicant, the receiver or the grading
+authority as the move says, or the review unit of the current assignment) and otherwise refuse it — TransitionConflict for the wrong state,
 ServiceError for the wrong tier, TransitionForbidden for the wrong role —
 writing neither a timeline row nor an audit row.
 """
@@ -25,15 +25,24 @@ from certification.models import (
     AnnouncementBatch,
     Application,
     ApplicationEvent,
+    OnSiteReview,
     PublicityBatch,
     Status,
 )
+from certification.onsite import confirmation
 from certification.onsite import findings as onsite_findings
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from certification.verification import rules as verification
 from certification.verification import spot_checks
-from certification.workflow import APPLICANT, RECEIVER, TRANSITIONS, Transition
+from certification.workflow import (
+    APPLICANT,
+    AUTHORITY,
+    RECEIVER,
+    SYSTEM,
+    TRANSITIONS,
+    Transition,
+)
 from portal.errors import ServiceError
 from portal.models import AuditEvent
 from tests.certification.factories import (
@@ -62,6 +71,9 @@ ROLES = [
 ]
 TIERS = ["1", "2", "3"]  # the test standard grades 1–3; "pass" needs a small-firm standard
 RECEIVER_OF = {"1": "city", "2": "association", "3": "district"}
+# The grading authority of each tier (settings.GRADING_AUTHORITIES): 朝阳区 for
+# level 3, the machinery regulator for level 2.
+AUTHORITY_OF = {"2": "regulator", "3": "district"}
 
 # How the services walk a draft to each state. Where a tier never reaches a
 # state (level 1 is reviewed nationally) the status is set directly, so the
@@ -76,8 +88,11 @@ PATHS = {
 ASSIGNED_PATH = ["submit", "accept", "assign", "sign"]
 IN_REVIEW = [*ASSIGNED_PATH, "start_review", "prepare_report"]
 REPORTED = [*IN_REVIEW, "submit_report", "spot_checks_passed"]
-VERIFIED = [*REPORTED, "verify", "publicity_batch"]
-PUBLICITY = [*VERIFIED, "publicise", "window_over"]
+VERIFIED = [*REPORTED, "verify"]
+APPROVED = [*VERIFIED, "approve", "publicity_batch"]
+PUBLICITY = [*APPROVED, "publicise", "window_over"]
+# Level 2 applied for, level 3 reached (a level 3 application has no lower grade).
+AWAITING_CONSENT = [*IN_REVIEW, "submit_report", "lower_grade", "spot_checks_passed"]
 
 
 def local(path: list[str]) -> dict[str, list[str]]:
@@ -91,7 +106,9 @@ REACHED_BY_TIER = {
     Status.ON_SITE_REVIEW: local(IN_REVIEW),
     Status.RECTIFICATION: local([*IN_REVIEW, "request_rectification", "evidence"]),
     Status.REPORTED: local(REPORTED),
+    Status.AWAITING_CONSENT: {"2": [*AWAITING_CONSENT, "verify_lower"]},
     Status.VERIFIED: local(VERIFIED),
+    Status.APPROVED: local(APPROVED),
     Status.PUBLICITY: local(PUBLICITY),
     Status.ANNOUNCED: local([*PUBLICITY, "announce"]),
     Status.NATIONAL: {"1": ["submit", "forward_national"]},
@@ -123,7 +140,12 @@ def prepare(cast, application: Application, step: str, receiver, args: dict) -> 
             assigning.declaration_sign(
                 actor=cast.reviewer, application=application, reviewer=reviewer
             )
-    elif step == "prepare_report":  # a finding to rectify, the report written and signed
+    elif step == "prepare_report":  # rows checked, a finding to rectify, the report signed
+        confirmation.review_rows_confirm(
+            actor=cast.reviewer,
+            application=application,
+            rows=confirmation.unconfirmed_ids(onsite.review_for(application)),
+        )
         onsite_findings.finding_add(
             actor=cast.reviewer,
             application=application,
@@ -151,9 +173,11 @@ def prepare(cast, application: Application, step: str, receiver, args: dict) -> 
             spot_checks.spot_check_record(
                 actor=receiver, check=check, result="passed", notes="复核通过。"
             )
+    elif step == "lower_grade":  # the review found level 3 only
+        OnSiteReview.objects.filter(application=application).update(proposed_tier="3")
     elif step == "publicity_batch":  # the batch the start_publicity move needs
         args["publicity_batch"] = PublicityBatch.objects.create(
-            organiser_id=application.receiver_id,
+            organiser_id=Application.objects.get(pk=application.pk).authority_id,
             title="测试公示",
             starts_on=timezone.localdate(),
             ends_on=timezone.localdate(),
@@ -165,7 +189,7 @@ def prepare(cast, application: Application, step: str, receiver, args: dict) -> 
             ends_on=timezone.localdate() - datetime.timedelta(days=10),
         )
         args["announcement"] = AnnouncementBatch.objects.create(
-            organiser_id=application.receiver_id,
+            organiser_id=Application.objects.get(pk=application.pk).authority_id,
             year=timezone.localdate().year,
             number=1,
             title="测试公告",
@@ -198,9 +222,11 @@ def walk(cast, version, state: str, tier: str, args: dict) -> Application:
         if prepare(cast, application, name, receiver, args):
             continue
         who = TRANSITIONS[name].actor
-        actor = (
-            cast.enterprise if who == APPLICANT else receiver if who == RECEIVER else cast.reviewer
-        )
+        actor = {
+            APPLICANT: cast.enterprise,
+            RECEIVER: receiver,
+            AUTHORITY: getattr(cast, AUTHORITY_OF.get(tier, "city")),
+        }.get(who, cast.reviewer)
         engine.perform(actor=actor, application=application, transition=name, **ARGS, **args)
     if path is None:
         Application.objects.filter(pk=application.pk).update(status=state)
@@ -215,9 +241,13 @@ def expected(application: Application, move: Transition, user) -> type | None:
         return engine.TransitionConflict
     if move.tiers is not None and application.tier not in move.tiers:
         return ServiceError
-    party = {APPLICANT: application.applicant_id, RECEIVER: application.receiver_id}.get(
-        move.actor
-    ) or current_unit_id(application)
+    if move.actor == SYSTEM:  # the scheduler's moves: no person makes them
+        return engine.TransitionForbidden
+    party = {
+        APPLICANT: application.applicant_id,
+        RECEIVER: application.receiver_id,
+        AUTHORITY: application.authority_id,
+    }.get(move.actor, current_unit_id(application))
     if user.organisation_id != party:
         return engine.TransitionForbidden
     condition = engine.hook(move.offered_when) if move.offered_when else None
