@@ -16,6 +16,9 @@ from rest_framework.test import APIClient
 from portal import notify
 from portal.models import Notification
 from portal.models.notifications import NotificationPreference
+from tests.portal.officials_part import officials_part  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("officials_part")
 
 DAY = datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC)  # 17:00 in Beijing
 APP_1, APP_2 = "/applications/1/", "/applications/2/"
@@ -52,7 +55,9 @@ def test_moves_send_no_mail_at_once_and_one_digest_a_day(cast):
     assert body.count(APP_2) == 1
     assert body.index("申请1 · 现场评审") < body.index("申请1 · 已委派评审")
     assert "2026-12-07" in body
-    assert "4" in mail.outbox[0].subject
+    # In the portal's language (zh-hans): the count of the new notifications.
+    assert mail.outbox[0].subject == "安全生产标准化管理平台：4 条新通知"
+    assert "按申请汇总" in body
     # A second run the same day sends nothing, even with news since.
     with time_machine.travel(DAY + datetime.timedelta(hours=2), tick=False):
         notify.notify([cast.enterprise.organisation_id], "申请2 · 已受理", APP_2)
