@@ -88,7 +88,7 @@ class _Scoped(PortalAPIMixin, viewsets.ViewSet):
 
     def _page(self, request: Request, qs: Any, shape: Any, serializer: Any) -> Response:
         paginator = PortalPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page: list[Any] | None = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(
             serializer([shape(row) for row in page or []], many=True).data
         )
@@ -161,7 +161,7 @@ class PublicWarningsView(APIView):
         except public_views.BadFilter as error:
             raise ValidationError({"detail": str(error)}) from None
         paginator = PortalPagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page: list[Any] | None = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(
             PublicWarningSerializer(
                 [public_views.public_row(e) for e in page or []], many=True

@@ -107,9 +107,17 @@ class Facts:
 
 
 def gather(today: datetime.date) -> Facts:
-    regions = dict(
-        Enterprise.objects.filter(status=Enterprise.Status.ACTIVE).values_list("id", "region_id")
-    )
+    quarter = due_quarters(today, 1)[0]
+    due = timezone.make_aware(datetime.datetime.combine(quarter.due_on(), datetime.time.min))
+    regions: dict[int, str] = {}
+    owed: set[int] = set()
+    for pk, region_id, created_at in Enterprise.objects.filter(
+        status=Enterprise.Status.ACTIVE
+    ).values_list("id", "region_id", "created_at"):
+        regions[pk] = region_id
+        # Registered before the form was due: it owed the form.
+        if created_at < due:
+            owed.add(pk)
     best: dict[int, tuple[str, str, datetime.date]] = {}
     for enterprise_id, tier, number, valid_until in Certificate.objects.filter(
         status__in=LIVE, valid_until__gte=today
@@ -142,7 +150,6 @@ def gather(today: datetime.date) -> Facts:
         .annotate(n=Count("id"))
         .values_list("enterprise_id", "n")
     )
-    quarter = due_quarters(today, 1)[0]
     on_time = set(
         SelfReport.objects.filter(
             period_kind=PeriodKind.QUARTER,
@@ -153,14 +160,6 @@ def gather(today: datetime.date) -> Facts:
             late=False,
         ).values_list("enterprise_id", flat=True)
     )
-    due = quarter.due_on()
-    owed = {
-        pk
-        for pk, created_at in Enterprise.objects.filter(
-            status=Enterprise.Status.ACTIVE
-        ).values_list("id", "created_at")
-        if timezone.localtime(created_at).date() < due
-    }
     return Facts(regions, best, warning, major_open, overdue, accidents, owed - on_time)
 
 
@@ -209,10 +208,11 @@ def _certificate_end(numbers: list[str]) -> dict[str, str]:
         for number, status in Certificate.objects.filter(
             number__in=numbers[start : start + BATCH]
         ).values_list("number", "status"):
-            kinds[number] = {
+            ends: dict[str, str] = {
                 Certificate.Status.REVOKED: StandingChange.Kind.CERTIFICATE_REVOKED,
                 Certificate.Status.EXPIRED: StandingChange.Kind.CERTIFICATE_EXPIRED,
-            }.get(status, StandingChange.Kind.CERTIFICATE_ENDED)
+            }
+            kinds[number] = ends.get(status, StandingChange.Kind.CERTIFICATE_ENDED)
     return kinds
 
 

@@ -170,17 +170,20 @@ def self_reports(today: datetime.date) -> Found:
             late=False,
         ).values_list("enterprise_id", flat=True)
     )
-    dues = [quarter.due_on() for quarter in quarters]
+    # Midnight of each due date: registered before it, the enterprise owed that form.
+    dues = [
+        timezone.make_aware(datetime.datetime.combine(quarter.due_on(), datetime.time.min))
+        for quarter in quarters
+    ]
     oldest = min(dues)
     found: Found = {}
     for enterprise_id, created_at in Enterprise.objects.filter(status=ACTIVE).values_list(
         "id", "created_at"
     ):
-        registered = timezone.localtime(created_at).date()
-        if registered >= oldest:
-            owed = sum(1 for due in dues if registered < due)
-        else:
+        if created_at < oldest:
             owed = len(dues)
+        else:
+            owed = sum(1 for due in dues if created_at < due)
         misses = owed - on_time.get(enterprise_id, 0)
         if misses >= misses_needed:
             found[enterprise_id] = _(

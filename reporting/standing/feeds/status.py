@@ -63,12 +63,14 @@ def lookup(client: FeedClient, raw: list[str]) -> Lookup:
     ids = [row["id"] for row in enterprises]
     today = timezone.localdate()
     best: dict[int, dict[str, Any]] = {}
-    for certificate in Certificate.objects.filter(
-        enterprise_id__in=ids, status__in=LIVE, valid_until__gte=today
-    ).values("enterprise_id", "tier", "number", "valid_until", "status"):
+    for certificate in (
+        Certificate.objects.filter(enterprise_id__in=ids, status__in=LIVE, valid_until__gte=today)
+        .values("enterprise_id", "tier", "number", "valid_until", "status")
+        .iterator()
+    ):
         held = best.get(certificate["enterprise_id"])
         if held is None or GRADE_RANK.get(certificate["tier"], 9) < GRADE_RANK.get(held["tier"], 9):
-            best[certificate["enterprise_id"]] = certificate
+            best[certificate["enterprise_id"]] = dict(certificate)
     standing = {
         row["enterprise_id"]: row
         for row in Standing.objects.filter(enterprise_id__in=ids).values(
@@ -81,7 +83,7 @@ def lookup(client: FeedClient, raw: list[str]) -> Lookup:
         if row is None:
             found.not_found.append(code)
             continue
-        certificate = best.get(row["id"])
+        held = best.get(row["id"])
         tier = standing.get(row["id"])
         found.rows.append(
             {
@@ -89,11 +91,11 @@ def lookup(client: FeedClient, raw: list[str]) -> Lookup:
                 "name": row["name"],
                 "district": row["region__name"],
                 "registry_status": row["status"],
-                "grade": certificate["tier"] if certificate else None,
-                "grade_label": str(tier_label(certificate["tier"])) if certificate else "",
-                "certificate_number": certificate["number"] if certificate else "",
-                "valid_until": certificate["valid_until"] if certificate else None,
-                "certificate_status": certificate["status"] if certificate else "",
+                "grade": held["tier"] if held else None,
+                "grade_label": str(tier_label(held["tier"])) if held else "",
+                "certificate_number": held["number"] if held else "",
+                "valid_until": held["valid_until"] if held else None,
+                "certificate_status": held["status"] if held else "",
                 "warning_list": bool(warnings.get(row["id"])),
                 "warning_rules": warnings.get(row["id"], []),
                 "supervision_tier": tier["tier"] if tier else None,
