@@ -37,6 +37,9 @@ def navigation_for(user) -> list[dict[str, Any]]:
         items.append({"label": _("Hazard worklist"), "url": reverse("hazards:oversight:worklist")})
         # reporting.targets.selectors.READER_KINDS
         items.append({"label": _("Targets"), "url": reverse("targets:list")})
+        # reporting.standing.selectors.READERS
+        items.append({"label": _("Warning list"), "url": reverse("standing:warnings")})
+        items.append({"label": _("Supervision tiers"), "url": reverse("standing:tiers")})
     if kind in (Kind.STREET, Kind.DISTRICT, Kind.CITY_OFFICE):
         # reporting.worklists.registry.READER_KINDS (regulators reach them by URL)
         items.append({"label": _("Worklists"), "url": reverse("worklists:index")})
@@ -59,6 +62,7 @@ def navigation_for(user) -> list[dict[str, Any]]:
     if permissions.can_manage_organisations(user):
         items.append({"label": _("Organisations"), "url": reverse("organisations")})
         items.append({"label": _("Standards"), "url": reverse("standards:list")})
+        items.append({"label": _("Feed clients"), "url": reverse("standing:feed_clients")})
     if permissions.can_manage_staff(user):
         items.append({"label": _("Staff"), "url": reverse("staff")})
     if permissions.can_view_audit_log(user):
