@@ -40,6 +40,8 @@ def navigation_for(user) -> list[dict[str, Any]]:
         # reporting.standing.selectors.READERS
         items.append({"label": _("Warning list"), "url": reverse("standing:warnings")})
         items.append({"label": _("Supervision tiers"), "url": reverse("standing:tiers")})
+        # reporting.assessment.selectors.READERS
+        items.append({"label": _("Assessment"), "url": reverse("assessment:index")})
     if kind in (Kind.STREET, Kind.DISTRICT, Kind.CITY_OFFICE):
         # reporting.worklists.registry.READER_KINDS (regulators reach them by URL)
         items.append({"label": _("Worklists"), "url": reverse("worklists:index")})

@@ -33,13 +33,17 @@ from reporting.models import MetricSnapshot, Target
 from reporting.snapshots import periods
 
 Unit = AssessmentReport.UnitKind
-SCOPE = {
+SCOPE: dict[str, str] = {
     Unit.DISTRICT: MetricSnapshot.ScopeKind.DISTRICT,
     Unit.REGULATOR: MetricSnapshot.ScopeKind.REGULATOR,
     Unit.STREET: MetricSnapshot.ScopeKind.STREET,
 }
 # The rows of each unit's own breakdown table (达标创建).
-BREAKDOWN = {Unit.DISTRICT: "street", Unit.REGULATOR: "district", Unit.STREET: "industry"}
+BREAKDOWN: dict[str, str] = {
+    Unit.DISTRICT: "street",
+    Unit.REGULATOR: "district",
+    Unit.STREET: "industry",
+}
 BREAKDOWN_HEADING = {"street": "街道（乡镇）", "district": "区", "industry": "行业"}
 PERIOD_KINDS = (periods.QUARTER, periods.YEAR)
 
@@ -104,7 +108,7 @@ BREAKDOWN_FIGURES = [
     ("compliance.compliant", "达标企业"),
     ("compliance.rate", "达标率（%）"),
 ]
-BULLETIN_HEADINGS = {
+BULLETIN_HEADINGS: dict[str, str] = {
     Unit.DISTRICT: "各区",
     Unit.REGULATOR: "行业管理部门",
     Unit.STREET: "各街道（乡镇）",
@@ -178,7 +182,7 @@ def _snapshots(
     for scope_kind, keys in keys_by_scope.items():
         query = query | MetricSnapshot.objects.filter(scope_kind=scope_kind, scope_key__in=keys)
     wanted_dimensions = {"", "target", *BREAKDOWN.values()}
-    rows = (
+    found_rows = (
         query.filter(
             period_kind=period.kind,
             period_code__in=[period.code, previous.code],
@@ -191,7 +195,7 @@ def _snapshots(
         )
     )
     units_by_scope = {(SCOPE[u.kind], u.key): u for u in chosen}
-    for scope_kind, scope_key, dimension, key, code, as_of, figures in rows:
+    for scope_kind, scope_key, dimension, key, code, as_of, figures in found_rows:
         entry = found[(scope_kind, scope_key)]
         unit = units_by_scope[(scope_kind, scope_key)]
         if dimension == "" and code == period.code:
@@ -287,8 +291,8 @@ def build_level(
                 "change": None if before is None else before - place,
             }
         )
-    for rows in rankings.values():
-        rows.sort(key=lambda r: (r["rank"], r["key"]))
+    for ranked_rows in rankings.values():
+        ranked_rows.sort(key=lambda r: (r["rank"], r["key"]))
     target_titles = dict(Target.objects.values_list("pk", "title"))
     names = _names(
         (BREAKDOWN[u.kind], key)
@@ -486,7 +490,7 @@ def sections(report: AssessmentReport) -> list[dict[str, Any]]:
                         s["weight"],
                         s["score"],
                         manual[s["code"]].note if s["code"] in manual else "未评分",
-                        manual[s["code"]].evidence.name.rsplit("/", 1)[-1]
+                        str(manual[s["code"]].evidence.name).rsplit("/", 1)[-1]
                         if s["code"] in manual and manual[s["code"]].evidence
                         else "—",
                     ]

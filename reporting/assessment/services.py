@@ -218,6 +218,7 @@ def ensure_version(
     if latest is not None and (latest.is_final or latest.content_hash == digest):
         return latest
     period = data["period"]
+    due = add_working_days(timezone.localdate(), settings.ASSESSMENT_COMMENT_WORKING_DAYS)
     try:
         with transaction.atomic():
             report = AssessmentReport.objects.create(
@@ -238,9 +239,7 @@ def ensure_version(
                 ),
                 comment=latest.comment if latest else "",
                 objects_to_scores=latest.objects_to_scores if latest else False,
-                comment_due=add_working_days(
-                    timezone.localdate(), settings.ASSESSMENT_COMMENT_WORKING_DAYS
-                ),
+                comment_due=due,
             )
             if latest is not None:
                 _copy_manual(latest, report)
@@ -253,7 +252,7 @@ def ensure_version(
             notify_after_commit(
                 unit_organisations(unit),
                 _("The draft assessment report %(title)s is ready: comment or object by %(date)s.")
-                % {"title": reports.title_of(report), "date": report.comment_due.isoformat()},
+                % {"title": reports.title_of(report), "date": due.isoformat()},
                 reverse("assessment:report", args=[report.pk]),
             )
     except IntegrityError:  # another worker wrote this version meanwhile
@@ -595,14 +594,17 @@ def start_after_close(today: datetime.date | None = None) -> list[ReportRun]:
                 continue
             if schemes.scheme_for(period.start.year, level, region) is None:
                 continue
-            if region is not None and not MetricSnapshot.objects.filter(
-                scope_kind=MetricSnapshot.ScopeKind.STREET,
-                scope_key__in=region.streets.values("code"),
-                period_kind=kind,
-                period_code=period.code,
-                dimension="",
-                frozen_at__isnull=False,
-            ).exists():
+            if (
+                region is not None
+                and not MetricSnapshot.objects.filter(
+                    scope_kind=MetricSnapshot.ScopeKind.STREET,
+                    scope_key__in=region.streets.values("code"),
+                    period_kind=kind,
+                    period_code=period.code,
+                    dimension="",
+                    frozen_at__isnull=False,
+                ).exists()
+            ):
                 continue
             try:
                 started.append(
