@@ -2,7 +2,8 @@
 
 One walk over every step an integration would make: the enterprise applies
 and rectifies, the district accepts, assigns, verifies (with its spot check),
-publishes, resolves an objection and announces, the review unit reviews and
+approves as the grade's grading authority (定级部门), publishes, resolves an
+objection and announces, the review unit reviews and
 reports. At each step the detail's ``actions`` must name exactly the moves
 open to each user, and at the end the timeline, the audit log and the public
 announcement must tell the same story.
@@ -47,7 +48,8 @@ PATH = [
     ("submit_rectification", "rectification", "on_site_review", "t-enterprise"),
     ("submit_report", "on_site_review", "reported", "t-reviewer"),
     ("verify", "reported", "verified", "t-district"),
-    ("start_publicity", "verified", "publicity", "t-district"),
+    ("approve", "verified", "approved", "t-district"),
+    ("start_publicity", "approved", "publicity", "t-district"),
     ("announce", "publicity", "announced", "t-district"),
 ]
 
@@ -277,6 +279,9 @@ def test_a_level_3_application_from_apply_to_announce_through_the_api(cast, api,
     for member in [team["leader"], *team["members"]]:
         body = call(reviewer, "post", f"{URL}{pk}/review/sign/", {"reviewer": member.pk})
     assert all(s["signed_at"] for s in body["signoffs"])
+    # The rows still as copied from the self-assessment are confirmed as checked on site.
+    unchecked = [r["id"] for r in body["rows"] if not r["confirmed"]]
+    call(reviewer, "post", f"{URL}{pk}/review/confirm/", {"rows": unchecked})
     assert call(reviewer, "post", f"{URL}{pk}/submit-report/")["status"] == "reported"
     verifier = {"verify", "send_back", "close_not_reached"}
     check_actions(
@@ -296,10 +301,21 @@ def test_a_level_3_application_from_apply_to_announce_through_the_api(cast, api,
         district, "post", f"/api/v1/spot-checks/{check['id']}/record/", {"result": "passed"}
     )
     assert recorded["result"] == "passed" and recorded["checked_by"] == "t-district"
-    assert call(district, "post", f"{URL}{pk}/verify/")["status"] == "verified"
+    body = call(district, "post", f"{URL}{pk}/verify/")
+    assert body["status"] == "verified"
+    # 朝阳区 grades level 3 (settings.GRADING_AUTHORITIES): it approves next.
+    assert body["authority"] == cast.district.organisation_id and body["granted_tier"] == "3"
+    authority = {"approve", "return_to_organiser", "refuse_grade"}
+    check_actions(
+        clients, pk, "verified", enterprise=NONE, district=authority, staff=authority, reviewer=NONE
+    )
+    # Not published before the approval.
+    call(district, "post", "/api/v1/publicity-batches/", {"applications": [pk]}, expect=400)
+    call(api_for(cast.regulator), "post", f"{URL}{pk}/approve/", expect=403)
+    assert call(district, "post", f"{URL}{pk}/approve/")["status"] == "approved"
     # Publishing is a batch's step: no move on the application itself.
     check_actions(
-        clients, pk, "verified", enterprise=NONE, district=NONE, staff=NONE, reviewer=NONE
+        clients, pk, "approved", enterprise=NONE, district=NONE, staff=NONE, reviewer=NONE
     )
 
     # --- publicity, an objection -----------------------------------------------------
