@@ -64,6 +64,7 @@ from certification.demo_data import (
 )
 from certification.models import Application, AssignmentMember, PublicityBatch
 from certification.models.applications import REQUIRED_MATERIALS
+from certification.onsite import confirmation
 from certification.onsite import findings as onsite_findings
 from certification.onsite import rules as onsite
 from certification.publicity import rules as publicity
@@ -220,6 +221,12 @@ def _step(name: str, actor: User, application: Application) -> bool:
             text="起重机械定期检验报告缺失2台，设备台账未更新。",
         )
     elif name == "write_report":
+        # The demo team checked every copied row on site.
+        confirmation.review_rows_confirm(
+            actor=actor,
+            application=application,
+            rows=confirmation.unconfirmed_ids(onsite.review_for(application)),
+        )
         onsite_findings.finding_add(
             actor=actor,
             application=application,

@@ -33,10 +33,12 @@ from rest_framework.response import Response
 from certification.api_errors import workflow_errors
 from certification.models import Application, Finding, OnSiteReview, ReviewFile
 from certification.onsite import brief as hazard_brief
+from certification.onsite import confirmation
 from certification.onsite import findings as onsite_findings
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from certification.onsite.serializers import (
+    ConfirmInputSerializer,
     EvidenceInputSerializer,
     FindingInputSerializer,
     FindingSerializer,
@@ -45,6 +47,7 @@ from certification.onsite.serializers import (
     ReviewFileSerializer,
     ReviewRowSerializer,
     ReviewSerializer,
+    RowFindingInputSerializer,
     RowInputSerializer,
     SignInputSerializer,
     review_data,
@@ -163,6 +166,51 @@ class FindingsView(ReviewAPIView):
         with workflow_errors():
             finding = onsite_findings.finding_add(
                 actor=request.user, application=application, **body.validated_data
+            )
+        return Response(
+            FindingSerializer(
+                finding, context={"request": request, "application": application}
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ConfirmView(ReviewAPIView):
+    serializer_class = ConfirmInputSerializer
+
+    @extend_schema(
+        request=ConfirmInputSerializer, responses={200: ReviewRowSerializer(many=True), **ERRORS}
+    )
+    def post(self, request, pk):
+        """Confirm rows of the reviewers' sheet as they stand: checked on site and
+        agreed (the current review unit, during the review). Saving a row confirms
+        it too; the report cannot be submitted while a row is unconfirmed."""
+        application, review = self.application(pk)
+        body = ConfirmInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with workflow_errors():
+            rows = confirmation.review_rows_confirm(
+                actor=request.user, application=application, rows=body.validated_data["rows"]
+            )
+        context = {"request": request, "application": application, "scores": True, "baseline": {}}
+        return Response(ReviewRowSerializer(rows, many=True, context=context).data)
+
+
+class RowFindingView(ReviewAPIView):
+    serializer_class = RowFindingInputSerializer
+
+    @extend_schema(request=RowFindingInputSerializer, responses={201: FindingSerializer, **ERRORS})
+    def post(self, request, pk, row_id):
+        """Record a finding against the criterion of one row (a deduction unless
+        ``kind`` says otherwise; the current review unit)."""
+        application, review = self.application(pk)
+        if not AssessmentRow.objects.filter(pk=row_id, assessment_id=review.assessment_id).exists():
+            raise NotFound(_("This review has no such row."))
+        body = RowFindingInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with workflow_errors():
+            finding = onsite_findings.finding_from_row(
+                actor=request.user, application=application, row=row_id, **body.validated_data
             )
         return Response(
             FindingSerializer(
@@ -405,6 +453,12 @@ BASE = "applications/<int:pk>/review/"
 urlpatterns: list = [
     path(BASE, ReviewView.as_view(), name="api-application-review"),
     path(f"{BASE}rows/<int:row_id>/", ReviewRowView.as_view(), name="api-application-review-row"),
+    path(f"{BASE}confirm/", ConfirmView.as_view(), name="api-application-review-confirm"),
+    path(
+        f"{BASE}rows/<int:row_id>/findings/",
+        RowFindingView.as_view(),
+        name="api-application-review-row-findings",
+    ),
     path(f"{BASE}findings/", FindingsView.as_view(), name="api-application-review-findings"),
     path(
         f"{BASE}findings/<int:finding_id>/",

@@ -16,7 +16,7 @@ from portal import audit
 from portal.errors import ServiceError
 from portal.fields import check_length
 from portal.files import check_document
-from reviews.models import Criterion
+from reviews.models import AssessmentRow, Criterion
 
 PHOTO_TYPES = {"jpg", "png"}
 
@@ -72,6 +72,36 @@ def finding_add(
         },
     )
     return finding
+
+
+def finding_from_row(
+    *,
+    actor,
+    application: Application,
+    row,
+    text: str,
+    kind: str = Finding.Kind.DEDUCTION,
+    must_rectify: bool = True,
+) -> Finding:
+    """A finding against the criterion of one row of the reviewers' sheet; a
+    deduction unless the reviewer says otherwise (a veto is the rarer, graver call)."""
+    criterion_id = (
+        AssessmentRow.objects.filter(
+            pk=getattr(row, "pk", row), assessment__onsite__application_id=application.pk
+        )
+        .values_list("criterion_id", flat=True)
+        .first()
+    )
+    if criterion_id is None:
+        raise ServiceError(_("This row is not part of this review."), field="row")
+    return finding_add(
+        actor=actor,
+        application=application,
+        kind=kind,
+        text=text,
+        criterion=criterion_id,
+        must_rectify=must_rectify,
+    )
 
 
 def _own_finding(review: OnSiteReview, finding) -> Finding:

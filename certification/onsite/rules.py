@@ -288,6 +288,9 @@ def review_row_save(
         occurrences=occurrences,
         extra_condition=extra_condition,
     )
+    from certification.onsite import confirmation
+
+    confirmation.mark_confirmed(saved, actor)
     audit.record(
         actor=actor,
         action="application.review.row",
@@ -433,6 +436,11 @@ def prepare_submit_report(move: Move) -> None:
             _("%(n)d criteria are still unanswered in the review.") % {"n": unanswered},
             field="rows",
         )
+    from certification.onsite import confirmation
+
+    unconfirmed = confirmation.unconfirmed_count(review)
+    if unconfirmed:
+        raise ServiceError(confirmation.unconfirmed_message(unconfirmed), field="rows")
     if not review.summary.strip():
         raise ServiceError(_("Write the summary of the review first."), field="summary")
     if not review.technical_head.strip():

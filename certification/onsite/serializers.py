@@ -51,6 +51,13 @@ class ReviewRowSerializer(serializers.ModelSerializer):
         )
     )
 
+    confirmed = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Checked on site: a reviewer saved or confirmed the row. False while it is only "
+            "the copy of the self-assessment's answer."
+        )
+    )
+
     class Meta:
         model = AssessmentRow
         fields = [
@@ -69,6 +76,8 @@ class ReviewRowSerializer(serializers.ModelSerializer):
             "review",
             "revision",
             "updated_at",
+            "confirmed",
+            "confirmed_at",
         ]
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
@@ -97,11 +106,14 @@ class ReviewRowSerializer(serializers.ModelSerializer):
             "notes": row.notes,
         }
 
+    def get_confirmed(self, row: AssessmentRow) -> bool:
+        return row.confirmed_at is not None
+
     def to_representation(self, row):
         data = super().to_representation(row)
         if not self.context["scores"]:
-            data.pop("revision")
-            data.pop("updated_at")
+            for name in ("revision", "updated_at", "confirmed", "confirmed_at"):
+                data.pop(name)
         return data
 
 
@@ -200,6 +212,13 @@ class ReviewSerializer(serializers.Serializer):
     signoffs = SignoffSerializer(many=True, allow_null=True)
     findings = FindingSerializer(many=True)
     rectification_files = ReviewFileSerializer(many=True)
+    unconfirmed = serializers.IntegerField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Rows not yet checked on site (the report cannot be submitted while any is left); "
+            "null when you may not see the scores."
+        ),
+    )
     rows = ReviewRowSerializer(many=True)
 
 
@@ -250,6 +269,7 @@ def review_data(request, application: Application, review: OnSiteReview) -> dict
         "rows": ReviewRowSerializer(
             rows, many=True, context={**context, "baseline": baseline}
         ).data,
+        "unconfirmed": (sum(1 for row in rows if row.confirmed_at is None) if scores else None),
     }
     if scores:
         if review.reported_at is not None:
@@ -353,3 +373,23 @@ class EvidenceInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         help_text=gettext_lazy("PDF, JPG, PNG, DOCX or XLSX, at most 20 MB.")
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ConfirmInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    rows = serializers.ListField(
+        child=IdField(),
+        min_length=1,
+        max_length=2000,
+        help_text=gettext_lazy("Ids of rows of the review's sheet, confirmed as they stand."),
+    )
+
+
+class RowFindingInputSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Finding.Kind.choices,
+        required=False,
+        default=Finding.Kind.DEDUCTION,
+        help_text=gettext_lazy("Deduction unless said otherwise."),
+    )
+    text = serializers.CharField(max_length=4000)
+    must_rectify = serializers.BooleanField(required=False, default=True)

@@ -7,6 +7,17 @@ from certification.onsite import views, views_findings
 urlpatterns: list = [
     path("<int:pk>/review/", views.review_page, name="review"),
     path("<int:pk>/review/rows/<int:row_id>/", views.review_row_save, name="review_row"),
+    path("<int:pk>/review/confirm/", views.review_confirm, name="review_confirm"),
+    path(
+        "<int:pk>/review/rows/<int:row_id>/finding/",
+        views.review_row_finding,
+        name="review_row_finding",
+    ),
+    path(
+        "<int:pk>/review/evidence/<int:evidence_id>/",
+        views.review_evidence,
+        name="review_evidence",
+    ),
     path("<int:pk>/review/findings/", views_findings.findings_page, name="review_findings"),
     path(
         "<int:pk>/review/findings/<int:finding_id>/photos/",

@@ -25,8 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 from certification.applications import views
 from certification.assignment import rules as assigning
 from certification.engine import TransitionConflict, TransitionForbidden
-from certification.models import Application, OnSiteReview, ReviewFile, Status
+from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
 from certification.onsite import brief as hazard_brief
+from certification.onsite import confirmation
+from certification.onsite import findings as onsite_findings
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
 from portal import permissions
@@ -34,7 +36,7 @@ from portal.errors import ServiceError
 from portal.files import stored_file_response
 from portal.ids import parse_id
 from reviews.forms import RowForm
-from reviews.models import AssessmentRow, Result
+from reviews.models import AssessmentRow, Evidence, Result
 from reviews.scoring_data import score_assessment
 from reviews.services import EditConflict
 from reviews.views.rendering import answer_buttons, answer_choices, grade_label
@@ -89,9 +91,13 @@ def _differs(mine: AssessmentRow, theirs) -> bool:
 
 
 def _totals(review: OnSiteReview, differs: int | None = None) -> dict:
-    """The live score of the reviewers' answers (the one scoring function)."""
+    """The live score of the reviewers' answers (the one scoring function) and
+    how many rows were checked on site."""
     result = score_assessment(review.assessment)
+    unconfirmed = confirmation.unconfirmed_count(review)
     data = {
+        "confirmed": result.total - unconfirmed,
+        "unconfirmed": unconfirmed,
         "score": str(result.score) if result.score is not None else "—",
         "grade": grade_label(result.grade),
         "answered": result.answered,
@@ -138,11 +144,12 @@ def review_page(request, pk: int):
     permissions.require(onsite.may_see_scores(user, application, review=review))
     editable = _may_edit(user, application, review)
     rows = list(
-        review.assessment.rows.select_related("criterion", "updated_by").order_by(
-            "criterion__position"
-        )
+        review.assessment.rows.select_related(
+            "criterion__element__parent", "updated_by", "confirmed_by"
+        ).order_by("criterion__position")
     )
     baseline = _self_answers(application)
+    evidence = _self_evidence(application)
     labels = dict(Result.choices)
     choices = answer_choices()
     only_differs = request.GET.get("show") == "differs"
@@ -167,6 +174,7 @@ def review_page(request, pk: int):
             if row.result != Result.PARTIAL or row.occurrences
             else str(row.deduction.normalize())
         )
+        row.files = evidence.get(row.criterion_id, [])  # type: ignore[attr-defined]
         if editable:
             row.buttons = answer_buttons(
                 str(row.pk), row.result, row.criterion.is_veto, choices, row.criterion.allow_na
@@ -180,8 +188,10 @@ def review_page(request, pk: int):
             "application": application,
             "review": review,
             "rows": shown,
+            "sections": _sections(shown),
             "editable": editable,
             "totals": _totals(review, differs),
+            "finding_kinds": Finding.Kind.choices,
             "only_differs": only_differs,
             "result_labels": labels,
             "nav": _nav(application, "scores", True),
@@ -193,9 +203,40 @@ def review_page(request, pk: int):
                 "not_saved": _("Not saved"),
                 "failed": _("Could not save: check the connection and try again."),
                 "unanswered": _("Not answered yet"),
+                "confirmed": _("Checked on site"),
             },
         },
     )
+
+
+def _self_evidence(application: Application) -> dict[int, list[dict]]:
+    """The enterprise's evidence files per criterion, to show beside its answers (one query)."""
+    files: dict[int, list[dict]] = {}
+    for pk, name, version, criterion_id in (
+        Evidence.objects.filter(row__assessment_id=application.assessment_id)
+        .order_by("original_name", "-file_version")
+        .values_list("pk", "original_name", "file_version", "row__criterion_id")
+    ):
+        files.setdefault(criterion_id, []).append({"pk": pk, "name": name, "version": version})
+    return files
+
+
+def _sections(rows: list[AssessmentRow]) -> list[dict]:
+    """The shown rows by A element (the top of the standard's tree), with the
+    counts of the contents: answered, checked on site, of all."""
+    sections: list[dict] = []
+    for row in rows:
+        element = row.criterion.element
+        top = element.parent if element.parent_id else element
+        if not sections or sections[-1]["code"] != top.code:
+            sections.append(
+                {"code": top.code, "name": top.name, "rows": [], "answered": 0, "confirmed": 0}
+            )
+        section = sections[-1]
+        section["rows"].append(row)
+        section["answered"] += bool(row.result)
+        section["confirmed"] += row.confirmed_at is not None
+    return sections
 
 
 def _row_json(row: AssessmentRow) -> dict:
@@ -214,6 +255,7 @@ def _row_json(row: AssessmentRow) -> dict:
         "na_reason": row.na_reason,
         "notes": row.notes,
         "revision": row.revision,
+        "confirmed": row.confirmed_at is not None,
         "updated_by": (by.get_full_name() or by.username) if by else "",
         "updated_at": (
             timezone.localtime(row.updated_at).strftime("%Y-%m-%d %H:%M") if row.updated_at else ""
@@ -310,7 +352,86 @@ def _self_answers_for(application: Application, criterion_id: int):
     )
 
 
+@login_required
+@require_POST
+def review_confirm(request, pk: int):
+    """Confirm rows of the sheet as they stand (the posted ``row`` ids: one row,
+    or the unchecked rows of an element). JSON for the page's script (200 with
+    the totals, 409 when the review is no longer open, 422 bad input); without
+    JavaScript the form posts and comes back to the first row."""
+    application = _get_application(request, pk)
+    review = _get_review(application)
+    ids = [parse_id(value) for value in request.POST.getlist("row")]
+    back = reverse("certification:review", args=[application.pk])
+    status, body = 200, {}
+    try:
+        if not ids or None in ids:
+            raise ServiceError(_("Choose the rows to confirm."), field="rows")
+        rows = confirmation.review_rows_confirm(
+            actor=request.user, application=application, rows=ids
+        )
+    except ServiceError as error:
+        _forbidden_as_403(error)
+        status = 409 if isinstance(error, TransitionConflict) else 422
+        body = {"error": error.message}
+    else:
+        back += f"#row-{rows[0].pk}"
+        body = {"confirmed": [row.pk for row in rows], "totals": _totals(review)}
+    if not _wants_json(request):
+        if status == 200:
+            messages.success(request, _("Confirmed as checked on site."))
+        else:
+            messages.error(request, str(body["error"]))
+        return redirect(back)
+    return JsonResponse(body, status=status)
+
+
+@login_required
+@require_POST
+def review_row_finding(request, pk: int, row_id: int):
+    """Record a finding against one row's criterion, from the row itself; back to the row."""
+    application = _get_application(request, pk)
+    review = _get_review(application)
+    row = get_object_or_404(AssessmentRow, pk=row_id, assessment_id=review.assessment_id)
+    back = reverse("certification:review", args=[application.pk]) + f"#row-{row.pk}"
+    try:
+        finding = onsite_findings.finding_from_row(
+            actor=request.user,
+            application=application,
+            row=row,
+            kind=request.POST.get("kind", "") or Finding.Kind.DEDUCTION,
+            text=request.POST.get("text", ""),
+            must_rectify=request.POST.get("must_rectify") in ("on", "1", "true"),
+        )
+    except ServiceError as error:
+        _forbidden_as_403(error)
+        messages.error(request, f"{row.criterion.code}: {error.message}")
+        return redirect(back)
+    messages.success(
+        request,
+        _("Finding recorded for %(code)s: %(kind)s.")
+        % {"code": row.criterion.code, "kind": finding.get_kind_display()},
+    )
+    return redirect(back)
+
+
 # --- files -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def review_evidence(request, pk: int, evidence_id: int):
+    """One of the enterprise's evidence files of its self-assessment, for whoever
+    may see the reviewers' sheet."""
+    application = _get_application(request, pk)
+    review = _get_review(application)
+    permissions.require(onsite.may_see_scores(request.user, application, review=review))
+    stored = get_object_or_404(
+        Evidence, pk=evidence_id, row__assessment_id=application.assessment_id
+    )
+    return stored_file_response(
+        stored.file, filename=stored.original_name, content_type=stored.content_type
+    )
 
 
 @login_required

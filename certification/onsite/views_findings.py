@@ -71,7 +71,13 @@ def _render_findings(
             "findings": _findings_for(user, application, review, may_see_scores),
             "criteria": criteria,
             "kinds": Finding.Kind.choices,
-            "form": form or {"must_rectify": True},
+            # A deduction unless the reviewer says otherwise: a veto is the rarer call.
+            "form": form
+            or {
+                "must_rectify": True,
+                "kind": Finding.Kind.DEDUCTION,
+                "criterion": request.GET.get("criterion", ""),
+            },
             "error": error,
             "nav": _nav(application, "findings", may_see_scores),
             "hazard_brief": hazard_brief.brief_for(user, application),

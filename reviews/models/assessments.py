@@ -123,6 +123,12 @@ class AssessmentRow(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The reviewers' sheet only: a row copied from the self-assessment is unconfirmed
+    # until a reviewer saves or confirms it on site (certification/onsite/confirmation.py).
+    confirmed_at = models.DateTimeField(_("checked on site"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     # Not columns: set by the answer sheets' views on the rows they show (for their
     # templates: reviews/views/rendering.py, certification/onsite/views.py).

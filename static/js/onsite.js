@@ -84,6 +84,9 @@
   function updateTotals(totals) {
     if (!totals || !totalsBox) return;
     Object.keys(totals).forEach(function (key) {
+      document.querySelectorAll("[data-bar=" + key + "]").forEach(function (el) {
+        el.textContent = totals[key];
+      });
       var el = totalsBox.querySelector("[data-total=" + key + "]");
       if (!el) return;
       el.textContent = totals[key];
@@ -115,6 +118,7 @@
         form.elements.revision.value = body.row.revision;
         setStatus(form, "✓ " + (labels.saved || ""), "text-success");
         form.closest(".review-row").setAttribute("data-differs", body.differs ? "1" : "0");
+        markConfirmed(form.closest(".review-row"));
         updateTotals(body.totals);
         countDiffers();
       } else if (body.conflict) {
@@ -151,11 +155,62 @@
     return false;
   }
 
+  // Saved or confirmed: the row counts as checked on site; its element's count follows.
+  function markConfirmed(article) {
+    if (!article) return;
+    article.setAttribute("data-confirmed", "1");
+    var section = article.closest(".checklist-element");
+    if (!section) return;
+    var done = section.querySelectorAll(".review-row[data-confirmed='1']").length;
+    var all = section.querySelectorAll(".review-row").length;
+    var link = document.querySelector("[data-testid=toc-link][data-code='" + section.dataset.code + "'] [data-toc-count]");
+    if (link) link.textContent = done + "/" + all;
+  }
+
+  // "Confirm as it stands": posted without leaving the page.
+  function confirmRow(form) {
+    var article = form.closest(".review-row");
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: {"Accept": "application/json", "X-Requested-With": "fetch"}
+    }).then(function (response) {
+      return response.json().then(function (body) { return {status: response.status, body: body}; });
+    }).then(function (answer) {
+      var answerForm = article.querySelector("form.review-answer");
+      if (answer.status === 200) {
+        markConfirmed(article);
+        updateTotals(answer.body.totals);
+        if (answerForm) setStatus(answerForm, "✓ " + (labels.confirmed || ""), "text-success");
+      } else if (answerForm) {
+        setStatus(answerForm, alertBox(answer.body.error || labels.failed, "danger"));
+      }
+    }).catch(function () {
+      var answerForm = article.querySelector("form.review-answer");
+      if (answerForm) setStatus(answerForm, alertBox(labels.failed || "", "danger"));
+    });
+  }
+
+  // Not compliant: offer the finding for the row, a deduction unless changed.
+  function offerFinding(form, result) {
+    var details = form.closest(".review-row").querySelector(".row-finding");
+    if (!details) return;
+    var prompt = details.querySelector(".finding-prompt");
+    if (result === "non_compliant") {
+      details.open = true;
+      if (prompt) prompt.hidden = false;
+    } else if (prompt) {
+      prompt.hidden = true;
+    }
+  }
+
   if (rowsBox) {
     rowsBox.addEventListener("change", function (evt) {
       var form = evt.target.closest && evt.target.closest("form.review-answer");
       if (!form) return;
-      if (evt.target.name === "result") toggleFinding(form, evt.target.value);
+      if (evt.target.name === "result") {
+        toggleFinding(form, evt.target.value);
+        offerFinding(form, evt.target.value);
+      }
       if (waitsForMore(form, evt.target)) return;
       save(form);
     });
@@ -169,12 +224,42 @@
       if (other) other.value = "";
     });
     rowsBox.addEventListener("submit", function (evt) {
+      var confirmForm = evt.target.closest && evt.target.closest("form.confirm-form");
+      if (confirmForm) {
+        evt.preventDefault();
+        confirmRow(confirmForm);
+        return;
+      }
       var form = evt.target.closest && evt.target.closest("form.review-answer");
       if (!form) return;
       evt.preventDefault();
       save(form);
     });
   }
+
+  // The next row still to check on site, after the one in view.
+  document.querySelectorAll("[data-action=next-unconfirmed]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var rows = Array.prototype.slice.call(document.querySelectorAll(".review-row[data-confirmed='0']"));
+      if (!rows.length) return;
+      var below = rows.filter(function (row) { return row.getBoundingClientRect().top > 90; });
+      var target = below[0] || rows[0];
+      var section = target.closest(".checklist-element");
+      if (section) section.classList.remove("folded");
+      target.scrollIntoView({block: "start"});
+      var first = target.querySelector("input, button, select, textarea");
+      if (first) first.focus({preventScroll: true});
+    });
+  });
+
+  // Elements fold and unfold from their heading.
+  document.addEventListener("click", function (evt) {
+    var toggle = evt.target.closest && evt.target.closest(".element-toggle");
+    if (!toggle) return;
+    var section = toggle.closest(".checklist-element");
+    var folded = section.classList.toggle("folded");
+    toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+  });
 
   // Only the rows whose answer differs from the self-assessment.
   var toggle = document.getElementById("only-differs");

@@ -3,7 +3,8 @@
 A level-3 machinery application of cast.ent (朝阳区) goes from the enterprise's
 application through acceptance and assignment by its district, the review
 unit's on-site review with a rectification round, the report, verification
-with its spot check, publicity with an anonymous objection, to the
+with its spot check, the district's approval as level 3's grading authority,
+publicity with an anonymous objection, to the
 announcement; a district official watches the timeline, and the path ends on
 the public announcement page. Each login has its own browser context, so the
 enterprise, the district, the review unit and the watcher stay logged in side
@@ -47,6 +48,7 @@ PATH = [
     "submit_rectification",
     "submit_report",
     "verify",
+    "approve",
     "start_publicity",
     "announce",
 ]
@@ -185,6 +187,11 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     expect(reviewer.locator("[data-testid=differs-count]")).to_have_text("1")
     reviewer.reload()  # saved on the server, not just on the page
     expect(reviewer.locator("[data-testid=review-score]")).to_have_text(re.compile(r"^85(\.0+)?$"))
+    # The row left as copied from the self-assessment is confirmed as checked on site.
+    reviewer.locator(
+        "[data-testid=review-row][data-confirmed='0'] [data-testid=confirm-row]"
+    ).click()
+    expect(reviewer.locator("[data-testid=confirmed-count]")).to_have_text("2")
 
     reviewer.goto(f"{base}/applications/{pk}/review/findings/")
     reviewer.select_option("#finding-kind", "deduction")
@@ -285,6 +292,12 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     expect(district.locator("[data-testid=verification-drawn]")).to_be_visible()
     click_and_wait(district, "[data-testid=do-verify]")
     expect(district.locator("[data-testid=granted-tier]")).to_be_visible()
+    # 朝阳区 is level 3's grading authority: it approves before it publishes.
+    expect(district.locator("[data-testid=authority]")).to_have_text(
+        tcast.district.organisation.name
+    )
+    expect(district.locator("[data-testid=publicity-next]")).to_have_count(0)
+    click_and_wait(district, "[data-testid=do-approve]")
     click_and_wait(district, "[data-testid=publicity-next]")
     expect(district).to_have_url(re.compile(r"/applications/publicity/$"))
     district.check(f"#pub-{pk}")

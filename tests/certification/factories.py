@@ -140,9 +140,15 @@ def reported_application(cast, version, tier: str = "3", *, lose: Decimal = Deci
     """In review as above, then reported: the reviewers keep the
     self-assessment's answers, write the report and every member signs."""
     from certification import engine
+    from certification.onsite import confirmation
     from certification.onsite import rules as onsite
 
     application = application_in_review(cast, version, tier, lose=lose)
+    confirmation.review_rows_confirm(
+        actor=cast.reviewer,
+        application=application,
+        rows=confirmation.unconfirmed_ids(onsite.review_for(application)),
+    )
     onsite.report_update(
         actor=cast.reviewer,
         application=application,

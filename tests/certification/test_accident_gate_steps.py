@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from certification import engine
 from certification.models import AnnouncementBatch, ApplicationEvent, OnSiteReview, Status
+from certification.onsite import confirmation
 from certification.onsite import rules as onsite
 from certification.publicity import rules as publicity
 from certification.verification import rules as verification
@@ -59,6 +60,11 @@ def counts():
 
 def ready_to_report(cast, version):
     application = application_in_review(cast, version)
+    confirmation.review_rows_confirm(
+        actor=cast.reviewer,
+        application=application,
+        rows=confirmation.unconfirmed_ids(onsite.review_for(application)),
+    )
     onsite.report_update(
         actor=cast.reviewer, application=application, summary="符合要求。", technical_head="赵工"
     )

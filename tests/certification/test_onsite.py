@@ -27,6 +27,7 @@ from certification.models import (
     ReviewFile,
     Status,
 )
+from certification.onsite import confirmation
 from certification.onsite import findings as onsite_findings
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
@@ -82,6 +83,12 @@ def answer(cast, application, row, result, deduction=None, **kw):
 
 
 def write_and_sign(cast, application):
+    # Every row checked on site: the rows the test left as copied are confirmed.
+    confirmation.review_rows_confirm(
+        actor=cast.reviewer,
+        application=application,
+        rows=confirmation.unconfirmed_ids(onsite.review_for(application)),
+    )
     onsite.report_update(
         actor=cast.reviewer,
         application=application,
@@ -580,6 +587,11 @@ def test_a_reviewer_with_a_login_signs_personally(cast, in_review):
 
 @pytest.mark.parametrize("missing", ["row", "signoff", "summary", "technical_head"])
 def test_submit_report_refusals_change_nothing(cast, in_review, missing):
+    confirmation.review_rows_confirm(
+        actor=cast.reviewer,
+        application=in_review,
+        rows=confirmation.unconfirmed_ids(onsite.review_for(in_review)),
+    )
     if missing == "row":
         answer(cast, in_review, rows_of(in_review)[0], "")
     onsite.report_update(
