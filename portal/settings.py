@@ -366,8 +366,22 @@ OBJECTION_LIMIT_PER_HOUR = env_int("OBJECTION_LIMIT_PER_HOUR", 5, minimum=1)
 OBJECTION_MAX_CHARS = 2000
 # Certificate numbers (domain.md §4.2) need an industry code; industries
 # without one in the national scheme (construction, gas, culture, …) are
-# numbered with this portal-specific code instead.
-CERTIFICATE_FALLBACK_CODE = "QT"
+# numbered with this portal-specific code instead. Empty: certificates are
+# issued only for the industries of the national scheme, and applications of
+# other industries are refused (certification/applications/services.py).
+CERTIFICATE_FALLBACK_CODE = env_str("CERTIFICATE_FALLBACK_CODE", "QT")
+# The simplified path for small and micro firms (certification/assignment/simplified.py),
+# per grade applied for: 京政办发〔2013〕10号 三(二) "注重实效、简化程序、提高效率" for
+# 规模以下企业 and 小微企业; the text gives no figure, so these are judgment calls:
+# the materials needed to submit and the smallest review team.
+SIMPLIFIED_PATH_TIERS = env_list("SIMPLIFIED_PATH_TIERS", ["pass"])
+SIMPLIFIED_PATH = {
+    tier: {
+        "materials": env_list("SIMPLIFIED_PATH_MATERIALS", ["accidents", "self_assessment_report"]),
+        "reviewers": env_int("SIMPLIFIED_PATH_REVIEWERS", 1, minimum=1),
+    }
+    for tier in SIMPLIFIED_PATH_TIERS
+}
 
 # Certificate verification (certification/certificates/signing.py): the Ed25519 key that
 # signs QR payloads (path of a PEM private key), public keys of earlier

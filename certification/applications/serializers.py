@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from certification import engine
+from certification.assignment.simplified import required_materials
 from certification.models import (
     Application,
     ApplicationEvent,
@@ -27,7 +28,6 @@ from certification.models import (
     MaterialKind,
     Status,
 )
-from certification.models.applications import REQUIRED_MATERIALS
 from certification.workflow import TRANSITIONS, transitions_from
 from enterprises.models import Enterprise
 from portal.api.base import (
@@ -238,7 +238,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_missing_materials(self, application: Application) -> list[str]:
         have = {material.kind for material in application.materials.all()}
-        return [kind.value for kind in REQUIRED_MATERIALS if kind not in have]
+        return [kind for kind in required_materials(application.tier) if kind not in have]
 
     @extend_schema_field(ActionSerializer(many=True))
     def get_actions(self, application: Application) -> list[dict]:

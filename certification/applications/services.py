@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from certification.assignment import simplified
 from certification.engine import Move, TransitionForbidden, due_for, perform
 from certification.models import Application, Material, MaterialKind, Status
-from certification.models.applications import REQUIRED_MATERIALS
 from certification.validity import check_may_apply
 from certification.workflow import TIER_NAMES
 from enterprises import preconditions
@@ -79,6 +79,23 @@ def _applicant_for(actor: User, enterprise: Enterprise) -> Organisation:
         if enterprise.group_id == org.pk:
             return org
     raise TransitionForbidden(_("Only the enterprise or its group can apply for it."))
+
+
+def check_in_scheme(enterprise: Enterprise) -> None:
+    """Certificates are issued only for the industries of the certificate
+    scheme (domain.md §4.2's industry codes), unless settings.CERTIFICATE_FALLBACK_CODE
+    numbers the others (the portal's "QT")."""
+    industry = enterprise.industry
+    if industry is None or industry.certificate_code or settings.CERTIFICATE_FALLBACK_CODE:
+        return
+    raise ServiceError(
+        _(
+            "The standardization certificate scheme has no industry code for %(industry)s: "
+            "no certificate can be issued for it, so no application is accepted."
+        )
+        % {"industry": industry.name},
+        field="tier",
+    )
 
 
 def check_not_blocked(enterprise: Enterprise) -> None:
@@ -188,6 +205,7 @@ def application_create(
     # The re-apply lock after a revocation, and a live certificate of
     # this grade only renewed within its renewal window (certification/lifecycle/rules.py).
     check_may_apply(enterprise, tier)
+    check_in_scheme(enterprise)
     check_not_blocked(enterprise)
     check_qualifies(assessment, tier, deaths_last_year)
     open_states = set(Status.values) - {
@@ -292,7 +310,8 @@ def material_add(
 
 def _check_ready_to_submit(application: Application) -> None:
     have = set(application.materials.values_list("kind", flat=True))
-    missing = [MaterialKind(kind).label for kind in REQUIRED_MATERIALS if kind not in have]
+    required = simplified.required_materials(application.tier)
+    missing = [MaterialKind(kind).label for kind in required if kind not in have]
     if missing:
         raise ServiceError(
             _("Upload the missing materials first: %(list)s.")

@@ -32,8 +32,8 @@ from certification.applications.forms import (
     SignForm,
 )
 from certification.assignment import rules as assigning
+from certification.assignment.simplified import required_materials
 from certification.models import Application, Material, MaterialKind, Status
-from certification.models.applications import REQUIRED_MATERIALS
 from certification.selectors import list_ordering, queue_for
 from certification.workflow import DETAIL_PANELS, RESPONSIBLE, TRANSITIONS, transitions_from
 from portal import permissions
@@ -205,11 +205,12 @@ def _render_detail(request, application: Application, *, status: int = 200, **ex
         and application.status in EDITABLE
     )
     materials = list(application.materials.select_related("uploaded_by"))
+    required = required_materials(application.tier)
     groups = [
         {
             "kind": kind,
             "label": label,
-            "required": kind in REQUIRED_MATERIALS,
+            "required": kind in required,
             "files": [m for m in materials if m.kind == kind],
         }
         for kind, label in MaterialKind.choices

@@ -19,9 +19,11 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm
 
+from certification.assignment.simplified import FULL_TEAM, team_minimum
 from certification.engine import Move, TransitionConflict, TransitionForbidden
 from certification.models import Application, Assignment, AssignmentMember, Status
 from certification.selectors import current_unit_id
@@ -222,9 +224,12 @@ def check_unit(application: Application, unit: Organisation | None) -> Organisat
     return unit
 
 
-def check_team(unit: Organisation, leader: Reviewer | None, members) -> list[tuple[Reviewer, bool]]:
+def check_team(
+    unit: Organisation, leader: Reviewer | None, members, *, minimum: int = FULL_TEAM
+) -> list[tuple[Reviewer, bool]]:
     """The team as (reviewer, is_leader): the leader and the other members,
-    all active reviewers of the unit, at least two in all."""
+    all active reviewers of the unit, at least ``minimum`` in all (two; the
+    simplified path of a small firm's grade may ask fewer)."""
     if leader is None:
         raise ServiceError(_("Choose the team leader."), field="leader")
     team = [leader] + [r for r in dict.fromkeys(members or []) if r.pk != leader.pk]
@@ -240,10 +245,16 @@ def check_team(unit: Organisation, leader: Reviewer | None, members) -> list[tup
                 _("%(name)s is no longer an active reviewer.") % {"name": reviewer.name},
                 field="leader" if reviewer is leader else "members",
             )
-    if len(team) < 2:
-        raise ServiceError(
-            _("A review team needs at least two reviewers, the leader included."), field="members"
-        )
+    if len(team) < minimum:
+        if minimum == FULL_TEAM:
+            message = _("A review team needs at least two reviewers, the leader included.")
+        else:
+            message = ngettext(
+                "A review team needs at least %(n)d reviewer, the leader included.",
+                "A review team needs at least %(n)d reviewers, the leader included.",
+                minimum,
+            ) % {"n": minimum}
+        raise ServiceError(message, field="members")
     return [(reviewer, reviewer is leader) for reviewer in team]
 
 
@@ -353,7 +364,12 @@ def prepare_start_review(move: Move) -> None:
 
 def prepare_assign(move: Move) -> None:
     unit = check_unit(move.application, move.data.get("unit"))
-    move.team = check_team(unit, move.data.get("leader"), move.data.get("members") or ())
+    move.team = check_team(
+        unit,
+        move.data.get("leader"),
+        move.data.get("members") or (),
+        minimum=team_minimum(move.application.tier),
+    )
 
 
 def finish_assign(move: Move) -> None:

@@ -219,6 +219,9 @@ MATRIX: dict[str, Entry] = {
     "enterprises:detail": Entry(ent, "district"),
     "enterprises:edit": Entry(ent, "district"),
     "enterprises:accident_add": Entry(ent, "district"),
+    "enterprises:accident_finding": Entry(
+        lambda w: {"pk": w.cast.ent.pk, "accident_id": w.accident.pk}, "district"
+    ),
     "enterprises:dishonesty": Entry(ent, "district"),
     "enterprises:registration_decide": Entry(lambda w: {"pk": w.registration.pk}, "district"),
     "enterprises:import_job": Entry(
@@ -280,6 +283,10 @@ MATRIX: dict[str, Entry] = {
     "certification:lifecycle_certificate": Entry(cert, "association"),
     "certification:lifecycle_act": Entry(
         lambda w: {"pk": w.certificate.pk, "action": "suspend"}, "association"
+    ),
+    "certification:lifecycle_annual_acknowledge": Entry(
+        lambda w: {"pk": w.certificate.pk, "row_id": w.certificate.annual_assessments.first().pk},
+        "association",
     ),
     "public:publicity_detail": Entry(
         lambda w: {"pk": w.publicity_batch.pk},
@@ -517,6 +524,9 @@ MATRIX: dict[str, Entry] = {
     # --- API: the registry
     "api-enterprise-detail": Entry(ent, "district"),
     "api-enterprise-accidents": Entry(ent, "district"),
+    "api-enterprise-accident-finding": Entry(
+        lambda w: {"pk": w.cast.ent.pk, "accident_id": w.accident.pk}, "district"
+    ),
     "api-enterprise-preconditions": Entry(ent, "district"),
     "api-enterprise-dishonesty": Entry(ent, "district"),
     # --- API: self-assessments
@@ -599,6 +609,10 @@ MATRIX: dict[str, Entry] = {
     ),
     "api-certificate-detail": Entry(cert, "association"),
     "api-certificate-history": Entry(cert, "association"),
+    "api-certificate-annual-acknowledge": Entry(
+        lambda w: {"pk": w.certificate.pk, "row_id": w.certificate.annual_assessments.first().pk},
+        "association",
+    ),
     "api-certificate-pdf": Entry(cert, "enterprise"),
     "api-certificate-plaque": Entry(cert, "enterprise"),
     **{
