@@ -113,7 +113,7 @@ def time_limit(status: str) -> int | None:
     configured = getattr(settings, "WORKFLOW_TIME_LIMITS", {})
     if status == Status.PUBLICITY and status not in configured:
         # The publicity's own setting, never below the 应急〔2021〕83号 minimum.
-        days = getattr(settings, "PUBLICITY_WORKING_DAYS", DEFAULT_TIME_LIMITS[status])
+        days = getattr(settings, "PUBLICITY_WORKING_DAYS", DEFAULT_TIME_LIMITS[Status.PUBLICITY])
         return max(days, getattr(settings, "PUBLICITY_MIN_WORKING_DAYS", 0))
     return {**DEFAULT_TIME_LIMITS, **configured}.get(status)
 

@@ -71,6 +71,7 @@ def deem_accepted(today: datetime.date) -> int:
         status=Status.SUBMITTED, tier__in=LOCAL, due_on__lt=today
     ).order_by("due_on", "pk")
     for pk, due_on in overdue.values_list("pk", "due_on"):
+        assert due_on is not None  # filtered on it
         with translation.override(settings.LANGUAGE_CODE):
             comment = _(
                 "Not accepted, returned or refused within %(days)d working days "
@@ -87,6 +88,7 @@ def expire_rectifications(today: datetime.date) -> int:
         "due_on", "pk"
     )
     for pk, due_on in overdue.values_list("pk", "due_on"):
+        assert due_on is not None  # filtered on it
         with translation.override(settings.LANGUAGE_CODE):
             comment = _(
                 "The rectification was due on %(due)s and was not submitted: the review "
