@@ -78,6 +78,10 @@ class ImportJob(models.Model):
     # [{"row": 7, "column": "统一社会信用代码", "message": "..."}, ...]
     errors = models.JSONField(_("problems"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("number of problems"), default=0)
+    # Rows imported all the same, with what to check (enterprises/scale.py, uscc.py):
+    # a declared scale that disagrees with the figures, a code from outside Beijing.
+    # Same shape as ``errors``; at most MAX_STORED_PROBLEMS.
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -33,6 +33,8 @@ from enterprises.importing.reading import Sheet
 from enterprises.importing.rows import CheckedRow, Problem, ReferenceData, RowChecker
 from enterprises.models import Enterprise
 from enterprises.models_import import ImportJob
+from enterprises.scale import scale_warning
+from enterprises.uscc import outside_beijing_warning
 from portal import audit
 from portal.models import OrganisationKind
 
@@ -66,6 +68,7 @@ class CheckResult:
     rows: list[CheckedRow] = field(default_factory=list)  # rows without problems
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
+    warnings: list[Problem] = field(default_factory=list)
     total: int = 0
     to_create: list[dict[str, Any]] = field(default_factory=list)
     to_update: list[tuple[Enterprise, dict[str, Any]]] = field(default_factory=list)
@@ -262,6 +265,8 @@ def _check_rows(job: ImportJob, sheet: Sheet, checker: RowChecker, result: Check
             result.add(problem)
         if not checked.problems:
             result.rows.append(checked)
+            if len(result.warnings) < MAX_STORED_PROBLEMS:
+                result.warnings += _row_warnings(checked, result)
         count += 1
         if count % every == 0:
             job.rows_done = count
@@ -269,6 +274,24 @@ def _check_rows(job: ImportJob, sheet: Sheet, checker: RowChecker, result: Check
     result.total = count
     if not count:
         result.add(Problem(None, "", _("The file has no enterprises below the header row.")))
+
+
+def _row_warnings(checked: CheckedRow, result: CheckResult) -> list[Problem]:
+    """What a good row should be checked for; it is imported all the same."""
+    values = checked.values
+    found = []
+    scale = scale_warning(
+        values.get("industry_id"),
+        values.get("annual_revenue"),
+        values.get("employees"),
+        values.get("scale") or "",
+    )
+    if scale:
+        found.append(Problem(checked.row, result.header("scale"), scale))
+    area = outside_beijing_warning(values.get("uscc") or "")
+    if area:
+        found.append(Problem(checked.row, result.header("uscc"), area))
+    return found
 
 
 def _classify(job: ImportJob, result: CheckResult, *, lock: bool = False) -> None:
@@ -379,6 +402,7 @@ def _finish(job: ImportJob, result: CheckResult, status: str) -> None:
             ).as_dict()
         )
     job.error_count = result.problem_count
+    job.warnings = [warning.as_dict() for warning in result.warnings[:MAX_STORED_PROBLEMS]]
     job.status = status
     job.total_rows = job.rows_done = result.total
     job.created_count = len(result.to_create)
@@ -389,6 +413,7 @@ def _finish(job: ImportJob, result: CheckResult, status: str) -> None:
         update_fields=[
             "errors",
             "error_count",
+            "warnings",
             "status",
             "total_rows",
             "rows_done",

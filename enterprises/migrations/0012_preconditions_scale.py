@@ -121,4 +121,10 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # The import's warnings (a disagreeing scale, a code from outside Beijing).
+        migrations.AddField(
+            model_name="importjob",
+            name="warnings",
+            field=models.JSONField(blank=True, default=list, verbose_name="warnings"),
+        ),
     ]

@@ -199,3 +199,42 @@ def test_the_api_names_a_code_from_outside_beijing(cast):
     assert api.get(url).json()["uscc_warning"] is None  # a Beijing code
     Enterprise.objects.filter(pk=cast.ent.pk).update(uscc=make_uscc("440300", "MA0000780"))
     assert "440300" in api.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["uscc_warning"]
+
+
+# --- the import: warnings on the dry run, the rows imported all the same ------------
+
+
+def test_the_import_lists_the_rows_to_check_and_imports_them(
+    cast, client_for, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enterprises.models import ImportJob
+    from enterprises.uscc import make_uscc
+    from tests.enterprises.test_import import good_row, make_xlsx
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = [
+        # Agrees: a small machinery firm declared 小微.
+        good_row(1, scale="小微", employees=12, annual_revenue=250),
+        # Declared below size with 3000万 of revenue: 规模以上.
+        good_row(2, scale="规模以下", employees=400, annual_revenue=3000),
+        # A code from Shenzhen.
+        good_row(3, scale="小微", uscc=make_uscc("440300", "MP0000003")),
+    ]
+    client = client_for(cast.district)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("enterprises:import"),
+            {"file": SimpleUploadedFile("e.xlsx", make_xlsx(rows)), "mode": "create"},
+        )
+    job = ImportJob.objects.get()
+    assert job.error_count == 0
+    assert sorted(w["row"] for w in job.warnings) == [3, 4]
+    page = client.get(reverse("enterprises:import_job", args=[job.pk])).content.decode()
+    assert page.count('data-testid="warning"') == 2
+    assert "Above designated size" in page and "440300" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("enterprises:import_job_commit", args=[job.pk]))
+    assert Enterprise.objects.filter(name__startswith="北京导入测试机械有限公司").count() == 3
