@@ -366,10 +366,11 @@ OBJECTION_LIMIT_PER_HOUR = env_int("OBJECTION_LIMIT_PER_HOUR", 5, minimum=1)
 OBJECTION_MAX_CHARS = 2000
 # Certificate numbers (domain.md §4.2) need an industry code; industries
 # without one in the national scheme (construction, gas, culture, …) are
-# numbered with this portal-specific code instead. Empty: certificates are
-# issued only for the industries of the national scheme, and applications of
+# numbered with this portal-specific code instead. "-" (empty here): certificates
+# are issued only for the industries of the national scheme, and applications of
 # other industries are refused (certification/applications/services.py).
-CERTIFICATE_FALLBACK_CODE = env_str("CERTIFICATE_FALLBACK_CODE", "QT")
+_fallback_code = env_str("CERTIFICATE_FALLBACK_CODE", "QT")
+CERTIFICATE_FALLBACK_CODE = "" if _fallback_code == "-" else _fallback_code
 # The simplified path for small and micro firms (certification/assignment/simplified.py),
 # per grade applied for: 京政办发〔2013〕10号 三(二) "注重实效、简化程序、提高效率" for
 # 规模以下企业 and 小微企业; the text gives no figure, so these are judgment calls:
