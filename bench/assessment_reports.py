@@ -1,0 +1,219 @@
+"""Time of the district assessment reports (reporting/assessment/): one district's
+annual report (PDF + xlsx; target ≤ 10 s on one worker) and the whole city's run of
+every district and regulator with its bulletin (target: all 17 districts ≤ 3 minutes).
+
+Reports read frozen MetricSnapshot rows only, never the enterprises, so the time does
+not depend on the registry's size: the bench seeds frozen year rows (and the year
+before, for the ranking change) for every district, 25 streets per district (created
+when missing) and every regulator, with figures of Beijing size (500,000 enterprises
+city-wide). It runs in one process as one Celery worker would, inside one transaction
+rolled back at the end; files go to a temporary MEDIA_ROOT, deleted afterwards.
+
+    .venv/bin/python bench/assessment_reports.py              # year 2025
+    .venv/bin/python bench/assessment_reports.py --year 2026 --streets 40
+
+Uses whatever database is configured (DATABASE_URL, or the SQLite file in var/;
+migrated first). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+MEDIA = Path(tempfile.mkdtemp(prefix="bench-assessment-"))
+os.environ["MEDIA_ROOT"] = str(MEDIA)
+
+
+class Rollback(Exception):
+    pass
+
+
+def figures(rng: random.Random, active: int) -> dict:
+    compliant = int(active * rng.uniform(0.2, 0.9))
+    due = int(active * 0.3)
+    filed = int(due * rng.uniform(0.7, 1.0))
+    found = int(active * 0.08)
+    return {
+        "compliance.active": active,
+        "compliance.active_above": active // 10,
+        "compliance.active_below": active - active // 10,
+        "compliance.active_small_micro": active // 2,
+        "compliance.live_1": compliant // 100,
+        "compliance.live_2": compliant // 10,
+        "compliance.live_3": compliant - compliant // 100 - compliant // 10,
+        "compliance.live_pass": 0,
+        "compliance.compliant": compliant,
+        "compliance.rate": round(100 * compliant / active, 1),
+        "compliance.new": compliant // 12,
+        "compliance.revoked": rng.randint(0, 20),
+        "compliance.expired_unrenewed": rng.randint(0, 40),
+        "certificates.annual_overdue": rng.randint(0, 200),
+        "certificates.revoked": rng.randint(0, 20),
+        "hazards.reports_due": due,
+        "hazards.reports_filed": filed,
+        "hazards.reports_on_time": int(filed * 0.9),
+        "hazards.found": found,
+        "hazards.rectified": int(found * 0.97),
+        "hazards.rectification_rate": round(rng.uniform(90, 100), 1),
+        "hazards.major_closed": rng.randint(0, 30),
+        "hazards.major_overdue": rng.randint(0, 3),
+        "reviews.spot_checks_failed": rng.randint(0, 4),
+        "accidents.fatal": rng.randint(0, 2),
+    }
+
+
+def seed(year: int, streets_per_district: int) -> None:
+    from django.utils import timezone
+
+    from portal.models import Organisation, OrganisationKind, Region, Street
+    from reporting.assessment import schemes
+    from reporting.assessment.models import Scheme
+    from reporting.models import MetricSnapshot
+
+    rng = random.Random(7)
+    Scope = MetricSnapshot.ScopeKind
+    now = timezone.now()
+    rows = []
+    regions = list(Region.objects.all())
+    per_district = 500_000 // max(len(regions), 1)
+    for region in regions:
+        have = Street.objects.filter(region=region).count()
+        Street.objects.bulk_create(
+            Street(
+                region=region,
+                code=f"{region.code}{900 + n:03d}",
+                name=f"{region.name}测试街道{n}",
+                kind=Street.Kind.SUBDISTRICT,
+            )
+            for n in range(have, streets_per_district)
+        )
+    for code in (str(year - 1), str(year)):
+        as_of = f"{code}-12-31"
+
+        def row(kind, key, data, dimension="", dim_key="", code=code, as_of=as_of):
+            return MetricSnapshot(
+                scope_kind=kind, scope_key=key, dimension=dimension, key=dim_key,
+                period_kind="year", period_code=code, as_of=as_of, frozen_at=now, figures=data,
+            )  # fmt: skip
+
+        rows.append(row(Scope.CITY, "", figures(rng, 500_000)))
+        for region in regions:
+            rows.append(row(Scope.DISTRICT, region.pk, figures(rng, per_district)))
+            for street in Street.objects.filter(region=region):
+                data = figures(rng, per_district // streets_per_district)
+                rows.append(row(Scope.STREET, street.code, data))
+                rows.append(row(Scope.DISTRICT, region.pk, data, "street", street.code))
+        for org in Organisation.objects.filter(kind=OrganisationKind.REGULATOR):
+            rows.append(row(Scope.REGULATOR, str(org.pk), figures(rng, 50_000)))
+    MetricSnapshot.objects.filter(
+        period_kind="year", period_code__in=[str(year - 1), str(year)]
+    ).delete()
+    MetricSnapshot.objects.bulk_create(rows, batch_size=2000)
+    for level in (Scheme.Level.CITY, Scheme.Level.DISTRICT):
+        if schemes.scheme_for(year, level) is None:
+            schemes.create_scheme(
+                actor=None,
+                year=year,
+                level=level,
+                region=None,
+                definition=schemes.default_definition(level),
+            )
+    print(
+        f"seeded {len(rows)} frozen snapshot rows, {len(regions)} districts, {streets_per_district} streets each"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--streets", type=int, default=25)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from certification.certificates import pdf
+    from reporting.assessment import reports, services
+    from reporting.assessment.models import AssessmentReport, ReportRun, Scheme
+    from reporting.snapshots import periods
+
+    call_command("migrate", verbosity=0)
+    pdf.font_faces()  # the subset fonts are cut once per machine, not per report
+    try:
+        with transaction.atomic():
+            seed(args.year, args.streets)
+            period = periods.parse("year", str(args.year))
+            scheme = Scheme.objects.get(year=args.year, level="city", region=None)
+            chosen = reports.units("city")
+            # One district's report: the level's data (one query), its version, PDF, xlsx.
+            times = []
+            for attempt in range(3):
+                started = time.perf_counter()
+                built = reports.build_level(scheme, chosen, period, {}, {})
+                unit = chosen[attempt]
+                report = services.ensure_version(scheme, unit, built[(unit.kind, unit.key)], None)
+                services.render(report)
+                times.append(time.perf_counter() - started)
+                print(
+                    f"{unit.name}: {times[-1]:.2f} s (PDF {report.pdf.size // 1024} KB, xlsx {report.xlsx.size // 1024} KB)"
+                )
+            print(
+                f"one district's annual report (PDF + xlsx): median {statistics.median(times):.2f} s (target ≤ 10 s)"
+            )
+            AssessmentReport.objects.all().delete()
+
+            run = ReportRun.objects.create(
+                level="city", period_kind="year", period_code=str(args.year)
+            )
+            started = time.perf_counter()
+            services.run_reports(run.pk)
+            elapsed = time.perf_counter() - started
+            run.refresh_from_db()
+            print(
+                f"city run: {run.done}/{run.total} reports (districts and regulators) and the bulletin "
+                f"in {elapsed:.1f} s, {elapsed / max(run.done, 1):.2f} s each (target: 17 districts ≤ 180 s)"
+            )
+            region = chosen[0].region_id
+            from portal.models import Region
+
+            run = ReportRun.objects.create(
+                level="district",
+                region=Region.objects.get(pk=region),
+                period_kind="year",
+                period_code=str(args.year),
+            )
+            started = time.perf_counter()
+            services.run_reports(run.pk)
+            run.refresh_from_db()
+            print(
+                f"one district's run of its {run.total} streets: {time.perf_counter() - started:.1f} s"
+            )
+            raise Rollback
+    except Rollback:
+        pass
+    finally:
+        shutil.rmtree(MEDIA, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
