@@ -453,7 +453,6 @@ MAJOR_HAZARD_REPORT_DAYS = env_int("MAJOR_HAZARD_REPORT_DAYS", 3, minimum=0)
 # days of the application to close (16号令 第23条, domain.md §5: "within 10 days").
 LISTING_REVIEW_DAYS = env_int("LISTING_REVIEW_DAYS", 10, minimum=1)
 
-# Major hazards still open past their deadline flag the certificates (hazards/standardization.py).
 # One e-mail a day per user with the notifications not yet mailed (portal/notify.py);
 # users who chose one e-mail per notification get theirs at once.
 CELERY_BEAT_SCHEDULE["notification-digest"] = {
@@ -462,6 +461,7 @@ CELERY_BEAT_SCHEDULE["notification-digest"] = {
 }
 CELERY_IMPORTS = ("portal.notify",)
 
+# Major hazards still open past their deadline flag the certificates (hazards/standardization.py).
 CELERY_BEAT_SCHEDULE["hazards-overdue-major"] = {
     "task": "hazards.flag_overdue_major",
     "schedule": crontab(hour=1, minute=30),

@@ -13,7 +13,11 @@
   application's receiver records the on-site re-check (notes required when
   it failed); 409 when it was already recorded or the application moved on.
 
-Approving, sending back and closing are the application's own moves
+- ``POST /api/v1/verification-batches/<id>/approve/``: the organiser approves
+  the batch's passed reports in one action: ``{"approved": [ids], "refused":
+  [{"application", "reason"}]}``; the city office: 403; another's batch: 404.
+
+Approving one report, sending back and closing are the application's own moves
 (``POST /api/v1/applications/<id>/verify/`` etc.).
 """
 
@@ -22,7 +26,12 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -31,8 +40,8 @@ from rest_framework.response import Response
 
 from certification.api_errors import workflow_errors
 from certification.models import Application, SpotCheck, VerificationBatch
+from certification.verification import approval, spot_checks
 from certification.verification import rules as verification
-from certification.verification import spot_checks
 from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
 from portal.parsers import JSONParser
 
@@ -228,6 +237,37 @@ class VerificationBatchViewSet(
             .get(pk=batch.pk)
         )
         return Response(BatchDetailSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "BatchApproval",
+                fields={
+                    "approved": serializers.ListField(child=serializers.IntegerField()),
+                    "refused": serializers.ListField(child=serializers.DictField()),
+                },
+            ),
+            403: OpenApiResponse(description=gettext_lazy("Not the batch's organiser.")),
+            404: OpenApiResponse(description=gettext_lazy("Not in your scope.")),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve the batch's passed reports in one action (each its own
+        ``verify`` move); the refused ones are named with the reason."""
+        batch = self.get_object()
+        with workflow_errors():
+            outcome = approval.batch_approve_passed(actor=request.user, batch=batch)
+        return Response(
+            {
+                "approved": [application.pk for application in outcome.approved],
+                "refused": [
+                    {"application": application.pk, "reason": reason}
+                    for application, reason in outcome.refused
+                ],
+            }
+        )
 
 
 class SpotCheckViewSet(PortalAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

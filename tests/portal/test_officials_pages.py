@@ -238,3 +238,23 @@ def test_the_self_assessment_list_reads_in_a_few_queries(
     assert len(response.context["page"]) == 3
     html = response.content.decode()
     assert 'data-testid="district-filter"' in html  # the city spans every district
+
+
+def test_the_api_approves_a_batchs_passed_reports_with_the_same_rules(cast, version):
+    from rest_framework.test import APIClient
+
+    applications = reported_many(cast, version, 3)
+    batch = make_batch(cast, applications)
+    pending = batch.checks.get(required=True)
+    url = f"/api/v1/verification-batches/{batch.pk}/approve/"
+    api = APIClient()
+    api.force_authenticate(cast.city)
+    assert api.post(url).status_code == 403  # reads every batch, approves none
+    api.force_authenticate(cast.other_district)
+    assert api.post(url).status_code == 404
+    api.force_authenticate(cast.district)
+    body = api.post(url).json()
+    undrawn = sorted(a.pk for a in applications if a.pk != pending.application_id)
+    assert sorted(body["approved"]) == undrawn and body["refused"] == []
+    assert Application.objects.get(pk=pending.application_id).status == Status.REPORTED
+    assert api.post(url).json() == {"approved": [], "refused": []}

@@ -273,6 +273,9 @@ MATRIX: dict[str, Entry] = {
         lambda w: {"batch_id": w.verification_batch.pk}, "district"
     ),
     "certification:spot_check_record": Entry(lambda w: {"check_id": w.spot_check.pk}, "district"),
+    "certification:verification_batch_approve": Entry(
+        lambda w: {"batch_id": w.verification_batch.pk}, "district"
+    ),
     # --- publicity, announcements, certificates (level 2: organised by the association)
     "certification:objection_resolve": Entry(lambda w: {"pk": w.objection.pk}, "association"),
     "certification:announcement_pdfs": Entry(announcement, "association"),
@@ -585,6 +588,11 @@ MATRIX: dict[str, Entry] = {
     },
     # --- API: verification, publicity, announcements, certificates
     "api-verification-batch-detail": Entry(
+        lambda w: {"pk": w.verification_batch.pk},
+        "district",
+        outsiders=("regulator", "group", "enterprise", *OUTSIDERS),
+    ),
+    "api-verification-batch-approve": Entry(
         lambda w: {"pk": w.verification_batch.pk},
         "district",
         outsiders=("regulator", "group", "enterprise", *OUTSIDERS),
