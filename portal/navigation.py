@@ -59,6 +59,13 @@ def navigation_for(user) -> list[dict[str, Any]]:
         items.append({"label": _("Registrations"), "url": reverse("enterprises:registrations")})
     if kind in (Kind.CITY_OFFICE, Kind.ORGANISING_UNIT):
         items.append({"label": _("Review units"), "url": reverse("review_bodies:list")})
+    if kind == Kind.REGULATOR:  # decides on disqualifying the units of its industries
+        items.append(
+            {
+                "label": _("Review unit disqualifications"),
+                "url": reverse("review_bodies:disqualifications"),
+            }
+        )
     if permissions.can_import_enterprises(user):
         items.append({"label": _("Import"), "url": reverse("enterprises:import")})
     if permissions.can_manage_organisations(user):

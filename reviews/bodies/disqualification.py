@@ -67,6 +67,20 @@ def may_decide(user: AnyUser, unit: Organisation) -> bool:
     return units_decided_by(user).filter(pk=unit.pk).exists()
 
 
+# Who has a proposals page: the deciders, the proposers and the review units themselves.
+PROPOSAL_READERS = (
+    OrganisationKind.CITY_OFFICE,
+    OrganisationKind.REGULATOR,
+    OrganisationKind.ORGANISING_UNIT,
+    OrganisationKind.REVIEW_UNIT,
+)
+
+
+def may_see_proposals(user: AnyUser) -> bool:
+    org = _acting(user)
+    return org is not None and org.kind in PROPOSAL_READERS
+
+
 def proposals_visible_to(user: AnyUser) -> QuerySet[DisqualificationProposal]:
     """The proposals of the units the user manages, decides on, or is."""
     org = _acting(user)
@@ -151,7 +165,8 @@ def proposal_create(
             "count": failed,
             "reason": reason,
         }
-    notify_after_commit(_deciders(unit), text, reverse("review_bodies:detail", args=[unit.pk]))
+    # The deciders' page: a regulator does not see the unit's own page.
+    notify_after_commit(_deciders(unit), text, reverse("review_bodies:disqualifications"))
     return proposal
 
 

@@ -80,13 +80,9 @@ def proposal_list(request):
     """Proposals of the units the user manages, decides on, or is; a decider sees the
     pending ones first, each with its decision form."""
     user = request.user
-    qs = disqualification.proposals_visible_to(user)
-    if not (
-        qs.exists()
-        or disqualification.units_decided_by(user).exists()
-        or selectors.can_manage_units(user)
-    ):
+    if not disqualification.may_see_proposals(user):
         raise Http404
+    qs = disqualification.proposals_visible_to(user)
     page = Paginator(
         qs.select_related("unit", "proposer", "decider").order_by("status", "-proposed_at", "-pk"),
         50,

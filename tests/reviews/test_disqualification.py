@@ -256,3 +256,13 @@ def test_the_api_list_is_scoped(cast, unit):
     assert api_for(cast.reviewer).get(API).json()["count"] == 1
     assert api_for(cast.other_regulator).get(API).json()["count"] == 0
     assert api_for(cast.enterprise).get(API).json()["count"] == 0
+
+
+def test_a_regulator_reaches_the_proposals_page_from_its_navigation(cast, client_for):
+    from portal.navigation import navigation_for
+
+    url = reverse("review_bodies:disqualifications")
+    assert url in {item["url"] for item in navigation_for(cast.other_regulator)}
+    # A regulator with no unit of its industries sees an empty page, not a refusal.
+    page = client_for(cast.other_regulator).get(url)
+    assert page.status_code == 200 and 'data-testid="proposal-' not in page.content.decode()
