@@ -26,9 +26,13 @@ demo-reviewer       北京安评: level 3 of 京城朝阳液压 assigned by 朝�
                     京城朝阳起重 in on-site review (score, report, sign)
 demo-group          also: 京城朝阳电机 asked to rectify (upload evidence, submit)
 demo-district       also: 京城朝阳阀门 reported (form a verification batch, spot
-                    check, verify); 京城朝阳锻压 verified (publish); 京城朝阳印刷
+                    check, verify); 京城朝阳锻压 verified (approve, as level 3's
+                    grading authority); 京城朝阳轴承 approved (publish); 京城朝阳印刷
                     in publicity (objections welcome on /public/publicity/);
                     京城朝阳环保 announced with its certificate
+demo-regulator      北京市应急管理局, machinery level 2's grading authority:
+                    京城海淀精工 verified by the association (approve, publish,
+                    announce)
 demo-group          applies for its members 京城海淀/通州/丰台/顺义/昌平/朝阳
 ==================  ==========================================================
 

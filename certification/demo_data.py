@@ -116,6 +116,25 @@ MEMBERS = {
         "北京市朝阳区将台乡酒仙桥北路5号",
         "邓海燕",
     ),
+    # Approved by 朝阳区 as level 3's grading authority, to publish.
+    "北京京城朝阳轴承制造有限公司": (
+        800_000_022,
+        "110105",
+        Enterprise.Scale.BELOW,
+        240,
+        "北京市朝阳区南磨房乡双龙路11号",
+        "龚立群",
+    ),
+    # Level 2, verified by the association: 北京市应急管理局 (demo-regulator)
+    # grades machinery level 2 and approves, publishes and announces it.
+    "北京京城海淀精工机械有限公司": (
+        800_000_023,
+        "110108",
+        Enterprise.Scale.ABOVE,
+        520,
+        "北京市海淀区上庄镇永丰路18号",
+        "潘志华",
+    ),
 }
 
 # review unit → [(name, certificate number, specialties)]
@@ -181,6 +200,13 @@ REPORTED = [
     ("write_report", "demo-reviewer", ""),
     ("submit_report", "demo-reviewer", ""),
 ]
+# Verified by 朝阳区, which as level 3's grading authority (定级部门) then approves.
+VERIFIED = [
+    *REPORTED,
+    ("verification_batch", "demo-district", ""),
+    ("verify", "demo-district", ""),
+]
+APPROVED = [*VERIFIED, ("approve", "demo-district", "")]
 
 # enterprise name → (applying login, plans)
 SCENARIOS: dict[str, tuple[str, list[Plan]]] = {
@@ -270,34 +296,11 @@ SCENARIOS: dict[str, tuple[str, list[Plan]]] = {
         ],
     ),
     "北京京城朝阳阀门制造有限公司": ("demo-group", [Plan("3", "machinery-level3", REPORTED)]),
-    "北京京城朝阳锻压设备有限公司": (
-        "demo-group",
-        [
-            Plan(
-                "3",
-                "machinery-level3",
-                [
-                    *REPORTED,
-                    ("verification_batch", "demo-district", ""),
-                    ("verify", "demo-district", ""),
-                ],
-            )
-        ],
-    ),
+    "北京京城朝阳锻压设备有限公司": ("demo-group", [Plan("3", "machinery-level3", VERIFIED)]),
+    "北京京城朝阳轴承制造有限公司": ("demo-group", [Plan("3", "machinery-level3", APPROVED)]),
     "北京京城朝阳印刷机械有限公司": (
         "demo-group",
-        [
-            Plan(
-                "3",
-                "machinery-level3",
-                [
-                    *REPORTED,
-                    ("verification_batch", "demo-district", ""),
-                    ("verify", "demo-district", ""),
-                    ("publicity", "demo-district", ""),
-                ],
-            )
-        ],
+        [Plan("3", "machinery-level3", [*APPROVED, ("publicity", "demo-district", "")])],
     ),
     "北京京城朝阳环保设备有限公司": (
         "demo-group",
@@ -306,12 +309,29 @@ SCENARIOS: dict[str, tuple[str, list[Plan]]] = {
                 "3",
                 "machinery-level3",
                 [
-                    *REPORTED,
-                    ("verification_batch", "demo-district", ""),
-                    ("verify", "demo-district", ""),
+                    *APPROVED,
                     ("publicity", "demo-district", ""),
                     ("publicity_over", "demo-district", ""),
                     ("announcement", "demo-district", ""),
+                ],
+            )
+        ],
+    ),
+    "北京京城海淀精工机械有限公司": (
+        "demo-group",
+        [
+            Plan(
+                "2",
+                "gongmao-general",
+                [
+                    ("accept", "demo-association", ""),
+                    ("assign", "demo-association", ""),
+                    ("sign_declarations", "demo-reviewer", ""),
+                    ("start_review", "demo-reviewer", ""),
+                    ("write_report", "demo-reviewer", ""),
+                    ("submit_report", "demo-reviewer", ""),
+                    ("verification_batch", "demo-association", ""),
+                    ("verify", "demo-association", ""),
                 ],
             )
         ],

@@ -40,6 +40,7 @@ def test_every_role_has_work_in_its_queue(seeded):
     assert queue("demo-district") == [
         ("北京三里屯华联商贸有限公司", "3", Status.ACCEPTED),
         ("北京京城朝阳印刷机械有限公司", "3", Status.PUBLICITY),
+        ("北京京城朝阳轴承制造有限公司", "3", Status.APPROVED),
         ("北京京城朝阳锻压设备有限公司", "3", Status.VERIFIED),
         ("北京京城朝阳阀门制造有限公司", "3", Status.REPORTED),
         ("北京望京精密机械有限公司", "3", Status.SUBMITTED),
@@ -49,6 +50,8 @@ def test_every_role_has_work_in_its_queue(seeded):
         ("北京京城海淀数控装备有限公司", "2", Status.SUBMITTED),
         ("北京京城通州汽车配件有限公司", "2", Status.ACCEPTED),
     ]
+    # The regulator grades machinery level 2: it approves what the association verified.
+    assert queue("demo-regulator") == [("北京京城海淀精工机械有限公司", "2", Status.VERIFIED)]
     assert queue("demo-city") == [
         ("北京京城丰台重型装备有限公司", "1", Status.NATIONAL),
         ("北京京城顺义电工装备有限公司", "1", Status.SUBMITTED),
@@ -66,7 +69,11 @@ def test_the_later_steps_are_real_and_the_announced_one_has_a_certificate(seeded
     """Every state of the workflow has a demo application; the announced
     one went through review, verification and publicity with the services."""
     states = set(Application.objects.values_list("status", flat=True))
-    assert set(Status.values) - states == {Status.WITHDRAWN, Status.REJECTED}
+    assert set(Status.values) - states == {
+        Status.WITHDRAWN,
+        Status.REJECTED,
+        Status.AWAITING_CONSENT,
+    }
     announced = Application.objects.get(status=Status.ANNOUNCED)
     certificate = announced.certificate
     assert certificate.number.startswith("京AQBJXⅢ") and certificate.tier == "3"
@@ -77,9 +84,12 @@ def test_the_later_steps_are_real_and_the_announced_one_has_a_certificate(seeded
         "start_review",
         "submit_report",
         "verify",
+        "approve",
         "start_publicity",
         "announce",
     ]
+    assert announced.authority.name == "朝阳区人民政府"
+    assert certificate.announcement.organiser_id == announced.authority_id
     assert announced.onsite.signoffs.count() == 3 and announced.onsite.findings.exists()
     rectifying = Application.objects.get(status=Status.RECTIFICATION)
     assert (
@@ -133,7 +143,7 @@ def row_counts():
 
 
 def test_running_seed_demo_again_creates_nothing(seeded):
-    assert "17 applications" in seeded
+    assert "19 applications" in seeded
     before = row_counts()
     again = seed()
     assert row_counts() == before
