@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 
 from certification import selectors
 from certification.api_errors import workflow_errors
+from certification.lifecycle import annual
 from certification.lifecycle import rules as lifecycle
 from certification.models import (
     AnnualSelfAssessment,
@@ -339,7 +340,7 @@ class AnnualAcknowledgeView(PortalAPIMixin, APIView):
             str(gettext_lazy("Only the grading authority acknowledges self-assessments.")),
         )
         with workflow_errors():
-            lifecycle.annual_acknowledge(actor=request.user, row=row)
+            annual.annual_acknowledge(actor=request.user, row=row)
         return _history(request, pk)
 
 

@@ -129,8 +129,8 @@ def fulfil_annual(today: datetime.date) -> int:
 @_in_portal_language
 def _deliver(certificate: Certificate, row: AnnualSelfAssessment, assessment) -> None:
     """The self-assessment reaches the grading authority, which acknowledges it
-    on the certificate's page (lifecycle.annual_acknowledge)."""
-    from certification.lifecycle.rules import grading_authority_id
+    on the certificate's page (certification/lifecycle/annual.py)."""
+    from certification.lifecycle.annual import grading_authority_id
 
     audit.record(
         actor=None,

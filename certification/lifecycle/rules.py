@@ -52,7 +52,7 @@ Rules chosen (domain.md §4.1, §4.3; tagged [M] there, hence settings):
   domain.md §4.1).
 - **Annual self-assessments count against the certificate's standard** (a
   self-assessment of another standard fulfils nothing) and are delivered to the
-  grading authority, which acknowledges each one (``annual_acknowledge``).
+  grading authority, which acknowledges each one (certification/lifecycle/annual.py).
 - **Reason codes** (RevocationReason, domain.md §4.3): fatal accident, the
   serious-injury and loss thresholds, 瞒报/谎报/迟报/漏报, false materials,
   失信名单, licence revoked or business ceased, an overdue major hazard (flagged
@@ -425,60 +425,6 @@ def certificate_keep(
     event.note = f"{note}\n({flagged})" if flagged else note
     event.save(update_fields=["note"])
     return event
-
-
-# --- annual self-assessments: the grading authority's acknowledgement ----------------
-
-
-def grading_authority_id(certificate: Certificate) -> int:
-    """The organisation an annual self-assessment is delivered to: the
-    application's grading authority when it has one, else the organisation
-    that announced the certificate."""
-    authority_id = getattr(certificate.application, "authority_id", None)
-    return authority_id or certificate.announcement.organiser_id
-
-
-@transaction.atomic
-def annual_acknowledge(*, actor, row: AnnualSelfAssessment) -> AnnualSelfAssessment:
-    """The grading authority acknowledges a delivered self-assessment, once."""
-    row = (
-        AnnualSelfAssessment.objects.select_for_update(of=("self",))
-        .select_related("certificate__announcement", "certificate__enterprise")
-        .get(pk=row.pk)
-    )
-    certificate = row.certificate
-    _check_authority(actor, certificate)
-    if row.submitted_at is None:
-        raise _conflict(_("This self-assessment has not been delivered yet."))
-    if row.acknowledged_at is not None:
-        raise _conflict(
-            _("This self-assessment was acknowledged on %(date)s.")
-            % {"date": _when(row.acknowledged_at)}
-        )
-    row.acknowledged_at = timezone.now()
-    row.acknowledged_by = actor
-    row.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    audit.record(
-        actor=actor,
-        action="certificate.annual.acknowledged",
-        obj=certificate,
-        after={"year": row.year, "kind": row.kind, "assessment": row.assessment_id},
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _(
-            "Certificate %(number)s (%(enterprise)s): the grading authority acknowledged "
-            "the self-assessment due on %(due)s."
-        ) % {
-            "number": certificate.number,
-            "enterprise": certificate.enterprise.name,
-            "due": row.due_on.isoformat(),
-        }
-    notify_after_commit(
-        [certificate.enterprise.account_id],
-        text,
-        reverse("certification:lifecycle_certificate", args=[certificate.pk]),
-    )
-    return row
 
 
 # Each takes actor=, certificate= and the fields of its form (reason, note).

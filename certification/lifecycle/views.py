@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 from certification import selectors, validity
 from certification.certificates.views import download_scope
 from certification.engine import TransitionConflict, TransitionForbidden
+from certification.lifecycle import annual
 from certification.lifecycle import rules as lifecycle
 from certification.lifecycle import selectors as lifecycle_selectors
 from certification.models import AnnualSelfAssessment, Certificate, RevocationReason
@@ -120,7 +121,7 @@ def annual_acknowledge(request, pk: int, row_id: int):
     row = get_object_or_404(AnnualSelfAssessment, pk=row_id, certificate=certificate)
     permissions.require(lifecycle.is_authority(request.user, certificate))
     try:
-        lifecycle.annual_acknowledge(actor=request.user, row=row)
+        annual.annual_acknowledge(actor=request.user, row=row)
     except TransitionConflict as error:
         return _render(
             request,

@@ -12,8 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from certification.lifecycle import daily
-from certification.lifecycle import rules as lifecycle
+from certification.lifecycle import annual, daily
 from certification.models import AnnualSelfAssessment
 from enterprises import accidents
 from portal.models import AuditEvent, Notification
@@ -64,7 +63,7 @@ def test_the_grading_authority_is_told_and_acknowledges_once(
     ):
         submitted_assessment(cast.enterprise, cast.ent, version)
         daily.run_daily()
-    assert lifecycle.grading_authority_id(certificate) == cast.district.organisation_id
+    assert annual.grading_authority_id(certificate) == cast.district.organisation_id
     told = Notification.objects.filter(recipient=cast.district, text__contains=certificate.number)
     assert told.filter(text__contains="2027-03-12").exists()
     assert AuditEvent.objects.filter(action="certificate.annual.delivered").count() == 1
