@@ -268,6 +268,11 @@ def live_tables(args: argparse.Namespace) -> None:
 
                 same = f"{len(statements)} GROUP BY"
             sql_ms = timed(bare, args.requests, args.warmup)[0]
+
+            def computed(user=user, filters=filters, table=table) -> None:
+                figures.table(table, user, filters, today)
+
+            orm_ms = timed(computed, args.requests, args.warmup)[0]
             record(
                 "table",
                 f"table {table}",
@@ -275,9 +280,22 @@ def live_tables(args: argparse.Namespace) -> None:
                 url,
                 found,
                 sql=sql_ms,
+                figures=orm_ms,
                 note=f"{label}, {same}",
             )
-            print(f"      ({label}: {same})")
+            print(
+                f"      ({label}: {same}; the table's figures alone {orm_ms:.1f} ms, "
+                f"×{orm_ms / sql_ms:.2f} the bare SQL)"
+            )
+            if table == "reviews":
+                from reporting.statistics import reviews as review_figures
+
+                steps_ms = timed(
+                    lambda user=user, filters=filters: review_figures.steps(user, filters),
+                    args.requests,
+                    args.warmup,
+                )[0]
+                print(f"      (the steps table alone {steps_ms:.1f} ms)")
             if args.explain or found["median"] > RATIO * sql_ms:
                 slowest(found["captured"])
             if args.explain and prepared is not None:

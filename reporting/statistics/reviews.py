@@ -27,21 +27,20 @@ working days on the Chinese calendar (portal.workdays: the days after it began u
 to and including the day it ended). The on-site review's stays around a
 rectification are one step (the review clock stops while the enterprise
 rectifies, workflow.PAUSES_REVIEW_CLOCK). Median and mean to one decimal, and how
-many took longer than the limit. One query reads the timelines of the
-applications with a move in the period; the working days are counted here."""
+many took longer than the limit. Each move writes the working days of the step it
+ends on the timeline (certification/steps.py); the table groups those."""
 
 from __future__ import annotations
 
 import datetime
-import functools
 import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Aggregate, Avg, Count, FloatField, OuterRef, Q, Subquery
 from django.db.models.lookups import Exact, IsNull
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -53,8 +52,7 @@ from certification.models import (
     SpotCheck,
     Status,
 )
-from certification.workflow import PAUSES_REVIEW_CLOCK, RESPONSIBLE, tier_label, time_limit
-from portal import workdays
+from certification.workflow import RESPONSIBLE, TRANSITIONS, tier_label, time_limit
 from portal.models import User
 from reporting.statistics import figures
 from reporting.statistics.figures import Column, Kind, Listing, Measure, local_time
@@ -75,10 +73,10 @@ def _moments(filters: Filters, column: str) -> Q:
 
 def _moved(condition: Q) -> Callable[[Filters, datetime.date], Q]:
     def check(filters: Filters, today: datetime.date) -> Q:
-        events = ApplicationEvent.objects.filter(
-            condition, _moments(filters, "created_at"), application_id=OuterRef("pk")
-        )
-        return Q(Exists(events))
+        # Uncorrelated: PostgreSQL reads the period's moves once (app_event_move_idx)
+        # and hashes them, instead of probing the timeline of every application.
+        moved = ApplicationEvent.objects.filter(condition, _moments(filters, "created_at"))
+        return Q(pk__in=moved.values("application_id"))
 
     return check
 
@@ -100,7 +98,14 @@ REVIEWS: tuple[Measure, ...] = (
     ),
     Measure("accepted", _("Accepted"), APPLICATION, _moved(Q(transition="accept"))),
     Measure("returned", _("Returned"), APPLICATION, _moved(Q(transition="return"))),
-    Measure("rejected", _("Not accepted"), APPLICATION, _moved(Q(to_status=Status.REJECTED))),
+    Measure(
+        "rejected",
+        _("Not accepted"),
+        APPLICATION,
+        _moved(
+            Q(transition__in=[t.name for t in TRANSITIONS.values() if t.target == Status.REJECTED])
+        ),
+    ),
     *(
         Measure(
             f"now_{status}",
@@ -155,65 +160,60 @@ def _unit_filter(kind: str, value: str) -> Q:
 # --- steps ----------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4096)
-def _working_days(start: datetime.date, end: datetime.date) -> int:
-    return workdays.working_days_between(start, end)
+class _Median(Aggregate):
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
 
 
-def _durations(events: Any, begin: datetime.datetime, after: datetime.datetime) -> dict:
-    """Working days of each step ended in [begin, after), by state (module docstring).
-    ``events``: (application_id, from_status, to_status, created_at), in order."""
+def _medians(ended: Any) -> dict[str, float]:
+    if connection.vendor == "postgresql":
+        rows = ended.values("from_status").annotate(median=_Median("step_days"))
+        return {row["from_status"]: row["median"] for row in rows}
+    # SQLite has no ordered-set aggregate; its databases are small.
     found: dict[str, list[int]] = defaultdict(list)
-    current: dict[int, tuple[str, datetime.date]] = {}
-    carried: dict[int, tuple[str, int]] = {}  # a step paused by a rectification
-    for application_id, source, target, at in events:
-        day = timezone.localdate(at)
-        state = current.get(application_id)
-        if state is not None and state[0] == source:
-            days = _working_days(state[1], day)
-            before = carried.pop(application_id, None)
-            if before is not None and before[0] == source:
-                days += before[1]
-            if target in PAUSES_REVIEW_CLOCK:
-                carried[application_id] = (source, days)
-            elif begin <= at < after and time_limit(source) is not None:
-                found[source].append(days)
-        current[application_id] = (target, day)
-    return found
+    for status, days in ended.values_list("from_status", "step_days"):
+        found[status].append(days)
+    return {status: float(statistics.median(days)) for status, days in found.items()}
 
 
 def steps(user: User, filters: Filters) -> list[dict[str, Any]]:
     """Per state with a time limit: steps ended in the period, median and mean
-    working days, the limit, and how many took longer (one query)."""
+    working days, the limit, and how many took longer. Each move wrote its step's
+    working days on the timeline (certification/steps.py), so this is two GROUP BYs
+    over the period's moves."""
     begin, after = filters.period.moments()
-    scoped = figures.scoped_base(APPLICATION, user, filters).filter(
-        Exists(
-            ApplicationEvent.objects.filter(
-                application_id=OuterRef("pk"), created_at__gte=begin, created_at__lt=after
-            )
+    limits = {s: limit for s in Status.values if (limit := time_limit(s)) is not None}
+    ended = ApplicationEvent.objects.filter(
+        application_id__in=figures.scoped_base(APPLICATION, user, filters).values("pk"),
+        created_at__gte=begin,
+        created_at__lt=after,
+        step_days__isnull=False,
+        from_status__in=list(limits),
+    ).order_by()
+    over = Q()
+    for status, limit in limits.items():
+        over |= Q(from_status=status, step_days__gt=limit)
+    counts = {
+        row["from_status"]: row
+        for row in ended.values("from_status").annotate(
+            count=Count("pk"), mean=Avg("step_days"), over_limit=Count("pk", filter=over)
         )
-    )
-    events = (
-        ApplicationEvent.objects.filter(application__in=scoped.values("pk"), created_at__lt=after)
-        .order_by("application_id", "created_at", "pk")
-        .values_list("application_id", "from_status", "to_status", "created_at")
-    )
-    found = _durations(events.iterator(chunk_size=2000), begin, after)
+    }
+    medians = _medians(ended)
     rows = []
-    for status in Status.values:
-        limit = time_limit(status)
-        if limit is None:
-            continue
-        days = found.get(status, [])
+    for status, limit in limits.items():
+        found = counts.get(status, {})
+        median = medians.get(status)
         rows.append(
             {
                 "state": status,
                 "label": str(Status(status).label),
                 "limit": limit,
-                "count": len(days),
-                "median": round(float(statistics.median(days)), 1) if days else None,
-                "mean": round(sum(days) / len(days), 1) if days else None,
-                "over_limit": sum(d > limit for d in days),
+                "count": found.get("count", 0),
+                "median": round(median, 1) if median is not None else None,
+                "mean": round(float(found["mean"]), 1) if found else None,
+                "over_limit": found.get("over_limit", 0),
             }
         )
     return rows

@@ -22,6 +22,7 @@ from certification.models import (
     Status,
     VerificationBatch,
 )
+from certification.steps import record_step_days
 from enterprises.models import Accident
 from hazards.models import Hazard, PeriodKind, SelfReport, SupervisionListing, Suspension
 from tests.cast import make_enterprise
@@ -83,6 +84,7 @@ def event(application, actor, transition, source, target, day):
         actor=actor,
     )
     ApplicationEvent.objects.filter(pk=row.pk).update(created_at=at(day))
+    record_step_days(application.pk)  # as the engine does after each move
 
 
 def build(cast) -> dict:
