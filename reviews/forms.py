@@ -106,9 +106,15 @@ class AssessmentStartForm(BootstrapFormMixin, TeamFieldsMixin):
                 "status": a.get_status_display(),
             }
         )
+        if len(versions) == 1:  # the only standard that fits: nothing to choose
+            self.initial.setdefault("version", versions[0].pk)
         today = timezone.localdate()
         self.initial.setdefault("period_end", today)
         self.initial.setdefault("period_start", today - datetime.timedelta(days=364))
+
+
+# What a small firm fills in to start; the rest has defaults and folds away.
+START_FIELDS_SHORT = ("version", "period_start", "period_end", "team_leader")
 
 
 class AssessmentTeamForm(BootstrapFormMixin, TeamFieldsMixin):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import permissions
@@ -18,7 +20,7 @@ from portal.errors import ServiceError
 from portal.files import stored_file_response
 from reviews import services
 from reviews.forms import AssessmentTeamForm, RowForm
-from reviews.models import AssessmentRow, Evidence
+from reviews.models import AssessmentRow, Element, Evidence, Result
 from reviews.permissions import can_edit_assessment
 from reviews.views.checklist import (
     _sections,
@@ -266,6 +268,66 @@ def assessment_team(request, pk: int):
 
 @login_required
 @require_POST
+def element_not_applicable(request, pk: int, element_id: int):
+    """Mark every unanswered criterion of one element not applicable, with one
+    reason ("本企业无此岗位": a small firm without the post), in one action. Each
+    row goes through the same save as a single answer; criteria that may not be
+    marked not applicable are left for the user and named."""
+    assessment = _get_assessment(request, pk)
+    permissions.require(can_edit_assessment(request.user, assessment))
+    element = get_object_or_404(Element, pk=element_id, version_id=assessment.version_id)
+    reason = request.POST.get("reason", "").strip()
+    rows = list(
+        AssessmentRow.objects.select_related("criterion")
+        .filter(assessment=assessment, result="")
+        .filter(Q(criterion__element=element) | Q(criterion__element__parent=element))
+        .order_by("criterion__position")
+    )
+    back = reverse("assessments:detail", args=[assessment.pk]) + f"#element-{element.code}"
+    kept = [row.criterion.code for row in rows if not row.criterion.allow_na]
+    try:
+        if not reason:
+            raise ServiceError(_("Say why this criterion does not apply."), field="na_reason")
+        with transaction.atomic():
+            for row in rows:
+                if row.criterion.allow_na:
+                    row.assessment = assessment
+                    services.row_save(
+                        actor=request.user,
+                        row=row,
+                        result=Result.NOT_APPLICABLE,
+                        na_reason=reason,
+                        revision=row.revision,
+                    )
+    except services.EditConflict as conflict:
+        messages.error(request, conflict.message)
+        return redirect(back)
+    except ServiceError as error:
+        messages.error(request, f"{element.code}: {error.message}")
+        return redirect(back)
+    done = len(rows) - len(kept)
+    messages.success(
+        request,
+        ngettext(
+            "%(code)s: %(n)d criterion marked not applicable.",
+            "%(code)s: %(n)d criteria marked not applicable.",
+            done,
+        )
+        % {"code": element.code, "n": done},
+    )
+    if kept:
+        messages.warning(
+            request,
+            _(
+                "The standard does not allow these to be marked not applicable; answer them: %(codes)s"
+            )
+            % {"codes": "、".join(kept)},
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
 def assessment_submit(request, pk: int):
     assessment = _get_assessment(request, pk)
     permissions.require(can_edit_assessment(request.user, assessment))
@@ -273,6 +335,14 @@ def assessment_submit(request, pk: int):
         assessment = services.assessment_submit(actor=request.user, assessment=assessment)
     except ServiceError as error:
         messages.error(request, _("Not submitted: %(reason)s") % {"reason": error.message})
+        first = (
+            assessment.rows.filter(result="")
+            .order_by("criterion__position")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if first is not None:  # straight to the first criterion still to answer
+            return redirect(reverse("assessments:detail", args=[assessment.pk]) + f"#row-{first}")
     else:
         messages.success(
             request,

@@ -17,8 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import permissions
 from portal.errors import ServiceError
 from reviews import services
-from reviews.forms import AssessmentStartForm, AssessmentTeamForm
-from reviews.models import Assessment, AssessmentRow
+from reviews.forms import (
+    START_FIELDS_SHORT,
+    AssessmentStartForm,
+    AssessmentTeamForm,
+    version_label,
+)
+from reviews.models import Assessment, AssessmentRow, Standard
 from reviews.permissions import can_edit_assessment, can_start_assessment
 from reviews.scoring_data import score_assessment
 from reviews.selectors import applicable_versions
@@ -74,12 +79,51 @@ def _list_context(request, start_form: AssessmentStartForm | None = None) -> dic
     }
     if enterprise is not None and can_start_assessment(user):
         versions = applicable_versions(enterprise)
+        form = start_form or AssessmentStartForm(enterprise=enterprise, versions=versions)
         context["can_start"] = True
         context["versions"] = versions
-        context["start_form"] = start_form or AssessmentStartForm(
-            enterprise=enterprise, versions=versions
-        )
+        context["start_form"] = form
+        context["start_short"] = [form[name] for name in START_FIELDS_SHORT]
+        context["start_more"] = [
+            form[name] for name in form.fields if name not in START_FIELDS_SHORT
+        ]
+        context["fits"] = fit_reasons(enterprise, versions)
     return context
+
+
+def fit_reasons(enterprise, versions) -> list[dict]:
+    """Why each offered standard fits the enterprise: its industry and its scale
+    (the same rule as reviews.selectors.applicable_versions), in plain words."""
+    by_industry = set(
+        Standard.industries.through.objects.filter(
+            standard_id__in={v.standard_id for v in versions}
+        ).values_list("standard_id", flat=True)
+    )
+    rows = []
+    for version in versions:
+        standard = version.standard
+        if standard.pk in by_industry:
+            industry = _("made for your industry (%(industry)s)") % {
+                "industry": enterprise.industry or "—"
+            }
+        else:
+            industry = _("for every industry")
+        if standard.scales:
+            scale = _("made for your size (%(scale)s)") % {
+                "scale": enterprise.get_scale_display() or "—"
+            }
+        else:
+            scale = _("for enterprises of every size")
+        rows.append(
+            {
+                "label": version_label(version),
+                "industry": industry,
+                "scale": scale,
+                "specific": standard.pk in by_industry or bool(standard.scales),
+                "description": standard.description,
+            }
+        )
+    return rows
 
 
 @login_required

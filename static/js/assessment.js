@@ -71,9 +71,97 @@
     });
   });
 
-  // Forms that ask before they go (submitting the assessment).
+  // --- long checklists: find the way through a hundred criteria ---------------
+
+  function isAnswered(article) {
+    var form = article.querySelector("form.answer");
+    if (form) return !!form.querySelector("input[name=result]:checked");
+    return article.getAttribute("data-answered") === "1";
+  }
+
+  function unanswered() {
+    return Array.prototype.slice.call(document.querySelectorAll("article.criterion"))
+      .filter(function (article) { return article.getAttribute("data-answered") !== "1"; });
+  }
+
+  function show(article) {
+    var section = article.closest(".checklist-element");
+    if (section && section.classList.contains("folded")) {
+      section.classList.remove("folded");
+      var toggle = section.querySelector(".element-toggle");
+      if (toggle) toggle.setAttribute("aria-expanded", "true");
+    }
+    article.scrollIntoView({block: "start"});
+    article.classList.add("flash");
+    window.setTimeout(function () { article.classList.remove("flash"); }, 1500);
+    var first = article.querySelector("input[name=result], input, textarea");
+    if (first) first.focus({preventScroll: true});
+  }
+
+  // A saved answer marks its row answered (the server's counts come with the totals).
+  document.body.addEventListener("htmx:afterRequest", function (evt) {
+    var form = evt.detail.elt;
+    if (!form || !form.classList || !form.classList.contains("answer")) return;
+    if (!evt.detail.successful) return;
+    var article = form.closest("article.criterion");
+    if (article) article.setAttribute("data-answered", isAnswered(article) ? "1" : "0");
+  });
+
+  // "Next unanswered": the first one below the top of the screen, else the first.
+  document.addEventListener("click", function (evt) {
+    var next = evt.target.closest && evt.target.closest("[data-action=next-unanswered]");
+    if (next) {
+      var rows = unanswered();
+      if (!rows.length) return;
+      var below = rows.filter(function (row) { return row.getBoundingClientRect().top > 140; });
+      show(below[0] || rows[0]);
+      return;
+    }
+    var toggle = evt.target.closest && evt.target.closest(".element-toggle");
+    if (toggle) {
+      var section = toggle.closest(".checklist-element");
+      var folded = section.classList.toggle("folded");
+      toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+    }
+  });
+
+  // "Only unanswered" hides the answered criteria (until switched off).
+  var only = document.getElementById("only-unanswered");
+  if (only) {
+    only.addEventListener("change", function () {
+      document.body.classList.toggle("only-unanswered", only.checked);
+    });
+  }
+
+  // The contents close once an element is chosen.
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest && evt.target.closest("[data-testid=toc-link]");
+    if (!link) return;
+    var details = link.closest("details");
+    if (details) details.open = false;
+    var section = document.querySelector(link.getAttribute("href"));
+    if (section) section.classList.remove("folded");
+  });
+
+  // Submitting with unanswered criteria says how many and shows the first,
+  // before any question; otherwise the form asks before it goes.
   document.addEventListener("submit", function (evt) {
-    var question = evt.target.getAttribute && evt.target.getAttribute("data-confirm");
+    var form = evt.target;
+    if (form.classList && form.classList.contains("submit-checked")) {
+      var bar = document.getElementById("scorebar");
+      var count = bar ? parseInt(bar.getAttribute("data-unanswered") || "0", 10) : 0;
+      var rows = unanswered();
+      if (count > 0 || rows.length) {
+        evt.preventDefault();
+        var message = document.querySelector("[data-testid=submit-refused]");
+        var template = (count || rows.length) === 1 ? message.getAttribute("data-one") : message.getAttribute("data-many");
+        message.textContent = template.replace("%(n)s", String(count || rows.length));
+        message.hidden = false;
+        if (rows.length) show(rows[0]);
+        return;
+      }
+    }
+    var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) evt.preventDefault();
   });
 })();

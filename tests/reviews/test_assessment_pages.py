@@ -337,17 +337,23 @@ def test_the_checklist_shows_elements_criteria_and_answer_controls(
 ):
     assessment = start(cast, version)
     page = client_for(cast.enterprise).get(f"/assessments/{assessment.pk}/").content.decode()
+    # The checklist itself, after the bar with its contents.
+    checklist = page[page.index('data-testid="element"') :]
     assert (
-        page.index("一级要素1")
-        < page.index("二级要素1.1")
-        < page.index("1.1.1")
-        < page.index("二级要素1.2")
-        < page.index("一级要素2")
+        checklist.index("一级要素1")
+        < checklist.index("二级要素1.1")
+        < checklist.index("1.1.1")
+        < checklist.index("二级要素1.2")
+        < checklist.index("一级要素2")
     )
     assert page.count('data-testid="answer-form"') == 10
     assert page.count('data-testid="row"') == 10
     assert "查文件和记录；现场抽查。" in page and "制度文件；检查记录。" in page
-    assert "写清楚谁负责、多久检查一次。" in page  # guidance, in a <details>
+    # The plain-language guidance first; the formal method behind a click.
+    guidance = checklist.index("写清楚谁负责、多久检查一次。")
+    method = checklist.index("查文件和记录；现场抽查。")
+    assert guidance < method
+    assert checklist.rindex("<details", 0, method) > checklist.rindex("</details>", 0, method)
     assert "Veto" in page
     first = row(assessment, "1.1.1")
     assert f'hx-post="/assessments/{assessment.pk}/rows/{first.pk}/"' in page
