@@ -51,7 +51,9 @@ STEP_OF: dict[str, int] = {
     Status.ON_SITE_REVIEW: 3,
     Status.RECTIFICATION: 3,
     Status.REPORTED: 4,
+    Status.AWAITING_CONSENT: 4,
     Status.VERIFIED: 5,
+    Status.APPROVED: 5,
     Status.PUBLICITY: 5,
     Status.ANNOUNCED: len(STEPS),
     Status.NATIONAL_DECIDED: len(STEPS),
@@ -61,6 +63,7 @@ TODO: dict[str, Any] = {
     Status.DRAFT: gettext_lazy("Submit the application"),
     Status.RETURNED: gettext_lazy("Correct and resubmit the application"),
     Status.RECTIFICATION: gettext_lazy("Submit the rectification evidence"),
+    Status.AWAITING_CONSENT: gettext_lazy("Consent to the lower grade reached, or withdraw"),
 }
 # Applications that are no longer in progress.
 CLOSED = (Status.REJECTED, Status.WITHDRAWN, Status.ANNOUNCED, Status.NATIONAL_DECIDED)

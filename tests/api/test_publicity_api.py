@@ -99,8 +99,12 @@ def test_batch_scope(cast, version, api_for):
         assert other.get(BATCHES).json()["results"] == []
         assert other.get(f"{BATCHES}{batch.pk}/").status_code == 404
         assert api_for(cast.city).get(f"{BATCHES}{batch.pk}/").status_code == 200
-        for role in ("enterprise", "reviewer", "group", "regulator"):
+        for role in ("enterprise", "reviewer", "group", "street"):
             assert api_for(getattr(cast, role)).get(BATCHES).status_code == 403
+        # A regulator grades level 2: it publishes its own batches, not 朝阳区's.
+        regulator = api_for(cast.regulator)
+        assert regulator.get(BATCHES).json()["results"] == []
+        assert regulator.get(f"{BATCHES}{batch.pk}/").status_code == 404
         assert APIClient().get(BATCHES).status_code == 401
 
 

@@ -39,7 +39,7 @@ def test_publishing_what_was_just_published_is_a_conflict(cast, version):
     assert "already" in message
     assert PublicityBatch.objects.count() == 1
     other.refresh_from_db()
-    assert other.status == Status.VERIFIED  # all or nothing
+    assert other.status == Status.APPROVED  # all or nothing
     assert not PublicityItem.objects.filter(application=other).exists()
 
 
@@ -82,4 +82,4 @@ def test_a_publicity_cannot_start_years_ahead(cast, version, client_for):
     assert page.status_code == 400
     assert not PublicityBatch.objects.exists()
     application.refresh_from_db()
-    assert application.status == Status.VERIFIED
+    assert application.status == Status.APPROVED
