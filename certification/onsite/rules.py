@@ -41,7 +41,13 @@ from reviews.models import Assessment, AssessmentRow, Criterion
 
 # The enterprise (applicant, its account, its group) sees the reviewers'
 # scores once the organiser has verified the report.
-ENTERPRISE_SEES_SCORES = {Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED}
+ENTERPRISE_SEES_SCORES = {
+    Status.AWAITING_CONSENT,  # it decides on the lower grade from them
+    Status.VERIFIED,
+    Status.APPROVED,
+    Status.PUBLICITY,
+    Status.ANNOUNCED,
+}
 # Other users in scope see them once the report is in.
 AFTER_REPORT = {Status.REPORTED, *ENTERPRISE_SEES_SCORES}
 # What the enterprise receives: the veto and deduction list (否决项与扣分项清单).
