@@ -39,8 +39,7 @@ def step_days(events: Iterable[tuple[Any, str, str, datetime.datetime]]) -> Iter
         if began is not None and began[0] == source:
             days = _working_days(began[1], day)
             if carried is not None and carried[0] == source:
-                days += carried[1]
-            carried = None
+                days, carried = days + carried[1], None
             if target in PAUSES_REVIEW_CLOCK:
                 carried, days = (source, days), None
         yield days
