@@ -524,6 +524,10 @@ CELERY_BEAT_SCHEDULE["reporting-assessment-after-close"] = {
     "task": "reporting.assessment_after_close",
     "schedule": crontab(hour=3, minute=30),  # after the nightly snapshot froze the period
 }
+CELERY_BEAT_SCHEDULE["reporting-assessment-requeue-stalled"] = {
+    "task": "reporting.assessment_requeue_stalled",
+    "schedule": crontab(minute="*/5"),  # runs pending RENDER_STALLED_AFTER_SECONDS
+}
 # The warning list (警示名单) and supervision tiers (监管频次), reporting/standing/. The
 # entry rules that apply (reporting/standing/warnings.py RULES) and their windows:
 # the issue names the grounds, no regulation found fixes the windows (judgment calls:

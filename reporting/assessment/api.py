@@ -133,14 +133,15 @@ class ReportViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def comment(self, request: Request, pk: Any = None) -> Response:
         """The assessed unit's comment or objection on its latest draft."""
-        body = CommentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
 
         def call(report: AssessmentReport) -> AssessmentReport:
+            # The report and the role first: outsiders learn nothing from the body's check.
             deny_unless(
                 selectors.is_assessed_unit(request.user, report),
                 _("Only the assessed unit comments."),
             )
+            body = CommentSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
             services.comment(
                 actor=request.user,
                 report=report,

@@ -111,6 +111,9 @@ class ReportRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When its message was last sent: a run still pending long after is queued again
+    # (services.requeue_stalled_runs; a killed worker's message can be lost).
+    queued_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -101,6 +101,7 @@ def start_run(
             period_kind=period.kind,
             period_code=period.code,
             requested_by=actor,
+            queued_at=timezone.now(),
         )
         audit.record(
             actor=actor,
@@ -110,6 +111,31 @@ def start_run(
         )
         _enqueue(run.pk)
     return run
+
+
+MAX_ATTEMPTS = 3
+
+
+def requeue_stalled_runs() -> int:
+    """Queue again the runs still pending RENDER_STALLED_AFTER_SECONDS after their
+    message was sent (a worker killed mid-batch loses it on the filesystem broker);
+    a run that started MAX_ATTEMPTS times fails with a message."""
+    from certification.models.publicity import stalled_before
+
+    pending = ReportRun.objects.filter(
+        status__in=[ReportRun.Status.QUEUED, ReportRun.Status.RUNNING],
+        queued_at__lt=stalled_before(),
+    )
+    pending.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=ReportRun.Status.FAILED,
+        error=_("The reports stopped %(count)d times; start them again.") % {"count": MAX_ATTEMPTS},
+        finished_at=timezone.now(),
+    )
+    again = list(pending.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True))
+    for run_id in again:
+        ReportRun.objects.filter(pk=run_id).update(queued_at=timezone.now())
+        _enqueue(run_id)
+    return len(again)
 
 
 def _claim(run_id: int) -> bool:

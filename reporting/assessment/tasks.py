@@ -6,7 +6,12 @@ from celery import shared_task
 
 from reporting.assessment import services
 
-__all__: list[str] = ["assessment_after_close_task", "render_report_task", "run_reports_task"]
+__all__: list[str] = [
+    "assessment_after_close_task",
+    "render_report_task",
+    "requeue_stalled_runs_task",
+    "run_reports_task",
+]
 
 
 @shared_task(
@@ -44,3 +49,10 @@ def assessment_after_close_task() -> list[int]:
     """CELERY_BEAT_SCHEDULE "reporting-assessment-after-close": the reports of the
     quarter and year that closed, once their snapshot is frozen."""
     return [run.pk for run in services.start_after_close()]
+
+
+@shared_task(name="reporting.assessment_requeue_stalled")
+def requeue_stalled_runs_task() -> int:
+    """CELERY_BEAT_SCHEDULE "reporting-assessment-requeue-stalled": runs whose message
+    was lost with a killed worker are queued again."""
+    return services.requeue_stalled_runs()
