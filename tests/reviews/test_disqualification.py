@@ -266,3 +266,13 @@ def test_a_regulator_reaches_the_proposals_page_from_its_navigation(cast, client
     # A regulator with no unit of its industries sees an empty page, not a refusal.
     page = client_for(cast.other_regulator).get(url)
     assert page.status_code == 200 and "data-status=" not in page.content.decode()
+
+
+def test_the_api_list_has_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
+    for n in range(3):
+        org = Organisation.objects.create(name=f"评审单位API{n}", kind="review_unit")
+        org.qualifications.create(industry_id="machinery", tier="3")
+        propose(cast, org)
+    api = api_for(cast.regulator)
+    with django_assert_max_num_queries(8):
+        assert api.get(API).json()["count"] == 3
