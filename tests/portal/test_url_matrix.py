@@ -191,6 +191,24 @@ def target(w):
     return {"pk": Target.objects.order_by("pk").values_list("pk", flat=True).first()}
 
 
+def feed_client(w):
+    """A feed client of the city office (made once)."""
+    from reporting.standing.feeds.clients import create_client
+    from reporting.standing.models import FeedClient
+
+    found = FeedClient.objects.order_by("pk").first()
+    if found is None:
+        found, _token = create_client(
+            actor=w.cast.city,
+            name="征信中心",
+            kind="credit",
+            scopes=["status"],
+            regions=[],
+            rate_limit="60/min",
+        )
+    return {"pk": found.pk}
+
+
 NOT_GOVERNMENT = ("other_enterprise", "reviewer", "group")
 NOT_CITY = ("district", "other_district", "regulator", *NOT_GOVERNMENT)
 
