@@ -30,10 +30,12 @@ from portal.models import Region
 from portal.xlsx import append_row
 from reporting.standing import selectors, tiers, warnings
 from reporting.standing.feeds import clients
-from reporting.standing.models import FeedClient, Standing
+from reporting.standing.models import FeedClient, FeedRequest, Standing
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTERS = ("q", "district", "rule", "state", "tier")
+# The feed clients' page shows the trail's newest requests.
+RECENT_REQUESTS = 30
 
 
 def _reader(request: HttpRequest) -> Any:
@@ -233,7 +235,13 @@ def feed_clients(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "reporting/standing/feed_clients.html",
-        {"form": form, "clients": _clients(), "token": token, "created": created},
+        {
+            "form": form,
+            "clients": _clients(),
+            "token": token,
+            "created": created,
+            "recent": FeedRequest.objects.select_related("client")[:RECENT_REQUESTS],
+        },
         status=status,
     )
     # The token is on this page only: no cache keeps a copy.

@@ -221,3 +221,10 @@ def test_only_the_city_office_manages_clients(cast, client_for, role):
     assert client.post(f"/standing/feed-clients/{feed.pk}/revoke/").status_code == 403
     feed.refresh_from_db()
     assert feed.revoked_at is None
+
+
+def test_the_city_office_reads_the_trail_of_requests(cast, client, client_for, nightly):
+    _feed, auth = make(cast, name="人保财险")
+    post(client, "/api/v1/feeds/status/", auth, {"uscc": [nightly.fatal.uscc]})
+    page = client_for(cast.city).get("/standing/feed-clients/").content.decode()
+    assert "人保财险" in page and nightly.fatal.uscc in page
