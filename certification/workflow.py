@@ -150,7 +150,19 @@ class Transition:
 # undoes: the pages ask before making them (by name, so a step added later
 # joins by being listed here).
 CONFIRMED = frozenset(
-    {"accept", "reject", "withdraw", "verify", "approve", "close_not_reached", "announce", "revoke"}
+    {
+        "accept",
+        "reject",
+        "withdraw",
+        "verify",
+        "verify_lower",
+        "consent_lower",
+        "approve",
+        "refuse_grade",
+        "close_not_reached",
+        "announce",
+        "revoke",
+    }
 )
 
 # Tiers reviewed in Beijing; level 1 is reviewed nationally (forward_national).

@@ -55,6 +55,14 @@ def navigation_for(user) -> list[dict[str, Any]]:
         items.append(
             {"label": _("Certificates"), "url": reverse("certification:lifecycle_certificates")}
         )
+    if kind == Kind.REGULATOR:
+        # Level 2's grading authority (settings.GRADING_AUTHORITIES): it approves,
+        # publishes and announces, and changes the certificates it announced.
+        items.append({"label": _("Publicity"), "url": reverse("certification:publicity")})
+        items.append({"label": _("Announcements"), "url": reverse("certification:announcements")})
+        items.append(
+            {"label": _("Certificates"), "url": reverse("certification:lifecycle_certificates")}
+        )
     if kind in (Kind.CITY_OFFICE, Kind.DISTRICT):
         items.append({"label": _("Registrations"), "url": reverse("enterprises:registrations")})
     if kind in (Kind.CITY_OFFICE, Kind.ORGANISING_UNIT):

@@ -1,6 +1,6 @@
 """Objections (异议) to an enterprise in publicity: anyone lodges one while
-the window is open (no login, throttled per network address); the receiver
-that published the enterprise resolves it, and an upheld objection takes the
+the window is open (no login, throttled per network address); the grading
+authority that published the enterprise resolves it, and an upheld objection takes the
 application out of publicity (the "withdraw_from_publicity" move)."""
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def objection_lodge(
 
 @transaction.atomic
 def objection_resolve(*, actor, objection: Objection, outcome: str, resolution: str) -> Objection:
-    """The receiver's decision, once. Upheld: the application leaves
+    """The grading authority's decision, once. Upheld: the application leaves
     publicity (back to reported), with the resolution as its reason."""
     from certification import engine
 

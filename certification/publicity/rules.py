@@ -331,7 +331,7 @@ def prepare_start_publicity(move: Move) -> None:
     PublicityItem.objects.create(
         batch=batch, application=application, tier=application.granted_tier or application.tier
     )
-    # Due when the window closes: then the receiver announces.
+    # Due when the window closes: then the grading authority announces.
     move.due = (batch.ends_on, workdays.is_estimated(batch.starts_on, batch.ends_on))
     move.details["publicity_batch"] = batch.pk
     move.details["until"] = batch.ends_on.isoformat()

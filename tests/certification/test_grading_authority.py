@@ -187,6 +187,13 @@ def test_the_authoritys_queue_and_batch_page_hold_only_its_own(cast, version, cl
     level2 = verified_by_receiver(cast, version, "2")
     assert list(selectors.queue_for(cast.regulator).values_list("pk", flat=True)) == [level2.pk]
     assert not selectors.queue_for(cast.association).filter(pk=level2.pk).exists()
+    detail = reverse("certification:detail", args=[level2.pk])
+    page = client_for(cast.regulator).get(detail).content.decode()
+    assert 'data-testid="do-approve"' in page and 'data-testid="authority"' in page
+    assert reverse("certification:publicity") in page  # its navigation
+    assert (
+        'data-testid="do-approve"' not in client_for(cast.association).get(detail).content.decode()
+    )
     engine.perform(actor=cast.regulator, application=level2, transition="approve")
     page = client_for(cast.regulator).get(reverse("certification:publicity")).content.decode()
     assert f'value="{level2.pk}"' in page

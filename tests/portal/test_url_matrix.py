@@ -137,6 +137,30 @@ def finding_of(w):
     return w.finding.pk
 
 
+def own_evidence(w):
+    """An evidence file of the application's own self-assessment (the one the
+    reviewers' sheet shows beside its answers), made from the world's file."""
+    from reviews.models import Evidence
+
+    source = w.evidence
+    evidence, _ = Evidence.objects.get_or_create(
+        row=w.application.assessment.rows.order_by("pk").first(),
+        original_name=source.original_name,
+        defaults={
+            "file": source.file.name,
+            "content_type": source.content_type,
+            "size": source.size,
+            "sha256": source.sha256,
+            "uploaded_by": source.uploaded_by,
+        },
+    )
+    return evidence.pk
+
+
+def first_element(w):
+    return {"pk": w.assessment.pk, "element_id": w.assessment.version.elements.first().pk}
+
+
 def deduction_photo(w):
     return w.review_files["deduction photo"]
 
@@ -266,6 +290,11 @@ MATRIX: dict[str, Entry] = {
     ),
     "certification:review": Entry(app, "district"),
     "certification:review_row": Entry(app_and("row_id", row_of), "reviewer"),
+    "certification:review_row_finding": Entry(app_and("row_id", row_of), "reviewer"),
+    "certification:review_confirm": Entry(
+        app, "reviewer", data=lambda w: {"row": [w.review_row.pk]}
+    ),
+    "certification:review_evidence": Entry(app_and("evidence_id", own_evidence), "district"),
     "certification:review_findings": Entry(app, "district"),
     "certification:review_finding_photos": Entry(app_and("finding_id", finding_of), "reviewer"),
     "certification:review_finding_delete": Entry(app_and("finding_id", finding_of), "reviewer"),
@@ -294,20 +323,21 @@ MATRIX: dict[str, Entry] = {
     "certification:verification_batch_approve": Entry(
         lambda w: {"batch_id": w.verification_batch.pk}, "district"
     ),
-    # --- publicity, announcements, certificates (level 2: organised by the association)
-    "certification:objection_resolve": Entry(lambda w: {"pk": w.objection.pk}, "association"),
-    "certification:announcement_pdfs": Entry(announcement, "association"),
-    "certification:announcement_pdfs_retry": Entry(announcement, "association"),
+    # --- publicity, announcements, certificates (level 2: its grading authority,
+    # the regulator, publishes, announces and changes them)
+    "certification:objection_resolve": Entry(lambda w: {"pk": w.objection.pk}, "regulator"),
+    "certification:announcement_pdfs": Entry(announcement, "regulator"),
+    "certification:announcement_pdfs_retry": Entry(announcement, "regulator"),
     "certification:certificate_download": Entry(
         lambda w: {"pk": w.certificate.pk, "kind": "pdf"}, "enterprise"
     ),
-    "certification:lifecycle_certificate": Entry(cert, "association"),
+    "certification:lifecycle_certificate": Entry(cert, "regulator"),
     "certification:lifecycle_act": Entry(
-        lambda w: {"pk": w.certificate.pk, "action": "suspend"}, "association"
+        lambda w: {"pk": w.certificate.pk, "action": "suspend"}, "regulator"
     ),
     "certification:lifecycle_annual_acknowledge": Entry(
         lambda w: {"pk": w.certificate.pk, "row_id": w.certificate.annual_assessments.first().pk},
-        "association",
+        "regulator",
     ),
     "public:publicity_detail": Entry(
         lambda w: {"pk": w.publicity_batch.pk},
@@ -327,6 +357,7 @@ MATRIX: dict[str, Entry] = {
     "assessments:detail": Entry(assessment, "enterprise"),
     "assessments:team": Entry(assessment, "enterprise"),
     "assessments:submit": Entry(assessment, "enterprise"),
+    "assessments:element_na": Entry(first_element, "enterprise"),
     "assessments:print": Entry(assessment, "enterprise"),
     "assessments:row": Entry(
         lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"
@@ -571,6 +602,10 @@ MATRIX: dict[str, Entry] = {
     "api-application-suggestions": Entry(app, "district"),
     "api-application-review": Entry(app, "district"),
     "api-application-review-row": Entry(app_and("row_id", row_of), "reviewer"),
+    "api-application-review-row-findings": Entry(app_and("row_id", row_of), "reviewer"),
+    "api-application-review-confirm": Entry(
+        app, "reviewer", data=lambda w: {"rows": [w.review_row.pk]}
+    ),
     "api-application-review-findings": Entry(app, "reviewer"),
     "api-application-review-finding": Entry(app_and("finding_id", finding_of), "reviewer"),
     "api-application-review-photos": Entry(app_and("finding_id", finding_of), "reviewer"),
@@ -594,6 +629,10 @@ MATRIX: dict[str, Entry] = {
             "send-back",
             "start-review",
             "verify",
+            "verify-lower",
+            "approve",  # 朝阳区 is also level 3's grading authority
+            "return-to-organiser",
+            "refuse-grade",
             "withdraw-assignment",
             "withdraw-from-publicity",
             "declaration-sign",
@@ -602,7 +641,7 @@ MATRIX: dict[str, Entry] = {
     },
     **{
         f"api-application-{move}": Entry(app, "enterprise")
-        for move in ("submit", "resubmit", "submit-rectification", "withdraw")
+        for move in ("submit", "resubmit", "submit-rectification", "withdraw", "consent-lower")
     },
     # --- API: verification, publicity, announcements, certificates
     "api-verification-batch-detail": Entry(
@@ -618,32 +657,30 @@ MATRIX: dict[str, Entry] = {
     "api-spot-check-detail": Entry(lambda w: {"pk": w.spot_check.pk}, "district"),
     "api-spot-check-record": Entry(lambda w: {"pk": w.spot_check.pk}, "district"),
     "api-publicity-batch-detail": Entry(
-        lambda w: {"pk": w.publicity_batch.pk}, "association", outsiders=("district", *OUTSIDERS)
+        lambda w: {"pk": w.publicity_batch.pk}, "regulator", outsiders=("district", *OUTSIDERS)
     ),
     "api-objection-resolve": Entry(
-        lambda w: {"pk": w.objection.pk}, "association", outsiders=("district", *OUTSIDERS)
+        lambda w: {"pk": w.objection.pk}, "regulator", outsiders=("district", *OUTSIDERS)
     ),
-    "api-announcement-detail": Entry(
-        announcement, "association", outsiders=("district", *OUTSIDERS)
-    ),
-    "api-announcement-pdfs": Entry(announcement, "association", outsiders=("district", *OUTSIDERS)),
+    "api-announcement-detail": Entry(announcement, "regulator", outsiders=("district", *OUTSIDERS)),
+    "api-announcement-pdfs": Entry(announcement, "regulator", outsiders=("district", *OUTSIDERS)),
     "api-announcement-pdfs-retry": Entry(
-        announcement, "association", outsiders=("district", *OUTSIDERS)
+        announcement, "regulator", outsiders=("district", *OUTSIDERS)
     ),
     "api-public-announcement-detail": Entry(
         announcement, "city", public="announcements (公告) are public"
     ),
-    "api-certificate-detail": Entry(cert, "association"),
-    "api-certificate-history": Entry(cert, "association"),
+    "api-certificate-detail": Entry(cert, "regulator"),
+    "api-certificate-history": Entry(cert, "regulator"),
     "api-certificate-annual-acknowledge": Entry(
         lambda w: {"pk": w.certificate.pk, "row_id": w.certificate.annual_assessments.first().pk},
-        "association",
+        "regulator",
     ),
     "api-certificate-pdf": Entry(cert, "enterprise"),
     "api-certificate-plaque": Entry(cert, "enterprise"),
     **{
-        f"api-certificate-{change}": Entry(cert, "association")
-        for change in ("keep", "suspend", "reinstate", "downgrade", "revoke")
+        f"api-certificate-{change}": Entry(cert, "regulator")
+        for change in ("keep", "suspend", "reinstate", "revoke")
     },
     # --- API: review units
     "api-review-unit-detail": Entry(unit, "association", outsiders=UNMANAGED),

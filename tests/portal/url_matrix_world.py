@@ -88,23 +88,23 @@ def build_world() -> World:
     cache.clear()
     cast = build_cast()
     version = make_tiered_version()
-    # A level-2 certificate, announced by the association after a publicity
-    # with a dismissed objection, its files rendered.
+    # A level-2 certificate, announced by its grading authority (the machinery
+    # regulator) after a publicity with a dismissed objection, its files rendered.
     with time_machine.travel(MONDAY):
         announced_app = verified(cast, version, tier="2")
         publicity_batch = publicity.publicity_batch_create(
-            actor=cast.association, applications=[announced_app]
+            actor=cast.regulator, applications=[announced_app]
         )
         objection = lodge(item_of(announced_app))
         objections.objection_resolve(
-            actor=cast.association,
+            actor=cast.regulator,
             objection=objection,
             outcome=Objection.Outcome.DISMISSED,
             resolution="经核实不属实。",
         )
     with time_machine.travel(AFTER):
         announcement = publicity.announcement_create(
-            actor=cast.association, applications=[announced_app]
+            actor=cast.regulator, applications=[announced_app]
         )
     issue_announcement_pdfs_task.delay(announcement.pk)
     certificate = Certificate.objects.get(application=announced_app)
