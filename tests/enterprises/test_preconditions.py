@@ -264,3 +264,25 @@ def test_the_api_hides_the_preconditions_from_outsiders_and_refuses_the_enterpri
     assert api.get(url + "preconditions/").status_code == 200
     body = {"listed_on": None}
     assert api.post(url + "dishonesty/", body, format="json").status_code == 403
+
+
+def test_the_api_refuses_the_submit_of_a_listed_enterprise_naming_the_listing(cast, version):
+    application = draft(cast, version)
+    preconditions.dishonesty_set(
+        actor=cast.city,
+        enterprise=cast.ent,
+        listed_on=datetime.date(2026, 2, 1),
+        source="信用中国",
+        reason="严重失信主体",
+    )
+    api = APIClient()
+    api.force_authenticate(cast.enterprise)
+    response = api.post(f"/api/v1/applications/{application.pk}/submit/", {}, format="json")
+    assert response.status_code == 400
+    assert "信用中国" in str(response.json())
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT
+    # Cleared by the district, the same submit goes through.
+    preconditions.dishonesty_set(actor=cast.district, enterprise=cast.ent, listed_on=None)
+    response = api.post(f"/api/v1/applications/{application.pk}/submit/", {}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
