@@ -275,3 +275,29 @@ def test_the_enterprise_evidence_is_shown_beside_its_answers(
     # The enterprise may not see the reviewers' sheet before the verification.
     assert client_for(cast.enterprise).get(link).status_code == 403
     assert client_for(other_review_unit_user()).get(link).status_code in (403, 404)
+
+
+def test_the_report_pdf_is_marked_as_a_draft_until_submitted(cast, in_review, rf):
+    from django.template.loader import render_to_string
+
+    from certification.certificates.views import _review_report_context
+
+    def report_html() -> str:
+        request = rf.get("/")
+        request.user = cast.reviewer
+        with translation.override("en"):
+            return render_to_string(
+                "pdf/review_report.html", _review_report_context(request, in_review.pk), request
+            )
+
+    draft = report_html()
+    assert 'data-testid="draft-mark"' in draft
+    assert "DRAFT: the report has not been submitted" in draft
+    confirmation.review_rows_confirm(
+        actor=cast.reviewer,
+        application=in_review,
+        rows=confirmation.unconfirmed_ids(onsite.review_for(in_review)),
+    )
+    write_and_sign(cast, in_review)
+    engine.perform(actor=cast.reviewer, application=in_review, transition="submit_report")
+    assert 'data-testid="draft-mark"' not in report_html()
