@@ -16,7 +16,11 @@ from playwright.sync_api import expect
 from certification.models import Application, SpotCheck, Status
 from certification.verification import spot_checks
 from portal import audit, notify
-from tests.certification.factories import make_tiered_version, submitted_application
+from tests.certification.factories import (
+    make_tiered_version,
+    submitted_application,
+    submitted_assessment,
+)
 from tests.certification.test_verification import make_batch, reported_many
 from tests.portal.officials_part import officials_part  # noqa: F401
 
@@ -97,6 +101,8 @@ def test_accepting_asks_first_and_cancelling_changes_nothing(
 
     for width in WIDTHS:
         at(page, width, url)
+        material = page.locator("[data-testid=materials-table] tbody tr").first
+        assert shown_as(material) == ("block" if width == 390 else "table-row")
         page.once("dialog", answer(False))
         page.locator("[data-testid=do-accept]").click()
         page.wait_for_timeout(300)
@@ -216,3 +222,25 @@ def test_the_audit_log_reads_as_sentences_with_full_dates(tcast, login, live_ser
         assert date_input.bounding_box()["width"] >= 150
     page.locator("[data-testid=object]").first.click()
     expect(page).to_have_url(f"{live_server.url}/enterprises/{tcast.ent.pk}/")
+
+
+def test_the_self_assessment_list_is_searched_and_cards_on_a_phone(tcast, login, live_server):
+    version = make_tiered_version()
+    mine = submitted_assessment(tcast.enterprise, tcast.ent, version)
+    page = login(tcast.district.username)
+    english(page, live_server)
+    url = f"{live_server.url}/assessments/"
+    for width in WIDTHS:
+        at(page, width, url)
+        item = page.locator("[data-testid=assessment-item]")
+        expect(item).to_have_count(1)
+        assert shown_as(item) == ("block" if width == 390 else "table-row")
+        expect(page.locator("[data-testid=district-filter]")).to_have_count(0)
+    page.fill("[data-testid=assessment-search]", "不存在的企业")
+    with page.expect_navigation():
+        page.locator("[data-testid=assessment-filters] button").click()
+    expect(page.locator("[data-testid=assessment-item]")).to_have_count(0)
+    page.fill("[data-testid=assessment-search]", tcast.ent.uscc)
+    with page.expect_navigation():
+        page.locator("[data-testid=assessment-filters] button").click()
+    expect(page.locator("[data-testid=assessment-item]")).to_have_attribute("data-id", str(mine.pk))
