@@ -13,34 +13,18 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from certification.models import Application, OnSiteReview
+from certification.models import Application
+from certification.onsite.confirmed import (  # noqa: F401  (re-exported for the pages, API and tests)
+    mark_confirmed,
+    unconfirmed_count,
+    unconfirmed_ids,
+    unconfirmed_message,
+)
 from certification.onsite.rules import _unit_review
 from portal import audit
 from portal.errors import ServiceError
 from reviews.models import AssessmentRow
-
-
-def unconfirmed_count(review: OnSiteReview) -> int:
-    return AssessmentRow.objects.filter(
-        assessment_id=review.assessment_id, confirmed_at__isnull=True
-    ).count()
-
-
-def unconfirmed_message(count: int) -> str:
-    return ngettext(
-        "%(n)d row copied from the self-assessment has not been checked on site yet.",
-        "%(n)d rows copied from the self-assessment have not been checked on site yet.",
-        count,
-    ) % {"n": count}
-
-
-def mark_confirmed(row: AssessmentRow, actor) -> None:
-    """Record that ``actor`` checked ``row`` on site now (inside the caller's transaction)."""
-    now = timezone.now()
-    AssessmentRow.objects.filter(pk=row.pk).update(confirmed_at=now, confirmed_by=actor)
-    row.confirmed_at, row.confirmed_by = now, actor
 
 
 @transaction.atomic
@@ -51,7 +35,7 @@ def review_rows_confirm(
     and agrees). Rows already confirmed stay as they were; a row of another
     review refuses the whole request."""
     application, review = _unit_review(actor, application)
-    ids = {getattr(row, "pk", row) for row in rows}
+    ids: set[int] = {int(getattr(row, "pk", row)) for row in rows}  # type: ignore[call-overload]
     if not ids:
         raise ServiceError(_("Choose the rows to confirm."), field="rows")
     found = list(
@@ -78,12 +62,3 @@ def review_rows_confirm(
         after={"criteria": [row.criterion.code for row in fresh]},
     )
     return found
-
-
-def unconfirmed_ids(review: OnSiteReview) -> list[int]:
-    """The rows still to check on site, in the standard's order."""
-    return list(
-        AssessmentRow.objects.filter(assessment_id=review.assessment_id, confirmed_at__isnull=True)
-        .order_by("criterion__position")
-        .values_list("pk", flat=True)
-    )

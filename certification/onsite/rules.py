@@ -294,9 +294,9 @@ def review_row_save(
         occurrences=occurrences,
         extra_condition=extra_condition,
     )
-    from certification.onsite import confirmation
+    from certification.onsite import confirmed
 
-    confirmation.mark_confirmed(saved, actor)
+    confirmed.mark_confirmed(saved, actor)
     audit.record(
         actor=actor,
         action="application.review.row",
@@ -442,11 +442,11 @@ def prepare_submit_report(move: Move) -> None:
             _("%(n)d criteria are still unanswered in the review.") % {"n": unanswered},
             field="rows",
         )
-    from certification.onsite import confirmation
+    from certification.onsite import confirmed
 
-    unconfirmed = confirmation.unconfirmed_count(review)
+    unconfirmed = confirmed.unconfirmed_count(review)
     if unconfirmed:
-        raise ServiceError(confirmation.unconfirmed_message(unconfirmed), field="rows")
+        raise ServiceError(confirmed.unconfirmed_message(unconfirmed), field="rows")
     if not review.summary.strip():
         raise ServiceError(_("Write the summary of the review first."), field="summary")
     if not review.technical_head.strip():

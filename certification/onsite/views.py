@@ -227,7 +227,7 @@ def _sections(rows: list[AssessmentRow]) -> list[dict]:
     sections: list[dict] = []
     for row in rows:
         element = row.criterion.element
-        top = element.parent if element.parent_id else element
+        top = element.parent if element.parent is not None else element
         if not sections or sections[-1]["code"] != top.code:
             sections.append(
                 {"code": top.code, "name": top.name, "rows": [], "answered": 0, "confirmed": 0}
