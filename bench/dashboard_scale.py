@@ -76,6 +76,7 @@ def parse_args() -> argparse.Namespace:
         "--no-jit", action="store_true", help="SET jit = off on this process's connection"
     )
     parser.add_argument("--only", default="", help="tables,drill,snapshot,home,worklists")
+    parser.add_argument("--tables", default="", help="these statistics tables only, e.g. reviews")
     parser.add_argument(
         "--drill-n",
         action="store_true",
@@ -220,7 +221,8 @@ def live_tables(args: argparse.Namespace) -> None:
 
     print(f"\nLive statistics tables ({load()}): median / p95 ms, queries, bare SQL, ratio")
     today = timezone.localdate()
-    for table in figures.TABLES:
+    chosen = set(filter(None, args.tables.split(","))) or set(figures.TABLES)
+    for table in [name for name in figures.TABLES if name in chosen]:
         url = url_for(f"statistics:{table}", f"/statistics/{table}/")
         for username in TABLE_USERS:
             user = User.objects.select_related("organisation").get(username=username)
