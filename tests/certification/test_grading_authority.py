@@ -40,6 +40,7 @@ from tests.certification.factories import (
     review_team,
 )
 from tests.certification.lifecycle_factories import issue
+from tests.certification.test_accident_gate_steps import accident
 from tests.certification.test_publicity import AFTER, MONDAY
 
 
@@ -282,3 +283,16 @@ def test_there_is_no_downgrade_but_old_downgrades_still_read(cast, version, clie
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("certification:lifecycle_certificate", args=[certificate.pk]))
     assert page.status_code == 200 and "Downgraded" in page.content.decode()
+
+
+def test_an_accident_since_verification_refuses_the_approval(cast, version):
+    """The accident gate is checked again when the authority approves (84号:
+    level 3 allows at most two deaths in the year before)."""
+    application = verified_by_receiver(cast, version, "3")
+    accident(cast, deaths=3)
+    before = moves_left(application)
+    with translation.override("en"), pytest.raises(ServiceError) as refused:
+        engine.perform(actor=cast.district, application=application, transition="approve")
+    assert refused.value.field == "accidents" and "3 death(s)" in refused.value.message
+    assert moves_left(application) == before
+    assert Application.objects.get(pk=application.pk).status == Status.VERIFIED
