@@ -265,6 +265,8 @@ def ensure_version(
                 ),
                 comment=latest.comment if latest else "",
                 objects_to_scores=latest.objects_to_scores if latest else False,
+                commented_at=latest.commented_at if latest else None,
+                commented_by=latest.commented_by if latest else None,
                 comment_due=due,
             )
             if latest is not None:

@@ -132,6 +132,7 @@ def test_a_manual_score_needs_evidence_and_a_score_within_the_weight(
         response = city.post(url, data, follow=True)
         assert message in response.content.decode()
     assert state() == before
+    services.comment(actor=cast.district, report=drafted, text="请核实培训得分。", objection=True)
     evidence = SimpleUploadedFile(
         "培训记录.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"
     )
@@ -144,6 +145,11 @@ def test_a_manual_score_needs_evidence_and_a_score_within_the_weight(
     assert str(newest.total) == "69.50"
     assert ManualScore.objects.get(report=newest).note == "培训4次"
     assert AssessmentReport.objects.get(unit_key="110108", version=2).rank == 2
+    # The new version keeps the unit's objection, so the office may finalise it.
+    assert newest.comment == "请核实培训得分。" and newest.commented_at is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        final = services.finalise(actor=cast.city, report=newest)
+    assert (final.version, str(final.total)) == (3, "69.50")
 
 
 def test_outsiders_and_other_roles_see_nothing(drafted, cast):
