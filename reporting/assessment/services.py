@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.errors import ServiceError
+from portal.files import check_document, upload_name
 from portal.models import Organisation, Region
 from portal.models import OrganisationKind as OrgKind
 from portal.notify import notify_after_commit
@@ -422,6 +424,12 @@ def enter_manual_score(
             )
         if len(note or "") > 500:
             raise AssessmentError(_("The note may have at most 500 characters."))
+        detected = ""
+        if evidence is not None:
+            try:  # a PDF, image or office file by its content, within the size limit
+                detected = check_document(evidence, settings.EVIDENCE_MAX_BYTES)
+            except ServiceError as error:
+                raise AssessmentError(str(error.message)) from None
         if (
             evidence is None
             and not ManualScore.objects.filter(report=report, indicator=indicator)
@@ -436,7 +444,11 @@ def enter_manual_score(
         )
         row.score, row.note, row.entered_by = points, (note or "").strip(), actor
         if evidence is not None:
-            row.evidence.save(evidence.name, evidence, save=False)
+            row.evidence.save(
+                f"{upload_name(evidence, 80).rsplit('.', 1)[0] or 'evidence'}.{detected}",
+                evidence,
+                save=False,
+            )
         row.save()
         audit.record(
             actor=actor,

@@ -11,6 +11,11 @@ urlpatterns: list = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/pdf/", views.report_pdf, name="report_pdf"),
     path("reports/<int:pk>/xlsx/", views.report_xlsx, name="report_xlsx"),
+    path(
+        "reports/<int:pk>/evidence/<int:score_id>/",
+        views.report_evidence,
+        name="report_evidence",
+    ),
     path("reports/<int:pk>/comment/", views.report_comment, name="report_comment"),
     path("reports/<int:pk>/manual/", views.report_manual, name="report_manual"),
     path("reports/<int:pk>/finalise/", views.report_finalise, name="report_finalise"),

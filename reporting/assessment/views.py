@@ -19,10 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import permissions
+from portal.files import ALLOWED_TYPES, stored_file_response
 from portal.models import OrganisationKind as OrgKind
 from portal.models import Region
 from reporting.assessment import reports, schemes, selectors, services
-from reporting.assessment.models import AssessmentReport, Indicator, ReportRun, Scheme
+from reporting.assessment.models import (
+    AssessmentReport,
+    Indicator,
+    ManualScore,
+    ReportRun,
+    Scheme,
+)
 from reporting.snapshots import periods
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -192,6 +199,19 @@ def _download(report: AssessmentReport, field: str, content_type: str) -> FileRe
     name = f"{reports.title_of(report)}-v{report.version}.{field}"
     return FileResponse(
         stored.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+
+
+@login_required
+@require_GET
+def report_evidence(request: HttpRequest, pk: int, score_id: int) -> FileResponse:
+    """The evidence file of a manual score, for whoever reads the report."""
+    report = _report(request, pk)
+    score = get_object_or_404(ManualScore.objects.exclude(evidence=""), pk=score_id, report=report)
+    name = str(score.evidence.name).rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower()
+    return stored_file_response(
+        score.evidence, filename=name, content_type=ALLOWED_TYPES.get(extension, "")
     )
 
 

@@ -50,6 +50,7 @@ from tests.hazards.supervision.world import matrix_listing, matrix_receipt
 from tests.portal.url_matrix_world import World, build_world
 from tests.reporting.assessment.matrix_world import (
     matrix_bulletin,
+    matrix_evidence,
     matrix_report,
     matrix_run,
     matrix_scheme,
@@ -745,6 +746,9 @@ MATRIX: dict[str, Entry] = {
     "assessment:run_detail": Entry(matrix_run, "city", outsiders=(*NOT_CITY, "street", *OUTSIDERS)),
     "api-assessment-run-detail": Entry(
         matrix_run, "city", outsiders=(*NOT_CITY, "street", *OUTSIDERS)
+    ),
+    "assessment:report_evidence": Entry(
+        matrix_evidence, "district", outsiders=(*OUTSIDERS, *NOT_GOVERNMENT, "street", "regulator")
     ),
     "assessment:bulletin": Entry(matrix_bulletin, "district", outsiders=NOT_GOVERNMENT),
     "assessment:scheme": Entry(

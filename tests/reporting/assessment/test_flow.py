@@ -131,6 +131,11 @@ def test_a_manual_score_needs_evidence_and_a_score_within_the_weight(
     ):
         response = city.post(url, data, follow=True)
         assert message in response.content.decode()
+    html = SimpleUploadedFile("evil.pdf", b"<html><script>alert(1)</script></html>")
+    response = city.post(
+        url, {"indicator": "training", "score": "8", "evidence": html}, follow=True
+    )
+    assert "is not a PDF, JPG, PNG, DOCX or XLSX file" in response.content.decode()
     assert state() == before
     services.comment(actor=cast.district, report=drafted, text="请核实培训得分。", objection=True)
     evidence = SimpleUploadedFile(
@@ -145,6 +150,14 @@ def test_a_manual_score_needs_evidence_and_a_score_within_the_weight(
     assert str(newest.total) == "69.50"
     assert ManualScore.objects.get(report=newest).note == "培训4次"
     assert AssessmentReport.objects.get(unit_key="110108", version=2).rank == 2
+    # The assessed unit downloads the evidence; another district does not.
+    evidence_url = reverse(
+        "assessment:report_evidence",
+        args=[newest.pk, ManualScore.objects.get(report=newest).pk],
+    )
+    download = client_of(cast.district).get(evidence_url)
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 evidence"
+    assert client_of(cast.other_district).get(evidence_url).status_code == 404
     # The new version keeps the unit's objection, so the office may finalise it.
     assert newest.comment == "请核实培训得分。" and newest.commented_at is not None
     with django_capture_on_commit_callbacks(execute=True):
