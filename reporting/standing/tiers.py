@@ -45,10 +45,22 @@ from enterprises.accidents import year_ago
 from enterprises.models import Accident, Enterprise
 from hazards.models import Hazard, PeriodKind, SelfReport
 from hazards.selfreports.selectors import FILED_STATUSES
+from reporting.standing import bulk
 from reporting.standing.models import Standing, StandingChange, WarningEntry
 from reporting.standing.warnings import due_quarters
 
 Tier = Standing.Tier
+Kind = StandingChange.Kind
+COLUMNS = [
+    "enterprise_id",
+    "tier",
+    "points",
+    "reasons",
+    "grade",
+    "certificate_number",
+    "valid_until",
+    "computed_on",
+]
 BATCH = 2000
 LAST_RUN_KEY = "standing:last-run"
 # Best first (certification/certificates/standing.py's order).
@@ -229,85 +241,52 @@ def compute(today: datetime.date | None = None) -> Outcome:
             "enterprise_id", "tier", "points", "reasons", "grade", "certificate_number"
         )
     }
-    rows: list[Standing] = []
-    changes: list[StandingChange] = []
+    rows: list[tuple[Any, ...]] = []
+    changes: list[tuple[Any, ...]] = []
     ended: list[tuple[int, str]] = []
+    now = timezone.now()
     for enterprise_id, region_id in facts.regions.items():
         tier, points, reasons = assess(enterprise_id, facts)
         grade, number, valid_until = facts.best.get(enterprise_id, ("", "", None))
         before = previous.get(enterprise_id)
         if before is not None and before[1:] == (tier, points, reasons, grade, number):
             continue
-        rows.append(
-            Standing(
-                enterprise_id=enterprise_id,
-                tier=tier,
-                points=points,
-                reasons=reasons,
-                grade=grade,
-                certificate_number=number,
-                valid_until=valid_until,
-                computed_on=today,
-            )
-        )
+        rows.append((enterprise_id, tier, points, reasons, grade, number, valid_until, today))
         if before is None:
             continue
         if before[1] != tier:
-            changes.append(
-                StandingChange(
-                    enterprise_id=enterprise_id,
-                    region_id=region_id,
-                    kind=StandingChange.Kind.TIER_CHANGED,
-                    detail={"from": before[1], "to": tier, "points": points},
-                )
-            )
+            detail = {"from": before[1], "to": tier, "points": points}
+            changes.append((enterprise_id, region_id, Kind.TIER_CHANGED, detail, now))
         if before[5] != number:
             if before[5]:
                 ended.append((enterprise_id, before[5]))
             if number:
-                changes.append(
-                    StandingChange(
-                        enterprise_id=enterprise_id,
-                        region_id=region_id,
-                        kind=StandingChange.Kind.CERTIFICATE_ANNOUNCED,
-                        detail={
-                            "grade": grade,
-                            "number": number,
-                            "valid_until": valid_until.isoformat() if valid_until else None,
-                        },
-                    )
-                )
+                detail = {
+                    "grade": grade,
+                    "number": number,
+                    "valid_until": valid_until.isoformat() if valid_until else None,
+                }
+                changes.append((enterprise_id, region_id, Kind.CERTIFICATE_ANNOUNCED, detail, now))
     kinds = _certificate_end([number for _pk, number in ended])
     changes += [
-        StandingChange(
-            enterprise_id=enterprise_id,
-            region_id=facts.regions[enterprise_id],
-            kind=kinds.get(number, StandingChange.Kind.CERTIFICATE_ENDED),
-            detail={"number": number},
+        (
+            enterprise_id,
+            facts.regions[enterprise_id],
+            kinds.get(number, Kind.CERTIFICATE_ENDED),
+            {"number": number},
+            now,
         )
         for enterprise_id, number in ended
     ]
     gone = [pk for pk in previous if pk not in facts.regions]
     with transaction.atomic():
-        for start in range(0, len(rows), BATCH):
-            Standing.objects.bulk_create(
-                rows[start : start + BATCH],
-                update_conflicts=True,
-                unique_fields=["enterprise"],
-                update_fields=[
-                    "tier",
-                    "points",
-                    "reasons",
-                    "grade",
-                    "certificate_number",
-                    "valid_until",
-                    "computed_on",
-                ],
-            )
+        bulk.insert(Standing, COLUMNS, rows, conflict="enterprise_id", update=COLUMNS[1:])
         # Closed or unverified enterprises are no longer supervised here.
         for start in range(0, len(gone), BATCH):
             Standing.objects.filter(enterprise_id__in=gone[start : start + BATCH]).delete()
-        StandingChange.objects.bulk_create(changes, batch_size=BATCH)
+        bulk.insert(
+            StandingChange, ["enterprise_id", "region_id", "kind", "detail", "created_at"], changes
+        )
     cache.set(LAST_RUN_KEY, today.isoformat(), None)
     return Outcome(enterprises=len(facts.regions), written=len(rows), changes=len(changes))
 

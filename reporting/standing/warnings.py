@@ -43,6 +43,7 @@ from enterprises.models import Accident, Enterprise
 from hazards.models import Hazard, PeriodKind, SelfReport
 from hazards.selfreports.periods import Period
 from hazards.selfreports.selectors import FILED_STATUSES
+from reporting.standing import bulk
 from reporting.standing.models import StandingChange, WarningEntry
 
 ACTIVE = Enterprise.Status.ACTIVE
@@ -291,45 +292,33 @@ def _apply(name: str, current: Found, today: datetime.date, ended: str, outcome:
         opening = [enterprise_id for enterprise_id in current if enterprise_id not in held]
         for chunk in _chunks([held[enterprise_id] for enterprise_id in closing]):
             WarningEntry.objects.filter(pk__in=chunk).update(closed_on=today, close_reason=ended)
-        WarningEntry.objects.bulk_create(
-            [
-                WarningEntry(
-                    enterprise_id=enterprise_id,
-                    rule=name,
-                    reason=current[enterprise_id][:500],
-                    opened_on=today,
-                )
-                for enterprise_id in opening
-            ],
-            batch_size=BATCH,
+        bulk.insert(
+            WarningEntry,
+            ["enterprise_id", "rule", "reason", "opened_on", "closed_on", "close_reason"],
+            [(pk, name, current[pk][:500], today, None, "") for pk in opening],
         )
         regions = _regions(closing + opening)
-        StandingChange.objects.bulk_create(
+        now = timezone.now()
+        closed = {"rule": name, "reason": ended, "on": today.isoformat()}
+        bulk.insert(
+            StandingChange,
+            ["enterprise_id", "region_id", "kind", "detail", "created_at"],
             [
                 *(
-                    StandingChange(
-                        enterprise_id=enterprise_id,
-                        region_id=regions[enterprise_id],
-                        kind=StandingChange.Kind.WARNING_CLOSED,
-                        detail={"rule": name, "reason": ended, "on": today.isoformat()},
-                    )
-                    for enterprise_id in closing
+                    (pk, regions[pk], StandingChange.Kind.WARNING_CLOSED, closed, now)
+                    for pk in closing
                 ),
                 *(
-                    StandingChange(
-                        enterprise_id=enterprise_id,
-                        region_id=regions[enterprise_id],
-                        kind=StandingChange.Kind.WARNING_OPENED,
-                        detail={
-                            "rule": name,
-                            "reason": current[enterprise_id],
-                            "on": today.isoformat(),
-                        },
+                    (
+                        pk,
+                        regions[pk],
+                        StandingChange.Kind.WARNING_OPENED,
+                        {"rule": name, "reason": current[pk], "on": today.isoformat()},
+                        now,
                     )
-                    for enterprise_id in opening
+                    for pk in opening
                 ),
             ],
-            batch_size=BATCH,
         )
     outcome.opened += len(opening)
     outcome.closed += len(closing)

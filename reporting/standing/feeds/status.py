@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,9 +16,8 @@ from certification.validity import LIVE
 from certification.workflow import tier_label
 from enterprises.models import Enterprise
 from enterprises.uscc import normalise_uscc, uscc_errors
-from reporting.standing.models import FeedClient, Standing
+from reporting.standing.models import FeedClient, Standing, WarningEntry
 from reporting.standing.tiers import GRADE_RANK
-from reporting.standing.warnings import open_rules
 
 
 @dataclass
@@ -29,22 +29,12 @@ class Lookup:
     invalid: list[dict[str, str]] = field(default_factory=list)
 
 
-def clean_codes(raw: list[str]) -> tuple[list[str], list[dict[str, str]]]:
-    """(codes, invalid): normalised, duplicates dropped, order kept."""
-    codes: list[str] = []
-    invalid: list[dict[str, str]] = []
-    seen: set[str] = set()
+def clean_codes(raw: list[str]) -> dict[str, str]:
+    """Normalised code -> the code as sent; duplicates dropped, order kept."""
+    codes: dict[str, str] = {}
     for value in raw:
-        code = normalise_uscc(value)
-        if code in seen:
-            continue
-        seen.add(code)
-        errors = uscc_errors(code)
-        if errors:
-            invalid.append({"uscc": value, "error": " ".join(str(e) for e in errors)})
-        else:
-            codes.append(code)
-    return codes, invalid
+        codes.setdefault(normalise_uscc(value), value)
+    return codes
 
 
 def scoped(client: FeedClient) -> Any:
@@ -54,37 +44,48 @@ def scoped(client: FeedClient) -> Any:
 
 
 def lookup(client: FeedClient, raw: list[str]) -> Lookup:
-    codes, invalid = clean_codes(raw)
-    found = Lookup(invalid=invalid)
-    enterprises = list(
-        scoped(client).filter(uscc__in=codes).values("id", "uscc", "name", "status", "region__name")
+    """Four queries, each filtered by the codes themselves (a join on the unique USCC
+    index), so a thousand ids are never sent back as parameters."""
+    sent = clean_codes(raw)
+    codes = list(sent)
+    found = Lookup()
+    enterprises = scoped(client).filter(uscc__in=codes)
+    tiers = Standing.objects.filter(enterprise=OuterRef("pk"))
+    rows = list(
+        enterprises.annotate(
+            tier=Subquery(tiers.values("tier")[:1]),
+            tier_since=Subquery(tiers.values("computed_on")[:1]),
+        ).values("id", "uscc", "name", "status", "region__name", "tier", "tier_since")
     )
-    by_code = {row["uscc"]: row for row in enterprises}
-    ids = [row["id"] for row in enterprises]
+    by_code = {row["uscc"]: row for row in rows}
     today = timezone.localdate()
     best: dict[int, dict[str, Any]] = {}
-    for certificate in (
-        Certificate.objects.filter(enterprise_id__in=ids, status__in=LIVE, valid_until__gte=today)
-        .values("enterprise_id", "tier", "number", "valid_until", "status")
-        .iterator()
-    ):
+    for certificate in Certificate.objects.filter(
+        enterprise__in=enterprises.values("pk"), status__in=LIVE, valid_until__gte=today
+    ).values("enterprise_id", "tier", "number", "valid_until", "status"):
         held = best.get(certificate["enterprise_id"])
         if held is None or GRADE_RANK.get(certificate["tier"], 9) < GRADE_RANK.get(held["tier"], 9):
             best[certificate["enterprise_id"]] = dict(certificate)
-    standing = {
-        row["enterprise_id"]: row
-        for row in Standing.objects.filter(enterprise_id__in=ids).values(
-            "enterprise_id", "tier", "computed_on"
-        )
-    }
-    warnings = open_rules(ids)
+    warnings: dict[int, list[str]] = {}
+    for enterprise_id, rule in (
+        WarningEntry.objects.filter(enterprise__in=enterprises.values("pk"), closed_on__isnull=True)
+        .order_by("rule")
+        .values_list("enterprise_id", "rule")
+    ):
+        warnings.setdefault(enterprise_id, []).append(rule)
+    labels = {tier: str(tier_label(tier)) for tier in GRADE_RANK}
     for code in codes:
         row = by_code.get(code)
         if row is None:
-            found.not_found.append(code)
+            # Only the codes not found are checked: the registry's are valid.
+            errors = uscc_errors(code)
+            if errors:
+                error = " ".join(str(e) for e in errors)
+                found.invalid.append({"uscc": sent[code], "error": error})
+            else:
+                found.not_found.append(code)
             continue
         held = best.get(row["id"])
-        tier = standing.get(row["id"])
         found.rows.append(
             {
                 "uscc": code,
@@ -92,14 +93,14 @@ def lookup(client: FeedClient, raw: list[str]) -> Lookup:
                 "district": row["region__name"],
                 "registry_status": row["status"],
                 "grade": held["tier"] if held else None,
-                "grade_label": str(tier_label(held["tier"])) if held else "",
+                "grade_label": labels.get(held["tier"], held["tier"]) if held else "",
                 "certificate_number": held["number"] if held else "",
                 "valid_until": held["valid_until"] if held else None,
                 "certificate_status": held["status"] if held else "",
                 "warning_list": bool(warnings.get(row["id"])),
                 "warning_rules": warnings.get(row["id"], []),
-                "supervision_tier": tier["tier"] if tier else None,
-                "tier_since": tier["computed_on"] if tier else None,
+                "supervision_tier": row["tier"],
+                "tier_since": row["tier_since"],
             }
         )
     return found
