@@ -166,22 +166,11 @@ class _Median(Aggregate):
     output_field = FloatField()
 
 
-def _medians(ended: Any) -> dict[str, float]:
-    if connection.vendor == "postgresql":
-        rows = ended.values("from_status").annotate(median=_Median("step_days"))
-        return {row["from_status"]: row["median"] for row in rows}
-    # SQLite has no ordered-set aggregate; its databases are small.
-    found: dict[str, list[int]] = defaultdict(list)
-    for status, days in ended.values_list("from_status", "step_days"):
-        found[status].append(days)
-    return {status: float(statistics.median(days)) for status, days in found.items()}
-
-
 def steps(user: User, filters: Filters) -> list[dict[str, Any]]:
     """Per state with a time limit: steps ended in the period, median and mean
     working days, the limit, and how many took longer. Each move wrote its step's
-    working days on the timeline (certification/steps.py), so this is two GROUP BYs
-    over the period's moves."""
+    working days on the timeline (certification/steps.py), so this is one GROUP BY
+    over the period's moves (two on SQLite, which has no ordered-set aggregate)."""
     begin, after = filters.period.moments()
     limits = {s: limit for s in Status.values if (limit := time_limit(s)) is not None}
     ended = ApplicationEvent.objects.filter(
@@ -194,26 +183,33 @@ def steps(user: User, filters: Filters) -> list[dict[str, Any]]:
     over = Q()
     for status, limit in limits.items():
         over |= Q(from_status=status, step_days__gt=limit)
-    counts = {
-        row["from_status"]: row
-        for row in ended.values("from_status").annotate(
-            count=Count("pk"), mean=Avg("step_days"), over_limit=Count("pk", filter=over)
-        )
+    aggregates: dict[str, Any] = {
+        "count": Count("pk"),
+        "mean": Avg("step_days"),
+        "over_limit": Count("pk", filter=over),
     }
-    medians = _medians(ended)
+    ordered_sets = connection.vendor == "postgresql"
+    if ordered_sets:
+        aggregates["median"] = _Median("step_days")
+    found = {row["from_status"]: row for row in ended.values("from_status").annotate(**aggregates)}
+    if not ordered_sets:  # SQLite's databases are small
+        days: dict[str, list[int]] = defaultdict(list)
+        for status, value in ended.values_list("from_status", "step_days"):
+            days[status].append(value)
+        for status, values in days.items():
+            found[status]["median"] = statistics.median(values)
     rows = []
     for status, limit in limits.items():
-        found = counts.get(status, {})
-        median = medians.get(status)
+        row = found.get(status)
         rows.append(
             {
                 "state": status,
                 "label": str(Status(status).label),
                 "limit": limit,
-                "count": found.get("count", 0),
-                "median": round(median, 1) if median is not None else None,
-                "mean": round(float(found["mean"]), 1) if found else None,
-                "over_limit": found.get("over_limit", 0),
+                "count": row["count"] if row else 0,
+                "median": round(float(row["median"]), 1) if row else None,
+                "mean": round(float(row["mean"]), 1) if row else None,
+                "over_limit": row["over_limit"] if row else 0,
             }
         )
     return rows
