@@ -84,7 +84,7 @@ def add_enterprises(target: int, rng: random.Random) -> None:
             region = rng.choice(regions)
             yield {
                 "name": f"基准测试企业{n:07d}",
-                "uscc": make_uscc(region if region.isdigit() else "110000", f"BS{n:07d}"),
+                "uscc": make_uscc(region if region.isdigit() else "110000", f"MB{n:07d}"),
                 "region_id": region,
                 "street_id": rng.choice(streets[region]) if streets.get(region) else None,
                 "industry_id": rng.choice(industries),
