@@ -221,6 +221,11 @@ def test_report_and_sign(cast, in_review, api_for):
         f"{URL}{in_review.pk}/review/sign/", {"reviewer": team["leader"].pk}, format="json"
     )
     assert again.status_code == 409 and "王建" in again.json()["detail"]
+    # Not before every row copied from the self-assessment is checked on site.
+    refused = client.post(f"{URL}{in_review.pk}/submit-report/", {}, format="json")
+    assert refused.status_code == 400 and "not been checked on site" in str(refused.json())
+    unchecked = [r["id"] for r in client.get(f"{URL}{in_review.pk}/review/").json()["rows"]]
+    client.post(f"{URL}{in_review.pk}/review/confirm/", {"rows": unchecked}, format="json")
     reported = client.post(f"{URL}{in_review.pk}/submit-report/", {}, format="json")
     assert reported.status_code == 200 and reported.json()["status"] == Status.REPORTED
     summary = client.get(f"{URL}{in_review.pk}/review/").json()
@@ -362,6 +367,8 @@ def test_a_lower_grade_is_proposed(cast, version, api_for):
     team = review_team(cast)
     for reviewer in [team["leader"], *team["members"]]:
         client.post(f"{URL}{application.pk}/review/sign/", {"reviewer": reviewer.pk}, format="json")
+    rows = [r["id"] for r in client.get(f"{URL}{application.pk}/review/").json()["rows"]]
+    client.post(f"{URL}{application.pk}/review/confirm/", {"rows": rows}, format="json")
     assert (
         client.post(f"{URL}{application.pk}/submit-report/", {}, format="json").status_code == 200
     )
