@@ -95,6 +95,62 @@ def certificates(reasons: list[str]) -> dict[str, dict[str, str]]:
     return {"certificate": certificate}
 
 
+def reviews() -> dict[str, dict[str, str]]:
+    from certification.workflow import RESPONSIBLE, TRANSITIONS
+    from reporting.statistics.reviews import OPEN_STATES
+
+    def moved(condition: str) -> str:
+        return (
+            "a.id IN (SELECT v.application_id FROM certification_applicationevent v "
+            f"WHERE {condition} AND v.created_at >= %(begin)s AND v.created_at < %(after)s)"
+        )
+
+    rejecting = ", ".join(f"'{t.name}'" for t in TRANSITIONS.values() if t.target == "rejected")
+    application = {
+        "received": "a.submitted_at >= %(begin)s AND a.submitted_at < %(after)s",
+        "accepted": moved("v.transition = 'accept'"),
+        "returned": moved("v.transition = 'return'"),
+        "rejected": moved(f"v.transition IN ({rejecting})"),
+    }
+    application.update({f"now_{s}": f"a.status = '{s}'" for s in OPEN_STATES})
+    responsible = ", ".join(f"'{s}'" for s in RESPONSIBLE)
+    application["overdue"] = f"a.status IN ({responsible}) AND a.due_on < %(today)s"
+    return {
+        "application": application,
+        "spot_check": {
+            "spot_checks_drawn": "sc.reason = 'drawn' AND b.drawn_at >= %(begin)s "
+            "AND b.drawn_at < %(after)s",
+            "spot_checks_failed": "sc.result = 'failed' AND sc.checked_at >= %(begin)s "
+            "AND sc.checked_at < %(after)s",
+        },
+        "objection": {
+            "objections_upheld": "o.outcome = 'upheld' AND o.resolved_at >= %(begin)s "
+            "AND o.resolved_at < %(after)s",
+        },
+    }
+
+
+def steps_statement(region: str | None) -> str:
+    """The steps table: each limited state's ended steps in the period (the working
+    days each move wrote on the timeline), count, median, mean, over the limit."""
+    from certification.models import Status
+    from certification.workflow import time_limit
+
+    limits = {s: limit for s in Status.values if (limit := time_limit(s)) is not None}
+    over = " OR ".join(f"(v.from_status = '{s}' AND v.step_days > {n})" for s, n in limits.items())
+    states = ", ".join(f"'{s}'" for s in limits)
+    scope = "e.region_id = %(region)s" if region else "TRUE"
+    return (
+        "SELECT v.from_status, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY v.step_days), "
+        f"avg(v.step_days), count(*) FILTER (WHERE {over})\n"
+        "FROM certification_applicationevent v\n"
+        "WHERE v.step_days IS NOT NULL AND v.created_at >= %(begin)s AND v.created_at < %(after)s "
+        f"AND v.from_status IN ({states}) AND v.application_id IN (SELECT a.id FROM "
+        "certification_application a JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
+        f"WHERE a.status <> 'draft' AND {scope})\nGROUP BY 1"
+    )
+
+
 def statements(
     table: str, dimension: str, region: str | None
 ) -> list[tuple[str, list[str]]] | None:
@@ -112,6 +168,8 @@ def statements(
         kinds = certificates([r for r, _l in RevocationReason.choices])
     elif table == "accidents":
         kinds = accidents()
+    elif table == "reviews" and dimension != "review_unit":
+        kinds = reviews()
     else:
         return None
     key, label, join = GROUPS[dimension]
@@ -123,10 +181,21 @@ def statements(
             "certificate": "certification_certificate c "
             "JOIN enterprises_enterprise e ON e.id = c.enterprise_id",
             "accident": "enterprises_accident a JOIN enterprises_enterprise e ON e.id = a.enterprise_id",
+            "application": "certification_application a "
+            "JOIN enterprises_enterprise e ON e.id = a.enterprise_id",
+            "spot_check": "certification_spotcheck sc "
+            "JOIN certification_application a ON a.id = sc.application_id "
+            "JOIN enterprises_enterprise e ON e.id = a.enterprise_id "
+            "LEFT JOIN certification_verificationbatch b ON b.id = sc.batch_id",
+            "objection": "certification_objection o "
+            "JOIN certification_publicityitem pi ON pi.id = o.item_id "
+            "JOIN certification_application a ON a.id = pi.application_id "
+            "JOIN enterprises_enterprise e ON e.id = a.enterprise_id",
         }[kind]
+        where = f"{scope} AND a.status <> 'draft'" if kind == "application" else scope
         sql = (
             f"SELECT {key} AS key, {label} AS label,\n  {_counts(conditions)}\n"
-            f"FROM {source} {join}\nWHERE {scope}\nGROUP BY 1, 2"
+            f"FROM {source} {join}\nWHERE {where}\nGROUP BY 1, 2"
         )
         out.append((sql, list(conditions)))
     return out

@@ -58,6 +58,7 @@ SLOW_S = 2.0
 SLOW_REQUESTS = 3
 RATIO = 1.5
 ROWS: list[dict[str, Any]] = []
+BARE_STEPS: list[tuple[Any, ...]] = []
 
 
 def parse_args() -> argparse.Namespace:
@@ -238,9 +239,15 @@ def live_tables(args: argparse.Namespace) -> None:
             if prepared is not None:
                 params = hand.parameters(filters, region, today)
 
-                def bare(prepared=prepared, params=params) -> dict[Any, dict[str, int]]:
+                steps_sql = hand.steps_statement(region) if table == "reviews" else None
+
+                def bare(prepared=prepared, params=params, steps_sql=steps_sql) -> Any:
                     with connection.cursor() as cursor:
-                        return hand.run(cursor, prepared, params)
+                        found = hand.run(cursor, prepared, params)
+                        if steps_sql:  # the review table's steps, on the same page
+                            cursor.execute(steps_sql, params)
+                            BARE_STEPS[:] = cursor.fetchall()
+                        return found
 
                 # Same figures? key -> measure -> count, against the ORM's table.
                 mine = bare()
@@ -258,6 +265,19 @@ def live_tables(args: argparse.Namespace) -> None:
                 mine = {(None if k in (None, "") else str(k)): v for k, v in mine.items()}
                 theirs = {(None if k is None else str(k)): v for k, v in theirs.items()}
                 same = "same figures" if mine == theirs else "FIGURES DIFFER"
+                if table == "reviews":
+                    from reporting.statistics import reviews as review_figures
+
+                    page_steps = {
+                        s["state"]: (s["count"], s["median"], s["over_limit"])
+                        for s in review_figures.steps(user, filters)
+                        if s["count"]
+                    }
+                    bare_steps = {
+                        state: (count, round(float(median), 1), over)
+                        for state, count, median, _mean, over in BARE_STEPS
+                    }
+                    same += ", same steps" if page_steps == bare_steps else ", STEPS DIFFER"
             else:  # a table without a hand-written version: its own GROUP BYs, bare
                 label = "page's GROUP BY"
                 statements = [q["sql"] for q in found["captured"] if "GROUP BY" in q["sql"]]
