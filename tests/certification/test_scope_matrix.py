@@ -33,6 +33,7 @@ from certification import engine
 from certification.models import Application, Finding, ReviewFile, SpotCheck, Status
 from certification.workflow import (
     APPLICANT,
+    AUTHORITY,
     RECEIVER,
     RESPONSIBLE,
     REVIEW_UNIT,
@@ -100,11 +101,28 @@ SCORES = {
     "other_regulator": NEVER,
     "other_enterprise": NEVER,
 }
-AFTER_REPORT = {Status.REPORTED, Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED}
-VERIFIED = {Status.VERIFIED, Status.PUBLICITY, Status.ANNOUNCED}
+AFTER_REPORT = {
+    Status.REPORTED,
+    Status.AWAITING_CONSENT,
+    Status.VERIFIED,
+    Status.APPROVED,
+    Status.PUBLICITY,
+    Status.ANNOUNCED,
+}
+# The enterprise sees the scores once the report is verified, at the grade
+# applied for or a lower one it is asked to consent to.
+VERIFIED = {
+    Status.AWAITING_CONSENT,
+    Status.VERIFIED,
+    Status.APPROVED,
+    Status.PUBLICITY,
+    Status.ANNOUNCED,
+}
 
 # The roles of each party's organisation.
 RECEIVER_ROLES = {"1": {"city"}, "2": {"association"}, "3": {"district", "district_staff"}}
+# The grading authority's (settings.GRADING_AUTHORITIES).
+AUTHORITY_ROLES = {"1": set(), "2": {"regulator"}, "3": {"district", "district_staff"}}
 PARTY_ROLES = {APPLICANT: {"enterprise", "enterprise_staff"}, REVIEW_UNIT: {"reviewer"}}
 
 
@@ -153,7 +171,12 @@ def sees_scores(role: str, case: Case) -> bool:
 def responsible(role: str, case: Case) -> bool:
     """The application is in the role's work queue."""
     who = RESPONSIBLE.get(case.state)
-    roles = RECEIVER_ROLES[case.tier] if who == RECEIVER else PARTY_ROLES.get(who, set())
+    if who == RECEIVER:
+        roles = RECEIVER_ROLES[case.tier]
+    elif who == AUTHORITY:
+        roles = AUTHORITY_ROLES[case.tier]
+    else:
+        roles = PARTY_ROLES.get(who, set())
     return role in roles
 
 
@@ -175,6 +198,8 @@ def status_for(role: str, case: Case, *, exists: bool = True, needs_scores: bool
 
 STARTED = {Status.ON_SITE_REVIEW, Status.RECTIFICATION, *AFTER_REPORT}
 NATIONAL_ONLY = {Status.NATIONAL, Status.NATIONAL_DECIDED}
+# Level 3 has no lower grade: only level 2 (reaching level 3) waits for consent.
+LEVEL_2_ONLY = {Status.AWAITING_CONSENT}
 
 
 def walked(state: str, tier: str) -> Case:
@@ -182,10 +207,15 @@ def walked(state: str, tier: str) -> Case:
 
 
 CASES = [
-    *[walked(state, "3") for state in Status.values if state not in NATIONAL_ONLY],
+    *[
+        walked(state, "3")
+        for state in Status.values
+        if state not in NATIONAL_ONLY and state not in LEVEL_2_ONLY
+    ],
     *[walked(state, "1") for state in (Status.DRAFT, Status.SUBMITTED, *sorted(NATIONAL_ONLY))],
     walked(Status.SUBMITTED, "2"),
     walked(Status.ON_SITE_REVIEW, "2"),
+    walked(Status.AWAITING_CONSENT, "2"),
     Case(Status.ACCEPTED, "3", Status.ASSIGNED, "withdraw_assignment"),
     Case(Status.WITHDRAWN, "3", Status.ASSIGNED, "withdraw"),
     Case(Status.ON_SITE_REVIEW, "3", Status.REPORTED, "send_back", started=True),
