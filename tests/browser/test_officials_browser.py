@@ -138,6 +138,9 @@ def test_the_batch_page_names_hides_the_draw_and_approves_the_passed_reports(
     url = f"{live_server.url}/applications/verification/{batch.pk}/"
     drawn_name = Application.objects.get(pk=drawn.application_id).enterprise.name
     for width in WIDTHS:
+        at(page, width, f"{live_server.url}/applications/verification/")
+        batch_row = page.locator("[data-testid=batches-table] tbody tr").first
+        assert shown_as(batch_row) == ("block" if width == 390 else "table-row")
         at(page, width, url)
         expect(page.locator("[data-testid=drawn-names]")).to_contain_text(drawn_name)
         seed = page.locator("[data-testid=seed]")
