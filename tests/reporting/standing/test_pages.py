@@ -113,3 +113,17 @@ def test_pages_read_a_constant_number_of_queries(
         assert client.get("/standing/tiers/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/api/v1/standing/tiers/").status_code == 200
+
+
+def test_the_navigation_links_the_pages_for_who_may_see_them(cast):
+    from portal.navigation import navigation_for
+
+    def urls(role):
+        return {item["url"] for item in navigation_for(getattr(cast, role))}
+
+    for role in ("city", "district", "street", "regulator"):
+        assert {"/standing/warnings/", "/standing/tiers/"} <= urls(role)
+    for role in REFUSED:
+        assert "/standing/warnings/" not in urls(role)
+    assert "/standing/feed-clients/" in urls("city")
+    assert "/standing/feed-clients/" not in urls("district")
