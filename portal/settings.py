@@ -399,9 +399,9 @@ CERTIFICATE_LOOKUP_LIMIT = env_int("CERTIFICATE_LOOKUP_LIMIT", 30, minimum=1)
 CERTIFICATE_LOOKUP_WINDOW_SECONDS = env_int("CERTIFICATE_LOOKUP_WINDOW_SECONDS", 600, minimum=1)
 
 # Certificate lifecycle and accidents (certification/lifecycle/rules.py, enterprises/accidents.py).
-# After a revocation the enterprise may apply again after this many days
-# (domain.md §4.3: "~1 year", [M]).
-REAPPLY_LOCK_DAYS = env_int("REAPPLY_LOCK_DAYS", 365, minimum=0)
+# After a revocation the enterprise may apply again on the anniversary, this many
+# months later (domain.md §4.3: "~1 year", [M]; calendar months, like certificate dates).
+REAPPLY_LOCK_MONTHS = env_int("REAPPLY_LOCK_MONTHS", 12, minimum=0)
 # 规模以上工业企业: annual main-business revenue of this many 万元 or more (国家统计局, since
 # 2011: "年主营业务收入2000万元及以上的工业法人单位"; 500 in 2007–2010; domain.md §6.3). The
 # registry warns when a declared scale disagrees (enterprises/scale.py).
@@ -530,8 +530,8 @@ CELERY_BEAT_SCHEDULE["reporting-assessment-requeue-stalled"] = {
 }
 # The warning list (警示名单) and supervision tiers (监管频次), reporting/standing/. The
 # entry rules that apply (reporting/standing/warnings.py RULES) and their windows:
-# the issue names the grounds, no regulation found fixes the windows (judgment calls:
-# a year, like the re-application lock REAPPLY_LOCK_DAYS; "repeatedly" = 2 of the
+# the grounds are the ones asked for; no regulation found fixes the windows (judgment calls:
+# a year, like the re-application lock REAPPLY_LOCK_MONTHS; "repeatedly" = 2 of the
 # last 4 quarterly forms, 国家安全监管总局令第16号 第14条 for the quarterly duty).
 STANDING_WARNING_RULES = env_list(
     "STANDING_WARNING_RULES",

@@ -21,7 +21,7 @@ Rules chosen (domain.md §4.1, §4.3; tagged [M] there, hence settings):
   certificate with its own number (应急〔2021〕83号: grades are granted by
   announcement). ``downgraded`` events of older data still show in the
   history.
-- **Revocation** locks re-application until today + settings.REAPPLY_LOCK_DAYS
+- **Revocation** locks re-application until the anniversary (settings.REAPPLY_LOCK_MONTHS)
   (``reapply_locked_until`` = the first day the enterprise may apply again)
   and is published in a revocation announcement (AnnouncementBatch
   kind="revocation") of the revoking organisation, numbered in the same
@@ -86,7 +86,13 @@ from certification.models import (
     RevocationReason,
 )
 from certification.numbering import next_number
-from certification.validity import ANNUAL_YEARS, LIVE, annual_due_on, in_renewal_window
+from certification.validity import (
+    ANNUAL_YEARS,
+    LIVE,
+    add_months,
+    annual_due_on,
+    in_renewal_window,
+)
 from certification.workflow import tier_label
 from enterprises.accidents import pending_fatal
 from portal import audit
@@ -255,8 +261,9 @@ def _apply(
         certificate.tier = change.tier
         fields.append("tier")
     if change.action == Action.REVOKED:
-        days = getattr(settings, "REAPPLY_LOCK_DAYS", 365)
-        certificate.reapply_locked_until = timezone.localdate() + datetime.timedelta(days=days)
+        # Until the anniversary (29 February: the 28th, as certificate dates count).
+        months = getattr(settings, "REAPPLY_LOCK_MONTHS", 12)
+        certificate.reapply_locked_until = add_months(timezone.localdate(), months)
         fields.append("reapply_locked_until")
     certificate.status_reason = reason
     certificate.status_note = note

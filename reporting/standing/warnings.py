@@ -8,7 +8,7 @@ running it twice in a day changes nothing the second time. Which rules apply,
 and their windows, are settings (portal/settings.py, ``STANDING_WARNING_*``):
 
 - ``revoked_certificate``: a certificate revoked within STANDING_WARNING_REVOKED_DAYS
-  (365, the re-application lock of REAPPLY_LOCK_DAYS), unless a certificate
+  (365, about the re-application lock of REAPPLY_LOCK_MONTHS), unless a certificate
   issued since is in force;
 - ``major_hazard_overdue``: a major hazard (重大事故隐患) still open past its
   rectification deadline (hazards/standardization.py flags the same hazards);

@@ -244,13 +244,23 @@ def test_revocation_announcements_are_public(cast, certificate, en):
 
 
 def test_the_lock_setting(cast, certificate, settings):
-    settings.REAPPLY_LOCK_DAYS = 30
+    settings.REAPPLY_LOCK_MONTHS = 1
     with time_machine.travel(LATER):
         lifecycle.certificate_revoke(
             actor=cast.city, certificate=certificate, reason="other", note="x"
         )
     certificate.refresh_from_db()
     assert certificate.reapply_locked_until == datetime.date(2026, 7, 1)
+
+
+def test_a_revocation_locks_until_its_anniversary(cast, certificate):
+    # 2028 is a leap year: revoked on 29 February, the enterprise may apply on 28 February.
+    with time_machine.travel("2028-02-29 10:00 +0800"):
+        lifecycle.certificate_revoke(
+            actor=cast.city, certificate=certificate, reason="other", note="x"
+        )
+    certificate.refresh_from_db()
+    assert certificate.reapply_locked_until == datetime.date(2029, 2, 28)
 
 
 # --- renewal ---------------------------------------------------------------------------------------
