@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import BoundedTextField
 from portal.models import Region
 
 
@@ -105,7 +106,7 @@ class ReportRun(models.Model):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = BoundedTextField(max_length=2000, blank=True)
     # Empty: started by Celery beat after the period closed.
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -152,7 +153,7 @@ class AssessmentReport(models.Model):
     total = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     rank_change = models.SmallIntegerField(null=True, blank=True)
-    comment = models.TextField(_("comment"), max_length=4000, blank=True)
+    comment = BoundedTextField(_("comment"), max_length=4000, blank=True)
     objects_to_scores = models.BooleanField(_("objection"), default=False)
     commented_at = models.DateTimeField(null=True, blank=True)
     commented_by = models.ForeignKey(

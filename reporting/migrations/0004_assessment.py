@@ -5,6 +5,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import portal.fields
+
 
 def seed_default_schemes(apps, schema_editor):
     from reporting.assessment.schemes import default_definition
@@ -88,7 +90,7 @@ class Migration(migrations.Migration):
                 ("total", models.PositiveIntegerField(default=0)),
                 ("done", models.PositiveIntegerField(default=0)),
                 ("attempts", models.PositiveSmallIntegerField(default=0)),
-                ("error", models.TextField(blank=True)),
+                ("error", portal.fields.BoundedTextField(blank=True, max_length=2000)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("queued_at", models.DateTimeField(blank=True, null=True)),
                 ("finished_at", models.DateTimeField(blank=True, null=True)),
@@ -247,7 +249,12 @@ class Migration(migrations.Migration):
                 ("total", models.DecimalField(decimal_places=2, default=0, max_digits=6)),
                 ("rank", models.PositiveSmallIntegerField(blank=True, null=True)),
                 ("rank_change", models.SmallIntegerField(blank=True, null=True)),
-                ("comment", models.TextField(blank=True, max_length=4000, verbose_name="comment")),
+                (
+                    "comment",
+                    portal.fields.BoundedTextField(
+                        blank=True, max_length=4000, verbose_name="comment"
+                    ),
+                ),
                 ("objects_to_scores", models.BooleanField(default=False, verbose_name="objection")),
                 ("commented_at", models.DateTimeField(blank=True, null=True)),
                 ("comment_due", models.DateField(blank=True, null=True)),
