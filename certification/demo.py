@@ -229,7 +229,9 @@ def _step(name: str, actor: User, application: Application) -> bool:
         confirmation.review_rows_confirm(
             actor=actor,
             application=application,
-            rows=confirmation.unconfirmed_ids(onsite.review_for(application)),
+            rows=confirmation.unconfirmed_ids(review)
+            if (review := onsite.review_for(application))
+            else [],
         )
         onsite_findings.finding_add(
             actor=actor,

@@ -358,7 +358,7 @@ class AccidentFindingView(PortalAPIMixin, APIView):
             if enterprise is not None
             else None
         )
-        if accident is None:
+        if accident is None or enterprise is None:
             raise Http404
         deny_unless(
             accidents.can_record_finding(request.user, enterprise),

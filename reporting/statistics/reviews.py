@@ -191,11 +191,13 @@ def steps(user: User, filters: Filters) -> list[dict[str, Any]]:
     ordered_sets = connection.vendor == "postgresql"
     if ordered_sets:
         aggregates["median"] = _Median("step_days")
-    found = {row["from_status"]: row for row in ended.values("from_status").annotate(**aggregates)}
+    found: dict[str, dict[str, Any]] = {
+        row["from_status"]: dict(row) for row in ended.values("from_status").annotate(**aggregates)
+    }
     if not ordered_sets:  # SQLite's databases are small
         days: dict[str, list[int]] = defaultdict(list)
         for status, value in ended.values_list("from_status", "step_days"):
-            days[status].append(value)
+            days[status].append(int(value or 0))
         for status, values in days.items():
             found[status]["median"] = statistics.median(values)
     rows = []
