@@ -368,6 +368,7 @@ def test_a_visitor_scans_the_downloaded_certificate_and_sees_it_revoked(
     form = district.locator("[data-testid=lifecycle-revoke]")
     form.locator("select[name=reason]").select_option(RevocationReason.FATAL_ACCIDENT)
     form.locator("textarea[name=note]").fill(NOTE)
+    district.once("dialog", lambda dialog: dialog.accept())  # the revocation is confirmed
     with district.expect_navigation():
         form.locator("button").click()
     expect(district.locator("[data-testid=certificate-status]")).to_have_text("已撤销")
