@@ -8,6 +8,7 @@ offered come from certification/workflow.py, filtered by engine.can_perform.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -35,7 +36,16 @@ from certification.assignment import rules as assigning
 from certification.assignment.simplified import required_materials
 from certification.models import Application, Material, MaterialKind, Status
 from certification.selectors import list_ordering, queue_for
-from certification.workflow import DETAIL_PANELS, RESPONSIBLE, TRANSITIONS, transitions_from
+from certification.workflow import (
+    AUTHORITY,
+    DETAIL_PANELS,
+    FINAL,
+    RECEIVER,
+    RESPONSIBLE,
+    TRANSITIONS,
+    WITH_REVIEW_UNIT,
+    transitions_from,
+)
 from portal import permissions
 from portal.errors import ServiceError
 from portal.files import stored_file_response
@@ -90,6 +100,29 @@ def _get_application(request, pk: int) -> Application:
 # --- list, queue --------------------------------------------------------------------
 
 
+def _status_choices(user, visible: QuerySet) -> list[tuple[str, str]]:
+    """The status filter's choices: the states that matter to the user's role.
+    An enterprise or group: the states its own applications are in; a review
+    unit: the states while an application is with it; a receiver or grading
+    authority: the states where it acts, then the final ones; anyone else in
+    scope (a street, a regulator that grades nothing): the states of what it sees."""
+    kind = user.organisation.kind if user.organisation_id else ""
+    acting = {
+        Kind.DISTRICT: (RECEIVER, AUTHORITY),
+        Kind.ORGANISING_UNIT: (RECEIVER,),
+        Kind.CITY_OFFICE: (RECEIVER,),
+    }.get(kind, ())
+    if kind in set(settings.GRADING_AUTHORITIES.values()):
+        acting = (*acting, AUTHORITY)
+    if kind == Kind.REVIEW_UNIT:
+        wanted = set(WITH_REVIEW_UNIT)
+    elif acting:
+        wanted = {s for s, who in RESPONSIBLE.items() if who in acting} | set(FINAL)
+    else:
+        wanted = set(visible.order_by().values_list("status", flat=True).distinct())
+    return [(value, label) for value, label in Status.choices if value in wanted]
+
+
 @login_required
 def application_list(request):
     permissions.require(can_use_applications(request.user))
@@ -98,6 +131,10 @@ def application_list(request):
         for key in ("q", "status", "tier", "district", "industry")
     }
     qs = Application.objects.visible_to(request.user)
+    statuses = _status_choices(request.user, qs)
+    if filters["status"] in Status.values and filters["status"] not in dict(statuses):
+        # A link to another state still shows what it filters by.
+        statuses.append((filters["status"], Status(filters["status"]).label))
     if filters["q"]:
         qs = qs.filter(
             Q(enterprise__name__icontains=filters["q"])
@@ -123,7 +160,7 @@ def application_list(request):
             "page": page,
             "filters": filters,
             "params": params.urlencode(),
-            "statuses": Status.choices,
+            "statuses": statuses,
             "tiers": Application.Tier.choices,
             "districts": Region.objects.all(),
             "industries": Industry.objects.all(),

@@ -46,21 +46,34 @@ def _findings_for(user, application: Application, review: OnSiteReview, may_see_
     return list(qs)
 
 
+def _chosen_criterion(review: OnSiteReview, value) -> Criterion | None:
+    """The criterion a finding is recorded for, chosen from its row of the sheet
+    (?criterion=); None when absent or not of this review's standard."""
+    criterion_id = parse_id(str(value or ""))
+    if criterion_id is None:
+        return None
+    return Criterion.objects.filter(
+        pk=criterion_id, version_id=review.assessment.version_id
+    ).first()
+
+
 def _render_findings(
     request, application, review, *, status=200, form=None, error="", hazard_form=None
 ):
     user = request.user
     may_see_scores = onsite.may_see_scores(user, application, review=review)
     editable = _may_edit(user, application, review)
-    criteria = (
-        list(
-            Criterion.objects.filter(version_id=review.assessment.version_id)
-            .order_by("position")
-            .values("pk", "code", "requirement")
-        )
-        if editable
-        else []
-    )
+    # A finding is recorded for the criterion of one row of the sheet (its link
+    # brings ?criterion=), or as a general finding (?general=1): no list of every
+    # criterion of the standard to scroll through on a phone.
+    form = form or {
+        "must_rectify": True,
+        # A deduction unless the reviewer says otherwise: a veto is the rarer call.
+        "kind": Finding.Kind.DEDUCTION,
+        "criterion": request.GET.get("criterion", ""),
+        "general": request.GET.get("general") == "1",
+    }
+    criterion = _chosen_criterion(review, form.get("criterion")) if editable else None
     return render(
         request,
         "certification/onsite/findings.html",
@@ -69,17 +82,16 @@ def _render_findings(
             "review": review,
             "editable": editable,
             "findings": _findings_for(user, application, review, may_see_scores),
-            "criteria": criteria,
+            "criterion": criterion,
+            "show_form": editable and (criterion is not None or bool(form.get("general"))),
+            "unknown_criterion": editable and bool(form.get("criterion")) and criterion is None,
             "kinds": Finding.Kind.choices,
-            # A deduction unless the reviewer says otherwise: a veto is the rarer call.
-            "form": form
-            or {
-                "must_rectify": True,
-                "kind": Finding.Kind.DEDUCTION,
-                "criterion": request.GET.get("criterion", ""),
-            },
+            "form": form,
             "error": error,
             "nav": _nav(application, "findings", may_see_scores),
+            "sheet_url": reverse("certification:review", args=[application.pk])
+            if may_see_scores
+            else "",
             "hazard_brief": hazard_brief.brief_for(user, application),
             "hazard_categories": HAZARD_CATEGORIES,
             "hazard_form": hazard_form or {},
@@ -129,6 +141,7 @@ def findings_page(request, pk: int):
         "kind": request.POST.get("kind", ""),
         "text": request.POST.get("text", ""),
         "criterion": request.POST.get("criterion", ""),
+        "general": not request.POST.get("criterion"),
         "must_rectify": request.POST.get("must_rectify") in ("on", "1", "true"),
     }
     uploads = request.FILES.getlist("photos")

@@ -193,9 +193,9 @@ def test_an_application_goes_the_whole_way_to_the_public_announcement(
     ).click()
     expect(reviewer.locator("[data-testid=confirmed-count]")).to_have_text("2")
 
-    reviewer.goto(f"{base}/applications/{pk}/review/findings/")
-    reviewer.select_option("#finding-kind", "deduction")
-    reviewer.select_option("#finding-criterion", str(criterion.pk))
+    # The finding is recorded for its criterion (the row's link brings ?criterion=).
+    reviewer.goto(f"{base}/applications/{pk}/review/findings/?criterion={criterion.pk}")
+    expect(reviewer.locator("#finding-kind")).to_have_value("deduction")
     reviewer.fill("#finding-text", FINDING)
     expect(reviewer.locator("#finding-rectify")).to_be_checked()
     click_and_wait(reviewer, "[data-testid=add-finding]")
