@@ -144,8 +144,10 @@ class ReviewFileSerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display")
-    criterion_code = serializers.CharField(source="criterion.code", allow_null=True, default=None)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    criterion_code = serializers.CharField(
+        source="criterion.code", allow_null=True, default=None, read_only=True
+    )
     photos = serializers.SerializerMethodField()
 
     class Meta:
