@@ -299,8 +299,8 @@ class PublicityBatchCreateSerializer(RejectUnknownFieldsMixin, serializers.Seria
         required=False,
         allow_null=True,
         help_text=gettext_lazy(
-            "Today or later; default today. The window lasts the publicity time limit in "
-            "working days."
+            "Today or later; default today. The window lasts the longest publicity period of "
+            "its applications in working days (the small-firm simplified path's is shorter)."
         ),
     )
 

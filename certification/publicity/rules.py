@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certification import signals
+from certification.assignment import simplified
 from certification.models import (
     AnnouncementBatch,
     Application,
@@ -58,9 +59,11 @@ VALIDITY_YEARS = 3
 REGION_PREFIX = "京"
 ROMAN = {"1": "\u2160", "2": "\u2161", "3": "\u2162"}  # Ⅰ Ⅱ Ⅲ
 # Portal-specific (the national scheme has no mark for it): the small-firm
-# "pass" standard (小微企业 / 岗位达标) is numbered with "XW" (小微) where
-# the level's roman numeral stands, prefixed "京" like levels 2 and 3, e.g.
-# 京AQBJXXW202600001. Such numbers deliberately do not match CERTIFICATE_RE.
+# "pass" standard (小微企业 / 岗位达标) is numbered, by default, with "XW" (小微)
+# where the level's roman numeral stands, prefixed "京" like levels 2 and 3,
+# e.g. 京AQBJXXW202600001 (such numbers deliberately do not match
+# CERTIFICATE_RE); settings.SMALL_MICRO_CERTIFICATE_MARK "III" numbers them in
+# level 3's sequence instead (certification/assignment/simplified.py).
 PASS_MARK = "XW"
 # The validation regex of domain.md §4.2, for the graded certificates of the
 # national industry codes.
@@ -77,7 +80,7 @@ def _number_parts(application: Application) -> tuple[str, str, str]:
     # Industries outside the national scheme (建筑施工, 燃气, …) have no code:
     # the portal numbers them with settings.CERTIFICATE_FALLBACK_CODE ("QT").
     code = application.industry.certificate_code or settings.CERTIFICATE_FALLBACK_CODE
-    level = ROMAN.get(tier, PASS_MARK)
+    level = ROMAN.get(tier) or simplified.certificate_mark()
     prefix = "" if tier == "1" else REGION_PREFIX  # level 1 is numbered nationally
     return prefix, code, level
 
@@ -219,6 +222,17 @@ def default_publicity_title(organiser_id: int, year: int) -> str:
     return f"{year}年第{number}批安全生产标准化达标企业公示"
 
 
+def publicity_days(applications) -> int:
+    """The window of a publicity batch in working days: the longest of its
+    applications' (the small-firm grade's simplified path is shorter,
+    certification/assignment/simplified.py), so none is published for less
+    than its own period."""
+    return max(
+        (simplified.publicity_days(a.granted_tier or a.tier) for a in applications),
+        default=time_limit(Status.PUBLICITY) or 0,
+    )
+
+
 # How far ahead a publicity may be scheduled.
 MAX_DAYS_AHEAD = 366
 
@@ -287,7 +301,7 @@ def publicity_batch_create(
     title = (title or "").strip()
     if len(title) > 200:
         raise ServiceError(_("The title is too long (at most 200 characters)."), field="title")
-    ends_on = workdays.add_working_days(starts_on, time_limit(Status.PUBLICITY) or 0)
+    ends_on = workdays.add_working_days(starts_on, publicity_days(chosen))
     batch = PublicityBatch.objects.create(
         organiser_id=actor.organisation_id,
         starts_on=starts_on,

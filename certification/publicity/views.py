@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from certification.assignment.simplified import simplified_publicity_days
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import (
     Application,
@@ -168,6 +169,7 @@ def _publicity_page(request, *, form=None, error=None, status=200):
             "today": today,
             "error": error,
             "time_limit": publicity.time_limit(Status.PUBLICITY),
+            "simplified_days": simplified_publicity_days(),
         },
         status=status,
     )

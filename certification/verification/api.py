@@ -134,10 +134,13 @@ class BatchDetailSerializer(BatchSerializer):
     @extend_schema_field(serializers.DictField())
     def get_draw(self, batch: VerificationBatch) -> dict:
         """How to repeat the draw from the stored seed."""
-        ids = sorted(check.application_id for check in batch.checks.all())
+        checks = list(batch.checks.all())
+        ids = verification.drawable(check.application for check in checks)
         return {
             "algorithm": "random.Random(seed).sample(sorted(ids), max(1, ceil(n / 3)))",
             "population": ids,
+            # The small-firm grade's simplified path: never drawn.
+            "not_drawn": sorted({c.application_id for c in checks} - set(ids)),
             "k": len(verification.draw(batch.seed, ids)),
             "python": verification.draw_instructions(batch, ids),
         }

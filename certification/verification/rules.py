@@ -47,6 +47,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from certification.assignment.simplified import spot_checked
 from certification.engine import Move, TransitionForbidden
 from certification.models import (
     Application,
@@ -128,6 +129,12 @@ def draw(seed: str, application_ids: Iterable[int]) -> list[int]:
     if not population:
         return []
     return sample(seed, population, max(1, math.ceil(len(population) / 3)))
+
+
+def drawable(applications: Iterable[Application]) -> list[int]:
+    """The ids the draw picks from: the small-firm grade's simplified path
+    is never drawn (certification/assignment/simplified.py)."""
+    return sorted({a.pk for a in applications if spot_checked(a.tier)})
 
 
 def draw_instructions(batch: VerificationBatch, application_ids: Iterable[int]) -> str:
@@ -369,7 +376,8 @@ def batch_create(*, actor, applications) -> VerificationBatch:
 
     number = next_number(f"verification:{actor.organisation_id}")
     seed = secrets.token_hex(16)
-    picks = draw(seed, ids)
+    population = drawable(found[pk] for pk in ids)
+    picks = draw(seed, population)
     batch = VerificationBatch.objects.create(
         organiser_id=actor.organisation_id,
         seed=seed,
@@ -396,6 +404,7 @@ def batch_create(*, actor, applications) -> VerificationBatch:
             "seed": seed,
             "applications": ids,
             "drawn": sorted(picks),
+            "not_drawn": sorted(set(ids) - set(population)),
             "algorithm": "random.Random(seed).sample(sorted(ids), ceil(n/3))",
         },
     )

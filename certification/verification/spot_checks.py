@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from certification.assignment.simplified import never_drawn_tiers
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import Application, Assignment, SpotCheck, Status, VerificationBatch
 from certification.verification.rules import (
@@ -177,12 +178,12 @@ def _reopen(actor, check: SpotCheck, batch_id: int) -> VerificationBatch:
     if batch.reopened_at is None:
         batch.reopened_at = timezone.now()
         batch.save(update_fields=["reopened_at"])
-    reopened = list(
-        batch.checks.filter(result=SpotCheck.Result.PENDING, required=False).values_list(
-            "application_id", flat=True
-        )
+    # The simplified path's applications are never re-checked on site.
+    waiting = batch.checks.filter(result=SpotCheck.Result.PENDING, required=False).exclude(
+        application__tier__in=never_drawn_tiers()
     )
-    batch.checks.filter(result=SpotCheck.Result.PENDING, required=False).update(
+    reopened = list(waiting.values_list("application_id", flat=True))
+    SpotCheck.objects.filter(pk__in=list(waiting.values_list("pk", flat=True))).update(
         required=True, reason=SpotCheck.Reason.REOPENED
     )
     audit.record(
@@ -216,6 +217,7 @@ def _reexamine_unit(actor, check: SpotCheck, batch: VerificationBatch) -> list[S
         .annotate(reporting_unit=Subquery(reporting_unit))
         .filter(reporting_unit=check.unit_id)
         .exclude(pk__in=in_batch)
+        .exclude(tier__in=never_drawn_tiers())
         .values_list("pk", flat=True)
     )
     if not others:

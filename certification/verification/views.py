@@ -141,7 +141,8 @@ def _render_batch(request, batch: VerificationBatch, *, status: int = 200, **ext
             "application__enterprise", "application__onsite", "unit", "checked_by"
         ).order_by("application_id")
     )
-    population = [item.application_id for item in items]
+    population = verification.drawable(item.application for item in items)
+    not_drawn = [item for item in items if item.application_id not in population]
     picks = sorted(item.application_id for item in items if item.reason == SpotCheck.Reason.DRAWN)
     repeated = sorted(verification.draw(batch.seed, population)) if batch.seed else []
     tiers = dict(Application.Tier.choices)
@@ -164,6 +165,9 @@ def _render_batch(request, batch: VerificationBatch, *, status: int = 200, **ext
         "population": population,
         "picks": picks,
         "population_named": [(pk, names[pk]) for pk in population],
+        "not_drawn_named": [
+            (item.application_id, names[item.application_id]) for item in not_drawn
+        ],
         "picks_named": [(pk, names[pk]) for pk in picks],
         "approvable": approvable,
         "may_approve": approval.may_approve(user, batch),

@@ -117,7 +117,7 @@ def submitted_application(cast, version, tier: str = "3", *, lose: Decimal = Dec
 
 
 def receiver_user(cast, tier: str):
-    return {"1": cast.city, "2": cast.association, "3": cast.district}[tier]
+    return {"1": cast.city, "2": cast.association, "3": cast.district, "pass": cast.district}[tier]
 
 
 def application_in_review(cast, version, tier: str = "3", *, lose: Decimal = Decimal("0")):
