@@ -8,6 +8,8 @@ offered come from certification/workflow.py, filtered by engine.can_perform.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,6 +53,9 @@ from portal.errors import ServiceError
 from portal.files import stored_file_response
 from portal.models import Industry, Region
 from portal.models import OrganisationKind as Kind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
@@ -100,24 +105,22 @@ def _get_application(request, pk: int) -> Application:
 # --- list, queue --------------------------------------------------------------------
 
 
-def _status_choices(user, visible: QuerySet) -> list[tuple[str, str]]:
+def _status_choices(user, visible: QuerySet) -> list[tuple[str, StrOrPromise]]:
     """The status filter's choices: the states that matter to the user's role.
     An enterprise or group: the states its own applications are in; a review
     unit: the states while an application is with it; a receiver or grading
     authority: the states where it acts, then the final ones; anyone else in
     scope (a street, a regulator that grades nothing): the states of what it sees."""
-    kind = user.organisation.kind if user.organisation_id else ""
-    acting = {
-        Kind.DISTRICT: (RECEIVER, AUTHORITY),
-        Kind.ORGANISING_UNIT: (RECEIVER,),
-        Kind.CITY_OFFICE: (RECEIVER,),
-    }.get(kind, ())
+    kind = str(user.organisation.kind) if user.organisation_id else ""
+    receiving = {Kind.DISTRICT, Kind.ORGANISING_UNIT, Kind.CITY_OFFICE}
+    acting = {RECEIVER} if kind in receiving else set()
     if kind in set(settings.GRADING_AUTHORITIES.values()):
-        acting = (*acting, AUTHORITY)
+        acting.add(AUTHORITY)
+    wanted: set[str]
     if kind == Kind.REVIEW_UNIT:
-        wanted = set(WITH_REVIEW_UNIT)
+        wanted = {str(s) for s in WITH_REVIEW_UNIT}
     elif acting:
-        wanted = {s for s, who in RESPONSIBLE.items() if who in acting} | set(FINAL)
+        wanted = {str(s) for s, who in RESPONSIBLE.items() if who in acting} | set(FINAL)
     else:
         wanted = set(visible.order_by().values_list("status", flat=True).distinct())
     return [(value, label) for value, label in Status.choices if value in wanted]
