@@ -657,6 +657,7 @@ def test_the_demo_review_unit_has_an_assigned_application_to_work_on(db):
         Status.RECTIFICATION,
         Status.REPORTED,
         Status.VERIFIED,
+        Status.APPROVED,
         Status.PUBLICITY,
     }
     assert set(Enterprise.objects.visible_to(reviewer)) == {a.enterprise for a in visible}

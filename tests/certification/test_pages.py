@@ -191,7 +191,7 @@ def test_unknown_steps_and_get_requests_are_refused(cast, version, client_for):
     application = submitted(cast, version)
     client = client_for(cast.district)
 
-    assert client.post(act_url(application, "approve")).status_code == 404
+    assert client.post(act_url(application, "stamp_and_forget")).status_code == 404
     assert client.get(act_url(application, "accept")).status_code == 405
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED

@@ -19,6 +19,8 @@ from certification.models import Application
 from certification.tasks import send_reminders_task
 from portal import workdays
 from portal.models import Notification
+from portal.models.notifications import NotificationPreference
+from portal.notify import send_daily_digests, set_email_preference
 from tests.certification.factories import (
     add_all_materials,
     make_tiered_version,
@@ -72,6 +74,10 @@ def test_nothing_is_sent_three_working_days_before_the_due_date(cast, applicatio
 
 
 def test_the_receiver_is_reminded_once_a_day_from_two_working_days_before(cast, application):
+    # Both chose one e-mail per notification (portal/notify.py; the default
+    # is the daily digest, see the next test).
+    for user in (cast.district, cast.district_staff):
+        set_email_preference(user=user, choice=NotificationPreference.Email.IMMEDIATE)
     with at("2026-03-12"):  # Thursday: Fri and Mon to go
         assert run_task() == 1
         texts = reminders_to(cast.district)
@@ -135,7 +141,12 @@ def test_the_applicant_is_reminded_to_correct_a_returned_application(cast, appli
     assert len(reminders_to(cast.enterprise)) == 1
     assert len(reminders_to(cast.enterprise_staff)) == 1
     assert reminders_to(cast.district) == []
-    assert cast.enterprise.email in {a for message in mail.outbox for a in message.to}
+    # By default the reminder is e-mailed in the evening's digest, not at once.
+    assert mail.outbox == []
+    with at(application.due_on.isoformat(), 17, 30):
+        assert send_daily_digests() >= 2
+    digests = [m for m in mail.outbox if cast.enterprise.email in m.to]
+    assert len(digests) == 1 and cast.ent.name in digests[0].body
 
 
 def test_an_application_that_moved_on_is_reminded_for_its_new_step_only(cast, application):

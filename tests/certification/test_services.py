@@ -10,6 +10,8 @@ from certification.applications import services
 from certification.models import ApplicationEvent, Status
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Notification
+from portal.models.notifications import NotificationPreference
+from portal.notify import set_email_preference
 from tests.certification.factories import (
     add_all_materials,
     make_tiered_version,
@@ -89,6 +91,9 @@ def submitted(cast, version):
 def test_the_return_loop_and_acceptance_are_timed_audited_and_notified(
     cast, version, django_capture_on_commit_callbacks
 ):
+    # The enterprise chose one e-mail per notification (the default is the
+    # daily digest, portal/notify.py).
+    set_email_preference(user=cast.enterprise, choice=NotificationPreference.Email.IMMEDIATE)
     application = submitted(cast, version)
     with pytest.raises(ServiceError):
         services.application_return(actor=cast.district, application=application, comment=" ")
