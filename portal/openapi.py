@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import (
+    OpenApiAuthenticationExtension,
+    OpenApiSerializerFieldExtension,
+)
 
 
 def _target_field(field):
@@ -38,3 +41,18 @@ class PrimaryKeyLength(_KeyLengthMixin, OpenApiSerializerFieldExtension):
 
 class SlugLength(_KeyLengthMixin, OpenApiSerializerFieldExtension):
     target_class = "rest_framework.relations.SlugRelatedField"
+
+
+class FeedTokenScheme(OpenApiAuthenticationExtension):
+    """The status feeds' clients (reporting/standing/feeds): ``Authorization: Feed <token>``."""
+
+    target_class = "reporting.standing.feeds.auth.FeedTokenAuthentication"
+    name = "feedToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Feed <token>: a feed client's token, shown once when it is created.",
+        }

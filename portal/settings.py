@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "TipOffStatusEnum": "hazards.models.enforcement.TipOff.Status",
         "ListingStatusEnum": "hazards.models.major.SupervisionListing.Status",
         "ListingLevelEnum": "hazards.models.major.SupervisionListing.Level",
+        "SchemeLevelEnum": "reporting.assessment.models.Scheme.Level",
         "SuspensionEnum": "hazards.models.major.Suspension",
         "CloseVerdictEnum": "hazards.models.major.CloseApplication.Verdict",
         "EvaluationByEnum": "hazards.models.major.ListingEvaluation.By",

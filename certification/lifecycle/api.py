@@ -201,7 +201,7 @@ class AccidentCreateSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
     description = serializers.CharField(max_length=accidents.MAX_DESCRIPTION)
 
 
-class FindingSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+class AccidentFindingSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     finding = serializers.ChoiceField(choices=AccidentFinding.choices)
     reference = serializers.CharField(
         max_length=100, help_text=gettext_lazy("The finding's document number.")
@@ -348,7 +348,7 @@ class AccidentFindingView(PortalAPIMixin, APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
-        request=FindingSerializer, responses={200: AccidentSerializer, **WRITE_RESPONSES}
+        request=AccidentFindingSerializer, responses={200: AccidentSerializer, **WRITE_RESPONSES}
     )
     def post(self, request, pk: int, accident_id: int):
         """Record the finding (事故认定) on an accident: its district or the city office, once."""
@@ -364,7 +364,7 @@ class AccidentFindingView(PortalAPIMixin, APIView):
             accidents.can_record_finding(request.user, enterprise),
             str(gettext_lazy("Only the enterprise's district and the city office record it.")),
         )
-        serializer = FindingSerializer(data=request.data)
+        serializer = AccidentFindingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with workflow_errors():
             accident = accidents.accident_record_finding(

@@ -183,7 +183,7 @@ class GradeCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class ProgressSerializer(serializers.Serializer):
+class PublicProgressSerializer(serializers.Serializer):
     period = serializers.CharField(help_text=gettext_lazy("Empty before the first frozen period."))
     period_kind = serializers.CharField()
     as_of = serializers.DateField(allow_null=True)
@@ -200,7 +200,7 @@ class PublicProgressView(APIView):
     @extend_schema(
         operation_id="public_progress",
         parameters=[OpenApiParameter("period", str, enum=list(public_views.PERIOD_KINDS))],
-        responses={200: ProgressSerializer},
+        responses={200: PublicProgressSerializer},
     )
     def get(self, request: Request) -> Response:
         """The last frozen period's 达标率 by district and industry, certificates by grade."""
@@ -208,7 +208,7 @@ class PublicProgressView(APIView):
             data = public_views.progress(request.query_params.get("period", "month"))
         except public_views.BadFilter as error:
             raise ValidationError({"detail": str(error)}) from None
-        return Response(ProgressSerializer(data).data)
+        return Response(PublicProgressSerializer(data).data)
 
 
 routes = [

@@ -145,4 +145,9 @@ def test_the_api_root_lists_the_endpoints_for_active_users_only(api, api_for, ca
         "statistics/trends",
         "dashboards/me",
         "worklists",
+        "disqualification-proposals",
+        "assessment/reports",
+        "assessment/runs",
+        "standing/warnings",
+        "standing/tiers",
     }

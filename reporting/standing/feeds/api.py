@@ -91,7 +91,7 @@ class StatusAnswerSerializer(serializers.Serializer):
     invalid = InvalidSerializer(many=True)
 
 
-class ChangeSerializer(serializers.Serializer):
+class FeedChangeSerializer(serializers.Serializer):
     uscc = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -100,7 +100,7 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class ChangesAnswerSerializer(serializers.Serializer):
-    changes = ChangeSerializer(many=True)
+    changes = FeedChangeSerializer(many=True)
     has_more = serializers.BooleanField()
     next_cursor = serializers.CharField()
 

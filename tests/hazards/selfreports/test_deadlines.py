@@ -9,6 +9,7 @@ from hazards.models import PeriodKind, ReportingRule, SelfReportReminder
 from hazards.selfreports.periods import Period, open_periods
 from hazards.selfreports.reminders import send_reminders
 from portal.models import Notification
+from portal.notify import send_daily_digests
 from tests.hazards.selfreports.world import Q3_2025, D, at, submitted
 
 Y2024 = Period(PeriodKind.YEAR, 2024)
@@ -69,6 +70,9 @@ def test_reminders_go_seven_days_and_one_day_before_once_each(
     assert run(D(2025, 10, 7), django_capture_on_commit_callbacks) == 0  # 8 days before
     assert run(D(2025, 10, 8), django_capture_on_commit_callbacks) == 2  # in the holiday
     assert reminded(cast) == 1
+    # By e-mail in the evening's digest (portal/notify.py).
+    with at(D(2025, 10, 8), 18):
+        send_daily_digests()
     assert any("2025-10-15" in m.body for m in mail.outbox if cast.enterprise.email in m.to)
     assert run(D(2025, 10, 9), django_capture_on_commit_callbacks) == 0  # once
     assert run(D(2025, 10, 14), django_capture_on_commit_callbacks) == 2
