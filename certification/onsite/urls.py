@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from certification.onsite import views, views_findings
+from certification.onsite import views, views_files, views_findings
 
 urlpatterns: list = [
     path("<int:pk>/review/", views.review_page, name="review"),
@@ -15,7 +15,7 @@ urlpatterns: list = [
     ),
     path(
         "<int:pk>/review/evidence/<int:evidence_id>/",
-        views.review_evidence,
+        views_files.review_evidence,
         name="review_evidence",
     ),
     path("<int:pk>/review/findings/", views_findings.findings_page, name="review_findings"),
@@ -34,7 +34,7 @@ urlpatterns: list = [
         views_findings.finding_delete,
         name="review_finding_delete",
     ),
-    path("<int:pk>/review/files/<int:file_id>/", views.review_file, name="review_file"),
+    path("<int:pk>/review/files/<int:file_id>/", views_files.review_file, name="review_file"),
     path("<int:pk>/review/report/", views.report_page, name="review_report"),
     path("<int:pk>/review/sign/", views.report_sign, name="review_sign"),
     path(

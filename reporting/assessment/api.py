@@ -30,7 +30,7 @@ from portal.api.base import (
 )
 from portal.models import OrganisationKind as OrgKind
 from portal.models import Region
-from reporting.assessment import selectors, services
+from reporting.assessment import flow, selectors, services
 from reporting.assessment.models import AssessmentReport, ReportRun, Scheme
 
 
@@ -144,7 +144,7 @@ class ReportViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):
             )
             body = AssessmentCommentSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            services.comment(
+            flow.comment(
                 actor=request.user,
                 report=report,
                 text=body.validated_data["comment"],
@@ -165,7 +165,7 @@ class ReportViewSet(PortalAPIMixin, viewsets.ReadOnlyModelViewSet):
                 selectors.is_assessing_office(request.user, report),
                 _("Only the assessing office finalises."),
             )
-            return services.finalise(actor=request.user, report=report)
+            return flow.finalise(actor=request.user, report=report)
 
         return self._act(request, pk, call)
 

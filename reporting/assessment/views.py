@@ -22,7 +22,7 @@ from portal import permissions
 from portal.files import ALLOWED_TYPES, stored_file_response
 from portal.models import OrganisationKind as OrgKind
 from portal.models import Region
-from reporting.assessment import reports, schemes, selectors, services
+from reporting.assessment import flow, reports, schemes, selectors, services
 from reporting.assessment.models import (
     AssessmentReport,
     Indicator,
@@ -248,7 +248,7 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda report: services.comment(
+        lambda report: flow.comment(
             actor=request.user,
             report=report,
             text=request.POST.get("comment", ""),
@@ -264,7 +264,7 @@ def report_manual(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda report: services.enter_manual_score(
+        lambda report: flow.enter_manual_score(
             actor=request.user,
             report=report,
             code=request.POST.get("indicator", ""),
@@ -282,7 +282,7 @@ def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda report: services.finalise(actor=request.user, report=report),
+        lambda report: flow.finalise(actor=request.user, report=report),
         _("The report is final."),
     )
 
@@ -293,7 +293,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda report: services.publish(actor=request.user, report=report),
+        lambda report: flow.publish(actor=request.user, report=report),
         _("The summary is published."),
     )
 

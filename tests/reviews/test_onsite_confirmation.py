@@ -221,7 +221,10 @@ def test_a_finding_is_recorded_from_its_row_as_a_deduction(cast, in_review, clie
 
 
 def test_the_findings_page_defaults_to_a_deduction(cast, in_review, client_for):
-    page = client_for(cast.reviewer).get(f"/applications/{in_review.pk}/review/findings/")
+    first, _second = rows_of(in_review)
+    page = client_for(cast.reviewer).get(
+        f"/applications/{in_review.pk}/review/findings/", {"criterion": first.criterion_id}
+    )
     assert '<option value="deduction" selected>' in page.content.decode()
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from portal.models import AuditEvent
-from reporting.assessment import services
+from reporting.assessment import flow, services
 from reporting.assessment.models import AssessmentReport, ManualScore, ReportRun, Scheme
 from tests.cast import PASSWORD
 
@@ -91,9 +91,9 @@ def test_the_district_downloads_comments_and_the_city_finalises(
 
 
 def test_a_final_report_cannot_be_changed(drafted, cast, django_capture_on_commit_callbacks):
-    services.comment(actor=cast.district, report=drafted, text="同意。", objection=False)
+    flow.comment(actor=cast.district, report=drafted, text="同意。", objection=False)
     with django_capture_on_commit_callbacks(execute=True):
-        final = services.finalise(actor=cast.city, report=drafted)
+        final = flow.finalise(actor=cast.city, report=drafted)
     district, city = client_of(cast.district), client_of(cast.city)
     before = state()
     for client, url, data in (
@@ -137,7 +137,7 @@ def test_a_manual_score_needs_evidence_and_a_score_within_the_weight(
     )
     assert "is not a PDF, JPG, PNG, DOCX or XLSX file" in response.content.decode()
     assert state() == before
-    services.comment(actor=cast.district, report=drafted, text="请核实培训得分。", objection=True)
+    flow.comment(actor=cast.district, report=drafted, text="请核实培训得分。", objection=True)
     evidence = SimpleUploadedFile(
         "培训记录.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"
     )
@@ -161,7 +161,7 @@ def test_a_manual_score_needs_evidence_and_a_score_within_the_weight(
     # The new version keeps the unit's objection, so the office may finalise it.
     assert newest.comment == "请核实培训得分。" and newest.commented_at is not None
     with django_capture_on_commit_callbacks(execute=True):
-        final = services.finalise(actor=cast.city, report=newest)
+        final = flow.finalise(actor=cast.city, report=newest)
     assert (final.version, str(final.total)) == (3, "69.50")
 
 
@@ -265,9 +265,9 @@ def test_a_scheme_whose_weights_do_not_add_up_is_refused_on_the_page(world, cast
 
 
 def test_a_published_summary_is_public(drafted, cast, django_capture_on_commit_callbacks):
-    services.comment(actor=cast.district, report=drafted, text="同意。", objection=False)
+    flow.comment(actor=cast.district, report=drafted, text="同意。", objection=False)
     with django_capture_on_commit_callbacks(execute=True):
-        final = services.finalise(actor=cast.city, report=drafted)
+        final = flow.finalise(actor=cast.city, report=drafted)
     anonymous = Client()
     assert "朝阳区" not in anonymous.get(reverse("assessment:public")).content.decode()
     client_of(cast.city).post(reverse("assessment:report_publish", args=[final.pk]))
