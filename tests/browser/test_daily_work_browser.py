@@ -34,9 +34,6 @@ from tests.certification.factories import (
 )
 from tests.certification.lifecycle_factories import issue
 from tests.certification.test_publicity import verified
-from tests.portal.daily_work_part import daily_work_part  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("daily_work_part")
 
 WIDTHS = (1280, 768, 390)
 LANGUAGES = ("zh-hans", "en")

@@ -22,9 +22,6 @@ from tests.certification.factories import (
     submitted_assessment,
 )
 from tests.certification.test_verification import make_batch, reported_many
-from tests.portal.officials_part import officials_part  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("officials_part")
 
 WIDTHS = (1280, 768, 390)
 

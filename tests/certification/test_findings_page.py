@@ -16,9 +16,8 @@ from certification.models import Finding
 from certification.onsite import findings as onsite_findings
 from reviews.models import Criterion
 from tests.certification.factories import application_in_review, make_tiered_version
-from tests.portal.daily_work_part import daily_work_part  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("daily_work_part")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

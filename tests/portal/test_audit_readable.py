@@ -11,9 +11,6 @@ from django.utils import translation
 
 from portal import audit
 from portal.models import AuditEvent
-from tests.portal.officials_part import officials_part  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("officials_part")
 
 
 @pytest.fixture

@@ -21,9 +21,8 @@ from certification.publicity import rules as publicity
 from tests.certification.factories import make_tiered_version, review_team, submitted_application
 from tests.certification.lifecycle_factories import AFTER, issue
 from tests.certification.test_publicity import MONDAY, verified
-from tests.portal.daily_work_part import daily_work_part  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("daily_work_part")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

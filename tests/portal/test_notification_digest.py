@@ -16,9 +16,6 @@ from rest_framework.test import APIClient
 from portal import notify
 from portal.models import Notification
 from portal.models.notifications import NotificationPreference
-from tests.portal.officials_part import officials_part  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("officials_part")
 
 DAY = datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC)  # 17:00 in Beijing
 APP_1, APP_2 = "/applications/1/", "/applications/2/"

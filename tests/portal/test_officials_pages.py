@@ -24,9 +24,6 @@ from tests.certification.factories import (
     submitted_assessment,
 )
 from tests.certification.test_verification import drawn_check, make_batch, reported_many
-from tests.portal.officials_part import officials_part  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("officials_part")
 
 
 @pytest.fixture
