@@ -86,6 +86,7 @@ def test_an_application_is_returned_resubmitted_and_accepted(
     page.goto(f"{live_server.url}/applications/queue/")
     with page.expect_navigation():
         page.locator("[data-testid=application-row] a", has_text=tcast.ent.name).click()
+    page.once("dialog", lambda dialog: dialog.accept())  # accepting binds: it asks first
     click_and_wait(page, "[data-testid=do-accept]")
     expect(page.locator("[data-testid=actions]")).to_have_count(0)
     application.refresh_from_db()
