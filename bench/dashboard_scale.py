@@ -61,7 +61,7 @@ ROWS: list[dict[str, Any]] = []
 BARE_STEPS: list[tuple[Any, ...]] = []
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--enterprises", type=int, default=500_000)
     parser.add_argument("--applications", type=int, default=50_000)
@@ -83,7 +83,7 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="drill-downs also as the table cell links them (n=, the number clicked)",
     )
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def load() -> str:
@@ -424,8 +424,56 @@ def pages(section: str, url: str, args: argparse.Namespace) -> None:
             slowest(found["captured"])
 
 
-def main() -> int:
-    args = parse_args()
+def results() -> list[dict[str, Any]]:
+    """The run's figures as rows shared by every bench (bench/run_all.py): ``floor_ms``
+    is what ``ratio`` compares the page with (the bare SQL of a table), ``target``
+    the figure to meet."""
+    out: list[dict[str, Any]] = []
+    for row in ROWS:
+        case = row["case"] + (f" ({row['user']})" if row.get("user") else "")
+        base = {"bench": "dashboard_scale", "case": case, "floor_ms": None, "ratio": None}
+        if row["section"] == "snapshot":
+            seconds = row.get("seconds")
+            out.append(
+                {
+                    **base,
+                    "median_ms": None if seconds is None else seconds * 1000,
+                    "p95_ms": None,
+                    "queries": None,
+                    "target": "≤ 300 s",
+                }
+            )
+            continue
+        if row.get("status") != 200:
+            out.append(
+                {
+                    **base,
+                    "median_ms": None,
+                    "p95_ms": None,
+                    "queries": None,
+                    "target": f"HTTP {row.get('status')}",
+                }
+            )
+            continue
+        sql = row.get("sql")
+        out.append(
+            {
+                **base,
+                "median_ms": row["median"],
+                "p95_ms": row["p95"],
+                "floor_ms": sql,
+                "ratio": row["median"] / sql if sql else None,
+                "queries": row["queries"],
+                "target": f"≤ {RATIO}× SQL" if sql is not None else f"≤ {PAGE_MS} ms",
+            }
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    """Measure (see the module's docstring), print, and return results()."""
+    args = parse_args(argv)
+    ROWS.clear()
     import django
 
     django.setup()
@@ -472,8 +520,8 @@ def main() -> int:
     if "snapshot" in only:
         snapshot(args)
     print(f"\ndone ({load()})")
-    return 0
+    return results()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main(sys.argv[1:])
