@@ -326,6 +326,9 @@ LOGGING = {
 }
 
 PAGE_SIZE = 50
+# Long lists count their rows exactly up to this many and then say "more than"
+# (portal/paging.py): counting 500,000 enterprises costs more than the page itself.
+LIST_COUNT_CAP = env_int("LIST_COUNT_CAP", 1000, minimum=1)
 
 # Highest deaths in production-safety accidents in the year before an
 # application that still allow each grade (domain.md §3.4, 安监总管四〔2011〕84号).

@@ -1,0 +1,114 @@
+"""A paginator whose count stops at a cap.
+
+Counting every row of a long list (500,000 enterprises) costs more than the page
+itself: PostgreSQL has to visit each matching row. ``CappedPaginator`` counts
+at most ``cap + 1`` rows; past the cap it reports ``count == cap`` and
+``count_is_capped``, and the pages after the cap still work: each page reads one
+row more than it shows, which tells whether there is a next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
+
+
+class CappedPage(Page):
+    """A page of a capped list: it knows its successor from its own extra row, not
+    from the total."""
+
+    def __init__(
+        self, object_list: Sequence[Any], number: int, paginator: Paginator, *, has_more: bool
+    ) -> None:
+        super().__init__(object_list, number, paginator)
+        self.has_more = has_more
+
+    def has_next(self) -> bool:
+        return self.has_more
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self) - 1
+
+
+class CappedPaginator(Paginator):
+    """``Paginator`` with ``count`` exact up to ``cap`` (settings.LIST_COUNT_CAP by
+    default) and ``cap`` beyond, then ``count_is_capped`` is True. ``num_pages`` is
+    the pages up to the cap; later page numbers stay valid while they hold rows."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int | str,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        *,
+        cap: int | None = None,
+        error_messages: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            object_list,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            error_messages=error_messages,
+        )
+        self.cap = settings.LIST_COUNT_CAP if cap is None else int(cap)
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        """The rows, counted up to one past the cap."""
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            # No ORDER BY: any cap + 1 matching rows will do, in whatever order the
+            # database finds them cheapest. COUNT(*) over a LIMIT subquery.
+            return rows.order_by()[: self.cap + 1].count()
+        return min(len(rows), self.cap + 1)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._bounded_count, self.cap)
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self._bounded_count > self.cap
+
+    def validate_number(self, number: Any) -> int:
+        if not self.count_is_capped:
+            return super().validate_number(number)
+        # Past the cap the last page is unknown: any page from 1 on may hold rows,
+        # page() finds out. Not an integer or below 1: the base class's errors.
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number: Any) -> Page:
+        if not self.count_is_capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        # One row more than the page shows: whether a next page exists.
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows:
+            raise EmptyPage(self.error_messages["no_results"])
+        return CappedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
+
+    def get_page(self, number: Any) -> Page:
+        """As Paginator.get_page: not a number gives the first page, a page without
+        rows the last one up to the cap."""
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(self.num_pages)
