@@ -56,13 +56,13 @@ TARGETS_MS = {
 }
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hazards", type=int, default=5_000_000, help="add hazards up to this")
     parser.add_argument("--requests", type=int, default=30, help="timed requests per URL")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the pages")
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 # --- COPY ---------------------------------------------------------------------------
@@ -368,8 +368,9 @@ def client_for(username: str) -> Any:
     return client
 
 
-def main() -> None:
-    args = parse_args()
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    """Measure and print; the figures as rows for bench/run_all.py."""
+    args = parse_args(argv)
     import django
 
     django.setup()
@@ -430,6 +431,7 @@ def main() -> None:
         f"{'case':<28} {'URL':<58} {'median':>8} {'p95':>8} {'queries':>7} {'SQL':>7} {'ratio':>6} {'target':>7}"
     )
     clients: dict[str, Any] = {}
+    rows: list[dict[str, Any]] = []
     for name, username, url in cases:
         if url is None:
             continue
@@ -438,18 +440,42 @@ def main() -> None:
         target = TARGETS_MS.get(name)
         if status != 200:
             print(f"{name:<28} {url:<58} {'HTTP ' + str(status):>8}")
+            rows.append(_row(f"{name} ({username}, HTTP {status})", url))
             continue
         floor = measure_sql(main_queries(queries), args)
         print(
             f"{name:<28} {url[:58]:<58} {median:8.1f} {p95:8.1f} {count:7d} {floor:7.1f} "
             f"{median / floor if floor else 0:6.1f} {('≤ ' + str(target)) if target else '':>7}"
         )
+        rows.append(
+            _row(
+                f"{name} ({username})",
+                url,
+                median_ms=median,
+                p95_ms=p95,
+                floor_ms=floor,
+                ratio=median / floor if floor else None,
+                queries=count,
+                target=f"≤ {target} ms" if target else "",
+            )
+        )
         if args.explain:
             explain(queries)
-    generate_tables(year, quarter)
+    seconds = generate_tables(year, quarter)
+    rows.append(_row("quarterly tables, all districts", "", median_ms=seconds * 1000))
+    rows[-1]["target"] = "≤ 30 s"
+    return rows
 
 
-def generate_tables(year: int, quarter: int) -> None:
+def _row(case: str, url: str, **figures: Any) -> dict[str, Any]:
+    path = url.split("?")[0]
+    row = {"bench": "hazard_scale", "case": f"{case} {path}".strip(), "target": ""}
+    for key in ("median_ms", "p95_ms", "floor_ms", "ratio", "queries"):
+        row[key] = figures.get(key)
+    return {**row, **figures}
+
+
+def generate_tables(year: int, quarter: int) -> float:
     """Last quarter's district → city tables for every district, by one worker (in
     this process, as the beat job runs them)."""
     from hazards.models import QuarterlyTable
@@ -462,7 +488,8 @@ def generate_tables(year: int, quarter: int) -> None:
     print(
         f"\nquarterly tables {year}Q{quarter}, {built} districts: {elapsed:.1f} s (target ≤ 30 s)"
     )
+    return elapsed
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -82,11 +82,15 @@ def measure(call, requests: int, warmup: int):
     )
 
 
-def main() -> int:
+TARGETS = {"page /verify/<payload>/": "≤ 30 ms"}
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    """Measure and print; the figures as rows for bench/run_all.py."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     throwaway_key()
     import django
@@ -101,8 +105,7 @@ def main() -> int:
 
     certificate = verify.public_certificates().order_by("pk").first()
     if certificate is None:
-        print("No certificate in the database: run seed_demo first (see the docstring).")
-        return 2
+        sys.exit("No certificate in the database: run seed_demo first (see the docstring).")
     payload = verify.payload_for(certificate)
     client = Client()
     page_url = reverse("verify:payload", args=[payload])
@@ -129,11 +132,24 @@ def main() -> int:
         f"payload {len(payload)} characters, {args.requests} requests each"
     )
     print(f"{'case':<34} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    rows = []
     for name, call in cases:
         status, median, p95, queries = measure(call, args.requests, args.warmup)
         print(f"{name:<34} {status:>6} {median:>10.1f} {p95:>8.1f} {queries:>8}")
-    return 0
+        rows.append(
+            {
+                "bench": "verify_page",
+                "case": name if status == 200 else f"{name} (HTTP {status})",
+                "median_ms": median,
+                "p95_ms": p95,
+                "floor_ms": None,
+                "ratio": None,
+                "queries": queries,
+                "target": TARGETS.get(name, ""),
+            }
+        )
+    return rows
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main(sys.argv[1:])
