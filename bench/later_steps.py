@@ -30,7 +30,7 @@ import time
 from queue_pages import ROOT, USERS, explain, measure  # noqa: F401  (sets up the environment)
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
@@ -39,7 +39,7 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="EXPLAIN ANALYZE the certificate API's queries (PostgreSQL)",
     )
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def chunks(items: list, size: int):
@@ -131,8 +131,9 @@ def add_batches() -> None:
     )
 
 
-def main() -> int:
-    args = parse_args()
+def main(argv: list[str] | None = None) -> list[dict]:
+    """Measure and print; the figures as rows for bench/run_all.py."""
+    args = parse_args(argv)
     import django
 
     django.setup()
@@ -149,8 +150,7 @@ def main() -> int:
     from portal.models import User
 
     if not Application.objects.exists():
-        print("Run bench/queue_pages.py first (it adds the bench applications).")
-        return 1
+        sys.exit("Run bench/queue_pages.py first (it adds the bench applications).")
     add_batches()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -187,12 +187,32 @@ def main() -> int:
 
     targets = {"API certs": 50}
     to_explain = []
+    rows = []
 
     def row(label, who, client, url):
         status, median, p95, queries, captured = measure(client, url, args.requests, args.warmup)
+        figures = {"bench": "later_steps", "floor_ms": None, "ratio": None}
         if median is None:
             print(f"{label:<17} {who:<17} {status:>6}   (not measured)")
+            rows.append(
+                {
+                    **figures,
+                    "case": f"{label} ({who}): HTTP {status}",
+                    "target": "",
+                    "queries": None,
+                }
+            )
             return
+        rows.append(
+            {
+                **figures,
+                "case": f"{label} ({who})",
+                "median_ms": median,
+                "p95_ms": p95,
+                "queries": queries,
+                "target": f"≤ {targets.get(label, 100)} ms, ≤ 15 queries",
+            }
+        )
         if label == "API certs":
             to_explain.append((f"{label} as {who}", captured))
         over = median > targets.get(label, 100) or queries > 15
@@ -210,8 +230,8 @@ def main() -> int:
         for name, captured in to_explain:
             print(f"\nCertificate queries of {name}:")
             explain(captured, table="certification_certificate")
-    return 0
+    return rows
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main(sys.argv[1:])

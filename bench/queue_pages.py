@@ -56,7 +56,7 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 USERS = ("demo-district", "demo-association", "demo-city")
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--applications",
@@ -72,7 +72,7 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="print EXPLAIN ANALYZE of the pages' application queries",
     )
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -356,7 +356,7 @@ def explain(queries, table: str = "certification_application") -> None:
                 print("    " + line)
 
 
-def time_moves(count: int, rng: random.Random) -> None:
+def time_moves(count: int, rng: random.Random) -> dict | None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -370,7 +370,7 @@ def time_moves(count: int, rng: random.Random) -> None:
     )
     if len(ids) < count + 2:
         print("not enough enterprises left in 朝阳区 for fresh applications")
-        return
+        return None
     timings = []
     for pk in ids[:count]:
         application = Application.objects.get(pk=pk)
@@ -387,10 +387,32 @@ def time_moves(count: int, rng: random.Random) -> None:
         f"p95 {percentile(timings, 0.95):.1f} ms, {len(captured)} queries "
         f"(notifications included)"
     )
+    return row(
+        "one move: application_accept (demo-district)",
+        statistics.median(timings),
+        percentile(timings, 0.95),
+        len(captured),
+        "≤ 50 ms",
+    )
 
 
-def main() -> int:
-    args = parse_args()
+def row(case: str, median, p95, queries, target: str) -> dict:
+    """One figure for bench/run_all.py."""
+    return {
+        "bench": "queue_pages",
+        "case": case,
+        "median_ms": median,
+        "p95_ms": p95,
+        "floor_ms": None,
+        "ratio": None,
+        "queries": queries,
+        "target": target,
+    }
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    """Measure and print; the figures as rows for bench/run_all.py."""
+    args = parse_args(argv)
     import django
 
     django.setup()
@@ -409,8 +431,7 @@ def main() -> int:
         for name in USERS
     }
     if not all(users.values()) or not Application.objects.exists():
-        print("Run load_standards, then seed_demo --enterprises 100000 first.")
-        return 1
+        sys.exit("Run load_standards, then seed_demo --enterprises 100000 first.")
     have = Application.objects.count()
     if args.applications and have < args.applications:
         started = time.perf_counter()
@@ -441,6 +462,7 @@ def main() -> int:
         f"\n{'case':<12} {'user':<17} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
     )
     to_explain = []
+    rows = []
     for label, url in cases:
         for name, user in users.items():
             client = Client(raise_request_exception=False)
@@ -450,10 +472,15 @@ def main() -> int:
             )
             if status == 404:
                 print(f"{label:<12} {name:<17} {status:>6}   not available")
+                rows.append(row(f"{label} ({name}): HTTP 404", None, None, None, ""))
                 continue
             if median is None:
                 print(f"{label:<12} {name:<17} {status:>6}   (not measured)")
+                rows.append(row(f"{label} ({name}): HTTP {status}", None, None, None, ""))
                 continue
+            page = label in ("queue page", "list page")
+            target = "≤ 100 ms, ≤ 15 queries" if page else ""
+            rows.append(row(f"{label} {url} ({name})", median, p95, queries, target))
             flag = ""
             if label in ("queue page", "list page") and (median > 100 or queries > 15):
                 flag = "  ← over target"
@@ -462,14 +489,14 @@ def main() -> int:
             )
             if label in ("queue page", "list page", "API list"):
                 to_explain.append((f"{label} as {name}", captured))
-    if args.moves:
-        time_moves(args.moves, rng)
+    if args.moves and (moved := time_moves(args.moves, rng)):
+        rows.append(moved)
     if args.explain:
         for name, captured in to_explain:
             print(f"\nApplication queries of the {name}:")
             explain(captured)
-    return 0
+    return rows
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main(sys.argv[1:])
