@@ -140,11 +140,12 @@ def seed(year: int, streets_per_district: int) -> None:
     )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[dict]:
+    """Measure and print; the figures as rows for bench/run_all.py."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--streets", type=int, default=25)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
 
     import django
 
@@ -159,6 +160,22 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     pdf.font_faces()  # the subset fonts are cut once per machine, not per report
+    rows: list[dict] = []
+
+    def row(case: str, seconds: float, target: str = "") -> None:
+        rows.append(
+            {
+                "bench": "assessment_reports",
+                "case": case,
+                "median_ms": seconds * 1000,
+                "p95_ms": None,
+                "floor_ms": None,
+                "ratio": None,
+                "queries": None,
+                "target": target,
+            }
+        )
+
     try:
         with transaction.atomic():
             seed(args.year, args.streets)
@@ -180,6 +197,7 @@ def main() -> None:
             print(
                 f"one district's annual report (PDF + xlsx): median {statistics.median(times):.2f} s (target ≤ 10 s)"
             )
+            row("one district's annual report (PDF + xlsx)", statistics.median(times), "≤ 10 s")
             AssessmentReport.objects.all().delete()
 
             run = ReportRun.objects.create(
@@ -193,6 +211,7 @@ def main() -> None:
                 f"city run: {run.done}/{run.total} reports (districts and regulators) and the bulletin "
                 f"in {elapsed:.1f} s, {elapsed / max(run.done, 1):.2f} s each (target: 17 districts ≤ 180 s)"
             )
+            row(f"city run: {run.done} reports and the bulletin", elapsed, "≤ 180 s")
             region = chosen[0].region_id
             from portal.models import Region
 
@@ -205,15 +224,16 @@ def main() -> None:
             started = time.perf_counter()
             services.run_reports(run.pk)
             run.refresh_from_db()
-            print(
-                f"one district's run of its {run.total} streets: {time.perf_counter() - started:.1f} s"
-            )
+            elapsed = time.perf_counter() - started
+            print(f"one district's run of its {run.total} streets: {elapsed:.1f} s")
+            row(f"one district's run of its {run.total} streets", elapsed)
             raise Rollback
     except Rollback:
         pass
     finally:
         shutil.rmtree(MEDIA, ignore_errors=True)
+    return rows
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -49,13 +49,14 @@ TARGET_LOOKUP_MS = 200
 TARGET_NIGHT_S = 300
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--enterprises", type=int, default=500_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--codes", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
-    return parser.parse_args()
+    parser.add_argument("--reuse", action="store_true", help="seed nothing")
+    return parser.parse_args(argv)
 
 
 def add_enterprises(target: int, rng: random.Random) -> None:
@@ -132,7 +133,7 @@ def night() -> tuple[float, float, str]:
     )
 
 
-def lookup(args: argparse.Namespace) -> None:
+def lookup(args: argparse.Namespace) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -185,10 +186,26 @@ def lookup(args: argparse.Namespace) -> None:
     )
     feed.revoked_at = feed.created_at
     feed.save(update_fields=["revoked_at"])
+    return row(f"status lookup of {args.codes:,} USCCs", median, p95, len(queries), "≤ 200 ms")
 
 
-def main() -> None:
-    args = parse_args()
+def row(case: str, median: float, p95: float | None, queries: int | None, target: str) -> dict:
+    """One figure for bench/run_all.py."""
+    return {
+        "bench": "standing_feeds",
+        "case": case,
+        "median_ms": median,
+        "p95_ms": p95,
+        "floor_ms": None,
+        "ratio": None,
+        "queries": queries,
+        "target": target,
+    }
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    """Measure and print; the figures as rows for bench/run_all.py."""
+    args = parse_args(argv)
     import django
 
     django.setup()
@@ -198,7 +215,9 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL: set DATABASE_URL (COPY seeds the data).")
     assert not settings.DEBUG, "DEBUG would keep every query in memory"
-    seed(args)
+    if not args.reuse:
+        seed(args)
+    rows = []
     for name in ("the first night", "the next night"):
         listed_s, total_s, what = night()
         verdict = "ok" if total_s <= TARGET_NIGHT_S else "OVER"
@@ -206,8 +225,10 @@ def main() -> None:
             f"{name}: warning list {listed_s:.1f} s, with the tiers {total_s:.1f} s "
             f"(target ≤ {TARGET_NIGHT_S} s: {verdict}); {what}"
         )
-    lookup(args)
+        rows.append(row(f"{name}: warning list and tiers", total_s * 1000, None, None, "≤ 300 s"))
+    rows.append(lookup(args))
+    return rows
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
