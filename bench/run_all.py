@@ -23,16 +23,15 @@ the shared bench_beijing. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
-import io
+import json
 import os
 import re
 import secrets
+import subprocess
 import sys
+import tempfile
 import time
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +75,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quiet", action="store_true", help="hide the benches' own output, keep the table"
     )
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # one bench, in its own process
+    parser.add_argument("--rows", help=argparse.SUPPRESS)
+    parser.add_argument("bench_argv", nargs="*", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -115,33 +117,28 @@ def failed(bench: str, why: str) -> dict[str, Any]:
 
 
 def run_bench(name: str, argv: list[str], quiet: bool) -> list[dict[str, Any]]:
+    """The bench's ``main(argv)`` in a process of its own: each bench sets its
+    environment (Celery eager, a throw-away signing key …) before Django starts, as
+    when run alone, and one bench's failure or memory stays its own."""
     print(f"\n=== {name} {' '.join(argv)} ({load()})", flush=True)
     started = time.perf_counter()
-    out = io.StringIO()
-    try:
-        module = importlib.import_module(name)
-        main: Callable[..., Any] = module.main
-        with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
-            rows = main(argv)
-    except SystemExit as stop:  # a bench that refuses (missing data) exits
-        return [failed(name, f"exited: {stop.code}")]
-    except Exception as error:  # one broken bench must not hide the others' figures
-        traceback.print_exc()
-        return [failed(name, f"failed: {type(error).__name__}: {str(error)[:80]}")]
-    finally:
-        _reset_connection()
-    print(f"=== {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    with tempfile.NamedTemporaryFile(suffix=".json", prefix=f"bench-{name}-") as found:
+        command = [sys.executable, __file__, "--child", name, "--rows", found.name, "--", *argv]
+        done = subprocess.run(command, stdout=subprocess.DEVNULL if quiet else None, check=False)
+        text = Path(found.name).read_text()
+    print(f"=== {name}: {time.perf_counter() - started:.0f} s, exit {done.returncode}", flush=True)
+    if not text:
+        return [failed(name, f"failed (exit {done.returncode}), see its output above")]
+    rows = json.loads(text)
     if not isinstance(rows, list):
         return [failed(name, "main(argv) returns no rows yet")]
     return rows
 
 
-def _reset_connection() -> None:
-    """A bench that failed inside a transaction leaves the connection unusable."""
-    from django.db import connection
-
-    with contextlib.suppress(Exception):
-        connection.close()
+def child(name: str, rows_file: str, argv: list[str]) -> None:
+    """In the bench's process: its rows, as JSON, into ``rows_file``."""
+    rows = importlib.import_module(name).main(argv)
+    Path(rows_file).write_text(json.dumps(rows if isinstance(rows, list) else None, default=str))
 
 
 def load() -> str:
@@ -154,7 +151,7 @@ _PART = re.compile(r"^\s*(≤|<=|≥|>=)\s*([\d.,]+)\s*(×|x)?\s*(ms|s|q|queries
 
 
 def met(row: dict[str, Any]) -> str:
-    """"yes", "no" or "—" for a target such as "≤ 30 ms", "≤ 3× floor", "≤ 1.5× SQL",
+    """ "yes", "no" or "—" for a target such as "≤ 30 ms", "≤ 3× floor", "≤ 1.5× SQL",
     "≤ 15 queries", "≤ 300 s" or several joined by commas ("≤ 100 ms, ≤ 15 queries")."""
     target = str(row.get("target") or "")
     verdicts = []
@@ -224,6 +221,9 @@ def table(rows: list[dict[str, Any]], markdown: bool) -> str:
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     args = parse_args(argv)
+    if args.child:
+        child(args.child, args.rows, args.bench_argv)
+        return []
     import django
 
     django.setup()
