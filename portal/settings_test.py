@@ -20,6 +20,11 @@ ALLOWED_HOSTS = ["*"]
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = VAR_DIR / f"test-media-{XDIST_WORKER}"  # noqa: F405
 CELERY_TASK_DEFAULT_QUEUE = f"portal-test-{XDIST_WORKER}"
+# The work queues too (portal-test-gw0-certificates …): the workers the tests start
+# consume all of this process's queues and none of another's.
+CELERY_TASK_ROUTES, CELERY_TASK_QUEUES = celery_routing(  # noqa: F405
+    CELERY_TASK_DEFAULT_QUEUE, prefix=f"{CELERY_TASK_DEFAULT_QUEUE}-"
+)
 WHITENOISE_AUTOREFRESH = True  # tests never run collectstatic: no "No directory at" warning
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
@@ -30,3 +35,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-portal-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+if "replica" in DATABASES:  # noqa: F405
+    # The replica serves the primary's test database (scripts/replica_check).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
