@@ -1,0 +1,82 @@
+"""The checklist page's data: one read of the answers, one of the evidence, and
+the version's cached tree (reviews/views/checklist_tree.py); no criterion is
+read per request."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reviews.models import Assessment, AssessmentRow, Evidence
+from reviews.scoring import Answer
+from reviews.views.answer_html import FileLine, Page, RowState, rows_html
+from reviews.views.checklist_tree import ChecklistTree, ElementPart
+
+_ROW_COLUMNS = (
+    "pk",
+    "criterion_id",
+    "result",
+    "deduction",
+    "occurrences",
+    "extra_condition",
+    "na_reason",
+    "notes",
+    "revision",
+)
+
+
+def load_rows(assessment: Assessment) -> dict[int, RowState]:
+    """The assessment's answers by criterion id."""
+    return {
+        values[1]: RowState(*values)
+        for values in AssessmentRow.objects.filter(assessment=assessment).values_list(
+            *_ROW_COLUMNS
+        )
+    }
+
+
+def load_files(assessment: Assessment) -> dict[int, list[FileLine]]:
+    """The assessment's evidence files by row id, by name and newest version first."""
+    files: dict[int, list[FileLine]] = {}
+    for row_id, *values in (
+        Evidence.objects.filter(row__assessment=assessment)
+        .order_by("original_name", "-file_version")
+        .values_list("row_id", "pk", "original_name", "file_version", "size", "uploaded_at")
+    ):
+        files.setdefault(row_id, []).append(FileLine(*values))
+    return files
+
+
+def answers_of(rows: dict[int, RowState]) -> dict[int, Answer]:
+    """The scoring function's input (as scoring_data.answers_for), from the rows read."""
+    return {
+        criterion_id: Answer(
+            row.result, row.deduction or Decimal("0"), row.extra_condition, row.occurrences
+        )
+        for criterion_id, row in rows.items()
+    }
+
+
+def named_rows(tree: ChecklistTree, rows: dict[int, RowState]) -> dict[int, tuple[int, str]]:
+    """criterion id → (row id, requirement), for the totals' suggestions."""
+    return {
+        criterion_id: (row.pk, tree.criteria[criterion_id].requirement)
+        for criterion_id, row in rows.items()
+        if criterion_id in tree.criteria
+    }
+
+
+def page_sections(
+    tree: ChecklistTree,
+    rows: dict[int, RowState],
+    files: dict[int, list[FileLine]],
+    page: Page,
+) -> list[dict]:
+    """A elements → B elements, each with its rows' markup."""
+
+    def part(element: ElementPart) -> dict:
+        return {"element": element, "rows": rows_html(element.criteria, rows, files, page)}
+
+    return [
+        {**part(section), "children": [part(child) for child in section.children]}
+        for section in tree.sections
+    ]
