@@ -45,6 +45,7 @@ DISTRICT = "110105"  # 朝阳区, as the demo district
 def enterprise_logins(count: int) -> list[dict]:
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
+    from django.utils import timezone
 
     from enterprises.demo import PASSWORD
     from enterprises.models import Enterprise
@@ -56,7 +57,7 @@ def enterprise_logins(count: int) -> list[dict]:
         standard__code="gongmao-general", status=StandardVersion.Status.PUBLISHED
     )
     password = make_password(PASSWORD)  # hashed once: a hash per user costs seconds
-    year = datetime.date.today().year - 1
+    year = timezone.localdate().year - 1
     entries = []
     for n in range(1, count + 1):
         username = f"load-ent-{n:03d}"
