@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from enterprises import pages
 from enterprises.importing.columns import COLUMNS, READ_ONLY_COLUMNS
 from enterprises.importing.template import scale_name, sheet_names
+from portal.db_router import reads_from_replica
 from portal.xlsx import append_row, cell
 
 CHUNK_SIZE = 2000
@@ -55,6 +56,7 @@ def _write_chunk(sheet, enterprises: list) -> None:
         append_row(sheet, row)  # user text stays text, never a formula
 
 
+@reads_from_replica()
 def export_enterprises(qs: QuerySet) -> IO[bytes]:
     """Write the enterprises to an xlsx in a temporary file, rewound for reading.
 

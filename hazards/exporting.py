@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from hazards.models import Hazard
+from portal.db_router import reads_from_replica
 from portal.xlsx import append_row, cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,6 +66,7 @@ def _row(hazard: Hazard, today: datetime.date) -> list[Any]:
     ]
 
 
+@reads_from_replica()
 def export_hazards(qs: QuerySet[Hazard]) -> IO[bytes]:
     """Write the hazards to an xlsx in a temporary file, rewound for reading."""
     today = timezone.localdate()

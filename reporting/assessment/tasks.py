@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from portal.db_router import reads_from_replica
 from reporting.assessment import services
 
 __all__: list[str] = [
@@ -22,6 +23,7 @@ __all__: list[str] = [
     max_retries=3,
     default_retry_delay=60,
 )
+@reads_from_replica()  # after its claim, only once the replica has it (portal/db_router.py)
 def run_reports_task(self, run_id: int) -> bool:
     """Build and render the reports of a run; a failure is retried (a re-run writes
     only what is missing)."""
@@ -39,6 +41,7 @@ def run_reports_task(self, run_id: int) -> bool:
 
 
 @shared_task(name="reporting.assessment_render", acks_late=True, reject_on_worker_lost=True)
+@reads_from_replica()
 def render_report_task(report_id: int) -> bool:
     """Render a report version's PDF and xlsx (a rendered version is left alone)."""
     return services.render_report(report_id)

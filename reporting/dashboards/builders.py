@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from portal.db_router import reads_from_replica
 from portal.models import OrganisationKind as Kind
 from portal.models import User
 from reporting.dashboards import city, local, reviews, standing
@@ -36,6 +37,7 @@ def build(user: User) -> dict[str, Any] | None:
     return build_with_source(user)[0]
 
 
+@reads_from_replica()
 def build_with_source(user: User) -> tuple[dict[str, Any] | None, Source | None]:
     """The dashboard and where its table figures came from (None: no table figures)."""
     if not has_dashboard(user):

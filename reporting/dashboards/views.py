@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal import permissions
+from portal.db_router import reads_from_replica
 from portal.models import OrganisationKind as Kind
 from portal.models import Region, User
 from reporting.dashboards import city, local
@@ -41,6 +42,7 @@ def compare_regions(a: str, b: str) -> tuple[Region, Region]:
 
 @login_required
 @require_GET
+@reads_from_replica()
 def compare(request: HttpRequest) -> HttpResponse:
     permissions.require(may_compare(request.user))
     user: User = request.user  # type: ignore[assignment]
@@ -64,6 +66,7 @@ def _reader(request: HttpRequest) -> User:
 
 @login_required
 @require_GET
+@reads_from_replica()
 def uncertified(request: HttpRequest) -> HttpResponse:
     user = _reader(request)
     page = Paginator(local.uncertified(user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -72,6 +75,7 @@ def uncertified(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica()
 def uncertified_export(request: HttpRequest) -> FileResponse:
     user = _reader(request)
     items = local.uncertified(user).iterator(chunk_size=2000)

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from portal.db_router import reads_from_replica
 from portal.xlsx import append_row
 from reporting.statistics import figures
 
@@ -76,6 +77,7 @@ def table_workbook(
     return _save(book)
 
 
+@reads_from_replica()
 def records_workbook(kind: str, title: str, items: Iterable[Any]) -> BytesIO:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("list")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from enterprises.models import Enterprise
 from portal import permissions
+from portal.db_router import reads_from_replica
 from portal.models import Industry, Organisation, Region, Street, User
 from portal.models import OrganisationKind as Kind
 from reporting.statistics import exports, figures, grades, paging, reviews
@@ -135,6 +136,7 @@ def _choices(user: User, table_name: str, values: Any) -> dict[str, Any]:
 
 @login_required
 @require_GET
+@reads_from_replica()
 def table_page(request: HttpRequest, table_name: str) -> HttpResponse:
     user = _user(request)
     context: dict[str, Any] = {
@@ -166,6 +168,7 @@ def table_page(request: HttpRequest, table_name: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica()
 def records_page(request: HttpRequest, table_name: str) -> HttpResponse:
     user = _user(request)
     context: dict[str, Any] = {"table_name": table_name, "title": TITLES[table_name]}
@@ -216,6 +219,7 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica()
 def table_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
     user = _user(request)
     try:
@@ -234,6 +238,7 @@ def table_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
 
 @login_required
 @require_GET
+@reads_from_replica()
 def records_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
     user = _user(request)
     try:
