@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+
+def localised_name(path: str):
+    """The name at ``path`` ("region__name") as a query expression in the
+    reader's language: its English name on English pages, where it has one."""
+    if (get_language() or "").startswith("en"):
+        return Coalesce(NullIf(F(f"{path}_en"), Value("")), F(path))
+    return F(path)
 
 
 class LocalisedNameMixin:

@@ -169,7 +169,7 @@ def compare(user: User, first: Region, second: Region) -> dict[str, Any]:
 
 def _zero_row(region: Region, filters: Any) -> dict[str, Any]:
     row: dict[str, Any] = {m.name: 0 for m in figures.COMPLIANCE}
-    row.update(key=region.pk, label=region.name, rate=None)
+    row.update(key=region.pk, label=str(region), rate=None)
     row["links"] = {
         m.name: drill_url("compliance", filters, m.name, region.pk) for m in figures.COMPLIANCE
     }

@@ -126,7 +126,7 @@ def uncertified_section(user: User) -> Section:
                 "key": e.pk,
                 "cells": [
                     cell(e.name, reverse("enterprises:detail", args=[e.pk])),
-                    cell(e.industry.name if e.industry else None),
+                    cell(str(e.industry) if e.industry else None),
                     cell(e.get_scale_display() or None),
                 ],
             }

@@ -43,6 +43,7 @@ from certification.workflow import tier_label
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_scope
 from portal.models import User
+from portal.models.regions import localised_name
 from reporting.statistics import grades
 from reporting.statistics.filters import DIMENSIONS, NONE, Filters
 
@@ -312,7 +313,7 @@ def _grouped(
         key, label = DIMENSION_KEYS[filters.dimension](model_kind, filters)
     else:
         key = F(prefix + DIMENSIONS[filters.dimension])
-        label = F(labels[filters.dimension]) if filters.dimension in labels else None
+        label = localised_name(labels[filters.dimension]) if filters.dimension in labels else None
     extra = {"label": label} if label is not None else {}
     narrow = KINDS[model_kind].narrow
     qs = (
