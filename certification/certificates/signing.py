@@ -541,7 +541,7 @@ def public_fields(certificate: Certificate) -> dict:
         "uscc": enterprise.uscc,
         "tier": certificate.tier,
         "tier_display": tier_label(certificate.tier),
-        "industry": certificate.industry.name,
+        "industry": str(certificate.industry),  # in the reader's language
         "valid_from": certificate.valid_from,
         "valid_until": certificate.valid_until,
         "status": certificate.status,

@@ -12,6 +12,7 @@ from enterprises.selectors import enterprise_scope
 from hazards.models import PeriodKind, QuarterlyTable, ReportingRule, SelfReport
 from hazards.selfreports.periods import Period
 from portal.models import OrganisationKind, Street
+from portal.models.regions import localised_name
 
 S = SelfReport.Status
 
@@ -290,6 +291,9 @@ def status_rows(qs: QuerySet[Enterprise]) -> QuerySet[Any]:
         "rep__zero_report",
         "rep__submitted_at",
         "rep__version",
+        # The place as the reader names it (the export keeps the Chinese names).
+        region_label=localised_name("region__name"),
+        street_label=localised_name("street__name"),
     )
 
 

@@ -140,7 +140,7 @@ def public_row(entry: WarningEntry) -> dict[str, Any]:
     return {
         "enterprise": entry.enterprise.name,
         "uscc": entry.enterprise.uscc,
-        "district": entry.enterprise.region.name,
+        "district": str(entry.enterprise.region),
         "rule": entry.rule,
         "rule_label": warnings.rule_label(entry.rule),
         "reason": entry.reason,
