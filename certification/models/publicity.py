@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from certification.models.applications import Application
+from certification.titles import shown_title
 from enterprises.models import Enterprise
 from portal.fields import BoundedTextField
 from portal.models import Industry, Organisation
@@ -42,7 +43,11 @@ class PublicityBatch(models.Model):
         verbose_name_plural = _("publicity batches")
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return shown_title(self.title)
 
 
 class PublicityItem(models.Model):
@@ -132,7 +137,11 @@ class AnnouncementBatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return shown_title(self.title)
 
     @property
     def pdfs_stalled(self) -> int:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from certification.models.applications import Application
+from certification.titles import shown_title
 from portal.fields import BoundedTextField
 from portal.models import Organisation
 
@@ -43,7 +44,11 @@ class VerificationBatch(models.Model):
         verbose_name_plural = _("verification batches")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return shown_title(self.name)
 
 
 class SpotCheck(models.Model):

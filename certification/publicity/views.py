@@ -215,7 +215,7 @@ def publicity_page(request):
     messages.success(
         request,
         _("Published “%(title)s” until %(date)s.")
-        % {"title": batch.title, "date": batch.ends_on.isoformat()},
+        % {"title": batch.display_title, "date": batch.ends_on.isoformat()},
     )
     return redirect("certification:publicity")
 
@@ -348,7 +348,7 @@ def announcements_page(request):
     messages.success(
         request,
         _("Announced “%(title)s”: %(count)d certificate(s) issued.")
-        % {"title": batch.title, "count": batch.certificates.count()},
+        % {"title": batch.display_title, "count": batch.certificates.count()},
     )
     return redirect("certification:announcements")
 
