@@ -1,8 +1,9 @@
 """District assessment (考核) of standardization work (reporting/assessment/).
 
 A ``Scheme`` is the assessing office's indicator set for one year and level: the
-city office assesses the districts and the industry regulators (level ``city``), a
-district its streets (level ``district``). Its ``Indicator`` rows are computed from
+city office assesses the districts and the city's industry departments (level
+``city``), a district its streets and its own departments (level ``district``; a
+district department is a regulator organisation whose ``region`` is the district). Its ``Indicator`` rows are computed from
 the frozen metric snapshots or scored by hand with evidence. An
 ``AssessmentReport`` is one assessed unit's report for one period and version:
 drafts come from the frozen snapshot, the unit comments or objects, the assessing
@@ -22,8 +23,8 @@ from portal.models import Region
 
 class Scheme(models.Model):
     class Level(models.TextChoices):
-        CITY = "city", _("City assesses districts and industry regulators")
-        DISTRICT = "district", _("District assesses its streets")
+        CITY = "city", _("City assesses districts and industry departments")
+        DISTRICT = "district", _("District assesses its streets and departments")
 
     year = models.PositiveSmallIntegerField(_("year"))
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
@@ -129,6 +130,7 @@ class AssessmentReport(models.Model):
         DISTRICT = "district", _("District")
         REGULATOR = "regulator", _("Industry regulator")
         STREET = "street", _("Street or town")
+        DEPARTMENT = "department", _("District department")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -136,10 +138,12 @@ class AssessmentReport(models.Model):
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="reports")
     unit_kind = models.CharField(max_length=10, choices=UnitKind.choices)
-    # The region or street code, or the regulator organisation's id (as in the snapshots).
+    # The region or street code, or the regulator organisation's id (a city or a
+    # district department).
     unit_key = models.CharField(max_length=32)
     unit_name = models.CharField(max_length=200)
-    # The district of a district's or a street's report (scoping); empty for regulators.
+    # The district of a district's, a street's or a district department's report
+    # (scoping); empty for the city's departments.
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -14,33 +14,24 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from portal.models import Industry, Organisation, Region, Street
-from portal.models import OrganisationKind as OrgKind
+from portal.models import Industry, Region, Street
 from reporting.assessment import schemes, scoring, svg
 from reporting.assessment.indicators import METRICS, Figures
 from reporting.assessment.models import AssessmentReport, Scheme
-from reporting.models import MetricSnapshot, Target
+from reporting.assessment.units import BREAKDOWN, snapshots
+from reporting.assessment.units import AssessedUnit as AssessedUnit
+from reporting.assessment.units import ReportError as ReportError
+from reporting.assessment.units import units as units
+from reporting.models import Target
 from reporting.snapshots import periods
 
 Unit = AssessmentReport.UnitKind
-SCOPE: dict[str, str] = {
-    Unit.DISTRICT: MetricSnapshot.ScopeKind.DISTRICT,
-    Unit.REGULATOR: MetricSnapshot.ScopeKind.REGULATOR,
-    Unit.STREET: MetricSnapshot.ScopeKind.STREET,
-}
-# The rows of each unit's own breakdown table (达标创建).
-BREAKDOWN: dict[str, str] = {
-    Unit.DISTRICT: "street",
-    Unit.REGULATOR: "district",
-    Unit.STREET: "industry",
-}
 BREAKDOWN_HEADING = {"street": "街道（乡镇）", "district": "区", "industry": "行业"}
 PERIOD_KINDS = (periods.QUARTER, periods.YEAR)
 
@@ -109,40 +100,9 @@ BULLETIN_HEADINGS: dict[str, str] = {
     Unit.DISTRICT: "各区",
     Unit.REGULATOR: "行业管理部门",
     Unit.STREET: "各街道（乡镇）",
+    Unit.DEPARTMENT: "区行业管理部门",
 }
 PERIOD_TEXT = {periods.QUARTER: "季度", periods.YEAR: "年度"}
-
-
-class ReportError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class AssessedUnit:
-    kind: str
-    key: str
-    name: str
-    region_id: str | None
-
-
-def units(level: str, region: Region | None = None) -> list[AssessedUnit]:
-    """The units a level assesses: the districts and the active regulators (city), or
-    the streets of one district."""
-    if level == Scheme.Level.CITY:
-        found = [AssessedUnit(Unit.DISTRICT, r.pk, r.name, r.pk) for r in Region.objects.all()]
-        found += [
-            AssessedUnit(Unit.REGULATOR, str(o.pk), o.name, None)
-            for o in Organisation.objects.filter(
-                kind=OrgKind.REGULATOR, status=Organisation.Status.ACTIVE
-            ).order_by("name")
-        ]
-        return found
-    if region is None:
-        raise ReportError(_("A district-level assessment needs its district."))
-    return [
-        AssessedUnit(Unit.STREET, s.code, s.name, s.region_id)
-        for s in Street.objects.filter(region=region).order_by("code")
-    ]
 
 
 def check_period(period_kind: str, period_code: str, today: datetime.date) -> periods.Period:
@@ -160,50 +120,6 @@ def check_period(period_kind: str, period_code: str, today: datetime.date) -> pe
             % {"code": period.code}
         )
     return period
-
-
-def _snapshots(
-    chosen: list[AssessedUnit], period: periods.Period
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """Per unit: the frozen total row of the period and of the one before, its target
-    rows and its breakdown rows. One query for all units."""
-    previous = period.previous()
-    keys_by_scope: dict[str, list[str]] = defaultdict(list)
-    for unit in chosen:
-        keys_by_scope[SCOPE[unit.kind]].append(unit.key)
-    found: dict[tuple[str, str], dict[str, Any]] = {
-        (SCOPE[u.kind], u.key): {"current": None, "previous": {}, "targets": {}, "rows": []}
-        for u in chosen
-    }
-    query = MetricSnapshot.objects.none()
-    for scope_kind, keys in keys_by_scope.items():
-        query = query | MetricSnapshot.objects.filter(scope_kind=scope_kind, scope_key__in=keys)
-    wanted_dimensions = {"", "target", *BREAKDOWN.values()}
-    found_rows = (
-        query.filter(
-            period_kind=period.kind,
-            period_code__in=[period.code, previous.code],
-            dimension__in=wanted_dimensions,
-            frozen_at__isnull=False,
-        )
-        .order_by()
-        .values_list(
-            "scope_kind", "scope_key", "dimension", "key", "period_code", "as_of", "figures"
-        )
-    )
-    units_by_scope = {(SCOPE[u.kind], u.key): u for u in chosen}
-    for scope_kind, scope_key, dimension, key, code, as_of, figures in found_rows:
-        entry = found[(scope_kind, scope_key)]
-        unit = units_by_scope[(scope_kind, scope_key)]
-        if dimension == "" and code == period.code:
-            entry["current"], entry["as_of"] = figures, as_of
-        elif dimension == "" and code == previous.code:
-            entry["previous"] = figures
-        elif dimension == "target" and code == period.code:
-            entry["targets"][key] = figures
-        elif dimension == BREAKDOWN[unit.kind] and code == period.code:
-            entry["rows"].append((key, figures))
-    return found
 
 
 def _names(chosen_rows: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -242,7 +158,13 @@ def _problems(scored: list[scoring.Scored]) -> list[str]:
     for s in weak:
         lines.append(
             f"{s.name}得分{s.score}（满分{s.weight.normalize():f}），"
-            + ("未录入评分，请补充佐证材料。" if s.kind == "manual" else "建议针对该项加强督导。")
+            + (
+                "未录入评分，请补充佐证材料。"
+                if s.kind == "manual"
+                else "快照中无此项数据。"
+                if s.value is None
+                else "建议针对该项加强督导。"
+            )
         )
     return lines
 
@@ -255,9 +177,9 @@ def build_level(
     previous_ranks: dict[tuple[str, str], int],
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """The report data of every unit of the level, ranked within its kind."""
-    snapshots = _snapshots(chosen, period)
+    found = snapshots(chosen, period)
     # A unit without a frozen snapshot of the period gets no report and no rank.
-    chosen = [u for u in chosen if snapshots[(SCOPE[u.kind], u.key)]["current"] is not None]
+    chosen = [u for u in chosen if found[(u.kind, u.key)]["current"] is not None]
     if not chosen:
         raise ReportError(
             _("No frozen snapshot of %(code)s for these units: run the nightly snapshot first.")
@@ -266,7 +188,7 @@ def build_level(
     specs = schemes.specs_of(scheme)
     scored: dict[tuple[str, str], tuple[list[scoring.Scored], Decimal]] = {}
     for unit in chosen:
-        snap = snapshots[(SCOPE[unit.kind], unit.key)]
+        snap = found[(unit.kind, unit.key)]
         figures = Figures(snap["current"] or {}, snap["previous"], snap["targets"])
         scored[(unit.kind, unit.key)] = scoring.score(
             specs, figures, manual.get((unit.kind, unit.key), {})
@@ -292,13 +214,11 @@ def build_level(
         ranked_rows.sort(key=lambda r: (r["rank"], r["key"]))
     target_titles = dict(Target.objects.values_list("pk", "title"))
     names = _names(
-        (BREAKDOWN[u.kind], key)
-        for u in chosen
-        for key, _f in snapshots[(SCOPE[u.kind], u.key)]["rows"]
+        (BREAKDOWN[u.kind], key) for u in chosen for key, _f in found[(u.kind, u.key)]["rows"]
     )
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for unit in chosen:
-        snap = snapshots[(SCOPE[unit.kind], unit.key)]
+        snap = found[(unit.kind, unit.key)]
         rows, total = scored[(unit.kind, unit.key)]
         figures = Figures(snap["current"], snap["previous"], snap["targets"])
         dimension = BREAKDOWN[unit.kind]

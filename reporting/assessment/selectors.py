@@ -1,11 +1,13 @@
 """Who reads and does what in the assessment.
 
 - The city office reads every report and runs the city's assessment (districts and
-  industry regulators) and any district's of its streets; it finalises and publishes
-  the city-level reports.
-- A district government reads its own report and its streets' reports, runs and
-  finalises its streets' assessment, and comments on its own report.
-- A street office and a regulator read and comment on their own reports.
+  the city's industry departments) and any district's of its streets and
+  departments; it finalises and publishes the city-level reports.
+- A district government reads its own report and its streets' and departments'
+  reports (never another district's), runs and finalises their assessment, and
+  comments on its own report.
+- A street office and a regulator (a city or a district department) read and
+  comment on their own reports.
 - Everyone else has no assessment pages (403); a report outside one's scope is 404."""
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from reporting.assessment.models import AssessmentReport, Bulletin, ReportRun, S
 
 READERS = (OrgKind.CITY_OFFICE, OrgKind.DISTRICT, OrgKind.STREET, OrgKind.REGULATOR)
 Unit = AssessmentReport.UnitKind
+# The unit kinds a regulator organisation is assessed as (the city's or a district's).
+DEPARTMENTS = (Unit.REGULATOR, Unit.DEPARTMENT)
 
 
 def _org(user: Any) -> Any:
@@ -65,7 +69,7 @@ def reports_visible_to(user: Any) -> QuerySet[AssessmentReport]:
     if org.kind == OrgKind.STREET and org.street_id:
         return found.filter(unit_kind=Unit.STREET, unit_key=org.street.code)
     if org.kind == OrgKind.REGULATOR:
-        return found.filter(unit_kind=Unit.REGULATOR, unit_key=str(org.pk))
+        return found.filter(unit_kind__in=DEPARTMENTS, unit_key=str(org.pk))
     return found.none()
 
 
@@ -81,7 +85,8 @@ def runs_visible_to(user: Any) -> QuerySet[ReportRun]:
 
 
 def bulletins_visible_to(user: Any) -> QuerySet[Bulletin]:
-    """The city's bulletin goes to every reader; a district's to it and its streets."""
+    """The city's bulletin goes to every reader; a district's to it, its streets and
+    its departments."""
     org = _org(user)
     if org is None or org.kind not in READERS:
         return Bulletin.objects.none()
@@ -112,7 +117,11 @@ def is_assessed_unit(user: Any, report: AssessmentReport) -> bool:
         return bool(
             org.kind == OrgKind.STREET and org.street_id and org.street.code == report.unit_key
         )
-    return bool(org.kind == OrgKind.REGULATOR and str(org.pk) == report.unit_key)
+    return bool(
+        report.unit_kind in DEPARTMENTS
+        and org.kind == OrgKind.REGULATOR
+        and str(org.pk) == report.unit_key
+    )
 
 
 def latest_of(report: AssessmentReport) -> AssessmentReport:

@@ -343,7 +343,7 @@ def make_bulletin(run: ReportRun, built: dict[tuple[str, str], dict[str, Any]]) 
         "title": (
             f"{period.code}各区及行业部门安全生产标准化工作考核情况通报"
             if run.level == Scheme.Level.CITY
-            else f"{run.region.name if run.region else ''}{period.code}各街道（乡镇）安全生产标准化工作考核情况通报"
+            else f"{run.region.name if run.region else ''}{period.code}各街道（乡镇）及行业部门安全生产标准化工作考核情况通报"
         ),
         "tables": [
             {

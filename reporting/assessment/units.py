@@ -25,6 +25,7 @@ from portal.models import OrganisationKind as OrgKind
 from reporting.assessment.models import AssessmentReport, Scheme
 from reporting.models import MetricSnapshot
 from reporting.snapshots import compute, periods
+from reporting.statistics import figures as tables
 
 Unit = AssessmentReport.UnitKind
 Scope = MetricSnapshot.ScopeKind
@@ -98,7 +99,7 @@ def units(level: str, region: Region | None = None) -> list[AssessedUnit]:
 def combined(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Several snapshot rows as one: counts added up, rates recomputed (one decimal,
     as the snapshots round them; None when nothing was due)."""
-    rate_defs = [(table, r) for table in compute.figures.TABLES for r in compute.rates(table)]
+    rate_defs = [(table, r) for table in tables.TABLES for r in compute.rates(table)]
     rate_names = {f"{table}.{r.name}" for table, r in rate_defs}
     total: dict[str, Any] = {}
     for row in rows:

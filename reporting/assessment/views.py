@@ -307,14 +307,22 @@ def ranking(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("period", "").strip()[:10]
     found = selectors.reports_visible_to(user)
     if user.organisation.kind == OrgKind.DISTRICT:
-        found = found.filter(unit_kind=AssessmentReport.UnitKind.STREET)
+        # The units it assesses, not its own report (ranked among the districts).
+        found = found.exclude(unit_kind=AssessmentReport.UnitKind.DISTRICT)
     if not code:
         code = found.order_by("-period_code").values_list("period_code", flat=True).first() or ""
     newest: dict[tuple[str, str], AssessmentReport] = {}
     for report in found.filter(period_code=code).order_by("unit_kind", "unit_key", "-version"):
         newest.setdefault((report.unit_kind, report.unit_key), report)
     rows = sorted(newest.values(), key=lambda r: (r.unit_kind, r.rank or 0, r.unit_key))
-    return render(request, "reporting/assessment/ranking.html", {"rows": rows, "period": code})
+    groups: dict[str, list[AssessmentReport]] = {}
+    for row in rows:
+        groups.setdefault(row.get_unit_kind_display(), []).append(row)
+    return render(
+        request,
+        "reporting/assessment/ranking.html",
+        {"groups": list(groups.items()), "period": code},
+    )
 
 
 @login_required

@@ -19,6 +19,7 @@ rectify linear 80 → 100 weight 30, spot deduct 5 weight 20, training manual 10
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -93,7 +94,11 @@ def departments(world, cast):
 def run_district(actor, region, capture):
     with capture(execute=True):
         run = services.start_run(
-            actor=actor, level="district", region=region, period_kind="quarter", period_code="2024-Q2"
+            actor=actor,
+            level="district",
+            region=region,
+            period_kind="quarter",
+            period_code="2024-Q2",
         )
     run.refresh_from_db()
     return run
@@ -155,10 +160,8 @@ def test_the_district_scores_a_departments_manual_indicator(
     again = newest("朝阳区住房和城乡建设委员会")
     assert (again.version, str(again.total)) == (2, "15.00")
     # Another district may not score it (existence not revealed to it either).
-    with pytest.raises(services.PermissionDenied):
-        flow.enter_manual_score(
-            actor=cast.other_district, report=again, code="training", score="1"
-        )
+    with pytest.raises(PermissionDenied):
+        flow.enter_manual_score(actor=cast.other_district, report=again, code="training", score="1")
 
 
 def test_only_the_department_its_district_and_the_city_read_its_report(

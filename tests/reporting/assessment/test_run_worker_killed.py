@@ -67,7 +67,7 @@ def test_a_batch_killed_mid_way_is_queued_again_and_writes_every_report_once(
 
     worker = start_worker(tmp_path, broker, delay=60)
     try:
-        wait_until((tmp_path / "render-started").exists, 60, "rendering the second report")
+        wait_until((tmp_path / "render-started").exists, 150, "rendering the second report")
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(10)
     finally:
