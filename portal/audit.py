@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit_actions import MORE_ACTION_LABELS
 from portal.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ ACTION_LABELS: dict[str, StrOrPromise] = {
     "selfreport.return": _("returned a hazard self-report"),
     "selfreport.correct": _("corrected a hazard self-report"),
     "selfreport.acknowledge": _("acknowledged a hazard self-report"),
+    **MORE_ACTION_LABELS,
 }
 _LABEL_SOURCES = {"application.": "certification.workflow.TRANSITIONS"}
 
