@@ -123,15 +123,15 @@ def floor_view(request, pk: int):
 
 def with_floor_urls():
     """The portal's URLs plus /bench-floor/<pk>/, for override_settings."""
-    from types import SimpleNamespace
+    from types import ModuleType
 
     from django.urls import path
 
     from portal import urls
 
-    return SimpleNamespace(
-        urlpatterns=[path("bench-floor/<int:pk>/", floor_view), *urls.urlpatterns]
-    )
+    module = ModuleType("bench_floor_urls")
+    module.urlpatterns = [path("bench-floor/<int:pk>/", floor_view), *urls.urlpatterns]  # type: ignore[attr-defined]
+    return module
 
 
 # --- bulk answer rows ---------------------------------------------------------------
@@ -348,19 +348,19 @@ def _page_pair(client, args, assessment_pk: int):
 
 
 def _saver(client, assessment_pk: int, row_ids: list[int], rng: random.Random):
-    """A save of one answer, as htmx posts it, of a row picked at random each time."""
+    """A save of one answer, as htmx posts it, of a row picked at random each
+    time (met or not: a veto criterion refuses "partly")."""
     from reviews.models import AssessmentRow
 
     revisions = dict(AssessmentRow.objects.filter(pk__in=row_ids).values_list("pk", "revision"))
 
     def save():
         row = rng.choice(row_ids)
-        partial = rng.random() < 0.5
         response = client.post(
             f"/assessments/{assessment_pk}/rows/{row}/",
             {
-                "result": "partial" if partial else "compliant",
-                "deduction": "2.5" if partial else "",
+                "result": rng.choice(("compliant", "non_compliant")),
+                "deduction": "",
                 "notes": "",
                 "na_reason": "",
                 "revision": revisions[row],

@@ -107,7 +107,11 @@ class Assessment(models.Model):
 
 
 class AssessmentRow(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="rows")
+    # No index of its own: row_unique (assessment, criterion) serves every
+    # lookup by assessment, and a second index on 10 million rows only costs writes.
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("result"), max_length=15, choices=Result.choices, blank=True)
     deduction = models.DecimalField(_("deduction"), max_digits=6, decimal_places=1, default=0)
