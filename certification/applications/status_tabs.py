@@ -1,0 +1,63 @@
+"""The application list's status tabs: the states that matter to the user's
+role, each with how many of the role's applications are in it.
+
+One grouped query over the applications the user sees gives every count (and,
+for roles without states of their own, which states there are at all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from certification.models import Status
+from certification.workflow import AUTHORITY, FINAL, RECEIVER, RESPONSIBLE, WITH_REVIEW_UNIT
+from portal.models import OrganisationKind as Kind
+
+RECEIVING = {Kind.DISTRICT, Kind.ORGANISING_UNIT, Kind.CITY_OFFICE}
+
+
+@dataclass(frozen=True)
+class Tab:
+    value: str  # "" for every state
+    label: str
+    count: int
+    current: bool
+
+
+def role_states(user, present: set[str]) -> set[str]:
+    """The states that matter to the user's role. An enterprise or group: the
+    states its own applications are in (``present``); a review unit: the states
+    while an application is with it; a receiver or grading authority: the
+    states where it acts, then the final ones; anyone else in scope (a street,
+    a regulator that grades nothing): the states of what it sees."""
+    kind = str(user.organisation.kind) if user.organisation_id else ""
+    acting = {RECEIVER} if kind in RECEIVING else set()
+    if kind in set(settings.GRADING_AUTHORITIES.values()):
+        acting.add(AUTHORITY)
+    if kind == Kind.REVIEW_UNIT:
+        return {str(s) for s in WITH_REVIEW_UNIT}
+    if acting:
+        return {str(s) for s, who in RESPONSIBLE.items() if who in acting} | set(FINAL)
+    return present
+
+
+def status_tabs(user, visible: QuerySet, *, current: str) -> list[Tab]:
+    """"All" first, then the role's states in the workflow's order. A link to
+    another state (from a notification, a dashboard) still gets its tab."""
+    counts = dict(
+        visible.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    wanted = role_states(user, set(counts))
+    if current in Status.values:
+        wanted.add(current)
+    tabs = [Tab("", _("All"), sum(counts.values()), current not in wanted)]
+    tabs += [
+        Tab(value, str(label), counts.get(value, 0), value == current)
+        for value, label in Status.choices
+        if value in wanted
+    ]
+    return tabs
