@@ -3,7 +3,8 @@
 It lives in the top app because it seeds every app in order: the registry and its
 logins (enterprises.demo), then the applications in every state of the workflow
 (certification.demo) and the hazard ledgers (hazards.demo), in one
-transaction."""
+transaction; then the nightly snapshot and, from it, the demo district's draft
+assessment report (reporting.assessment.demo)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
 
             written = snapshot_nightly()["written"]
             self.stdout.write(f"Snapshot taken: {written} rows.")
+            self._demo_report()
         elapsed = time.monotonic() - started
         created = ", ".join(f"{count} {what}" for what, count in sorted(result.created.items()))
         self.stdout.write(
@@ -71,3 +73,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password {PASSWORD}):")
         for username, (org, _role, _name) in DEMO_USERS.items():
             self.stdout.write(f"  {username:<22} {org}")
+
+    def _demo_report(self) -> None:
+        """A draft assessment report to open at once (built from the snapshot)."""
+        from reporting.assessment.demo import seed_demo_report
+
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            report = seed_demo_report()
+        if report is None:
+            self.stdout.write("Demo assessment report skipped: no district snapshot to build it.")
+        else:
+            self.stdout.write(
+                f"Demo assessment report: {report.unit_name} {report.period_code} "
+                f"(version {report.version}, {report.get_status_display()})."
+            )
