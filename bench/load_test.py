@@ -202,7 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         [str(VENV / "gunicorn"), "portal.wsgi:application",
          "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
          "--threads", str(args.threads), "--worker-class", "gthread",
-         "--timeout", "120", "--pid", str(web_pid)],
+         "--timeout", "120", "--pid", str(web_pid),
+         # Longer than the users' pauses: gunicorn's 2 s default closes idle
+         # connections as a client reuses them ("connection reset by peer").
+         "--keep-alive", "75"],
         workdir / "gunicorn.log",
         env,
     )  # fmt: skip

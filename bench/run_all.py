@@ -216,7 +216,7 @@ def table(rows: list[dict[str, Any]], markdown: bool) -> str:
             for i, (c, w) in enumerate(zip(line, widths, strict=True))
         )
 
-    return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *map(fmt, lines)])
+    return "\n".join(fmt(line).rstrip() for line in [header, ["-" * w for w in widths], *lines])
 
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
