@@ -120,6 +120,8 @@ def run_bench(name: str, argv: list[str], quiet: bool) -> list[dict[str, Any]]:
     """The bench's ``main(argv)`` in a process of its own: each bench sets its
     environment (Celery eager, a throw-away signing key …) before Django starts, as
     when run alone, and one bench's failure or memory stays its own."""
+    if not (BENCH / f"{name}.py").exists():
+        return [failed(name, f"bench/{name}.py does not exist yet")]
     print(f"\n=== {name} {' '.join(argv)} ({load()})", flush=True)
     started = time.perf_counter()
     with tempfile.NamedTemporaryFile(suffix=".json", prefix=f"bench-{name}-") as found:
