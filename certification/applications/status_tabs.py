@@ -46,7 +46,7 @@ def role_states(user, present: set[str]) -> set[str]:
 
 
 def status_tabs(user, visible: QuerySet, *, current: str) -> list[Tab]:
-    """"All" first, then the role's states in the workflow's order. A link to
+    """ "All" first, then the role's states in the workflow's order. A link to
     another state (from a notification, a dashboard) still gets its tab."""
     counts = dict(
         visible.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")

@@ -8,9 +8,6 @@ offered come from certification/workflow.py, filtered by engine.can_perform.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -34,18 +31,15 @@ from certification.applications.forms import (
     MaterialForm,
     SignForm,
 )
+from certification.applications.status_tabs import status_tabs
 from certification.assignment import rules as assigning
 from certification.assignment.simplified import required_materials
 from certification.models import Application, Material, MaterialKind, Status
 from certification.selectors import list_ordering, queue_for
 from certification.workflow import (
-    AUTHORITY,
     DETAIL_PANELS,
-    FINAL,
-    RECEIVER,
     RESPONSIBLE,
     TRANSITIONS,
-    WITH_REVIEW_UNIT,
     transitions_from,
 )
 from portal import permissions
@@ -53,9 +47,6 @@ from portal.errors import ServiceError
 from portal.files import stored_file_response
 from portal.models import Industry, Region
 from portal.models import OrganisationKind as Kind
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
@@ -105,27 +96,6 @@ def _get_application(request, pk: int) -> Application:
 # --- list, queue --------------------------------------------------------------------
 
 
-def _status_choices(user, visible: QuerySet) -> list[tuple[str, StrOrPromise]]:
-    """The status filter's choices: the states that matter to the user's role.
-    An enterprise or group: the states its own applications are in; a review
-    unit: the states while an application is with it; a receiver or grading
-    authority: the states where it acts, then the final ones; anyone else in
-    scope (a street, a regulator that grades nothing): the states of what it sees."""
-    kind = str(user.organisation.kind) if user.organisation_id else ""
-    receiving = {Kind.DISTRICT, Kind.ORGANISING_UNIT, Kind.CITY_OFFICE}
-    acting = {RECEIVER} if kind in receiving else set()
-    if kind in set(settings.GRADING_AUTHORITIES.values()):
-        acting.add(AUTHORITY)
-    wanted: set[str]
-    if kind == Kind.REVIEW_UNIT:
-        wanted = {str(s) for s in WITH_REVIEW_UNIT}
-    elif acting:
-        wanted = {str(s) for s, who in RESPONSIBLE.items() if who in acting} | set(FINAL)
-    else:
-        wanted = set(visible.order_by().values_list("status", flat=True).distinct())
-    return [(value, label) for value, label in Status.choices if value in wanted]
-
-
 @login_required
 def application_list(request):
     permissions.require(can_use_applications(request.user))
@@ -134,10 +104,7 @@ def application_list(request):
         for key in ("q", "status", "tier", "district", "industry")
     }
     qs = Application.objects.visible_to(request.user)
-    statuses = _status_choices(request.user, qs)
-    if filters["status"] in Status.values and filters["status"] not in dict(statuses):
-        # A link to another state still shows what it filters by.
-        statuses.append((filters["status"], Status(filters["status"]).label))
+    tabs = status_tabs(request.user, qs, current=filters["status"])
     if filters["q"]:
         qs = qs.filter(
             Q(enterprise__name__icontains=filters["q"])
@@ -163,7 +130,7 @@ def application_list(request):
             "page": page,
             "filters": filters,
             "params": params.urlencode(),
-            "statuses": statuses,
+            "status_tabs": tabs,
             "tiers": Application.Tier.choices,
             "districts": Region.objects.all(),
             "industries": Industry.objects.all(),

@@ -1,7 +1,8 @@
-"""The application list's status filter offers the states that matter to the
+"""The application list's status tabs offer the states that matter to the
 reader's role: an enterprise the states its own applications are in, a review unit
 the states while an application is with it, a receiver or a grading authority the
-states where it acts and the final ones; a street office what it sees."""
+states where it acts and the final ones; a street office what it sees. Each tab
+counts the role's applications in its state, from one grouped query."""
 
 from __future__ import annotations
 
@@ -32,12 +33,22 @@ def applications(cast):
     return submitted, copy
 
 
-def offered(client) -> list[str]:
+def tabs(client, **params) -> dict[str, int]:
+    """The tabs shown, "" for "All", with their counts, in their order."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(reverse("certification:list")).content.decode()
-    select = re.search(r'<select[^>]*name="status".*?</select>', page, re.S)
-    assert select
-    return [v for v in re.findall(r'<option value="([^"]*)"', select.group(0)) if v]
+    page = client.get(reverse("certification:list"), params).content.decode()
+    nav = re.search(r'<nav[^>]*data-testid="status-tabs".*?</nav>', page, re.S)
+    assert nav
+    return {
+        value: int(count)
+        for value, count in re.findall(
+            r'data-status="([^"]*)".*?data-testid="status-count">(\d+)<', nav.group(0), re.S
+        )
+    }
+
+
+def offered(client) -> list[str]:
+    return [value for value in tabs(client) if value]
 
 
 def in_order(states) -> list[str]:
@@ -85,15 +96,32 @@ def test_a_street_office_is_offered_the_states_of_what_it_sees(cast, application
     assert offered(client_for(cast.street)) == in_order([Status.SUBMITTED, Status.RECTIFICATION])
 
 
-def test_the_filter_still_filters_and_keeps_a_state_it_does_not_offer(
+def test_the_tabs_count_the_roles_applications_and_still_filter(
     cast, applications, client_for, django_assert_max_num_queries
 ):
     client = client_for(cast.enterprise)
     url = reverse("certification:list")
+    assert tabs(client) == {"": 2, Status.SUBMITTED: 1, Status.RECTIFICATION: 1}
     with django_assert_max_num_queries(12):
         response = client.get(url, {"status": Status.RECTIFICATION})
     assert [a.pk for a in response.context["page"].object_list] == [applications[1].pk]
+    current = [tab for tab in response.context["status_tabs"] if tab.current]
+    assert [(tab.value, tab.count) for tab in current] == [(Status.RECTIFICATION, 1)]
     # A link to a state the role is not offered still shows what it filters by.
     response = client.get(url, {"status": Status.PUBLICITY})
     assert response.context["page"].paginator.count == 0
-    assert (Status.PUBLICITY, Status.PUBLICITY.label) in response.context["statuses"]
+    assert tabs(client, status=Status.PUBLICITY)[Status.PUBLICITY] == 0
+
+
+def test_a_tab_keeps_the_other_filters_and_leaves_the_page(cast, applications, client_for):
+    client = client_for(cast.district)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("certification:list"), {"tier": "3", "page": "2"}).content.decode()
+    links = dict(re.findall(r'href="([^"]*)" data-testid="status-tab" data-status="([^"]*)"', page))
+    by_status = {status: href.replace("&amp;", "&") for href, status in links.items()}
+    assert by_status[Status.SUBMITTED] == "?tier=3&status=submitted"
+    assert "page=" not in by_status[""]
+
+
+def test_the_tabs_are_for_users_of_the_list_only(cast, client_for):
+    assert client_for(cast.pending).get(reverse("certification:list")).status_code == 403
