@@ -55,6 +55,7 @@ class CertificateStanding(StandingProvider):
         return {
             pk: {
                 "grade": str(tier_label(c.tier)),
+                "tier": c.tier,
                 "number": c.number,
                 "valid_until": c.valid_until,
                 "suspended": c.status == Certificate.Status.SUSPENDED,
