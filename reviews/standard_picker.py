@@ -43,6 +43,10 @@ class Picker:
     chosen: str  # the version id checked in the form
     held: dict[str, Any] | None  # the enterprise's best live certificate, if any
 
+    @property
+    def other_chosen(self) -> bool:
+        return any(str(fit.version.pk) == self.chosen for fit in self.others)
+
 
 def held_certificate(enterprise: Enterprise) -> dict[str, Any] | None:
     """The enterprise's best live certificate, as the registry shows it (grade

@@ -21,12 +21,12 @@ from reviews.forms import (
     START_FIELDS_SHORT,
     AssessmentStartForm,
     AssessmentTeamForm,
-    version_label,
 )
-from reviews.models import Assessment, AssessmentRow, Standard
+from reviews.models import Assessment, AssessmentRow
 from reviews.permissions import can_edit_assessment, can_start_assessment
 from reviews.scoring_data import score_assessment
 from reviews.selectors import applicable_versions
+from reviews.standard_picker import standard_picker
 from reviews.views.listing import assessment_filters, filter_assessments, filter_choices
 from reviews.views.rendering import (
     _FILES,
@@ -87,43 +87,10 @@ def _list_context(request, start_form: AssessmentStartForm | None = None) -> dic
         context["start_more"] = [
             form[name] for name in form.fields if name not in START_FIELDS_SHORT
         ]
-        context["fits"] = fit_reasons(enterprise, versions)
+        # A refused form keeps its choice; a new one checks the best fit.
+        chosen = str(form["version"].value() or "") if form.is_bound else ""
+        context["picker"] = standard_picker(enterprise, versions, chosen)
     return context
-
-
-def fit_reasons(enterprise, versions) -> list[dict]:
-    """Why each offered standard fits the enterprise: its industry and its scale
-    (the same rule as reviews.selectors.applicable_versions), in plain words."""
-    by_industry = set(
-        Standard.industries.through.objects.filter(
-            standard_id__in={v.standard_id for v in versions}
-        ).values_list("standard_id", flat=True)
-    )
-    rows = []
-    for version in versions:
-        standard = version.standard
-        if standard.pk in by_industry:
-            industry = _("made for your industry (%(industry)s)") % {
-                "industry": enterprise.industry or "—"
-            }
-        else:
-            industry = _("for every industry")
-        if standard.scales:
-            scale = _("made for your size (%(scale)s)") % {
-                "scale": enterprise.get_scale_display() or "—"
-            }
-        else:
-            scale = _("for enterprises of every size")
-        rows.append(
-            {
-                "label": version_label(version),
-                "industry": industry,
-                "scale": scale,
-                "specific": standard.pk in by_industry or bool(standard.scales),
-                "description": standard.description,
-            }
-        )
-    return rows
 
 
 @login_required

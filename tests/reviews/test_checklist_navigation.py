@@ -181,18 +181,22 @@ def test_the_start_form_is_short_and_the_only_fitting_standard_is_chosen(
         assert f'name="{name}"' in form[: form.index('data-testid="start-more"')], name
     for name in ("team_members", "deaths_last_year", "copy_from"):
         assert f'name="{name}"' in more, name
-    assert f'<option value="{version.pk}" selected>' in form
-    assert "Only this standard fits, so it is chosen for you." in page
-    assert page.count('data-testid="standard-fit"') == 1
-    assert "made for your industry" in page and "made for your size" in page
+    assert f'value="{version.pk}" checked>' in form
+    assert "The standard that fits your enterprise" in page
+    assert 'data-testid="other-standards"' not in page
+    assert "Made for your industry" in page
 
 
-def test_with_several_standards_the_help_says_why_each_fits(cast, version, client_for, english):
-    make_version(code="small-only", scales=(cast.ent.scale,))
+def test_with_several_standards_the_best_fit_is_checked_and_the_others_fold(
+    cast, version, client_for, english
+):
+    general = make_version(code="general", industries=())
     page = client_for(cast.enterprise).get("/assessments/").content.decode()
-    assert page.count('data-testid="standard-fit"') == 2
-    assert "made for your size" in page
-    assert '<option value="' + str(version.pk) + '" selected>' not in page
+    best = page[page.index('data-testid="recommended-standard"') :]
+    best = best[: best.index('data-testid="other-standards"')]
+    assert f'value="{version.pk}" checked>' in best and "Fits your enterprise best" in best
+    others = page[page.index('data-testid="other-standards"') :]
+    assert f'value="{general.pk}">' in others and "Covers every industry." in others
 
 
 def test_every_sign_of_the_totals_is_explained(cast, version, client_for):
