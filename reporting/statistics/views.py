@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,13 +20,14 @@ from django.views.decorators.http import require_GET
 from enterprises.models import Enterprise
 from portal import permissions
 from portal.db_router import reads_from_replica
-from portal.models import Industry, Organisation, Region, Street, User
+from portal.models import Organisation, User
 from portal.models import OrganisationKind as Kind
-from reporting.statistics import exports, figures, grades, paging, reviews
+from reporting.statistics import exports, figures, grades, options, paging, reviews
 from reporting.statistics.filters import (
     TABLE_DIMENSIONS,
     FilterError,
     Filters,
+    default_dimension,
     dimensions_of,
     may_read,
     parse_filters,
@@ -104,33 +104,32 @@ def _user(request: HttpRequest) -> User:
 
 
 def _choices(user: User, table_name: str, values: Any) -> dict[str, Any]:
-    """The filter form's options, in the user's scope (three small queries; four
-    for the review table, with its review units). Streets: those of the user's own
-    district, or of the district chosen (and the street chosen), not all of Beijing's."""
+    """The filter form's options as ``<option>`` tags: the places in the user's
+    scope from the cache (options.py), the review units live (the review table
+    only, whose figures take far longer than one small query)."""
     org = user.organisation
     assert org is not None  # may_read: an active organisation
-    regions = Region.objects.all()
-    streets = Street.objects.select_related("region")
-    if org.region_id and org.kind in ("district", "street"):
-        regions = regions.filter(pk=org.region_id)
-        streets = streets.filter(region_id=org.region_id)
-    else:
-        district, street = str(values.get("district", "")), str(values.get("street", ""))
-        streets = streets.filter(Q(region_id=district) | Q(code=street))
-    if org.street_id:
-        streets = streets.filter(pk=org.street_id)
+    units = (
+        Organisation.objects.filter(kind=Kind.REVIEW_UNIT)
+        .order_by("name")
+        .values_list("pk", "name")
+        if table_name in TABLE_DIMENSIONS["review_unit"]
+        else None
+    )
     return {
-        "regions": regions,
-        "streets": streets,
-        "industries": Industry.objects.only("code", "name", "name_en"),
-        "scales": Enterprise.Scale.choices,
-        "grades": [(grade, grades.label(grade)) for grade in (*grades.ORDER, grades.NONE)],
-        "units": (
-            Organisation.objects.filter(kind=Kind.REVIEW_UNIT).order_by("name")
-            if table_name in TABLE_DIMENSIONS["review_unit"]
-            else None
+        **options.place_options(org, values),
+        "scale_options": options.option_tags(Enterprise.Scale.choices, values.get("scale", "")),
+        "grade_options": options.option_tags(
+            ((grade, grades.label(grade)) for grade in (*grades.ORDER, grades.NONE)),
+            values.get("grade", ""),
         ),
-        "dimensions": [(d, DIMENSION_LABELS[d]) for d in dimensions_of(table_name)],
+        "unit_options": (
+            None if units is None else options.option_tags(units, values.get("review_unit", ""))
+        ),
+        "dimension_options": options.option_tags(
+            ((d, DIMENSION_LABELS[d]) for d in dimensions_of(table_name)),
+            values.get("dimension") or default_dimension(user),
+        ),
     }
 
 
