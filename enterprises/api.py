@@ -21,7 +21,7 @@ from enterprises import pages, preconditions, services
 from enterprises.models import Enterprise
 from enterprises.preconditions import DISHONESTY_FIELDS
 from enterprises.scale import derive_scale, enterprise_scale_warning
-from enterprises.selectors import ORDERINGS, filter_enterprises
+from enterprises.selectors import ORDERINGS, filter_enterprises, registry_rows
 from enterprises.uscc import normalise_uscc, outside_beijing_warning, uscc_errors
 from portal import permissions
 from portal.api.base import (
@@ -31,6 +31,7 @@ from portal.api.base import (
     deny_unless,
     service_errors,
 )
+from portal.api.pagination import CappedPagination
 from portal.models import Industry, Organisation, OrganisationKind, Region, Street
 
 # API field names where they differ from the model's.
@@ -300,6 +301,8 @@ class EnterpriseViewSet(
     governments add and edit them (a district in its own district only)."""
 
     serializer_class = EnterpriseSerializer
+    # count exact up to settings.LIST_COUNT_CAP, then count_is_capped.
+    pagination_class = CappedPagination
 
     def get_queryset(self):
         # select_related keeps the list at a fixed number of queries.
@@ -318,8 +321,11 @@ class EnterpriseViewSet(
         return queryset.filter(pages.standing().condition(grade)) if grade else queryset
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        assert page is not None  # the API always paginates
+        # The page's ids first (from the indexes alone where they can), then its rows.
+        ids = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+        found = self.paginate_queryset(ids)
+        assert found is not None  # the API always paginates
+        page = registry_rows(found)
         context = {
             **self.get_serializer_context(),
             "standing": pages.standing().rows([enterprise.pk for enterprise in page]),

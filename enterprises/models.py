@@ -54,7 +54,9 @@ class Enterprise(models.Model):
         REJECTED = "rejected", _("Rejected")
         CLOSED = "closed", _("Closed")
 
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    # Indexed with the id below; searched through the trigram and grams indexes of
+    # migrations 0003 and 0013 (enterprises/name_search.py).
+    name = models.CharField(_("name"), max_length=200)
     uscc = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
     )
@@ -136,8 +138,11 @@ class Enterprise(models.Model):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         indexes = [
-            # District pages list their enterprises sorted by name.
-            models.Index(fields=["region", "name"], name="enterprise_region_name_idx"),
+            # The registry in name order, the city's and a district's: the page's ids
+            # come from these alone (an index-only scan, also testing a short name
+            # fragment on each entry: enterprises/name_search.py).
+            models.Index(fields=["name", "id"], name="enterprise_name_id_idx"),
+            models.Index(fields=["region", "name", "id"], name="enterprise_region_name_id_idx"),
             # Regulators list enterprises of their industries.
             models.Index(fields=["industry", "name"], name="enterprise_industry_name_idx"),
             # Districts' verification queue.

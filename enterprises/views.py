@@ -11,16 +11,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprises import pages, preconditions, registration_throttle, services
+from enterprises.filter_options import districts_and_industries
 from enterprises.forms import DishonestyForm, EnterpriseForm, RegistrationForm
 from enterprises.models import Enterprise, RegistrationClaim
 from enterprises.preconditions import DISHONESTY_FIELDS
 from enterprises.scale import enterprise_scale_warning
-from enterprises.selectors import claim_rows, claims_visible_to, filter_enterprises
+from enterprises.selectors import (
+    claim_rows,
+    claims_visible_to,
+    filter_enterprises,
+    registry_rows,
+)
 from enterprises.uscc import outside_beijing_warning
 from portal import permissions
 from portal.clients import client_ip
 from portal.errors import ServiceError
-from portal.models import Industry, OrganisationKind, Region, Street
+from portal.models import OrganisationKind, Street
+from portal.paging import CappedPaginator
 
 
 def filtered_enterprises(user, params):
@@ -56,10 +63,10 @@ _LOCAL_KINDS = (OrganisationKind.DISTRICT, OrganisationKind.STREET)
 @login_required
 def enterprise_list(request):
     permissions.require(request.user.can_act)
-    qs = filtered_enterprises(request.user, request.GET).select_related(
-        "region", "street", "industry"
-    )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # The page's ids first (from the indexes alone where they can), then its rows.
+    ids = filtered_enterprises(request.user, request.GET).values_list("pk", flat=True)
+    page = CappedPaginator(ids, 50).get_page(request.GET.get("page"))
+    page.object_list = registry_rows(page.object_list)
     standing = pages.standing()
     rows = standing.rows([enterprise.pk for enterprise in page])
     for enterprise in page:
@@ -68,6 +75,7 @@ def enterprise_list(request):
     if grade and standing.condition(grade) is None:
         messages.warning(request, _("Unknown grade “%(value)s”: not filtered.") % {"value": grade})
     district = request.GET.get("district", "")
+    districts, industries = districts_and_industries()
     params = request.GET.copy()
     params.pop("page", None)
     without_sort = params.copy()
@@ -98,10 +106,10 @@ def enterprise_list(request):
                     "sort",
                 )
             },
-            "districts": Region.objects.all(),
+            "districts": districts,
             "streets": _streets_offered(request.user, district),
             "grades": standing.choices(),
-            "industries": Industry.objects.all(),
+            "industries": industries,
             "scales": Enterprise.Scale.choices,
             "statuses": Enterprise.Status.choices,
             "can_create": permissions.acts_for(

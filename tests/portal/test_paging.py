@@ -1,0 +1,134 @@
+"""CappedPaginator: counts stop at the cap, the pages after it still work; its API
+pagination and the count's text in both languages."""
+
+from __future__ import annotations
+
+import gettext
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import trans_real
+
+from enterprises.models import Enterprise
+from portal.models import Region
+from portal.paging import CappedPaginator
+from tests.cast import make_enterprise
+
+PART = Path(__file__).resolve().parents[2] / "locale/zh_Hans/LC_MESSAGES/parts/search.po"
+
+
+@pytest.fixture(scope="session")
+def search_part(tmp_path_factory):
+    """The part's Chinese (locale/zh_Hans/LC_MESSAGES/parts/search.po) under the
+    compiled catalog until it is merged into django.po; then this adds nothing."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.fail("msgfmt is missing: apt-get install gettext", pytrace=False)
+    compiled = tmp_path_factory.mktemp("search") / "search.mo"
+    subprocess.run([msgfmt, "-c", "-o", str(compiled), str(PART)], check=True)
+    with compiled.open("rb") as handle:
+        part = gettext.GNUTranslations(handle)
+    catalog = trans_real.translation("zh-hans")
+    known = set(catalog._catalog.keys())
+    part._catalog = {key: value for key, value in part._catalog.items() if key not in known}
+    catalog.merge(part)
+
+
+# --- the paginator ----------------------------------------------------------------------
+
+
+def test_below_the_cap_it_counts_and_pages_like_django():
+    paginator = CappedPaginator(list(range(95)), 10, cap=100)
+    assert paginator.count == 95
+    assert paginator.count_is_capped is False
+    assert paginator.num_pages == 10
+    last = paginator.page(10)
+    assert list(last) == list(range(90, 95))
+    assert not last.has_next()
+    with pytest.raises(EmptyPage):
+        paginator.page(11)
+
+
+def test_past_the_cap_the_count_is_the_cap_and_the_later_pages_still_work():
+    paginator = CappedPaginator(list(range(250)), 10, cap=100)
+    assert paginator.count == 100
+    assert paginator.count_is_capped is True
+    assert paginator.num_pages == 10  # the pages up to the cap
+    tenth = paginator.page(10)
+    assert tenth.has_next()
+    eleventh = paginator.page(tenth.next_page_number())
+    assert list(eleventh) == list(range(100, 110))
+    assert (eleventh.start_index(), eleventh.end_index()) == (101, 110)
+    last = paginator.page(25)
+    assert list(last) == list(range(240, 250))
+    assert not last.has_next()
+    assert last.has_previous()
+    with pytest.raises(EmptyPage):
+        paginator.page(26)
+    with pytest.raises(EmptyPage):
+        paginator.page(0)
+    with pytest.raises(PageNotAnInteger):
+        paginator.page("x")
+
+
+def test_get_page_falls_back_as_django_does():
+    paginator = CappedPaginator(list(range(250)), 10, cap=100)
+    assert paginator.get_page("x").number == 1
+    assert paginator.get_page(999).number == 10  # the last page up to the cap
+    assert paginator.get_page(17).number == 17
+
+
+def test_exactly_the_cap_is_not_capped():
+    paginator = CappedPaginator(list(range(100)), 10, cap=100)
+    assert (paginator.count, paginator.count_is_capped) == (100, False)
+
+
+def test_the_cap_comes_from_the_setting(settings):
+    settings.LIST_COUNT_CAP = 3
+    paginator = CappedPaginator(list(range(5)), 2)
+    assert (paginator.count, paginator.count_is_capped) == (3, True)
+
+
+@pytest.mark.django_db
+def test_a_queryset_is_counted_with_one_limited_query(django_assert_num_queries):
+    chaoyang = Region.objects.get(code="110105")
+    for i in range(7):
+        make_enterprise(f"北京分页{i}有限公司", chaoyang, 100 + i)
+    paginator = CappedPaginator(Enterprise.objects.order_by("name", "id"), 2, cap=5)
+    with django_assert_num_queries(1) as captured:
+        assert paginator.count == 5
+    assert "LIMIT 6" in captured.captured_queries[0]["sql"]
+    assert paginator.count_is_capped
+    with django_assert_num_queries(1):  # the page and its extra row, in one query
+        page = paginator.page(4)
+    assert [e.name for e in page] == ["北京分页6有限公司"]
+    assert not page.has_next()
+
+
+# --- the count's words --------------------------------------------------------------------
+
+
+def count_text(page) -> str:
+    return " ".join(render_to_string("includes/capped_count.html", {"page": page}).split())
+
+
+@pytest.mark.usefixtures("search_part")
+@pytest.mark.parametrize(
+    ("language", "rows", "text"),
+    [
+        ("en", 1, "1 result"),
+        ("en", 999, "999 results"),
+        ("en", 1500, "More than 1,000 results"),
+        ("zh-hans", 999, "共 999 条"),
+        ("zh-hans", 1500, "超过 1,000 条"),
+    ],
+)
+def test_the_count_says_more_than_the_cap(language, rows, text):
+    page = CappedPaginator(list(range(rows)), 50, cap=1000).page(1)
+    with translation.override(language):
+        assert text in count_text(page)
