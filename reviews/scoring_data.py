@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -81,11 +82,13 @@ def spec_for_version(version: StandardVersion) -> StandardSpec:
 
 
 def answers_for(assessment: Assessment) -> dict[int, Answer]:
+    # Unordered: the rows' default ordering would join the criteria only to sort.
+    rows = assessment.rows.order_by().values_list(
+        "criterion_id", "result", "deduction", "extra_condition", "occurrences"
+    )
     return {
         criterion_id: Answer(result, deduction or Decimal("0"), extra, occurrences)
-        for criterion_id, result, deduction, extra, occurrences in assessment.rows.values_list(
-            "criterion_id", "result", "deduction", "extra_condition", "occurrences"
-        )
+        for criterion_id, result, deduction, extra, occurrences in rows
     }
 
 
@@ -98,17 +101,22 @@ def accident_gate(regime: str | None = None) -> dict[str, Any]:
 
 
 def score_assessment(
-    assessment: Assessment, *, accidents: AccidentRecord | None = None
+    assessment: Assessment,
+    *,
+    accidents: AccidentRecord | None = None,
+    answers: Mapping[int, Answer] | None = None,
 ) -> ScoreResult:
     """The score of an assessment, as the scoring function computes it, with
     the accident gate of its standard's regime: by default on the deaths
     declared on the assessment; the application's steps pass the accidents
-    recorded since (reviews/accident_gate.py ``application_record``)."""
+    recorded since (reviews/accident_gate.py ``application_record``).
+    ``answers``, when the caller has read the rows already, saves reading them
+    again."""
     if accidents is None:
         accidents = AccidentRecord(deaths=assessment.deaths_last_year)
     return score(
         spec_for_version(assessment.version),
-        answers_for(assessment),
+        answers_for(assessment) if answers is None else answers,
         accidents=accidents,
         accident_gate=accident_gate(assessment.version.standard.regime),
     )

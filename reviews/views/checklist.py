@@ -7,8 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,17 +25,27 @@ from reviews.permissions import can_edit_assessment, can_start_assessment
 from reviews.scoring_data import score_assessment
 from reviews.selectors import applicable_versions
 from reviews.standard_picker import standard_picker
-from reviews.views.listing import assessment_filters, filter_assessments, filter_choices
+from reviews.views.answer_html import Page, escaped_labels
+from reviews.views.checklist_page import (
+    answers_of,
+    load_files,
+    load_rows,
+    named_rows,
+    page_sections,
+)
+from reviews.views.checklist_tree import checklist_tree
+from reviews.views.listing import (
+    assessment_filters,
+    assessment_page,
+    filter_assessments,
+    filter_choices,
+)
 from reviews.views.rendering import (
-    _FILES,
     _csrf_input,
     _get_assessment,
     _own_enterprise,
-    _prepare,
-    _shown,
     _team_initial,
     _urls,
-    answer_choices,
     grade_label,
     row_labels,
     totals_context,
@@ -53,13 +61,7 @@ def _list_context(request, start_form: AssessmentStartForm | None = None) -> dic
     # filters a user's list can be narrowed by.
     visible = Assessment.objects.visible_to(user).filter(kind=Assessment.Kind.SELF)
     filters = assessment_filters(request.GET, enterprise is not None)
-    qs = (
-        filter_assessments(visible, filters)
-        .select_related("enterprise", "version__standard")
-        .annotate(total=Count("rows"), answered=Count("rows", filter=~Q(rows__result="")))
-        .order_by("-created_at", "-id")
-    )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = assessment_page(filter_assessments(visible, filters), request.GET.get("page"))
     for assessment in page:
         if assessment.status == Assessment.Status.SUBMITTED:
             assessment.shown_score = assessment.submitted_score
@@ -163,23 +165,23 @@ def _sections(assessment: Assessment, rows: Sequence[AssessmentRow]) -> list[dic
 def assessment_detail(request, pk: int):
     assessment = _get_assessment(request, pk)
     editable = can_edit_assessment(request.user, assessment) and not assessment.is_locked
-    rows = list(
-        assessment.rows.select_related("criterion__element")
-        .prefetch_related(_FILES)
-        .order_by("criterion__position")
+    tree = checklist_tree(assessment.version)
+    rows = load_rows(assessment)
+    labels = row_labels()
+    page = Page(
+        editable=editable,
+        labels=escaped_labels(labels),
+        choices=tree.choices,
+        csrf_input=_csrf_input(request),
+        **_urls(assessment),
     )
-    labels, choices = row_labels(), answer_choices()
-    for row in rows:
-        _prepare(row, _shown(row), labels, choices)
     context = {
-        **totals_context(assessment, {row.criterion_id: row for row in rows}),
+        **totals_context(assessment, answers=answers_of(rows), named=named_rows(tree, rows)),
         "enterprise": assessment.enterprise,
         "version": assessment.version,
-        "sections": _sections(assessment, rows),
+        "sections": page_sections(tree, rows, load_files(assessment), page),
         "editable": editable,
         "labels": labels,
-        "csrf_input": _csrf_input(request),
-        **_urls(assessment),
         "team_form": AssessmentTeamForm(initial=_team_initial(assessment)) if editable else None,
     }
     return render(request, "reviews/assessment_detail.html", context)

@@ -26,12 +26,10 @@ _ROW_COLUMNS = (
 
 def load_rows(assessment: Assessment) -> dict[int, RowState]:
     """The assessment's answers by criterion id."""
-    return {
-        values[1]: RowState(*values)
-        for values in AssessmentRow.objects.filter(assessment=assessment).values_list(
-            *_ROW_COLUMNS
-        )
-    }
+    # Unordered: the tree gives the order, and the rows' default ordering
+    # would join the criteria only to sort.
+    rows = AssessmentRow.objects.filter(assessment=assessment).order_by()
+    return {values[1]: RowState(*values) for values in rows.values_list(*_ROW_COLUMNS)}
 
 
 def load_files(assessment: Assessment) -> dict[int, list[FileLine]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.middleware.csrf import get_token
@@ -23,6 +25,7 @@ from reviews.scoring import (
     DIRECT_LOSS,
     GROUP_SHARE,
     SERIOUS_INJURIES,
+    Answer,
     ScoreResult,
     improvements,
 )
@@ -196,29 +199,28 @@ def _shown(row: AssessmentRow) -> dict:
 # --- the totals panel --------------------------------------------------------
 
 
-def totals_context(assessment: Assessment, rows: dict[int, AssessmentRow] | None = None) -> dict:
+def totals_context(
+    assessment: Assessment,
+    rows: dict[int, AssessmentRow] | None = None,
+    *,
+    answers: Mapping[int, Answer] | None = None,
+    named: Mapping[int, tuple[int, str]] | None = None,
+) -> dict:
     """Score, grade, progress and "what would lift you" for the totals panel.
 
-    ``rows`` (criterion id → row), when the page has them loaded already,
-    saves the query that names the suggested criteria.
+    ``rows`` (criterion id → row), or ``named`` (criterion id → (row id,
+    requirement)), when the page has them loaded already, saves the query
+    that names the suggested criteria; ``answers`` saves reading the answers.
     """
-    result = score_assessment(assessment)
+    if answers is None:
+        answers = answers_for(assessment)
+    result = score_assessment(assessment, answers=answers)
     found = (
         []
         if assessment.is_locked
-        else improvements(
-            spec_for_version(assessment.version), answers_for(assessment), limit=IMPROVEMENTS_SHOWN
-        )
+        else improvements(spec_for_version(assessment.version), answers, limit=IMPROVEMENTS_SHOWN)
     )
-    if rows is None:
-        named = {
-            criterion_id: (row_id, requirement)
-            for criterion_id, row_id, requirement in AssessmentRow.objects.filter(
-                assessment=assessment,
-                criterion_id__in=[item.criterion_id for item in found],
-            ).values_list("criterion_id", "pk", "criterion__requirement")
-        }
-    else:
+    if rows is not None:
         named = {
             item.criterion_id: (
                 rows[item.criterion_id].pk,
@@ -226,6 +228,14 @@ def totals_context(assessment: Assessment, rows: dict[int, AssessmentRow] | None
             )
             for item in found
             if item.criterion_id in rows
+        }
+    elif named is None:
+        named = {
+            criterion_id: (row_id, requirement)
+            for criterion_id, row_id, requirement in AssessmentRow.objects.filter(
+                assessment=assessment,
+                criterion_id__in=[item.criterion_id for item in found],
+            ).values_list("criterion_id", "pk", "criterion__requirement")
         }
     suggestions = [
         {
