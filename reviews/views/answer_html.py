@@ -160,7 +160,7 @@ def answer_form_html(
             f'    <input class="form-check-input" type="checkbox" name="extra_condition" '
             f'value="1" id="x{rid}"{checked}>\n'
             f'    <label class="form-check-label small text-danger" for="x{rid}">'
-            f'{labels["extra_condition"]}</label>\n'
+            f"{labels['extra_condition']}</label>\n"
             f'    <div class="form-text">{criterion.extra_help}</div>\n  </div>\n'
         )
     bad, message = _invalid(error, error_field, "na_reason")
@@ -199,7 +199,9 @@ def answer_form_html(
     return "".join(out)
 
 
-def answer_readonly_html(rid: str, row: RowState, criterion: CriterionPart, page: Page, *, error=""):
+def answer_readonly_html(
+    rid: str, row: RowState, criterion: CriterionPart, page: Page, *, error=""
+):
     labels = page.labels
     out = [f'<div id="answer-{rid}" class="answer-readonly mt-2" data-testid="answer-readonly">\n']
     if error:
@@ -279,9 +281,9 @@ def evidence_html(
             f'hx-target="#evidence-{rid}" hx-swap="outerHTML" class="evidence-form">'
             f"{page.csrf_input}\n"
             f'    <label class="btn btn-outline-secondary evidence-pick" for="f{rid}">'
-            f'{labels["attach"]}</label>\n'
+            f"{labels['attach']}</label>\n"
             f'    <input type="file" name="files" id="f{rid}" multiple accept=".pdf,.jpg,.jpeg,'
-            ".png,.docx,.xlsx,application/pdf,image/jpeg,image/png\" "
+            '.png,.docx,.xlsx,application/pdf,image/jpeg,image/png" '
             'class="visually-hidden-focusable evidence-input" data-testid="evidence-input">\n'
             f'    <span class="small text-muted">{labels["file_types"]}</span>\n'
             f'    <noscript><button class="btn btn-outline-primary">{labels["upload"]}</button>'
@@ -301,9 +303,7 @@ def evidence_html(
     return "".join(out)
 
 
-def row_html(
-    row: RowState, criterion: CriterionPart, files: Iterable[FileLine], page: Page
-) -> str:
+def row_html(row: RowState, criterion: CriterionPart, files: Iterable[FileLine], page: Page) -> str:
     """The whole row: the criterion's fixed part, the answer, the evidence."""
     rid = str(row.pk)
     if page.editable:

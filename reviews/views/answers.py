@@ -22,22 +22,21 @@ from reviews import services
 from reviews.forms import AssessmentTeamForm, RowForm
 from reviews.models import AssessmentRow, Element, Evidence, Result
 from reviews.permissions import can_edit_assessment
+from reviews.views.answer_html import answer_form_html, answer_readonly_html, evidence_html
 from reviews.views.checklist import (
     _sections,
 )
+from reviews.views.checklist_page import load_files, page_for, row_state
+from reviews.views.checklist_tree import checklist_tree
 from reviews.views.rendering import (
     _FILES,
     RESULT_LABELS,
     ROW_FIELDS,
-    _csrf_input,
     _get_assessment,
     _get_editable_row,
-    _prepare,
     _render_totals,
     _shown,
     _team_initial,
-    _urls,
-    answer_choices,
     grade_label,
     row_labels,
     totals_context,
@@ -51,19 +50,21 @@ def _row_response(
     user's input with the message next to its field) or a conflict (the other
     user's saved values)."""
     editable = not assessment.is_locked
-    labels = row_labels()
-    context = {
-        "assessment": assessment,
-        "row": _prepare(row, shown, labels, answer_choices()),
-        "editable": editable,
-        "labels": labels,
-        "csrf_input": _csrf_input(request),
-        "error": error,
-        "error_field": field or "result",
-        "conflict": conflict,
-        **_urls(assessment),
-    }
-    html: str = render_to_string("reviews/_assessment_answer.html", context, request)
+    tree = checklist_tree(assessment.version)
+    criterion = tree.criteria[row.criterion_id]
+    page = page_for(request, assessment, tree, editable=editable)
+    if editable:
+        html = answer_form_html(
+            str(row.pk),
+            shown,
+            criterion,
+            page,
+            error=error,
+            error_field=field or "result",
+            conflict=conflict,
+        )
+    else:
+        html = answer_readonly_html(str(row.pk), row_state(row), criterion, page, error=error)
     if totals:
         html += _render_totals(request, assessment, editable)
     response = HttpResponse(html, status=status)
@@ -153,19 +154,11 @@ def row_save(request, pk: int, row_id: int):
 
 
 def _evidence_response(request, assessment, row, *, error="", added=(), status=200):
-    row = AssessmentRow.objects.prefetch_related(_FILES).get(pk=row.pk)
-    row.rid = str(row.pk)
-    context = {
-        "assessment": assessment,
-        "row": row,
-        "editable": not assessment.is_locked,
-        "evidence_error": error,
-        "added": added,
-        "labels": row_labels(),
-        "csrf_input": _csrf_input(request),
-        **_urls(assessment),
-    }
-    return render(request, "reviews/_assessment_evidence.html", context, status=status)
+    tree = checklist_tree(assessment.version)
+    page = page_for(request, assessment, tree, editable=not assessment.is_locked)
+    files = load_files(assessment, row.pk).get(row.pk, [])
+    html = evidence_html(str(row.pk), files, page, error=error, added=added)
+    return HttpResponse(html, status=status)
 
 
 @login_required

@@ -25,12 +25,12 @@ from reviews.permissions import can_edit_assessment, can_start_assessment
 from reviews.scoring_data import score_assessment
 from reviews.selectors import applicable_versions
 from reviews.standard_picker import standard_picker
-from reviews.views.answer_html import Page, escaped_labels
 from reviews.views.checklist_page import (
     answers_of,
     load_files,
     load_rows,
     named_rows,
+    page_for,
     page_sections,
 )
 from reviews.views.checklist_tree import checklist_tree
@@ -41,13 +41,10 @@ from reviews.views.listing import (
     filter_choices,
 )
 from reviews.views.rendering import (
-    _csrf_input,
     _get_assessment,
     _own_enterprise,
     _team_initial,
-    _urls,
     grade_label,
-    row_labels,
     totals_context,
 )
 
@@ -167,21 +164,13 @@ def assessment_detail(request, pk: int):
     editable = can_edit_assessment(request.user, assessment) and not assessment.is_locked
     tree = checklist_tree(assessment.version)
     rows = load_rows(assessment)
-    labels = row_labels()
-    page = Page(
-        editable=editable,
-        labels=escaped_labels(labels),
-        choices=tree.choices,
-        csrf_input=_csrf_input(request),
-        **_urls(assessment),
-    )
+    page = page_for(request, assessment, tree, editable=editable)
     context = {
         **totals_context(assessment, answers=answers_of(rows), named=named_rows(tree, rows)),
         "enterprise": assessment.enterprise,
         "version": assessment.version,
         "sections": page_sections(tree, rows, load_files(assessment), page),
         "editable": editable,
-        "labels": labels,
         "team_form": AssessmentTeamForm(initial=_team_initial(assessment)) if editable else None,
     }
     return render(request, "reviews/assessment_detail.html", context)

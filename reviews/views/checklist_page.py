@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from reviews.models import Assessment, AssessmentRow, Evidence
 from reviews.scoring import Answer
-from reviews.views.answer_html import FileLine, Page, RowState, rows_html
+from reviews.views.answer_html import FileLine, Page, RowState, escaped_labels, rows_html
 from reviews.views.checklist_tree import ChecklistTree, ElementPart
+from reviews.views.rendering import _csrf_input, _urls, row_labels
 
 _ROW_COLUMNS = (
     "pk",
@@ -32,16 +33,32 @@ def load_rows(assessment: Assessment) -> dict[int, RowState]:
     return {values[1]: RowState(*values) for values in rows.values_list(*_ROW_COLUMNS)}
 
 
-def load_files(assessment: Assessment) -> dict[int, list[FileLine]]:
-    """The assessment's evidence files by row id, by name and newest version first."""
+def load_files(assessment: Assessment, row_id: int | None = None) -> dict[int, list[FileLine]]:
+    """The assessment's (or one row's) evidence files by row id, by name and
+    newest version first."""
+    found = Evidence.objects.filter(row__assessment=assessment)
+    if row_id is not None:
+        found = found.filter(row_id=row_id)
     files: dict[int, list[FileLine]] = {}
-    for row_id, *values in (
-        Evidence.objects.filter(row__assessment=assessment)
-        .order_by("original_name", "-file_version")
-        .values_list("row_id", "pk", "original_name", "file_version", "size", "uploaded_at")
+    for row, *values in found.order_by("original_name", "-file_version").values_list(
+        "row_id", "pk", "original_name", "file_version", "size", "uploaded_at"
     ):
-        files.setdefault(row_id, []).append(FileLine(*values))
+        files.setdefault(row, []).append(FileLine(*values))
     return files
+
+
+def row_state(row: AssessmentRow) -> RowState:
+    return RowState(*(getattr(row, name) for name in _ROW_COLUMNS))
+
+
+def page_for(request, assessment: Assessment, tree: ChecklistTree, *, editable: bool) -> Page:
+    return Page(
+        editable=editable,
+        labels=escaped_labels(row_labels()),
+        choices=tree.choices,
+        csrf_input=_csrf_input(request),
+        **_urls(assessment),
+    )
 
 
 def answers_of(rows: dict[int, RowState]) -> dict[int, Answer]:

@@ -123,7 +123,9 @@ def _build(version: StandardVersion) -> ChecklistTree:
             id=criterion.pk,
             code=criterion.code,
             requirement=criterion.requirement,
-            head=head.render({"criterion": criterion, "points_text": points_text, "labels": labels}),
+            head=head.render(
+                {"criterion": criterion, "points_text": points_text, "labels": labels}
+            ),
             is_veto=criterion.is_veto,
             allow_na=criterion.allow_na,
             deduction_unit=unit,

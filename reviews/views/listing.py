@@ -8,10 +8,17 @@ district when their scope spans more than one.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 
 from portal.models import OrganisationKind, Region
+from portal.paging import CappedPaginator
 from reviews.models import Assessment, Standard
+from reviews.selectors import NEWEST_FIRST, standards_visible_to, with_row_counts
+
+PER_PAGE = 50
 
 FILTER_KEYS = ("q", "status", "standard", "district")
 # Organisations whose enterprises lie in one district: a district filter could not narrow.
@@ -43,14 +50,31 @@ def filter_assessments(qs: QuerySet[Assessment], filters: dict[str, str]) -> Que
 
 
 def filter_choices(user, visible: QuerySet[Assessment], is_enterprise: bool) -> dict:
-    """The choices each shown filter offers: only standards that occur in the
-    user's list; no district filter for a one-district scope."""
-    standards = Standard.objects.filter(
-        pk__in=visible.order_by().values("version__standard_id")
-    ).order_by("code")
+    """The choices each shown filter offers: the standards of the enterprise's
+    own list, or those an official's list can hold; no district filter for a
+    one-district scope."""
+    if is_enterprise:  # its own few rows
+        standards = Standard.objects.filter(
+            pk__in=visible.order_by().values("version__standard_id")
+        ).order_by("code")
+    else:
+        # An official's list spans thousands of enterprises: finding which standards
+        # occur in it reads the whole scope, so it offers the standards anyone can
+        # be assessed against (a published or retired version).
+        standards = standards_visible_to(user).order_by("code")
     return {
         "statuses": Assessment.Status.choices if is_enterprise else [],
-        "standards": list(standards),
+        "standards": standards,
         "districts": [] if user.kind in _ONE_DISTRICT else list(Region.objects.all()),
         "search": not is_enterprise,
     }
+
+
+def assessment_page(qs: QuerySet[Assessment], number: Any) -> Page:
+    """One page of the list, newest first, with each row's answered and total
+    criteria (selectors.with_row_counts)."""
+    qs = qs.select_related("enterprise", "version__standard").order_by(*NEWEST_FIRST)
+    page = CappedPaginator(qs, PER_PAGE).get_page(number)
+    page.object_list = list(page.object_list)
+    with_row_counts(page.object_list)
+    return page

@@ -18,7 +18,7 @@ from enterprises.models import Enterprise
 from portal import permissions
 from portal.models import OrganisationKind
 from reviews import accident_gate as gates
-from reviews.models import Assessment, AssessmentRow, Evidence, ExtraTrigger, Result
+from reviews.models import Assessment, AssessmentRow, Evidence, Result
 from reviews.permissions import can_edit_assessment
 from reviews.scoring import (
     DEATHS,
@@ -110,33 +110,6 @@ def answer_buttons(row_id: str, result: str, is_veto: bool, choices, allow_na: b
             and not (value == Result.NOT_APPLICABLE and not allow_na and result != value)
         ),
     )
-
-
-def _prepare(row: AssessmentRow, shown: dict, labels: dict, choices) -> AssessmentRow:
-    """Plain strings for the row templates (fewer template lookups per row)."""
-    criterion = row.criterion
-    row.rid = str(row.pk)
-    row.shown = shown
-    row.points_text = str(criterion.points)
-    row.buttons = answer_buttons(
-        row.rid, shown["result"], criterion.is_veto, choices, criterion.allow_na
-    )
-    row.deduct_label = labels["deduct"] % {"points": row.points_text}
-    unit = criterion.deduction_unit
-    row.occurrences_label = (
-        labels["occurrences"] % {"unit": unit.normalize(), "points": row.points_text}
-        if unit
-        else ""
-    )
-    row.has_condition = bool(
-        criterion.extra_deduction and criterion.extra_trigger == ExtraTrigger.CONDITION
-    )
-    row.extra_help = (
-        labels["extra_condition_help"] % {"n": criterion.extra_deduction.normalize()}
-        if row.has_condition
-        else ""
-    )
-    return row
 
 
 def _urls(assessment: Assessment) -> dict:
