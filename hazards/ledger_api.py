@@ -61,6 +61,7 @@ from portal.api.base import (
     deny_unless,
     service_errors,
 )
+from portal.api.pagination import CappedPagination
 from portal.files import stored_file_response
 from portal.parsers import JSONParser
 
@@ -315,6 +316,7 @@ class HazardViewSet(
     timeline, photos and the moves open to the user."""
 
     serializer_class = HazardSerializer
+    pagination_class = CappedPagination
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

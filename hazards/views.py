@@ -15,7 +15,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -40,6 +39,7 @@ from portal.errors import ServiceError
 from portal.files import stored_file_response
 from portal.models import OrganisationKind as Kind
 from portal.models import Region, User
+from portal.paging import CappedPaginator
 
 PER_PAGE = 50
 # The organisations that keep or oversee ledgers (design.md, "Roles and scopes").
@@ -179,7 +179,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     kind = _kind(request)
     filters, qs = _listed(request)
     qs = qs.select_related("enterprise", "region")
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_scope
 from portal.models import OrganisationKind
 from portal.permissions import acts_for
 from portal.types import AnyUser
-from reviews.models import Assessment, Standard, StandardVersion
+from reviews.models import Assessment, AssessmentRow, Standard, StandardVersion
 
 
 def assessments_visible_to(user: AnyUser, qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
@@ -23,9 +24,34 @@ def assessments_visible_to(user: AnyUser, qs: QuerySet[Assessment]) -> QuerySet[
     qs = qs.filter(kind=Assessment.Kind.SELF)
     if user.kind == OrganisationKind.ENTERPRISE:
         return qs.filter(enterprise__account_id=user.organisation_id)
-    return qs.filter(
-        enterprise__in=Enterprise.objects.visible_to(user), status=Assessment.Status.SUBMITTED
-    )
+    # The registry's rule on the joined enterprise row: a list page then checks the
+    # rows it reads instead of first collecting every enterprise in scope.
+    return qs.filter(enterprise_scope(user, "enterprise__"), status=Assessment.Status.SUBMITTED)
+
+
+# The lists' order, newest first, by the primary key: a row gets its id and its
+# created_at together on insert, so the order is the same, and a page walks the
+# key backwards and stops where ordering on created_at sorts every self-assessment
+# in scope.
+NEWEST_FIRST = ("-id",)
+
+
+def with_row_counts(assessments: list[Assessment]) -> list[Assessment]:
+    """Set ``total`` and ``answered`` (criteria) on a page of assessments, in one
+    query over the page's rows: counted in the list's own query they group every
+    assessment in scope before the page is cut."""
+    tally = {
+        row["assessment_id"]: row
+        for row in AssessmentRow.objects.filter(assessment_id__in=[a.pk for a in assessments])
+        .values("assessment_id")
+        .annotate(total=Count("pk"), answered=Count("pk", filter=~Q(result="")))
+        .order_by()
+    }
+    for assessment in assessments:
+        counts = tally.get(assessment.pk, {})
+        assessment.total = counts.get("total", 0)
+        assessment.answered = counts.get("answered", 0)
+    return assessments
 
 
 def applicable_versions(enterprise: Enterprise) -> list[StandardVersion]:

@@ -68,6 +68,7 @@ from portal.api.base import (
     PortalAPIMixin,
     deny_unless,
 )
+from portal.api.pagination import CappedPagination
 from portal.files import stored_file_response
 from portal.models import OrganisationKind
 from portal.parsers import JSONParser
@@ -132,6 +133,7 @@ class ApplicationViewSet(
     timeline and the moves open to the user."""
 
     serializer_class = ApplicationSerializer
+    pagination_class = CappedPagination
 
     def get_queryset(self):
         qs = list_queryset(Application.objects.visible_to(self.request.user))

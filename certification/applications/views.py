@@ -47,6 +47,7 @@ from portal.errors import ServiceError
 from portal.files import stored_file_response
 from portal.models import Industry, Region
 from portal.models import OrganisationKind as Kind
+from portal.paging import CappedPaginator
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
@@ -120,7 +121,7 @@ def application_list(request):
             qs = qs.filter(**{lookup: filters[key]})
     today = timezone.localdate()
     qs = _listing(with_overdue(qs, today)).order_by(*list_ordering(today))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(

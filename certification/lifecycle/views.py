@@ -39,6 +39,7 @@ from enterprises.accidents import pending_fatal
 from portal import permissions
 from portal.errors import ServiceError
 from portal.models import OrganisationKind
+from portal.paging import CappedPaginator
 
 PER_PAGE = 50
 
@@ -197,7 +198,7 @@ def certificate_list(request):
     qs = lifecycle_selectors.filter_certificates(_certificates(request.user), **filters).order_by(
         "valid_until", "number"
     )
-    page = Paginator(qs, PER_PAGE).get_page(params.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(params.get("page"))
     downloadable = set(
         download_scope(request.user)
         .filter(pk__in=[c.pk for c in page], rendered_at__isnull=False)

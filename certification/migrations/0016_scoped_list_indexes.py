@@ -1,4 +1,4 @@
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -6,4 +6,17 @@ class Migration(migrations.Migration):
         ("certification", "0015_event_step_days"),
     ]
 
-    operations = []
+    operations = [
+        migrations.AddIndex(
+            model_name="application",
+            index=models.Index(
+                fields=["status", "due_on", "-created_at", "-id"], name="app_status_list_idx"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="certificate",
+            index=models.Index(
+                fields=["status", "valid_until", "number"], name="cert_status_list_idx"
+            ),
+        ),
+    ]

@@ -144,6 +144,11 @@ class Application(models.Model):
             # The application list's order (selectors.list_ordering): walked in order,
             # PostgreSQL stops after the page instead of sorting everything in scope.
             models.Index(fields=["due_on", "-created_at", "-id"], name="app_list_idx"),
+            # The same order within one state: the list filtered by status, and the
+            # check for past due dates in states nobody acts on (list_ordering).
+            models.Index(
+                fields=["status", "due_on", "-created_at", "-id"], name="app_status_list_idx"
+            ),
         ]
 
     def __str__(self) -> str:

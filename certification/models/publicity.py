@@ -262,6 +262,8 @@ class Certificate(models.Model):
             # The statistics' certificate drill-downs, in their order: the first page
             # walks the index instead of sorting every matching certificate.
             models.Index(fields=["valid_until", "number"], name="cert_valid_until_idx"),
+            # The certificate list (lifecycle/views.py) filtered by status, in its order.
+            models.Index(fields=["status", "valid_until", "number"], name="cert_status_list_idx"),
         ]
 
     def __str__(self) -> str:

@@ -51,6 +51,7 @@ from portal.api.base import (
     RejectUnknownFieldsMixin,
     deny_unless,
 )
+from portal.api.pagination import CappedPagination
 from portal.parsers import JSONParser
 
 PUBLISHERS_ONLY = gettext_lazy(
@@ -487,6 +488,7 @@ class CertificateViewSet(
     """Certificates in the user's scope."""
 
     serializer_class = CertificateSerializer
+    pagination_class = CappedPagination
 
     def get_queryset(self):
         return selectors.certificates_visible_to(self.request.user, _certificates())

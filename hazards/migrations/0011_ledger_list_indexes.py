@@ -1,4 +1,6 @@
-from django.db import migrations
+from django.db import migrations, models
+
+OPEN = models.Q(("status", "closed"), _negated=True)
 
 
 class Migration(migrations.Migration):
@@ -6,4 +8,25 @@ class Migration(migrations.Migration):
         ("hazards", "0010_selfreport_region_ent_idx_street"),
     ]
 
-    operations = []
+    operations = [
+        migrations.AddIndex(
+            model_name="hazard",
+            index=models.Index(fields=["-found_on", "-id"], name="hazard_found_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="hazard",
+            index=models.Index(
+                fields=["status", "-found_on", "-id"],
+                condition=OPEN,
+                name="hazard_open_status_found_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="hazard",
+            index=models.Index(
+                fields=["region", "status", "-found_on", "-id"],
+                condition=OPEN,
+                name="hazard_open_region_status_idx",
+            ),
+        ),
+    ]

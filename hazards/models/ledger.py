@@ -174,6 +174,21 @@ class Hazard(models.Model):
             # The officials' lists and counts read open hazards only (a few percent of
             # the ledger) through the enterprise in scope: partial indexes on them.
             models.Index(fields=["-found_on", "-id"], condition=OPEN, name="hazard_open_found_idx"),
+            # The ledger list of every hazard (newest first) in its order: a page walks
+            # it and checks each row's enterprise, where without it PostgreSQL sorts
+            # the whole scope (140,000 hazards of a district).
+            models.Index(fields=["-found_on", "-id"], name="hazard_found_idx"),
+            # The list filtered by an open status, for the city office and a district.
+            models.Index(
+                fields=["status", "-found_on", "-id"],
+                condition=OPEN,
+                name="hazard_open_status_found_idx",
+            ),
+            models.Index(
+                fields=["region", "status", "-found_on", "-id"],
+                condition=OPEN,
+                name="hazard_open_region_status_idx",
+            ),
             models.Index(fields=["deadline", "id"], condition=OPEN, name="hazard_open_due_idx"),
             # The counts as an index-only scan joined to the enterprises in scope.
             models.Index(

@@ -42,6 +42,7 @@ from portal.api.base import (
     acting_user,
     deny_unless,
 )
+from portal.api.pagination import CappedPagination
 from portal.models import OrganisationKind as Kind
 from portal.models import Region
 
@@ -217,6 +218,7 @@ class SelfReportViewSet(
     """Self-reports (自查自报) in the user's scope."""
 
     serializer_class = SelfReportSerializer
+    pagination_class = CappedPagination
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -33,6 +33,7 @@ from portal import permissions
 from portal.errors import ServiceError
 from portal.models import OrganisationKind as Kind
 from portal.models import Region, User
+from portal.paging import CappedPaginator
 
 PER_PAGE = 50
 # Who uses the self-report pages: the enterprises, and whoever oversees them.
@@ -94,7 +95,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(period_kind=kind)
     if request.GET.get("current", "1") == "1":
         qs = qs.filter(is_current=True)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     enterprise = own_enterprise(user)
     due: list[dict[str, Any]] = []
     if enterprise is not None:

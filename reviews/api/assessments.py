@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +27,7 @@ from portal.api.base import (
     deny_unless,
     service_errors,
 )
+from portal.api.pagination import CappedPagination
 from portal.errors import ServiceError
 from portal.files import stored_file_response
 from portal.parsers import JSONParser
@@ -56,6 +56,7 @@ from reviews.models import (
 )
 from reviews.permissions import can_edit_assessment, can_start_assessment
 from reviews.scoring_data import score_assessment
+from reviews.selectors import NEWEST_FIRST, with_row_counts
 
 
 def refuse(error: ServiceError) -> None:
@@ -88,16 +89,12 @@ class AssessmentViewSet(
     are under /api/v1/applications/{id}/review/."""
 
     serializer_class = AssessmentSerializer
+    pagination_class = CappedPagination
 
     def get_queryset(self):
-        qs = Assessment.objects.visible_to(self.request.user).select_related(
+        return Assessment.objects.visible_to(self.request.user).select_related(
             "enterprise", "version__standard"
         )
-        if self.action == "list":
-            qs = qs.annotate(
-                total=Count("rows"), answered=Count("rows", filter=~Q(rows__result=""))
-            ).order_by("-created_at", "-id")  # a GROUP BY drops Meta.ordering
-        return qs
 
     def filter_queryset(self, queryset):
         if self.action != "list":
@@ -109,7 +106,11 @@ class AssessmentViewSet(
             filters["enterprise_id"] = filters.pop("enterprise")
         if "version" in filters:
             filters["version_id"] = filters.pop("version")
-        return queryset.filter(**filters)
+        return queryset.filter(**filters).order_by(*NEWEST_FIRST)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_row_counts(list(page))
 
     def retrieve(self, request, pk=None):
         return Response(assessment_detail(self.get_object(), request.user))
