@@ -57,7 +57,10 @@ def test_seed_demo_leaves_the_demo_district_a_draft_report(settings, tmp_path):
         other_user = other.first()
         other_user.set_password(PASSWORD)
         other_user.save(update_fields=["password"])
-        assert english(other_user).get(reverse("assessment:report", args=[report.pk])).status_code == 404
+        assert (
+            english(other_user).get(reverse("assessment:report", args=[report.pk])).status_code
+            == 404
+        )
 
     call_command("seed_demo", enterprises=0, stdout=StringIO())
     assert AssessmentReport.objects.count() == 1  # run again: nothing new
