@@ -10,6 +10,7 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from portal.models import Industry, Street
@@ -22,7 +23,8 @@ PAGE = "/statistics/accidents/"
 
 def offered(client, select: str, query: str = "") -> dict[str, str]:
     """value -> label of a filter's options (the "All" option left out)."""
-    response = client.get(f"{PAGE}?{query}", HTTP_COOKIE="django_language=en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"{PAGE}?{query}")
     assert response.status_code == 200
     html = response.content.decode()
     block = re.search(rf'<select[^>]* name="{select}">(.*?)</select>', html, re.S)
@@ -64,15 +66,16 @@ def test_the_street_office_is_offered_its_own_street(client, cast):
     assert list(offered(client, "district")) == ["110105"]
 
 
-def test_a_write_without_signals_shows_after_the_lifetime(client, cast, settings):
-    settings.STATISTICS_OPTIONS_CACHE_SECONDS = 300
+def test_a_write_without_signals_shows_after_the_lifetime(client, cast):
+    lifetime = getattr(settings, "STATISTICS_OPTIONS_CACHE_SECONDS", options.DEFAULT_SECONDS)
+    assert lifetime == 300
     client.force_login(cast.city)
     now = timezone.now()
     with time_machine.travel(now, tick=False) as clock:
         assert offered(client, "industry")["machinery"] == "Machinery"
         Industry.objects.filter(code="machinery").update(name_en="Machine building")
         assert offered(client, "industry")["machinery"] == "Machinery"  # kept
-        clock.shift(datetime.timedelta(seconds=301))
+        clock.shift(datetime.timedelta(seconds=lifetime + 1))
         assert offered(client, "industry")["machinery"] == "Machine building"
 
 
