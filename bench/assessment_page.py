@@ -52,11 +52,6 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 BULK_CRITERIA = 200
 BULK_CODE = "bench-bulk"
-FLOOR_TEMPLATE = (
-    "<!doctype html><html><body><table>{% for code, requirement, result in rows %}"
-    "<tr><td>{{ code }}</td><td>{{ requirement }}</td><td>{{ result }}</td></tr>"
-    "{% endfor %}</table></body></html>"
-)
 
 
 class Rollback(Exception):
@@ -73,8 +68,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--scale",
-        default="10000,1000000,10000000",
-        help="answer rows in the table for the flat-save measurement (comma separated)",
+        default="",
+        help="grow the bulk answer rows to each size in turn and measure a save at each "
+        "(e.g. 10000,1000000,10000000); without it, measured at the size seeded earlier",
     )
     return parser.parse_args(argv)
 
@@ -104,36 +100,6 @@ def count_queries(func) -> int:
     return len(captured)
 
 
-# --- the floor ---------------------------------------------------------------------
-
-
-def floor_view(request, pk: int):
-    """The least a page of these rows costs: one query, a bare template."""
-    from django.http import HttpResponse
-    from django.template import engines
-
-    from reviews.models import AssessmentRow
-
-    rows = AssessmentRow.objects.filter(assessment_id=pk).values_list(
-        "criterion__code", "criterion__requirement", "result"
-    )
-    template = engines["django"].from_string(FLOOR_TEMPLATE)
-    return HttpResponse(template.render({"rows": rows.order_by("criterion__position")}, request))
-
-
-def with_floor_urls():
-    """The portal's URLs plus /bench-floor/<pk>/, for override_settings."""
-    from types import ModuleType
-
-    from django.urls import path
-
-    from portal import urls
-
-    module = ModuleType("bench_floor_urls")
-    module.urlpatterns = [path("bench-floor/<int:pk>/", floor_view), *urls.urlpatterns]  # type: ignore[attr-defined]
-    return module
-
-
 # --- bulk answer rows ---------------------------------------------------------------
 
 
@@ -144,6 +110,15 @@ def bulk_version():
 
     found = StandardVersion.objects.filter(standard__code=BULK_CODE).first()
     return found or make_version(BULK_CRITERIA, code=BULK_CODE, version="bulk")
+
+
+def bulk_rows() -> int:
+    """Answer rows in the table when bulk rows were seeded, else 0."""
+    from reviews.models import Assessment, AssessmentRow
+
+    if not Assessment.objects.filter(version__standard__code=BULK_CODE).exists():
+        return 0
+    return AssessmentRow.objects.count()
 
 
 def grow_rows(target_rows: int, rng: random.Random) -> int:
@@ -258,7 +233,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, transaction
-    from django.test import Client, override_settings
+    from django.test import Client
 
     from portal.models import User
     from tests.cast import build_cast
@@ -310,41 +285,44 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if User.objects.filter(username="t-enterprise").exists():
         print("User t-enterprise exists already: use a database without the test cast.")
         return results
-    with override_settings(ROOT_URLCONF=with_floor_urls()):
-        for size in [int(s) for s in args.sizes.split(",") if s]:
-            rolled_back(
-                lambda client, cast, size=size: measure_size(args, client, cast, size, line)
-            )
-        scale = [int(s) for s in args.scale.split(",") if s]
-        if scale and not (str(name).startswith("bench_") and name != "bench_beijing"):
-            print("--scale seeds committed rows: only on a database of its own named bench_…")
-            scale = []
-        for rows in scale:
-            have = grow_rows(rows, random.Random(rows))
-            rolled_back(
-                lambda client, cast, have=have: measure_scale(args, client, cast, have, line)
-            )
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        rolled_back(lambda client, cast, size=size: measure_size(args, client, cast, size, line))
+    scale = [int(s) for s in args.scale.split(",") if s]
+    if scale and not (str(name).startswith("bench_") and name != "bench_beijing"):
+        print("--scale seeds committed rows: only on a database of its own named bench_…")
+        scale = []
+    for rows in scale:
+        have = grow_rows(rows, random.Random(rows))
+        rolled_back(lambda client, cast, have=have: measure_scale(args, client, cast, have, line))
+    if not scale and (have := bulk_rows()):
+        # Seeded by an earlier run: measured at the size it has.
+        rolled_back(lambda client, cast: measure_scale(args, client, cast, have, line))
     print("\nThe cast and the sized versions were rolled back; the bulk rows stay.")
     return results
 
 
 def _page_pair(client, args, assessment_pk: int):
-    """The checklist page and its floor, timed in alternation (the load moves)."""
+    """The checklist page, and its floor (bench/_floor.py): the same rows'
+    code, requirement and answer from one query in a bare template."""
+    from bench._floor import Floor
+    from reviews.models import AssessmentRow
 
     def page():
         response = client.get(f"/assessments/{assessment_pk}/")
         assert response.status_code == 200, response.status_code
 
-    def floor():
-        assert client.get(f"/bench-floor/{assessment_pk}/").status_code == 200
-
-    pages, floors = [], []
-    for _ in range(args.warmup):
-        page(), floor()
-    for _ in range(args.requests):
-        floors += timed(floor, 1, 0)
-        pages += timed(page, 1, 0)
-    return pages, statistics.median(floors), count_queries(page)
+    floor = Floor(
+        lambda: (
+            AssessmentRow.objects.filter(assessment_id=assessment_pk)
+            .order_by("criterion__position")
+            .values_list("criterion__code", "criterion__requirement", "result")
+        )
+    )
+    before, _p95 = floor.measure(client, requests=args.requests, warmup=args.warmup)
+    pages = timed(page, args.requests, args.warmup)
+    after, _p95 = floor.measure(client, requests=args.requests, warmup=0)
+    # The load moves: the floor measured on both sides of the page.
+    return pages, (before + after) / 2, count_queries(page)
 
 
 def _saver(client, assessment_pk: int, row_ids: list[int], rng: random.Random):
