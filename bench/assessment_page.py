@@ -20,11 +20,12 @@ django.test.Client in-process as the enterprise user (half the rows answered):
 - saving one answer as htmx posts it, totals included (≤ 20 ms median);
 - the printable report; creating an assessment (one bulk insert of the rows).
 
-Part two (``--scale``) grows, with COPY and committed, a table of bulk answer
-rows (assessments of 200 criteria of one bulk standard) to each size in turn and
-measures saving one answer of an assessment picked at random among them, and
-its page, at each size. Only on a database whose name starts with ``bench_``
-(never ``bench_beijing``, which others copy). ``--scale ""`` skips it.
+Part two (``--scale 10000,1000000,10000000``) grows, with COPY and committed,
+the bulk answer rows (assessments of 200 criteria of one bulk standard) to each
+size in turn and measures saving one answer of a draft picked at random among
+them, and its page, at each size. Only on a database whose name starts with
+``bench_`` (never ``bench_beijing``, which others copy). Without ``--scale`` it
+seeds nothing and, if bulk rows are there, measures at the size they have.
 
 ``main(argv)`` returns the figures as rows for bench/run_all.py. See
 bench/README.md.
