@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import translation
 
 from enterprises.models import Enterprise
+from reviews.models import Grading, Standard
 from reviews.selectors import applicable_versions
 from reviews.standard_picker import standard_picker
 from tests.certification.factories import make_tiered_version
@@ -33,6 +34,11 @@ def small(enterprise) -> Enterprise:
     return enterprise
 
 
+def small_firms(version) -> None:
+    """The small and micro grading (pass or fail) instead of levels 1-3."""
+    Standard.objects.filter(pk=version.standard_id).update(grading=Grading.SMALL_MICRO)
+
+
 def test_the_standard_made_for_the_industry_beats_a_general_one(cast):
     make_version(code="general", industries=())
     make_version(code="several", industries=("machinery", "commerce"))
@@ -41,8 +47,8 @@ def test_the_standard_made_for_the_industry_beats_a_general_one(cast):
 
 
 def test_a_small_firm_gets_the_small_firm_standard(cast):
-    make_version(code="post", industries=(), scales=("small_micro",))
-    make_version(code="small-machinery", scales=("small_micro",))
+    small_firms(make_version(code="post", industries=(), scales=("small_micro",)))
+    small_firms(make_version(code="small-machinery", scales=("small_micro",)))
     make_version(code="machinery", scales=("below", "small_micro"))
     code, others = picked(small(cast.ent))
     assert code == "small-machinery" and sorted(others) == ["machinery", "post"]
@@ -51,8 +57,8 @@ def test_a_small_firm_gets_the_small_firm_standard(cast):
 def test_a_small_firm_holding_level_3_keeps_the_graded_standard(cast, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     issue(cast, make_tiered_version())  # cast.ent holds level 3
-    make_version(code="small-machinery", scales=("small_micro",))
-    make_version(code="machinery", scales=("small_micro",) + ("below",))
+    small_firms(make_version(code="small-machinery", scales=("small_micro",)))
+    make_version(code="machinery", scales=("small_micro", "below"))
     small(cast.ent)
     with translation.override("en"):
         picker = standard_picker(cast.ent, applicable_versions(cast.ent))
@@ -67,13 +73,13 @@ def test_the_page_checks_the_best_fit_and_keeps_a_refused_choice(cast, client_fo
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/assessments/").content.decode()
     assert f'value="{best.pk}" checked>' in page
-    assert "Made for your industry, Machinery." in page or "Made for your industry" in page
+    assert "Made for your industry" in page and "Covers every industry." in page
     # Sent with the other standard and no period: refused, the other stays checked
     # and its fold opens.
     refused = client.post(
         "/assessments/new/", {"version": general.pk, "period_start": "", "period_end": ""}
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     text = refused.content.decode()
     assert f'value="{general.pk}" checked>' in text
     assert 'data-testid="other-standards" open' in text
