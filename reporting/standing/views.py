@@ -89,27 +89,35 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/standing/warnings.html", context)
 
 
+def _export(
+    request: HttpRequest, select: Any, cells: Any, name: str, headings: list[str]
+) -> HttpResponseBase:
+    """The filtered rows of a list as xlsx (bad filters: 400 with the message)."""
+    user = _reader(request)
+    try:
+        qs = select(user, request.GET)
+    except selectors.FilterError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    return _xlsx(name, headings, (cells(row) for row in qs.iterator(chunk_size=2000)))
+
+
+def _warning_cells(entry: Any) -> list[Any]:
+    row = selectors.warning_row(entry)
+    return [
+        row["enterprise"],
+        row["uscc"],
+        row["district"],
+        row["rule_label"],
+        row["reason"],
+        row["opened_on"],
+        row["closed_on"],
+        row["close_reason"],
+    ]
+
+
 @login_required
 @require_GET
 def warning_export(request: HttpRequest) -> HttpResponseBase:
-    user = _reader(request)
-    try:
-        qs = selectors.warning_entries(user, request.GET)
-    except selectors.FilterError as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    rows = (
-        [
-            row["enterprise"],
-            row["uscc"],
-            row["district"],
-            row["rule_label"],
-            row["reason"],
-            row["opened_on"],
-            row["closed_on"],
-            row["close_reason"],
-        ]
-        for row in map(selectors.warning_row, qs.iterator(chunk_size=2000))
-    )
     headings = [
         _("Enterprise"),
         _("USCC"),
@@ -120,7 +128,7 @@ def warning_export(request: HttpRequest) -> HttpResponseBase:
         _("Removed on"),
         _("Why removed"),
     ]
-    return _xlsx("warning-list", headings, rows)
+    return _export(request, selectors.warning_entries, _warning_cells, "warning-list", headings)
 
 
 @login_required
@@ -149,28 +157,24 @@ def tier_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/standing/tiers.html", context)
 
 
+def _tier_cells(standing: Any) -> list[Any]:
+    row = selectors.tier_row(standing)
+    return [
+        row["enterprise"],
+        row["uscc"],
+        row["district"],
+        row["street"],
+        row["tier_label"],
+        row["inspections_per_year"],
+        row["points"],
+        "; ".join(f"{r['text']} ({r['points']:+d})" for r in row["reasons"]),
+        row["since"],
+    ]
+
+
 @login_required
 @require_GET
 def tier_export(request: HttpRequest) -> HttpResponseBase:
-    user = _reader(request)
-    try:
-        qs = selectors.tier_rows(user, request.GET)
-    except selectors.FilterError as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    rows = (
-        [
-            row["enterprise"],
-            row["uscc"],
-            row["district"],
-            row["street"],
-            row["tier_label"],
-            row["inspections_per_year"],
-            row["points"],
-            "; ".join(f"{r['text']} ({r['points']:+d})" for r in row["reasons"]),
-            row["since"],
-        ]
-        for row in map(selectors.tier_row, qs.iterator(chunk_size=2000))
-    )
     headings = [
         _("Enterprise"),
         _("USCC"),
@@ -182,7 +186,7 @@ def tier_export(request: HttpRequest) -> HttpResponseBase:
         _("Reasons"),
         _("Since"),
     ]
-    return _xlsx("supervision-tiers", headings, rows)
+    return _export(request, selectors.tier_rows, _tier_cells, "supervision-tiers", headings)
 
 
 class FeedClientForm(forms.Form):
