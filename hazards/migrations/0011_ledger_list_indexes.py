@@ -29,4 +29,20 @@ class Migration(migrations.Migration):
                 name="hazard_open_region_status_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="selfreport",
+            index=models.Index(
+                fields=["-year", "-period", "-id"],
+                condition=models.Q(("is_current", True)),
+                name="selfreport_current_list_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="selfreport",
+            index=models.Index(
+                fields=["region", "-year", "-period", "-id"],
+                condition=models.Q(("is_current", True)),
+                name="selfreport_region_list_idx",
+            ),
+        ),
     ]

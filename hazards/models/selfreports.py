@@ -192,6 +192,19 @@ class SelfReport(models.Model):
                 condition=models.Q(is_current=True),
                 name="selfreport_period_ent_idx",
             ),
+            # The list of current forms in its order (newest period first), for the
+            # city office and, on the form's own place, for a district
+            # (selectors.current_reports_visible_to).
+            models.Index(
+                fields=["-year", "-period", "-id"],
+                condition=models.Q(is_current=True),
+                name="selfreport_current_list_idx",
+            ),
+            models.Index(
+                fields=["region", "-year", "-period", "-id"],
+                condition=models.Q(is_current=True),
+                name="selfreport_region_list_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

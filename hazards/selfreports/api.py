@@ -240,7 +240,9 @@ class SelfReportViewSet(
         if data.get("inbox"):
             return selectors.inbox(self.request.user)
         if not data.get("all_versions"):
-            queryset = queryset.filter(is_current=True)
+            queryset = selectors.current_reports_visible_to(
+                self.request.user, SelfReport.objects.select_related("enterprise")
+            )
         for name in ("period_kind", "year", "period", "status"):
             if data.get(name) is not None:
                 queryset = queryset.filter(**{name: data[name]})

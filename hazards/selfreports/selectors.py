@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Qu
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_scope
 from hazards.models import PeriodKind, QuarterlyTable, ReportingRule, SelfReport
+from hazards.registry_sync import PLACE_KINDS
 from hazards.selfreports.periods import Period
 from portal.models import OrganisationKind, Street
 from portal.models.regions import localised_name
@@ -24,6 +25,18 @@ def self_reports_visible_to(user: Any, qs: QuerySet[SelfReport]) -> QuerySet[Sel
     if org is not None and org.kind == OrganisationKind.ENTERPRISE:
         return qs
     return qs.exclude(status=S.DRAFT)
+
+
+def current_reports_visible_to(user: Any, qs: QuerySet[SelfReport]) -> QuerySet[SelfReport]:
+    """The current forms (is_current) the user sees. Current forms follow their
+    enterprise (hazards/registry_sync.py), so for districts, streets, regulators and
+    the city office the scope holds on the form's own place: a list page walks
+    their index in its order without joining the registry."""
+    qs = qs.filter(is_current=True)
+    org = getattr(user, "organisation", None) if getattr(user, "is_authenticated", False) else None
+    if org is not None and org.kind in PLACE_KINDS:
+        return qs.filter(enterprise_scope(user)).exclude(status=S.DRAFT)
+    return self_reports_visible_to(user, qs)
 
 
 def tables_visible_to(user: Any, qs: QuerySet[QuarterlyTable]) -> QuerySet[QuarterlyTable]:

@@ -87,14 +87,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """The forms in the user's scope; an enterprise also sees the periods to file."""
     permissions.require(can_use(request.user))
     user = _actor(request)
-    qs: QuerySet[SelfReport] = SelfReport.objects.visible_to(user).select_related(
-        "enterprise", "receiver"
-    )
+    qs: QuerySet[SelfReport] = SelfReport.objects.select_related("enterprise", "receiver")
+    if request.GET.get("current", "1") == "1":
+        qs = selectors.current_reports_visible_to(user, qs)
+    else:
+        qs = selectors.self_reports_visible_to(user, qs)
     kind = request.GET.get("period_kind", "")
     if kind in PeriodKind.values:
         qs = qs.filter(period_kind=kind)
-    if request.GET.get("current", "1") == "1":
-        qs = qs.filter(is_current=True)
     page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     enterprise = own_enterprise(user)
     due: list[dict[str, Any]] = []
