@@ -46,21 +46,24 @@ def wait_for_replay(timeout: float = 20) -> None:
         time.sleep(0.05)
 
 
-@pytest.fixture
-def paused_replica():
-    """The replica as it is now, its replay paused until the test resumes it."""
+def pause_replay() -> None:
+    """The replica stays as it is now (all the primary has written so far)."""
     wait_for_replay()
     sql(REPLICA, "SELECT pg_wal_replay_pause()")
-    yield lambda: sql(REPLICA, "SELECT pg_wal_replay_resume()")
-    sql(REPLICA, "SELECT pg_wal_replay_resume()")
 
 
-def test_the_dashboard_shows_a_new_row_only_once_the_replica_has_it(client, paused_replica):
+@pytest.fixture
+def resume_replay():
+    resume = lambda: sql(REPLICA, "SELECT pg_wal_replay_resume()")  # noqa: E731
+    yield resume
+    resume()
+
+
+def test_the_dashboard_shows_a_new_row_only_once_the_replica_has_it(client, resume_replay):
     assert sql(REPLICA, "SELECT pg_is_in_recovery()") is True
     cast = build_cast()
     client.force_login(cast.city)
-    wait_for_replay()
-    sql(REPLICA, "SELECT pg_wal_replay_pause()")
+    pause_replay()
     new = make_enterprise("北京复制延迟测试有限公司", cast.chaoyang, 9901)  # on the primary
 
     page = client.get(reverse("dashboards:uncertified"))
@@ -68,22 +71,25 @@ def test_the_dashboard_shows_a_new_row_only_once_the_replica_has_it(client, paus
     assert cast.ent.name in page.content.decode()
     assert new.name not in page.content.decode()  # the replica has not replayed it
 
-    paused_replica()
+    resume_replay()
     wait_for_replay()
     assert new.name in client.get(reverse("dashboards:uncertified")).content.decode()
 
 
-def test_a_unit_that_writes_reads_its_write_back_from_the_primary(paused_replica):
+def test_a_unit_that_writes_reads_its_write_back_from_the_primary(resume_replay):
     cast = build_cast()
+    pause_replay()
     request_started.send(sender=None)  # a new unit of work, as a request starts one
-    with reads_from_replica(), CaptureQueriesContext(connections[REPLICA]) as on_replica:
+    with reads_from_replica():
         new = make_enterprise("北京读己之写测试有限公司", cast.chaoyang, 9902)
-        assert Enterprise.objects.filter(pk=new.pk).exists()  # the primary's answer
-        assert router.db_for_read(Enterprise) == PRIMARY
-    # Asked only whether it has replayed the write (not yet: paused).
+        with CaptureQueriesContext(connections[REPLICA]) as on_replica:
+            assert Enterprise.objects.filter(pk=new.pk).exists()  # the primary's answer
+            assert router.db_for_read(Enterprise) == PRIMARY
+    # The replica was only asked whether it has replayed the write (not yet: paused).
+    assert on_replica.captured_queries
     assert all("pg_last_wal_replay_lsn" in q["sql"] for q in on_replica.captured_queries)
 
-    paused_replica()
+    resume_replay()
     wait_for_replay()
     with reads_from_replica(), CaptureQueriesContext(connections[REPLICA]) as on_replica:
         assert Enterprise.objects.filter(pk=new.pk).exists()  # now the replica's answer
