@@ -26,7 +26,7 @@ from reviews.views.answer_html import answer_form_html, answer_readonly_html, ev
 from reviews.views.checklist import (
     _sections,
 )
-from reviews.views.checklist_page import load_files, page_for, row_state
+from reviews.views.checklist_page import checklist_totals, load_files, page_for, row_state
 from reviews.views.checklist_tree import checklist_tree
 from reviews.views.rendering import (
     _FILES,
@@ -82,7 +82,8 @@ def _saved_response(request, assessment, row) -> HttpResponse:
     html = render_to_string(
         "reviews/_assessment_saved.html", {"row": row, "labels": row_labels()}, request
     )
-    return HttpResponse(html + _render_totals(request, assessment, editable=True))
+    totals = checklist_totals(assessment)
+    return HttpResponse(html + _render_totals(request, assessment, editable=True, totals=totals))
 
 
 def _back_to_row(assessment, row) -> HttpResponse:

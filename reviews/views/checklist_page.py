@@ -9,8 +9,8 @@ from decimal import Decimal
 from reviews.models import Assessment, AssessmentRow, Evidence
 from reviews.scoring import Answer
 from reviews.views.answer_html import FileLine, Page, RowState, escaped_labels, rows_html
-from reviews.views.checklist_tree import ChecklistTree, ElementPart
-from reviews.views.rendering import _csrf_input, _urls, row_labels
+from reviews.views.checklist_tree import ChecklistTree, ElementPart, checklist_tree
+from reviews.views.rendering import _csrf_input, _urls, row_labels, totals_context
 
 _ROW_COLUMNS = (
     "pk",
@@ -95,3 +95,11 @@ def page_sections(
         {**part(section), "children": [part(child) for child in section.children]}
         for section in tree.sections
     ]
+
+
+def checklist_totals(assessment: Assessment) -> dict:
+    """The totals panel's context from one read of the rows: the suggestions
+    are named from the version's tree instead of a query of their criteria."""
+    tree = checklist_tree(assessment.version)
+    rows = load_rows(assessment)
+    return totals_context(assessment, answers=answers_of(rows), named=named_rows(tree, rows))

@@ -283,8 +283,11 @@ def accident_lines(result: ScoreResult, regime: str) -> list[str]:
     ]
 
 
-def _render_totals(request, assessment: Assessment, editable: bool) -> str:
-    context = {**totals_context(assessment), "oob": True, "editable": editable}
+def _render_totals(
+    request, assessment: Assessment, editable: bool, totals: dict | None = None
+) -> str:
+    """The totals panel and the bar's figures, swapped in out of band."""
+    context = {**(totals or totals_context(assessment)), "oob": True, "editable": editable}
     return render_to_string("reviews/_assessment_totals.html", context, request) + render_to_string(
         "reviews/_assessment_scorebar.html", context, request
     )
