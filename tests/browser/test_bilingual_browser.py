@@ -82,7 +82,9 @@ def test_the_registry_shows_grades_and_the_districts_own_streets(tcast, login, l
 def test_the_status_tabs_count_filter_and_scroll_in_their_strip(tcast, login, live_server):
     first = submitted_application(tcast, make_tiered_version())
     engine.perform(actor=tcast.district, application=first, transition="accept")
-    second = submitted_application(tcast, make_tiered_version("second"))
+    # A level 2 application of the same enterprise, received by the association:
+    # in 朝阳区's scope, submitted.
+    second = submitted_application(tcast, make_tiered_version("second"), tier="2")
     assert Application.objects.get(pk=second.pk).status == Status.SUBMITTED
     page = login(tcast.district.username)
     for language, width in each_view(page, live_server, "/applications/"):
