@@ -212,6 +212,7 @@ def url_for(name: str, fallback: str) -> str:
 
 def live_tables(args: argparse.Namespace) -> None:
     import _dashboard_sql as hand
+    from _floor import Floor
     from django.db import connection
     from django.http import QueryDict
     from django.utils import timezone
@@ -282,14 +283,21 @@ def live_tables(args: argparse.Namespace) -> None:
                 label = "page's GROUP BY"
                 statements = [q["sql"] for q in found["captured"] if "GROUP BY" in q["sql"]]
 
-                def bare(statements=statements) -> None:
+                def bare(statements=statements) -> list[Any]:
+                    rows: list[Any] = []
                     with connection.cursor() as cursor:
                         for sql in statements:
                             cursor.execute(sql)
-                            cursor.fetchall()
+                            rows.extend(cursor.fetchall())
+                    return rows
 
                 same = f"{len(statements)} GROUP BY"
             sql_ms = timed(bare, args.requests, args.warmup)[0]
+            # The bare-Django floor running the same SQL: session, user, the SQL's
+            # rows in a template of a few lines (bench/_floor.py).
+            floor_ms = Floor(lambda bare=bare: _as_rows(bare())).measure(
+                client, requests=args.requests, warmup=args.warmup
+            )[0]
 
             def computed(user=user, filters=filters, table=table) -> None:
                 figures.table(table, user, filters, today)
@@ -303,11 +311,13 @@ def live_tables(args: argparse.Namespace) -> None:
                 found,
                 sql=sql_ms,
                 figures=orm_ms,
+                floor=floor_ms,
                 note=f"{label}, {same}",
             )
             print(
                 f"      ({label}: {same}; the table's figures alone {orm_ms:.1f} ms, "
-                f"×{orm_ms / sql_ms:.2f} the bare SQL)"
+                f"×{orm_ms / sql_ms:.2f} the bare SQL; the bare-Django page of the same SQL "
+                f"{floor_ms:.1f} ms, the page ×{found['median'] / floor_ms:.2f} that)"
             )
             if table == "reviews":
                 from reporting.statistics import reviews as review_figures
@@ -324,6 +334,13 @@ def live_tables(args: argparse.Namespace) -> None:
                 for sql, _names in prepared:
                     print(f"      -- hand SQL {sql.splitlines()[0][:60]} …")
                     explain(sql, params)
+
+
+def _as_rows(found: Any) -> list[Any]:
+    """The bare SQL's result as rows: key -> measures (hand SQL) or rows as read."""
+    if isinstance(found, dict):
+        return [(key, *values.values()) for key, values in found.items()]
+    return list(found or ())
 
 
 _TOTALS: dict[tuple[str, str], dict[str, Any]] = {}
@@ -456,17 +473,27 @@ def results() -> list[dict[str, Any]]:
             )
             continue
         sql = row.get("sql")
+        page = {"median_ms": row["median"], "p95_ms": row["p95"], "queries": row["queries"]}
         out.append(
             {
                 **base,
-                "median_ms": row["median"],
-                "p95_ms": row["p95"],
+                **page,
                 "floor_ms": sql,
                 "ratio": row["median"] / sql if sql else None,
-                "queries": row["queries"],
                 "target": f"≤ {RATIO}× SQL" if sql is not None else f"≤ {PAGE_MS} ms",
             }
         )
+        if row.get("floor"):  # the same page against the bare-Django page of its SQL
+            out.append(
+                {
+                    **base,
+                    **page,
+                    "case": case + " vs floor+SQL",
+                    "floor_ms": row["floor"],
+                    "ratio": row["median"] / row["floor"],
+                    "target": f"≤ {RATIO}× floor+SQL",
+                }
+            )
     return out
 
 
