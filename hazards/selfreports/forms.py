@@ -3,14 +3,18 @@ judge it (hazards/selfreports/services.py) and name the field they refuse."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from hazards.models import PeriodKind, SelfReport
 from hazards.models.selfreports import COUNT_FIGURES
 from portal.forms import BootstrapFormMixin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PeriodForm(BootstrapFormMixin, forms.Form):
@@ -25,8 +29,9 @@ class PeriodForm(BootstrapFormMixin, forms.Form):
     )
 
 
-def _label(name: str) -> str:
-    return str(getattr(SelfReport._meta.get_field(name), "verbose_name", name)).capitalize()
+def _label(name: str) -> StrOrPromise:
+    # Lazy: the label is read in the reader's language, not the one at import.
+    return capfirst(getattr(SelfReport._meta.get_field(name), "verbose_name", name))
 
 
 class ReportForm(BootstrapFormMixin, forms.Form):

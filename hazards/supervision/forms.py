@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from hazards.forms import DateInput
@@ -24,7 +25,7 @@ from portal.models import User
 def _text(model: Any, name: str, *, required: bool = False, rows: int = 3) -> forms.CharField:
     field = model._meta.get_field(name)
     return forms.CharField(
-        label=str(field.verbose_name).capitalize(),
+        label=capfirst(field.verbose_name),  # lazy: in the reader's language
         max_length=field.max_length,
         required=required,
         widget=forms.Textarea(attrs={"rows": rows}),
