@@ -190,6 +190,16 @@ def _field_label(model: type[models.Model] | None, key: str) -> tuple[str, dict]
             return str(getattr(field, "verbose_name", key)), choices
     if key in EXTRA_FIELD_LABELS:
         return str(EXTRA_FIELD_LABELS[key]), {}
+    if model is not None:
+        # A part written with the object (a hazard's report and plan): a field
+        # of that name in another model of the same app.
+        for other in apps.get_app_config(model._meta.app_label).get_models():
+            try:
+                field = other._meta.get_field(key)
+            except FieldDoesNotExist:
+                continue
+            choices = dict(getattr(field, "flatchoices", None) or [])
+            return str(getattr(field, "verbose_name", key)), choices
     return key.replace("_", " "), {}
 
 
