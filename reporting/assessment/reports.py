@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.models import Industry, Region, Street
@@ -464,8 +465,17 @@ def sections(report: AssessmentReport) -> list[dict[str, Any]]:
 
 
 def title_of(report: AssessmentReport) -> str:
+    """The report's title: Chinese on the report itself (its PDF, rendered in the
+    portal's language) and on Chinese pages; in English on English pages."""
     data = report.data
-    return f"{data['unit']['name']}{data['period']['code']}安全生产标准化工作{PERIOD_TEXT.get(data['period']['kind'], '')}考核报告"
+    unit, code, kind = data["unit"]["name"], data["period"]["code"], data["period"]["kind"]
+    if (get_language() or "").startswith("en"):
+        if kind == periods.YEAR:
+            text = _("%(unit)s: annual work-safety standardization assessment, %(period)s")
+        else:
+            text = _("%(unit)s: quarterly work-safety standardization assessment, %(period)s")
+        return text % {"unit": unit, "period": code}
+    return f"{unit}{code}安全生产标准化工作{PERIOD_TEXT.get(kind, '')}考核报告"
 
 
 def render_pdf(report: AssessmentReport) -> bytes:
