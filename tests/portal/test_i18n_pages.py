@@ -192,8 +192,13 @@ def user_data() -> list[str]:
 
 def without(text: str, data: list[str]) -> str:
     for value in data:
-        if value in text:
+        if value not in text:
+            continue
+        if len(value) >= 4:
             text = text.replace(value, " ")
+        else:
+            # A short value ("目标") only where it stands alone, not inside a phrase.
+            text = re.sub(rf"(?<![\u4e00-\u9fff]){re.escape(value)}(?![\u4e00-\u9fff])", " ", text)
     # A long text cut short on a page ("…"): its start is data too.
     return re.sub(
         CJK.pattern + r"(?=…|\.\.\.)",
@@ -293,3 +298,5 @@ def test_the_reader_finds_text_attributes_and_leaves_out_the_switcher():
         "北京朝阳精密机械有限公司 · Machinery", ["北京朝阳精密机械有限公司"]
     ).strip() == ("· Machinery")
     assert CJK.search(without("二号车间配电箱…", ["二号车间配电箱未接地"])) is None
+    assert without("治理的目标和任务", ["目标"]) == "治理的目标和任务"
+    assert without("目标: 朝阳区", ["目标", "朝阳区"]).strip() == ":"
