@@ -62,7 +62,7 @@ app.worker_main(
         "--concurrency=1",
         "--loglevel=WARNING",
         "-Q",
-        settings.CELERY_TASK_DEFAULT_QUEUE,
+        ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES),  # this process's
         "--without-heartbeat",
         "--without-mingle",
         "--without-gossip",

@@ -55,9 +55,9 @@ def broker(tmp_path):
             "control_folder": str(folder / "control"),
         }
     else:
-        app.connection_for_write().default_channel.queue_purge(
-            django_settings.CELERY_TASK_DEFAULT_QUEUE
-        )
+        channel = app.connection_for_write().default_channel
+        for queue in django_settings.CELERY_TASK_QUEUES:  # this process's queues
+            channel.queue_purge(queue.name)
     _drop_broker_connections(app)
     try:
         yield folder if app.conf.broker_url.startswith("filesystem://") else None
