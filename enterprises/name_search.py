@@ -1,20 +1,25 @@
 """The registry's name search: ``name__icontains``, served by an index at any length.
 
-On PostgreSQL a fragment of three or more characters is a plain ``icontains``,
-which the trigram index of migration 0003 serves. pg_trgm indexes nothing
-shorter, so a fragment of one or two characters (a 字号 such as 华信) goes
-through the grams index of migration 0013: ``enterprise_name_grams(UPPER(name))
-@> ARRAY[UPPER(fragment)]``, which holds exactly when the name contains the
-fragment, plus the same LIKE, so the rows are those ``icontains`` finds.
+pg_trgm (migration 0003) indexes nothing under three characters, yet a 字号 such as
+华信 is two. Migration 0013 indexes every name's one- and two-character pieces
+(``enterprise_name_grams(UPPER(name))``, with the district, in one GIN index):
+a name contains a fragment only if it has all the fragment's pieces, so
+``grams @> ARRAY[the fragment's pieces]`` finds the candidates and the same LIKE as
+``icontains`` keeps exactly its rows.
 
-That index answers a rare fragment in a few pages, but a common one (北京 is in
-every name) would make PostgreSQL read most of the table to sort it by name. For
-those, walking the (name, id) index and testing each name with LIKE finds the
-first page in a few thousand index entries, without the heap. PostgreSQL cannot
-choose between the two by itself here: it multiplies the two conditions'
-selectivities, 100 times too low. ``NameFragment`` chooses when the query is
-compiled, from the fragment's frequency in the index's statistics and the rows the
-query asks for (its LIMIT): it walks when that takes at most WALK_ROWS entries.
+That index answers in a few pages when few names match. When many do (北京 is in
+every name), PostgreSQL would read each of them to sort them by name; walking the
+(name, id) index instead and testing each name finds a page of 50 in a few
+thousand index entries, without the heap. PostgreSQL cannot choose well by itself:
+it multiplies the two conditions' selectivities, or trusts a LIKE histogram that
+misses the fragment. ``NameFragment`` chooses when the query is compiled:
+
+- a fragment of one or two characters, in a query in name order (or in none) with
+  a LIMIT: a walk when, by the fragment's frequency in the grams index's
+  statistics, it finds the rows asked for within WALK_ROWS entries;
+- a longer fragment in such a query: the plain LIKE, for which PostgreSQL's
+  estimates hold and which it serves with the trigram index or a walk;
+- otherwise (a count, a sort by another column, an export): the grams index.
 
 SQLite has neither index; the search is ``icontains`` there.
 """
@@ -30,8 +35,6 @@ from django.db.models import BooleanField, F, Func, Q
 
 # Index entries a walk along the name index may read for one query (a few ms).
 WALK_ROWS = 10_000
-# The fragments the grams index serves; longer ones have trigrams.
-GRAM_MAX = 2
 # How long a process trusts the frequencies it read (ANALYZE refreshes them).
 STATS_SECONDS = 600
 
@@ -43,14 +46,23 @@ def name_condition(search: str, using: str = "default", *, may_walk: bool = True
     """The rows whose name contains ``search`` (case-insensitive), as ``icontains``.
     ``may_walk=False`` when the condition is one side of an OR: a walk along the
     name index would have to read each row for the other side."""
-    if connections[using].vendor != "postgresql" or len(search) > GRAM_MAX:
+    if connections[using].vendor != "postgresql":
         return Q(name__icontains=search)
     return Q(NameFragment(F("name"), fragment=search, may_walk=may_walk))
 
 
+def pieces(fragment: str) -> list[str]:
+    """What the grams index is asked for: the fragment itself up to two characters,
+    else its two-character pieces."""
+    if len(fragment) <= 2:
+        return [fragment]
+    return list(dict.fromkeys(fragment[i : i + 2] for i in range(len(fragment) - 1)))
+
+
 class NameFragment(Func):
-    """``name`` contains ``fragment`` (1–2 characters): through the grams index or a
-    walk along the name index, whichever reads less for this query (PostgreSQL)."""
+    """``name`` contains ``fragment``, case-insensitively: through the grams index, a
+    walk along the name index, or the trigram index, whichever reads least for the
+    query being compiled (PostgreSQL)."""
 
     output_field = BooleanField()
 
@@ -61,27 +73,36 @@ class NameFragment(Func):
 
     def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def,override]
         column, params = compiler.compile(self.source_expressions[0])
+        name = f"UPPER({column}::text)"
+        query, short = compiler.query, len(self.fragment) <= 2
+        paged = query.high_mark is not None and _in_name_order(query)
+        if paged and self.may_walk and short and _walk_is_short(query, connection, self.fragment):
+            # STRPOS rather than LIKE: the same test, but PostgreSQL has no statistics
+            # for it and assumes a third of the rows match, so it walks the name
+            # index as told instead of trusting a histogram that misses the fragment.
+            return f"STRPOS({name}, UPPER(%s::text)) > 0", [*params, self.fragment]
         pattern = f"%{connection.ops.prep_for_like_query(self.fragment)}%"
-        like = f"UPPER({column}::text) LIKE UPPER(%s)"
-        if self.may_walk and _walks(compiler.query, connection.alias, self.fragment):
+        like = f"{name} LIKE UPPER(%s)"
+        if paged and not short:
             return like, [*params, pattern]
-        grams = f"{GRAMS_FUNCTION}(UPPER({column}::text)) @> ARRAY[UPPER(%s::text)]"
-        return f"({grams} AND {like})", [*params, self.fragment, *params, pattern]
+        wanted = pieces(self.fragment)
+        array = ", ".join(["UPPER(%s::text)"] * len(wanted))
+        grams = f"{GRAMS_FUNCTION}({name}) @> ARRAY[{array}]"
+        return f"({grams} AND {like})", [*params, *wanted, *params, pattern]
 
 
-def _walks(query: Any, alias: str, fragment: str) -> bool:
-    """Whether walking the name index finds the rows the query asks for within
-    WALK_ROWS entries: the query is in name order (or in none) and limited."""
-    if query.high_mark is None or not _in_name_order(query):
-        return False
-    frequency = gram_frequency(fragment.upper(), alias)
+def _walk_is_short(query: Any, connection: Any, fragment: str) -> bool:
+    """Whether a walk along the name index finds the rows the query asks for (its
+    LIMIT) within WALK_ROWS entries, by the fragment's frequency."""
+    frequency = gram_frequency(fragment.upper(), connection.alias)
     return frequency > 0 and query.high_mark / frequency <= WALK_ROWS
 
 
 def _in_name_order(query: Any) -> bool:
+    """In name order, or in none (a count: any order serves)."""
     order = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
     if not order:
-        return True  # any order: the walk's is as good as another
+        return True
     first = order[0]
     if isinstance(first, str):
         return first.lstrip("-") == "name"
