@@ -217,7 +217,7 @@ def answer_readonly_html(
     else:
         out.append(f'  <span class="badge text-bg-light border">{labels["not_answered"]}</span>\n')
     if row.result == Result.PARTIAL:
-        line = escape(_("%(n)s points deducted") % {"n": row.deduction})
+        line = str(escape(_("%(n)s points deducted") % {"n": row.deduction}))
         if row.occurrences:
             capped = _("%(count)s × %(unit)s, capped at the points") % {
                 "count": row.occurrences,

@@ -40,10 +40,10 @@ def load_files(assessment: Assessment, row_id: int | None = None) -> dict[int, l
     if row_id is not None:
         found = found.filter(row_id=row_id)
     files: dict[int, list[FileLine]] = {}
-    for row, *values in found.order_by("original_name", "-file_version").values_list(
-        "row_id", "pk", "original_name", "file_version", "size", "uploaded_at"
-    ):
-        files.setdefault(row, []).append(FileLine(*values))
+    for row, pk, name, number, size, uploaded in found.order_by(
+        "original_name", "-file_version"
+    ).values_list("row_id", "pk", "original_name", "file_version", "size", "uploaded_at"):
+        files.setdefault(row, []).append(FileLine(pk, name, number, size, uploaded))
     return files
 
 

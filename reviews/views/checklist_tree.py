@@ -18,7 +18,6 @@ from decimal import Decimal
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.safestring import SafeString
 
 from reviews.models import Criterion, Element, ExtraTrigger, StandardVersion
 from reviews.views.rendering import answer_choices, row_labels
@@ -35,7 +34,7 @@ class CriterionPart:
     id: int
     code: str
     requirement: str
-    head: SafeString
+    head: str  # markup: the template escaped what it holds
     is_veto: bool
     allow_na: bool
     deduction_unit: Decimal | None
@@ -112,14 +111,14 @@ def _build(version: StandardVersion) -> ChecklistTree:
             sections.append(part)
         else:
             elements[element.parent_id].children.append(part)
-    criteria = {}
+    criteria: dict[int, CriterionPart] = {}
     for criterion in Criterion.objects.filter(version=version).order_by("position"):
         points_text = str(criterion.points)
         unit = criterion.deduction_unit
         has_condition = bool(
             criterion.extra_deduction and criterion.extra_trigger == ExtraTrigger.CONDITION
         )
-        part = CriterionPart(
+        item = CriterionPart(
             id=criterion.pk,
             code=criterion.code,
             requirement=criterion.requirement,
@@ -143,7 +142,9 @@ def _build(version: StandardVersion) -> ChecklistTree:
             if has_condition and criterion.extra_deduction
             else "",
         )
-        criteria[criterion.pk] = part
-        elements[criterion.element_id].criteria.append(part)
-    choices = [(value, escape(label), style) for value, label, style in answer_choices()]
+        criteria[criterion.pk] = item
+        elements[criterion.element_id].criteria.append(item)
+    choices: list[tuple[str, str, str]] = [
+        (value, escape(label), style) for value, label, style in answer_choices()
+    ]
     return ChecklistTree(sections=sections, criteria=criteria, choices=choices)
