@@ -71,7 +71,7 @@ class NameFragment(Func):
         self.fragment = fragment
         self.may_walk = may_walk
 
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def,override]
+    def as_sql(self, compiler, connection, **extra_context):
         column, params = compiler.compile(self.source_expressions[0])
         name = f"UPPER({column}::text)"
         query, short = compiler.query, len(self.fragment) <= 2
