@@ -56,7 +56,7 @@ def page_for(request, assessment: Assessment, tree: ChecklistTree, *, editable: 
         editable=editable,
         labels=escaped_labels(row_labels()),
         choices=tree.choices,
-        csrf_input=_csrf_input(request),
+        csrf_input=str(_csrf_input(request)),
         **_urls(assessment),
     )
 

@@ -14,10 +14,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape
 
 from django.template.loader import get_template
 from django.utils import translation
-from django.utils.html import escape
 
 from reviews.models import Criterion, Element, ExtraTrigger, StandardVersion
 from reviews.views.rendering import answer_choices, row_labels
@@ -122,8 +122,9 @@ def _build(version: StandardVersion) -> ChecklistTree:
             id=criterion.pk,
             code=criterion.code,
             requirement=criterion.requirement,
-            head=head.render(
-                {"criterion": criterion, "points_text": points_text, "labels": labels}
+            # Plain str: a SafeString costs a __str__ call in every f-string.
+            head=str(
+                head.render({"criterion": criterion, "points_text": points_text, "labels": labels})
             ),
             is_veto=criterion.is_veto,
             allow_na=criterion.allow_na,
