@@ -644,7 +644,9 @@ def test_the_detail_panel_shows_the_batch_the_draw_and_the_result(cast, version,
         actor=cast.district, check=drawn_check(batch), result="failed", notes="内部记录：评分不实。"
     )
     organiser = client_for(cast.district).get(detail).content.decode()
-    assert batch.name in organiser and 'data-testid="verification-drawn"' in organiser
+    with translation.override("en"):  # the page's language: the batch's name in English
+        shown = batch.display_name
+    assert shown in organiser and 'data-testid="verification-drawn"' in organiser
     assert batch_url(batch) in organiser and "内部记录" in organiser
     assert 'data-result="failed"' in organiser
     # The enterprise sees that it was drawn and the result, not the notes or the batch page.
