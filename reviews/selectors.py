@@ -41,7 +41,7 @@ def with_row_counts(assessments: list[Assessment]) -> list[Assessment]:
     query over the page's rows: counted in the list's own query they group every
     assessment in scope before the page is cut."""
     tally: dict[int, dict[str, int]] = {
-        row["assessment_id"]: row
+        row["assessment_id"]: {"total": row["total"], "answered": row["answered"]}
         for row in AssessmentRow.objects.filter(assessment_id__in=[a.pk for a in assessments])
         .values("assessment_id")
         .annotate(total=Count("pk"), answered=Count("pk", filter=~Q(result="")))
