@@ -8,6 +8,23 @@ def cast(db):
     return build_cast()
 
 
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around a whole module, rolled back at its end: what a module's
+    fixtures write once (the demo data: seconds of work) every test of the module
+    reads, each test in its own savepoint inside it, as TestCase.setUpTestData does.
+    Only for modules without transactional tests."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():  # the module's own fixtures write inside it
+        outer = transaction.atomic()
+        outer._from_testcase = True  # durable blocks inside it behave as in a TestCase
+        outer.__enter__()
+        yield
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
 def client_for(client):
     """Log a cast member in on the test client: ``client_for(cast.city)``."""

@@ -36,9 +36,16 @@ def row_counts():
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
-@pytest.fixture
-def seeded(db):
+# The demo is seconds of work: written once for the module (tests/conftest.py's
+# module_db), each test reading it in its own savepoint.
+@pytest.fixture(scope="module")
+def seeded_once(module_db):
     return seed()
+
+
+@pytest.fixture
+def seeded(seeded_once, db):
+    return seeded_once
 
 
 def test_every_demo_login_exists_and_its_password_works(seeded, client):

@@ -15,11 +15,18 @@ from reviews.selectors import applicable_versions
 URL = "/api/v1/assessments/"
 
 
-@pytest.fixture
-def shipped(db):
+# The demo is seconds of work: written once for the module (tests/conftest.py's
+# module_db), each test reading it in its own savepoint.
+@pytest.fixture(scope="module")
+def shipped_once(module_db):
     call_command("load_standards", verbosity=0)
     call_command("seed_demo", enterprises=0, verbosity=0)
     return list(StandardVersion.objects.select_related("standard"))
+
+
+@pytest.fixture
+def shipped(shipped_once, db):
+    return shipped_once
 
 
 def demo_login_for(version):
