@@ -6,11 +6,11 @@ import datetime
 
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils import timezone
-from guardian.shortcuts import get_objects_for_user
 
 from certification.models import Application, Assignment, Certificate, Status
 from certification.workflow import APPLICANT, AUTHORITY, RECEIVER, RESPONSIBLE, REVIEW_UNIT
 from enterprises.selectors import enterprise_scope
+from portal.grants import granted_ids
 from portal.models import OrganisationKind as Kind
 from portal.types import AnyUser
 
@@ -37,9 +37,7 @@ def applications_visible_to(user: AnyUser, qs: QuerySet[Application]) -> QuerySe
         # What is assigned to the unit: per-object grants given at assignment
         # and taken back when the application leaves the unit
         # (certification/assignment/rules.py).
-        return get_objects_for_user(
-            user, "certification.view_application", qs.filter(submitted), accept_global_perms=False
-        )
+        return qs.filter(submitted, pk__in=granted_ids(user, Application, "view_application"))
     # The registry's rule on the joined enterprise row, not ``enterprise IN (the
     # enterprises in scope)``: that subquery collects a whole district (70,000
     # enterprises) before the first row, where the join checks only the rows

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from guardian.shortcuts import get_objects_for_user
 
 from enterprises.name_search import name_condition
 from enterprises.uscc import ALPHABET as USCC_ALPHABET
 from enterprises.uscc import normalise_uscc
+from portal.grants import granted_ids
 from portal.models import OrganisationKind as Kind
 from portal.types import AnyUser
 
@@ -64,10 +64,7 @@ def enterprise_scope(user: AnyUser, path: str = "") -> Q:
         # which the application workflow gives at assignment.
         from enterprises.models import Enterprise
 
-        granted = get_objects_for_user(
-            user, "enterprises.view_enterprise", Enterprise.objects.all(), accept_global_perms=False
-        )
-        return on(pk__in=granted.values("pk"))
+        return on(pk__in=granted_ids(user, Enterprise, "view_enterprise"))
     return on(pk__in=[])
 
 
