@@ -157,7 +157,7 @@ def report_submit(*, actor: User, hazard: Hazard) -> MajorHazardReport:
     gaps = missing(report, REPORT_TEXTS)
     if gaps:
         raise ServiceError(
-            _("The report is missing: %(parts)s.") % {"parts": "、".join(gaps)}, field="report"
+            _("The report is missing: %(parts)s.") % {"parts": _(", ").join(gaps)}, field="report"
         )
     report.signed_by, report.submitted_at = actor, timezone.now()
     report.save(update_fields=["signed_by", "submitted_at"])
@@ -256,7 +256,7 @@ def prepare_approve_plan(move: Move) -> None:
     gaps = missing(plan, PLAN_PARTS)
     if gaps:
         raise ServiceError(
-            _("The treatment plan is missing: %(parts)s.") % {"parts": "、".join(gaps)},
+            _("The treatment plan is missing: %(parts)s.") % {"parts": _(", ").join(gaps)},
             field="plan",
         )
     plan.approved_by, plan.approved_at = move.actor, timezone.now()

@@ -465,17 +465,21 @@ def sections(report: AssessmentReport) -> list[dict[str, Any]]:
 
 
 def title_of(report: AssessmentReport) -> str:
-    """The report's title: Chinese on the report itself (its PDF, rendered in the
-    portal's language) and on Chinese pages; in English on English pages."""
+    """The report's title as the record has it (its PDF, workbook and files)."""
     data = report.data
-    unit, code, kind = data["unit"]["name"], data["period"]["code"], data["period"]["kind"]
-    if (get_language() or "").startswith("en"):
-        if kind == periods.YEAR:
-            text = _("%(unit)s: annual work-safety standardization assessment, %(period)s")
-        else:
-            text = _("%(unit)s: quarterly work-safety standardization assessment, %(period)s")
-        return text % {"unit": unit, "period": code}
-    return f"{unit}{code}安全生产标准化工作{PERIOD_TEXT.get(kind, '')}考核报告"
+    return f"{data['unit']['name']}{data['period']['code']}安全生产标准化工作{PERIOD_TEXT.get(data['period']['kind'], '')}考核报告"
+
+
+def shown_title(report: AssessmentReport) -> str:
+    """The title on a page: in English on English pages."""
+    if not (get_language() or "").startswith("en"):
+        return title_of(report)
+    data = report.data
+    if data["period"]["kind"] == periods.YEAR:
+        text = _("%(unit)s: annual work-safety standardization assessment, %(period)s")
+    else:
+        text = _("%(unit)s: quarterly work-safety standardization assessment, %(period)s")
+    return text % {"unit": data["unit"]["name"], "period": data["period"]["code"]}
 
 
 def render_pdf(report: AssessmentReport) -> bytes:

@@ -171,7 +171,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "latest": latest,
-            "title": reports.title_of(report),
+            "title": reports.shown_title(report),
             "sections": schemes.SECTIONS,
             "scores": report.data.get("scores", []),
             "manual_scores": report.manual_scores.select_related("indicator"),

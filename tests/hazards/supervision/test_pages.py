@@ -88,11 +88,11 @@ def test_the_plan_page_names_what_is_missing_and_locks_after_approval(cast, clie
     client = english(client_for(cast.enterprise_staff))
     client.post(url("plan", hazard.pk), {**PLAN, "funds_and_materials": ""})
     page = client.get(url("plan", hazard.pk)).content.decode()
-    assert 'data-testid="plan-missing"' in page and "经费和物资的落实" in page
+    assert 'data-testid="plan-missing"' in page and "funds and materials" in page
     response = english(client_for(cast.enterprise)).post(
         reverse("hazards:act", args=[hazard.pk, "approve_plan"])
     )
-    assert response.status_code == 400 and "经费和物资的落实" in response.content.decode()
+    assert response.status_code == 400 and "funds and materials" in response.content.decode()
     client.post(url("plan", hazard.pk), PLAN)
     client_for(cast.enterprise).post(reverse("hazards:act", args=[hazard.pk, "approve_plan"]))
     assert TreatmentPlan.objects.get().approved_by == cast.enterprise
