@@ -52,6 +52,8 @@ def enterprise_scope(user: AnyUser, path: str = "") -> Q:
         # Its street's enterprises (属地); never "no street" (street_id=None is IS NULL).
         return on(street_id=org.street_id) if org.street_id else on(pk__in=[])
     if org.kind == Kind.REGULATOR:
+        if org.region_id:  # a district department: its industries in its district
+            return on(industry__in=org.industries.all(), region_id=org.region_id)
         return on(industry__in=org.industries.all())
     if org.kind == Kind.ORGANISING_UNIT:
         return on(industry__in=org.qualifications.values("industry"))

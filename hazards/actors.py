@@ -110,6 +110,8 @@ def office_oversees(org: Organisation, enterprise: Enterprise) -> bool:
     if org.kind == OrganisationKind.STREET:
         return org.street_id is not None and org.street_id == enterprise.street_id
     if org.kind == OrganisationKind.REGULATOR:
+        if org.region_id and org.region_id != enterprise.region_id:
+            return False  # a district department: its own district only
         return org.industries.filter(pk=enterprise.industry_id).exists()
     return False
 

@@ -58,7 +58,9 @@ def authority_for(application: Application, tier: str) -> Organisation | None:
     if kind == OrganisationKind.DISTRICT:
         return active.filter(region_id=enterprise.region_id).order_by("pk").first()
     if kind == OrganisationKind.REGULATOR:
-        return active.filter(industries=application.industry_id).order_by("pk").first()
+        # A city regulator: a district department (region set) grades nothing.
+        found = active.filter(region=None, industries=application.industry_id)
+        return found.order_by("pk").first()
     if kind == OrganisationKind.CITY_OFFICE:
         return active.order_by("pk").first()
     return None

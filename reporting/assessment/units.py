@@ -4,17 +4,14 @@ The city assesses the districts and the city's industry departments (行业管�
 regulator organisations without a district); a district assesses its streets and
 its own departments (regulator organisations whose ``region`` is that district).
 
-Districts, streets and the city's departments read their own scope's snapshot rows.
-A district department has no scope of its own in the snapshots (the regulator
-scope counts its industries city-wide), so its figures are its industries' rows of
-its district's snapshot (dimension "industry") added up, the rates recomputed from
-the summed counts: its industries in its area, nothing else. Those rows hold no
-target progress, so a department's target completion reads as missing."""
+Every unit reads its own scope's snapshot rows (figures, targets, breakdown). A
+department, city or district, reads its regulator scope, whose rows the snapshots
+count over its industries: city-wide for a city department, inside its district
+for a district department (reporting/snapshots/compute.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,14 +21,14 @@ from portal.models import Organisation, Region, Street
 from portal.models import OrganisationKind as OrgKind
 from reporting.assessment.models import AssessmentReport, Scheme
 from reporting.models import MetricSnapshot
-from reporting.snapshots import compute, periods
-from reporting.statistics import figures as tables
+from reporting.snapshots import periods
 
 Unit = AssessmentReport.UnitKind
 Scope = MetricSnapshot.ScopeKind
 SCOPE: dict[str, str] = {
     Unit.DISTRICT: Scope.DISTRICT,
     Unit.REGULATOR: Scope.REGULATOR,
+    Unit.DEPARTMENT: Scope.REGULATOR,
     Unit.STREET: Scope.STREET,
 }
 # The rows of each unit's own breakdown table (达标创建).
@@ -53,31 +50,18 @@ class AssessedUnit:
     key: str
     name: str
     region_id: str | None
-    # A district department's industries (codes); empty for every other unit.
-    industries: tuple[str, ...] = ()
 
 
 def _departments(region: Region | None) -> list[AssessedUnit]:
     """The active regulators of the city (``region`` None) or of one district."""
-    found: dict[int, tuple[str, list[str]]] = {}
-    for pk, name, industry in (
-        Organisation.objects.filter(
+    kind = Unit.REGULATOR if region is None else Unit.DEPARTMENT
+    return [
+        AssessedUnit(kind, str(pk), name, None if region is None else region.pk)
+        for pk, name in Organisation.objects.filter(
             kind=OrgKind.REGULATOR, status=Organisation.Status.ACTIVE, region=region
         )
         .order_by("name", "pk")
-        .values_list("pk", "name", "industries")
-    ):
-        found.setdefault(pk, (name, []))[1].extend([industry] if industry else [])
-    kind = Unit.REGULATOR if region is None else Unit.DEPARTMENT
-    return [
-        AssessedUnit(
-            kind,
-            str(pk),
-            name,
-            None if region is None else region.pk,
-            tuple(sorted(industries)) if region is not None else (),
-        )
-        for pk, (name, industries) in found.items()
+        .values_list("pk", "name")
     ]
 
 
@@ -96,27 +80,6 @@ def units(level: str, region: Region | None = None) -> list[AssessedUnit]:
     return streets + _departments(region)
 
 
-def combined(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """Several snapshot rows as one: counts added up, rates recomputed (one decimal,
-    as the snapshots round them; None when nothing was due)."""
-    rate_defs = [(table, r) for table in tables.TABLES for r in compute.rates(table)]
-    rate_names = {f"{table}.{r.name}" for table, r in rate_defs}
-    total: dict[str, Any] = {}
-    for row in rows:
-        for name, value in row.items():
-            if name not in rate_names and isinstance(value, int | float):
-                total[name] = total.get(name, 0) + value
-    for table, r in rate_defs:
-        numerator = total.get(f"{table}.{r.numerator}")
-        denominator = total.get(f"{table}.{r.denominator}")
-        total[f"{table}.{r.name}"] = (
-            round(100 * numerator / denominator, compute.RATE_DECIMALS)
-            if numerator is not None and denominator
-            else None
-        )
-    return total
-
-
 def _empty() -> dict[str, Any]:
     return {"current": None, "previous": {}, "targets": {}, "rows": []}
 
@@ -130,10 +93,7 @@ def snapshots(
     wanted = MetricSnapshot.objects.none()
     keys_by_scope: dict[str, set[str]] = defaultdict(set)
     for unit in chosen:
-        if unit.kind == Unit.DEPARTMENT:
-            keys_by_scope[Scope.DISTRICT].add(str(unit.region_id))
-        else:
-            keys_by_scope[SCOPE[unit.kind]].add(unit.key)
+        keys_by_scope[SCOPE[unit.kind]].add(unit.key)
     for scope_kind, keys in keys_by_scope.items():
         wanted = wanted | MetricSnapshot.objects.filter(scope_kind=scope_kind, scope_key__in=keys)
     dimensions = {"", "target", *BREAKDOWN.values()}
@@ -157,9 +117,6 @@ def snapshots(
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for unit in chosen:
         entry = found[(unit.kind, unit.key)] = _empty()
-        if unit.kind == Unit.DEPARTMENT:
-            _department_entry(entry, unit, read[(Scope.DISTRICT, str(unit.region_id))], period)
-            continue
         own = read[(SCOPE[unit.kind], unit.key)]
         total = own[period.code][""].get("")
         if total is not None:
@@ -171,23 +128,3 @@ def snapshots(
         ]
     return found
 
-
-def _department_entry(
-    entry: dict[str, Any],
-    unit: AssessedUnit,
-    district: Mapping[str, Mapping[str, Mapping[str, Any]]],
-    period: periods.Period,
-) -> None:
-    """A district department's figures from its district's industry rows; none when
-    the district's own row of the period is not frozen."""
-    total = district[period.code][""].get("")
-    if total is None:
-        return
-    current = district[period.code]["industry"]
-    before = district[period.previous().code]
-    entry["as_of"] = total[0]
-    entry["current"] = combined(current[i][1] for i in unit.industries if i in current)
-    if before[""].get("") is not None:
-        rows = before["industry"]
-        entry["previous"] = combined(rows[i][1] for i in unit.industries if i in rows)
-    entry["rows"] = [(i, current[i][1]) for i in unit.industries if i in current]

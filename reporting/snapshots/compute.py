@@ -6,7 +6,8 @@ finest grain (district × street × industry × scale) with one conditional coun
 measure and period, and rolled up in Python to every scope and dimension:
 
 - scopes: the city; each district (Region); each street; each active regulator
-  organisation (the enterprises of its industries);
+  organisation (the enterprises of its industries; a district department's, one
+  with a ``region``, in its district only);
 - dimensions: "" (the scope's total row, key ""), "district", "street", "industry",
   "scale" (key "none" for enterprises without the attribute, as in the live tables);
   a district has no district rows and a street neither district nor street rows.
@@ -164,15 +165,16 @@ class _Scopes:
     """Where one grain row (district, street, industry, scale) rolls up to."""
 
     def __init__(self) -> None:
-        self.regulators: dict[str, list[str]] = defaultdict(list)  # industry -> org ids
+        # industry -> (org id, its district or None for a city regulator)
+        self.regulators: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
         self.regulator_ids: list[str] = []
-        for org_id, industry in Organisation.objects.filter(
+        for org_id, region_id, industry in Organisation.objects.filter(
             kind=OrgKind.REGULATOR, status=Organisation.Status.ACTIVE
-        ).values_list("pk", "industries"):
+        ).values_list("pk", "region_id", "industries"):
             if str(org_id) not in self.regulator_ids:
                 self.regulator_ids.append(str(org_id))
             if industry is not None:
-                self.regulators[industry].append(str(org_id))
+                self.regulators[industry].append((str(org_id), region_id))
         self.districts = list(Region.objects.values_list("pk", flat=True))
         self.streets = list(Street.objects.values_list("code", flat=True))
         self._memo: dict[tuple, list[Cell]] = {}
@@ -199,7 +201,12 @@ class _Scopes:
             scopes.append((Scope.DISTRICT, values["district"]))
         if values["street"] != NONE:
             scopes.append((Scope.STREET, values["street"]))
-        scopes += [(Scope.REGULATOR, org) for org in self.regulators.get(values["industry"], [])]
+        # A district department counts its industries in its own district only.
+        scopes += [
+            (Scope.REGULATOR, org)
+            for org, region in self.regulators.get(values["industry"], [])
+            if region is None or region == values["district"]
+        ]
         found: list[Cell] = []
         for scope_kind, scope_key in scopes:
             found.append((scope_kind, scope_key, "", ""))
