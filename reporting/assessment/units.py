@@ -127,4 +127,3 @@ def snapshots(
             (key, value[1]) for key, value in own[period.code][BREAKDOWN[unit.kind]].items()
         ]
     return found
-

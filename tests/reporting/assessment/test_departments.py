@@ -20,6 +20,7 @@ rectify linear 80 → 100 weight 30, spot deduct 5 weight 20, training manual 10
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -28,13 +29,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from certification.models import Certificate
 from enterprises.models import Enterprise
 from portal.models import Industry, Organisation, OrganisationKind
 from reporting.assessment import flow, schemes, services
 from reporting.assessment.models import AssessmentReport, Scheme
 from reporting.models import MetricSnapshot, Target
-from reporting.snapshots import compute, periods, store
+from reporting.snapshots import compute, periods
+from reporting.snapshots import store as snapshot_store
 from reporting.targets.services import TargetInput, target_create
 from tests.cast import PASSWORD, make_enterprise, make_user
 from tests.certification.factories import make_tiered_version
@@ -116,14 +117,14 @@ def departments(world, cast):
     }
 
 
-def run_district(actor, region, capture):
+def run_district(actor, region, capture, code="2024-Q2"):
     with capture(execute=True):
         run = services.start_run(
             actor=actor,
             level="district",
             region=region,
             period_kind="quarter",
-            period_code="2024-Q2",
+            period_code=code,
         )
     run.refresh_from_db()
     return run
@@ -239,3 +240,88 @@ def test_the_districts_ranking_lists_its_streets_and_its_departments(
     other = client_of(cast.other_district).get(reverse("assessment:ranking") + "?period=2024-Q2")
     assert "朝阳区应急管理局" not in other.content.decode()
     assert client_of(departments["safety"]).get(reverse("assessment:ranking")).status_code == 403
+
+
+TARGET_SCHEME = {
+    "title": "目标考核方案",
+    "indicators": [
+        {
+            "code": "target",
+            "name": "目标完成率",
+            "section": "targets",
+            "kind": "computed",
+            "metric": "target_completion",
+            "rule": {"type": "linear", "zero": 0, "full": 100},
+            "weight": 100,
+        }
+    ],
+}
+
+
+def test_a_district_departments_target_completion_counts_its_own_district(
+    cast, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The nightly snapshot counts the department's target rows in its district: a
+    machinery enterprise of 朝阳区 reaching level 3 moves its rate, one of 海淀区
+    does not."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    today = timezone.localdate()
+    period = periods.period_of("quarter", today).previous()
+    schemes.create_scheme(
+        actor=None,
+        year=period.start.year,
+        level=Scheme.Level.DISTRICT,
+        region=cast.chaoyang,  # 朝阳区's own scheme, before the shipped default
+        definition=TARGET_SCHEME,
+    )
+    department("朝阳区经济和信息化局", cast.chaoyang, "machinery")
+    level_3 = issue(cast, make_tiered_version())  # cast.ent's, below scale: out of the target
+    above = Enterprise.Scale.ABOVE
+    reached = make_enterprise("朝阳机械甲有限公司", cast.chaoyang, 801, scale=above)
+    waiting = make_enterprise("朝阳机械乙有限公司", cast.chaoyang, 802, scale=above)
+    elsewhere = make_enterprise("海淀机械丙有限公司", cast.haidian, 803, scale=above)
+    _certify(level_3, reached, 801)
+    target = target_create(
+        actor=cast.city,
+        data=TargetInput(
+            title="机械行业三级达标",
+            deadline=datetime.date(today.year + 1, 12, 31),
+            rate=Decimal("80"),
+            required_grade=Target.Grade.LEVEL_3,
+            industries=["machinery"],
+            scales=[above],
+        ),
+    )
+
+    def assessed():
+        """(population, reached) of the target and the completion rate, re-snapshotted."""
+        cells = compute.compute(today, ["quarter"])["quarter"]
+        snapshot_store.write(cells, period, period.end, frozen_at=timezone.now(), force=True)
+        run = run_district(
+            cast.district, cast.chaoyang, django_capture_on_commit_callbacks, period.code
+        )
+        assert run.status == "done"
+        data = newest("朝阳区经济和信息化局").data
+        rows = {t["id"]: t for t in data["targets"]}
+        # The rate reads every live target's rows (the seeded ones too).
+        population = sum(t["population"] for t in rows.values())
+        done = sum(t["reached"] for t in rows.values())
+        assert data["metrics"]["target_completion"] == pytest.approx(100 * done / population)
+        mine = rows[str(target.pk)]
+        return (mine["population"], mine["reached"]), data["metrics"]["target_completion"], data
+
+    progress, completion, data = assessed()
+    assert progress == (2, 1)
+    # Its other figures are its industry's in its district too.
+    mine = Enterprise.objects.filter(
+        region=cast.chaoyang, industry_id="machinery", status=Enterprise.Status.ACTIVE
+    )
+    assert data["figures"]["compliance.active"] == mine.count()
+
+    _certify(level_3, elsewhere, 803)  # 海淀区: not the department's
+    assert assessed()[:2] == ((2, 1), completion)
+
+    _certify(level_3, waiting, 802)
+    progress, moved, _data = assessed()
+    assert progress == (2, 2)
+    assert moved > completion
