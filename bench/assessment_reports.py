@@ -5,8 +5,8 @@ every district and regulator with its bulletin (target: all 17 districts ≤ 3 m
 Reports read frozen MetricSnapshot rows only, never the enterprises, so the time does
 not depend on the registry's size: the bench seeds frozen year rows (and the year
 before, for the ranking change) for every district, 25 streets per district (created
-when missing), three departments per district (their figures are the district's
-industry rows) and every city regulator, with figures of Beijing size (500,000
+when missing), three departments per district (their own regulator rows, as the
+snapshots count them) and every city regulator, with figures of Beijing size (500,000
 enterprises city-wide). It runs in one process as one Celery worker would, inside one transaction
 rolled back at the end; files go to a temporary MEDIA_ROOT, deleted afterwards.
 
@@ -131,11 +131,12 @@ def seed(year: int, streets_per_district: int) -> None:
                 data = figures(rng, per_district // streets_per_district)
                 rows.append(row(Scope.STREET, street.code, data))
                 rows.append(row(Scope.DISTRICT, region.pk, data, "street", street.code))
-            for industry in industries:  # what its departments' figures are read from
+            for industry in industries:  # the district's industry breakdown
                 data = figures(rng, per_district // len(industries))
                 rows.append(row(Scope.DISTRICT, region.pk, data, "industry", industry))
-        for org in Organisation.objects.filter(kind=OrganisationKind.REGULATOR, region=None):
-            rows.append(row(Scope.REGULATOR, str(org.pk), figures(rng, 50_000)))
+        for org in Organisation.objects.filter(kind=OrganisationKind.REGULATOR):
+            size = 50_000 if org.region_id is None else per_district // DEPARTMENTS_PER_DISTRICT
+            rows.append(row(Scope.REGULATOR, str(org.pk), figures(rng, size)))
     MetricSnapshot.objects.filter(
         period_kind="year", period_code__in=[str(year - 1), str(year)]
     ).delete()
