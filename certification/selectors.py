@@ -21,9 +21,16 @@ def applications_visible_to(user: AnyUser, qs: QuerySet[Application]) -> QuerySe
     if not user.is_authenticated or not user.is_active or user.organisation is None:
         return qs.none()
     org = user.organisation
-    own = Q(applicant_id=org.pk) | Q(enterprise__account_id=org.pk)
     if org.kind in (Kind.ENTERPRISE, Kind.GROUP):
-        group = Q(enterprise__group_id=org.pk) & ~Q(status=Status.DRAFT)
+        # The enterprise's (or group's) few registry ids as subqueries: an OR across
+        # the joined registry row's columns made PostgreSQL scan all 500,000 rows.
+        from enterprises.models import Enterprise
+
+        own = Q(applicant_id=org.pk) | Q(
+            enterprise_id__in=Enterprise.objects.filter(account_id=org.pk).values("pk")
+        )
+        members = Enterprise.objects.filter(group_id=org.pk).values("pk")
+        group = Q(enterprise_id__in=members) & ~Q(status=Status.DRAFT)
         return qs.filter(own | group)
     submitted = ~Q(status=Status.DRAFT)
     if org.kind == Kind.CITY_OFFICE:
