@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from certification import engine
@@ -17,10 +16,7 @@ from certification.models import Application, Status
 from tests.cast import make_enterprise
 from tests.certification.factories import make_tiered_version, submitted_application
 from tests.certification.lifecycle_factories import issue
-from tests.portal.parts_catalogue import parts_catalogue  # noqa: F401
 from tests.reviews.test_assessment_pages import make_version
-
-pytestmark = pytest.mark.usefixtures("parts_catalogue")
 
 WIDTHS = (1280, 768, 390)
 LANGUAGES = ("zh-hans", "en")

@@ -33,11 +33,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from tests.portal.parts_catalogue import parts_catalogue  # noqa: F401
 from tests.portal.test_url_matrix import MATRIX, clients, world  # noqa: F401
 from tests.url_routes import walk
-
-pytestmark = pytest.mark.usefixtures("parts_catalogue")
 
 ROLES = (
     "anonymous",

@@ -3,41 +3,15 @@ pagination and the count's text in both languages."""
 
 from __future__ import annotations
 
-import gettext
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import trans_real
 
 from enterprises.models import Enterprise
 from portal.models import Region
 from portal.paging import CappedPaginator
 from tests.cast import make_enterprise
-
-PART = Path(__file__).resolve().parents[2] / "locale/zh_Hans/LC_MESSAGES/parts/search.po"
-
-
-@pytest.fixture(scope="session")
-def search_part(tmp_path_factory):
-    """The part's Chinese (locale/zh_Hans/LC_MESSAGES/parts/search.po) under the
-    compiled catalog until it is merged into django.po; then this adds nothing."""
-    msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        pytest.fail("msgfmt is missing: apt-get install gettext", pytrace=False)
-    compiled = tmp_path_factory.mktemp("search") / "search.mo"
-    subprocess.run([msgfmt, "-c", "-o", str(compiled), str(PART)], check=True)
-    with compiled.open("rb") as handle:
-        part = gettext.GNUTranslations(handle)
-    catalog = trans_real.translation("zh-hans")
-    known = set(catalog._catalog.keys())
-    part._catalog = {key: value for key, value in part._catalog.items() if key not in known}
-    catalog.merge(part)
-
 
 # --- the paginator ----------------------------------------------------------------------
 
@@ -117,7 +91,6 @@ def count_text(page) -> str:
     return " ".join(render_to_string("includes/capped_count.html", {"page": page}).split())
 
 
-@pytest.mark.usefixtures("search_part")
 @pytest.mark.parametrize(
     ("language", "rows", "text"),
     [
