@@ -23,8 +23,9 @@ back, so the next try sees the same data) by:
 - the non-admin staff member of 朝阳区: exactly what its admin gets, except
   for managing staff, where it gets 403.
 
-A refused write changes nothing in the database (SQLite's change counter; on
-other databases the row counts of every table).
+A refused write changes nothing in the database (SQLite's change counter,
+PostgreSQL's rows written in the transaction; on other databases the row
+counts of every table).
 """
 
 from __future__ import annotations
@@ -815,11 +816,20 @@ class _Rollback(Exception):
 
 
 def _fingerprint():
-    """Changes to the database so far: SQLite counts every row written; other
-    databases get the row count of every table (every write is audited)."""
+    """Changes to the database so far: SQLite counts every row written, PostgreSQL
+    every row inserted, updated or deleted in this transaction (one query, where
+    counting every table's rows took two hundred for each write); other databases
+    get the row count of every table (every write is audited)."""
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         return connection.connection.total_changes
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(SUM(n_tup_ins + n_tup_upd + n_tup_del), 0)"
+                " FROM pg_stat_xact_all_tables"
+            )
+            return cursor.fetchone()
     tables = connection.introspection.django_table_names(only_existing=True)
     with connection.cursor() as cursor:
         cursor.execute(
