@@ -73,7 +73,7 @@ def test_a_fatal_accident_is_kept_only_with_a_finding_it_was_not_production_safe
             {"note": "保留"},
         )
         assert page.status_code == 400
-        assert "no finding (事故认定)" in page.content.decode()
+        assert "no finding says that the fatal accident" in page.content.decode()
         answer = api_as(cast.district).post(
             f"/api/v1/certificates/{certificate.pk}/keep/", {"note": "保留"}, format="json"
         )
