@@ -71,7 +71,9 @@ def test_the_application_list_is_cards_on_a_phone_and_a_table_from_768(
     page = login(tcast.enterprise.username)
     english(page, live_server)
     at(page, 390, url)
-    expect(page.locator("[data-testid=application-filters] select")).to_have_count(2)
+    # The grade alone: the status is the tabs above the list.
+    expect(page.locator("[data-testid=application-filters] select")).to_have_count(1)
+    expect(page.locator("[data-testid=status-tabs]")).to_be_visible()
     expect(page.locator("[data-testid=application-row] [data-testid=status]")).to_contain_text(
         "Submitted"
     )
