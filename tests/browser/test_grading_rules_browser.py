@@ -37,7 +37,9 @@ def test_the_district_records_the_finding_then_keeps_the_certificate(
     keep = page.locator("[data-testid=lifecycle-keep]")
     keep.locator("textarea[name=note]").fill("经调查，企业体系运行有效。")
     keep.locator("button").click()
-    expect(page.locator("[data-testid=lifecycle-error]")).to_contain_text("no finding says that the fatal accident")
+    expect(page.locator("[data-testid=lifecycle-error]")).to_contain_text(
+        "no finding says that the fatal accident"
+    )
 
     # The district follows the link and records the finding.
     page.locator("[data-testid=pending-fatal] a").click()

@@ -27,7 +27,7 @@ def test_an_enterprise_completes_a_self_assessment(
     # Start from the navigation.
     page.goto(f"{live_server.url}/")
     page.locator("[data-testid=nav] a[href='/assessments/']").click()
-    page.check(f"input[name=version][value=\"{version.pk}\"]")
+    page.check(f'input[name=version][value="{version.pk}"]')
     page.fill("input[name=team_leader]", "张伟")
     page.locator("[data-testid=start-more] summary").click()  # the optional fields fold away
     page.fill("textarea[name=team_members]", "李娜 安全员")
