@@ -1,27 +1,40 @@
-"""/api/v1/certificates/<id>/pdf/ and /plaque/ (scoped downloads), and
-/api/v1/announcements/<id>/pdfs/ (rendering progress, retry)."""
+"""/api/v1/certificates/<id>/pdf/ and /plaque/ (scoped downloads) of one rendered
+certificate; the rendering progress and retry of /api/v1/announcements/<id>/pdfs/ are
+test_certificate_batches_api.py's."""
 
 from __future__ import annotations
 
+import copy
 import io
 
 import pytest
+from django.test import override_settings
 from pypdf import PdfReader
 
-from certification.certificates import rendering as certificate_pdf
-from tests.certification.test_certificate_pdf import _failing_for, announced
+from tests.cast import build_cast
+from tests.certification.factories import make_tiered_version
+from tests.certification.test_certificate_pdf import announced
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+# One announced certificate with its PDF and plaque rendered (seconds of WeasyPrint),
+# written once for the module (tests/conftest.py's module_db); every test reads it in
+# its own savepoint.
+@pytest.fixture(scope="module")
+def rendered_once(module_db, tmp_path_factory):
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        cast = build_cast()
+        _, (certificate,) = announced(cast, make_tiered_version(), render=True)
+        yield cast, certificate
 
 
 @pytest.fixture
-def version(db):
-    from tests.certification.factories import make_tiered_version
+def cast(rendered_once, db):
+    return copy.deepcopy(rendered_once[0])
 
-    return make_tiered_version()
+
+@pytest.fixture
+def certificate(rendered_once, db):
+    return copy.deepcopy(rendered_once[1])
 
 
 def _pdf_text(response) -> str:
@@ -32,8 +45,7 @@ def _pdf_text(response) -> str:
 @pytest.mark.parametrize(
     "kind,expected", [("pdf", "三级企业"), ("plaque", "安全生产标准化三级企业")]
 )
-def test_the_enterprise_downloads_its_files(cast, version, api_for, kind, expected):
-    _, (certificate,) = announced(cast, version, render=True)
+def test_the_enterprise_downloads_its_files(cast, certificate, api_for, kind, expected):
     response = api_for(cast.enterprise).get(f"/api/v1/certificates/{certificate.pk}/{kind}/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -55,55 +67,12 @@ def test_the_enterprise_downloads_its_files(cast, version, api_for, kind, expect
         ("association", 403),
     ],
 )
-def test_the_scope_of_the_files(cast, version, api_for, who, code):
-    _, (certificate,) = announced(cast, version, render=True)
+def test_the_scope_of_the_files(cast, certificate, api_for, who, code):
     client = api_for(getattr(cast, who))
     for kind in ("pdf", "plaque"):
         response = client.get(f"/api/v1/certificates/{certificate.pk}/{kind}/")
         assert response.status_code == code, (who, kind)
 
 
-def test_anonymous_requests_are_refused(cast, version, api):
-    _, (certificate,) = announced(cast, version, render=True)
+def test_anonymous_requests_are_refused(certificate, api):
     assert api.get(f"/api/v1/certificates/{certificate.pk}/pdf/").status_code == 401
-
-
-def test_not_rendered_yet_is_404_saying_so(cast, version, api_for):
-    _, (certificate,) = announced(cast, version)
-    response = api_for(cast.enterprise).get(f"/api/v1/certificates/{certificate.pk}/pdf/")
-    assert response.status_code == 404
-    assert "being prepared" in response.json()["detail"]
-
-
-def test_batch_progress_and_retry(
-    cast, version, api_for, monkeypatch, django_capture_on_commit_callbacks
-):
-    batch, certificates = announced(cast, version, count=2)
-    _failing_for(monkeypatch, {certificates[1].pk})
-    certificate_pdf.issue_announcement_pdfs(batch.pk)
-    client = api_for(cast.district)
-    url = f"/api/v1/announcements/{batch.pk}/pdfs/"
-    data = client.get(url).json()
-    assert (data["total"], data["done"], data["failed"]) == (2, 1, 1)
-    assert data["failures"] == [
-        {"id": certificates[1].pk, "number": certificates[1].number, "error": "OSError: disk full"}
-    ]
-
-    monkeypatch.undo()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url + "retry/")
-    assert response.status_code == 202
-    data = client.get(url).json()
-    assert (data["total"], data["done"], data["failed"], data["failures"]) == (2, 2, 0, [])
-
-
-def test_who_sees_and_retries_a_batch(cast, version, api_for):
-    batch, _ = announced(cast, version)
-    url = f"/api/v1/announcements/{batch.pk}/pdfs/"
-    assert api_for(cast.city).get(url).status_code == 200
-    assert api_for(cast.city).post(url + "retry/").status_code == 403  # reads only
-    assert api_for(cast.enterprise).get(url).status_code == 403
-    assert api_for(cast.enterprise).post(url + "retry/").status_code == 403
-    assert api_for(cast.other_district).get(url).status_code == 404
-    assert api_for(cast.other_district).post(url + "retry/").status_code == 404
-    assert api_for(cast.association).get(url).status_code == 404
