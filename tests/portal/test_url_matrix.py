@@ -34,6 +34,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pytest
 from django.db import connection, transaction
@@ -62,6 +63,7 @@ OUTSIDERS = ("other_district", "other_street", "other_regulator", "other_enterpr
 UNMANAGED = ("district", "regulator", "group", "enterprise", "other_enterprise")
 NOBODY_ELSE = ("city", "district", "regulator", "reviewer", "group", "other_enterprise")
 MISSING_ID = 2_000_000_000
+T = TypeVar("T")
 # The Django admin is one gate for all its pages (portal.admin.CityOfficeAdminSite):
 # test_the_django_admin_is_for_the_city_office_only tries each of its id URLs.
 WHOLE_PREFIXES = {"admin/": "the Django admin: the city office only, checked as a whole"}
@@ -849,6 +851,10 @@ def get(client: Client, url: str) -> int:
     return _drain(client.get(url)).status_code
 
 
+def status_of_write(client: Client, method: str, url: str, data: dict) -> int:
+    return write(client, method, url, data)[0]
+
+
 def write(client: Client, method: str, url: str, data: dict) -> tuple[int, bool]:
     """The write attempt's status and whether it changed the database; always
     rolled back."""
@@ -890,7 +896,7 @@ def write_methods(key: str) -> list[str]:
 # What one test works out again and again (an entry's URLs, whose kwargs functions query
 # and may create objects in the test's savepoint; the owner's answer beside each outsider's),
 # kept for the test only.
-_per_test: dict[tuple, object] = {}
+_per_test: dict[tuple, Any] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -900,7 +906,7 @@ def _forget_per_test():
     _per_test.clear()
 
 
-def once(*key, work: Callable[[], object]):
+def once(*key: object, work: Callable[[], T]) -> T:
     if key not in _per_test:
         _per_test[key] = work()
     return _per_test[key]
@@ -908,7 +914,7 @@ def once(*key, work: Callable[[], object]):
 
 def urls_of(key: str, entry: Entry, world: World) -> tuple[str, str]:
     """The entry's URL, and the same with every id replaced by one that does not exist."""
-    return once("urls", key, work=lambda: _urls_of(key, entry, world))  # type: ignore[return-value]
+    return once("urls", key, work=lambda: _urls_of(key, entry, world))
 
 
 def _urls_of(key: str, entry: Entry, world: World) -> tuple[str, str]:
@@ -1033,7 +1039,12 @@ def _refused(key, entry, world, clients, who, allowed: set[int]) -> list[str]:
         owner_status = (
             405
             if status == 405
-            and once(entry.owner, method, url, work=lambda m=method: write(owner, m, url, data)[0])
+            and once(
+                entry.owner,
+                method,
+                url,
+                work=functools.partial(status_of_write, owner, method, url, data),
+            )
             == 405
             else 0
         )
