@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from reviews.models import Result
 from reviews.views.checklist_tree import CriterionPart
-from reviews.views.rendering import RESULT_LABELS
+from reviews.views.rendering import RESULT_LABELS, shown_values
 
 
 @dataclass(frozen=True)
@@ -71,23 +71,6 @@ def escape(value: object) -> str:
 
 def escaped_labels(labels: Mapping[str, str]) -> dict[str, str]:
     return {name: escape(text) for name, text in labels.items()}
-
-
-def shown_values(row: RowState) -> dict[str, Any]:
-    """The values an answer form shows: the saved ones (as rendering._shown)."""
-    return {
-        "result": row.result,
-        "deduction": (
-            ""
-            if row.result != Result.PARTIAL or row.occurrences
-            else str(row.deduction.normalize())
-        ),
-        "occurrences": "" if row.occurrences is None else str(row.occurrences),
-        "extra_condition": row.extra_condition,
-        "na_reason": row.na_reason,
-        "notes": row.notes,
-        "revision": str(row.revision),
-    }
 
 
 def buttons_html(rid: str, result: str, criterion: CriterionPart, choices) -> str:

@@ -35,10 +35,10 @@ from reviews.views.rendering import (
     _get_assessment,
     _get_editable_row,
     _render_totals,
-    _shown,
     _team_initial,
     grade_label,
     row_labels,
+    shown_values,
     totals_context,
 )
 
@@ -128,7 +128,7 @@ def row_save(request, pk: int, row_id: int):
             request,
             assessment,
             fresh,
-            shown=_shown(fresh),
+            shown=shown_values(fresh),
             status=409,
             error=conflict.message,
             conflict=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -152,8 +153,9 @@ def _own_enterprise(user) -> Enterprise | None:
     )
 
 
-def _shown(row: AssessmentRow) -> dict:
-    """The values an answer form shows: the saved ones."""
+def shown_values(row: Any) -> dict[str, Any]:
+    """The values an answer form shows: the saved ones (of an AssessmentRow, or of
+    the checklist page's row state, which has the same fields)."""
     return {
         "result": row.result,
         "deduction": (
