@@ -11,13 +11,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from certification.models import AnnouncementBatch, Application, Certificate, Status
-from tests.cast import make_enterprise
 from tests.certification.factories import make_tiered_version, submitted_application
+from tests.scaled_lists import Growing, api_client, assert_flat
 
 # Most queries any of these requests may send (session, user, organisation, the
 # capped count, the page, the page's extras, the filter form's choices).
@@ -37,7 +34,7 @@ API = [
 ]
 
 
-class Scope:
+class Scope(Growing):
     """Applications and certificates of 朝阳区's enterprises, grown on demand, and
     one of each in 海淀区 (never in 朝阳区's lists)."""
 
@@ -79,29 +76,10 @@ class Scope:
         copy.save()
         return copy
 
-    def grow_to(self, size: int) -> None:
-        """``size`` enterprises of 朝阳区 with an application and a certificate each."""
-        while self.made - 1 < size:
-            serial = 100 + self.made
-            self.add(make_enterprise(f"北京朝阳测试{serial}有限公司", self.cast.chaoyang, serial))
-
 
 @pytest.fixture
 def scope(cast):
     return Scope(cast)
-
-
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
-
-
-def api_client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.mark.parametrize("role", ["district", "city"])
@@ -110,14 +88,7 @@ def test_a_list_page_reads_as_many_queries_for_3_rows_as_for_40(
     scope, client, role, url, django_assert_max_num_queries
 ):
     client.force_login(getattr(scope.cast, role))
-    scope.grow_to(3)
-    few = queries(client, url)
-    scope.grow_to(40)
-
-    with django_assert_max_num_queries(MAX_QUERIES):
-        many = queries(client, url)
-
-    assert many == few
+    assert_flat(scope, client, url, MAX_QUERIES, django_assert_max_num_queries)
 
 
 @pytest.mark.parametrize("role", ["district", "city"])
@@ -126,14 +97,7 @@ def test_an_api_list_reads_as_many_queries_for_3_rows_as_for_40(
     scope, role, url, django_assert_max_num_queries
 ):
     client = api_client(getattr(scope.cast, role))
-    scope.grow_to(3)
-    few = queries(client, url)
-    scope.grow_to(40)
-
-    with django_assert_max_num_queries(MAX_QUERIES):
-        many = queries(client, url)
-
-    assert many == few
+    assert_flat(scope, client, url, MAX_QUERIES, django_assert_max_num_queries)
 
 
 def test_past_the_cap_the_lists_say_more_than_and_still_show_the_rows(scope, client, settings):

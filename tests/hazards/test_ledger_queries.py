@@ -9,14 +9,11 @@ read rows, not their history.
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from hazards.models import Hazard, SelfReport
-from tests.cast import make_enterprise
 from tests.hazards.factories import record
 from tests.hazards.selfreports.matrix_world import submitted_report
+from tests.scaled_lists import Growing, api_client, assert_flat
 
 MAX_QUERIES = 12
 
@@ -35,7 +32,7 @@ API = [
 ]
 
 
-class Ledger:
+class Ledger(Growing):
     """Hazards (open and closed) and current forms of 朝阳区's enterprises, grown on
     demand, and one of each of a 海淀区 enterprise (never in 朝阳区's lists)."""
 
@@ -67,28 +64,10 @@ class Ledger:
         row.save()
         return row
 
-    def grow_to(self, size: int) -> None:
-        while self.made - 1 < size:
-            serial = 100 + self.made
-            self.add(make_enterprise(f"北京朝阳测试{serial}有限公司", self.cast.chaoyang, serial))
-
 
 @pytest.fixture
 def ledger(cast):
     return Ledger(cast)
-
-
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
-
-
-def api_client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.mark.parametrize("role", ["district", "city"])
@@ -97,14 +76,7 @@ def test_a_ledger_page_reads_as_many_queries_for_3_rows_as_for_40(
     ledger, client, role, url, django_assert_max_num_queries
 ):
     client.force_login(getattr(ledger.cast, role))
-    ledger.grow_to(3)
-    few = queries(client, url)
-    ledger.grow_to(40)
-
-    with django_assert_max_num_queries(MAX_QUERIES):
-        many = queries(client, url)
-
-    assert many == few
+    assert_flat(ledger, client, url, MAX_QUERIES, django_assert_max_num_queries)
 
 
 @pytest.mark.parametrize("role", ["district", "city"])
@@ -113,14 +85,7 @@ def test_a_ledger_api_list_reads_as_many_queries_for_3_rows_as_for_40(
     ledger, role, url, django_assert_max_num_queries
 ):
     client = api_client(getattr(ledger.cast, role))
-    ledger.grow_to(3)
-    few = queries(client, url)
-    ledger.grow_to(40)
-
-    with django_assert_max_num_queries(MAX_QUERIES):
-        many = queries(client, url)
-
-    assert many == few
+    assert_flat(ledger, client, url, MAX_QUERIES, django_assert_max_num_queries)
 
 
 def test_a_district_never_sees_another_districts_hazards_or_forms(ledger, client):

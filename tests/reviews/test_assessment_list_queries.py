@@ -10,20 +10,17 @@ copies of its answers: the list reads rows, not their history.
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from reviews.models import Assessment, AssessmentRow
-from tests.cast import make_enterprise
 from tests.certification.factories import make_tiered_version, submitted_assessment
+from tests.scaled_lists import Growing, api_client, assert_flat
 
 MAX_QUERIES = 12
 PAGES = ["/assessments/", "/assessments/?q=朝阳"]
 API = ["/api/v1/assessments/", "/api/v1/assessments/?status=submitted"]
 
 
-class Assessments:
+class Assessments(Growing):
     def __init__(self, cast) -> None:
         self.cast = cast
         self.base = submitted_assessment(cast.enterprise, cast.ent, make_tiered_version())
@@ -43,28 +40,10 @@ class Assessments:
         AssessmentRow.objects.bulk_create(rows)
         return copy
 
-    def grow_to(self, size: int) -> None:
-        while self.made - 1 < size:
-            serial = 100 + self.made
-            self.add(make_enterprise(f"北京朝阳测试{serial}有限公司", self.cast.chaoyang, serial))
-
 
 @pytest.fixture
 def assessments(cast):
     return Assessments(cast)
-
-
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
-
-
-def api_client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.mark.parametrize("role", ["district", "city"])
@@ -73,14 +52,7 @@ def test_the_list_page_reads_as_many_queries_for_3_rows_as_for_40(
     assessments, client, role, url, django_assert_max_num_queries
 ):
     client.force_login(getattr(assessments.cast, role))
-    assessments.grow_to(3)
-    few = queries(client, url)
-    assessments.grow_to(40)
-
-    with django_assert_max_num_queries(MAX_QUERIES):
-        many = queries(client, url)
-
-    assert many == few
+    assert_flat(assessments, client, url, MAX_QUERIES, django_assert_max_num_queries)
 
 
 @pytest.mark.parametrize("role", ["district", "city"])
@@ -89,14 +61,7 @@ def test_the_api_list_reads_as_many_queries_for_3_rows_as_for_40(
     assessments, role, url, django_assert_max_num_queries
 ):
     client = api_client(getattr(assessments.cast, role))
-    assessments.grow_to(3)
-    few = queries(client, url)
-    assessments.grow_to(40)
-
-    with django_assert_max_num_queries(MAX_QUERIES):
-        many = queries(client, url)
-
-    assert many == few
+    assert_flat(assessments, client, url, MAX_QUERIES, django_assert_max_num_queries)
 
 
 def test_each_row_shows_its_answered_and_total_criteria_newest_first(assessments, client):
