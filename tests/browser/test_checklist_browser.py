@@ -92,10 +92,11 @@ def test_the_self_assessment_checklist_is_navigable_at_every_width(
     expect(page.locator("article.criterion[data-answered='0']").first).to_be_in_viewport()
 
     # Only unanswered: the answered criterion goes out of the way.
-    page.locator("label[for=only-unanswered]").click()
+    # (check() clicks the switch and waits until it reads checked.)
+    page.locator("#only-unanswered").check()
     expect(page.locator(f"#row-{rows['1.1.1']}")).to_be_hidden()
     expect(first).to_be_visible()
-    page.locator("label[for=only-unanswered]").click()
+    page.locator("#only-unanswered").uncheck()
 
     # An element folds from its heading.
     page.locator("#element-1 [data-testid=element-toggle]").click()
