@@ -57,11 +57,14 @@ def test_a_replica_of_another_kind_of_database_is_refused(monkeypatch, tmp_path)
 
 
 @pytest.fixture
-def fresh_unit():
-    """Each test starts as a new request does."""
-    request_started.send(sender=None)
+def fresh_unit(django_db_blocker):
+    """Each test starts as a new request does. (A request's start also closes the
+    connections an earlier test left unusable: that may touch the database.)"""
+    with django_db_blocker.unblock():
+        request_started.send(sender=None)
     yield
-    request_started.send(sender=None)
+    with django_db_blocker.unblock():
+        request_started.send(sender=None)
 
 
 def test_reads_stay_on_the_primary_unless_a_reader_asks(fresh_unit):
