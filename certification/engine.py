@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from certification.models import Application, ApplicationEvent
+from certification.models import Application, ApplicationEvent, Status
 from certification.selectors import current_unit_id
 from certification.steps import record_step_days
 from certification.workflow import (
@@ -42,7 +42,7 @@ from certification.workflow import (
 )
 from portal import audit, workdays
 from portal.errors import ServiceError
-from portal.notify import notify_after_commit
+from portal.notify import label, message, notify_after_commit
 
 
 class TransitionForbidden(ServiceError):
@@ -229,12 +229,12 @@ def perform(
 
 
 def _notify(application: Application, move: Transition, units: list[int | None]) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("%(enterprise)s · %(tier)s application: %(status)s") % {
-            "enterprise": application.enterprise.name,
-            "tier": TIER_NAMES.get(application.tier, application.tier),
-            "status": application.get_status_display(),
-        }
+    text = message(
+        gettext_noop("%(enterprise)s · %(tier)s application: %(status)s"),
+        enterprise=application.enterprise.name,
+        tier=label(Application.Tier, application.tier),
+        status=label(Status, application.status),
+    )
     url = reverse("certification:detail", args=[application.pk])
     notify_after_commit(
         [

@@ -21,9 +21,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from enterprises.models import Enterprise
 from hazards.actors import acts_as_any as acts_as_any
@@ -53,7 +54,7 @@ from portal import audit
 from portal.errors import ServiceError
 from portal.files import check_document, store_upload
 from portal.models import Organisation, OrganisationKind, User
-from portal.notify import notify_after_commit
+from portal.notify import label, message, notify_after_commit
 from reviews.models import Criterion
 from reviews.selectors import applicable_versions
 
@@ -123,12 +124,12 @@ def _district_ids(hazard: Hazard) -> list[int]:
 
 def _notify(hazard: Hazard) -> None:
     """The enterprise hears of every change; the district of major hazards'."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("%(enterprise)s · hazard %(number)s: %(status)s") % {
-            "enterprise": hazard.enterprise.name,
-            "number": hazard.number,
-            "status": hazard.get_status_display(),
-        }
+    text = message(
+        gettext_noop("%(enterprise)s · hazard %(number)s: %(status)s"),
+        enterprise=hazard.enterprise.name,
+        number=hazard.number,
+        status=label(Hazard.Status, hazard.status),
+    )
     recipients: list[int | None] = [hazard.enterprise.account_id]
     if hazard.grade == Hazard.Grade.MAJOR:
         recipients += _district_ids(hazard)

@@ -5,6 +5,10 @@ if the transaction rolls back. A user who chose e-mail at once
 (NotificationPreference IMMEDIATE) gets one mail per notification; everyone
 else gets one daily digest (``send_daily_digests``, CELERY_BEAT_SCHEDULE)
 with the day's notifications grouped per application.
+
+The text is a ``message(gettext_noop("…%(name)s…"), name=value)``: stored
+untranslated and translated for each reader (the page's language) and each
+recipient of a mail (their NotificationPreference.language).
 """
 
 from __future__ import annotations
@@ -24,43 +28,67 @@ from django.utils.translation import ngettext
 
 from portal.errors import ServiceError
 from portal.models import Notification, User
-from portal.models.notifications import NotificationPreference
+from portal.models.notifications import (
+    TEXT_LIMIT,
+    Message,
+    NotificationPreference,
+    label,
+    message,
+)
+
+__all__ = ["Message", "label", "message", "notify", "notify_after_commit", "send_daily_digests"]
 
 IMMEDIATE = NotificationPreference.Email.IMMEDIATE
 
 
-def notify(organisation_ids, text: str, url: str = "") -> int:
+def notify(organisation_ids, text: Message | str, url: str = "") -> int:
+    """Notify the active users of the organisations. ``text`` is a message()
+    (translated for each reader); a plain string is stored and shown as is."""
+    data = text if isinstance(text, dict) else None
     users = list(
         User.objects.filter(organisation_id__in=list(organisation_ids), is_active=True).only(
             "pk", "email"
         )
     )
-    at_once = set(
-        NotificationPreference.objects.filter(
-            user__in=[user.pk for user in users], email=IMMEDIATE
-        ).values_list("user_id", flat=True)
-    )
+    preferences = {
+        preference.user_id: preference
+        for preference in NotificationPreference.objects.filter(user__in=[u.pk for u in users])
+    }
+    at_once = {pk for pk, preference in preferences.items() if preference.email == IMMEDIATE}
     now = timezone.now()
-    Notification.objects.bulk_create(
+    notifications = [
         Notification(
             recipient=user,
-            text=text[:300],
+            message=data,
             url=url,
             emailed_at=now if user.pk in at_once and user.email else None,
         )
         for user in users
-    )
-    mails = [
-        (text[:120], f"{text}\n\n{_absolute(url)}", settings.DEFAULT_FROM_EMAIL, [user.email])
-        for user in users
-        if user.email and user.pk in at_once
     ]
+    for notification in notifications:
+        notification.text = _in(settings.LANGUAGE_CODE, notification) if data else str(text)
+        notification.text = notification.text[:TEXT_LIMIT]
+    Notification.objects.bulk_create(notifications)
+    mails = []
+    for notification in notifications:
+        user = notification.recipient
+        if not (user.email and user.pk in at_once):
+            continue
+        said = _in(preferences[user.pk].language, notification)
+        mails.append(
+            (said[:120], f"{said}\n\n{_absolute(url)}", settings.DEFAULT_FROM_EMAIL, [user.email])
+        )
     if mails:
         send_mass_mail(mails, fail_silently=True)
     return len(users)
 
 
-def notify_after_commit(organisation_ids, text: str, url: str = "") -> None:
+def _in(language: str, notification: Notification) -> str:
+    with translation.override(language):
+        return notification.render()
+
+
+def notify_after_commit(organisation_ids, text: Message | str, url: str = "") -> None:
     ids = [pk for pk in set(organisation_ids) if pk]
     transaction.on_commit(lambda: notify(ids, text, url))
 
@@ -145,7 +173,7 @@ def send_daily_digests(now: datetime.datetime | None = None) -> int:
             mine = list(pending.filter(recipient=user).order_by("-created_at", "-id"))
             unread = [n for n in mine if n.read_at is None]
             if unread and user.email:
-                _send_digest(user, unread)
+                _send_digest(user, unread, preference.language)
                 sent += 1
             Notification.objects.filter(pk__in=[n.pk for n in mine]).update(emailed_at=now)
             preference.digest_sent_on = today
@@ -153,8 +181,8 @@ def send_daily_digests(now: datetime.datetime | None = None) -> int:
     return sent
 
 
-def _send_digest(user: User, notifications: list[Notification]) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
+def _send_digest(user: User, notifications: list[Notification], language: str) -> None:
+    with translation.override(language):
         subject = ngettext(
             "Work safety portal: %(n)d new notification",
             "Work safety portal: %(n)d new notifications",
@@ -183,13 +211,25 @@ def email_preference(user: User) -> str:
     return preference.email if preference else NotificationPreference.Email.DAILY
 
 
-def set_email_preference(*, user: User, choice: str) -> NotificationPreference:
-    """Daily digest or one e-mail per notification; anything else is refused."""
-    if choice not in NotificationPreference.Email.values:
+def language_preference(user: User) -> str:
+    """The language of the user's notification e-mails."""
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference.language if preference else settings.LANGUAGE_CODE
+
+
+def set_email_preference(
+    *, user: User, choice: str | None = None, language: str | None = None
+) -> NotificationPreference:
+    """Daily digest or one e-mail per notification, and the e-mails' language;
+    what is not given stays as it was, anything else is refused."""
+    if choice is not None and choice not in NotificationPreference.Email.values:
         raise ServiceError(
             _("Choose a daily digest or one e-mail per notification."), field="email"
         )
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise ServiceError(_("Choose one of the portal's languages."), field="language")
+    values = {"email": choice, "language": language}
     preference, _created = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"email": choice}
+        user=user, defaults={name: value for name, value in values.items() if value is not None}
     )
     return preference

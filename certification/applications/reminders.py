@@ -15,19 +15,17 @@ import datetime
 from typing import TYPE_CHECKING, cast
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from certification.models import Application, Status
 from certification.selectors import responsible_organisation_id
 from certification.workflow import RESPONSIBLE
 from portal import workdays
-from portal.notify import notify
+from portal.notify import Message, label, message, notify
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -65,30 +63,36 @@ def due_for_reminder(today: datetime.date):
     )
 
 
-def reminder_text(application: Application, today: datetime.date) -> str:
-    from certification.workflow import TIER_NAMES
-
+def reminder_text(application: Application, today: datetime.date) -> Message:
     due_on = cast(datetime.date, application.due_on)  # only applications with a due date
-    with translation.override(settings.LANGUAGE_CODE):
-        values = {
-            "enterprise": application.enterprise.name,
-            "tier": TIER_NAMES.get(application.tier, application.tier),
-            "step": STEPS.get(application.status, application.get_status_display()),
-            "due": due_on.isoformat(),
-        }
-        if due_on < today:
-            days = workdays.working_days_between(due_on, today)
-            overdue = ngettext(
-                "overdue by %(n)d working day", "overdue by %(n)d working days", days
-            ) % {"n": days}
-            return _(
+    values = {
+        "enterprise": application.enterprise.name,
+        "tier": label(Application.Tier, application.tier),
+        "step": STEPS.get(application.status) or label(Status, application.status),
+        "due": due_on.isoformat(),
+    }
+    if due_on < today:
+        days = workdays.working_days_between(due_on, today)
+        overdue = message(
+            gettext_noop("overdue by %(n)d working day"),
+            plural=gettext_noop("overdue by %(n)d working days"),
+            plural_by="n",
+            n=days,
+        )
+        return message(
+            gettext_noop(
                 "Reminder: %(enterprise)s · %(tier)s application — %(step)s was due on "
                 "%(due)s, %(overdue)s."
-            ) % {**values, "overdue": overdue}
-        return (
-            _("Reminder: %(enterprise)s · %(tier)s application — %(step)s is due on %(due)s.")
-            % values
+            ),
+            **values,
+            overdue=overdue,
         )
+    return message(
+        gettext_noop(
+            "Reminder: %(enterprise)s · %(tier)s application — %(step)s is due on %(due)s."
+        ),
+        **values,
+    )
 
 
 def _claim(application: Application, today: datetime.date) -> bool:

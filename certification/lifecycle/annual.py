@@ -5,16 +5,16 @@ the certificate page or through the API."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.lifecycle.rules import _check_authority, _conflict, _when
 from certification.models import AnnualSelfAssessment, Certificate
 from portal import audit
-from portal.notify import notify_after_commit
+from portal.notify import message, notify_after_commit
 
 
 def grading_authority_id(certificate: Certificate) -> int:
@@ -51,15 +51,15 @@ def annual_acknowledge(*, actor, row: AnnualSelfAssessment) -> AnnualSelfAssessm
         obj=certificate,
         after={"year": row.year, "kind": row.kind, "assessment": row.assessment_id},
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _(
+    text = message(
+        gettext_noop(
             "Certificate %(number)s (%(enterprise)s): the grading authority acknowledged "
             "the self-assessment due on %(due)s."
-        ) % {
-            "number": certificate.number,
-            "enterprise": certificate.enterprise.name,
-            "due": row.due_on.isoformat(),
-        }
+        ),
+        number=certificate.number,
+        enterprise=certificate.enterprise.name,
+        due=row.due_on.isoformat(),
+    )
     notify_after_commit(
         [certificate.enterprise.account_id],
         text,

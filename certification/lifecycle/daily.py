@@ -14,10 +14,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from certification.lifecycle.rules import Action, _tier_label
-from certification.models import AnnualSelfAssessment, Certificate, CertificateEvent, Counter
+from certification.lifecycle.rules import Action
+from certification.models import (
+    AnnualSelfAssessment,
+    Application,
+    Certificate,
+    CertificateEvent,
+    Counter,
+)
 from certification.validity import (
     ANNUAL_REMIND_DAYS,
     LIVE,
@@ -27,7 +33,7 @@ from certification.validity import (
     renewal_opens_on,
 )
 from portal import audit
-from portal.notify import notify, notify_after_commit
+from portal.notify import Message, label, message, notify, notify_after_commit
 
 
 def _in_portal_language(job):
@@ -42,7 +48,7 @@ def _in_portal_language(job):
     return run
 
 
-def _notify_enterprise(certificate: Certificate, text: str, url: str = "") -> None:
+def _notify_enterprise(certificate: Certificate, text: Message, url: str = "") -> None:
     notify(
         [certificate.enterprise.account_id],
         text,
@@ -140,15 +146,15 @@ def _deliver(certificate: Certificate, row: AnnualSelfAssessment, assessment) ->
     )
     notify_after_commit(
         [grading_authority_id(certificate)],
-        _(
-            "%(enterprise)s delivered its self-assessment (due on %(due)s) for certificate "
-            "%(number)s: acknowledge it."
-        )
-        % {
-            "enterprise": certificate.enterprise.name,
-            "due": row.due_on.isoformat(),
-            "number": certificate.number,
-        },
+        message(
+            gettext_noop(
+                "%(enterprise)s delivered its self-assessment (due on %(due)s) for certificate "
+                "%(number)s: acknowledge it."
+            ),
+            enterprise=certificate.enterprise.name,
+            due=row.due_on.isoformat(),
+            number=certificate.number,
+        ),
         reverse("certification:lifecycle_certificate", args=[certificate.pk]),
     )
 
@@ -178,16 +184,16 @@ def record_overdue(today: datetime.date) -> int:
             )
             _notify_enterprise(
                 certificate,
-                _(
-                    "%(enterprise)s: the annual self-assessment of year %(year)d of certificate "
-                    "%(number)s was due on %(due)s and is overdue."
-                )
-                % {
-                    "enterprise": certificate.enterprise.name,
-                    "year": row.year,
-                    "number": certificate.number,
-                    "due": row.due_on.isoformat(),
-                },
+                message(
+                    gettext_noop(
+                        "%(enterprise)s: the annual self-assessment of year %(year)d of "
+                        "certificate %(number)s was due on %(due)s and is overdue."
+                    ),
+                    enterprise=certificate.enterprise.name,
+                    year=row.year,
+                    number=certificate.number,
+                    due=row.due_on.isoformat(),
+                ),
             )
         count += 1
     return count
@@ -223,12 +229,12 @@ def expire(today: datetime.date) -> int:
             )
             _notify_enterprise(
                 certificate,
-                _("Certificate %(number)s (%(enterprise)s) expired on %(date)s.")
-                % {
-                    "number": certificate.number,
-                    "enterprise": certificate.enterprise.name,
-                    "date": certificate.valid_until.isoformat(),
-                },
+                message(
+                    gettext_noop("Certificate %(number)s (%(enterprise)s) expired on %(date)s."),
+                    number=certificate.number,
+                    enterprise=certificate.enterprise.name,
+                    date=certificate.valid_until.isoformat(),
+                ),
             )
         count += 1
     return count
@@ -258,16 +264,16 @@ def remind_annual(today: datetime.date) -> int:
             certificate = row.certificate
             _notify_enterprise(
                 certificate,
-                _(
-                    "Reminder: %(enterprise)s — the annual self-assessment of year %(year)d of "
-                    "certificate %(number)s is due on %(due)s."
-                )
-                % {
-                    "enterprise": certificate.enterprise.name,
-                    "year": row.year,
-                    "number": certificate.number,
-                    "due": row.due_on.isoformat(),
-                },
+                message(
+                    gettext_noop(
+                        "Reminder: %(enterprise)s — the annual self-assessment of year %(year)d "
+                        "of certificate %(number)s is due on %(due)s."
+                    ),
+                    enterprise=certificate.enterprise.name,
+                    year=row.year,
+                    number=certificate.number,
+                    due=row.due_on.isoformat(),
+                ),
             )
         count += 1
     return count
@@ -305,16 +311,16 @@ def notify_renewal(today: datetime.date) -> int:
                 continue
             _notify_enterprise(
                 certificate,
-                _(
-                    "Certificate %(number)s (%(enterprise)s, %(grade)s) is valid until %(until)s: "
-                    "you may now apply to renew the same grade."
-                )
-                % {
-                    "number": certificate.number,
-                    "enterprise": certificate.enterprise.name,
-                    "grade": _tier_label(certificate.tier),
-                    "until": certificate.valid_until.isoformat(),
-                },
+                message(
+                    gettext_noop(
+                        "Certificate %(number)s (%(enterprise)s, %(grade)s) is valid until "
+                        "%(until)s: you may now apply to renew the same grade."
+                    ),
+                    number=certificate.number,
+                    enterprise=certificate.enterprise.name,
+                    grade=label(Application.Tier, certificate.tier),
+                    until=certificate.valid_until.isoformat(),
+                ),
                 url=reverse("certification:new"),
             )
         count += 1

@@ -74,13 +74,15 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import (
     AnnouncementBatch,
     AnnualSelfAssessment,
+    Application,
     Certificate,
     CertificateEvent,
     RevocationReason,
@@ -98,7 +100,7 @@ from enterprises.accidents import pending_fatal
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import Organisation, OrganisationKind
-from portal.notify import notify_after_commit
+from portal.notify import label, message, notify_after_commit
 
 Action = CertificateEvent.Action
 
@@ -303,14 +305,16 @@ def _apply(
 
 
 def _tell_enterprise(certificate: Certificate, event: CertificateEvent) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("Certificate %(number)s (%(enterprise)s): %(action)s — %(grade)s, %(status)s.") % {
-            "number": certificate.number,
-            "enterprise": certificate.enterprise.name,
-            "action": event.get_action_display(),
-            "grade": _tier_label(certificate.tier),
-            "status": certificate.get_status_display(),
-        }
+    text = message(
+        gettext_noop(
+            "Certificate %(number)s (%(enterprise)s): %(action)s — %(grade)s, %(status)s."
+        ),
+        number=certificate.number,
+        enterprise=certificate.enterprise.name,
+        action=label(CertificateEvent.Action, event.action),
+        grade=label(Application.Tier, certificate.tier),
+        status=label(Certificate.Status, certificate.status),
+    )
     notify_after_commit(
         [certificate.enterprise.account_id, certificate.application.applicant_id],
         text,
@@ -551,11 +555,15 @@ def flag_for_review(*, actor, enterprise, reason: str) -> list[Certificate]:
         audit.record(
             actor=actor, action="certificate.flagged", obj=certificate, after={"reason": reason}
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            text = _(
+        text = message(
+            gettext_noop(
                 "Certificate %(number)s (%(enterprise)s) is flagged for a revocation "
                 "review: %(reason)s"
-            ) % {"number": certificate.number, "enterprise": enterprise.name, "reason": reason}
+            ),
+            number=certificate.number,
+            enterprise=enterprise.name,
+            reason=reason,
+        )
         notify_after_commit(
             [certificate.announcement.organiser_id, *city_office_ids()],
             text,

@@ -10,14 +10,15 @@ import datetime
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.models import Objection, PublicityItem, Status
 from certification.publicity.rules import _conflict, _forbidden
 from portal import audit
 from portal.errors import ServiceError
-from portal.notify import notify_after_commit
+from portal.notify import label, message, notify_after_commit
 
 OBJECTION_FIELDS = {"name": 50, "contact": 100}
 
@@ -99,11 +100,14 @@ def objection_lodge(
         obj=objection,
         after={"item": item.pk, "application": item.application_id, "batch": batch.pk},
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        message = _(
+    text = message(
+        gettext_noop(
             "Objection to %(enterprise)s in the publicity “%(title)s”: please resolve it."
-        ) % {"enterprise": item.application.enterprise.name, "title": batch.title}
-    notify_after_commit([batch.organiser_id], message, reverse("certification:publicity"))
+        ),
+        enterprise=item.application.enterprise.name,
+        title=batch.title,
+    )
+    notify_after_commit([batch.organiser_id], text, reverse("certification:publicity"))
     return objection
 
 
@@ -176,16 +180,16 @@ def objection_resolve(*, actor, objection: Objection, outcome: str, resolution: 
             comment=resolution,
         )
     else:
-        with translation.override(settings.LANGUAGE_CODE):
-            message = _(
+        text = message(
+            gettext_noop(
                 "An objection to %(enterprise)s in the publicity was resolved: %(outcome)s."
-            ) % {
-                "enterprise": application.enterprise.name,
-                "outcome": objection.get_outcome_display(),
-            }
+            ),
+            enterprise=application.enterprise.name,
+            outcome=label(Objection.Outcome, objection.outcome),
+        )
         notify_after_commit(
             [application.applicant_id, application.enterprise.account_id],
-            message,
+            text,
             reverse("certification:detail", args=[application.pk]),
         )
     return objection

@@ -39,13 +39,13 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.assignment.simplified import spot_checked
 from certification.engine import Move, TransitionForbidden
@@ -63,7 +63,7 @@ from certification.workflow import TRANSITIONS, tier_label
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import OrganisationKind
-from portal.notify import notify_after_commit
+from portal.notify import message, notify_after_commit
 from reviews.accident_gate import application_refusal
 
 # The batch's name, a data value like an enterprise's name: "2026-12-03 复核批次 3"
@@ -411,18 +411,27 @@ def batch_create(*, actor, applications) -> VerificationBatch:
     by_unit: dict[int, list[int]] = defaultdict(list)
     for pk in ids:
         by_unit[units[pk]].append(pk)
-    with translation.override(settings.LANGUAGE_CODE):
-        for unit_id, unit_ids in by_unit.items():
-            drawn = [found[pk].enterprise.name for pk in unit_ids if pk in picks]
-            text = _(
-                "%(count)d of your review reports are in verification batch “%(batch)s” of "
-                "%(organiser)s."
-            ) % {"count": len(unit_ids), "batch": batch.name, "organiser": actor.organisation.name}
-            if drawn:
-                text += " " + _("Drawn for an on-site re-check: %(names)s.") % {
-                    "names": "、".join(drawn)
-                }
-            notify_after_commit([unit_id], text, reverse("certification:list"))
+    for unit_id, unit_ids in by_unit.items():
+        drawn = [found[pk].enterprise.name for pk in unit_ids if pk in picks]
+        values = {"count": len(unit_ids), "batch": batch.name, "organiser": actor.organisation.name}
+        if drawn:
+            text = message(
+                gettext_noop(
+                    "%(count)d of your review reports are in verification batch “%(batch)s” of "
+                    "%(organiser)s. Drawn for an on-site re-check: %(names)s."
+                ),
+                **values,
+                names=drawn,  # joined in the reader's language
+            )
+        else:
+            text = message(
+                gettext_noop(
+                    "%(count)d of your review reports are in verification batch “%(batch)s” of "
+                    "%(organiser)s."
+                ),
+                **values,
+            )
+        notify_after_commit([unit_id], text, reverse("certification:list"))
     return batch
 
 

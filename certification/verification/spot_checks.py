@@ -10,12 +10,12 @@ import datetime
 import math
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certification.assignment.simplified import never_drawn_tiers
 from certification.engine import TransitionConflict, TransitionForbidden
@@ -30,7 +30,7 @@ from portal import audit
 from portal.errors import ServiceError
 from portal.fields import check_length
 from portal.models import Organisation, OrganisationKind
-from portal.notify import notify_after_commit
+from portal.notify import message, notify_after_commit
 
 
 def _when(moment) -> str:
@@ -135,13 +135,17 @@ def spot_check_record(*, actor, check, result: str, notes: str = "") -> SpotChec
 def _after_failure(actor, check: SpotCheck, application: Application) -> None:
     unit = check.unit
     url = reverse("certification:detail", args=[application.pk])
-    with translation.override(settings.LANGUAGE_CODE):
-        notify_after_commit(
-            [unit.pk],
-            _("The spot check of your review report on %(enterprise)s failed: %(notes)s")
-            % {"enterprise": application.enterprise.name, "notes": check.notes},
-            url,
-        )
+    notify_after_commit(
+        [unit.pk],
+        message(
+            gettext_noop(
+                "The spot check of your review report on %(enterprise)s failed: %(notes)s"
+            ),
+            enterprise=application.enterprise.name,
+            notes=check.notes,
+        ),
+        url,
+    )
     if check.batch_id is not None:
         batch = _reopen(actor, check, check.batch_id)
         _reexamine_unit(actor, check, batch)
@@ -158,17 +162,17 @@ def _after_failure(actor, check: SpotCheck, application: Application) -> None:
             obj=unit,
             after={"failed_spot_checks": failures, "spot_check": check.pk},
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            text = _(
+        text = message(
+            gettext_noop(
                 "Proposal to remove review unit %(unit)s: %(count)d of its reports failed "
                 "the organising unit's spot checks (latest: %(enterprise)s, by "
                 "%(organiser)s)."
-            ) % {
-                "unit": unit.name,
-                "count": failures,
-                "enterprise": application.enterprise.name,
-                "organiser": actor.organisation.name,
-            }
+            ),
+            unit=unit.name,
+            count=failures,
+            enterprise=application.enterprise.name,
+            organiser=actor.organisation.name,
+        )
         notify_after_commit(city, text, reverse("review_bodies:detail", args=[unit.pk]))
 
 
@@ -264,11 +268,14 @@ def _reexamine_unit(actor, check: SpotCheck, batch: VerificationBatch) -> list[S
         Application.objects.filter(pk__in=picks).select_related("enterprise").order_by("pk")
     ):
         receivers[application.receiver_id].append(application.enterprise.name)
-    with translation.override(settings.LANGUAGE_CODE):
-        for receiver_id, names in receivers.items():
-            text = _(
+    for receiver_id, names in receivers.items():
+        text = message(
+            gettext_noop(
                 "A spot check of review unit %(unit)s failed: re-examine on site its "
                 "reports on %(names)s."
-            ) % {"unit": check.unit.name, "names": "、".join(names)}
-            notify_after_commit([receiver_id], text, reverse("certification:verification"))
+            ),
+            unit=check.unit.name,
+            names=names,  # joined in the reader's language
+        )
+        notify_after_commit([receiver_id], text, reverse("certification:verification"))
     return created

@@ -17,10 +17,9 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from enterprises.models import Enterprise
 from hazards import services
@@ -29,7 +28,7 @@ from hazards.models import GovernmentInspection, Hazard, OrderItem, TipOff
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import OrganisationKind, User
-from portal.notify import notify_after_commit
+from portal.notify import Message, message, notify_after_commit
 
 # The offices that inspect enterprises and receive tip-offs, each within its scope.
 OFFICE_KINDS = (
@@ -84,7 +83,7 @@ def _day(value: object, name: str) -> datetime.date:
     return day
 
 
-def _notify_enterprise(enterprise: Enterprise, text: str) -> None:
+def _notify_enterprise(enterprise: Enterprise, text: Message) -> None:
     notify_after_commit([enterprise.account_id], text)
 
 
@@ -178,17 +177,17 @@ def inspection_record(
             "hazards": hazards,
         },
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _(
+    text = message(
+        gettext_noop(
             "%(office)s inspected %(enterprise)s: order %(number)s, %(count)d items to "
             "rectify by %(deadline)s."
-        ) % {
-            "office": actor.organisation,
-            "enterprise": enterprise.name,
-            "number": inspection.order_number,
-            "count": len(hazards),
-            "deadline": deadline.isoformat(),
-        }
+        ),
+        office=str(actor.organisation),
+        enterprise=enterprise.name,
+        number=inspection.order_number,
+        count=len(hazards),
+        deadline=deadline.isoformat(),
+    )
     _notify_enterprise(enterprise, text)
     return inspection
 
@@ -291,17 +290,17 @@ def order_review(
             "not_passed": failed_ids,
         },
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        message = _(
+    text = message(
+        gettext_noop(
             "Follow-up review %(number)s of order %(order)s: %(passed)d rows closed, "
             "%(failed)d not passed."
-        ) % {
-            "number": number,
-            "order": inspection.order_number,
-            "passed": len(passed_ids),
-            "failed": len(failed_ids),
-        }
-    _notify_enterprise(inspection.enterprise, message)
+        ),
+        number=number,
+        order=inspection.order_number,
+        passed=len(passed_ids),
+        failed=len(failed_ids),
+    )
+    _notify_enterprise(inspection.enterprise, text)
     return inspection
 
 

@@ -15,8 +15,8 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from enterprises.importing.rows import Problem
 from enterprises.models import Enterprise
@@ -28,7 +28,7 @@ from hazards.importing.rows import CheckedRow, RowReader
 from hazards.models import Hazard
 from portal.errors import ServiceError
 from portal.models import User
-from portal.notify import notify_after_commit
+from portal.notify import message, notify_after_commit
 
 # The column a refusal of hazard_record names, by the hazard field it names.
 FIELD_COLUMNS = {"major_basis": "major_code", "completed_on": "closed_on"}
@@ -163,11 +163,11 @@ def _write(actor: User, enterprise: Enterprise, row: CheckedRow, result: ImportR
 
 
 def _notify(enterprise: Enterprise, result: ImportResult) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("%(enterprise)s: %(count)d hazards imported into the ledger.") % {
-            "enterprise": enterprise.name,
-            "count": result.created,
-        }
+    text = message(
+        gettext_noop("%(enterprise)s: %(count)d hazards imported into the ledger."),
+        enterprise=enterprise.name,
+        count=result.created,
+    )
     notify_after_commit([enterprise.account_id], text)
 
 

@@ -12,14 +12,15 @@ from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from enterprises.models import Enterprise
 from hazards.models import PeriodKind, ReportingRule, SelfReportReminder
 from hazards.selfreports.periods import Period, open_periods
 from hazards.selfreports.selectors import state_conditions, with_current_report
-from portal.notify import notify_after_commit
+from hazards.selfreports.services import period_message
+from portal.notify import message, notify_after_commit
 
 
 def lead_time(period: Period, today: datetime.date) -> int | None:
@@ -64,11 +65,11 @@ def send_reminders(today: datetime.date | None = None) -> int:
                 "enterprise_id", flat=True
             )
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            text = _("The self-report for %(period)s is due on %(date)s.") % {
-                "period": period.label,
-                "date": period.due_on().isoformat(),
-            }
+        text = message(
+            gettext_noop("The self-report for %(period)s is due on %(date)s."),
+            period=period_message(period),
+            date=period.due_on().isoformat(),
+        )
         for enterprise_id, account_id, _name in _unfiled(period):
             if enterprise_id in done:
                 continue

@@ -20,11 +20,11 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from enterprises.models import Enterprise
 from hazards.errors import HazardConflict, HazardForbidden
@@ -35,7 +35,7 @@ from hazards.selfreports.periods import Period
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import Organisation, OrganisationKind, Region, User
-from portal.notify import notify_after_commit
+from portal.notify import Message, message, notify_after_commit
 
 TEXTS = {
     "adjustment_reason": 2000,
@@ -119,13 +119,24 @@ def _url(report: SelfReport) -> str:
     return reverse("hazards:selfreports:detail", args=[report.pk])
 
 
-def _notify(organisation_ids: list[int | None], report: SelfReport, what: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("%(enterprise)s · self-report %(period)s: %(what)s") % {
-            "enterprise": report.enterprise.name,
-            "period": period_of_report(report).label,
-            "what": what,
-        }
+def period_message(period: Period) -> Message:
+    """Period.label in a notification, translated when read."""
+    if period.kind == PeriodKind.MONTH:
+        return message(gettext_noop("%(year)s-%(month)02d"), year=period.year, month=period.number)
+    if period.kind == PeriodKind.QUARTER:
+        return message(
+            gettext_noop("%(year)s Q%(quarter)s"), year=period.year, quarter=period.number
+        )
+    return message(gettext_noop("Year %(year)s"), year=period.year)
+
+
+def _notify(organisation_ids: list[int | None], report: SelfReport, what: Message) -> None:
+    text = message(
+        gettext_noop("%(enterprise)s · self-report %(period)s: %(what)s"),
+        enterprise=report.enterprise.name,
+        period=period_message(period_of_report(report)),
+        what=what,
+    )
     notify_after_commit(organisation_ids, text, _url(report))
 
 
@@ -410,7 +421,7 @@ def report_submit(*, actor: User, report: SelfReport) -> SelfReport:
             "supersedes": report.supersedes_id,
         },
     )
-    _notify([report.receiver_id], report, _("submitted"))
+    _notify([report.receiver_id], report, message(gettext_noop("submitted")))
     return report
 
 
@@ -486,7 +497,7 @@ def report_acknowledge(*, actor: User, report: SelfReport) -> SelfReport:
         before={"status": SelfReport.Status.SUBMITTED},
         after={"status": report.status},
     )
-    _notify([report.enterprise.account_id], report, _("acknowledged"))
+    _notify([report.enterprise.account_id], report, message(gettext_noop("acknowledged")))
     return report
 
 
@@ -510,7 +521,11 @@ def report_return(*, actor: User, report: SelfReport, reason: str) -> SelfReport
         before={"status": SelfReport.Status.SUBMITTED},
         after={"status": report.status, "reason": reason},
     )
-    _notify([report.enterprise.account_id], report, _("returned: %(reason)s") % {"reason": reason})
+    _notify(
+        [report.enterprise.account_id],
+        report,
+        message(gettext_noop("returned: %(reason)s"), reason=reason),
+    )
     return report
 
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.models import Hazard, MajorHazardReport, ReportReceipt, Suspension, TreatmentPlan
@@ -28,7 +28,7 @@ from hazards.supervision import rules
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import Organisation, OrganisationKind, User
-from portal.notify import notify_after_commit
+from portal.notify import message, notify_after_commit
 
 REPORT_TEXTS = ("current_state_and_causes", "harm_and_difficulty", "treatment_outline")
 REPORT_FIELDS = (*REPORT_TEXTS, "suspension", "workers_congress_on")
@@ -176,11 +176,11 @@ def report_submit(*, actor: User, hazard: Hazard) -> MajorHazardReport:
             "late": rules.report_late(hazard, report),
         },
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("%(enterprise)s reported major hazard %(number)s; please acknowledge.") % {
-            "enterprise": hazard.enterprise.name,
-            "number": hazard.number,
-        }
+    text = message(
+        gettext_noop("%(enterprise)s reported major hazard %(number)s; please acknowledge."),
+        enterprise=hazard.enterprise.name,
+        number=hazard.number,
+    )
     notify_after_commit([org.pk for org in offices], text)
     return report
 

@@ -18,8 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.models import (
@@ -38,7 +39,7 @@ from portal import audit
 from portal.errors import ServiceError
 from portal.files import check_document, store_upload
 from portal.models import User
-from portal.notify import notify_after_commit
+from portal.notify import Message, label, message, notify_after_commit
 
 Status = SupervisionListing.Status
 EVALUATION_TYPES = ("pdf", "jpg", "png")
@@ -78,13 +79,15 @@ def _guard(actor: User, listing: SupervisionListing, name: str) -> None:
         )
 
 
-def _tell(listing: SupervisionListing, organisation_ids: Iterable[int | None], what: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("%(number)s (%(enterprise)s): %(what)s") % {
-            "number": listing.number,
-            "enterprise": listing.hazard.enterprise.name,
-            "what": what,
-        }
+def _tell(
+    listing: SupervisionListing, organisation_ids: Iterable[int | None], what: Message
+) -> None:
+    text = message(
+        gettext_noop("%(number)s (%(enterprise)s): %(what)s"),
+        number=listing.number,
+        enterprise=listing.hazard.enterprise.name,
+        what=what,
+    )
     notify_after_commit(list(organisation_ids), text)
 
 
@@ -180,7 +183,7 @@ def listing_create(
         obj=listing,
         after={"hazard": hazard.pk, **audit.snapshot(listing, LISTING_FIELDS)},
     )
-    _tell(listing, [hazard.enterprise.account_id], _("listed for supervision"))
+    _tell(listing, [hazard.enterprise.account_id], message(gettext_noop("listed for supervision")))
     return listing
 
 
@@ -333,8 +336,10 @@ def close_apply(*, actor: User, listing: SupervisionListing, text: str) -> Close
     _tell(
         listing,
         [listing.issuer_id],
-        _("application to close, review due by %(date)s")
-        % {"date": application.review_due.isoformat()},
+        message(
+            gettext_noop("application to close, review due by %(date)s"),
+            date=application.review_due.isoformat(),
+        ),
     )
     return application
 
@@ -437,7 +442,11 @@ def close_review(
             **details,
         },
     )
-    _tell(listing, [listing.hazard.enterprise.account_id], listing.get_status_display())
+    _tell(
+        listing,
+        [listing.hazard.enterprise.account_id],
+        message(label(SupervisionListing.Status, listing.status)),
+    )
     return application
 
 

@@ -1,6 +1,7 @@
 """The user's own notifications (the bell), newest first; ``grouped/`` gives
 them per day and per application as the page does, ``preference/`` reads and
-sets how they come by e-mail (daily digest or one each).
+sets how they come by e-mail (daily digest or one each, and in which
+language). A notification's ``text`` is in the request's language.
 
 Only the recipient sees or marks a notification; there is no scope beyond
 that, so another user's notification is simply not there.
@@ -8,6 +9,7 @@ that, so another user's notification is simply not there.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +26,8 @@ from portal.models.notifications import NotificationPreference
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # In the request's language (Accept-Language), whoever caused it.
+    text = serializers.CharField(source="render", read_only=True)
     unread = serializers.SerializerMethodField()
 
     class Meta:
@@ -52,7 +56,13 @@ class MarkReadSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 class PreferenceSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     email = serializers.ChoiceField(
         choices=NotificationPreference.Email.choices,
+        required=False,
         help_text=gettext_lazy("daily: one digest e-mail a day; immediate: one per notification."),
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=gettext_lazy("The language of the e-mails; left out, it stays as it was."),
     )
 
 
@@ -135,12 +145,24 @@ class NotificationViewSet(PortalAPIMixin, mixins.ListModelMixin, viewsets.Generi
     @action(detail=False, methods=["get", "put"])
     def preference(self, request):
         """How the user gets notifications by e-mail: ``daily`` (one digest a
-        day, the default) or ``immediate`` (one per notification)."""
+        day, the default) or ``immediate`` (one per notification), and in which
+        ``language``; a PUT changes what it gives."""
         if request.method == "PUT":
             body = PreferenceSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             try:
-                notify.set_email_preference(user=request.user, choice=body.validated_data["email"])
+                notify.set_email_preference(
+                    user=request.user,
+                    choice=body.validated_data.get("email"),
+                    language=body.validated_data.get("language"),
+                )
             except ServiceError as error:
-                raise serializers.ValidationError({"email": [error.message]}) from None
-        return Response({"email": notify.email_preference(request.user)})
+                raise serializers.ValidationError(
+                    {error.field or "email": [error.message]}
+                ) from None
+        return Response(
+            {
+                "email": notify.email_preference(request.user),
+                "language": notify.language_preference(request.user),
+            }
+        )

@@ -3,6 +3,7 @@ grouped per day and per application, and the user's e-mail preference."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -35,6 +36,8 @@ def notification_list(request):
             "params": "unread=1" if unread_only else "",
             "email_choices": NotificationPreference.Email.choices,
             "email_choice": notify.email_preference(request.user),
+            "language_choices": settings.LANGUAGES,
+            "language_choice": notify.language_preference(request.user),
         },
     )
 
@@ -42,9 +45,14 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_preference(request):
-    """How the user wants notifications by e-mail: a daily digest or each one."""
+    """How the user wants notifications by e-mail: a daily digest or each one,
+    and in which language."""
     try:
-        notify.set_email_preference(user=request.user, choice=request.POST.get("email", ""))
+        notify.set_email_preference(
+            user=request.user,
+            choice=request.POST.get("email", ""),
+            language=request.POST.get("language"),  # a form without it keeps the language
+        )
     except ServiceError as error:
         messages.error(request, error.message)
     else:

@@ -14,12 +14,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal import audit
 from portal.errors import ServiceError
 from portal.files import check_document, upload_name
-from portal.notify import notify_after_commit
-from reporting.assessment import reports, selectors
+from portal.notify import message, notify_after_commit
+from reporting.assessment import selectors
 from reporting.assessment.models import (
     AssessmentReport,
     Indicator,
@@ -32,6 +33,7 @@ from reporting.assessment.services import (
     assessing_organisations,
     copy_manual,
     start_run,
+    title_message,
     unit_organisations,
 )
 
@@ -89,12 +91,12 @@ def comment(*, actor: Any, report: AssessmentReport, text: str, objection: bool)
         )
         notify_after_commit(
             assessing_organisations(report),
-            (
-                _("%(unit)s objects to its assessment report.")
+            message(
+                gettext_noop("%(unit)s objects to its assessment report.")
                 if objection
-                else _("%(unit)s commented on its assessment report.")
-            )
-            % {"unit": report.unit_name},
+                else gettext_noop("%(unit)s commented on its assessment report."),
+                unit=report.unit_name,
+            ),
             reverse("assessment:report", args=[report.pk]),
         )
 
@@ -233,7 +235,10 @@ def finalise(*, actor: Any, report: AssessmentReport) -> AssessmentReport:
         )
         notify_after_commit(
             unit_organisations(final),
-            _("The assessment report %(title)s is final.") % {"title": reports.title_of(final)},
+            message(
+                gettext_noop("The assessment report %(title)s is final."),
+                title=title_message(final),
+            ),
             reverse("assessment:report", args=[final.pk]),
         )
         from reporting.assessment.tasks import render_report_task

@@ -24,11 +24,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal import audit
 from portal.models import Organisation, Region
 from portal.models import OrganisationKind as OrgKind
-from portal.notify import notify_after_commit
+from portal.notify import Message, message, notify_after_commit
 from portal.workdays import add_working_days
 from reporting.assessment import reports, schemes, selectors, workbook
 from reporting.assessment.models import (
@@ -46,6 +47,19 @@ Status = AssessmentReport.Status
 
 class AssessmentError(ValueError):
     pass
+
+
+def title_message(report: AssessmentReport) -> Message:
+    """The report's title in a notification: reports.shown_title, translated when
+    read (the Chinese reads as reports.title_of)."""
+    data = report.data
+    if data["period"]["kind"] == periods.YEAR:
+        msgid = gettext_noop("%(unit)s: annual work-safety standardization assessment, %(period)s")
+    else:
+        msgid = gettext_noop(
+            "%(unit)s: quarterly work-safety standardization assessment, %(period)s"
+        )
+    return message(msgid, unit=data["unit"]["name"], period=data["period"]["code"])
 
 
 # --- runs --------------------------------------------------------------------
@@ -278,8 +292,14 @@ def ensure_version(
             )
             notify_after_commit(
                 unit_organisations(unit),
-                _("The draft assessment report %(title)s is ready: comment or object by %(date)s.")
-                % {"title": reports.title_of(report), "date": due.isoformat()},
+                message(
+                    gettext_noop(
+                        "The draft assessment report %(title)s is ready: comment or object "
+                        "by %(date)s."
+                    ),
+                    title=title_message(report),
+                    date=due.isoformat(),
+                ),
                 reverse("assessment:report", args=[report.pk]),
             )
     except IntegrityError:  # another worker wrote this version meanwhile

@@ -21,12 +21,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from portal.models import Organisation
 from portal.models import OrganisationKind as Kind
-from portal.notify import notify_after_commit
+from portal.notify import message, notify_after_commit
 from reporting.models import Escalation
 from reporting.worklists.registry import WORKLISTS, Worklist
 
@@ -119,16 +119,20 @@ def escalate(today: datetime.date | None = None) -> dict[int, int]:
                 Escalation.objects.bulk_create(batch, ignore_conflicts=True)
                 received.update(row.to_organisation_id for row in _inserted(worklist.name, batch))
         url = reverse("worklists:escalated")
-        with translation.override(settings.LANGUAGE_CODE):
-            for office, count in received.items():
-                text = ngettext(
+        for office, count in received.items():
+            text = message(
+                gettext_noop(
                     "%(count)s worklist item overdue more than %(days)s days was escalated "
-                    "to your office.",
+                    "to your office."
+                ),
+                plural=gettext_noop(
                     "%(count)s worklist items overdue more than %(days)s days were escalated "
-                    "to your office.",
-                    count,
-                ) % {"count": count, "days": settings.WORKLIST_ESCALATION_DAYS}
-                notify_after_commit([office], text, url)
+                    "to your office."
+                ),
+                count=count,
+                days=settings.WORKLIST_ESCALATION_DAYS,
+            )
+            notify_after_commit([office], text, url)
     if nowhere:
         logger.warning("%s overdue worklist items have no office to escalate to", nowhere)
     return dict(received)

@@ -12,17 +12,17 @@ itself: reviews.bodies.services.unit_set_status does not offer "disqualified".
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import Organisation, OrganisationKind, Qualification, User
-from portal.notify import notify_after_commit
+from portal.notify import message, notify_after_commit
 from portal.types import AnyUser
 from reviews.bodies import figures as year_figures
 from reviews.bodies.selectors import units_managed_by
@@ -155,16 +155,16 @@ def proposal_create(
             "year": year,
         },
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _(
+    text = message(
+        gettext_noop(
             "%(proposer)s proposes to disqualify review unit %(unit)s (%(count)d failed spot "
             "checks this year): %(reason)s"
-        ) % {
-            "proposer": proposer.name,
-            "unit": unit.name,
-            "count": failed,
-            "reason": reason,
-        }
+        ),
+        proposer=proposer.name,
+        unit=unit.name,
+        count=failed,
+        reason=reason,
+    )
     # The deciders' page: a regulator does not see the unit's own page.
     notify_after_commit(_deciders(unit), text, reverse("review_bodies:disqualifications"))
     return proposal
@@ -220,12 +220,14 @@ def proposal_decide(
         obj=unit,
         after={"proposal": proposal.pk, "decision": proposal.status, "reason": reason},
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("The proposal to disqualify review unit %(unit)s was %(decision)s: %(reason)s") % {
-            "unit": unit.name,
-            "decision": _("approved") if approve else _("refused"),
-            "reason": reason,
-        }
+    text = message(
+        gettext_noop(
+            "The proposal to disqualify review unit %(unit)s was %(decision)s: %(reason)s"
+        ),
+        unit=unit.name,
+        decision=message(gettext_noop("approved") if approve else gettext_noop("refused")),
+        reason=reason,
+    )
     notify_after_commit(
         [unit.pk, proposal.proposer_id], text, reverse("review_bodies:detail", args=[unit.pk])
     )

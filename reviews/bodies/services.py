@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from enterprises.models import Enterprise
 from portal import audit
 from portal.errors import ServiceError
 from portal.models import Industry, Organisation, OrganisationKind, User
-from portal.notify import notify_after_commit
+from portal.notify import label, message, notify_after_commit
 from reviews.models import ConflictRelation, Reviewer
 
 Status = Organisation.Status
@@ -95,11 +95,11 @@ def unit_set_status(
         before=before,
         after={"status": status, "status_reason": reason},
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("Your review unit is now “%(status)s”: %(reason)s") % {
-            "status": locked.get_status_display(),
-            "reason": reason,
-        }
+    text = message(
+        gettext_noop("Your review unit is now “%(status)s”: %(reason)s"),
+        status=label(Status, locked.status),
+        reason=reason,
+    )
     notify_after_commit([locked.pk], text, reverse("review_bodies:detail", args=[locked.pk]))
     unit.status, unit.status_reason = locked.status, locked.status_reason
     return unit

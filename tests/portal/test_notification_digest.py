@@ -140,18 +140,19 @@ def test_the_api_groups_and_sets_the_preference(cast):
         (APP_1, 3, 3),
         (APP_2, 1, 1),
     ]
-    assert api.get("/api/v1/notifications/preference/").json() == {"email": "daily"}
+    daily = {"email": "daily", "language": "zh-hans"}
+    assert api.get("/api/v1/notifications/preference/").json() == daily
     assert (
         api.put("/api/v1/notifications/preference/", {"email": "hourly"}, format="json").status_code
         == 400
     )
     assert notify.email_preference(cast.enterprise) == "daily"
     response = api.put("/api/v1/notifications/preference/", {"email": "immediate"}, format="json")
-    assert response.json() == {"email": "immediate"}
+    assert response.json() == {"email": "immediate", "language": "zh-hans"}
     # Another user's notifications and preference are not there.
     api.force_authenticate(cast.district)
     assert api.get("/api/v1/notifications/grouped/").json()["results"] == []
-    assert api.get("/api/v1/notifications/preference/").json() == {"email": "daily"}
+    assert api.get("/api/v1/notifications/preference/").json() == daily
 
 
 def test_the_digest_runs_every_day_from_celery_beat():

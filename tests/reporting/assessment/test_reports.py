@@ -98,7 +98,11 @@ def test_the_assessed_district_is_told_its_draft_is_ready(
     with translation.override("en"):
         run(cast.city, "2024-Q2", django_capture_on_commit_callbacks)
     note = Notification.objects.get(recipient=cast.district)
-    assert "朝阳区2024-Q2" in note.text and "comment or object by" in note.text
+    # Stored in the portal's language, read in the reader's.
+    assert "朝阳区2024-Q2安全生产标准化工作季度考核报告" in note.text
+    with translation.override("en"):
+        assert "朝阳区: quarterly work-safety standardization assessment, 2024-Q2" in note.render()
+        assert "comment or object by" in note.render()
     assert note.url == f"/assessment-reports/reports/{report_of('110105').pk}/"
     assert not Notification.objects.filter(
         recipient=cast.other_district, text__contains="朝阳区"
