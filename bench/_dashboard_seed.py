@@ -163,11 +163,13 @@ def seed_certification(applications: int, certificates: int, rng: random.Random)
     applicant, _created = Organisation.objects.get_or_create(
         name="基准测试申请单位（bench）", defaults={"kind": OrganisationKind.ENTERPRISE}
     )
-    pool = list(
+    rows = list(
         Enterprise.objects.filter(status=Enterprise.Status.ACTIVE, applications__isnull=True)
         .order_by("pk")
-        .values_list("pk", "region_id", "industry_id", "scale")
+        .values_list("pk", "region_id", "industry_id", "scale", "street_id")
     )
+    street_of = {row[0]: row[4] for row in rows}
+    pool = [row[:4] for row in rows]
     rng.shuffle(pool)
     holders = pool[:certificates]
     others = pool[certificates:]
@@ -257,7 +259,7 @@ def seed_certification(applications: int, certificates: int, rng: random.Random)
 
         def app_rows() -> Iterable[dict[str, Any]]:
             for i, p in enumerate(plan):
-                pk, _region, industry, grade, receiver, state, created, cert = p
+                pk, region, industry, grade, receiver, state, created, cert = p
                 moves = STATES.get(state, (0, []))[1]
                 changed = created + datetime.timedelta(days=3 * len(moves))
                 if cert is not None:
@@ -270,6 +272,8 @@ def seed_certification(applications: int, certificates: int, rng: random.Random)
                     "assessment_id": assessment_ids[i],
                     "tier": grade,
                     "industry_id": industry,
+                    "region_id": region,
+                    "street_id": street_of[pk],
                     "receiver_id": receiver,
                     "status": state,
                     "status_changed_at": _aware(changed),

@@ -260,6 +260,8 @@ def add_applications(
                     assessment=assessment,
                     tier=grade,
                     industry_id=e.industry_id,
+                    region_id=e.region_id,
+                    street_id=e.street_id,
                     receiver_id=receiver,
                     status=state,
                     created_at=started,

@@ -13,6 +13,13 @@ class CertificationConfig(AppConfig):
 
         scoping.register("certification.Application", selectors.applications_visible_to)
 
+        # Applications keep their enterprise's district and street (registry_sync.py).
+        from certification import registry_sync
+        from enterprises.signals import enterprise_moved
+
+        enterprise_moved.connect(
+            registry_sync.follow_enterprise, dispatch_uid="certification.follow_enterprise"
+        )
         # Accidents recorded in the registry flag live certificates for review.
         from certification.lifecycle import rules as lifecycle
         from enterprises.signals import accident_flags_review

@@ -45,14 +45,21 @@ def applications_visible_to(user: AnyUser, qs: QuerySet[Application]) -> QuerySe
         # and taken back when the application leaves the unit
         # (certification/assignment/rules.py).
         return qs.filter(submitted, pk__in=granted_ids(user, Application, "view_application"))
-    # The registry's rule on the joined enterprise row, not ``enterprise IN (the
-    # enterprises in scope)``: that subquery collects a whole district (70,000
-    # enterprises) before the first row, where the join checks only the rows
-    # the page and the capped count read.
     return qs.filter(
-        submitted
-        & (Q(receiver_id=org.pk) | Q(authority_id=org.pk) | enterprise_scope(user, "enterprise__"))
+        submitted & (Q(receiver_id=org.pk) | Q(authority_id=org.pk) | _enterprise_in_scope(user))
     )
+
+
+def _enterprise_in_scope(user: AnyUser) -> Q:
+    """The registry's scope rule for the application's enterprise. A district and a
+    street: on the application's copy of the enterprise's place (registry_sync.py),
+    which its own indexes serve. Anyone else: on the joined enterprise row, not
+    ``enterprise IN (the enterprises in scope)``, which collects a whole scope before
+    the first row where the join checks only the rows the page reads."""
+    org = user.organisation
+    if org.kind in (Kind.DISTRICT, Kind.STREET):
+        return enterprise_scope(user)  # the same columns, region_id / street_id, on this row
+    return enterprise_scope(user, "enterprise__")
 
 
 def queue_for(user: AnyUser, qs: QuerySet[Application] | None = None) -> QuerySet[Application]:

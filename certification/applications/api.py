@@ -151,7 +151,7 @@ class ApplicationViewSet(
             "status": "status",
             "tier": "tier",
             "enterprise": "enterprise_id",
-            "district": "enterprise__region_id",
+            "district": "region_id",
             "industry": "industry_id",
         }
         queryset = queryset.filter(**{lookups[key]: data[key] for key in lookups if key in data})

@@ -114,7 +114,7 @@ def application_list(request):
     for key, lookup in (
         ("status", "status"),
         ("tier", "tier"),
-        ("district", "enterprise__region_id"),
+        ("district", "region_id"),
         ("industry", "industry_id"),
     ):
         if filters[key]:

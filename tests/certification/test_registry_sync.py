@@ -1,0 +1,80 @@
+"""Applications follow their enterprise: each keeps the enterprise's district and street,
+and when the registry moves the enterprise, the new district and street see its
+applications in their lists, tab counts and API, the old street no longer does."""
+
+from __future__ import annotations
+
+import pytest
+
+from certification.models import Application
+from enterprises import services as registry
+from enterprises.models import Enterprise
+from portal.models import Industry, Street
+from tests.certification.factories import make_tiered_version, submitted_application
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/applications/"
+API = "/api/v1/applications/"
+
+
+@pytest.fixture
+def application(cast):
+    return submitted_application(cast, make_tiered_version())
+
+
+def listed(client, **params) -> set[int]:
+    return {a.pk for a in client.get(LIST, params).context["page"].object_list}
+
+
+def api_listed(client, **params) -> set[int]:
+    return {row["id"] for row in client.get(API, params).json()["results"]}
+
+
+def all_tab(client) -> int:
+    return client.get(LIST).context["status_tabs"][0].count
+
+
+def test_an_application_takes_its_enterprises_district_and_street(cast, application):
+    assert (application.region_id, application.street_id) == (
+        cast.ent.region_id,
+        cast.chaoyang_street.pk,
+    )
+
+
+def test_a_moved_enterprises_applications_show_in_the_new_place(cast, client_for, application):
+    wanshoulu = Street.objects.get(code="110108001")
+    assert application.pk in listed(client_for(cast.street))
+    assert application.pk not in listed(client_for(cast.other_district))
+    ent = Enterprise.objects.get(pk=cast.ent.pk)
+    ent.region, ent.street = cast.haidian, wanshoulu
+    ent.industry = Industry.objects.get(code="commerce")
+    registry.enterprise_save(actor=cast.city, enterprise=ent)
+
+    moved = Application.objects.get(pk=application.pk)
+    assert (moved.region_id, moved.street_id) == (cast.haidian.pk, wanshoulu.pk)
+    assert moved.industry.code == "machinery"  # the industry applied for stays
+    haidian = client_for(cast.other_district)
+    assert application.pk in listed(haidian)
+    assert application.pk in listed(haidian, district=cast.haidian.pk)
+    assert application.pk in api_listed(haidian, district=cast.haidian.pk)
+    assert all_tab(haidian) == 1
+    old_street = client_for(cast.street)
+    assert application.pk not in listed(old_street)
+    assert application.pk not in api_listed(old_street)
+    assert all_tab(old_street) == 0
+    # 朝阳区 received it and still handles it; its district filter now names 海淀区.
+    chaoyang = client_for(cast.district)
+    assert application.pk in listed(chaoyang)
+    assert application.pk not in listed(chaoyang, district=cast.chaoyang.pk)
+
+
+def test_a_street_change_within_the_district_moves_them_between_streets(
+    cast, client_for, application
+):
+    ent = Enterprise.objects.get(pk=cast.ent.pk)
+    ent.street = cast.other_chaoyang_street
+    registry.enterprise_save(actor=cast.district, enterprise=ent)
+    assert application.pk in api_listed(client_for(cast.other_street))
+    assert application.pk not in api_listed(client_for(cast.street))
+    assert application.pk in listed(client_for(cast.district), district=cast.chaoyang.pk)
