@@ -149,9 +149,7 @@ def visible_text(html: str) -> list[tuple[str, bool]]:
 # Texts the portal writes that still follow the writer's language: showing them
 # in the reader's needs a field (the message's id and values kept beside the
 # text); until then they count as user data.
-NEEDS_A_FIELD = {
-    ("portal.notification", "text"): "stored as sent, in the language of the actor",
-}
+NEEDS_A_FIELD: dict[tuple[str, str], str] = {}
 
 
 def _strings(value) -> Iterator[str]:

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from certification.certificates import pdf_jobs
 from certification.models import (
@@ -36,6 +37,7 @@ from enterprises.models import Accident, Enterprise, ImportJob, RegistrationClai
 from enterprises.services import enterprise_register
 from enterprises.uscc import make_uscc
 from portal.models import Notification, Organisation, Region
+from portal.notify import label, message
 from reviews import services as review_services
 from reviews.models import (
     Assessment,
@@ -148,8 +150,18 @@ def build_world() -> World:
     )
     job.file.save("matrix.xlsx", ContentFile(b"PK\x03\x04"), save=False)
     job.save()
+    # As notify() writes it: the message, read in the reader's language, and its
+    # text in the portal's.
     notification = Notification.objects.create(
-        recipient=cast.enterprise, text="测试通知", url=f"/applications/{application.pk}/"
+        recipient=cast.enterprise,
+        text="测试通知",
+        message=message(
+            gettext_noop("%(enterprise)s · %(tier)s application: %(status)s"),
+            enterprise=application.enterprise.name,
+            tier=label(Application.Tier, application.tier),
+            status=label(Status, application.status),
+        ),
+        url=f"/applications/{application.pk}/",
     )
     conflict = ConflictRelation.objects.create(
         unit=cast.reviewer.organisation,
