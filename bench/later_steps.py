@@ -68,7 +68,10 @@ def add_batches() -> None:
     city = User.objects.get(username="demo-city")
     pending = (
         Application.objects.filter(
-            status__in=[Status.PUBLICITY, Status.ANNOUNCED], publicity_items__isnull=True
+            status__in=[Status.PUBLICITY, Status.ANNOUNCED],
+            publicity_items__isnull=True,
+            # The Beijing seed's announced applications come with their certificates.
+            certificate__isnull=True,
         )
         .select_related("industry")
         .order_by("receiver_id", "pk")

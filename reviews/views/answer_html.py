@@ -61,6 +61,7 @@ class Page:
     csrf_input: str
     rows_url: str
     evidence_url: str
+    elements_url: str
 
 
 def escape(value: object) -> str:

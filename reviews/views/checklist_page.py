@@ -6,9 +6,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
 from reviews.models import Assessment, AssessmentRow, Evidence
 from reviews.scoring import Answer
-from reviews.views.answer_html import FileLine, Page, RowState, escaped_labels, rows_html
+from reviews.views.answer_html import (
+    FileLine,
+    Page,
+    RowState,
+    escape,
+    escaped_labels,
+    rows_html,
+)
 from reviews.views.checklist_tree import ChecklistTree, ElementPart, checklist_tree
 from reviews.views.rendering import _csrf_input, _urls, row_labels, totals_context
 
@@ -86,15 +96,64 @@ def page_sections(
     files: dict[int, list[FileLine]],
     page: Page,
 ) -> list[dict]:
-    """A elements → B elements, each with its rows' markup."""
+    """A elements → B elements, each with its rows' markup; a B element's heading
+    (and its "not applicable to us" form) built here too: the template language
+    spent about 0.06 ms on each of a standard's 50 or so."""
+    na_labels = _na_labels() if page.editable else {}
 
     def part(element: ElementPart) -> dict:
         return {"element": element, "rows": rows_html(element.criteria, rows, files, page)}
 
+    def child_part(child: ElementPart) -> dict:
+        built = part(child)
+        built["heading"] = child_heading_html(child, bool(built["rows"]), page, na_labels)
+        return built
+
     return [
-        {**part(section), "children": [part(child) for child in section.children]}
+        {**part(section), "children": [child_part(child) for child in section.children]}
         for section in tree.sections
     ]
+
+
+def _na_labels() -> dict[str, str]:
+    return escaped_labels(
+        {
+            "summary": _("Not applicable to us"),
+            "reason": _("Reason, for every unanswered criterion of this element"),
+            "button": _("Mark them not applicable"),
+        }
+    )
+
+
+# The reason most often given (small firms without the post), ready to submit.
+DEFAULT_NA_REASON = "本企业无此岗位"
+
+
+def child_heading_html(
+    child: ElementPart, has_rows: bool, page: Page, labels: dict[str, str]
+) -> SafeString:
+    """A B element's heading; on an editable page with rows, the form that marks
+    its unanswered criteria not applicable (reviews:element_na)."""
+    pk = str(child.pk)
+    form = ""
+    if page.editable and has_rows:
+        action = f"{page.elements_url}{pk}/not-applicable/"
+        form = (
+            '<details class="element-na" data-testid="element-na"><summary class="btn btn-sm '
+            f'btn-outline-secondary">{labels["summary"]}</summary>\n'
+            f'  <form method="post" action="{action}" class="card card-body mt-1 p-2 touch-form">'
+            f"{page.csrf_input}\n"
+            f'    <label class="form-label small" for="na-el-{pk}">{labels["reason"]}</label>\n'
+            f'    <input class="form-control mb-2" id="na-el-{pk}" name="reason" '
+            f'value="{DEFAULT_NA_REASON}" maxlength="2000">\n'
+            '    <button class="btn btn-sm btn-secondary" data-testid="element-na-button">'
+            f"{labels['button']}</button>\n  </form>\n</details>"
+        )
+    return mark_safe(  # noqa: S308 - the names are escaped, the rest is built here
+        '<div class="d-flex flex-wrap align-items-center gap-2 mt-3 mb-1">\n'
+        f'  <h3 class="h6 mb-0 text-secondary me-auto">{escape(child.code)} '
+        f"{escape(child.name)}</h3>\n  {form}\n</div>"
+    )
 
 
 def checklist_totals(assessment: Assessment) -> dict:

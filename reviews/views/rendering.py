@@ -115,7 +115,11 @@ def answer_buttons(row_id: str, result: str, is_veto: bool, choices, allow_na: b
 
 def _urls(assessment: Assessment) -> dict:
     base = reverse("assessments:detail", args=[assessment.pk])
-    return {"rows_url": base + "rows/", "evidence_url": base + "evidence/"}
+    return {
+        "rows_url": base + "rows/",
+        "evidence_url": base + "evidence/",
+        "elements_url": base + "elements/",
+    }
 
 
 def grade_label(grade: str | None) -> str:
