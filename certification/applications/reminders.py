@@ -12,7 +12,7 @@ wins the claim sends it, so a second run on the same day sends nothing.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from celery import shared_task
 from django.db import transaction
@@ -65,7 +65,7 @@ def due_for_reminder(today: datetime.date):
 
 def reminder_text(application: Application, today: datetime.date) -> Message:
     due_on = cast(datetime.date, application.due_on)  # only applications with a due date
-    values = {
+    values: dict[str, Any] = {
         "enterprise": application.enterprise.name,
         "tier": label(Application.Tier, application.tier),
         "step": STEPS.get(application.status) or label(Status, application.status),

@@ -6,14 +6,13 @@ Counter row), so a second run the same day does nothing."""
 from __future__ import annotations
 
 import datetime
-import functools
 
 from celery import shared_task
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from certification.lifecycle.rules import Action
@@ -34,18 +33,6 @@ from certification.validity import (
 )
 from portal import audit
 from portal.notify import Message, label, message, notify, notify_after_commit
-
-
-def _in_portal_language(job):
-    """The scheduler's jobs write stored text (notifications): in the portal's language
-    (settings.LANGUAGE_CODE), whatever language was active when they were called."""
-
-    @functools.wraps(job)
-    def run(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return job(*args, **kwargs)
-
-    return run
 
 
 def _notify_enterprise(certificate: Certificate, text: Message, url: str = "") -> None:
@@ -132,7 +119,6 @@ def fulfil_annual(today: datetime.date) -> int:
     return done
 
 
-@_in_portal_language
 def _deliver(certificate: Certificate, row: AnnualSelfAssessment, assessment) -> None:
     """The self-assessment reaches the grading authority, which acknowledges it
     on the certificate's page (certification/lifecycle/annual.py)."""
@@ -159,7 +145,6 @@ def _deliver(certificate: Certificate, row: AnnualSelfAssessment, assessment) ->
     )
 
 
-@_in_portal_language
 def record_overdue(today: datetime.date) -> int:
     """Years past their due date without a self-assessment: recorded once."""
     count = 0
@@ -199,7 +184,6 @@ def record_overdue(today: datetime.date) -> int:
     return count
 
 
-@_in_portal_language
 def expire(today: datetime.date) -> int:
     """Live certificates past valid_until become expired."""
     count = 0
@@ -240,7 +224,6 @@ def expire(today: datetime.date) -> int:
     return count
 
 
-@_in_portal_language
 def remind_annual(today: datetime.date) -> int:
     """ANNUAL_REMIND_DAYS before the due date, and on the due date; each
     reminder claimed by ``reminded_on``."""
@@ -291,7 +274,6 @@ def _claim_once(key: str) -> bool:
     return created
 
 
-@_in_portal_language
 def notify_renewal(today: datetime.date) -> int:
     """Tell the enterprise once when its renewal window opens."""
     months = getattr(settings, "RENEWAL_WINDOW_MONTHS", RENEWAL_WINDOW_MONTHS)

@@ -95,7 +95,6 @@ from certification.validity import (
     annual_due_on,
     in_renewal_window,
 )
-from certification.workflow import tier_label
 from enterprises.accidents import pending_fatal
 from portal import audit
 from portal.errors import ServiceError
@@ -148,10 +147,6 @@ def _forbidden(message):
 def _conflict(message):
 
     return TransitionConflict(message)
-
-
-def _tier_label(tier: str) -> str:
-    return tier_label(tier)
 
 
 # --- issuance ----------------------------------------------------------------------
@@ -311,7 +306,7 @@ def _tell_enterprise(certificate: Certificate, event: CertificateEvent) -> None:
         ),
         number=certificate.number,
         enterprise=certificate.enterprise.name,
-        action=label(CertificateEvent.Action, event.action),
+        action=label(Action, event.action),
         grade=label(Application.Tier, certificate.tier),
         status=label(Certificate.Status, certificate.status),
     )

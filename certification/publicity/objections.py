@@ -100,14 +100,14 @@ def objection_lodge(
         obj=objection,
         after={"item": item.pk, "application": item.application_id, "batch": batch.pk},
     )
-    text = message(
+    news = message(
         gettext_noop(
             "Objection to %(enterprise)s in the publicity “%(title)s”: please resolve it."
         ),
         enterprise=item.application.enterprise.name,
         title=batch.title,
     )
-    notify_after_commit([batch.organiser_id], text, reverse("certification:publicity"))
+    notify_after_commit([batch.organiser_id], news, reverse("certification:publicity"))
     return objection
 
 

@@ -290,7 +290,7 @@ def order_review(
             "not_passed": failed_ids,
         },
     )
-    text = message(
+    news = message(
         gettext_noop(
             "Follow-up review %(number)s of order %(order)s: %(passed)d rows closed, "
             "%(failed)d not passed."
@@ -300,7 +300,7 @@ def order_review(
         passed=len(passed_ids),
         failed=len(failed_ids),
     )
-    _notify_enterprise(inspection.enterprise, text)
+    _notify_enterprise(inspection.enterprise, news)
     return inspection
 
 

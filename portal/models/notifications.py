@@ -11,7 +11,7 @@ in the portal's language when sent (the admin, and rows written before
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -60,7 +60,8 @@ def _translatable(value: str | Promise) -> Message:
     # A lazy string pickles as (function, its arguments): gettext(msgid) or
     # pgettext(context, msgid); anything else (format_lazy) is kept as rendered
     # in the portal's language.
-    _unpickle, (function, args, kwargs, *_types) = value.__reduce__()
+    reduced = cast(tuple[Any, tuple[Any, ...]], value.__reduce__())
+    function, args, kwargs = reduced[1][:3]
     name = getattr(function, "__name__", "")
     if name == "gettext" and len(args) == 1 and not kwargs:
         return {"msgid": str(args[0])}
