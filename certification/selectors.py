@@ -46,18 +46,18 @@ def applications_visible_to(user: AnyUser, qs: QuerySet[Application]) -> QuerySe
         # (certification/assignment/rules.py).
         return qs.filter(submitted, pk__in=granted_ids(user, Application, "view_application"))
     return qs.filter(
-        submitted & (Q(receiver_id=org.pk) | Q(authority_id=org.pk) | _enterprise_in_scope(user))
+        submitted
+        & (Q(receiver_id=org.pk) | Q(authority_id=org.pk) | _enterprise_in_scope(user, org.kind))
     )
 
 
-def _enterprise_in_scope(user: AnyUser) -> Q:
+def _enterprise_in_scope(user: AnyUser, kind: str) -> Q:
     """The registry's scope rule for the application's enterprise. A district and a
     street: on the application's copy of the enterprise's place (registry_sync.py),
     which its own indexes serve. Anyone else: on the joined enterprise row, not
     ``enterprise IN (the enterprises in scope)``, which collects a whole scope before
     the first row where the join checks only the rows the page reads."""
-    org = user.organisation
-    if org.kind in (Kind.DISTRICT, Kind.STREET):
+    if kind in {Kind.DISTRICT, Kind.STREET}:
         return enterprise_scope(user)  # the same columns, region_id / street_id, on this row
     return enterprise_scope(user, "enterprise__")
 
