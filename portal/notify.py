@@ -34,9 +34,18 @@ from portal.models.notifications import (
     NotificationPreference,
     label,
     message,
+    ngettext_noop,
 )
 
-__all__ = ["Message", "label", "message", "notify", "notify_after_commit", "send_daily_digests"]
+__all__ = [
+    "Message",
+    "label",
+    "message",
+    "ngettext_noop",
+    "notify",
+    "notify_after_commit",
+    "send_daily_digests",
+]
 
 IMMEDIATE = NotificationPreference.Email.IMMEDIATE
 

@@ -25,7 +25,7 @@ from certification.models import Application, Status
 from certification.selectors import responsible_organisation_id
 from certification.workflow import RESPONSIBLE
 from portal import workdays
-from portal.notify import Message, label, message, notify
+from portal.notify import Message, label, message, ngettext_noop, notify
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -74,8 +74,7 @@ def reminder_text(application: Application, today: datetime.date) -> Message:
     if due_on < today:
         days = workdays.working_days_between(due_on, today)
         overdue = message(
-            gettext_noop("overdue by %(n)d working day"),
-            plural=gettext_noop("overdue by %(n)d working days"),
+            ngettext_noop("overdue by %(n)d working day", "overdue by %(n)d working days"),
             plural_by="n",
             n=days,
         )

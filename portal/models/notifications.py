@@ -11,7 +11,7 @@ in the portal's language when sent (the admin, and rows written before
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.db import models
@@ -30,16 +30,28 @@ Message = dict[str, Any]
 TEXT_LIMIT = 300
 
 
+class Plural(NamedTuple):
+    singular: str
+    plural: str
+
+
+def ngettext_noop(singular: str, plural: str) -> Plural:
+    """Marks a plural message untranslated, as gettext_noop marks a singular one
+    (makemessages knows the keyword: portal/management/commands/makemessages.py)."""
+    return Plural(singular, plural)
+
+
 def message(
-    msgid: str | Promise, /, *, plural: str = "", plural_by: str = "count", **params: Any
+    msgid: str | Promise | Plural, /, *, plural_by: str = "count", **params: Any
 ) -> Message:
     """A notification's message: ``msgid`` marked with gettext_noop (or a lazy
-    string), its values by name; with a ``plural`` msgid, the value named
-    ``plural_by`` chooses the form. Lazy values (a choice's label, gettext_lazy) keep
-    their msgid and are translated with the message."""
-    data = _translatable(msgid)
-    if plural:
-        data["plural"], data["number"] = str(plural), plural_by
+    string, or both forms marked with ngettext_noop, where the value named
+    ``plural_by`` chooses the form), its values by name. Lazy values (a choice's
+    label, gettext_lazy) keep their msgid and are translated with the message."""
+    if isinstance(msgid, Plural):
+        data: Message = {"msgid": msgid.singular, "plural": msgid.plural, "number": plural_by}
+    else:
+        data = _translatable(msgid)
     if params:
         data["params"] = {name: _value(value) for name, value in params.items()}
     return data

@@ -22,11 +22,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
 
 from portal.models import Organisation
 from portal.models import OrganisationKind as Kind
-from portal.notify import message, notify_after_commit
+from portal.notify import message, ngettext_noop, notify_after_commit
 from reporting.models import Escalation
 from reporting.worklists.registry import WORKLISTS, Worklist
 
@@ -121,13 +120,11 @@ def escalate(today: datetime.date | None = None) -> dict[int, int]:
         url = reverse("worklists:escalated")
         for office, count in received.items():
             text = message(
-                gettext_noop(
+                ngettext_noop(
                     "%(count)s worklist item overdue more than %(days)s days was escalated "
-                    "to your office."
-                ),
-                plural=gettext_noop(
+                    "to your office.",
                     "%(count)s worklist items overdue more than %(days)s days were escalated "
-                    "to your office."
+                    "to your office.",
                 ),
                 count=count,
                 days=settings.WORKLIST_ESCALATION_DAYS,
