@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, OrderBy, Q, QuerySet
+from django.db.models import Count, F, OrderBy, Q, QuerySet
 from django.utils import timezone
 
 from certification.models import Application, Assignment, Certificate, Status
@@ -49,6 +49,33 @@ def applications_visible_to(user: AnyUser, qs: QuerySet[Application]) -> QuerySe
         submitted
         & (Q(receiver_id=org.pk) | Q(authority_id=org.pk) | _enterprise_in_scope(user, org.kind))
     )
+
+
+def status_counts(user: AnyUser, visible: QuerySet[Application]) -> dict[str, int]:
+    """How many of the applications the user sees (``visible``) are in each state.
+    A district's or street's: its own place's (an index-only count of the
+    application's region or street index) plus what it received or grades
+    elsewhere (an enterprise that moved away), rather than one count over the
+    OR of the three, which reads every row of the district from the table."""
+
+    def grouped(qs: QuerySet[Application]) -> dict[str, int]:
+        rows = qs.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+        return dict(rows)
+
+    org = user.organisation if user.is_authenticated else None
+    if org is None or org.kind not in {Kind.DISTRICT, Kind.STREET}:
+        return grouped(visible)
+    submitted = Application.objects.exclude(status=Status.DRAFT)
+    counts = grouped(submitted.filter(enterprise_scope(user)))
+    if org.kind == Kind.DISTRICT:  # a street neither receives nor grades
+        elsewhere = Q(region_id__lt=org.region_id) | Q(region_id__gt=org.region_id)
+        for who in ("receiver_id", "authority_id"):
+            moved = submitted.filter(elsewhere, **{who: org.pk})
+            if who == "authority_id":
+                moved = moved.exclude(receiver_id=org.pk)  # counted with the received
+            for status, n in grouped(moved).items():
+                counts[status] = counts.get(status, 0) + n
+    return counts
 
 
 def _enterprise_in_scope(user: AnyUser, kind: str) -> Q:

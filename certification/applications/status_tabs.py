@@ -1,8 +1,9 @@
 """The application list's status tabs: the states that matter to the user's
 role, each with how many of the role's applications are in it.
 
-One grouped query over the applications the user sees gives every count (and,
-for roles without states of their own, which states there are at all).
+Grouped counts of the applications the user sees give every count (and, for
+roles without states of their own, which states there are at all):
+certification.selectors.status_counts.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from certification.models import Status
+from certification.selectors import status_counts
 from certification.workflow import AUTHORITY, FINAL, RECEIVER, RESPONSIBLE, WITH_REVIEW_UNIT
 from portal.models import OrganisationKind as Kind
 
@@ -48,9 +50,7 @@ def role_states(user, present: set[str]) -> set[str]:
 def status_tabs(user, visible: QuerySet, *, current: str) -> list[Tab]:
     """ "All" first, then the role's states in the workflow's order. A link to
     another state (from a notification, a dashboard) still gets its tab."""
-    counts = dict(
-        visible.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
+    counts = status_counts(user, visible)
     wanted = role_states(user, set(counts))
     if current in Status.values:
         wanted.add(current)

@@ -96,6 +96,7 @@ class Application(models.Model):
     receiver = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
+        db_index=False,  # app_queue_idx and app_received_place_idx lead with it
         related_name="received_applications",
         verbose_name=_("received by"),
     )
@@ -142,6 +143,7 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # app_authority_queue_idx and app_graded_place_idx lead with it
         related_name="graded_applications",
         verbose_name=_("grading authority"),
     )
@@ -180,6 +182,10 @@ class Application(models.Model):
                 fields=["region", "due_on", "-created_at", "-id"], name="app_region_order_idx"
             ),
             models.Index(fields=["street", "status"], name="app_street_status_idx"),
+            # What a district received or grades outside its own place (an enterprise that
+            # moved away): ranges of region below and above its own, counted from the index.
+            models.Index(fields=["receiver", "region", "status"], name="app_received_place_idx"),
+            models.Index(fields=["authority", "region", "status"], name="app_graded_place_idx"),
         ]
 
     def __str__(self) -> str:

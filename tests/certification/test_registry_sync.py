@@ -63,9 +63,13 @@ def test_a_moved_enterprises_applications_show_in_the_new_place(cast, client_for
     assert application.pk not in listed(old_street)
     assert application.pk not in api_listed(old_street)
     assert all_tab(old_street) == 0
-    # 朝阳区 received it and still handles it; its district filter now names 海淀区.
+    # 朝阳区 received it and still handles it, and counts it in its tabs; its
+    # district filter now names 海淀区.
     chaoyang = client_for(cast.district)
     assert application.pk in listed(chaoyang)
+    assert all_tab(chaoyang) == 1
+    tabs = {tab.value: tab.count for tab in chaoyang.get(LIST).context["status_tabs"]}
+    assert tabs[application.status] == 1
     assert application.pk not in listed(chaoyang, district=cast.chaoyang.pk)
 
 
