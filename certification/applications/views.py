@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,6 +42,7 @@ from certification.workflow import (
     TRANSITIONS,
     transitions_from,
 )
+from enterprises.selectors import enterprise_matches
 from portal import permissions
 from portal.errors import ServiceError
 from portal.files import stored_file_response
@@ -107,10 +108,7 @@ def application_list(request):
     qs = Application.objects.visible_to(request.user)
     tabs = status_tabs(request.user, qs, current=filters["status"])
     if filters["q"]:
-        qs = qs.filter(
-            Q(enterprise__name__icontains=filters["q"])
-            | Q(enterprise__uscc__icontains=filters["q"])
-        )
+        qs = qs.filter(enterprise_matches(filters["q"]))
     for key, lookup in (
         ("status", "status"),
         ("tier", "tier"),

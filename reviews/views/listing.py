@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from enterprises.selectors import enterprise_matches
 from portal.models import OrganisationKind, Region
 from portal.paging import CappedPaginator
 from reviews.models import Assessment, Standard
@@ -36,10 +37,7 @@ def assessment_filters(params, is_enterprise: bool) -> dict[str, str]:
 
 def filter_assessments(qs: QuerySet[Assessment], filters: dict[str, str]) -> QuerySet[Assessment]:
     if filters["q"]:
-        qs = qs.filter(
-            Q(enterprise__name__icontains=filters["q"])
-            | Q(enterprise__uscc__icontains=filters["q"])
-        )
+        qs = qs.filter(enterprise_matches(filters["q"]))
     if filters["status"] in Assessment.Status.values:
         qs = qs.filter(status=filters["status"])
     if filters["standard"].isdigit():
