@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
+from django.db import connections
 from django.db.models import Count, F, OrderBy, Q, QuerySet
 from django.utils import timezone
 
@@ -64,7 +66,7 @@ def status_counts(user: AnyUser, visible: QuerySet[Application]) -> dict[str, in
 
     org = user.organisation if user.is_authenticated else None
     if org is None or org.kind not in {Kind.DISTRICT, Kind.STREET}:
-        return grouped(visible)
+        return capped_counts(visible)
     submitted = Application.objects.exclude(status=Status.DRAFT)
     counts = grouped(submitted.filter(enterprise_scope(user)))
     if org.kind == Kind.DISTRICT:  # a street neither receives nor grades
@@ -76,6 +78,23 @@ def status_counts(user: AnyUser, visible: QuerySet[Application]) -> dict[str, in
             for status, n in grouped(moved).items():
                 counts[status] = counts.get(status, 0) + n
     return counts
+
+
+def capped_counts(visible: QuerySet[Application], cap: int | None = None) -> dict[str, int]:
+    """Each state's count, exact up to ``cap`` (settings.LIST_COUNT_CAP) and cap + 1
+    beyond ("more than cap", as the list's own count): one statement whose branches
+    each stop at cap + 1 rows of a state, where a GROUP BY over the city's 150,000
+    applications read all of them for every page."""
+    cap = settings.LIST_COUNT_CAP if cap is None else cap
+    parts, params = [], []
+    for status in Status.values:
+        rows = visible.filter(status=status).order_by().values("pk")[: cap + 1]
+        sql, values = rows.query.sql_with_params()
+        parts.append(f"SELECT %s, (SELECT COUNT(*) FROM ({sql}) capped)")
+        params += [status, *values]
+    with connections[visible.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {status: n for status, n in cursor.fetchall() if n}
 
 
 def _enterprise_in_scope(user: AnyUser, kind: str) -> Q:

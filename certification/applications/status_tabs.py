@@ -26,8 +26,14 @@ RECEIVING = {Kind.DISTRICT, Kind.ORGANISING_UNIT, Kind.CITY_OFFICE}
 class Tab:
     value: str  # "" for every state
     label: str
-    count: int
+    count: int  # exact up to settings.LIST_COUNT_CAP, then more than it
     current: bool
+
+    @property
+    def shown(self) -> str:
+        """The count as the tab shows it: "1,000+" beyond the cap."""
+        cap = settings.LIST_COUNT_CAP
+        return f"{cap:,}+" if self.count > cap else f"{self.count:,}"
 
 
 def role_states(user, present: set[str]) -> set[str]:
@@ -50,11 +56,13 @@ def role_states(user, present: set[str]) -> set[str]:
 def status_tabs(user, visible: QuerySet, *, current: str) -> list[Tab]:
     """ "All" first, then the role's states in the workflow's order. A link to
     another state (from a notification, a dashboard) still gets its tab."""
-    counts = status_counts(user, visible)
+    beyond = settings.LIST_COUNT_CAP + 1
+    counts = {status: min(n, beyond) for status, n in status_counts(user, visible).items()}
     wanted = role_states(user, set(counts))
     if current in Status.values:
         wanted.add(current)
-    tabs = [Tab("", _("All"), sum(counts.values()), current not in wanted)]
+    every = min(sum(counts.values()), beyond)
+    tabs = [Tab("", _("All"), every, current not in wanted)]
     tabs += [
         Tab(value, str(label), counts.get(value, 0), value == current)
         for value, label in Status.choices

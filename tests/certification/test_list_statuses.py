@@ -2,7 +2,7 @@
 reader's role: an enterprise the states its own applications are in, a review unit
 the states while an application is with it, a receiver or a grading authority the
 states where it acts and the final ones; a street office what it sees. Each tab
-counts the role's applications in its state, from one grouped query."""
+counts the role's applications in its state, exact up to the list's count cap."""
 
 from __future__ import annotations
 
@@ -125,3 +125,29 @@ def test_a_tab_keeps_the_other_filters_and_leaves_the_page(cast, applications, c
 
 def test_the_tabs_are_for_users_of_the_list_only(cast, client_for):
     assert client_for(cast.pending).get(reverse("certification:list")).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["city", "district"])
+def test_counts_beyond_the_list_cap_read_as_more_than_it(
+    cast, applications, client_for, settings, role
+):
+    """A state with more applications than LIST_COUNT_CAP shows "cap+" (as the
+    list's own count says "more than"), and so does "All"; a state under it is exact."""
+    settings.LIST_COUNT_CAP = 2
+    submitted, _in_rectification = applications
+    for _ in range(2):
+        copy = Application.objects.get(pk=submitted.pk)
+        copy.pk = None
+        copy.save()
+    client = client_for(getattr(cast, role))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def shown() -> dict[str, str]:
+        page = client.get(reverse("certification:list")).content.decode()
+        pattern = r'data-status="([^"]*)".*?data-testid="status-count">([^<]+)<'
+        return dict(re.findall(pattern, page, re.S))
+
+    assert shown()[""] == "2+"
+    assert shown()[Status.SUBMITTED.value] == "2+"  # three
+    settings.LIST_COUNT_CAP = 5
+    assert shown()[Status.SUBMITTED.value] == "3"
