@@ -4,7 +4,7 @@ so a page reads its rows plus one (is there a next page?) and shows that number.
 Counting a city's 490,000 enterprises again for each page cost more than the rows.
 
 Without ``n`` (a link from elsewhere, or a figure that is not a count) the rows are
-counted as before. ``n`` comes from the query string: a wrong one only misstates
+counted up to settings.LIST_COUNT_CAP, then "more than" it (portal.paging). ``n`` comes from the query string: a wrong one only misstates
 the total of the reader's own list; the rows and the next page come from the rows."""
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
+
+from portal.paging import CappedPaginator
 
 
 def given_count(value: Any) -> int | None:
@@ -32,6 +34,8 @@ def _number(value: Any) -> int:
 
 class _Pager:
     """What the templates read of a paginator: the total and the pages."""
+
+    count_is_capped = False  # the count given is the table cell's
 
     def __init__(self, count: int, num_pages: int) -> None:
         self.count = count
@@ -70,10 +74,10 @@ class CountedPage:
 
 def page_of(qs: QuerySet[Any], size: int, page: Any, count: Any) -> Page | CountedPage:
     """The requested page of ``qs``: counted from ``count`` when given (past the end:
-    the last page), else by Django's paginator."""
+    the last page), else counted up to the cap."""
     total = given_count(count)
     if total is None:
-        return Paginator(qs, size).get_page(page)
+        return CappedPaginator(qs, size).get_page(page)
     number = _number(page)
     rows = list(qs[(number - 1) * size : number * size + 1])
     if not rows and number > 1:

@@ -44,6 +44,16 @@ def test_table_cells_carry_their_number(client, cast, world):
     assert "measure=active&n=5" in html
 
 
+def test_a_list_without_its_number_counts_up_to_the_cap(client, cast, world, settings):
+    """Reached from elsewhere (no ``n``), the list counts its records up to
+    LIST_COUNT_CAP and says "more than" beyond it."""
+    _english(client, cast.district)
+    assert "5 records" in client.get(RECORDS, {"measure": "active"}).content.decode()
+    settings.LIST_COUNT_CAP = 3
+    body = client.get(RECORDS, {"measure": "active"}).content.decode()
+    assert "More than 3 records" in body and "5 records" not in body
+
+
 def test_list_from_a_cell_pages_without_counting(client, cast, world, monkeypatch):
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     _english(client, cast.district)
