@@ -42,7 +42,8 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/worklists/index.html",
         {
-            "counts": registry.counts(user),
+            # The same numbers as the dashboard's, kept as long (each list counts afresh).
+            "counts": registry.dashboard_counts(user),
             "escalated_count": selectors.escalations_to(user).count(),
         },
     )

@@ -189,3 +189,23 @@ def test_the_dashboards_counts_are_kept_per_organisation(
     assert other == registry.counts(cast.other_district, TODAY)
     assert [r["count"] for r in other] != [r["count"] for r in fresh]
     cache.clear()
+
+
+def test_the_index_shows_the_dashboards_kept_counts(cast, cases, client_for, settings):
+    """/worklists/ reads the numbers the dashboard keeps: counted once per
+    organisation and day, then without a query per worklist."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.WORKLIST_COUNTS_CACHE_SECONDS = 300
+    cache.clear()
+    client = client_for(cast.district)
+    with CaptureQueriesContext(connection) as first:
+        counted = client.get("/worklists/").context["counts"]
+    with CaptureQueriesContext(connection) as second:
+        kept = client.get("/worklists/").context["counts"]
+    assert [r["count"] for r in kept] == [r["count"] for r in counted]
+    assert any(r["count"] for r in kept)
+    assert len(second) == len(first) - len(KINDS)
+    cache.clear()
