@@ -455,6 +455,10 @@ WORKLIST_ESCALATION_DAYS = env_int("WORKLIST_ESCALATION_DAYS", 30, minimum=0)
 # (0: counted on every page): at Beijing size the seven counts take 0.1–0.6 s, the
 # lists themselves (/worklists/) are always counted live.
 WORKLIST_COUNTS_CACHE_SECONDS = env_int("WORKLIST_COUNTS_CACHE_SECONDS", 300, minimum=0)
+# The live statistics tables' figures are kept this many seconds per organisation,
+# filters and day (0: computed on every page; reporting/statistics/kept.py): a city
+# table costs 0.2–2.2 s of database time at Beijing size (bench/dashboard_scale.py).
+STATISTICS_CACHE_SECONDS = env_int("STATISTICS_CACHE_SECONDS", 120, minimum=0)
 CELERY_BEAT_SCHEDULE["reporting-escalate-worklists"] = {
     "task": "reporting.escalate_worklists",
     "schedule": crontab(hour=3, minute=0),  # after the lifecycle job has marked overdue years

@@ -11,6 +11,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WORKLIST_COUNTS_CACHE_SECONDS = 0  # tests count afresh; tests/reporting/worklists checks the cache
+STATISTICS_CACHE_SECONDS = 0  # the same; tests/reporting/statistics/test_kept.py checks it
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

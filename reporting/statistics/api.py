@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from enterprises.models import Enterprise
 from portal.api.base import PortalAPIMixin, PortalPagination, acting_user, deny_unless
 from portal.models import User
-from reporting.statistics import exports, figures, reviews
+from reporting.statistics import exports, figures, kept, reviews
 from reporting.statistics.filters import (
     DIMENSIONS,
     TABLE_DIMENSIONS,
@@ -214,7 +214,7 @@ class _StatisticsViewSet(PortalAPIMixin, viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         """The table: one row per value of the dimension, and the total."""
         user, filters = self._filters(request)
-        rows, total = figures.table(self.table_name, user, filters)
+        rows, total = kept.table(self.table_name, user, filters)
         with_links(self.table_name, filters, rows, total)
         measures = figures.TABLES[self.table_name]
 
@@ -279,7 +279,7 @@ class _StatisticsViewSet(PortalAPIMixin, viewsets.ViewSet):
             )
             name = f"statistics-{self.table_name}-{found.name}.xlsx"
         else:
-            rows, total = figures.table(self.table_name, user, filters)
+            rows, total = kept.table(self.table_name, user, filters)
             steps = reviews.steps(user, filters) if self.table_name == "reviews" else None
             content = exports.table_workbook(
                 self.table_name, str(TITLES[self.table_name]), rows, total, steps

@@ -23,7 +23,7 @@ from portal import permissions
 from portal.db_router import reads_from_replica
 from portal.models import Organisation, User
 from portal.models import OrganisationKind as Kind
-from reporting.statistics import exports, figures, grades, options, paging, reviews
+from reporting.statistics import exports, figures, grades, kept, options, paging, reviews
 from reporting.statistics.filters import (
     TABLE_DIMENSIONS,
     FilterError,
@@ -167,7 +167,7 @@ def table_page(request: HttpRequest, table_name: str) -> HttpResponse:
     except FilterError as error:
         context["error"] = str(error)
         return render(request, "reporting/statistics/table.html", context, status=400)
-    rows, total = figures.table(table_name, user, filters)
+    rows, total = kept.table(table_name, user, filters)
     with_links(table_name, filters, rows, total)
     context.update(
         filters=filters,
@@ -240,7 +240,7 @@ def table_export(request: HttpRequest, table_name: str) -> HttpResponseBase:
         filters = parse_filters(user, request.GET, table=table_name)
     except FilterError as error:
         return _bad_request(request, str(error))
-    rows, total = figures.table(table_name, user, filters)
+    rows, total = kept.table(table_name, user, filters)
     steps = reviews.steps(user, filters) if table_name == "reviews" else None
     return FileResponse(
         exports.table_workbook(table_name, str(TITLES[table_name]), rows, total, steps),
