@@ -345,7 +345,7 @@ def seed_certification(applications: int, certificates: int, rng: random.Random)
 
         def cert_rows() -> Iterable[dict[str, Any]]:
             for i, p in enumerate(plan[:n_cert]):
-                pk, _region, industry, grade, receiver, _state, _created, cert = p
+                pk, region, industry, grade, receiver, _state, _created, cert = p
                 status, valid_from = cert[5], cert[6]
                 valid_until = add_months(valid_from, 36) - datetime.timedelta(days=1)
                 changed = None
@@ -368,6 +368,8 @@ def seed_certification(applications: int, certificates: int, rng: random.Random)
                     "enterprise_id": pk,
                     "tier": grade,
                     "industry_id": industry,
+                    "region_id": region,
+                    "street_id": street_of[pk],
                     "announcement_id": batches[(receiver, valid_from.year, valid_from.month)],
                     "valid_from": valid_from,
                     "valid_until": valid_until,

@@ -122,6 +122,8 @@ def add_batches() -> None:
                             enterprise_id=a.enterprise_id,
                             tier=a.granted_tier or a.tier,
                             industry_id=a.industry_id,
+                            region_id=a.region_id,
+                            street_id=a.street_id,
                             announcement=batch,
                             valid_from=today,
                             valid_until=publicity.valid_until(today),

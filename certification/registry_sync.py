@@ -1,6 +1,6 @@
-"""Applications follow their enterprise. An application keeps a copy of its
-enterprise's district and street (Application.region, .street), all of them, not
-only open ones: whoever sees the enterprise sees its applications (selectors.
+"""Applications and certificates follow their enterprise. Each keeps a copy of its
+enterprise's district and street (``region``, ``street``), all of them, not only
+open ones or live ones: whoever sees the enterprise sees its applications (selectors.
 applications_visible_to), and a district's or street's list reads that copy from the
 application's own indexes rather than joining the registry."""
 
@@ -10,11 +10,11 @@ from typing import Any
 
 
 def follow_enterprise(sender: Any, *, enterprise: Any, before: dict[str, Any], **_: Any) -> None:
-    """enterprise_moved receiver: the enterprise's applications take its new district
-    and street in one UPDATE, in the transaction that moves it. The industry applied
+    """enterprise_moved receiver: the enterprise's applications and certificates take
+    its new district and street in one UPDATE each, in the transaction that moves it. The industry applied
     for stays (it chose the standard and the organising unit)."""
-    from certification.models import Application
+    from certification.models import Application, Certificate
 
-    Application.objects.filter(enterprise_id=enterprise.pk).update(
-        region_id=enterprise.region_id, street_id=enterprise.street_id
-    )
+    place = {"region_id": enterprise.region_id, "street_id": enterprise.street_id}
+    Application.objects.filter(enterprise_id=enterprise.pk).update(**place)
+    Certificate.objects.filter(enterprise_id=enterprise.pk).update(**place)

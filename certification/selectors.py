@@ -98,8 +98,8 @@ def capped_counts(visible: QuerySet[Application], cap: int | None = None) -> dic
 
 
 def _enterprise_in_scope(user: AnyUser, kind: str) -> Q:
-    """The registry's scope rule for the application's enterprise. A district and a
-    street: on the application's copy of the enterprise's place (registry_sync.py),
+    """The registry's scope rule for an application's (a certificate's) enterprise. A
+    district and a street: on the row's copy of the enterprise's place (registry_sync.py),
     which its own indexes serve. Anyone else: on the joined enterprise row, not
     ``enterprise IN (the enterprises in scope)``, which collects a whole scope before
     the first row where the join checks only the rows the page reads."""
@@ -193,6 +193,8 @@ def certificates_visible_to(
     qs = Certificate.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return qs.none()
+    org = user.organisation
     return qs.filter(
-        Q(announcement__organiser_id=user.organisation_id) | enterprise_scope(user, "enterprise__")
+        Q(announcement__organiser_id=user.organisation_id)
+        | _enterprise_in_scope(user, org.kind if org is not None else "")
     )

@@ -46,7 +46,7 @@ def download_scope(user, qs: QuerySet | None = None) -> QuerySet:
         return qs
     mine = Q(announcement__organiser_id=org.pk)
     if org.kind == OrganisationKind.DISTRICT:
-        mine |= Q(enterprise__region_id=org.region_id)
+        mine |= Q(region_id=org.region_id)  # the certificate's copy of the enterprise's place
     elif org.kind == OrganisationKind.GROUP:
         mine |= Q(enterprise__group_id=org.pk)
     elif org.kind == OrganisationKind.ENTERPRISE:

@@ -16,7 +16,7 @@ from certification.models.applications import Application
 from certification.titles import shown_title
 from enterprises.models import Enterprise
 from portal.fields import BoundedTextField
-from portal.models import Industry, Organisation
+from portal.models import Industry, Organisation, Region, Street
 
 
 class PublicityBatch(models.Model):
@@ -213,6 +213,24 @@ class Certificate(models.Model):
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, related_name="+", verbose_name=_("industry")
     )
+    # Where the enterprise is now, kept like an application's (certification/registry_sync.py):
+    # a district's or street's certificate list reads this table's own indexes.
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # cert_region_* lead with it
+        verbose_name=_("district"),
+    )
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # cert_street_status_idx leads with it
+        verbose_name=_("street or town"),
+    )
     announcement = models.ForeignKey(
         AnnouncementBatch, on_delete=models.PROTECT, related_name="certificates"
     )
@@ -264,10 +282,24 @@ class Certificate(models.Model):
             models.Index(fields=["valid_until", "number"], name="cert_valid_until_idx"),
             # The certificate list (lifecycle/views.py) filtered by status, in its order.
             models.Index(fields=["status", "valid_until", "number"], name="cert_status_list_idx"),
+            # The same lists for one district (one street).
+            models.Index(fields=["region", "valid_until", "number"], name="cert_region_list_idx"),
+            models.Index(
+                fields=["region", "status", "valid_until", "number"],
+                name="cert_region_status_idx",
+            ),
+            models.Index(fields=["street", "status"], name="cert_street_status_idx"),
         ]
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        # A new row takes its enterprise's place (bulk writers set region and street).
+        if self.pk is None:
+            self.region_id = self.enterprise.region_id
+            self.street_id = self.enterprise.street_id
+        super().save(*args, **kwargs)
 
 
 def stalled_before() -> datetime.datetime:

@@ -134,6 +134,8 @@ def certificates(cast, version):
                     enterprise=enterprise,
                     tier="3",
                     industry=industry,
+                    region_id=enterprise.region_id,
+                    street_id=enterprise.street_id,
                     announcement=announcement,
                     valid_from=datetime.date(2026, 3, 12),
                     valid_until=datetime.date(2029, 3, 11),

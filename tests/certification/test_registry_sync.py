@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from certification.models import Application
+from certification.models import Application, Certificate
 from enterprises import services as registry
 from enterprises.models import Enterprise
 from portal.models import Industry, Street
 from tests.certification.factories import make_tiered_version, submitted_application
+from tests.scaled_lists import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +83,36 @@ def test_a_street_change_within_the_district_moves_them_between_streets(
     assert application.pk in api_listed(client_for(cast.other_street))
     assert application.pk not in api_listed(client_for(cast.street))
     assert application.pk in listed(client_for(cast.district), district=cast.chaoyang.pk)
+
+
+def test_a_moved_enterprises_certificates_show_in_the_new_place(cast, client_for):
+    """A certificate keeps its enterprise's place too: after the move the new district
+    and street list it (page and API) and the old street no longer does; the district
+    that announced it still lists it."""
+    from tests.certification.lifecycle_factories import issue
+
+    certificate = issue(cast, make_tiered_version())
+    assert (certificate.region_id, certificate.street_id) == (
+        cast.chaoyang.pk,
+        cast.chaoyang_street.pk,
+    )
+
+    def api_numbers(user) -> set[str]:
+        response = api_client(user).get("/api/v1/certificates/")
+        return {row["number"] for row in response.json()["results"]}
+
+    assert api_numbers(cast.street) == {certificate.number}
+    wanshoulu = Street.objects.get(code="110108001")
+    ent = Enterprise.objects.get(pk=cast.ent.pk)
+    ent.region, ent.street = cast.haidian, wanshoulu
+    registry.enterprise_save(actor=cast.city, enterprise=ent)
+
+    def numbers(user) -> tuple[set[str], set[str]]:
+        page = client_for(user).get("/applications/certificates/").context["page"]
+        return {c.number for c in page}, api_numbers(user)
+
+    assert numbers(cast.other_district) == ({certificate.number},) * 2
+    assert numbers(cast.district) == ({certificate.number},) * 2  # its announcement
+    # Street offices read certificates through the API (the list page is the overseers').
+    assert api_numbers(cast.street) == set()
+    assert Certificate.objects.get(pk=certificate.pk).street_id == wanshoulu.pk
