@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from certification.models.place import EnterprisePlace
 from enterprises.models import Enterprise
 from portal import scoping
 from portal.fields import BoundedTextField
-from portal.models import Industry, Organisation, Region, StoredFile, Street
+from portal.models import Industry, Organisation, StoredFile
 from reviews.models import Assessment
 
 
@@ -45,7 +46,7 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return scoping.apply(self, user)
 
 
-class Application(models.Model):
+class Application(EnterprisePlace):
     class Tier(models.TextChoices):
         LEVEL_1 = "1", _("Level 1")
         LEVEL_2 = "2", _("Level 2")
@@ -71,27 +72,6 @@ class Application(models.Model):
     tier = models.CharField(_("grade applied for"), max_length=5, choices=Tier.choices)
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, related_name="+", verbose_name=_("industry")
-    )
-    # Where the enterprise is now: a copy of its district and street, taken at creation
-    # and updated in the transaction that moves it (certification/registry_sync.py), so
-    # a district's or street's list and tab counts read this table's own index instead
-    # of joining 500,000 registry rows.
-    # (Indexed by the composite indexes below, which they lead.)
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("district"),
-    )
-    street = models.ForeignKey(
-        Street,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("street or town"),
     )
     receiver = models.ForeignKey(
         Organisation,
@@ -190,14 +170,6 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_tier_display()}"
-
-    def save(self, *args, **kwargs) -> None:
-        # Every new row written through the ORM takes its enterprise's place, copies of
-        # another row included (bulk writers set region and street themselves).
-        if self.pk is None:
-            self.region_id = self.enterprise.region_id
-            self.street_id = self.enterprise.street_id
-        super().save(*args, **kwargs)
 
 
 class MaterialKind(models.TextChoices):

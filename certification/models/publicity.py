@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from certification.models.applications import Application
+from certification.models.place import EnterprisePlace
 from certification.titles import shown_title
 from enterprises.models import Enterprise
 from portal.fields import BoundedTextField
-from portal.models import Industry, Organisation, Region, Street
+from portal.models import Industry, Organisation
 
 
 class PublicityBatch(models.Model):
@@ -192,7 +193,7 @@ class RevocationReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Certificate(models.Model):
+class Certificate(EnterprisePlace):
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
         SUSPENDED = "suspended", pgettext_lazy("certificate", "Suspended")
@@ -212,24 +213,6 @@ class Certificate(models.Model):
     tier = models.CharField(_("grade"), max_length=5)
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, related_name="+", verbose_name=_("industry")
-    )
-    # Where the enterprise is now, kept like an application's (certification/registry_sync.py):
-    # a district's or street's certificate list reads this table's own indexes.
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,  # cert_region_* lead with it
-        verbose_name=_("district"),
-    )
-    street = models.ForeignKey(
-        Street,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,  # cert_street_status_idx leads with it
-        verbose_name=_("street or town"),
     )
     announcement = models.ForeignKey(
         AnnouncementBatch, on_delete=models.PROTECT, related_name="certificates"
@@ -293,13 +276,6 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    def save(self, *args, **kwargs) -> None:
-        # A new row takes its enterprise's place (bulk writers set region and street).
-        if self.pk is None:
-            self.region_id = self.enterprise.region_id
-            self.street_id = self.enterprise.street_id
-        super().save(*args, **kwargs)
 
 
 def stalled_before() -> datetime.datetime:
