@@ -43,6 +43,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument(
+        "--think",
+        default="5,15",
+        help="seconds between one user's clicks, min,max (1,5 for a stress run)",
+    )
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
     parser.add_argument("--minutes", type=float, default=5)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
@@ -214,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         wait_for(host + "/accounts/login/")
         print(
             f"\nLocust: {args.users} users for {args.minutes:g} min against gunicorn "
-            f"({args.workers} workers × {args.threads} threads), {args.database_url}; {load()}",
+            f"({args.workers} workers × {args.threads} threads), {args.think} s between "
+            f"clicks, {args.database_url}; {load()}",
             flush=True,
         )
         started = time.perf_counter()
@@ -224,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
              "--run-time", f"{int(args.minutes * 60)}s", "--host", host,
              "--csv", str(workdir / "locust"), "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT,
-            env={**env, "LOAD_PLAN": str(plan), "LOAD_SAVES": str(saves)},
+            env={**env, "LOAD_PLAN": str(plan), "LOAD_SAVES": str(saves), "LOAD_THINK": args.think},
             check=False,
         )  # fmt: skip
         print(f"\nran {time.perf_counter() - started:.0f} s; {load()} at the end")

@@ -32,7 +32,7 @@ from hazards.exporting import XLSX, export_hazards
 from hazards.forms import MOVE_FIELDS, ExtendForm, HazardForm, MoveForm, PhotoForm
 from hazards.models import Hazard, HazardPhoto, SupervisionListing
 from hazards.registry_sync import open_hazards_visible_to
-from hazards.selectors import hazards_visible_to
+from hazards.selectors import hazard_matches, hazards_visible_to
 from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS, Transition, transitions_from
 from portal import permissions
 from portal.errors import ServiceError
@@ -105,8 +105,7 @@ def filter_hazards(qs: QuerySet[Hazard], filters: dict[str, Any]) -> QuerySet[Ha
     """The list's filters, shared by the page and the API."""
     today = timezone.localdate()
     if filters.get("q"):
-        q = filters["q"]
-        qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q))
+        qs = qs.filter(hazard_matches(filters["q"]))
     for key in ("status", "grade", "source"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})

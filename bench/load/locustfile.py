@@ -30,6 +30,9 @@ _lock = threading.Lock()
 _enterprises = itertools.count()
 _reviewers = itertools.count()
 _counter = itertools.count(1)
+# Seconds between one user's clicks (bench/load_test.py --think): reading the page,
+# typing an answer, checking a certificate's details.
+THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "5,15").split(","))
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REVISION = re.compile(r'id="rev-(\d+)" value="(\d+)"')
@@ -43,7 +46,7 @@ def record_save(kind: str, row: int, revision: int, notes: str) -> None:
 
 class PortalUser(HttpUser):
     abstract = True
-    wait_time = between(1, 5)  # reading the page, typing: seconds between clicks
+    wait_time = between(*THINK)
     username = ""
 
     def log_in(self, username: str) -> None:
@@ -228,7 +231,7 @@ class Public(HttpUser):
     """No login: certificate checks by QR code and by number, public lists."""
 
     weight = 30
-    wait_time = between(1, 5)
+    wait_time = between(*THINK)
 
     @task(4)
     def scan_qr(self) -> None:

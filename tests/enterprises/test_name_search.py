@@ -11,10 +11,12 @@ from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 
-from enterprises import name_search, services
+from enterprises import services
+from enterprises.name_search import NAME_GRAMS
 from enterprises.models import Enterprise
 from enterprises.selectors import could_be_uscc, filter_enterprises
 from enterprises.uscc import make_uscc, normalise_uscc
+from portal import text_search
 from portal.models import Region
 from tests.cast import make_enterprise
 
@@ -75,9 +77,9 @@ def generated(db):
         # name index, the others the grams index. Both must find the same rows.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE enterprises_enterprise")
-    name_search.forget_frequencies()
+    text_search.forget_frequencies()
     yield rng, names
-    name_search.forget_frequencies()
+    text_search.forget_frequencies()
 
 
 def test_the_search_finds_exactly_what_icontains_finds(generated):
@@ -103,7 +105,7 @@ def test_short_fragments_take_the_grams_index_or_the_walk_as_they_are_common(gen
     common = max(
         "华信京诚恒达源中科北公司新", key=lambda c: everyone.filter(name__contains=c).count()
     )
-    assert name_search.gram_frequency(common) > 0.1
+    assert text_search.gram_frequency(NAME_GRAMS.name, common) > 0.1
     page = str(filter_enterprises(everyone, search=common)[:50].query)
     assert "enterprise_name_grams" not in page  # a walk in name order
     # The whole list (an export): never a walk.

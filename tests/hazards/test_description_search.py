@@ -1,0 +1,107 @@
+"""The ledger's search finds exactly the hazards whose number or description contains
+the words typed, whichever way PostgreSQL is told to read (hazards/selectors.py:
+the grams index for rare fragments, a walk in the list's order for common ones), on
+the page and in the API, and only within the user's scope."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+
+from hazards.models import Hazard
+from hazards.selectors import DESCRIPTION_GRAMS
+from hazards.views import filter_hazards
+from portal import text_search
+from tests.hazards.factories import record
+
+WORDS = ["叉车", "司机", "未持证", "配电箱", "积尘", "安全出口", "堵塞", "砂轮机", "防护罩", "缺失"]
+
+
+def descriptions(rng: random.Random, count: int) -> list[str]:
+    """Sentences of a few common words, so that fragments repeat; some rare ones."""
+    made = []
+    for i in range(count):
+        words = rng.sample(WORDS, rng.choice([1, 2, 3]))
+        if i % 10 == 0:
+            words.append(rng.choice(["锅炉", "Forklift", "氨制冷"]))
+        made.append("，".join(words) + "。")
+    return made
+
+
+@pytest.fixture
+def ledger(cast):
+    rng = random.Random(2024)
+    first = record(cast)
+    today = first.found_on
+    rows = []
+    for i, text in enumerate(descriptions(rng, 240)):
+        row = Hazard.objects.get(pk=first.pk)
+        row.pk = None
+        row.number = f"{cast.ent.uscc}-2019-{i:05d}"
+        row.description = text
+        row.found_on = today - datetime.timedelta(days=rng.randrange(400))
+        rows.append(row)
+    Hazard.objects.bulk_create(rows)
+    if connection.vendor == "postgresql":
+        # Statistics as production has them: common words walk, rare ones take the index.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE hazards_hazard")
+    text_search.forget_frequencies()
+    yield rng
+    text_search.forget_frequencies()
+
+
+def expected(fragment: str) -> list[int]:
+    found = Hazard.objects.filter(
+        Q(number__icontains=fragment) | Q(description__icontains=fragment)
+    )
+    return list(found.order_by("-found_on", "-pk").values_list("pk", flat=True))
+
+
+FRAGMENTS = ["叉车", "车司", "叉车司机", "未持证", "安全出口堵", "锅炉", "氨制冷", "冷", "积",
+             "forklift", "FORK", "2019-0001", "无此词", "%", "_"]  # fmt: skip
+
+
+def test_the_search_finds_exactly_what_icontains_finds(ledger):
+    everyone = Hazard.objects.all()
+    for fragment in FRAGMENTS:
+        listed = filter_hazards(everyone, {"q": fragment})
+        want = expected(fragment)
+        # A page (limited, in the list's order: may walk) and the whole list (never walks).
+        assert list(listed.values_list("pk", flat=True)[:20]) == want[:20], fragment
+        assert sorted(listed.values_list("pk", flat=True)) == sorted(want), fragment
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+def test_common_words_walk_and_rare_ones_take_the_grams_index(ledger):
+    everyone = Hazard.objects.all()
+    assert text_search.gram_frequency(DESCRIPTION_GRAMS.name, "叉车") > 0.1
+    # Pages of 1,000: within WALK_ROWS for a word in every fourth row, not for one
+    # in every thirtieth.
+    assert "STRPOS" in str(filter_hazards(everyone, {"q": "叉车"})[:1000].query)
+    rare = str(filter_hazards(everyone, {"q": "氨制冷"})[:1000].query)
+    assert "enterprise_name_grams" in rare and "STRPOS" not in rare
+    # A count or an export: never a walk.
+    assert "STRPOS" not in str(filter_hazards(everyone, {"q": "叉车"}).query)
+
+
+def test_the_ledger_page_and_api_list_what_the_search_finds_in_scope(ledger, cast, client):
+    foreign = record(cast, description="叉车司机未持证", actor=None)
+    foreign.enterprise = cast.other_ent
+    foreign.save(update_fields=["enterprise"])
+    want = [pk for pk in expected("叉车") if pk != foreign.pk]
+    client.force_login(cast.district)
+    page = client.get("/hazards/", {"q": "叉车"})
+    assert page.status_code == 200
+    shown = [hazard.pk for hazard in page.context["page"].object_list]
+    assert shown == want[: len(shown)] and len(shown) > 0
+    assert foreign.pk not in shown
+    client.force_login(cast.district)
+    api = client.get("/api/v1/hazards/", {"q": "叉车"})
+    assert api.status_code == 200
+    ids = [row["id"] for row in api.json()["results"]]
+    assert ids == want[: len(ids)] and foreign.pk not in ids
