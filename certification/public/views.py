@@ -11,8 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from certification.models import (
 from certification.public.objection_input import clean_contact, objection_reference
 from certification.publicity import objections
 from certification.publicity import rules as publicity
+from certification.selectors import rows_pointing_at
 from certification.workflow import tier_label
 from portal.clients import client_ip
 from portal.errors import ServiceError
@@ -135,22 +135,14 @@ def publicity_detail(request, pk: int):
     )
 
 
-def rows_of(model, field: str) -> Coalesce:
-    """How many ``model`` rows point at the outer row through ``field``."""
-    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
-    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
-
-
 def announcement_list(request):
     announcements = (
         AnnouncementBatch.objects.select_related("organiser")
         # A revocation announcement lists revoked certificates
-        # (CertificateEvent.announcement, certification/lifecycle/rules.py). Counted
-        # per row shown: a GROUP BY over every announcement's certificates would
-        # join them all before the page is cut.
+        # (CertificateEvent.announcement, certification/lifecycle/rules.py).
         .annotate(
-            certificate_count=rows_of(Certificate, "announcement"),
-            revoked_count=rows_of(CertificateEvent, "announcement"),
+            certificate_count=rows_pointing_at(Certificate, "announcement"),
+            revoked_count=rows_pointing_at(CertificateEvent, "announcement"),
         )
         .order_by("-announced_on", "-id")
     )

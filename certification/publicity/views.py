@@ -36,6 +36,7 @@ from certification.models import (
 )
 from certification.publicity import objections
 from certification.publicity import rules as publicity
+from certification.selectors import rows_pointing_at
 from certification.workflow import tier_label
 from portal import permissions
 from portal.errors import ServiceError
@@ -43,6 +44,8 @@ from portal.errors import ServiceError
 BATCHES_PER_PAGE = 10
 # Each announcement lists its certificates (up to a few hundred).
 ANNOUNCEMENTS_PER_PAGE = 5
+# Certificates listed under each announcement on the management page.
+CERTIFICATES_SHOWN = 20
 
 
 class PublicityBatchForm(forms.Form):
@@ -295,15 +298,27 @@ def _announcements_page(request, *, form=None, error=None, status=200):
         for application in candidates:
             application.ready, application.readiness = _readiness(application, today)
             application.shown_tier = tier_label(application.granted_tier or application.tier)
-    certificates = Certificate.objects.select_related("enterprise__region", "industry")
+    # The first certificates of each announcement, and how many it has: a district's
+    # announcement can issue hundreds; the public page lists them all.
+    certificates = Certificate.objects.select_related("enterprise").order_by("number", "id")
     announcements = (
         publicity.announcements_visible_to(user)
         .select_related("organiser")
-        .prefetch_related(Prefetch("certificates", queryset=certificates))
+        .annotate(certificate_count=rows_pointing_at(Certificate, "announcement"))
+        .prefetch_related(
+            Prefetch(
+                "certificates",
+                queryset=certificates[:CERTIFICATES_SHOWN],
+                to_attr="shown_certificates",
+            )
+        )
     )
     page = Paginator(announcements, ANNOUNCEMENTS_PER_PAGE).get_page(request.GET.get("page"))
     for announcement in page:
-        for certificate in announcement.certificates.all():
+        announcement.more_certificates = announcement.certificate_count - len(
+            announcement.shown_certificates
+        )
+        for certificate in announcement.shown_certificates:
             certificate.tier_label = tier_label(certificate.tier)
     return render(
         request,

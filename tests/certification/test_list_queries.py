@@ -131,3 +131,35 @@ def test_a_district_never_sees_another_districts_rows(scope, client):
             "enterprise_id", flat=True
         )
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [("association", "/applications/announcements/"), (None, "/public/announcements/")],
+)
+def test_the_announcement_lists_read_as_many_queries_for_3_certificates_as_for_40(
+    scope, client, role, url, django_assert_max_num_queries
+):
+    if role:
+        client.force_login(getattr(scope.cast, role))
+    assert_flat(scope, client, url, MAX_QUERIES, django_assert_max_num_queries)
+
+
+def test_an_announcement_shows_its_first_certificates_and_counts_the_rest(scope, client):
+    from certification.publicity.views import CERTIFICATES_SHOWN
+
+    scope.grow_to(CERTIFICATES_SHOWN + 5)
+    issued = scope.announcement.certificates.order_by("number", "id")
+    total = issued.count()
+    client.force_login(scope.cast.association)
+    client.cookies["django_language"] = "en"
+
+    page = client.get("/applications/announcements/")
+    html = page.content.decode()
+    shown = [c.number for c in page.context["page"][0].shown_certificates]
+    assert shown == list(issued.values_list("number", flat=True)[:CERTIFICATES_SHOWN])
+    assert f"and {total - CERTIFICATES_SHOWN} more certificates" in html
+    assert f"all {total} on the public page" in html
+
+    public = client.get("/public/announcements/")
+    assert public.context["page"][0].certificate_count == total
