@@ -210,7 +210,10 @@ def main(argv: list[str] | None = None) -> int:
          "--timeout", "120", "--pid", str(web_pid),
          # Longer than the users' pauses: gunicorn's 2 s default closes idle
          # connections as a client reuses them ("connection reset by peer").
-         "--keep-alive", "75"],
+         "--keep-alive", "75",
+         # Each request's time inside the worker, to tell it from time spent queued.
+         "--access-logfile", str(workdir / "access.log"),
+         "--access-logformat", "%(m)s %(U)s %(s)s %(M)s"],
         workdir / "gunicorn.log",
         env,
     )  # fmt: skip

@@ -31,6 +31,7 @@ from reviews.scoring import (
     improvements,
 )
 from reviews.scoring_data import answers_for, score_assessment, spec_for_version
+from reviews.views import totals_html
 
 GRADE_LABELS = {
     "1": gettext_lazy("Level 1"),
@@ -238,6 +239,9 @@ def totals_context(
         "accident_lines": accident_lines(result, assessment.version.standard.regime),
         "suggestions": suggestions,
         "unanswered": result.total - result.answered,
+        "element_rows": totals_html.element_rows_html(result.elements),
+        "toc": totals_html.toc_html(result.elements),
+        "suggestion_items": totals_html.suggestions_html(suggestions),
     }
 
 
