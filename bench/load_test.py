@@ -50,8 +50,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
     parser.add_argument("--minutes", type=float, default=5)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    # 8 × 2 on 2 CPUs: with 4 × 4 a worker's threads share one GIL, so a heavy page
+    # (an on-site sheet) slowed its 3 neighbours; with 1 thread a request queued
+    # behind it on the same kept-alive connections (bench/README.md, "Load test").
+    parser.add_argument("--workers", type=int, default=8, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--celery-concurrency", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--enterprises", type=int, default=120, help="bench enterprise logins")
