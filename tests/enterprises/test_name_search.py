@@ -267,3 +267,16 @@ def test_the_list_runs_the_same_queries_for_5_and_for_60_enterprises(
     for i in range(5, 60):
         make_enterprise(f"北京测试{i:03d}有限公司", cast.chaoyang, 500 + i)
     assert _queries(client, url, params, django_assert_max_num_queries) == few
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+def test_a_longer_fragment_pages_by_like_and_counts_through_the_grams_index(generated):
+    everyone = Enterprise.objects.all()
+    fragment = "恒达源中"
+    page = str(filter_enterprises(everyone, search=fragment)[:50].query)
+    assert "enterprise_name_grams" not in page and "LIKE" in page  # the trigram index
+    # The list's capped count: the grams index (with the district in it), not a walk
+    # of the district's names testing each.
+    count = filter_enterprises(everyone, search=fragment, district="110108").order_by()[:1001]
+    assert "enterprise_name_grams" in str(count.query)
+    assert count.count() == len(expected(everyone.filter(region_id="110108"), fragment))
