@@ -27,10 +27,11 @@ from certification.assignment import rules as assigning
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
 from certification.onsite import brief as hazard_brief
-from certification.onsite import confirmation
+from certification.onsite import confirmation, sheet_html
 from certification.onsite import findings as onsite_findings
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
+from certification.onsite.sheet_html import escape
 from portal import permissions
 from portal.errors import ServiceError
 from portal.ids import parse_id
@@ -38,7 +39,7 @@ from reviews.forms import RowForm
 from reviews.models import AssessmentRow, Evidence, Result
 from reviews.scoring_data import score_assessment
 from reviews.services import EditConflict
-from reviews.views.rendering import answer_buttons, answer_choices, grade_label
+from reviews.views.rendering import answer_choices, grade_label
 
 _PHOTOS = Prefetch(
     "files",
@@ -150,7 +151,6 @@ def review_page(request, pk: int):
     baseline = _self_answers(application)
     evidence = _self_evidence(application)
     labels = dict(Result.choices)
-    choices = answer_choices()
     only_differs = request.GET.get("show") == "differs"
     shown, differs = [], 0
     for row in rows:
@@ -168,18 +168,20 @@ def review_page(request, pk: int):
             if theirs
             else None
         )
-        row.deduction_text = (
-            ""
-            if row.result != Result.PARTIAL or row.occurrences
-            else str(row.deduction.normalize())
-        )
         row.files = evidence.get(row.criterion_id, [])  # type: ignore[attr-defined]
-        if editable:
-            row.buttons = answer_buttons(
-                str(row.pk), row.result, row.criterion.is_veto, choices, row.criterion.allow_na
-            )
         if not only_differs or row.differs:
             shown.append(row)
+    sections = _sections(shown)
+    review_url = reverse("certification:review", args=[application.pk])
+    page = sheet_html.SheetPage(
+        editable=editable,
+        labels=sheet_html.sheet_labels(),
+        choices=[(value, escape(label), style) for value, label, style in answer_choices()],
+        result_labels={value: escape(label) for value, label in labels.items()},
+        csrf_input=sheet_html.csrf_input(request),
+        review_url=review_url,
+        kind_options=sheet_html.kind_options_html(Finding.Kind.choices) if editable else "",
+    )
     return render(
         request,
         "certification/onsite/review.html",
@@ -187,15 +189,13 @@ def review_page(request, pk: int):
             "application": application,
             "review": review,
             "rows": shown,
-            "sections": _sections(shown),
+            "sections": sections,
+            "sheet": sheet_html.sections_html(sections, page),
             "editable": editable,
             "totals": _totals(review, differs),
-            "finding_kinds": Finding.Kind.choices,
             "only_differs": only_differs,
-            "result_labels": labels,
             "nav": _nav(application, "scores", True),
             "hazard_brief": hazard_brief.brief_for(user, application),
-            "rows_url": reverse("certification:review", args=[application.pk]) + "rows/",
             "js_labels": {
                 "saved": _("Saved"),
                 "saving": _("Saving…"),
