@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, F, OrderBy, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Model, OrderBy, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -201,9 +201,9 @@ def certificates_visible_to(
     )
 
 
-def rows_pointing_at(model, field: str) -> Coalesce:
+def rows_pointing_at(model: type[Model], field: str) -> Coalesce:
     """How many ``model`` rows point at the outer row through ``field``: a subquery
     per row shown, where ``Count`` over a join would group every row of the list
     before its page is cut (the announcements list: 100,000 certificates)."""
-    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    rows = model._default_manager.filter(**{field: OuterRef("pk")}).order_by().values(field)
     return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
