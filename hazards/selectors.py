@@ -12,7 +12,6 @@ from enterprises.selectors import enterprise_scope
 from hazards.models import CatalogueItem, CatalogueVersion, Hazard
 from portal.text_search import GramsIndex, TextFragment
 
-
 # The ledger's description search: walks follow the list's order (newest found first).
 DESCRIPTION_GRAMS = GramsIndex(name="hazard_description_grams_idx", order="found_on")
 
@@ -21,19 +20,12 @@ def hazard_matches(search: str, using: str = "default") -> Q:
     """Hazards whose number or description contains ``search`` (case-insensitive).
     A number is a credit code, a year and a sequence, all ASCII: a fragment with any
     other character (Chinese) can only be in the description, which its grams index
-    serves (hazards migration 0012) instead of a scan of the whole ledger."""
-    if connections[using].vendor != "postgresql":
-        described = Q(description__icontains=search)
-    else:
-        described = Q(
-            TextFragment(
-                F("description"),
-                fragment=search,
-                index=DESCRIPTION_GRAMS,
-                may_walk=not search.isascii(),
-            )
-        )
-    return Q(number__icontains=search) | described if search.isascii() else described
+    serves (hazards migration 0012) instead of a scan of the whole ledger. An ASCII
+    fragment may be in either; the number has no index for it, so both are tested
+    row by row with LIKE."""
+    if search.isascii() or connections[using].vendor != "postgresql":
+        return Q(number__icontains=search) | Q(description__icontains=search)
+    return Q(TextFragment(F("description"), fragment=search, index=DESCRIPTION_GRAMS))
 
 
 def hazards_visible_to(user: Any, qs: QuerySet[Hazard]) -> QuerySet[Hazard]:

@@ -87,7 +87,9 @@ class TextFragment(Func):
         # A longer fragment in a page on a column with a trigram index: PostgreSQL's
         # estimates. A capped count (no order) is chosen here: PostgreSQL walked a
         # district's names for it where the grams index read a tenth as much.
-        estimated = short or not self.index.trigram or not order
+        # Not inside an OR: there a seq scan may test every row, and the plain LIKE is
+        # the cheaper test.
+        estimated = short or not self.index.trigram or (not order and self.may_walk)
         if paged and self.may_walk and estimated and self._walk_is_short(query, connection, wanted):
             # STRPOS rather than LIKE: the same test, but PostgreSQL has no statistics
             # for it and assumes a third of the rows match, so it walks the order's
@@ -99,7 +101,10 @@ class TextFragment(Func):
             return like, [*params, pattern]
         array = ", ".join(["UPPER(%s::text)"] * len(wanted))
         grams = f"{GRAMS_FUNCTION}({text}) @> ARRAY[{array}]"
-        return f"({grams} AND {like})", [*params, *wanted, *params, pattern]
+        # LIKE first: where a row is tested rather than found through the index (a scan
+        # for the other side of an OR), the cheap test rules most rows out before the
+        # grams are computed (about 25 µs a name).
+        return f"({like} AND {grams})", [*params, pattern, *params, *wanted]
 
     def _walk_is_short(self, query: Any, connection: Any, wanted: list[str]) -> bool:
         """Whether a walk finds the rows the query asks for (its LIMIT) within
