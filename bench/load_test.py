@@ -48,6 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="5,15",
         help="seconds between one user's clicks, min,max (1,5 for a stress run)",
     )
+    parser.add_argument(
+        "--warmup", type=float, default=1, help="minutes of the same load first, not measured"
+    )
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second")
     parser.add_argument("--minutes", type=float, default=5)
     # 8 × 2 on 2 CPUs: with 4 × 4 a worker's threads share one GIL, so a heavy page
@@ -229,16 +232,29 @@ def main(argv: list[str] | None = None) -> int:
             f"clicks, {args.database_url}; {load()}",
             flush=True,
         )
+        locust_env = {
+            **env,
+            "LOAD_PLAN": str(plan),
+            "LOAD_SAVES": str(saves),
+            "LOAD_THINK": args.think,
+        }
+
+        def swarm(minutes: float, csv_prefix: str) -> None:
+            subprocess.run(
+                [str(VENV / "locust"), "-f", "bench/load/locustfile.py", "--headless",
+                 "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
+                 "--run-time", f"{int(minutes * 60)}s", "--host", host,
+                 "--csv", str(workdir / csv_prefix), "--only-summary", "--loglevel", "WARNING"],
+                cwd=ROOT, env=locust_env, check=False, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+
+        if args.warmup:
+            # Unmeasured: each worker's first requests compile templates and fill the
+            # caches (kept statistics, checklist trees) a running portal already has.
+            print(f"warm-up: {args.warmup:g} min, not measured", flush=True)
+            swarm(args.warmup, "warmup")
         started = time.perf_counter()
-        subprocess.run(
-            [str(VENV / "locust"), "-f", "bench/load/locustfile.py", "--headless",
-             "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
-             "--run-time", f"{int(args.minutes * 60)}s", "--host", host,
-             "--csv", str(workdir / "locust"), "--only-summary", "--loglevel", "WARNING"],
-            cwd=ROOT,
-            env={**env, "LOAD_PLAN": str(plan), "LOAD_SAVES": str(saves), "LOAD_THINK": args.think},
-            check=False,
-        )  # fmt: skip
+        swarm(args.minutes, "locust")
         print(f"\nran {time.perf_counter() - started:.0f} s; {load()} at the end")
     finally:
         stop(web_pid)

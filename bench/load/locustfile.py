@@ -36,6 +36,8 @@ THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "5,15").split(","))
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REVISION = re.compile(r'id="rev-(\d+)" value="(\d+)"')
+# The on-site sheet's answer forms: the row and the revision the page was built at.
+SHEET_REVISION = re.compile(r'id="answer-(\d+)".{0,600}?name="revision" value="(\d+)"', re.S)
 
 
 def record_save(kind: str, row: int, revision: int, notes: str) -> None:
@@ -154,7 +156,13 @@ class Reviewer(PortalUser):
 
     @task(1)
     def open_sheet(self) -> None:
-        self.page(f"/applications/{self.application}/review/", "on-site sheet page")
+        """The sheet, and its rows' revisions: a run after the warm-up starts from the
+        plan's, which the warm-up's saves have moved on."""
+        url = f"/applications/{self.application}/review/"
+        response = self.client.get(url, name="on-site sheet page")
+        for row, revision in SHEET_REVISION.findall(response.text):
+            if int(row) in self.rows:
+                self.rows[int(row)] = int(revision)
 
     @task(5)
     def score_row(self) -> None:
