@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 
 from enterprises import services
-from enterprises.name_search import NAME_GRAMS
 from enterprises.models import Enterprise
+from enterprises.name_search import NAME_GRAMS
 from enterprises.selectors import could_be_uscc, filter_enterprises
 from enterprises.uscc import make_uscc, normalise_uscc
 from portal import text_search
