@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from reviews.models import AssessmentRow, ExtraTrigger, Result
+from reviews.views.answer_html import buttons_html
 
 
 @dataclass(frozen=True)
@@ -116,26 +117,6 @@ def kind_options_html(kinds: Iterable[tuple[str, object]]) -> str:
     )
 
 
-def buttons_html(rid: str, row: AssessmentRow, choices) -> str:
-    """The answer buttons: three for a veto criterion (met or not), and without
-    "not applicable" where the standard allows none (unless already chosen)."""
-    criterion = row.criterion
-    result = row.result
-    parts = []
-    for value, label, style in choices:
-        if value == Result.PARTIAL and criterion.is_veto:
-            continue
-        if value == Result.NOT_APPLICABLE and not criterion.allow_na and result != value:
-            continue
-        checked = " checked" if value == result else ""
-        parts.append(
-            f'<input type="radio" class="btn-check" name="result" value="{value}" '
-            f'id="r{rid}-{value}"{checked} autocomplete="off"><label class="btn '
-            f'btn-outline-{style}" for="r{rid}-{value}">{label}</label>'
-        )
-    return "".join(parts)
-
-
 def self_answer_html(row: AssessmentRow, page: SheetPage) -> str:
     """The enterprise's answer and evidence files, beside the reviewers'."""
     labels = page.labels
@@ -198,7 +179,7 @@ def answer_form_html(rid: str, row: AssessmentRow, page: SheetPage) -> str:
         f'action="{rows_url}{rid}/" data-testid="review-answer-form">{page.csrf_input}\n'
         f'            <input type="hidden" name="revision" value="{row.revision}">\n'
         f'            <div class="answer-choices" role="radiogroup" aria-label="{labels["answer"]}">'
-        f"{buttons_html(rid, row, page.choices)}</div>\n"
+        f"{buttons_html(rid, result, criterion, page.choices)}</div>\n"
     ]
     if not criterion.is_veto:
         deduction = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from html import escape as _escape
-from typing import Any
+from typing import Any, Protocol
 
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.utils import dateformat, timezone
@@ -64,6 +64,17 @@ class Page:
     elements_url: str
 
 
+class AnswerOptions(Protocol):
+    """What the answer buttons read of a criterion: a cached tree's part (the
+    checklist) or the model (the on-site sheet)."""
+
+    @property
+    def is_veto(self) -> bool: ...
+
+    @property
+    def allow_na(self) -> bool: ...
+
+
 def escape(value: object) -> str:
     """HTML-escaped text, as django.utils.html.escape gives it, without its
     lazy-string wrapper (which cost a checklist row 40% of its time)."""
@@ -74,7 +85,7 @@ def escaped_labels(labels: Mapping[str, str]) -> dict[str, str]:
     return {name: escape(text) for name, text in labels.items()}
 
 
-def buttons_html(rid: str, result: str, criterion: CriterionPart, choices) -> str:
+def buttons_html(rid: str, result: str, criterion: AnswerOptions, choices) -> str:
     """The answer buttons: three for a veto criterion (met or not), and without
     "not applicable" where the standard allows none (unless already chosen)."""
     parts = []

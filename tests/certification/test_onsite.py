@@ -51,16 +51,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
 
 
-@pytest.fixture
-def version(db):
-    return make_tiered_version()
-
-
-@pytest.fixture
-def in_review(cast, version):
-    return application_in_review(cast, version)
-
-
 def rows_of(application) -> list[AssessmentRow]:
     return list(
         onsite.review_for(application)

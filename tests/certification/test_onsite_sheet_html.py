@@ -7,44 +7,14 @@ from __future__ import annotations
 from decimal import Decimal
 from html import unescape
 
-import pytest
 from django.conf import settings
 
 from certification.onsite import confirmation
-from certification.onsite import rules as onsite
 from reviews.models import AssessmentRow, Criterion, Evidence
-from tests.certification.factories import application_in_review, make_tiered_version
 
-
-@pytest.fixture
-def version(db):
-    return make_tiered_version()
-
-
-@pytest.fixture
-def in_review(cast, version):
-    return application_in_review(cast, version)
-
-
-def review_rows(application) -> list[AssessmentRow]:
-    return list(
-        onsite.review_for(application)
-        .assessment.rows.select_related("criterion")
-        .order_by("criterion__position")
-    )
-
-
-def answer(cast, application, row, result, deduction=None, **kw):
-    row.refresh_from_db()
-    return onsite.review_row_save(
-        actor=cast.reviewer,
-        application=application,
-        row=row,
-        result=result,
-        deduction=deduction,
-        revision=row.revision,
-        **kw,
-    )
+# The on-site tests' helpers (their fixtures are in conftest.py).
+from tests.certification.test_onsite import answer
+from tests.certification.test_onsite import rows_of as review_rows
 
 
 def sheet(client, application, language="zh-hans", query="") -> str:
