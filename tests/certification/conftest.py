@@ -1,6 +1,6 @@
-"""Fixtures of the on-site tests (test_onsite.py, test_onsite_sheet_html.py): a tiered
-standard version and an application of cast.ent in on-site review. Modules that define
-their own of the same name keep theirs."""
+"""Fixtures of the on-site tests (test_onsite.py, test_onsite_sheet_html.py,
+test_findings_page.py): a tiered standard version and an application of cast.ent in
+on-site review. Modules that define their own of the same name keep theirs."""
 
 from __future__ import annotations
 

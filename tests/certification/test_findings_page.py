@@ -15,19 +15,9 @@ from django.urls import reverse
 from certification.models import Finding
 from certification.onsite import findings as onsite_findings
 from reviews.models import Criterion
-from tests.certification.factories import application_in_review, make_tiered_version
+from tests.certification.factories import make_tiered_version
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def version(db):
-    return make_tiered_version()
-
-
-@pytest.fixture
-def in_review(cast, version):
-    return application_in_review(cast, version)
 
 
 def english(client):
