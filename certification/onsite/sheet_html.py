@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape as _escape
 
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import linebreaksbr
@@ -25,6 +24,7 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from portal.html_text import escape
 from reviews.models import AssessmentRow, ExtraTrigger, Result
 from reviews.views.answer_html import buttons_html
 
@@ -40,12 +40,6 @@ class SheetPage:
     csrf_input: str
     review_url: str  # /applications/<pk>/review/
     kind_options: str  # the finding kinds' <option>s, built once
-
-
-def escape(value: object) -> str:
-    """HTML-escaped text, as the template's autoescape gives it (None and ""
-    are empty here; the callers never show a None)."""
-    return _escape(str(value)) if value else ""
 
 
 def number(value: Decimal | int | None) -> str:

@@ -7,7 +7,6 @@ language its per-element loops cost about as much as the rest of a save.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from html import escape as _escape
 from typing import Any
 
 from django.utils.formats import localize
@@ -15,9 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-
-def escape(value: object) -> str:
-    return _escape(str(value)) if value else ""
+from portal.html_text import escape
 
 
 def _number(value: Any) -> str:
