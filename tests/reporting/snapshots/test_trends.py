@@ -4,6 +4,7 @@ the targets' trend."""
 
 from __future__ import annotations
 
+import copy
 from io import BytesIO
 
 import pytest
@@ -15,14 +16,18 @@ from openpyxl import load_workbook
 from enterprises.models import Enterprise
 from reporting.snapshots import trends
 from reporting.snapshots.store import snapshot_nightly
+from tests.cast import build_cast
 from tests.reporting.statistics.world import build
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def history(cast):
+# Every test reads the same history: written once for the module (tests/conftest.py's
+# module_db), each test reading it in its own savepoint, on 15 June 2026 at 10:00.
+@pytest.fixture(scope="module")
+def shared(module_db):
     """Snapshots of April (frozen), May (frozen) and June (open) 2026; 统计四 closed in May."""
+    cast = build_cast()
     with time_machine.travel("2026-04-30 02:30 +0800", tick=False):
         world = build(cast)
         snapshot_nightly()
@@ -32,7 +37,17 @@ def history(cast):
     with time_machine.travel("2026-06-15 02:30 +0800", tick=False):
         snapshot_nightly()
     with time_machine.travel("2026-06-15 10:00 +0800", tick=False):
-        yield world
+        yield cast, world
+
+
+@pytest.fixture
+def cast(shared, db):
+    return copy.deepcopy(shared[0])  # what a test caches on its users stays with it
+
+
+@pytest.fixture
+def history(shared, db):
+    return shared[1]
 
 
 def values(rows):
