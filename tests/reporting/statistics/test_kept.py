@@ -1,7 +1,8 @@
 """The live tables' figures are kept STATISTICS_CACHE_SECONDS per organisation,
 filters, day and language: a second reader of the same table costs no query for
 its figures and reads the same numbers, a record added meanwhile shows once the
-time is up; another district never reads the first one's figures."""
+time is up; another district never reads the first one's figures. Past its time a
+reader still gets the kept figures at once while a worker computes them again."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import Enterprise
+from reporting.statistics.kept import STALE_TIMES
 from tests.cast import make_enterprise
 from tests.reporting.statistics.world import NOW, build
 
@@ -52,3 +54,40 @@ def test_a_table_is_kept_per_organisation_until_its_time_is_up(
     assert active(other) != first  # its own figures, not 朝阳区's
     settings.STATISTICS_CACHE_SECONDS = 0
     assert active(client_for(cast.district)) == first + 1
+
+
+def grouped(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+
+
+def test_past_its_time_the_reader_gets_the_kept_table_while_a_worker_computes_it(
+    cast, world, kept, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(cast.district)
+    first = active(client)
+    make_enterprise("北京朝阳新增机械有限公司", cast.chaoyang, 951, status=Enterprise.Status.ACTIVE)
+    with time_machine.travel("2026-06-15 10:05:01 +0800", tick=False):
+        with django_capture_on_commit_callbacks() as queued:
+            with CaptureQueriesContext(connection) as read:
+                assert active(client) == first  # at once: the kept figures
+            assert active(client_for(cast.district_staff)) == first  # one refresh at a time
+        assert not grouped(read)
+        assert len(queued) == 1
+        queued[0]()  # the worker (eager Celery here) computes the table again
+        with CaptureQueriesContext(connection) as read:
+            assert active(client) == first + 1
+        assert not grouped(read)
+
+
+def test_a_table_nobody_read_for_long_is_computed_for_its_reader(
+    cast, world, kept, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(cast.district)
+    first = active(client)
+    make_enterprise("北京朝阳新增机械有限公司", cast.chaoyang, 951, status=Enterprise.Status.ACTIVE)
+    later = 300 * STALE_TIMES + 1  # seconds past NOW, the same day
+    with time_machine.travel("2026-06-15 10:00:00 +0800", tick=False) as traveller:
+        traveller.shift(later)
+        with django_capture_on_commit_callbacks() as queued:
+            assert active(client) == first + 1
+        assert not queued
