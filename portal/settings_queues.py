@@ -22,6 +22,7 @@ CELERY_TASK_KINDS = {
     "reporting.snapshot_nightly": "reports",
     "reporting.standing_nightly": "reports",  # the warning list and the tiers
     "reporting.refresh_statistics_table": "reports",  # a kept table past its time
+    "reporting.refresh_worklist_counts": "reports",  # the dashboards' kept counts
     "hazards.build_quarterly_table": "reports",
     "hazards.quarterly_tables": "reports",
     "enterprises.import_check": "imports",

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -61,7 +60,7 @@ from enterprises.selectors import enterprise_scope
 from hazards.models import CloseApplication, Hazard, PeriodKind, SupervisionListing
 from hazards.selfreports.periods import Period as ReportPeriod
 from hazards.selfreports.selectors import state_conditions, with_current_report
-from portal import permissions
+from portal import kept, permissions
 from portal.models import OrganisationKind as Kind
 from portal.models import User
 from reporting.models import Escalation
@@ -432,18 +431,17 @@ def counts(user: User, today: datetime.date | None = None) -> list[dict[str, Any
 
 def dashboard_counts(user: User, today: datetime.date | None = None) -> list[dict[str, Any]]:
     """``counts()`` for the dashboards: the numbers are kept
-    ``WORKLIST_COUNTS_CACHE_SECONDS`` per organisation (its scope) and day; labels
-    and links are made afresh, in the reader's language."""
+    ``WORKLIST_COUNTS_CACHE_SECONDS`` per organisation (its scope) and day, and past that
+    time served while a worker counts them again (portal/kept.py); labels and links are
+    made afresh, in the reader's language."""
     seconds = settings.WORKLIST_COUNTS_CACHE_SECONDS
     if not seconds or not may_see(user):
         return counts(user, today)
     today = today or timezone.localdate()
-    key = f"worklist-counts:{user.organisation_id}:{today.isoformat()}"
-    numbers: dict[str, list[int]] | None = cache.get(key)
-    if numbers is None:
-        found = counts(user, today)
-        cache.set(key, {row["kind"]: [row["count"], row["escalated"]] for row in found}, seconds)
-        return found
+    job = (user.pk, today.isoformat())
+    numbers = kept.read(
+        _counts_key(user, today), seconds, lambda: _numbers(user, today), lambda: _recount(*job)
+    )
     return [
         {
             "kind": worklist.name,
@@ -455,3 +453,28 @@ def dashboard_counts(user: User, today: datetime.date | None = None) -> list[dic
         for worklist in WORKLISTS
         if worklist.name in numbers
     ]
+
+
+def recount(user_id: int, day: str) -> None:
+    """Count a kept organisation's worklists again (reporting.refresh_worklist_counts)."""
+    user = User.objects.select_related("organisation").get(pk=user_id)
+    today = datetime.date.fromisoformat(day)
+    kept.refresh(
+        _counts_key(user, today),
+        settings.WORKLIST_COUNTS_CACHE_SECONDS,
+        lambda: _numbers(user, today),
+    )
+
+
+def _counts_key(user: User, today: datetime.date) -> str:
+    return f"worklist-counts:{user.organisation_id}:{today.isoformat()}"
+
+
+def _numbers(user: User, today: datetime.date) -> dict[str, list[int]]:
+    return {row["kind"]: [row["count"], row["escalated"]] for row in counts(user, today)}
+
+
+def _recount(user_id: int, day: str) -> None:
+    from reporting.worklists.tasks import refresh_worklist_counts  # tasks import this module
+
+    refresh_worklist_counts.delay(user_id, day)

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from enterprises.models import Enterprise
-from reporting.statistics.kept import STALE_TIMES
+from portal.kept import STALE_TIMES
 from tests.cast import make_enterprise
 from tests.reporting.statistics.world import NOW, build
 

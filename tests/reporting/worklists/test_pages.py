@@ -209,3 +209,29 @@ def test_the_index_shows_the_dashboards_kept_counts(cast, cases, client_for, set
     assert any(r["count"] for r in kept)
     assert len(second) == len(first) - len(KINDS)
     cache.clear()
+
+
+def test_past_their_time_the_kept_counts_are_shown_while_a_worker_counts_again(
+    cast, cases, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    import time
+
+    from django.core.cache import cache
+
+    settings.WORKLIST_COUNTS_CACHE_SECONDS = 300
+    cache.clear()
+    fresh = [row["count"] for row in registry.counts(cast.district, TODAY)]
+    # Counts kept 301 s ago, since when one more item came in on each list.
+    key = f"worklist-counts:{cast.district.organisation_id}:{TODAY.isoformat()}"
+    old = {kind: [count - 1, 0] for kind, count in zip(KINDS, fresh, strict=True)}
+    cache.set(key, (time.time() - 301, old), 3000)
+    with django_capture_on_commit_callbacks() as queued:
+        with django_assert_num_queries(0):  # at once, without counting
+            shown = registry.dashboard_counts(cast.district, TODAY)
+        registry.dashboard_counts(cast.district_staff, TODAY)  # one recount at a time
+    assert [row["count"] for row in shown] == [count - 1 for count in fresh]
+    assert len(queued) == 1
+    queued[0]()  # the worker (eager Celery here) counts again
+    with django_assert_num_queries(0):
+        assert [row["count"] for row in registry.dashboard_counts(cast.district, TODAY)] == fresh
+    cache.clear()
