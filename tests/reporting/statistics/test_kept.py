@@ -91,3 +91,18 @@ def test_a_table_nobody_read_for_long_is_computed_for_its_reader(
         with django_capture_on_commit_callbacks() as queued:
             assert active(client) == first + 1
         assert not queued
+
+
+def test_in_the_embedded_mode_the_reader_computes_a_table_past_its_time(
+    cast, world, kept, client_for, settings, django_capture_on_commit_callbacks
+):
+    """Each process keeps its own memory cache there: a worker's refresh would never
+    reach the web server's, so its reader computes the table, as before."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a real worker, in another process
+    client = client_for(cast.district)
+    first = active(client)
+    make_enterprise("北京朝阳新增机械有限公司", cast.chaoyang, 951, status=Enterprise.Status.ACTIVE)
+    with time_machine.travel("2026-06-15 10:05:01 +0800", tick=False):
+        with django_capture_on_commit_callbacks() as queued:
+            assert active(client) == first + 1
+    assert not queued
