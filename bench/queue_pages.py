@@ -262,6 +262,7 @@ def add_applications(
                     industry_id=e.industry_id,
                     region_id=e.region_id,
                     street_id=e.street_id,
+                    enterprise_industry_id=e.industry_id,
                     receiver_id=receiver,
                     status=state,
                     created_at=started,

@@ -1,8 +1,9 @@
 """Applications and certificates follow their enterprise. Each keeps a copy of its
-enterprise's district and street (``region``, ``street``), all of them, not only
-open ones or live ones: whoever sees the enterprise sees its applications (selectors.
-applications_visible_to), and a district's or street's list reads that copy from the
-application's own indexes rather than joining the registry."""
+enterprise's district, street and industry (``region``, ``street``,
+``enterprise_industry``), all of them, not only open ones or live ones: whoever sees the
+enterprise sees its applications (selectors.applications_visible_to), and a district's,
+street's or regulator's list reads that copy from the application's own indexes rather
+than joining the registry."""
 
 from __future__ import annotations
 
@@ -11,10 +12,15 @@ from typing import Any
 
 def follow_enterprise(sender: Any, *, enterprise: Any, before: dict[str, Any], **_: Any) -> None:
     """enterprise_moved receiver: the enterprise's applications and certificates take
-    its new district and street in one UPDATE each, in the transaction that moves it. The industry applied
-    for stays (it chose the standard and the organising unit)."""
+    its new district, street and industry in one UPDATE each, in the transaction that
+    moves it. The industry applied for stays (it chose the standard and the organising
+    unit)."""
     from certification.models import Application, Certificate
 
-    place = {"region_id": enterprise.region_id, "street_id": enterprise.street_id}
+    place = {
+        "region_id": enterprise.region_id,
+        "street_id": enterprise.street_id,
+        "enterprise_industry_id": enterprise.industry_id,
+    }
     Application.objects.filter(enterprise_id=enterprise.pk).update(**place)
     Certificate.objects.filter(enterprise_id=enterprise.pk).update(**place)

@@ -162,6 +162,8 @@ class Application(EnterprisePlace):
                 fields=["region", "due_on", "-created_at", "-id"], name="app_region_order_idx"
             ),
             models.Index(fields=["street", "status"], name="app_street_status_idx"),
+            # A regulator's: its industries' status tabs (the enterprise's industry).
+            models.Index(fields=["enterprise_industry", "status"], name="app_industry_status_idx"),
             # What a district received or grades outside its own place (an enterprise that
             # moved away): ranges of region below and above its own, counted from the index.
             models.Index(fields=["receiver", "region", "status"], name="app_received_place_idx"),

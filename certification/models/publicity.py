@@ -272,6 +272,7 @@ class Certificate(EnterprisePlace):
                 name="cert_region_status_idx",
             ),
             models.Index(fields=["street", "status"], name="cert_street_status_idx"),
+            models.Index(fields=["enterprise_industry", "status"], name="cert_industry_status_idx"),
         ]
 
     def __str__(self) -> str:

@@ -136,6 +136,7 @@ def certificates(cast, version):
                     industry=industry,
                     region_id=enterprise.region_id,
                     street_id=enterprise.street_id,
+                    enterprise_industry_id=enterprise.industry_id,
                     announcement=announcement,
                     valid_from=datetime.date(2026, 3, 12),
                     valid_until=datetime.date(2029, 3, 11),

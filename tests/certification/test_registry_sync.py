@@ -116,3 +116,53 @@ def test_a_moved_enterprises_certificates_show_in_the_new_place(cast, client_for
     # Street offices read certificates through the API (the list page is the overseers').
     assert api_numbers(cast.street) == set()
     assert Certificate.objects.get(pk=certificate.pk).street_id == wanshoulu.pk
+
+
+def test_a_regulator_follows_the_enterprises_industry_in_the_registry(cast, client_for):
+    """The regulator of the enterprise's industry in the registry sees its applications
+    and certificates (lists, tab counts, API), from the rows' own copy of that industry;
+    a change of industry hands them to the new industry's regulator, while the industry
+    applied for stays."""
+    from tests.certification.lifecycle_factories import issue
+
+    certificate = issue(cast, make_tiered_version())
+    application = certificate.application
+    assert certificate.enterprise_industry_id == application.enterprise_industry_id == "machinery"
+
+    def sees(user) -> tuple[bool, bool, int, bool, bool]:
+        client = client_for(user)
+        page = client.get("/applications/certificates/").context["page"]
+        return (
+            application.pk in listed(client),
+            application.pk in api_listed(client),
+            all_tab(client),
+            certificate.number in {c.number for c in page},
+            certificate.number
+            in {
+                row["number"]
+                for row in api_client(user).get("/api/v1/certificates/").json()["results"]
+            },
+        )
+
+    assert sees(cast.regulator) == (True, True, 1, True, True)  # machinery
+    assert sees(cast.other_regulator) == (False, False, 0, False, False)  # construction
+    ent = Enterprise.objects.get(pk=cast.ent.pk)
+    ent.industry = Industry.objects.get(code="construction")
+    registry.enterprise_save(actor=cast.district, enterprise=ent)
+
+    assert sees(cast.other_regulator) == (True, True, 1, True, True)
+    assert sees(cast.regulator) == (False, False, 0, False, False)
+    moved = Application.objects.get(pk=application.pk)
+    assert (moved.enterprise_industry_id, moved.industry_id) == ("construction", "machinery")
+    assert Certificate.objects.get(pk=certificate.pk).enterprise_industry_id == "construction"
+
+
+def test_a_regulators_tab_counts_read_no_registry_row(cast, client_for, application):
+    """At 500,000 enterprises the join made each tab's count hash the whole registry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert all_tab(client_for(cast.regulator)) == 1
+    counts = [q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"]]
+    assert counts and not [sql for sql in counts if "enterprises_enterprise" in sql]
