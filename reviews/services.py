@@ -284,11 +284,17 @@ def row_save(
         updated_by=actor,
         updated_at=timezone.now(),
     )
-    fresh = AssessmentRow.objects.select_related("criterion", "assessment").get(pk=row.pk)
+    # The row alone, by its key: its criterion is the one already read, and its
+    # assessment was read for this save (a join here let PostgreSQL walk the
+    # assessments' index from the first to this one when its statistics were stale).
+    fresh = AssessmentRow.objects.get(pk=row.pk)
+    fresh.criterion = criterion
     if not updated:
+        fresh.assessment = Assessment.objects.get(pk=row.assessment_id)  # its status now
         if fresh.assessment.is_locked:
             raise ServiceError(_("This assessment has been submitted and can no longer change."))
         raise EditConflict(fresh)
+    fresh.assessment = row.assessment
     return fresh
 
 
