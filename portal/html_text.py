@@ -4,9 +4,20 @@ django.utils.html.escape, which cost a checklist row 40% of its time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape as _escape
+
+from django.urls import reverse
 
 
 def escape(value: object) -> str:
     """``value`` as escaped text; None and "" are empty (the callers never show None)."""
     return _escape(str(value)) if value else ""
+
+
+def url_for_pk(name: str) -> Callable[[int], str]:
+    """``pk -> reverse(name, args=[pk])``, reversed once: a page of 50 rows reversed
+    its detail URL 50 times (0.1 ms each)."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{int(pk)}{tail}"

@@ -32,6 +32,7 @@ from certification.applications.forms import (
     SignForm,
 )
 from certification.applications.status_tabs import status_tabs
+from certification.applications.table_html import application_rows_html
 from certification.assignment import rules as assigning
 from certification.assignment.simplified import required_materials
 from certification.models import Application, Material, MaterialKind, Status
@@ -127,6 +128,7 @@ def application_list(request):
         "certification/list.html",
         {
             "page": page,
+            "rows_html": application_rows_html(page, _("No application matches these filters.")),
             "filters": filters,
             "params": params.urlencode(),
             "status_tabs": tabs,
@@ -153,6 +155,7 @@ def application_queue(request):
         "certification/queue.html",
         {
             "page": page,
+            "rows_html": application_rows_html(page, _("Nothing awaits your organisation.")),
             "status": status,
             "params": f"status={status}" if status else "",
             "statuses": [(value, label) for value, label in Status.choices if value in RESPONSIBLE],

@@ -1,0 +1,80 @@
+"""The rows of the applications table (the list and the queue), built in Python.
+
+The template language spent about 0.2 ms on each of a page's 50 rows (a translated
+label per cell, two choice labels, an included template for the due date, a URL
+reversed per row): a third of the list page. The markup is the one
+templates/certification/_table.html gave, so the tests and the stacked phone layout
+read the same classes and data attributes. Every value from the database is escaped
+here; the labels are translated and escaped once per table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from certification.models import Application, Status
+from portal.html_text import escape, url_for_pk
+
+
+def application_rows_html(applications: Iterable[Application], empty_text: str) -> SafeString:
+    """The table's ``<tr>`` rows; one row with ``empty_text`` when there are none."""
+    labels = {
+        "grade": escape(_("Grade")),
+        "district": escape(_("District")),
+        "industry": escape(_("Industry")),
+        "received": escape(_("Received by")),
+        "status": escape(_("Status")),
+        "due": escape(_("Due")),
+        "estimated": escape(
+            _("Estimated: the official holiday calendar for this period is not published yet.")
+        ),
+        "overdue": escape(_("Overdue")),
+    }
+    tiers = {value: escape(label) for value, label in Application.Tier.choices}
+    statuses = {value: escape(label) for value, label in Status.choices}
+    detail = url_for_pk("certification:detail")
+    rows = [_row(a, labels, tiers, statuses, detail) for a in applications] or [
+        f'<tr><td colspan="7" class="stack-empty text-center text-muted py-4">{escape(empty_text)}</td></tr>'
+    ]
+    return mark_safe("\n".join(rows))  # noqa: S308 (every value above is escaped)
+
+
+def _row(a: Application, labels: dict, tiers: dict, statuses: dict, detail) -> str:
+    overdue = bool(getattr(a, "is_overdue", False))
+    enterprise = a.enterprise
+    danger = ' class="table-danger"' if overdue else ""
+    return (
+        f'<tr data-testid="application-row"{danger}>'
+        f'<td class="stack-title"><a href="{detail(a.pk)}">{escape(enterprise.name)}</a>'
+        f'<div class="small text-muted font-monospace">{escape(enterprise.uscc)}</div></td>'
+        f'<td data-label="{labels["grade"]}">{tiers.get(a.tier) or escape(a.tier)}</td>'
+        f'<td data-label="{labels["district"]}">{escape(enterprise.region)}</td>'
+        f'<td data-label="{labels["industry"]}">{escape(a.industry)}</td>'
+        f'<td data-label="{labels["received"]}">{escape(a.receiver)}</td>'
+        f'<td data-label="{labels["status"]}" data-testid="status">'
+        f"{statuses.get(a.status) or escape(a.status)}</td>"
+        f'<td data-label="{labels["due"]}">{_due(a, overdue, labels)}</td>'
+        "</tr>"
+    )
+
+
+def _due(a: Application, overdue: bool, labels: dict) -> str:
+    if not a.due_on:
+        return '<span class="text-muted">—</span>'
+    estimated = (
+        f'<span class="text-muted small" title="{labels["estimated"]}">*</span>'
+        if a.due_is_estimated
+        else ""
+    )
+    badge = (
+        f' <span class="badge text-bg-danger" data-testid="overdue">{labels["overdue"]}</span>'
+        if overdue
+        else ""
+    )
+    return (
+        f'<span class="{"overdue" if overdue else ""}" data-testid="due">'
+        f"{a.due_on:%Y-%m-%d}{estimated}</span>{badge}"
+    )
