@@ -34,6 +34,7 @@ from reviews.views.checklist_page import (
     page_sections,
 )
 from reviews.views.checklist_tree import checklist_tree
+from reviews.views.list_html import assessment_rows_html
 from reviews.views.listing import (
     assessment_filters,
     assessment_page,
@@ -69,6 +70,7 @@ def _list_context(request, start_form: AssessmentStartForm | None = None) -> dic
             assessment.shown_grade = grade_label(result.grade)
     context: dict[str, object] = {
         "page": page,
+        "rows_html": assessment_rows_html(page, is_enterprise=enterprise is not None),
         "filters": filters,
         "params": urlencode({key: value for key, value in filters.items() if value}),
         "filter_choices": filter_choices(user, visible, enterprise is not None),
