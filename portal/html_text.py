@@ -15,9 +15,9 @@ def escape(value: object) -> str:
     return _escape(str(value)) if value else ""
 
 
-def url_for_pk(name: str) -> Callable[[int], str]:
-    """``pk -> reverse(name, args=[pk])``, reversed once: a page of 50 rows reversed
-    its detail URL 50 times (0.1 ms each)."""
+def url_for_pk(name: str, *rest: object) -> Callable[[int], str]:
+    """``pk -> reverse(name, args=[pk, *rest])``, reversed once: a page of 50 rows
+    reversed its detail URL 50 times (0.1 ms each)."""
     marker = 987654321
-    head, tail = reverse(name, args=[marker]).split(str(marker))
+    head, tail = reverse(name, args=[marker, *rest]).split(str(marker))
     return lambda pk: f"{head}{int(pk)}{tail}"

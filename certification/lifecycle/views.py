@@ -33,6 +33,7 @@ from certification.engine import TransitionConflict, TransitionForbidden
 from certification.lifecycle import annual
 from certification.lifecycle import rules as lifecycle
 from certification.lifecycle import selectors as lifecycle_selectors
+from certification.lifecycle.list_html import certificate_rows_html
 from certification.models import AnnualSelfAssessment, Certificate, RevocationReason
 from certification.workflow import tier_label
 from enterprises.accidents import pending_fatal
@@ -214,6 +215,7 @@ def certificate_list(request):
         "certification/lifecycle/list.html",
         {
             "page": page,
+            "rows_html": certificate_rows_html(page, overseer=overseer),
             "filters": filters,
             "statuses": Certificate.Status.choices,
             "params": query.urlencode(),
