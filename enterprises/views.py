@@ -15,6 +15,7 @@ from enterprises.filter_options import districts_and_industries
 from enterprises.forms import DishonestyForm, EnterpriseForm, RegistrationForm
 from enterprises.models import Enterprise, RegistrationClaim
 from enterprises.preconditions import DISHONESTY_FIELDS
+from enterprises.registry_html import registry_rows_html
 from enterprises.scale import enterprise_scale_warning
 from enterprises.selectors import (
     claim_rows,
@@ -85,6 +86,7 @@ def enterprise_list(request):
         "enterprises/list.html",
         {
             "page": page,
+            "rows_html": registry_rows_html(page),
             "params": params.urlencode(),
             "params_without_sort": without_sort.urlencode(),
             "sort_columns": [
