@@ -30,6 +30,7 @@ from hazards import services
 from hazards.errors import HazardConflict, HazardForbidden
 from hazards.exporting import XLSX, export_hazards
 from hazards.forms import MOVE_FIELDS, ExtendForm, HazardForm, MoveForm, PhotoForm
+from hazards.ledger_html import hazard_rows_html
 from hazards.models import Hazard, HazardPhoto, SupervisionListing
 from hazards.registry_sync import open_hazards_visible_to
 from hazards.selectors import hazard_matches, hazards_visible_to
@@ -181,19 +182,21 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    today = timezone.localdate()
+    show_enterprise = kind != Kind.ENTERPRISE
     return render(
         request,
         "hazards/list.html",
         {
             "page": page,
-            "today": timezone.localdate(),
+            "rows_html": hazard_rows_html(page, show_enterprise=show_enterprise, today=today),
             "filters": filters,
             "params": params.urlencode(),
             "statuses": Hazard.Status.choices,
             "grades": Hazard.Grade.choices,
             "sources": Hazard.Source.choices,
             "districts": Region.objects.all() if kind in DISTRICT_FILTER_KINDS else None,
-            "show_enterprise": kind != Kind.ENTERPRISE,
+            "show_enterprise": show_enterprise,
             "can_record": recordable_enterprises(request.user).exists(),
         },
     )
