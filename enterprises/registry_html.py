@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
-from portal.html_text import escape, url_for_pk
+from portal.html_text import escape, table_rows, url_for_pk
 
 
 def registry_rows_html(enterprises: Iterable[Enterprise]) -> SafeString:
@@ -45,9 +45,10 @@ def registry_rows_html(enterprises: Iterable[Enterprise]) -> SafeString:
             f'<td class="text-nowrap" data-testid="valid-until">{valid_until}</td>'
             f"<td>{statuses.get(e.status) or escape(e.status)}</td></tr>"
         )
-    if not rows:
-        rows = [
-            '<tr><td colspan="10" class="text-center text-muted py-4">'
-            f"{escape(_('No enterprise matches these filters.'))}</td></tr>"
-        ]
-    return mark_safe("\n".join(rows))  # noqa: S308 (every value above is escaped)
+    html = table_rows(
+        rows,
+        empty=_("No enterprise matches these filters."),
+        colspan=10,
+        classes="text-center text-muted py-4",
+    )
+    return mark_safe(html)  # noqa: S308 (every value above is escaped)

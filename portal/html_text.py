@@ -21,3 +21,12 @@ def url_for_pk(name: str, *rest: object) -> Callable[[int], str]:
     marker = 987654321
     head, tail = reverse(name, args=[marker, *rest]).split(str(marker))
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def table_rows(rows: list[str], *, empty: str, colspan: int, classes: str, attrs: str = "") -> str:
+    """A table body's rows joined, or one row of ``colspan`` cells saying ``empty``
+    (translated, escaped here) when there are none. The caller marks the result safe:
+    every value in ``rows`` is escaped where it was built."""
+    if not rows:
+        rows = [f'<tr><td colspan="{colspan}" class="{classes}"{attrs}>{escape(empty)}</td></tr>']
+    return "\n".join(rows)

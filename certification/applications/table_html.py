@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from certification.models import Application, Status
-from portal.html_text import escape, url_for_pk
+from portal.html_text import escape, table_rows, url_for_pk
 
 
 def application_rows_html(applications: Iterable[Application], empty_text: str) -> SafeString:
@@ -36,10 +36,11 @@ def application_rows_html(applications: Iterable[Application], empty_text: str) 
     tiers = {value: escape(label) for value, label in Application.Tier.choices}
     statuses = {value: escape(label) for value, label in Status.choices}
     detail = url_for_pk("certification:detail")
-    rows = [_row(a, labels, tiers, statuses, detail) for a in applications] or [
-        f'<tr><td colspan="7" class="stack-empty text-center text-muted py-4">{escape(empty_text)}</td></tr>'
-    ]
-    return mark_safe("\n".join(rows))  # noqa: S308 (every value above is escaped)
+    rows = [_row(a, labels, tiers, statuses, detail) for a in applications]
+    html = table_rows(
+        rows, empty=empty_text, colspan=7, classes="stack-empty text-center text-muted py-4"
+    )
+    return mark_safe(html)  # noqa: S308 (every value above is escaped)
 
 
 def _row(a: Application, labels: dict, tiers: dict, statuses: dict, detail) -> str:

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from certification.models import Certificate
-from portal.html_text import escape, url_for_pk
+from portal.html_text import escape, table_rows, url_for_pk
 
 FLAGGED_STATUSES = (Certificate.Status.VALID, Certificate.Status.SUSPENDED)
 
@@ -48,9 +48,7 @@ def certificate_rows_html(certificates: Iterable[Certificate], *, overseer: bool
             f"<td>{status}</td>"
             f'<td class="text-nowrap" data-testid="certificate-files">{download}</td></tr>'
         )
-    if not rows:
-        rows = [
-            '<tr><td colspan="7" class="text-muted">'
-            f"{escape(_('No certificate matches these filters.'))}</td></tr>"
-        ]
-    return mark_safe("\n".join(rows))  # noqa: S308 (every value above is escaped)
+    html = table_rows(
+        rows, empty=_("No certificate matches these filters."), colspan=7, classes="text-muted"
+    )
+    return mark_safe(html)  # noqa: S308 (every value above is escaped)

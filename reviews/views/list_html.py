@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from portal.html_text import escape, url_for_pk
+from portal.html_text import escape, table_rows, url_for_pk
 from reviews.models import Assessment
 
 
@@ -40,17 +40,19 @@ def assessment_rows_html(assessments: Iterable[Assessment], *, is_enterprise: bo
     statuses = {value: escape(label) for value, label in Assessment.Status.choices}
     urls = (url_for_pk("assessments:detail"), url_for_pk("assessments:print"))
     rows = [_row(a, is_enterprise, labels, statuses, urls) for a in assessments]
-    if not rows:
-        empty = (
-            _("No self-assessment yet.")
-            if is_enterprise
-            else _("No submitted self-assessment of an enterprise you oversee.")
-        )
-        rows = [
-            '<tr><td colspan="8" class="stack-empty text-center text-muted py-4" '
-            f'data-testid="no-assessments">{escape(empty)}</td></tr>'
-        ]
-    return mark_safe("\n".join(rows))  # noqa: S308 (every value above is escaped)
+    empty = (
+        _("No self-assessment yet.")
+        if is_enterprise
+        else _("No submitted self-assessment of an enterprise you oversee.")
+    )
+    html = table_rows(
+        rows,
+        empty=empty,
+        colspan=8,
+        classes="stack-empty text-center text-muted py-4",
+        attrs=' data-testid="no-assessments"',
+    )
+    return mark_safe(html)  # noqa: S308 (every value above is escaped)
 
 
 def _row(a: Assessment, is_enterprise: bool, labels: dict, statuses: dict, urls) -> str:
