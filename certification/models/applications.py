@@ -164,6 +164,9 @@ class Application(EnterprisePlace):
             models.Index(fields=["street", "status"], name="app_street_status_idx"),
             # A regulator's: its industries' status tabs (the enterprise's industry).
             models.Index(fields=["enterprise_industry", "status"], name="app_industry_status_idx"),
+            # An organising unit's: its qualifications' (industry, tier) pairs, each state's
+            # capped count (selectors.capped_counts) without walking the table for the rare ones.
+            models.Index(fields=["industry", "tier", "status"], name="app_qualification_idx"),
             # What a district received or grades outside its own place (an enterprise that
             # moved away): ranges of region below and above its own, counted from the index.
             models.Index(fields=["receiver", "region", "status"], name="app_received_place_idx"),
