@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
-from portal.html_text import escape, table_rows, url_for_pk
+from portal.html_text import choice_labels, escape, table_rows, url_for_pk
 
 
 def registry_rows_html(enterprises: Iterable[Enterprise]) -> SafeString:
@@ -21,8 +21,8 @@ def registry_rows_html(enterprises: Iterable[Enterprise]) -> SafeString:
     view): its best live certificate's grade, validity and suspension, or None."""
     suspended = f' <span class="badge text-bg-warning">{escape(_("Suspended"))}</span>'
     no_grade = f'<span class="text-muted">{escape(_("None"))}</span>'
-    scales = {value: escape(label) for value, label in Enterprise.Scale.choices}
-    statuses = {value: escape(label) for value, label in Enterprise.Status.choices}
+    scales = choice_labels(Enterprise.Scale.choices)
+    statuses = choice_labels(Enterprise.Status.choices)
     detail = url_for_pk("enterprises:detail")
     rows = []
     for e in enterprises:
@@ -40,10 +40,10 @@ def registry_rows_html(enterprises: Iterable[Enterprise]) -> SafeString:
             f'<td class="text-end">{employees}</td>'
             f"<td>{escape(e.street) or '—'}</td>"
             f"<td>{escape(e.industry) or '—'}</td>"
-            f"<td>{scales.get(e.scale) or escape(e.scale) or '—'}</td>"
+            f"<td>{scales(e.scale) or '—'}</td>"
             f'<td data-testid="grade">{grade}</td>'
             f'<td class="text-nowrap" data-testid="valid-until">{valid_until}</td>'
-            f"<td>{statuses.get(e.status) or escape(e.status)}</td></tr>"
+            f"<td>{statuses(e.status)}</td></tr>"
         )
     html = table_rows(
         rows,

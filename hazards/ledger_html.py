@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from hazards.models import Hazard
-from portal.html_text import escape, url_for_pk
+from portal.html_text import choice_labels, escape, url_for_pk
 
 
 def hazard_rows_html(
@@ -24,8 +24,7 @@ def hazard_rows_html(
     overdue = (
         f' <span class="badge text-bg-danger" data-testid="overdue">{escape(_("Overdue"))}</span>'
     )
-    grades = {value: escape(label) for value, label in Hazard.Grade.choices}
-    statuses = {value: escape(label) for value, label in Hazard.Status.choices}
+    grades, statuses = choice_labels(Hazard.Grade.choices), choice_labels(Hazard.Status.choices)
     detail = url_for_pk("hazards:detail")
     rows = []
     for h in hazards:
@@ -35,7 +34,7 @@ def hazard_rows_html(
             if show_enterprise
             else ""
         )
-        grade = grades.get(h.grade) or escape(h.grade)
+        grade = grades(h.grade)
         if h.grade == Hazard.Grade.MAJOR:
             grade = f'<span class="badge text-bg-danger">{grade}</span>'
         deadline = f"{h.deadline:%Y-%m-%d}" if h.deadline else ""
@@ -47,7 +46,7 @@ def hazard_rows_html(
             f"{enterprise}"
             f"<td>{escape(Truncator(h.description).chars(60))}"
             f'<div class="small text-muted">{escape(h.location)}</div></td>'
-            f"<td>{grade}</td><td>{statuses.get(h.status) or escape(h.status)}</td>"
+            f"<td>{grade}</td><td>{statuses(h.status)}</td>"
             f"<td>{deadline}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every value above is escaped)

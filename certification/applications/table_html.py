@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from certification.models import Application, Status
-from portal.html_text import escape, table_rows, url_for_pk
+from portal.html_text import choice_labels, escape, table_rows, url_for_pk
 
 
 def application_rows_html(applications: Iterable[Application], empty_text: str) -> SafeString:
@@ -33,8 +33,7 @@ def application_rows_html(applications: Iterable[Application], empty_text: str) 
         ),
         "overdue": escape(_("Overdue")),
     }
-    tiers = {value: escape(label) for value, label in Application.Tier.choices}
-    statuses = {value: escape(label) for value, label in Status.choices}
+    tiers, statuses = choice_labels(Application.Tier.choices), choice_labels(Status.choices)
     detail = url_for_pk("certification:detail")
     rows = [_row(a, labels, tiers, statuses, detail) for a in applications]
     html = table_rows(
@@ -43,7 +42,7 @@ def application_rows_html(applications: Iterable[Application], empty_text: str) 
     return mark_safe(html)  # noqa: S308 (every value above is escaped)
 
 
-def _row(a: Application, labels: dict, tiers: dict, statuses: dict, detail) -> str:
+def _row(a: Application, labels: dict, tiers, statuses, detail) -> str:
     overdue = bool(getattr(a, "is_overdue", False))
     enterprise = a.enterprise
     danger = ' class="table-danger"' if overdue else ""
@@ -51,12 +50,12 @@ def _row(a: Application, labels: dict, tiers: dict, statuses: dict, detail) -> s
         f'<tr data-testid="application-row"{danger}>'
         f'<td class="stack-title"><a href="{detail(a.pk)}">{escape(enterprise.name)}</a>'
         f'<div class="small text-muted font-monospace">{escape(enterprise.uscc)}</div></td>'
-        f'<td data-label="{labels["grade"]}">{tiers.get(a.tier) or escape(a.tier)}</td>'
+        f'<td data-label="{labels["grade"]}">{tiers(a.tier)}</td>'
         f'<td data-label="{labels["district"]}">{escape(enterprise.region)}</td>'
         f'<td data-label="{labels["industry"]}">{escape(a.industry)}</td>'
         f'<td data-label="{labels["received"]}">{escape(a.receiver)}</td>'
         f'<td data-label="{labels["status"]}" data-testid="status">'
-        f"{statuses.get(a.status) or escape(a.status)}</td>"
+        f"{statuses(a.status)}</td>"
         f'<td data-label="{labels["due"]}">{_due(a, overdue, labels)}</td>'
         "</tr>"
     )

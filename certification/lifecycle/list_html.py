@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from certification.models import Certificate
-from portal.html_text import escape, table_rows, url_for_pk
+from portal.html_text import choice_labels, escape, table_rows, url_for_pk
 
 FLAGGED_STATUSES = (Certificate.Status.VALID, Certificate.Status.SUSPENDED)
 
@@ -21,21 +21,18 @@ def certificate_rows_html(certificates: Iterable[Certificate], *, overseer: bool
     """The table's ``<tr>`` rows. Each certificate carries ``tier_label`` and
     ``downloadable`` (set by the view); the revocation-review flag shows to overseers."""
     flagged = f' <span class="badge text-bg-warning">{escape(_("Flagged"))}</span>'
-    files = (
-        f'<a href="{{pdf}}">{escape(_("Certificate PDF"))}</a> · '
-        f'<a href="{{plaque}}">{escape(_("Plaque PDF"))}</a>'
-    )
-    statuses = {value: escape(label) for value, label in Certificate.Status.choices}
+    pdf_label, plaque_label = escape(_("Certificate PDF")), escape(_("Plaque PDF"))
+    statuses = choice_labels(Certificate.Status.choices)
     detail = url_for_pk("certification:lifecycle_certificate")
     pdf = url_for_pk("certification:certificate_download", "pdf")
     plaque = url_for_pk("certification:certificate_download", "plaque")
     rows = []
     for c in certificates:
-        status = statuses.get(c.status) or escape(c.status)
+        status = statuses(c.status)
         if overseer and c.review_flagged_at and c.status in FLAGGED_STATUSES:
             status += flagged
         download = (
-            files.format(pdf=pdf(c.pk), plaque=plaque(c.pk))
+            f'<a href="{pdf(c.pk)}">{pdf_label}</a> · <a href="{plaque(c.pk)}">{plaque_label}</a>'
             if getattr(c, "downloadable", False)
             else '<span class="text-muted">—</span>'
         )

@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from portal.html_text import escape, table_rows, url_for_pk
+from portal.html_text import choice_labels, escape, table_rows, url_for_pk
 from reviews.models import Assessment
 
 
@@ -37,7 +37,7 @@ def assessment_rows_html(assessments: Iterable[Assessment], *, is_enterprise: bo
             ("print", _("Print")),
         )
     }
-    statuses = {value: escape(label) for value, label in Assessment.Status.choices}
+    statuses = choice_labels(Assessment.Status.choices)
     urls = (url_for_pk("assessments:detail"), url_for_pk("assessments:print"))
     rows = [_row(a, is_enterprise, labels, statuses, urls) for a in assessments]
     empty = (
@@ -55,7 +55,7 @@ def assessment_rows_html(assessments: Iterable[Assessment], *, is_enterprise: bo
     return mark_safe(html)  # noqa: S308 (every value above is escaped)
 
 
-def _row(a: Assessment, is_enterprise: bool, labels: dict, statuses: dict, urls) -> str:
+def _row(a: Assessment, is_enterprise: bool, labels: dict, statuses, urls) -> str:
     detail, printable = urls
     submitted = a.status == Assessment.Status.SUBMITTED
     enterprise = ""
@@ -80,7 +80,7 @@ def _row(a: Assessment, is_enterprise: bool, labels: dict, statuses: dict, urls)
         f'<td class="text-nowrap" data-label="{labels["period"]}">'
         f"{_date(a.period_start)} – {_date(a.period_end)}</td>"
         f'<td data-label="{labels["status"]}"><span class="badge {badge}">'
-        f"{statuses.get(a.status) or escape(a.status)}</span> {on}</td>"
+        f"{statuses(a.status)}</span> {on}</td>"
         f'<td class="text-end fw-semibold" data-label="{labels["score"]}" '
         f'data-testid="item-score">{score}{live}</td>'
         f'<td data-label="{labels["grade"]}" data-testid="item-grade">{escape(a.shown_grade)}</td>'
