@@ -166,9 +166,10 @@ def seed_certification(applications: int, certificates: int, rng: random.Random)
     rows = list(
         Enterprise.objects.filter(status=Enterprise.Status.ACTIVE, applications__isnull=True)
         .order_by("pk")
-        .values_list("pk", "region_id", "industry_id", "scale", "street_id")
+        .values_list("pk", "region_id", "industry_id", "scale", "street_id", "name")
     )
     street_of = {row[0]: row[4] for row in rows}
+    name_of = {row[0]: row[5] for row in rows}
     pool = [row[:4] for row in rows]
     rng.shuffle(pool)
     holders = pool[:certificates]
@@ -243,6 +244,7 @@ def seed_certification(applications: int, certificates: int, rng: random.Random)
                 {
                     "id": assessment_ids[i],
                     "enterprise_id": p[0],
+                    "enterprise_name": name_of[p[0]],
                     "version_id": small if p[3] == "pass" else general,
                     "status": "submitted",
                     "team_leader": "张伟",
@@ -270,6 +272,7 @@ def seed_certification(applications: int, certificates: int, rng: random.Random)
                     "enterprise_id": pk,
                     "applicant_id": applicant.pk,
                     "assessment_id": assessment_ids[i],
+                    "enterprise_name": name_of[pk],
                     "tier": grade,
                     "industry_id": industry,
                     "region_id": region,

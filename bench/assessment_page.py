@@ -155,9 +155,9 @@ def grow_rows(target_rows: int, rng: random.Random) -> int:
         )
         region = Region.objects.get(code="110108")
         enterprises = list(
-            Enterprise.objects.filter(uscc__contains="MB").values_list("pk", flat=True)
+            Enterprise.objects.filter(uscc__contains="MB").values_list("pk", "name")
         ) or [
-            e.pk
+            (e.pk, e.name)
             for e in Enterprise.objects.bulk_create(
                 Enterprise(
                     name=f"批量测试企业{n}",
@@ -179,14 +179,16 @@ def grow_rows(target_rows: int, rng: random.Random) -> int:
         buffer = io.StringIO()
         for pk in ids:
             status = "submitted" if rng.random() < 0.8 else "draft"
+            enterprise, name = rng.choice(enterprises)
             buffer.write(
-                f"{pk}\t{rng.choice(enterprises)}\t{version.pk}\tself\t{status}\t张伟\t\t0"
+                f"{pk}\t{enterprise}\t{name}\t{version.pk}\tself\t{status}\t张伟\t\t0"
                 f"\t{user.pk}\t{now}\t\n"
             )
         _copy(
             buffer,
-            "reviews_assessment (id, enterprise_id, version_id, kind, status, team_leader, "
-            "team_members, deaths_last_year, created_by_id, created_at, submitted_grade)",
+            "reviews_assessment (id, enterprise_id, enterprise_name, version_id, kind, status, "
+            "team_leader, team_members, deaths_last_year, created_by_id, created_at, "
+            "submitted_grade)",
         )
         # Answers: most compliant, some partial, not compliant, not applicable, open.
         answers = [

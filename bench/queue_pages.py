@@ -213,6 +213,7 @@ def add_applications(
             [
                 Assessment(
                     enterprise=e,
+                    enterprise_name=e.name,
                     version=small if e.scale == "small_micro" else general,
                     status=Assessment.Status.SUBMITTED,
                     team_leader="张伟",
@@ -256,6 +257,7 @@ def add_applications(
             applications.append(
                 Application(
                     enterprise=e,
+                    enterprise_name=e.name,
                     applicant_id=e.account_id or e.group_id,
                     assessment=assessment,
                     tier=grade,

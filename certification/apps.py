@@ -13,12 +13,16 @@ class CertificationConfig(AppConfig):
 
         scoping.register("certification.Application", selectors.applications_visible_to)
 
-        # Applications keep their enterprise's district and street (registry_sync.py).
+        # Applications keep their enterprise's district and street (registry_sync.py)...
         from certification import registry_sync
-        from enterprises.signals import enterprise_moved
+        from enterprises.signals import enterprise_moved, enterprise_renamed
 
         enterprise_moved.connect(
             registry_sync.follow_enterprise, dispatch_uid="certification.follow_enterprise"
+        )
+        # ... and its name, which the list's search reads (enterprises/name_copy.py).
+        enterprise_renamed.connect(
+            registry_sync.follow_name, dispatch_uid="certification.follow_name"
         )
         # Accidents recorded in the registry flag live certificates for review.
         from certification.lifecycle import rules as lifecycle

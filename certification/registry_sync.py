@@ -24,3 +24,11 @@ def follow_enterprise(sender: Any, *, enterprise: Any, before: dict[str, Any], *
     }
     Application.objects.filter(enterprise_id=enterprise.pk).update(**place)
     Certificate.objects.filter(enterprise_id=enterprise.pk).update(**place)
+
+
+def follow_name(sender: Any, *, enterprise: Any, before: str, **_: Any) -> None:
+    """enterprise_renamed receiver: the enterprise's applications take its new name,
+    which their list's search reads (enterprises/name_copy.py)."""
+    from certification.models import Application
+
+    Application.objects.filter(enterprise_id=enterprise.pk).update(enterprise_name=enterprise.name)

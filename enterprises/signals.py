@@ -18,15 +18,28 @@ major_hazard_overdue = Signal()
 # place on their own rows (the hazards app's open hazards) update it here.
 enterprise_moved = Signal()
 
+# An enterprise's name changed in the registry. Sent inside the changing transaction
+# with enterprise (already saved) and before (the old name). Apps that keep a copy of
+# the name for their lists' search (enterprises/name_copy.py) update it here.
+enterprise_renamed = Signal()
+
 # The attributes whose change is a move.
 PLACE_FIELDS = ("region_id", "street_id", "industry_id")
+# What the apps above keep copies of: the place and the name.
+COPIED_FIELDS = (*PLACE_FIELDS, "name")
 
 
-def place_of(enterprise: object) -> dict[str, object]:
-    return {name: getattr(enterprise, name) for name in PLACE_FIELDS}
+def copied_of(enterprise: object) -> dict[str, object]:
+    return {name: getattr(enterprise, name) for name in COPIED_FIELDS}
 
 
-def send_if_moved(enterprise: object, before: dict[str, object]) -> None:
-    """Send enterprise_moved when the enterprise's place differs from ``before``."""
-    if before != place_of(enterprise):
-        enterprise_moved.send(sender=type(enterprise), enterprise=enterprise, before=before)
+def send_changes(enterprise: object, before: dict[str, object]) -> None:
+    """Send enterprise_moved when the enterprise's place differs from ``before`` (a
+    copied_of), enterprise_renamed when its name does."""
+    place = {name: before[name] for name in PLACE_FIELDS}
+    if place != {name: getattr(enterprise, name) for name in PLACE_FIELDS}:
+        enterprise_moved.send(sender=type(enterprise), enterprise=enterprise, before=place)
+    if before["name"] != enterprise.name:  # type: ignore[attr-defined]
+        enterprise_renamed.send(
+            sender=type(enterprise), enterprise=enterprise, before=before["name"]
+        )

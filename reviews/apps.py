@@ -12,3 +12,9 @@ class ReviewsConfig(AppConfig):
         from reviews import selectors
 
         scoping.register("reviews.Assessment", selectors.assessments_visible_to)
+
+        # Self-assessments keep their enterprise's name for the list's search.
+        from enterprises.signals import enterprise_renamed
+        from reviews import registry_sync
+
+        enterprise_renamed.connect(registry_sync.follow_name, dispatch_uid="reviews.follow_name")

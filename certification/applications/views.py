@@ -43,7 +43,7 @@ from certification.workflow import (
     TRANSITIONS,
     transitions_from,
 )
-from enterprises.selectors import enterprise_matches
+from enterprises.name_copy import enterprise_search, name_copy_index
 from portal import permissions
 from portal.errors import ServiceError
 from portal.files import stored_file_response
@@ -98,6 +98,8 @@ def _get_application(request, pk: int) -> Application:
 
 # --- list, queue --------------------------------------------------------------------
 
+SEARCH_INDEX = name_copy_index(Application._meta.db_table)
+
 
 @login_required
 def application_list(request):
@@ -109,7 +111,7 @@ def application_list(request):
     qs = Application.objects.visible_to(request.user)
     tabs = status_tabs(request.user, qs, current=filters["status"])
     if filters["q"]:
-        qs = qs.filter(enterprise_matches(filters["q"]))
+        qs = qs.filter(enterprise_search(filters["q"], SEARCH_INDEX, qs.db))
     for key, lookup in (
         ("status", "status"),
         ("tier", "tier"),

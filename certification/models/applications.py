@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.models.place import EnterprisePlace
 from enterprises.models import Enterprise
+from enterprises.name_copy import EnterpriseNameCopy
 from portal import scoping
 from portal.fields import BoundedTextField
 from portal.models import Industry, Organisation, StoredFile
@@ -46,7 +47,7 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return scoping.apply(self, user)
 
 
-class Application(EnterprisePlace):
+class Application(EnterprisePlace, EnterpriseNameCopy):
     class Tier(models.TextChoices):
         LEVEL_1 = "1", _("Level 1")
         LEVEL_2 = "2", _("Level 2")

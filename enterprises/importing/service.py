@@ -347,11 +347,11 @@ def _write(result: CheckResult) -> None:
     _update_rows(result.to_update)
     # Whoever keeps a copy of an enterprise's place follows the ones that moved.
     for enterprise, values in result.to_update:
-        before = signals.place_of(enterprise)
-        for name in signals.PLACE_FIELDS:
+        before = signals.copied_of(enterprise)
+        for name in signals.COPIED_FIELDS:
             if name in values:
                 setattr(enterprise, name, values[name])
-        signals.send_if_moved(enterprise, before)
+        signals.send_changes(enterprise, before)
 
 
 def _update_rows(rows: list[tuple[Enterprise, dict[str, Any]]]) -> None:

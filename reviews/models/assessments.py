@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
+from enterprises.name_copy import EnterpriseNameCopy
 from portal import scoping
 from portal.fields import BoundedTextField
 from portal.models import StoredFile
@@ -28,7 +29,7 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         return scoping.apply(self, user)
 
 
-class Assessment(models.Model):
+class Assessment(EnterpriseNameCopy):
     class Kind(models.TextChoices):
         SELF = "self", _("Self-assessment")
         # The review unit's on-site scores (certification/onsite/rules.py): reached

@@ -13,13 +13,14 @@ from typing import Any
 from django.core.paginator import Page
 from django.db.models import QuerySet
 
-from enterprises.selectors import enterprise_matches
+from enterprises.name_copy import enterprise_search, name_copy_index
 from portal.models import OrganisationKind, Region
 from portal.paging import CappedPaginator
 from reviews.models import Assessment, Standard
 from reviews.selectors import NEWEST_FIRST, standards_visible_to, with_row_counts
 
 PER_PAGE = 50
+SEARCH_INDEX = name_copy_index(Assessment._meta.db_table)
 
 FILTER_KEYS = ("q", "status", "standard", "district")
 # Organisations whose enterprises lie in one district: a district filter could not narrow.
@@ -37,7 +38,7 @@ def assessment_filters(params, is_enterprise: bool) -> dict[str, str]:
 
 def filter_assessments(qs: QuerySet[Assessment], filters: dict[str, str]) -> QuerySet[Assessment]:
     if filters["q"]:
-        qs = qs.filter(enterprise_matches(filters["q"]))
+        qs = qs.filter(enterprise_search(filters["q"], SEARCH_INDEX, qs.db))
     if filters["status"] in Assessment.Status.values:
         qs = qs.filter(status=filters["status"])
     if filters["standard"].isdigit():
