@@ -37,6 +37,9 @@ from portal.ids import parse_id
 from portal.models import OrganisationKind
 
 PENDING_SHOWN = 200
+# The new-batch form lists the applications reported longest ago; a batch of more
+# would be more than a team re-checks together, and the page would grow with the backlog.
+CANDIDATES_SHOWN = 100
 
 # States before any report: the panel has nothing to show.
 _BEFORE_REPORT = {
@@ -78,12 +81,18 @@ def _render_list(request, *, status: int = 200, **extra):
     ).order_by("-created_at", "-id")
     page = Paginator(batches, 50).get_page(request.GET.get("page"))
     may_create = verification.may_create_batches(user)
+    candidates, waiting = [], 0
+    if may_create:
+        batchable = verification.batchable(user.organisation_id)
+        candidates = list(batchable[:CANDIDATES_SHOWN])
+        waiting = batchable.count() if len(candidates) == CANDIDATES_SHOWN else len(candidates)
     context = {
         "page": page,
         "pending": list(_pending_checks(user)[:PENDING_SHOWN]),
         "pending_limit": PENDING_SHOWN,
         "may_create": may_create,
-        "candidates": list(verification.batchable(user.organisation_id)) if may_create else [],
+        "candidates": candidates,
+        "candidates_waiting": waiting,
         "is_city": user.organisation.kind == OrganisationKind.CITY_OFFICE,
         "create_error": None,
         "selected": [],

@@ -24,6 +24,7 @@ from certification.models import (
 from certification.onsite import rules as onsite
 from certification.verification import rules as verification
 from certification.verification import spot_checks
+from certification.verification import views as verification_views
 from portal.errors import ServiceError
 from portal.models import AuditEvent, Notification, Organisation, OrganisationKind
 from tests.cast import make_enterprise, make_user
@@ -556,6 +557,24 @@ def test_the_organiser_makes_a_batch_from_the_form(cast, version, client_for, en
     assert again.status_code == 400
     assert applications[0].enterprise.name in again.context["create_error"]
     assert VerificationBatch.objects.count() == 1
+
+
+def test_the_form_lists_the_longest_waiting_and_says_how_many_wait(
+    cast, version, client_for, en, monkeypatch
+):
+    monkeypatch.setattr(verification_views, "CANDIDATES_SHOWN", 2)
+    applications = reported_many(cast, version, 3)
+    client = client_for(cast.district)
+
+    page = client.get(LIST)
+    listed = [a.pk for a in page.context["candidates"]]
+    assert listed == [a.pk for a in applications[:2]]  # reported first, listed first
+    assert "2 of the 3 waiting are listed" in page.content.decode()
+    client.post(reverse("certification:verification_batch_create"), {"applications": listed})
+
+    page = client.get(LIST)
+    assert [a.pk for a in page.context["candidates"]] == [applications[2].pk]
+    assert 'data-testid="candidates-more"' not in page.content.decode()
 
 
 def test_a_batch_of_another_district_cannot_be_made_through_the_form(cast, version, client_for):
