@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 
 from enterprises.name_copy import enterprise_search, name_copy_index
 from portal.models import OrganisationKind, Region
-from portal.paging import CappedPaginator
+from portal.paging import CappedPaginator, fill_page
 from reviews.models import Assessment, Standard
 from reviews.selectors import NEWEST_FIRST, standards_visible_to, with_row_counts
 
@@ -71,9 +71,11 @@ def filter_choices(user, visible: QuerySet[Assessment], is_enterprise: bool) -> 
 
 def assessment_page(qs: QuerySet[Assessment], number: Any) -> Page:
     """One page of the list, newest first, with each row's answered and total
-    criteria (selectors.with_row_counts)."""
-    qs = qs.select_related("enterprise", "version__standard").order_by(*NEWEST_FIRST)
-    page = CappedPaginator(qs, PER_PAGE).get_page(number)
-    page.object_list = list(page.object_list)
+    criteria (selectors.with_row_counts): the page's ids first, its rows after."""
+    ids = qs.order_by(*NEWEST_FIRST).values_list("pk", flat=True)
+    page = fill_page(
+        CappedPaginator(ids, PER_PAGE).get_page(number),
+        Assessment.objects.select_related("enterprise", "version__standard"),
+    )
     with_row_counts(page.object_list)
     return page
