@@ -77,5 +77,5 @@ def assessment_page(qs: QuerySet[Assessment], number: Any) -> Page:
         CappedPaginator(ids, PER_PAGE).get_page(number),
         Assessment.objects.select_related("enterprise", "version__standard"),
     )
-    with_row_counts(page.object_list)
+    with_row_counts(list(page))
     return page
