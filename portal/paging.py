@@ -114,6 +114,32 @@ class CappedPaginator(Paginator):
             return self.page(self.num_pages)
 
 
+class CappedIdsPaginator(CappedPaginator):
+    """``CappedPaginator`` over a list's ids in its order (``values_list("pk",
+    flat=True)``): the ids up to one past the cap are read once, in order, and give
+    both the count and every page within the cap. One query where the count and the
+    page were two, each finding the same matches (a name search probes them all);
+    the pages past the cap read their own slice as before."""
+
+    @cached_property
+    def _head(self) -> list[Any]:
+        return list(self.object_list[: self.cap + 1])
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        return len(self._head)
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.count_is_capped:
+            return Page(self._head[bottom:top], number, self)
+        if top < len(self._head):  # the page and the row after it are in the head
+            return CappedPage(self._head[bottom:top], number, self, has_more=True)
+        return super().page(number)
+
+
 def fill_page(page: Page, rows: QuerySet) -> Page:
     """Replace a page of ids by their rows from ``rows``, in the page's order.
 

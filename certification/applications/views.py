@@ -49,7 +49,7 @@ from portal.errors import ServiceError
 from portal.files import stored_file_response
 from portal.models import Industry, Region
 from portal.models import OrganisationKind as Kind
-from portal.paging import CappedPaginator, fill_page
+from portal.paging import CappedIdsPaginator, fill_page
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
@@ -123,7 +123,7 @@ def application_list(request):
     today = timezone.localdate()
     ids = with_overdue(qs, today).order_by(*list_ordering(today)).values_list("pk", flat=True)
     page = fill_page(
-        CappedPaginator(ids, 50).get_page(request.GET.get("page")),
+        CappedIdsPaginator(ids, 50).get_page(request.GET.get("page")),
         _listing(with_overdue(Application.objects.all(), today)),
     )
     params = request.GET.copy()

@@ -59,7 +59,9 @@ def _list_context(request, start_form: AssessmentStartForm | None = None) -> dic
     # filters a user's list can be narrowed by.
     visible = Assessment.objects.visible_to(user).filter(kind=Assessment.Kind.SELF)
     filters = assessment_filters(request.GET, enterprise is not None)
-    page = assessment_page(filter_assessments(visible, filters), request.GET.get("page"))
+    page = assessment_page(
+        filter_assessments(visible, filters), request.GET.get("page"), searched=bool(filters["q"])
+    )
     for assessment in page:
         if assessment.status == Assessment.Status.SUBMITTED:
             assessment.shown_score = assessment.submitted_score

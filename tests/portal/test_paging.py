@@ -10,7 +10,7 @@ from django.utils import translation
 
 from enterprises.models import Enterprise
 from portal.models import Region
-from portal.paging import CappedPaginator
+from portal.paging import CappedIdsPaginator, CappedPaginator, fill_page
 from tests.cast import make_enterprise
 
 # --- the paginator ----------------------------------------------------------------------
@@ -82,6 +82,47 @@ def test_a_queryset_is_counted_with_one_limited_query(django_assert_num_queries)
         page = paginator.page(4)
     assert [e.name for e in page] == ["北京分页6有限公司"]
     assert not page.has_next()
+
+
+@pytest.mark.parametrize("rows", [0, 3, 95, 100, 101, 250])
+def test_the_ids_paginator_pages_as_the_capped_one(rows):
+    ids, capped = (
+        CappedIdsPaginator(list(range(rows)), 10, cap=100),
+        CappedPaginator(list(range(rows)), 10, cap=100),
+    )
+    assert (ids.count, ids.count_is_capped, ids.num_pages) == (
+        capped.count,
+        capped.count_is_capped,
+        capped.num_pages,
+    )
+    for number in [1, 2, 9, 10, 11, 25, 26, 999, "x"]:
+        mine, theirs = ids.get_page(number), capped.get_page(number)
+        assert (mine.number, list(mine), mine.has_next()) == (
+            theirs.number,
+            list(theirs),
+            theirs.has_next(),
+        ), number
+
+
+@pytest.mark.django_db
+def test_the_ids_paginator_counts_and_pages_within_the_cap_in_one_query(
+    django_assert_num_queries,
+):
+    chaoyang = Region.objects.get(code="110105")
+    made = [make_enterprise(f"北京编号分页{i}有限公司", chaoyang, 200 + i) for i in range(7)]
+    ids = Enterprise.objects.filter(name__startswith="北京编号分页").order_by("name", "id")
+    paginator = CappedIdsPaginator(ids.values_list("pk", flat=True), 2, cap=5)
+    with django_assert_num_queries(1) as captured:  # the count and pages 1 and 2
+        assert (paginator.count, paginator.count_is_capped) == (5, True)
+        assert list(paginator.page(1)) == [made[0].pk, made[1].pk]
+        assert list(paginator.page(2)) == [made[2].pk, made[3].pk]
+    assert "LIMIT 6" in captured.captured_queries[0]["sql"]
+    with django_assert_num_queries(1):  # past the head: its own slice
+        last = paginator.page(4)
+    assert list(last) == [made[6].pk] and not last.has_next()
+    with django_assert_num_queries(1):  # the rows by key, in the page's order
+        filled = fill_page(paginator.page(2), Enterprise.objects.all())
+    assert list(filled) == [made[2], made[3]]
 
 
 # --- the count's words --------------------------------------------------------------------
