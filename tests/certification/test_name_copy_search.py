@@ -15,11 +15,11 @@ from django.urls import reverse
 from certification.applications.views import SEARCH_INDEX as APPLICATION_INDEX
 from certification.models import Application
 from enterprises import services as registry
-from enterprises.models import Enterprise, ImportJob
+from enterprises.models import Enterprise, ImportJob, RegistrationClaim
 from enterprises.name_copy import enterprise_search
 from enterprises.uscc import make_uscc
 from portal import text_search
-from portal.models import Industry, Organisation, Region
+from portal.models import Industry, Organisation, OrganisationKind, Region
 from reviews.models import Assessment
 from reviews.views.listing import SEARCH_INDEX as ASSESSMENT_INDEX
 from tests.certification.factories import make_tiered_version
@@ -66,6 +66,36 @@ def test_a_renamed_enterprise_is_found_by_its_new_name_only(cast, version, clien
     assert listed(district, "assessments:list", old) == []
     page = district.get(reverse("certification:list"), {"q": "星河"}).content.decode()
     assert "北京星河泵阀制造有限公司" in page
+
+
+def test_a_registration_under_another_name_moves_the_copies(cast, version, client_for):
+    """The district confirms a claim for a registered enterprise without an account,
+    under the name the claimant gives: its applications are found by that name."""
+    application = submitted(cast, version)
+    Enterprise.objects.filter(pk=cast.ent.pk).update(account=None)
+    name = "北京朝阳精工装备股份有限公司"
+    claim = RegistrationClaim.objects.create(
+        uscc=cast.ent.uscc,
+        name=name,
+        region=cast.chaoyang,
+        contact_name="张三",
+        contact_phone="13800000000",
+        district=cast.chaoyang,
+        enterprise=cast.ent,
+        account=Organisation.objects.create(
+            name=name,
+            kind=OrganisationKind.ENTERPRISE,
+            region=cast.chaoyang,
+            status=Organisation.Status.PENDING,
+        ),
+    )
+    registry.registration_approve(actor=cast.district, claim=claim)
+
+    district = client_for(cast.district)
+    assert listed(district, "certification:list", "精工装备") == [application]
+    assert [a.pk for a in listed(district, "assessments:list", "精工装备")] == [
+        application.assessment_id
+    ]
 
 
 def test_an_import_that_renames_an_enterprise_moves_its_copies(
