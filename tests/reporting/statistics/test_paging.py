@@ -99,3 +99,21 @@ def test_filter_form_offers_one_districts_streets(client, cast, world):
     html = client.get("/statistics/compliance/").content.decode()
     streets = re.search(r'<select[^>]*name="street">(.*?)</select>', html, re.S).group(1)
     assert "110105001" in streets and "110105002" in streets
+
+
+@pytest.mark.parametrize("given", [{}, {"n": "5"}])
+def test_the_pages_keep_the_lists_order(client, cast, world, monkeypatch, given):
+    """A page's ids are chosen in the list's order and its rows read by key after:
+    the rows still come in the list's order (by name), page after page."""
+    from enterprises.models import Enterprise
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    _english(client, cast.district)
+    seen: list[str] = []
+    for number in ("1", "2", "3"):
+        seen += _rows(client.get(RECORDS, {"measure": "active", "page": number, **given}))
+    ids = [int(href.rstrip("/").split("/")[-1]) for href in seen]
+    in_order = list(
+        Enterprise.objects.filter(pk__in=ids).order_by("name", "pk").values_list("pk", flat=True)
+    )
+    assert len(ids) == 5 and ids == in_order
