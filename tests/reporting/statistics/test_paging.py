@@ -103,8 +103,7 @@ def test_filter_form_offers_one_districts_streets(client, cast, world):
 
 @pytest.mark.parametrize("given", [{}, {"n": "5"}])
 def test_the_pages_keep_the_lists_order(client, cast, world, monkeypatch, given):
-    """A page's ids are chosen in the list's order and its rows read by key after:
-    the rows still come in the list's order (by name), page after page."""
+    """The rows come in the list's order (by name), page after page, counted or not."""
     from enterprises.models import Enterprise
 
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
