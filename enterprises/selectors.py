@@ -13,6 +13,7 @@ from enterprises.uscc import ALPHABET as USCC_ALPHABET
 from enterprises.uscc import normalise_uscc
 from portal.grants import granted_ids
 from portal.models import OrganisationKind as Kind
+from portal.paging import rows_in_order
 from portal.types import AnyUser
 
 if TYPE_CHECKING:
@@ -158,12 +159,9 @@ def registry_rows(ids: Iterable[int]) -> list[Enterprise]:
     every row it passes while looking for them."""
     from enterprises.models import Enterprise
 
-    ids = list(ids)
-    rows = Enterprise.objects.filter(pk__in=ids).select_related(
-        "region", "street", "industry", "group"
+    return rows_in_order(
+        Enterprise.objects.select_related("region", "street", "industry", "group"), ids
     )
-    by_id = {row.pk: row for row in rows}
-    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 # --- registration claims -------------------------------------------------------------

@@ -162,7 +162,7 @@ def registration_approve(*, actor: User, claim: RegistrationClaim) -> Registrati
                 )
             )
         registry_before = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
-        place_before = signals.copied_of(enterprise)
+        copied_before = signals.copied_of(enterprise)
         enterprise.name = claim.name
         if claim.street is not None and claim.street.region_id == enterprise.region_id:
             enterprise.street = claim.street
@@ -207,7 +207,7 @@ def registration_approve(*, actor: User, claim: RegistrationClaim) -> Registrati
             after={**registry_after, "source": "registration"},
         )
     else:
-        signals.send_changes(enterprise, place_before)
+        signals.send_changes(enterprise, copied_before)
         old, new = audit.changed(registry_before, registry_after)
         audit.record(
             actor=actor,
@@ -285,11 +285,11 @@ def enterprise_save(*, actor: User, enterprise: Enterprise) -> Enterprise:
     """Create or update a registry entry from a validated form or serializer."""
     creating = enterprise.pk is None
     before: dict[str, Any] = {}
-    place: dict[str, object] = {}
+    copied: dict[str, object] = {}
     if not creating:
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         before = audit.snapshot(locked, ENTERPRISE_FIELDS)
-        place = signals.copied_of(locked)
+        copied = signals.copied_of(locked)
     enterprise.uscc = normalise_uscc(enterprise.uscc)
     enterprise.full_clean()
     enterprise.save()
@@ -297,7 +297,7 @@ def enterprise_save(*, actor: User, enterprise: Enterprise) -> Enterprise:
     if creating:
         audit.record(actor=actor, action="enterprise.create", obj=enterprise, after=after)
     else:
-        signals.send_changes(enterprise, place)
+        signals.send_changes(enterprise, copied)
         old, new = audit.changed(before, after)
         if new:
             audit.record(

@@ -147,7 +147,13 @@ def fill_page(page: Page, rows: QuerySet) -> Page:
     read after by primary key: PostgreSQL joins 50 rows instead of every match. It
     needs that when it misjudges a filter (a name search's grams, estimated at one
     row) and joins every matching row before sorting them."""
-    ids = list(page.object_list)
-    by_id = {row.pk: row for row in rows.filter(pk__in=ids)}
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    page.object_list = rows_in_order(rows, page.object_list)
     return page
+
+
+def rows_in_order(rows: QuerySet, ids: Any) -> list[Any]:
+    """The rows of ``rows`` whose keys are ``ids``, in the order of ``ids``: one
+    query by primary key (ids without a row are left out)."""
+    ids = list(ids)
+    by_id = {row.pk: row for row in rows.filter(pk__in=ids)}
+    return [by_id[pk] for pk in ids if pk in by_id]

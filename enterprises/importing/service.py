@@ -345,7 +345,8 @@ def _write(result: CheckResult) -> None:
         [Enterprise(**values) for values in result.to_create], batch_size=BATCH_SIZE
     )
     _update_rows(result.to_update)
-    # Whoever keeps a copy of an enterprise's place follows the ones that moved.
+    # Whoever keeps a copy of an enterprise's place or name follows the ones that
+    # moved or were renamed.
     for enterprise, values in result.to_update:
         before = signals.copied_of(enterprise)
         for name in signals.COPIED_FIELDS:
