@@ -185,6 +185,7 @@ def add_hazards(target: int, rng: random.Random) -> None:
                     "region_id": region,
                     "street_id": street,
                     "industry_id": industry,
+                    "enterprise_region_id": region,
                     "found_on": found,
                     "source": rng.choice(("self", "self", "self", "principal", "enforcement")),
                     "location": rng.choice(LOCATIONS),

@@ -37,7 +37,27 @@ def follow_enterprise(sender: Any, *, enterprise: Any, before: dict[str, Any], *
         "industry_id": enterprise.industry_id,
     }
     Hazard.objects.filter(OPEN, enterprise_id=enterprise.pk).order_by().update(**place)
+    if enterprise.region_id != before.get("region_id"):
+        # Every hazard, closed ones too: the district that sees them (hazard_scope).
+        Hazard.objects.filter(enterprise_id=enterprise.pk).order_by().update(
+            enterprise_region_id=enterprise.region_id
+        )
     SelfReport.objects.filter(enterprise_id=enterprise.pk, is_current=True).update(**place)
+
+
+def hazard_scope(user: Any) -> Q:
+    """The registry's scope rule on a hazard's enterprise (enterprise_scope): where the
+    rule is "the enterprises of district D", the hazard's own copy of its enterprise's
+    district (Hazard.enterprise_region, closed hazards included) says the same without
+    joining the registry; every other rule goes through the enterprise."""
+    org = getattr(user, "organisation", None) if getattr(user, "is_authenticated", False) else None
+    if (
+        org is not None
+        and org.kind == Kind.DISTRICT
+        and enterprise_scope(user) == Q(region_id=org.region_id)
+    ):
+        return Q(enterprise_region_id=org.region_id)
+    return enterprise_scope(user, "enterprise__")
 
 
 def open_hazards_visible_to(user: Any, qs: QuerySet[Hazard] | None = None) -> QuerySet[Hazard]:

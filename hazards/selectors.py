@@ -8,8 +8,8 @@ from django.db import connections
 from django.db.models import F, Q, QuerySet
 
 from enterprises.models import Enterprise
-from enterprises.selectors import enterprise_scope
 from hazards.models import CatalogueItem, CatalogueVersion, Hazard
+from hazards.registry_sync import hazard_scope
 from portal.text_search import GramsIndex, TextFragment
 
 # The ledger's description search: walks follow the list's order (newest found first).
@@ -31,8 +31,9 @@ def hazard_matches(search: str, using: str = "default") -> Q:
 def hazards_visible_to(user: Any, qs: QuerySet[Hazard]) -> QuerySet[Hazard]:
     """Whoever sees the enterprise in the registry sees its hazards (the enterprise its
     own, a group its members', a district its district's, a regulator its industries',
-    the city office all)."""
-    return qs.filter(enterprise_scope(user, "enterprise__"))
+    the city office all); a district by the hazard's copy of its enterprise's district
+    (hazards.registry_sync.hazard_scope)."""
+    return qs.filter(hazard_scope(user))
 
 
 # --------------------------------------------------------------------------

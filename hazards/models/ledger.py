@@ -97,6 +97,12 @@ class Hazard(models.Model):
     industry = models.ForeignKey(
         Industry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The enterprise's district now, on every hazard, closed ones included: a district
+    # sees every hazard of its enterprises, and reads them by this column instead of
+    # joining the registry (hazards/registry_sync.py keeps it when an enterprise moves).
+    enterprise_region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     found_on = models.DateField(_("found on"))
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     location = models.CharField(_("location or equipment"), max_length=200)
@@ -178,6 +184,12 @@ class Hazard(models.Model):
             # it and checks each row's enterprise, where without it PostgreSQL sorts
             # the whole scope (140,000 hazards of a district).
             models.Index(fields=["-found_on", "-id"], name="hazard_found_idx"),
+            # A district's ledger (every hazard of its enterprises) in that order: its
+            # pages and a search's capped count walk its own rows only.
+            models.Index(
+                fields=["enterprise_region", "-found_on", "-id"],
+                name="hazard_ent_region_found_idx",
+            ),
             # The list filtered by an open status, for the city office and a district.
             models.Index(
                 fields=["status", "-found_on", "-id"],
@@ -249,6 +261,11 @@ class Hazard(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is None:  # a new row (a copy of another included): the district now
+            self.enterprise_region_id = self.enterprise.region_id
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

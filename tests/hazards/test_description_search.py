@@ -12,11 +12,12 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 
+from hazards import services
 from hazards.models import Hazard
 from hazards.selectors import DESCRIPTION_GRAMS
 from hazards.views import filter_hazards
 from portal import text_search
-from tests.hazards.factories import record
+from tests.hazards.factories import fields, record
 
 WORDS = ["叉车", "司机", "未持证", "配电箱", "积尘", "安全出口", "堵塞", "砂轮机", "防护罩", "缺失"]
 
@@ -90,9 +91,11 @@ def test_common_words_walk_and_rare_ones_take_the_grams_index(ledger):
 
 
 def test_the_ledger_page_and_api_list_what_the_search_finds_in_scope(ledger, cast, client):
-    foreign = record(cast, description="叉车司机未持证", actor=None)
-    foreign.enterprise = cast.other_ent
-    foreign.save(update_fields=["enterprise"])
+    foreign = services.hazard_record(
+        actor=cast.other_district,
+        enterprise=cast.other_ent,
+        **fields(description="叉车司机未持证"),
+    )
     want = [pk for pk in expected("叉车") if pk != foreign.pk]
     client.force_login(cast.district)
     page = client.get("/hazards/", {"q": "叉车"})
