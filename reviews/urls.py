@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/team/", views.assessment_team, name="team"),
     path("<int:pk>/submit/", views.assessment_submit, name="submit"),
+    path("<int:pk>/elements/<int:element_id>/rows/", views.element_rows, name="element_rows"),
     path(
         "<int:pk>/elements/<int:element_id>/not-applicable/",
         views.element_not_applicable,

@@ -15,7 +15,12 @@ from reviews.views.answers import (
     evidence_upload,
     row_save,
 )
-from reviews.views.checklist import assessment_create, assessment_detail, assessment_list
+from reviews.views.checklist import (
+    assessment_create,
+    assessment_detail,
+    assessment_list,
+    element_rows,
+)
 
 __all__ = [
     "assessment_create",
@@ -25,6 +30,7 @@ __all__ = [
     "assessment_submit",
     "assessment_team",
     "element_not_applicable",
+    "element_rows",
     "evidence_download",
     "evidence_upload",
     "row_save",

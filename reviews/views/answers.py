@@ -86,8 +86,14 @@ def _saved_response(request, assessment, row) -> HttpResponse:
     return HttpResponse(html + _render_totals(request, assessment, editable=True, totals=totals))
 
 
+def _whole_page(assessment) -> str:
+    """The checklist with every criterion in the page: a redirect back to a row (after a
+    form sent without JavaScript) finds it there whichever element it is in."""
+    return reverse("assessments:detail", args=[assessment.pk]) + "?all=1"
+
+
 def _back_to_row(assessment, row) -> HttpResponse:
-    return redirect(reverse("assessments:detail", args=[assessment.pk]) + f"#row-{row.pk}")
+    return redirect(_whole_page(assessment) + f"#row-{row.pk}")
 
 
 @login_required
@@ -277,7 +283,7 @@ def element_not_applicable(request, pk: int, element_id: int):
         .filter(Q(criterion__element=element) | Q(criterion__element__parent=element))
         .order_by("criterion__position")
     )
-    back = reverse("assessments:detail", args=[assessment.pk]) + f"#element-{element.code}"
+    back = _whole_page(assessment) + f"#element-{element.code}"
     kept = [row.criterion.code for row in rows if not row.criterion.allow_na]
     try:
         if not reason:
@@ -336,7 +342,7 @@ def assessment_submit(request, pk: int):
             .first()
         )
         if first is not None:  # straight to the first criterion still to answer
-            return redirect(reverse("assessments:detail", args=[assessment.pk]) + f"#row-{first}")
+            return redirect(_whole_page(assessment) + f"#row-{first}")
     else:
         messages.success(
             request,

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,12 +27,14 @@ from reviews.scoring_data import score_assessment
 from reviews.selectors import applicable_versions
 from reviews.standard_picker import standard_picker
 from reviews.views.checklist_page import (
+    ROWS_FIRST,
     answers_of,
     load_files,
     load_rows,
     named_rows,
     page_for,
     page_sections,
+    section_part,
 )
 from reviews.views.checklist_tree import checklist_tree
 from reviews.views.list_html import assessment_rows_html
@@ -169,12 +172,36 @@ def assessment_detail(request, pk: int):
     tree = checklist_tree(assessment.version)
     rows = load_rows(assessment)
     page = page_for(request, assessment, tree, editable=editable)
+    # ?all=1: every criterion in the page (to search it, or without JavaScript).
+    whole = request.GET.get("all") == "1"
+    sections = page_sections(
+        tree, rows, load_files(assessment), page, rows_first=None if whole else ROWS_FIRST
+    )
     context = {
         **totals_context(assessment, answers=answers_of(rows), named=named_rows(tree, rows)),
         "enterprise": assessment.enterprise,
         "version": assessment.version,
-        "sections": page_sections(tree, rows, load_files(assessment), page),
+        "sections": sections,
+        "some_later": any(section.get("later") for section in sections),
         "editable": editable,
         "team_form": AssessmentTeamForm(initial=_team_initial(assessment)) if editable else None,
     }
     return render(request, "reviews/assessment_detail.html", context)
+
+
+@login_required
+@require_GET
+def element_rows(request, pk: int, element_id: int):
+    """The rows of one of the checklist's later A elements, as the page shows them
+    (loaded when the user reaches the element)."""
+    assessment = _get_assessment(request, pk)
+    editable = can_edit_assessment(request.user, assessment) and not assessment.is_locked
+    tree = checklist_tree(assessment.version)
+    section = next((s for s in tree.sections if s.pk == element_id), None)
+    if section is None:
+        raise Http404
+    page = page_for(request, assessment, tree, editable=editable)
+    built = section_part(section, load_rows(assessment), load_files(assessment), page)
+    return HttpResponse(
+        format_html('<div class="element-body" data-testid="element-body">{}</div>', built["body"])
+    )

@@ -19,7 +19,12 @@ from reviews.views.answer_html import (
     escaped_labels,
     rows_html,
 )
-from reviews.views.checklist_tree import ChecklistTree, ElementPart, checklist_tree
+from reviews.views.checklist_tree import (
+    ChecklistTree,
+    CriterionPart,
+    ElementPart,
+    checklist_tree,
+)
 from reviews.views.rendering import _csrf_input, _urls, row_labels, totals_context
 
 _ROW_COLUMNS = (
@@ -90,29 +95,64 @@ def named_rows(tree: ChecklistTree, rows: dict[int, RowState]) -> dict[int, tupl
     }
 
 
+# The page carries its first A elements, up to this many criteria (the first A element
+# whatever its size); the later ones load as the user reaches them (reviews:element_rows).
+# A 200-criterion page built every row's form: 870 KB and most of its time.
+ROWS_FIRST = 30
+
+
 def page_sections(
     tree: ChecklistTree,
     rows: dict[int, RowState],
     files: dict[int, list[FileLine]],
     page: Page,
+    *,
+    rows_first: int | None = ROWS_FIRST,
 ) -> list[dict]:
-    """A elements → B elements, each with its rows' markup; a B element's heading
-    (and its "not applicable to us" form) built here too: the template language
-    spent about 0.06 ms on each of a standard's 50 or so."""
+    """A elements → B elements, each with its rows' markup, for the first A elements up
+    to ``rows_first`` criteria (None: all); each later A element as a placeholder that
+    loads its rows when reached, with its unanswered count for "next unanswered"."""
+    built: list[dict] = []
+    shown = 0
+    for section in tree.sections:
+        if rows_first is not None and shown >= rows_first:
+            built.append(later_section(section, rows, page))
+            continue
+        built.append(section_part(section, rows, files, page))
+        shown += len(criteria_of(section))
+    return built
+
+
+def criteria_of(section: ElementPart) -> list[CriterionPart]:
+    return [*section.criteria, *(c for child in section.children for c in child.criteria)]
+
+
+def later_section(section: ElementPart, rows: dict[int, RowState], page: Page) -> dict:
+    answers = [rows[c.id] for c in criteria_of(section) if c.id in rows]
+    return {
+        "element": section,
+        "later": True,
+        "rows_url": f"{page.elements_url}{section.pk}/rows/",
+        "unanswered": sum(1 for row in answers if not row.result),
+    }
+
+
+def section_part(
+    section: ElementPart,
+    rows: dict[int, RowState],
+    files: dict[int, list[FileLine]],
+    page: Page,
+) -> dict:
+    """One A element and the markup of its rows and B elements (the page's, and what
+    a later element's request returns); a B element's heading (and its "not applicable
+    to us" form) built here too: the template language spent about 0.06 ms on each of
+    a standard's 50 or so."""
     na_labels = _na_labels() if page.editable else {}
-
-    def part(element: ElementPart) -> dict:
-        return {"element": element, "rows": rows_html(element.criteria, rows, files, page)}
-
-    def child_part(child: ElementPart) -> dict:
-        built = part(child)
-        built["heading"] = child_heading_html(child, bool(built["rows"]), page, na_labels)
-        return built
-
-    return [
-        {**part(section), "children": [child_part(child) for child in section.children]}
-        for section in tree.sections
-    ]
+    parts = [rows_html(section.criteria, rows, files, page)]
+    for child in section.children:
+        child_rows = rows_html(child.criteria, rows, files, page)
+        parts += [child_heading_html(child, bool(child_rows), page, na_labels), child_rows]
+    return {"element": section, "body": mark_safe("".join(parts))}  # noqa: S308 - escaped
 
 
 def _na_labels() -> dict[str, str]:

@@ -79,12 +79,64 @@
     return article.getAttribute("data-answered") === "1";
   }
 
+  // Later elements load when reached (hx-trigger="revealed"), or here when a move
+  // needs one of their rows.
+  function laterBodies() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-later-rows]"));
+  }
+
+  function load(body) {
+    if (!document.body.contains(body)) return Promise.resolve();
+    if (body.hasAttribute("data-hx-revealed")) {  // htmx is loading it already
+      return new Promise(function (resolve) {
+        document.body.addEventListener("htmx:afterSettle", function done() {
+          if (document.body.contains(body)) return;
+          document.body.removeEventListener("htmx:afterSettle", done);
+          resolve();
+        });
+      });
+    }
+    body.setAttribute("data-hx-revealed", "true");  // htmx's own trigger stays quiet
+    // Its own source: requests from one element queue, and the ones between are dropped.
+    return htmx.ajax("GET", body.getAttribute("hx-get"), {
+      source: body, target: body, swap: "outerHTML"
+    });
+  }
+
+  function loadAll() {
+    return Promise.all(laterBodies().map(load));
+  }
+
+  // What is still to answer, in the page's order: unanswered rows, and later elements
+  // with unanswered criteria (the page says how many each has).
   function unanswered() {
-    return Array.prototype.slice.call(document.querySelectorAll("article.criterion"))
-      .filter(function (article) { return article.getAttribute("data-answered") !== "1"; });
+    return Array.prototype.slice.call(
+      document.querySelectorAll("article.criterion, [data-later-rows]")
+    ).filter(function (el) {
+      if (el.hasAttribute("data-later-rows")) {
+        return parseInt(el.getAttribute("data-unanswered") || "0", 10) > 0;
+      }
+      return el.getAttribute("data-answered") !== "1";
+    });
   }
 
   function show(article) {
+    if (article.hasAttribute("data-later-rows")) {  // its first unanswered row, once loaded
+      var element = article.closest(".checklist-element");
+      // The later elements above it load first: growing afterwards, they would push
+      // the row out of view.
+      var upTo = laterBodies().filter(function (body) {
+        return body === article ||
+          (body.compareDocumentPosition(article) & Node.DOCUMENT_POSITION_FOLLOWING);
+      });
+      Promise.all(upTo.map(load)).then(function () {
+        var rows = unanswered().filter(function (row) {
+          return element.contains(row) && !row.hasAttribute("data-later-rows");
+        });
+        if (rows.length) show(rows[0]);
+      });
+      return;
+    }
     var section = article.closest(".checklist-element");
     if (section && section.classList.contains("folded")) {
       section.classList.remove("folded");
@@ -122,6 +174,31 @@
       var section = toggle.closest(".checklist-element");
       var folded = section.classList.toggle("folded");
       toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+      var later = section.querySelector("[data-later-rows]");
+      if (!folded && later) load(later);
+    }
+  });
+
+  // A link to a row of a later element (the totals' suggestions), or a page opened at
+  // one: the later elements load, then the row shows.
+  function showRow(hash) {
+    loadAll().then(function () {
+      var row = document.querySelector(hash);
+      if (row) show(row);
+    });
+  }
+
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest && evt.target.closest('a[href^="#row-"]');
+    if (!link || document.querySelector(link.getAttribute("href"))) return;
+    evt.preventDefault();
+    showRow(link.getAttribute("href"));
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {  // htmx is there by then
+    var hash = window.location.hash;
+    if (/^#row-\d+$/.test(hash) && !document.querySelector(hash) && laterBodies().length) {
+      showRow(hash);
     }
   });
 

@@ -39,7 +39,8 @@ def english(client):
 
 
 def page_of(client, assessment) -> str:
-    response = client.get(f"/assessments/{assessment.pk}/")
+    """The checklist with every criterion in the page (?all=1)."""
+    response = client.get(f"/assessments/{assessment.pk}/?all=1")
     assert response.status_code == 200
     return response.content.decode()
 
