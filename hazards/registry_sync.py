@@ -45,18 +45,27 @@ def follow_enterprise(sender: Any, *, enterprise: Any, before: dict[str, Any], *
     SelfReport.objects.filter(enterprise_id=enterprise.pk, is_current=True).update(**place)
 
 
-def hazard_scope(user: Any) -> Q:
-    """The registry's scope rule on a hazard's enterprise (enterprise_scope): where the
-    rule is "the enterprises of district D", the hazard's own copy of its enterprise's
-    district (Hazard.enterprise_region, closed hazards included) says the same without
-    joining the registry; every other rule goes through the enterprise."""
+def scope_district(user: Any) -> str | None:
+    """The district whose enterprises are the user's scope (enterprise_scope's rule
+    "the enterprises of district D"), else None."""
     org = getattr(user, "organisation", None) if getattr(user, "is_authenticated", False) else None
     if (
         org is not None
         and org.kind == Kind.DISTRICT
         and enterprise_scope(user) == Q(region_id=org.region_id)
     ):
-        return Q(enterprise_region_id=org.region_id)
+        return str(org.region_id)
+    return None
+
+
+def hazard_scope(user: Any) -> Q:
+    """The registry's scope rule on a hazard's enterprise (enterprise_scope): where the
+    rule is "the enterprises of district D", the hazard's own copy of its enterprise's
+    district (Hazard.enterprise_region, closed hazards included) says the same without
+    joining the registry; every other rule goes through the enterprise."""
+    district = scope_district(user)
+    if district is not None:
+        return Q(enterprise_region_id=district)
     return enterprise_scope(user, "enterprise__")
 
 

@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 from enterprises.models import Enterprise
 from hazards.models import CatalogueItem, CatalogueVersion, Hazard
 from hazards.registry_sync import hazard_scope
-from portal.text_search import GramsIndex, TextFragment
+from portal.text_search import GramsIndex, PlaceFragment, TextFragment
 
 # The ledger's description search: walks follow the list's order (newest found first).
 DESCRIPTION_GRAMS = GramsIndex(name="hazard_description_grams_idx", order="found_on")
@@ -26,6 +26,17 @@ def hazard_matches(search: str, using: str = "default") -> Q:
     if search.isascii() or connections[using].vendor != "postgresql":
         return Q(number__icontains=search) | Q(description__icontains=search)
     return Q(TextFragment(F("description"), fragment=search, index=DESCRIPTION_GRAMS))
+
+
+def district_matches(search: str, district: str, using: str = "default") -> Q | None:
+    """``hazard_matches`` for the hazards of district ``district``'s enterprises, through
+    the district's own grams (hazards migration 0014): what a district's capped count
+    reads. None where that index does not serve (ASCII, SQLite)."""
+    if search.isascii() or connections[using].vendor != "postgresql":
+        return None
+    return Q(
+        PlaceFragment(F("description"), F("enterprise_region_id"), fragment=search, place=district)
+    )
 
 
 def hazards_visible_to(user: Any, qs: QuerySet[Hazard]) -> QuerySet[Hazard]:

@@ -32,8 +32,8 @@ from hazards.exporting import XLSX, export_hazards
 from hazards.forms import MOVE_FIELDS, ExtendForm, HazardForm, MoveForm, PhotoForm
 from hazards.ledger_html import hazard_rows_html
 from hazards.models import Hazard, HazardPhoto, SupervisionListing
-from hazards.registry_sync import open_hazards_visible_to
-from hazards.selectors import hazard_matches, hazards_visible_to
+from hazards.registry_sync import open_hazards_visible_to, scope_district
+from hazards.selectors import district_matches, hazard_matches, hazards_visible_to
 from hazards.workflow import EXTEND_DEADLINE_ACTORS, TRANSITIONS, Transition, transitions_from
 from portal import permissions
 from portal.errors import ServiceError
@@ -173,13 +173,30 @@ def _listed(request: HttpRequest) -> tuple[dict[str, str], QuerySet[Hazard]]:
     )
 
 
+def _district_search_rows(user: Any, filters: dict[str, Any]) -> QuerySet[Hazard] | None:
+    """A district's search, the same rows found through the district's own grams, for
+    its capped count: without them the count scanned the ledger (57,000 rows for
+    叉车司机) or walked 8,000 of the district's hazards in the list's order."""
+    district = scope_district(user)
+    found = district_matches(filters["q"], district) if filters["q"] and district else None
+    if found is None:
+        return None
+    unsearched = {**filters, "q": ""}
+    return filter_hazards(hazards_for(user, unsearched, Hazard.objects.all()), unsearched).filter(
+        found
+    )
+
+
 @login_required
 def hazard_list(request: HttpRequest) -> HttpResponse:
     permissions.require(can_use_ledger(request.user))
     kind = _kind(request)
     filters, qs = _listed(request)
-    qs = qs.select_related("enterprise", "region")
-    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(
+        qs.select_related("enterprise", "region"),
+        PER_PAGE,
+        count_rows=_district_search_rows(request.user, filters),
+    ).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     today = timezone.localdate()

@@ -115,6 +115,38 @@ class TextFragment(Func):
         return frequency > 0 and query.high_mark / frequency <= WALK_ROWS
 
 
+# The grams prefixed by their row's place (hazards migration 0014).
+PLACE_GRAMS_FUNCTION = "place_grams"
+
+
+class PlaceFragment(Func):
+    """The column contains ``fragment``, in the rows whose ``place`` expression equals
+    ``place``: through a GIN index on ``PLACE_GRAMS_FUNCTION(place, UPPER(column))``,
+    whose grams carry their row's place, so one place's candidates are read without
+    the others' (PostgreSQL). For a count: the rows are found in no order."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression: Any, place_expression: Any, *, fragment: str, place: str):
+        super().__init__(expression, place_expression)
+        self.fragment = fragment
+        self.place = place
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        place, place_params = compiler.compile(self.source_expressions[1])
+        text = f"UPPER({column}::text)"
+        wanted = pieces(self.fragment)
+        pattern = f"%{connection.ops.prep_for_like_query(self.fragment)}%"
+        array = ", ".join(["(%s || UPPER(%s::text))"] * len(wanted))
+        keys = [value for piece in wanted for value in (f"{self.place}:", piece)]
+        return (
+            f"({text} LIKE UPPER(%s) AND {PLACE_GRAMS_FUNCTION}({place}, {text}) "
+            f"@> ARRAY[{array}])",
+            [*params, pattern, *place_params, *params, *keys],
+        )
+
+
 def _order(query: Any) -> tuple:
     """The query's order: its own, or its model's default; () for none (a count)."""
     return tuple(query.order_by or (query.get_meta().ordering if query.default_ordering else ()))

@@ -108,3 +108,32 @@ def test_the_ledger_page_and_api_list_what_the_search_finds_in_scope(ledger, cas
     assert api.status_code == 200
     ids = [row["id"] for row in api.json()["results"]]
     assert ids == want[: len(ids)] and foreign.pk not in ids
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+def test_a_districts_search_counts_through_its_own_grams_what_icontains_finds(ledger, cast, client):
+    """The district's capped count reads the district's own grams (place_grams); it
+    counts exactly the district's hazards that icontains finds, whatever else is
+    filtered, and never another district's."""
+    from django.test.utils import CaptureQueriesContext
+
+    for text in ("叉车司机未持证", "叉车无护顶架", "锅炉压力表过期"):
+        services.hazard_record(
+            actor=cast.other_district, enterprise=cast.other_ent, **fields(description=text)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE hazards_hazard")
+    client.force_login(cast.district)
+    for fragment in ["叉车", "叉车司机", "未持证", "冷", "锅炉", "无此词"]:
+        for extra in ({}, {"status": "pending"}, {"status": "closed"}):
+            with CaptureQueriesContext(connection) as captured:
+                page = client.get("/hazards/", {"q": fragment, **extra}).context["page"]
+            want = [
+                pk
+                for pk in expected(fragment)
+                if Hazard.objects.filter(pk=pk, enterprise__region=cast.chaoyang, **extra).exists()
+            ]
+            assert page.paginator.count == len(want), (fragment, extra)
+            assert [h.pk for h in page.object_list] == want[: len(page.object_list)]
+            counts = [q["sql"] for q in captured if q["sql"].startswith("SELECT COUNT(*)")]
+            assert any("place_grams" in sql for sql in counts), (fragment, extra)

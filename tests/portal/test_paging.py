@@ -84,6 +84,21 @@ def test_a_queryset_is_counted_with_one_limited_query(django_assert_num_queries)
     assert not page.has_next()
 
 
+@pytest.mark.django_db
+def test_count_rows_are_what_is_counted_and_the_list_what_is_paged(django_assert_num_queries):
+    chaoyang = Region.objects.get(code="110105")
+    for i in range(7):
+        make_enterprise(f"北京计数{i}有限公司", chaoyang, 200 + i)
+    listed = Enterprise.objects.filter(name__startswith="北京计数").order_by("name", "id")
+    paginator = CappedPaginator(
+        listed, 3, cap=5, count_rows=Enterprise.objects.filter(uscc__in=listed.values("uscc"))
+    )
+    with django_assert_num_queries(1) as captured:
+        assert paginator.count == 5 and paginator.count_is_capped
+    assert '"uscc" IN' in captured.captured_queries[0]["sql"]
+    assert [e.name for e in paginator.page(3)] == ["北京计数6有限公司"]
+
+
 @pytest.mark.parametrize("rows", [0, 3, 95, 100, 101, 250])
 def test_the_ids_paginator_pages_as_the_capped_one(rows):
     ids, capped = (
