@@ -364,6 +364,28 @@ def _page_pair(client, args, assessment_pk: int):
     return pages, (before + after) / 2, count_queries(page)
 
 
+def _whole_page(client, args, assessment) -> list[float]:
+    def page():
+        assert client.get(f"/assessments/{assessment.pk}/?all=1").status_code == 200
+
+    return timed(page, args.requests, args.warmup)
+
+
+def _later_element(assessment) -> str | None:
+    """The URL of the checklist's last A element, which the page loads when reached
+    (None when the page carries every element)."""
+    from reviews.views.checklist_page import ROWS_FIRST
+    from reviews.views.checklist_tree import checklist_tree
+
+    sections = checklist_tree(assessment.version).sections
+    if (
+        sum(len(s.criteria) + sum(len(c.criteria) for c in s.children) for s in sections)
+        <= ROWS_FIRST
+    ):
+        return None
+    return f"/assessments/{assessment.pk}/elements/{sections[-1].pk}/rows/"
+
+
 def _saver(client, assessment_pk: int, row_ids: list[int], rng: random.Random):
     """A save of one answer, as htmx posts it, of a row picked at random each
     time (met or not: a veto criterion refuses "partly")."""
@@ -411,6 +433,19 @@ def measure_size(args, client, cast, size, line) -> None:
     pages, floor, queries = _page_pair(client, args, assessment.pk)
     target = "≤ 3× floor" if size <= 200 else "≤ 60 ms"
     line("checklist page", size, pages, floor=floor, queries=queries, target=target)
+    line("checklist page, every criterion (?all=1)", size, _whole_page(client, args, assessment))
+    later = _later_element(assessment)
+    if later is not None:  # what the page loads as the user reaches a later A element
+
+        def element():
+            assert client.get(later).status_code == 200
+
+        line(
+            "a later element's rows",
+            size,
+            timed(element, args.requests, args.warmup),
+            queries=count_queries(element),
+        )
 
     def report():
         assert client.get(f"/assessments/{assessment.pk}/print/").status_code == 200

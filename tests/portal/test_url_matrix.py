@@ -165,6 +165,11 @@ def first_element(w):
     return {"pk": w.assessment.pk, "element_id": w.assessment.version.elements.first().pk}
 
 
+def first_a_element(w):
+    elements = w.assessment.version.elements.filter(parent=None).order_by("position")
+    return {"pk": w.assessment.pk, "element_id": elements.first().pk}
+
+
 def deduction_photo(w):
     return w.review_files["deduction photo"]
 
@@ -362,6 +367,7 @@ MATRIX: dict[str, Entry] = {
     "assessments:team": Entry(assessment, "enterprise"),
     "assessments:submit": Entry(assessment, "enterprise"),
     "assessments:element_na": Entry(first_element, "enterprise"),
+    "assessments:element_rows": Entry(first_a_element, "enterprise"),
     "assessments:print": Entry(assessment, "enterprise"),
     "assessments:row": Entry(
         lambda w: {"pk": w.assessment.pk, "row_id": w.assessment_row.pk}, "enterprise"
