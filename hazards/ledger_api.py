@@ -48,6 +48,7 @@ from hazards.registry_sync import open_hazards_visible_to
 from hazards.views import (
     DISTRICT_FILTER_KINDS,
     LEDGER_KINDS,
+    district_search_rows,
     filter_hazards,
     moves_open_to,
     restricts_to_open,
@@ -351,7 +352,13 @@ class HazardViewSet(
             queryset = open_hazards_visible_to(
                 self.request.user, Hazard.objects.select_related("enterprise")
             )
+        self.filters = data
         return filter_hazards(queryset, data)
+
+    def count_rows(self) -> QuerySet[Hazard] | None:
+        """A district's search counted through its own grams (CappedPagination)."""
+        filters = getattr(self, "filters", None)
+        return None if filters is None else district_search_rows(self.request.user, filters)
 
     def _detail(self, pk: int) -> dict[str, Any]:
         hazard = (

@@ -7,6 +7,7 @@ cap (settings.LIST_COUNT_CAP) and there are more rows; follow ``next``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from rest_framework.response import Response
@@ -16,7 +17,18 @@ from portal.paging import CappedPaginator
 
 
 class CappedPagination(PortalPagination):
-    django_paginator_class = CappedPaginator
+    """A view with ``count_rows()`` has its count read from the rows that returns
+    (CappedPaginator's count_rows), when it returns any."""
+
+    django_paginator_class: Any = CappedPaginator
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        count_rows = getattr(view, "count_rows", None)
+        rows = count_rows() if count_rows is not None else None
+        self.django_paginator_class = (
+            CappedPaginator if rows is None else partial(CappedPaginator, count_rows=rows)
+        )
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data: Any) -> Response:
         assert self.page is not None

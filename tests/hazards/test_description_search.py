@@ -137,3 +137,9 @@ def test_a_districts_search_counts_through_its_own_grams_what_icontains_finds(le
             assert [h.pk for h in page.object_list] == want[: len(page.object_list)]
             counts = [q["sql"] for q in captured if q["sql"].startswith("SELECT COUNT(*)")]
             assert any("place_grams" in sql for sql in counts), (fragment, extra)
+            with CaptureQueriesContext(connection) as captured:
+                api = client.get("/api/v1/hazards/", {"q": fragment, **extra}).json()
+            assert api["count"] == len(want), (fragment, extra)
+            assert [row["id"] for row in api["results"]] == want[: len(api["results"])]
+            counts = [q["sql"] for q in captured if q["sql"].startswith("SELECT COUNT(*)")]
+            assert any("place_grams" in sql for sql in counts), (fragment, extra)
