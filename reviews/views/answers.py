@@ -163,7 +163,7 @@ def row_save(request, pk: int, row_id: int):
 def _evidence_response(request, assessment, row, *, error="", added=(), status=200):
     tree = checklist_tree(assessment.version)
     page = page_for(request, assessment, tree, editable=not assessment.is_locked)
-    files = load_files(assessment, row.pk).get(row.pk, [])
+    files = load_files(assessment, [row.pk]).get(row.pk, [])
     html = evidence_html(str(row.pk), files, page, error=error, added=added)
     return HttpResponse(html, status=status)
 

@@ -4,6 +4,7 @@ read per request."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
@@ -40,20 +41,26 @@ _ROW_COLUMNS = (
 )
 
 
-def load_rows(assessment: Assessment) -> dict[int, RowState]:
-    """The assessment's answers by criterion id."""
+def load_rows(
+    assessment: Assessment, criteria: Collection[int] | None = None
+) -> dict[int, RowState]:
+    """The assessment's answers (or those of ``criteria``) by criterion id."""
     # Unordered: the tree gives the order, and the rows' default ordering
     # would join the criteria only to sort.
     rows = AssessmentRow.objects.filter(assessment=assessment).order_by()
+    if criteria is not None:
+        rows = rows.filter(criterion_id__in=criteria)
     return {values[1]: RowState(*values) for values in rows.values_list(*_ROW_COLUMNS)}
 
 
-def load_files(assessment: Assessment, row_id: int | None = None) -> dict[int, list[FileLine]]:
-    """The assessment's (or one row's) evidence files by row id, by name and
+def load_files(
+    assessment: Assessment, row_ids: Collection[int] | None = None
+) -> dict[int, list[FileLine]]:
+    """The assessment's (or those rows') evidence files by row id, by name and
     newest version first."""
     found = Evidence.objects.filter(row__assessment=assessment)
-    if row_id is not None:
-        found = found.filter(row_id=row_id)
+    if row_ids is not None:
+        found = found.filter(row_id__in=row_ids)
     files: dict[int, list[FileLine]] = {}
     for row, pk, name, number, size, uploaded in found.order_by(
         "original_name", "-file_version"
