@@ -62,6 +62,7 @@ from portal.api.base import (
     deny_unless,
     service_errors,
 )
+from portal.api.labels import ChoiceLabelField
 from portal.api.pagination import CappedPagination
 from portal.files import stored_file_response
 from portal.parsers import JSONParser
@@ -91,7 +92,7 @@ def ledger_errors() -> Iterator[None]:
 
 class HazardSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
     is_overdue = serializers.SerializerMethodField()
 
     class Meta:

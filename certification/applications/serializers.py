@@ -34,6 +34,7 @@ from portal.api.base import (
     IdField,
     RejectUnknownFieldsMixin,
 )
+from portal.api.labels import ChoiceLabelField
 from portal.models import Organisation, OrganisationKind
 from reviews.models import Assessment, Reviewer
 
@@ -46,8 +47,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
     district = serializers.CharField(source="enterprise.region_id")
     district_name = serializers.CharField(source="enterprise.region.display_name")
     industry_name = serializers.CharField(source="industry.display_name")
-    tier_display = serializers.CharField(source="get_tier_display")
-    status_display = serializers.CharField(source="get_status_display")
+    tier_display = ChoiceLabelField("tier")
+    status_display = ChoiceLabelField("status")
     applicant_name = serializers.CharField(source="applicant.name")
     receiver_name = serializers.CharField(source="receiver.name")
     overdue = serializers.SerializerMethodField()
@@ -83,7 +84,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class MaterialSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceLabelField("kind")
     name = serializers.CharField(source="original_name")
     uploaded_by = serializers.CharField(source="uploaded_by.username")
     download = serializers.SerializerMethodField()
@@ -116,7 +117,7 @@ class MaterialSerializer(serializers.ModelSerializer):
 @extend_schema_serializer(component_name="ApplicationEvent")
 class EventSerializer(serializers.ModelSerializer):
     label = serializers.SerializerMethodField()  # type: ignore[assignment]  # DRF's metaclass takes declared fields off the class
-    to_status_display = serializers.CharField(source="get_to_status_display")
+    to_status_display = ChoiceLabelField("to_status")
     actor = serializers.CharField(source="actor.username")
     actor_name = serializers.SerializerMethodField()
     organisation = serializers.CharField(source="organisation.name", allow_null=True, default=None)

@@ -44,6 +44,7 @@ from certification.workflow import tier_label
 from enterprises import accidents
 from enterprises.models import Accident, AccidentFinding, Enterprise
 from portal.api.base import PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
+from portal.api.labels import ChoiceLabelField
 from portal.parsers import JSONParser
 
 WRITE_RESPONSES = {
@@ -63,8 +64,8 @@ WRITE_RESPONSES = {
 # Named apart from the application's workflow events in the schema.
 @extend_schema_serializer(component_name="CertificateEvent")
 class EventSerializer(serializers.ModelSerializer):
-    action_display = serializers.CharField(source="get_action_display")
-    reason_display = serializers.CharField(source="get_reason_display")
+    action_display = ChoiceLabelField("action")
+    reason_display = ChoiceLabelField("reason")
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
 
     class Meta:
@@ -104,9 +105,9 @@ class AnnualSerializer(serializers.ModelSerializer):
 
 
 class HistorySerializer(serializers.ModelSerializer):
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = ChoiceLabelField("status")
     tier_display = serializers.SerializerMethodField()
-    status_reason_display = serializers.CharField(source="get_status_reason_display")
+    status_reason_display = ChoiceLabelField("status_reason")
     events = EventSerializer(many=True)
     annual_assessments = AnnualSerializer(many=True)
     actions = serializers.SerializerMethodField()

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
 from certification.onsite import rules as onsite
 from portal.api.base import IdField, RejectUnknownFieldsMixin
+from portal.api.labels import ChoiceLabelField
 from reviews.models import AssessmentRow, Result
 from reviews.scoring_data import score_assessment
 
@@ -144,7 +145,7 @@ class ReviewFileSerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     criterion_code = serializers.CharField(
         source="criterion.code", allow_null=True, default=None, read_only=True
     )

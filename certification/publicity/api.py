@@ -51,6 +51,7 @@ from portal.api.base import (
     RejectUnknownFieldsMixin,
     deny_unless,
 )
+from portal.api.labels import ChoiceLabelField
 from portal.api.pagination import CappedPagination
 from portal.parsers import JSONParser
 
@@ -70,7 +71,7 @@ WRITE_RESPONSES = {
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
-    outcome_display = serializers.CharField(source="get_outcome_display")
+    outcome_display = ChoiceLabelField("outcome")
     resolved_by = serializers.CharField(
         source="resolved_by.username", allow_null=True, default=None
     )
@@ -144,7 +145,7 @@ class CertificateSerializer(serializers.ModelSerializer):
     district_name = serializers.CharField(source="enterprise.region.display_name")
     industry_name = serializers.CharField(source="industry.display_name")
     tier_display = serializers.SerializerMethodField()
-    status_display = serializers.CharField(source="get_status_display")
+    status_display = ChoiceLabelField("status")
     announcement_title = serializers.CharField(source="announcement.title")
 
     class Meta:
@@ -207,7 +208,7 @@ class RevocationSerializer(serializers.ModelSerializer):
 
     # Typed as the base serializer: the public variant shows other columns.
     certificate: CertificateSerializer = AnnouncementCertificateSerializer()
-    reason_display = serializers.CharField(source="get_reason_display")
+    reason_display = ChoiceLabelField("reason")
     revoked_at = serializers.DateTimeField(source="created_at")
 
     class Meta:
@@ -224,7 +225,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
     revocation announcement withdrew (each list is empty for the other kind)."""
 
     organiser_name = serializers.CharField(source="organiser.name")
-    kind_display = serializers.CharField(source="get_kind_display")
+    kind_display = ChoiceLabelField("kind")
     # Typed as the base serializer: the public variant shows other columns.
     certificates: CertificateSerializer = AnnouncementCertificateSerializer(many=True)
     revocations = RevocationSerializer(many=True)

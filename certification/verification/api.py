@@ -43,6 +43,7 @@ from certification.models import Application, SpotCheck, VerificationBatch
 from certification.verification import approval, spot_checks
 from certification.verification import rules as verification
 from portal.api.base import IdField, PortalAPIMixin, RejectUnknownFieldsMixin, deny_unless
+from portal.api.labels import ChoiceLabelField
 from portal.parsers import JSONParser
 
 
@@ -51,8 +52,8 @@ class SpotCheckSerializer(serializers.ModelSerializer):
     tier = serializers.CharField(source="application.tier")
     application_status = serializers.CharField(source="application.status")
     unit_name = serializers.CharField(source="unit.name")
-    reason_display = serializers.CharField(source="get_reason_display")
-    result_display = serializers.CharField(source="get_result_display")
+    reason_display = ChoiceLabelField("reason")
+    result_display = ChoiceLabelField("result")
     checked_by = serializers.CharField(source="checked_by.username", allow_null=True, default=None)
 
     class Meta:

@@ -42,6 +42,7 @@ from portal.api.base import (
     acting_user,
     deny_unless,
 )
+from portal.api.labels import ChoiceLabelField
 
 
 def _enterprise(user: Any, enterprise_id: int) -> Enterprise:
@@ -66,7 +67,7 @@ def _basis(item_id: int | None) -> CatalogueItem | None:
 
 
 class OrderRowSerializer(serializers.ModelSerializer):
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
 
     class Meta:
         model = Hazard
