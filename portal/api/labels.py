@@ -9,7 +9,7 @@ serializer's time.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +30,7 @@ class ChoiceLabelField(serializers.Field):
         language = get_language()
         labels = self._labels.get(language)
         if labels is None:
-            model = self.parent.Meta.model  # type: ignore[union-attr]
+            model = cast(Any, self.parent).Meta.model  # a ModelSerializer's
             choices = model._meta.get_field(self.source).flatchoices
             labels = self._labels[language] = {key: str(label) for key, label in choices}
         return labels.get(value, value)
