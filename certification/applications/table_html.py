@@ -10,17 +10,46 @@ here; the labels are translated and escaped once per table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from certification.models import Application, Status
 from portal.html_text import choice_labels, escape, table_rows, url_for_pk
+from portal.models import Industry, Region
+
+# What a row reads of an application and the rows joined to it (select_related +
+# only): the district and industry are named from the two small reference tables
+# the page reads anyway, not joined per row, which doubled the time PostgreSQL spent
+# choosing a join order (about 2 ms of a 3 ms statement) and built 100 more objects.
+ROW_COLUMNS = (
+    "region_id",
+    "industry_id",
+    "tier",
+    "status",
+    "due_on",
+    "due_is_estimated",
+    "enterprise__name",
+    "enterprise__uscc",
+    "receiver__name",
+)
 
 
-def application_rows_html(applications: Iterable[Application], empty_text: str) -> SafeString:
-    """The table's ``<tr>`` rows; one row with ``empty_text`` when there are none."""
+def rows_of(applications):
+    """The applications' rows as the table reads them (``applications`` a queryset)."""
+    return applications.select_related("enterprise", "receiver").only(*ROW_COLUMNS)
+
+
+def application_rows_html(
+    applications: Iterable[Application],
+    empty_text: str,
+    *,
+    regions: Iterable[Region] | None = None,
+    industries: Iterable[Industry] | None = None,
+) -> SafeString:
+    """The table's ``<tr>`` rows; one row with ``empty_text`` when there are none.
+    ``regions`` and ``industries``: those the page has read already (else read here)."""
     labels = {
         "grade": escape(_("Grade")),
         "district": escape(_("District")),
@@ -35,14 +64,22 @@ def application_rows_html(applications: Iterable[Application], empty_text: str) 
     }
     tiers, statuses = choice_labels(Application.Tier.choices), choice_labels(Status.choices)
     detail = url_for_pk("certification:detail")
-    rows = [_row(a, labels, tiers, statuses, detail) for a in applications]
+    names = {
+        "region": _names(Region.objects.all() if regions is None else regions),
+        "industry": _names(Industry.objects.all() if industries is None else industries),
+    }
+    rows = [_row(a, labels, tiers, statuses, detail, names) for a in applications]
     html = table_rows(
         rows, empty=empty_text, colspan=7, classes="stack-empty text-center text-muted py-4"
     )
     return mark_safe(html)  # noqa: S308 (every value above is escaped)
 
 
-def _row(a: Application, labels: dict, tiers, statuses, detail) -> str:
+def _names(places: Iterable[Region | Industry]) -> Mapping[str, str]:
+    return {place.code: escape(place.display_name) for place in places}
+
+
+def _row(a: Application, labels: dict, tiers, statuses, detail, names: dict) -> str:
     overdue = bool(getattr(a, "is_overdue", False))
     enterprise = a.enterprise
     danger = ' class="table-danger"' if overdue else ""
@@ -51,8 +88,8 @@ def _row(a: Application, labels: dict, tiers, statuses, detail) -> str:
         f'<td class="stack-title"><a href="{detail(a.pk)}">{escape(enterprise.name)}</a>'
         f'<div class="small text-muted font-monospace">{escape(enterprise.uscc)}</div></td>'
         f'<td data-label="{labels["grade"]}">{tiers(a.tier)}</td>'
-        f'<td data-label="{labels["district"]}">{escape(enterprise.region)}</td>'
-        f'<td data-label="{labels["industry"]}">{escape(a.industry)}</td>'
+        f'<td data-label="{labels["district"]}">{names["region"].get(a.region_id, "")}</td>'
+        f'<td data-label="{labels["industry"]}">{names["industry"].get(a.industry_id, "")}</td>'
         f'<td data-label="{labels["received"]}">{escape(a.receiver)}</td>'
         f'<td data-label="{labels["status"]}" data-testid="status">'
         f"{statuses(a.status)}</td>"

@@ -32,7 +32,7 @@ from certification.applications.forms import (
     SignForm,
 )
 from certification.applications.status_tabs import status_tabs
-from certification.applications.table_html import application_rows_html
+from certification.applications.table_html import application_rows_html, rows_of
 from certification.assignment import rules as assigning
 from certification.assignment.simplified import required_materials
 from certification.models import Application, Material, MaterialKind, Status
@@ -74,10 +74,6 @@ def with_overdue(qs: QuerySet, today=None) -> QuerySet:
             output_field=BooleanField(),
         )
     )
-
-
-def _listing(qs: QuerySet) -> QuerySet:
-    return qs.select_related("enterprise__region", "industry", "receiver")
 
 
 def _get_application(request, pk: int) -> Application:
@@ -124,22 +120,29 @@ def application_list(request):
     ids = with_overdue(qs, today).order_by(*list_ordering(today)).values_list("pk", flat=True)
     page = fill_page(
         CappedIdsPaginator(ids, 50).get_page(request.GET.get("page")),
-        _listing(with_overdue(Application.objects.all(), today)),
+        rows_of(with_overdue(Application.objects.all(), today)),
     )
     params = request.GET.copy()
     params.pop("page", None)
+    districts, industries = list(Region.objects.all()), list(Industry.objects.all())
+    rows_html = application_rows_html(
+        page,
+        _("No application matches these filters."),
+        regions=districts,
+        industries=industries,
+    )
     return render(
         request,
         "certification/list.html",
         {
             "page": page,
-            "rows_html": application_rows_html(page, _("No application matches these filters.")),
+            "rows_html": rows_html,
             "filters": filters,
             "params": params.urlencode(),
             "status_tabs": tabs,
             "tiers": Application.Tier.choices,
-            "districts": Region.objects.all(),
-            "industries": Industry.objects.all(),
+            "districts": districts,
+            "industries": industries,
             "can_apply": can_apply(request.user),
         },
     )
@@ -153,7 +156,7 @@ def application_queue(request):
     qs = queue_for(request.user)
     if status:
         qs = qs.filter(status=status)
-    qs = _listing(with_overdue(qs))
+    qs = rows_of(with_overdue(qs))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

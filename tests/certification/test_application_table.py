@@ -29,6 +29,7 @@ def test_each_row_links_and_labels_its_application(cast, version, client_for):  
         assert cast.ent.name in rows and cast.ent.uscc in rows
         assert ">三级<" in rows and f">{application.get_status_display()}<" in rows
         assert f">{cast.chaoyang.display_name}<" in rows
+        assert f">{application.industry.display_name}<" in rows
         assert f">{application.receiver.name}<" in rows
         assert f'data-testid="due">{application.due_on:%Y-%m-%d}' in rows
         assert 'data-label="审核状态"' not in rows and 'data-label="状态"' in rows
@@ -74,3 +75,7 @@ def test_a_group_sees_its_members_rows_in_english(cast, version, client_for):  #
         grade, status = str(Application.Tier("3").label), str(Status.SUBMITTED.label)
     assert grade != "三级" and f'data-label="Grade">{grade}<' in rows
     assert f'data-label="Status" data-testid="status">{status}<' in rows
+    # The district and industry in their English names, from the reference tables.
+    assert cast.chaoyang.name_en and f'data-label="District">{cast.chaoyang.name_en}<' in rows
+    industry = member.industry
+    assert industry.name_en and f'data-label="Industry">{industry.name_en}<' in rows
