@@ -176,3 +176,29 @@ def test_an_organising_units_counts_have_an_index_for_its_qualifications(cast, a
         for status in Status.values
         if visible.filter(status=status).exists()
     }
+
+
+@pytest.mark.parametrize(
+    "role", ["city", "district", "street", "regulator", "association", "reviewer", "enterprise"]
+)
+def test_each_states_count_is_that_states_rows_whoever_reads(cast, applications, role):
+    """The statement compiled once with the state as a parameter counts what the
+    reader sees in each state, capped, as counting each state on its own does; a
+    scope that itself names a state (compiled for each state) as well."""
+    submitted, _copy = applications
+    for status in (Status.ACCEPTED, Status.ANNOUNCED, Status.ANNOUNCED):
+        copy = Application.objects.get(pk=submitted.pk)
+        copy.pk, copy.status = None, status
+        copy.save()
+    visible = applications_visible_to(getattr(cast, role), Application.objects.all())
+    for scope in (visible, visible.exclude(status=Status.ACCEPTED)):
+        for cap in (1, 1000):
+            expected = {
+                status: min(scope.filter(status=status).count(), cap + 1)
+                for status in Status.values
+            }
+            assert capped_counts(scope, cap) == {s: n for s, n in expected.items() if n}
+    if role == "city":
+        assert capped_counts(visible)[Status.ANNOUNCED] == 2
+        assert capped_counts(visible, 1)[Status.ANNOUNCED] == 2  # "more than 1"
+        assert Status.ACCEPTED not in capped_counts(visible.exclude(status=Status.ACCEPTED))
