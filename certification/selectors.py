@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.db import connections
@@ -99,12 +101,14 @@ def capped_counts(visible: QuerySet[Application], cap: int | None = None) -> dic
 _ANY_STATE = "\x00state"  # stands for each state in the statement compiled once
 
 
-def _count_statements(visible: QuerySet[Application], cap: int):
+def _count_statements(
+    visible: QuerySet[Application], cap: int
+) -> Iterator[tuple[str, str, list[Any]]]:
     """Each state's statement of at most cap + 1 rows: compiled once with the state as
     a parameter (compiling it for each of the twenty states cost more than counting
     them), or for each state when the scope itself names a state."""
 
-    def capped(status: str) -> tuple[str, list]:
+    def capped(status: str) -> tuple[str, list[Any]]:
         sql, values = (
             visible.filter(status=status).order_by().values("pk")[: cap + 1].query.sql_with_params()
         )
