@@ -124,6 +124,14 @@ def _count_statements(
             yield status, *capped(status)
 
 
+def enterprise_in_scope(user: AnyUser) -> Q:
+    """The registry's scope rule for an application's (a certificate's) enterprise, on
+    the row's own copy of the enterprise's place where the rule is a place (see below):
+    the statistics count a district's applications from its own index this way."""
+    org = user.organisation if user.is_authenticated else None
+    return _enterprise_in_scope(user, org.kind if org is not None else "")
+
+
 def _enterprise_in_scope(user: AnyUser, kind: str) -> Q:
     """The registry's scope rule for an application's (a certificate's) enterprise. A
     district, a street and a regulator: on the row's copy of the enterprise's place and

@@ -38,6 +38,7 @@ from certification.models import (
     RevocationReason,
     Status,
 )
+from certification.selectors import enterprise_in_scope
 from certification.validity import LIVE, RENEWAL_WINDOW_MONTHS, add_months
 from certification.workflow import tier_label
 from enterprises.models import Enterprise
@@ -221,13 +222,17 @@ class Kind:
     # The rows the table's measures can count at all for these filters (e.g. the
     # period's forms), so the grouped query reads no others; None: every row.
     narrow: Callable[[Filters], Q] | None = None
+    # The scope rule on the row itself, for rows that keep a copy of their enterprise's
+    # place (EnterprisePlace): a district's rows read from the row's own index, not by
+    # joining the registry. None: enterprise_scope through ``prefix``.
+    scope: Callable[[User], Q] | None = None
 
 
 # Tables register the kinds they count; the snapshots (reporting/snapshots/) read
 # the same registry, so a new table's figures are snapshotted without more code.
 KINDS: dict[str, Kind] = {
     ENTERPRISE: Kind(lambda: Enterprise.objects.all(), ""),
-    CERTIFICATE: Kind(lambda: Certificate.objects.all(), "enterprise__"),
+    CERTIFICATE: Kind(lambda: Certificate.objects.all(), "enterprise__", scope=enterprise_in_scope),
 }
 
 
@@ -284,9 +289,8 @@ def scoped_base(kind: str, user: User, filters: Filters) -> QuerySet[Any]:
 
 def _base(kind: str, user: User, filters: Filters) -> QuerySet[Any]:
     found = KINDS[kind]
-    qs = found.rows().filter(
-        enterprise_scope(user, found.prefix), filters.enterprise_q(found.prefix)
-    )
+    scope = found.scope(user) if found.scope else enterprise_scope(user, found.prefix)
+    qs = found.rows().filter(scope, filters.enterprise_q(found.prefix))
     for name, condition in ROW_FILTERS.items():
         value = getattr(filters, name, "")
         if value:

@@ -52,6 +52,7 @@ from certification.models import (
     SpotCheck,
     Status,
 )
+from certification.selectors import enterprise_in_scope
 from certification.workflow import RESPONSIBLE, TRANSITIONS, tier_label, time_limit
 from portal.models import User
 from reporting.statistics import figures
@@ -221,7 +222,9 @@ def steps(user: User, filters: Filters) -> list[dict[str, Any]]:
 
 figures.TABLES["reviews"] = REVIEWS
 figures.KINDS[APPLICATION] = Kind(
-    lambda: Application.objects.exclude(status=Status.DRAFT), "enterprise__"
+    lambda: Application.objects.exclude(status=Status.DRAFT),
+    "enterprise__",
+    scope=enterprise_in_scope,
 )
 figures.KINDS[SPOT_CHECK] = Kind(lambda: SpotCheck.objects.all(), "application__enterprise__")
 figures.KINDS[OBJECTION] = Kind(lambda: Objection.objects.all(), "item__application__enterprise__")
