@@ -8,18 +8,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from certification.models import Certificate
 from portal.html_text import choice_labels, escape, table_rows, url_for_pk
+from portal.models import Region
 
 FLAGGED_STATUSES = (Certificate.Status.VALID, Certificate.Status.SUSPENDED)
+# What a row reads: its enterprise's name joined, the district named from the
+# reference table (the certificate's copy of its enterprise's place). Joining the
+# announcement's organiser, the application, the industry and the district as the
+# detail page does left PostgreSQL 8-13 ms choosing a join order for a 4 ms page.
+ROW_COLUMNS = (
+    "number",
+    "tier",
+    "region_id",
+    "valid_until",
+    "status",
+    "review_flagged_at",
+    "enterprise__name",
+)
 
 
-def certificate_rows_html(certificates: Iterable[Certificate], *, overseer: bool) -> SafeString:
+def list_rows(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    return certificates.select_related("enterprise").only(*ROW_COLUMNS)
+
+
+def certificate_rows_html(
+    certificates: Iterable[Certificate], *, overseer: bool, regions: Iterable[Region]
+) -> SafeString:
     """The table's ``<tr>`` rows. Each certificate carries ``tier_label`` and
     ``downloadable`` (set by the view); the revocation-review flag shows to overseers."""
+    districts = {region.code: escape(region.display_name) for region in regions}
     flagged = f' <span class="badge text-bg-warning">{escape(_("Flagged"))}</span>'
     pdf_label, plaque_label = escape(_("Certificate PDF")), escape(_("Plaque PDF"))
     statuses = choice_labels(Certificate.Status.choices)
@@ -40,7 +62,7 @@ def certificate_rows_html(certificates: Iterable[Certificate], *, overseer: bool
             f'<tr><td class="font-monospace text-nowrap"><a href="{detail(c.pk)}">'
             f"{escape(c.number)}</a></td>"
             f"<td>{escape(c.enterprise.name)}</td><td>{escape(getattr(c, 'tier_label', ''))}</td>"
-            f"<td>{escape(c.enterprise.region)}</td>"
+            f"<td>{districts.get(c.region_id, '')}</td>"
             f'<td class="text-nowrap">{c.valid_until:%Y-%m-%d}</td>'
             f"<td>{status}</td>"
             f'<td class="text-nowrap" data-testid="certificate-files">{download}</td></tr>'

@@ -33,13 +33,13 @@ from certification.engine import TransitionConflict, TransitionForbidden
 from certification.lifecycle import annual
 from certification.lifecycle import rules as lifecycle
 from certification.lifecycle import selectors as lifecycle_selectors
-from certification.lifecycle.list_html import certificate_rows_html
+from certification.lifecycle.list_html import certificate_rows_html, list_rows
 from certification.models import AnnualSelfAssessment, Certificate, RevocationReason
 from certification.workflow import tier_label
 from enterprises.accidents import pending_fatal
 from portal import permissions
 from portal.errors import ServiceError
-from portal.models import OrganisationKind
+from portal.models import OrganisationKind, Region
 from portal.paging import CappedPaginator
 
 PER_PAGE = 50
@@ -196,9 +196,9 @@ def certificate_list(request):
         "overdue": params.get("overdue") == "1",
         "expiring": params.get("expiring") == "1",
     }
-    qs = lifecycle_selectors.filter_certificates(_certificates(request.user), **filters).order_by(
-        "valid_until", "number"
-    )
+    qs = lifecycle_selectors.filter_certificates(
+        list_rows(selectors.certificates_visible_to(request.user)), **filters
+    ).order_by("valid_until", "number")
     page = CappedPaginator(qs, PER_PAGE).get_page(params.get("page"))
     downloadable = set(
         download_scope(request.user)
@@ -215,7 +215,9 @@ def certificate_list(request):
         "certification/lifecycle/list.html",
         {
             "page": page,
-            "rows_html": certificate_rows_html(page, overseer=overseer),
+            "rows_html": certificate_rows_html(
+                page, overseer=overseer, regions=Region.objects.all()
+            ),
             "filters": filters,
             "statuses": Certificate.Status.choices,
             "params": query.urlencode(),

@@ -44,6 +44,7 @@ def test_a_row_shows_the_certificate_and_the_overseer_its_flag(cast, client_for)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     rows = rows_of(client.get(reverse("certification:lifecycle_certificates")))
     assert ">Flagged<" in rows and "<td>Level 3</td>" in rows
+    assert cast.chaoyang.name_en and f"<td>{cast.chaoyang.name_en}</td>" in rows
 
 
 def test_an_empty_list_says_so(cast, client_for):
