@@ -83,7 +83,7 @@ from portal.parsers import JSONParser
 
 def list_queryset(qs):
     """What a list row shows, in a fixed number of queries."""
-    return qs.select_related("enterprise__region", "industry", "applicant", "receiver")
+    return qs.select_related("enterprise", "applicant", "receiver")
 
 
 MOVE_RESPONSES = {

@@ -34,8 +34,8 @@ from portal.api.base import (
     IdField,
     RejectUnknownFieldsMixin,
 )
-from portal.api.labels import ChoiceLabelField
-from portal.models import Organisation, OrganisationKind
+from portal.api.labels import ChoiceLabelField, ReferenceNameField
+from portal.models import Industry, Organisation, OrganisationKind, Region
 from reviews.models import Assessment, Reviewer
 
 # --------------------------------------------------------------------------
@@ -45,8 +45,8 @@ from reviews.models import Assessment, Reviewer
 class ApplicationSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name")
     district = serializers.CharField(source="enterprise.region_id")
-    district_name = serializers.CharField(source="enterprise.region.display_name")
-    industry_name = serializers.CharField(source="industry.display_name")
+    district_name = ReferenceNameField(Region, "enterprise.region_id")
+    industry_name = ReferenceNameField(Industry, "industry_id")
     tier_display = ChoiceLabelField("tier")
     status_display = ChoiceLabelField("status")
     applicant_name = serializers.CharField(source="applicant.name")

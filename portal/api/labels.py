@@ -16,6 +16,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.models import Industry, Region
+
 
 @extend_schema_field(OpenApiTypes.STR)
 class ChoiceLabelField(serializers.Field):
@@ -34,3 +36,21 @@ class ChoiceLabelField(serializers.Field):
             choices = model._meta.get_field(self.source).flatchoices
             labels = self._labels[language] = {key: str(label) for key, label in choices}
         return labels.get(value, value)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ReferenceNameField(serializers.Field):
+    """The name, in the request's language, of the district or industry whose code the
+    row holds at ``source``: the small reference table read once per list rather than
+    joined to every row (two more joins doubled the time PostgreSQL spent choosing a
+    join order for an application list, about 5 ms)."""
+
+    def __init__(self, model: type[Region | Industry], source: str, **kwargs: Any) -> None:
+        super().__init__(source=source, read_only=True, **kwargs)
+        self._model = model
+        self._names: dict[str, str] | None = None
+
+    def to_representation(self, value: Any) -> Any:
+        if self._names is None:  # one serializer per request, so one language
+            self._names = {place.pk: place.display_name for place in self._model.objects.all()}
+        return self._names.get(value, value)

@@ -1,6 +1,8 @@
 """The API's choice labels (``status_display``, ``tier_display``…) read as Django's own
 ``get_FOO_display`` in the request's language, and keep doing so when one process
-answers in Chinese, then English, then Chinese again."""
+answers in Chinese, then English, then Chinese again; so do the district's and the
+industry's names read from their reference tables (``district_name``,
+``industry_name``)."""
 
 from __future__ import annotations
 
@@ -33,9 +35,12 @@ def test_labels_follow_the_request_language(cast):
         with translation.override(language):
             assert row["status_display"] == application.get_status_display()
             assert row["tier_display"] == application.get_tier_display()
+            assert row["district_name"] == cast.chaoyang.display_name
+            assert row["industry_name"] == application.industry.display_name
         seen.setdefault(language, row["status_display"])
     assert seen["en"] == "Submitted"
     assert seen["zh-hans"] not in ("", "Submitted")
+    assert _row(cast.city, "en")["district_name"] == cast.chaoyang.name_en != cast.chaoyang.name
 
 
 class _Labels(serializers.ModelSerializer):
