@@ -226,13 +226,32 @@ class Kind:
     # place (EnterprisePlace): a district's rows read from the row's own index, not by
     # joining the registry. None: enterprise_scope through ``prefix``.
     scope: Callable[[User], Q] | None = None
+    # The row keeps that copy (district, street, enterprise's industry): its rows by
+    # district, street or industry group on it too, so a district's table joins no
+    # registry row (joined, PostgreSQL hashed all 500,000 enterprises for 朝阳区's
+    # 14,000 certificates and compiled the plan: 180 ms where 70 ms was enough).
+    own_place: bool = False
+
+
+# A row's own copy of its enterprise's place (EnterprisePlace), by dimension: the key
+# and the name.
+OWN_PLACE = {
+    "district": ("region_id", "region__name"),
+    "street": ("street__code", "street__name"),
+    "industry": ("enterprise_industry_id", "enterprise_industry__name"),
+}
 
 
 # Tables register the kinds they count; the snapshots (reporting/snapshots/) read
 # the same registry, so a new table's figures are snapshotted without more code.
 KINDS: dict[str, Kind] = {
     ENTERPRISE: Kind(lambda: Enterprise.objects.all(), ""),
-    CERTIFICATE: Kind(lambda: Certificate.objects.all(), "enterprise__", scope=enterprise_in_scope),
+    CERTIFICATE: Kind(
+        lambda: Certificate.objects.all(),
+        "enterprise__",
+        scope=enterprise_in_scope,
+        own_place=True,
+    ),
 }
 
 
@@ -315,6 +334,9 @@ def _grouped(
     }
     if filters.dimension in DIMENSION_KEYS:
         key, label = DIMENSION_KEYS[filters.dimension](model_kind, filters)
+    elif KINDS[model_kind].own_place and filters.dimension in OWN_PLACE:
+        column, name = OWN_PLACE[filters.dimension]
+        key, label = F(column), localised_name(name)
     else:
         key = F(prefix + DIMENSIONS[filters.dimension])
         label = localised_name(labels[filters.dimension]) if filters.dimension in labels else None

@@ -225,6 +225,7 @@ figures.KINDS[APPLICATION] = Kind(
     lambda: Application.objects.exclude(status=Status.DRAFT),
     "enterprise__",
     scope=enterprise_in_scope,
+    own_place=True,
 )
 figures.KINDS[SPOT_CHECK] = Kind(lambda: SpotCheck.objects.all(), "application__enterprise__")
 figures.KINDS[OBJECTION] = Kind(lambda: Objection.objects.all(), "item__application__enterprise__")

@@ -7,6 +7,8 @@ district."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import time_machine
 
@@ -78,3 +80,31 @@ def test_a_moved_enterprises_applications_count_in_its_new_district(client, cast
         registry.enterprise_save(actor=cast.city, enterprise=ent)
         assert cast.ent.name in received(client, cast.other_district)
         assert cast.ent.name not in received(client, cast.district)
+
+
+@pytest.mark.parametrize("dimension", ["district", "street", "industry", "scale"])
+@pytest.mark.parametrize("table", ["reviews", "certificates"])
+@pytest.mark.parametrize("who", ["city", "district", "street"])
+def test_tables_by_place_on_the_row_read_as_through_the_registry(
+    cast, world, monkeypatch, who, table, dimension
+):
+    """The district, street and industry rows grouped on the row's own copy of its
+    enterprise's place give the figures grouping through the registry gives."""
+    user = getattr(cast, who)
+
+    def figures_of() -> tuple[dict, dict]:
+        with time_machine.travel(NOW, tick=False):
+            filters = parse_filters(user, {"dimension": dimension}, table=table)
+            rows, total = figures.table(table, user, filters)
+        return {str(row["key"]): row for row in rows}, total
+
+    on_the_row = figures_of()
+    for kind in (APPLICATION, figures.CERTIFICATE):
+        found = figures.KINDS[kind]
+        monkeypatch.setitem(
+            figures.KINDS, kind, dataclasses.replace(found, scope=None, own_place=False)
+        )
+    assert on_the_row == figures_of()
+    if who == "district" and dimension == "street":
+        measures = {m.name for m in figures.TABLES[table]}
+        assert any(on_the_row[1].get(name) for name in measures)  # the total counts something
