@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from html import escape as _escape
+from typing import Any
 
 from django.urls import reverse
 
@@ -30,6 +31,12 @@ def table_rows(rows: list[str], *, empty: str, colspan: int, classes: str, attrs
     if not rows:
         rows = [f'<tr><td colspan="{colspan}" class="{classes}"{attrs}>{escape(empty)}</td></tr>']
     return "\n".join(rows)
+
+
+def place_names(places: Iterable[Any]) -> dict[str, str]:
+    """``code -> display name, escaped`` of districts, streets or industries: named from
+    the small reference table a page reads once, not joined to each row."""
+    return {place.pk: escape(place.display_name) for place in places}
 
 
 def choice_labels(choices: Iterable[tuple[str, object]]) -> Callable[[str], str]:

@@ -10,13 +10,13 @@ here; the labels are translated and escaped once per table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from certification.models import Application, Status
-from portal.html_text import choice_labels, escape, table_rows, url_for_pk
+from portal.html_text import choice_labels, escape, place_names, table_rows, url_for_pk
 from portal.models import Industry, Region
 
 # What a row reads of an application and the rows joined to it (select_related +
@@ -65,18 +65,14 @@ def application_rows_html(
     tiers, statuses = choice_labels(Application.Tier.choices), choice_labels(Status.choices)
     detail = url_for_pk("certification:detail")
     names = {
-        "region": _names(Region.objects.all() if regions is None else regions),
-        "industry": _names(Industry.objects.all() if industries is None else industries),
+        "region": place_names(Region.objects.all() if regions is None else regions),
+        "industry": place_names(Industry.objects.all() if industries is None else industries),
     }
     rows = [_row(a, labels, tiers, statuses, detail, names) for a in applications]
     html = table_rows(
         rows, empty=empty_text, colspan=7, classes="stack-empty text-center text-muted py-4"
     )
     return mark_safe(html)  # noqa: S308 (every value above is escaped)
-
-
-def _names(places: Iterable[Region | Industry]) -> Mapping[str, str]:
-    return {place.code: escape(place.display_name) for place in places}
 
 
 def _row(a: Application, labels: dict, tiers, statuses, detail, names: dict) -> str:

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from certification.models import Certificate
-from portal.html_text import choice_labels, escape, table_rows, url_for_pk
+from portal.html_text import choice_labels, escape, place_names, table_rows, url_for_pk
 from portal.models import Region
 
 FLAGGED_STATUSES = (Certificate.Status.VALID, Certificate.Status.SUSPENDED)
@@ -41,7 +41,7 @@ def certificate_rows_html(
 ) -> SafeString:
     """The table's ``<tr>`` rows. Each certificate carries ``tier_label`` and
     ``downloadable`` (set by the view); the revocation-review flag shows to overseers."""
-    districts = {region.code: escape(region.display_name) for region in regions}
+    districts = place_names(regions)
     flagged = f' <span class="badge text-bg-warning">{escape(_("Flagged"))}</span>'
     pdf_label, plaque_label = escape(_("Certificate PDF")), escape(_("Plaque PDF"))
     statuses = choice_labels(Certificate.Status.choices)

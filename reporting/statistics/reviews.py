@@ -52,7 +52,6 @@ from certification.models import (
     SpotCheck,
     Status,
 )
-from certification.selectors import enterprise_in_scope
 from certification.workflow import RESPONSIBLE, TRANSITIONS, tier_label, time_limit
 from portal.models import User
 from reporting.statistics import figures
@@ -224,7 +223,6 @@ figures.TABLES["reviews"] = REVIEWS
 figures.KINDS[APPLICATION] = Kind(
     lambda: Application.objects.exclude(status=Status.DRAFT),
     "enterprise__",
-    scope=enterprise_in_scope,
     own_place=True,
 )
 figures.KINDS[SPOT_CHECK] = Kind(lambda: SpotCheck.objects.all(), "application__enterprise__")

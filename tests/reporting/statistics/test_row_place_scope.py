@@ -101,9 +101,7 @@ def test_tables_by_place_on_the_row_read_as_through_the_registry(
     on_the_row = figures_of()
     for kind in (APPLICATION, figures.CERTIFICATE):
         found = figures.KINDS[kind]
-        monkeypatch.setitem(
-            figures.KINDS, kind, dataclasses.replace(found, scope=None, own_place=False)
-        )
+        monkeypatch.setitem(figures.KINDS, kind, dataclasses.replace(found, own_place=False))
     assert on_the_row == figures_of()
     if who == "district" and dimension == "street":
         measures = {m.name for m in figures.TABLES[table]}
