@@ -145,7 +145,7 @@ def review_page(request, pk: int):
     editable = _may_edit(user, application, review)
     rows = list(
         review.assessment.rows.select_related(
-            "criterion__element__parent", "updated_by", "confirmed_by"
+            "criterion__a_element", "confirmed_by"
         ).order_by("criterion__position")
     )
     baseline = _self_answers(application)
@@ -225,8 +225,7 @@ def _sections(rows: list[AssessmentRow]) -> list[dict]:
     counts of the contents: answered, checked on site, of all."""
     sections: list[dict] = []
     for row in rows:
-        element = row.criterion.element
-        top = element.parent if element.parent is not None else element
+        top = row.criterion.a_element
         if not sections or sections[-1]["code"] != top.code:
             sections.append(
                 {"code": top.code, "name": top.name, "rows": [], "answered": 0, "confirmed": 0}
