@@ -113,6 +113,9 @@ def seed(args: argparse.Namespace) -> None:
         call_command("seed_demo", enterprises=args.enterprises, verbosity=0)
         print(f"  {time.perf_counter() - started:.0f} s")
     print("Seeding (COPY) …")
+    # A server process of its own: the foreign-key checks this one ran for seed_demo
+    # keep plans made when the tables were nearly empty (a scan per referencing row).
+    connection.close()
     seeding.seed_certification(args.applications, args.certificates, rng)
     seeding.seed_accidents(args.accidents, rng)
     hazard_scale.add_hazards(args.hazards, rng)
