@@ -157,7 +157,7 @@ def grow_rows(target_rows: int, rng: random.Random) -> int:
         enterprises = list(
             Enterprise.objects.filter(uscc__contains="MB").values_list("pk", "name")
         ) or [
-            (e.pk, e.name)
+            (e.pk, e.name, e.region_id, e.industry_id)
             for e in Enterprise.objects.bulk_create(
                 Enterprise(
                     name=f"批量测试企业{n}",
@@ -179,16 +179,17 @@ def grow_rows(target_rows: int, rng: random.Random) -> int:
         buffer = io.StringIO()
         for pk in ids:
             status = "submitted" if rng.random() < 0.8 else "draft"
-            enterprise, name = rng.choice(enterprises)
+            enterprise, name, region, industry = rng.choice(enterprises)
+            industry = industry or "\\N"  # COPY's NULL
             buffer.write(
-                f"{pk}\t{enterprise}\t{name}\t{version.pk}\tself\t{status}\t张伟\t\t0"
-                f"\t{user.pk}\t{now}\t\n"
+                f"{pk}\t{enterprise}\t{name}\t{region}\t{industry}\t{version.pk}"
+                f"\tself\t{status}\t张伟\t\t0\t{user.pk}\t{now}\t\n"
             )
         _copy(
             buffer,
-            "reviews_assessment (id, enterprise_id, enterprise_name, version_id, kind, status, "
-            "team_leader, team_members, deaths_last_year, created_by_id, created_at, "
-            "submitted_grade)",
+            "reviews_assessment (id, enterprise_id, enterprise_name, region_id, "
+            "enterprise_industry_id, version_id, kind, status, team_leader, team_members, "
+            "deaths_last_year, created_by_id, created_at, submitted_grade)",
         )
         # Answers: most compliant, some partial, not compliant, not applicable, open.
         answers = [

@@ -214,6 +214,9 @@ def add_applications(
                 Assessment(
                     enterprise=e,
                     enterprise_name=e.name,
+                    region_id=e.region_id,
+                    street_id=e.street_id,
+                    enterprise_industry_id=e.industry_id,
                     version=small if e.scale == "small_micro" else general,
                     status=Assessment.Status.SUBMITTED,
                     team_leader="张伟",

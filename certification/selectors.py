@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from certification.models import Application, Assignment, Certificate, Status
 from certification.workflow import APPLICANT, AUTHORITY, RECEIVER, RESPONSIBLE, REVIEW_UNIT
+from enterprises.place_copy import place_scope
 from enterprises.selectors import enterprise_scope
 from portal.grants import granted_ids
 from portal.models import OrganisationKind as Kind
@@ -51,8 +52,7 @@ def applications_visible_to(user: AnyUser, qs: QuerySet[Application]) -> QuerySe
         # (certification/assignment/rules.py).
         return qs.filter(submitted, pk__in=granted_ids(user, Application, "view_application"))
     return qs.filter(
-        submitted
-        & (Q(receiver_id=org.pk) | Q(authority_id=org.pk) | _enterprise_in_scope(user, org.kind))
+        submitted & (Q(receiver_id=org.pk) | Q(authority_id=org.pk) | place_scope(user))
     )
 
 
@@ -126,27 +126,10 @@ def _count_statements(
 
 def enterprise_in_scope(user: AnyUser) -> Q:
     """The registry's scope rule for an application's (a certificate's) enterprise, on
-    the row's own copy of the enterprise's place where the rule is a place (see below):
-    the statistics count a district's applications from its own index this way."""
-    org = user.organisation if user.is_authenticated else None
-    return _enterprise_in_scope(user, org.kind if org is not None else "")
-
-
-def _enterprise_in_scope(user: AnyUser, kind: str) -> Q:
-    """The registry's scope rule for an application's (a certificate's) enterprise. A
-    district, a street and a regulator: on the row's copy of the enterprise's place and
-    industry (registry_sync.py), which its own indexes serve. Anyone else: on the joined enterprise row, not
-    ``enterprise IN (the enterprises in scope)``, which collects a whole scope before
-    the first row where the join checks only the rows the page reads."""
-    if kind in {Kind.DISTRICT, Kind.STREET}:
-        return enterprise_scope(user)  # the same columns, region_id / street_id, on this row
-    org = user.organisation if user.is_authenticated else None
-    if kind == Kind.REGULATOR and org is not None and org.is_active:
-        # The row's copy of the enterprise's industry: joining the registry made
-        # PostgreSQL hash all 500,000 enterprises for each status tab's count.
-        industries = Q(enterprise_industry__in=org.industries.all())
-        return industries & Q(region_id=org.region_id) if org.region_id else industries
-    return enterprise_scope(user, "enterprise__")
+    the row's own copy of the enterprise's place where the rule is a place
+    (enterprises.place_copy): the statistics count a district's applications from its
+    own index this way."""
+    return place_scope(user)
 
 
 def queue_for(user: AnyUser, qs: QuerySet[Application] | None = None) -> QuerySet[Application]:
@@ -241,11 +224,7 @@ def certificates_visible_to(
     qs = Certificate.objects.all() if qs is None else qs
     if not user.is_authenticated or not user.is_active or not user.organisation_id:
         return qs.none()
-    org = user.organisation
-    return qs.filter(
-        Q(announcement__organiser_id=user.organisation_id)
-        | _enterprise_in_scope(user, org.kind if org is not None else "")
-    )
+    return qs.filter(Q(announcement__organiser_id=user.organisation_id) | place_scope(user))
 
 
 def rows_pointing_at(model: type[Model], field: str) -> Coalesce:

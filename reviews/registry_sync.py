@@ -1,5 +1,7 @@
-"""Self-assessments follow their enterprise's name: each keeps a copy for the list's
-search (enterprises/name_copy.py), updated in the transaction that renames it."""
+"""Self-assessments follow their enterprise: each keeps a copy of its name for the
+list's search (enterprises/name_copy.py) and of its district, street and industry for
+the officials' lists (enterprises/place_copy.py), updated in the transaction that
+renames or moves it."""
 
 from __future__ import annotations
 
@@ -11,3 +13,15 @@ def follow_name(sender: Any, *, enterprise: Any, before: str, **_: Any) -> None:
     from reviews.models import Assessment
 
     Assessment.objects.filter(enterprise_id=enterprise.pk).update(enterprise_name=enterprise.name)
+
+
+def follow_enterprise(sender: Any, *, enterprise: Any, before: dict[str, Any], **_: Any) -> None:
+    """enterprise_moved receiver: the enterprise's assessments take its new district,
+    street and industry in one UPDATE."""
+    from reviews.models import Assessment
+
+    Assessment.objects.filter(enterprise_id=enterprise.pk).update(
+        region_id=enterprise.region_id,
+        street_id=enterprise.street_id,
+        enterprise_industry_id=enterprise.industry_id,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from enterprises.models import Enterprise
-from enterprises.selectors import enterprise_scope
+from enterprises.place_copy import place_scope
 from portal.models import OrganisationKind
 from portal.permissions import acts_for
 from portal.types import AnyUser
@@ -24,9 +24,11 @@ def assessments_visible_to(user: AnyUser, qs: QuerySet[Assessment]) -> QuerySet[
     qs = qs.filter(kind=Assessment.Kind.SELF)
     if user.kind == OrganisationKind.ENTERPRISE:
         return qs.filter(enterprise__account_id=user.organisation_id)
-    # The registry's rule on the joined enterprise row: a list page then checks the
-    # rows it reads instead of first collecting every enterprise in scope.
-    return qs.filter(enterprise_scope(user, "enterprise__"), status=Assessment.Status.SUBMITTED)
+    # The registry's rule, on the row's copy of its enterprise's place for a district, a
+    # street or a regulator (their lists count from the row's own index), else on the
+    # joined enterprise row: a page checks the rows it reads instead of first
+    # collecting every enterprise in scope.
+    return qs.filter(place_scope(user), status=Assessment.Status.SUBMITTED)
 
 
 # The lists' order, newest first, by the primary key: a row gets its id and its

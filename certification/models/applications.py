@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from certification.models.place import EnterprisePlace
 from enterprises.models import Enterprise
 from enterprises.name_copy import EnterpriseNameCopy
+from enterprises.place_copy import EnterprisePlace
 from portal import scoping
 from portal.fields import BoundedTextField
 from portal.models import Industry, Organisation, StoredFile

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from certification.models.applications import Application
-from certification.models.place import EnterprisePlace
 from certification.titles import shown_title
 from enterprises.models import Enterprise
+from enterprises.place_copy import EnterprisePlace
 from portal.fields import BoundedTextField
 from portal.models import Industry, Organisation
 

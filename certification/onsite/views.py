@@ -144,9 +144,9 @@ def review_page(request, pk: int):
     permissions.require(onsite.may_see_scores(user, application, review=review))
     editable = _may_edit(user, application, review)
     rows = list(
-        review.assessment.rows.select_related(
-            "criterion__a_element", "confirmed_by"
-        ).order_by("criterion__position")
+        review.assessment.rows.select_related("criterion__a_element", "confirmed_by").order_by(
+            "criterion__position"
+        )
     )
     baseline = _self_answers(application)
     evidence = _self_evidence(application)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Enterprise
 from enterprises.name_copy import EnterpriseNameCopy
+from enterprises.place_copy import EnterprisePlace
 from portal import scoping
 from portal.fields import BoundedTextField
 from portal.models import StoredFile
@@ -29,7 +30,7 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
         return scoping.apply(self, user)
 
 
-class Assessment(EnterpriseNameCopy):
+class Assessment(EnterprisePlace, EnterpriseNameCopy):
     class Kind(models.TextChoices):
         SELF = "self", _("Self-assessment")
         # The review unit's on-site scores (certification/onsite/rules.py): reached
@@ -96,7 +97,15 @@ class Assessment(EnterpriseNameCopy):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         indexes = [
-            models.Index(fields=["enterprise", "-created_at"], name="assessment_enterprise_idx")
+            models.Index(fields=["enterprise", "-created_at"], name="assessment_enterprise_idx"),
+            # A district's, street's or regulator's list, newest first, and its count, on
+            # the row's copy of the enterprise's place (enterprises/place_copy.py).
+            models.Index(fields=["region", "kind", "status", "id"], name="assessment_region_idx"),
+            models.Index(fields=["street", "kind", "status", "id"], name="assessment_street_idx"),
+            models.Index(
+                fields=["enterprise_industry", "kind", "status", "id"],
+                name="assessment_industry_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,8 +43,8 @@ def filter_assessments(qs: QuerySet[Assessment], filters: dict[str, str]) -> Que
         qs = qs.filter(status=filters["status"])
     if filters["standard"].isdigit():
         qs = qs.filter(version__standard_id=int(filters["standard"]))
-    if filters["district"]:
-        qs = qs.filter(enterprise__region_id=filters["district"])
+    if filters["district"]:  # the row's copy of its enterprise's district
+        qs = qs.filter(region_id=filters["district"])
     return qs
 
 
