@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 
 from reviews import accident_gate as gates
-from reviews.models import Assessment, Criterion, StandardVersion
+from reviews.models import Assessment, AssessmentRow, Criterion, StandardVersion
 from reviews.scoring import (
     DEFAULT_ACCIDENT_GATE,
     AccidentRecord,
@@ -89,6 +89,16 @@ def answers_for(assessment: Assessment) -> dict[int, Answer]:
     return {
         criterion_id: Answer(result, deduction or Decimal("0"), extra, occurrences)
         for criterion_id, result, deduction, extra, occurrences in rows
+    }
+
+
+def answers_of_rows(rows: Iterable[AssessmentRow]) -> dict[int, Answer]:
+    """``answers_for``, from an assessment's rows a page has read already."""
+    return {
+        row.criterion_id: Answer(
+            row.result, row.deduction or Decimal("0"), row.extra_condition, row.occurrences
+        )
+        for row in rows
     }
 
 

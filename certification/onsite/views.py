@@ -37,7 +37,7 @@ from portal.errors import ServiceError
 from portal.ids import parse_id
 from reviews.forms import RowForm
 from reviews.models import AssessmentRow, Evidence, Result
-from reviews.scoring_data import score_assessment
+from reviews.scoring_data import answers_of_rows, score_assessment
 from reviews.services import EditConflict
 from reviews.views.rendering import answer_choices, grade_label
 
@@ -90,11 +90,18 @@ def _differs(mine: AssessmentRow, theirs) -> bool:
     )
 
 
-def _totals(review: OnSiteReview, differs: int | None = None) -> dict:
+def _totals(
+    review: OnSiteReview, differs: int | None = None, rows: list[AssessmentRow] | None = None
+) -> dict:
     """The live score of the reviewers' answers (the one scoring function) and
-    how many rows were checked on site."""
-    result = score_assessment(review.assessment)
-    unconfirmed = confirmation.unconfirmed_count(review)
+    how many rows were checked on site; from ``rows`` (all the sheet's rows) when the
+    page has read them."""
+    if rows is None:
+        result = score_assessment(review.assessment)
+        unconfirmed = confirmation.unconfirmed_count(review)
+    else:
+        result = score_assessment(review.assessment, answers=answers_of_rows(rows))
+        unconfirmed = sum(row.confirmed_at is None for row in rows)
     data = {
         "confirmed": result.total - unconfirmed,
         "unconfirmed": unconfirmed,
@@ -192,7 +199,7 @@ def review_page(request, pk: int):
             "sections": sections,
             "sheet": sheet_html.sections_html(sections, page),
             "editable": editable,
-            "totals": _totals(review, differs),
+            "totals": _totals(review, differs, rows),
             "only_differs": only_differs,
             "nav": _nav(application, "scores", True),
             "hazard_brief": hazard_brief.brief_for(user, application),

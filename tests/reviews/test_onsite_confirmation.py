@@ -304,3 +304,20 @@ def test_the_report_pdf_is_marked_as_a_draft_until_submitted(cast, in_review, rf
     write_and_sign(cast, in_review)
     engine.perform(actor=cast.reviewer, application=in_review, transition="submit_report")
     assert 'data-testid="draft-mark"' not in report_html()
+
+
+def test_the_sheets_totals_follow_each_save_as_the_save_reports_them(cast, in_review, client_for):
+    """The page scores the rows it has read; a save scores them afresh: both agree."""
+    first, second = rows_of(in_review)
+    client = english(client_for(cast.reviewer))
+    saved = client.post(
+        f"/applications/{in_review.pk}/review/rows/{first.pk}/",
+        {"result": "non_compliant", "revision": first.revision},
+        HTTP_ACCEPT="application/json",
+    )
+    assert saved.status_code == 200
+    reported = saved.json()["totals"]
+    page = client.get(f"/applications/{in_review.pk}/review/").context["totals"]
+    assert {key: page[key] for key in reported} == reported
+    assert (page["confirmed"], page["unconfirmed"]) == (1, 1)
+    assert page["score"] != "100.0"
