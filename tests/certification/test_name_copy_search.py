@@ -145,7 +145,13 @@ def generated(db):
     version = make_tiered_version()
     author = get_user_model().objects.create(username="bulk-author")
     assessments = Assessment.objects.bulk_create(
-        Assessment(enterprise=e, enterprise_name=e.name, version=version, created_by=author)
+        Assessment(
+            enterprise=e,
+            enterprise_name=e.name,
+            region=region,
+            version=version,
+            created_by=author,
+        )
         for e in enterprises
     )
     applicant = Organisation.objects.create(name="批量申请单位", kind="enterprise")
