@@ -124,14 +124,6 @@ def _count_statements(
             yield status, *capped(status)
 
 
-def enterprise_in_scope(user: AnyUser) -> Q:
-    """The registry's scope rule for an application's (a certificate's) enterprise, on
-    the row's own copy of the enterprise's place where the rule is a place
-    (enterprises.place_copy): the statistics count a district's applications from its
-    own index this way."""
-    return place_scope(user)
-
-
 def queue_for(user: AnyUser, qs: QuerySet[Application] | None = None) -> QuerySet[Application]:
     """What awaits the user's organisation: overdue first, then by due date."""
     qs = Application.objects.all() if qs is None else qs

@@ -38,10 +38,10 @@ from certification.models import (
     RevocationReason,
     Status,
 )
-from certification.selectors import enterprise_in_scope
 from certification.validity import LIVE, RENEWAL_WINDOW_MONTHS, add_months
 from certification.workflow import tier_label
 from enterprises.models import Enterprise
+from enterprises.place_copy import place_scope
 from enterprises.selectors import enterprise_scope
 from portal.models import User
 from portal.models.regions import localised_name
@@ -224,7 +224,7 @@ class Kind:
     narrow: Callable[[Filters], Q] | None = None
     # The row keeps a copy of its enterprise's district, street and industry
     # (EnterprisePlace): the scope rule reads it where the rule is a place
-    # (certification.selectors.enterprise_in_scope) and the rows by district, street
+    # (enterprises.place_copy.place_scope) and the rows by district, street
     # or industry group on it, so a district's table joins no registry row (joined,
     # PostgreSQL hashed all 500,000 enterprises for 朝阳区's 14,000 certificates:
     # 180 ms where 70 ms was enough).
@@ -305,7 +305,7 @@ def scoped_base(kind: str, user: User, filters: Filters) -> QuerySet[Any]:
 
 def _base(kind: str, user: User, filters: Filters) -> QuerySet[Any]:
     found = KINDS[kind]
-    scope = enterprise_in_scope(user) if found.own_place else enterprise_scope(user, found.prefix)
+    scope = place_scope(user) if found.own_place else enterprise_scope(user, found.prefix)
     qs = found.rows().filter(scope, filters.enterprise_q(found.prefix))
     for name, condition in ROW_FILTERS.items():
         value = getattr(filters, name, "")
