@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 
 from reviews import accident_gate as gates
-from reviews.models import Assessment, AssessmentRow, Criterion, StandardVersion
+from reviews.models import Assessment, Criterion, StandardVersion
 from reviews.scoring import (
     DEFAULT_ACCIDENT_GATE,
     AccidentRecord,
@@ -92,7 +92,22 @@ def answers_for(assessment: Assessment) -> dict[int, Answer]:
     }
 
 
-def answers_of_rows(rows: Iterable[AssessmentRow]) -> dict[int, Answer]:
+class AnswerFields(Protocol):
+    """What the scoring reads of a row: an AssessmentRow, or a page's lighter copy."""
+
+    @property
+    def criterion_id(self) -> int: ...
+    @property
+    def result(self) -> str: ...
+    @property
+    def deduction(self) -> Decimal | None: ...
+    @property
+    def extra_condition(self) -> bool: ...
+    @property
+    def occurrences(self) -> int | None: ...
+
+
+def answers_of_rows(rows: Iterable[AnswerFields]) -> dict[int, Answer]:
     """``answers_for``, from an assessment's rows a page has read already."""
     return {
         row.criterion_id: Answer(

@@ -37,6 +37,7 @@ THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "5,15").split(","))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REVISION = re.compile(r'id="rev-(\d+)" value="(\d+)"')
 # The on-site sheet's answer forms: the row and the revision the page was built at.
+LATER_ELEMENT = re.compile(r'data-later-rows="[^"]*/elements/(\d+)/"')
 SHEET_REVISION = re.compile(r'id="answer-(\d+)".{0,600}?name="revision" value="(\d+)"', re.S)
 
 
@@ -146,10 +147,14 @@ class Reviewer(PortalUser):
         onsite = PLAN["onsite"]
         self.application = onsite["application"]
         share = next(_reviewers) % self.fixed_count
+        # Its A elements of the sheet (the team splits it by element).
+        self.elements = {
+            element for n, element in enumerate(onsite["elements"]) if n % self.fixed_count == share
+        }
         self.rows = {
             int(row): rev
-            for n, (row, rev) in enumerate(sorted(onsite["rows"].items()))
-            if n % self.fixed_count == share
+            for row, rev in onsite["rows"].items()
+            if onsite["row_elements"][row] in self.elements
         }
         self.log_in(onsite["username"])
         self.open_sheet()  # the page sets the CSRF cookie the saves send back
@@ -160,9 +165,19 @@ class Reviewer(PortalUser):
         plan's, which the warm-up's saves have moved on."""
         url = f"/applications/{self.application}/review/"
         response = self.client.get(url, name="on-site sheet page")
-        for row, revision in SHEET_REVISION.findall(response.text):
-            if int(row) in self.rows:
-                self.rows[int(row)] = int(revision)
+        texts = [response.text]
+        # Its elements that the page does not carry load as the reviewer reaches them.
+        for element in LATER_ELEMENT.findall(response.text):
+            if int(element) in self.elements:
+                texts.append(
+                    self.client.get(
+                        f"{url}elements/{element}/", name="on-site sheet later element"
+                    ).text
+                )
+        for text in texts:
+            for row, revision in SHEET_REVISION.findall(text):
+                if int(row) in self.rows:
+                    self.rows[int(row)] = int(revision)
 
     @task(5)
     def score_row(self) -> None:

@@ -124,11 +124,17 @@ def onsite_sheet() -> dict:
     ).order_by("pk"):
         review = review_for(application)
         if review is not None:
-            rows = AssessmentRow.objects.filter(assessment_id=review.assessment_id)
+            rows = AssessmentRow.objects.filter(assessment_id=review.assessment_id).order_by(
+                "criterion__position"
+            )
+            values = list(rows.values_list("pk", "revision", "criterion__a_element_id"))
             return {
                 "username": reviewer.username,
                 "application": application.pk,
-                "rows": {str(pk): rev for pk, rev in rows.values_list("pk", "revision")},
+                "rows": {str(pk): rev for pk, rev, _ in values},
+                # The team splits the sheet by A element, in the standard's order.
+                "elements": list(dict.fromkeys(element for _, _, element in values)),
+                "row_elements": {str(pk): element for pk, _, element in values},
             }
     raise SystemExit("No on-site review for demo-reviewer: run seed_demo with the standards.")
 

@@ -138,7 +138,8 @@ def _assessment_html(request, pk: int) -> str | HttpResponse:
 def _review_report_context(request, pk: int) -> dict:
     """The on-site review report, for those who see its scores."""
     from certification.onsite import rules as onsite
-    from certification.onsite.views import _get_application, _get_review, _totals
+    from certification.onsite import sheet
+    from certification.onsite.views import _get_application, _get_review
     from reviews.views.rendering import grade_label
 
     application = _get_application(request, pk)
@@ -153,7 +154,7 @@ def _review_report_context(request, pk: int) -> dict:
         "application": application,
         "review": review,
         "members": members,
-        "totals": _totals(review),
+        "totals": sheet.totals(review),
         "findings": findings,
         "proposed_grade": grade_label(review.proposed_tier or None),
         "printed_at": timezone.localtime(),

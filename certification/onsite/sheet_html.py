@@ -82,6 +82,8 @@ def sheet_labels() -> dict[str, str]:
         "finding": _("Finding"),
         "record_button": _("Record the finding"),
         "findings_page": _("With photos or as a veto: on the findings page"),
+        "loading": _("Loading the criteria…"),
+        "whole": _("Show every criterion on one page"),
     }
     escaped = {name: escape(text) for name, text in labels.items()}
     # Sentences with values: the translation as it is, the values escaped.
@@ -374,10 +376,37 @@ def sections_html(sections: Iterable[Mapping], page: SheetPage) -> SafeString:
             f'element-toggle" aria-expanded="true" data-testid="element-toggle">{code} '
             f"{escape(section['name'])}</button>"
             f'<span class="ms-auto small text-muted text-nowrap">{checked}</span></h2>\n'
-            '  <div class="element-body">\n'
         )
-        out.extend(row_html(row, page) for row in rows)
-        out.append("  </div>\n</section>\n")
+        if section["later"]:
+            out.append(later_body_html(section, page))
+        else:
+            out.append(element_body_html(rows, page))
+        out.append("</section>\n")
     return mark_safe(  # noqa: S308 - every user or standard value above is escaped here
         "".join(out)
+    )
+
+
+def element_body_html(rows: Iterable[AssessmentRow], page: SheetPage) -> str:
+    """An element's rows (in the page, or what a later element's request returns)."""
+    return (
+        '  <div class="element-body">\n'
+        + "".join(row_html(row, page) for row in rows)
+        + "  </div>\n"
+    )
+
+
+def later_body_html(section: Mapping, page: SheetPage) -> str:
+    """A later element's place until its rows load (static/js/onsite.js), with the
+    counts the page's moves need before then: rows not checked on site, rows that
+    differ. Without the script, a link to the whole sheet at this element."""
+    unconfirmed = len(section["rows"]) - section["confirmed"]
+    return (
+        '  <div class="element-body element-later" data-testid="element-later" '
+        f'data-later-rows="{page.review_url}elements/{section["pk"]}/" '
+        f'data-unconfirmed="{unconfirmed}" data-differs="{section["differs"]}">\n'
+        f'    <p class="text-muted small py-2 mb-0">{page.labels["loading"]} '
+        f'<a href="?all=1#element-{escape(section["code"])}" class="later-link">'
+        f"{page.labels['whole']}</a></p>\n"
+        "  </div>\n"
     )

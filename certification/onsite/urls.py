@@ -6,6 +6,11 @@ from certification.onsite import views, views_files, views_findings
 
 urlpatterns: list = [
     path("<int:pk>/review/", views.review_page, name="review"),
+    path(
+        "<int:pk>/review/elements/<int:element_id>/",
+        views.review_element,
+        name="review_element",
+    ),
     path("<int:pk>/review/rows/<int:row_id>/", views.review_row_save, name="review_row"),
     path("<int:pk>/review/confirm/", views.review_confirm, name="review_confirm"),
     path(

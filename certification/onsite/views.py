@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from certification.assignment import rules as assigning
 from certification.engine import TransitionConflict, TransitionForbidden
 from certification.models import Application, Finding, OnSiteReview, ReviewFile, Status
 from certification.onsite import brief as hazard_brief
-from certification.onsite import confirmation, sheet_html
+from certification.onsite import confirmation, sheet, sheet_html
 from certification.onsite import findings as onsite_findings
 from certification.onsite import rectification as rectifying
 from certification.onsite import rules as onsite
@@ -36,8 +36,7 @@ from portal import permissions
 from portal.errors import ServiceError
 from portal.ids import parse_id
 from reviews.forms import RowForm
-from reviews.models import AssessmentRow, Evidence, Result
-from reviews.scoring_data import answers_of_rows, score_assessment
+from reviews.models import AssessmentRow, Result
 from reviews.services import EditConflict
 from reviews.views.rendering import answer_choices, grade_label
 
@@ -79,44 +78,6 @@ def _may_edit(user, application: Application, review: OnSiteReview, unit_id=None
     )
 
 
-def _differs(mine: AssessmentRow, theirs) -> bool:
-    if theirs is None:
-        return bool(mine.result)
-    result, deduction, na_reason = theirs
-    return (mine.result, mine.deduction, mine.na_reason.strip()) != (
-        result,
-        deduction,
-        (na_reason or "").strip(),
-    )
-
-
-def _totals(
-    review: OnSiteReview, differs: int | None = None, rows: list[AssessmentRow] | None = None
-) -> dict:
-    """The live score of the reviewers' answers (the one scoring function) and
-    how many rows were checked on site; from ``rows`` (all the sheet's rows) when the
-    page has read them."""
-    if rows is None:
-        result = score_assessment(review.assessment)
-        unconfirmed = confirmation.unconfirmed_count(review)
-    else:
-        result = score_assessment(review.assessment, answers=answers_of_rows(rows))
-        unconfirmed = sum(row.confirmed_at is None for row in rows)
-    data = {
-        "confirmed": result.total - unconfirmed,
-        "unconfirmed": unconfirmed,
-        "score": str(result.score) if result.score is not None else "—",
-        "grade": grade_label(result.grade),
-        "answered": result.answered,
-        "total": result.total,
-        "unanswered": result.total - result.answered,
-        "failed_vetoes": ", ".join(result.failed_vetoes),
-    }
-    if differs is not None:
-        data["differs"] = differs
-    return data
-
-
 def _nav(application: Application, active: str, may_see_scores: bool) -> list[dict]:
     base = reverse("certification:review", args=[application.pk])
     tabs = [("findings", _("Findings"), base + "findings/")]
@@ -128,78 +89,61 @@ def _nav(application: Application, active: str, may_see_scores: bool) -> list[di
     ]
 
 
+def _at_row(application: Application, row_id: int | None = None) -> str:
+    """The sheet after a form posted without the page's script: every element in
+    the page (?all=1), so the row is there to come back to."""
+    url = reverse("certification:review", args=[application.pk]) + "?all=1"
+    return url + (f"#row-{row_id}" if row_id else "")
+
+
 # --- the scoring checklist -----------------------------------------------------------
 
 
-def _self_answers(application: Application) -> dict[int, tuple]:
-    return {
-        criterion_id: (result, deduction, na_reason, notes)
-        for criterion_id, result, deduction, na_reason, notes in AssessmentRow.objects.filter(
-            assessment_id=application.assessment_id
-        ).values_list("criterion_id", "result", "deduction", "na_reason", "notes")
-    }
+def _sheet_page(request, application: Application, editable: bool) -> sheet_html.SheetPage:
+    return sheet_html.SheetPage(
+        editable=editable,
+        labels=sheet_html.sheet_labels(),
+        choices=[(value, escape(label), style) for value, label, style in answer_choices()],
+        result_labels={value: escape(label) for value, label in Result.choices},
+        csrf_input=sheet_html.csrf_input(request),
+        review_url=reverse("certification:review", args=[application.pk]),
+        kind_options=sheet_html.kind_options_html(Finding.Kind.choices) if editable else "",
+    )
 
 
 @login_required
 @require_GET
 def review_page(request, pk: int):
     """Each criterion: the enterprise's self-assessment answer beside the
-    reviewers' answer (editable by the review unit during the review)."""
+    reviewers' answer (editable by the review unit during the review). The first
+    elements come in full, the later ones as they are reached (review_element);
+    ?all=1 (and the server's "only differing rows") carries them all."""
     application = _get_application(request, pk)
     review = _get_review(application)
     user = request.user
     permissions.require(onsite.may_see_scores(user, application, review=review))
     editable = _may_edit(user, application, review)
-    rows = list(
-        review.assessment.rows.select_related("criterion__a_element", "confirmed_by").order_by(
-            "criterion__position"
-        )
-    )
-    baseline = _self_answers(application)
-    evidence = _self_evidence(application)
-    labels = dict(Result.choices)
+    states = sheet.row_states(review)
+    baseline = sheet.self_answers(application.assessment_id)
+    differing = sheet.differing(states, baseline)
     only_differs = request.GET.get("show") == "differs"
-    shown, differs = [], 0
-    for row in rows:
-        theirs = baseline.get(row.criterion_id)
-        row.differs = _differs(row, theirs[:3] if theirs else None)
-        differs += row.differs
-        row.self_answer = (
-            {
-                "result": theirs[0],
-                "label": labels.get(theirs[0], ""),
-                "deduction": theirs[1],
-                "na_reason": theirs[2],
-                "notes": theirs[3],
-            }
-            if theirs
-            else None
-        )
-        row.files = evidence.get(row.criterion_id, [])  # type: ignore[attr-defined]
-        if not only_differs or row.differs:
-            shown.append(row)
-    sections = _sections(shown)
-    review_url = reverse("certification:review", args=[application.pk])
-    page = sheet_html.SheetPage(
-        editable=editable,
-        labels=sheet_html.sheet_labels(),
-        choices=[(value, escape(label), style) for value, label, style in answer_choices()],
-        result_labels={value: escape(label) for value, label in labels.items()},
-        csrf_input=sheet_html.csrf_input(request),
-        review_url=review_url,
-        kind_options=sheet_html.kind_options_html(Finding.Kind.choices) if editable else "",
-    )
+    shown = [state for state in states if state.pk in differing] if only_differs else states
+    whole = only_differs or request.GET.get("all") == "1"
+    sections = sheet.sections(shown, differing, None if whole else sheet.ROWS_FIRST)
+    sheet.fill_shown(review, sections, baseline, application.assessment_id)
     return render(
         request,
         "certification/onsite/review.html",
         {
             "application": application,
             "review": review,
-            "rows": shown,
             "sections": sections,
-            "sheet": sheet_html.sections_html(sections, page),
+            "some_later": any(section["later"] for section in sections),
+            "sheet": sheet_html.sections_html(
+                sections, _sheet_page(request, application, editable)
+            ),
             "editable": editable,
-            "totals": _totals(review, differs, rows),
+            "totals": sheet.totals(review, len(differing), states),
             "only_differs": only_differs,
             "nav": _nav(application, "scores", True),
             "hazard_brief": hazard_brief.brief_for(user, application),
@@ -210,38 +154,30 @@ def review_page(request, pk: int):
                 "failed": _("Could not save: check the connection and try again."),
                 "unanswered": _("Not answered yet"),
                 "confirmed": _("Checked on site"),
+                "load_failed": _("Could not load these rows: check the connection and try again."),
             },
         },
     )
 
 
-def _self_evidence(application: Application) -> dict[int, list[dict]]:
-    """The enterprise's evidence files per criterion, to show beside its answers (one query)."""
-    files: dict[int, list[dict]] = {}
-    for pk, name, version, criterion_id in (
-        Evidence.objects.filter(row__assessment_id=application.assessment_id)
-        .order_by("original_name", "-file_version")
-        .values_list("pk", "original_name", "file_version", "row__criterion_id")
-    ):
-        files.setdefault(criterion_id, []).append({"pk": pk, "name": name, "version": version})
-    return files
-
-
-def _sections(rows: list[AssessmentRow]) -> list[dict]:
-    """The shown rows by A element (the top of the standard's tree), with the
-    counts of the contents: answered, checked on site, of all."""
-    sections: list[dict] = []
-    for row in rows:
-        top = row.criterion.a_element
-        if not sections or sections[-1]["code"] != top.code:
-            sections.append(
-                {"code": top.code, "name": top.name, "rows": [], "answered": 0, "confirmed": 0}
-            )
-        section = sections[-1]
-        section["rows"].append(row)
-        section["answered"] += bool(row.result)
-        section["confirmed"] += row.confirmed_at is not None
-    return sections
+@login_required
+@require_GET
+def review_element(request, pk: int, element_id: int):
+    """The rows of one of the sheet's later A elements, as the page shows them
+    (loaded when the reviewer reaches the element): its rows and files only."""
+    application = _get_application(request, pk)
+    review = _get_review(application)
+    user = request.user
+    permissions.require(onsite.may_see_scores(user, application, review=review))
+    rows = sheet.review_rows(review, [element_id])
+    if not rows:
+        raise Http404
+    sheet.compare(
+        rows, sheet.self_answers(application.assessment_id, [r.criterion_id for r in rows])
+    )
+    sheet.attach_evidence(application.assessment_id, rows)
+    page = _sheet_page(request, application, _may_edit(user, application, review))
+    return HttpResponse(sheet_html.element_body_html(rows, page))
 
 
 def _row_json(row: AssessmentRow) -> dict:
@@ -285,7 +221,7 @@ def review_row_save(request, pk: int, row_id: int):
         pk=row_id,
         assessment_id=review.assessment_id,
     )
-    back = reverse("certification:review", args=[application.pk]) + f"#row-{row.pk}"
+    back = _at_row(application, row.pk)
     form = RowForm(request.POST)
     status = 200
     body: dict[str, object] = {}
@@ -331,12 +267,12 @@ def review_row_save(request, pk: int, row_id: int):
         }
     else:
         fresh = AssessmentRow.objects.select_related("updated_by").get(pk=saved.pk)
-        theirs = _self_answers_for(application, fresh.criterion_id)
+        theirs = sheet.self_answers(application.assessment_id, [fresh.criterion_id])
         body = {
             "saved": True,
             "row": _row_json(fresh),
-            "differs": _differs(fresh, theirs),
-            "totals": _totals(review),
+            "differs": sheet.differs(fresh, theirs.get(fresh.criterion_id)),
+            "totals": sheet.totals(review),
         }
     if not _wants_json(request):
         if status == 200:
@@ -345,16 +281,6 @@ def review_row_save(request, pk: int, row_id: int):
             messages.error(request, str(body["error"]))
         return redirect(back)
     return JsonResponse(body, status=status)
-
-
-def _self_answers_for(application: Application, criterion_id: int):
-    return (
-        AssessmentRow.objects.filter(
-            assessment_id=application.assessment_id, criterion_id=criterion_id
-        )
-        .values_list("result", "deduction", "na_reason")
-        .first()
-    )
 
 
 @login_required
@@ -367,7 +293,7 @@ def review_confirm(request, pk: int):
     application = _get_application(request, pk)
     review = _get_review(application)
     ids = [parse_id(value) for value in request.POST.getlist("row")]
-    back = reverse("certification:review", args=[application.pk])
+    back = _at_row(application)
     status, body = 200, {}
     try:
         if not ids or None in ids:
@@ -380,8 +306,8 @@ def review_confirm(request, pk: int):
         status = 409 if isinstance(error, TransitionConflict) else 422
         body = {"error": error.message}
     else:
-        back += f"#row-{rows[0].pk}"
-        body = {"confirmed": [row.pk for row in rows], "totals": _totals(review)}
+        back = _at_row(application, rows[0].pk)
+        body = {"confirmed": [row.pk for row in rows], "totals": sheet.totals(review)}
     if not _wants_json(request):
         if status == 200:
             messages.success(request, _("Confirmed as checked on site."))
@@ -398,7 +324,7 @@ def review_row_finding(request, pk: int, row_id: int):
     application = _get_application(request, pk)
     review = _get_review(application)
     row = get_object_or_404(AssessmentRow, pk=row_id, assessment_id=review.assessment_id)
-    back = reverse("certification:review", args=[application.pk]) + f"#row-{row.pk}"
+    back = _at_row(application, row.pk)
     try:
         finding = onsite_findings.finding_from_row(
             actor=request.user,
@@ -444,7 +370,7 @@ def _render_report(request, application, review, *, status=200, form=None, error
             "review": review,
             "editable": editable,
             "members": members,
-            "totals": _totals(review),
+            "totals": sheet.totals(review),
             "proposed_grade": grade_label(review.proposed_tier or None),
             "form": form or {"summary": review.summary, "technical_head": review.technical_head},
             "error": error,
@@ -580,7 +506,7 @@ def detail_context(request, application: Application) -> dict:
             context["onsite_score"] = review.score
             context["onsite_grade"] = grade_label(review.proposed_tier or None)
         else:
-            totals = _totals(review)
+            totals = sheet.totals(review)
             context["onsite_score"] = totals["score"]
             context["onsite_grade"] = totals["grade"]
             context["onsite_totals"] = totals

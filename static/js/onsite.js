@@ -94,10 +94,72 @@
     });
   }
 
+  // The rows in the page, and the counts of the later elements not loaded yet.
   function countDiffers() {
     var el = totalsBox && totalsBox.querySelector("[data-total=differs]");
-    if (el) el.textContent = rowsBox.querySelectorAll(".review-row[data-differs='1']").length;
+    if (!el) return;
+    var count = rowsBox.querySelectorAll(".review-row[data-differs='1']").length;
+    laterBodies().forEach(function (body) {
+      count += parseInt(body.getAttribute("data-differs") || "0", 10);
+    });
+    el.textContent = count;
   }
+
+  // --- later elements: their rows load as the reviewer reaches them ---------------
+
+  var loads = {};  // url -> the promise of its rows
+
+  function laterBodies() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-later-rows]"));
+  }
+
+  function load(body) {
+    var url = body.getAttribute("data-later-rows");
+    if (!loads[url]) {
+      loads[url] = fetch(url, {
+        credentials: "same-origin", headers: {"X-Requested-With": "fetch"}
+      }).then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      }).then(function (html) {
+        if (!document.body.contains(body)) return;
+        if (observer) observer.unobserve(body);
+        var box = document.createElement("div");
+        box.innerHTML = html;
+        body.replaceWith(box.firstElementChild);
+      }).catch(function () {
+        delete loads[url];  // reaching it again, or its link, tries again
+        var line = body.querySelector("p");
+        if (line) line.textContent = labels.load_failed || "";
+      });
+    }
+    return loads[url];
+  }
+
+  var observer = null;
+  if ("IntersectionObserver" in window) {
+    observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) { if (entry.isIntersecting) load(entry.target); });
+    }, {rootMargin: "800px 0px"});
+    laterBodies().forEach(function (body) { observer.observe(body); });
+  } else {
+    laterBodies().forEach(load);
+  }
+
+  // The later elements up to this one (those above it first: growing afterwards,
+  // they would push it out of view).
+  function loadUpTo(target) {
+    return Promise.all(laterBodies().filter(function (body) {
+      return body === target || (body.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }).map(load));
+  }
+
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest && evt.target.closest(".later-link");
+    if (!link) return;
+    evt.preventDefault();
+    load(link.closest("[data-later-rows]"));
+  });
 
   function save(form) {
     var id = form.id;
@@ -237,20 +299,50 @@
     });
   }
 
+  function reveal(target) {
+    var section = target.closest(".checklist-element");
+    if (section) section.classList.remove("folded");
+    target.scrollIntoView({block: "start"});
+    var first = target.querySelector("input, button, select, textarea");
+    if (first) first.focus({preventScroll: true});
+  }
+
+  // What is still to check, in the page's order: rows, and later elements with rows
+  // not checked (the page says how many each has).
+  function unconfirmed() {
+    return Array.prototype.slice.call(
+      document.querySelectorAll(".review-row[data-confirmed='0'], [data-later-rows]")
+    ).filter(function (el) {
+      return !el.hasAttribute("data-later-rows") ||
+        parseInt(el.getAttribute("data-unconfirmed") || "0", 10) > 0;
+    });
+  }
+
   // The next row still to check on site, after the one in view.
   document.querySelectorAll("[data-action=next-unconfirmed]").forEach(function (button) {
     button.addEventListener("click", function () {
-      var rows = Array.prototype.slice.call(document.querySelectorAll(".review-row[data-confirmed='0']"));
+      var rows = unconfirmed();
       if (!rows.length) return;
       var below = rows.filter(function (row) { return row.getBoundingClientRect().top > 90; });
       var target = below[0] || rows[0];
+      if (!target.hasAttribute("data-later-rows")) { reveal(target); return; }
       var section = target.closest(".checklist-element");
-      if (section) section.classList.remove("folded");
-      target.scrollIntoView({block: "start"});
-      var first = target.querySelector("input, button, select, textarea");
-      if (first) first.focus({preventScroll: true});
+      loadUpTo(target).then(function () {
+        var row = section.querySelector(".review-row[data-confirmed='0']");
+        if (row) reveal(row);
+      });
     });
   });
+
+  // A page opened at a row of a later element (a finding's link back to its row):
+  // the later elements load, then the row shows.
+  var hash = window.location.hash;
+  if (/^#row-\d+$/.test(hash) && !document.querySelector(hash) && laterBodies().length) {
+    Promise.all(laterBodies().map(load)).then(function () {
+      var row = document.querySelector(hash);
+      if (row) reveal(row);
+    });
+  }
 
   // Elements fold and unfold from their heading.
   document.addEventListener("click", function (evt) {

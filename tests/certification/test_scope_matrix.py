@@ -342,6 +342,9 @@ def urls(application: Application, case: Case, files: dict[str, int]) -> dict:
     pk = application.pk
     material = application.materials.first().pk
     started = case.started
+    first_element = (
+        application.assessment.version.elements.filter(parent=None).order_by("position").first().pk
+    )
 
     def scope(role):
         return status_for(role, case)
@@ -354,6 +357,10 @@ def urls(application: Application, case: Case, files: dict[str, int]) -> dict:
         # The on-site review: the scoring and the report need the scores,
         # the findings are for everyone in scope, the API leaves the scores out.
         f"/applications/{pk}/review/": lambda role: status_for(
+            role, case, exists=started, needs_scores=True
+        ),
+        # A later element of the scoring sheet, loaded as the reviewer reaches it.
+        f"/applications/{pk}/review/elements/{first_element}/": lambda role: status_for(
             role, case, exists=started, needs_scores=True
         ),
         f"/applications/{pk}/review/findings/": lambda role: status_for(role, case, exists=started),

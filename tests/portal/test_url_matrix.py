@@ -298,6 +298,9 @@ MATRIX: dict[str, Entry] = {
         app_and("material_id", lambda w: w.material.pk), "district"
     ),
     "certification:review": Entry(app, "district"),
+    "certification:review_element": Entry(
+        app_and("element_id", lambda w: w.review_row.criterion.a_element_id), "district"
+    ),
     "certification:review_row": Entry(app_and("row_id", row_of), "reviewer"),
     "certification:review_row_finding": Entry(app_and("row_id", row_of), "reviewer"),
     "certification:review_confirm": Entry(
