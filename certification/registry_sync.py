@@ -16,12 +16,9 @@ def follow_enterprise(sender: Any, *, enterprise: Any, before: dict[str, Any], *
     moves it. The industry applied for stays (it chose the standard and the organising
     unit)."""
     from certification.models import Application, Certificate
+    from enterprises.place_copy import place_of
 
-    place = {
-        "region_id": enterprise.region_id,
-        "street_id": enterprise.street_id,
-        "enterprise_industry_id": enterprise.industry_id,
-    }
+    place = place_of(enterprise)
     Application.objects.filter(enterprise_id=enterprise.pk).update(**place)
     Certificate.objects.filter(enterprise_id=enterprise.pk).update(**place)
 

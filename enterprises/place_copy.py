@@ -12,6 +12,8 @@ modules). Bulk writers set ``region``, ``street`` and ``enterprise_industry`` th
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -60,11 +62,19 @@ class EnterprisePlace(models.Model):
         # Every new row written through the ORM takes its enterprise's place, copies of
         # another row included.
         if self.pk is None:
-            enterprise = self.enterprise  # type: ignore[attr-defined]
-            self.region_id = enterprise.region_id
-            self.street_id = enterprise.street_id
-            self.enterprise_industry_id = enterprise.industry_id
+            for field, value in place_of(self.enterprise).items():  # type: ignore[attr-defined]
+                setattr(self, field, value)
         super().save(*args, **kwargs)
+
+
+def place_of(enterprise: Any) -> dict[str, int | None]:
+    """The enterprise's place as an EnterprisePlace row copies it: field → value, for a
+    new row or an UPDATE when the registry moves the enterprise."""
+    return {
+        "region_id": enterprise.region_id,
+        "street_id": enterprise.street_id,
+        "enterprise_industry_id": enterprise.industry_id,
+    }
 
 
 def place_scope(user: AnyUser) -> Q:

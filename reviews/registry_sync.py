@@ -18,10 +18,7 @@ def follow_name(sender: Any, *, enterprise: Any, before: str, **_: Any) -> None:
 def follow_enterprise(sender: Any, *, enterprise: Any, before: dict[str, Any], **_: Any) -> None:
     """enterprise_moved receiver: the enterprise's assessments take its new district,
     street and industry in one UPDATE."""
+    from enterprises.place_copy import place_of
     from reviews.models import Assessment
 
-    Assessment.objects.filter(enterprise_id=enterprise.pk).update(
-        region_id=enterprise.region_id,
-        street_id=enterprise.street_id,
-        enterprise_industry_id=enterprise.industry_id,
-    )
+    Assessment.objects.filter(enterprise_id=enterprise.pk).update(**place_of(enterprise))
