@@ -36,21 +36,70 @@ def client_for(client):
     return login
 
 
-@pytest.hookimpl(tryfirst=True)
+def _transactional(item) -> bool:
+    """pytest-django's own test: a transaction-committing test flushes every table at its end."""
+    marker = item.get_closest_marker("django_db")
+    kwargs = marker.kwargs if marker else {}
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        kwargs.get("transaction")
+        or kwargs.get("reset_sequences")
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(items):
     """Transactional tests (live server, real Celery worker) end by flushing every table,
     the migrated districts and industries included: give each of them serialized_rollback,
-    which reloads that data before the test, whatever ran before it."""
+    which reloads that data before the test, whatever ran before it.
+
+    pytest-django then sorts them after the other database tests. They are the slowest
+    third of the suite (the browser tests), and pytest-xdist hands the tail of the queue
+    to whichever process asks first: one process ran them all while the other idled for
+    three minutes. So they go first instead, and the test after them gets the migrated
+    data back (pytest_runtest_setup below); the quick tests then even out the end."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}
-        fixtures = getattr(item, "fixturenames", ())
-        if kwargs.get("serialized_rollback") or not (
-            kwargs.get("transaction") or "transactional_db" in fixtures or "live_server" in fixtures
-        ):
+        if kwargs.get("serialized_rollback") or not _transactional(item):
             continue
         kwargs.update(transaction=True, serialized_rollback=True)
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+    yield  # pytest-django's sort
+    items.sort(key=lambda item: not _transactional(item))
+
+
+# The serialized migrated data of each database, kept by a transactional test that has
+# flushed it, until the next other test that reads the database restores it.
+_flushed: dict[str, str] = {}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    if _flushed and "django_db_setup" in item.fixturenames and not _transactional(item):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for alias, contents in _flushed.items():
+                connections[alias].creation.deserialize_db_from_string(contents)
+        _flushed.clear()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _transactional(item):
+        from django.db import connections
+
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                _flushed[alias] = contents
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -73,3 +122,29 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """This process's test database is a copy of one migrated template (tests/db_template.py)
+    unless the run asks pytest-django to keep, recreate or not migrate its databases."""
+    from tests import db_template
+
+    option = request.config.getvalue
+    if option("reuse_db") or option("create_db") or option("nomigrations"):
+        yield None
+        return
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        original_name = db_template.copy_for_this_process()
+    yield original_name
+    if original_name is not None:
+        with blocker.unblock():
+            db_template.drop_copy(original_name)
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings):
+    """Open the copied template as it is (pytest-django's migrate then finds nothing to
+    apply); tests/db_template drops it at the end."""
+    return bool(request.config.getvalue("reuse_db") or django_db_modify_db_settings)
