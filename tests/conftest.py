@@ -56,10 +56,10 @@ def pytest_collection_modifyitems(items):
     which reloads that data before the test, whatever ran before it.
 
     pytest-django then sorts them after the other database tests. They are the slowest
-    third of the suite (the browser tests), and pytest-xdist hands the tail of the queue
-    to whichever process asks first: one process ran them all while the other idled for
-    three minutes. So they go first instead, and the test after them gets the migrated
-    data back (pytest_runtest_setup below); the quick tests then even out the end."""
+    third of the suite, and last they left one process running them for minutes while
+    the other had finished. So they go first (pytest_xdist_make_scheduler below hands
+    out the modules in this order), and the test after them gets the migrated data back
+    (pytest_runtest_setup below); the quick modules then even out the end."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}
@@ -69,6 +69,26 @@ def pytest_collection_modifyitems(items):
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
     yield  # pytest-django's sort
     items.sort(key=lambda item: not _transactional(item))
+
+
+BROWSER_TESTS = "tests/browser/"
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent with -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """With ``--dist loadscope`` (scripts/test): a module's tests go to one process (its
+    module fixtures are built once), and all the browser tests to one process, where
+    they never compete with each other for the CPUs (two at once made them time out),
+    in the order collected (with --no-loadscope-reorder)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesAndTheBrowser(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return BROWSER_TESTS if nodeid.startswith(BROWSER_TESTS) else nodeid.split("::")[0]
+
+    return ModulesAndTheBrowser(config, log)
 
 
 # The serialized migrated data of each database, kept by a transactional test that has

@@ -46,6 +46,8 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from portal.pdf_lock import PDF_LOCK
+
 logger = logging.getLogger(__name__)
 # WeasyPrint logs each step of each document at INFO: too much for a batch.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -352,12 +354,16 @@ def render_document(html: str, *, css: tuple[str, ...] = (), fetcher=None):
     ``document.write_pdf()``, or a copy of some of its pages)."""
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher or restricted_fetcher())
-    return document.render(stylesheets=stylesheets(*css), font_config=font_config())
+    with PDF_LOCK:
+        document = HTML(
+            string=html, base_url=base_url(), url_fetcher=fetcher or restricted_fetcher()
+        )
+        return document.render(stylesheets=stylesheets(*css), font_config=font_config())
 
 
 def html_to_pdf(html: str, *, css: tuple[str, ...] = (), fetcher=None) -> bytes:
-    return render_document(html, css=css, fetcher=fetcher).write_pdf()
+    with PDF_LOCK:
+        return render_document(html, css=css, fetcher=fetcher).write_pdf()
 
 
 def template_to_pdf(

@@ -57,6 +57,7 @@ from certification.models.publicity import stalled_renders
 from certification.numbering import next_number
 from portal import audit
 from portal.errors import ServiceError
+from portal.pdf_lock import PDF_LOCK
 
 logger = logging.getLogger(__name__)
 
@@ -164,9 +165,10 @@ def render_certificate_pdfs(certificate: Certificate) -> tuple[bytes, bytes]:
     from certification.certificates import pdf
 
     html = render_to_string("pdf/certificate.html", certificate_context(certificate))
-    document = pdf.render_document(html, css=("certificate.css",))
-    first, second = document.pages[0], document.pages[-1]
-    return document.copy([first]).write_pdf(), document.copy([second]).write_pdf()
+    with PDF_LOCK:
+        document = pdf.render_document(html, css=("certificate.css",))
+        first, second = document.pages[0], document.pages[-1]
+        return document.copy([first]).write_pdf(), document.copy([second]).write_pdf()
 
 
 def _state(certificate: Certificate) -> str:

@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from hazards.models import SupervisionListing
+from portal.pdf_lock import PDF_LOCK
 
 
 class RefusedURL(ValueError):
@@ -54,8 +55,9 @@ def notice_pdf(listing: SupervisionListing) -> bytes:
             "suspension_text": SUSPENSION_TEXT.get(listing.suspension, listing.suspension),
         },
     )
-    document = HTML(string=html, base_url="about:blank", url_fetcher=_refuse)
-    data: bytes = document.write_pdf()
+    with PDF_LOCK:
+        document = HTML(string=html, base_url="about:blank", url_fetcher=_refuse)
+        data: bytes = document.write_pdf()
     return data
 
 

@@ -1061,8 +1061,9 @@ def _refused(key, entry, world, clients, who, allowed: set[int]) -> list[str]:
     return problems
 
 
-# The two longest walks over the matrix run in shards, so pytest-xdist spreads them
-# over its workers instead of one worker walking every URL.
+# The two longest walks over the matrix run in shards: a failure names its shard, and
+# -k picks one shard to run again. (scripts/test keeps a module in one process, which
+# builds the world once.)
 SHARDS = 4
 
 
