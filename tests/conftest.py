@@ -49,17 +49,22 @@ def _transactional(item) -> bool:
     )
 
 
+def _drives_a_browser(item) -> bool:
+    return "live_server" in getattr(item, "fixturenames", ())
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(items):
     """Transactional tests (live server, real Celery worker) end by flushing every table,
     the migrated districts and industries included: give each of them serialized_rollback,
     which reloads that data before the test, whatever ran before it.
 
-    pytest-django then sorts them after the other database tests. They are the slowest
-    third of the suite, and last they left one process running them for minutes while
-    the other had finished. So they go first (pytest_xdist_make_scheduler below hands
-    out the modules in this order), and the test after them gets the migrated data back
-    (pytest_runtest_setup below); the quick modules then even out the end."""
+    pytest-django then sorts them after the other database tests. The browser tests
+    among them are a third of the suite's time, run in one process (see
+    pytest_xdist_make_scheduler below); last in the queue, they kept that process busy
+    for minutes after the other had finished. So they go first, and the test after them
+    gets the migrated data back (pytest_runtest_setup below); the quick modules then even
+    out the end."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         kwargs = dict(marker.kwargs) if marker else {}
@@ -68,7 +73,7 @@ def pytest_collection_modifyitems(items):
         kwargs.update(transaction=True, serialized_rollback=True)
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
     yield  # pytest-django's sort
-    items.sort(key=lambda item: not _transactional(item))
+    items.sort(key=lambda item: not _drives_a_browser(item))
 
 
 BROWSER_TESTS = "tests/browser/"

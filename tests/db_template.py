@@ -6,8 +6,8 @@ migrates a template once, under a lock, named by a hash of the code the migratio
 (the apps' sources and Django's version); every process then copies it, a file copy on
 SQLite and CREATE DATABASE … TEMPLATE on PostgreSQL, and pytest-django opens the copy
 with keepdb (its migrate finds nothing to apply). Later runs reuse the template while
-that code is unchanged. `python -m tests.db_template` builds it ahead (.ci/run does,
-while the static checks run on the other CPU).
+that code is unchanged. `python -m tests.db_template` builds it ahead (.ci/run does for
+SQLite while the static checks run on the other CPU).
 """
 
 from __future__ import annotations

@@ -44,14 +44,15 @@ def test_a_transactional_test_runs_on_the_migrated_districts():
     assert not Region.objects.exists()
 
 
-def test_the_next_test_finds_the_migrated_districts_again(db):
-    # In any process: either no transactional test ran before it, or the one that did
-    # (the transactional ones run first) had its flush undone before this test.
-    assert Region.objects.exists() and Industry.objects.exists()
+def test_the_next_test_finds_the_migrated_districts_again(django_db_setup, django_db_blocker):
+    # Without the db fixture pytest-django sorts it after the transactional test above,
+    # which has flushed every table by then.
+    with django_db_blocker.unblock():
+        assert Region.objects.exists() and Industry.objects.exists()
 
 
-def test_transactional_tests_are_ordered_first(request):
-    from tests.conftest import _transactional
+def test_the_browser_tests_are_ordered_first(request):
+    from tests.conftest import _drives_a_browser
 
-    kinds = [_transactional(item) for item in request.session.items]
+    kinds = [_drives_a_browser(item) for item in request.session.items]
     assert kinds == sorted(kinds, reverse=True)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from celery.result import _set_task_join_will_block
 from django.db import DatabaseError
 from django.db.models.signals import post_save
 from django.test import override_settings
@@ -713,6 +714,10 @@ def celery_worker_app(tmp_path):
         for key, value in saved.items():
             app.conf[key] = value
         _drop_broker_connections(app)
+        # The worker's start marks the process as running inside a worker, where a
+        # task's .get() would block it, and nothing unmarks it: later tests of this
+        # process that wait on an eager task's result would be refused.
+        _set_task_join_will_block(False)
 
 
 def _drop_broker_connections(app) -> None:
