@@ -36,7 +36,8 @@ def test_the_city_runs_the_annual_assessment_a_district_comments_the_city_finali
     page = login(tcast.city.username)
     page.goto(f"{live_server.url}/assessment-reports/")
     page.select_option("#run-period", "year:2025")
-    page.click("[data-testid=run-submit]")
+    # Eager Celery writes both districts' reports, PDFs included, before the page loads.
+    page.click("[data-testid=run-submit]", timeout=60_000)
     progress = page.locator("[data-testid=run-progress]")
     expect(progress).to_have_attribute("data-status", "done")
     expect(page.locator("[data-testid=run-done]")).to_have_text("2")
