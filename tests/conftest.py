@@ -49,8 +49,13 @@ def _transactional(item) -> bool:
     )
 
 
+BROWSER_TESTS = "tests/browser/"
+
+
 def _drives_a_browser(item) -> bool:
-    return "live_server" in getattr(item, "fixturenames", ())
+    """The one definition the ordering and the scheduler below share: by path, as the
+    scheduler sees only test ids."""
+    return item.nodeid.startswith(BROWSER_TESTS)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -74,9 +79,6 @@ def pytest_collection_modifyitems(items):
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
     yield  # pytest-django's sort
     items.sort(key=lambda item: not _drives_a_browser(item))
-
-
-BROWSER_TESTS = "tests/browser/"
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent with -p no:xdist
