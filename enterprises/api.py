@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
 from enterprises import pages, preconditions, services
+from enterprises.api_rows import enterprise_rows
 from enterprises.models import Enterprise
 from enterprises.preconditions import DISHONESTY_FIELDS
 from enterprises.scale import derive_scale, enterprise_scale_warning
@@ -186,11 +187,8 @@ class EnterpriseSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer
 
     @extend_schema_field(StandingSerializer(allow_null=True))
     def get_standing(self, enterprise: Enterprise) -> dict | None:
-        # A list passes the page's standings in one query (EnterpriseViewSet.list).
-        known = self.context.get("standing")
-        if known is None:
-            known = pages.standing().rows([enterprise.pk])
-        return known.get(enterprise.pk)
+        # One enterprise; the list reads its page's standings in one query (api_rows.py).
+        return pages.standing().rows([enterprise.pk]).get(enterprise.pk)
 
     def validate(self, attrs: dict) -> dict:
         instance: Enterprise | None = self.instance
@@ -326,13 +324,9 @@ class EnterpriseViewSet(
         found = self.paginate_queryset(ids)
         assert found is not None  # the API always paginates
         page = registry_rows(found)
-        context = {
-            **self.get_serializer_context(),
-            "standing": pages.standing().rows([enterprise.pk for enterprise in page]),
-        }
-        return self.get_paginated_response(
-            self.get_serializer(page, many=True, context=context).data
-        )
+        standing = pages.standing().rows([enterprise.pk for enterprise in page])
+        # The serializer's output, built without its per-field machinery (api_rows.py).
+        return self.get_paginated_response(enterprise_rows(page, standing))
 
     def create(self, request):
         deny_unless(

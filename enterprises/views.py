@@ -257,7 +257,7 @@ def register(request):
             login(
                 request,
                 claim.account.users.get(),
-                backend="django.contrib.auth.backends.ModelBackend",
+                backend="portal.auth_backends.PortalModelBackend",
             )
             messages.success(
                 request, _("Registration received. Your district government will verify it.")
