@@ -39,7 +39,9 @@ class CappedPaginator(Paginator):
     """``Paginator`` with ``count`` exact up to ``cap`` (settings.LIST_COUNT_CAP by
     default) and ``cap`` beyond, then ``count_is_capped`` is True. ``num_pages`` is
     the pages up to the cap; later page numbers stay valid while they hold rows.
-    ``count_rows``, when given, holds the same rows and is what is counted."""
+    ``count_rows``, when given, holds the same rows and is what is counted;
+    ``known_count``, when the page has counted them already (up to one past the
+    cap), is taken instead of counting."""
 
     def __init__(
         self,
@@ -51,6 +53,7 @@ class CappedPaginator(Paginator):
         cap: int | None = None,
         error_messages: dict[str, Any] | None = None,
         count_rows: QuerySet | None = None,
+        known_count: int | None = None,
     ) -> None:
         super().__init__(
             object_list,
@@ -62,10 +65,13 @@ class CappedPaginator(Paginator):
         self.cap = settings.LIST_COUNT_CAP if cap is None else int(cap)
         # The same rows by conditions an index counts more cheaply (a place's search).
         self.count_rows = count_rows
+        self.known_count = known_count
 
     @cached_property
     def _bounded_count(self) -> int:
         """The rows, counted up to one past the cap."""
+        if self.known_count is not None:
+            return min(self.known_count, self.cap + 1)
         rows = self.object_list if self.count_rows is None else self.count_rows
         if isinstance(rows, QuerySet):
             # No ORDER BY: any cap + 1 matching rows will do, in whatever order the
@@ -123,7 +129,8 @@ class CappedIdsPaginator(CappedPaginator):
     flat=True)``): the ids up to one past the cap are read once, in order, and give
     both the count and every page within the cap. One query where the count and the
     page were two, each finding the same matches (a name search probes them all);
-    the pages past the cap read their own slice as before."""
+    the pages past the cap read their own slice as before. With ``known_count`` there
+    is nothing to count, and each page reads only its own ids."""
 
     @cached_property
     def _head(self) -> list[Any]:
@@ -131,9 +138,13 @@ class CappedIdsPaginator(CappedPaginator):
 
     @cached_property
     def _bounded_count(self) -> int:
+        if self.known_count is not None:
+            return min(self.known_count, self.cap + 1)
         return len(self._head)
 
     def page(self, number: Any) -> Page:
+        if self.known_count is not None:
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page

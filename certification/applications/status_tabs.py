@@ -69,3 +69,8 @@ def status_tabs(user, visible: QuerySet, *, current: str) -> list[Tab]:
         if value in wanted
     ]
     return tabs
+
+
+def tab_count(tabs: list[Tab], status: str) -> int | None:
+    """The count of the tab of ``status`` ("" for all), or None when no tab has it."""
+    return next((tab.count for tab in tabs if tab.value == status), None)

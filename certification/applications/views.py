@@ -31,7 +31,7 @@ from certification.applications.forms import (
     MaterialForm,
     SignForm,
 )
-from certification.applications.status_tabs import status_tabs
+from certification.applications.status_tabs import status_tabs, tab_count
 from certification.applications.table_html import application_rows_html, rows_of
 from certification.assignment import rules as assigning
 from certification.assignment.simplified import required_materials
@@ -118,8 +118,11 @@ def application_list(request):
             qs = qs.filter(**{lookup: filters[key]})
     today = timezone.localdate()
     ids = with_overdue(qs, today).order_by(*list_ordering(today)).values_list("pk", flat=True)
+    # Filtered by status alone, the tabs have counted the list: the page reads 50 ids.
+    narrowed = any(filters[key] for key in ("q", "tier", "district", "industry"))
+    known = None if narrowed else tab_count(tabs, filters["status"])
     page = fill_page(
-        CappedIdsPaginator(ids, 50).get_page(request.GET.get("page")),
+        CappedIdsPaginator(ids, 50, known_count=known).get_page(request.GET.get("page")),
         rows_of(with_overdue(Application.objects.all(), today)),
     )
     params = request.GET.copy()

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certification.models import Application, Status
@@ -202,3 +203,42 @@ def test_each_states_count_is_that_states_rows_whoever_reads(cast, applications,
         assert capped_counts(visible)[Status.ANNOUNCED] == 2
         assert capped_counts(visible, 1)[Status.ANNOUNCED] == 2  # "more than 1"
         assert Status.ACCEPTED not in capped_counts(visible.exclude(status=Status.ACCEPTED))
+
+
+@pytest.mark.parametrize("status", ["", Status.SUBMITTED])
+def test_the_list_pages_by_its_tabs_count(cast, applications, client_for, settings, status):
+    """Filtered by a status or not at all, the list's count is its tab's, past the cap
+    too, and its page reads only its own ids; a search still counts its matches."""
+    settings.LIST_COUNT_CAP = 60
+    for _ in range(110):
+        copy = Application.objects.get(pk=applications[0].pk)
+        copy.pk = None
+        copy.save()
+    rows = Application.objects.filter(status=status) if status else Application.objects.all()
+    total = rows.count()
+    client = client_for(cast.district)
+    url = reverse("certification:list")
+    response = client.get(url, {"status": status, "page": "2"})
+    tab = next(tab for tab in response.context["status_tabs"] if tab.value == status)
+    page = response.context["page"]
+    assert tab.count == 61 and (page.paginator.count, page.paginator.count_is_capped) == (60, True)
+    assert page.number == 2 and len(page.object_list) == 50 and page.has_next()
+    seen = {a.pk for a in page.object_list}
+    last = client.get(url, {"status": status, "page": "3"}).context["page"]
+    assert len(last.object_list) == total - 100 and not last.has_next()
+    assert not seen & {a.pk for a in last.object_list}
+    # The page's ids, 50 and one more: nothing counts up to the cap. A search counts.
+    assert id_limits(client, {"status": status}) == ["LIMIT 51"]
+    assert id_limits(client, {"status": status, "q": cast.ent.name[:4]}) == ["LIMIT 61"]
+
+
+def id_limits(client, params) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("certification:list"), params).status_code == 200
+    return [
+        re.search(r"LIMIT \d+", q["sql"]).group(0)
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "certification_application"."id" AS "pk"')
+        and "LIMIT" in q["sql"]
+        and "due_on\" < " not in q["sql"]
+    ]

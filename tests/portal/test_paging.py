@@ -161,3 +161,36 @@ def test_the_count_says_more_than_the_cap(language, rows, text):
     page = CappedPaginator(list(range(rows)), 50, cap=1000).page(1)
     with translation.override(language):
         assert text in count_text(page)
+
+
+@pytest.mark.parametrize("rows", [0, 3, 95, 100, 101, 250])
+def test_a_known_count_pages_as_a_counted_one(rows):
+    """Given the count the page has already (capped at one past the cap), the ids
+    paginator pages exactly as when it counts itself."""
+    known = CappedIdsPaginator(list(range(rows)), 10, cap=100, known_count=min(rows, 101))
+    counted = CappedIdsPaginator(list(range(rows)), 10, cap=100)
+    assert (known.count, known.count_is_capped, known.num_pages) == (
+        counted.count,
+        counted.count_is_capped,
+        counted.num_pages,
+    )
+    for number in [1, 2, 9, 10, 11, 25, 26, 999, "x"]:
+        mine, theirs = known.get_page(number), counted.get_page(number)
+        assert (mine.number, list(mine), mine.has_next()) == (
+            theirs.number,
+            list(theirs),
+            theirs.has_next(),
+        ), number
+
+
+@pytest.mark.django_db
+def test_a_known_count_reads_only_the_pages_ids(django_assert_num_queries):
+    chaoyang = Region.objects.get(code="110105")
+    made = [make_enterprise(f"北京已知计数{i}有限公司", chaoyang, 300 + i) for i in range(7)]
+    ids = Enterprise.objects.filter(name__startswith="北京已知计数").order_by("name", "id")
+    paginator = CappedIdsPaginator(ids.values_list("pk", flat=True), 2, cap=5, known_count=6)
+    with django_assert_num_queries(1) as captured:
+        assert (paginator.count, paginator.count_is_capped) == (5, True)
+        page = paginator.page(2)
+    assert list(page) == [made[2].pk, made[3].pk] and page.has_next()
+    assert "LIMIT 3 OFFSET 2" in captured.captured_queries[0]["sql"]
