@@ -187,6 +187,13 @@ CACHES = {
     if _cache_url
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Sessions read from the shared cache first (a database query less per signed-in
+# request); without one, each process's memory would keep a signed-out session alive.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _cache_url
+    else "django.contrib.sessions.backends.db"
+)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -377,6 +377,9 @@ def improvements(
     raw: dict[str, Decimal] = {}
     extra: dict[str, Decimal] = {}
     due = spec.full_marks
+    # The criteria short of their points, each with its earned points and whether its
+    # extra deduction is taken: the second pass looks at these alone.
+    short: list[tuple[CriterionSpec, Decimal, bool]] = []
     for criterion in spec.criteria:
         answer = answers.get(criterion.id, blank)
         earned = criterion_earned(criterion, answer)
@@ -384,20 +387,19 @@ def improvements(
             due -= criterion.points
             continue
         raw[criterion.a_code] = raw.get(criterion.a_code, ZERO) + earned
-        if extra_applies(criterion, answer, earned):
+        taken = extra_applies(criterion, answer, earned)
+        if taken:
             extra[criterion.a_code] = extra.get(criterion.a_code, ZERO) + criterion.extra_deduction
+        if earned != criterion.points:
+            short.append((criterion, earned, taken))
     if due <= ZERO:
         return []
     found: list[Improvement] = []
-    for criterion in spec.criteria:
-        answer = answers.get(criterion.id, blank)
-        earned = criterion_earned(criterion, answer)
-        if earned is None or earned == criterion.points:
-            continue
+    for criterion, earned, taken in short:
         code = criterion.a_code
         before = max(ZERO, raw[code] - extra.get(code, ZERO))
         extra_after = extra.get(code, ZERO)
-        if extra_applies(criterion, answer, earned):
+        if taken:
             extra_after -= criterion.extra_deduction
         after = max(ZERO, raw[code] + criterion.points - earned - extra_after)
         gain = after - before

@@ -4,7 +4,7 @@ read per request."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
@@ -203,9 +203,42 @@ def child_heading_html(
     )
 
 
+# What the totals read of each row: its answer, and its key to link a suggestion.
+_TOTALS_COLUMNS = ("criterion_id", "pk", "result", "deduction", "extra_condition", "occurrences")
+
+
 def checklist_totals(assessment: Assessment) -> dict:
-    """The totals panel's context from one read of the rows: the suggestions
-    are named from the version's tree instead of a query of their criteria."""
+    """The totals panel's context from one read of the rows' answers (not their notes,
+    as each save of a 600-criterion checklist re-reads them all): the suggestions are
+    named from the version's tree instead of a query of their criteria."""
     tree = checklist_tree(assessment.version)
-    rows = load_rows(assessment)
-    return totals_context(assessment, answers=answers_of(rows), named=named_rows(tree, rows))
+    answers: dict[int, Answer] = {}
+    row_ids: dict[int, int] = {}
+    rows = AssessmentRow.objects.filter(assessment=assessment).order_by()
+    for criterion_id, pk, result, deduction, extra, occurrences in rows.values_list(
+        *_TOTALS_COLUMNS
+    ):
+        answers[criterion_id] = Answer(result, deduction or _ZERO, extra, occurrences)
+        row_ids[criterion_id] = pk
+    named = _NamedRows(tree, row_ids)
+    return totals_context(assessment, answers=answers, named=named)
+
+
+_ZERO = Decimal("0")
+
+
+class _NamedRows(Mapping):
+    """criterion id → (row id, requirement), each built when asked: for the few
+    suggestions, not for every row."""
+
+    def __init__(self, tree: ChecklistTree, row_ids: dict[int, int]) -> None:
+        self.tree, self.row_ids = tree, row_ids
+
+    def __getitem__(self, criterion_id: int) -> tuple[int, str]:
+        return self.row_ids[criterion_id], self.tree.criteria[criterion_id].requirement
+
+    def __iter__(self):
+        return (cid for cid in self.row_ids if cid in self.tree.criteria)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -66,3 +66,24 @@ def test_a_bad_database_url_or_broker_does_not_pass_silently():
     result = _load_settings({"DEBUG": "true", "CACHE_URL": "memcached://x"})
     assert result.returncode != 0
     assert "CACHE_URL" in result.stderr
+
+
+def _session_engine(env) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "CACHE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.settings as s; print(s.SESSION_ENGINE)"],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "true", **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_sessions_are_read_from_the_cache_only_when_it_is_shared():
+    """With Redis, a signed-in request reads its session from the cache; with each
+    process's own memory, a session signed out in one would live on in the others."""
+    shared = _session_engine({"CACHE_URL": "redis://127.0.0.1:6379/9"})
+    assert shared == "django.contrib.sessions.backends.cached_db"
+    assert _session_engine({}) == "django.contrib.sessions.backends.db"
