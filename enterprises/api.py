@@ -7,6 +7,8 @@ are verified through their own workflow, never by a PATCH.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +24,7 @@ from enterprises.api_rows import enterprise_rows
 from enterprises.models import Enterprise
 from enterprises.preconditions import DISHONESTY_FIELDS
 from enterprises.scale import derive_scale, enterprise_scale_warning
-from enterprises.selectors import ORDERINGS, filter_enterprises, registry_rows
+from enterprises.selectors import ORDERINGS, filter_enterprises, registry_paginator, registry_rows
 from enterprises.uscc import normalise_uscc, outside_beijing_warning, uscc_errors
 from portal import permissions
 from portal.api.base import (
@@ -317,6 +319,11 @@ class EnterpriseViewSet(
         grade = filters.pop("grade", "")
         queryset = filter_enterprises(queryset, **filters)
         return queryset.filter(pages.standing().condition(grade)) if grade else queryset
+
+    def paginator_class(self):
+        """The registry's paginator for the search (enterprises.selectors.registry_paginator)."""
+        search = self.request.query_params.get("search", "")
+        return partial(registry_paginator, search=search)
 
     def list(self, request, *args, **kwargs):
         # The page's ids first (from the indexes alone where they can), then its rows.

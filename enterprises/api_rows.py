@@ -12,6 +12,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from rest_framework import serializers
+
 from enterprises.models import Enterprise
 from enterprises.scale import derive_scale, enterprise_scale_warning
 from enterprises.uscc import outside_beijing_warning
@@ -19,15 +21,16 @@ from enterprises.uscc import outside_beijing_warning
 
 @cache
 def _converters() -> dict[str, Any]:
-    """The serializer's own fields for the values that need converting (decimal
-    places, time zone), so their format stays DRF's."""
-    from enterprises.api import EnterpriseSerializer
-
-    fields = EnterpriseSerializer().fields
+    """DRF's own fields for the values that need converting (decimal places, time
+    zone), as the serializer maps them from the model, so the format stays DRF's."""
+    revenue = Enterprise._meta.get_field("annual_revenue")
     return {
-        name: fields[name].to_representation
-        for name in ("annual_revenue", "safety_licence_expires", "dishonesty_listed_on")
-    } | {"datetime": fields["created_at"].to_representation}
+        "annual_revenue": serializers.DecimalField(
+            max_digits=revenue.max_digits, decimal_places=revenue.decimal_places
+        ).to_representation,
+        "date": serializers.DateField().to_representation,
+        "datetime": serializers.DateTimeField().to_representation,
+    }
 
 
 def _or_none(convert, value):
@@ -41,8 +44,7 @@ def enterprise_rows(
     industry and group), as ``EnterpriseSerializer(many=True).data`` gives them."""
     convert = _converters()
     revenue = convert["annual_revenue"]
-    licence_expires = convert["safety_licence_expires"]
-    listed_on = convert["dishonesty_listed_on"]
+    day = convert["date"]
     moment = convert["datetime"]
     rows = []
     for e in enterprises:
@@ -69,14 +71,14 @@ def enterprise_rows(
                 "group": e.group_id,
                 "group_name": group.name if group else None,
                 "safety_licence_no": e.safety_licence_no,
-                "safety_licence_expires": _or_none(licence_expires, e.safety_licence_expires),
+                "safety_licence_expires": _or_none(day, e.safety_licence_expires),
                 "status": e.status,
                 "status_reason": e.status_reason,
                 "standing": standing.get(e.pk),
                 "derived_scale": derive_scale(e.industry_id, e.annual_revenue, e.employees),
                 "scale_warning": enterprise_scale_warning(e),
                 "uscc_warning": outside_beijing_warning(e.uscc),
-                "dishonesty_listed_on": _or_none(listed_on, e.dishonesty_listed_on),
+                "dishonesty_listed_on": _or_none(day, e.dishonesty_listed_on),
                 "dishonesty_source": e.dishonesty_source,
                 "dishonesty_reason": e.dishonesty_reason,
                 "created_at": _or_none(moment, e.created_at),

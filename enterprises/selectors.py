@@ -13,7 +13,7 @@ from enterprises.uscc import ALPHABET as USCC_ALPHABET
 from enterprises.uscc import normalise_uscc
 from portal.grants import granted_ids
 from portal.models import OrganisationKind as Kind
-from portal.paging import rows_in_order
+from portal.paging import CappedPaginator, CountFirstIdsPaginator, rows_in_order
 from portal.types import AnyUser
 
 if TYPE_CHECKING:
@@ -148,6 +148,15 @@ def enterprise_matches(search: str, path: str = "enterprise") -> Q:
 def could_be_uscc(code: str) -> bool:
     """Whether ``code`` (normalised) could start a unified social credit code."""
     return all(char in USCC_ALPHABET for char in code)
+
+
+def registry_paginator(ids: QuerySet[Any], per_page: int = 50, *, search: str) -> CappedPaginator:
+    """The registry's paginator over its ids: with a search, its matches counted first
+    and, when they are within the cap, paged from one read of them all
+    (portal.paging.CountFirstIdsPaginator); without one, the capped count and the page
+    are two short reads."""
+    searched = bool((search or "").strip())
+    return (CountFirstIdsPaginator if searched else CappedPaginator)(ids, per_page)
 
 
 def registry_rows(ids: Iterable[int]) -> list[Enterprise]:

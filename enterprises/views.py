@@ -21,6 +21,7 @@ from enterprises.selectors import (
     claim_rows,
     claims_visible_to,
     filter_enterprises,
+    registry_paginator,
     registry_rows,
 )
 from enterprises.uscc import outside_beijing_warning
@@ -28,7 +29,6 @@ from portal import permissions
 from portal.clients import client_ip
 from portal.errors import ServiceError
 from portal.models import OrganisationKind, Street
-from portal.paging import CappedPaginator
 
 
 def filtered_enterprises(user, params):
@@ -66,7 +66,9 @@ def enterprise_list(request):
     permissions.require(request.user.can_act)
     # The page's ids first (from the indexes alone where they can), then its rows.
     ids = filtered_enterprises(request.user, request.GET).values_list("pk", flat=True)
-    page = CappedPaginator(ids, 50).get_page(request.GET.get("page"))
+    page = registry_paginator(ids, search=request.GET.get("q", "")).get_page(
+        request.GET.get("page")
+    )
     page.object_list = registry_rows(page.object_list)
     standing = pages.standing()
     rows = standing.rows([enterprise.pk for enterprise in page])

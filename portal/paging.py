@@ -69,6 +69,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _bounded_count(self) -> int:
+        return self._count_to_cap()
+
+    def _count_to_cap(self) -> int:
         """The rows, counted up to one past the cap."""
         if self.known_count is not None:
             return min(self.known_count, self.cap + 1)
@@ -152,6 +155,24 @@ class CappedIdsPaginator(CappedPaginator):
             return Page(self._head[bottom:top], number, self)
         if top < len(self._head):  # the page and the row after it are in the head
             return CappedPage(self._head[bottom:top], number, self, has_more=True)
+        return super().page(number)
+
+
+class CountFirstIdsPaginator(CappedIdsPaginator):
+    """A search's ids: the capped count first, its matches found in no order (through
+    the search's index); then, within the cap, every match's id in the list's order in
+    one read, which finds them through the index too and sorts them, and the page is
+    cut from those. Past the cap the matches are common: a page's own slice, a walk
+    along the list's order, meets them soon. For a fragment whose names sort together
+    (a 字号 after 北京), that walk read 13,000 entries to reach a district's 461."""
+
+    @cached_property
+    def _bounded_count(self) -> int:
+        return self._count_to_cap()
+
+    def page(self, number: Any) -> Page:
+        if self.count_is_capped:
+            return CappedPaginator.page(self, number)
         return super().page(number)
 
 

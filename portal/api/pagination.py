@@ -18,16 +18,22 @@ from portal.paging import CappedPaginator
 
 class CappedPagination(PortalPagination):
     """A view with ``count_rows()`` has its count read from the rows that returns
-    (CappedPaginator's count_rows), when it returns any."""
+    (CappedPaginator's count_rows), when it returns any; one whose
+    ``paginator_class()`` gives the paginator for the request (the registry's
+    searches: enterprises.selectors.registry_paginator)."""
 
     django_paginator_class: Any = CappedPaginator
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
         count_rows = getattr(view, "count_rows", None)
         rows = count_rows() if count_rows is not None else None
-        self.django_paginator_class = (
-            CappedPaginator if rows is None else partial(CappedPaginator, count_rows=rows)
-        )
+        chosen = getattr(view, "paginator_class", None)
+        if rows is not None:
+            self.django_paginator_class = partial(CappedPaginator, count_rows=rows)
+        elif chosen is not None:
+            self.django_paginator_class = chosen()
+        else:
+            self.django_paginator_class = CappedPaginator
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data: Any) -> Response:

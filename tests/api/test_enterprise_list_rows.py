@@ -58,9 +58,7 @@ def test_each_listed_enterprise_is_its_detail(cast, varied, client_for, language
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     listed = {
         row["id"]: row
-        for row in client.get(reverse("api-enterprise-list"), {"page_size": 100}).json()[
-            "results"
-        ]
+        for row in client.get(reverse("api-enterprise-list"), {"page_size": 100}).json()["results"]
     }
     assert set(varied) <= set(listed)
     for pk in listed:

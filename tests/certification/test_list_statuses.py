@@ -240,5 +240,5 @@ def id_limits(client, params) -> list[str]:
         for q in captured.captured_queries
         if q["sql"].startswith('SELECT "certification_application"."id" AS "pk"')
         and "LIMIT" in q["sql"]
-        and "due_on\" < " not in q["sql"]
+        and 'due_on" < ' not in q["sql"]
     ]

@@ -69,7 +69,9 @@ def test_a_bad_database_url_or_broker_does_not_pass_silently():
 
 
 def _session_engine(env) -> str:
-    clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "CACHE_URL")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "CACHE_URL")
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import portal.settings as s; print(s.SESSION_ENGINE)"],
         cwd=ROOT,

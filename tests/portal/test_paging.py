@@ -10,7 +10,7 @@ from django.utils import translation
 
 from enterprises.models import Enterprise
 from portal.models import Region
-from portal.paging import CappedIdsPaginator, CappedPaginator, fill_page
+from portal.paging import CappedIdsPaginator, CappedPaginator, CountFirstIdsPaginator, fill_page
 from tests.cast import make_enterprise
 
 # --- the paginator ----------------------------------------------------------------------
@@ -194,3 +194,44 @@ def test_a_known_count_reads_only_the_pages_ids(django_assert_num_queries):
         page = paginator.page(2)
     assert list(page) == [made[2].pk, made[3].pk] and page.has_next()
     assert "LIMIT 3 OFFSET 2" in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize("rows", [0, 3, 95, 100, 101, 250])
+def test_the_count_first_paginator_pages_as_the_capped_one(rows):
+    first, capped = (
+        CountFirstIdsPaginator(list(range(rows)), 10, cap=100),
+        CappedPaginator(list(range(rows)), 10, cap=100),
+    )
+    assert (first.count, first.count_is_capped, first.num_pages) == (
+        capped.count,
+        capped.count_is_capped,
+        capped.num_pages,
+    )
+    for number in [1, 2, 9, 10, 11, 25, 26, 999, "x"]:
+        mine, theirs = first.get_page(number), capped.get_page(number)
+        assert (mine.number, list(mine), mine.has_next()) == (
+            theirs.number,
+            list(theirs),
+            theirs.has_next(),
+        ), number
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("cap", "capped"), [(10, False), (5, True)])
+def test_a_search_counts_first_then_reads_its_matches_or_its_page(
+    django_assert_num_queries, cap, capped
+):
+    """Within the cap, the count (in no order) and then every match's id in order, the
+    pages cut from those; past it, the count and the page's own slice."""
+    chaoyang = Region.objects.get(code="110105")
+    made = [make_enterprise(f"北京先数后页{i}有限公司", chaoyang, 400 + i) for i in range(7)]
+    ids = Enterprise.objects.filter(name__startswith="北京先数后页").order_by("name", "id")
+    paginator = CountFirstIdsPaginator(ids.values_list("pk", flat=True), 2, cap=cap)
+    with django_assert_num_queries(2) as captured:
+        assert paginator.count_is_capped is capped
+        assert list(paginator.page(2)) == [made[2].pk, made[3].pk]
+    count, page = (q["sql"] for q in captured.captured_queries)
+    assert "COUNT(*)" in count and "ORDER BY" not in count and f"LIMIT {cap + 1}" in count
+    assert "ORDER BY" in page and ("LIMIT 3 OFFSET 2" if capped else "LIMIT 11") in page
+    with django_assert_num_queries(1 if capped else 0):
+        assert list(paginator.page(4)) == [made[6].pk]
