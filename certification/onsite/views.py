@@ -122,7 +122,8 @@ def review_page(request, pk: int):
     review = _get_review(application)
     user = request.user
     permissions.require(onsite.may_see_scores(user, application, review=review))
-    editable = _may_edit(user, application, review)
+    unit_id = assigning.current_unit_id(application)  # read once for the page's checks
+    editable = _may_edit(user, application, review, unit_id)
     states = sheet.row_states(review)
     baseline = sheet.self_answers(application.assessment_id)
     differing = sheet.differing(states, baseline)
@@ -146,7 +147,7 @@ def review_page(request, pk: int):
             "totals": sheet.totals(review, len(differing), states),
             "only_differs": only_differs,
             "nav": _nav(application, "scores", True),
-            "hazard_brief": hazard_brief.brief_for(user, application),
+            "hazard_brief": hazard_brief.brief_for(user, application, unit_id),
             "js_labels": {
                 "saved": _("Saved"),
                 "saving": _("Saving…"),
@@ -375,7 +376,7 @@ def _render_report(request, application, review, *, status=200, form=None, error
             "form": form or {"summary": review.summary, "technical_head": review.technical_head},
             "error": error,
             "nav": _nav(application, "report", True),
-            "hazard_brief": hazard_brief.brief_for(user, application),
+            "hazard_brief": hazard_brief.brief_for(user, application, unit_id),
         },
         status=status,
     )
