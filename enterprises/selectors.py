@@ -165,12 +165,23 @@ def registry_rows(ids: Iterable[int]) -> list[Enterprise]:
 
     The page's ids come first from the filtered, ordered list (an index-only scan
     in name order), the rows after: PostgreSQL then reads 50 rows instead of
-    every row it passes while looking for them."""
+    every row it passes while looking for them. Districts and industries come from
+    the process's reference lists (enterprises/filter_options.py), not from a join:
+    two joins fewer to plan and 100 objects fewer to build per page."""
+    from enterprises.filter_options import districts_and_industries
     from enterprises.models import Enterprise
 
-    return rows_in_order(
-        Enterprise.objects.select_related("region", "street", "industry", "group"), ids
-    )
+    rows = rows_in_order(Enterprise.objects.select_related("street", "group"), ids)
+    regions, industries = districts_and_industries()
+    by_region = {region.code: region for region in regions}
+    by_industry = {industry.code: industry for industry in industries}
+    for e in rows:
+        # One the lists do not have yet (added at run time) is read when shown.
+        if e.region_id in by_region:
+            e.region = by_region[e.region_id]
+        if e.industry_id in by_industry:
+            e.industry = by_industry[e.industry_id]
+    return rows
 
 
 # --- registration claims -------------------------------------------------------------

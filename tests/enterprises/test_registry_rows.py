@@ -48,3 +48,27 @@ def test_an_empty_registry_page_says_so(cast, client_for):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("enterprises:list"), {"q": "没有这个企业"}).content.decode()
     assert "No enterprise matches these filters." in html
+
+
+def test_rows_take_districts_and_industries_from_the_reference_lists(cast, client_for):
+    """The page's rows are read without joining districts and industries; an industry
+    added after the lists were read is still named (the lists are read again)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.models import Industry
+
+    client = client_for(cast.district)
+    client.get(reverse("enterprises:list"))  # the reference lists are read now
+    added = Industry.objects.create(code="ropeways", name="索道", name_en="Ropeways")
+    make_enterprise("北京新行业索道有限公司", cast.chaoyang, 31, industry=added)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(reverse("enterprises:list"), {"q": "新行业索道"}).content.decode()
+    row = row_of(html, "北京新行业索道有限公司")
+    assert "<td>索道</td>" in row and f"<td>{cast.chaoyang.display_name}</td>" in row
+    rows_query = next(
+        q["sql"]
+        for q in captured.captured_queries
+        if '"enterprises_enterprise"."address"' in q["sql"]
+    )
+    assert "portal_region" not in rows_query and "portal_industry" not in rows_query
