@@ -18,9 +18,9 @@ from portal.paging import CappedPaginator
 
 class CappedPagination(PortalPagination):
     """A view with ``count_rows()`` has its count read from the rows that returns
-    (CappedPaginator's count_rows), when it returns any; one whose
-    ``paginator_class()`` gives the paginator for the request (the registry's
-    searches: enterprises.selectors.registry_paginator)."""
+    (CappedPaginator's count_rows), when it returns any; a view with
+    ``paginator_class()`` has its paginator chosen per request by it (the
+    registry's searches: enterprises.selectors.registry_paginator)."""
 
     django_paginator_class: Any = CappedPaginator
 
